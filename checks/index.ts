@@ -1,0 +1,6 @@
+import type { Check } from '../src/engine/check.js';
+import httpLoadBalancingAddon from './http-load-balancing-addon.js';
+import terminatingNamespace from './terminating-namespace.js';
+
+/** The built-in checks, in the order reports list them. */
+export const builtinChecks: readonly Check[] = [httpLoadBalancingAddon, terminatingNamespace];

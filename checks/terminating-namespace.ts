@@ -1,0 +1,137 @@
+import type { Check, CheckContext, CheckResult, Finding } from '../src/engine/check.js';
+import { format } from '../src/engine/check.js';
+import { formatDuration } from '../src/gke/duration.js';
+import type { NamespaceDeletion } from '../src/gke/namespace-deletion.js';
+import {
+  NAMESPACE_DELETION_CONDITIONS,
+  diagnoseNamespaceDeletion,
+  isTerminating,
+  namespaceFixCommands,
+} from '../src/gke/namespace-deletion.js';
+import type { ClusterState } from '../src/state/cluster-state.js';
+
+const messages = {
+  stuck: 'Namespace {{name}} has been Terminating for {{age}}.',
+  condition: '{{type}}: {{message}}',
+  unavailableApiService: 'APIService {{name}} is unavailable{{service}}: {{reason}}. Until it answers, no namespace can finish deleting.',
+  remaining: '{{count}} object(s) still in the namespace; with finalizers: {{blocking}}.',
+  finalizerOwner: '{{resource}} waits for {{finalizer}}, removed by {{owner}}.',
+  ownerNeverRuns: '{{resource}} waits for {{finalizer}}, but {{owner}} never runs while the HTTP load-balancing addon is disabled: it can never finish deleting.',
+  specFinalizers: 'spec.finalizers: {{finalizers}} (emptied by finalizing).',
+  noCauseInSnapshot: 'No deletion condition, unavailable APIService or remaining object explains it in the data read; `kubectl get namespace {{name}} -o yaml` shows the controller\'s conditions.',
+  orphanWarning: 'Finalizing skips the rest of the cleanup: what is still in the namespace, and the cloud resources behind it, can be orphaned (kubernetes#66735).',
+  fixSummary: 'Fix the root cause first ({{steps}}), then finalize only if the namespace is still stuck. `gke-doctor check --fix` finalizes it for you, with a backup.',
+  notStuckYet: 'Namespace {{name}} is Terminating for {{age}}; it counts as stuck after {{threshold}}.',
+};
+
+const terminatingNamespace: Check = {
+  id: 'terminating-namespace',
+  title: 'No namespace is stuck Terminating',
+  severity: 'error',
+  description: `A namespace stays Terminating when the namespace controller cannot finish: an aggregated
+APIService (often v1beta1.metrics.k8s.io) is unavailable so API discovery fails, objects
+inside carry finalizers whose controller will not remove them, or deleting some content
+failed. The controller records why in the namespace's status conditions.
+
+The fix, in the order of GKE's troubleshooting guide: repair or delete the unavailable
+APIService; remove what still blocks; only then, if the namespace is still stuck, empty
+spec.finalizers and PUT the namespace to /api/v1/namespaces/NAME/finalize. Finalizing skips
+cleanup and can orphan resources, so gke-doctor names the root cause first and finalizes
+only with --fix (after a backup and a confirmation).
+
+Eventarc GKE triggers create a namespace for their event forwarder; a trigger created
+without the roles it needs can leave that namespace Terminating for good.`,
+  references: [
+    'https://cloud.google.com/kubernetes-engine/docs/troubleshooting/troubleshooting-namespaces',
+    'https://kubernetes.io/docs/concepts/overview/working-with-objects/finalizers/',
+    'https://github.com/kubernetes/kubernetes/issues/66735',
+  ],
+  needs: ['Namespace', 'ObjectsInTerminatingNamespaces'],
+  optionalNeeds: ['APIService', 'cluster'],
+  notApplicable: 'no Namespace objects were read',
+  run(state: ClusterState, context: CheckContext): CheckResult {
+    const namespaces = state.kubernetes.list('Namespace');
+    const findings: Finding[] = [];
+    for (const namespace of namespaces.filter(isTerminating)) {
+      const deletion = diagnoseNamespaceDeletion(namespace, state, context.now);
+      findings.push(deletion.terminatingForMs >= context.stuckAfterMs ? stuckFinding(deletion) : notStuckYet(deletion, context));
+    }
+    return { examined: namespaces.map((namespace) => `Namespace/${namespace.metadata?.name}`), findings };
+  },
+};
+
+function stuckFinding(deletion: NamespaceDeletion): Finding {
+  const lines = [format(messages.stuck, { name: deletion.name, age: formatDuration(deletion.terminatingForMs) })];
+  for (const condition of deletion.conditions) {
+    lines.push(format(messages.condition, { type: condition.type, message: condition.message ?? NAMESPACE_DELETION_CONDITIONS[condition.type] ?? '' }));
+  }
+  for (const apiService of deletion.unavailableApiServices) {
+    lines.push(
+      format(messages.unavailableApiService, {
+        name: apiService.name,
+        service: apiService.service ? ` (served by Service ${apiService.service})` : '',
+        reason: [apiService.reason, apiService.message].filter(Boolean).join(': ') || 'Available=False',
+      }),
+    );
+  }
+  const blocking = deletion.remaining.filter((object) => object.finalizers.length > 0);
+  if (deletion.remaining.length > 0) {
+    lines.push(
+      format(messages.remaining, {
+        count: deletion.remaining.length,
+        blocking: blocking.map((object) => `${object.resource} [${object.finalizers.join(', ')}]`).join(', ') || 'none',
+      }),
+    );
+  }
+  for (const object of blocking) {
+    for (const owner of object.owners) {
+      const template = owner.needsHttpLoadBalancing && deletion.httpLoadBalancingDisabled ? messages.ownerNeverRuns : messages.finalizerOwner;
+      lines.push(format(template, { resource: object.resource, finalizer: owner.finalizer, owner: owner.owner }));
+    }
+  }
+  if (deletion.specFinalizers.length > 0) lines.push(format(messages.specFinalizers, { finalizers: deletion.specFinalizers.join(', ') }));
+  if (deletion.conditions.length === 0 && deletion.unavailableApiServices.length === 0 && deletion.remaining.length === 0) {
+    lines.push(format(messages.noCauseInSnapshot, { name: deletion.name }));
+  }
+  lines.push(messages.orphanWarning);
+
+  const steps = [
+    deletion.unavailableApiServices.length > 0 ? 'repair or delete the unavailable APIService' : null,
+    blocking.length > 0 ? 'remove the finalizers that block' : null,
+  ].filter(Boolean);
+  return {
+    severity: 'error',
+    resource: `Namespace/${deletion.name}`,
+    message: lines.join('\n'),
+    evidence: {
+      deletionTimestamp: deletion.deletionTimestamp,
+      terminatingForSeconds: Math.floor(deletion.terminatingForMs / 1000),
+      conditions: deletion.conditions,
+      unavailableApiServices: deletion.unavailableApiServices,
+      remainingObjects: deletion.remaining.map(({ resource, finalizers }) => ({ resource, finalizers })),
+      specFinalizers: deletion.specFinalizers,
+    },
+    fix: {
+      summary: format(messages.fixSummary, { steps: steps.length > 0 ? steps.join(', then ') : 'none found in the data read' }),
+      commands: namespaceFixCommands(deletion),
+      terraform: null,
+      automatic: true,
+    },
+  };
+}
+
+function notStuckYet(deletion: NamespaceDeletion, context: CheckContext): Finding {
+  return {
+    severity: 'info',
+    resource: `Namespace/${deletion.name}`,
+    message: format(messages.notStuckYet, {
+      name: deletion.name,
+      age: formatDuration(deletion.terminatingForMs),
+      threshold: formatDuration(context.stuckAfterMs),
+    }),
+    evidence: { deletionTimestamp: deletion.deletionTimestamp },
+    fix: null,
+  };
+}
+
+export default terminatingNamespace;

@@ -1,0 +1,51 @@
+import { Option } from 'commander';
+import { InputError } from '../errors.js';
+import { allChecks } from '../engine/registry.js';
+import type { FailOn } from '../engine/report.js';
+import { FAIL_ON, exitCodeFor } from '../engine/report.js';
+import { runChecks } from '../engine/runner.js';
+import { selectChecks, splitIds } from '../engine/select.js';
+import { parseDuration } from '../gke/duration.js';
+import { SnapshotSource } from '../state/snapshot-source.js';
+import type { StateSource } from '../state/source.js';
+import { collect } from './list-command.js';
+import type { Output } from './outputs.js';
+import { addOutputFile, addOutputFormat, resolveOutputs, writeOutputs } from './outputs.js';
+import type { ProgramWithExitCode } from './program.js';
+
+export interface CheckOptions {
+  snapshot?: string;
+  only: string[];
+  skip: string[];
+  failOn: FailOn;
+  output?: Output[];
+  plugin: string[];
+  stuckAfter: string;
+}
+
+export function registerCheckCommand(program: ProgramWithExitCode): void {
+  program
+    .command('check')
+    .description('run the checks and print what is wrong, with the exact fix')
+    .option('--snapshot <dir>', 'read a snapshot directory instead of a live project (see README: Snapshot layout)')
+    .option('--only <ids>', 'run only these checks (comma-separated, repeatable)', collect, [])
+    .option('--skip <ids>', 'skip these checks (comma-separated, repeatable)', collect, [])
+    .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity').choices(FAIL_ON).default('error'))
+    .option('--output <format>', 'report format: text or json (repeatable, each with its own --output-file)', addOutputFormat)
+    .option('--output-file <file>', 'write the preceding --output to this file instead of stdout', addOutputFile)
+    .option('--plugin <module>', 'also load checks from a module: a path or an installed package (repeatable)', collect, [])
+    .option('--stuck-after <duration>', 'a namespace Terminating this long counts as stuck', '5m')
+    .action(async (options: CheckOptions) => {
+      const stuckAfterMs = parseDuration(options.stuckAfter, '--stuck-after');
+      const outputs = resolveOutputs(options.output);
+      const checks = selectChecks(await allChecks(options.plugin), splitIds(options.only), splitIds(options.skip));
+      const report = await runChecks(checks, createSource(options), { now: new Date(), stuckAfterMs });
+      await writeOutputs(report, outputs, checks, program.opts<{ color: boolean }>().color);
+      program.exitCode = exitCodeFor(report, options.failOn);
+    });
+}
+
+function createSource(options: CheckOptions): StateSource {
+  if (options.snapshot) return new SnapshotSource(options.snapshot);
+  throw new InputError('no target: pass --snapshot DIR (a snapshot directory, see README)');
+}

@@ -1,0 +1,23 @@
+import type { Command } from 'commander';
+import { allChecks, findCheck } from '../engine/registry.js';
+import { collect } from './list-command.js';
+
+export function registerExplainCommand(program: Command): void {
+  program
+    .command('explain <id>')
+    .description('what a check looks for, why it matters, how to fix it, and references')
+    .option('--plugin <module>', 'also load checks from a module (repeatable)', collect, [])
+    .action(async (id: string, options: { plugin: string[] }) => {
+      const check = findCheck(await allChecks(options.plugin), id);
+      const lines = [
+        `${check.id} (${check.severity})`,
+        check.title,
+        '',
+        check.description,
+        '',
+        `Reads: ${[...check.needs, ...(check.optionalNeeds ?? []).map((key) => `${key} (when available)`)].join(', ') || 'nothing'}`,
+        ...(check.references.length ? ['', 'References:', ...check.references.map((reference) => `  ${reference}`)] : []),
+      ];
+      process.stdout.write(`${lines.join('\n')}\n`);
+    });
+}

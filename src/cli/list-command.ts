@@ -1,0 +1,18 @@
+import type { Command } from 'commander';
+import { allChecks } from '../engine/registry.js';
+
+export function registerListCommand(program: Command): void {
+  program
+    .command('list')
+    .description('list the checks: id, default severity, and the good state each one checks')
+    .option('--plugin <module>', 'also load checks from a module (repeatable)', collect, [])
+    .action(async (options: { plugin: string[] }) => {
+      const checks = await allChecks(options.plugin);
+      const idWidth = Math.max(...checks.map((check) => check.id.length));
+      for (const check of checks) process.stdout.write(`${check.id.padEnd(idWidth)}  ${check.severity.padEnd(7)}  ${check.title}\n`);
+    });
+}
+
+export function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}

@@ -1,0 +1,53 @@
+import { writeFile } from 'node:fs/promises';
+import { InputError } from '../errors.js';
+import type { Check } from '../engine/check.js';
+import type { Report } from '../engine/report.js';
+import { RENDERERS } from '../report/index.js';
+import { colorLevel } from './color.js';
+
+/** One report to write: a format, and a file (stdout when none). */
+export interface Output {
+  format: string;
+  file?: string;
+}
+
+/**
+ * Commander calls these in argv order, so `--output-file` pairs with the
+ * `--output` before it: `--output text --output sarif --output-file r.sarif`.
+ */
+export function addOutputFormat(format: string, outputs: Output[] = []): Output[] {
+  if (!(format in RENDERERS)) throw new InputError(`--output ${format}: unknown format; use ${Object.keys(RENDERERS).join(', ')}`);
+  return [...outputs, { format }];
+}
+
+export function addOutputFile(file: string, outputs: Output[] = []): Output[] {
+  const last = outputs.at(-1);
+  if (!last) return [{ format: 'text', file }];
+  if (last.file) throw new InputError(`--output-file ${file}: each --output-file follows its own --output (the previous one already goes to ${last.file})`);
+  return [...outputs.slice(0, -1), { ...last, file }];
+}
+
+/** The outputs to write (text to stdout by default); checked before anything runs. */
+export function resolveOutputs(outputs: Output[] | undefined): Output[] {
+  const list = outputs && outputs.length > 0 ? outputs : [{ format: 'text' }];
+  if (list.filter((output) => !output.file).length > 1) {
+    throw new InputError('only one --output can go to standard output; give the others an --output-file');
+  }
+  return list;
+}
+
+export async function writeOutputs(report: Report, outputs: Output[], checks: readonly Check[], color: boolean): Promise<void> {
+  for (const output of outputs) {
+    const render = RENDERERS[output.format]!;
+    const text = render(report, { checks, colorLevel: colorLevel(output.file ? null : process.stdout, color) });
+    if (!output.file) {
+      process.stdout.write(text);
+      continue;
+    }
+    try {
+      await writeFile(output.file, text);
+    } catch (error) {
+      throw new InputError(`--output-file ${output.file}: cannot write: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    }
+  }
+}

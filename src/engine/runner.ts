@@ -1,0 +1,51 @@
+import { performance } from 'node:perf_hooks';
+import type { DataKey } from '../state/cluster-state.js';
+import type { StateSource } from '../state/source.js';
+import type { Check, CheckContext, CheckResult } from './check.js';
+import type { CheckReport, Report } from './report.js';
+import { summarize } from './report.js';
+
+/** Everything the selected checks need or can use: what a source is asked to collect. */
+export function dataKeysFor(checks: readonly Check[]): Set<DataKey> {
+  return new Set(checks.flatMap((check) => [...check.needs, ...(check.optionalNeeds ?? [])]));
+}
+
+/** Collects exactly what `checks` need from `source`, then runs each check on its own. */
+export async function runChecks(checks: readonly Check[], source: StateSource, context: CheckContext): Promise<Report> {
+  const state = await source.collect(dataKeysFor(checks));
+  const reports: CheckReport[] = [];
+  for (const check of checks) {
+    const started = performance.now();
+    const report = await runOne(check, async () => {
+      const missing = uniqueReasons(check.needs.map((key) => state.unavailable.get(key)));
+      if (missing.length > 0) return { incomplete: missing.join('; ') };
+      return check.run(state, context);
+    });
+    report.durationMs = Math.round(performance.now() - started);
+    for (const finding of report.findings) finding.location ??= state.locations.get(finding.resource);
+    reports.push(report);
+  }
+  return { version: 1, target: state.target, checks: reports, summary: summarize(reports) };
+}
+
+async function runOne(check: Check, run: () => Promise<CheckResult | { incomplete: string }>): Promise<CheckReport> {
+  const base = { id: check.id, title: check.title, durationMs: 0 };
+  let result: CheckResult | { incomplete: string };
+  try {
+    result = await run();
+  } catch (error) {
+    // One broken check must not hide what the others found.
+    result = { incomplete: `the check failed: ${(error as Error).message ?? String(error)}` };
+  }
+  if ('incomplete' in result) return { ...base, status: 'incomplete', reason: result.incomplete, findings: [], examined: [] };
+  const { findings, examined } = result;
+  if (findings.some((finding) => finding.severity !== 'info')) return { ...base, status: 'failed', reason: null, findings, examined };
+  if (findings.length === 0 && examined.length === 0) {
+    return { ...base, status: 'not-applicable', reason: check.notApplicable, findings, examined };
+  }
+  return { ...base, status: 'passed', reason: null, findings, examined };
+}
+
+function uniqueReasons(reasons: (string | undefined)[]): string[] {
+  return [...new Set(reasons.filter((reason): reason is string => reason !== undefined))];
+}

@@ -1,0 +1,103 @@
+import type { BackendService, Cluster, EventarcTrigger, HealthCheck, IamPolicy, Project } from './gcp-types.js';
+import type { KindTypes, KubeObject, KubernetesKind } from './kubernetes-types.js';
+
+export type GcpDataKey = 'project' | 'iamPolicy' | 'cluster' | 'eventarcTriggers' | 'healthChecks' | 'backendServices';
+
+/**
+ * What a check can ask for: a piece of GCP data, a Kubernetes kind (listed
+ * cluster-wide), or `ObjectsInTerminatingNamespaces` (every namespaced object,
+ * of any kind, left in a namespace that is being deleted).
+ */
+export type DataKey = GcpDataKey | KubernetesKind | 'ObjectsInTerminatingNamespaces';
+
+export const GCP_DATA_KEYS: readonly GcpDataKey[] = [
+  'project',
+  'iamPolicy',
+  'cluster',
+  'eventarcTriggers',
+  'healthChecks',
+  'backendServices',
+];
+
+export interface Target {
+  source: string;
+  project: string | null;
+  location: string | null;
+  cluster: string | null;
+}
+
+/** Where an object or a finding comes from, when it comes from a file the user wrote. */
+export interface SourceLocation {
+  file: string;
+  line?: number;
+  /** Terraform resource address, for findings from a plan. */
+  address?: string;
+}
+
+export interface GcpData {
+  project?: Project;
+  iamPolicy?: IamPolicy;
+  cluster?: Cluster;
+  eventarcTriggers?: EventarcTrigger[];
+  healthChecks?: HealthCheck[];
+  backendServices?: BackendService[];
+}
+
+/** Everything checks read. Sources fill it; checks never call an API. */
+export interface ClusterState extends GcpData {
+  target: Target;
+  kubernetes: KubernetesObjects;
+  /** Data that could not be read, with the reason (API and permission, or file). */
+  unavailable: ReadonlyMap<DataKey, string>;
+  /** Files the data came from, by resource name (manifests, plans); findings on them point there. */
+  locations: ReadonlyMap<string, SourceLocation>;
+}
+
+export function kubernetesResourceName(object: { kind?: string; metadata?: { name?: string; namespace?: string } }): string {
+  const { name = '?', namespace } = object.metadata ?? {};
+  return namespace ? `${object.kind}/${namespace}/${name}` : `${object.kind}/${name}`;
+}
+
+/** The Kubernetes objects a source read, indexed once by kind and by namespace. */
+export class KubernetesObjects {
+  private readonly byKind = new Map<string, KubeObject[]>();
+  private readonly byNamespace = new Map<string, KubeObject[]>();
+  private readonly byName = new Map<string, KubeObject>();
+
+  constructor(objects: Iterable<KubeObject> = []) {
+    for (const object of objects) this.add(object);
+  }
+
+  add(object: KubeObject): void {
+    push(this.byKind, object.kind, object);
+    const namespace = object.metadata?.namespace;
+    if (namespace) push(this.byNamespace, namespace, object);
+    this.byName.set(nameKey(object.kind, namespace, object.metadata?.name), object);
+  }
+
+  list<K extends KubernetesKind>(kind: K): KindTypes[K][] {
+    return (this.byKind.get(kind) ?? []) as KindTypes[K][];
+  }
+
+  get<K extends KubernetesKind>(kind: K, namespace: string | undefined, name: string): KindTypes[K] | undefined {
+    return this.byName.get(nameKey(kind, namespace, name)) as KindTypes[K] | undefined;
+  }
+
+  inNamespace(namespace: string): readonly KubeObject[] {
+    return this.byNamespace.get(namespace) ?? [];
+  }
+
+  all(): KubeObject[] {
+    return [...this.byKind.values()].flat();
+  }
+}
+
+function nameKey(kind: string, namespace: string | undefined, name: string | undefined): string {
+  return `${kind}/${namespace ?? ''}/${name ?? ''}`;
+}
+
+function push<V>(map: Map<string, V[]>, key: string, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}

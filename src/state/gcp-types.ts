@@ -1,0 +1,91 @@
+import type { protos as containerProtos } from '@google-cloud/container';
+import type { protos as resourceManagerProtos } from '@google-cloud/resource-manager';
+
+/** `gcloud container clusters describe --format=json`: container v1 Cluster. */
+export type Cluster = containerProtos.google.container.v1.ICluster;
+
+/** `gcloud projects get-iam-policy --format=json`: an IAM v1 Policy. */
+export type IamPolicy = resourceManagerProtos.google.iam.v1.IPolicy;
+export type IamBinding = resourceManagerProtos.google.iam.v1.IBinding;
+
+/**
+ * `gcloud projects describe --format=json` (cloudresourcemanager v1 Project).
+ * The live source reads v3, whose `name` is `projects/NUMBER`, and converts.
+ */
+export interface Project {
+  projectId: string;
+  projectNumber: string;
+  name?: string;
+  lifecycleState?: string;
+  createTime?: string;
+  labels?: Record<string, string>;
+  parent?: { type: string; id: string };
+}
+
+/** Eventarc v1 REST Trigger (https://cloud.google.com/eventarc/docs/reference/rest/v1/projects.locations.triggers). */
+export interface EventarcTrigger {
+  name: string;
+  uid?: string;
+  createTime?: string;
+  updateTime?: string;
+  eventFilters?: { attribute: string; value: string; operator?: string }[];
+  serviceAccount?: string;
+  destination?: {
+    cloudRun?: { service: string; path?: string; region: string };
+    cloudFunction?: string;
+    gke?: { cluster: string; location: string; namespace: string; service: string; path?: string };
+    workflow?: string;
+    httpEndpoint?: { uri: string };
+    networkConfig?: { networkAttachment: string };
+  };
+  transport?: { pubsub?: { topic?: string; subscription?: string } };
+  labels?: Record<string, string>;
+  channel?: string;
+  conditions?: Record<string, { code?: string; message?: string }>;
+  eventDataContentType?: string;
+  satisfiesPzs?: boolean;
+  etag?: string;
+}
+
+/** Compute v1 HealthCheck, the fields gke-doctor reads. */
+export interface HealthCheck {
+  id?: string;
+  name: string;
+  selfLink?: string;
+  region?: string;
+  description?: string;
+  type?: string;
+  checkIntervalSec?: number;
+  timeoutSec?: number;
+  healthyThreshold?: number;
+  unhealthyThreshold?: number;
+  httpHealthCheck?: ProtocolHealthCheck;
+  httpsHealthCheck?: ProtocolHealthCheck;
+  http2HealthCheck?: ProtocolHealthCheck;
+  tcpHealthCheck?: { port?: number; portSpecification?: string };
+}
+
+export interface ProtocolHealthCheck {
+  port?: number;
+  portName?: string;
+  portSpecification?: string;
+  requestPath?: string;
+  host?: string;
+  proxyHeader?: string;
+  response?: string;
+}
+
+/** Compute v1 BackendService, the fields gke-doctor reads. */
+export interface BackendService {
+  id?: string;
+  name: string;
+  selfLink?: string;
+  region?: string;
+  description?: string;
+  protocol?: string;
+  port?: number;
+  portName?: string;
+  healthChecks?: string[];
+  backends?: { group?: string; balancingMode?: string }[];
+  loadBalancingScheme?: string;
+}

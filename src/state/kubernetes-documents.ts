@@ -1,0 +1,136 @@
+import { LineCounter, parseAllDocuments, isMap, isSeq } from 'yaml';
+import type { Node } from 'yaml';
+import { InputError } from '../errors.js';
+import type { KubeObject } from './kubernetes-types.js';
+
+export interface LocatedObject {
+  object: KubeObject;
+  /** 1-based line of the object in its file, when known. */
+  line?: number;
+}
+
+/**
+ * Parses what kubectl prints (`-o yaml` / `-o json`), `helm template` or
+ * `kustomize build`: single objects, `List`s, multi-document YAML, concatenated
+ * JSON. Throws InputError naming the file (and line) when it cannot.
+ */
+export function parseKubernetesDocuments(file: string, text: string): LocatedObject[] {
+  const documents = /\.json$/i.test(file) ? parseJsonStream(file, text) : parseYamlStream(file, text);
+  return documents.flatMap(({ value, line, items }) => flattenList(file, value, line, items));
+}
+
+interface Document {
+  value: unknown;
+  line?: number;
+  /** Lines of `items[i]` when the document is a List in YAML. */
+  items?: number[];
+}
+
+function parseYamlStream(file: string, text: string): Document[] {
+  const lineCounter = new LineCounter();
+  const documents = parseAllDocuments(text, { lineCounter, prettyErrors: false });
+  const result: Document[] = [];
+  for (const document of documents) {
+    const [error] = document.errors;
+    if (error) {
+      const line = error.linePos?.[0].line ?? lineCounter.linePos(error.pos[0]).line;
+      throw new InputError(`${file}:${line}: invalid YAML: ${firstLine(error.message)}`);
+    }
+    const value: unknown = document.toJS();
+    if (value === null || value === undefined) continue;
+    const contents = document.contents as Node | null;
+    const line = contents?.range ? lineCounter.linePos(contents.range[0]).line : undefined;
+    let items: number[] | undefined;
+    if (isMap(contents)) {
+      const itemsNode = contents.get('items', true);
+      if (isSeq(itemsNode)) items = itemsNode.items.map((item) => lineCounter.linePos((item as Node).range?.[0] ?? 0).line);
+    }
+    result.push({ value, line, items });
+  }
+  return result;
+}
+
+function parseJsonStream(file: string, text: string): Document[] {
+  const result: Document[] = [];
+  let rest = text;
+  let offset = 0;
+  while (rest.trim() !== '') {
+    try {
+      result.push({ value: JSON.parse(rest), line: lineAt(text, offset + leadingSpace(rest)) });
+      break;
+    } catch (error) {
+      // kubectl --watch and some tools print JSON objects back to back: parse the
+      // first one and go on from where JSON.parse stopped.
+      const message = (error as Error).message;
+      const after = /non-whitespace character after JSON at position (\d+)/.exec(message);
+      if (after) {
+        const end = Number(after[1]);
+        result.push({ value: JSON.parse(rest.slice(0, end)), line: lineAt(text, offset + leadingSpace(rest)) });
+        rest = rest.slice(end);
+        offset += end;
+        continue;
+      }
+      const position = /at position (\d+)/.exec(message);
+      const where = position ? `:${lineAt(text, offset + Number(position[1]))}` : '';
+      throw new InputError(`${file}${where}: invalid JSON: ${message.replace(/ in JSON at position \d+.*$/, '')}`);
+    }
+  }
+  return result;
+}
+
+function flattenList(file: string, value: unknown, line: number | undefined, itemLines: number[] | undefined): LocatedObject[] {
+  if (!isRecord(value)) throw new InputError(`${location(file, line)}: expected a Kubernetes object, found ${describe(value)}`);
+  const kind = value.kind;
+  if (typeof kind === 'string' && kind.endsWith('List') && Array.isArray(value.items)) {
+    // `kubectl get … -o json` fills in each item's kind; a raw API list (PodList) does not.
+    const itemKind = kind === 'List' ? undefined : kind.slice(0, -'List'.length);
+    return value.items.map((item, index) => {
+      const itemLine = itemLines?.[index] ?? line;
+      if (isRecord(item) && itemKind) {
+        item.kind ??= itemKind;
+        item.apiVersion ??= value.apiVersion;
+      }
+      return { object: validateObject(file, item, itemLine), line: itemLine };
+    });
+  }
+  return [{ object: validateObject(file, value, line), line }];
+}
+
+function validateObject(file: string, value: unknown, line: number | undefined): KubeObject {
+  if (!isRecord(value)) throw new InputError(`${location(file, line)}: expected a Kubernetes object, found ${describe(value)}`);
+  if (typeof value.kind !== 'string' || typeof value.apiVersion !== 'string') {
+    throw new InputError(`${location(file, line)}: a Kubernetes object needs "kind" and "apiVersion"`);
+  }
+  const metadata = value.metadata;
+  if (!isRecord(metadata) || typeof metadata.name !== 'string') {
+    throw new InputError(`${location(file, line)}: ${value.kind} has no metadata.name`);
+  }
+  return value as KubeObject;
+}
+
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function describe(value: unknown): string {
+  if (Array.isArray(value)) return 'an array';
+  return value === null ? 'null' : `a ${typeof value}`;
+}
+
+function location(file: string, line: number | undefined): string {
+  return line ? `${file}:${line}` : file;
+}
+
+function lineAt(text: string, position: number): number {
+  let line = 1;
+  for (let i = 0; i < position && i < text.length; i++) if (text.charCodeAt(i) === 10) line++;
+  return line;
+}
+
+function leadingSpace(text: string): number {
+  return text.length - text.trimStart().length;
+}
+
+function firstLine(message: string): string {
+  return message.split('\n')[0] ?? message;
+}

@@ -1,0 +1,152 @@
+import { readFile, readdir, stat } from 'node:fs/promises';
+import { join, relative } from 'node:path';
+import { InputError } from '../errors.js';
+import type { ClusterState, DataKey, GcpData, GcpDataKey, Target } from './cluster-state.js';
+import { KubernetesObjects } from './cluster-state.js';
+import type { Cluster, EventarcTrigger, Project } from './gcp-types.js';
+import { isRecord, parseKubernetesDocuments } from './kubernetes-documents.js';
+import { KUBERNETES_KINDS } from './kubernetes-types.js';
+import type { StateSource } from './source.js';
+
+/** Each file of the snapshot layout (DESIGN.md), and the command that prints it. */
+export const SNAPSHOT_FILES: Record<GcpDataKey, { file: string; command: string }> = {
+  project: { file: 'project.json', command: 'gcloud projects describe PROJECT --format=json' },
+  iamPolicy: { file: 'iam-policy.json', command: 'gcloud projects get-iam-policy PROJECT --format=json' },
+  cluster: { file: 'cluster.json', command: 'gcloud container clusters describe CLUSTER --location LOCATION --format=json' },
+  eventarcTriggers: { file: 'eventarc-triggers.json', command: 'gcloud eventarc triggers list --location=- --format=json' },
+  healthChecks: { file: 'compute/health-checks.json', command: 'gcloud compute health-checks list --format=json' },
+  backendServices: { file: 'compute/backend-services.json', command: 'gcloud compute backend-services list --format=json' },
+};
+
+/** Reads a snapshot directory: every file optional, each exactly what gcloud or kubectl prints. */
+export class SnapshotSource implements StateSource {
+  constructor(private readonly directory: string) {}
+
+  async collect(keys: ReadonlySet<DataKey>): Promise<ClusterState> {
+    await this.requireDirectory();
+    const unavailable = new Map<DataKey, string>();
+    const gcp: GcpData = {};
+    // project and cluster name the target, so they are read whatever the checks need.
+    const wanted = new Set<GcpDataKey>(['project', 'cluster']);
+    for (const key of keys) if (key in SNAPSHOT_FILES) wanted.add(key as GcpDataKey);
+    await Promise.all(
+      [...wanted].map(async (key) => {
+        const value = await this.readGcpFile(key);
+        if (value === undefined) unavailable.set(key, this.missingReason(key));
+        else Object.assign(gcp, { [key]: value });
+      }),
+    );
+
+    const kubernetes = new KubernetesObjects();
+    const needsKubernetes = [...keys].some((key) => !(key in SNAPSHOT_FILES));
+    if (needsKubernetes) {
+      const k8sDirectory = join(this.directory, 'k8s');
+      if (await isDirectory(k8sDirectory)) {
+        for (const file of await listManifestFiles(k8sDirectory)) {
+          const text = await readFile(file, 'utf8');
+          for (const { object } of parseKubernetesDocuments(this.display(file), text)) kubernetes.add(object);
+        }
+      } else {
+        const reason = `${this.display(k8sDirectory)}/ is not in the snapshot (kubectl get KIND -A -o yaml > ${this.display(k8sDirectory)}/KIND.yaml)`;
+        for (const kind of [...KUBERNETES_KINDS, 'ObjectsInTerminatingNamespaces'] as const) unavailable.set(kind, reason);
+      }
+    }
+
+    return { ...gcp, target: snapshotTarget(gcp.project, gcp.cluster), kubernetes, unavailable, locations: new Map() };
+  }
+
+  private async requireDirectory(): Promise<void> {
+    if (!(await isDirectory(this.directory))) throw new InputError(`${this.directory}: not a snapshot directory (it does not exist or is not a directory)`);
+  }
+
+  private missingReason(key: GcpDataKey): string {
+    const { file, command } = SNAPSHOT_FILES[key];
+    return `${this.display(join(this.directory, file))} is not in the snapshot (${command})`;
+  }
+
+  private display(path: string): string {
+    return relative(process.cwd(), path) || '.';
+  }
+
+  private async readGcpFile(key: GcpDataKey): Promise<unknown> {
+    const path = join(this.directory, SNAPSHOT_FILES[key].file);
+    let text: string;
+    try {
+      text = await readFile(path, 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw new InputError(`${this.display(path)}: cannot read: ${(error as Error).message}`);
+    }
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch (error) {
+      throw new InputError(`${this.display(path)}: invalid JSON: ${(error as Error).message}`);
+    }
+    return validateGcpData(key, value, this.display(path));
+  }
+}
+
+function validateGcpData(key: GcpDataKey, value: unknown, file: string): unknown {
+  const expected = `expected the output of \`${SNAPSHOT_FILES[key].command}\``;
+  switch (key) {
+    case 'eventarcTriggers': {
+      const triggers = Array.isArray(value) ? value : isRecord(value) ? (value.triggers ?? []) : undefined;
+      if (!Array.isArray(triggers) || !triggers.every((t) => isRecord(t) && typeof t.name === 'string')) {
+        throw new InputError(`${file}: ${expected}: a JSON array of triggers, each with a "name"`);
+      }
+      return triggers as EventarcTrigger[];
+    }
+    case 'healthChecks':
+    case 'backendServices': {
+      const items = Array.isArray(value) ? value : isRecord(value) ? (value.items ?? []) : undefined;
+      if (!Array.isArray(items) || !items.every((t) => isRecord(t) && typeof t.name === 'string')) {
+        throw new InputError(`${file}: ${expected}: a JSON array of objects, each with a "name"`);
+      }
+      return items;
+    }
+    case 'project':
+      if (!isRecord(value) || typeof value.projectId !== 'string') throw new InputError(`${file}: ${expected}: an object with "projectId"`);
+      if (value.projectNumber !== undefined && typeof value.projectNumber !== 'string' && typeof value.projectNumber !== 'number') {
+        throw new InputError(`${file}: "projectNumber" must be a string`);
+      }
+      if (value.projectNumber !== undefined) value.projectNumber = String(value.projectNumber);
+      return value;
+    case 'cluster':
+      if (!isRecord(value) || typeof value.name !== 'string') throw new InputError(`${file}: ${expected}: an object with "name"`);
+      return value;
+    case 'iamPolicy':
+      if (!isRecord(value) || (value.bindings !== undefined && !Array.isArray(value.bindings))) {
+        throw new InputError(`${file}: ${expected}: an object whose "bindings" is an array`);
+      }
+      return value;
+  }
+}
+
+/** The target a snapshot describes: its project and the cluster's name and location. */
+export function snapshotTarget(project: Project | undefined, cluster: Cluster | undefined): Target {
+  const fromSelfLink = /projects\/([^/]+)\/(?:locations|zones)\/([^/]+)\/clusters\/([^/]+)/.exec(cluster?.selfLink ?? '');
+  return {
+    source: 'snapshot',
+    project: project?.projectId ?? fromSelfLink?.[1] ?? null,
+    location: cluster?.location ?? fromSelfLink?.[2] ?? cluster?.zone ?? null,
+    cluster: cluster?.name ?? null,
+  };
+}
+
+async function isDirectory(path: string): Promise<boolean> {
+  try {
+    return (await stat(path)).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** Every .yaml, .yml and .json file under `directory`, in a stable order. */
+export async function listManifestFiles(directory: string): Promise<string[]> {
+  const entries = await readdir(directory, { recursive: true, withFileTypes: true });
+  return entries
+    .filter((entry) => entry.isFile() && /\.(ya?ml|json)$/i.test(entry.name))
+    .map((entry) => join(entry.parentPath ?? entry.path, entry.name))
+    .sort();
+}

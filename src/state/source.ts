@@ -1,0 +1,7 @@
+import type { ClusterState, DataKey } from './cluster-state.js';
+
+/** Where a ClusterState comes from: a snapshot directory, manifests and a plan, or a live project. */
+export interface StateSource {
+  /** Reads exactly `keys`; anything it cannot read goes into `unavailable` with the reason. */
+  collect(keys: ReadonlySet<DataKey>): Promise<ClusterState>;
+}
