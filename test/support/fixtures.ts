@@ -1,0 +1,32 @@
+import { fileURLToPath } from 'node:url';
+import { builtinChecks } from '../../checks/index.js';
+import type { Check, CheckContext } from '../../src/engine/check.js';
+import type { Report } from '../../src/engine/report.js';
+import { runChecks } from '../../src/engine/runner.js';
+import { selectChecks } from '../../src/engine/select.js';
+import { SnapshotSource } from '../../src/state/snapshot-source.js';
+
+export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+export function fixturePath(name: string): string {
+  return fileURLToPath(new URL(`../../fixtures/${name}`, import.meta.url));
+}
+
+/** A fixed clock, so ages in messages do not drift: 2024-01-15, weeks after the seed incidents. */
+export const FIXTURE_NOW = new Date('2024-01-15T00:00:00Z');
+
+/** Runs checks (all built-ins by default) on a fixture snapshot directory, as `check --snapshot` does. */
+export async function runFixture(
+  name: string,
+  options: { only?: string[]; checks?: readonly Check[]; context?: Partial<CheckContext> } = {},
+): Promise<Report> {
+  const checks = selectChecks(options.checks ?? builtinChecks, options.only ?? []);
+  return runChecks(checks, new SnapshotSource(fixturePath(name)), { now: FIXTURE_NOW, stuckAfterMs: 5 * 60_000, ...options.context });
+}
+
+/** The one check report of `id` in a report. */
+export function checkReport(report: Report, id: string) {
+  const found = report.checks.find((check) => check.id === id);
+  if (!found) throw new Error(`no check ${id} in report`);
+  return found;
+}
