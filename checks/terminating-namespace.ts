@@ -96,7 +96,11 @@ function stuckFinding(deletion: NamespaceDeletion): Finding {
   lines.push(messages.orphanWarning);
 
   const steps = [
-    deletion.unavailableApiServices.length > 0 ? 'repair or delete the unavailable APIService' : null,
+    deletion.unavailableApiServices.length === 0
+      ? null
+      : deletion.unavailableApiServices.every((apiService) => apiService.managedByGke)
+        ? 'repair the unavailable APIService'
+        : 'repair or delete the unavailable APIService',
     blocking.length > 0 ? 'remove the finalizers that block' : null,
   ].filter(Boolean);
   return {
