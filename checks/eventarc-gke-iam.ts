@@ -18,12 +18,14 @@ import type { IamPolicy } from '../src/state/gcp-types.js';
 
 const messages = {
   agent:
-    'The Eventarc service agent {{agent}} does not hold every role GKE destinations need (for {{triggers}}). Without them Eventarc cannot create the event forwarder in the cluster: creating the trigger hangs (terraform apply never finishes), and the forwarder namespace can stay Terminating.',
+    'The Eventarc service agent {{agent}} {{holds}} every role GKE destinations need (for {{triggers}}). Without them Eventarc cannot create the event forwarder in the cluster: creating the trigger hangs (terraform apply never finishes), and the forwarder namespace can stay Terminating.',
   agentFix:
     '`gcloud eventarc gke-destinations init` grants the Eventarc service agent exactly roles/compute.viewer, roles/container.developer and roles/iam.serviceAccountAdmin (once per project); or bind the missing roles explicitly.',
   triggerAccount:
-    'Service account {{account}}, which {{triggers}} run{{s}} as, does not hold every role the event forwarder needs to pull events from Pub/Sub, write metrics{{receiver}}.',
-  receiverNeeded: ' and receive events ({{role}}: needed by {{triggers}}, which are not direct Pub/Sub events)',
+    'Service account {{account}}, which {{triggers}} run{{s}} as, {{holds}} every role the event forwarder needs to pull events from Pub/Sub and write metrics{{receiver}}.',
+  receiverNeeded: ', and to receive the events of {{triggers}} ({{role}}; direct Pub/Sub events do not need it)',
+  holds: 'does not hold',
+  mayNotHold: 'may not hold',
   triggerAccountFix: 'Grant the trigger\'s service account the missing roles on the project.',
   noServiceAccount: 'Trigger {{trigger}} has no service account; a GKE destination needs one, with {{roles}}.',
   noServiceAccountFix: 'Recreate the trigger with --service-account=SA_EMAIL (a service account that holds the roles above).',
@@ -31,6 +33,7 @@ const messages = {
     'The Pub/Sub service agent {{agent}} holds neither roles/iam.serviceAccountTokenCreator nor roles/pubsub.serviceAgent. Projects created before 2021-04-08 ({{created}}) need one of them for authenticated Pub/Sub push, which Eventarc uses; the rule is about when the Pub/Sub agent was enabled, and the project\'s createTime stands in for that.',
   pubsubAgentFix: 'Grant the Pub/Sub service agent roles/iam.serviceAccountTokenCreator on the project.',
   role: '- {{grant}}',
+  noProjectNumber: 'project.json has no projectNumber, so the Eventarc and Pub/Sub service agents (service-NUMBER@…) cannot be named or checked.',
 };
 
 const eventarcGkeIam: Check = {
@@ -70,12 +73,21 @@ organization are not read.`,
     const findings: Finding[] = [];
     const examined = triggers.map((trigger) => trigger.name);
 
-    const agent = eventarcServiceAgent(project.projectNumber);
-    examined.push(agent);
-    findings.push(
-      ...roleFindings(policy, agent, [...EVENTARC_AGENT_ROLES], 'eventarc_agent', projectId, (roles) => ({
-        message: format(messages.agent, { agent, triggers: names(triggers) }),
-        fix: withInit(fixFor(messages.agentFix, projectId, agent, roles, 'eventarc_agent'), projectId),
+    if (!project.projectNumber) {
+      findings.push({
+        severity: 'warning',
+        resource: `projects/${projectId}`,
+        message: messages.noProjectNumber,
+        evidence: {},
+        fix: null,
+      });
+    }
+    const agent = eventarcServiceAgent(project.projectNumber ?? 'PROJECT_NUMBER');
+    if (project.projectNumber) examined.push(agent);
+    if (project.projectNumber) findings.push(
+      ...roleFindings(policy, agent, [...EVENTARC_AGENT_ROLES], (roles, holds) => ({
+        message: format(messages.agent, { agent, holds, triggers: names(triggers) }),
+        fix: withInit(fixFor(messages.agentFix, projectId, agent, roles, 'eventarc_agent', policy), projectId),
       })),
     );
 
@@ -86,14 +98,15 @@ organization are not read.`,
       const required = [...TRIGGER_SERVICE_ACCOUNT_ROLES, ...(receivers.length > 0 ? [EVENT_RECEIVER_ROLE] : [])];
       const label = account.split('@')[0] ?? account;
       findings.push(
-        ...roleFindings(policy, member, required, label, projectId, (roles) => ({
+        ...roleFindings(policy, member, required, (roles, holds) => ({
           message: format(messages.triggerAccount, {
             account,
+            holds,
             triggers: names(accountTriggers),
             s: accountTriggers.length === 1 ? 's' : '',
-            receiver: receivers.length > 0 ? format(messages.receiverNeeded, { role: EVENT_RECEIVER_ROLE, triggers: names(receivers) }) : '',
+            receiver: roles.includes(EVENT_RECEIVER_ROLE) ? format(messages.receiverNeeded, { role: EVENT_RECEIVER_ROLE, triggers: names(receivers) }) : '',
           }),
-          fix: fixFor(messages.triggerAccountFix, projectId, member, roles, label),
+          fix: fixFor(messages.triggerAccountFix, projectId, member, roles, label, policy),
         })),
       );
     }
@@ -109,7 +122,7 @@ organization are not read.`,
     }
 
     const created = project.createTime ?? null;
-    if (created === null || Date.parse(created) < Date.parse(PUBSUB_AGENT_CUTOFF)) {
+    if (project.projectNumber && (created === null || Date.parse(created) < Date.parse(PUBSUB_AGENT_CUTOFF))) {
       const pubsubAgent = pubsubServiceAgent(project.projectNumber);
       examined.push(pubsubAgent);
       const grants = PUBSUB_AGENT_ROLES.map((role) => evaluateRole(policy, pubsubAgent, role));
@@ -123,7 +136,7 @@ organization are not read.`,
             ...grants.map((grant) => format(messages.role, { grant: describeGrant(grant) })),
           ].join('\n'),
           evidence: { principal: pubsubAgent, projectCreateTime: created, grants },
-          fix: fixFor(messages.pubsubAgentFix, projectId, pubsubAgent, [role], 'pubsub_agent'),
+          fix: fixFor(messages.pubsubAgentFix, projectId, pubsubAgent, [role], 'pubsub_agent', policy),
         });
       }
     }
@@ -139,9 +152,7 @@ function roleFindings(
   policy: IamPolicy,
   principal: string,
   roles: readonly string[],
-  label: string,
-  project: string,
-  describe: (roles: string[]) => { message: string; fix: Fix },
+  describe: (roles: string[], holds: string) => { message: string; fix: Fix },
 ): Finding[] {
   const grants = roles.map((role) => evaluateRole(policy, principal, role));
   const missing = grants.filter((grant) => grant.status === 'not-granted');
@@ -149,12 +160,15 @@ function roleFindings(
   const findings: Finding[] = [];
   for (const [severity, group] of [['error', missing], ['warning', uncertain]] as const) {
     if (group.length === 0) continue;
-    const { message, fix } = describe(group.map((grant) => grant.role));
+    const { message, fix } = describe(
+      group.map((grant) => grant.role),
+      severity === 'error' ? messages.holds : messages.mayNotHold,
+    );
     findings.push({
       severity,
       resource: principal,
       message: [message, ...group.map((grant) => format(messages.role, { grant: describeGrant(grant) }))].join('\n'),
-      evidence: { principal, project, roles: group.map((grant) => grant.role), grants: group, terraformLabel: label },
+      evidence: { principal, roles: group.map((grant) => grant.role), grants: group },
       fix,
     });
   }
@@ -165,10 +179,10 @@ function isPlainGrant(grant: RoleGrant): boolean {
   return grant.status === 'granted' || grant.status === 'granted-through-role';
 }
 
-function fixFor(summary: string, project: string, member: string, roles: readonly string[], label: string): Fix {
+function fixFor(summary: string, project: string, member: string, roles: readonly string[], label: string, policy: IamPolicy): Fix {
   return {
     summary,
-    commands: roles.map((role) => grantCommand(project, member, role)),
+    commands: roles.map((role) => grantCommand(project, member, role, policy)),
     terraform: roles.map((role) => grantTerraform(project, member, role, terraformName(label, role))).join('\n\n'),
     automatic: false,
   };

@@ -194,9 +194,18 @@ export function isComputeDefaultServiceAccount(email: string): boolean {
   return /^\d+-compute@developer\.gserviceaccount\.com$/i.test(email);
 }
 
-/** The exact commands and Terraform that grant `role` on `project` to `member`. */
-export function grantCommand(project: string, member: string, role: string): string {
-  return `gcloud projects add-iam-policy-binding ${project} --member=${member} --role=${role}`;
+/**
+ * The exact command that grants `role` on `project` to `member`. On a policy
+ * that holds conditional bindings gcloud asks for a condition unless given
+ * `--condition=None` (an unconditional binding).
+ */
+export function grantCommand(project: string, member: string, role: string, policy?: IamPolicy): string {
+  const condition = policy && hasConditions(policy) ? ' --condition=None' : '';
+  return `gcloud projects add-iam-policy-binding ${project} --member=${member} --role=${role}${condition}`;
+}
+
+export function hasConditions(policy: IamPolicy): boolean {
+  return (policy.bindings ?? []).some((binding) => boundRole(binding)?.conditional);
 }
 
 export function grantTerraform(project: string, member: string, role: string, name: string): string {
