@@ -26,20 +26,18 @@ export interface GrantCondition {
 
 /**
  * Roles that contain every permission of another role, where Google's role
- * reference lists it (https://cloud.google.com/iam/docs/roles-permissions).
- * Basic roles are deliberately absent as containers of predefined roles:
- * roles/owner and roles/editor hold most predefined permissions but not all
- * (https://cloud.google.com/iam/docs/roles-overview#basic), so holding one is
- * reported as "not granted directly", never as a grant.
+ * reference shows it (https://cloud.google.com/iam/docs/roles-permissions):
+ * roles/pubsub.admin holds `pubsub.*` and roles/eventarc.admin holds `eventarc.*`.
+ * Only inclusions checked against that reference are listed; anything else is
+ * "not granted directly". Basic roles are deliberately absent as containers of
+ * predefined roles: roles/owner and roles/editor hold most predefined
+ * permissions but not all (https://cloud.google.com/iam/docs/roles-overview#basic).
  */
 export const DOCUMENTED_ROLE_INCLUSIONS: readonly { role: string; includedIn: string; reference: string }[] = [
   { role: 'roles/editor', includedIn: 'roles/owner', reference: 'https://cloud.google.com/iam/docs/roles-overview#basic' },
   { role: 'roles/viewer', includedIn: 'roles/editor', reference: 'https://cloud.google.com/iam/docs/roles-overview#basic' },
   { role: 'roles/viewer', includedIn: 'roles/owner', reference: 'https://cloud.google.com/iam/docs/roles-overview#basic' },
-  { role: 'roles/pubsub.subscriber', includedIn: 'roles/pubsub.editor', reference: 'https://cloud.google.com/iam/docs/roles-permissions/pubsub' },
   { role: 'roles/pubsub.subscriber', includedIn: 'roles/pubsub.admin', reference: 'https://cloud.google.com/iam/docs/roles-permissions/pubsub' },
-  { role: 'roles/monitoring.metricWriter', includedIn: 'roles/monitoring.editor', reference: 'https://cloud.google.com/iam/docs/roles-permissions/monitoring' },
-  { role: 'roles/monitoring.metricWriter', includedIn: 'roles/monitoring.admin', reference: 'https://cloud.google.com/iam/docs/roles-permissions/monitoring' },
   { role: 'roles/eventarc.eventReceiver', includedIn: 'roles/eventarc.admin', reference: 'https://cloud.google.com/iam/docs/roles-permissions/eventarc' },
 ];
 
