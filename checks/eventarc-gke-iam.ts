@@ -14,7 +14,7 @@ import {
 import type { RoleGrant } from '../src/gke/iam.js';
 import { describeGrant, evaluateRole, eventarcServiceAgent, grantCommand, grantTerraform, pubsubServiceAgent, terraformName } from '../src/gke/iam.js';
 import type { ClusterState } from '../src/state/cluster-state.js';
-import type { IamPolicy } from '../src/state/gcp-types.js';
+import type { IamPolicy, Project } from '../src/state/gcp-types.js';
 
 const messages = {
   agent:
@@ -69,80 +69,83 @@ organization are not read.`,
     if (triggers.length === 0) return { examined: [], findings: [] };
     const policy = state.iamPolicy!;
     const project = state.project!;
-    const projectId = project.projectId;
-    const findings: Finding[] = [];
     const examined = triggers.map((trigger) => trigger.name);
-
-    if (!project.projectNumber) {
-      findings.push({
-        severity: 'warning',
-        resource: `projects/${projectId}`,
-        message: messages.noProjectNumber,
-        evidence: {},
-        fix: null,
-      });
-    }
-    const agent = eventarcServiceAgent(project.projectNumber ?? 'PROJECT_NUMBER');
-    if (project.projectNumber) examined.push(agent);
-    if (project.projectNumber) findings.push(
-      ...roleFindings(policy, agent, [...EVENTARC_AGENT_ROLES], (roles, holds) => ({
-        message: format(messages.agent, { agent, holds, triggers: names(triggers) }),
-        fix: withInit(fixFor(messages.agentFix, projectId, agent, roles, 'eventarc_agent', policy), projectId),
-      })),
-    );
-
-    for (const [account, accountTriggers] of byServiceAccount(triggers)) {
-      const member = `serviceAccount:${account}`;
-      examined.push(member);
-      const receivers = accountTriggers.filter((trigger) => !isDirectPubsubTrigger(trigger));
-      const required = [...TRIGGER_SERVICE_ACCOUNT_ROLES, ...(receivers.length > 0 ? [EVENT_RECEIVER_ROLE] : [])];
-      const label = account.split('@')[0] ?? account;
-      findings.push(
-        ...roleFindings(policy, member, required, (roles, holds) => ({
-          message: format(messages.triggerAccount, {
-            account,
-            holds,
-            triggers: names(accountTriggers),
-            s: accountTriggers.length === 1 ? 's' : '',
-            receiver: roles.includes(EVENT_RECEIVER_ROLE) ? format(messages.receiverNeeded, { role: EVENT_RECEIVER_ROLE, triggers: names(receivers) }) : '',
-          }),
-          fix: fixFor(messages.triggerAccountFix, projectId, member, roles, label, policy),
-        })),
-      );
-    }
-
-    for (const trigger of triggers.filter((candidate) => !candidate.serviceAccount)) {
-      findings.push({
-        severity: 'error',
-        resource: trigger.name,
-        message: format(messages.noServiceAccount, { trigger: trigger.name, roles: [...TRIGGER_SERVICE_ACCOUNT_ROLES, EVENT_RECEIVER_ROLE].join(', ') }),
-        evidence: { trigger: trigger.name },
-        fix: { summary: messages.noServiceAccountFix, commands: [], terraform: null, automatic: false },
-      });
-    }
-
-    const created = project.createTime ?? null;
-    if (project.projectNumber && (created === null || Date.parse(created) < Date.parse(PUBSUB_AGENT_CUTOFF))) {
-      const pubsubAgent = pubsubServiceAgent(project.projectNumber);
-      examined.push(pubsubAgent);
-      const grants = PUBSUB_AGENT_ROLES.map((role) => evaluateRole(policy, pubsubAgent, role));
-      if (!grants.some(isPlainGrant)) {
-        const role = PUBSUB_AGENT_ROLES[0];
-        findings.push({
-          severity: 'warning',
-          resource: pubsubAgent,
-          message: [
-            format(messages.pubsubAgent, { agent: pubsubAgent, created: created ? `this project: ${created}` : 'project.json has no createTime, so this one may be' }),
-            ...grants.map((grant) => format(messages.role, { grant: describeGrant(grant) })),
-          ].join('\n'),
-          evidence: { principal: pubsubAgent, projectCreateTime: created, grants },
-          fix: fixFor(messages.pubsubAgentFix, projectId, pubsubAgent, [role], 'pubsub_agent', policy),
-        });
+    const findings: Finding[] = [];
+    if (project.projectNumber) {
+      const agents = [eventarcServiceAgent(project.projectNumber)];
+      findings.push(...eventarcAgentFindings(policy, project.projectId, agents[0]!, triggers));
+      if (needsPubsubAgentRule(project)) {
+        agents.push(pubsubServiceAgent(project.projectNumber));
+        findings.push(...pubsubAgentFindings(policy, project, agents[1]!));
       }
+      examined.push(...agents);
+    } else {
+      findings.push({ severity: 'warning', resource: `projects/${project.projectId}`, message: messages.noProjectNumber, evidence: {}, fix: null });
     }
+    for (const [account, accountTriggers] of byServiceAccount(triggers)) {
+      examined.push(`serviceAccount:${account}`);
+      findings.push(...triggerAccountFindings(policy, project.projectId, account, accountTriggers));
+    }
+    for (const trigger of triggers.filter((candidate) => !candidate.serviceAccount)) findings.push(noServiceAccountFinding(trigger));
     return { examined, findings };
   },
 };
+
+function eventarcAgentFindings(policy: IamPolicy, project: string, agent: string, triggers: readonly GkeTrigger[]): Finding[] {
+  return roleFindings(policy, agent, EVENTARC_AGENT_ROLES, (roles, holds) => ({
+    message: format(messages.agent, { agent: email(agent), holds, triggers: names(triggers) }),
+    fix: withInit(fixFor(messages.agentFix, project, agent, roles, 'eventarc_agent', policy), project),
+  }));
+}
+
+function triggerAccountFindings(policy: IamPolicy, project: string, account: string, triggers: readonly GkeTrigger[]): Finding[] {
+  const member = `serviceAccount:${account}`;
+  const receivers = triggers.filter((trigger) => !isDirectPubsubTrigger(trigger));
+  const required = [...TRIGGER_SERVICE_ACCOUNT_ROLES, ...(receivers.length > 0 ? [EVENT_RECEIVER_ROLE] : [])];
+  return roleFindings(policy, member, required, (roles, holds) => ({
+    message: format(messages.triggerAccount, {
+      account,
+      holds,
+      triggers: names(triggers),
+      s: triggers.length === 1 ? 's' : '',
+      receiver: roles.includes(EVENT_RECEIVER_ROLE) ? format(messages.receiverNeeded, { role: EVENT_RECEIVER_ROLE, triggers: names(receivers) }) : '',
+    }),
+    fix: fixFor(messages.triggerAccountFix, project, member, roles, account.split('@')[0] ?? account, policy),
+  }));
+}
+
+/** Projects whose Pub/Sub agent predates 2021-04-08; without a createTime the rule may apply. */
+function needsPubsubAgentRule(project: Project): boolean {
+  return !project.createTime || Date.parse(project.createTime) < Date.parse(PUBSUB_AGENT_CUTOFF);
+}
+
+function pubsubAgentFindings(policy: IamPolicy, project: Project, agent: string): Finding[] {
+  const grants = PUBSUB_AGENT_ROLES.map((role) => evaluateRole(policy, agent, role));
+  if (grants.some(isPlainGrant)) return [];
+  const created = project.createTime ?? null;
+  return [
+    {
+      severity: 'warning',
+      resource: agent,
+      message: [
+        format(messages.pubsubAgent, { agent: email(agent), created: created ? `this project: ${created}` : 'project.json has no createTime, so this one may be' }),
+        ...grants.map((grant) => format(messages.role, { grant: describeGrant(grant) })),
+      ].join('\n'),
+      evidence: { principal: agent, projectCreateTime: created, grants },
+      fix: fixFor(messages.pubsubAgentFix, project.projectId, agent, [PUBSUB_AGENT_ROLES[0]], 'pubsub_agent', policy),
+    },
+  ];
+}
+
+function noServiceAccountFinding(trigger: GkeTrigger): Finding {
+  return {
+    severity: 'error',
+    resource: trigger.name,
+    message: format(messages.noServiceAccount, { trigger: trigger.name, roles: [...TRIGGER_SERVICE_ACCOUNT_ROLES, EVENT_RECEIVER_ROLE].join(', ') }),
+    evidence: { trigger: trigger.name },
+    fix: { summary: messages.noServiceAccountFix, commands: [], terraform: null, automatic: false },
+  };
+}
 
 /**
  * One error finding for the roles a principal does not hold, and one warning for
@@ -209,6 +212,10 @@ function byServiceAccount(triggers: readonly GkeTrigger[]): Map<string, GkeTrigg
     accounts.set(trigger.serviceAccount, list);
   }
   return accounts;
+}
+
+function email(member: string): string {
+  return member.replace(/^serviceAccount:/, '');
 }
 
 function names(triggers: readonly GkeTrigger[]): string {

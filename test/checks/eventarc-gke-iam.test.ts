@@ -105,6 +105,14 @@ describe('eventarc-gke-iam, finding by finding', () => {
     }
   });
 
+  it('without a projectNumber the service agents cannot be named: a warning, and the trigger account is still checked', () => {
+    const findings = run([trigger('t')], [], { projectId: 'p' } as Project).findings;
+    expect(findings.map((finding) => [finding.severity, finding.resource])).toEqual([
+      ['warning', 'projects/p'],
+      ['error', `serviceAccount:${SA}`],
+    ]);
+  });
+
   it('examines triggers into any cluster, and the principals', () => {
     const other = trigger('elsewhere', { destination: { gke: { cluster: 'other', location: 'europe-west1', namespace: 'x', service: 'y' } } });
     const result = run([other], [...INITIALISED, ...TRIGGER_ROLES]);
