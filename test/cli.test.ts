@@ -42,7 +42,7 @@ describe('gke-doctor check --snapshot', () => {
   it.each([
     { args: ['--fail-on', 'never'], code: 0 },
     { args: ['--only', 'http-load-balancing-addon'], code: 0 },
-    { args: ['--skip', 'terminating-namespace'], code: 0 },
+    { args: ['--skip', 'terminating-namespace,eventarc-gke-iam'], code: 0 },
     { args: ['--fail-on', 'warning'], code: 1 },
   ])('exit code $code with $args', ({ args, code }) => {
     expect(runCli(['check', '--snapshot', seed, ...args]).code).toBe(code);
