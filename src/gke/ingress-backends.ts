@@ -172,6 +172,10 @@ export function describeServicePortRef(port: { number?: number; name?: string })
 }
 
 function olderFirst(a: Pod, b: Pod): number {
-  const created = (a.metadata?.creationTimestamp ?? '').localeCompare(b.metadata?.creationTimestamp ?? '');
-  return created !== 0 ? created : (a.metadata?.name ?? '').localeCompare(b.metadata?.name ?? '');
+  return compare(a.metadata?.creationTimestamp ?? '', b.metadata?.creationTimestamp ?? '') || compare(a.metadata?.name ?? '', b.metadata?.name ?? '');
+}
+
+/** Byte order, as Go compares strings. */
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
