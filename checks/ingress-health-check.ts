@@ -287,7 +287,7 @@ function mismatchCauses(
       summary: format(messages.fixAddProbe, { container: serving?.container.name ?? '?', port: portText }),
       commands: backendConfigCommands(service, servicePort, { type: actual.type, requestPath: '/healthz' }, state, messages.replacePath),
     };
-    if (!probe) return [cause('warning', format(messages.noProbe, { container: serving?.container.name ?? '?', request }), fix)];
+    if (serving && !probe) return [cause('warning', format(messages.noProbe, { container: serving.container.name, request }), fix)];
     const reason = inferred.probe.used ? '' : inferred.probe.detail;
     return [cause('warning', format(messages.probeIgnored, { reason, request }), fix)];
   }

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import ingressHealthCheck from '../../checks/ingress-health-check.js';
 import type { ProbeResponse } from '../../src/engine/check.js';
-import { checkReport, runFixture } from '../support/fixtures.js';
+import { SnapshotSource } from '../../src/state/snapshot-source.js';
+import { FIXTURE_NOW, checkReport, fixturePath, runFixture } from '../support/fixtures.js';
 
 const ID = 'ingress-health-check';
 
@@ -147,5 +149,16 @@ describe('ingress-health-check with the live --probe capability', () => {
     const report = await run('ingress-tcp-probe', async () => ({ statusCode: 0, error: 'connect ECONNREFUSED 10.8.1.17:8080' }));
     expect(report.findings.map((finding) => finding.severity)).toEqual(['warning']);
     expect(report.findings[0]!.message).toMatch(/Could not send the load balancer's request .*ECONNREFUSED/);
+  });
+});
+
+describe('ingress-health-check when no container declares the named targetPort', () => {
+  it('says which getHTTPProbe rule excluded the probe', async () => {
+    const state = await new SnapshotSource(fixturePath('ingress-named-ports')).collect(new Set(['Ingress', 'Service', 'Pod']));
+    const service = state.kubernetes.get('Service', 'shop', 'web')!;
+    service.spec!.ports![0]!.targetPort = 'web';
+    const result = await ingressHealthCheck.run(state, { now: FIXTURE_NOW, stuckAfterMs: 0 });
+    expect(result.findings).toHaveLength(1);
+    expect(result.findings[0]!.message).toMatch(/ignores the readinessProbe: no container declares a containerPort matching the Service targetPort "web"/);
   });
 });
