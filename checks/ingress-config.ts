@@ -69,7 +69,7 @@ controller does not read.`,
   notApplicable: 'no GCE Ingress exists',
   run(state: ClusterState): CheckResult {
     const findings: Finding[] = [];
-    const examined: string[] = [];
+    const examined = new Set<string>();
     const resolver = new IngressBackendResolver(state);
     const checkedServices = new Set<string>();
     const checkedBackendConfigs = new Set<string>();
@@ -84,7 +84,7 @@ controller does not read.`,
 
       const classFinding = ingressClassNameFinding(ingress);
       if (classFinding) {
-        examined.push(resource);
+        examined.add(resource);
         const removeField = `kubectl -n ${namespace} patch ingress ${ingress.metadata?.name} --type json -p '[{"op":"remove","path":"/spec/ingressClassName"}]'`;
         if (classFinding.ignored) {
           add('error', messages.ingressClassNameIgnored, { ingress: resource, className: classFinding.className, annotation: INGRESS_CLASS_ANNOTATION }, format(messages.fixIngressClassName, { annotation: INGRESS_CLASS_ANNOTATION }), [
@@ -96,7 +96,7 @@ controller does not read.`,
         add('warning', messages.ingressClassNameBesideAnnotation, { ingress: resource, className: classFinding.className, annotation: INGRESS_CLASS_ANNOTATION, annotationClass: classFinding.annotationClass ?? '' }, messages.fixRemoveIngressClassName, [removeField]);
       }
       if (!isGceIngress(ingress)) continue;
-      if (!examined.includes(resource)) examined.push(resource);
+      examined.add(resource);
 
       // Rules (check-gke-ingress CheckIngressRule, CheckRuleHostOverwrite).
       const rules = ingress.spec?.rules ?? [];
@@ -180,7 +180,7 @@ controller does not read.`,
         }
       }
     }
-    return { examined, findings };
+    return { examined: [...examined], findings };
   },
 };
 
