@@ -13,9 +13,10 @@ export function registerSnapshotCommand(program: ProgramWithExitCode): void {
     .command('snapshot <dir>')
     .description('write the live project and cluster to a snapshot directory (redacted; replay with check --snapshot DIR)');
   addLiveOptions(command).action(async (directory: string, options: LiveFlags) => {
+    const { writeSnapshot, requireEmptyDirectory } = await import('../state/snapshot-writer.js');
+    await requireEmptyDirectory(directory);
     const source = await createLiveSource(options);
     const state = await source.collect(new Set(ALL_DATA));
-    const { writeSnapshot } = await import('../state/snapshot-writer.js');
     const written = await writeSnapshot(directory, state);
     for (const [key, reason] of state.unavailable) process.stderr.write(`gke-doctor: not in the snapshot: ${key}: ${reason}\n`);
     process.stderr.write(

@@ -84,7 +84,8 @@ function redactedReadme(redactions: Redaction[], state: ClusterState): string {
   return `${lines.join('\n')}\n`;
 }
 
-async function requireEmptyDirectory(directory: string): Promise<void> {
+/** Snapshot writes into a new or empty directory, never over other files. */
+export async function requireEmptyDirectory(directory: string): Promise<void> {
   try {
     const entries = await readdir(directory);
     if (entries.length > 0) throw new InputError(`${directory}: not empty; snapshot writes into a new or empty directory`);
