@@ -63,3 +63,17 @@ describe('resolveLiveTarget', () => {
     expect(() => resolveLiveTarget({}, { KUBECONFIG: '/nonexistent', CLOUDSDK_CONFIG: '/nonexistent' })).toThrow(/^no target: pass --project, --location and --cluster/);
   });
 });
+
+describe('docs/live.md', () => {
+  it('names every permission the live source can report missing, with its role', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const { GCP_DATA_SOURCES } = await import('../../src/state/live-gcp.js');
+    const { REPO_ROOT } = await import('../support/fixtures.js');
+    const text = await readFile(`${REPO_ROOT}docs/live.md`, 'utf8');
+    const customRole = /--permissions=(\S+)/.exec(text)?.[1]?.split(',') ?? [];
+    for (const { permission, role } of Object.values(GCP_DATA_SOURCES)) {
+      expect(customRole).toContain(permission);
+      expect(text).toContain(`| \`${permission}\` | \`${role}\` |`);
+    }
+  });
+});
