@@ -11,9 +11,12 @@ import type { StateSource } from '../state/source.js';
 import { collect } from './list-command.js';
 import { outputOptionParsers, resolveOutputs, writeOutputs } from './outputs.js';
 import type { ProgramWithExitCode } from './program.js';
+import type { LiveFlags } from './live-options.js';
+import { LIVE_FLAG_NAMES, addLiveOptions, createLiveSource, flagName } from './live-options.js';
 
-export interface CheckOptions {
+export interface CheckOptions extends LiveFlags {
   snapshot?: string;
+  probe?: boolean;
   only: string[];
   skip: string[];
   failOn: FailOn;
@@ -23,10 +26,12 @@ export interface CheckOptions {
 
 export function registerCheckCommand(program: ProgramWithExitCode): void {
   const { outputs, addFormat, addFile } = outputOptionParsers();
-  program
+  const command = program
     .command('check')
-    .description('run the checks and print what is wrong, with the exact fix')
-    .option('--snapshot <dir>', 'read a snapshot directory instead of a live project (see README: Snapshot layout)')
+    .description('run the checks and print what is wrong, with the exact fix (live project and cluster unless --snapshot)')
+    .option('--snapshot <dir>', 'read a snapshot directory instead of a live project (see README: Snapshot layout)');
+  addLiveOptions(command)
+    .option('--probe', 'live only: send the load balancer health-check request to a serving Pod through the API server proxy')
     .option('--only <ids>', 'run only these checks (comma-separated, repeatable)', collect, [])
     .option('--skip <ids>', 'skip these checks (comma-separated, repeatable)', collect, [])
     .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity').choices(FAIL_ON).default('error'))
@@ -38,13 +43,21 @@ export function registerCheckCommand(program: ProgramWithExitCode): void {
       const stuckAfterMs = parseDuration(options.stuckAfter, '--stuck-after');
       const outputList = resolveOutputs(outputs);
       const checks = selectChecks(await allChecks(options.plugin), splitIds(options.only), splitIds(options.skip));
-      const report = await runChecks(checks, createSource(options), { now: new Date(), stuckAfterMs });
+      const source = await createSource(options);
+      const probe = options.probe ? source.probe : undefined;
+      const report = await runChecks(checks, source, { now: new Date(), stuckAfterMs, ...(probe ? { probe } : {}) });
       await writeOutputs(report, outputList, checks, program.opts<{ color: boolean }>().color);
       program.exitCode = exitCodeFor(report, options.failOn);
     });
 }
 
-function createSource(options: CheckOptions): StateSource {
-  if (options.snapshot) return new SnapshotSource(options.snapshot);
-  throw new InputError('no target: pass --snapshot DIR (a snapshot directory, see README)');
+/** The one place that chooses where the state comes from: a snapshot directory, else the live project and cluster. */
+async function createSource(options: CheckOptions): Promise<StateSource> {
+  if (options.snapshot) {
+    const live = LIVE_FLAG_NAMES.find((name) => options[name] !== undefined);
+    if (live) throw new InputError(`${flagName(live)} is for live mode; a snapshot names its own project and cluster (drop --snapshot to read them live)`);
+    if (options.probe) throw new InputError('--probe needs live mode: it sends requests to Pods, which a snapshot cannot');
+    return new SnapshotSource(options.snapshot);
+  }
+  return createLiveSource(options);
 }

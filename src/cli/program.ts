@@ -3,6 +3,7 @@ import { Command, Option } from 'commander';
 import { registerCheckCommand } from './check-command.js';
 import { registerExplainCommand } from './explain-command.js';
 import { registerListCommand } from './list-command.js';
+import { registerSnapshotCommand } from './snapshot-command.js';
 
 export interface ProgramWithExitCode extends Command {
   exitCode?: number;
@@ -21,6 +22,7 @@ export function buildProgram(): ProgramWithExitCode {
   registerCheckCommand(program);
   registerListCommand(program);
   registerExplainCommand(program);
+  registerSnapshotCommand(program);
   for (const command of program.commands) command.exitOverride();
   return program;
 }

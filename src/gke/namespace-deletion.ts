@@ -93,7 +93,10 @@ export function diagnoseNamespaceDeletion(namespace: Namespace, state: ClusterSt
     terminatingForMs: now.getTime() - Date.parse(deletionTimestamp),
     conditions,
     unavailableApiServices: unavailableApiServices(state.kubernetes.list('APIService')),
-    remaining: state.kubernetes.inNamespace(name).map(describeRemaining),
+    remaining: state.kubernetes
+      .inNamespace(name)
+      .map(describeRemaining)
+      .sort((a, b) => a.resource.localeCompare(b.resource)),
     specFinalizers: namespace.spec?.finalizers ?? [],
     metadataFinalizers: namespace.metadata?.finalizers ?? [],
     httpLoadBalancingDisabled: state.cluster ? disabled === true : null,

@@ -5,6 +5,7 @@ import type { ClusterState, DataKey, GcpData, GcpDataKey, Target } from './clust
 import { KubernetesObjects } from './cluster-state.js';
 import type { Cluster, EventarcTrigger, Project } from './gcp-types.js';
 import { isRecord, parseKubernetesDocuments } from './kubernetes-documents.js';
+import type { KubeObject } from './kubernetes-types.js';
 import { KUBERNETES_KINDS } from './kubernetes-types.js';
 import type { StateSource } from './source.js';
 
@@ -45,10 +46,14 @@ export class SnapshotSource implements StateSource {
     if (needsKubernetes) {
       const k8sDirectory = join(this.directory, 'k8s');
       if (await isDirectory(k8sDirectory)) {
+        const objects = [];
         for (const file of await listManifestFiles(k8sDirectory)) {
           const text = await readFile(file, 'utf8');
-          for (const { object } of parseKubernetesDocuments(this.display(file), text)) kubernetes.add(object);
+          for (const { object } of parseKubernetesDocuments(this.display(file), text)) objects.push(object);
         }
+        // In the order the API server lists them (by namespace, then name), so a snapshot and a live read agree.
+        objects.sort((a, b) => objectKey(a).localeCompare(objectKey(b)));
+        for (const object of objects) kubernetes.add(object);
       } else {
         const reason = `${this.display(k8sDirectory)}/ is not in the snapshot (kubectl get KIND -A -o yaml > ${this.display(k8sDirectory)}/KIND.yaml)`;
         for (const kind of [...KUBERNETES_KINDS, 'ObjectsInTerminatingNamespaces'] as const) unavailable.set(kind, reason);
@@ -159,6 +164,10 @@ export function snapshotTarget(project: Project | undefined, cluster: Cluster | 
     location: cluster?.location ?? fromSelfLink?.[2] ?? cluster?.zone ?? null,
     cluster: cluster?.name ?? null,
   };
+}
+
+function objectKey(object: KubeObject): string {
+  return `${object.metadata?.namespace ?? ''}/${object.metadata?.name ?? ''}`;
 }
 
 async function isDirectory(path: string): Promise<boolean> {

@@ -13,8 +13,8 @@ describe('terminating-namespace', () => {
       fixture: 'remaining-finalizers',
       status: 'failed',
       findings: [
-        ['error', 'Namespace/shop'],
         ['info', 'Namespace/scratch'],
+        ['error', 'Namespace/shop'],
       ],
     },
   ])('$fixture -> $status', async ({ fixture, status, findings }) => {

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { builtinChecks } from '../../checks/index.js';
 import type { Check, CheckContext } from '../../src/engine/check.js';
@@ -14,6 +15,15 @@ export function fixturePath(name: string): string {
 
 /** A fixed clock, so ages in messages do not drift: 2024-01-15, weeks after the seed incidents. */
 export const FIXTURE_NOW = new Date('2024-01-15T00:00:00Z');
+
+/** When a fixture's snapshot was taken (its snapshot.json), else FIXTURE_NOW: the moment a live read of it happens. */
+export function fixtureTime(name: string): Date {
+  try {
+    return new Date((JSON.parse(readFileSync(`${fixturePath(name)}/snapshot.json`, 'utf8')) as { takenAt: string }).takenAt);
+  } catch {
+    return FIXTURE_NOW;
+  }
+}
 
 /** Runs checks (all built-ins by default) on a fixture snapshot directory, as `check --snapshot` does. */
 export async function runFixture(

@@ -1,0 +1,36 @@
+import type { Command } from 'commander';
+
+/** Flags that pick the live project and cluster, shared by `check` and `snapshot`. */
+export interface LiveFlags {
+  project?: string;
+  location?: string;
+  cluster?: string;
+  context?: string;
+  kubeconfig?: string;
+  accessTokenFile?: string;
+  quiet?: boolean;
+}
+
+export const LIVE_FLAG_NAMES = ['project', 'location', 'cluster', 'context', 'kubeconfig', 'accessTokenFile'] as const;
+
+export function addLiveOptions(command: Command): Command {
+  return command
+    .option('--project <id>', 'GCP project (default: from the kubeconfig context, CLOUDSDK_CORE_PROJECT or gcloud config)')
+    .option('--location <location>', "the cluster's region or zone (default: from the kubeconfig context)")
+    .option('--cluster <name>', 'GKE cluster name (default: from the kubeconfig context)')
+    .option('--context <name>', 'kubeconfig context to read the cluster through (default: the current one)')
+    .option('--kubeconfig <file>', 'kubeconfig file (default: KUBECONFIG, else ~/.kube/config)')
+    .option('--access-token-file <file>', 'use this OAuth access token instead of Application Default Credentials (also GOOGLE_OAUTH_ACCESS_TOKEN)')
+    .option('--quiet', 'no progress line on stderr');
+}
+
+/** The live source for these flags; the Google and Kubernetes libraries load only now, when used. */
+export async function createLiveSource(flags: LiveFlags) {
+  const [{ LiveSource }, { stderrProgress }] = await Promise.all([import('../state/live-source.js'), import('./progress.js')]);
+  return new LiveSource({ ...flags, progress: stderrProgress(Boolean(flags.quiet)) });
+}
+
+/** `--flag` as the user typed it, for messages. */
+export function flagName(name: string): string {
+  return `--${name.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`)}`;
+}

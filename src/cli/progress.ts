@@ -1,0 +1,41 @@
+import type { Progress } from '../state/progress.js';
+import { silentProgress } from '../state/progress.js';
+
+/**
+ * One progress line on stderr, rewritten in place: what is being read and how
+ * many objects so far. Only on a terminal, and never with `--quiet`; notes
+ * (data read only in part) go to stderr unless `--quiet`.
+ */
+export function stderrProgress(quiet: boolean, stream: NodeJS.WriteStream = process.stderr): Progress {
+  if (quiet) return silentProgress;
+  if (!stream.isTTY) return { ...silentProgress, note: (message) => void stream.write(`gke-doctor: note: ${message}\n`) };
+  const reading = new Set<string>();
+  let objects = 0;
+  let shown = false;
+  const render = () => {
+    const what = [...reading].slice(0, 3).join(', ') + (reading.size > 3 ? `, +${reading.size - 3}` : '');
+    const line = `gke-doctor: reading ${what || '…'} (${objects} objects so far)`;
+    stream.write(`\r\x1b[K${line.slice(0, Math.max(20, (stream.columns ?? 80) - 1))}`);
+    shown = true;
+  };
+  const clear = () => {
+    if (shown) stream.write('\r\x1b[K');
+    shown = false;
+  };
+  return {
+    start(what) {
+      reading.add(what);
+      render();
+    },
+    done(what, count) {
+      reading.delete(what);
+      objects += count;
+      render();
+    },
+    note(message) {
+      clear();
+      stream.write(`gke-doctor: note: ${message}\n`);
+    },
+    finish: clear,
+  };
+}

@@ -1,0 +1,131 @@
+/**
+ * A failed API call, whichever client made it: the HTTP status, and what the
+ * error body says (Google's ErrorInfo reason and metadata, Retry-After).
+ */
+export class ApiFailure extends Error {
+  override name = 'ApiFailure';
+  constructor(
+    message: string,
+    /** HTTP status; undefined for a timeout or a network error. */
+    readonly status: number | undefined,
+    readonly details: { reason?: string; service?: string; permission?: string; retryAfterMs?: number; code?: string } = {},
+  ) {
+    super(message);
+  }
+
+  get retryable(): boolean {
+    return this.status === 429 || this.status === 503;
+  }
+}
+
+/** gRPC codes (google.rpc.Code) the GAPIC clients report, as the HTTP status the REST API sent. */
+const HTTP_STATUS_OF_RPC_CODE: Record<number, number> = { 3: 400, 4: 504, 5: 404, 6: 409, 7: 403, 8: 429, 9: 400, 10: 409, 13: 500, 14: 503, 16: 401 };
+
+/** Normalizes what google-gax, gaxios, client-node or Node's http throw into an ApiFailure. */
+export function toApiFailure(error: unknown): ApiFailure {
+  if (error instanceof ApiFailure) return error;
+  const e = error as {
+    message?: string;
+    code?: number | string;
+    status?: number;
+    reason?: string;
+    errorInfoMetadata?: Record<string, string>;
+    response?: { status?: number; headers?: unknown; data?: unknown };
+    headers?: Record<string, string>;
+    body?: unknown;
+  };
+  // google-gax (GAPIC in REST mode): a GoogleError with a gRPC code and the ErrorInfo promoted.
+  if (typeof e.code === 'number' && e.code in HTTP_STATUS_OF_RPC_CODE && e.response === undefined && e.body === undefined) {
+    return new ApiFailure(firstLine(e.message), HTTP_STATUS_OF_RPC_CODE[e.code], {
+      reason: e.reason,
+      service: e.errorInfoMetadata?.service,
+      permission: e.errorInfoMetadata?.permission,
+    });
+  }
+  // gaxios (google-auth-library's request): the response with Google's error body.
+  if (e.response?.status !== undefined) {
+    const body = (e.response.data as { error?: GoogleErrorBody } | undefined)?.error;
+    const info = body?.details?.find((detail) => detail['@type']?.endsWith('google.rpc.ErrorInfo'));
+    return new ApiFailure(firstLine(body?.message ?? e.message), e.response.status, {
+      reason: info?.reason,
+      service: info?.metadata?.service,
+      permission: info?.metadata?.permission,
+      retryAfterMs: retryAfterMs(headerValue(e.response.headers, 'retry-after')),
+    });
+  }
+  // client-node's ApiException: code is the HTTP status, body the Status (often as a string).
+  if (typeof e.code === 'number' && e.body !== undefined) {
+    const body = typeof e.body === 'string' ? safeJson(e.body) : e.body;
+    const message = (body as { message?: string } | undefined)?.message ?? e.message;
+    return new ApiFailure(firstLine(message), e.code, { retryAfterMs: retryAfterMs(e.headers?.['retry-after']) });
+  }
+  return new ApiFailure(firstLine(e.message ?? String(error)), undefined, { code: typeof e.code === 'string' ? e.code : undefined });
+}
+
+interface GoogleErrorBody {
+  message?: string;
+  details?: { '@type'?: string; reason?: string; metadata?: Record<string, string> }[];
+}
+
+/** `Retry-After` in seconds or as an HTTP date (RFC 9110 10.2.3). */
+export function retryAfterMs(value: string | undefined | null): number | undefined {
+  if (value === undefined || value === null || value === '') return undefined;
+  if (/^\d+$/.test(value.trim())) return Number(value) * 1000;
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
+}
+
+function headerValue(headers: unknown, name: string): string | undefined {
+  if (!headers) return undefined;
+  if (typeof (headers as Headers).get === 'function') return (headers as Headers).get(name) ?? undefined;
+  return (headers as Record<string, string>)[name];
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return { message: text };
+  }
+}
+
+function firstLine(message: string | undefined): string {
+  return (message ?? '').split('\n')[0] ?? '';
+}
+
+export interface RetryOptions {
+  /** Retries after the first attempt. */
+  retries?: number;
+  /** First backoff when the server sends no Retry-After; doubled each time. */
+  baseDelayMs?: number;
+  /** Longest wait honoured, so a large Retry-After cannot stall the run. */
+  maxDelayMs?: number;
+}
+
+/** Calls `call`, retrying 429 and 503 with exponential backoff or the server's Retry-After. */
+export async function withRetry<T>(call: () => Promise<T>, options: RetryOptions = {}): Promise<T> {
+  const { retries = 3, baseDelayMs = 500, maxDelayMs = 30_000 } = options;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await call();
+    } catch (error) {
+      const failure = toApiFailure(error);
+      if (!failure.retryable || attempt >= retries) throw failure;
+      const delay = Math.min(maxDelayMs, failure.details.retryAfterMs ?? baseDelayMs * 2 ** attempt);
+      await new Promise((resolve) => setTimeout(resolve, delay));
+    }
+  }
+}
+
+/** Rejects with a timeout ApiFailure when `promise` takes longer than `ms`. */
+export async function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new ApiFailure(`${what}: no answer within ${Math.round(ms / 1000)}s`, undefined, { code: 'ETIMEDOUT' })), ms);
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -1,0 +1,184 @@
+import type { AuthClient } from 'google-auth-library';
+import type { CheckContext, ProbeResponse } from '../engine/check.js';
+import type { ApiFailure } from './api-failure.js';
+import { toApiFailure } from './api-failure.js';
+import type { ClusterState, DataKey, GcpData, GcpDataKey } from './cluster-state.js';
+import { GCP_DATA_KEYS, KubernetesObjects } from './cluster-state.js';
+import type { CredentialOptions } from './gcp-credentials.js';
+import { googleCredentials, rejectedCredentials } from './gcp-credentials.js';
+import { GOOGLE_API_SERVICES } from './gcp-endpoints.js';
+import type { KubernetesApi } from './kubernetes-api.js';
+import type { KubeObject, KubernetesKind } from './kubernetes-types.js';
+import type { LiveGcp } from './live-gcp.js';
+import { GCP_DATA_SOURCES } from './live-gcp.js';
+import type { LiveTarget, TargetOptions } from './live-target.js';
+import { kubeconfigHint, requireCluster, requireProject, resolveLiveTarget } from './live-target.js';
+import type { Progress } from './progress.js';
+import { silentProgress } from './progress.js';
+import type { StateSource } from './source.js';
+
+export interface LiveOptions extends TargetOptions, CredentialOptions {
+  progress?: Progress;
+  env?: NodeJS.ProcessEnv;
+}
+
+/**
+ * Reads a real project and cluster: GCP through the Google client libraries,
+ * Kubernetes through the kubeconfig. Every read runs concurrently; a read that
+ * fails makes only the data it was for unavailable, with the reason.
+ */
+export class LiveSource implements StateSource {
+  private kubernetesApi: Promise<KubernetesApi | null> | undefined;
+  private target: LiveTarget | undefined;
+
+  constructor(private readonly options: LiveOptions) {}
+
+  async collect(keys: ReadonlySet<DataKey>): Promise<ClusterState> {
+    const env = this.options.env ?? process.env;
+    const progress = this.options.progress ?? silentProgress;
+    const target = this.resolveTarget();
+    const gcpKeys = GCP_DATA_KEYS.filter((key) => keys.has(key));
+    if (gcpKeys.length > 0) requireProject(target);
+    if (keys.has('cluster')) requireCluster(target);
+    const auth = gcpKeys.length > 0 ? await googleCredentials(this.options, env) : undefined;
+
+    const unavailable = new Map<DataKey, string>();
+    const gcp: GcpData = {};
+    const objects = new Map<string, KubeObject>();
+    const addObjects = (list: KubeObject[]) => {
+      for (const object of list) objects.set(objectKey(object), object);
+    };
+    const kubernetes = await this.kubernetes();
+    const { LiveKubernetes } = await import('./live-kubernetes.js');
+    const live = kubernetes ? new LiveKubernetes(kubernetes, progress) : null;
+    const noKubernetes = kubeconfigHint(target, env);
+
+    const tasks: Promise<void>[] = [];
+    if (auth) tasks.push(...gcpKeys.map((key) => this.readGcp(key, auth, gcp, unavailable, progress)));
+
+    const kinds = [...keys].filter((key): key is KubernetesKind => !GCP_DATA_KEYS.includes(key as GcpDataKey) && key !== 'ObjectsInTerminatingNamespaces');
+    const listed = new Map<KubernetesKind, Promise<KubeObject[]>>();
+    const listKind = (kind: KubernetesKind) => {
+      let list = listed.get(kind);
+      if (!list) {
+        progress.start(kind);
+        list = live!.listKind(kind);
+        list.then((found) => progress.done(kind, found.length), () => progress.done(kind, 0));
+        listed.set(kind, list);
+      }
+      return list;
+    };
+    for (const kind of kinds) {
+      if (!live) {
+        unavailable.set(kind, noKubernetes);
+        continue;
+      }
+      tasks.push(listKind(kind).then(addObjects, (error) => void unavailable.set(kind, kubernetesReason(kind, toApiFailure(error), target))));
+    }
+    if (keys.has('ObjectsInTerminatingNamespaces')) {
+      if (!live) unavailable.set('ObjectsInTerminatingNamespaces', noKubernetes);
+      else {
+        tasks.push(
+          listKind('Namespace')
+            .then(async (namespaces) => {
+              addObjects(namespaces);
+              const terminating = namespaces.filter((namespace) => namespace.metadata?.deletionTimestamp).map((namespace) => namespace.metadata!.name!);
+              progress.start('objects in terminating namespaces');
+              const found = await live.objectsInNamespaces(terminating);
+              progress.done('objects in terminating namespaces', found.length);
+              addObjects(found);
+            })
+            .catch((error) => void unavailable.set('ObjectsInTerminatingNamespaces', kubernetesReason('Namespace', toApiFailure(error), target))),
+        );
+      }
+    }
+    try {
+      await Promise.all(tasks);
+    } finally {
+      progress.finish();
+    }
+    return {
+      ...gcp,
+      target: { source: 'live', project: target.project, location: target.location, cluster: target.cluster },
+      kubernetes: new KubernetesObjects(objects.values()),
+      unavailable,
+      locations: new Map(),
+    };
+  }
+
+  /** `--probe`: one GET to a Pod through the API server's pod proxy, redirects not followed. */
+  readonly probe: NonNullable<CheckContext['probe']> = async ({ namespace, pod, port, path, scheme }): Promise<ProbeResponse> => {
+    const api = await this.kubernetes();
+    if (!api) return { statusCode: 0, error: 'no kubeconfig context for the cluster' };
+    const name = `${scheme === 'HTTPS' ? 'https:' : ''}${pod}:${port}`;
+    const [pathname, query = ''] = path.split('?', 2) as [string, string?];
+    const relative = pathname.startsWith('/') ? pathname : `/${pathname}`;
+    try {
+      const response = await api.get(`/api/v1/namespaces/${encodeURIComponent(namespace)}/pods/${encodeURIComponent(name)}/proxy${relative}`, Object.fromEntries(new URLSearchParams(query)));
+      const location = response.headers.location;
+      return { statusCode: response.status, ...(location ? { location: Array.isArray(location) ? location[0] : location } : {}) };
+    } catch (error) {
+      return { statusCode: 0, error: toApiFailure(error).message };
+    }
+  };
+
+  private resolveTarget(): LiveTarget {
+    return (this.target ??= resolveLiveTarget(this.options, this.options.env ?? process.env));
+  }
+
+  private kubernetes(): Promise<KubernetesApi | null> {
+    const target = this.resolveTarget();
+    this.kubernetesApi ??= target.kubernetes
+      ? import('./kubernetes-api.js').then(({ loadKubernetesApi }) => loadKubernetesApi(target.kubernetes!))
+      : Promise.resolve(null);
+    return this.kubernetesApi;
+  }
+
+  private async readGcp(key: GcpDataKey, auth: AuthClient, gcp: GcpData, unavailable: Map<DataKey, string>, progress: Progress): Promise<void> {
+    const target = this.resolveTarget();
+    const { LiveGcp } = await import('./live-gcp.js');
+    const reader = (this.gcpReader ??= new LiveGcp({ project: target.project!, location: target.location, cluster: target.cluster }, auth, this.options.env ?? process.env));
+    progress.start(GCP_DATA_SOURCES[key].what);
+    try {
+      const value = await reader.read(key);
+      Object.assign(gcp, { [key]: value });
+      progress.done(GCP_DATA_SOURCES[key].what, Array.isArray(value) ? value.length : 1);
+    } catch (error) {
+      progress.done(GCP_DATA_SOURCES[key].what, 0);
+      const failure = toApiFailure(error);
+      if (failure.status === 401) throw rejectedCredentials(this.options, this.options.env ?? process.env);
+      unavailable.set(key, gcpReason(key, failure, target));
+    }
+  }
+
+  private gcpReader: LiveGcp | undefined;
+}
+
+/** The reason a check is incomplete: the API, the permission and a role that grants it, or the command that enables the API. */
+export function gcpReason(key: GcpDataKey, failure: ApiFailure, target: Pick<LiveTarget, 'project'>): string {
+  const { api, what, permission, role } = GCP_DATA_SOURCES[key];
+  const service = GOOGLE_API_SERVICES[api];
+  if (failure.details.reason === 'SERVICE_DISABLED') {
+    return `cannot read ${what}: the ${failure.details.service ?? service} API is disabled in project ${target.project} (gcloud services enable ${failure.details.service ?? service} --project ${target.project})`;
+  }
+  if (failure.status === 403) {
+    return `cannot read ${what} (${service}): permission ${failure.details.permission ?? permission} denied; ${role} grants it (or the custom role in docs/live.md)`;
+  }
+  if (failure.status === 404) return `cannot read ${what} (${service}): not found: ${failure.message}`;
+  return `cannot read ${what} (${service}): ${failure.status ? `${failure.status} ` : ''}${failure.message}`;
+}
+
+/** The same for Kubernetes: the RBAC verb and resource to grant. */
+export function kubernetesReason(kind: string, failure: ApiFailure, target: Pick<LiveTarget, 'kubernetes'>): string {
+  const context = target.kubernetes?.context ?? '';
+  if (failure.status === 403) {
+    return `cannot list ${kind} objects: Kubernetes RBAC denies it (${failure.message}); bind the ClusterRole gke-doctor-reader in docs/live.md, or grant roles/container.viewer`;
+  }
+  if (failure.status === 401) return `cannot list ${kind} objects: the API server rejected the credentials of kubeconfig context ${context} (401); run \`gcloud container clusters get-credentials\` again`;
+  return `cannot list ${kind} objects (kubeconfig context ${context}): ${failure.status ? `${failure.status} ` : ''}${failure.message}`;
+}
+
+/** Objects read twice (a Pod listed cluster-wide and again in its terminating namespace, an Event in two API groups) count once. */
+function objectKey(object: KubeObject): string {
+  return object.metadata?.uid ?? `${object.apiVersion.split('/')[0]}/${object.kind}/${object.metadata?.namespace ?? ''}/${object.metadata?.name ?? ''}`;
+}

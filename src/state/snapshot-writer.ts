@@ -1,0 +1,98 @@
+import { mkdir, readdir, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { stringify } from 'yaml';
+import { InputError } from '../errors.js';
+import type { ClusterState, GcpDataKey } from './cluster-state.js';
+import { GCP_DATA_KEYS, kubernetesResourceName } from './cluster-state.js';
+import type { KubeObject } from './kubernetes-types.js';
+import type { Redaction } from './redaction.js';
+import { redactCluster, redactObject } from './redaction.js';
+import { SNAPSHOT_FILES } from './snapshot-source.js';
+
+export interface WrittenSnapshot {
+  files: string[];
+  objects: number;
+  redactions: Redaction[];
+}
+
+/**
+ * Writes `state` as a snapshot directory (DESIGN.md: each file what gcloud or
+ * kubectl prints), redacted, with REDACTED.md saying what was removed and what
+ * could not be read. `check --snapshot DIR` replays it.
+ */
+export async function writeSnapshot(directory: string, state: ClusterState): Promise<WrittenSnapshot> {
+  await requireEmptyDirectory(directory);
+  const files: string[] = [];
+  const redactions: Redaction[] = [];
+  const write = async (file: string, text: string) => {
+    await mkdir(dirname(join(directory, file)), { recursive: true });
+    await writeFile(join(directory, file), text);
+    files.push(file);
+  };
+
+  for (const key of GCP_DATA_KEYS) {
+    let value = state[key];
+    if (value === undefined) continue;
+    if (key === 'cluster' && state.cluster) {
+      const redacted = redactCluster(state.cluster, `cluster ${state.cluster.name}`);
+      redactions.push(...redacted.redactions);
+      value = redacted.cluster;
+    }
+    await write(SNAPSHOT_FILES[key as GcpDataKey].file, `${JSON.stringify(value, null, 2)}\n`);
+  }
+
+  const byFile = new Map<string, KubeObject[]>();
+  for (const object of state.kubernetes.all()) {
+    const redacted = redactObject(object, kubernetesResourceName(object));
+    redactions.push(...redacted.redactions);
+    const file = `k8s/${kindFileName(object)}.yaml`;
+    byFile.set(file, [...(byFile.get(file) ?? []), redacted.object]);
+  }
+  for (const [file, objects] of [...byFile].sort(([a], [b]) => a.localeCompare(b))) {
+    objects.sort((a, b) => kubernetesResourceName(a).localeCompare(kubernetesResourceName(b)));
+    // What `kubectl get KIND -A -o yaml` prints: a List whose items carry kind and apiVersion.
+    await write(file, stringify({ apiVersion: 'v1', items: objects, kind: 'List', metadata: { resourceVersion: '' } }, { lineWidth: 0 }));
+  }
+  await write('REDACTED.md', redactedReadme(redactions, state));
+  return { files, objects: state.kubernetes.all().length, redactions };
+}
+
+/** `pod`, `ingress.networking.k8s.io`: kubectl's resource names, one file per kind. */
+function kindFileName(object: KubeObject): string {
+  const group = object.apiVersion.includes('/') ? object.apiVersion.split('/')[0] : '';
+  return `${object.kind.toLowerCase()}${group ? `.${group}` : ''}`;
+}
+
+function redactedReadme(redactions: Redaction[], state: ClusterState): string {
+  const lines = [
+    '# What gke-doctor removed from this snapshot',
+    '',
+    'Written by `gke-doctor snapshot`. Values that must not leave the cluster were replaced by',
+    '`REDACTED` (base64 `UkVEQUNURUQ=` in Secret data); keys and names were kept, so the',
+    'structure is what the API returned. Kept on purpose, because checks read them: ConfigMap',
+    '`argocd-cmd-params-cm` key `server.insecure`, env variable `ARGOCD_SERVER_INSECURE`.',
+    '',
+  ];
+  if (redactions.length === 0) lines.push('Nothing needed redacting.', '');
+  const byResource = new Map<string, string[]>();
+  for (const { resource, what } of redactions) byResource.set(resource, [...(byResource.get(resource) ?? []), what]);
+  for (const [resource, whats] of [...byResource].sort(([a], [b]) => a.localeCompare(b))) lines.push(`- ${resource}: ${whats.join('; ')}`);
+  if (state.unavailable.size > 0) {
+    lines.push('', '## Not in the snapshot (could not be read)', '');
+    for (const [key, reason] of state.unavailable) lines.push(`- ${key}: ${reason}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** Snapshot writes into a new or empty directory, never over other files. */
+export async function requireEmptyDirectory(directory: string): Promise<void> {
+  try {
+    const entries = await readdir(directory);
+    if (entries.length > 0) throw new InputError(`${directory}: not empty; snapshot writes into a new or empty directory`);
+  } catch (error) {
+    if (error instanceof InputError) throw error;
+    if ((error as NodeJS.ErrnoException).code === 'ENOTDIR') throw new InputError(`${directory}: is a file; snapshot writes into a directory`);
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw new InputError(`${directory}: cannot read: ${(error as NodeJS.ErrnoException).code}`);
+  }
+  await mkdir(directory, { recursive: true });
+}

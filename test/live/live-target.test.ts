@@ -1,0 +1,79 @@
+import { mkdtemp, mkdir, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { InputError } from '../../src/errors.js';
+import type { TargetOptions } from '../../src/state/live-target.js';
+import { requireCluster, resolveLiveTarget } from '../../src/state/live-target.js';
+
+async function environment(currentContext: string | null, contexts: string[], gcloudProject?: string) {
+  const home = await mkdtemp(join(tmpdir(), 'gke-doctor-target-'));
+  const kubeconfig = join(home, 'kubeconfig');
+  await writeFile(
+    kubeconfig,
+    JSON.stringify({
+      apiVersion: 'v1',
+      kind: 'Config',
+      ...(currentContext ? { 'current-context': currentContext } : {}),
+      clusters: contexts.map((name) => ({ name, cluster: { server: `https://${name}.example` } })),
+      users: [{ name: 'u', user: { token: 't' } }],
+      contexts: contexts.map((name) => ({ name, context: { cluster: name, user: 'u' } })),
+    }),
+  );
+  const gcloud = join(home, 'gcloud');
+  if (gcloudProject) {
+    await mkdir(join(gcloud, 'configurations'), { recursive: true });
+    await writeFile(join(gcloud, 'active_config'), 'work\n');
+    await writeFile(join(gcloud, 'configurations', 'config_work'), `[compute]\nregion = x\n[core]\naccount = a@example.com\nproject = ${gcloudProject}\n`);
+  }
+  return { KUBECONFIG: kubeconfig, CLOUDSDK_CONFIG: gcloud } as NodeJS.ProcessEnv;
+}
+
+describe('resolveLiveTarget', () => {
+  it.each<[string, string | null, string[], TargetOptions, string | undefined, Partial<ReturnType<typeof resolveLiveTarget>>]>([
+    ['a GKE context names all three', 'gke_p1_us-central1_c1', ['gke_p1_us-central1_c1'], {}, undefined, { project: 'p1', location: 'us-central1', cluster: 'c1' }],
+    ['flags win over the context', 'gke_p1_us-central1_c1', ['gke_p1_us-central1_c1'], { cluster: 'other' }, undefined, { project: 'p1', cluster: 'other' }],
+    [
+      'flags naming a cluster pick its get-credentials context',
+      'gke_p1_l_c1',
+      ['gke_p1_l_c1', 'gke_p2_l_c2'],
+      { project: 'p2', location: 'l', cluster: 'c2' },
+      undefined,
+      { kubernetes: { context: 'gke_p2_l_c2', server: 'https://gke_p2_l_c2.example' } },
+    ],
+    ['another context name: project from gcloud config, no cluster', 'minikube', ['minikube'], {}, 'from-gcloud', { project: 'from-gcloud', location: null, cluster: null }],
+    ['--context', 'gke_p1_l_c1', ['gke_p1_l_c1', 'gke_p3_eu_c3'], { context: 'gke_p3_eu_c3' }, undefined, { project: 'p3', location: 'eu', cluster: 'c3' }],
+  ])('%s', async (_name, current, contexts, options, gcloudProject, expected) => {
+    const env = await environment(current, contexts, gcloudProject);
+    expect(resolveLiveTarget(options, env)).toMatchObject(expected);
+  });
+
+  it('CLOUDSDK_CORE_PROJECT comes before the gcloud configuration', async () => {
+    const env = { ...(await environment('minikube', ['minikube'], 'from-gcloud')), CLOUDSDK_CORE_PROJECT: 'from-env' };
+    expect(resolveLiveTarget({}, env).project).toBe('from-env');
+  });
+
+  it('asks for --location and --cluster when the context is not a GKE one', async () => {
+    const env = await environment('minikube', ['minikube'], 'p');
+    expect(() => requireCluster(resolveLiveTarget({}, env))).toThrow(/which GKE cluster\? pass --location and --cluster \(kubeconfig context "minikube"/);
+  });
+
+  it('nothing at all: one line saying which flags to pass', () => {
+    expect(() => resolveLiveTarget({}, { KUBECONFIG: '/nonexistent', CLOUDSDK_CONFIG: '/nonexistent' })).toThrow(InputError);
+    expect(() => resolveLiveTarget({}, { KUBECONFIG: '/nonexistent', CLOUDSDK_CONFIG: '/nonexistent' })).toThrow(/^no target: pass --project, --location and --cluster/);
+  });
+});
+
+describe('docs/live.md', () => {
+  it('names every permission the live source can report missing, with its role', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const { GCP_DATA_SOURCES } = await import('../../src/state/live-gcp.js');
+    const { REPO_ROOT } = await import('../support/fixtures.js');
+    const text = await readFile(`${REPO_ROOT}docs/live.md`, 'utf8');
+    const customRole = /--permissions=(\S+)/.exec(text)?.[1]?.split(',') ?? [];
+    for (const { permission, role } of Object.values(GCP_DATA_SOURCES)) {
+      expect(customRole).toContain(permission);
+      expect(text).toContain(`| \`${permission}\` | \`${role}\` |`);
+    }
+  });
+});

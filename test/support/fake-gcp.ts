@@ -1,0 +1,185 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { FakeRequest, FakeResponse } from './fake-http.js';
+import { FakeHttpServer } from './fake-http.js';
+
+const STATUS_NAMES: Record<number, string> = {
+  400: 'INVALID_ARGUMENT',
+  401: 'UNAUTHENTICATED',
+  403: 'PERMISSION_DENIED',
+  404: 'NOT_FOUND',
+  409: 'ABORTED',
+  429: 'RESOURCE_EXHAUSTED',
+  500: 'INTERNAL',
+  503: 'UNAVAILABLE',
+};
+
+/** The error body Google APIs send (https://cloud.google.com/apis/design/errors#http_mapping). */
+export function googleError(code: number, message: string, details: unknown[] = []): unknown {
+  return { error: { code, message, status: STATUS_NAMES[code] ?? 'UNKNOWN', ...(details.length ? { details } : {}) } };
+}
+
+/** A 403 as IAM sends it: ErrorInfo reason IAM_PERMISSION_DENIED naming the permission. */
+export function permissionDenied(permission: string, service: string, resource: string): unknown {
+  return googleError(403, `Permission '${permission}' denied on resource '//${service}/${resource}' (or it may not exist).`, [
+    {
+      '@type': 'type.googleapis.com/google.rpc.ErrorInfo',
+      reason: 'IAM_PERMISSION_DENIED',
+      domain: 'iam.googleapis.com',
+      metadata: { permission, resource },
+    },
+  ]);
+}
+
+/** A 403 for an API not enabled in the project: ErrorInfo reason SERVICE_DISABLED. */
+export function serviceDisabled(service: string, projectNumber: string): unknown {
+  return googleError(
+    403,
+    `${service} has not been used in project ${projectNumber} before or it is disabled. Enable it by visiting https://console.developers.google.com/apis/api/${service}/overview?project=${projectNumber} then retry.`,
+    [
+      {
+        '@type': 'type.googleapis.com/google.rpc.ErrorInfo',
+        reason: 'SERVICE_DISABLED',
+        domain: 'googleapis.com',
+        metadata: { consumer: `projects/${projectNumber}`, service },
+      },
+    ],
+  );
+}
+
+interface FixtureGcp {
+  project?: Record<string, unknown>;
+  iamPolicy?: unknown;
+  cluster?: Record<string, unknown>;
+  triggers: { name: string }[];
+  healthChecks: Record<string, unknown>[];
+  backendServices: Record<string, unknown>[];
+}
+
+export interface FakeGcpOptions {
+  /** Page size when the client sends none (small, so pagination is exercised). */
+  pageSize?: number;
+}
+
+/**
+ * A fake of the Google Cloud REST APIs gke-doctor reads (container v1,
+ * cloudresourcemanager v3, eventarc v1, compute v1), serving a snapshot
+ * directory in their real response shapes.
+ */
+export class FakeGcp extends FakeHttpServer {
+  constructor(
+    private readonly data: FixtureGcp,
+    private readonly options: FakeGcpOptions,
+  ) {
+    super((request) => this.route(request), (status, message) => googleError(status, message));
+  }
+
+  static async serve(fixtureDirectory: string, options: FakeGcpOptions = {}): Promise<FakeGcp> {
+    const read = async (file: string): Promise<unknown> => {
+      try {
+        return JSON.parse(await readFile(join(fixtureDirectory, file), 'utf8'));
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+        throw error;
+      }
+    };
+    const list = (value: unknown, field: string) => (Array.isArray(value) ? value : ((value as Record<string, unknown[]> | undefined)?.[field] ?? []));
+    const data: FixtureGcp = {
+      project: (await read('project.json')) as Record<string, unknown> | undefined,
+      iamPolicy: await read('iam-policy.json'),
+      cluster: (await read('cluster.json')) as Record<string, unknown> | undefined,
+      triggers: list(await read('eventarc-triggers.json'), 'triggers') as { name: string }[],
+      healthChecks: list(await read('compute/health-checks.json'), 'items') as Record<string, unknown>[],
+      backendServices: list(await read('compute/backend-services.json'), 'items') as Record<string, unknown>[],
+    };
+    return new FakeGcp(data, options).start();
+  }
+
+  private route(request: FakeRequest): FakeResponse {
+    if (!/^Bearer \S+/.test(String(request.headers.authorization ?? ''))) {
+      return { status: 401, body: googleError(401, 'Request is missing required authentication credential. Expected OAuth 2 access token.') };
+    }
+    const { method, path } = request;
+    let match: RegExpExecArray | null;
+    if (method === 'GET' && (match = /^\/v1\/projects\/([^/]+)\/locations\/([^/]+)\/clusters\/([^/]+)$/.exec(path))) {
+      return this.cluster(match[1]!, match[2]!, match[3]!);
+    }
+    if (method === 'GET' && (match = /^\/v3\/projects\/([^/]+)$/.exec(path))) return this.project(match[1]!);
+    if (method === 'POST' && (match = /^\/v3\/projects\/([^/:]+):getIamPolicy$/.exec(path))) {
+      if (!this.isProject(match[1]!) || this.data.iamPolicy === undefined) return notFound(path);
+      return { status: 200, body: this.data.iamPolicy };
+    }
+    if (method === 'GET' && (match = /^\/v1\/projects\/([^/]+)\/locations\/([^/]+)\/triggers$/.exec(path))) {
+      const location = match[2]!;
+      const triggers = this.data.triggers.filter((trigger) => location === '-' || trigger.name.includes(`/locations/${location}/`));
+      const page = paginate(triggers, request.query, this.options.pageSize ?? 1, 'pageSize');
+      return { status: 200, body: { ...(page.items.length ? { triggers: page.items } : {}), ...(page.next ? { nextPageToken: page.next } : {}) } };
+    }
+    if (method === 'GET' && (match = /^\/compute\/v1\/projects\/([^/]+)\/aggregated\/(healthChecks|backendServices)$/.exec(path))) {
+      const collection = match[2] as 'healthChecks' | 'backendServices';
+      return { status: 200, body: this.aggregatedList(match[1]!, collection, request.query) };
+    }
+    return notFound(path);
+  }
+
+  private isProject(id: string): boolean {
+    const project = this.data.project;
+    return project !== undefined && (project.projectId === id || String(project.projectNumber) === id);
+  }
+
+  /** cloudresourcemanager v3 Project: `name` is `projects/NUMBER`, the parent a resource name. */
+  private project(id: string): FakeResponse {
+    const project = this.data.project;
+    if (!project || !this.isProject(id)) return notFound(`projects/${id}`);
+    const parent = project.parent as { type: string; id: string } | undefined;
+    const body = {
+      name: `projects/${project.projectNumber}`,
+      projectId: project.projectId,
+      state: project.lifecycleState,
+      displayName: project.name,
+      createTime: project.createTime,
+      ...(parent ? { parent: `${parent.type}s/${parent.id}` } : {}),
+      ...(project.labels ? { labels: project.labels } : {}),
+      etag: 'W/"fake"',
+    };
+    return { status: 200, body };
+  }
+
+  private cluster(project: string, location: string, name: string): FakeResponse {
+    const cluster = this.data.cluster;
+    const resource = `projects/${project}/locations/${location}/clusters/${name}`;
+    if (!cluster || cluster.name !== name || (cluster.location && cluster.location !== location)) return notFound(resource);
+    if (this.data.project && !this.isProject(project)) return notFound(resource);
+    return { status: 200, body: cluster };
+  }
+
+  /** `{items: {"global": {healthChecks: […]}, "regions/R": {…}}}`, as compute's aggregatedList answers. */
+  private aggregatedList(project: string, collection: 'healthChecks' | 'backendServices', query: URLSearchParams): unknown {
+    const page = paginate(collection === 'healthChecks' ? this.data.healthChecks : this.data.backendServices, query, this.options.pageSize ?? 50, 'maxResults');
+    const items: Record<string, Record<string, unknown[]>> = {};
+    for (const item of page.items) {
+      const region = /\/regions\/([^/]+)/.exec(String(item.region ?? item.selfLink ?? ''))?.[1];
+      const scope = region ? `regions/${region}` : 'global';
+      (items[scope] ??= { [collection]: [] })[collection]!.push(item);
+    }
+    return {
+      kind: `compute#${collection}AggregatedList`,
+      id: `projects/${project}/aggregated/${collection}`,
+      items,
+      selfLink: `https://www.googleapis.com/compute/v1/projects/${project}/aggregated/${collection}`,
+      ...(page.next ? { nextPageToken: page.next } : {}),
+    };
+  }
+}
+
+function notFound(resource: string): FakeResponse {
+  return { status: 404, body: googleError(404, `Not found: ${resource}.`) };
+}
+
+function paginate<T>(items: T[], query: URLSearchParams, defaultSize: number, sizeParameter: string): { items: T[]; next?: string } {
+  const start = Number(query.get('pageToken') || 0);
+  // Like the real APIs, the server may return fewer than asked: a page here is never above its own size.
+  const size = Math.min(Number(query.get(sizeParameter) || defaultSize), defaultSize);
+  const end = start + size;
+  return { items: items.slice(start, end), next: end < items.length ? String(end) : undefined };
+}

@@ -1,0 +1,124 @@
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/** One request a fake server answered, in order: tests assert on what the clients sent. */
+export interface LoggedRequest {
+  method: string;
+  /** Path without the query string. */
+  path: string;
+  query: Record<string, string>;
+  status: number;
+  body?: unknown;
+  headers: Record<string, string | string[] | undefined>;
+}
+
+/** A status (and body) the fake returns instead of the real answer, for matching requests. */
+export interface Injection {
+  method?: string;
+  /** An exact path, or a pattern tested against it. */
+  path: string | RegExp;
+  status: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+  /** How many requests to answer this way (every one when unset). */
+  times?: number;
+}
+
+export interface FakeRequest {
+  method: string;
+  path: string;
+  query: URLSearchParams;
+  headers: IncomingMessage['headers'];
+  body: unknown;
+  rawBody: string;
+}
+
+export interface FakeResponse {
+  status: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+/** The HTTP plumbing both fakes share: a request log, injected statuses, JSON in and out. */
+export class FakeHttpServer {
+  readonly requests: LoggedRequest[] = [];
+  private readonly injections: Injection[] = [];
+  private server: Server | undefined;
+
+  constructor(
+    private readonly handle: (request: FakeRequest) => FakeResponse | Promise<FakeResponse>,
+    private readonly errorBody: (status: number, message: string) => unknown,
+  ) {}
+
+  /** `http://127.0.0.1:PORT`, once started. */
+  get url(): string {
+    const address = this.server?.address() as AddressInfo | null | undefined;
+    if (!address) throw new Error('fake server not started');
+    return `http://127.0.0.1:${address.port}`;
+  }
+
+  get port(): number {
+    return (this.server!.address() as AddressInfo).port;
+  }
+
+  async start(): Promise<this> {
+    this.server = createServer((request, response) => {
+      this.serve(request, response).catch((error: Error) => {
+        response.statusCode = 500;
+        response.end(JSON.stringify(this.errorBody(500, error.message)));
+      });
+    });
+    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    return this;
+  }
+
+  async close(): Promise<void> {
+    if (!this.server) return;
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server!.close(() => resolve()));
+  }
+
+  inject(injection: Injection): void {
+    this.injections.push({ ...injection });
+  }
+
+  clearInjections(): void {
+    this.injections.length = 0;
+  }
+
+  private async serve(incoming: IncomingMessage, outgoing: ServerResponse): Promise<void> {
+    const url = new URL(incoming.url ?? '/', 'http://fake');
+    let rawBody = '';
+    for await (const chunk of incoming) rawBody += String(chunk);
+    let body: unknown = undefined;
+    if (rawBody) {
+      try {
+        body = JSON.parse(rawBody);
+      } catch {
+        body = rawBody;
+      }
+    }
+    const method = incoming.method ?? 'GET';
+    const path = decodeURIComponent(url.pathname);
+    const request: FakeRequest = { method, path, query: url.searchParams, headers: incoming.headers, body, rawBody };
+    const response = this.injected(method, path) ?? (await this.handle(request));
+    this.requests.push({ method, path, query: Object.fromEntries(url.searchParams), status: response.status, body, headers: incoming.headers });
+    outgoing.statusCode = response.status;
+    const headers = { 'content-type': 'application/json', ...response.headers };
+    for (const [name, value] of Object.entries(headers)) outgoing.setHeader(name, value);
+    outgoing.end(typeof response.body === 'string' ? response.body : JSON.stringify(response.body ?? {}));
+  }
+
+  private injected(method: string, path: string): FakeResponse | undefined {
+    const index = this.injections.findIndex(
+      (injection) =>
+        (!injection.method || injection.method === method) &&
+        (typeof injection.path === 'string' ? injection.path === path : injection.path.test(path)),
+    );
+    if (index < 0) return undefined;
+    const injection = this.injections[index]!;
+    if (injection.times !== undefined && --injection.times <= 0) this.injections.splice(index, 1);
+    return { status: injection.status, body: injection.body ?? this.errorBody(injection.status, `injected ${injection.status}`), headers: injection.headers };
+  }
+}
