@@ -27,6 +27,19 @@ export function addOutputFile(file: string, outputs: Output[] = []): Output[] {
   return [...outputs.slice(0, -1), { ...last, file }];
 }
 
+/**
+ * Commander keeps each option's value apart, so `--output-file` alone never sees
+ * the `--output` before it: both parsers share one list, read with `current()`.
+ */
+export function outputParsers(): { format: (format: string) => Output[]; file: (file: string) => Output[]; current: () => Output[] } {
+  let outputs: Output[] = [];
+  return {
+    format: (format) => (outputs = addOutputFormat(format, outputs)),
+    file: (file) => (outputs = addOutputFile(file, outputs)),
+    current: () => outputs,
+  };
+}
+
 /** The outputs to write (text to stdout by default); checked before anything runs. */
 export function resolveOutputs(outputs: Output[] | undefined): Output[] {
   const list = outputs && outputs.length > 0 ? outputs : [{ format: 'text' }];
