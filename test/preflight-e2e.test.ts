@@ -36,9 +36,11 @@ const inFile = (result: Result, prefix: string) =>
   result.locations.some((location) => location.physicalLocation?.artifactLocation.uri.startsWith(prefix) && (location.physicalLocation.region?.startLine ?? 0) >= 1);
 
 describe('preflight of the seed plan and the seed manifests', () => {
-  it('writes schema-valid SARIF with a rule for every check that ran', () => {
-    const { rules } = preflight(SEED_PLAN);
+  it('writes schema-valid SARIF with a rule for every check that ran, every result at a physical location', () => {
+    const { rules, results } = preflight(SEED_PLAN);
     expect(rules).toEqual(builtinChecks.map((check) => check.id));
+    // Code scanning refuses the whole file when a single result has no physical location.
+    for (const result of results) expect(result.locations[0]?.physicalLocation?.artifactLocation.uri).toBeTruthy();
   });
 
   it('exits 1 when a check that reads the plan or the manifests is registered', () => {

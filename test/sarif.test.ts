@@ -24,6 +24,8 @@ function sarif(report: Report, checks: readonly Check[] = builtinChecks) {
   const valid = validate(log);
   expect(validate.errors ?? []).toEqual([]);
   expect(valid).toBe(true);
+  // GitHub code scanning refuses the whole file when one result has no physical location.
+  for (const result of log.runs[0].results) expect(result.locations[0].physicalLocation.artifactLocation.uri).toMatch(/^[^:]+$/);
   return log as { runs: [{ tool: { driver: { rules: Record<string, unknown>[] } }; results: SarifResult[]; invocations: { toolExecutionNotifications: unknown[] }[] }] };
 }
 
@@ -45,11 +47,16 @@ describe('SARIF', () => {
     });
   });
 
-  it('gives a finding without a file a logical location only', async () => {
+  it('gives a finding without a file its resource as location (code scanning needs a physical one)', async () => {
     const [run] = sarif(await runFixture('seed-eventarc-stuck-namespace')).runs;
     const result = run.results.find((candidate) => candidate.ruleId === 'terminating-namespace')!;
     expect(result).toMatchObject({ ruleIndex: 1, level: 'error' });
-    expect(result.locations).toEqual([{ logicalLocations: [{ name: 'Namespace/events-system', fullyQualifiedName: 'Namespace/events-system', kind: 'resource' }] }]);
+    expect(result.locations).toEqual([
+      {
+        physicalLocation: { artifactLocation: { uri: 'Namespace/events-system' } },
+        logicalLocations: [{ name: 'Namespace/events-system', fullyQualifiedName: 'Namespace/events-system', kind: 'resource' }],
+      },
+    ]);
     expect(result.message.text).toContain('Namespace/events-system: Namespace events-system has been Terminating');
     expect(result.message.text).toContain('Fix: ');
   });
@@ -80,16 +87,18 @@ describe('SARIF', () => {
           findings: [
             { severity: 'warning', resource: 'Namespace/a', message: 'm', evidence: {}, fix: null, location: { file: 'deploy/my app/ns.yaml', line: 7 } },
             { severity: 'info', resource: 'Namespace/b', message: 'n', evidence: {}, fix: null, location: { file: '<stdin>', line: 3 } },
+            { severity: 'error', resource: 'serviceAccount:a@p.iam.gserviceaccount.com', message: 'o', evidence: {}, fix: null },
           ],
         },
         { id: 'http-load-balancing-addon', title: 'h', status: 'incomplete', reason: 'cluster.json is not in the snapshot', durationMs: 0, examined: [], findings: [] },
       ],
-      summary: { error: 0, warning: 1, info: 1, passed: 0, failed: 1, incomplete: 1, notApplicable: 0 },
+      summary: { error: 1, warning: 1, info: 1, passed: 0, failed: 1, incomplete: 1, notApplicable: 0 },
     };
     const [run] = sarif(report).runs;
     expect(run.results.map((result) => [result.level, result.locations[0]?.physicalLocation])).toEqual([
       ['warning', { artifactLocation: { uri: 'deploy/my%20app/ns.yaml' }, region: { startLine: 7 } }],
-      ['note', undefined],
+      ['note', { artifactLocation: { uri: 'Namespace/b' } }],
+      ['error', { artifactLocation: { uri: 'serviceAccount%3Aa%40p.iam.gserviceaccount.com' } }],
     ]);
     expect(run.invocations[0]?.toolExecutionNotifications).toEqual([
       { level: 'warning', message: { text: 'http-load-balancing-addon: could not check: cluster.json is not in the snapshot' }, associatedRule: { id: 'http-load-balancing-addon', index: 0 } },

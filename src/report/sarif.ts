@@ -13,7 +13,9 @@ const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { error: 'error', 
  * (docs.github.com/code-security/code-scanning/integrating-with-code-scanning/sarif-support-for-code-scanning):
  * one rule per check, one result per finding. A finding from a file points at
  * its line (a plan finding at its resource's entry, with the address as a
- * logical location); other findings carry the resource as a logical location.
+ * logical location). Code scanning rejects a whole file if one result lacks a
+ * physical location (github/codeql-action#1738), so a finding with no file
+ * points at its resource name as a relative URI, next to its logical location.
  */
 export const renderSarif: Renderer = (report, { checks }) => {
   const ran = checks.filter((check) => report.checks.some((result) => result.id === check.id));
@@ -83,19 +85,19 @@ function location(finding: Finding) {
   const logicalLocations = [{ name: finding.resource, fullyQualifiedName: finding.resource, kind: 'resource' }];
   const { location: source } = finding;
   if (source?.address) logicalLocations.unshift({ name: source.address, fullyQualifiedName: source.address, kind: 'resource' });
-  if (!source || source.file === STDIN_FILE) return { logicalLocations };
+  if (!source || source.file === STDIN_FILE) return { physicalLocation: { artifactLocation: { uri: relativeUri(finding.resource) } }, logicalLocations };
   return {
     physicalLocation: {
-      artifactLocation: { uri: fileUri(source.file) },
+      artifactLocation: { uri: relativeUri(source.file) },
       ...(source.line ? { region: { startLine: source.line } } : {}),
     },
     logicalLocations,
   };
 }
 
-/** A relative path as a relative URI reference: forward slashes, each segment percent-encoded. */
-function fileUri(file: string): string {
-  return file.split(/[\\/]/).map(encodeURIComponent).join('/');
+/** A relative path (or a resource name) as a relative URI reference: `/`-separated, each segment percent-encoded. */
+function relativeUri(path: string): string {
+  return path.split(/[\\/]/).map(encodeURIComponent).join('/');
 }
 
 function fingerprint(checkId: string, finding: Finding): string {
