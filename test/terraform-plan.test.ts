@@ -291,6 +291,23 @@ describe('resource types', () => {
     expect(layer.provides.has('Ingress')).toBe(true);
   });
 
+  it('records unknown parts of a kubernetes_* resource by API field path', () => {
+    const layer = terraformPlanLayer(
+      parseTerraformPlan(
+        'plan.json',
+        plan([
+          change(
+            'kubernetes_deployment_v1.app',
+            ['create'],
+            { metadata: [{ name: 'app', namespace: 'jobapp' }], spec: [{ template: [{ spec: [{ container: [{ name: 'app' }] }] }] }] },
+            { metadata: [{ uid: true }], spec: [{ template: [{ spec: [{ container: [{ image: true, port: [{ container_port: true }] }] }] }] }] },
+          ),
+        ]),
+      ),
+    );
+    expect(layer.unknownUntilApply.get('Deployment/jobapp/app')).toEqual(['metadata.uid', 'spec.template.spec.containers[0].image', 'spec.template.spec.containers[0].ports[0].containerPort']);
+  });
+
   it('records unknown parts of a kubernetes_manifest by field path', () => {
     const layer = terraformPlanLayer(
       parseTerraformPlan(
