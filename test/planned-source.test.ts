@@ -1,3 +1,6 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { DataKey } from '../src/state/cluster-state.js';
 import { KubernetesObjects } from '../src/state/cluster-state.js';
@@ -17,6 +20,15 @@ function collect(base: StateSource | null, inputs: { plan?: string; manifests?: 
     terraformPlan: inputs.plan ? fixturePath(inputs.plan) : undefined,
     readStdin: async () => '',
   }).collect(new Set(keys));
+}
+
+/** The unknown-values plan without its data "google_project", in a temporary file. */
+function planFile(): string {
+  const plan = JSON.parse(readFileSync(fixturePath('preflight/eventarc-unknown.tfplan.json'), 'utf8'));
+  plan.prior_state.values.root_module.resources = plan.prior_state.values.root_module.resources.filter((resource: { mode: string }) => resource.mode !== 'data');
+  const file = join(mkdtempSync(join(tmpdir(), 'gke-doctor-plan-')), 'plan.json');
+  writeFileSync(file, JSON.stringify(plan));
+  return file;
 }
 
 function membersOf(policy: { bindings?: { role?: string | null; members?: string[] | null }[] | null } | undefined, role: string): string[] {
@@ -46,13 +58,19 @@ describe('with no base', () => {
     expect(membersOf(state.iamPolicy, 'roles/pubsub.subscriber')).toEqual([]);
   });
 
-  it('does not invent a project number it was not given', async () => {
+  it('gives a policy without the grants whose members are known only after apply', async () => {
     const state = await collect(null, { plan: 'preflight/eventarc-unknown.tfplan.json' });
+    expect(state.unavailable.has('iamPolicy')).toBe(false);
+    expect(state.iamPolicy).toEqual({ version: 1, bindings: [] });
+    expect(state.unknownUntilApply?.get('projects/acme-jobs-prod')).toContain('bindings[roles/pubsub.subscriber].members');
+  });
+
+  it('does not invent a project number it was not given', async () => {
+    const state = await PlannedSource.fromFiles(null, { manifests: [], terraformPlan: planFile(), readStdin: async () => '' }).collect(new Set(ALL));
     expect(state.project).toBeUndefined();
     expect(state.unavailable.get('project')).toBe(
       'the Terraform plan does not say the number of project acme-jobs-prod: add data "google_project" to the configuration, or add --snapshot DIR for what exists already',
     );
-    expect(state.unknownUntilApply?.get('projects/acme-jobs-prod')).toContain('bindings[roles/pubsub.subscriber].members');
   });
 });
 

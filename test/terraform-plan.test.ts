@@ -108,9 +108,8 @@ describe('a plan whose values are known only after apply', () => {
     );
   });
 
-  it('has no project number, so it does not provide the project', () => {
-    expect(layer.projectNumber).toBeUndefined();
-    expect(layer.provides.has('project')).toBe(false);
+  it('still knows the project number from data "google_project"', () => {
+    expect(layer.projectNumber).toBe('123456789012');
   });
 });
 

@@ -151,7 +151,8 @@ function plannedObjects(base: KubernetesObjects, layers: readonly PlannedLayer[]
 /** Applies planned IAM changes in Terraform's order of authority: policy, then bindings, then members. */
 function plannedIamPolicy(base: IamPolicy | undefined, layers: readonly PlannedLayer[]): IamPolicy | undefined {
   const changes = layers.flatMap((layer) => layer.iam);
-  if (changes.length === 0) return base;
+  // A plan whose grants all wait on unknown members still says what it grants: nothing known yet.
+  if (changes.length === 0) return base ?? (layers.some((layer) => layer.provides.has('iamPolicy')) ? { version: 1, bindings: [] } : undefined);
   const order: IamChange['kind'][] = ['policy', 'binding', 'member'];
   let bindings: IamBinding[] = (base?.bindings ?? []).map((binding) => ({ ...binding, members: [...(binding.members ?? [])] }));
   for (const kind of order) {
