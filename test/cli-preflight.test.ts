@@ -36,7 +36,7 @@ describe('check --terraform-plan / --manifests', () => {
   it('writes text to the terminal and SARIF and JUnit to files in one run', () => {
     const dir = mkdtempSync(join(tmpdir(), 'gke-doctor-outputs-'));
     const { code, stdout } = runCli([
-      'check', '--terraform-plan', PLAN, '--manifests', MANIFESTS,
+      'check', '--terraform-plan', PLAN, '--manifests', MANIFESTS, '--only', 'http-load-balancing-addon',
       '--output', 'text',
       '--output', 'sarif', '--output-file', join(dir, 'report.sarif'),
       '--output', 'junit', '--output-file', join(dir, 'report.xml'),
