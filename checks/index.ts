@@ -1,6 +1,17 @@
 import type { Check } from '../src/engine/check.js';
+import eventarcGkeIam from './eventarc-gke-iam.js';
+import eventarcGkeTrigger from './eventarc-gke-trigger.js';
 import httpLoadBalancingAddon from './http-load-balancing-addon.js';
+import ingressConfig from './ingress-config.js';
+import ingressHealthCheck from './ingress-health-check.js';
 import terminatingNamespace from './terminating-namespace.js';
 
 /** The built-in checks, in the order reports list them. */
-export const builtinChecks: readonly Check[] = [httpLoadBalancingAddon, terminatingNamespace];
+export const builtinChecks: readonly Check[] = [
+  eventarcGkeIam,
+  eventarcGkeTrigger,
+  httpLoadBalancingAddon,
+  ingressConfig,
+  ingressHealthCheck,
+  terminatingNamespace,
+];

@@ -8,7 +8,10 @@ import {
   isTerminating,
   namespaceFixCommands,
 } from '../src/gke/namespace-deletion.js';
+import type { GkeTrigger } from '../src/gke/eventarc.js';
+import { forwarderTriggers, isGkeTrigger, parseTriggerName, targetsCluster } from '../src/gke/eventarc.js';
 import type { ClusterState } from '../src/state/cluster-state.js';
+import type { Namespace } from '../src/state/kubernetes-types.js';
 
 const messages = {
   stuck: 'Namespace {{name}} has been Terminating for {{age}}.',
@@ -21,6 +24,9 @@ const messages = {
   noCauseInSnapshot: 'No deletion condition, unavailable APIService or remaining object explains it in the data read; `kubectl get namespace {{name}} -o yaml` shows the controller\'s conditions.',
   orphanWarning: 'Finalizing skips the rest of the cleanup: what is still in the namespace, and the cloud resources behind it, can be orphaned (kubernetes#66735).',
   fixSummary: 'Fix the root cause first ({{steps}}), then finalize only if the namespace is still stuck. `gke-doctor check --fix` finalizes it for you, with a backup.',
+  eventarcForwarder:
+    'This is most likely the namespace Eventarc created for the event forwarder of {{triggers}}. A GKE trigger created without the IAM roles it needs leaves it Terminating: see eventarc-gke-iam and eventarc-gke-trigger, and grant the roles before recreating the trigger, or the next forwarder namespace will stick too.',
+  createdAfter: 'trigger {{trigger}} (namespace created {{delay}} after it)',
   notStuckYet: 'Namespace {{name}} is Terminating for {{age}}; it counts as stuck after {{threshold}}.',
 };
 
@@ -47,21 +53,46 @@ without the roles it needs can leave that namespace Terminating for good.`,
     'https://github.com/kubernetes/kubernetes/issues/66735',
   ],
   needs: ['Namespace', 'ObjectsInTerminatingNamespaces'],
-  optionalNeeds: ['APIService', 'cluster'],
+  optionalNeeds: ['APIService', 'cluster', 'eventarcTriggers'],
   notApplicable: 'no Namespace objects were read',
   run(state: ClusterState, context: CheckContext): CheckResult {
     const namespaces = state.kubernetes.list('Namespace');
     const findings: Finding[] = [];
+    const triggers = triggersIntoThisCluster(state);
     for (const namespace of namespaces.filter(isTerminating)) {
       const deletion = diagnoseNamespaceDeletion(namespace, state, context.now);
-      findings.push(deletion.terminatingForMs >= context.stuckAfterMs ? stuckFinding(deletion) : notStuckYet(deletion, context));
+      findings.push(deletion.terminatingForMs >= context.stuckAfterMs ? stuckFinding(deletion, forwarderOf(namespace, triggers)) : notStuckYet(deletion, context));
     }
     return { examined: namespaces.map((namespace) => `Namespace/${namespace.metadata?.name}`), findings };
   },
 };
 
-function stuckFinding(deletion: NamespaceDeletion): Finding {
+/** GKE triggers that deliver into this cluster (all of them when the cluster was not read). */
+function triggersIntoThisCluster(state: ClusterState): GkeTrigger[] {
+  const triggers = (state.eventarcTriggers ?? []).filter(isGkeTrigger);
+  return state.cluster ? triggers.filter((trigger) => targetsCluster(trigger, state.cluster!, state.target.project)) : triggers;
+}
+
+interface ForwarderOwner {
+  trigger: string;
+  createdAfterMs: number | null;
+}
+
+function forwarderOf(namespace: Namespace, triggers: readonly GkeTrigger[]): ForwarderOwner[] {
+  return forwarderTriggers(namespace, triggers).map(({ trigger, createdAfterMs }) => ({ trigger: trigger.name, createdAfterMs }));
+}
+
+function stuckFinding(deletion: NamespaceDeletion, forwarder: ForwarderOwner[]): Finding {
   const lines = [format(messages.stuck, { name: deletion.name, age: formatDuration(deletion.terminatingForMs) })];
+  if (forwarder.length > 0) {
+    const triggers = forwarder.map(({ trigger, createdAfterMs }) => {
+      const name = parseTriggerName(trigger).trigger;
+      return createdAfterMs !== null && createdAfterMs >= 0
+        ? format(messages.createdAfter, { trigger: name, delay: formatDuration(createdAfterMs) })
+        : `trigger ${name}`;
+    });
+    lines.push(format(messages.eventarcForwarder, { triggers: triggers.join(', ') }));
+  }
   for (const condition of deletion.conditions) {
     lines.push(format(messages.condition, { type: condition.type, message: condition.message ?? NAMESPACE_DELETION_CONDITIONS[condition.type] ?? '' }));
   }
@@ -96,7 +127,11 @@ function stuckFinding(deletion: NamespaceDeletion): Finding {
   lines.push(messages.orphanWarning);
 
   const steps = [
-    deletion.unavailableApiServices.length > 0 ? 'repair or delete the unavailable APIService' : null,
+    deletion.unavailableApiServices.length === 0
+      ? null
+      : deletion.unavailableApiServices.every((apiService) => apiService.managedByGke)
+        ? 'repair the unavailable APIService'
+        : 'repair or delete the unavailable APIService',
     blocking.length > 0 ? 'remove the finalizers that block' : null,
   ].filter(Boolean);
   return {
@@ -110,6 +145,7 @@ function stuckFinding(deletion: NamespaceDeletion): Finding {
       unavailableApiServices: deletion.unavailableApiServices,
       remainingObjects: deletion.remaining.map(({ resource, finalizers }) => ({ resource, finalizers })),
       specFinalizers: deletion.specFinalizers,
+      eventarcTriggers: forwarder.map(({ trigger }) => trigger),
     },
     fix: {
       summary: format(messages.fixSummary, { steps: steps.length > 0 ? steps.join(', then ') : 'none found in the data read' }),

@@ -11,8 +11,7 @@ import { PlannedSource } from '../state/planned-source.js';
 import { SnapshotSource } from '../state/snapshot-source.js';
 import type { StateSource } from '../state/source.js';
 import { collect } from './list-command.js';
-import type { Output } from './outputs.js';
-import { outputParsers, resolveOutputs, writeOutputs } from './outputs.js';
+import { outputOptionParsers, resolveOutputs, writeOutputs } from './outputs.js';
 import type { ProgramWithExitCode } from './program.js';
 
 export interface CheckOptions {
@@ -22,13 +21,12 @@ export interface CheckOptions {
   only: string[];
   skip: string[];
   failOn: FailOn;
-  output?: Output[];
   plugin: string[];
   stuckAfter: string;
 }
 
 export function registerCheckCommand(program: ProgramWithExitCode): void {
-  const outputs = outputParsers();
+  const { outputs, addFormat, addFile } = outputOptionParsers();
   program
     .command('check')
     .description('run the checks and print what is wrong, with the exact fix')
@@ -38,16 +36,16 @@ export function registerCheckCommand(program: ProgramWithExitCode): void {
     .option('--only <ids>', 'run only these checks (comma-separated, repeatable)', collect, [])
     .option('--skip <ids>', 'skip these checks (comma-separated, repeatable)', collect, [])
     .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity').choices(FAIL_ON).default('error'))
-    .option('--output <format>', 'report format: text, json, sarif or junit (repeatable, each with its own --output-file)', outputs.format)
-    .option('--output-file <file>', 'write the preceding --output to this file instead of stdout', outputs.file)
+    .option('--output <format>', 'report format: text, json, sarif or junit (repeatable, each with its own --output-file)', addFormat)
+    .option('--output-file <file>', 'write the preceding --output to this file instead of stdout', addFile)
     .option('--plugin <module>', 'also load checks from a module: a path or an installed package (repeatable)', collect, [])
     .option('--stuck-after <duration>', 'a namespace Terminating this long counts as stuck', '5m')
     .action(async (options: CheckOptions) => {
       const stuckAfterMs = parseDuration(options.stuckAfter, '--stuck-after');
-      const chosen = resolveOutputs(outputs.current());
+      const outputList = resolveOutputs(outputs);
       const checks = selectChecks(await allChecks(options.plugin), splitIds(options.only), splitIds(options.skip));
       const report = await runChecks(checks, createSource(options), { now: new Date(), stuckAfterMs });
-      await writeOutputs(report, chosen, checks, program.opts<{ color: boolean }>().color);
+      await writeOutputs(report, outputList, checks, program.opts<{ color: boolean }>().color);
       program.exitCode = exitCodeFor(report, options.failOn);
     });
 }

@@ -12,37 +12,30 @@ export interface Output {
 }
 
 /**
- * Commander calls these in argv order, so `--output-file` pairs with the
- * `--output` before it: `--output text --output sarif --output-file r.sarif`.
+ * Commander calls option parsers in argv order, so `--output-file` pairs with
+ * the `--output` before it: `--output text --output sarif --output-file r.sarif`.
+ * Both options write into the one list this returns.
  */
-export function addOutputFormat(format: string, outputs: Output[] = []): Output[] {
-  if (!(format in RENDERERS)) throw new InputError(`--output ${format}: unknown format; use ${Object.keys(RENDERERS).join(', ')}`);
-  return [...outputs, { format }];
-}
-
-export function addOutputFile(file: string, outputs: Output[] = []): Output[] {
-  const last = outputs.at(-1);
-  if (!last) return [{ format: 'text', file }];
-  if (last.file) throw new InputError(`--output-file ${file}: each --output-file follows its own --output (the previous one already goes to ${last.file})`);
-  return [...outputs.slice(0, -1), { ...last, file }];
-}
-
-/**
- * Commander keeps each option's value apart, so `--output-file` alone never sees
- * the `--output` before it: both parsers share one list, read with `current()`.
- */
-export function outputParsers(): { format: (format: string) => Output[]; file: (file: string) => Output[]; current: () => Output[] } {
-  let outputs: Output[] = [];
-  return {
-    format: (format) => (outputs = addOutputFormat(format, outputs)),
-    file: (file) => (outputs = addOutputFile(file, outputs)),
-    current: () => outputs,
+export function outputOptionParsers(): { outputs: Output[]; addFormat: (format: string) => Output[]; addFile: (file: string) => Output[] } {
+  const outputs: Output[] = [];
+  const addFormat = (format: string): Output[] => {
+    if (!(format in RENDERERS)) throw new InputError(`--output ${format}: unknown format; use ${Object.keys(RENDERERS).join(', ')}`);
+    outputs.push({ format });
+    return outputs;
   };
+  const addFile = (file: string): Output[] => {
+    const last = outputs.at(-1);
+    if (!last) outputs.push({ format: 'text', file });
+    else if (last.file) throw new InputError(`--output-file ${file}: each --output-file follows its own --output (the previous one already goes to ${last.file})`);
+    else last.file = file;
+    return outputs;
+  };
+  return { outputs, addFormat, addFile };
 }
 
 /** The outputs to write (text to stdout by default); checked before anything runs. */
-export function resolveOutputs(outputs: Output[] | undefined): Output[] {
-  const list = outputs && outputs.length > 0 ? outputs : [{ format: 'text' }];
+export function resolveOutputs(outputs: Output[]): Output[] {
+  const list = outputs.length > 0 ? outputs : [{ format: 'text' }];
   if (list.filter((output) => !output.file).length > 1) {
     throw new InputError('only one --output can go to standard output; give the others an --output-file');
   }

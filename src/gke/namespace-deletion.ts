@@ -26,6 +26,8 @@ export interface UnavailableApiService {
   name: string;
   /** `namespace/name` of the Service behind it; null for a local APIService. */
   service: string | null;
+  /** GKE's addon manager reconciles it: deleting it is undone, so only repairing helps. */
+  managedByGke: boolean;
   reason?: string;
   message?: string;
 }
@@ -69,6 +71,7 @@ export function unavailableApiServices(apiServices: readonly ApiService[]): Unav
       {
         name: apiService.metadata?.name ?? '?',
         service: service ? `${service.namespace}/${service.name}` : null,
+        managedByGke: apiService.metadata?.labels?.['addonmanager.kubernetes.io/mode'] === 'Reconcile',
         reason: available.reason,
         message: available.message,
       },
@@ -131,7 +134,11 @@ export function namespaceFixCommands(deletion: NamespaceDeletion): string[] {
         commands.push(`kubectl -n ${serviceNamespace} describe service ${serviceName}`);
         commands.push(`kubectl -n ${serviceNamespace} get endpointslices -l kubernetes.io/service-name=${serviceName}`);
       }
-      commands.push(`kubectl delete apiservice ${apiService.name}`);
+      if (apiService.managedByGke) {
+        commands.push(`# ${apiService.name} is reconciled by GKE's addon manager: deleting it is undone; make the Pods behind its Service ready`);
+      } else {
+        commands.push(`kubectl delete apiservice ${apiService.name}`);
+      }
     }
   }
   const blocking = deletion.remaining.filter((object) => object.finalizers.length > 0);

@@ -49,6 +49,8 @@ export interface ClusterState extends GcpData {
   kubernetes: KubernetesObjects;
   /** Data that could not be read, with the reason (API and permission, or file). */
   unavailable: ReadonlyMap<DataKey, string>;
+  /** When the data was read (a snapshot's `takenAt`); ages are measured to this moment. */
+  observedAt?: Date;
   /** Files the data came from, by resource name (manifests, plans); findings on them point there. */
   locations: ReadonlyMap<string, SourceLocation>;
   /**

@@ -18,6 +18,9 @@ export const SNAPSHOT_FILES: Record<GcpDataKey, { file: string; command: string 
   backendServices: { file: 'compute/backend-services.json', command: 'gcloud compute backend-services list --format=json' },
 };
 
+/** gke-doctor's own record of when a snapshot was taken (not part of any gcloud output). */
+export const SNAPSHOT_METADATA_FILE = 'snapshot.json';
+
 /** Reads a snapshot directory: every file optional, each exactly what gcloud or kubectl prints. */
 export class SnapshotSource implements StateSource {
   constructor(private readonly directory: string) {}
@@ -52,7 +55,29 @@ export class SnapshotSource implements StateSource {
       }
     }
 
-    return { ...gcp, target: snapshotTarget(gcp.project, gcp.cluster), kubernetes, unavailable, locations: new Map() };
+    const observedAt = await this.readTakenAt();
+    return { ...gcp, target: snapshotTarget(gcp.project, gcp.cluster), kubernetes, unavailable, observedAt, locations: new Map() };
+  }
+
+  /** `snapshot.json` (written by `gke-doctor snapshot`, optional): `{ "takenAt": RFC 3339 }`. */
+  private async readTakenAt(): Promise<Date | undefined> {
+    const path = join(this.directory, SNAPSHOT_METADATA_FILE);
+    let text: string;
+    try {
+      text = await readFile(path, 'utf8');
+    } catch {
+      return undefined;
+    }
+    let takenAt: unknown;
+    try {
+      takenAt = (JSON.parse(text) as { takenAt?: unknown }).takenAt;
+    } catch (error) {
+      throw new InputError(`${this.display(path)}: invalid JSON: ${(error as Error).message}`);
+    }
+    if (takenAt === undefined) return undefined;
+    const date = typeof takenAt === 'string' ? new Date(takenAt) : undefined;
+    if (!date || Number.isNaN(date.getTime())) throw new InputError(`${this.display(path)}: "takenAt" must be an RFC 3339 timestamp`);
+    return date;
   }
 
   private async requireDirectory(): Promise<void> {
@@ -99,7 +124,9 @@ function validateGcpData(key: GcpDataKey, value: unknown, file: string): unknown
     }
     case 'healthChecks':
     case 'backendServices': {
-      const items = Array.isArray(value) ? value : isRecord(value) ? (value.items ?? []) : undefined;
+      // gcloud prints an array; the REST list (`compute#healthCheckList`) omits `items` when empty.
+      const isRestList = isRecord(value) && (Array.isArray(value.items) || (typeof value.kind === 'string' && value.kind.endsWith('List')));
+      const items = Array.isArray(value) ? value : isRestList ? (value.items ?? []) : undefined;
       if (!Array.isArray(items) || !items.every((t) => isRecord(t) && typeof t.name === 'string')) {
         throw new InputError(`${file}: ${expected}: a JSON array of objects, each with a "name"`);
       }

@@ -1,0 +1,163 @@
+import type { Check, CheckResult, Finding } from '../src/engine/check.js';
+import { format } from '../src/engine/check.js';
+import { clusterResourceName } from '../src/gke/cluster-name.js';
+import type { GkeTrigger } from '../src/gke/eventarc.js';
+import { isGkeTrigger, parseTriggerName, targetsCluster } from '../src/gke/eventarc.js';
+import { isComputeDefaultServiceAccount } from '../src/gke/iam.js';
+import { isPodReady, selectedPods } from '../src/gke/service-pods.js';
+import type { ClusterState } from '../src/state/cluster-state.js';
+
+const messages = {
+  conditions: 'Trigger {{trigger}} reports why it is FAILED:',
+  condition: '- {{key}}: {{code}}: {{message}}',
+  conditionsFix:
+    'Fix what the conditions name (often a missing role: see eventarc-gke-iam), then recreate the trigger; a trigger stuck mid-creation may need Google support to delete.',
+  missingNamespace:
+    'Trigger {{trigger}} delivers to Service {{service}} in namespace {{namespace}}, but namespace {{namespace}} does not exist in cluster {{cluster}}: events cannot be delivered.',
+  missingService:
+    'Trigger {{trigger}} delivers to Service {{namespace}}/{{service}}, which does not exist in cluster {{cluster}}: events cannot be delivered.',
+  missingFix: 'Deploy the destination Service (and its namespace), or point the trigger at one that exists.',
+  noReadyPods:
+    'Trigger {{trigger}} delivers to Service {{namespace}}/{{service}}, but no ready Pod matches its selector {{selector}} ({{pods}} matching Pod(s)): events will fail and be retried until they expire.',
+  noReadyPodsFix: 'Find out why the Pods are not ready (kubectl describe, logs) and fix the workload behind the Service.',
+  workloadIdentityOff:
+    'Workload Identity is off on cluster {{cluster}} (no workloadIdentityConfig.workloadPool), which {{triggers}} deliver{{s}} into: the event forwarder needs it to act as the trigger\'s service account, so it cannot pull events.',
+  workloadIdentityFix: 'Enable Workload Identity on the cluster (node pools must then use the GKE metadata server: --workload-metadata=GKE_METADATA).',
+  computeDefault:
+    'Trigger {{trigger}} runs as the Compute Engine default service account {{account}}, which usually holds roles/editor on the project: far more than the forwarder needs.',
+  computeDefaultFix:
+    'Create a dedicated service account with only roles/pubsub.subscriber, roles/monitoring.metricWriter (and roles/eventarc.eventReceiver unless the trigger is for direct Pub/Sub events), and recreate the trigger with it.',
+};
+
+const eventarcGkeTrigger: Check = {
+  id: 'eventarc-gke-trigger',
+  title: 'Eventarc triggers into this cluster are healthy and can deliver',
+  severity: 'error',
+  description: `Checks each Eventarc trigger whose GKE destination is this cluster: the trigger reports no
+failure conditions (a FAILED trigger lists why in its \`conditions\`, with a code and a message);
+the destination namespace and Service exist and the Service has ready Pods; Workload
+Identity (workloadIdentityConfig.workloadPool) is on, which the event forwarder needs; and the
+trigger does not run as the Compute Engine default service account (least privilege).
+Triggers into other clusters are left to eventarc-gke-iam, which checks their roles.`,
+  references: [
+    'https://cloud.google.com/eventarc/docs/gke/route-trigger-cloud-pubsub',
+    'https://cloud.google.com/eventarc/docs/reference/rest/v1/projects.locations.triggers#Trigger',
+    'https://cloud.google.com/kubernetes-engine/docs/how-to/workload-identity',
+    'https://registry.terraform.io/providers/hashicorp/google/latest/docs/resources/container_cluster#workload_identity_config',
+  ],
+  needs: ['eventarcTriggers'],
+  optionalNeeds: ['cluster', 'project', 'Namespace', 'Service', 'Pod'],
+  notApplicable: 'no Eventarc trigger has a GKE destination in this cluster',
+  run(state: ClusterState): CheckResult {
+    const cluster = state.cluster;
+    const triggers = state.eventarcTriggers!
+      .filter(isGkeTrigger)
+      // Without cluster.json every GKE trigger may point here; the cluster-side checks then wait.
+      .filter((trigger) => !cluster || targetsCluster(trigger, cluster, state.target.project));
+    const findings: Finding[] = [];
+    for (const trigger of triggers) {
+      findings.push(...conditionFindings(trigger));
+      if (cluster) findings.push(...destinationFindings(trigger, state));
+      if (trigger.serviceAccount && isComputeDefaultServiceAccount(trigger.serviceAccount)) {
+        findings.push({
+          severity: 'warning',
+          resource: trigger.name,
+          message: format(messages.computeDefault, { trigger: shortName(trigger), account: trigger.serviceAccount }),
+          evidence: { serviceAccount: trigger.serviceAccount },
+          fix: { summary: messages.computeDefaultFix, commands: [], terraform: null, automatic: false },
+        });
+      }
+    }
+    if (cluster && triggers.length > 0 && !cluster.workloadIdentityConfig?.workloadPool) findings.push(workloadIdentityFinding(state, triggers));
+    return { examined: triggers.map((trigger) => trigger.name), findings };
+  },
+};
+
+function conditionFindings(trigger: GkeTrigger): Finding[] {
+  const conditions = Object.entries(trigger.conditions ?? {});
+  if (conditions.length === 0) return [];
+  return [
+    {
+      severity: 'error',
+      resource: trigger.name,
+      message: [
+        format(messages.conditions, { trigger: shortName(trigger) }),
+        ...conditions.map(([key, condition]) => format(messages.condition, { key, code: condition.code ?? 'UNKNOWN', message: condition.message ?? '' })),
+      ].join('\n'),
+      evidence: { conditions: trigger.conditions },
+      fix: {
+        summary: messages.conditionsFix,
+        commands: [`gcloud eventarc triggers describe ${shortName(trigger)} --location=${parseTriggerName(trigger.name).location ?? 'LOCATION'} --format=json`],
+        terraform: null,
+        automatic: false,
+      },
+    },
+  ];
+}
+
+/** The destination namespace, Service and ready Pods, as far as the Kubernetes objects read show them. */
+function destinationFindings(trigger: GkeTrigger, state: ClusterState): Finding[] {
+  const { namespace, service } = trigger.destination.gke;
+  const data = { trigger: shortName(trigger), namespace, service, cluster: state.cluster?.name ?? '?' };
+  const missingFix = { summary: messages.missingFix, commands: [], terraform: null, automatic: false };
+  if (!state.unavailable.has('Namespace') && !state.kubernetes.get('Namespace', undefined, namespace)) {
+    return [{ severity: 'error', resource: trigger.name, message: format(messages.missingNamespace, data), evidence: { namespace }, fix: missingFix }];
+  }
+  if (state.unavailable.has('Service')) return [];
+  const found = state.kubernetes.get('Service', namespace, service);
+  if (!found) {
+    return [{ severity: 'error', resource: trigger.name, message: format(messages.missingService, data), evidence: { namespace, service }, fix: missingFix }];
+  }
+  const selector = found.spec?.selector;
+  // A Service without a selector has hand-made endpoints, which are not read here.
+  if (state.unavailable.has('Pod') || !selector || Object.keys(selector).length === 0) return [];
+  const pods = selectedPods(found, state.kubernetes.inNamespace(namespace));
+  if (pods.some(isPodReady)) return [];
+  return [
+    {
+      severity: 'warning',
+      resource: `Service/${namespace}/${service}`,
+      message: format(messages.noReadyPods, {
+        ...data,
+        selector: Object.entries(selector).map(([key, value]) => `${key}=${value}`).join(','),
+        pods: pods.length,
+      }),
+      evidence: { trigger: trigger.name, selector, matchingPods: pods.map((pod) => pod.metadata?.name) },
+      fix: {
+        summary: messages.noReadyPodsFix,
+        commands: [`kubectl -n ${namespace} get pods -l ${Object.entries(selector).map(([key, value]) => `${key}=${value}`).join(',')}`, `kubectl -n ${namespace} describe service ${service}`],
+        terraform: null,
+        automatic: false,
+      },
+    },
+  ];
+}
+
+function workloadIdentityFinding(state: ClusterState, triggers: readonly GkeTrigger[]): Finding {
+  const cluster = state.cluster!;
+  const project = state.target.project ?? parseTriggerName(triggers[0]!.name).project ?? 'PROJECT';
+  const location = cluster.location ?? state.target.location ?? 'LOCATION';
+  const pool = `${project}.svc.id.goog`;
+  return {
+    severity: 'error',
+    resource: clusterResourceName(state),
+    message: format(messages.workloadIdentityOff, {
+      cluster: cluster.name ?? '?',
+      triggers: triggers.map((trigger) => `trigger ${shortName(trigger)}`).join(', '),
+      s: triggers.length === 1 ? 's' : '',
+    }),
+    evidence: { workloadIdentityConfig: cluster.workloadIdentityConfig ?? null, triggers: triggers.map((trigger) => trigger.name) },
+    fix: {
+      summary: messages.workloadIdentityFix,
+      commands: [`gcloud container clusters update ${cluster.name} --location ${location} --workload-pool=${pool}`],
+      terraform: ['resource "google_container_cluster" "…" {', '  workload_identity_config {', `    workload_pool = "${pool}"`, '  }', '}'].join('\n'),
+      automatic: false,
+    },
+  };
+}
+
+function shortName(trigger: GkeTrigger): string {
+  return parseTriggerName(trigger.name).trigger;
+}
+
+export default eventarcGkeTrigger;

@@ -1,0 +1,251 @@
+import type { Check, CheckResult, Finding, Severity } from '../src/engine/check.js';
+import { format } from '../src/engine/check.js';
+import { IngressBackendResolver, describeServicePortRef } from '../src/gke/ingress-backends.js';
+import { GCE_INGRESS_CLASSES, INGRESS_CLASS_ANNOTATION, isGceIngress } from '../src/gke/ingress-class.js';
+import { APP_PROTOCOLS, appProtocols, backendConfigNameFor, backendConfigRefs, negDecision } from '../src/gke/service-annotations.js';
+import type { ClusterState } from '../src/state/cluster-state.js';
+import { kubernetesResourceName } from '../src/state/cluster-state.js';
+import type { Ingress, Service } from '../src/state/kubernetes-types.js';
+
+/** ingress-gce pkg/annotations/ingress.go FrontendConfigKey. */
+const FRONTEND_CONFIG_ANNOTATION = 'networking.gke.io/v1beta1.FrontendConfig';
+const INTERNAL_CLASS = 'gce-internal';
+
+const messages = {
+  ruleWithoutHttp: '{{field}} (host "{{host}}") has no `http`: the controller skips the rule, so requests for that host go to the default backend.',
+  duplicateHost: 'Rules {{rules}} have the same host "{{host}}": the controller keeps only the last rule\'s paths for a host, so the paths of the others never get traffic.',
+  serviceMissing: '{{field}} routes to {{service}}, which does not exist: the controller cannot create this backend.',
+  notServiceBackend: '{{field}} routes to a resource backend, which the GCE controller cannot serve: it needs a Service.',
+  portMissing: '{{field}} routes to {{port}} of {{service}}, which has no such port (its ports: {{ports}}).',
+  notNodePortNorNeg:
+    '{{service}} is of type {{type}} and does not use NEGs ({{neg}}): a GCE Ingress backend must be a NodePort or LoadBalancer Service, or use container-native load balancing (NEGs).',
+  negUnknown: '{{service}} is of type {{type}} with no cloud.google.com/neg annotation: that works only on a VPC-native cluster (where NEGs are the default), and the cluster was not read to tell.',
+  backendConfigAnnotationInvalid: '{{service}}: {{error}}: the controller cannot attach a BackendConfig to any of its ports.',
+  backendConfigMissing: '{{service}} {{port}} names BackendConfig {{name}} ({{key}}), which does not exist in namespace {{namespace}}{{existing}}.',
+  timeoutAboveInterval: 'BackendConfig {{name}} sets healthCheck.timeoutSec {{timeout}} above checkIntervalSec {{interval}}: Compute Engine rejects such a health check.',
+  appProtocolInvalid: '{{service}}: {{error}}: the controller cannot create its backends.',
+  internalWithFrontendConfig: '{{ingress}} is internal ({{annotation}}: gce-internal) but names FrontendConfig {{name}}: internal Ingresses do not support FrontendConfig.',
+  internalWithoutNeg: '{{ingress}} is internal (gce-internal) and its backend {{service}} does not use NEGs ({{neg}}): internal HTTP(S) load balancers reach Pods only through NEGs.',
+  frontendConfigMissing: '{{ingress}} names FrontendConfig {{name}} ({{key}}), which does not exist in namespace {{namespace}}.',
+  ingressClassNameIgnored:
+    '{{ingress}} sets spec.ingressClassName: {{className}} and no {{annotation}} annotation: GKE\'s ingress controller does not read spec.ingressClassName, so nothing serves this Ingress and it never gets a load balancer.',
+  ingressClassNameBesideAnnotation:
+    '{{ingress}} sets spec.ingressClassName: {{className}} next to {{annotation}}: {{annotationClass}}: GKE\'s controller follows the annotation and ignores the field, which only confuses (another controller of that class may serve the Ingress as well).',
+  fixEditIngress: 'Edit the Ingress: {{what}}.',
+  fixNeg: 'Use container-native load balancing for the Service (the cluster is VPC-native), or make it a NodePort Service.',
+  fixNodePort: 'Make the Service a NodePort Service (NEGs need a VPC-native cluster).',
+  fixBackendConfigAnnotation: 'Set the annotation to JSON naming a BackendConfig for the default or per port, e.g. {"default": "NAME"} or {"ports": {"PORT": "NAME"}}.',
+  fixBackendConfigMissing: 'Create BackendConfig {{name}} in namespace {{namespace}}, or correct the name in the Service annotation.',
+  fixTimeout: 'Make timeoutSec at most checkIntervalSec.',
+  fixAppProtocol: 'Use only HTTP, HTTPS or HTTP2 (upper case) as protocols in the annotation.',
+  fixRemoveFrontendConfig: 'Remove the FrontendConfig annotation from the internal Ingress.',
+  fixFrontendConfigMissing: 'Create FrontendConfig {{name}} in namespace {{namespace}}, or remove or correct the annotation.',
+  fixIngressClassName: 'Remove spec.ingressClassName and select GKE\'s controller with the {{annotation}} annotation.',
+  fixRemoveIngressClassName: 'Remove spec.ingressClassName; the annotation already selects GKE\'s controller.',
+};
+
+const ingressConfig: Check = {
+  id: 'ingress-config',
+  title: 'GCE Ingresses and the Services, BackendConfigs and FrontendConfigs they use are valid for the GKE ingress controller',
+  severity: 'error',
+  description: `The GKE ingress controller skips or rejects parts of an Ingress that Kubernetes accepts,
+and says so only in events that are easy to miss. This check does what ingress-gce's
+check-gke-ingress does, and more: rules without http; several rules with the same host
+(the last one wins); backends naming a Service or port that does not exist; Services that
+are neither NodePort nor NEG-enabled (NEGs are the default only on VPC-native clusters);
+BackendConfig annotations that are not valid JSON or name a missing BackendConfig; a health
+check timeoutSec above checkIntervalSec; app-protocols other than HTTP, HTTPS, HTTP2;
+internal (gce-internal) Ingresses with a FrontendConfig or without NEGs; a missing
+FrontendConfig; and spec.ingressClassName on an Ingress meant for GCE, which the
+controller does not read.`,
+  references: [
+    'https://github.com/kubernetes/ingress-gce/tree/master/cmd/check-gke-ingress',
+    'https://cloud.google.com/kubernetes-engine/docs/how-to/ingress-configuration',
+    'https://cloud.google.com/kubernetes-engine/docs/how-to/container-native-load-balancing',
+    'https://cloud.google.com/kubernetes-engine/docs/how-to/internal-load-balance-ingress',
+  ],
+  needs: ['Ingress', 'Service'],
+  optionalNeeds: ['BackendConfig', 'FrontendConfig', 'cluster'],
+  notApplicable: 'no GCE Ingress exists',
+  run(state: ClusterState): CheckResult {
+    const findings: Finding[] = [];
+    const examined = new Set<string>();
+    const resolver = new IngressBackendResolver(state);
+    const checkedServices = new Set<string>();
+    const checkedBackendConfigs = new Set<string>();
+    const vpcNative = state.cluster ? state.cluster.ipAllocationPolicy?.useIpAliases === true : undefined;
+
+    for (const ingress of state.kubernetes.list('Ingress')) {
+      const resource = kubernetesResourceName({ kind: 'Ingress', metadata: ingress.metadata });
+      const namespace = ingress.metadata?.namespace ?? 'default';
+      const add = (severity: Severity, template: string, data: Record<string, string | number>, summary: string, commands: string[], on = resource) =>
+        findings.push({ severity, resource: on, message: format(template, data), evidence: { ingress: resource, ...data }, fix: { summary, commands, terraform: null, automatic: false } });
+      const editIngress = `kubectl -n ${namespace} edit ingress ${ingress.metadata?.name}`;
+
+      const classFinding = ingressClassNameFinding(ingress);
+      if (classFinding) {
+        examined.add(resource);
+        const removeField = `kubectl -n ${namespace} patch ingress ${ingress.metadata?.name} --type json -p '[{"op":"remove","path":"/spec/ingressClassName"}]'`;
+        if (classFinding.ignored) {
+          add('error', messages.ingressClassNameIgnored, { ingress: resource, className: classFinding.className, annotation: INGRESS_CLASS_ANNOTATION }, format(messages.fixIngressClassName, { annotation: INGRESS_CLASS_ANNOTATION }), [
+            removeField,
+            `kubectl -n ${namespace} annotate ingress ${ingress.metadata?.name} ${INGRESS_CLASS_ANNOTATION}=${classFinding.className}`,
+          ]);
+          continue;
+        }
+        add('warning', messages.ingressClassNameBesideAnnotation, { ingress: resource, className: classFinding.className, annotation: INGRESS_CLASS_ANNOTATION, annotationClass: classFinding.annotationClass ?? '' }, messages.fixRemoveIngressClassName, [removeField]);
+      }
+      if (!isGceIngress(ingress)) continue;
+      examined.add(resource);
+
+      // Rules (check-gke-ingress CheckIngressRule, CheckRuleHostOverwrite).
+      const rules = ingress.spec?.rules ?? [];
+      const byHost = new Map<string, number[]>();
+      rules.forEach((rule, index) => {
+        if (!rule.http) add('warning', messages.ruleWithoutHttp, { field: `spec.rules[${index}]`, host: rule.host ?? '' }, format(messages.fixEditIngress, { what: `give spec.rules[${index}] http.paths, or remove it` }), [editIngress]);
+        byHost.set(rule.host ?? '', [...(byHost.get(rule.host ?? '') ?? []), index]);
+      });
+      for (const [host, indexes] of byHost) {
+        if (indexes.length < 2) continue;
+        add('error', messages.duplicateHost, { rules: indexes.map((index) => `spec.rules[${index}]`).join(', '), host }, format(messages.fixEditIngress, { what: `merge the paths of the rules for host "${host}" into one rule` }), [editIngress]);
+      }
+
+      // FrontendConfig (CheckFrontendConfigExistence, CheckL7ILBFrontendConfig).
+      const internal = ingress.metadata?.annotations?.[INGRESS_CLASS_ANNOTATION] === INTERNAL_CLASS;
+      const frontendConfig = ingress.metadata?.annotations?.[FRONTEND_CONFIG_ANNOTATION];
+      if (frontendConfig !== undefined) {
+        const removeAnnotation = `kubectl -n ${namespace} annotate ingress ${ingress.metadata?.name} ${FRONTEND_CONFIG_ANNOTATION}-`;
+        if (internal) {
+          add('warning', messages.internalWithFrontendConfig, { ingress: resource, annotation: INGRESS_CLASS_ANNOTATION, name: frontendConfig }, messages.fixRemoveFrontendConfig, [removeAnnotation]);
+        } else if (!state.unavailable.has('FrontendConfig') && !state.kubernetes.get('FrontendConfig', namespace, frontendConfig)) {
+          add('error', messages.frontendConfigMissing, { ingress: resource, name: frontendConfig, key: FRONTEND_CONFIG_ANNOTATION, namespace }, format(messages.fixFrontendConfigMissing, { name: frontendConfig, namespace }), [
+            `kubectl -n ${namespace} get frontendconfigs`,
+            removeAnnotation,
+          ]);
+        }
+      }
+
+      // Backends (CheckServiceExistence, CheckL7ILBNegAnnotation, and the controller's own checks in translator.go getServicePort).
+      for (const ref of resolver.backendsOf(ingress)) {
+        if (!ref.serviceName) {
+          add('error', messages.notServiceBackend, { field: ref.field }, format(messages.fixEditIngress, { what: `make ${ref.field} a service backend` }), [editIngress]);
+          continue;
+        }
+        const backend = resolver.resolve(ref);
+        const serviceResource = `Service/${namespace}/${ref.serviceName}`;
+        if (!backend.service) {
+          add('error', messages.serviceMissing, { field: ref.field, service: serviceResource }, format(messages.fixEditIngress, { what: `point ${ref.field} at an existing Service, or create ${serviceResource}` }), [editIngress]);
+          continue;
+        }
+        const service = backend.service;
+        if (!backend.servicePort) {
+          const ports = (service.spec?.ports ?? []).map((port) => (port.name ? `${port.name} (${port.port})` : String(port.port))).join(', ') || 'none';
+          add('error', messages.portMissing, { field: ref.field, port: describeServicePortRef(ref.port), service: serviceResource, ports }, format(messages.fixEditIngress, { what: `use one of the Service's ports in ${ref.field}` }), [editIngress]);
+          continue;
+        }
+        const neg = negDecision(service, vpcNative, false);
+        if (internal && !neg.enabled) {
+          add(neg.certain ? 'error' : 'warning', messages.internalWithoutNeg, { ingress: resource, service: serviceResource, neg: neg.origin }, messages.fixNeg, [negCommand(service)]);
+        }
+
+        const serviceKey = `${namespace}/${ref.serviceName}`;
+        if (!checkedServices.has(serviceKey)) {
+          checkedServices.add(serviceKey);
+          findings.push(...serviceFindings(service, serviceResource, vpcNative, internal));
+        }
+        const refs = backendConfigRefs(service);
+        if (refs.ok !== true || state.unavailable.has('BackendConfig')) continue;
+        const name = backendConfigNameFor(refs.value, backend.servicePort);
+        if (!name || checkedBackendConfigs.has(`${namespace}/${name}`)) continue;
+        checkedBackendConfigs.add(`${namespace}/${name}`);
+        const backendConfig = state.kubernetes.get('BackendConfig', namespace, name);
+        if (!backendConfig) {
+          const existing = state.kubernetes.inNamespace(namespace).filter((object) => object.kind === 'BackendConfig').map((object) => object.metadata?.name);
+          add('error', messages.backendConfigMissing, {
+            service: serviceResource,
+            port: describeServicePortRef({ number: backend.servicePort.port }),
+            name,
+            key: refs.key,
+            namespace,
+            existing: existing.length > 0 ? ` (it has ${existing.join(', ')})` : '',
+          }, format(messages.fixBackendConfigMissing, { name, namespace }), [`kubectl -n ${namespace} get backendconfigs`, `kubectl -n ${namespace} edit service ${ref.serviceName}`], serviceResource);
+          continue;
+        }
+        // CheckHealthCheckTimeout.
+        const healthCheck = backendConfig.spec?.healthCheck;
+        if (healthCheck?.timeoutSec !== undefined && healthCheck.checkIntervalSec !== undefined && healthCheck.timeoutSec > healthCheck.checkIntervalSec) {
+          add('error', messages.timeoutAboveInterval, { name: `${namespace}/${name}`, timeout: healthCheck.timeoutSec, interval: healthCheck.checkIntervalSec }, messages.fixTimeout, [
+            `kubectl -n ${namespace} patch backendconfig ${name} --type merge -p '${JSON.stringify({ spec: { healthCheck: { timeoutSec: healthCheck.checkIntervalSec } } })}'`,
+          ], `BackendConfig/${namespace}/${name}`);
+        }
+      }
+    }
+    return { examined: [...examined], findings };
+  },
+};
+
+/** Service-level rules: app-protocols and BackendConfig annotations (CheckAppProtocolAnnotation, CheckBackendConfigAnnotation), type and NEGs. */
+function serviceFindings(service: Service, resource: string, vpcNative: boolean | undefined, internal: boolean): Finding[] {
+  const findings: Finding[] = [];
+  const namespace = service.metadata?.namespace ?? 'default';
+  const name = service.metadata?.name ?? '?';
+  const finding = (severity: Severity, message: string, summary: string, commands: string[], evidence: Record<string, unknown>): Finding => ({
+    severity,
+    resource,
+    message,
+    evidence,
+    fix: { summary, commands, terraform: null, automatic: false },
+  });
+
+  const protocols = appProtocols(service);
+  if (protocols.ok === false) {
+    const raw = service.metadata?.annotations?.[protocols.key] ?? '';
+    findings.push(finding('error', format(messages.appProtocolInvalid, { service: resource, error: protocols.error }), messages.fixAppProtocol, appProtocolCommands(namespace, name, protocols.key, raw), { annotation: protocols.key, value: raw }));
+  }
+  const refs = backendConfigRefs(service);
+  if (refs.ok === false) {
+    const raw = service.metadata?.annotations?.[refs.key] ?? '';
+    findings.push(finding('error', format(messages.backendConfigAnnotationInvalid, { service: resource, error: refs.error }), messages.fixBackendConfigAnnotation, [`kubectl -n ${namespace} edit service ${name}`], { annotation: refs.key, value: raw }));
+  }
+  const type = service.spec?.type ?? 'ClusterIP';
+  const neg = negDecision(service, vpcNative, false);
+  // translator.go maybeEnableNEG: ErrBadSvcType. Internal Ingresses get their own NEG finding.
+  if (!internal && !neg.enabled && type !== 'NodePort' && type !== 'LoadBalancer') {
+    const message = neg.certain ? format(messages.notNodePortNorNeg, { service: resource, type, neg: neg.origin }) : format(messages.negUnknown, { service: resource, type });
+    const commands = vpcNative === false ? [`kubectl -n ${namespace} patch service ${name} -p '{"spec":{"type":"NodePort"}}'`] : [negCommand(service)];
+    findings.push(finding(neg.certain ? 'error' : 'warning', message, vpcNative === false ? messages.fixNodePort : messages.fixNeg, commands, { type, neg: neg.origin }));
+  }
+  return findings;
+}
+
+function negCommand(service: Service): string {
+  return `kubectl -n ${service.metadata?.namespace ?? 'default'} annotate service ${service.metadata?.name} cloud.google.com/neg='{"ingress": true}' --overwrite`;
+}
+
+function appProtocolCommands(namespace: string, name: string, key: string, raw: string): string[] {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    return [`kubectl -n ${namespace} edit service ${name}`];
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return [`kubectl -n ${namespace} edit service ${name}`];
+  const fixed = Object.entries(parsed as Record<string, unknown>).map(([port, protocol]) => [port, String(protocol).toUpperCase()] as const);
+  if (!fixed.every(([, protocol]) => (APP_PROTOCOLS as readonly string[]).includes(protocol))) return [`kubectl -n ${namespace} edit service ${name}`];
+  return [`kubectl -n ${namespace} annotate service ${name} ${key}='${JSON.stringify(Object.fromEntries(fixed))}' --overwrite`];
+}
+
+/**
+ * spec.ingressClassName on an Ingress meant for GKE's controller: it names a GCE
+ * class with no class annotation, so IsGCEIngress is false and nothing serves it; or it sits next
+ * to a GCE class annotation, which wins (ingress-gce pkg/utils/utils.go IsGCEIngress).
+ */
+function ingressClassNameFinding(ingress: Ingress): { ignored: boolean; className: string; annotationClass?: string } | undefined {
+  const className = ingress.spec?.ingressClassName;
+  if (!className) return undefined;
+  const annotationClass = ingress.metadata?.annotations?.[INGRESS_CLASS_ANNOTATION];
+  if (annotationClass) return (GCE_INGRESS_CLASSES as readonly string[]).includes(annotationClass) ? { ignored: false, className, annotationClass } : undefined;
+  return (GCE_INGRESS_CLASSES as readonly string[]).includes(className) ? { ignored: true, className } : undefined;
+}
+
+export default ingressConfig;

@@ -1,0 +1,453 @@
+import type { Check, CheckContext, CheckResult, Finding, Fix, ProbeResponse, Severity } from '../src/engine/check.js';
+import { format } from '../src/engine/check.js';
+import { describeKubernetesCheck, describeLoadBalancerRequest } from '../src/gke/health-check-description.js';
+import { backendConfigCommands } from '../src/gke/health-check-fixes.js';
+import type { InferredHealthCheck } from '../src/gke/health-check-inference.js';
+import { inferLoadBalancerHealthCheck, probePortNumber, probeSchemeFor } from '../src/gke/health-check-inference.js';
+import type { ResolvedBackend } from '../src/gke/ingress-backends.js';
+import { IngressBackendResolver } from '../src/gke/ingress-backends.js';
+import { INGRESS_CLASS_ANNOTATION, isGceIngress } from '../src/gke/ingress-class.js';
+import { REDIRECTING_APPLICATIONS } from '../src/gke/known-applications.js';
+import type { ServicePortIdentity } from '../src/gke/load-balancer-backends.js';
+import { BACKENDS_ANNOTATION, healthCheckOf, healthCheckRequest, statusOf } from '../src/gke/load-balancer-backends.js';
+import type { AppProtocol } from '../src/gke/service-annotations.js';
+import { APP_PROTOCOLS_ANNOTATION, appProtocols, backendConfigNameFor, backendConfigRefs, negDecision } from '../src/gke/service-annotations.js';
+import type { ClusterState } from '../src/state/cluster-state.js';
+import { kubernetesResourceName } from '../src/state/cluster-state.js';
+import type { HealthCheck } from '../src/state/gcp-types.js';
+import type { Ingress } from '../src/state/kubernetes-types.js';
+
+const messages = {
+  backend: '{{service}} port {{port}}, a backend of {{ingresses}}:',
+  kubernetesChecks: 'Kubernetes checks: {{check}}',
+  loadBalancerChecks: 'load balancer checks: {{check}}',
+  unhealthy: 'The load balancer marks this backend UNHEALTHY ({{annotation}} on {{ingress}}: {{backendName}}), so clients get 502s while Kubernetes shows the Pods ready. Most likely cause:',
+  unexplained:
+    'Kubernetes and the load balancer send the same request, so the Pods answer the load balancer differently: a firewall rule must let 130.211.0.0/22 and 35.191.0.0/16 reach port {{port}}, and the app must answer that request with 200 itself (the load balancer follows no redirect).',
+  redirect:
+    '{{app}} answers the load balancer\'s plain-HTTP health check with a {{status}} redirect to HTTPS ({{why}}). The load balancer receives a {{status}} where it needs a 200, and marks the backend UNHEALTHY; the kubelet follows the redirect (and skips certificate checks), so the readinessProbe passes.',
+  redirectUnknown: '{{app}} answers plain HTTP with a {{status}} redirect to HTTPS unless it runs insecure, and {{why}}. The load balancer needs a 200.',
+  probeIgnored: 'The ingress controller ignores the readinessProbe: {{reason}}. So the load balancer checks {{request}} instead of what Kubernetes checks.',
+  noProbe: 'Container {{container}} has no readinessProbe, so the load balancer checks {{request}}, a request Kubernetes never sends: the app must answer it with 200.',
+  protocolMismatch:
+    'The Service says port {{port}} speaks {{protocol}} ({{annotation}}), but the readinessProbe uses {{scheme}}: the ingress controller ignores a probe whose scheme does not match, so the load balancer checks {{request}} instead.',
+  backendConfigDisagrees: 'BackendConfig {{name}} makes the load balancer check something else than the readinessProbe: {{differences}}.',
+  stale:
+    'Health check {{name}} still checks {{actual}}, while the readinessProbe now says {{expected}} ({{differences}}): the controller copies the probe only when it creates the health check and does not follow later probe changes.',
+  probeAnswer: 'Sent the load balancer\'s request to Pod {{pod}}: {{request}} -> {{status}}{{location}}: the load balancer needs 200.',
+  probeAnswerOk: 'Sent the load balancer\'s request to Pod {{pod}}: {{request}} -> 200, so the load balancer\'s check passes from there.',
+  probeError: 'Could not send the load balancer\'s request to Pod {{pod}} ({{request}}): {{error}}.',
+  fixProbeAnswer: 'Make {{request}} answer 200 on port {{port}}, or point the load balancer at a path that does with a BackendConfig.',
+  fixMatchProbe: 'Make the load balancer check what the readinessProbe checks, with a BackendConfig health check on the Service port.',
+  fixPatchBackendConfig: 'Align BackendConfig {{name}}\'s health check with the readinessProbe (or the probe with it, if the probe is the one that is wrong).',
+  fixProbeHttps: 'Make the probe and the Service agree on the protocol the Pod serves on port {{port}}.',
+  fixAppProtocolHttps: 'Tell the load balancer the Pod serves HTTPS on this port: name the port {{port}} in cloud.google.com/app-protocols.',
+  fixAddProbe:
+    'Give container {{container}} an httpGet readinessProbe on port {{port}} for a path that answers 200 (the controller copies it into the health check it creates), or set that path in a BackendConfig as below.',
+  fixUnexplained: 'Send the load balancer\'s request yourself and look at the answer; allow the health-check ranges in the firewall.',
+  replacePath: 'replace with a path that answers 200',
+};
+
+const ingressHealthCheck: Check = {
+  id: 'ingress-health-check',
+  title: 'GCE Ingress backends are checked by the load balancer the way Kubernetes checks them',
+  severity: 'error',
+  description: `Kubernetes marks a Pod ready when its readinessProbe passes; the Google Cloud load
+balancer in front of a GCE Ingress runs its own health check and sends traffic only to
+backends that answer it with HTTP 200. When the two differ, Pods are Ready while the
+backend is UNHEALTHY and clients get 502s, with nothing in Kubernetes saying why.
+
+The GKE ingress controller builds the health check when it creates the backend: GET / on
+the serving port by default; the readinessProbe's path only if the probe is httpGet, has
+no host, no header but Host, a scheme matching the port's app protocol, and checks the
+serving port itself; and a BackendConfig's spec.healthCheck overrides field by field. It
+does not follow later probe changes. A 3xx is unhealthy: apps that redirect plain HTTP to
+HTTPS (argocd-server without --insecure) fail the check while their probe passes.
+
+For every backend of every GCE Ingress this check shows what Kubernetes checks and what
+the load balancer checks, says why they differ, and prints the fix: the probe change, a
+BackendConfig with the Service annotation, or the application flag. With --probe (live),
+it sends the load balancer's request to a Pod and shows the answer.`,
+  references: [
+    'https://cloud.google.com/kubernetes-engine/docs/concepts/ingress#health_checks',
+    'https://cloud.google.com/kubernetes-engine/docs/how-to/ingress-configuration#direct_health',
+    'https://github.com/kubernetes/ingress-gce/blob/master/pkg/controller/translator/translator.go',
+    'https://github.com/kubernetes/ingress-gce/issues/1768',
+  ],
+  needs: ['Ingress', 'Service'],
+  optionalNeeds: ['Pod', 'Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'BackendConfig', 'ConfigMap', 'cluster', 'healthChecks'],
+  notApplicable: 'no GCE Ingress routes to a Service that exists',
+  async run(state: ClusterState, context: CheckContext): Promise<CheckResult> {
+    const resolver = new IngressBackendResolver(state);
+    const backends = new Map<string, { backend: ResolvedBackend; ingresses: Ingress[] }>();
+    for (const ingress of state.kubernetes.list('Ingress').filter(isGceIngress)) {
+      for (const ref of resolver.backendsOf(ingress)) {
+        const backend = resolver.resolve(ref);
+        if (!backend.service || !backend.servicePort) continue;
+        const key = `${backend.namespace}/${backend.service.metadata?.name}/${backend.servicePort.port}`;
+        const entry = backends.get(key) ?? { backend, ingresses: [] };
+        if (!entry.ingresses.includes(ingress)) entry.ingresses.push(ingress);
+        backends.set(key, entry);
+      }
+    }
+    const examined = new Set<string>();
+    const findings: Finding[] = [];
+    for (const { backend, ingresses } of backends.values()) {
+      examined.add(kubernetesResourceName({ kind: 'Service', metadata: backend.service!.metadata }));
+      findings.push(...(await diagnose(backend, ingresses, state, context)));
+    }
+    return { examined: [...examined], findings };
+  },
+};
+
+/** What the load balancer sends, from its real health check when the snapshot has it, else as inferred. */
+interface LoadBalancerRequest {
+  type: string;
+  requestPath: string;
+  /** The Pod port the check reaches, when known. */
+  podPort?: number;
+  portText: string;
+  host?: string;
+  origin: string;
+}
+
+interface Cause {
+  severity: Severity;
+  text: string;
+  fix: Fix;
+  evidence: Record<string, unknown>;
+  /** Fixed by the load balancer's request answering 200 (a live probe shows it does). */
+  answeredByProbe: boolean;
+}
+
+async function diagnose(backend: ResolvedBackend, ingresses: Ingress[], state: ClusterState, context: CheckContext): Promise<Finding[]> {
+  const service = backend.service!;
+  const servicePort = backend.servicePort!;
+  const requiresNeg = ingresses.some((ingress) => ['gce-internal', 'gce-regional-external'].includes(ingress.metadata?.annotations?.[INGRESS_CLASS_ANNOTATION] ?? ''));
+  const vpcNative = state.cluster ? state.cluster.ipAllocationPolicy?.useIpAliases === true : undefined;
+  const neg = negDecision(service, vpcNative, requiresNeg);
+  const refs = backendConfigRefs(service);
+  const backendConfigName = refs.ok === true ? backendConfigNameFor(refs.value, servicePort) : undefined;
+  const backendConfig = backendConfigName ? state.kubernetes.get('BackendConfig', backend.namespace, backendConfigName) : undefined;
+  const inferred = inferLoadBalancerHealthCheck({ service, servicePort, podSources: backend.podSources, neg, backendConfig });
+  if (inferred.probe.used === false && inferred.probe.exclusion === 'no-pods') return [];
+
+  const identity: ServicePortIdentity = { namespace: backend.namespace, service: service.metadata?.name ?? '?', port: servicePort.port, nodePort: servicePort.nodePort, neg: neg.enabled };
+  const status = statusOf(ingresses, identity, (ingress) => kubernetesResourceName({ kind: 'Ingress', metadata: ingress.metadata }));
+  const realCheck = healthCheckOf(state.healthChecks, identity);
+  const expected = inferredRequest(inferred);
+  const actual = realCheck ? realRequest(realCheck, inferred) : expected;
+
+  const header = [
+    format(messages.backend, {
+      service: kubernetesResourceName({ kind: 'Service', metadata: service.metadata }),
+      port: servicePort.name ? `${servicePort.name} (${servicePort.port})` : servicePort.port,
+      ingresses: ingresses.map((ingress) => kubernetesResourceName({ kind: 'Ingress', metadata: ingress.metadata })).join(', '),
+    }),
+    format(messages.kubernetesChecks, { check: describeKubernetesCheck(inferred.serving) }),
+    format(messages.loadBalancerChecks, { check: describeLoadBalancerRequest(actual, actual.origin) }),
+  ];
+  const evidence: Record<string, unknown> = {
+    service: `${identity.namespace}/${identity.service}`,
+    servicePort: servicePort.port,
+    backend: inferred.backendKind,
+    negOrigin: neg.origin,
+    loadBalancerCheck: { type: actual.type, requestPath: actual.requestPath, port: actual.podPort ?? null, origin: actual.origin },
+    probeUsedByController: inferred.probe.used,
+    probeExclusion: inferred.probe.used ? null : inferred.probe.exclusion,
+    backendStatus: status?.status ?? null,
+    backendName: status?.backendName ?? realCheck?.name ?? null,
+  };
+
+  const causes = [...knownApplicationCauses(inferred, actual, state), ...mismatchCauses(backend, inferred, expected, actual, realCheck, state)];
+
+  const probe = await probeLoadBalancerRequest(inferred, actual, context);
+  const findings: Finding[] = [];
+  let probeLine: string | undefined;
+  if (probe?.response.error) {
+    probeLine = format(messages.probeError, { pod: probe.pod, request: probe.request, error: probe.response.error });
+  } else if (probe && probe.response.statusCode === 200) {
+    probeLine = format(messages.probeAnswerOk, { pod: probe.pod, request: probe.request });
+    const answered = causes.filter((cause) => cause.answeredByProbe);
+    causes.splice(0, causes.length, ...causes.filter((cause) => !answered.includes(cause)));
+  } else if (probe) {
+    probeLine = format(messages.probeAnswer, {
+      pod: probe.pod,
+      request: probe.request,
+      status: probe.response.statusCode,
+      location: probe.response.location ? ` Location: ${probe.response.location}` : '',
+    });
+    evidence.probe = { request: probe.request, statusCode: probe.response.statusCode, location: probe.response.location ?? null };
+    if (causes.length === 0) {
+      causes.push({
+        severity: 'error',
+        text: '',
+        evidence: {},
+        answeredByProbe: true,
+        fix: {
+          summary: format(messages.fixProbeAnswer, { request: `${actual.type} GET ${actual.requestPath}`, port: actual.podPort ?? actual.portText }),
+          commands: backendConfigCommands(service, servicePort, { type: actual.type, requestPath: actual.requestPath }, state, messages.replacePath),
+          terraform: null,
+          automatic: false,
+        },
+      });
+    }
+    causes[0]!.severity = 'error';
+  }
+
+  const unhealthy = status?.status === 'UNHEALTHY';
+  if (unhealthy && causes.length === 0) {
+    causes.push({
+      severity: 'error',
+      text: format(messages.unexplained, { port: actual.podPort ?? actual.portText }),
+      evidence: {},
+      answeredByProbe: false,
+      fix: {
+        summary: messages.fixUnexplained,
+        commands: unexplainedCommands(inferred, actual),
+        terraform: null,
+        automatic: false,
+      },
+    });
+  }
+  causes.forEach((cause, index) => {
+    const lines = [...header];
+    if (index === 0 && unhealthy) {
+      lines.splice(1, 0, format(messages.unhealthy, { annotation: BACKENDS_ANNOTATION, ingress: status.ingressResource, backendName: status.backendName }));
+    }
+    if (cause.text) lines.splice(index === 0 && unhealthy ? 2 : 1, 0, cause.text);
+    if (probeLine && index === 0) lines.push(probeLine);
+    findings.push({
+      severity: index === 0 && unhealthy ? 'error' : cause.severity,
+      resource: kubernetesResourceName({ kind: 'Service', metadata: service.metadata }),
+      message: lines.join('\n'),
+      evidence: { ...evidence, ...cause.evidence },
+      fix: cause.fix,
+    });
+  });
+  if (causes.length === 0 && probeLine) {
+    findings.push({ severity: 'info', resource: kubernetesResourceName({ kind: 'Service', metadata: service.metadata }), message: [...header, probeLine].join('\n'), evidence, fix: null });
+  }
+  return findings;
+}
+
+/** Known applications that answer the load balancer's plain-HTTP check with a redirect. */
+function knownApplicationCauses(inferred: InferredHealthCheck, actual: LoadBalancerRequest, state: ClusterState): Cause[] {
+  const serving = inferred.serving;
+  if (!serving || actual.type !== 'HTTP' || (actual.podPort !== undefined && actual.podPort !== serving.port)) return [];
+  const causes: Cause[] = [];
+  for (const application of REDIRECTING_APPLICATIONS) {
+    if (!application.matches(serving.container)) continue;
+    const answer = application.plainHttpAnswer(serving.source, serving.container, serving.containerIndex, state);
+    if (answer.redirects === false) continue;
+    causes.push({
+      severity: answer.redirects === true ? 'error' : 'warning',
+      text: format(answer.redirects === true ? messages.redirect : messages.redirectUnknown, { app: application.name, status: answer.status, why: answer.why }),
+      evidence: { application: application.name, redirectStatus: answer.status, references: application.references },
+      answeredByProbe: true,
+      fix: { summary: answer.fix.summary, commands: answer.fix.commands, terraform: null, automatic: false },
+    });
+  }
+  return causes;
+}
+
+/** Why the load balancer's request differs from the readinessProbe's, if it does. */
+function mismatchCauses(
+  backend: ResolvedBackend,
+  inferred: InferredHealthCheck,
+  expected: LoadBalancerRequest,
+  actual: LoadBalancerRequest,
+  realCheck: HealthCheck | undefined,
+  state: ClusterState,
+): Cause[] {
+  const service = backend.service!;
+  const servicePort = backend.servicePort!;
+  const serving = inferred.serving;
+  const probe = serving?.container.readinessProbe;
+  const httpGet = probe?.httpGet;
+  const request = `${actual.type} GET ${actual.requestPath} on ${actual.portText}`;
+  const cause = (severity: Severity, text: string, fix: Omit<Fix, 'terraform' | 'automatic'>, evidence: Record<string, unknown> = {}): Cause => ({
+    severity,
+    text,
+    fix: { ...fix, terraform: null, automatic: false },
+    evidence,
+    answeredByProbe: true,
+  });
+  // A fixed port only when the probe checks another port than the serving one (and on NEGs, where it is a Pod port).
+  const matchProbe = (settings: { type?: string; requestPath?: string; port?: number }) =>
+    backendConfigCommands(service, servicePort, { ...settings, port: inferred.neg.enabled && settings.port !== serving?.port ? settings.port : undefined }, state);
+
+  const override = inferred.backendConfigName ? state.kubernetes.get('BackendConfig', backend.namespace, inferred.backendConfigName)?.spec?.healthCheck : undefined;
+  if (!httpGet || !serving) {
+    // Kubernetes checks something the load balancer cannot (TCP, exec, gRPC) or nothing at all;
+    // a BackendConfig path is the user's deliberate answer to that.
+    if (override?.requestPath !== undefined) return [];
+    const portText = serving?.port ?? actual.portText;
+    const fix = {
+      summary: format(messages.fixAddProbe, { container: serving?.container.name ?? '?', port: portText }),
+      commands: backendConfigCommands(service, servicePort, { type: actual.type, requestPath: '/healthz' }, state, messages.replacePath),
+    };
+    if (serving && !probe) return [cause('warning', format(messages.noProbe, { container: serving.container.name, request }), fix)];
+    const reason = inferred.probe.used ? '' : inferred.probe.detail;
+    return [cause('warning', format(messages.probeIgnored, { reason, request }), fix)];
+  }
+
+  const probeRequest = {
+    type: httpGet.scheme ?? 'HTTP',
+    requestPath: (httpGet.path ?? '').startsWith('/') ? httpGet.path! : `/${httpGet.path ?? ''}`,
+    port: probePortNumber(httpGet.port, serving.container),
+  };
+  const differences = differencesFrom(actual, probeRequest);
+  if (differences.length === 0) return [];
+  const settings = { type: probeRequest.type, requestPath: probeRequest.requestPath, port: probeRequest.port };
+
+  if (realCheck && differencesFrom(actual, { type: expected.type, requestPath: expected.requestPath, port: expected.podPort }).length > 0) {
+    return [
+      cause(
+        'warning',
+        format(messages.stale, {
+          name: realCheck.name,
+          actual: `${actual.type} GET ${actual.requestPath} on ${actual.portText}`,
+          expected: `${probeRequest.type} GET ${probeRequest.requestPath} on port ${probeRequest.port ?? httpGet.port}`,
+          differences: differences.join(', '),
+        }),
+        { summary: messages.fixMatchProbe, commands: matchProbe(settings) },
+        { healthCheck: realCheck.name },
+      ),
+    ];
+  }
+  if (override && (override.requestPath !== undefined || override.port !== undefined || override.type !== undefined)) {
+    return [
+      cause(
+        'warning',
+        format(messages.backendConfigDisagrees, { name: inferred.backendConfigName!, differences: differences.join(', ') }),
+        { summary: format(messages.fixPatchBackendConfig, { name: inferred.backendConfigName! }), commands: matchProbe(settings) },
+        { backendConfig: inferred.backendConfigName },
+      ),
+    ];
+  }
+  if (inferred.probe.used === false && inferred.probe.exclusion === 'scheme-mismatch') {
+    return [protocolMismatch(backend, inferred, request, probeRequest.type, serving.containerIndex, cause)];
+  }
+  const reason = inferred.probe.used ? 'it does not match the serving port' : inferred.probe.detail;
+  return [cause('warning', format(messages.probeIgnored, { reason, request }), { summary: messages.fixMatchProbe, commands: matchProbe(settings) })];
+}
+
+function protocolMismatch(
+  backend: ResolvedBackend,
+  inferred: InferredHealthCheck,
+  request: string,
+  scheme: string,
+  containerIndex: number,
+  cause: (severity: Severity, text: string, fix: Omit<Fix, 'terraform' | 'automatic'>) => Cause,
+): Cause {
+  const service = backend.service!;
+  const servicePort = backend.servicePort!;
+  const namespace = backend.namespace;
+  const serviceName = service.metadata?.name ?? '?';
+  const protocol: AppProtocol = inferred.protocol.value;
+  const portLabel = servicePort.name ?? String(servicePort.port);
+  const owner = inferred.serving?.source.owner;
+  const workload = owner ? `${owner.kind.toLowerCase()}/${owner.name}` : 'WORKLOAD';
+  const text = format(messages.protocolMismatch, { port: portLabel, protocol, annotation: APP_PROTOCOLS_ANNOTATION, scheme, request });
+  const parsed = appProtocols(service);
+  const current = parsed.ok === true ? parsed.value : {};
+  const probeSchemePatch = (value: string) =>
+    `kubectl -n ${namespace} patch ${workload} --type json -p '${JSON.stringify([{ op: 'add', path: `/spec/template/spec/containers/${containerIndex}/readinessProbe/httpGet/scheme`, value }])}'`;
+  if (protocol !== 'HTTP') {
+    // The Service says TLS, the probe says plain HTTP: one of them is wrong.
+    const withoutPort = Object.fromEntries(Object.entries(current).filter(([name]) => name !== servicePort.name));
+    return cause('warning', text, {
+      summary: format(messages.fixProbeHttps, { port: inferred.serving?.port ?? portLabel }),
+      commands: [
+        `# if the Pod serves ${probeSchemeFor(protocol)} on that port, make the probe use it:`,
+        probeSchemePatch(probeSchemeFor(protocol)),
+        '# if it serves plain HTTP, drop the port from the annotation instead:',
+        `kubectl -n ${namespace} annotate service ${serviceName} ${APP_PROTOCOLS_ANNOTATION}='${JSON.stringify(withoutPort)}' --overwrite`,
+      ],
+    });
+  }
+  const commands = servicePort.name
+    ? [`kubectl -n ${namespace} annotate service ${serviceName} ${APP_PROTOCOLS_ANNOTATION}='${JSON.stringify({ ...current, [servicePort.name]: 'HTTPS' })}' --overwrite`]
+    : ['# app-protocols names Service ports by name: name this port first (spec.ports[].name), then annotate it as HTTPS'];
+  return cause('warning', text, { summary: format(messages.fixAppProtocolHttps, { port: servicePort.name ?? String(servicePort.port) }), commands });
+}
+
+function differencesFrom(request: LoadBalancerRequest, probe: { type: string; requestPath: string; port?: number }): string[] {
+  const differences: string[] = [];
+  if (probeSchemeFor(asProtocol(request.type)) !== probe.type || !['HTTP', 'HTTPS', 'HTTP2'].includes(request.type)) {
+    differences.push(`load balancer ${request.type}, probe ${probe.type}`);
+  }
+  if (request.requestPath !== probe.requestPath) differences.push(`load balancer path ${request.requestPath}, probe path ${probe.requestPath}`);
+  if (request.podPort !== undefined && probe.port !== undefined && request.podPort !== probe.port) {
+    differences.push(`load balancer port ${request.podPort}, probe port ${probe.port}`);
+  }
+  return differences;
+}
+
+function asProtocol(type: string): AppProtocol {
+  return type === 'HTTPS' || type === 'HTTP2' ? type : 'HTTP';
+}
+
+function inferredRequest(inferred: InferredHealthCheck): LoadBalancerRequest {
+  const fixed = inferred.portSpecification.value === 'USE_FIXED_PORT';
+  const portText = !inferred.neg.enabled && !inferred.backendConfigName
+    ? `node port ${inferred.port.value ?? '?'} (Pod port ${inferred.podPort ?? '?'})`
+    : `port ${fixed ? inferred.port.value : (inferred.podPort ?? 'the serving port')}`;
+  const origins = [inferred.requestPath.origin, ...(inferred.type.origin === inferred.protocol.origin && inferred.type.value === 'HTTP' ? [] : [inferred.type.origin])];
+  return {
+    type: inferred.type.value,
+    requestPath: inferred.requestPath.value,
+    podPort: inferred.podPort,
+    portText,
+    host: inferred.host.value,
+    origin: `as the ingress controller creates it: ${[...new Set(origins)].join('; ')}; ${inferred.backendKind} backend, ${inferred.neg.origin}`,
+  };
+}
+
+function realRequest(healthCheck: HealthCheck, inferred: InferredHealthCheck): LoadBalancerRequest {
+  const request = healthCheckRequest(healthCheck);
+  const serving = request.portSpecification === 'USE_SERVING_PORT' || request.port === undefined;
+  const podPort = serving ? inferred.serving?.port : inferred.neg.enabled ? request.port : request.port === inferred.port.value ? inferred.serving?.port : undefined;
+  return {
+    type: request.type,
+    requestPath: request.requestPath,
+    podPort,
+    portText: serving ? `the serving port${podPort ? ` (${podPort})` : ''}` : `port ${request.port}`,
+    host: request.host,
+    origin: `compute health check ${healthCheck.name}`,
+  };
+}
+
+async function probeLoadBalancerRequest(
+  inferred: InferredHealthCheck,
+  actual: LoadBalancerRequest,
+  context: CheckContext,
+): Promise<{ pod: string; request: string; response: ProbeResponse } | undefined> {
+  const pod = inferred.serving?.source.pod;
+  if (!context.probe || !pod || actual.podPort === undefined || !['HTTP', 'HTTPS'].includes(actual.type)) return undefined;
+  const scheme = actual.type as 'HTTP' | 'HTTPS';
+  const request = `${scheme} GET ${actual.requestPath} on port ${actual.podPort}`;
+  const namespace = pod.metadata?.namespace ?? 'default';
+  const name = pod.metadata?.name ?? '?';
+  let response: ProbeResponse;
+  try {
+    response = await context.probe({ namespace, pod: name, port: actual.podPort, path: actual.requestPath, scheme });
+  } catch (error) {
+    response = { statusCode: 0, error: (error as Error).message ?? String(error) };
+  }
+  return { pod: `${namespace}/${name}`, request, response };
+}
+
+function unexplainedCommands(inferred: InferredHealthCheck, actual: LoadBalancerRequest): string[] {
+  const pod = inferred.serving?.source.pod;
+  const port = actual.podPort;
+  if (!pod || port === undefined) return [];
+  const scheme = actual.type === 'HTTP' ? 'http' : 'https';
+  return [
+    `kubectl -n ${pod.metadata?.namespace} port-forward pod/${pod.metadata?.name} ${port}:${port} &`,
+    `curl -si${scheme === 'https' ? 'k' : ''} ${scheme}://localhost:${port}${actual.requestPath}   # the load balancer needs 200, with no redirect`,
+  ];
+}
+
+export default ingressHealthCheck;

@@ -1,0 +1,7 @@
+/** Namespaces Kubernetes and GKE run themselves: never finalized without `--force`. */
+const PROTECTED_NAMES = new Set(['kube-system', 'kube-public', 'kube-node-lease', 'default']);
+const PROTECTED_PREFIXES = ['gke-', 'gmp-'];
+
+export function isProtectedNamespace(name: string): boolean {
+  return PROTECTED_NAMES.has(name) || PROTECTED_PREFIXES.some((prefix) => name.startsWith(prefix));
+}

@@ -1,0 +1,30 @@
+import type { ServingContainer } from './health-check-inference.js';
+import { probePortNumber } from './health-check-inference.js';
+
+/** What the kubelet checks before it marks the serving container ready, said for people. */
+export function describeKubernetesCheck(serving: ServingContainer | undefined): string {
+  if (!serving) return 'nothing found: no Pod or pod template runs a container on the Service targetPort';
+  const { container, source } = serving;
+  const where = `readinessProbe of container ${container.name} in ${source.resource}`;
+  const probe = container.readinessProbe;
+  if (!probe) return `only that container ${container.name} has started (it has no readinessProbe; ${source.resource})`;
+  if (probe.httpGet) {
+    const { httpGet } = probe;
+    const port = probePortNumber(httpGet.port, container) ?? JSON.stringify(httpGet.port);
+    const extras = [
+      httpGet.host ? `host ${httpGet.host}` : undefined,
+      ...(httpGet.httpHeaders ?? []).map((header) => `header ${header.name}: ${header.value}`),
+    ].filter(Boolean);
+    return `${httpGet.scheme ?? 'HTTP'} GET ${httpGet.path || '/'} on port ${port}${extras.length ? ` with ${extras.join(', ')}` : ''}, ready on 200-399 (${where})`;
+  }
+  if (probe.tcpSocket) return `a TCP connection to port ${probePortNumber(probe.tcpSocket.port, container) ?? probe.tcpSocket.port} (${where})`;
+  if (probe.grpc) return `gRPC health on port ${probe.grpc.port} (${where})`;
+  if (probe.exec) return `the command ${JSON.stringify((probe.exec.command ?? []).join(' '))} (${where})`;
+  return `a probe gke-doctor does not know (${where})`;
+}
+
+/** The request a load balancer health check sends, said for people. */
+export function describeLoadBalancerRequest(request: { type: string; requestPath: string; portText: string; host?: string }, origin: string): string {
+  const host = request.host ? ` with Host ${request.host}` : '';
+  return `${request.type} GET ${request.requestPath} on ${request.portText}${host}, healthy only on 200 (${origin})`;
+}

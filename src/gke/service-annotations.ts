@@ -1,0 +1,115 @@
+import type { Service } from '../state/kubernetes-types.js';
+
+/** The application protocols ingress-gce accepts (pkg/annotations/service.go). */
+export const APP_PROTOCOLS = ['HTTP', 'HTTPS', 'HTTP2'] as const;
+export type AppProtocol = (typeof APP_PROTOCOLS)[number];
+
+export const APP_PROTOCOLS_ANNOTATION = 'cloud.google.com/app-protocols';
+/** Deprecated key; ingress-gce reads it first when both are set. */
+export const LEGACY_APP_PROTOCOLS_ANNOTATION = 'service.alpha.kubernetes.io/app-protocols';
+export const NEG_ANNOTATION = 'cloud.google.com/neg';
+export const BACKEND_CONFIG_ANNOTATION = 'cloud.google.com/backend-config';
+export const BETA_BACKEND_CONFIG_ANNOTATION = 'beta.cloud.google.com/backend-config';
+
+export type Parsed<T> = { ok: true; value: T; key: string } | { ok: false; error: string; key: string } | { ok: 'absent' };
+
+/**
+ * `cloud.google.com/app-protocols`: a JSON map of Service port name to protocol
+ * (pkg/annotations/service.go ApplicationProtocols; the legacy key wins).
+ */
+export function appProtocols(service: Service): Parsed<Record<string, string>> {
+  const annotations = service.metadata?.annotations ?? {};
+  const key = [LEGACY_APP_PROTOCOLS_ANNOTATION, APP_PROTOCOLS_ANNOTATION].find((candidate) => candidate in annotations);
+  if (!key) return { ok: 'absent' };
+  const value = parseJsonObject(annotations[key]!);
+  if (!value) return { ok: false, key, error: `${key} is not a JSON object of port name to protocol` };
+  const invalid = Object.entries(value).find(([, protocol]) => !(APP_PROTOCOLS as readonly unknown[]).includes(protocol));
+  if (invalid) return { ok: false, key, error: `${key}: port "${invalid[0]}" has protocol ${JSON.stringify(invalid[1])}, which must be one of HTTP, HTTPS, HTTP2` };
+  return { ok: true, key, value: value as Record<string, string> };
+}
+
+/**
+ * The protocol the load balancer speaks to a Service port: looked up by the
+ * port's name only (pkg/controller/translator/translator.go setAppProtocol), HTTP by default.
+ */
+export function appProtocolFor(service: Service, portName: string | undefined): { protocol: AppProtocol; origin: string } {
+  const parsed = appProtocols(service);
+  if (parsed.ok === true && portName !== undefined && portName in parsed.value) {
+    return { protocol: parsed.value[portName] as AppProtocol, origin: `${parsed.key} on the Service` };
+  }
+  return { protocol: 'HTTP', origin: 'default: no app protocol for the port in cloud.google.com/app-protocols' };
+}
+
+/** `cloud.google.com/neg` (pkg/annotations/service.go NegAnnotation). */
+export function negAnnotation(service: Service): Parsed<{ ingress?: boolean; exposed_ports?: Record<string, unknown> }> {
+  const raw = service.metadata?.annotations?.[NEG_ANNOTATION];
+  if (raw === undefined) return { ok: 'absent' };
+  const value = parseJsonObject(raw);
+  if (!value) return { ok: false, key: NEG_ANNOTATION, error: `${NEG_ANNOTATION} is not valid JSON` };
+  return { ok: true, key: NEG_ANNOTATION, value };
+}
+
+export interface NegDecision {
+  enabled: boolean;
+  /** Unknown when the annotation is absent and the cluster was not read. */
+  certain: boolean;
+  origin: string;
+}
+
+/**
+ * Whether Ingress backends of this Service are NEGs (container-native). The
+ * controller reads the annotation (translator.go maybeEnableNEG); GKE adds
+ * `{"ingress":true}` itself to Services on VPC-native clusters
+ * (https://cloud.google.com/kubernetes-engine/docs/how-to/container-native-load-balancing),
+ * so an absent annotation means NEG there. Internal and regional external
+ * Ingresses always use NEGs.
+ */
+export function negDecision(service: Service, vpcNative: boolean | undefined, requiresNeg: boolean): NegDecision {
+  const parsed = negAnnotation(service);
+  if (parsed.ok === true && parsed.value.ingress === true) return { enabled: true, certain: true, origin: `${NEG_ANNOTATION}: {"ingress": true}` };
+  if (requiresNeg) return { enabled: true, certain: true, origin: 'internal and regional Ingresses always use NEGs' };
+  if (parsed.ok === true) return { enabled: false, certain: true, origin: `${NEG_ANNOTATION} without "ingress": true` };
+  if (parsed.ok === false) return { enabled: false, certain: true, origin: `${NEG_ANNOTATION} is not valid JSON, so the controller ignores it` };
+  if (vpcNative === undefined) return { enabled: false, certain: false, origin: `no ${NEG_ANNOTATION} annotation and the cluster was not read` };
+  return vpcNative
+    ? { enabled: true, certain: true, origin: 'default on VPC-native clusters' }
+    : { enabled: false, certain: true, origin: `no ${NEG_ANNOTATION} annotation on a routes-based (not VPC-native) cluster` };
+}
+
+export interface BackendConfigRefs {
+  default?: string;
+  ports?: Record<string, string>;
+}
+
+/**
+ * The BackendConfig annotation (GA key first, then beta), as ingress-gce
+ * parses it (pkg/annotations/service.go GetBackendConfigs): invalid JSON, or
+ * neither `default` nor `ports`, is an error for every port of the Service.
+ */
+export function backendConfigRefs(service: Service): Parsed<BackendConfigRefs> {
+  const annotations = service.metadata?.annotations ?? {};
+  const key = [BACKEND_CONFIG_ANNOTATION, BETA_BACKEND_CONFIG_ANNOTATION].find((candidate) => candidate in annotations);
+  if (!key) return { ok: 'absent' };
+  const value = parseJsonObject(annotations[key]!);
+  if (!value) return { ok: false, key, error: `${key} is not valid JSON` };
+  const refs = value as BackendConfigRefs;
+  if (!refs.default && Object.keys(refs.ports ?? {}).length === 0) return { ok: false, key, error: `${key} has neither "default" nor "ports"` };
+  return { ok: true, key, value: refs };
+}
+
+/** Port name, then port number, then `default` (pkg/backendconfig/utils.go BackendConfigName). */
+export function backendConfigNameFor(refs: BackendConfigRefs, port: { name?: string; port: number }): string | undefined {
+  const ports = refs.ports ?? {};
+  if (port.name !== undefined && port.name in ports) return ports[port.name];
+  if (String(port.port) in ports) return ports[String(port.port)];
+  return refs.default || undefined;
+}
+
+function parseJsonObject(text: string): Record<string, unknown> | undefined {
+  try {
+    const value: unknown = JSON.parse(text);
+    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}

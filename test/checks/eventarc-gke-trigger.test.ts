@@ -1,0 +1,103 @@
+import { describe, expect, it } from 'vitest';
+import eventarcGkeTrigger from '../../checks/eventarc-gke-trigger.js';
+import type { CheckResult } from '../../src/engine/check.js';
+import type { DataKey } from '../../src/state/cluster-state.js';
+import type { Cluster, EventarcTrigger } from '../../src/state/gcp-types.js';
+import type { KubeObject } from '../../src/state/kubernetes-types.js';
+import { CONTEXT, clusterState } from '../support/state.js';
+
+const CLUSTER: Cluster = { name: 'c', location: 'us-central1', workloadIdentityConfig: { workloadPool: 'p.svc.id.goog' } };
+const NAME = 'projects/p/locations/us-central1/triggers/t';
+
+function trigger(overrides: Partial<EventarcTrigger> = {}, gke: Partial<NonNullable<NonNullable<EventarcTrigger['destination']>['gke']>> = {}): EventarcTrigger {
+  return {
+    name: NAME,
+    serviceAccount: 'sa@p.iam.gserviceaccount.com',
+    eventFilters: [{ attribute: 'type', value: 'google.cloud.pubsub.topic.v1.messagePublished' }],
+    destination: { gke: { cluster: 'c', location: 'us-central1', namespace: 'app', service: 'web', ...gke } },
+    ...overrides,
+  };
+}
+
+const namespace = (name: string): KubeObject => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
+const service = (selector?: Record<string, string>): KubeObject => ({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'web', namespace: 'app' }, spec: { selector } });
+const pod = (name: string, labels: Record<string, string>, ready: 'True' | 'False', extra: Record<string, unknown> = {}): KubeObject => ({
+  apiVersion: 'v1',
+  kind: 'Pod',
+  metadata: { name, namespace: 'app', labels, ...extra },
+  status: { conditions: [{ type: 'Ready', status: ready }] },
+});
+const HEALTHY = [namespace('app'), service({ app: 'web' }), pod('web-1', { app: 'web' }, 'True')];
+
+function run(triggers: EventarcTrigger[], objects: KubeObject[] = HEALTHY, cluster: Cluster | null = CLUSTER, unavailable: [DataKey, string][] = []): CheckResult {
+  return eventarcGkeTrigger.run(
+    clusterState({ project: { projectId: 'p', projectNumber: '42' }, cluster: cluster ?? undefined, eventarcTriggers: triggers }, objects, unavailable),
+    CONTEXT,
+  ) as CheckResult;
+}
+
+const summary = (result: CheckResult) => result.findings.map((finding) => [finding.severity, finding.resource]);
+
+describe('eventarc-gke-trigger, finding by finding', () => {
+  it('a healthy trigger passes', () => {
+    expect(run([trigger()])).toEqual({ examined: [NAME], findings: [] });
+  });
+
+  it('ignores triggers into other clusters (eventarc-gke-iam examines them)', () => {
+    const result = run([trigger({}, { cluster: 'other' }), trigger({ name: 'projects/p/locations/europe-west1/triggers/u' }, { location: 'europe-west1' })], []);
+    expect(result).toEqual({ examined: [], findings: [] });
+  });
+
+  it('reports each condition of a FAILED trigger with its code and message', () => {
+    const conditions = { destination: { code: 'PERMISSION_DENIED', message: 'denied' }, transport: { code: 'NOT_FOUND', message: 'no topic' } };
+    const result = run([trigger({ conditions })]);
+    expect(summary(result)).toEqual([['error', NAME]]);
+    expect(result.findings[0]!.message).toBe('Trigger t reports why it is FAILED:\n- destination: PERMISSION_DENIED: denied\n- transport: NOT_FOUND: no topic');
+  });
+
+  it.each<[string, KubeObject[], [string, string][], RegExp | null]>([
+    ['namespace missing', [namespace('other')], [['error', NAME]], /namespace app does not exist/],
+    ['Service missing', [namespace('app')], [['error', NAME]], /Service app\/web, which does not exist/],
+    ['no Pod at all', [namespace('app'), service({ app: 'web' })], [['warning', 'Service/app/web']], /no ready Pod matches its selector app=web \(0 matching/],
+    ['only an unready Pod', [namespace('app'), service({ app: 'web' }), pod('web-1', { app: 'web' }, 'False')], [['warning', 'Service/app/web']], /\(1 matching/],
+    [
+      'a ready Pod that is being deleted',
+      [namespace('app'), service({ app: 'web' }), pod('web-1', { app: 'web' }, 'True', { deletionTimestamp: '2024-01-14T00:00:00Z' })],
+      [['warning', 'Service/app/web']],
+      null,
+    ],
+    ['a ready Pod that the selector does not match', [namespace('app'), service({ app: 'web', tier: 'api' }), pod('web-1', { app: 'web' }, 'True')], [['warning', 'Service/app/web']], null],
+    ['a Service without a selector (hand-made endpoints) is not judged', [namespace('app'), service()], [], null],
+  ])('destination: %s', (_name, objects, expected, message) => {
+    const result = run([trigger()], objects);
+    expect(summary(result)).toEqual(expected);
+    if (message) expect(result.findings[0]!.message).toMatch(message);
+  });
+
+  it('does not judge the destination when Kubernetes objects were not read', () => {
+    const unavailable: [DataKey, string][] = (['Namespace', 'Service', 'Pod'] as const).map((key) => [key, 'no k8s/']);
+    expect(run([trigger()], [], CLUSTER, unavailable).findings).toEqual([]);
+  });
+
+  it('Workload Identity off: one error for the cluster, with the gcloud command and Terraform', () => {
+    const result = run([trigger(), trigger({ name: 'projects/p/locations/us-central1/triggers/u' })], HEALTHY, { name: 'c', location: 'us-central1' });
+    expect(summary(result)).toEqual([['error', 'projects/p/locations/us-central1/clusters/c']]);
+    expect(result.findings[0]!.message).toContain('trigger t, trigger u deliver into');
+    expect(result.findings[0]!.fix!.commands).toEqual(['gcloud container clusters update c --location us-central1 --workload-pool=p.svc.id.goog']);
+    expect(result.findings[0]!.fix!.terraform).toContain('workload_identity_config {\n    workload_pool = "p.svc.id.goog"\n  }');
+  });
+
+  it('warns when the trigger runs as the Compute Engine default service account', () => {
+    const result = run([trigger({ serviceAccount: '42-compute@developer.gserviceaccount.com' })]);
+    expect(summary(result)).toEqual([['warning', NAME]]);
+    expect(result.findings[0]!.message).toContain('Compute Engine default service account 42-compute@developer.gserviceaccount.com');
+  });
+
+  it('without cluster.json still reports conditions and the default service account, but not the destination', () => {
+    const result = run([trigger({ serviceAccount: '42-compute@developer.gserviceaccount.com', conditions: { x: { code: 'INTERNAL', message: 'm' } } })], [], null);
+    expect(summary(result)).toEqual([
+      ['error', NAME],
+      ['warning', NAME],
+    ]);
+  });
+});
