@@ -14,6 +14,7 @@ import {
 import type { RoleGrant } from '../src/gke/iam.js';
 import { describeGrant, evaluateRole, eventarcServiceAgent, grantCommand, grantTerraform, pubsubServiceAgent, terraformName } from '../src/gke/iam.js';
 import type { ClusterState } from '../src/state/cluster-state.js';
+import { isUnknownUntilApply } from '../src/state/cluster-state.js';
 import type { IamPolicy, Project } from '../src/state/gcp-types.js';
 
 const messages = {
@@ -29,6 +30,11 @@ const messages = {
   triggerAccountFix: 'Grant the trigger\'s service account the missing roles on the project.',
   noServiceAccount: 'Trigger {{trigger}} has no service account; a GKE destination needs one, with {{roles}}.',
   noServiceAccountFix: 'Recreate the trigger with --service-account=SA_EMAIL (a service account that holds the roles above).',
+  undecidedRoles:
+    'Whether {{principal}} will hold {{roles}} cannot be decided before apply: the plan grants {{them}} to a member known only after apply.',
+  undecidedAccount:
+    'The service account of trigger {{trigger}} is known only after apply (it is created in the same plan), so whether it holds {{roles}} cannot be decided before apply.',
+  undecidedFix: 'Run gke-doctor again once the plan is applied, or grant to a member the plan already knows (a literal email, data "google_project" for the project number).',
   pubsubAgent:
     'The Pub/Sub service agent {{agent}} holds neither roles/iam.serviceAccountTokenCreator nor roles/pubsub.serviceAgent. Projects created before 2021-04-08 ({{created}}) need one of them for authenticated Pub/Sub push, which Eventarc uses; the rule is about when the Pub/Sub agent was enabled, and the project\'s createTime stands in for that.',
   pubsubAgentFix: 'Grant the Pub/Sub service agent roles/iam.serviceAccountTokenCreator on the project.',
@@ -71,12 +77,13 @@ organization are not read.`,
     const project = state.project!;
     const examined = triggers.map((trigger) => trigger.name);
     const findings: Finding[] = [];
+    const undecided = undecidedRoles(state, project.projectId);
     if (project.projectNumber) {
       const agents = [eventarcServiceAgent(project.projectNumber)];
-      findings.push(...eventarcAgentFindings(policy, project.projectId, agents[0]!, triggers));
+      findings.push(...eventarcAgentFindings(policy, project.projectId, agents[0]!, triggers, undecided));
       if (needsPubsubAgentRule(project)) {
         agents.push(pubsubServiceAgent(project.projectNumber));
-        findings.push(...pubsubAgentFindings(policy, project, agents[1]!));
+        if (!PUBSUB_AGENT_ROLES.some((role) => undecided(role))) findings.push(...pubsubAgentFindings(policy, project, agents[1]!));
       }
       examined.push(...agents);
     } else {
@@ -84,25 +91,28 @@ organization are not read.`,
     }
     for (const [account, accountTriggers] of byServiceAccount(triggers)) {
       examined.push(`serviceAccount:${account}`);
-      findings.push(...triggerAccountFindings(policy, project.projectId, account, accountTriggers));
+      findings.push(...triggerAccountFindings(policy, project.projectId, account, accountTriggers, undecided));
     }
-    for (const trigger of triggers.filter((candidate) => !candidate.serviceAccount)) findings.push(noServiceAccountFinding(trigger));
+    for (const trigger of triggers.filter((candidate) => !candidate.serviceAccount)) {
+      // A Terraform plan leaves out what is known only after apply: an account created in the same plan.
+      findings.push(isUnknownUntilApply(state, trigger.name, 'serviceAccount') ? undecidedAccountFinding(trigger) : noServiceAccountFinding(trigger));
+    }
     return { examined, findings };
   },
 };
 
-function eventarcAgentFindings(policy: IamPolicy, project: string, agent: string, triggers: readonly GkeTrigger[]): Finding[] {
-  return roleFindings(policy, agent, EVENTARC_AGENT_ROLES, (roles, holds) => ({
+function eventarcAgentFindings(policy: IamPolicy, project: string, agent: string, triggers: readonly GkeTrigger[], undecided: Undecided): Finding[] {
+  return roleFindings(policy, agent, EVENTARC_AGENT_ROLES, undecided, (roles, holds) => ({
     message: format(messages.agent, { agent: email(agent), holds, triggers: names(triggers) }),
     fix: withInit(fixFor(messages.agentFix, project, agent, roles, 'eventarc_agent', policy), project),
   }));
 }
 
-function triggerAccountFindings(policy: IamPolicy, project: string, account: string, triggers: readonly GkeTrigger[]): Finding[] {
+function triggerAccountFindings(policy: IamPolicy, project: string, account: string, triggers: readonly GkeTrigger[], undecided: Undecided): Finding[] {
   const member = `serviceAccount:${account}`;
   const receivers = triggers.filter((trigger) => !isDirectPubsubTrigger(trigger));
   const required = [...TRIGGER_SERVICE_ACCOUNT_ROLES, ...(receivers.length > 0 ? [EVENT_RECEIVER_ROLE] : [])];
-  return roleFindings(policy, member, required, (roles, holds) => ({
+  return roleFindings(policy, member, required, undecided, (roles, holds) => ({
     message: format(messages.triggerAccount, {
       account,
       holds,
@@ -137,6 +147,28 @@ function pubsubAgentFindings(policy: IamPolicy, project: Project, agent: string)
   ];
 }
 
+/** Roles a plan grants to members known only after apply (ClusterState.unknownUntilApply); `bindings` alone means any role. */
+type Undecided = (role: string) => boolean;
+
+function undecidedRoles(state: ClusterState, projectId: string): Undecided {
+  const fields = state.unknownUntilApply?.get(`projects/${projectId}`) ?? [];
+  return (role) => fields.includes('bindings') || fields.includes(`bindings[${role}].members`);
+}
+
+function undecidedFix(): Fix {
+  return { summary: messages.undecidedFix, commands: [], terraform: null, automatic: false };
+}
+
+function undecidedAccountFinding(trigger: GkeTrigger): Finding {
+  return {
+    severity: 'warning',
+    resource: trigger.name,
+    message: format(messages.undecidedAccount, { trigger: trigger.name, roles: [...TRIGGER_SERVICE_ACCOUNT_ROLES, EVENT_RECEIVER_ROLE].join(', ') }),
+    evidence: { trigger: trigger.name, serviceAccount: 'known after apply' },
+    fix: undecidedFix(),
+  };
+}
+
 function noServiceAccountFinding(trigger: GkeTrigger): Finding {
   return {
     severity: 'error',
@@ -155,12 +187,24 @@ function roleFindings(
   policy: IamPolicy,
   principal: string,
   roles: readonly string[],
+  undecided: Undecided,
   describe: (roles: string[], holds: string) => { message: string; fix: Fix },
 ): Finding[] {
   const grants = roles.map((role) => evaluateRole(policy, principal, role));
-  const missing = grants.filter((grant) => grant.status === 'not-granted');
+  const notGranted = grants.filter((grant) => grant.status === 'not-granted');
+  const missing = notGranted.filter((grant) => !undecided(grant.role));
+  const unknown = notGranted.filter((grant) => undecided(grant.role)).map((grant) => grant.role);
   const uncertain = grants.filter((grant) => grant.status === 'conditional' || grant.status === 'possibly');
   const findings: Finding[] = [];
+  if (unknown.length > 0) {
+    findings.push({
+      severity: 'warning',
+      resource: principal,
+      message: format(messages.undecidedRoles, { principal: email(principal), roles: unknown.join(', '), them: unknown.length === 1 ? 'it' : 'them' }),
+      evidence: { principal, roles: unknown, knownAfterApply: true },
+      fix: undecidedFix(),
+    });
+  }
   for (const [severity, group] of [['error', missing], ['warning', uncertain]] as const) {
     if (group.length === 0) continue;
     const { message, fix } = describe(

@@ -2,13 +2,15 @@ import type { Check, CheckResult, Finding, Fix } from '../src/engine/check.js';
 import { format } from '../src/engine/check.js';
 import { isGceIngress } from '../src/gke/ingress-class.js';
 import type { ClusterState } from '../src/state/cluster-state.js';
-import { kubernetesResourceName } from '../src/state/cluster-state.js';
+import { isUnknownUntilApply, kubernetesResourceName } from '../src/state/cluster-state.js';
 import { clusterResourceName } from '../src/gke/cluster-name.js';
 
 const messages = {
   disabledWithIngresses:
     'The HTTP load-balancing addon is disabled, so the GKE ingress controller does not run: {{ingresses}} will never get a load balancer, and nothing logs why (no event, no error on the Ingress).',
   disabled: 'The HTTP load-balancing addon is disabled. No GCE Ingress exists yet, but the first one created will never get a load balancer.',
+  unknownUntilApply:
+    'Whether the HTTP load-balancing addon will be enabled is known only after apply (the plan leaves addons_config to the provider), so it cannot be decided before apply; {{ingresses}} need it. Set it explicitly.',
   disabledIngressesUnknown: 'The HTTP load-balancing addon is disabled; Ingresses could not be read ({{reason}}), so any GCE Ingress will never get a load balancer.',
   fixSummary: 'Enable the HTTP load-balancing addon (the cluster keeps running; the ingress controller starts and picks up existing Ingresses).',
 };
@@ -36,6 +38,11 @@ or, in Terraform, addons_config { http_load_balancing { disabled = false } }.`,
   run(state: ClusterState): CheckResult {
     const cluster = state.cluster!;
     const clusterResource = clusterResourceName(state);
+    if (isUnknownUntilApply(state, clusterResource, 'addonsConfig.httpLoadBalancing.disabled')) {
+      const gceIngresses = state.kubernetes.list('Ingress').filter(isGceIngress).map(kubernetesResourceName);
+      const findings = gceIngresses.length > 0 ? [undecided(clusterResource, gceIngresses, enableAddonFix(state))] : [];
+      return { examined: [clusterResource], findings };
+    }
     if (cluster.addonsConfig?.httpLoadBalancing?.disabled !== true) return { examined: [clusterResource], findings: [] };
 
     const fix = enableAddonFix(state);
@@ -54,6 +61,16 @@ or, in Terraform, addons_config { http_load_balancing { disabled = false } }.`,
 
 function finding(severity: Finding['severity'], resource: string, message: string, evidence: Record<string, unknown>, fix: Fix): Finding {
   return { severity, resource, message, evidence: { httpLoadBalancingDisabled: true, ...evidence }, fix };
+}
+
+function undecided(resource: string, gceIngresses: string[], fix: Fix): Finding {
+  return {
+    severity: 'warning',
+    resource,
+    message: format(messages.unknownUntilApply, { ingresses: gceIngresses.join(', ') }),
+    evidence: { httpLoadBalancingDisabled: 'known after apply', gceIngresses },
+    fix: { ...fix, commands: [] },
+  };
 }
 
 function enableAddonFix(state: ClusterState): Fix {

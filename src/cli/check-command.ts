@@ -6,6 +6,8 @@ import { FAIL_ON, exitCodeFor } from '../engine/report.js';
 import { runChecks } from '../engine/runner.js';
 import { selectChecks, splitIds } from '../engine/select.js';
 import { parseDuration } from '../gke/duration.js';
+import { readStandardInput } from '../state/manifest-files.js';
+import { PlannedSource } from '../state/planned-source.js';
 import { SnapshotSource } from '../state/snapshot-source.js';
 import type { StateSource } from '../state/source.js';
 import { collect } from './list-command.js';
@@ -17,6 +19,8 @@ import { LIVE_FLAG_NAMES, addLiveOptions, createLiveSource, flagName } from './l
 export interface CheckOptions extends LiveFlags {
   snapshot?: string;
   probe?: boolean;
+  manifests?: string[];
+  terraformPlan?: string;
   only: string[];
   skip: string[];
   failOn: FailOn;
@@ -29,13 +33,15 @@ export function registerCheckCommand(program: ProgramWithExitCode): void {
   const command = program
     .command('check')
     .description('run the checks and print what is wrong, with the exact fix (live project and cluster unless --snapshot)')
-    .option('--snapshot <dir>', 'read a snapshot directory instead of a live project (see README: Snapshot layout)');
+    .option('--snapshot <dir>', 'read a snapshot directory instead of a live project (see README: Snapshot layout)')
+    .option('--manifests <paths...>', 'also read these rendered manifests: files, directories, or - for stdin (helm template, kustomize build)')
+    .option('--terraform-plan <file>', 'also read this Terraform plan: the JSON of `terraform show -json PLAN`');
   addLiveOptions(command)
     .option('--probe', 'live only: send the load balancer health-check request to a serving Pod through the API server proxy')
     .option('--only <ids>', 'run only these checks (comma-separated, repeatable)', collect, [])
     .option('--skip <ids>', 'skip these checks (comma-separated, repeatable)', collect, [])
     .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity').choices(FAIL_ON).default('error'))
-    .option('--output <format>', 'report format: text or json (repeatable, each with its own --output-file)', addFormat)
+    .option('--output <format>', 'report format: text, json, sarif or junit (repeatable, each with its own --output-file)', addFormat)
     .option('--output-file <file>', 'write the preceding --output to this file instead of stdout', addFile)
     .option('--plugin <module>', 'also load checks from a module: a path or an installed package (repeatable)', collect, [])
     .option('--stuck-after <duration>', 'a namespace Terminating this long counts as stuck', '5m')
@@ -51,13 +57,22 @@ export function registerCheckCommand(program: ProgramWithExitCode): void {
     });
 }
 
-/** The one place that chooses where the state comes from: a snapshot directory, else the live project and cluster. */
+/**
+ * The one place that chooses where the state comes from. The base is a snapshot,
+ * or the live project and cluster; manifests and a plan are laid on top. With
+ * only manifests or a plan, the base is live only when a live flag names a
+ * target, so a CI preflight needs no cloud access.
+ */
 async function createSource(options: CheckOptions): Promise<StateSource> {
+  const liveFlag = LIVE_FLAG_NAMES.find((name) => options[name] !== undefined);
   if (options.snapshot) {
-    const live = LIVE_FLAG_NAMES.find((name) => options[name] !== undefined);
-    if (live) throw new InputError(`${flagName(live)} is for live mode; a snapshot names its own project and cluster (drop --snapshot to read them live)`);
+    if (liveFlag) throw new InputError(`${flagName(liveFlag)} is for live mode; a snapshot names its own project and cluster (drop --snapshot to read them live)`);
     if (options.probe) throw new InputError('--probe needs live mode: it sends requests to Pods, which a snapshot cannot');
-    return new SnapshotSource(options.snapshot);
   }
-  return createLiveSource(options);
+  const manifests = options.manifests ?? [];
+  const planned = manifests.length > 0 || options.terraformPlan !== undefined;
+  const readLive = !options.snapshot && (!planned || liveFlag !== undefined || options.probe === true);
+  const base = options.snapshot ? new SnapshotSource(options.snapshot) : readLive ? await createLiveSource(options) : null;
+  if (!planned) return base!;
+  return PlannedSource.fromFiles(base, { manifests, terraformPlan: options.terraformPlan, readStdin: readStandardInput });
 }

@@ -53,6 +53,20 @@ export interface ClusterState extends GcpData {
   observedAt?: Date;
   /** Files the data came from, by resource name (manifests, plans); findings on them point there. */
   locations: ReadonlyMap<string, SourceLocation>;
+  /**
+   * Planned values Terraform knows only after apply (`after_unknown`), by resource
+   * name: field paths in the API's shape, e.g. `serviceAccount` on a trigger,
+   * `addonsConfig.httpLoadBalancing.disabled` on a cluster, or
+   * `bindings[roles/pubsub.subscriber].members` on `projects/P` (a planned grant
+   * whose member is unknown). Such a field is left out of the data, never guessed:
+   * a check that needs it says it cannot be decided before apply. Absent outside plans.
+   */
+  unknownUntilApply?: ReadonlyMap<string, readonly string[]>;
+}
+
+/** Whether `field` of `resource` is a planned value known only after `terraform apply`. */
+export function isUnknownUntilApply(state: ClusterState, resource: string, field: string): boolean {
+  return state.unknownUntilApply?.get(resource)?.includes(field) ?? false;
 }
 
 export function kubernetesResourceName(object: { kind?: string; metadata?: { name?: string; namespace?: string } }): string {

@@ -1,0 +1,96 @@
+import type { Finding } from '../engine/check.js';
+import type { CheckReport } from '../engine/report.js';
+import type { Renderer } from './format.js';
+import { fixText } from './fix-text.js';
+
+/**
+ * JUnit XML as CI systems read it (GitLab `artifacts:reports:junit`, Jenkins):
+ * one testsuite per check, one testcase per resource the check examined, a
+ * `<failure>` per error or warning finding (info goes to system-out). A check
+ * that could not run is one testcase with an `<error>`; a check with nothing to
+ * look at is one skipped testcase.
+ */
+export const renderJunit: Renderer = (report) => {
+  const suites = report.checks.map(testsuite);
+  const totals = suites.reduce(
+    (sum, suite) => ({ tests: sum.tests + suite.tests, failures: sum.failures + suite.failures, errors: sum.errors + suite.errors, skipped: sum.skipped + suite.skipped }),
+    { tests: 0, failures: 0, errors: 0, skipped: 0 },
+  );
+  const time = seconds(report.checks.reduce((sum, check) => sum + check.durationMs, 0));
+  return [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    `<testsuites ${attributes({ name: 'gke-doctor', ...totals, time })}>`,
+    ...suites.map((suite) => suite.xml),
+    '</testsuites>',
+    '',
+  ].join('\n');
+};
+
+interface Suite {
+  xml: string;
+  tests: number;
+  failures: number;
+  errors: number;
+  skipped: number;
+}
+
+function testsuite(check: CheckReport): Suite {
+  const cases: string[] = [];
+  let failures = 0;
+  let errors = 0;
+  let skipped = 0;
+  if (check.status === 'incomplete' || check.status === 'not-applicable') {
+    const incomplete = check.status === 'incomplete';
+    const element = incomplete ? 'error' : 'skipped';
+    const message = `${incomplete ? 'could not check' : 'not applicable'}: ${check.reason ?? ''}`;
+    cases.push(`    <testcase ${attributes({ name: check.id, classname: check.id, time: 0 })}>`, `      <${element} ${attributes({ message, type: check.status })}/>`, '    </testcase>');
+    if (incomplete) errors++;
+    else skipped++;
+  } else {
+    for (const resource of resourcesOf(check)) {
+      const findings = check.findings.filter((finding) => finding.resource === resource);
+      const located = findings.find((finding) => finding.location)?.location;
+      const where = located ? { file: located.file, ...(located.line ? { line: located.line } : {}) } : {};
+      cases.push(`    <testcase ${attributes({ name: resource, classname: check.id, time: 0, ...where })}>`);
+      for (const finding of findings) {
+        if (finding.severity === 'info') {
+          cases.push(`      <system-out>${text(findingText(finding))}</system-out>`);
+          continue;
+        }
+        failures++;
+        cases.push(`      <failure ${attributes({ message: finding.message.split('\n')[0] ?? '', type: finding.severity })}>${text(findingText(finding))}</failure>`);
+      }
+      cases.push('    </testcase>');
+    }
+  }
+  const tests = check.status === 'incomplete' || check.status === 'not-applicable' ? 1 : resourcesOf(check).length;
+  const header = `  <testsuite ${attributes({ name: check.id, tests, failures, errors, skipped, time: seconds(check.durationMs) })}>`;
+  const properties = `    <properties><property ${attributes({ name: 'title', value: check.title })}/><property ${attributes({ name: 'status', value: check.status })}/></properties>`;
+  return { xml: [header, properties, ...cases, '  </testsuite>'].join('\n'), tests, failures, errors, skipped };
+}
+
+/** Examined resources first, then any resource a finding names that was not listed as examined. */
+function resourcesOf(check: CheckReport): string[] {
+  return [...new Set([...check.examined, ...check.findings.map((finding) => finding.resource)])];
+}
+
+function findingText(finding: Finding): string {
+  const where = finding.location ? `\nAt: ${finding.location.address ?? finding.location.file}${finding.location.line ? `:${finding.location.line}` : ''}` : '';
+  return `${finding.severity.toUpperCase()} ${finding.resource}${where}\n${finding.message}${finding.fix ? `\n${fixText(finding.fix)}` : ''}`;
+}
+
+function seconds(ms: number): string {
+  return (ms / 1000).toFixed(3);
+}
+
+function attributes(values: Record<string, string | number>): string {
+  return Object.entries(values)
+    .map(([name, value]) => `${name}="${text(String(value)).replace(/"/g, '&quot;').replace(/\n/g, '&#10;')}"`)
+    .join(' ');
+}
+
+/** Escapes text for XML 1.0 and drops the control characters it cannot hold at all. */
+function text(value: string): string {
+  // eslint-disable-next-line no-control-regex
+  return value.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F]/g, '').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}

@@ -1,0 +1,110 @@
+import { createHash } from 'node:crypto';
+import type { Check, Finding, Severity } from '../engine/check.js';
+import { STDIN_FILE } from '../state/manifest-files.js';
+import { VERSION } from '../version.js';
+import type { Renderer } from './format.js';
+import { fixText } from './fix-text.js';
+
+/** SARIF levels (SARIF 2.1.0 §3.27.10); `note` is SARIF's word for information. */
+const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { error: 'error', warning: 'warning', info: 'note' };
+
+/**
+ * SARIF 2.1.0 as GitHub code scanning reads it
+ * (docs.github.com/code-security/code-scanning/integrating-with-code-scanning/sarif-support-for-code-scanning):
+ * one rule per check, one result per finding. A finding from a file points at
+ * its line (a plan finding at its resource's entry, with the address as a
+ * logical location). Code scanning rejects a whole file if one result lacks a
+ * physical location (github/codeql-action#1738), so a finding with no file
+ * points at its resource name as a relative URI, next to its logical location.
+ */
+export const renderSarif: Renderer = (report, { checks }) => {
+  const ran = checks.filter((check) => report.checks.some((result) => result.id === check.id));
+  const ruleIndex = new Map(ran.map((check, index) => [check.id, index]));
+  const results = report.checks.flatMap((checkReport) =>
+    checkReport.findings.map((finding) => result(checkReport.id, ruleIndex.get(checkReport.id), finding)),
+  );
+  const notifications = report.checks
+    .filter((check) => check.status === 'incomplete')
+    .map((check) => ({
+      level: 'warning',
+      message: { text: `${check.id}: could not check: ${check.reason}` },
+      ...(ruleIndex.has(check.id) ? { associatedRule: { id: check.id, index: ruleIndex.get(check.id) } } : {}),
+    }));
+  const log = {
+    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+    version: '2.1.0',
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: 'gke-doctor',
+            version: VERSION,
+            semanticVersion: VERSION,
+            rules: ran.map(rule),
+          },
+        },
+        invocations: [{ executionSuccessful: true, toolExecutionNotifications: notifications }],
+        results,
+        properties: { target: report.target, summary: report.summary },
+      },
+    ],
+  };
+  return `${JSON.stringify(log, null, 2)}\n`;
+};
+
+function rule(check: Check) {
+  const [summary = check.title] = check.description.split(/\n\s*\n/);
+  const references = check.references.length > 0 ? `\n\nReferences:\n${check.references.map((reference) => `- ${reference}`).join('\n')}` : '';
+  return {
+    id: check.id,
+    name: check.id.replace(/(^|-)([a-z0-9])/g, (_, _dash: string, letter: string) => letter.toUpperCase()),
+    shortDescription: { text: check.title },
+    fullDescription: { text: unwrap(summary) },
+    help: { text: `${check.description}${references}`, markdown: `${check.description}${references}` },
+    ...(check.references[0] ? { helpUri: check.references[0] } : {}),
+    defaultConfiguration: { level: LEVEL[check.severity] },
+    properties: { tags: ['gke', 'kubernetes'] },
+  };
+}
+
+function result(checkId: string, index: number | undefined, finding: Finding) {
+  const fix = finding.fix ? `\n\n${fixText(finding.fix)}` : '';
+  return {
+    ruleId: checkId,
+    ...(index === undefined ? {} : { ruleIndex: index }),
+    level: LEVEL[finding.severity],
+    message: { text: `${finding.resource}: ${finding.message}${fix}` },
+    locations: [location(finding)],
+    // Code scanning matches a result across runs by these; a resource has no line of its own.
+    partialFingerprints: { 'gkeDoctorFinding/v1': fingerprint(checkId, finding) },
+    properties: { resource: finding.resource, severity: finding.severity, evidence: finding.evidence, fix: finding.fix },
+  };
+}
+
+function location(finding: Finding) {
+  const logicalLocations = [{ name: finding.resource, fullyQualifiedName: finding.resource, kind: 'resource' }];
+  const { location: source } = finding;
+  if (source?.address) logicalLocations.unshift({ name: source.address, fullyQualifiedName: source.address, kind: 'resource' });
+  if (!source || source.file === STDIN_FILE) return { physicalLocation: { artifactLocation: { uri: relativeUri(finding.resource) } }, logicalLocations };
+  return {
+    physicalLocation: {
+      artifactLocation: { uri: relativeUri(source.file) },
+      ...(source.line ? { region: { startLine: source.line } } : {}),
+    },
+    logicalLocations,
+  };
+}
+
+/** A relative path (or a resource name) as a relative URI reference: `/`-separated, each segment percent-encoded. */
+function relativeUri(path: string): string {
+  return path.split(/[\\/]/).map(encodeURIComponent).join('/');
+}
+
+function fingerprint(checkId: string, finding: Finding): string {
+  const firstLine = finding.message.split('\n')[0] ?? '';
+  return createHash('sha256').update(`${checkId}\0${finding.resource}\0${firstLine}`).digest('hex');
+}
+
+function unwrap(paragraph: string): string {
+  return paragraph.replace(/\s*\n\s*/g, ' ').trim();
+}

@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import { checkReport } from './support/fixtures.js';
+import { runPreflight } from './support/preflight.js';
+
+const MANIFESTS = ['preflight/argocd-manifests'];
+
+describe('http-load-balancing-addon before apply', () => {
+  it.each([
+    ['preflight/argocd-cluster.tfplan.json', MANIFESTS, 'failed', ['error', 'google_container_cluster.prod', /Ingress\/argocd\/argocd-server will never get a load balancer/]],
+    ['preflight/eventarc-unknown.tfplan.json', MANIFESTS, 'failed', ['warning', 'google_container_cluster.prod', /known only after apply .* cannot be decided before apply; Ingress\/argocd\/argocd-server need it/]],
+    ['preflight/eventarc-unknown.tfplan.json', [], 'passed', undefined],
+    ['preflight/seed-eventarc.tfplan.json', MANIFESTS, 'passed', undefined],
+  ] as const)('%s with %j: %s', async (plan, manifests, status, expected) => {
+    const check = checkReport(await runPreflight({ plan, manifests: [...manifests] }, { only: ['http-load-balancing-addon'] }), 'http-load-balancing-addon');
+    expect(check.status).toBe(status);
+    if (!expected) return expect(check.findings).toEqual([]);
+    const [severity, address, message] = expected;
+    expect(check.findings.map((finding) => [finding.severity, finding.location?.address])).toEqual([[severity, address]]);
+    expect(check.findings[0]?.message).toMatch(message);
+  });
+
+  it('locates Kubernetes objects from manifests at their file and line', async () => {
+    const report = await runPreflight({ manifests: ['-'], stdin: 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: gone\n  deletionTimestamp: "2024-01-01T00:00:00Z"\nstatus:\n  phase: Terminating\n' }, { only: ['terminating-namespace'] });
+    const check = checkReport(report, 'terminating-namespace');
+    expect(check.findings.map((finding) => [finding.resource, finding.location])).toEqual([['Namespace/gone', { file: '<stdin>', line: 1 }]]);
+  });
+});
+
+describe('eventarc-gke-iam before apply', () => {
+  const SA = 'serviceAccount:jobapp-events@acme-jobs-prod.iam.gserviceaccount.com';
+  const TRIGGER = 'projects/acme-jobs-prod/locations/asia-northeast1/triggers/jobapp-push';
+  const AGENT = 'serviceAccount:service-123456789012@gcp-sa-eventarc.iam.gserviceaccount.com';
+  const run = async (plan: string) => checkReport(await runPreflight({ plan }, { only: ['eventarc-gke-iam'] }), 'eventarc-gke-iam');
+  const summary = (findings: { severity: string; resource: string; location?: { address?: string } }[]) =>
+    findings.filter((finding) => finding.resource !== 'serviceAccount:service-123456789012@gcp-sa-pubsub.iam.gserviceaccount.com').map((finding) => [finding.severity, finding.resource, finding.location?.address]);
+
+  it('names the roles the seed plan does not grant, at the trigger', async () => {
+    const check = await run('preflight/seed-eventarc.tfplan.json');
+    expect(summary(check.findings)).toEqual([['error', SA, 'google_eventarc_trigger.jobapp_push']]);
+    expect(check.findings.find((finding) => finding.resource === SA)?.evidence.roles).toEqual(['roles/pubsub.subscriber', 'roles/monitoring.metricWriter']);
+  });
+
+  it('passes the account once the plan grants the roles', async () => {
+    expect(summary((await run('preflight/eventarc-granted.tfplan.json')).findings)).toEqual([]);
+  });
+
+  it('says what cannot be decided before apply instead of guessing', async () => {
+    const check = await run('preflight/eventarc-unknown.tfplan.json');
+    expect(summary(check.findings)).toEqual([
+      ['warning', AGENT, undefined],
+      ['warning', TRIGGER, 'google_eventarc_trigger.jobapp_push'],
+    ]);
+    expect(check.findings.every((finding) => finding.severity !== 'error')).toBe(true);
+    expect(check.findings.filter((finding) => finding.resource !== 'serviceAccount:service-123456789012@gcp-sa-pubsub.iam.gserviceaccount.com').map((finding) => finding.message)).toEqual([
+      expect.stringContaining('cannot be decided before apply: the plan grants them to a member known only after apply'),
+      expect.stringContaining('is known only after apply (it is created in the same plan)'),
+    ]);
+  });
+});
