@@ -30,7 +30,7 @@ const messages = {
   ingressClassNameIgnored:
     '{{ingress}} sets spec.ingressClassName: {{className}} and no {{annotation}} annotation: GKE\'s ingress controller does not read spec.ingressClassName, so nothing serves this Ingress and it never gets a load balancer.',
   ingressClassNameBesideAnnotation:
-    '{{ingress}} sets spec.ingressClassName: {{className}} next to {{annotation}}: {{annotationClass}}: GKE\'s controller follows the annotation and ignores the field, which only confuses (another controller of that class may serve the Ingress as well).',
+    '{{ingress}} sets spec.ingressClassName: {{className}} next to {{annotation}}: {{annotationClass}}. GKE\'s controller reads only the annotation: if it is removed (say, to move to ingressClassName), the controller stops serving the Ingress and deletes its load balancer.',
   fixEditIngress: 'Edit the Ingress: {{what}}.',
   fixNeg: 'Use container-native load balancing for the Service (the cluster is VPC-native), or make it a NodePort Service.',
   fixNodePort: 'Make the Service a NodePort Service (NEGs need a VPC-native cluster).',
@@ -41,7 +41,7 @@ const messages = {
   fixRemoveFrontendConfig: 'Remove the FrontendConfig annotation from the internal Ingress.',
   fixFrontendConfigMissing: 'Create FrontendConfig {{name}} in namespace {{namespace}}, or remove or correct the annotation.',
   fixIngressClassName: 'Remove spec.ingressClassName and select GKE\'s controller with the {{annotation}} annotation.',
-  fixRemoveIngressClassName: 'Remove spec.ingressClassName; the annotation already selects GKE\'s controller.',
+  fixRemoveIngressClassName: 'Keep the annotation; remove spec.ingressClassName so nobody mistakes it for what selects the controller.',
 };
 
 const ingressConfig: Check = {
@@ -93,7 +93,9 @@ controller does not read.`,
           ]);
           continue;
         }
-        add('warning', messages.ingressClassNameBesideAnnotation, { ingress: resource, className: classFinding.className, annotation: INGRESS_CLASS_ANNOTATION, annotationClass: classFinding.annotationClass ?? '' }, messages.fixRemoveIngressClassName, [removeField]);
+        // Harmless today, a trap later: without a GCE annotation the controller treats the Ingress as not its own
+        // and garbage-collects its load balancer (ingress-gce pkg/utils/utils.go IsGCEIngress, NeedsCleanup).
+        add('info', messages.ingressClassNameBesideAnnotation, { ingress: resource, className: classFinding.className, annotation: INGRESS_CLASS_ANNOTATION, annotationClass: classFinding.annotationClass ?? '' }, messages.fixRemoveIngressClassName, [removeField]);
       }
       if (!isGceIngress(ingress)) continue;
       examined.add(resource);
