@@ -31,9 +31,9 @@ const messages = {
   noProbe: 'Container {{container}} has no readinessProbe, so the load balancer checks {{request}}, a request Kubernetes never sends: the app must answer it with 200.',
   protocolMismatch:
     'The Service says port {{port}} speaks {{protocol}} ({{annotation}}), but the readinessProbe uses {{scheme}}: the ingress controller ignores a probe whose scheme does not match, so the load balancer checks {{request}} instead.',
-  backendConfigDisagrees: 'BackendConfig {{name}} makes the load balancer check something else than the readinessProbe: {{differences}}.',
+  backendConfigDisagrees: 'BackendConfig {{name}} makes the load balancer check a different request from the readinessProbe: {{differences}}.',
   stale:
-    'Health check {{name}} still checks {{actual}}, while the readinessProbe now says {{expected}} ({{differences}}): the controller copies the probe only when it creates the health check and does not follow later probe changes.',
+    'Health check {{name}} still checks {{actual}}, but the readinessProbe now checks {{expected}}: the controller copies the probe only when it creates the health check and does not follow later probe changes.',
   probeAnswer: 'Sent the load balancer\'s request to Pod {{pod}}: {{request}} -> {{status}}{{location}}: the load balancer needs 200.',
   probeAnswerOk: 'Sent the load balancer\'s request to Pod {{pod}}: {{request}} -> 200, so the load balancer\'s check passes from there.',
   probeError: 'Could not send the load balancer\'s request to Pod {{pod}} ({{request}}): {{error}}.',
@@ -44,6 +44,8 @@ const messages = {
   fixAppProtocolHttps: 'Tell the load balancer the Pod serves HTTPS on this port: name the port {{port}} in cloud.google.com/app-protocols.',
   fixAddProbe:
     'Give container {{container}} an httpGet readinessProbe on port {{port}} for a path that answers 200 (the controller copies it into the health check it creates), or set that path in a BackendConfig as below.',
+  fixPathForExistingCheck:
+    'Set a path that answers 200 in a BackendConfig, as below: the health check exists already, and the controller does not copy a readinessProbe added now into it.',
   fixUnexplained: 'Send the load balancer\'s request yourself and look at the answer; allow the health-check ranges in the firewall.',
   replacePath: 'replace with a path that answers 200',
 };
@@ -159,7 +161,8 @@ async function diagnose(backend: ResolvedBackend, ingresses: Ingress[], state: C
     backendName: status?.backendName ?? realCheck?.name ?? null,
   };
 
-  const causes = [...knownApplicationCauses(inferred, actual, state), ...mismatchCauses(backend, inferred, expected, actual, realCheck, state)];
+  const healthCheckExists = realCheck !== undefined || status !== undefined;
+  const causes = [...knownApplicationCauses(inferred, actual, state), ...mismatchCauses(backend, inferred, expected, actual, realCheck, healthCheckExists, state)];
 
   const probe = await probeLoadBalancerRequest(inferred, actual, context);
   const findings: Finding[] = [];
@@ -258,6 +261,7 @@ function mismatchCauses(
   expected: LoadBalancerRequest,
   actual: LoadBalancerRequest,
   realCheck: HealthCheck | undefined,
+  healthCheckExists: boolean,
   state: ClusterState,
 ): Cause[] {
   const service = backend.service!;
@@ -284,7 +288,8 @@ function mismatchCauses(
     if (override?.requestPath !== undefined) return [];
     const portText = serving?.port ?? actual.portText;
     const fix = {
-      summary: format(messages.fixAddProbe, { container: serving?.container.name ?? '?', port: portText }),
+      // The controller keeps an existing health check's path (healthchecks.go mergeUserSettings): a new probe changes nothing.
+      summary: healthCheckExists ? messages.fixPathForExistingCheck : format(messages.fixAddProbe, { container: serving?.container.name ?? '?', port: portText }),
       commands: backendConfigCommands(service, servicePort, { type: actual.type, requestPath: '/healthz' }, state, messages.replacePath),
     };
     if (serving && !probe) return [cause('warning', format(messages.noProbe, { container: serving.container.name, request }), fix)];
@@ -309,7 +314,6 @@ function mismatchCauses(
           name: realCheck.name,
           actual: `${actual.type} GET ${actual.requestPath} on ${actual.portText}`,
           expected: `${probeRequest.type} GET ${probeRequest.requestPath} on port ${probeRequest.port ?? httpGet.port}`,
-          differences: differences.join(', '),
         }),
         { summary: messages.fixMatchProbe, commands: matchProbe(settings) },
         { healthCheck: realCheck.name },
