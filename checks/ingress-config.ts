@@ -1,8 +1,8 @@
 import type { Check, CheckResult, Finding, Severity } from '../src/engine/check.js';
 import { format } from '../src/engine/check.js';
 import { IngressBackendResolver, describeServicePortRef } from '../src/gke/ingress-backends.js';
-import { GCE_INGRESS_CLASSES, INGRESS_CLASS_ANNOTATION, isGceIngress } from '../src/gke/ingress-class.js';
-import { APP_PROTOCOLS, appProtocols, backendConfigNameFor, backendConfigRefs, negDecision } from '../src/gke/service-annotations.js';
+import { INGRESS_CLASS_ANNOTATION, isGceIngress, isGceIngressClass } from '../src/gke/ingress-class.js';
+import { APP_PROTOCOLS, appProtocols, backendConfigNameFor, backendConfigRefs, isVpcNative, negDecision } from '../src/gke/service-annotations.js';
 import type { ClusterState } from '../src/state/cluster-state.js';
 import { kubernetesResourceName } from '../src/state/cluster-state.js';
 import type { Ingress, Service } from '../src/state/kubernetes-types.js';
@@ -73,7 +73,7 @@ controller does not read.`,
     const resolver = new IngressBackendResolver(state);
     const checkedServices = new Set<string>();
     const checkedBackendConfigs = new Set<string>();
-    const vpcNative = state.cluster ? state.cluster.ipAllocationPolicy?.useIpAliases === true : undefined;
+    const vpcNative = isVpcNative(state.cluster);
 
     for (const ingress of state.kubernetes.list('Ingress')) {
       const resource = kubernetesResourceName({ kind: 'Ingress', metadata: ingress.metadata });
@@ -246,8 +246,8 @@ function ingressClassNameFinding(ingress: Ingress): { ignored: boolean; classNam
   const className = ingress.spec?.ingressClassName;
   if (!className) return undefined;
   const annotationClass = ingress.metadata?.annotations?.[INGRESS_CLASS_ANNOTATION];
-  if (annotationClass) return (GCE_INGRESS_CLASSES as readonly string[]).includes(annotationClass) ? { ignored: false, className, annotationClass } : undefined;
-  return (GCE_INGRESS_CLASSES as readonly string[]).includes(className) ? { ignored: true, className } : undefined;
+  if (annotationClass) return isGceIngressClass(annotationClass) ? { ignored: false, className, annotationClass } : undefined;
+  return isGceIngressClass(className) ? { ignored: true, className } : undefined;
 }
 
 export default ingressConfig;

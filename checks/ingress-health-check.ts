@@ -3,15 +3,15 @@ import { format } from '../src/engine/check.js';
 import { describeKubernetesCheck, describeLoadBalancerRequest } from '../src/gke/health-check-description.js';
 import { backendConfigCommands } from '../src/gke/health-check-fixes.js';
 import type { InferredHealthCheck } from '../src/gke/health-check-inference.js';
-import { inferLoadBalancerHealthCheck, probePortNumber, probeSchemeFor } from '../src/gke/health-check-inference.js';
+import { healthCheckRequestPath, inferLoadBalancerHealthCheck, probePortNumber, probeSchemeFor } from '../src/gke/health-check-inference.js';
 import type { ResolvedBackend } from '../src/gke/ingress-backends.js';
 import { IngressBackendResolver } from '../src/gke/ingress-backends.js';
-import { INGRESS_CLASS_ANNOTATION, isGceIngress } from '../src/gke/ingress-class.js';
+import { isGceIngress, requiresNegs } from '../src/gke/ingress-class.js';
 import { REDIRECTING_APPLICATIONS } from '../src/gke/known-applications.js';
 import type { ServicePortIdentity } from '../src/gke/load-balancer-backends.js';
 import { BACKENDS_ANNOTATION, healthCheckOf, healthCheckRequest, statusOf } from '../src/gke/load-balancer-backends.js';
 import type { AppProtocol } from '../src/gke/service-annotations.js';
-import { APP_PROTOCOLS_ANNOTATION, appProtocols, backendConfigNameFor, backendConfigRefs, negDecision } from '../src/gke/service-annotations.js';
+import { APP_PROTOCOLS_ANNOTATION, appProtocols, backendConfigNameFor, backendConfigRefs, isVpcNative, negDecision } from '../src/gke/service-annotations.js';
 import type { ClusterState } from '../src/state/cluster-state.js';
 import { kubernetesResourceName } from '../src/state/cluster-state.js';
 import type { HealthCheck } from '../src/state/gcp-types.js';
@@ -125,9 +125,7 @@ interface Cause {
 async function diagnose(backend: ResolvedBackend, ingresses: Ingress[], state: ClusterState, context: CheckContext): Promise<Finding[]> {
   const service = backend.service!;
   const servicePort = backend.servicePort!;
-  const requiresNeg = ingresses.some((ingress) => ['gce-internal', 'gce-regional-external'].includes(ingress.metadata?.annotations?.[INGRESS_CLASS_ANNOTATION] ?? ''));
-  const vpcNative = state.cluster ? state.cluster.ipAllocationPolicy?.useIpAliases === true : undefined;
-  const neg = negDecision(service, vpcNative, requiresNeg);
+  const neg = negDecision(service, isVpcNative(state.cluster), ingresses.some(requiresNegs));
   const refs = backendConfigRefs(service);
   const backendConfigName = refs.ok === true ? backendConfigNameFor(refs.value, servicePort) : undefined;
   const backendConfig = backendConfigName ? state.kubernetes.get('BackendConfig', backend.namespace, backendConfigName) : undefined;
@@ -299,7 +297,7 @@ function mismatchCauses(
 
   const probeRequest = {
     type: httpGet.scheme ?? 'HTTP',
-    requestPath: (httpGet.path ?? '').startsWith('/') ? httpGet.path! : `/${httpGet.path ?? ''}`,
+    requestPath: healthCheckRequestPath(httpGet.path),
     port: probePortNumber(httpGet.port, serving.container),
   };
   const differences = differencesFrom(actual, probeRequest);
