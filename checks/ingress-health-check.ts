@@ -25,7 +25,7 @@ const messages = {
   unexplained:
     'Kubernetes and the load balancer send the same request, so the Pods answer the load balancer differently: a firewall rule must let 130.211.0.0/22 and 35.191.0.0/16 reach port {{port}}, and the app must answer that request with 200 itself (the load balancer follows no redirect).',
   redirect:
-    '{{app}} answers the load balancer\'s plain-HTTP health check with a {{status}} redirect to HTTPS ({{why}}). The load balancer receives a {{status}} where it needs a 200, and marks the backend UNHEALTHY; the kubelet follows the redirect (and skips certificate checks), so the readinessProbe passes.',
+    '{{app}} answers the load balancer\'s plain-HTTP health check with a {{status}} redirect to HTTPS: {{why}}. The load balancer receives a {{status}} where it needs a 200, and marks the backend UNHEALTHY; the kubelet follows the redirect (and skips certificate checks), so the readinessProbe passes.',
   redirectUnknown: '{{app}} answers plain HTTP with a {{status}} redirect to HTTPS unless it runs insecure, and {{why}}. The load balancer needs a 200.',
   probeIgnored: 'The ingress controller ignores the readinessProbe: {{reason}}. So the load balancer checks {{request}} instead of what Kubernetes checks.',
   noProbe: 'Container {{container}} has no readinessProbe, so the load balancer checks {{request}}, a request Kubernetes never sends: the app must answer it with 200.',

@@ -19,7 +19,7 @@ describe('ingress-health-check on fixtures', () => {
         {
           severity: 'error',
           resource: 'Service/argocd/argocd-server',
-          message: [/UNHEALTHY/, /argocd-server answers the load balancer's plain-HTTP health check with a 307/, /receives a 307 where it needs a 200/, /Kubernetes checks: HTTP GET \/healthz on port 8080/, /load balancer checks: HTTP GET \/healthz/],
+          message: [/UNHEALTHY/, /argocd-server answers the load balancer's plain-HTTP health check with a 307 redirect to HTTPS: it runs without --insecure, and ARGOCD_SERVER_INSECURE comes from key server.insecure of ConfigMap argocd\/argocd-cmd-params-cm, which is not set\. /, /receives a 307 where it needs a 200/, /Kubernetes checks: HTTP GET \/healthz on port 8080/, /load balancer checks: HTTP GET \/healthz/],
           fix: [/patch configmap argocd-cmd-params-cm --type merge -p '\{"data":\{"server.insecure":"true"\}\}'/, /rollout restart deployment\/argocd-server/],
         },
       ],
