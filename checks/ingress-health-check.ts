@@ -113,6 +113,13 @@ interface LoadBalancerRequest {
   origin: string;
 }
 
+/** The load balancer's request, sent live to the serving Pod (`--probe`). */
+interface LiveProbe {
+  pod: string;
+  request: string;
+  response: ProbeResponse;
+}
+
 interface Cause {
   severity: Severity;
   text: string;
@@ -163,73 +170,69 @@ async function diagnose(backend: ResolvedBackend, ingresses: Ingress[], state: C
   const causes = [...knownApplicationCauses(inferred, actual, state), ...mismatchCauses(backend, inferred, expected, actual, realCheck, healthCheckExists, state)];
 
   const probe = await probeLoadBalancerRequest(inferred, actual, context);
-  const findings: Finding[] = [];
-  let probeLine: string | undefined;
-  if (probe?.response.error) {
-    probeLine = format(messages.probeError, { pod: probe.pod, request: probe.request, error: probe.response.error });
-  } else if (probe && probe.response.statusCode === 200) {
-    probeLine = format(messages.probeAnswerOk, { pod: probe.pod, request: probe.request });
-    const answered = causes.filter((cause) => cause.answeredByProbe);
-    causes.splice(0, causes.length, ...causes.filter((cause) => !answered.includes(cause)));
-  } else if (probe) {
-    probeLine = format(messages.probeAnswer, {
-      pod: probe.pod,
-      request: probe.request,
-      status: probe.response.statusCode,
-      location: probe.response.location ? ` Location: ${probe.response.location}` : '',
-    });
+  const weighed = probe ? weighProbeAnswer(probe, causes, () => unansweredProbeCause(backend, actual, state)) : { causes, line: undefined };
+  if (probe && !probe.response.error && probe.response.statusCode !== 200) {
     evidence.probe = { request: probe.request, statusCode: probe.response.statusCode, location: probe.response.location ?? null };
-    if (causes.length === 0) {
-      causes.push({
-        severity: 'error',
-        text: '',
-        evidence: {},
-        answeredByProbe: true,
-        fix: {
-          summary: format(messages.fixProbeAnswer, { request: `${actual.type} GET ${actual.requestPath}`, port: actual.podPort ?? actual.portText }),
-          commands: backendConfigCommands(service, servicePort, { type: actual.type, requestPath: actual.requestPath }, state, messages.replacePath),
-          terraform: null,
-          automatic: false,
-        },
-      });
-    }
-    causes[0]!.severity = 'error';
   }
 
-  const unhealthy = status?.status === 'UNHEALTHY';
-  if (unhealthy && causes.length === 0) {
-    causes.push({
-      severity: 'error',
-      text: format(messages.unexplained, { port: actual.podPort ?? actual.portText }),
-      evidence: {},
-      answeredByProbe: false,
-      fix: {
-        summary: messages.fixUnexplained,
-        commands: unexplainedCommands(inferred, actual),
-        terraform: null,
-        automatic: false,
-      },
-    });
+  const unhealthyLine = status?.status === 'UNHEALTHY'
+    ? format(messages.unhealthy, { annotation: BACKENDS_ANNOTATION, ingress: status.ingressResource, backendName: status.backendName })
+    : undefined;
+  const finalCauses = unhealthyLine && weighed.causes.length === 0 ? [unexplainedCause(inferred, actual)] : weighed.causes;
+  const resource = kubernetesResourceName({ kind: 'Service', metadata: service.metadata });
+  if (finalCauses.length === 0) {
+    return weighed.line ? [{ severity: 'info', resource, message: [...header, weighed.line].join('\n'), evidence, fix: null }] : [];
   }
-  causes.forEach((cause, index) => {
-    const lines = [...header];
-    if (index === 0 && unhealthy) {
-      lines.splice(1, 0, format(messages.unhealthy, { annotation: BACKENDS_ANNOTATION, ingress: status.ingressResource, backendName: status.backendName }));
-    }
-    if (cause.text) lines.splice(index === 0 && unhealthy ? 2 : 1, 0, cause.text);
-    if (probeLine && index === 0) lines.push(probeLine);
-    findings.push({
-      severity: index === 0 && unhealthy ? 'error' : cause.severity,
-      resource: kubernetesResourceName({ kind: 'Service', metadata: service.metadata }),
+  return finalCauses.map((cause, index) => {
+    // The first finding carries the backend status and the live answer; the header stays first.
+    const [backendLine, ...checkLines] = header;
+    const lines = [backendLine!, ...(index === 0 && unhealthyLine ? [unhealthyLine] : []), ...(cause.text ? [cause.text] : []), ...checkLines];
+    if (index === 0 && weighed.line) lines.push(weighed.line);
+    return {
+      severity: index === 0 && unhealthyLine ? 'error' : cause.severity,
+      resource,
       message: lines.join('\n'),
       evidence: { ...evidence, ...cause.evidence },
       fix: cause.fix,
-    });
+    };
   });
-  if (causes.length === 0 && probeLine) {
-    findings.push({ severity: 'info', resource: kubernetesResourceName({ kind: 'Service', metadata: service.metadata }), message: [...header, probeLine].join('\n'), evidence, fix: null });
-  }
-  return findings;
+}
+
+/** What a live answer to the load balancer's request does to the causes: a 200 rules out those it would fix; anything else makes the first an error. */
+function weighProbeAnswer(probe: LiveProbe, causes: Cause[], unanswered: () => Cause): { causes: Cause[]; line: string } {
+  const { pod, request, response } = probe;
+  if (response.error) return { causes, line: format(messages.probeError, { pod, request, error: response.error }) };
+  if (response.statusCode === 200) return { causes: causes.filter((cause) => !cause.answeredByProbe), line: format(messages.probeAnswerOk, { pod, request }) };
+  const line = format(messages.probeAnswer, { pod, request, status: response.statusCode, location: response.location ? ` Location: ${response.location}` : '' });
+  const [first, ...rest] = causes.length > 0 ? causes : [unanswered()];
+  return { causes: [{ ...first!, severity: 'error' }, ...rest], line };
+}
+
+/** The Pod does not answer the load balancer's request with 200, and nothing else explains why. */
+function unansweredProbeCause(backend: ResolvedBackend, actual: LoadBalancerRequest, state: ClusterState): Cause {
+  return {
+    severity: 'error',
+    text: '',
+    evidence: {},
+    answeredByProbe: true,
+    fix: {
+      summary: format(messages.fixProbeAnswer, { request: `${actual.type} GET ${actual.requestPath}`, port: actual.podPort ?? actual.portText }),
+      commands: backendConfigCommands(backend.service!, backend.servicePort!, { type: actual.type, requestPath: actual.requestPath }, state, messages.replacePath),
+      terraform: null,
+      automatic: false,
+    },
+  };
+}
+
+/** UNHEALTHY although the load balancer sends what Kubernetes sends. */
+function unexplainedCause(inferred: InferredHealthCheck, actual: LoadBalancerRequest): Cause {
+  return {
+    severity: 'error',
+    text: format(messages.unexplained, { port: actual.podPort ?? actual.portText }),
+    evidence: {},
+    answeredByProbe: false,
+    fix: { summary: messages.fixUnexplained, commands: unexplainedCommands(inferred, actual), terraform: null, automatic: false },
+  };
 }
 
 /** Known applications that answer the load balancer's plain-HTTP check with a redirect. */
@@ -425,7 +428,7 @@ async function probeLoadBalancerRequest(
   inferred: InferredHealthCheck,
   actual: LoadBalancerRequest,
   context: CheckContext,
-): Promise<{ pod: string; request: string; response: ProbeResponse } | undefined> {
+): Promise<LiveProbe | undefined> {
   const pod = inferred.serving?.source.pod;
   if (!context.probe || !pod || actual.podPort === undefined || !['HTTP', 'HTTPS'].includes(actual.type)) return undefined;
   const scheme = actual.type as 'HTTP' | 'HTTPS';
