@@ -17,8 +17,9 @@ const messages = {
   missingService:
     'Trigger {{trigger}} delivers to Service {{namespace}}/{{service}}, which does not exist in cluster {{cluster}}: events cannot be delivered.',
   missingFix: 'Deploy the destination Service (and its namespace), or point the trigger at one that exists.',
-  noReadyPods:
-    'Trigger {{trigger}} delivers to Service {{namespace}}/{{service}}, but no ready Pod matches its selector {{selector}} ({{pods}} matching Pod(s)): events will fail and be retried until they expire.',
+  noReadyPods: 'Trigger {{trigger}} delivers to Service {{namespace}}/{{service}}, but {{pods}}: events will fail and be retried until they expire.',
+  noPodMatches: 'no Pod matches its selector {{selector}}',
+  noPodReady: 'its selector {{selector}} matches {{count}}, and none is ready',
   noReadyPodsFix: 'Find out why the Pods are not ready (kubectl describe, logs) and fix the workload behind the Service.',
   workloadIdentityOff:
     'Workload Identity is off on cluster {{cluster}} (no workloadIdentityConfig.workloadPool), which {{triggers}} deliver{{s}} into: the event forwarder needs it to act as the trigger\'s service account, so it cannot pull events.',
@@ -113,19 +114,19 @@ function destinationFindings(trigger: GkeTrigger, state: ClusterState): Finding[
   if (state.unavailable.has('Pod') || !selector || Object.keys(selector).length === 0) return [];
   const pods = selectedPods(found, state.kubernetes.inNamespace(namespace));
   if (pods.some(isPodReady)) return [];
+  const labelSelector = Object.entries(selector).map(([key, value]) => `${key}=${value}`).join(',');
   return [
     {
       severity: 'warning',
       resource: `Service/${namespace}/${service}`,
       message: format(messages.noReadyPods, {
         ...data,
-        selector: Object.entries(selector).map(([key, value]) => `${key}=${value}`).join(','),
-        pods: pods.length,
+        pods: format(pods.length === 0 ? messages.noPodMatches : messages.noPodReady, { selector: labelSelector, count: pods.length === 1 ? '1 Pod' : `${pods.length} Pods` }),
       }),
       evidence: { trigger: trigger.name, selector, matchingPods: pods.map((pod) => pod.metadata?.name) },
       fix: {
         summary: messages.noReadyPodsFix,
-        commands: [`kubectl -n ${namespace} get pods -l ${Object.entries(selector).map(([key, value]) => `${key}=${value}`).join(',')}`, `kubectl -n ${namespace} describe service ${service}`],
+        commands: [`kubectl -n ${namespace} get pods -l ${labelSelector}`, `kubectl -n ${namespace} describe service ${service}`],
         terraform: null,
         automatic: false,
       },

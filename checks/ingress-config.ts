@@ -1,8 +1,9 @@
 import type { Check, CheckResult, Finding, Severity } from '../src/engine/check.js';
 import { format } from '../src/engine/check.js';
+import type { ServicePort } from '../src/gke/ingress-backends.js';
 import { IngressBackendResolver, describeServicePortRef } from '../src/gke/ingress-backends.js';
-import { GCE_INGRESS_CLASSES, INGRESS_CLASS_ANNOTATION, isGceIngress } from '../src/gke/ingress-class.js';
-import { APP_PROTOCOLS, appProtocols, backendConfigNameFor, backendConfigRefs, negDecision } from '../src/gke/service-annotations.js';
+import { INGRESS_CLASS_ANNOTATION, isGceIngress, isGceIngressClass } from '../src/gke/ingress-class.js';
+import { APP_PROTOCOLS, appProtocols, backendConfigNameFor, backendConfigRefs, isVpcNative, negDecision } from '../src/gke/service-annotations.js';
 import type { ClusterState } from '../src/state/cluster-state.js';
 import { kubernetesResourceName } from '../src/state/cluster-state.js';
 import type { Ingress, Service } from '../src/state/kubernetes-types.js';
@@ -30,7 +31,7 @@ const messages = {
   ingressClassNameIgnored:
     '{{ingress}} sets spec.ingressClassName: {{className}} and no {{annotation}} annotation: GKE\'s ingress controller does not read spec.ingressClassName, so nothing serves this Ingress and it never gets a load balancer.',
   ingressClassNameBesideAnnotation:
-    '{{ingress}} sets spec.ingressClassName: {{className}} next to {{annotation}}: {{annotationClass}}: GKE\'s controller follows the annotation and ignores the field, which only confuses (another controller of that class may serve the Ingress as well).',
+    '{{ingress}} sets spec.ingressClassName: {{className}} next to {{annotation}}: {{annotationClass}}. GKE\'s controller reads only the annotation: if it is removed (say, to move to ingressClassName), the controller stops serving the Ingress and deletes its load balancer.',
   fixEditIngress: 'Edit the Ingress: {{what}}.',
   fixNeg: 'Use container-native load balancing for the Service (the cluster is VPC-native), or make it a NodePort Service.',
   fixNodePort: 'Make the Service a NodePort Service (NEGs need a VPC-native cluster).',
@@ -41,7 +42,7 @@ const messages = {
   fixRemoveFrontendConfig: 'Remove the FrontendConfig annotation from the internal Ingress.',
   fixFrontendConfigMissing: 'Create FrontendConfig {{name}} in namespace {{namespace}}, or remove or correct the annotation.',
   fixIngressClassName: 'Remove spec.ingressClassName and select GKE\'s controller with the {{annotation}} annotation.',
-  fixRemoveIngressClassName: 'Remove spec.ingressClassName; the annotation already selects GKE\'s controller.',
+  fixRemoveIngressClassName: 'Keep the annotation; remove spec.ingressClassName so nobody mistakes it for what selects the controller.',
 };
 
 const ingressConfig: Check = {
@@ -70,119 +71,161 @@ controller does not read.`,
   run(state: ClusterState): CheckResult {
     const findings: Finding[] = [];
     const examined = new Set<string>();
-    const resolver = new IngressBackendResolver(state);
-    const checkedServices = new Set<string>();
-    const checkedBackendConfigs = new Set<string>();
-    const vpcNative = state.cluster ? state.cluster.ipAllocationPolicy?.useIpAliases === true : undefined;
-
+    const run: RunContext = { state, resolver: new IngressBackendResolver(state), vpcNative: isVpcNative(state.cluster), checkedServices: new Set(), checkedBackendConfigs: new Set(), findings };
     for (const ingress of state.kubernetes.list('Ingress')) {
       const resource = kubernetesResourceName({ kind: 'Ingress', metadata: ingress.metadata });
       const namespace = ingress.metadata?.namespace ?? 'default';
-      const add = (severity: Severity, template: string, data: Record<string, string | number>, summary: string, commands: string[], on = resource) =>
-        findings.push({ severity, resource: on, message: format(template, data), evidence: { ingress: resource, ...data }, fix: { summary, commands, terraform: null, automatic: false } });
-      const editIngress = `kubectl -n ${namespace} edit ingress ${ingress.metadata?.name}`;
-
-      const classFinding = ingressClassNameFinding(ingress);
-      if (classFinding) {
-        examined.add(resource);
-        const removeField = `kubectl -n ${namespace} patch ingress ${ingress.metadata?.name} --type json -p '[{"op":"remove","path":"/spec/ingressClassName"}]'`;
-        if (classFinding.ignored) {
-          add('error', messages.ingressClassNameIgnored, { ingress: resource, className: classFinding.className, annotation: INGRESS_CLASS_ANNOTATION }, format(messages.fixIngressClassName, { annotation: INGRESS_CLASS_ANNOTATION }), [
-            removeField,
-            `kubectl -n ${namespace} annotate ingress ${ingress.metadata?.name} ${INGRESS_CLASS_ANNOTATION}=${classFinding.className}`,
-          ]);
-          continue;
-        }
-        add('warning', messages.ingressClassNameBesideAnnotation, { ingress: resource, className: classFinding.className, annotation: INGRESS_CLASS_ANNOTATION, annotationClass: classFinding.annotationClass ?? '' }, messages.fixRemoveIngressClassName, [removeField]);
-      }
-      if (!isGceIngress(ingress)) continue;
+      const on: IngressContext = {
+        ingress,
+        resource,
+        namespace,
+        editIngress: `kubectl -n ${namespace} edit ingress ${ingress.metadata?.name}`,
+        add: (severity, template, data, summary, commands, target = resource) =>
+          findings.push({ severity, resource: target, message: format(template, data), evidence: { ingress: resource, ...data }, fix: { summary, commands, terraform: null, automatic: false } }),
+      };
+      const classVerdict = checkIngressClassName(on);
+      if (classVerdict !== 'none') examined.add(resource);
+      if (classVerdict === 'not-served' || !isGceIngress(ingress)) continue;
       examined.add(resource);
-
-      // Rules (check-gke-ingress CheckIngressRule, CheckRuleHostOverwrite).
-      const rules = ingress.spec?.rules ?? [];
-      const byHost = new Map<string, number[]>();
-      rules.forEach((rule, index) => {
-        if (!rule.http) add('warning', messages.ruleWithoutHttp, { field: `spec.rules[${index}]`, host: rule.host ?? '' }, format(messages.fixEditIngress, { what: `give spec.rules[${index}] http.paths, or remove it` }), [editIngress]);
-        byHost.set(rule.host ?? '', [...(byHost.get(rule.host ?? '') ?? []), index]);
-      });
-      for (const [host, indexes] of byHost) {
-        if (indexes.length < 2) continue;
-        add('error', messages.duplicateHost, { rules: indexes.map((index) => `spec.rules[${index}]`).join(', '), host }, format(messages.fixEditIngress, { what: `merge the paths of the rules for host "${host}" into one rule` }), [editIngress]);
-      }
-
-      // FrontendConfig (CheckFrontendConfigExistence, CheckL7ILBFrontendConfig).
-      const internal = ingress.metadata?.annotations?.[INGRESS_CLASS_ANNOTATION] === INTERNAL_CLASS;
-      const frontendConfig = ingress.metadata?.annotations?.[FRONTEND_CONFIG_ANNOTATION];
-      if (frontendConfig !== undefined) {
-        const removeAnnotation = `kubectl -n ${namespace} annotate ingress ${ingress.metadata?.name} ${FRONTEND_CONFIG_ANNOTATION}-`;
-        if (internal) {
-          add('warning', messages.internalWithFrontendConfig, { ingress: resource, annotation: INGRESS_CLASS_ANNOTATION, name: frontendConfig }, messages.fixRemoveFrontendConfig, [removeAnnotation]);
-        } else if (!state.unavailable.has('FrontendConfig') && !state.kubernetes.get('FrontendConfig', namespace, frontendConfig)) {
-          add('error', messages.frontendConfigMissing, { ingress: resource, name: frontendConfig, key: FRONTEND_CONFIG_ANNOTATION, namespace }, format(messages.fixFrontendConfigMissing, { name: frontendConfig, namespace }), [
-            `kubectl -n ${namespace} get frontendconfigs`,
-            removeAnnotation,
-          ]);
-        }
-      }
-
-      // Backends (CheckServiceExistence, CheckL7ILBNegAnnotation, and the controller's own checks in translator.go getServicePort).
-      for (const ref of resolver.backendsOf(ingress)) {
-        if (!ref.serviceName) {
-          add('error', messages.notServiceBackend, { field: ref.field }, format(messages.fixEditIngress, { what: `make ${ref.field} a service backend` }), [editIngress]);
-          continue;
-        }
-        const backend = resolver.resolve(ref);
-        const serviceResource = `Service/${namespace}/${ref.serviceName}`;
-        if (!backend.service) {
-          add('error', messages.serviceMissing, { field: ref.field, service: serviceResource }, format(messages.fixEditIngress, { what: `point ${ref.field} at an existing Service, or create ${serviceResource}` }), [editIngress]);
-          continue;
-        }
-        const service = backend.service;
-        if (!backend.servicePort) {
-          const ports = (service.spec?.ports ?? []).map((port) => (port.name ? `${port.name} (${port.port})` : String(port.port))).join(', ') || 'none';
-          add('error', messages.portMissing, { field: ref.field, port: describeServicePortRef(ref.port), service: serviceResource, ports }, format(messages.fixEditIngress, { what: `use one of the Service's ports in ${ref.field}` }), [editIngress]);
-          continue;
-        }
-        const neg = negDecision(service, vpcNative, false);
-        if (internal && !neg.enabled) {
-          add(neg.certain ? 'error' : 'warning', messages.internalWithoutNeg, { ingress: resource, service: serviceResource, neg: neg.origin }, messages.fixNeg, [negCommand(service)]);
-        }
-
-        const serviceKey = `${namespace}/${ref.serviceName}`;
-        if (!checkedServices.has(serviceKey)) {
-          checkedServices.add(serviceKey);
-          findings.push(...serviceFindings(service, serviceResource, vpcNative, internal));
-        }
-        const refs = backendConfigRefs(service);
-        if (refs.ok !== true || state.unavailable.has('BackendConfig')) continue;
-        const name = backendConfigNameFor(refs.value, backend.servicePort);
-        if (!name || checkedBackendConfigs.has(`${namespace}/${name}`)) continue;
-        checkedBackendConfigs.add(`${namespace}/${name}`);
-        const backendConfig = state.kubernetes.get('BackendConfig', namespace, name);
-        if (!backendConfig) {
-          const existing = state.kubernetes.inNamespace(namespace).filter((object) => object.kind === 'BackendConfig').map((object) => object.metadata?.name);
-          add('error', messages.backendConfigMissing, {
-            service: serviceResource,
-            port: describeServicePortRef({ number: backend.servicePort.port }),
-            name,
-            key: refs.key,
-            namespace,
-            existing: existing.length > 0 ? ` (it has ${existing.join(', ')})` : '',
-          }, format(messages.fixBackendConfigMissing, { name, namespace }), [`kubectl -n ${namespace} get backendconfigs`, `kubectl -n ${namespace} edit service ${ref.serviceName}`], serviceResource);
-          continue;
-        }
-        // CheckHealthCheckTimeout.
-        const healthCheck = backendConfig.spec?.healthCheck;
-        if (healthCheck?.timeoutSec !== undefined && healthCheck.checkIntervalSec !== undefined && healthCheck.timeoutSec > healthCheck.checkIntervalSec) {
-          add('error', messages.timeoutAboveInterval, { name: `${namespace}/${name}`, timeout: healthCheck.timeoutSec, interval: healthCheck.checkIntervalSec }, messages.fixTimeout, [
-            `kubectl -n ${namespace} patch backendconfig ${name} --type merge -p '${JSON.stringify({ spec: { healthCheck: { timeoutSec: healthCheck.checkIntervalSec } } })}'`,
-          ], `BackendConfig/${namespace}/${name}`);
-        }
-      }
+      checkRules(on);
+      checkFrontendConfig(on, state);
+      checkBackends(on, run);
     }
     return { examined: [...examined], findings };
   },
 };
+
+interface RunContext {
+  state: ClusterState;
+  resolver: IngressBackendResolver;
+  vpcNative: boolean | undefined;
+  /** Services and BackendConfigs are judged once, however many backends use them. */
+  checkedServices: Set<string>;
+  checkedBackendConfigs: Set<string>;
+  findings: Finding[];
+}
+
+/** One Ingress being checked, and how a finding about it is recorded. */
+interface IngressContext {
+  ingress: Ingress;
+  resource: string;
+  namespace: string;
+  editIngress: string;
+  add(severity: Severity, template: string, data: Record<string, string | number>, summary: string, commands: string[], target?: string): void;
+}
+
+/** spec.ingressClassName next to or instead of a GCE class annotation; `not-served` when nothing serves the Ingress. */
+function checkIngressClassName({ ingress, resource, namespace, add }: IngressContext): 'none' | 'not-served' | 'redundant' {
+  const classFinding = ingressClassNameFinding(ingress);
+  if (!classFinding) return 'none';
+  const removeField = `kubectl -n ${namespace} patch ingress ${ingress.metadata?.name} --type json -p '[{"op":"remove","path":"/spec/ingressClassName"}]'`;
+  if (classFinding.ignored) {
+    add('error', messages.ingressClassNameIgnored, { ingress: resource, className: classFinding.className, annotation: INGRESS_CLASS_ANNOTATION }, format(messages.fixIngressClassName, { annotation: INGRESS_CLASS_ANNOTATION }), [
+      removeField,
+      `kubectl -n ${namespace} annotate ingress ${ingress.metadata?.name} ${INGRESS_CLASS_ANNOTATION}=${classFinding.className}`,
+    ]);
+    return 'not-served';
+  }
+  // Harmless today, a trap later: without a GCE annotation the controller treats the Ingress as not its own
+  // and garbage-collects its load balancer (ingress-gce pkg/utils/utils.go IsGCEIngress, NeedsCleanup).
+  add('info', messages.ingressClassNameBesideAnnotation, { ingress: resource, className: classFinding.className, annotation: INGRESS_CLASS_ANNOTATION, annotationClass: classFinding.annotationClass ?? '' }, messages.fixRemoveIngressClassName, [removeField]);
+  return 'redundant';
+}
+
+/** Rules without http, and several rules for one host (check-gke-ingress CheckIngressRule, CheckRuleHostOverwrite). */
+function checkRules({ ingress, add, editIngress }: IngressContext): void {
+  const rules = ingress.spec?.rules ?? [];
+  const byHost = new Map<string, number[]>();
+  rules.forEach((rule, index) => {
+    if (!rule.http) add('warning', messages.ruleWithoutHttp, { field: `spec.rules[${index}]`, host: rule.host ?? '' }, format(messages.fixEditIngress, { what: `give spec.rules[${index}] http.paths, or remove it` }), [editIngress]);
+    byHost.set(rule.host ?? '', [...(byHost.get(rule.host ?? '') ?? []), index]);
+  });
+  for (const [host, indexes] of byHost) {
+    if (indexes.length < 2) continue;
+    add('error', messages.duplicateHost, { rules: indexes.map((index) => `spec.rules[${index}]`).join(', '), host }, format(messages.fixEditIngress, { what: `merge the paths of the rules for host "${host}" into one rule` }), [editIngress]);
+  }
+}
+
+/** The FrontendConfig an Ingress names (CheckFrontendConfigExistence, CheckL7ILBFrontendConfig). */
+function checkFrontendConfig({ ingress, resource, namespace, add }: IngressContext, state: ClusterState): void {
+  const frontendConfig = ingress.metadata?.annotations?.[FRONTEND_CONFIG_ANNOTATION];
+  if (frontendConfig === undefined) return;
+  const removeAnnotation = `kubectl -n ${namespace} annotate ingress ${ingress.metadata?.name} ${FRONTEND_CONFIG_ANNOTATION}-`;
+  if (isInternal(ingress)) {
+    add('warning', messages.internalWithFrontendConfig, { ingress: resource, annotation: INGRESS_CLASS_ANNOTATION, name: frontendConfig }, messages.fixRemoveFrontendConfig, [removeAnnotation]);
+  } else if (!state.unavailable.has('FrontendConfig') && !state.kubernetes.get('FrontendConfig', namespace, frontendConfig)) {
+    add('error', messages.frontendConfigMissing, { ingress: resource, name: frontendConfig, key: FRONTEND_CONFIG_ANNOTATION, namespace }, format(messages.fixFrontendConfigMissing, { name: frontendConfig, namespace }), [
+      `kubectl -n ${namespace} get frontendconfigs`,
+      removeAnnotation,
+    ]);
+  }
+}
+
+/** Each backend's Service, port, NEGs and BackendConfig (CheckServiceExistence, CheckL7ILBNegAnnotation, translator.go getServicePort). */
+function checkBackends(on: IngressContext, run: RunContext): void {
+  const { ingress, resource, namespace, add, editIngress } = on;
+  const internal = isInternal(ingress);
+  for (const ref of run.resolver.backendsOf(ingress)) {
+    if (!ref.serviceName) {
+      add('error', messages.notServiceBackend, { field: ref.field }, format(messages.fixEditIngress, { what: `make ${ref.field} a service backend` }), [editIngress]);
+      continue;
+    }
+    const backend = run.resolver.resolve(ref);
+    const serviceResource = `Service/${namespace}/${ref.serviceName}`;
+    if (!backend.service) {
+      add('error', messages.serviceMissing, { field: ref.field, service: serviceResource }, format(messages.fixEditIngress, { what: `point ${ref.field} at an existing Service, or create ${serviceResource}` }), [editIngress]);
+      continue;
+    }
+    const service = backend.service;
+    if (!backend.servicePort) {
+      const ports = (service.spec?.ports ?? []).map((port) => (port.name ? `${port.name} (${port.port})` : String(port.port))).join(', ') || 'none';
+      add('error', messages.portMissing, { field: ref.field, port: describeServicePortRef(ref.port), service: serviceResource, ports }, format(messages.fixEditIngress, { what: `use one of the Service's ports in ${ref.field}` }), [editIngress]);
+      continue;
+    }
+    const neg = negDecision(service, run.vpcNative, false);
+    if (internal && !neg.enabled) {
+      add(neg.certain ? 'error' : 'warning', messages.internalWithoutNeg, { ingress: resource, service: serviceResource, neg: neg.origin }, messages.fixNeg, [negCommand(service)]);
+    }
+    const serviceKey = `${namespace}/${ref.serviceName}`;
+    if (!run.checkedServices.has(serviceKey)) {
+      run.checkedServices.add(serviceKey);
+      run.findings.push(...serviceFindings(service, serviceResource, run.vpcNative, internal));
+    }
+    checkBackendConfig(on, run, service, backend.servicePort, serviceResource);
+  }
+}
+
+/** The BackendConfig a Service port names: it exists, and its health check timeout fits its interval (CheckHealthCheckTimeout). */
+function checkBackendConfig({ namespace, add }: IngressContext, run: RunContext, service: Service, servicePort: ServicePort, serviceResource: string): void {
+  const refs = backendConfigRefs(service);
+  if (refs.ok !== true || run.state.unavailable.has('BackendConfig')) return;
+  const name = backendConfigNameFor(refs.value, servicePort);
+  if (!name || run.checkedBackendConfigs.has(`${namespace}/${name}`)) return;
+  run.checkedBackendConfigs.add(`${namespace}/${name}`);
+  const backendConfig = run.state.kubernetes.get('BackendConfig', namespace, name);
+  if (!backendConfig) {
+    const existing = run.state.kubernetes.inNamespace(namespace).filter((object) => object.kind === 'BackendConfig').map((object) => object.metadata?.name);
+    add('error', messages.backendConfigMissing, {
+      service: serviceResource,
+      port: describeServicePortRef({ number: servicePort.port }),
+      name,
+      key: refs.key,
+      namespace,
+      existing: existing.length > 0 ? ` (it has ${existing.join(', ')})` : '',
+    }, format(messages.fixBackendConfigMissing, { name, namespace }), [`kubectl -n ${namespace} get backendconfigs`, `kubectl -n ${namespace} edit service ${service.metadata?.name}`], serviceResource);
+    return;
+  }
+  const healthCheck = backendConfig.spec?.healthCheck;
+  if (healthCheck?.timeoutSec !== undefined && healthCheck.checkIntervalSec !== undefined && healthCheck.timeoutSec > healthCheck.checkIntervalSec) {
+    add('error', messages.timeoutAboveInterval, { name: `${namespace}/${name}`, timeout: healthCheck.timeoutSec, interval: healthCheck.checkIntervalSec }, messages.fixTimeout, [
+      `kubectl -n ${namespace} patch backendconfig ${name} --type merge -p '${JSON.stringify({ spec: { healthCheck: { timeoutSec: healthCheck.checkIntervalSec } } })}'`,
+    ], `BackendConfig/${namespace}/${name}`);
+  }
+}
+
+function isInternal(ingress: Ingress): boolean {
+  return ingress.metadata?.annotations?.[INGRESS_CLASS_ANNOTATION] === INTERNAL_CLASS;
+}
 
 /** Service-level rules: app-protocols and BackendConfig annotations (CheckAppProtocolAnnotation, CheckBackendConfigAnnotation), type and NEGs. */
 function serviceFindings(service: Service, resource: string, vpcNative: boolean | undefined, internal: boolean): Finding[] {
@@ -244,8 +287,8 @@ function ingressClassNameFinding(ingress: Ingress): { ignored: boolean; classNam
   const className = ingress.spec?.ingressClassName;
   if (!className) return undefined;
   const annotationClass = ingress.metadata?.annotations?.[INGRESS_CLASS_ANNOTATION];
-  if (annotationClass) return (GCE_INGRESS_CLASSES as readonly string[]).includes(annotationClass) ? { ignored: false, className, annotationClass } : undefined;
-  return (GCE_INGRESS_CLASSES as readonly string[]).includes(className) ? { ignored: true, className } : undefined;
+  if (annotationClass) return isGceIngressClass(annotationClass) ? { ignored: false, className, annotationClass } : undefined;
+  return isGceIngressClass(className) ? { ignored: true, className } : undefined;
 }
 
 export default ingressConfig;

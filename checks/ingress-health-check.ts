@@ -3,15 +3,15 @@ import { format } from '../src/engine/check.js';
 import { describeKubernetesCheck, describeLoadBalancerRequest } from '../src/gke/health-check-description.js';
 import { backendConfigCommands } from '../src/gke/health-check-fixes.js';
 import type { InferredHealthCheck } from '../src/gke/health-check-inference.js';
-import { inferLoadBalancerHealthCheck, probePortNumber, probeSchemeFor } from '../src/gke/health-check-inference.js';
+import { healthCheckRequestPath, inferLoadBalancerHealthCheck, probePortNumber, probeSchemeFor } from '../src/gke/health-check-inference.js';
 import type { ResolvedBackend } from '../src/gke/ingress-backends.js';
 import { IngressBackendResolver } from '../src/gke/ingress-backends.js';
-import { INGRESS_CLASS_ANNOTATION, isGceIngress } from '../src/gke/ingress-class.js';
+import { isGceIngress, requiresNegs } from '../src/gke/ingress-class.js';
 import { REDIRECTING_APPLICATIONS } from '../src/gke/known-applications.js';
 import type { ServicePortIdentity } from '../src/gke/load-balancer-backends.js';
 import { BACKENDS_ANNOTATION, healthCheckOf, healthCheckRequest, statusOf } from '../src/gke/load-balancer-backends.js';
 import type { AppProtocol } from '../src/gke/service-annotations.js';
-import { APP_PROTOCOLS_ANNOTATION, appProtocols, backendConfigNameFor, backendConfigRefs, negDecision } from '../src/gke/service-annotations.js';
+import { APP_PROTOCOLS_ANNOTATION, appProtocols, backendConfigNameFor, backendConfigRefs, isVpcNative, negDecision } from '../src/gke/service-annotations.js';
 import type { ClusterState } from '../src/state/cluster-state.js';
 import { kubernetesResourceName } from '../src/state/cluster-state.js';
 import type { HealthCheck } from '../src/state/gcp-types.js';
@@ -25,15 +25,15 @@ const messages = {
   unexplained:
     'Kubernetes and the load balancer send the same request, so the Pods answer the load balancer differently: a firewall rule must let 130.211.0.0/22 and 35.191.0.0/16 reach port {{port}}, and the app must answer that request with 200 itself (the load balancer follows no redirect).',
   redirect:
-    '{{app}} answers the load balancer\'s plain-HTTP health check with a {{status}} redirect to HTTPS ({{why}}). The load balancer receives a {{status}} where it needs a 200, and marks the backend UNHEALTHY; the kubelet follows the redirect (and skips certificate checks), so the readinessProbe passes.',
+    '{{app}} answers the load balancer\'s plain-HTTP health check with a {{status}} redirect to HTTPS: {{why}}. The load balancer receives a {{status}} where it needs a 200, and marks the backend UNHEALTHY; the kubelet follows the redirect (and skips certificate checks), so the readinessProbe passes.',
   redirectUnknown: '{{app}} answers plain HTTP with a {{status}} redirect to HTTPS unless it runs insecure, and {{why}}. The load balancer needs a 200.',
   probeIgnored: 'The ingress controller ignores the readinessProbe: {{reason}}. So the load balancer checks {{request}} instead of what Kubernetes checks.',
   noProbe: 'Container {{container}} has no readinessProbe, so the load balancer checks {{request}}, a request Kubernetes never sends: the app must answer it with 200.',
   protocolMismatch:
     'The Service says port {{port}} speaks {{protocol}} ({{annotation}}), but the readinessProbe uses {{scheme}}: the ingress controller ignores a probe whose scheme does not match, so the load balancer checks {{request}} instead.',
-  backendConfigDisagrees: 'BackendConfig {{name}} makes the load balancer check something else than the readinessProbe: {{differences}}.',
+  backendConfigDisagrees: 'BackendConfig {{name}} makes the load balancer check a different request from the readinessProbe: {{differences}}.',
   stale:
-    'Health check {{name}} still checks {{actual}}, while the readinessProbe now says {{expected}} ({{differences}}): the controller copies the probe only when it creates the health check and does not follow later probe changes.',
+    'Health check {{name}} still checks {{actual}}, but the readinessProbe now checks {{expected}}: the controller copies the probe only when it creates the health check and does not follow later probe changes.',
   probeAnswer: 'Sent the load balancer\'s request to Pod {{pod}}: {{request}} -> {{status}}{{location}}: the load balancer needs 200.',
   probeAnswerOk: 'Sent the load balancer\'s request to Pod {{pod}}: {{request}} -> 200, so the load balancer\'s check passes from there.',
   probeError: 'Could not send the load balancer\'s request to Pod {{pod}} ({{request}}): {{error}}.',
@@ -44,6 +44,8 @@ const messages = {
   fixAppProtocolHttps: 'Tell the load balancer the Pod serves HTTPS on this port: name the port {{port}} in cloud.google.com/app-protocols.',
   fixAddProbe:
     'Give container {{container}} an httpGet readinessProbe on port {{port}} for a path that answers 200 (the controller copies it into the health check it creates), or set that path in a BackendConfig as below.',
+  fixPathForExistingCheck:
+    'Set a path that answers 200 in a BackendConfig, as below: the health check exists already, and the controller does not copy a readinessProbe added now into it.',
   fixUnexplained: 'Send the load balancer\'s request yourself and look at the answer; allow the health-check ranges in the firewall.',
   replacePath: 'replace with a path that answers 200',
 };
@@ -111,6 +113,13 @@ interface LoadBalancerRequest {
   origin: string;
 }
 
+/** The load balancer's request, sent live to the serving Pod (`--probe`). */
+interface LiveProbe {
+  pod: string;
+  request: string;
+  response: ProbeResponse;
+}
+
 interface Cause {
   severity: Severity;
   text: string;
@@ -123,9 +132,7 @@ interface Cause {
 async function diagnose(backend: ResolvedBackend, ingresses: Ingress[], state: ClusterState, context: CheckContext): Promise<Finding[]> {
   const service = backend.service!;
   const servicePort = backend.servicePort!;
-  const requiresNeg = ingresses.some((ingress) => ['gce-internal', 'gce-regional-external'].includes(ingress.metadata?.annotations?.[INGRESS_CLASS_ANNOTATION] ?? ''));
-  const vpcNative = state.cluster ? state.cluster.ipAllocationPolicy?.useIpAliases === true : undefined;
-  const neg = negDecision(service, vpcNative, requiresNeg);
+  const neg = negDecision(service, isVpcNative(state.cluster), ingresses.some(requiresNegs));
   const refs = backendConfigRefs(service);
   const backendConfigName = refs.ok === true ? backendConfigNameFor(refs.value, servicePort) : undefined;
   const backendConfig = backendConfigName ? state.kubernetes.get('BackendConfig', backend.namespace, backendConfigName) : undefined;
@@ -159,76 +166,73 @@ async function diagnose(backend: ResolvedBackend, ingresses: Ingress[], state: C
     backendName: status?.backendName ?? realCheck?.name ?? null,
   };
 
-  const causes = [...knownApplicationCauses(inferred, actual, state), ...mismatchCauses(backend, inferred, expected, actual, realCheck, state)];
+  const healthCheckExists = realCheck !== undefined || status !== undefined;
+  const causes = [...knownApplicationCauses(inferred, actual, state), ...mismatchCauses(backend, inferred, expected, actual, realCheck, healthCheckExists, state)];
 
   const probe = await probeLoadBalancerRequest(inferred, actual, context);
-  const findings: Finding[] = [];
-  let probeLine: string | undefined;
-  if (probe?.response.error) {
-    probeLine = format(messages.probeError, { pod: probe.pod, request: probe.request, error: probe.response.error });
-  } else if (probe && probe.response.statusCode === 200) {
-    probeLine = format(messages.probeAnswerOk, { pod: probe.pod, request: probe.request });
-    const answered = causes.filter((cause) => cause.answeredByProbe);
-    causes.splice(0, causes.length, ...causes.filter((cause) => !answered.includes(cause)));
-  } else if (probe) {
-    probeLine = format(messages.probeAnswer, {
-      pod: probe.pod,
-      request: probe.request,
-      status: probe.response.statusCode,
-      location: probe.response.location ? ` Location: ${probe.response.location}` : '',
-    });
+  const weighed = probe ? weighProbeAnswer(probe, causes, () => unansweredProbeCause(backend, actual, state)) : { causes, line: undefined };
+  if (probe && !probe.response.error && probe.response.statusCode !== 200) {
     evidence.probe = { request: probe.request, statusCode: probe.response.statusCode, location: probe.response.location ?? null };
-    if (causes.length === 0) {
-      causes.push({
-        severity: 'error',
-        text: '',
-        evidence: {},
-        answeredByProbe: true,
-        fix: {
-          summary: format(messages.fixProbeAnswer, { request: `${actual.type} GET ${actual.requestPath}`, port: actual.podPort ?? actual.portText }),
-          commands: backendConfigCommands(service, servicePort, { type: actual.type, requestPath: actual.requestPath }, state, messages.replacePath),
-          terraform: null,
-          automatic: false,
-        },
-      });
-    }
-    causes[0]!.severity = 'error';
   }
 
-  const unhealthy = status?.status === 'UNHEALTHY';
-  if (unhealthy && causes.length === 0) {
-    causes.push({
-      severity: 'error',
-      text: format(messages.unexplained, { port: actual.podPort ?? actual.portText }),
-      evidence: {},
-      answeredByProbe: false,
-      fix: {
-        summary: messages.fixUnexplained,
-        commands: unexplainedCommands(inferred, actual),
-        terraform: null,
-        automatic: false,
-      },
-    });
+  const unhealthyLine = status?.status === 'UNHEALTHY'
+    ? format(messages.unhealthy, { annotation: BACKENDS_ANNOTATION, ingress: status.ingressResource, backendName: status.backendName })
+    : undefined;
+  const finalCauses = unhealthyLine && weighed.causes.length === 0 ? [unexplainedCause(inferred, actual)] : weighed.causes;
+  const resource = kubernetesResourceName({ kind: 'Service', metadata: service.metadata });
+  if (finalCauses.length === 0) {
+    return weighed.line ? [{ severity: 'info', resource, message: [...header, weighed.line].join('\n'), evidence, fix: null }] : [];
   }
-  causes.forEach((cause, index) => {
-    const lines = [...header];
-    if (index === 0 && unhealthy) {
-      lines.splice(1, 0, format(messages.unhealthy, { annotation: BACKENDS_ANNOTATION, ingress: status.ingressResource, backendName: status.backendName }));
-    }
-    if (cause.text) lines.splice(index === 0 && unhealthy ? 2 : 1, 0, cause.text);
-    if (probeLine && index === 0) lines.push(probeLine);
-    findings.push({
-      severity: index === 0 && unhealthy ? 'error' : cause.severity,
-      resource: kubernetesResourceName({ kind: 'Service', metadata: service.metadata }),
+  return finalCauses.map((cause, index) => {
+    // The first finding carries the backend status and the live answer; the header stays first.
+    const [backendLine, ...checkLines] = header;
+    const lines = [backendLine!, ...(index === 0 && unhealthyLine ? [unhealthyLine] : []), ...(cause.text ? [cause.text] : []), ...checkLines];
+    if (index === 0 && weighed.line) lines.push(weighed.line);
+    return {
+      severity: index === 0 && unhealthyLine ? 'error' : cause.severity,
+      resource,
       message: lines.join('\n'),
       evidence: { ...evidence, ...cause.evidence },
       fix: cause.fix,
-    });
+    };
   });
-  if (causes.length === 0 && probeLine) {
-    findings.push({ severity: 'info', resource: kubernetesResourceName({ kind: 'Service', metadata: service.metadata }), message: [...header, probeLine].join('\n'), evidence, fix: null });
-  }
-  return findings;
+}
+
+/** What a live answer to the load balancer's request does to the causes: a 200 rules out those it would fix; anything else makes the first an error. */
+function weighProbeAnswer(probe: LiveProbe, causes: Cause[], unanswered: () => Cause): { causes: Cause[]; line: string } {
+  const { pod, request, response } = probe;
+  if (response.error) return { causes, line: format(messages.probeError, { pod, request, error: response.error }) };
+  if (response.statusCode === 200) return { causes: causes.filter((cause) => !cause.answeredByProbe), line: format(messages.probeAnswerOk, { pod, request }) };
+  const line = format(messages.probeAnswer, { pod, request, status: response.statusCode, location: response.location ? ` Location: ${response.location}` : '' });
+  const [first, ...rest] = causes.length > 0 ? causes : [unanswered()];
+  return { causes: [{ ...first!, severity: 'error' }, ...rest], line };
+}
+
+/** The Pod does not answer the load balancer's request with 200, and nothing else explains why. */
+function unansweredProbeCause(backend: ResolvedBackend, actual: LoadBalancerRequest, state: ClusterState): Cause {
+  return {
+    severity: 'error',
+    text: '',
+    evidence: {},
+    answeredByProbe: true,
+    fix: {
+      summary: format(messages.fixProbeAnswer, { request: `${actual.type} GET ${actual.requestPath}`, port: actual.podPort ?? actual.portText }),
+      commands: backendConfigCommands(backend.service!, backend.servicePort!, { type: actual.type, requestPath: actual.requestPath }, state, messages.replacePath),
+      terraform: null,
+      automatic: false,
+    },
+  };
+}
+
+/** UNHEALTHY although the load balancer sends what Kubernetes sends. */
+function unexplainedCause(inferred: InferredHealthCheck, actual: LoadBalancerRequest): Cause {
+  return {
+    severity: 'error',
+    text: format(messages.unexplained, { port: actual.podPort ?? actual.portText }),
+    evidence: {},
+    answeredByProbe: false,
+    fix: { summary: messages.fixUnexplained, commands: unexplainedCommands(inferred, actual), terraform: null, automatic: false },
+  };
 }
 
 /** Known applications that answer the load balancer's plain-HTTP check with a redirect. */
@@ -258,6 +262,7 @@ function mismatchCauses(
   expected: LoadBalancerRequest,
   actual: LoadBalancerRequest,
   realCheck: HealthCheck | undefined,
+  healthCheckExists: boolean,
   state: ClusterState,
 ): Cause[] {
   const service = backend.service!;
@@ -284,7 +289,8 @@ function mismatchCauses(
     if (override?.requestPath !== undefined) return [];
     const portText = serving?.port ?? actual.portText;
     const fix = {
-      summary: format(messages.fixAddProbe, { container: serving?.container.name ?? '?', port: portText }),
+      // The controller keeps an existing health check's path (healthchecks.go mergeUserSettings): a new probe changes nothing.
+      summary: healthCheckExists ? messages.fixPathForExistingCheck : format(messages.fixAddProbe, { container: serving?.container.name ?? '?', port: portText }),
       commands: backendConfigCommands(service, servicePort, { type: actual.type, requestPath: '/healthz' }, state, messages.replacePath),
     };
     if (serving && !probe) return [cause('warning', format(messages.noProbe, { container: serving.container.name, request }), fix)];
@@ -294,7 +300,7 @@ function mismatchCauses(
 
   const probeRequest = {
     type: httpGet.scheme ?? 'HTTP',
-    requestPath: (httpGet.path ?? '').startsWith('/') ? httpGet.path! : `/${httpGet.path ?? ''}`,
+    requestPath: healthCheckRequestPath(httpGet.path),
     port: probePortNumber(httpGet.port, serving.container),
   };
   const differences = differencesFrom(actual, probeRequest);
@@ -309,7 +315,6 @@ function mismatchCauses(
           name: realCheck.name,
           actual: `${actual.type} GET ${actual.requestPath} on ${actual.portText}`,
           expected: `${probeRequest.type} GET ${probeRequest.requestPath} on port ${probeRequest.port ?? httpGet.port}`,
-          differences: differences.join(', '),
         }),
         { summary: messages.fixMatchProbe, commands: matchProbe(settings) },
         { healthCheck: realCheck.name },
@@ -423,7 +428,7 @@ async function probeLoadBalancerRequest(
   inferred: InferredHealthCheck,
   actual: LoadBalancerRequest,
   context: CheckContext,
-): Promise<{ pod: string; request: string; response: ProbeResponse } | undefined> {
+): Promise<LiveProbe | undefined> {
   const pod = inferred.serving?.source.pod;
   if (!context.probe || !pod || actual.podPort === undefined || !['HTTP', 'HTTPS'].includes(actual.type)) return undefined;
   const scheme = actual.type as 'HTTP' | 'HTTPS';

@@ -120,9 +120,7 @@ export function inferLoadBalancerHealthCheck(input: HealthCheckInput): InferredH
   if (accepted) {
     const httpGet = accepted.probe.httpGet!;
     const from = `readinessProbe of container ${accepted.container.name} (${accepted.source.resource})`;
-    const path = httpGet.path ?? '';
-    // GCE requires a leading "/" (ApplyProbeSettingsToHC).
-    check.requestPath = { value: path.startsWith('/') ? path : `/${path}`, origin: from };
+    check.requestPath = { value: healthCheckRequestPath(httpGet.path), origin: from };
     const hostHeader = httpGet.httpHeaders?.find((header) => header.name === 'Host');
     if (hostHeader) check.host = { value: hostHeader.value, origin: from };
     check.timeoutSec = { value: accepted.probe.timeoutSeconds ?? PROBE_DEFAULT_TIMEOUT_SECONDS, origin: `${from}: timeoutSeconds` };
@@ -179,6 +177,12 @@ export function readinessProbeForHealthCheck(
     }
   }
   return undefined;
+}
+
+/** The request path the controller makes of a probe's path: GCE requires a leading "/" (ApplyProbeSettingsToHC). */
+export function healthCheckRequestPath(probePath: string | undefined): string {
+  const path = probePath ?? '';
+  return path.startsWith('/') ? path : `/${path}`;
 }
 
 /** An httpGet probe with no `host` and no header but `Host` (translator.go isSimpleHTTPProbe). */

@@ -5,6 +5,18 @@ export const INGRESS_CLASS_ANNOTATION = 'kubernetes.io/ingress.class';
 /** Annotation values the GKE ingress controller serves (ingress-gce pkg/annotations/ingress.go). */
 export const GCE_INGRESS_CLASSES = ['gce', 'gce-internal', 'gce-regional-external'] as const;
 
+/** Classes whose load balancers reach Pods only through NEGs (internal and regional external Application Load Balancers). */
+const NEG_ONLY_INGRESS_CLASSES: readonly string[] = ['gce-internal', 'gce-regional-external'];
+
+export function isGceIngressClass(value: string): boolean {
+  return (GCE_INGRESS_CLASSES as readonly string[]).includes(value);
+}
+
+/** Whether this Ingress's backends are NEGs whatever the Service says. */
+export function requiresNegs(ingress: Ingress): boolean {
+  return NEG_ONLY_INGRESS_CLASSES.includes(ingress.metadata?.annotations?.[INGRESS_CLASS_ANNOTATION] ?? '');
+}
+
 /**
  * Whether GKE's ingress controller (and so the HTTP load-balancing addon) owns
  * this Ingress: a GCE class annotation, or no annotation while
@@ -13,5 +25,5 @@ export const GCE_INGRESS_CLASSES = ['gce', 'gce-internal', 'gce-regional-externa
 export function isGceIngress(ingress: Ingress): boolean {
   const annotationClass = ingress.metadata?.annotations?.[INGRESS_CLASS_ANNOTATION];
   if (annotationClass === undefined || annotationClass === '') return !ingress.spec?.ingressClassName;
-  return (GCE_INGRESS_CLASSES as readonly string[]).includes(annotationClass);
+  return isGceIngressClass(annotationClass);
 }

@@ -49,8 +49,8 @@ const argocdServer: RedirectingApplication = {
     });
     if (setting.flag !== undefined) return answer(!setting.flag, `it runs with ${setting.flagText}`);
     if (setting.env === 'unknown') return answer('unknown', `whether ARGOCD_SERVER_INSECURE is true depends on ${setting.envText}, which could not be read`);
-    if (setting.env === true) return answer(false, `ARGOCD_SERVER_INSECURE is true (${setting.envText})`);
-    return answer(true, `it runs without --insecure, and ARGOCD_SERVER_INSECURE is not true (${setting.envText})`);
+    if (setting.env === true) return answer(false, setting.envText);
+    return answer(true, `it runs without --insecure, and ${setting.envText}`);
   },
 };
 
@@ -78,21 +78,22 @@ function insecureSetting(container: Container, namespace: string, state: Cluster
   }
   // `env` wins over `envFrom`, and the last entry of `env` wins.
   const envVar = [...(container.env ?? [])].reverse().find((variable) => variable.name === INSECURE_ENV);
-  if (envVar?.value !== undefined) return { flag, flagText, env: parseGoBool(envVar.value) === true, envText: `${INSECURE_ENV}=${envVar.value}` };
+  if (envVar?.value !== undefined) return { flag, flagText, env: parseGoBool(envVar.value) === true, envText: `its env sets ${INSECURE_ENV}=${envVar.value}` };
   const reference = envVar?.valueFrom?.configMapKeyRef;
   if (reference) {
     const where = `key ${reference.key} of ConfigMap ${namespace}/${reference.name}`;
     const configMap = state.kubernetes.get('ConfigMap', namespace, reference.name ?? '');
     if (!configMap && state.unavailable.has('ConfigMap')) return { flag, flagText, env: 'unknown', envText: where };
     const value = configMap?.data?.[reference.key];
-    return { flag, flagText, env: value !== undefined && parseGoBool(value) === true, envText: value === undefined ? `${where} is not set` : `${where} is "${value}"` };
+    const envText = `${INSECURE_ENV} comes from ${where}, which ${value === undefined ? 'is not set' : `is "${value}"`}`;
+    return { flag, flagText, env: value !== undefined && parseGoBool(value) === true, envText };
   }
   for (const source of [...(container.envFrom ?? [])].reverse()) {
     const name = source.configMapRef?.name;
     if (!name) continue;
     const configMap = state.kubernetes.get('ConfigMap', namespace, name);
     const value = configMap?.data?.[`${source.prefix ?? ''}${INSECURE_ENV}`];
-    if (value !== undefined) return { flag, flagText, env: parseGoBool(value) === true, envText: `from ConfigMap ${namespace}/${name}: "${value}"` };
+    if (value !== undefined) return { flag, flagText, env: parseGoBool(value) === true, envText: `${INSECURE_ENV} is "${value}" in ConfigMap ${namespace}/${name}` };
   }
   return { flag, flagText, env: false, envText: `${INSECURE_ENV} is not set` };
 }

@@ -1,3 +1,4 @@
+import type { Cluster } from '../state/gcp-types.js';
 import type { Service } from '../state/kubernetes-types.js';
 
 /** The application protocols ingress-gce accepts (pkg/annotations/service.go). */
@@ -47,6 +48,11 @@ export function negAnnotation(service: Service): Parsed<{ ingress?: boolean; exp
   const value = parseJsonObject(raw);
   if (!value) return { ok: false, key: NEG_ANNOTATION, error: `${NEG_ANNOTATION} is not valid JSON` };
   return { ok: true, key: NEG_ANNOTATION, value };
+}
+
+/** Whether the cluster is VPC-native (alias IPs), where NEGs are the default; unknown when it was not read. */
+export function isVpcNative(cluster: Cluster | undefined): boolean | undefined {
+  return cluster ? cluster.ipAllocationPolicy?.useIpAliases === true : undefined;
 }
 
 export interface NegDecision {

@@ -58,8 +58,8 @@ describe('eventarc-gke-trigger, finding by finding', () => {
   it.each<[string, KubeObject[], [string, string][], RegExp | null]>([
     ['namespace missing', [namespace('other')], [['error', NAME]], /namespace app does not exist/],
     ['Service missing', [namespace('app')], [['error', NAME]], /Service app\/web, which does not exist/],
-    ['no Pod at all', [namespace('app'), service({ app: 'web' })], [['warning', 'Service/app/web']], /no ready Pod matches its selector app=web \(0 matching/],
-    ['only an unready Pod', [namespace('app'), service({ app: 'web' }), pod('web-1', { app: 'web' }, 'False')], [['warning', 'Service/app/web']], /\(1 matching/],
+    ['no Pod at all', [namespace('app'), service({ app: 'web' })], [['warning', 'Service/app/web']], /but no Pod matches its selector app=web: events will fail/],
+    ['only an unready Pod', [namespace('app'), service({ app: 'web' }), pod('web-1', { app: 'web' }, 'False')], [['warning', 'Service/app/web']], /but its selector app=web matches 1 Pod, and none is ready: /],
     [
       'a ready Pod that is being deleted',
       [namespace('app'), service({ app: 'web' }), pod('web-1', { app: 'web' }, 'True', { deletionTimestamp: '2024-01-14T00:00:00Z' })],

@@ -58,7 +58,7 @@ describe('ingress-config on fixtures', () => {
       fixture: 'ingress-config-ingress-class-name',
       findings: [
         ['error', 'Ingress/store/store', /spec.ingressClassName: gce and no kubernetes.io\/ingress.class annotation/, /annotate ingress store kubernetes.io\/ingress.class=gce/],
-        ['warning', 'Ingress/store/store-legacy', /next to kubernetes.io\/ingress.class: gce/, /"op":"remove","path":"\/spec\/ingressClassName"/],
+        ['info', 'Ingress/store/store-legacy', /reads only the annotation: if it is removed .* deletes its load balancer/, /"op":"remove","path":"\/spec\/ingressClassName"/],
       ],
     },
   ];

@@ -19,7 +19,7 @@ describe('ingress-health-check on fixtures', () => {
         {
           severity: 'error',
           resource: 'Service/argocd/argocd-server',
-          message: [/UNHEALTHY/, /argocd-server answers the load balancer's plain-HTTP health check with a 307/, /receives a 307 where it needs a 200/, /Kubernetes checks: HTTP GET \/healthz on port 8080/, /load balancer checks: HTTP GET \/healthz/],
+          message: [/UNHEALTHY/, /argocd-server answers the load balancer's plain-HTTP health check with a 307 redirect to HTTPS: it runs without --insecure, and ARGOCD_SERVER_INSECURE comes from key server.insecure of ConfigMap argocd\/argocd-cmd-params-cm, which is not set\. /, /receives a 307 where it needs a 200/, /Kubernetes checks: HTTP GET \/healthz on port 8080/, /load balancer checks: HTTP GET \/healthz/],
           fix: [/patch configmap argocd-cmd-params-cm --type merge -p '\{"data":\{"server.insecure":"true"\}\}'/, /rollout restart deployment\/argocd-server/],
         },
       ],
@@ -44,12 +44,26 @@ describe('ingress-health-check on fixtures', () => {
     {
       fixture: 'ingress-tcp-probe',
       status: 'failed',
-      findings: [{ severity: 'warning', resource: 'Service/shop/web', message: [/is tcpSocket, and the controller uses only httpGet probes/, /Kubernetes checks: a TCP connection to port 8080/, /load balancer checks: HTTP GET \/ on port 8080/] }],
+      findings: [
+        {
+          severity: 'warning',
+          resource: 'Service/shop/web',
+          message: [/is tcpSocket, and the controller uses only httpGet probes/, /Kubernetes checks: a TCP connection to port 8080/, /load balancer checks: HTTP GET \/ on port 8080/],
+          fix: [/^Set a path that answers 200 in a BackendConfig.*does not copy a readinessProbe added now/, /requestPath: \/healthz/],
+        },
+      ],
     },
     {
       fixture: 'ingress-no-readiness-probe',
       status: 'failed',
-      findings: [{ severity: 'error', resource: 'Service/shop/web', message: [/UNHEALTHY/, /has no readinessProbe/, /load balancer checks: HTTP GET \/ on port 8080/] }],
+      findings: [
+        {
+          severity: 'error',
+          resource: 'Service/shop/web',
+          message: [/UNHEALTHY/, /has no readinessProbe/, /load balancer checks: HTTP GET \/ on port 8080/],
+          fix: [/^Set a path that answers 200 in a BackendConfig/, /annotate service web cloud.google.com\/backend-config=/],
+        },
+      ],
     },
     {
       fixture: 'ingress-protocol-mismatch',
@@ -70,7 +84,7 @@ describe('ingress-health-check on fixtures', () => {
         {
           severity: 'warning',
           resource: 'Service/shop/web',
-          message: [/BackendConfig web-health-check makes the load balancer check something else/, /load balancer path \/status, probe path \/healthz/],
+          message: [/BackendConfig web-health-check makes the load balancer check a different request from the readinessProbe/, /load balancer path \/status, probe path \/healthz/],
           fix: [/patch backendconfig web-health-check --type merge -p '\{"spec":\{"healthCheck":\{"type":"HTTP","requestPath":"\/healthz"\}\}\}'/],
         },
       ],
@@ -82,7 +96,7 @@ describe('ingress-health-check on fixtures', () => {
         {
           severity: 'error',
           resource: 'Service/shop/web',
-          message: [/Health check k8s1-7c1a2b3d-shop-web-80-[0-9a-f]{8} still checks HTTP GET \/healthz/, /readinessProbe now says HTTP GET \/ready/, /does not follow later probe changes/],
+          message: [/Health check k8s1-7c1a2b3d-shop-web-80-[0-9a-f]{8} still checks HTTP GET \/healthz/, /but the readinessProbe now checks HTTP GET \/ready on port 8080: the controller copies/],
           fix: [/requestPath: \/ready/],
         },
       ],

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { InferredHealthCheck, Probe } from '../../src/gke/health-check-inference.js';
-import { inferLoadBalancerHealthCheck } from '../../src/gke/health-check-inference.js';
+import { healthCheckRequestPath, inferLoadBalancerHealthCheck } from '../../src/gke/health-check-inference.js';
 import type { Container, PodSource } from '../../src/gke/ingress-backends.js';
 import type { NegDecision } from '../../src/gke/service-annotations.js';
 import type { BackendConfig, Service } from '../../src/state/kubernetes-types.js';
@@ -164,5 +164,16 @@ describe('inferLoadBalancerHealthCheck: fields and their origins', () => {
     expect(check.podPort).toBe(8081);
     expect(check.checkIntervalSec.value).toBe(5);
     expect(check.timeoutSec).toEqual({ value: 3, origin: expect.stringContaining('timeoutSeconds') });
+  });
+});
+
+describe('healthCheckRequestPath (ApplyProbeSettingsToHC: GCE requires a leading "/")', () => {
+  it.each([
+    { path: '/healthz', expected: '/healthz' },
+    { path: 'healthz', expected: '/healthz' },
+    { path: '', expected: '/' },
+    { path: undefined, expected: '/' },
+  ])('$path -> $expected', ({ path, expected }) => {
+    expect(healthCheckRequestPath(path)).toBe(expected);
   });
 });

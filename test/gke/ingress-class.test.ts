@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isGceIngress } from '../../src/gke/ingress-class.js';
+import { isGceIngress, requiresNegs } from '../../src/gke/ingress-class.js';
 
 describe('isGceIngress (ingress-gce pkg/utils/utils.go IsGCEIngress)', () => {
   it.each([
@@ -17,5 +17,18 @@ describe('isGceIngress (ingress-gce pkg/utils/utils.go IsGCEIngress)', () => {
     const annotations: Record<string, string> = annotation === undefined ? {} : { 'kubernetes.io/ingress.class': annotation };
     const ingress = { metadata: { name: 'x', annotations }, spec: ingressClassName ? { ingressClassName } : {} };
     expect(isGceIngress(ingress)).toBe(gce);
+  });
+});
+
+describe('requiresNegs: internal and regional external Ingresses reach Pods only through NEGs', () => {
+  it.each([
+    { annotation: undefined, negs: false },
+    { annotation: 'gce', negs: false },
+    { annotation: 'gce-internal', negs: true },
+    { annotation: 'gce-regional-external', negs: true },
+    { annotation: 'nginx', negs: false },
+  ])('$annotation -> $negs', ({ annotation, negs }) => {
+    const annotations: Record<string, string> = annotation === undefined ? {} : { 'kubernetes.io/ingress.class': annotation };
+    expect(requiresNegs({ metadata: { name: 'x', annotations } })).toBe(negs);
   });
 });
