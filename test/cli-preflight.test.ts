@@ -50,7 +50,6 @@ describe('check --terraform-plan / --manifests', () => {
   });
 
   it.each([
-    [['check'], 'gke-doctor: no target: pass --snapshot DIR, --manifests PATH… or --terraform-plan FILE (see README)\n'],
     [['check', '--manifests', 'nope/'], 'gke-doctor: --manifests nope/: no such file or directory\n'],
     [['check', '--terraform-plan', 'nope.json'], 'gke-doctor: --terraform-plan nope.json: cannot read: ENOENT\n'],
     [['check', '--terraform-plan', `${MANIFESTS}/argocd-server.yaml`], /^gke-doctor: fixtures\/preflight\/argocd-manifests\/argocd-server\.yaml: invalid JSON: .*\n$/],

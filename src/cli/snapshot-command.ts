@@ -16,8 +16,9 @@ export function registerSnapshotCommand(program: ProgramWithExitCode): void {
     const { writeSnapshot, requireEmptyDirectory } = await import('../state/snapshot-writer.js');
     await requireEmptyDirectory(directory);
     const source = await createLiveSource(options);
+    const takenAt = new Date();
     const state = await source.collect(new Set(ALL_DATA));
-    const written = await writeSnapshot(directory, state);
+    const written = await writeSnapshot(directory, state, takenAt);
     for (const [key, reason] of state.unavailable) process.stderr.write(`gke-doctor: not in the snapshot: ${key}: ${reason}\n`);
     process.stderr.write(
       `gke-doctor: wrote ${directory}: ${written.files.length} files, ${written.objects} Kubernetes objects; ${written.redactions.length} values redacted (see REDACTED.md)\n`,

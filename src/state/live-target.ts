@@ -54,7 +54,7 @@ export function resolveLiveTarget(options: TargetOptions, env: NodeJS.ProcessEnv
       : null,
   };
   if (!target.project && !target.kubernetes) {
-    throw new InputError('no target: pass --project, --location and --cluster (or --context NAME of a kubeconfig context), or --snapshot DIR');
+    throw new InputError('no target: pass --project, --location and --cluster (or --context NAME of a kubeconfig context), --snapshot DIR, or --manifests / --terraform-plan for a preflight');
   }
   return target;
 }

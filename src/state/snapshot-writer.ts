@@ -1,13 +1,12 @@
 import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { stringify } from 'yaml';
 import { InputError } from '../errors.js';
 import type { ClusterState, GcpDataKey } from './cluster-state.js';
 import { GCP_DATA_KEYS, kubernetesResourceName } from './cluster-state.js';
 import type { KubeObject } from './kubernetes-types.js';
 import type { Redaction } from './redaction.js';
 import { redactCluster, redactObject } from './redaction.js';
-import { SNAPSHOT_FILES } from './snapshot-source.js';
+import { SNAPSHOT_FILES, SNAPSHOT_METADATA_FILE } from './snapshot-source.js';
 
 export interface WrittenSnapshot {
   files: string[];
@@ -20,7 +19,7 @@ export interface WrittenSnapshot {
  * kubectl prints), redacted, with REDACTED.md saying what was removed and what
  * could not be read. `check --snapshot DIR` replays it.
  */
-export async function writeSnapshot(directory: string, state: ClusterState): Promise<WrittenSnapshot> {
+export async function writeSnapshot(directory: string, state: ClusterState, takenAt: Date): Promise<WrittenSnapshot> {
   await requireEmptyDirectory(directory);
   const files: string[] = [];
   const redactions: Redaction[] = [];
@@ -45,14 +44,17 @@ export async function writeSnapshot(directory: string, state: ClusterState): Pro
   for (const object of state.kubernetes.all()) {
     const redacted = redactObject(object, kubernetesResourceName(object));
     redactions.push(...redacted.redactions);
-    const file = `k8s/${kindFileName(object)}.yaml`;
+    const file = `k8s/${kindFileName(object)}.json`;
     byFile.set(file, [...(byFile.get(file) ?? []), redacted.object]);
   }
   for (const [file, objects] of [...byFile].sort(([a], [b]) => a.localeCompare(b))) {
     objects.sort((a, b) => kubernetesResourceName(a).localeCompare(kubernetesResourceName(b)));
-    // What `kubectl get KIND -A -o yaml` prints: a List whose items carry kind and apiVersion.
-    await write(file, stringify({ apiVersion: 'v1', items: objects, kind: 'List', metadata: { resourceVersion: '' } }, { lineWidth: 0 }));
+    // What `kubectl get KIND -A -o json` prints: a List whose items carry kind and apiVersion.
+    // JSON, not YAML: it reads back about 80 times faster (bench/).
+    await write(file, `${JSON.stringify({ apiVersion: 'v1', items: objects, kind: 'List', metadata: { resourceVersion: '' } }, null, 4)}\n`);
   }
+  // Ages (how long a namespace has been Terminating) are measured to this moment on replay.
+  await write(SNAPSHOT_METADATA_FILE, `${JSON.stringify({ takenAt: takenAt.toISOString() }, null, 2)}\n`);
   await write('REDACTED.md', redactedReadme(redactions, state));
   return { files, objects: state.kubernetes.all().length, redactions };
 }

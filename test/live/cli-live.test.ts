@@ -2,7 +2,6 @@ import { mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
 import type { Report } from '../../src/engine/report.js';
 import { runCliAsync } from '../support/cli.js';
 import { fixturePath } from '../support/fixtures.js';
@@ -104,10 +103,12 @@ describe('gke-doctor snapshot DIR', () => {
     expect(written.code).toBe(0);
     const files = (await readdir(directory, { recursive: true })).sort();
     expect(files).toEqual(
-      expect.arrayContaining(['REDACTED.md', 'cluster.json', 'eventarc-triggers.json', 'iam-policy.json', 'project.json', 'compute/health-checks.json', 'compute/backend-services.json', 'k8s/namespace.yaml', 'k8s/pod.yaml', 'k8s/apiservice.apiregistration.k8s.io.yaml']),
+      expect.arrayContaining(['REDACTED.md', 'cluster.json', 'eventarc-triggers.json', 'iam-policy.json', 'project.json', 'compute/health-checks.json', 'compute/backend-services.json', 'k8s/namespace.json', 'k8s/pod.json', 'k8s/apiservice.apiregistration.k8s.io.json', 'snapshot.json']),
     );
     expect(JSON.parse(await readFile(join(directory, 'cluster.json'), 'utf8'))).toEqual(JSON.parse(await readFile(fixturePath(`${SEED}/cluster.json`), 'utf8')));
-    const pods = parse(await readFile(join(directory, 'k8s/pod.yaml'), 'utf8')) as { kind: string; items: { kind: string; metadata: { managedFields?: unknown } }[] };
+    const takenAt = Date.parse((JSON.parse(await readFile(join(directory, 'snapshot.json'), 'utf8')) as { takenAt: string }).takenAt);
+    expect(Math.abs(Date.now() - takenAt)).toBeLessThan(60_000);
+    const pods = JSON.parse(await readFile(join(directory, 'k8s/pod.json'), 'utf8')) as { kind: string; items: { kind: string; metadata: { managedFields?: unknown } }[] };
     expect(pods.kind).toBe('List');
     expect(pods.items[0]?.kind).toBe('Pod');
 
