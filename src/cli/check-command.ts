@@ -3,20 +3,22 @@ import { InputError } from '../errors.js';
 import { allChecks } from '../engine/registry.js';
 import type { FailOn } from '../engine/report.js';
 import { FAIL_ON, exitCodeFor } from '../engine/report.js';
-import { runChecks } from '../engine/runner.js';
+import { dataKeysFor, runChecksOn } from '../engine/runner.js';
 import { selectChecks, splitIds } from '../engine/select.js';
 import { parseDuration } from '../gke/duration.js';
 import { readStandardInput } from '../state/manifest-files.js';
 import { PlannedSource } from '../state/planned-source.js';
 import { SnapshotSource } from '../state/snapshot-source.js';
 import type { StateSource } from '../state/source.js';
+import type { FixFlags } from './fix-options.js';
+import { addFixOptions, applyFixes, validateFixFlags } from './fix-options.js';
 import { collect } from './list-command.js';
 import { outputOptionParsers, resolveOutputs, writeOutputs } from './outputs.js';
 import type { ProgramWithExitCode } from './program.js';
 import type { LiveFlags } from './live-options.js';
 import { LIVE_FLAG_NAMES, addLiveOptions, createLiveSource, flagName } from './live-options.js';
 
-export interface CheckOptions extends LiveFlags {
+export interface CheckOptions extends LiveFlags, FixFlags {
   snapshot?: string;
   probe?: boolean;
   manifests?: string[];
@@ -44,17 +46,25 @@ export function registerCheckCommand(program: ProgramWithExitCode): void {
     .option('--output <format>', 'report format: text, json, sarif or junit (repeatable, each with its own --output-file)', addFormat)
     .option('--output-file <file>', 'write the preceding --output to this file instead of stdout', addFile)
     .option('--plugin <module>', 'also load checks from a module: a path or an installed package (repeatable)', collect, [])
-    .option('--stuck-after <duration>', 'a namespace Terminating this long counts as stuck', '5m')
-    .action(async (options: CheckOptions) => {
-      const stuckAfterMs = parseDuration(options.stuckAfter, '--stuck-after');
-      const outputList = resolveOutputs(outputs);
-      const checks = selectChecks(await allChecks(options.plugin), splitIds(options.only), splitIds(options.skip));
-      const source = await createSource(options);
-      const probe = options.probe ? source.probe : undefined;
-      const report = await runChecks(checks, source, { now: new Date(), stuckAfterMs, ...(probe ? { probe } : {}) });
-      await writeOutputs(report, outputList, checks, program.opts<{ color: boolean }>().color);
-      program.exitCode = exitCodeFor(report, options.failOn);
-    });
+    .option('--stuck-after <duration>', 'a namespace Terminating this long counts as stuck', '5m');
+  addFixOptions(command).action(async (options: CheckOptions) => {
+    const stuckAfterMs = parseDuration(options.stuckAfter, '--stuck-after');
+    const outputList = resolveOutputs(outputs);
+    validateFixFlags(options, isLiveOnly(options));
+    const checks = selectChecks(await allChecks(options.plugin), splitIds(options.only), splitIds(options.skip));
+    const source = await createSource(options);
+    const probe = options.probe ? source.probe : undefined;
+    const state = await source.collect(dataKeysFor(checks));
+    const report = await runChecksOn(state, checks, { now: new Date(), stuckAfterMs, ...(probe ? { probe } : {}) });
+    await writeOutputs(report, outputList, checks, program.opts<{ color: boolean }>().color);
+    program.exitCode = exitCodeFor(report, options.failOn);
+    if (options.fix) program.exitCode = (await applyFixes(report, state, source, options)) ?? program.exitCode;
+  });
+}
+
+/** Whether the state comes from the live cluster alone (what `--fix` can act on). */
+function isLiveOnly(options: CheckOptions): boolean {
+  return !options.snapshot && (options.manifests ?? []).length === 0 && options.terraformPlan === undefined;
 }
 
 /**

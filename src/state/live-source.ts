@@ -1,3 +1,4 @@
+import type { KubeConfig } from '@kubernetes/client-node';
 import type { AuthClient } from 'google-auth-library';
 import type { CheckContext, ProbeResponse } from '../engine/check.js';
 import type { ApiFailure } from './api-failure.js';
@@ -121,6 +122,11 @@ export class LiveSource implements StateSource {
       return { statusCode: 0, error: toApiFailure(error).message };
     }
   };
+
+  /** The kubeconfig context the reads went through: `--fix` writes through the same one. */
+  async kubeConfig(): Promise<KubeConfig | null> {
+    return (await this.kubernetes())?.config ?? null;
+  }
 
   private resolveTarget(): LiveTarget {
     return (this.target ??= resolveLiveTarget(this.options, this.options.env ?? process.env));

@@ -1,3 +1,4 @@
+import type { KubeConfig } from '@kubernetes/client-node';
 import type { CheckContext } from '../engine/check.js';
 import type { ClusterState, DataKey } from './cluster-state.js';
 
@@ -7,4 +8,6 @@ export interface StateSource {
   collect(keys: ReadonlySet<DataKey>): Promise<ClusterState>;
   /** Sends a request to a Pod (`--probe`); only a live source can. */
   probe?: CheckContext['probe'];
+  /** The kubeconfig context a live source reads through; `--fix` writes through the same one. */
+  kubeConfig?(): Promise<KubeConfig | null>;
 }

@@ -1,0 +1,71 @@
+import { createInterface } from 'node:readline/promises';
+import type { Command } from 'commander';
+import type { Report } from '../engine/report.js';
+import { InputError } from '../errors.js';
+import { parseDuration } from '../gke/duration.js';
+import type { ClusterState } from '../state/cluster-state.js';
+import type { StateSource } from '../state/source.js';
+
+export interface FixFlags {
+  fix?: boolean;
+  yes?: boolean;
+  dryRun?: boolean;
+  force?: boolean;
+  backupDir?: string;
+  wait: string;
+}
+
+export function addFixOptions(command: Command): Command {
+  return command
+    .option('--fix', 'after the checks, apply the fixes marked automatic (finalize stuck namespaces), asking first in a terminal')
+    .option('--yes', 'with --fix: apply without asking (required without a terminal, e.g. in CI)')
+    .option('--dry-run', 'with --fix: print the plan and send only server-side dry-run requests (dryRun=All)')
+    .option('--force', 'with --fix: also finalize protected namespaces (kube-system, kube-public, kube-node-lease, default, gke-*, gmp-*)')
+    .option('--backup-dir <dir>', 'with --fix: where each namespace and what is left in it are saved first (default ./gke-doctor-backup-TIMESTAMP)')
+    .option('--wait <duration>', 'with --fix: how long to wait for a finalized namespace to disappear', '30s');
+}
+
+/** Flags that only mean something with `--fix`, and `--fix` itself only in live mode. */
+export function validateFixFlags(flags: FixFlags, live: boolean): void {
+  if (!flags.fix) {
+    const stray = (['yes', 'dryRun', 'force', 'backupDir'] as const).find((name) => flags[name] !== undefined);
+    if (stray) throw new InputError(`--${stray.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`)} only means something with --fix`);
+    return;
+  }
+  if (!live) throw new InputError('--fix writes to the cluster: it needs live mode (drop --snapshot, --manifests and --terraform-plan)');
+  parseDuration(flags.wait, '--wait');
+}
+
+/** Runs `--fix` after the report: returns the exit code (DESIGN.md: 0 when every planned fix succeeded, else 1), or null when nothing was planned. */
+export async function applyFixes(report: Report, state: ClusterState, source: StateSource, flags: FixFlags): Promise<number | null> {
+  const { plannedFinalizations, finalizeStuckNamespaces, fixExitCode } = await import('../fix/apply-fixes.js');
+  const log = (line: string) => process.stderr.write(`${line}\n`);
+  const planned = plannedFinalizations(report);
+  if (planned.length === 0) {
+    log('gke-doctor --fix: nothing to fix automatically.');
+    return null;
+  }
+  const config = await source.kubeConfig?.();
+  if (!config) throw new InputError('--fix needs a kubeconfig context for the cluster (--context or --kubeconfig)');
+  const { CoreV1Api } = await import('@kubernetes/client-node');
+  const interactive = Boolean(process.stdin.isTTY && process.stderr.isTTY);
+  const outcomes = await finalizeStuckNamespaces(config.makeApiClient(CoreV1Api), planned, state, {
+    yes: Boolean(flags.yes),
+    dryRun: Boolean(flags.dryRun),
+    force: Boolean(flags.force),
+    backupDir: flags.backupDir ?? `gke-doctor-backup-${new Date().toISOString().replace(/[-:]|\.\d+/g, '')}`,
+    waitMs: parseDuration(flags.wait, '--wait'),
+    confirm: interactive ? confirm : undefined,
+    log,
+  });
+  return fixExitCode(outcomes);
+}
+
+async function confirm(question: string): Promise<boolean> {
+  const prompt = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    return /^y(es)?$/i.test((await prompt.question(question)).trim());
+  } finally {
+    prompt.close();
+  }
+}

@@ -1,0 +1,108 @@
+import { mkdtemp, readFile, readdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { FixOptions } from '../../src/fix/apply-fixes.js';
+import { finalizeStuckNamespaces, fixExitCode, plannedFinalizations } from '../../src/fix/apply-fixes.js';
+import { isProtectedNamespace } from '../../src/fix/protected-namespaces.js';
+import { KubernetesObjects } from '../../src/state/cluster-state.js';
+import type { ClusterState } from '../../src/state/cluster-state.js';
+import type { KubeObject } from '../../src/state/kubernetes-types.js';
+import { FakeKubeApiServer } from '../support/fake-kube-apiserver.js';
+import { runFixture } from '../support/fixtures.js';
+
+let server: FakeKubeApiServer | undefined;
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+});
+
+const namespace = (terminating: boolean): KubeObject => ({
+  apiVersion: 'v1',
+  kind: 'Namespace',
+  metadata: {
+    name: 'events-system',
+    uid: '9d4e2b61-7c3a-4a8e-8f1d-5b6c7a8e9f01',
+    resourceVersion: '58213377',
+    creationTimestamp: '2023-12-01T03:02:20Z',
+    ...(terminating ? { deletionTimestamp: '2023-12-01T03:41:52Z' } : {}),
+  },
+  spec: { finalizers: ['kubernetes'] },
+  status: { phase: terminating ? 'Terminating' : 'Active' },
+});
+
+async function api(objects: KubeObject[]): Promise<CoreV1Api> {
+  server = await new FakeKubeApiServer(objects).start();
+  const config = new KubeConfig();
+  config.loadFromString(await readFile(await server.writeKubeconfig(join(await mkdtemp(join(tmpdir(), 'gke-doctor-kc-')), 'config'), 'fake'), 'utf8'));
+  return config.makeApiClient(CoreV1Api);
+}
+
+const state = (): ClusterState => ({
+  target: { source: 'test', project: null, location: null, cluster: null },
+  kubernetes: new KubernetesObjects(),
+  unavailable: new Map(),
+  locations: new Map(),
+});
+
+async function options(overrides: Partial<FixOptions> = {}): Promise<FixOptions & { lines: string[] }> {
+  const lines: string[] = [];
+  return { yes: false, dryRun: false, force: false, backupDir: await mkdtemp(join(tmpdir(), 'gke-doctor-backup-')), waitMs: 2_000, log: (line) => lines.push(line), lines, ...overrides };
+}
+
+describe('finalizeStuckNamespaces (client-node against the fake kube-apiserver)', async () => {
+  // The findings of a check run while events-system was stuck.
+  const findings = plannedFinalizations(await runFixture('seed-eventarc-stuck-namespace', { only: ['terminating-namespace'] }));
+
+  it('asks in a terminal and finalizes only on yes', async () => {
+    const core = await api([namespace(true)]);
+    const asked: string[] = [];
+    const declined = await finalizeStuckNamespaces(core, findings, state(), await options({ confirm: async (question) => (asked.push(question), false) }));
+    expect(asked).toEqual(['Finalize Namespace/events-system? [y/N] ']);
+    expect(declined.map((outcome) => outcome.status)).toEqual(['declined']);
+    expect(server!.requests.filter((request) => request.method !== 'GET')).toEqual([]);
+
+    const accepted = await finalizeStuckNamespaces(core, findings, state(), await options({ confirm: async () => true }));
+    expect(accepted.map((outcome) => outcome.status)).toEqual(['finalized']);
+    expect(fixExitCode(accepted)).toBe(0);
+    expect(fixExitCode(declined)).toBe(1);
+  });
+
+  it('leaves alone a namespace that stopped Terminating between the check and the fix', async () => {
+    const core = await api([namespace(false)]);
+    const backupDir = join(await mkdtemp(join(tmpdir(), 'gke-doctor-backup-')), 'b');
+    const outcomes = await finalizeStuckNamespaces(core, findings, state(), await options({ yes: true, backupDir }));
+    expect(outcomes).toEqual([{ namespace: 'events-system', status: 'not-terminating', detail: 'no longer Terminating; left alone' }]);
+    expect(server!.requests.filter((request) => request.method !== 'GET')).toEqual([]);
+    await expect(readdir(backupDir)).rejects.toThrow(/ENOENT/);
+    expect(fixExitCode(outcomes)).toBe(0);
+  });
+
+  it('reports what still holds a finalized namespace after --wait', async () => {
+    const held = { ...namespace(true), metadata: { ...namespace(true).metadata, finalizers: ['example.com/cleanup'] } };
+    const core = await api([held]);
+    const [outcome] = await finalizeStuckNamespaces(core, findings, state(), await options({ yes: true, waitMs: 300 }));
+    expect(outcome).toMatchObject({ status: 'failed', detail: 'finalized, but still present after 0s: held by metadata.finalizers example.com/cleanup (not cleared by /finalize)' });
+  });
+
+  it('says when the namespace is already gone', async () => {
+    const core = await api([]);
+    const [outcome] = await finalizeStuckNamespaces(core, findings, state(), await options({ yes: true }));
+    expect(outcome).toMatchObject({ status: 'gone' });
+  });
+});
+
+describe('protected namespaces', () => {
+  it.each([
+    ['kube-system', true],
+    ['kube-public', true],
+    ['kube-node-lease', true],
+    ['default', true],
+    ['gke-managed-system', true],
+    ['gmp-system', true],
+    ['events-system', false],
+    ['kube-systems', false],
+    ['my-gke-app', false],
+  ])('%s -> %s', (name, isProtected) => expect(isProtectedNamespace(name)).toBe(isProtected));
+});
