@@ -25,7 +25,9 @@ describe('check --fix against the fake kube-apiserver', () => {
   it('finalizes the seed namespace after printing the plan, leaves a backup, and a second run no longer reports it', async () => {
     served = await serveFixture(SEED);
     const backup = await backupDir();
-    const result = await fix(served, '--yes', '--backup-dir', backup);
+    // Exactly as a user runs it: every check, then the fix.
+    const result = await runCliAsync(['check', '--fix', '--yes', '--backup-dir', backup], { env: served.env });
+    expect(result.stdout).toContain('✖ failed  terminating-namespace');
     expect(result.stderr).toContain('Finalize Namespace/events-system (Terminating for');
     expect(result.stderr).toContain('stuck because NamespaceDeletionDiscoveryFailure: Discovery failed for some groups');
     expect(result.stderr).toContain('orphaned: nothing is left in the namespace');
