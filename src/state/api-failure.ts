@@ -44,7 +44,9 @@ export function toApiFailure(error: unknown): ApiFailure {
   }
   // gaxios (google-auth-library's request): the response with Google's error body.
   if (e.response?.status !== undefined) {
-    const body = (e.response.data as { error?: GoogleErrorBody } | undefined)?.error;
+    // The compute client hands the body over unparsed, and repeats it as the message.
+    const data = typeof e.response.data === 'string' ? safeJson(e.response.data) : e.response.data;
+    const body = (data as { error?: GoogleErrorBody } | undefined)?.error ?? (safeJson(e.message ?? '') as { error?: GoogleErrorBody } | undefined)?.error;
     const info = body?.details?.find((detail) => detail['@type']?.endsWith('google.rpc.ErrorInfo'));
     return new ApiFailure(firstLine(body?.message ?? e.message), e.response.status, {
       reason: info?.reason,

@@ -153,7 +153,9 @@ export class LiveSource implements StateSource {
       progress.done(GCP_DATA_SOURCES[key].what, 0);
       const failure = toApiFailure(error);
       if (failure.status === 401) throw rejectedCredentials(this.options, this.options.env ?? process.env);
-      unavailable.set(key, gcpReason(key, failure, target));
+      // No trigger can exist while the Eventarc API is off: nothing to check, and nothing to enable for it.
+      if (key === 'eventarcTriggers' && failure.details.reason === 'SERVICE_DISABLED') gcp.eventarcTriggers = [];
+      else unavailable.set(key, gcpReason(key, failure, target));
     }
   }
 
@@ -168,7 +170,7 @@ export function gcpReason(key: GcpDataKey, failure: ApiFailure, target: Pick<Liv
     return `cannot read ${what}: the ${failure.details.service ?? service} API is disabled in project ${target.project} (gcloud services enable ${failure.details.service ?? service} --project ${target.project})`;
   }
   if (failure.status === 403) {
-    return `cannot read ${what} (${service}): permission ${failure.details.permission ?? permission} denied; ${role} grants it (or the custom role in docs/live.md)`;
+    return `cannot read ${what} (${service}): permission ${failure.details.permission ?? permission} denied; ${role} grants it (or the custom role in the README's Permissions)`;
   }
   if (failure.status === 404) return `cannot read ${what} (${service}): not found: ${failure.message}`;
   return `cannot read ${what} (${service}): ${failure.status ? `${failure.status} ` : ''}${failure.message}`;

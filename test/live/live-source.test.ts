@@ -93,11 +93,19 @@ describe('live source against the fakes', async () => {
   });
 
   it('names a disabled API with the command that enables it', async () => {
+    served = await serveFixture('seed-argocd-unhealthy');
+    served.gcp.inject({ path: /\/healthChecks$/, status: 403, body: serviceDisabled('compute.googleapis.com', '408127365914') });
+    const state = await liveSource(served).collect(new Set<DataKey>(['healthChecks', 'project']));
+    expect(state.unavailable.get('healthChecks')).toContain('gcloud services enable compute.googleapis.com --project acme-platform');
+    expect(state.project?.projectNumber).toBe('408127365914');
+  });
+
+  it('takes a disabled Eventarc API as no triggers: the Eventarc checks have nothing to look at', async () => {
     served = await serveFixture('seed-eventarc-stuck-namespace');
     served.gcp.inject({ path: /\/triggers$/, status: 403, body: serviceDisabled('eventarc.googleapis.com', '123456789012') });
-    const state = await liveSource(served).collect(new Set<DataKey>(['eventarcTriggers', 'project']));
-    expect(state.unavailable.get('eventarcTriggers')).toContain('gcloud services enable eventarc.googleapis.com --project acme-jobs-prod');
-    expect(state.project?.projectNumber).toBe('123456789012');
+    const report = await runLive(served);
+    expect(checkReport(report, 'eventarc-gke-iam').status).toBe('not-applicable');
+    expect(checkReport(report, 'eventarc-gke-trigger').status).toBe('not-applicable');
   });
 
   it.each([
