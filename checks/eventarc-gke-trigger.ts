@@ -5,6 +5,7 @@ import type { GkeTrigger } from '../src/gke/eventarc.js';
 import { isGkeTrigger, parseTriggerName, targetsCluster } from '../src/gke/eventarc.js';
 import { isComputeDefaultServiceAccount } from '../src/gke/iam.js';
 import { isPodReady, selectedPods } from '../src/gke/service-pods.js';
+import { describeUnknownFields, unknownFields } from '../src/gke/planned-values.js';
 import type { ClusterState } from '../src/state/cluster-state.js';
 
 const messages = {
@@ -26,6 +27,12 @@ const messages = {
   workloadIdentityFix: 'Enable Workload Identity on the cluster (node pools must then use the GKE metadata server: --workload-metadata=GKE_METADATA).',
   computeDefault:
     'Trigger {{trigger}} runs as the Compute Engine default service account {{account}}, which usually holds roles/editor on the project: far more than the forwarder needs.',
+  undecidedCluster: 'Whether trigger {{trigger}} delivers into cluster {{cluster}} cannot be decided before apply: {{fields}} {{is}} known only after apply.',
+  undecidedDestination: 'Whether the destination of trigger {{trigger}} exists in cluster {{cluster}} cannot be decided before apply: {{fields}} {{is}} known only after apply.',
+  undecidedAccount: 'Whether trigger {{trigger}} runs as the Compute Engine default service account cannot be decided before apply: {{fields}} {{is}} known only after apply.',
+  undecidedWorkloadIdentity:
+    'Whether Workload Identity will be on in cluster {{cluster}}, which {{triggers}} deliver{{s}} into, cannot be decided before apply: {{fields}} {{is}} known only after apply.',
+  undecidedFix: 'Run gke-doctor again once the plan is applied, or set the value in the configuration to something Terraform knows while planning.',
   computeDefaultFix:
     'Create a dedicated service account with only roles/pubsub.subscriber, roles/monitoring.metricWriter (and roles/eventarc.eventReceiver unless the trigger is for direct Pub/Sub events), and recreate the trigger with it.',
 };
@@ -51,28 +58,69 @@ Triggers into other clusters are left to eventarc-gke-iam, which checks their ro
   notApplicable: 'no Eventarc trigger has a GKE destination in this cluster',
   run(state: ClusterState): CheckResult {
     const cluster = state.cluster;
-    const triggers = state.eventarcTriggers!
-      .filter(isGkeTrigger)
+    const gkeTriggers = state.eventarcTriggers!.filter(isGkeTrigger);
+    const findings: Finding[] = [];
+    // A plan may know a trigger's destination cluster only after apply: then it may or may not point here.
+    const undecided = cluster ? gkeTriggers.filter((trigger) => unknownFields(state, trigger.name, DESTINATION_CLUSTER_FIELDS).length > 0) : [];
+    for (const trigger of undecided) findings.push(undecidedFinding(state, trigger.name, DESTINATION_CLUSTER_FIELDS, messages.undecidedCluster, { trigger: shortName(trigger), cluster: cluster?.name ?? '?' }));
+    const triggers = gkeTriggers
+      .filter((trigger) => !undecided.includes(trigger))
       // Without cluster.json every GKE trigger may point here; the cluster-side checks then wait.
       .filter((trigger) => !cluster || targetsCluster(trigger, cluster, state.target.project));
-    const findings: Finding[] = [];
     for (const trigger of triggers) {
       findings.push(...conditionFindings(trigger));
       if (cluster) findings.push(...destinationFindings(trigger, state));
-      if (trigger.serviceAccount && isComputeDefaultServiceAccount(trigger.serviceAccount)) {
-        findings.push({
-          severity: 'warning',
-          resource: trigger.name,
-          message: format(messages.computeDefault, { trigger: shortName(trigger), account: trigger.serviceAccount }),
-          evidence: { serviceAccount: trigger.serviceAccount },
-          fix: { summary: messages.computeDefaultFix, commands: [], terraform: null, automatic: false },
-        });
+      if (unknownFields(state, trigger.name, ['serviceAccount']).length > 0) {
+        findings.push(undecidedFinding(state, trigger.name, ['serviceAccount'], messages.undecidedAccount, { trigger: shortName(trigger) }));
+      } else if (trigger.serviceAccount && isComputeDefaultServiceAccount(trigger.serviceAccount)) {
+        findings.push(computeDefaultFinding(trigger, trigger.serviceAccount));
       }
     }
-    if (cluster && triggers.length > 0 && !cluster.workloadIdentityConfig?.workloadPool) findings.push(workloadIdentityFinding(state, triggers));
-    return { examined: triggers.map((trigger) => trigger.name), findings };
+    if (cluster && triggers.length > 0) findings.push(...workloadIdentityFindings(state, triggers));
+    return { examined: [...undecided, ...triggers].map((trigger) => trigger.name), findings };
   },
 };
+
+const DESTINATION_CLUSTER_FIELDS = ['destination.gke.cluster', 'destination.gke.location'];
+const DESTINATION_OBJECT_FIELDS = ['destination.gke.namespace', 'destination.gke.service'];
+const WORKLOAD_POOL_FIELD = 'workloadIdentityConfig.workloadPool';
+
+/** A warning that `fields` of `resource` are known only after apply (ClusterState.unknownUntilApply), naming them and the plan's address. */
+function undecidedFinding(state: ClusterState, resource: string, fields: readonly string[], template: string, data: Record<string, string>): Finding {
+  const unknown = unknownFields(state, resource, fields);
+  return {
+    severity: 'warning',
+    resource,
+    message: format(template, { ...data, fields: describeUnknownFields(state, resource, unknown), is: unknown.length === 1 ? 'is' : 'are' }),
+    evidence: { knownAfterApply: unknown },
+    fix: { summary: messages.undecidedFix, commands: [], terraform: null, automatic: false },
+  };
+}
+
+function computeDefaultFinding(trigger: GkeTrigger, account: string): Finding {
+  return {
+    severity: 'warning',
+    resource: trigger.name,
+    message: format(messages.computeDefault, { trigger: shortName(trigger), account }),
+    evidence: { serviceAccount: account },
+    fix: { summary: messages.computeDefaultFix, commands: [], terraform: null, automatic: false },
+  };
+}
+
+function workloadIdentityFindings(state: ClusterState, triggers: readonly GkeTrigger[]): Finding[] {
+  const cluster = state.cluster!;
+  const resource = clusterResourceName(state);
+  if (unknownFields(state, resource, [WORKLOAD_POOL_FIELD]).length > 0) {
+    return [
+      undecidedFinding(state, resource, [WORKLOAD_POOL_FIELD], messages.undecidedWorkloadIdentity, {
+        cluster: cluster.name ?? '?',
+        triggers: triggers.map((trigger) => `trigger ${shortName(trigger)}`).join(', '),
+        s: triggers.length === 1 ? 's' : '',
+      }),
+    ];
+  }
+  return cluster.workloadIdentityConfig?.workloadPool ? [] : [workloadIdentityFinding(state, triggers)];
+}
 
 function conditionFindings(trigger: GkeTrigger): Finding[] {
   const conditions = Object.entries(trigger.conditions ?? {});
@@ -100,6 +148,9 @@ function conditionFindings(trigger: GkeTrigger): Finding[] {
 function destinationFindings(trigger: GkeTrigger, state: ClusterState): Finding[] {
   const { namespace, service } = trigger.destination.gke;
   const data = { trigger: shortName(trigger), namespace, service, cluster: state.cluster?.name ?? '?' };
+  if (unknownFields(state, trigger.name, DESTINATION_OBJECT_FIELDS).length > 0) {
+    return [undecidedFinding(state, trigger.name, DESTINATION_OBJECT_FIELDS, messages.undecidedDestination, data)];
+  }
   const missingFix = { summary: messages.missingFix, commands: [], terraform: null, automatic: false };
   if (!state.unavailable.has('Namespace') && !state.kubernetes.get('Namespace', undefined, namespace)) {
     return [{ severity: 'error', resource: trigger.name, message: format(messages.missingNamespace, data), evidence: { namespace }, fix: missingFix }];

@@ -2,14 +2,13 @@ import type { Check, CheckResult, Finding, Severity } from '../src/engine/check.
 import { format } from '../src/engine/check.js';
 import type { ServicePort } from '../src/gke/ingress-backends.js';
 import { IngressBackendResolver, describeServicePortRef } from '../src/gke/ingress-backends.js';
-import { INGRESS_CLASS_ANNOTATION, isGceIngress, isGceIngressClass } from '../src/gke/ingress-class.js';
+import { FRONTEND_CONFIG_ANNOTATION, INGRESS_CLASS_ANNOTATION, isGceIngress, isGceIngressClass } from '../src/gke/ingress-class.js';
+import { describeUnknownFields, unknownIngressFields, unknownServiceFields } from '../src/gke/planned-values.js';
 import { APP_PROTOCOLS, appProtocols, backendConfigNameFor, backendConfigRefs, isVpcNative, negDecision } from '../src/gke/service-annotations.js';
 import type { ClusterState } from '../src/state/cluster-state.js';
 import { kubernetesResourceName } from '../src/state/cluster-state.js';
 import type { Ingress, Service } from '../src/state/kubernetes-types.js';
 
-/** ingress-gce pkg/annotations/ingress.go FrontendConfigKey. */
-const FRONTEND_CONFIG_ANNOTATION = 'networking.gke.io/v1beta1.FrontendConfig';
 const INTERNAL_CLASS = 'gce-internal';
 
 const messages = {
@@ -32,6 +31,8 @@ const messages = {
     '{{ingress}} sets spec.ingressClassName: {{className}} and no {{annotation}} annotation: GKE\'s ingress controller does not read spec.ingressClassName, so nothing serves this Ingress and it never gets a load balancer.',
   ingressClassNameBesideAnnotation:
     '{{ingress}} sets spec.ingressClassName: {{className}} next to {{annotation}}: {{annotationClass}}. GKE\'s controller reads only the annotation: if it is removed (say, to move to ingressClassName), the controller stops serving the Ingress and deletes its load balancer.',
+  undecided: 'Whether {{resource}} is valid for the GKE ingress controller cannot be decided before apply: {{fields}} {{is}} known only after apply.',
+  fixUndecided: 'Run gke-doctor again once the plan is applied, or set the value in the configuration to something Terraform knows while planning.',
   fixEditIngress: 'Edit the Ingress: {{what}}.',
   fixNeg: 'Use container-native load balancing for the Service (the cluster is VPC-native), or make it a NodePort Service.',
   fixNodePort: 'Make the Service a NodePort Service (NEGs need a VPC-native cluster).',
@@ -83,6 +84,13 @@ controller does not read.`,
         add: (severity, template, data, summary, commands, target = resource) =>
           findings.push({ severity, resource: target, message: format(template, data), evidence: { ingress: resource, ...data }, fix: { summary, commands, terraform: null, automatic: false } }),
       };
+      const unknown = unknownIngressFields(state, ingress);
+      if (unknown.length > 0) {
+        // An Ingress whose class or spec is known only after apply: nothing about it is guessed.
+        if (isGceIngress(ingress)) findings.push(undecidedFinding(state, resource, unknown));
+        examined.add(resource);
+        continue;
+      }
       const classVerdict = checkIngressClassName(on);
       if (classVerdict !== 'none') examined.add(resource);
       if (classVerdict === 'not-served' || !isGceIngress(ingress)) continue;
@@ -177,6 +185,14 @@ function checkBackends(on: IngressContext, run: RunContext): void {
       continue;
     }
     const service = backend.service;
+    const serviceKey = `${namespace}/${ref.serviceName}`;
+    const unknown = unknownServiceFields(run.state, service);
+    if (unknown.length > 0) {
+      // A Service whose ports or annotations are known only after apply: nothing about it is guessed.
+      if (!run.checkedServices.has(serviceKey)) run.findings.push(undecidedFinding(run.state, serviceResource, unknown));
+      run.checkedServices.add(serviceKey);
+      continue;
+    }
     if (!backend.servicePort) {
       const ports = (service.spec?.ports ?? []).map((port) => (port.name ? `${port.name} (${port.port})` : String(port.port))).join(', ') || 'none';
       add('error', messages.portMissing, { field: ref.field, port: describeServicePortRef(ref.port), service: serviceResource, ports }, format(messages.fixEditIngress, { what: `use one of the Service's ports in ${ref.field}` }), [editIngress]);
@@ -186,7 +202,6 @@ function checkBackends(on: IngressContext, run: RunContext): void {
     if (internal && !neg.enabled) {
       add(neg.certain ? 'error' : 'warning', messages.internalWithoutNeg, { ingress: resource, service: serviceResource, neg: neg.origin }, messages.fixNeg, [negCommand(service)]);
     }
-    const serviceKey = `${namespace}/${ref.serviceName}`;
     if (!run.checkedServices.has(serviceKey)) {
       run.checkedServices.add(serviceKey);
       run.findings.push(...serviceFindings(service, serviceResource, run.vpcNative, internal));
@@ -221,6 +236,16 @@ function checkBackendConfig({ namespace, add }: IngressContext, run: RunContext,
       `kubectl -n ${namespace} patch backendconfig ${name} --type merge -p '${JSON.stringify({ spec: { healthCheck: { timeoutSec: healthCheck.checkIntervalSec } } })}'`,
     ], `BackendConfig/${namespace}/${name}`);
   }
+}
+
+function undecidedFinding(state: ClusterState, resource: string, fields: readonly string[]): Finding {
+  return {
+    severity: 'warning',
+    resource,
+    message: format(messages.undecided, { resource, fields: describeUnknownFields(state, resource, fields), is: fields.length === 1 ? 'is' : 'are' }),
+    evidence: { knownAfterApply: fields },
+    fix: { summary: messages.fixUndecided, commands: [], terraform: null, automatic: false },
+  };
 }
 
 function isInternal(ingress: Ingress): boolean {

@@ -7,6 +7,7 @@ import { healthCheckRequestPath, inferLoadBalancerHealthCheck, probePortNumber, 
 import type { ResolvedBackend } from '../src/gke/ingress-backends.js';
 import { IngressBackendResolver } from '../src/gke/ingress-backends.js';
 import { isGceIngress, requiresNegs } from '../src/gke/ingress-class.js';
+import { describeUnknownFields, unknownFields, unknownIngressFields, unknownPodSourceFields, unknownServiceFields } from '../src/gke/planned-values.js';
 import { REDIRECTING_APPLICATIONS } from '../src/gke/known-applications.js';
 import type { ServicePortIdentity } from '../src/gke/load-balancer-backends.js';
 import { BACKENDS_ANNOTATION, healthCheckOf, healthCheckRequest, statusOf } from '../src/gke/load-balancer-backends.js';
@@ -15,7 +16,7 @@ import { APP_PROTOCOLS_ANNOTATION, appProtocols, backendConfigNameFor, backendCo
 import type { ClusterState } from '../src/state/cluster-state.js';
 import { kubernetesResourceName } from '../src/state/cluster-state.js';
 import type { HealthCheck } from '../src/state/gcp-types.js';
-import type { Ingress } from '../src/state/kubernetes-types.js';
+import type { Ingress, Service } from '../src/state/kubernetes-types.js';
 
 const messages = {
   backend: '{{service}} port {{port}}, a backend of {{ingresses}}:',
@@ -47,6 +48,8 @@ const messages = {
   fixPathForExistingCheck:
     'Set a path that answers 200 in a BackendConfig, as below: the health check exists already, and the controller does not copy a readinessProbe added now into it.',
   fixUnexplained: 'Send the load balancer\'s request yourself and look at the answer; allow the health-check ranges in the firewall.',
+  undecided: 'What the load balancer will check for {{resource}} cannot be decided before apply: {{fields}} known only after apply.',
+  fixUndecided: 'Run gke-doctor again once the plan is applied, or set the value in the configuration to something Terraform knows while planning.',
   replacePath: 'replace with a path that answers 200',
 };
 
@@ -82,7 +85,17 @@ it sends the load balancer's request to a Pod and shows the answer.`,
   async run(state: ClusterState, context: CheckContext): Promise<CheckResult> {
     const resolver = new IngressBackendResolver(state);
     const backends = new Map<string, { backend: ResolvedBackend; ingresses: Ingress[] }>();
+    const examined = new Set<string>();
+    const findings: Finding[] = [];
     for (const ingress of state.kubernetes.list('Ingress').filter(isGceIngress)) {
+      const unknown = unknownIngressFields(state, ingress);
+      if (unknown.length > 0) {
+        // Its backends are known only after apply: nothing about them is guessed.
+        const resource = kubernetesResourceName({ kind: 'Ingress', metadata: ingress.metadata });
+        examined.add(resource);
+        findings.push(undecidedFinding(resource, [describeUnknownFields(state, resource, unknown)], unknown.length));
+        continue;
+      }
       for (const ref of resolver.backendsOf(ingress)) {
         const backend = resolver.resolve(ref);
         if (!backend.service || !backend.servicePort) continue;
@@ -92,8 +105,6 @@ it sends the load balancer's request to a Pod and shows the answer.`,
         backends.set(key, entry);
       }
     }
-    const examined = new Set<string>();
-    const findings: Finding[] = [];
     for (const { backend, ingresses } of backends.values()) {
       examined.add(kubernetesResourceName({ kind: 'Service', metadata: backend.service!.metadata }));
       findings.push(...(await diagnose(backend, ingresses, state, context)));
@@ -101,6 +112,29 @@ it sends the load balancer's request to a Pod and shows the answer.`,
     return { examined: [...examined], findings };
   },
 };
+
+/** Inputs of the inference a plan knows only after apply (ClusterState.unknownUntilApply): `FIELD of RESOURCE (ADDRESS)` each. */
+function unknownInputs(state: ClusterState, service: Service, backend: ResolvedBackend, backendConfigName: string | undefined): { parts: string[]; count: number } {
+  const serviceResource = kubernetesResourceName({ kind: 'Service', metadata: service.metadata });
+  const backendConfigResource = `BackendConfig/${backend.namespace}/${backendConfigName}`;
+  const inputs: [string, string[]][] = [
+    [serviceResource, unknownServiceFields(state, service)],
+    ...(backendConfigName ? [[backendConfigResource, unknownFields(state, backendConfigResource, ['spec.healthCheck'])] as [string, string[]]] : []),
+    ...backend.podSources.map((source): [string, string[]] => [source.resource, unknownPodSourceFields(state, source.resource)]),
+  ];
+  const known = inputs.filter(([, fields]) => fields.length > 0);
+  return { parts: known.map(([resource, fields]) => describeUnknownFields(state, resource, fields)), count: known.reduce((sum, [, fields]) => sum + fields.length, 0) };
+}
+
+function undecidedFinding(resource: string, parts: readonly string[], count: number): Finding {
+  return {
+    severity: 'warning',
+    resource,
+    message: format(messages.undecided, { resource, fields: `${parts.join('; ')} ${count === 1 ? 'is' : 'are'}` }),
+    evidence: { knownAfterApply: parts },
+    fix: { summary: messages.fixUndecided, commands: [], terraform: null, automatic: false },
+  };
+}
 
 /** What the load balancer sends, from its real health check when the snapshot has it, else as inferred. */
 interface LoadBalancerRequest {
@@ -136,6 +170,8 @@ async function diagnose(backend: ResolvedBackend, ingresses: Ingress[], state: C
   const refs = backendConfigRefs(service);
   const backendConfigName = refs.ok === true ? backendConfigNameFor(refs.value, servicePort) : undefined;
   const backendConfig = backendConfigName ? state.kubernetes.get('BackendConfig', backend.namespace, backendConfigName) : undefined;
+  const undecided = unknownInputs(state, service, backend, backendConfigName);
+  if (undecided.parts.length > 0) return [undecidedFinding(kubernetesResourceName({ kind: 'Service', metadata: service.metadata }), undecided.parts, undecided.count)];
   const inferred = inferLoadBalancerHealthCheck({ service, servicePort, podSources: backend.podSources, neg, backendConfig });
   if (inferred.probe.used === false && inferred.probe.exclusion === 'no-pods') return [];
 

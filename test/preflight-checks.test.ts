@@ -57,3 +57,43 @@ describe('eventarc-gke-iam before apply', () => {
     ]);
   });
 });
+
+describe('values known only after apply are never guessed', () => {
+  const run = async (plan: string, only: string[]) => {
+    const report = await runPreflight({ plan }, { only });
+    return only.map((id) => checkReport(report, id).findings.map((finding) => [finding.severity, finding.resource, finding.location?.address, finding.message]));
+  };
+
+  it('eventarc-gke-trigger: a trigger service account and a workload pool known only after apply', async () => {
+    const [findings] = await run('preflight/eventarc-trigger-unknown.tfplan.json', ['eventarc-gke-trigger']);
+    expect(findings).toEqual([
+      [
+        'warning',
+        'projects/acme-jobs-prod/locations/asia-northeast1/triggers/jobapp-push',
+        'google_eventarc_trigger.jobapp_push',
+        expect.stringMatching(/cannot be decided before apply: serviceAccount of .* \(google_eventarc_trigger\.jobapp_push\) is known only after apply/),
+      ],
+      [
+        'warning',
+        'projects/acme-jobs-prod/locations/asia-northeast1/clusters/prod-cluster',
+        'google_container_cluster.prod',
+        expect.stringMatching(/Workload Identity .* cannot be decided before apply: workloadIdentityConfig\.workloadPool of .* \(google_container_cluster\.prod\) is known only after apply/),
+      ],
+    ]);
+  });
+
+  it('ingress checks: kubernetes_manifest objects with paths known only after apply', async () => {
+    const [config, healthCheck] = await run('preflight/ingress-manifest-unknown.tfplan.json', ['ingress-config', 'ingress-health-check']);
+    const backendConfig = /cannot be decided before apply: metadata\.annotations\.cloud\.google\.com\/backend-config of Service\/jobapp\/jobapp \(kubernetes_manifest\.service\) is known only after apply/;
+    const backendName = /cannot be decided before apply: spec\.defaultBackend\.service\.name of Ingress\/jobapp\/jobapp-admin \(kubernetes_manifest\.ingress_admin\) is known only after apply/;
+    for (const findings of [config, healthCheck]) {
+      expect(findings).toHaveLength(2);
+      expect(findings).toEqual(
+        expect.arrayContaining([
+          ['warning', 'Service/jobapp/jobapp', 'kubernetes_manifest.service', expect.stringMatching(backendConfig)],
+          ['warning', 'Ingress/jobapp/jobapp-admin', 'kubernetes_manifest.ingress_admin', expect.stringMatching(backendName)],
+        ]),
+      );
+    }
+  });
+});

@@ -1,6 +1,8 @@
 import type { Ingress } from '../state/kubernetes-types.js';
 
 export const INGRESS_CLASS_ANNOTATION = 'kubernetes.io/ingress.class';
+/** ingress-gce pkg/annotations/ingress.go FrontendConfigKey. */
+export const FRONTEND_CONFIG_ANNOTATION = 'networking.gke.io/v1beta1.FrontendConfig';
 
 /** Annotation values the GKE ingress controller serves (ingress-gce pkg/annotations/ingress.go). */
 export const GCE_INGRESS_CLASSES = ['gce', 'gce-internal', 'gce-regional-external'] as const;

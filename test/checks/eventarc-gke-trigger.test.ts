@@ -100,4 +100,42 @@ describe('eventarc-gke-trigger, finding by finding', () => {
       ['warning', NAME],
     ]);
   });
+
+  describe('values a Terraform plan knows only after apply', () => {
+    const CLUSTER_NAME = 'projects/p/locations/us-central1/clusters/c';
+    function planned(triggers: EventarcTrigger[], unknown: [string, string[]][], cluster: Cluster = CLUSTER, objects: KubeObject[] = []): CheckResult {
+      const state = clusterState({ project: { projectId: 'p', projectNumber: '42' }, cluster, eventarcTriggers: triggers }, objects);
+      const addresses: [string, string][] = [[NAME, 'google_eventarc_trigger.t'], [CLUSTER_NAME, 'google_container_cluster.c']];
+      return eventarcGkeTrigger.run(
+        { ...state, unknownUntilApply: new Map(unknown), locations: new Map(addresses.map(([resource, address]) => [resource, { file: 'plan.json', address }])) },
+        CONTEXT,
+      ) as CheckResult;
+    }
+
+    it.each<[string, EventarcTrigger, [string, string[]][], Cluster, KubeObject[], RegExp]>([
+      [
+        'destination cluster',
+        trigger({}, { cluster: '' }),
+        [[NAME, ['destination.gke.cluster']]],
+        CLUSTER,
+        [],
+        /^Whether trigger t delivers into cluster c cannot be decided before apply: destination\.gke\.cluster of projects\/p\/locations\/us-central1\/triggers\/t \(google_eventarc_trigger\.t\) is known only after apply\.$/,
+      ],
+      ['destination namespace', trigger({}, { namespace: '' }), [[NAME, ['destination.gke.namespace']]], CLUSTER, [namespace('other')], /destination\.gke\.namespace of .* \(google_eventarc_trigger\.t\) is known only after apply/],
+      ['service account', trigger({ serviceAccount: undefined }), [[NAME, ['serviceAccount']]], CLUSTER, HEALTHY, /runs as the Compute Engine default service account cannot be decided before apply: serviceAccount of .* \(google_eventarc_trigger\.t\)/],
+      [
+        'workload pool',
+        trigger(),
+        [[CLUSTER_NAME, ['workloadIdentityConfig.workloadPool']]],
+        { name: 'c', location: 'us-central1' },
+        HEALTHY,
+        /^Whether Workload Identity will be on in cluster c, .* cannot be decided before apply: workloadIdentityConfig\.workloadPool of .*clusters\/c \(google_container_cluster\.c\) is known only after apply\.$/,
+      ],
+    ])('%s: one warning, never a guess', (_name, planTrigger, unknown, cluster, objects, message) => {
+      const result = planned([planTrigger], unknown, cluster, objects);
+      expect(result.findings.map((finding) => finding.severity)).toEqual(['warning']);
+      expect(result.findings[0]!.message).toMatch(message);
+      expect(result.examined).toEqual([NAME]);
+    });
+  });
 });

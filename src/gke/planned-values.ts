@@ -1,0 +1,51 @@
+import type { ClusterState } from '../state/cluster-state.js';
+import { kubernetesResourceName } from '../state/cluster-state.js';
+import type { Ingress, Service } from '../state/kubernetes-types.js';
+import { FRONTEND_CONFIG_ANNOTATION, INGRESS_CLASS_ANNOTATION } from './ingress-class.js';
+import { APP_PROTOCOLS_ANNOTATION, BACKEND_CONFIG_ANNOTATION, BETA_BACKEND_CONFIG_ANNOTATION, LEGACY_APP_PROTOCOLS_ANNOTATION, NEG_ANNOTATION } from './service-annotations.js';
+
+/**
+ * The fields of `resource` a Terraform plan knows only after apply
+ * (ClusterState.unknownUntilApply) that are one of `paths`, lie under one, or
+ * contain one (a whole block unknown). Such a field is absent from the data, so a
+ * check reading it must not take the absence for "not set".
+ */
+export function unknownFields(state: ClusterState, resource: string, paths: readonly string[]): string[] {
+  const fields = state.unknownUntilApply?.get(resource) ?? [];
+  return fields.filter((field) => paths.some((path) => within(field, path) || within(path, field)));
+}
+
+/** `FIELD of RESOURCE (ADDRESS)`, naming the plan's resource address when the state knows it. */
+export function describeUnknownFields(state: ClusterState, resource: string, fields: readonly string[]): string {
+  const address = state.locations.get(resource)?.address;
+  return `${fields.join(', ')} of ${resource}${address ? ` (${address})` : ''}`;
+}
+
+/** What GKE's ingress controller reads of an Ingress: its class and FrontendConfig annotations, and its spec. */
+export function unknownIngressFields(state: ClusterState, ingress: Ingress): string[] {
+  const annotations = [INGRESS_CLASS_ANNOTATION, FRONTEND_CONFIG_ANNOTATION].map((key) => `metadata.annotations.${key}`);
+  return unknownFields(state, kubernetesResourceName({ kind: 'Ingress', metadata: ingress.metadata }), [...annotations, 'spec']);
+}
+
+/** What the controller reads of a backend Service: NEG, BackendConfig and app-protocols annotations, and its spec. */
+export function unknownServiceFields(state: ClusterState, service: Service): string[] {
+  const keys = [NEG_ANNOTATION, BACKEND_CONFIG_ANNOTATION, BETA_BACKEND_CONFIG_ANNOTATION, APP_PROTOCOLS_ANNOTATION, LEGACY_APP_PROTOCOLS_ANNOTATION];
+  return unknownFields(state, kubernetesResourceName({ kind: 'Service', metadata: service.metadata }), [...keys.map((key) => `metadata.annotations.${key}`), 'spec']);
+}
+
+/**
+ * What the health-check inference reads of a Pod or pod template (`Deployment/ns/name`):
+ * the containers' ports, readinessProbe, and the args, command and env that say
+ * how a known application serves. An unknown image, say, does not matter.
+ */
+export function unknownPodSourceFields(state: ClusterState, resource: string): string[] {
+  const spec = resource.startsWith('Pod/') ? 'spec' : 'spec.template.spec';
+  return unknownFields(state, resource, [`${spec}.containers`]).filter((field) => {
+    const rest = field.slice(`${spec}.containers`.length).replace(/^(\[\d+\]|\.\d+)/, '');
+    return rest === '' || /^\.(ports|readinessProbe|readiness_probe|args|command|env)\b/.test(rest);
+  });
+}
+
+function within(field: string, path: string): boolean {
+  return field === path || field.startsWith(`${path}.`) || field.startsWith(`${path}[`);
+}
