@@ -2,7 +2,7 @@ import type { Check, CheckResult, Finding, Severity } from '../src/engine/check.
 import { format } from '../src/engine/check.js';
 import type { ServicePort } from '../src/gke/ingress-backends.js';
 import { IngressBackendResolver, describeServicePortRef } from '../src/gke/ingress-backends.js';
-import { FRONTEND_CONFIG_ANNOTATION, INGRESS_CLASS_ANNOTATION, isGceIngress, isGceIngressClass } from '../src/gke/ingress-class.js';
+import { FRONTEND_CONFIG_ANNOTATION, INGRESS_CLASS_ANNOTATION, isGceIngress, isGceIngressClass, requiresNegs } from '../src/gke/ingress-class.js';
 import { describeUnknownFields, unknownIngressFields, unknownServiceFields } from '../src/gke/planned-values.js';
 import { APP_PROTOCOLS, appProtocols, backendConfigNameFor, backendConfigRefs, isVpcNative, negDecision } from '../src/gke/service-annotations.js';
 import type { ClusterState } from '../src/state/cluster-state.js';
@@ -25,7 +25,7 @@ const messages = {
   timeoutAboveInterval: 'BackendConfig {{name}} sets healthCheck.timeoutSec {{timeout}} above checkIntervalSec {{interval}}: Compute Engine rejects such a health check.',
   appProtocolInvalid: '{{service}}: {{error}}: the controller cannot create its backends.',
   internalWithFrontendConfig: '{{ingress}} is internal ({{annotation}}: gce-internal) but names FrontendConfig {{name}}: internal Ingresses do not support FrontendConfig.',
-  internalWithoutNeg: '{{ingress}} is internal (gce-internal) and its backend {{service}} does not use NEGs ({{neg}}): internal HTTP(S) load balancers reach Pods only through NEGs.',
+  negOnlyWithoutNeg: '{{ingress}} is {{kind}} ({{ingressClass}}) and its backend {{service}} does not use NEGs ({{neg}}): {{kind}} Application Load Balancers reach Pods only through NEGs.',
   frontendConfigMissing: '{{ingress}} names FrontendConfig {{name}} ({{key}}), which does not exist in namespace {{namespace}}.',
   ingressClassNameIgnored:
     '{{ingress}} sets spec.ingressClassName: {{className}} and no {{annotation}} annotation: GKE\'s ingress controller does not read spec.ingressClassName, so nothing serves this Ingress and it never gets a load balancer.',
@@ -57,7 +57,8 @@ check-gke-ingress does, and more: rules without http; several rules with the sam
 are neither NodePort nor NEG-enabled (NEGs are the default only on VPC-native clusters);
 BackendConfig annotations that are not valid JSON or name a missing BackendConfig; a health
 check timeoutSec above checkIntervalSec; app-protocols other than HTTP, HTTPS, HTTP2;
-internal (gce-internal) Ingresses with a FrontendConfig or without NEGs; a missing
+internal (gce-internal) Ingresses with a FrontendConfig; internal and regional external
+(gce-internal, gce-regional-external) Ingresses whose Services do not use NEGs; a missing
 FrontendConfig; and spec.ingressClassName on an Ingress meant for GCE, which the
 controller does not read.`,
   references: [
@@ -172,7 +173,9 @@ function checkFrontendConfig({ ingress, resource, namespace, add }: IngressConte
 /** Each backend's Service, port, NEGs and BackendConfig (CheckServiceExistence, CheckL7ILBNegAnnotation, translator.go getServicePort). */
 function checkBackends(on: IngressContext, run: RunContext): void {
   const { ingress, resource, namespace, add, editIngress } = on;
-  const internal = isInternal(ingress);
+  // Internal and regional external load balancers have only NEG backends (ingress-gce pkg/neg/controller.go:
+  // "ILB always has neg enabled", "Regional XLB always has neg enabled"; check-gke-ingress CheckL7ILBNegAnnotation).
+  const negOnly = requiresNegs(ingress);
   for (const ref of run.resolver.backendsOf(ingress)) {
     if (!ref.serviceName) {
       add('error', messages.notServiceBackend, { field: ref.field }, format(messages.fixEditIngress, { what: `make ${ref.field} a service backend` }), [editIngress]);
@@ -199,12 +202,14 @@ function checkBackends(on: IngressContext, run: RunContext): void {
       continue;
     }
     const neg = negDecision(service, run.vpcNative, false);
-    if (internal && !neg.enabled) {
-      add(neg.certain ? 'error' : 'warning', messages.internalWithoutNeg, { ingress: resource, service: serviceResource, neg: neg.origin }, messages.fixNeg, [negCommand(service)]);
+    if (negOnly && !neg.enabled) {
+      const ingressClass = ingress.metadata?.annotations?.[INGRESS_CLASS_ANNOTATION] ?? '';
+      const kind = ingressClass === INTERNAL_CLASS ? 'internal' : 'regional external';
+      add(neg.certain ? 'error' : 'warning', messages.negOnlyWithoutNeg, { ingress: resource, kind, ingressClass, service: serviceResource, neg: neg.origin }, messages.fixNeg, [negCommand(service)]);
     }
     if (!run.checkedServices.has(serviceKey)) {
       run.checkedServices.add(serviceKey);
-      run.findings.push(...serviceFindings(service, serviceResource, run.vpcNative, internal));
+      run.findings.push(...serviceFindings(service, serviceResource, run.vpcNative, negOnly));
     }
     checkBackendConfig(on, run, service, backend.servicePort, serviceResource);
   }
@@ -253,7 +258,7 @@ function isInternal(ingress: Ingress): boolean {
 }
 
 /** Service-level rules: app-protocols and BackendConfig annotations (CheckAppProtocolAnnotation, CheckBackendConfigAnnotation), type and NEGs. */
-function serviceFindings(service: Service, resource: string, vpcNative: boolean | undefined, internal: boolean): Finding[] {
+function serviceFindings(service: Service, resource: string, vpcNative: boolean | undefined, negOnly: boolean): Finding[] {
   const findings: Finding[] = [];
   const namespace = service.metadata?.namespace ?? 'default';
   const name = service.metadata?.name ?? '?';
@@ -277,8 +282,8 @@ function serviceFindings(service: Service, resource: string, vpcNative: boolean 
   }
   const type = service.spec?.type ?? 'ClusterIP';
   const neg = negDecision(service, vpcNative, false);
-  // translator.go maybeEnableNEG: ErrBadSvcType. Internal Ingresses get their own NEG finding.
-  if (!internal && !neg.enabled && type !== 'NodePort' && type !== 'LoadBalancer') {
+  // translator.go maybeEnableNEG: ErrBadSvcType. NEG-only (internal, regional external) Ingresses get their own NEG finding.
+  if (!negOnly && !neg.enabled && type !== 'NodePort' && type !== 'LoadBalancer') {
     const message = neg.certain ? format(messages.notNodePortNorNeg, { service: resource, type, neg: neg.origin }) : format(messages.negUnknown, { service: resource, type });
     const commands = vpcNative === false ? [`kubectl -n ${namespace} patch service ${name} -p '{"spec":{"type":"NodePort"}}'`] : [negCommand(service)];
     findings.push(finding(neg.certain ? 'error' : 'warning', message, vpcNative === false ? messages.fixNodePort : messages.fixNeg, commands, { type, neg: neg.origin }));

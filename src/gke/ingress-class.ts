@@ -7,7 +7,12 @@ export const FRONTEND_CONFIG_ANNOTATION = 'networking.gke.io/v1beta1.FrontendCon
 /** Annotation values the GKE ingress controller serves (ingress-gce pkg/annotations/ingress.go). */
 export const GCE_INGRESS_CLASSES = ['gce', 'gce-internal', 'gce-regional-external'] as const;
 
-/** Classes whose load balancers reach Pods only through NEGs (internal and regional external Application Load Balancers). */
+/**
+ * Classes whose load balancers reach Pods only through NEGs (internal and regional external
+ * Application Load Balancers): ingress-gce pkg/neg/controller.go gives their Services NEGs
+ * "regardless of annotation", and pkg/backends creates their backend services as
+ * INTERNAL_MANAGED / EXTERNAL_MANAGED with NEG backends.
+ */
 const NEG_ONLY_INGRESS_CLASSES: readonly string[] = ['gce-internal', 'gce-regional-external'];
 
 export function isGceIngressClass(value: string): boolean {

@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import ingressConfig from '../../checks/ingress-config.js';
 import { dataKeysFor } from '../../src/engine/runner.js';
+import type { KubeObject } from '../../src/state/kubernetes-types.js';
 import { SnapshotSource } from '../../src/state/snapshot-source.js';
 import { FIXTURE_NOW, checkReport, fixturePath, runFixture } from '../support/fixtures.js';
+import { CONTEXT, clusterState } from '../support/state.js';
 
 const ID = 'ingress-config';
 
@@ -81,5 +83,31 @@ describe('ingress-config on fixtures', () => {
       const result = await ingressConfig.run(blind, { now: FIXTURE_NOW, stuckAfterMs: 0 });
       expect(result.findings.filter((finding) => /does not exist/.test(finding.message))).toEqual([]);
     }
+  });
+});
+
+describe('ingress-config: Ingress classes whose load balancers reach Pods only through NEGs', () => {
+  const service: KubeObject = {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { name: 'admin', namespace: 'store', annotations: { 'cloud.google.com/neg': '{"exposed_ports": {"80": {}}}' } },
+    spec: { type: 'ClusterIP', selector: { app: 'admin' }, ports: [{ name: 'http', port: 80, targetPort: 8080 }] },
+  };
+  const ingress = (ingressClass: string): KubeObject => ({
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'Ingress',
+    metadata: { name: 'admin', namespace: 'store', annotations: { 'kubernetes.io/ingress.class': ingressClass } },
+    spec: { defaultBackend: { service: { name: 'admin', port: { number: 80 } } } },
+  });
+  const CLUSTER = { name: 'c', location: 'us-central1', ipAllocationPolicy: { useIpAliases: true } };
+
+  it.each([
+    ['gce-internal', [['error', 'Ingress/store/admin']], /is internal \(gce-internal\) and its backend Service\/store\/admin does not use NEGs .*: internal Application Load Balancers reach Pods only through NEGs/],
+    ['gce-regional-external', [['error', 'Ingress/store/admin']], /is regional external \(gce-regional-external\) and its backend Service\/store\/admin does not use NEGs .*: regional external Application Load Balancers reach Pods only through NEGs/],
+    ['gce', [['error', 'Service/store/admin']], /is of type ClusterIP and does not use NEGs/],
+  ] as const)('%s', async (ingressClass, expected, message) => {
+    const result = await ingressConfig.run(clusterState({ cluster: CLUSTER }, [ingress(ingressClass), service]), CONTEXT);
+    expect(result.findings.map((finding) => [finding.severity, finding.resource])).toEqual(expected);
+    expect(result.findings[0]!.message).toMatch(message);
   });
 });
