@@ -2,10 +2,10 @@ import type { Check, CheckResult, Finding } from '../src/engine/check.js';
 import { format } from '../src/engine/check.js';
 import { clusterResourceName } from '../src/gke/cluster-name.js';
 import type { GkeTrigger } from '../src/gke/eventarc.js';
-import { isGkeTrigger, parseTriggerName, targetsCluster } from '../src/gke/eventarc.js';
-import { isComputeDefaultServiceAccount } from '../src/gke/iam.js';
-import { isPodReady, selectedPods } from '../src/gke/service-pods.js';
+import { EVENT_RECEIVER_ROLE, TRIGGER_SERVICE_ACCOUNT_ROLES, isDirectPubsubTrigger, isGkeTrigger, parseTriggerName, targetsCluster } from '../src/gke/eventarc.js';
+import { grantCommand, isComputeDefaultServiceAccount } from '../src/gke/iam.js';
 import { describeUnknownFields, unknownFields } from '../src/gke/planned-values.js';
+import { isPodReady, selectedPods } from '../src/gke/service-pods.js';
 import type { ClusterState } from '../src/state/cluster-state.js';
 
 const messages = {
@@ -34,7 +34,7 @@ const messages = {
     'Whether Workload Identity will be on in cluster {{cluster}}, which {{triggers}} deliver{{s}} into, cannot be decided before apply: {{fields}} {{is}} known only after apply.',
   undecidedFix: 'Run gke-doctor again once the plan is applied, or set the value in the configuration to something Terraform knows while planning.',
   computeDefaultFix:
-    'Create a dedicated service account with only roles/pubsub.subscriber, roles/monitoring.metricWriter (and roles/eventarc.eventReceiver unless the trigger is for direct Pub/Sub events), and recreate the trigger with it.',
+    'Create a dedicated service account with only roles/pubsub.subscriber, roles/monitoring.metricWriter (and roles/eventarc.eventReceiver unless the trigger is for direct Pub/Sub events), and switch the trigger to it: serviceAccount is updated in place (no recreation). Whoever runs the update needs iam.serviceAccounts.actAs on the new account.',
 };
 
 const eventarcGkeTrigger: Check = {
@@ -51,10 +51,12 @@ Triggers into other clusters are left to eventarc-gke-iam, which checks their ro
     'https://cloud.google.com/eventarc/docs/gke/route-trigger-cloud-pubsub',
     'https://cloud.google.com/eventarc/docs/reference/rest/v1/projects.locations.triggers#Trigger',
     'https://cloud.google.com/kubernetes-engine/docs/how-to/workload-identity',
+    'https://cloud.google.com/sdk/gcloud/reference/eventarc/triggers/update',
     'https://registry.terraform.io/providers/hashicorp/google/latest/docs/resources/container_cluster#workload_identity_config',
   ],
   needs: ['eventarcTriggers'],
-  optionalNeeds: ['cluster', 'project', 'Namespace', 'Service', 'Pod'],
+  // iamPolicy: a policy with conditions needs --condition=None on the grants the fix prints.
+  optionalNeeds: ['cluster', 'project', 'iamPolicy', 'Namespace', 'Service', 'Pod'],
   notApplicable: 'no Eventarc trigger has a GKE destination in this cluster',
   run(state: ClusterState): CheckResult {
     const cluster = state.cluster;
@@ -73,7 +75,7 @@ Triggers into other clusters are left to eventarc-gke-iam, which checks their ro
       if (unknownFields(state, trigger.name, ['serviceAccount']).length > 0) {
         findings.push(undecidedFinding(state, trigger.name, ['serviceAccount'], messages.undecidedAccount, { trigger: shortName(trigger) }));
       } else if (trigger.serviceAccount && isComputeDefaultServiceAccount(trigger.serviceAccount)) {
-        findings.push(computeDefaultFinding(trigger, trigger.serviceAccount));
+        findings.push(computeDefaultFinding(trigger, trigger.serviceAccount, state));
       }
     }
     if (cluster && triggers.length > 0) findings.push(...workloadIdentityFindings(state, triggers));
@@ -97,14 +99,39 @@ function undecidedFinding(state: ClusterState, resource: string, fields: readonl
   };
 }
 
-function computeDefaultFinding(trigger: GkeTrigger, account: string): Finding {
+/**
+ * `serviceAccount` is updatable: `gcloud eventarc triggers update --service-account`
+ * (https://cloud.google.com/sdk/gcloud/reference/eventarc/triggers/update), and the
+ * provider's `service_account` is not ForceNew, so Terraform updates it in place.
+ */
+function computeDefaultFinding(trigger: GkeTrigger, account: string, state: ClusterState): Finding {
+  const { project: triggerProject, location } = parseTriggerName(trigger.name);
+  const project = state.target.project ?? triggerProject ?? 'PROJECT';
+  const accountId = dedicatedAccountId(shortName(trigger));
+  const email = `${accountId}@${project}.iam.gserviceaccount.com`;
+  const roles = [...TRIGGER_SERVICE_ACCOUNT_ROLES, ...(isDirectPubsubTrigger(trigger) ? [] : [EVENT_RECEIVER_ROLE])];
   return {
     severity: 'warning',
     resource: trigger.name,
     message: format(messages.computeDefault, { trigger: shortName(trigger), account }),
     evidence: { serviceAccount: account },
-    fix: { summary: messages.computeDefaultFix, commands: [], terraform: null, automatic: false },
+    fix: {
+      summary: messages.computeDefaultFix,
+      commands: [
+        `gcloud iam service-accounts create ${accountId} --project=${project} --display-name="Eventarc trigger ${shortName(trigger)}"`,
+        ...roles.map((role) => grantCommand(project, `serviceAccount:${email}`, role, state.iamPolicy)),
+        `gcloud eventarc triggers update ${shortName(trigger)} --location=${location ?? 'LOCATION'} --project=${project} --service-account=${email}`,
+      ],
+      terraform: ['resource "google_eventarc_trigger" "…" {', `  service_account = "${email}"`, '}'].join('\n'),
+      automatic: false,
+    },
   };
+}
+
+/** `TRIGGER-events`, made a valid account ID: 6 to 30 lower-case letters, digits and hyphens, starting with a letter. */
+function dedicatedAccountId(trigger: string): string {
+  const base = trigger.toLowerCase().replace(/[^a-z0-9-]/g, '-').replace(/^[^a-z]+/, '');
+  return `${(base || 'eventarc').slice(0, 23).replace(/-+$/, '')}-events`;
 }
 
 function workloadIdentityFindings(state: ClusterState, triggers: readonly GkeTrigger[]): Finding[] {

@@ -93,6 +93,25 @@ describe('eventarc-gke-trigger, finding by finding', () => {
     expect(result.findings[0]!.message).toContain('Compute Engine default service account 42-compute@developer.gserviceaccount.com');
   });
 
+  it('switches a trigger off the Compute Engine default account in place: gcloud eventarc triggers update --service-account, Terraform service_account', () => {
+    const fix = run([trigger({ serviceAccount: '42-compute@developer.gserviceaccount.com', eventFilters: [{ attribute: 'type', value: 'google.cloud.audit.log.v1.written' }] })]).findings[0]!.fix!;
+    const account = 't-events@p.iam.gserviceaccount.com';
+    expect(fix.summary).not.toMatch(/recreate/);
+    expect(fix.commands).toEqual([
+      'gcloud iam service-accounts create t-events --project=p --display-name="Eventarc trigger t"',
+      `gcloud projects add-iam-policy-binding p --member=serviceAccount:${account} --role=roles/pubsub.subscriber`,
+      `gcloud projects add-iam-policy-binding p --member=serviceAccount:${account} --role=roles/monitoring.metricWriter`,
+      `gcloud projects add-iam-policy-binding p --member=serviceAccount:${account} --role=roles/eventarc.eventReceiver`,
+      `gcloud eventarc triggers update t --location=us-central1 --project=p --service-account=${account}`,
+    ]);
+    expect(fix.terraform).toBe(['resource "google_eventarc_trigger" "…" {', `  service_account = "${account}"`, '}'].join('\n'));
+  });
+
+  it('a direct Pub/Sub trigger gets no roles/eventarc.eventReceiver for its new account', () => {
+    const fix = run([trigger({ serviceAccount: '42-compute@developer.gserviceaccount.com' })]).findings[0]!.fix!;
+    expect(fix.commands.filter((command) => command.includes('add-iam-policy-binding')).map((command) => command.split('--role=')[1])).toEqual(['roles/pubsub.subscriber', 'roles/monitoring.metricWriter']);
+  });
+
   it('without cluster.json still reports conditions and the default service account, but not the destination', () => {
     const result = run([trigger({ serviceAccount: '42-compute@developer.gserviceaccount.com', conditions: { x: { code: 'INTERNAL', message: 'm' } } })], [], null);
     expect(summary(result)).toEqual([
