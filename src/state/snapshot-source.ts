@@ -33,13 +33,12 @@ export class SnapshotSource implements StateSource {
     // project and cluster name the target, so they are read whatever the checks need.
     const wanted = new Set<GcpDataKey>(['project', 'cluster']);
     for (const key of keys) if (key in SNAPSHOT_FILES) wanted.add(key as GcpDataKey);
-    await Promise.all(
-      [...wanted].map(async (key) => {
-        const value = await this.readGcpFile(key);
-        if (value === undefined) unavailable.set(key, this.missingReason(key));
-        else Object.assign(gcp, { [key]: value });
-      }),
-    );
+    const values = await Promise.all([...wanted].map((key) => this.readGcpFile(key)));
+    // In a fixed order, whichever file is read first: reports must not depend on I/O timing.
+    [...wanted].forEach((key, index) => {
+      if (values[index] === undefined) unavailable.set(key, this.missingReason(key));
+      else Object.assign(gcp, { [key]: values[index] });
+    });
 
     const kubernetes = new KubernetesObjects();
     const needsKubernetes = [...keys].some((key) => !(key in SNAPSHOT_FILES));
