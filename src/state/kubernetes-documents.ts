@@ -36,10 +36,16 @@ function parseYamlStream(file: string, text: string): Document[] {
       const line = error.linePos?.[0].line ?? lineCounter.linePos(error.pos[0]).line;
       throw new InputError(`${file}:${line}: invalid YAML: ${firstLine(error.message)}`);
     }
-    const value: unknown = document.toJS();
-    if (value === null || value === undefined) continue;
     const contents = document.contents as Node | null;
     const line = contents?.range ? lineCounter.linePos(contents.range[0]).line : undefined;
+    let value: unknown;
+    try {
+      value = document.toJS();
+    } catch (error) {
+      // yaml refuses aliases that expand without bound (a "billion laughs" document).
+      throw new InputError(`${location(file, line)}: invalid YAML: ${firstLine((error as Error).message)}`);
+    }
+    if (value === null || value === undefined) continue;
     let items: number[] | undefined;
     if (isMap(contents)) {
       const itemsNode = contents.get('items', true);
