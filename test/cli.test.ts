@@ -160,6 +160,15 @@ describe('--plugin', () => {
     expect(JSON.parse(stdout).checks[0].findings[0].resource).toBe('Pod/jobapp/jobapp-6d8f7b9c5d-x2k4q');
   });
 
+  it('ends once the report is written, even when a plugin leaves a timer running', async () => {
+    const plugin = join(await mkdtemp(join(tmpdir(), 'gke-doctor-plugin-')), 'leaves-a-timer.mjs');
+    const check = { id: 'leaves-a-timer', title: 'Nothing', severity: 'info', description: 'd', references: [], needs: [], notApplicable: 'nothing to look at' };
+    await writeFile(plugin, `setInterval(() => {}, 1000);\nexport default { ...${JSON.stringify(check)}, run: () => ({ examined: ['x'], findings: [] }) };\n`);
+    const { code, stdout } = runCli(['check', '--snapshot', seed, '--plugin', plugin, '--only', 'leaves-a-timer'], { timeoutMs: 10_000 });
+    expect(code).toBe(0);
+    expect(stdout).toContain('✔ passed  leaves-a-timer');
+  });
+
   it('rejects a module that exports no check', async () => {
     const plugin = join(await mkdtemp(join(tmpdir(), 'gke-doctor-plugin-')), 'empty.mjs');
     await writeFile(plugin, 'export default 42;\n');
