@@ -96,6 +96,7 @@ describe('bad input: one line on stderr, exit 2, no stack trace', () => {
     { args: ['check', '--bogus'], stderr: "gke-doctor: unknown option '--bogus'" },
     { args: ['explain', 'nope'], stderr: 'gke-doctor: unknown check "nope"; known checks: ' },
     { args: ['check', '--snapshot', seed, '--plugin', './nope.js'], stderr: 'gke-doctor: plugin ./nope.js: cannot load' },
+    { args: ['check', '--terraform-plan', '/dev/null'], stderr: 'gke-doctor: /dev/null: invalid JSON' },
   ])('$args', ({ args, stderr }) => {
     const result = runCli(args);
     expect(result.code).toBe(2);

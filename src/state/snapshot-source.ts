@@ -1,6 +1,7 @@
 import { readFile, readdir, stat } from 'node:fs/promises';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { InputError } from '../errors.js';
+import { displayPath } from './display-path.js';
 import type { ClusterState, DataKey, GcpData, GcpDataKey, Target } from './cluster-state.js';
 import { KubernetesObjects } from './cluster-state.js';
 import type { Cluster, EventarcTrigger, Project } from './gcp-types.js';
@@ -95,7 +96,7 @@ export class SnapshotSource implements StateSource {
   }
 
   private display(path: string): string {
-    return relative(process.cwd(), path) || '.';
+    return displayPath(path);
   }
 
   private async readGcpFile(key: GcpDataKey): Promise<unknown> {
