@@ -74,6 +74,8 @@ describe('bad input: one line on stderr, exit 2, no stack trace', () => {
   it.each([
     { name: 'malformed YAML', files: { 'k8s/pods.yaml': 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: [x\n' }, stderr: /^gke-doctor: .*k8s\/pods\.yaml:\d+: invalid YAML: .*\n$/ },
     { name: 'malformed cluster.json', files: { 'cluster.json': '{' }, stderr: /^gke-doctor: .*cluster\.json: invalid JSON: .*\n$/ },
+    { name: 'binary cluster.json', files: { 'cluster.json': '\u0000\u0007\u00ff' }, stderr: /^gke-doctor: .*cluster\.json: not a text file \(binary data\); expected the output of `gcloud container clusters describe .*`\n$/ },
+    { name: 'binary file in k8s/', files: { 'k8s/x.yaml': '\u0000\u0007' }, stderr: /^gke-doctor: .*k8s\/x\.yaml: not a text file \(binary data\); expected Kubernetes objects in YAML or JSON\n$/ },
   ])('$name', async ({ files, stderr }) => {
     const directory = await mkdtemp(join(tmpdir(), 'gke-doctor-cli-'));
     for (const [path, text] of Object.entries(files)) {

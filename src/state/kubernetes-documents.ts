@@ -1,6 +1,7 @@
 import { LineCounter, parseAllDocuments, isMap, isSeq } from 'yaml';
 import type { Node } from 'yaml';
 import { InputError } from '../errors.js';
+import { requireText } from './binary-text.js';
 import type { KubeObject } from './kubernetes-types.js';
 
 export interface LocatedObject {
@@ -15,6 +16,7 @@ export interface LocatedObject {
  * JSON. Throws InputError naming the file (and line) when it cannot.
  */
 export function parseKubernetesDocuments(file: string, text: string): LocatedObject[] {
+  requireText(file, text, 'Kubernetes objects in YAML or JSON');
   const documents = /\.json$/i.test(file) ? parseJsonStream(file, text) : parseYamlStream(file, text);
   return documents.flatMap(({ value, line, items }) => flattenList(file, value, line, items));
 }

@@ -1,6 +1,7 @@
 import { readFile, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InputError } from '../errors.js';
+import { requireText } from './binary-text.js';
 import { displayPath } from './display-path.js';
 import type { ClusterState, DataKey, GcpData, GcpDataKey, Target } from './cluster-state.js';
 import { KubernetesObjects } from './cluster-state.js';
@@ -113,6 +114,7 @@ export class SnapshotSource implements StateSource {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
       throw new InputError(`${this.display(path)}: cannot read: ${(error as Error).message}`);
     }
+    requireText(this.display(path), text, `the output of \`${SNAPSHOT_FILES[key].command}\``);
     let value: unknown;
     try {
       value = JSON.parse(text);

@@ -1,0 +1,10 @@
+import { InputError } from '../errors.js';
+
+/**
+ * Refuses a file that is not text (a NUL byte, or bytes that are not UTF-8: an
+ * image, an archive, a compiled file given by mistake), rather than quoting its
+ * bytes to the terminal in a parse error.
+ */
+export function requireText(file: string, text: string, expected: string): void {
+  if (/[\u0000\uFFFD]/.test(text.slice(0, 64 * 1024))) throw new InputError(`${file}: not a text file (binary data); expected ${expected}`);
+}
