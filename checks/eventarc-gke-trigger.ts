@@ -60,6 +60,7 @@ Triggers into other clusters are left to eventarc-gke-iam, which checks their ro
     for (const trigger of triggers) {
       findings.push(...conditionFindings(trigger));
       if (cluster) findings.push(...destinationFindings(trigger, state));
+      else if (state.unavailable.has('cluster')) findings.push(destinationUnread(trigger, state.unavailable.get('cluster')!));
       if (trigger.serviceAccount && isComputeDefaultServiceAccount(trigger.serviceAccount)) {
         findings.push({
           severity: 'warning',
@@ -102,10 +103,7 @@ function destinationFindings(trigger: GkeTrigger, state: ClusterState): Finding[
   const { namespace, service } = trigger.destination.gke;
   const data = { trigger: shortName(trigger), namespace, service, cluster: state.cluster?.name ?? '?' };
   const missingFix = { summary: messages.missingFix, commands: [], terraform: null, automatic: false };
-  // Say what was not looked at, so a pass is not read as "the destination is fine".
-  const unread = (reason: string): Finding[] => [
-    { severity: 'info', resource: trigger.name, message: format(messages.destinationUnread, { ...data, reason }), evidence: { namespace, service }, fix: null },
-  ];
+  const unread = (reason: string): Finding[] => [destinationUnread(trigger, reason)];
   if (!state.unavailable.has('Namespace') && !state.kubernetes.get('Namespace', undefined, namespace)) {
     return [{ severity: 'error', resource: trigger.name, message: format(messages.missingNamespace, data), evidence: { namespace }, fix: missingFix }];
   }
@@ -140,6 +138,12 @@ function destinationFindings(trigger: GkeTrigger, state: ClusterState): Finding[
       },
     },
   ];
+}
+
+/** Says what was not looked at, so a pass is not read as "the destination is fine". */
+function destinationUnread(trigger: GkeTrigger, reason: string): Finding {
+  const { namespace, service } = trigger.destination.gke;
+  return { severity: 'info', resource: trigger.name, message: format(messages.destinationUnread, { trigger: shortName(trigger), namespace, service, reason }), evidence: { namespace, service }, fix: null };
 }
 
 function workloadIdentityFinding(state: ClusterState, triggers: readonly GkeTrigger[]): Finding {

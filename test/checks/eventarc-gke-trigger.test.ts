@@ -84,6 +84,12 @@ describe('eventarc-gke-trigger, finding by finding', () => {
     expect(result.findings[0]!.message).toBe(`The destination of trigger t (Service app/web) was not checked: cannot list ${named} objects: ECONNREFUSED`);
   });
 
+  it('says the destination was not checked when the cluster could not be read', () => {
+    const result = run([trigger()], HEALTHY, null, [['cluster', 'cannot read the cluster (container.googleapis.com): not found']]);
+    expect(summary(result)).toEqual([['info', NAME]]);
+    expect(result.findings[0]!.message).toBe('The destination of trigger t (Service app/web) was not checked: cannot read the cluster (container.googleapis.com): not found');
+  });
+
   it('Workload Identity off: one error for the cluster, with the gcloud command and Terraform', () => {
     const result = run([trigger(), trigger({ name: 'projects/p/locations/us-central1/triggers/u' })], HEALTHY, { name: 'c', location: 'us-central1' });
     expect(summary(result)).toEqual([['error', 'projects/p/locations/us-central1/clusters/c']]);
