@@ -1,4 +1,4 @@
 #!/usr/bin/env node
-import { main } from '../dist/src/cli/main.js';
+import { exit, main } from '../dist/src/cli/main.js';
 
-process.exitCode = await main(process.argv);
+exit(await main(process.argv));

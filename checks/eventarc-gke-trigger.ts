@@ -17,6 +17,7 @@ const messages = {
     'Trigger {{trigger}} delivers to Service {{service}} in namespace {{namespace}}, but namespace {{namespace}} does not exist in cluster {{cluster}}: events cannot be delivered.',
   missingService:
     'Trigger {{trigger}} delivers to Service {{namespace}}/{{service}}, which does not exist in cluster {{cluster}}: events cannot be delivered.',
+  destinationUnread: 'The destination of trigger {{trigger}} (Service {{namespace}}/{{service}}) was not checked: {{reason}}',
   missingFix: 'Deploy the destination Service (and its namespace), or point the trigger at one that exists.',
   noReadyPods: 'Trigger {{trigger}} delivers to Service {{namespace}}/{{service}}, but {{pods}}: events will fail and be retried until they expire.',
   noPodMatches: 'no Pod matches its selector {{selector}}',
@@ -72,6 +73,7 @@ Triggers into other clusters are left to eventarc-gke-iam, which checks their ro
     for (const trigger of triggers) {
       findings.push(...conditionFindings(trigger));
       if (cluster) findings.push(...destinationFindings(trigger, state));
+      else if (state.unavailable.has('cluster')) findings.push(destinationUnread(trigger, state.unavailable.get('cluster')!));
       if (unknownFields(state, trigger.name, ['serviceAccount']).length > 0) {
         findings.push(undecidedFinding(state, trigger.name, ['serviceAccount'], messages.undecidedAccount, { trigger: shortName(trigger) }));
       } else if (trigger.serviceAccount && isComputeDefaultServiceAccount(trigger.serviceAccount)) {
@@ -179,17 +181,21 @@ function destinationFindings(trigger: GkeTrigger, state: ClusterState): Finding[
     return [undecidedFinding(state, trigger.name, DESTINATION_OBJECT_FIELDS, messages.undecidedDestination, data)];
   }
   const missingFix = { summary: messages.missingFix, commands: [], terraform: null, automatic: false };
+  const unread = (reason: string): Finding[] => [destinationUnread(trigger, reason)];
   if (!state.unavailable.has('Namespace') && !state.kubernetes.get('Namespace', undefined, namespace)) {
     return [{ severity: 'error', resource: trigger.name, message: format(messages.missingNamespace, data), evidence: { namespace }, fix: missingFix }];
   }
-  if (state.unavailable.has('Service')) return [];
+  const servicesUnread = state.unavailable.get('Service');
+  if (servicesUnread) return unread(servicesUnread);
   const found = state.kubernetes.get('Service', namespace, service);
   if (!found) {
     return [{ severity: 'error', resource: trigger.name, message: format(messages.missingService, data), evidence: { namespace, service }, fix: missingFix }];
   }
   const selector = found.spec?.selector;
   // A Service without a selector has hand-made endpoints, which are not read here.
-  if (state.unavailable.has('Pod') || !selector || Object.keys(selector).length === 0) return [];
+  if (!selector || Object.keys(selector).length === 0) return [];
+  const podsUnread = state.unavailable.get('Pod');
+  if (podsUnread) return unread(podsUnread);
   const pods = selectedPods(found, state.kubernetes.inNamespace(namespace));
   if (pods.some(isPodReady)) return [];
   const labelSelector = Object.entries(selector).map(([key, value]) => `${key}=${value}`).join(',');
@@ -210,6 +216,12 @@ function destinationFindings(trigger: GkeTrigger, state: ClusterState): Finding[
       },
     },
   ];
+}
+
+/** Says what was not looked at, so a pass is not read as "the destination is fine". */
+function destinationUnread(trigger: GkeTrigger, reason: string): Finding {
+  const { namespace, service } = trigger.destination.gke;
+  return { severity: 'info', resource: trigger.name, message: format(messages.destinationUnread, { trigger: shortName(trigger), namespace, service, reason }), evidence: { namespace, service }, fix: null };
 }
 
 function workloadIdentityFinding(state: ClusterState, triggers: readonly GkeTrigger[]): Finding {

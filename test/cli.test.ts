@@ -74,6 +74,8 @@ describe('bad input: one line on stderr, exit 2, no stack trace', () => {
   it.each([
     { name: 'malformed YAML', files: { 'k8s/pods.yaml': 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: [x\n' }, stderr: /^gke-doctor: .*k8s\/pods\.yaml:\d+: invalid YAML: .*\n$/ },
     { name: 'malformed cluster.json', files: { 'cluster.json': '{' }, stderr: /^gke-doctor: .*cluster\.json: invalid JSON: .*\n$/ },
+    { name: 'binary cluster.json', files: { 'cluster.json': '\u0000\u0007\u00ff' }, stderr: /^gke-doctor: .*cluster\.json: not a text file \(binary data\); expected the output of `gcloud container clusters describe .*`\n$/ },
+    { name: 'binary file in k8s/', files: { 'k8s/x.yaml': '\u0000\u0007' }, stderr: /^gke-doctor: .*k8s\/x\.yaml: not a text file \(binary data\); expected Kubernetes objects in YAML or JSON\n$/ },
   ])('$name', async ({ files, stderr }) => {
     const directory = await mkdtemp(join(tmpdir(), 'gke-doctor-cli-'));
     for (const [path, text] of Object.entries(files)) {
@@ -96,6 +98,7 @@ describe('bad input: one line on stderr, exit 2, no stack trace', () => {
     { args: ['check', '--bogus'], stderr: "gke-doctor: unknown option '--bogus'" },
     { args: ['explain', 'nope'], stderr: 'gke-doctor: unknown check "nope"; known checks: ' },
     { args: ['check', '--snapshot', seed, '--plugin', './nope.js'], stderr: 'gke-doctor: plugin ./nope.js: cannot load' },
+    { args: ['check', '--terraform-plan', '/dev/null'], stderr: 'gke-doctor: /dev/null: invalid JSON' },
   ])('$args', ({ args, stderr }) => {
     const result = runCli(args);
     expect(result.code).toBe(2);
@@ -158,6 +161,15 @@ describe('--plugin', () => {
     const { code, stdout } = runCli(['check', '--snapshot', seed, '--plugin', plugin, '--only', 'no-default-namespace-pods', '--output', 'json']);
     expect(code).toBe(0);
     expect(JSON.parse(stdout).checks[0].findings[0].resource).toBe('Pod/jobapp/jobapp-6d8f7b9c5d-x2k4q');
+  });
+
+  it('ends once the report is written, even when a plugin leaves a timer running', async () => {
+    const plugin = join(await mkdtemp(join(tmpdir(), 'gke-doctor-plugin-')), 'leaves-a-timer.mjs');
+    const check = { id: 'leaves-a-timer', title: 'Nothing', severity: 'info', description: 'd', references: [], needs: [], notApplicable: 'nothing to look at' };
+    await writeFile(plugin, `setInterval(() => {}, 1000);\nexport default { ...${JSON.stringify(check)}, run: () => ({ examined: ['x'], findings: [] }) };\n`);
+    const { code, stdout } = runCli(['check', '--snapshot', seed, '--plugin', plugin, '--only', 'leaves-a-timer'], { timeoutMs: 10_000 });
+    expect(code).toBe(0);
+    expect(stdout).toContain('✔ passed  leaves-a-timer');
   });
 
   it('rejects a module that exports no check', async () => {

@@ -67,6 +67,13 @@ describe('values known only after apply are never guessed', () => {
   it('eventarc-gke-trigger: a trigger service account and a workload pool known only after apply', async () => {
     const [findings] = await run('preflight/eventarc-trigger-unknown.tfplan.json', ['eventarc-gke-trigger']);
     expect(findings).toEqual([
+      // The plan holds no Kubernetes objects, so the destination Service is said not to be checked.
+      [
+        'info',
+        'projects/acme-jobs-prod/locations/asia-northeast1/triggers/jobapp-push',
+        'google_eventarc_trigger.jobapp_push',
+        expect.stringMatching(/^The destination of trigger jobapp-push \(Service jobapp\/jobapp\) was not checked: no Kubernetes objects were given/),
+      ],
       [
         'warning',
         'projects/acme-jobs-prod/locations/asia-northeast1/triggers/jobapp-push',

@@ -329,6 +329,7 @@ describe('bad plans', () => {
   it.each([
     ['PK\u0003\u0004binary', 'plan.out: this is a binary plan file; pass its JSON: terraform show -json plan.out > plan.json'],
     ['{"format_version": "1.2",', 'plan.out: invalid JSON'],
+    ['\u001f\u008b\u0008\u0000gzip', 'plan.out: not a text file (binary data); expected the JSON of `terraform show -json PLAN`'],
     ['{"resource_changes": []}', 'plan.out: not the output of `terraform show -json PLAN` (no "format_version")'],
     ['{"format_version": "2.0", "resource_changes": []}', 'plan.out: unsupported plan format_version 2.0'],
     ['{"format_version": "1.0", "values": {"root_module": {}}}', 'plan.out: no "planned_values" or "resource_changes": is this a state file'],

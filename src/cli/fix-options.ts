@@ -55,17 +55,34 @@ export async function applyFixes(report: Report, state: ClusterState, source: St
     force: Boolean(flags.force),
     backupDir: flags.backupDir ?? `gke-doctor-backup-${new Date().toISOString().replace(/[-:]|\.\d+/g, '')}`,
     waitMs: parseDuration(flags.wait, '--wait'),
-    confirm: interactive ? confirm : undefined,
+    confirm: interactive ? terminalConfirm(process.stdin, process.stderr) : undefined,
     log,
   });
   return fixExitCode(outcomes);
 }
 
-async function confirm(question: string): Promise<boolean> {
-  const prompt = createInterface({ input: process.stdin, output: process.stderr });
-  try {
-    return /^y(es)?$/i.test((await prompt.question(question)).trim());
-  } finally {
-    prompt.close();
-  }
+/**
+ * Asks y/N on the terminal. Ctrl-C or Ctrl-D answers no, to this question and to
+ * every later one: the user wants out, and nothing more is written.
+ */
+export function terminalConfirm(input: NodeJS.ReadableStream, output: NodeJS.WritableStream): (question: string) => Promise<boolean> {
+  let stopped = false;
+  return async (question) => {
+    if (stopped) return false;
+    const prompt = createInterface({ input, output, terminal: true });
+    try {
+      const answer = await new Promise<string | null>((resolve, reject) => {
+        prompt.once('close', () => resolve(null));
+        prompt.question(question).then(resolve, reject);
+      });
+      if (answer !== null) return /^y(es)?$/i.test(answer.trim());
+    } catch (error) {
+      if ((error as Error).name !== 'AbortError') throw error;
+    } finally {
+      prompt.close();
+    }
+    stopped = true;
+    output.write('\n');
+    return false;
+  };
 }

@@ -17,3 +17,15 @@ export async function main(argv: string[]): Promise<number> {
     throw error;
   }
 }
+
+/**
+ * Sets the exit code and ends the process once stdout and stderr are flushed. A
+ * finished run must end even if something still holds the event loop: a request
+ * to an API that never answered (the Google clients in REST mode do not abort on
+ * their call timeout, so the socket stays open after gke-doctor gave up on it),
+ * or a timer a plugin left running.
+ */
+export function exit(code: number): void {
+  process.exitCode = code;
+  process.stdout.write('', () => process.stderr.write('', () => process.exit(code)));
+}

@@ -120,7 +120,7 @@ async function fixOne(api: CoreV1Api, name: string, state: ClusterState, options
 
 async function waitForDeletion(api: CoreV1Api, name: string, options: FixOptions): Promise<FixOutcome> {
   const remaining = await waitUntilGone(api, name, options.waitMs);
-  if (!remaining) return { namespace: name, status: 'finalized', detail: 'finalized; the namespace is gone' };
+  if (!remaining) return { namespace: name, status: 'finalized', detail: 'the namespace is gone' };
   const holders = [
     remaining.spec?.finalizers?.length ? `spec.finalizers ${remaining.spec.finalizers.join(', ')}` : null,
     remaining.metadata?.finalizers?.length ? `metadata.finalizers ${remaining.metadata.finalizers.join(', ')} (not cleared by /finalize)` : null,

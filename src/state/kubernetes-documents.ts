@@ -1,6 +1,7 @@
 import { LineCounter, parseAllDocuments, isMap, isSeq } from 'yaml';
 import type { Node } from 'yaml';
 import { InputError } from '../errors.js';
+import { requireText } from './binary-text.js';
 import type { KubeObject } from './kubernetes-types.js';
 
 export interface LocatedObject {
@@ -15,6 +16,7 @@ export interface LocatedObject {
  * JSON. Throws InputError naming the file (and line) when it cannot.
  */
 export function parseKubernetesDocuments(file: string, text: string): LocatedObject[] {
+  requireText(file, text, 'Kubernetes objects in YAML or JSON');
   const documents = /\.json$/i.test(file) ? parseJsonStream(file, text) : parseYamlStream(file, text);
   return documents.flatMap(({ value, line, items }) => flattenList(file, value, line, items));
 }
@@ -36,10 +38,16 @@ function parseYamlStream(file: string, text: string): Document[] {
       const line = error.linePos?.[0].line ?? lineCounter.linePos(error.pos[0]).line;
       throw new InputError(`${file}:${line}: invalid YAML: ${firstLine(error.message)}`);
     }
-    const value: unknown = document.toJS();
-    if (value === null || value === undefined) continue;
     const contents = document.contents as Node | null;
     const line = contents?.range ? lineCounter.linePos(contents.range[0]).line : undefined;
+    let value: unknown;
+    try {
+      value = document.toJS();
+    } catch (error) {
+      // yaml refuses aliases that expand without bound (a "billion laughs" document).
+      throw new InputError(`${location(file, line)}: invalid YAML: ${firstLine((error as Error).message)}`);
+    }
+    if (value === null || value === undefined) continue;
     let items: number[] | undefined;
     if (isMap(contents)) {
       const itemsNode = contents.get('items', true);

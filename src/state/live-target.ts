@@ -105,6 +105,13 @@ function readKubeconfig(flag: string | undefined, env: NodeJS.ProcessEnv): Kubec
     } catch (error) {
       throw new InputError(`${file}: not a kubeconfig: ${(error as Error).message.split('\n')[0]}`);
     }
+    // An empty file is an empty kubeconfig, as kubectl takes it.
+    if (config !== null && (typeof config !== 'object' || Array.isArray(config))) {
+      throw new InputError(`${file}: not a kubeconfig: expected a mapping with contexts, clusters and users`);
+    }
+    for (const list of ['contexts', 'clusters'] as const) {
+      if (config?.[list] != null && !Array.isArray(config[list])) throw new InputError(`${file}: not a kubeconfig: "${list}" must be a list`);
+    }
     merged.currentContext ||= config?.['current-context'] || null;
     for (const { name, context } of config?.contexts ?? []) if (!merged.contexts.has(name)) merged.contexts.set(name, context ?? {});
     for (const { name, cluster } of config?.clusters ?? []) if (cluster?.server && !merged.servers.has(name)) merged.servers.set(name, cluster.server);

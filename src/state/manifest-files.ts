@@ -1,6 +1,6 @@
 import { readFile, stat } from 'node:fs/promises';
-import { relative } from 'node:path';
 import { InputError } from '../errors.js';
+import { displayPath } from './display-path.js';
 import type { SourceLocation } from './cluster-state.js';
 import { kubernetesResourceName } from './cluster-state.js';
 import { parseKubernetesDocuments } from './kubernetes-documents.js';
@@ -69,10 +69,8 @@ async function readText(file: string): Promise<string> {
   }
 }
 
-/** Paths as the user sees them: relative to the working directory (SARIF wants them so, too). */
-export function display(path: string): string {
-  return relative(process.cwd(), path) || '.';
-}
+/** Paths as the user sees them (display-path.ts). */
+export const display = displayPath;
 
 /** Everything on standard input, for `-`. */
 export async function readStandardInput(): Promise<string> {

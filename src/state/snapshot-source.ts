@@ -1,6 +1,8 @@
 import { readFile, readdir, stat } from 'node:fs/promises';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { InputError } from '../errors.js';
+import { requireText } from './binary-text.js';
+import { displayPath } from './display-path.js';
 import type { ClusterState, DataKey, GcpData, GcpDataKey, Target } from './cluster-state.js';
 import { KubernetesObjects } from './cluster-state.js';
 import type { Cluster, EventarcTrigger, Project } from './gcp-types.js';
@@ -47,7 +49,12 @@ export class SnapshotSource implements StateSource {
       if (await isDirectory(k8sDirectory)) {
         const objects = [];
         for (const file of await listManifestFiles(k8sDirectory)) {
-          const text = await readFile(file, 'utf8');
+          let text: string;
+          try {
+            text = await readFile(file, 'utf8');
+          } catch (error) {
+            throw new InputError(`${this.display(file)}: cannot read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+          }
           for (const { object } of parseKubernetesDocuments(this.display(file), text)) objects.push(object);
         }
         // In the order the API server lists them (by namespace, then name), so a snapshot and a live read agree.
@@ -94,7 +101,7 @@ export class SnapshotSource implements StateSource {
   }
 
   private display(path: string): string {
-    return relative(process.cwd(), path) || '.';
+    return displayPath(path);
   }
 
   private async readGcpFile(key: GcpDataKey): Promise<unknown> {
@@ -106,6 +113,7 @@ export class SnapshotSource implements StateSource {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
       throw new InputError(`${this.display(path)}: cannot read: ${(error as Error).message}`);
     }
+    requireText(this.display(path), text, `the output of \`${SNAPSHOT_FILES[key].command}\``);
     let value: unknown;
     try {
       value = JSON.parse(text);
@@ -180,8 +188,17 @@ async function isDirectory(path: string): Promise<boolean> {
 /** Every .yaml, .yml and .json file under `directory`, in a stable order. */
 export async function listManifestFiles(directory: string): Promise<string[]> {
   const entries = await readdir(directory, { recursive: true, withFileTypes: true });
-  return entries
-    .filter((entry) => entry.isFile() && /\.(ya?ml|json)$/i.test(entry.name))
-    .map((entry) => join(entry.parentPath ?? entry.path, entry.name))
-    .sort();
+  const files = await Promise.all(
+    entries
+      .filter((entry) => /\.(ya?ml|json)$/i.test(entry.name))
+      .map(async (entry) => {
+        const path = join(entry.parentPath ?? entry.path, entry.name);
+        if (entry.isFile()) return path;
+        // A symbolic link to a file counts (skipping it would hide what it holds); a broken one is read, and named.
+        if (!entry.isSymbolicLink()) return undefined;
+        const target = await stat(path).catch(() => undefined);
+        return !target || target.isFile() ? path : undefined;
+      }),
+  );
+  return files.filter((file): file is string => file !== undefined).sort();
 }

@@ -1,4 +1,5 @@
 import { InputError } from '../errors.js';
+import { requireText } from './binary-text.js';
 import { isRecord } from './kubernetes-documents.js';
 
 /**
@@ -36,6 +37,7 @@ export function parseTerraformPlan(file: string, text: string): TerraformPlan {
   if (text.startsWith('PK')) {
     throw new InputError(`${file}: this is a binary plan file; pass its JSON: terraform show -json ${file} > plan.json`);
   }
+  requireText(file, text, 'the JSON of `terraform show -json PLAN`');
   let plan: unknown;
   try {
     plan = JSON.parse(text);

@@ -74,9 +74,20 @@ describe('eventarc-gke-trigger, finding by finding', () => {
     if (message) expect(result.findings[0]!.message).toMatch(message);
   });
 
-  it('does not judge the destination when Kubernetes objects were not read', () => {
-    const unavailable: [DataKey, string][] = (['Namespace', 'Service', 'Pod'] as const).map((key) => [key, 'no k8s/']);
-    expect(run([trigger()], [], CLUSTER, unavailable).findings).toEqual([]);
+  it.each<[string, DataKey[], KubeObject[], DataKey]>([
+    ['no Kubernetes object', ['Namespace', 'Service', 'Pod'], [], 'Service'],
+    ['no Pod', ['Pod'], [namespace('app'), service({ app: 'web' })], 'Pod'],
+  ])('does not judge the destination when %s could be read, and says so', (_name, keys, objects, named) => {
+    const unavailable: [DataKey, string][] = keys.map((key) => [key, `cannot list ${key} objects: ECONNREFUSED`]);
+    const result = run([trigger()], objects, CLUSTER, unavailable);
+    expect(summary(result)).toEqual([['info', NAME]]);
+    expect(result.findings[0]!.message).toBe(`The destination of trigger t (Service app/web) was not checked: cannot list ${named} objects: ECONNREFUSED`);
+  });
+
+  it('says the destination was not checked when the cluster could not be read', () => {
+    const result = run([trigger()], HEALTHY, null, [['cluster', 'cannot read the cluster (container.googleapis.com): not found']]);
+    expect(summary(result)).toEqual([['info', NAME]]);
+    expect(result.findings[0]!.message).toBe('The destination of trigger t (Service app/web) was not checked: cannot read the cluster (container.googleapis.com): not found');
   });
 
   it('Workload Identity off: one error for the cluster, with the gcloud command and Terraform', () => {

@@ -33,7 +33,7 @@ describe('check --fix against the fake kube-apiserver', () => {
     expect(result.stderr).toContain('orphaned: nothing is left in the namespace');
     expect(result.stderr).toContain('not fixed automatically (the root cause):');
     expect(result.stderr).toContain('kubectl -n kube-system describe service metrics-server');
-    expect(result.stderr).toContain('finalized: finalized; the namespace is gone');
+    expect(result.stderr).toContain('\n  finalized: the namespace is gone\n');
     expect(result.code).toBe(0);
     expect(writes(served)).toEqual([`PUT ${FINALIZE}`]);
     expect(served.kube.object('Namespace', undefined, 'events-system')).toBeUndefined();

@@ -58,6 +58,18 @@ describe('resolveLiveTarget', () => {
     expect(() => requireCluster(resolveLiveTarget({}, env))).toThrow(/which GKE cluster\? pass --location and --cluster \(kubeconfig context "minikube"/);
   });
 
+  it.each([
+    ['whose contexts are not a list', 'contexts: 5\n', /: not a kubeconfig: "contexts" must be a list$/],
+    ['whose clusters are not a list', 'clusters: {a: 1}\n', /: not a kubeconfig: "clusters" must be a list$/],
+    ['that is a list, not a mapping', '- a\n- b\n', /: not a kubeconfig: expected a mapping with contexts, clusters and users$/],
+    ['that is binary data', '\u0000\u0001\u0002 garbage', /: not a kubeconfig: expected a mapping with contexts, clusters and users$/],
+  ])('a kubeconfig %s: one line naming the file', async (_name, text, error) => {
+    const file = join(await mkdtemp(join(tmpdir(), 'gke-doctor-target-')), 'kubeconfig');
+    await writeFile(file, text);
+    expect(() => resolveLiveTarget({ kubeconfig: file }, { CLOUDSDK_CONFIG: '/nonexistent' })).toThrow(InputError);
+    expect(() => resolveLiveTarget({ kubeconfig: file }, { CLOUDSDK_CONFIG: '/nonexistent' })).toThrow(error);
+  });
+
   it('nothing at all: one line saying which flags to pass', () => {
     expect(() => resolveLiveTarget({}, { KUBECONFIG: '/nonexistent', CLOUDSDK_CONFIG: '/nonexistent' })).toThrow(InputError);
     expect(() => resolveLiveTarget({}, { KUBECONFIG: '/nonexistent', CLOUDSDK_CONFIG: '/nonexistent' })).toThrow(/^no target: pass --project, --location and --cluster/);

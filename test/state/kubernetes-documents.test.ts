@@ -51,6 +51,11 @@ describe('parseKubernetesDocuments: what kubectl, helm and kustomize print', () 
     { file: 'bad.json', text: '{\n  "kind": "Pod",\n  "apiVersion": "v1",\n  oops\n}', error: /^bad\.json:4: invalid JSON/ },
     { file: 'list.yaml', text: '- a\n- b\n', error: /^list\.yaml:1: expected a Kubernetes object, found an array$/ },
     { file: 'nokind.yaml', text: 'metadata:\n  name: x\n', error: /^nokind\.yaml:1: a Kubernetes object needs "kind" and "apiVersion"$/ },
+    {
+      file: 'aliases.yaml',
+      text: `a: &a [x, x, x, x, x, x, x, x, x]\n${['b', 'c', 'd', 'e', 'f', 'g'].map((key, i) => `${key}: &${key} [${Array(9).fill(`*${'abcdefg'[i]}`).join(', ')}]`).join('\n')}\n`,
+      error: /^aliases\.yaml:1: invalid YAML: Excessive alias count/,
+    },
     { file: 'noname.yaml', text: 'apiVersion: v1\nkind: Pod\nmetadata: {}\n', error: /^noname\.yaml:1: Pod has no metadata\.name$/ },
   ])('$file: one-line error naming the file and line', ({ file, text, error }) => {
     expect(() => parseKubernetesDocuments(file, text)).toThrow(error);

@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -69,6 +69,17 @@ describe('SnapshotSource', () => {
   ])('rejects malformed input with one line naming the file: $error', async ({ files, error }) => {
     const source = new SnapshotSource(await snapshot(files));
     await expect(source.collect(new Set(ALL))).rejects.toThrow(error);
+  });
+
+  it('follows symbolic links in k8s/ (a snapshot assembled from files kept elsewhere), and names a broken one', async () => {
+    const directory = await snapshot({});
+    const seedK8s = join(fixturePath('seed-eventarc-stuck-namespace'), 'k8s');
+    await mkdir(join(directory, 'k8s'));
+    for (const file of ['namespaces.yaml', 'jobapp.yaml']) await symlink(join(seedK8s, file), join(directory, 'k8s', file));
+    const state = await new SnapshotSource(directory).collect(new Set<DataKey>(['Namespace', 'Pod']));
+    expect(state.kubernetes.list('Namespace').map((n) => n.metadata?.name)).toEqual(['default', 'events-system', 'jobapp', 'kube-system']);
+    await symlink(join(directory, 'nowhere.yaml'), join(directory, 'k8s', 'broken.yaml'));
+    await expect(new SnapshotSource(directory).collect(new Set<DataKey>(['Namespace']))).rejects.toThrow(/^.*k8s\/broken\.yaml: cannot read: ENOENT$/);
   });
 
   it('rejects a directory that does not exist', async () => {
