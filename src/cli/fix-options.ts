@@ -12,8 +12,10 @@ export interface FixFlags {
   dryRun?: boolean;
   force?: boolean;
   backupDir?: string;
-  wait: string;
+  wait?: string;
 }
+
+const DEFAULT_WAIT = '30s';
 
 export function addFixOptions(command: Command): Command {
   return command
@@ -22,18 +24,18 @@ export function addFixOptions(command: Command): Command {
     .option('--dry-run', 'with --fix: print the plan and send only server-side dry-run requests (dryRun=All)')
     .option('--force', 'with --fix: also finalize protected namespaces (kube-system, kube-public, kube-node-lease, default, gke-*, gmp-*)')
     .option('--backup-dir <dir>', 'with --fix: where each namespace and what is left in it are saved first (default ./gke-doctor-backup-TIMESTAMP)')
-    .option('--wait <duration>', 'with --fix: how long to wait for a finalized namespace to disappear', '30s');
+    .option('--wait <duration>', 'with --fix: how long to wait for a finalized namespace to disappear (default 30s)');
 }
 
 /** Flags that only mean something with `--fix`, and `--fix` itself only in live mode. */
 export function validateFixFlags(flags: FixFlags, live: boolean): void {
   if (!flags.fix) {
-    const stray = (['yes', 'dryRun', 'force', 'backupDir'] as const).find((name) => flags[name] !== undefined);
+    const stray = (['yes', 'dryRun', 'force', 'backupDir', 'wait'] as const).find((name) => flags[name] !== undefined);
     if (stray) throw new InputError(`--${stray.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`)} only means something with --fix`);
     return;
   }
   if (!live) throw new InputError('--fix writes to the cluster: it needs live mode (drop --snapshot, --manifests and --terraform-plan)');
-  parseDuration(flags.wait, '--wait');
+  parseDuration(flags.wait ?? DEFAULT_WAIT, '--wait');
 }
 
 /** Runs `--fix` after the report: returns the exit code (DESIGN.md: 0 when every planned fix succeeded, else 1), or null when nothing was planned. */
@@ -54,7 +56,7 @@ export async function applyFixes(report: Report, state: ClusterState, source: St
     dryRun: Boolean(flags.dryRun),
     force: Boolean(flags.force),
     backupDir: flags.backupDir ?? `gke-doctor-backup-${new Date().toISOString().replace(/[-:]|\.\d+/g, '')}`,
-    waitMs: parseDuration(flags.wait, '--wait'),
+    waitMs: parseDuration(flags.wait ?? DEFAULT_WAIT, '--wait'),
     confirm: interactive ? terminalConfirm(process.stdin, process.stderr) : undefined,
     log,
   });

@@ -130,6 +130,7 @@ describe('check --fix against the fake kube-apiserver', () => {
     { args: ['check', '--snapshot', fixturePath(SEED), '--fix'], stderr: 'gke-doctor: --fix writes to the cluster: it needs live mode' },
     { args: ['check', '--snapshot', fixturePath(SEED), '--yes'], stderr: 'gke-doctor: --yes only means something with --fix' },
     { args: ['check', '--snapshot', fixturePath(SEED), '--dry-run'], stderr: 'gke-doctor: --dry-run only means something with --fix' },
+    { args: ['check', '--snapshot', fixturePath(SEED), '--wait', '1m'], stderr: 'gke-doctor: --wait only means something with --fix' },
   ])('$args: exit 2', async ({ args, stderr }) => {
     const result = await runCliAsync(args);
     expect(result.code).toBe(2);
