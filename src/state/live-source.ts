@@ -180,7 +180,7 @@ export function gcpReason(key: GcpDataKey, failure: ApiFailure, target: Pick<Liv
 export function kubernetesReason(kind: string, failure: ApiFailure, target: Pick<LiveTarget, 'kubernetes'>): string {
   const context = target.kubernetes?.context ?? '';
   if (failure.status === 403) {
-    return `cannot list ${kind} objects: Kubernetes RBAC denies it (${failure.message}); bind the ClusterRole gke-doctor-reader in docs/live.md, or grant roles/container.viewer`;
+    return `cannot list ${kind} objects: Kubernetes RBAC denies it (${failure.message}); bind the ClusterRole gke-doctor-reader (README: Permissions), or grant roles/container.viewer`;
   }
   if (failure.status === 401) return `cannot list ${kind} objects: the API server rejected the credentials of kubeconfig context ${context} (401); run \`gcloud container clusters get-credentials\` again`;
   return `cannot list ${kind} objects (kubeconfig context ${context}): ${failure.status ? `${failure.status} ` : ''}${failure.message}`;
