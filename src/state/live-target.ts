@@ -41,6 +41,13 @@ export function resolveLiveTarget(options: TargetOptions, env: NodeJS.ProcessEnv
   // Flags naming a cluster pick its get-credentials context over an unrelated current one.
   contextName ??= wanted && kubeconfig?.contexts.has(wanted) ? wanted : (kubeconfig?.currentContext ?? undefined);
   const fromContext = GKE_CONTEXT.exec(contextName ?? '');
+  // GCP data from one cluster and Kubernetes objects from another would make every finding wrong.
+  const clash = fromContext && (['project', 'location', 'cluster'] as const).find((flag, index) => options[flag] && options[flag] !== fromContext[index + 1]);
+  if (clash) {
+    throw new InputError(
+      `--${clash} ${options[clash]} is not the cluster of kubeconfig context ${contextName}: pass --project, --location and --cluster of a cluster you have credentials for (gcloud container clusters get-credentials), or --context of its context`,
+    );
+  }
   const project = options.project ?? fromContext?.[1] ?? env.CLOUDSDK_CORE_PROJECT ?? env.GOOGLE_CLOUD_PROJECT ?? gcloudConfigProject(env) ?? null;
   const location = options.location ?? fromContext?.[2] ?? null;
   const cluster = options.cluster ?? fromContext?.[3] ?? null;

@@ -32,7 +32,7 @@ async function environment(currentContext: string | null, contexts: string[], gc
 describe('resolveLiveTarget', () => {
   it.each<[string, string | null, string[], TargetOptions, string | undefined, Partial<ReturnType<typeof resolveLiveTarget>>]>([
     ['a GKE context names all three', 'gke_p1_us-central1_c1', ['gke_p1_us-central1_c1'], {}, undefined, { project: 'p1', location: 'us-central1', cluster: 'c1' }],
-    ['flags win over the context', 'gke_p1_us-central1_c1', ['gke_p1_us-central1_c1'], { cluster: 'other' }, undefined, { project: 'p1', cluster: 'other' }],
+    ['flags that agree with the context', 'gke_p1_us-central1_c1', ['gke_p1_us-central1_c1'], { project: 'p1' }, undefined, { project: 'p1', cluster: 'c1' }],
     [
       'flags naming a cluster pick its get-credentials context',
       'gke_p1_l_c1',
@@ -46,6 +46,15 @@ describe('resolveLiveTarget', () => {
   ])('%s', async (_name, current, contexts, options, gcloudProject, expected) => {
     const env = await environment(current, contexts, gcloudProject);
     expect(resolveLiveTarget(options, env)).toMatchObject(expected);
+  });
+
+  it.each([
+    [{ project: 'p2' }, /^--project p2 is not the cluster of kubeconfig context gke_p1_us-central1_c1: pass --project, --location and --cluster/],
+    [{ cluster: 'other' }, /^--cluster other is not the cluster of kubeconfig context gke_p1_us-central1_c1/],
+    [{ context: 'gke_p1_us-central1_c1', location: 'europe-west1' }, /^--location europe-west1 is not the cluster of kubeconfig context/],
+  ])('refuses flags that contradict the context it would read Kubernetes through: %j', async (options, error) => {
+    const env = await environment('gke_p1_us-central1_c1', ['gke_p1_us-central1_c1'], undefined);
+    expect(() => resolveLiveTarget(options, env)).toThrow(error);
   });
 
   it('CLOUDSDK_CORE_PROJECT comes before the gcloud configuration', async () => {
