@@ -1,5 +1,5 @@
 import type { ClusterState } from '../state/cluster-state.js';
-import { kubernetesResourceName } from '../state/cluster-state.js';
+import { kubectlKind, kubernetesResourceName } from '../state/cluster-state.js';
 import type { ApiService, KubeObject, Namespace } from '../state/kubernetes-types.js';
 import type { FinalizerOwner } from './finalizer-owners.js';
 import { finalizerOwner } from './finalizer-owners.js';
@@ -116,9 +116,7 @@ function describeRemaining(object: KubeObject): RemainingObject {
 
 /** `ingress.networking.k8s.io/web`, `pod/web-0`: names kubectl cannot mistake for another group's kind. */
 export function kubectlName(object: KubeObject): string {
-  const group = object.apiVersion.includes('/') ? object.apiVersion.split('/')[0] : '';
-  const kind = object.kind.toLowerCase();
-  return `${group ? `${kind}.${group}` : kind}/${object.metadata?.name ?? '?'}`;
+  return `${kubectlKind(object)}/${object.metadata?.name ?? '?'}`;
 }
 
 /** The exact command that empties `spec.finalizers` and PUTs the namespace to its `/finalize` subresource. */

@@ -74,6 +74,13 @@ export function kubernetesResourceName(object: { kind?: string; metadata?: { nam
   return namespace ? `${object.kind}/${namespace}/${name}` : `${object.kind}/${name}`;
 }
 
+/** `pod`, `ingress.networking.k8s.io`: the kind as kubectl names it, qualified by its API group. */
+export function kubectlKind(object: { kind: string; apiVersion: string }): string {
+  const group = object.apiVersion.includes('/') ? object.apiVersion.split('/')[0] : '';
+  const kind = object.kind.toLowerCase();
+  return group ? `${kind}.${group}` : kind;
+}
+
 /** The Kubernetes objects a source read, indexed once by kind and by namespace. */
 export class KubernetesObjects {
   private readonly byKind = new Map<string, KubeObject[]>();

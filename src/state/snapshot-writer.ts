@@ -2,7 +2,7 @@ import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { InputError } from '../errors.js';
 import type { ClusterState, GcpDataKey } from './cluster-state.js';
-import { GCP_DATA_KEYS, kubernetesResourceName } from './cluster-state.js';
+import { GCP_DATA_KEYS, kubectlKind, kubernetesResourceName } from './cluster-state.js';
 import type { KubeObject } from './kubernetes-types.js';
 import type { Redaction } from './redaction.js';
 import { redactCluster, redactObject } from './redaction.js';
@@ -44,7 +44,8 @@ export async function writeSnapshot(directory: string, state: ClusterState, take
   for (const object of state.kubernetes.all()) {
     const redacted = redactObject(object, kubernetesResourceName(object));
     redactions.push(...redacted.redactions);
-    const file = `k8s/${kindFileName(object)}.json`;
+    // One file per kind, named as kubectl names it: k8s/pod.json, k8s/ingress.networking.k8s.io.json.
+    const file = `k8s/${kubectlKind(object)}.json`;
     byFile.set(file, [...(byFile.get(file) ?? []), redacted.object]);
   }
   for (const [file, objects] of [...byFile].sort(([a], [b]) => a.localeCompare(b))) {
@@ -57,12 +58,6 @@ export async function writeSnapshot(directory: string, state: ClusterState, take
   await write(SNAPSHOT_METADATA_FILE, `${JSON.stringify({ takenAt: takenAt.toISOString() }, null, 2)}\n`);
   await write('REDACTED.md', redactedReadme(redactions, state));
   return { files, objects: state.kubernetes.all().length, redactions };
-}
-
-/** `pod`, `ingress.networking.k8s.io`: kubectl's resource names, one file per kind. */
-function kindFileName(object: KubeObject): string {
-  const group = object.apiVersion.includes('/') ? object.apiVersion.split('/')[0] : '';
-  return `${object.kind.toLowerCase()}${group ? `.${group}` : ''}`;
 }
 
 function redactedReadme(redactions: Redaction[], state: ClusterState): string {
