@@ -10,7 +10,7 @@ import { performance } from 'node:perf_hooks';
 import { stringify } from 'yaml';
 import { builtinChecks } from '../dist/checks/index.js';
 import { runChecks } from '../dist/src/engine/runner.js';
-import { SnapshotSource } from '../dist/src/state/snapshot-source.js';
+import { SnapshotSource } from '../dist/src/state/snapshot/snapshot-source.js';
 
 const RUNS = [
   { format: 'json', sizes: [1_000, 5_000, 25_000, 100_000] },

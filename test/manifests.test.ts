@@ -4,7 +4,7 @@ import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { kubernetesResourceName } from '../src/state/cluster-state.js';
 import { InputError } from '../src/errors.js';
-import { STDIN_FILE, readManifests } from '../src/state/manifest-files.js';
+import { STDIN_FILE, readManifests } from '../src/state/plan/manifest-files.js';
 import { fixturePath } from './support/fixtures.js';
 
 const noStdin = async () => {

@@ -4,10 +4,10 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { DataKey } from '../src/state/cluster-state.js';
 import { KubernetesObjects } from '../src/state/cluster-state.js';
-import type { PlannedLayer } from '../src/state/planned-layer.js';
-import { emptyLayer } from '../src/state/planned-layer.js';
-import { PlannedSource } from '../src/state/planned-source.js';
-import { SnapshotSource } from '../src/state/snapshot-source.js';
+import type { PlannedLayer } from '../src/state/plan/planned-layer.js';
+import { emptyLayer } from '../src/state/plan/planned-layer.js';
+import { PlannedSource } from '../src/state/plan/planned-source.js';
+import { SnapshotSource } from '../src/state/snapshot/snapshot-source.js';
 import type { StateSource } from '../src/state/source.js';
 import { fixturePath } from './support/fixtures.js';
 

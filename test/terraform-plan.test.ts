@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../src/errors.js';
-import { terraformPlanLayer } from '../src/state/terraform-layer.js';
-import { parseTerraformPlan } from '../src/state/terraform-plan.js';
+import { terraformPlanLayer } from '../src/state/plan/terraform-layer.js';
+import { parseTerraformPlan } from '../src/state/plan/terraform-plan.js';
 import { fixturePath } from './support/fixtures.js';
 
 const SA = 'jobapp-events@acme-jobs-prod.iam.gserviceaccount.com';

@@ -26,7 +26,7 @@ export function addLiveOptions(command: Command): Command {
 
 /** The live source for these flags; the Google and Kubernetes libraries load only now, when used. */
 export async function createLiveSource(flags: LiveFlags) {
-  const [{ LiveSource }, { stderrProgress }] = await Promise.all([import('../state/live-source.js'), import('./progress.js')]);
+  const [{ LiveSource }, { stderrProgress }] = await Promise.all([import('../state/live/live-source.js'), import('./progress.js')]);
   return new LiveSource({ ...flags, progress: stderrProgress(Boolean(flags.quiet)) });
 }
 

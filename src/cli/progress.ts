@@ -1,5 +1,5 @@
-import type { Progress } from '../state/progress.js';
-import { silentProgress } from '../state/progress.js';
+import type { Progress } from '../state/live/progress.js';
+import { silentProgress } from '../state/live/progress.js';
 
 /**
  * One progress line on stderr, rewritten in place: what is being read and how

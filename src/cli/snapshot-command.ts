@@ -13,7 +13,7 @@ export function registerSnapshotCommand(program: ProgramWithExitCode): void {
     .command('snapshot <dir>')
     .description('write the live project and cluster to a snapshot directory (redacted; replay with check --snapshot DIR)');
   addLiveOptions(command).action(async (directory: string, options: LiveFlags) => {
-    const { writeSnapshot, requireEmptyDirectory } = await import('../state/snapshot-writer.js');
+    const { writeSnapshot, requireEmptyDirectory } = await import('../state/snapshot/snapshot-writer.js');
     await requireEmptyDirectory(directory);
     const source = await createLiveSource(options);
     const takenAt = new Date();

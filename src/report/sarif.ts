@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Check, Finding, Severity } from '../engine/check.js';
-import { STDIN_FILE } from '../state/manifest-files.js';
+import { STDIN_FILE } from '../state/plan/manifest-files.js';
 import { VERSION } from '../version.js';
 import type { Renderer } from './format.js';
 import { fixText } from './fix-text.js';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runChecks } from '../../src/engine/runner.js';
-import { SnapshotSource } from '../../src/state/snapshot-source.js';
+import { SnapshotSource } from '../../src/state/snapshot/snapshot-source.js';
 import httpLoadBalancingAddon from '../../checks/http-load-balancing-addon.js';
 import type { ClusterState } from '../../src/state/cluster-state.js';
 import { KubernetesObjects } from '../../src/state/cluster-state.js';

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import ingressConfig from '../../checks/ingress-config.js';
 import { dataKeysFor } from '../../src/engine/runner.js';
 import type { KubeObject } from '../../src/state/kubernetes-types.js';
-import { SnapshotSource } from '../../src/state/snapshot-source.js';
+import { SnapshotSource } from '../../src/state/snapshot/snapshot-source.js';
 import { FIXTURE_NOW, checkReport, fixturePath, runFixture } from '../support/fixtures.js';
 import { CONTEXT, clusterState } from '../support/state.js';
 

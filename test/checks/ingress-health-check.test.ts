@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import ingressHealthCheck from '../../checks/ingress-health-check.js';
 import type { ProbeResponse } from '../../src/engine/check.js';
-import { SnapshotSource } from '../../src/state/snapshot-source.js';
+import { SnapshotSource } from '../../src/state/snapshot/snapshot-source.js';
 import { FIXTURE_NOW, checkReport, fixturePath, runFixture } from '../support/fixtures.js';
 
 const ID = 'ingress-health-check';

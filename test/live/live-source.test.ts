@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { builtinChecks } from '../../checks/index.js';
 import { runChecks } from '../../src/engine/runner.js';
 import type { DataKey } from '../../src/state/cluster-state.js';
-import { LiveSource } from '../../src/state/live-source.js';
+import { LiveSource } from '../../src/state/live/live-source.js';
 import { permissionDenied, serviceDisabled } from '../support/fake-gcp.js';
 import { forbidden } from '../support/fake-kube-apiserver.js';
 import { FIXTURE_NOW, checkReport, fixtureTime, runFixture } from '../support/fixtures.js';
@@ -58,7 +58,7 @@ describe('live source against the fakes', async () => {
   it('hands back GCP data exactly as gcloud prints it (what a snapshot holds)', async () => {
     served = await serveFixture('seed-eventarc-stuck-namespace');
     const state = await liveSource(served).collect(new Set<DataKey>(['project', 'iamPolicy', 'cluster', 'eventarcTriggers']));
-    const snapshot = await import('../../src/state/snapshot-source.js').then(({ SnapshotSource }) =>
+    const snapshot = await import('../../src/state/snapshot/snapshot-source.js').then(({ SnapshotSource }) =>
       new SnapshotSource(served!.directory).collect(new Set<DataKey>(['project', 'iamPolicy', 'cluster', 'eventarcTriggers'])),
     );
     expect(state.cluster).toEqual(snapshot.cluster);

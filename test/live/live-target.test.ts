@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/errors.js';
-import type { TargetOptions } from '../../src/state/live-target.js';
-import { requireCluster, resolveLiveTarget } from '../../src/state/live-target.js';
+import type { TargetOptions } from '../../src/state/live/live-target.js';
+import { requireCluster, resolveLiveTarget } from '../../src/state/live/live-target.js';
 
 async function environment(currentContext: string | null, contexts: string[], gcloudProject?: string) {
   const home = await mkdtemp(join(tmpdir(), 'gke-doctor-target-'));
@@ -88,7 +88,7 @@ describe('resolveLiveTarget', () => {
 describe('README permissions', () => {
   it('names every permission the live source can report missing, with its role', async () => {
     const { readFile } = await import('node:fs/promises');
-    const { GCP_DATA_SOURCES } = await import('../../src/state/live-gcp.js');
+    const { GCP_DATA_SOURCES } = await import('../../src/state/live/live-gcp.js');
     const { REPO_ROOT } = await import('../support/fixtures.js');
     const text = await readFile(`${REPO_ROOT}README.md`, 'utf8');
     const customRole = /--permissions=(\S+)/.exec(text)?.[1]?.split(',') ?? [];

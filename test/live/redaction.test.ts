@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { KubeObject } from '../../src/state/kubernetes-types.js';
-import { redactCluster, redactObject } from '../../src/state/redaction.js';
+import { redactCluster, redactObject } from '../../src/state/snapshot/redaction.js';
 
 const object = (value: Record<string, unknown>) => value as KubeObject;
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseKubernetesDocuments } from '../../src/state/kubernetes-documents.js';
+import { parseKubernetesDocuments } from '../../src/state/files/kubernetes-documents.js';
 
 const pod = (name: string) => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'a' } });
 const names = (file: string, text: string) =>

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { DataKey } from '../../src/state/cluster-state.js';
-import { SnapshotSource } from '../../src/state/snapshot-source.js';
+import { SnapshotSource } from '../../src/state/snapshot/snapshot-source.js';
 import { fixturePath } from '../support/fixtures.js';
 
 async function snapshot(files: Record<string, string>): Promise<string> {

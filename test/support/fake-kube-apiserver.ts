@@ -1,8 +1,8 @@
 import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { parseKubernetesDocuments } from '../../src/state/kubernetes-documents.js';
+import { parseKubernetesDocuments } from '../../src/state/files/kubernetes-documents.js';
 import type { KubeObject } from '../../src/state/kubernetes-types.js';
-import { listManifestFiles } from '../../src/state/snapshot-source.js';
+import { listManifestFiles } from '../../src/state/snapshot/snapshot-source.js';
 import type { FakeRequest, FakeResponse } from './fake-http.js';
 import { FakeHttpServer } from './fake-http.js';
 

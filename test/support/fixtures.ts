@@ -5,7 +5,7 @@ import type { Check, CheckContext } from '../../src/engine/check.js';
 import type { Report } from '../../src/engine/report.js';
 import { runChecks } from '../../src/engine/runner.js';
 import { selectChecks } from '../../src/engine/select.js';
-import { SnapshotSource } from '../../src/state/snapshot-source.js';
+import { SnapshotSource } from '../../src/state/snapshot/snapshot-source.js';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 

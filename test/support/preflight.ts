@@ -6,8 +6,8 @@ import type { Check } from '../../src/engine/check.js';
 import type { Report } from '../../src/engine/report.js';
 import { runChecks } from '../../src/engine/runner.js';
 import { selectChecks } from '../../src/engine/select.js';
-import { PlannedSource } from '../../src/state/planned-source.js';
-import { SnapshotSource } from '../../src/state/snapshot-source.js';
+import { PlannedSource } from '../../src/state/plan/planned-source.js';
+import { SnapshotSource } from '../../src/state/snapshot/snapshot-source.js';
 import { FIXTURE_NOW, fixturePath } from './fixtures.js';
 
 /** Runs checks as `check [--snapshot] [--terraform-plan] [--manifests]` does; paths are under fixtures/. */

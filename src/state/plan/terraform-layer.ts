@@ -1,10 +1,10 @@
-import { InputError } from '../errors.js';
-import { kubernetesResourceName } from './cluster-state.js';
-import type { DataKey, SourceLocation } from './cluster-state.js';
-import type { Cluster, EventarcTrigger, IamBinding, IamPolicy } from './gcp-types.js';
-import { isRecord } from './kubernetes-documents.js';
-import type { KubeObject } from './kubernetes-types.js';
-import { KUBERNETES_KINDS } from './kubernetes-types.js';
+import { InputError } from '../../errors.js';
+import { kubernetesResourceName } from '../cluster-state.js';
+import type { DataKey, SourceLocation } from '../cluster-state.js';
+import type { Cluster, EventarcTrigger, IamBinding, IamPolicy } from '../gcp-types.js';
+import { isRecord } from '../files/kubernetes-documents.js';
+import type { KubeObject } from '../kubernetes-types.js';
+import { KUBERNETES_KINDS } from '../kubernetes-types.js';
 import type { PlannedLayer } from './planned-layer.js';
 import { addUnknown, emptyLayer } from './planned-layer.js';
 import { KUBERNETES_RESOURCE_KINDS, kubernetesFieldPath, kubernetesObjectFromResource } from './terraform-kubernetes.js';

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { AuthClient } from 'google-auth-library';
-import { InputError } from '../errors.js';
+import { InputError } from '../../errors.js';
 
 export interface CredentialOptions {
   /** `--access-token-file`: a file holding an OAuth 2.0 access token. */

@@ -1,12 +1,12 @@
 import { readFile } from 'node:fs/promises';
-import { InputError } from '../errors.js';
-import type { ClusterState, DataKey, SourceLocation, Target } from './cluster-state.js';
-import { KubernetesObjects, kubernetesResourceName } from './cluster-state.js';
-import type { Cluster, EventarcTrigger, IamBinding, IamPolicy, Project } from './gcp-types.js';
-import { isRecord } from './kubernetes-documents.js';
+import { InputError } from '../../errors.js';
+import type { ClusterState, DataKey, SourceLocation, Target } from '../cluster-state.js';
+import { KubernetesObjects, kubernetesResourceName } from '../cluster-state.js';
+import type { Cluster, EventarcTrigger, IamBinding, IamPolicy, Project } from '../gcp-types.js';
+import { isRecord } from '../files/kubernetes-documents.js';
 import { display, manifestsLayer, readManifests } from './manifest-files.js';
 import type { IamChange, PlannedLayer } from './planned-layer.js';
-import type { StateSource } from './source.js';
+import type { StateSource } from '../source.js';
 import { terraformPlanLayer } from './terraform-layer.js';
 import { parseTerraformPlan } from './terraform-plan.js';
 

@@ -1,15 +1,15 @@
 import { readFile, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { InputError } from '../errors.js';
-import { requireText } from './binary-text.js';
-import { displayPath } from './display-path.js';
-import type { ClusterState, DataKey, GcpData, GcpDataKey, Target } from './cluster-state.js';
-import { KubernetesObjects } from './cluster-state.js';
-import type { Cluster, EventarcTrigger, Project } from './gcp-types.js';
-import { isRecord, parseKubernetesDocuments } from './kubernetes-documents.js';
-import type { KubeObject } from './kubernetes-types.js';
-import { KUBERNETES_KINDS } from './kubernetes-types.js';
-import type { StateSource } from './source.js';
+import { InputError } from '../../errors.js';
+import { requireText } from '../files/binary-text.js';
+import { displayPath } from '../files/display-path.js';
+import type { ClusterState, DataKey, GcpData, GcpDataKey, Target } from '../cluster-state.js';
+import { KubernetesObjects } from '../cluster-state.js';
+import type { Cluster, EventarcTrigger, Project } from '../gcp-types.js';
+import { isRecord, parseKubernetesDocuments } from '../files/kubernetes-documents.js';
+import type { KubeObject } from '../kubernetes-types.js';
+import { KUBERNETES_KINDS } from '../kubernetes-types.js';
+import type { StateSource } from '../source.js';
 
 /** Each file of the snapshot layout (DESIGN.md), and the command that prints it. */
 export const SNAPSHOT_FILES: Record<GcpDataKey, { file: string; command: string }> = {

@@ -1,6 +1,6 @@
 import { toApiFailure, withRetry } from './api-failure.js';
 import type { KubernetesApi } from './kubernetes-api.js';
-import type { KubeObject, KubernetesKind } from './kubernetes-types.js';
+import type { KubeObject, KubernetesKind } from '../kubernetes-types.js';
 import type { Progress } from './progress.js';
 
 /** A listable resource: where the API server serves a kind. */

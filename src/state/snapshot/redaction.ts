@@ -1,5 +1,5 @@
-import type { Cluster } from './gcp-types.js';
-import type { KubeObject } from './kubernetes-types.js';
+import type { Cluster } from '../gcp-types.js';
+import type { KubeObject } from '../kubernetes-types.js';
 
 /**
  * Values checks read, kept in a snapshot (everything else of their kind is

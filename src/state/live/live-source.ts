@@ -1,22 +1,22 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { AuthClient } from 'google-auth-library';
-import type { CheckContext, ProbeResponse } from '../engine/check.js';
+import type { CheckContext, ProbeResponse } from '../../engine/check.js';
 import type { ApiFailure } from './api-failure.js';
 import { toApiFailure } from './api-failure.js';
-import type { ClusterState, DataKey, GcpData, GcpDataKey } from './cluster-state.js';
-import { GCP_DATA_KEYS, KubernetesObjects } from './cluster-state.js';
+import type { ClusterState, DataKey, GcpData, GcpDataKey } from '../cluster-state.js';
+import { GCP_DATA_KEYS, KubernetesObjects } from '../cluster-state.js';
 import type { CredentialOptions } from './gcp-credentials.js';
 import { googleCredentials, rejectedCredentials } from './gcp-credentials.js';
 import { GOOGLE_API_SERVICES } from './gcp-endpoints.js';
 import type { KubernetesApi } from './kubernetes-api.js';
-import type { KubeObject, KubernetesKind } from './kubernetes-types.js';
+import type { KubeObject, KubernetesKind } from '../kubernetes-types.js';
 import type { LiveGcp } from './live-gcp.js';
 import { GCP_DATA_SOURCES } from './live-gcp.js';
 import type { LiveTarget, TargetOptions } from './live-target.js';
 import { kubeconfigHint, requireCluster, requireProject, resolveLiveTarget } from './live-target.js';
 import type { Progress } from './progress.js';
 import { silentProgress } from './progress.js';
-import type { StateSource } from './source.js';
+import type { StateSource } from '../source.js';
 
 export interface LiveOptions extends TargetOptions, CredentialOptions {
   progress?: Progress;

@@ -1,8 +1,8 @@
 import { LineCounter, parseAllDocuments, isMap, isSeq } from 'yaml';
 import type { Node } from 'yaml';
-import { InputError } from '../errors.js';
+import { InputError } from '../../errors.js';
 import { requireText } from './binary-text.js';
-import type { KubeObject } from './kubernetes-types.js';
+import type { KubeObject } from '../kubernetes-types.js';
 
 export interface LocatedObject {
   object: KubeObject;

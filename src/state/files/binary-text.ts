@@ -1,4 +1,4 @@
-import { InputError } from '../errors.js';
+import { InputError } from '../../errors.js';
 
 /**
  * Refuses a file that is not text (a NUL byte, or bytes that are not UTF-8: an

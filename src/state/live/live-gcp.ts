@@ -1,10 +1,10 @@
 import type { AuthClient } from 'google-auth-library';
-import type { GcpData, GcpDataKey } from './cluster-state.js';
+import type { GcpData, GcpDataKey } from '../cluster-state.js';
 import { withRetry, withTimeout } from './api-failure.js';
 import { listEventarcTriggers } from './eventarc-api.js';
 import type { Endpoint, GoogleApi } from './gcp-endpoints.js';
 import { googleApiEndpoint } from './gcp-endpoints.js';
-import type { BackendService, Cluster, HealthCheck, IamPolicy, Project } from './gcp-types.js';
+import type { BackendService, Cluster, HealthCheck, IamPolicy, Project } from '../gcp-types.js';
 import { restJson, zeroEnumNames } from './proto-json.js';
 
 export interface GcpTarget {

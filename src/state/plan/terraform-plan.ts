@@ -1,6 +1,6 @@
-import { InputError } from '../errors.js';
-import { requireText } from './binary-text.js';
-import { isRecord } from './kubernetes-documents.js';
+import { InputError } from '../../errors.js';
+import { requireText } from '../files/binary-text.js';
+import { isRecord } from '../files/kubernetes-documents.js';
 
 /**
  * One resource instance of a plan, as `terraform show -json PLAN` describes it

@@ -1,14 +1,14 @@
 import { readFile, stat } from 'node:fs/promises';
-import { InputError } from '../errors.js';
-import { displayPath } from './display-path.js';
-import type { SourceLocation } from './cluster-state.js';
-import { kubernetesResourceName } from './cluster-state.js';
-import { parseKubernetesDocuments } from './kubernetes-documents.js';
-import type { KubeObject } from './kubernetes-types.js';
-import { KUBERNETES_KINDS } from './kubernetes-types.js';
+import { InputError } from '../../errors.js';
+import { displayPath } from '../files/display-path.js';
+import type { SourceLocation } from '../cluster-state.js';
+import { kubernetesResourceName } from '../cluster-state.js';
+import { parseKubernetesDocuments } from '../files/kubernetes-documents.js';
+import type { KubeObject } from '../kubernetes-types.js';
+import { KUBERNETES_KINDS } from '../kubernetes-types.js';
 import type { PlannedLayer } from './planned-layer.js';
 import { emptyLayer } from './planned-layer.js';
-import { listManifestFiles } from './snapshot-source.js';
+import { listManifestFiles } from '../snapshot/snapshot-source.js';
 
 /** How objects read from standard input (`--manifests -`) are named in reports. */
 export const STDIN_FILE = '<stdin>';

@@ -1,6 +1,6 @@
-import type { DataKey, SourceLocation } from './cluster-state.js';
-import type { Cluster, EventarcTrigger, IamBinding, IamPolicy } from './gcp-types.js';
-import type { KubeObject } from './kubernetes-types.js';
+import type { DataKey, SourceLocation } from '../cluster-state.js';
+import type { Cluster, EventarcTrigger, IamBinding, IamPolicy } from '../gcp-types.js';
+import type { KubeObject } from '../kubernetes-types.js';
 
 /**
  * A change Terraform plans to a project's IAM policy, in the order it applies:

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { parse } from 'yaml';
-import { InputError } from '../errors.js';
+import { InputError } from '../../errors.js';
 
 /** The target flags of `check` and `snapshot`. */
 export interface TargetOptions {

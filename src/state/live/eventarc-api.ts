@@ -1,5 +1,5 @@
 import type { AuthClient } from 'google-auth-library';
-import type { EventarcTrigger } from './gcp-types.js';
+import type { EventarcTrigger } from '../gcp-types.js';
 
 /** Eventarc v1 `projects.locations.triggers.list` response (https://cloud.google.com/eventarc/docs/reference/rest/v1/projects.locations.triggers/list). */
 interface ListTriggersResponse {

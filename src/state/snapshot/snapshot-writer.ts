@@ -1,9 +1,9 @@
 import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { InputError } from '../errors.js';
-import type { ClusterState, GcpDataKey } from './cluster-state.js';
-import { GCP_DATA_KEYS, kubectlKind, kubernetesResourceName } from './cluster-state.js';
-import type { KubeObject } from './kubernetes-types.js';
+import { InputError } from '../../errors.js';
+import type { ClusterState, GcpDataKey } from '../cluster-state.js';
+import { GCP_DATA_KEYS, kubectlKind, kubernetesResourceName } from '../cluster-state.js';
+import type { KubeObject } from '../kubernetes-types.js';
 import type { Redaction } from './redaction.js';
 import { redactCluster, redactObject } from './redaction.js';
 import { SNAPSHOT_FILES, SNAPSHOT_METADATA_FILE } from './snapshot-source.js';

@@ -1,5 +1,5 @@
-import { isRecord } from './kubernetes-documents.js';
-import type { KubeObject } from './kubernetes-types.js';
+import { isRecord } from '../files/kubernetes-documents.js';
+import type { KubeObject } from '../kubernetes-types.js';
 
 /**
  * hashicorp/kubernetes resources and the object each one declares. The provider
