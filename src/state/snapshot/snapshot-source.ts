@@ -5,7 +5,7 @@ import { requireText } from '../files/binary-text.js';
 import { displayPath } from '../files/display-path.js';
 import type { ClusterState, DataKey, GcpData, GcpDataKey, Target } from '../cluster-state.js';
 import { KubernetesObjects } from '../cluster-state.js';
-import type { Cluster, EventarcTrigger, Project } from '../gcp-types.js';
+import type { Cluster, EventarcTrigger, IamRole, Project } from '../gcp-types.js';
 import { isRecord, parseKubernetesDocuments } from '../files/kubernetes-documents.js';
 import type { KubeObject } from '../kubernetes-types.js';
 import { KUBERNETES_KINDS } from '../kubernetes-types.js';
@@ -20,6 +20,9 @@ export const SNAPSHOT_FILES: Record<GcpDataKey, { file: string; command: string 
   healthChecks: { file: 'compute/health-checks.json', command: 'gcloud compute health-checks list --format=json' },
   backendServices: { file: 'compute/backend-services.json', command: 'gcloud compute backend-services list --format=json' },
 };
+
+/** Custom roles bound in the IAM policy: `roles/ROLE_ID.json`, each what `gcloud iam roles describe ROLE_ID --project=PROJECT --format=json` prints. */
+export const SNAPSHOT_ROLES_DIRECTORY = 'roles';
 
 /** gke-doctor's own record of when a snapshot was taken (not part of any gcloud output). */
 export const SNAPSHOT_METADATA_FILE = 'snapshot.json';
@@ -66,8 +69,36 @@ export class SnapshotSource implements StateSource {
       }
     }
 
+    const customRoles = wanted.has('iamPolicy') ? await this.readCustomRoles() : undefined;
     const observedAt = await this.readTakenAt();
-    return { ...gcp, target: snapshotTarget(gcp.project, gcp.cluster), kubernetes, unavailable, observedAt, locations: new Map() };
+    return { ...gcp, ...(customRoles ? { customRoles } : {}), target: snapshotTarget(gcp.project, gcp.cluster), kubernetes, unavailable, observedAt, locations: new Map() };
+  }
+
+  /** `roles/*.json` (optional, additive to the layout): custom role definitions, by their full name. */
+  private async readCustomRoles(): Promise<Map<string, IamRole> | undefined> {
+    const directory = join(this.directory, SNAPSHOT_ROLES_DIRECTORY);
+    if (!(await isDirectory(directory))) return undefined;
+    const roles = new Map<string, IamRole>();
+    const files = (await readdir(directory)).filter((name) => name.endsWith('.json')).sort();
+    for (const name of files) {
+      const path = join(directory, name);
+      const command = 'gcloud iam roles describe ROLE_ID --project=PROJECT --format=json';
+      let value: unknown;
+      try {
+        const text = await readFile(path, 'utf8');
+        requireText(this.display(path), text, `the output of \`${command}\``);
+        value = JSON.parse(text);
+      } catch (error) {
+        if (error instanceof InputError) throw error;
+        throw new InputError(`${this.display(path)}: ${error instanceof SyntaxError ? 'invalid JSON' : 'cannot read'}: ${(error as Error).message}`);
+      }
+      const permissions = isRecord(value) ? value.includedPermissions : undefined;
+      if (!isRecord(value) || typeof value.name !== 'string' || (permissions !== undefined && !(Array.isArray(permissions) && permissions.every((item) => typeof item === 'string')))) {
+        throw new InputError(`${this.display(path)}: expected the output of \`${command}\`: an object with "name" and an "includedPermissions" array of strings`);
+      }
+      roles.set(value.name, value as unknown as IamRole);
+    }
+    return roles;
   }
 
   /** `snapshot.json` (written by `gke-doctor snapshot`, optional): `{ "takenAt": RFC 3339 }`. */
