@@ -63,6 +63,9 @@ export function evaluateRole(policy: IamPolicy, principal: string, role: string,
     for (const member of binding.members ?? []) {
       const match = memberMatches(member, principal);
       if (match === 'no') continue;
+      // A basic role bound to a group or domain is how people get access; it is no sign that a service account
+      // is a member, and counting it would turn every missing role into a "possibly".
+      if (match === 'possibly' && bound.role !== role && BASIC_ROLES.includes(bound.role)) continue;
       let condition: string | undefined;
       if (bound.conditional) {
         const title = binding.condition?.title ?? null;
