@@ -47,15 +47,17 @@ export function isCustomRole(role: string): boolean {
 /**
  * Whether `held` grants what `required` is needed for: the same role; a predefined or
  * basic role that holds its permissions; a custom role whose definition includes them
- * (`unknown` when that definition was not read, or the role is needed whole).
+ * (`unknown` when that definition was not read, or the role is needed whole). Without
+ * `customRoles` custom roles are not evaluated.
  */
 export function grantsRequiredRole(held: string, required: string, customRoles: ReadonlyMap<string, CustomRole> | undefined): 'yes' | 'no' | 'unknown' {
   if (held === required) return 'yes';
   const facts = REQUIRED_ROLE_PERMISSIONS[required];
   if (!facts) return 'no';
   if (facts.heldBy.includes(held)) return 'yes';
-  if (!isCustomRole(held)) return 'no';
-  const definition = customRoles?.get(held);
+  // A caller that passes no map does not evaluate custom roles at all: they count as other roles.
+  if (!isCustomRole(held) || !customRoles) return 'no';
+  const definition = customRoles.get(held);
   if (!definition || facts.whole) return 'unknown';
   if (definition.deleted) return 'no';
   const permissions = new Set(definition.includedPermissions ?? []);

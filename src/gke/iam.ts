@@ -35,7 +35,11 @@ export interface GrantCondition {
 export interface RoleEvaluation {
   /** The moment conditions on `request.time` are decided at; without it every condition stays undecided. */
   now?: Date;
-  /** Custom role definitions read (IAM roles.get, or `roles/ROLE_ID.json` in a snapshot), by full name. */
+  /**
+   * Custom role definitions read (IAM roles.get, or `roles/ROLE_ID.json` in a snapshot), by full
+   * name; a bound custom role missing from it is reported as not read. Without it, custom roles
+   * are not evaluated (they grant nothing).
+   */
   customRoles?: ReadonlyMap<string, CustomRole>;
 }
 

@@ -75,10 +75,11 @@ export class SnapshotSource implements StateSource {
   }
 
   /** `roles/*.json` (optional, additive to the layout): custom role definitions, by their full name. */
-  private async readCustomRoles(): Promise<Map<string, IamRole> | undefined> {
+  private async readCustomRoles(): Promise<Map<string, IamRole>> {
     const directory = join(this.directory, SNAPSHOT_ROLES_DIRECTORY);
-    if (!(await isDirectory(directory))) return undefined;
     const roles = new Map<string, IamRole>();
+    // No roles/ directory: no custom role was read, so each bound one is reported as not read.
+    if (!(await isDirectory(directory))) return roles;
     const files = (await readdir(directory)).filter((name) => name.endsWith('.json')).sort();
     for (const name of files) {
       const path = join(directory, name);
