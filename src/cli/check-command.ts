@@ -1,6 +1,5 @@
 import { Option } from 'commander';
 import { InputError } from '../errors.js';
-import { allChecks } from '../engine/registry.js';
 import type { FailOn } from '../engine/report.js';
 import { FAIL_ON, exitCodeFor } from '../engine/report.js';
 import { dataKeysFor, runChecksOn } from '../engine/runner.js';
@@ -12,7 +11,7 @@ import type { Config } from '../config/config.js';
 import { loadConfig } from '../config/load-config.js';
 import { configuredRedirectingApplications } from '../config/redirecting-applications.js';
 import { selectChecks, splitIds } from '../engine/select.js';
-import { parseDuration } from '../gke/duration.js';
+import { parseDuration } from './duration-flag.js';
 import { readStandardInput } from '../state/plan/manifest-files.js';
 import { PlannedSource } from '../state/plan/planned-source.js';
 import { SnapshotSource } from '../state/snapshot/snapshot-source.js';
@@ -25,6 +24,7 @@ import type { ProcessIo } from './process-io.js';
 import type { ProgramWithExitCode } from './program.js';
 import type { LiveFlags } from './live-options.js';
 import { LIVE_FLAG_NAMES, addLiveOptions, createLiveSource, flagName } from './live-options.js';
+import { availableChecks } from './available-checks.js';
 
 export interface CheckOptions extends LiveFlags, FixFlags {
   snapshot?: string;
@@ -70,7 +70,7 @@ export function registerCheckCommand(program: ProgramWithExitCode, io: ProcessIo
     const outputList = resolveOutputs(outputs);
     validateFixFlags(options, isLiveOnly(options));
     const config = await loadConfig(options.config);
-    const known = await allChecks(options.plugin);
+    const known = await availableChecks(options.plugin);
     requireKnownChecks(config, known);
     const checks = checksNotOff(selectChecks(known, splitIds(options.only), splitIds(options.skip)), config.checks);
     if (checks.length === 0) throw new InputError(`${config.file}: every selected check is off`);
