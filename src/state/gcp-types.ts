@@ -4,6 +4,9 @@ import type { protos as resourceManagerProtos } from '@google-cloud/resource-man
 /** `gcloud container clusters describe --format=json`: container v1 Cluster. */
 export type Cluster = containerProtos.google.container.v1.ICluster;
 
+/** `networkConfig.gatewayApiConfig.channel`: CHANNEL_STANDARD, CHANNEL_EXPERIMENTAL, CHANNEL_DISABLED, or unset. */
+export type GatewayApiChannel = NonNullable<NonNullable<NonNullable<Cluster['networkConfig']>['gatewayApiConfig']>['channel']>;
+
 /** `gcloud projects get-iam-policy --format=json`: an IAM v1 Policy. */
 export type IamPolicy = resourceManagerProtos.google.iam.v1.IPolicy;
 export type IamBinding = resourceManagerProtos.google.iam.v1.IBinding;
