@@ -14,6 +14,7 @@ import type { FixFlags } from './fix-options.js';
 import { addFixOptions, applyFixes, validateFixFlags } from './fix-options.js';
 import { collect } from './list-command.js';
 import { outputOptionParsers, resolveOutputs, writeOutputs } from './outputs.js';
+import type { ProcessIo } from './process-io.js';
 import type { ProgramWithExitCode } from './program.js';
 import type { LiveFlags } from './live-options.js';
 import { LIVE_FLAG_NAMES, addLiveOptions, createLiveSource, flagName } from './live-options.js';
@@ -30,7 +31,7 @@ export interface CheckOptions extends LiveFlags, FixFlags {
   stuckAfter: string;
 }
 
-export function registerCheckCommand(program: ProgramWithExitCode): void {
+export function registerCheckCommand(program: ProgramWithExitCode, io: ProcessIo): void {
   const { outputs, addFormat, addFile } = outputOptionParsers();
   const command = program
     .command('check')
@@ -52,13 +53,13 @@ export function registerCheckCommand(program: ProgramWithExitCode): void {
     const outputList = resolveOutputs(outputs);
     validateFixFlags(options, isLiveOnly(options));
     const checks = selectChecks(await allChecks(options.plugin), splitIds(options.only), splitIds(options.skip));
-    const source = await createSource(options);
+    const source = await createSource(options, io);
     const probe = options.probe ? source.probe : undefined;
     const state = await source.collect(dataKeysFor(checks));
-    const report = await runChecksOn(state, checks, { now: new Date(), stuckAfterMs, ...(probe ? { probe } : {}) });
-    await writeOutputs(report, outputList, checks, program.opts<{ color: boolean }>().color);
+    const report = await runChecksOn(state, checks, { now: io.now(), stuckAfterMs, ...(probe ? { probe } : {}) });
+    await writeOutputs(report, outputList, checks, program.opts<{ color: boolean }>().color, io);
     program.exitCode = exitCodeFor(report, options.failOn);
-    if (options.fix) program.exitCode = (await applyFixes(report, state, source, options)) ?? program.exitCode;
+    if (options.fix) program.exitCode = (await applyFixes(report, state, source, options, io)) ?? program.exitCode;
   });
 }
 
@@ -73,7 +74,7 @@ function isLiveOnly(options: CheckOptions): boolean {
  * only manifests or a plan, the base is live only when a live flag names a
  * target, so a CI preflight needs no cloud access.
  */
-async function createSource(options: CheckOptions): Promise<StateSource> {
+async function createSource(options: CheckOptions, io: ProcessIo): Promise<StateSource> {
   const liveFlag = LIVE_FLAG_NAMES.find((name) => options[name] !== undefined);
   if (options.snapshot) {
     if (liveFlag) throw new InputError(`${flagName(liveFlag)} is for live mode; a snapshot names its own project and cluster (drop --snapshot to read them live)`);
@@ -82,7 +83,7 @@ async function createSource(options: CheckOptions): Promise<StateSource> {
   const manifests = options.manifests ?? [];
   const planned = manifests.length > 0 || options.terraformPlan !== undefined;
   const readLive = !options.snapshot && (!planned || liveFlag !== undefined || options.probe === true);
-  const base = options.snapshot ? new SnapshotSource(options.snapshot) : readLive ? await createLiveSource(options) : null;
+  const base = options.snapshot ? new SnapshotSource(options.snapshot) : readLive ? await createLiveSource(options, io) : null;
   if (!planned) return base!;
-  return PlannedSource.fromFiles(base, { manifests, terraformPlan: options.terraformPlan, readStdin: readStandardInput });
+  return PlannedSource.fromFiles(base, { manifests, terraformPlan: options.terraformPlan, readStdin: () => readStandardInput(io.stdin) });
 }
