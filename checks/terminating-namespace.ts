@@ -1,10 +1,11 @@
 import type { CheckContext, CheckResult, Finding } from '../src/engine/check.js';
 import { defineCheck, fill } from '../src/engine/check.js';
-import { formatDuration } from '../src/gke/duration.js';
+import { humanDuration } from '../src/gke/duration.js';
 import type { GkeTrigger } from '../src/gke/eventarc.js';
 import { forwarderTriggers, isGkeTrigger, parseTriggerName, targetsCluster } from '../src/gke/eventarc.js';
-import type { NamespaceDeletion } from '../src/gke/namespace-deletion.js';
+import type { Holdup, NamespaceDeletion, RemainingObject, UnavailableApiService } from '../src/gke/namespace-deletion.js';
 import { NAMESPACE_DELETION_CONDITIONS, diagnoseNamespaceDeletion, isTerminating, namespaceFixCommands, rootCauseCommands } from '../src/gke/namespace-deletion.js';
+import { isProtectedNamespace } from '../src/fix/protected-namespaces.js';
 import type { ClusterState } from '../src/state/cluster-state.js';
 import type { Namespace } from '../src/state/kubernetes-types.js';
 
@@ -31,18 +32,34 @@ without the roles it needs can leave that namespace Terminating for good.`,
     'https://github.com/kubernetes/kubernetes/issues/66735',
   ],
   needs: ['Namespace', 'ObjectsInTerminatingNamespaces'],
-  optionalNeeds: ['APIService', 'cluster', 'eventarcTriggers'],
+  // Pod: whether argo-cd's application controller still runs anywhere (src/gke/finalizer-owners.ts).
+  optionalNeeds: ['APIService', 'cluster', 'eventarcTriggers', 'Pod'],
   notApplicable: 'no Namespace objects were read',
   messages: {
     stuck: 'Namespace {{name}} has been Terminating for {{age}}.\n{{causes}}',
-    notStuckYet: 'Namespace {{name}} is Terminating for {{age}}; it counts as stuck after {{threshold}}.',
+    notStuckYet: 'Namespace {{name}} has been Terminating for {{age}}; it counts as stuck after {{threshold}}.',
+    // kubernetes namespaced_resources_deleter.go: the controller waits for Pod grace periods and for finalizers their controllers remove.
+    waiting: 'Namespace {{name}} has been Terminating for {{age}} and is waiting, not stuck: {{waits}}.',
+    waitGracePeriod: '{{resource}} is in its termination grace period until {{until}} (in {{left}})',
+    waitController: '{{resource}} waits for {{finalizer}}, removed by {{owner}}, which runs ({{why}})',
+    waitClaimInUse: '{{resource}} waits for {{finalizer}} while {{pods}} still use it',
+    ownerGone: '{{resource}} waits for {{finalizer}}, but {{owner}} is not running ({{why}}): it can never finish deleting unless that finalizer is removed.',
+    ownerUnknown: '{{resource}} waits for {{finalizer}}, removed by {{owner}}; whether it runs is not known ({{why}}).',
+    noOwnerKnown: '{{resource}} waits for {{finalizer}}, whose controller gke-doctor does not know: check that it runs before removing the finalizer.',
+    gracePeriodOver: '{{resource}}: its grace period ended at {{since}} and it is still there: the kubelet has not confirmed it stopped (is its node gone?).',
+    apiServiceShared: 'APIService {{name}} is unavailable: reported once, on APIService/{{name}}.',
+    sharedApiService:
+      'APIService {{name}} is unavailable{{service}}: {{reason}}. The namespace controller cannot list every API group, so none of these namespaces can finish deleting: {{namespaces}}.',
+    fixSharedApiService: 'Repair the APIService (make the Pods behind its Service ready){{orDelete}}; the namespaces then finish deleting by themselves.',
+    fixSummaryProtected:
+      'Fix the root cause first ({{steps}}), then finalize only if the namespace is still stuck. {{name}} is run by Kubernetes or GKE itself: `gke-doctor check --fix --force` finalizes it (with a backup); --fix alone leaves it alone.',
     // The lines of a stuck namespace's causes, each a sentence of its own.
     condition: '{{type}}: {{message}}',
     unavailableApiService: 'APIService {{name}} is unavailable: {{reason}}. Until it answers, no namespace can finish deleting.',
     unavailableApiServiceBehindService:
       'APIService {{name}} is unavailable (served by Service {{service}}): {{reason}}. Until it answers, no namespace can finish deleting.',
     remaining: '{{count}} object(s) still in the namespace; with finalizers: {{blocking}}.',
-    finalizerOwner: '{{resource}} waits for {{finalizer}}, removed by {{owner}}.',
+    finalizerOwner: '{{resource}} waits for {{finalizer}}, removed by {{owner}}, which runs ({{why}}).',
     ownerNeverRuns: '{{resource}} waits for {{finalizer}}, but {{owner}} never runs while the HTTP load-balancing addon is disabled: it can never finish deleting.',
     specFinalizers: 'spec.finalizers: {{finalizers}} (emptied by finalizing).',
     noCauseInSnapshot: 'No deletion condition, unavailable APIService or remaining object explains it in the data read; `kubectl get namespace {{name}} -o yaml` shows the controller\'s conditions.',
@@ -60,10 +77,16 @@ without the roles it needs can leave that namespace Terminating for good.`,
   run(state: ClusterState, context): CheckResult {
     const namespaces = state.kubernetes.list('Namespace');
     const triggers = triggersIntoThisCluster(state);
-    const findings = namespaces.filter(isTerminating).map((namespace) => {
-      const deletion = diagnoseNamespaceDeletion(namespace, state, context.now);
-      return deletion.terminatingForMs >= context.stuckAfterMs ? stuckFinding(deletion, forwarderOf(namespace, triggers), context) : notStuckYet(deletion, context);
+    const deletions = namespaces.filter(isTerminating).map((namespace) => ({ namespace, deletion: diagnoseNamespaceDeletion(namespace, state, context.now) }));
+    const stuck = deletions.filter(({ deletion }) => deletion.terminatingForMs >= context.stuckAfterMs && !deletion.waiting);
+    // Several namespaces behind the same unavailable APIService: the cause is said once, on the APIService.
+    const shared = stuck.length > 1 ? (stuck[0]?.deletion.unavailableApiServices ?? []) : [];
+    const findings = deletions.map(({ namespace, deletion }) => {
+      if (deletion.terminatingForMs < context.stuckAfterMs) return notStuckYet(deletion, context);
+      if (deletion.waiting) return waitingFinding(deletion, context);
+      return stuckFinding(deletion, forwarderOf(namespace, triggers), context, shared.length > 0);
     });
+    for (const apiService of shared) findings.unshift(sharedApiServiceFinding(apiService, stuck.map(({ deletion }) => deletion.name), context));
     return { examined: namespaces.map((namespace) => `Namespace/${namespace.metadata?.name}`), findings };
   },
 });
@@ -86,8 +109,8 @@ function forwarderOf(namespace: Namespace, triggers: readonly GkeTrigger[]): For
   return forwarderTriggers(namespace, triggers).map(({ trigger, createdAfterMs }) => ({ trigger: trigger.name, createdAfterMs }));
 }
 
-function stuckFinding(deletion: NamespaceDeletion, forwarder: ForwarderOwner[], context: Context): Finding {
-  const blocking = deletion.remaining.filter((object) => object.finalizers.length > 0);
+function stuckFinding(deletion: NamespaceDeletion, forwarder: ForwarderOwner[], context: Context, apiServiceShared: boolean): Finding {
+  const blocking = deletion.remaining.filter((object) => object.holdups.some((holdup) => holdup.kind === 'finalizer' && !holdup.waiting));
   const steps = [
     deletion.unavailableApiServices.length === 0
       ? null
@@ -98,7 +121,7 @@ function stuckFinding(deletion: NamespaceDeletion, forwarder: ForwarderOwner[], 
   ].filter(Boolean);
   return context.report({
     messageId: 'stuck',
-    data: { name: deletion.name, age: formatDuration(deletion.terminatingForMs), causes: causes(deletion, forwarder).join('\n') },
+    data: { name: deletion.name, age: humanDuration(deletion.terminatingForMs), causes: causes(deletion, forwarder, apiServiceShared).join('\n') },
     resource: `Namespace/${deletion.name}`,
     evidence: {
       deletionTimestamp: deletion.deletionTimestamp,
@@ -110,7 +133,7 @@ function stuckFinding(deletion: NamespaceDeletion, forwarder: ForwarderOwner[], 
       eventarcTriggers: forwarder.map(({ trigger }) => trigger),
     },
     fix: {
-      summary: text('fixSummary', { steps: steps.length > 0 ? steps.join(', then ') : text('noStepsFound') }),
+      summary: text(isProtectedNamespace(deletion.name) ? 'fixSummaryProtected' : 'fixSummary', { steps: steps.length > 0 ? steps.join(', then ') : text('noStepsFound'), name: deletion.name }),
       commands: namespaceFixCommands(deletion),
       terraform: null,
       automatic: true,
@@ -127,12 +150,12 @@ function stuckFinding(deletion: NamespaceDeletion, forwarder: ForwarderOwner[], 
 }
 
 /** One line per cause, most likely first, and the orphaning warning last. */
-function causes(deletion: NamespaceDeletion, forwarder: ForwarderOwner[]): string[] {
+function causes(deletion: NamespaceDeletion, forwarder: ForwarderOwner[], apiServiceShared: boolean): string[] {
   const lines: string[] = [];
   if (forwarder.length > 0) {
     const triggers = forwarder.map(({ trigger, createdAfterMs }) => {
       const name = parseTriggerName(trigger).trigger;
-      return createdAfterMs !== null && createdAfterMs >= 0 ? text('triggerCreatedBefore', { trigger: name, delay: formatDuration(createdAfterMs) }) : text('trigger', { trigger: name });
+      return createdAfterMs !== null && createdAfterMs >= 0 ? text('triggerCreatedBefore', { trigger: name, delay: humanDuration(createdAfterMs) }) : text('trigger', { trigger: name });
     });
     lines.push(text('eventarcForwarder', { triggers: triggers.join(', ') }));
   }
@@ -140,6 +163,10 @@ function causes(deletion: NamespaceDeletion, forwarder: ForwarderOwner[]): strin
     lines.push(text('condition', { type: condition.type, message: condition.message ?? NAMESPACE_DELETION_CONDITIONS[condition.type] ?? '' }));
   }
   for (const apiService of deletion.unavailableApiServices) {
+    if (apiServiceShared) {
+      lines.push(text('apiServiceShared', { name: apiService.name }));
+      continue;
+    }
     const reason = [apiService.reason, apiService.message].filter(Boolean).join(': ') || 'Available=False';
     lines.push(
       apiService.service
@@ -156,12 +183,7 @@ function causes(deletion: NamespaceDeletion, forwarder: ForwarderOwner[]): strin
       }),
     );
   }
-  for (const object of blocking) {
-    for (const owner of object.owners) {
-      const id = owner.needsHttpLoadBalancing && deletion.httpLoadBalancingDisabled ? 'ownerNeverRuns' : 'finalizerOwner';
-      lines.push(text(id, { resource: object.resource, finalizer: owner.finalizer, owner: owner.owner }));
-    }
-  }
+  for (const object of deletion.remaining) lines.push(...object.holdups.flatMap((holdup) => holdupLine(object, holdup, deletion)));
   if (deletion.specFinalizers.length > 0) lines.push(text('specFinalizers', { finalizers: deletion.specFinalizers.join(', ') }));
   if (deletion.conditions.length === 0 && deletion.unavailableApiServices.length === 0 && deletion.remaining.length === 0) {
     lines.push(text('noCauseInSnapshot', { name: deletion.name }));
@@ -170,11 +192,69 @@ function causes(deletion: NamespaceDeletion, forwarder: ForwarderOwner[]): strin
   return lines;
 }
 
+/** Why one remaining object holds the namespace, as a line of a stuck namespace's finding. */
+function holdupLine(object: RemainingObject, holdup: Holdup, deletion: NamespaceDeletion): string[] {
+  const resource = object.resource;
+  switch (holdup.kind) {
+    case 'grace-period-over':
+      return [text('gracePeriodOver', { resource, since: holdup.since })];
+    case 'finalizer': {
+      const { finalizer, owner, controller } = holdup;
+      if (!owner || !controller) return [text('noOwnerKnown', { resource, finalizer })];
+      if (controller.status === 'running') return [text('finalizerOwner', { resource, finalizer, owner: owner.owner, why: controller.why })];
+      if (owner.needsHttpLoadBalancing && deletion.httpLoadBalancingDisabled) return [text('ownerNeverRuns', { resource, finalizer, owner: owner.owner })];
+      return [text(controller.status === 'gone' ? 'ownerGone' : 'ownerUnknown', { resource, finalizer, owner: owner.owner, why: controller.why })];
+    }
+    default:
+      return [];
+  }
+}
+
+/** What a namespace that is only waiting waits for: grace periods (until when) and running controllers. */
+function waitingFinding(deletion: NamespaceDeletion, context: Context): Finding {
+  const waits = deletion.remaining.flatMap((object) =>
+    object.holdups.flatMap((holdup) => {
+      if (holdup.kind === 'grace-period') {
+        return [text('waitGracePeriod', { resource: object.resource, until: holdup.until, left: humanDuration(Date.parse(holdup.until) - context.now.getTime()) })];
+      }
+      if (holdup.kind !== 'finalizer' || !holdup.owner || !holdup.controller) return [];
+      if (holdup.usedBy && holdup.usedBy.length > 0) return [text('waitClaimInUse', { resource: object.resource, finalizer: holdup.finalizer, pods: holdup.usedBy.join(', ') })];
+      return [text('waitController', { resource: object.resource, finalizer: holdup.finalizer, owner: holdup.owner.owner, why: holdup.controller.why })];
+    }),
+  );
+  return context.report({
+    messageId: 'waiting',
+    severity: 'info',
+    data: { name: deletion.name, age: humanDuration(deletion.terminatingForMs), waits: waits.join('; ') },
+    resource: `Namespace/${deletion.name}`,
+    evidence: { deletionTimestamp: deletion.deletionTimestamp, waitingUntil: deletion.waitingUntil, remainingObjects: deletion.remaining.map(({ resource, finalizers }) => ({ resource, finalizers })) },
+  });
+}
+
+/** One finding for an unavailable APIService that holds several namespaces. */
+function sharedApiServiceFinding(apiService: UnavailableApiService, namespaces: string[], context: Context): Finding {
+  const reason = [apiService.reason, apiService.message].filter(Boolean).join(': ') || 'Available=False';
+  return context.report({
+    messageId: 'sharedApiService',
+    data: { name: apiService.name, service: apiService.service ? ` (served by Service ${apiService.service})` : '', reason, namespaces: namespaces.join(', ') },
+    resource: `APIService/${apiService.name}`,
+    evidence: { apiService, namespaces },
+    fix: {
+      summary: text('fixSharedApiService', { orDelete: apiService.managedByGke ? '' : ', or delete it if nothing should serve it any more' }),
+      commands: apiService.service
+        ? [`kubectl -n ${apiService.service.split('/')[0]} describe service ${apiService.service.split('/')[1]}`, ...(apiService.managedByGke ? [] : [`kubectl delete apiservice ${apiService.name}`])]
+        : [`kubectl get apiservice ${apiService.name} -o yaml`],
+      terraform: null,
+      automatic: false,
+    },
+  });
+}
+
 function notStuckYet(deletion: NamespaceDeletion, context: Context): Finding {
   return context.report({
     messageId: 'notStuckYet',
     severity: 'info',
-    data: { name: deletion.name, age: formatDuration(deletion.terminatingForMs), threshold: formatDuration(context.stuckAfterMs) },
+    data: { name: deletion.name, age: humanDuration(deletion.terminatingForMs), threshold: humanDuration(context.stuckAfterMs) },
     resource: `Namespace/${deletion.name}`,
     evidence: { deletionTimestamp: deletion.deletionTimestamp },
   });

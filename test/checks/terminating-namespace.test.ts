@@ -13,7 +13,7 @@ testCheck(terminatingNamespace, {
       fixture: 'seed-eventarc-stuck-namespace',
       findings: [stuck('events-system')],
       then: ({ findings: [finding] }) => {
-        expect(finding!.message).toContain('Terminating for 3d 5h');
+        expect(finding!.message).toContain('Terminating for 3d5h');
         expect(finding!.message).toContain('NamespaceDeletionDiscoveryFailure: Discovery failed for some groups');
         expect(finding!.message).toContain('APIService v1beta1.metrics.k8s.io is unavailable (served by Service kube-system/metrics-server): FailedDiscoveryCheck');
         expect(finding!.message).toContain('can be orphaned');

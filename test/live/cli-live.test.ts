@@ -20,7 +20,7 @@ const SEED = 'seed-eventarc-stuck-namespace';
 function withoutClock(report: Report): unknown {
   const text = JSON.stringify(comparable(report))
     .replace(/"terminatingForSeconds":\d+/g, '"terminatingForSeconds":0')
-    .replace(/Terminating for [0-9dhms ]+\./g, 'Terminating for AGE.');
+    .replace(/Terminating for [0-9ydhms ]+\./g, 'Terminating for AGE.');
   return JSON.parse(text);
 }
 
