@@ -7,11 +7,14 @@ import {
   PUBSUB_AGENT_CUTOFF,
   PUBSUB_AGENT_ROLES,
   TRIGGER_SERVICE_ACCOUNT_ROLES,
+  STORAGE_AGENT_ROLE,
   isDirectPubsubTrigger,
+  isDirectStorageTrigger,
   isGkeTrigger,
   parseTriggerName,
+  storageServiceAgent,
 } from '../src/gke/eventarc.js';
-import type { RoleGrant } from '../src/gke/iam.js';
+import type { RoleEvaluation, RoleGrant } from '../src/gke/iam.js';
 import { describeGrant, evaluateRole, eventarcServiceAgent, grantCommand, grantTerraform, pubsubServiceAgent, terraformName } from '../src/gke/iam.js';
 import type { ClusterState } from '../src/state/cluster-state.js';
 import { isUnknownUntilApply } from '../src/state/cluster-state.js';
@@ -39,6 +42,9 @@ const messages = {
     'The Pub/Sub service agent {{agent}} holds neither roles/iam.serviceAccountTokenCreator nor roles/pubsub.serviceAgent. Projects created before 2021-04-08 ({{created}}) need one of them for authenticated Pub/Sub push, which Eventarc uses; the rule is about when the Pub/Sub agent was enabled, and the project\'s createTime stands in for that.',
   pubsubAgentFix: 'Grant the Pub/Sub service agent roles/iam.serviceAccountTokenCreator on the project.',
   role: '- {{grant}}',
+  storageAgent:
+    'The Cloud Storage service agent {{agent}} {{holds}} roles/pubsub.publisher, which it needs to publish the direct Cloud Storage events of {{triggers}} to their Pub/Sub topics.',
+  storageAgentFix: 'Grant the Cloud Storage service agent roles/pubsub.publisher on the project.',
   noProjectNumber: 'project.json has no projectNumber, so the Eventarc and Pub/Sub service agents (service-NUMBER@…) cannot be named or checked.',
 };
 
@@ -70,8 +76,10 @@ organization are not read.`,
   ],
   needs: ['eventarcTriggers', 'iamPolicy', 'project'],
   notApplicable: 'no Eventarc trigger has a GKE destination',
-  run(state: ClusterState): CheckResult {
+  run(state: ClusterState, context): CheckResult {
     const triggers = state.eventarcTriggers!.filter(isGkeTrigger);
+    // Conditions on request.time are decided at this moment; custom roles by the definitions read (none read: each one is said).
+    const options: RoleEvaluation = { now: context.now, customRoles: state.customRoles ?? new Map() };
     if (triggers.length === 0) return { examined: [], findings: [] };
     const policy = state.iamPolicy!;
     const project = state.project!;
@@ -80,10 +88,15 @@ organization are not read.`,
     const undecided = undecidedRoles(state, project.projectId);
     if (project.projectNumber) {
       const agents = [eventarcServiceAgent(project.projectNumber)];
-      findings.push(...eventarcAgentFindings(policy, project.projectId, agents[0]!, triggers, undecided));
+      findings.push(...eventarcAgentFindings(policy, project.projectId, agents[0]!, triggers, undecided, options));
+      const storageTriggers = triggers.filter(isDirectStorageTrigger);
+      if (storageTriggers.length > 0) {
+        agents.push(storageServiceAgent(project.projectNumber));
+        findings.push(...storageAgentFindings(policy, project.projectId, agents.at(-1)!, storageTriggers, undecided, options));
+      }
       if (needsPubsubAgentRule(project)) {
         agents.push(pubsubServiceAgent(project.projectNumber));
-        if (!PUBSUB_AGENT_ROLES.some((role) => undecided(role))) findings.push(...pubsubAgentFindings(policy, project, agents[1]!));
+        if (!PUBSUB_AGENT_ROLES.some((role) => undecided(role))) findings.push(...pubsubAgentFindings(policy, project, agents.at(-1)!, options));
       }
       examined.push(...agents);
     } else {
@@ -91,7 +104,7 @@ organization are not read.`,
     }
     for (const [account, accountTriggers] of byServiceAccount(triggers)) {
       examined.push(`serviceAccount:${account}`);
-      findings.push(...triggerAccountFindings(policy, project.projectId, account, accountTriggers, undecided));
+      findings.push(...triggerAccountFindings(policy, project.projectId, account, accountTriggers, undecided, options));
     }
     for (const trigger of triggers.filter((candidate) => !candidate.serviceAccount)) {
       // A Terraform plan leaves out what is known only after apply: an account created in the same plan.
@@ -101,18 +114,26 @@ organization are not read.`,
   },
 };
 
-function eventarcAgentFindings(policy: IamPolicy, project: string, agent: string, triggers: readonly GkeTrigger[], undecided: Undecided): Finding[] {
-  return roleFindings(policy, agent, EVENTARC_AGENT_ROLES, undecided, (roles, holds) => ({
+function eventarcAgentFindings(policy: IamPolicy, project: string, agent: string, triggers: readonly GkeTrigger[], undecided: Undecided, options: RoleEvaluation): Finding[] {
+  return roleFindings(policy, agent, EVENTARC_AGENT_ROLES, undecided, options, (roles, holds) => ({
     message: format(messages.agent, { agent: email(agent), holds, triggers: names(triggers) }),
     fix: withInit(fixFor(messages.agentFix, project, agent, roles, 'eventarc_agent', policy), project),
   }));
 }
 
-function triggerAccountFindings(policy: IamPolicy, project: string, account: string, triggers: readonly GkeTrigger[], undecided: Undecided): Finding[] {
+/** Direct Cloud Storage events: the Cloud Storage agent publishes them (Eventarc GKE roles and permissions doc). */
+function storageAgentFindings(policy: IamPolicy, project: string, agent: string, triggers: readonly GkeTrigger[], undecided: Undecided, options: RoleEvaluation): Finding[] {
+  return roleFindings(policy, agent, [STORAGE_AGENT_ROLE], undecided, options, (roles, holds) => ({
+    message: format(messages.storageAgent, { agent: email(agent), holds, triggers: names(triggers) }),
+    fix: fixFor(messages.storageAgentFix, project, agent, roles, 'storage_agent', policy),
+  }));
+}
+
+function triggerAccountFindings(policy: IamPolicy, project: string, account: string, triggers: readonly GkeTrigger[], undecided: Undecided, options: RoleEvaluation): Finding[] {
   const member = `serviceAccount:${account}`;
   const receivers = triggers.filter((trigger) => !isDirectPubsubTrigger(trigger));
   const required = [...TRIGGER_SERVICE_ACCOUNT_ROLES, ...(receivers.length > 0 ? [EVENT_RECEIVER_ROLE] : [])];
-  return roleFindings(policy, member, required, undecided, (roles, holds) => ({
+  return roleFindings(policy, member, required, undecided, options, (roles, holds) => ({
     message: format(messages.triggerAccount, {
       account,
       holds,
@@ -126,11 +147,12 @@ function triggerAccountFindings(policy: IamPolicy, project: string, account: str
 
 /** Projects whose Pub/Sub agent predates 2021-04-08; without a createTime the rule may apply. */
 function needsPubsubAgentRule(project: Project): boolean {
+  // "On or before April 8, 2021": PUBSUB_AGENT_CUTOFF is the first instant after that day (UTC).
   return !project.createTime || Date.parse(project.createTime) < Date.parse(PUBSUB_AGENT_CUTOFF);
 }
 
-function pubsubAgentFindings(policy: IamPolicy, project: Project, agent: string): Finding[] {
-  const grants = PUBSUB_AGENT_ROLES.map((role) => evaluateRole(policy, agent, role));
+function pubsubAgentFindings(policy: IamPolicy, project: Project, agent: string, options: RoleEvaluation): Finding[] {
+  const grants = PUBSUB_AGENT_ROLES.map((role) => evaluateRole(policy, agent, role, options));
   if (grants.some(isPlainGrant)) return [];
   const created = project.createTime ?? null;
   return [
@@ -188,13 +210,15 @@ function roleFindings(
   principal: string,
   roles: readonly string[],
   undecided: Undecided,
+  options: RoleEvaluation,
   describe: (roles: string[], holds: string) => { message: string; fix: Fix },
 ): Finding[] {
-  const grants = roles.map((role) => evaluateRole(policy, principal, role));
+  const grants = roles.map((role) => evaluateRole(policy, principal, role, options));
   const notGranted = grants.filter((grant) => grant.status === 'not-granted');
   const missing = notGranted.filter((grant) => !undecided(grant.role));
   const unknown = notGranted.filter((grant) => undecided(grant.role)).map((grant) => grant.role);
-  const uncertain = grants.filter((grant) => grant.status === 'conditional' || grant.status === 'possibly');
+  // A custom role whose definition was not read is a warning naming it, never an error.
+  const uncertain = grants.filter((grant) => grant.status === 'conditional' || grant.status === 'possibly' || grant.status === 'custom-role-unread');
   const findings: Finding[] = [];
   if (unknown.length > 0) {
     findings.push({

@@ -2,7 +2,7 @@ import type { Check, CheckResult, Finding } from '../src/engine/check.js';
 import { format } from '../src/engine/check.js';
 import { clusterResourceName } from '../src/gke/cluster-name.js';
 import type { GkeTrigger } from '../src/gke/eventarc.js';
-import { EVENT_RECEIVER_ROLE, TRIGGER_SERVICE_ACCOUNT_ROLES, isDirectPubsubTrigger, isGkeTrigger, parseTriggerName, targetsCluster } from '../src/gke/eventarc.js';
+import { EVENT_RECEIVER_ROLE, TRIGGER_SERVICE_ACCOUNT_ROLES, failureConditions, isDirectPubsubTrigger, isGkeTrigger, nodePoolsWithoutGkeMetadata, parseTriggerName, targetsCluster } from '../src/gke/eventarc.js';
 import { grantCommand, isComputeDefaultServiceAccount } from '../src/gke/iam.js';
 import { describeUnknownFields, unknownFields } from '../src/gke/planned-values.js';
 import { isPodReady, selectedPods } from '../src/gke/service-pods.js';
@@ -25,6 +25,9 @@ const messages = {
   noReadyPodsFix: 'Find out why the Pods are not ready (kubectl describe, logs) and fix the workload behind the Service.',
   workloadIdentityOff:
     'Workload Identity is off on cluster {{cluster}} (no workloadIdentityConfig.workloadPool), which {{triggers}} deliver{{s}} into: the event forwarder needs it to act as the trigger\'s service account, so it cannot pull events.',
+  nodePoolsWithoutGkeMetadata:
+    'Node pool{{s}} {{pools}} of cluster {{cluster}} {{do}} not use the GKE metadata server (config.workloadMetadataConfig.mode is not GKE_METADATA): an event forwarder of {{triggers}} scheduled there cannot act as the trigger\'s service account.',
+  nodePoolsFix: 'Switch the node pools to the GKE metadata server (GKE Workload Identity docs), or keep the forwarder off them.',
   workloadIdentityFix: 'Enable Workload Identity on the cluster (node pools must then use the GKE metadata server: --workload-metadata=GKE_METADATA).',
   computeDefault:
     'Trigger {{trigger}} runs as the Compute Engine default service account {{account}}, which usually holds roles/editor on the project: far more than the forwarder needs.',
@@ -148,11 +151,36 @@ function workloadIdentityFindings(state: ClusterState, triggers: readonly GkeTri
       }),
     ];
   }
-  return cluster.workloadIdentityConfig?.workloadPool ? [] : [workloadIdentityFinding(state, triggers)];
+  if (!cluster.workloadIdentityConfig?.workloadPool) return [workloadIdentityFinding(state, triggers)];
+  // Workload Identity also needs GKE_METADATA on every node pool that can run the forwarder (Autopilot always has it).
+  const pools = nodePoolsWithoutGkeMetadata(cluster);
+  if (pools === 'unknown' || pools.length === 0) return [];
+  const location = cluster.location ?? state.target.location ?? 'LOCATION';
+  return [
+    {
+      severity: 'error',
+      resource: clusterResourceName(state),
+      message: format(messages.nodePoolsWithoutGkeMetadata, {
+        s: pools.length === 1 ? '' : 's',
+        pools: pools.join(', '),
+        do: pools.length === 1 ? 'does' : 'do',
+        cluster: cluster.name ?? '?',
+        triggers: triggers.map((trigger) => `trigger ${shortName(trigger)}`).join(', '),
+      }),
+      evidence: { nodePools: pools },
+      fix: {
+        summary: messages.nodePoolsFix,
+        commands: pools.map((pool) => `gcloud container node-pools update ${pool} --cluster=${cluster.name} --location=${location} --workload-metadata=GKE_METADATA`),
+        terraform: ['resource "google_container_node_pool" "…" {', '  node_config {', '    workload_metadata_config {', '      mode = "GKE_METADATA"', '    }', '  }', '}'].join('\n'),
+        automatic: false,
+      },
+    },
+  ];
 }
 
 function conditionFindings(trigger: GkeTrigger): Finding[] {
-  const conditions = Object.entries(trigger.conditions ?? {});
+  // A condition whose code is OK reports nothing wrong (google.rpc.Code).
+  const conditions = failureConditions(trigger);
   if (conditions.length === 0) return [];
   return [
     {

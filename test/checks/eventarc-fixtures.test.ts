@@ -5,6 +5,8 @@ import { checkReport, runFixture } from '../support/fixtures.js';
 const EVENTARC_AGENT = 'serviceAccount:service-123456789012@gcp-sa-eventarc.iam.gserviceaccount.com';
 const JOBAPP = 'serviceAccount:jobapp-events@acme-jobs-prod.iam.gserviceaccount.com';
 const ORDERS = 'serviceAccount:orders-events@acme-orders-prod.iam.gserviceaccount.com';
+const STORAGE_AGENT = 'serviceAccount:service-987654321098@gs-project-accounts.iam.gserviceaccount.com';
+const PUBSUB_AGENT = 'serviceAccount:service-987654321098@gcp-sa-pubsub.iam.gserviceaccount.com';
 const ORDERS_TRIGGER = 'projects/acme-orders-prod/locations/us-central1/triggers/orders-uploads';
 
 interface Expected {
@@ -27,7 +29,22 @@ const TABLE: [fixture: string, iam: Expected, trigger: Expected][] = [
   ],
   ['eventarc-initialised', { status: 'passed' }, { status: 'passed' }],
   ['eventarc-direct-pubsub', { status: 'passed' }, { status: 'passed' }],
-  ['eventarc-conditional-binding', { status: 'failed', findings: [{ severity: 'warning', resource: ORDERS, roles: ['roles/pubsub.subscriber'] }] }, { status: 'passed' }],
+  // request.time < timestamp("2024-01-01T00:00:00Z") has expired at the fixture time: not granted (src/gke/iam-condition.ts).
+  ['eventarc-conditional-binding', { status: 'failed', findings: [{ severity: 'error', resource: ORDERS, roles: ['roles/pubsub.subscriber'] }] }, { status: 'passed' }],
+  ['eventarc-condition-holds', { status: 'passed' }, { status: 'passed' }],
+  ['eventarc-custom-role', { status: 'passed' }, { status: 'passed' }],
+  ['eventarc-custom-role-lacking', { status: 'failed', findings: [{ severity: 'error', resource: ORDERS, roles: ['roles/monitoring.metricWriter'] }] }, { status: 'passed' }],
+  [
+    'eventarc-custom-role-unread',
+    { status: 'failed', findings: [{ severity: 'warning', resource: ORDERS, roles: ['roles/pubsub.subscriber', 'roles/monitoring.metricWriter', 'roles/eventarc.eventReceiver'] }] },
+    { status: 'passed' },
+  ],
+  ['eventarc-storage-agent-missing', { status: 'failed', findings: [{ severity: 'error', resource: STORAGE_AGENT, roles: ['roles/pubsub.publisher'] }] }, { status: 'passed' }],
+  ['eventarc-pubsub-agent-last-day', { status: 'failed', findings: [{ severity: 'warning', resource: PUBSUB_AGENT }] }, { status: 'passed' }],
+  ['eventarc-pubsub-agent-after', { status: 'passed' }, { status: 'passed' }],
+  ['eventarc-trigger-condition-ok', { status: 'passed' }, { status: 'passed' }],
+  ['eventarc-node-pool-gce-metadata', { status: 'passed' }, { status: 'failed', findings: [{ severity: 'error', resource: 'projects/acme-orders-prod/locations/us-central1/clusters/orders-cluster' }] }],
+  ['eventarc-node-pools-gke-metadata', { status: 'passed' }, { status: 'passed' }],
   ['eventarc-group-grant', { status: 'failed', findings: [{ severity: 'warning', resource: ORDERS, roles: ['roles/monitoring.metricWriter'] }] }, { status: 'passed' }],
   ['eventarc-failed-trigger', { status: 'passed' }, { status: 'failed', findings: [{ severity: 'error', resource: ORDERS_TRIGGER }] }],
   ['eventarc-missing-service', { status: 'passed' }, { status: 'failed', findings: [{ severity: 'error', resource: ORDERS_TRIGGER }] }],

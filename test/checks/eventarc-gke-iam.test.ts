@@ -23,8 +23,11 @@ function trigger(name: string, overrides: Partial<EventarcTrigger> = {}): Eventa
 const INITIALISED = ['roles/compute.viewer', 'roles/container.developer', 'roles/iam.serviceAccountAdmin'].map((role) => ({ role, members: [AGENT] }));
 const TRIGGER_ROLES = ['roles/pubsub.subscriber', 'roles/monitoring.metricWriter', 'roles/eventarc.eventReceiver'].map((role) => ({ role, members: [`serviceAccount:${SA}`] }));
 
+// The Cloud Storage agent publishes direct storage events (its own rule, tested in test/accuracy/eventarc-rules.test.ts): granted here.
+const STORAGE_AGENT = { role: 'roles/pubsub.publisher', members: ['serviceAccount:service-42@gs-project-accounts.iam.gserviceaccount.com'] };
+
 function run(triggers: EventarcTrigger[], bindings: IamPolicy['bindings'], project: Project = PROJECT): CheckResult {
-  return runCheck(eventarcGkeIam, clusterState({ project, iamPolicy: { version: 3, bindings }, eventarcTriggers: triggers })) as CheckResult;
+  return runCheck(eventarcGkeIam, clusterState({ project, iamPolicy: { version: 3, bindings: [...(bindings ?? []), STORAGE_AGENT] }, eventarcTriggers: triggers })) as CheckResult;
 }
 
 describe('eventarc-gke-iam, finding by finding', () => {
@@ -117,6 +120,6 @@ describe('eventarc-gke-iam, finding by finding', () => {
     const other = trigger('elsewhere', { destination: { gke: { cluster: 'other', location: 'europe-west1', namespace: 'x', service: 'y' } } });
     const result = run([other], [...INITIALISED, ...TRIGGER_ROLES]);
     expect(result.findings).toEqual([]);
-    expect(result.examined).toEqual(['projects/p/locations/us-central1/triggers/elsewhere', AGENT, `serviceAccount:${SA}`]);
+    expect(result.examined).toEqual(['projects/p/locations/us-central1/triggers/elsewhere', AGENT, 'serviceAccount:service-42@gs-project-accounts.iam.gserviceaccount.com', `serviceAccount:${SA}`]);
   });
 });
