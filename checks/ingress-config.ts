@@ -4,7 +4,7 @@ import type { ServicePort } from '../src/gke/ingress-backends.js';
 import { IngressBackendResolver, describeServicePortRef } from '../src/gke/ingress-backends.js';
 import { FRONTEND_CONFIG_ANNOTATION, INGRESS_CLASS_ANNOTATION, isGceIngress, isGceIngressClass, requiresNegs } from '../src/gke/ingress-class.js';
 import { describeUnknownFields, unknownIngressFields, unknownServiceFields } from '../src/gke/planned-values.js';
-import { APP_PROTOCOLS, appProtocols, backendConfigNameFor, backendConfigRefs, isVpcNative, negDecision } from '../src/gke/service-annotations.js';
+import { APP_PROTOCOLS, appProtocols, backendConfigNameFor, backendConfigRefs, isVpcNative, negDecisionFor } from '../src/gke/service-annotations.js';
 import type { ClusterState } from '../src/state/cluster-state.js';
 import { kubernetesResourceName } from '../src/state/cluster-state.js';
 import type { Ingress, Service } from '../src/state/kubernetes-types.js';
@@ -98,7 +98,9 @@ controller does not read.`,
       examined.add(resource);
       checkRules(on);
       checkFrontendConfig(on, state);
-      checkBackends(on, run);
+      // An Ingress being deleted: the controller tears its load balancer down and builds no backend; its deletion
+      // belongs to the namespace diagnosis (terminating-namespace), not to missing Services.
+      if (!ingress.metadata?.deletionTimestamp) checkBackends(on, run);
     }
     return { examined: [...examined], findings };
   },
@@ -201,7 +203,7 @@ function checkBackends(on: IngressContext, run: RunContext): void {
       add('error', messages.portMissing, { field: ref.field, port: describeServicePortRef(ref.port), service: serviceResource, ports }, format(messages.fixEditIngress, { what: `use one of the Service's ports in ${ref.field}` }), [editIngress]);
       continue;
     }
-    const neg = negDecision(service, run.vpcNative, false);
+    const neg = negDecisionFor(service, run.state, false);
     if (negOnly && !neg.enabled) {
       const ingressClass = ingress.metadata?.annotations?.[INGRESS_CLASS_ANNOTATION] ?? '';
       const kind = ingressClass === INTERNAL_CLASS ? 'internal' : 'regional external';
@@ -209,7 +211,7 @@ function checkBackends(on: IngressContext, run: RunContext): void {
     }
     if (!run.checkedServices.has(serviceKey)) {
       run.checkedServices.add(serviceKey);
-      run.findings.push(...serviceFindings(service, serviceResource, run.vpcNative, negOnly));
+      run.findings.push(...serviceFindings(service, serviceResource, run.vpcNative, negOnly, run.state));
     }
     checkBackendConfig(on, run, service, backend.servicePort, serviceResource);
   }
@@ -258,7 +260,7 @@ function isInternal(ingress: Ingress): boolean {
 }
 
 /** Service-level rules: app-protocols and BackendConfig annotations (CheckAppProtocolAnnotation, CheckBackendConfigAnnotation), type and NEGs. */
-function serviceFindings(service: Service, resource: string, vpcNative: boolean | undefined, negOnly: boolean): Finding[] {
+function serviceFindings(service: Service, resource: string, vpcNative: boolean | undefined, negOnly: boolean, state: ClusterState): Finding[] {
   const findings: Finding[] = [];
   const namespace = service.metadata?.namespace ?? 'default';
   const name = service.metadata?.name ?? '?';
@@ -281,7 +283,8 @@ function serviceFindings(service: Service, resource: string, vpcNative: boolean 
     findings.push(finding('error', format(messages.backendConfigAnnotationInvalid, { service: resource, error: refs.error }), messages.fixBackendConfigAnnotation, [`kubectl -n ${namespace} edit service ${name}`], { annotation: refs.key, value: raw }));
   }
   const type = service.spec?.type ?? 'ClusterIP';
-  const neg = negDecision(service, vpcNative, false);
+  // ingress-gce reads only the annotation GKE writes where NEGs are the default (src/gke/service-annotations.ts negDecisionFor).
+  const neg = negDecisionFor(service, state, false);
   // translator.go maybeEnableNEG: ErrBadSvcType. NEG-only (internal, regional external) Ingresses get their own NEG finding.
   if (!negOnly && !neg.enabled && type !== 'NodePort' && type !== 'LoadBalancer') {
     const message = neg.certain ? format(messages.notNodePortNorNeg, { service: resource, type, neg: neg.origin }) : format(messages.negUnknown, { service: resource, type });

@@ -12,7 +12,7 @@ import { REDIRECTING_APPLICATIONS } from '../src/gke/known-applications.js';
 import type { ServicePortIdentity } from '../src/gke/load-balancer-backends.js';
 import { BACKENDS_ANNOTATION, healthCheckOf, healthCheckRequest, statusOf } from '../src/gke/load-balancer-backends.js';
 import type { AppProtocol } from '../src/gke/service-annotations.js';
-import { APP_PROTOCOLS_ANNOTATION, appProtocols, backendConfigNameFor, backendConfigRefs, isVpcNative, negDecision } from '../src/gke/service-annotations.js';
+import { APP_PROTOCOLS_ANNOTATION, appProtocols, backendConfigNameFor, backendConfigRefs, negDecisionFor } from '../src/gke/service-annotations.js';
 import type { ClusterState } from '../src/state/cluster-state.js';
 import { kubernetesResourceName } from '../src/state/cluster-state.js';
 import type { HealthCheck } from '../src/state/gcp-types.js';
@@ -166,7 +166,7 @@ interface Cause {
 async function diagnose(backend: ResolvedBackend, ingresses: Ingress[], state: ClusterState, context: CheckContext): Promise<Finding[]> {
   const service = backend.service!;
   const servicePort = backend.servicePort!;
-  const neg = negDecision(service, isVpcNative(state.cluster), ingresses.some(requiresNegs));
+  const neg = negDecisionFor(service, state, ingresses.some(requiresNegs));
   const refs = backendConfigRefs(service);
   const backendConfigName = refs.ok === true ? backendConfigNameFor(refs.value, servicePort) : undefined;
   const backendConfig = backendConfigName ? state.kubernetes.get('BackendConfig', backend.namespace, backendConfigName) : undefined;
@@ -203,7 +203,8 @@ async function diagnose(backend: ResolvedBackend, ingresses: Ingress[], state: C
   };
 
   const healthCheckExists = realCheck !== undefined || status !== undefined;
-  const causes = [...knownApplicationCauses(inferred, actual, state), ...mismatchCauses(backend, inferred, expected, actual, realCheck, healthCheckExists, state)];
+  // A transparent health check answers with the Pod's readiness (ingress-gce OverwriteWithTHC): neither the probe nor the app's own answer decides it.
+  const causes = inferred.transparent ? [] : [...knownApplicationCauses(inferred, actual, state), ...mismatchCauses(backend, inferred, expected, actual, realCheck, healthCheckExists, state)];
 
   const probe = await probeLoadBalancerRequest(inferred, actual, context);
   const weighed = probe ? weighProbeAnswer(probe, causes, () => unansweredProbeCause(backend, actual, state)) : { causes, line: undefined };
@@ -432,9 +433,11 @@ function asProtocol(type: string): AppProtocol {
 
 function inferredRequest(inferred: InferredHealthCheck): LoadBalancerRequest {
   const fixed = inferred.portSpecification.value === 'USE_FIXED_PORT';
+  // "port N" only with a real number: an unknown node port or Pod port is said in words.
+  const podPort = inferred.podPort !== undefined ? ` (Pod port ${inferred.podPort})` : '';
   const portText = !inferred.neg.enabled && !inferred.backendConfigName
-    ? `node port ${inferred.port.value ?? '?'} (Pod port ${inferred.podPort ?? '?'})`
-    : `port ${fixed ? inferred.port.value : (inferred.podPort ?? 'the serving port')}`;
+    ? inferred.port.value !== undefined ? `node port ${inferred.port.value}${podPort}` : `the Service's node port${podPort}`
+    : fixed && inferred.port.value !== undefined ? `port ${inferred.port.value}` : inferred.podPort !== undefined ? `port ${inferred.podPort}` : 'the serving port';
   const origins = [inferred.requestPath.origin, ...(inferred.type.origin === inferred.protocol.origin && inferred.type.value === 'HTTP' ? [] : [inferred.type.origin])];
   return {
     type: inferred.type.value,
