@@ -4,7 +4,7 @@ import type { FailOn } from '../engine/report.js';
 import { FAIL_ON, exitCodeFor } from '../engine/report.js';
 import { dataKeysFor, runChecksOn } from '../engine/runner.js';
 import { baselineOf, readBaseline, writeBaseline } from '../engine/baseline.js';
-import type { Check, CheckContext as RunContext } from '../engine/check.js';
+import type { Check, RunContext } from '../engine/check.js';
 import { applySeverities, checksNotOff } from '../engine/severity-settings.js';
 import { applySuppressions } from '../engine/suppressions.js';
 import type { Config } from '../config/config.js';
