@@ -92,7 +92,7 @@ export function registerCheckCommand(program: ProgramWithExitCode, io: ProcessIo
     if (options.reportUnusedIgnores) for (const note of notes.unused) io.stderr.write(`gke-doctor: warning: ${note}\n`);
     await writeOutputs(report, outputList, checks, program.opts<{ color: boolean }>().color, io);
     program.exitCode = exitCodeFor(report, options.failOn);
-    if (options.fix) program.exitCode = (await applyFixes(report, state, source, options, io)) ?? program.exitCode;
+    if (options.fix) program.exitCode = (await applyFixes(report, state, source, options, io, config.checks['terminating-namespace']?.['protected-namespaces'])) ?? program.exitCode;
   });
 }
 
