@@ -78,7 +78,7 @@ describe('baselines', () => {
     const later = await runCli(['check', '--no-config', '--snapshot', snapshot, '--baseline', baseline, '-o', 'json']);
     expect(later.code).toBe(1);
     const unsuppressed = findingsOf(json(later.stdout)).filter((finding) => !finding.suppressed);
-    expect(unsuppressed.map((finding) => finding.resource)).toEqual(['Namespace/batch-old']);
+    expect(unsuppressed.map((finding) => finding.resource)).toEqual(['APIService/v1beta1.metrics.k8s.io', 'Namespace/batch-old']);
   });
 
   it('refuses a file that is not a baseline, in one line', async () => {
