@@ -1,5 +1,5 @@
 import type { V1Container, V1PodSpec, V1ServicePort } from '@kubernetes/client-node';
-import type { ClusterState } from '../state/cluster-state.js';
+import type { ClusterState, KubernetesObjects } from '../state/cluster-state.js';
 import { kubernetesResourceName } from '../state/cluster-state.js';
 import type { Ingress, Pod, Service, Wire } from '../state/kubernetes-types.js';
 import { LabelIndex } from './label-index.js';
@@ -52,6 +52,43 @@ interface Template {
 
 const WORKLOAD_KINDS = ['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet'] as const;
 
+interface LabelIndexes {
+  pods: LabelIndex<Pod>;
+  templates: LabelIndex<Template>;
+  /** How many Pods and workloads they were built from: objects added since mean building again. */
+  built: string;
+}
+
+/** Built once per collected state and shared by every check that resolves Ingress backends. */
+const indexesOf = new WeakMap<KubernetesObjects, LabelIndexes>();
+
+function labelIndexes(kubernetes: KubernetesObjects): LabelIndexes {
+  const built = ['Pod' as const, ...WORKLOAD_KINDS].map((kind) => kubernetes.list(kind).length).join(',');
+  const cached = indexesOf.get(kubernetes);
+  if (cached?.built === built) return cached;
+  const pods = new LabelIndex(kubernetes.list('Pod'), (pod) => pod.metadata?.namespace, (pod) => pod.metadata?.labels);
+  const templates: Template[] = [];
+  for (const kind of WORKLOAD_KINDS) {
+    for (const workload of kubernetes.list(kind)) {
+      // A ReplicaSet a Deployment owns repeats the Deployment's template.
+      if (kind === 'ReplicaSet' && workload.metadata?.ownerReferences?.some((owner) => owner.kind === 'Deployment')) continue;
+      const template = workload.spec?.template;
+      if (!template?.spec) continue;
+      const namespace = workload.metadata?.namespace ?? 'default';
+      templates.push({
+        resource: kubernetesResourceName({ kind, metadata: workload.metadata }),
+        namespace,
+        labels: template.metadata?.labels,
+        spec: template.spec,
+        owner: { kind, namespace, name: workload.metadata?.name ?? '?' },
+      });
+    }
+  }
+  const indexes = { pods, templates: new LabelIndex(templates, (template) => template.namespace, (template) => template.labels), built };
+  indexesOf.set(kubernetes, indexes);
+  return indexes;
+}
+
 /**
  * Resolves Ingress -> backends -> Service -> Pods (or pod templates). Pods and
  * templates are indexed once by namespace and label, so resolving every
@@ -63,26 +100,7 @@ export class IngressBackendResolver {
   private readonly sourcesByService = new Map<string, PodSource[]>();
 
   constructor(private readonly state: ClusterState) {
-    const kubernetes = state.kubernetes;
-    this.pods = new LabelIndex(kubernetes.list('Pod'), (pod) => pod.metadata?.namespace, (pod) => pod.metadata?.labels);
-    const templates: Template[] = [];
-    for (const kind of WORKLOAD_KINDS) {
-      for (const workload of kubernetes.list(kind)) {
-        // A ReplicaSet a Deployment owns repeats the Deployment's template.
-        if (kind === 'ReplicaSet' && workload.metadata?.ownerReferences?.some((owner) => owner.kind === 'Deployment')) continue;
-        const template = workload.spec?.template;
-        if (!template?.spec) continue;
-        const namespace = workload.metadata?.namespace ?? 'default';
-        templates.push({
-          resource: kubernetesResourceName({ kind, metadata: workload.metadata }),
-          namespace,
-          labels: template.metadata?.labels,
-          spec: template.spec,
-          owner: { kind, namespace, name: workload.metadata?.name ?? '?' },
-        });
-      }
-    }
-    this.templates = new LabelIndex(templates, (template) => template.namespace, (template) => template.labels);
+    ({ pods: this.pods, templates: this.templates } = labelIndexes(state.kubernetes));
   }
 
   /** `spec.defaultBackend`, then every path of every rule with `http`, in order. */
