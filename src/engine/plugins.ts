@@ -4,6 +4,7 @@ import { pathToFileURL } from 'node:url';
 import { InputError } from '../errors.js';
 import type { Check } from './check.js';
 import { SEVERITIES } from './check.js';
+import { firstLine } from '../first-line.js';
 
 /**
  * Loads the checks a `--plugin` module exports: a path (relative to the working
@@ -55,8 +56,4 @@ function validateCheck(specifier: string, value: unknown, index: number): Check 
     notApplicable: 'there was nothing for this check to examine',
   };
   return { ...defaults, ...(check as Check) };
-}
-
-function firstLine(message: string): string {
-  return message.split('\n')[0] ?? message;
 }

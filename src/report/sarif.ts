@@ -4,6 +4,7 @@ import { STDIN_FILE } from '../state/plan/manifest-files.js';
 import { VERSION } from '../version.js';
 import type { Renderer } from './format.js';
 import { fixText } from './fix-text.js';
+import { firstLine } from '../first-line.js';
 
 /** SARIF levels (SARIF 2.1.0 §3.27.10); `note` is SARIF's word for information. */
 const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { error: 'error', warning: 'warning', info: 'note' };
@@ -101,8 +102,7 @@ function relativeUri(path: string): string {
 }
 
 function fingerprint(checkId: string, finding: Finding): string {
-  const firstLine = finding.message.split('\n')[0] ?? '';
-  return createHash('sha256').update(`${checkId}\0${finding.resource}\0${firstLine}`).digest('hex');
+  return createHash('sha256').update(`${checkId}\0${finding.resource}\0${firstLine(finding.message)}`).digest('hex');
 }
 
 function unwrap(paragraph: string): string {
