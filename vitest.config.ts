@@ -8,17 +8,20 @@ const E2E = ['test/e2e/**/*.test.ts', 'test/ci-examples.test.ts'];
  * through main(), live sources against the in-process fake servers), `e2e`
  * starts processes. One alone: `npx vitest run --project unit`.
  *
- * `unit` shares loaded modules between test files (isolate: false): it needs a
- * third of the CPU time, and nothing under test keeps global state (the CLI
- * takes its environment, streams and clock from main()'s caller, and no test
- * mocks a module or changes process.env); test/support/process-state.ts fails
- * a file that leaves the process changed.
+ * Test files share loaded modules (isolate: false): a third of the CPU time,
+ * and nothing under test keeps global state (the CLI takes its environment,
+ * streams and clock from main()'s caller, and no test mocks a module or
+ * changes process.env); test/support/process-state.ts fails a file that
+ * leaves the process changed.
  */
 export default defineConfig({
   test: {
     testTimeout: 30_000,
+    // Set here, not per project: vitest 3 ignores a project's own isolate.
+    isolate: false,
+    setupFiles: ['test/support/process-state.ts'],
     projects: [
-      { extends: true, test: { name: 'unit', include: ['test/**/*.test.ts'], exclude: E2E, isolate: false, setupFiles: ['test/support/process-state.ts'] } },
+      { extends: true, test: { name: 'unit', include: ['test/**/*.test.ts'], exclude: E2E } },
       { extends: true, test: { name: 'e2e', include: E2E } },
     ],
   },
