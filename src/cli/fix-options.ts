@@ -41,7 +41,14 @@ export function validateFixFlags(flags: FixFlags, live: boolean): void {
 }
 
 /** Runs `--fix` after the report: returns the exit code (DESIGN.md: 0 when every planned fix succeeded, else 1), or null when nothing was planned. */
-export async function applyFixes(report: Report, state: ClusterState, source: StateSource, flags: FixFlags, io: ProcessIo): Promise<number | null> {
+export async function applyFixes(
+  report: Report,
+  state: ClusterState,
+  source: StateSource,
+  flags: FixFlags,
+  io: ProcessIo,
+  protectedNamespaces: readonly string[] = [],
+): Promise<number | null> {
   const { plannedFixes, applyFixActions, fixExitCode } = await import('../fix/apply-fixes.js');
   const log = (line: string) => void io.stderr.write(`${line}\n`);
   const planned = plannedFixes(report);
@@ -57,6 +64,7 @@ export async function applyFixes(report: Report, state: ClusterState, source: St
     yes: Boolean(flags.yes),
     dryRun: Boolean(flags.dryRun),
     force: Boolean(flags.force),
+    protectedNamespaces,
     backupDir: flags.backupDir ?? `gke-doctor-backup-${io.now().toISOString().replace(/[-:]|\.\d+/g, '')}`,
     waitMs: parseDuration(flags.wait ?? DEFAULT_WAIT, '--wait'),
     confirm: interactive ? terminalConfirm(io.stdin, io.stderr) : undefined,
