@@ -6,6 +6,7 @@ import { FAIL_ON, exitCodeFor } from '../engine/report.js';
 import { dataKeysFor, runChecksOn } from '../engine/runner.js';
 import { selectChecks, splitIds } from '../engine/select.js';
 import { parseDuration } from '../gke/duration.js';
+import { Deadline } from '../state/live/deadline.js';
 import { readStandardInput } from '../state/plan/manifest-files.js';
 import { PlannedSource } from '../state/plan/planned-source.js';
 import { SnapshotSource } from '../state/snapshot/snapshot-source.js';
@@ -52,13 +53,24 @@ export function registerCheckCommand(program: ProgramWithExitCode): void {
     const outputList = resolveOutputs(outputs);
     validateFixFlags(options, isLiveOnly(options));
     const checks = selectChecks(await allChecks(options.plugin), splitIds(options.only), splitIds(options.skip));
-    const source = await createSource(options);
-    const probe = options.probe ? source.probe : undefined;
-    const state = await source.collect(dataKeysFor(checks));
-    const report = await runChecksOn(state, checks, { now: new Date(), stuckAfterMs, ...(probe ? { probe } : {}) });
-    await writeOutputs(report, outputList, checks, program.opts<{ color: boolean }>().color);
-    program.exitCode = exitCodeFor(report, options.failOn);
-    if (options.fix) program.exitCode = (await applyFixes(report, state, source, options)) ?? program.exitCode;
+    const deadline = new Deadline(parseDuration(options.timeout, '--timeout'));
+    try {
+      const source = await createSource(options, deadline);
+      const probe = options.probe ? source.probe : undefined;
+      const state = await source.collect(dataKeysFor(checks));
+      const report = await runChecksOn(state, checks, { now: new Date(), stuckAfterMs, ...(probe ? { probe } : {}) });
+      let exitCode = exitCodeFor(report, options.failOn);
+      // The report is written after the fixes, so it can say what they did.
+      const fixed = options.fix ? await applyFixes(report, state, source, options, options.failOn) : null;
+      if (fixed) {
+        report.fixes = fixed.outcomes;
+        exitCode = fixed.exitCode;
+      }
+      await writeOutputs(report, outputList, checks, program.opts<{ color: boolean }>().color);
+      program.exitCode = exitCode;
+    } finally {
+      deadline.dispose();
+    }
   });
 }
 
@@ -73,7 +85,7 @@ function isLiveOnly(options: CheckOptions): boolean {
  * only manifests or a plan, the base is live only when a live flag names a
  * target, so a CI preflight needs no cloud access.
  */
-async function createSource(options: CheckOptions): Promise<StateSource> {
+async function createSource(options: CheckOptions, deadline: Deadline): Promise<StateSource> {
   const liveFlag = LIVE_FLAG_NAMES.find((name) => options[name] !== undefined);
   if (options.snapshot) {
     if (liveFlag) throw new InputError(`${flagName(liveFlag)} is for live mode; a snapshot names its own project and cluster (drop --snapshot to read them live)`);
@@ -82,7 +94,7 @@ async function createSource(options: CheckOptions): Promise<StateSource> {
   const manifests = options.manifests ?? [];
   const planned = manifests.length > 0 || options.terraformPlan !== undefined;
   const readLive = !options.snapshot && (!planned || liveFlag !== undefined || options.probe === true);
-  const base = options.snapshot ? new SnapshotSource(options.snapshot) : readLive ? await createLiveSource(options) : null;
+  const base = options.snapshot ? new SnapshotSource(options.snapshot) : readLive ? await createLiveSource(options, deadline) : null;
   if (!planned) return base!;
   return PlannedSource.fromFiles(base, { manifests, terraformPlan: options.terraformPlan, readStdin: readStandardInput });
 }

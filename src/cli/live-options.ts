@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import type { Deadline } from '../state/live/deadline.js';
 
 /** Flags that pick the live project and cluster, shared by `check` and `snapshot`. */
 export interface LiveFlags {
@@ -9,6 +10,7 @@ export interface LiveFlags {
   kubeconfig?: string;
   accessTokenFile?: string;
   quiet?: boolean;
+  timeout: string;
 }
 
 export const LIVE_FLAG_NAMES = ['project', 'location', 'cluster', 'context', 'kubeconfig', 'accessTokenFile'] as const;
@@ -21,13 +23,14 @@ export function addLiveOptions(command: Command): Command {
     .option('--context <name>', 'kubeconfig context to read the cluster through (default: the current one)')
     .option('--kubeconfig <file>', 'kubeconfig file (default: KUBECONFIG, else ~/.kube/config)')
     .option('--access-token-file <file>', 'use this OAuth access token instead of Application Default Credentials (also GOOGLE_OAUTH_ACCESS_TOKEN)')
-    .option('--quiet', 'no progress line on stderr');
+    .option('--quiet', 'no progress line on stderr')
+    .option('--timeout <duration>', 'live only: stop reading after this long; what was read is reported, the rest is incomplete (exit 3)', '2m');
 }
 
 /** The live source for these flags; the Google and Kubernetes libraries load only now, when used. */
-export async function createLiveSource(flags: LiveFlags) {
+export async function createLiveSource(flags: Omit<LiveFlags, 'timeout'>, deadline?: Deadline) {
   const [{ LiveSource }, { stderrProgress }] = await Promise.all([import('../state/live/live-source.js'), import('./progress.js')]);
-  return new LiveSource({ ...flags, progress: stderrProgress(Boolean(flags.quiet)) });
+  return new LiveSource({ ...flags, progress: stderrProgress(Boolean(flags.quiet)), deadline });
 }
 
 /** `--flag` as the user typed it, for messages. */

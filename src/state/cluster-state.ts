@@ -19,6 +19,12 @@ export const GCP_DATA_KEYS: readonly GcpDataKey[] = [
   'backendServices',
 ];
 
+/** A kind that could not be read (`secrets`, `backendconfigs.cloud.google.com`, or a group version), and why. */
+export interface UnreadKind {
+  resource: string;
+  reason: string;
+}
+
 export interface Target {
   source: string;
   project: string | null;
@@ -49,6 +55,14 @@ export interface ClusterState extends GcpData {
   kubernetes: KubernetesObjects;
   /** Data that could not be read, with the reason (API and permission, or file). */
   unavailable: ReadonlyMap<DataKey, string>;
+  /**
+   * Per namespace being deleted, the kinds (API discovery lists them) that could
+   * not be listed in it, and why: what is left there is not fully known. Absent
+   * or empty for a namespace when every kind was read.
+   */
+  unreadInNamespaces?: ReadonlyMap<string, readonly UnreadKind[]>;
+  /** API group versions whose discovery failed: their kinds, in any namespace, are unknown. */
+  undiscovered?: readonly UnreadKind[];
   /** When the data was read (a snapshot's `takenAt`); ages are measured to this moment. */
   observedAt?: Date;
   /** Files the data came from, by resource name (manifests, plans); findings on them point there. */

@@ -1,5 +1,6 @@
-import { toApiFailure, withRetry } from './api-failure.js';
+import { ApiFailure, toApiFailure } from './api-failure.js';
 import type { KubernetesApi } from './kubernetes-api.js';
+import type { UnreadKind } from '../cluster-state.js';
 import type { KubeObject, KubernetesKind } from '../kubernetes-types.js';
 import type { Progress } from './progress.js';
 
@@ -54,8 +55,16 @@ interface ObjectList {
 }
 
 /** Lists Kubernetes objects through the API server, in the JSON shape `kubectl get -o json` prints. */
+export interface NamespaceContents {
+  objects: KubeObject[];
+  /** Per namespace, the kinds discovery lists that could not be listed in it, and why. */
+  unread: Map<string, UnreadKind[]>;
+  /** API group versions whose discovery failed: their kinds are unknown. */
+  undiscovered: UnreadKind[];
+}
+
 export class LiveKubernetes {
-  private discovery: Promise<{ resources: ApiResource[]; failures: string[] }> | undefined;
+  private discovery: Promise<{ resources: ApiResource[]; failures: UnreadKind[] }> | undefined;
 
   constructor(
     private readonly api: KubernetesApi,
@@ -69,11 +78,16 @@ export class LiveKubernetes {
     return known.custom ? this.listCustom(known) : this.list(known);
   }
 
-  /** Every listable namespaced object in `namespaces`, whatever its kind: what the namespace controller still has to delete. */
-  async objectsInNamespaces(namespaces: readonly string[]): Promise<KubeObject[]> {
-    if (namespaces.length === 0) return [];
+  /**
+   * Every listable namespaced object in `namespaces`, whatever its kind: what the
+   * namespace controller still has to delete. What could not be listed is named
+   * per namespace, so nothing reads an unlisted kind as an empty one.
+   */
+  async objectsInNamespaces(namespaces: readonly string[]): Promise<NamespaceContents> {
+    const unread = new Map<string, UnreadKind[]>();
+    if (namespaces.length === 0) return { objects: [], unread, undiscovered: [] };
     const { resources, failures } = await this.discover();
-    for (const failure of failures) this.progress.note(`API discovery failed for ${failure}; objects of its kinds in terminating namespaces are not listed`);
+    for (const failure of failures) this.progress.note(`API discovery failed for ${failure.resource} (${failure.reason}); objects of its kinds in terminating namespaces are not listed`);
     const lists = resources.filter((candidate) => candidate.namespaced).flatMap((candidate) => namespaces.map((namespace) => ({ candidate, namespace })));
     const objects: KubeObject[] = [];
     await pool(lists, CONCURRENCY, async ({ candidate, namespace }) => {
@@ -81,10 +95,15 @@ export class LiveKubernetes {
         objects.push(...(await this.list(candidate, namespace)));
       } catch (error) {
         const failure = toApiFailure(error);
-        if (failure.status !== 404 && failure.status !== 405) this.progress.note(`cannot list ${pluralName(candidate)} in namespace ${namespace}: ${failure.message}`);
+        // 404: the kind went away since discovery (its CRD was deleted), and its objects with it.
+        if (failure.status === 404) return;
+        const reason = `${failure.status ? `${failure.status} ` : ''}${failure.message}`;
+        (unread.get(namespace) ?? unread.set(namespace, []).get(namespace)!).push({ resource: pluralName(candidate), reason });
+        this.progress.note(`cannot list ${pluralName(candidate)} in namespace ${namespace}: ${reason}`);
       }
     });
-    return objects;
+    for (const kinds of unread.values()) kinds.sort((a, b) => a.resource.localeCompare(b.resource));
+    return { objects, unread, undiscovered: failures };
   }
 
   private async list(listed: ApiResource, namespace?: string): Promise<KubeObject[]> {
@@ -94,6 +113,9 @@ export class LiveKubernetes {
     let token: string | undefined;
     do {
       const page = await this.api.getJson<ObjectList>(path, { limit: PAGE_SIZE, continue: token });
+      if (typeof page !== 'object' || page === null || !Array.isArray(page.items ?? [])) {
+        throw new ApiFailure(`${path}: the API server answered with a body that is not a list (no items array)`, undefined, { code: 'INVALID_BODY' });
+      }
       objects.push(...typedItems(page, listed));
       token = page.metadata?.continue || undefined;
     } while (token);
@@ -101,30 +123,21 @@ export class LiveKubernetes {
   }
 
   private async listCustom(listed: ApiResource): Promise<KubeObject[]> {
-    const objects: KubeObject[] = [];
-    let token: string | undefined;
     try {
-      do {
-        const page = (await withRetry(() =>
-          this.api.customObjects.listClusterCustomObject({ group: listed.group, version: listed.version, plural: listed.plural, limit: PAGE_SIZE, _continue: token }),
-        )) as ObjectList;
-        objects.push(...typedItems(page, listed));
-        token = page.metadata?.continue || undefined;
-      } while (token);
+      return await this.list(listed);
     } catch (error) {
       // No CRD, no such objects: a cluster without BackendConfigs answers 404.
       if (toApiFailure(error).status === 404) return [];
       throw error;
     }
-    return objects;
   }
 
   /** The API server's resources: `/api/v1`, then each group's preferred version, as kubectl api-resources does. */
-  private discover(): Promise<{ resources: ApiResource[]; failures: string[] }> {
+  private discover(): Promise<{ resources: ApiResource[]; failures: UnreadKind[] }> {
     this.discovery ??= (async () => {
       const groups = await this.api.getJson<{ groups?: { name: string; preferredVersion?: { groupVersion: string } }[] }>('/apis');
       const groupVersions = ['v1', ...(groups.groups ?? []).flatMap((group) => (group.preferredVersion ? [group.preferredVersion.groupVersion] : []))];
-      const failures: string[] = [];
+      const failures: UnreadKind[] = [];
       const lists = await Promise.all(
         groupVersions.map(async (groupVersion) => {
           try {
@@ -139,11 +152,13 @@ export class LiveKubernetes {
               .filter((entry) => !entry.name.includes('/') && entry.verbs?.includes('list'))
               .map((entry) => resource(group, version, entry.name, entry.kind, entry.namespaced));
           } catch (error) {
-            failures.push(`${groupVersion} (${toApiFailure(error).message})`);
+            const failure = toApiFailure(error);
+            failures.push({ resource: groupVersion, reason: `${failure.status ? `${failure.status} ` : ''}${failure.message}` });
             return [];
           }
         }),
       );
+      failures.sort((a, b) => a.resource.localeCompare(b.resource));
       return { resources: lists.flat(), failures };
     })();
     return this.discovery;
