@@ -1,4 +1,3 @@
-import type { AuthClient } from 'google-auth-library';
 import type { CheckContext, ProbeResponse } from '../../engine/check.js';
 import type { ApiFailure, RetryOptions } from './api-failure.js';
 import { toApiFailure } from './api-failure.js';
@@ -10,8 +9,9 @@ import { GOOGLE_API_SERVICES } from './gcp-endpoints.js';
 import type { Deadline } from './deadline.js';
 import type { KubernetesApi } from './kubernetes-api.js';
 import type { KubeObject, KubernetesKind } from '../kubernetes-types.js';
-import type { LiveGcp } from './live-gcp.js';
-import { GCP_DATA_SOURCES } from './live-gcp.js';
+import type { GoogleCallLimits } from './google-request.js';
+import { DEFAULT_LIMITS } from './google-request.js';
+import { GCP_DATA_SOURCES, LiveGcp } from './live-gcp.js';
 import type { LiveTarget, TargetOptions } from './live-target.js';
 import { kubeconfigHint, requireCluster, requireProject, resolveLiveTarget } from './live-target.js';
 import type { Progress } from './progress.js';
@@ -20,11 +20,11 @@ import type { StateSource } from '../source.js';
 
 export interface LiveOptions extends TargetOptions, CredentialOptions {
   progress?: Progress;
-  /** The run's `--timeout`: every request is cut at it, and what is unread then is named as timed out. */
+  env?: NodeJS.ProcessEnv;
+  /** The run's `--timeout`: no request or retry wait goes past it, and what is unread then is named as timed out. */
   deadline?: Deadline;
   /** How Kubernetes GETs are retried (tests shorten the backoff). */
   retry?: RetryOptions;
-  env?: NodeJS.ProcessEnv;
 }
 
 /**
@@ -57,13 +57,21 @@ export class LiveSource implements StateSource {
     const addObjects = (list: KubeObject[]) => {
       for (const object of list) objects.set(objectKey(object), object);
     };
+    const tasks: Promise<void>[] = [];
+    // The Google requests leave before client-node is imported (it blocks the event loop for a while); each has its handler from the start.
+    if (auth) {
+      const reader = new LiveGcp({ project: target.project!, location: target.location, cluster: target.cluster }, auth, env, this.limits());
+      for (const key of gcpKeys) {
+        const task = this.readGcp(reader, key, gcp, unavailable, progress).then((done) => void (done && read.add(key)));
+        // Handled now (a 401 rejects it while client-node loads); Promise.all below still sees the rejection.
+        task.catch(() => undefined);
+        tasks.push(task);
+      }
+    }
     const kubernetes = await this.kubernetes();
     const { LiveKubernetes } = await import('./live-kubernetes.js');
     const live = kubernetes ? new LiveKubernetes(kubernetes, progress) : null;
     const noKubernetes = kubeconfigHint(target, env);
-
-    const tasks: Promise<void>[] = [];
-    if (auth) tasks.push(...gcpKeys.map((key) => this.readGcp(key, auth, gcp, unavailable, progress).then((done) => void (done && read.add(key)))));
 
     const kinds = [...keys].filter((key): key is KubernetesKind => !GCP_DATA_KEYS.includes(key as GcpDataKey) && key !== 'ObjectsInTerminatingNamespaces');
     const listed = new Map<KubernetesKind, Promise<KubeObject[]>>();
@@ -174,11 +182,14 @@ export class LiveSource implements StateSource {
     return this.kubernetesApi;
   }
 
+  private limits(): GoogleCallLimits {
+    const { deadline } = this.options;
+    return { ...DEFAULT_LIMITS, ...(deadline ? { deadline: deadline.at, signal: deadline.signal } : {}) };
+  }
+
   /** Reads one piece of GCP data into `gcp`, or its reason into `unavailable`; true when it was read. */
-  private async readGcp(key: GcpDataKey, auth: AuthClient, gcp: GcpData, unavailable: Map<DataKey, string>, progress: Progress): Promise<boolean> {
+  private async readGcp(reader: LiveGcp, key: GcpDataKey, gcp: GcpData, unavailable: Map<DataKey, string>, progress: Progress): Promise<boolean> {
     const target = this.resolveTarget();
-    const { LiveGcp } = await import('./live-gcp.js');
-    const reader = (this.gcpReader ??= new LiveGcp({ project: target.project!, location: target.location, cluster: target.cluster }, auth, this.options.env ?? process.env));
     progress.start(GCP_DATA_SOURCES[key].what);
     try {
       const value = await reader.read(key);
@@ -195,8 +206,6 @@ export class LiveSource implements StateSource {
       return gcp[key] !== undefined;
     }
   }
-
-  private gcpReader: LiveGcp | undefined;
 }
 
 /** The reason a check is incomplete: the API, the permission and a role that grants it, or the command that enables the API. */
