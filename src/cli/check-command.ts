@@ -15,6 +15,7 @@ import type { FixFlags } from './fix-options.js';
 import { addFixOptions, applyFixes, validateFixFlags } from './fix-options.js';
 import { collect } from './list-command.js';
 import { outputOptionParsers, resolveOutputs, writeOutputs } from './outputs.js';
+import type { ProcessIo } from './process-io.js';
 import type { ProgramWithExitCode } from './program.js';
 import type { LiveFlags } from './live-options.js';
 import { LIVE_FLAG_NAMES, addLiveOptions, createLiveSource, flagName } from './live-options.js';
@@ -31,7 +32,7 @@ export interface CheckOptions extends LiveFlags, FixFlags {
   stuckAfter: string;
 }
 
-export function registerCheckCommand(program: ProgramWithExitCode): void {
+export function registerCheckCommand(program: ProgramWithExitCode, io: ProcessIo): void {
   const { outputs, addFormat, addFile } = outputOptionParsers();
   const command = program
     .command('check')
@@ -44,7 +45,7 @@ export function registerCheckCommand(program: ProgramWithExitCode): void {
     .option('--only <ids>', 'run only these checks (comma-separated, repeatable)', collect, [])
     .option('--skip <ids>', 'skip these checks (comma-separated, repeatable)', collect, [])
     .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity').choices(FAIL_ON).default('error'))
-    .option('--output <format>', 'report format: text, json, sarif or junit (repeatable, each with its own --output-file)', addFormat)
+    .option('-o, --output <format>', 'report format: text, json, sarif or junit (repeatable, each with its own --output-file)', addFormat)
     .option('--output-file <file>', 'write the preceding --output to this file instead of stdout', addFile)
     .option('--plugin <module>', 'also load checks from a module: a path or an installed package (repeatable)', collect, [])
     .option('--stuck-after <duration>', 'a namespace Terminating this long counts as stuck', '5m');
@@ -55,18 +56,18 @@ export function registerCheckCommand(program: ProgramWithExitCode): void {
     const checks = selectChecks(await allChecks(options.plugin), splitIds(options.only), splitIds(options.skip));
     const deadline = new Deadline(parseDuration(options.timeout, '--timeout'));
     try {
-      const source = await createSource(options, deadline);
+      const source = await createSource(options, io, deadline);
       const probe = options.probe ? source.probe : undefined;
       const state = await source.collect(dataKeysFor(checks));
-      const report = await runChecksOn(state, checks, { now: new Date(), stuckAfterMs, ...(probe ? { probe } : {}) });
+      const report = await runChecksOn(state, checks, { now: io.now(), stuckAfterMs, ...(probe ? { probe } : {}) });
       let exitCode = exitCodeFor(report, options.failOn);
       // The report is written after the fixes, so it can say what they did.
-      const fixed = options.fix ? await applyFixes(report, state, source, options, options.failOn) : null;
+      const fixed = options.fix ? await applyFixes(report, state, source, options, options.failOn, io) : null;
       if (fixed) {
         report.fixes = fixed.outcomes;
         exitCode = fixed.exitCode;
       }
-      await writeOutputs(report, outputList, checks, program.opts<{ color: boolean }>().color);
+      await writeOutputs(report, outputList, checks, program.opts<{ color: boolean }>().color, io);
       program.exitCode = exitCode;
     } finally {
       deadline.dispose();
@@ -85,7 +86,7 @@ function isLiveOnly(options: CheckOptions): boolean {
  * only manifests or a plan, the base is live only when a live flag names a
  * target, so a CI preflight needs no cloud access.
  */
-async function createSource(options: CheckOptions, deadline: Deadline): Promise<StateSource> {
+async function createSource(options: CheckOptions, io: ProcessIo, deadline: Deadline): Promise<StateSource> {
   const liveFlag = LIVE_FLAG_NAMES.find((name) => options[name] !== undefined);
   if (options.snapshot) {
     if (liveFlag) throw new InputError(`${flagName(liveFlag)} is for live mode; a snapshot names its own project and cluster (drop --snapshot to read them live)`);
@@ -94,7 +95,7 @@ async function createSource(options: CheckOptions, deadline: Deadline): Promise<
   const manifests = options.manifests ?? [];
   const planned = manifests.length > 0 || options.terraformPlan !== undefined;
   const readLive = !options.snapshot && (!planned || liveFlag !== undefined || options.probe === true);
-  const base = options.snapshot ? new SnapshotSource(options.snapshot) : readLive ? await createLiveSource(options, deadline) : null;
+  const base = options.snapshot ? new SnapshotSource(options.snapshot) : readLive ? await createLiveSource(options, io, deadline) : null;
   if (!planned) return base!;
-  return PlannedSource.fromFiles(base, { manifests, terraformPlan: options.terraformPlan, readStdin: readStandardInput });
+  return PlannedSource.fromFiles(base, { manifests, terraformPlan: options.terraformPlan, readStdin: () => readStandardInput(io.stdin) });
 }

@@ -6,6 +6,7 @@ import { InputError } from '../errors.js';
 import { parseDuration } from '../gke/duration.js';
 import type { ClusterState } from '../state/cluster-state.js';
 import type { StateSource } from '../state/source.js';
+import type { ProcessIo } from './process-io.js';
 
 export interface FixFlags {
   fix?: boolean;
@@ -50,10 +51,10 @@ export interface FixRun {
  * DESIGN.md's for what remains after fixing (a finalized namespace no longer
  * counts; a failed or declined fix is 1), and 130 after Ctrl-C at a prompt.
  */
-export async function applyFixes(report: Report, state: ClusterState, source: StateSource, flags: FixFlags, failOn: FailOn): Promise<FixRun | null> {
+export async function applyFixes(report: Report, state: ClusterState, source: StateSource, flags: FixFlags, failOn: FailOn, io: ProcessIo): Promise<FixRun | null> {
   const { plannedFinalizations, finalizeStuckNamespaces, exitCodeAfterFixes } = await import('../fix/apply-fixes.js');
   const { BackupStore, defaultBackupPrefix } = await import('../fix/backup.js');
-  const log = (line: string) => process.stderr.write(`${line}\n`);
+  const log = (line: string) => void io.stderr.write(`${line}\n`);
   const planned = plannedFinalizations(report);
   if (planned.length === 0) {
     log('gke-doctor --fix: nothing to fix automatically.');
@@ -61,14 +62,14 @@ export async function applyFixes(report: Report, state: ClusterState, source: St
   }
   const api = await source.kubernetesClient?.();
   if (!api) throw new InputError('--fix needs a kubeconfig context for the cluster (--context or --kubeconfig)');
-  const interactive = Boolean(process.stdin.isTTY && process.stderr.isTTY);
+  const interactive = Boolean(io.stdin.isTTY && io.stderr.isTTY);
   const { outcomes, interrupted } = await finalizeStuckNamespaces(api, planned, state, {
     yes: Boolean(flags.yes),
     dryRun: Boolean(flags.dryRun),
     force: Boolean(flags.force),
-    backups: new BackupStore(flags.backupDir ? { directory: flags.backupDir } : { prefix: defaultBackupPrefix(new Date()) }),
+    backups: new BackupStore(flags.backupDir ? { directory: flags.backupDir } : { prefix: defaultBackupPrefix(io.now()) }),
     waitMs: parseDuration(flags.wait ?? DEFAULT_WAIT, '--wait'),
-    confirm: interactive ? terminalConfirm(process.stdin, process.stderr) : undefined,
+    confirm: interactive ? terminalConfirm(io.stdin, io.stderr) : undefined,
     log,
   });
   return { outcomes, exitCode: interrupted ? 130 : exitCodeAfterFixes(report, outcomes, (remaining) => exitCodeFor(remaining, failOn)) };

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { Deadline } from '../state/live/deadline.js';
+import type { ProcessIo } from './process-io.js';
 
 /** Flags that pick the live project and cluster, shared by `check` and `snapshot`. */
 export interface LiveFlags {
@@ -28,9 +29,9 @@ export function addLiveOptions(command: Command): Command {
 }
 
 /** The live source for these flags; the Google and Kubernetes libraries load only now, when used. */
-export async function createLiveSource(flags: Omit<LiveFlags, 'timeout'>, deadline?: Deadline) {
+export async function createLiveSource(flags: Omit<LiveFlags, 'timeout'>, io: Pick<ProcessIo, 'env' | 'stderr'>, deadline?: Deadline) {
   const [{ LiveSource }, { stderrProgress }] = await Promise.all([import('../state/live/live-source.js'), import('./progress.js')]);
-  return new LiveSource({ ...flags, progress: stderrProgress(Boolean(flags.quiet)), deadline });
+  return new LiveSource({ ...flags, env: io.env, progress: stderrProgress(Boolean(flags.quiet), io.stderr), deadline });
 }
 
 /** `--flag` as the user typed it, for messages. */

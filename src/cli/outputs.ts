@@ -4,6 +4,7 @@ import type { Check } from '../engine/check.js';
 import type { Report } from '../engine/report.js';
 import { RENDERERS } from '../report/index.js';
 import { colorLevel } from './color.js';
+import type { ProcessIo } from './process-io.js';
 
 /** One report to write: a format, and a file (stdout when none). */
 export interface Output {
@@ -42,12 +43,12 @@ export function resolveOutputs(outputs: Output[]): Output[] {
   return list;
 }
 
-export async function writeOutputs(report: Report, outputs: Output[], checks: readonly Check[], color: boolean): Promise<void> {
+export async function writeOutputs(report: Report, outputs: Output[], checks: readonly Check[], color: boolean, io: ProcessIo): Promise<void> {
   for (const output of outputs) {
     const render = RENDERERS[output.format]!;
-    const text = render(report, { checks, colorLevel: colorLevel(output.file ? null : process.stdout, color) });
+    const text = render(report, { checks, colorLevel: colorLevel(output.file ? null : io.stdout, color, io.env) });
     if (!output.file) {
-      process.stdout.write(text);
+      io.stdout.write(text);
       continue;
     }
     try {

@@ -56,6 +56,12 @@ export interface Check {
   needs: readonly DataKey[];
   /** Data the check uses when a source has it. */
   optionalNeeds?: readonly DataKey[];
+  /**
+   * The data this check judges (kube-linter's "applies to"); the rest of `needs` is what it
+   * judges it with. When the inputs of a preflight hold none of it (`state.notInInputs`), the
+   * check is not applicable instead of incomplete.
+   */
+  appliesTo?: readonly DataKey[];
   /** Why there is nothing to look at, when `run` examines nothing. */
   notApplicable: string;
   run(state: ClusterState, context: CheckContext): CheckResult | Promise<CheckResult>;

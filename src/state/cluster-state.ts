@@ -63,6 +63,11 @@ export interface ClusterState extends GcpData {
   unreadInNamespaces?: ReadonlyMap<string, readonly UnreadKind[]>;
   /** API group versions whose discovery failed: their kinds, in any namespace, are unknown. */
   undiscovered?: readonly UnreadKind[];
+  /**
+   * In a preflight with no base (only manifests and a plan): the data the inputs hold none
+   * of, with why. Nothing of it is planned, so a check that judges it has nothing to look at.
+   */
+  notInInputs?: ReadonlyMap<DataKey, string>;
   /** When the data was read (a snapshot's `takenAt`); ages are measured to this moment. */
   observedAt?: Date;
   /** Files the data came from, by resource name (manifests, plans); findings on them point there. */

@@ -36,7 +36,7 @@ const namespace = (terminating: boolean): KubeObject => ({
 
 async function api(objects: KubeObject[]): Promise<KubernetesApi> {
   server = await new FakeKubeApiServer(objects).start();
-  return loadKubernetesApi({ file: await server.writeKubeconfig(join(await mkdtemp(join(tmpdir(), 'gke-doctor-kc-')), 'config'), 'fake'), context: 'fake' });
+  return loadKubernetesApi({ files: [await server.writeKubeconfig(join(await mkdtemp(join(tmpdir(), 'gke-doctor-kc-')), 'config'), 'fake')], context: 'fake' });
 }
 
 const state = (): ClusterState => ({

@@ -10,7 +10,7 @@ import { finalizeStuckNamespaces, plannedFinalizations } from '../../src/fix/app
 import { BackupStore } from '../../src/fix/backup.js';
 import { Deadline } from '../../src/state/live/deadline.js';
 import { LiveSource } from '../../src/state/live/live-source.js';
-import { runCliAsync } from '../support/cli.js';
+import { runCli } from '../support/cli.js';
 import { forbidden } from '../support/fake-kube-apiserver.js';
 import { FIXTURE_NOW } from '../support/fixtures.js';
 import type { ServedFixture } from '../support/live.js';
@@ -82,7 +82,7 @@ describe('--fix never finalizes what it could not see', () => {
     served = await serveFixture(await temporaryFixture(stuck));
     served.kube.inject({ method: 'GET', path: `/api/v1/namespaces/${NAMESPACE}/secrets`, status: 403, body: forbidden('list', 'secrets') });
     const backup = join(await mkdtemp(join(tmpdir(), 'gke-doctor-backup-')), 'b');
-    const result = await runCliAsync(['check', '--only', 'terminating-namespace', '--quiet', '--fix', '--yes', '--force', '--backup-dir', backup, '--output', 'json'], { env: served.env });
+    const result = await runCli(['check', '--only', 'terminating-namespace', '--quiet', '--fix', '--yes', '--force', '--backup-dir', backup, '--output', 'json'], { env: served.env });
     expect(result.stderr).toContain('  not fully read: these kinds could not be read in it, so what finalizing would orphan is unknown: secrets (403 secrets is forbidden');
     expect(result.stderr).not.toContain('orphaned: nothing is left');
     expect(result.stderr).toMatch(/\n {2}skipped: these kinds could not be read in it.*secrets \(403 /);

@@ -17,8 +17,8 @@ export interface LiveTarget {
   project: string | null;
   location: string | null;
   cluster: string | null;
-  /** The kubeconfig context to read the cluster through; null when there is no kubeconfig. */
-  kubernetes: { file?: string; context: string; server?: string } | null;
+  /** The kubeconfig context to read the cluster through, and the kubeconfig files that hold it; null when there is no kubeconfig. */
+  kubernetes: { files: string[]; context: string; server?: string } | null;
 }
 
 /** `gke_PROJECT_LOCATION_CLUSTER`: the context name `gcloud container clusters get-credentials` writes. */
@@ -57,7 +57,7 @@ export function resolveLiveTarget(options: TargetOptions, env: NodeJS.ProcessEnv
     location,
     cluster,
     kubernetes: context
-      ? { ...(options.kubeconfig ? { file: options.kubeconfig } : {}), context: contextName!, server: kubeconfig?.servers.get(context.cluster ?? '') }
+      ? { files: kubeconfig!.files, context: contextName!, server: kubeconfig?.servers.get(context.cluster ?? '') }
       : null,
   };
   if (!target.project && !target.kubernetes) {
