@@ -1,4 +1,4 @@
-import { parseDuration } from '../gke/duration.js';
+import { parseDuration } from './duration-flag.js';
 import type { DataKey } from '../state/cluster-state.js';
 import { Deadline } from '../state/live/deadline.js';
 import { GCP_DATA_KEYS } from '../state/cluster-state.js';
