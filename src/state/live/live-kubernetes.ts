@@ -135,7 +135,10 @@ export class LiveKubernetes {
   /** The API server's resources: `/api/v1`, then each group's preferred version, as kubectl api-resources does. */
   private discover(): Promise<{ resources: ApiResource[]; failures: UnreadKind[] }> {
     this.discovery ??= (async () => {
-      const groups = await this.api.getJson<{ groups?: { name: string; preferredVersion?: { groupVersion: string } }[] }>('/apis');
+      const groups = await this.api.getJson<{ groups?: { name: string; preferredVersion?: { groupVersion: string } }[] }>('/apis').catch((error: unknown) => {
+        const failure = toApiFailure(error);
+        throw new ApiFailure(`API discovery (GET /apis) failed: ${failure.message}`, failure.status, failure.details);
+      });
       const groupVersions = ['v1', ...(groups.groups ?? []).flatMap((group) => (group.preferredVersion ? [group.preferredVersion.groupVersion] : []))];
       const failures: UnreadKind[] = [];
       const lists = await Promise.all(
