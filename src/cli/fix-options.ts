@@ -52,10 +52,10 @@ export interface FixRun {
  * counts; a failed or declined fix is 1), and 130 after Ctrl-C at a prompt.
  */
 export async function applyFixes(report: Report, state: ClusterState, source: StateSource, flags: FixFlags, failOn: FailOn, io: ProcessIo): Promise<FixRun | null> {
-  const { plannedFinalizations, finalizeStuckNamespaces, exitCodeAfterFixes } = await import('../fix/apply-fixes.js');
+  const { plannedFixes, applyFixActions, exitCodeAfterFixes } = await import('../fix/apply-fixes.js');
   const { BackupStore, defaultBackupPrefix } = await import('../fix/backup.js');
   const log = (line: string) => void io.stderr.write(`${line}\n`);
-  const planned = plannedFinalizations(report);
+  const planned = plannedFixes(report);
   if (planned.length === 0) {
     log('gke-doctor --fix: nothing to fix automatically.');
     return null;
@@ -63,7 +63,7 @@ export async function applyFixes(report: Report, state: ClusterState, source: St
   const api = await source.kubernetesClient?.();
   if (!api) throw new InputError('--fix needs a kubeconfig context for the cluster (--context or --kubeconfig)');
   const interactive = Boolean(io.stdin.isTTY && io.stderr.isTTY);
-  const { outcomes, interrupted } = await finalizeStuckNamespaces(api, planned, state, {
+  const { outcomes, interrupted } = await applyFixActions(api, planned, state, {
     yes: Boolean(flags.yes),
     dryRun: Boolean(flags.dryRun),
     force: Boolean(flags.force),

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { FixOptions } from '../../src/fix/apply-fixes.js';
-import { finalizeStuckNamespaces, plannedFinalizations } from '../../src/fix/apply-fixes.js';
+import { applyFixActions, plannedFixes } from '../../src/fix/apply-fixes.js';
 import { BackupStore } from '../../src/fix/backup.js';
 import { isProtectedNamespace } from '../../src/fix/protected-namespaces.js';
 import type { KubernetesApi } from '../../src/state/live/kubernetes-api.js';
@@ -51,26 +51,26 @@ async function options(overrides: Partial<FixOptions> = {}): Promise<FixOptions 
   return { yes: false, dryRun: false, force: false, backups: new BackupStore({ directory: await mkdtemp(join(tmpdir(), 'gke-doctor-backup-')) }), waitMs: 2_000, log: (line) => lines.push(line), lines, ...overrides };
 }
 
-describe('finalizeStuckNamespaces (client-node against the fake kube-apiserver)', async () => {
-  // The findings of a check run while events-system was stuck.
-  const findings = plannedFinalizations(await runFixture('seed-eventarc-stuck-namespace', { only: ['terminating-namespace'] }));
+describe('applyFixActions with the finalize-namespace fixer (client-node against the fake kube-apiserver)', async () => {
+  // The actions of a check run while events-system was stuck.
+  const actions = plannedFixes(await runFixture('seed-eventarc-stuck-namespace', { only: ['terminating-namespace'] }));
 
   it('asks in a terminal and finalizes only on yes', async () => {
     const core = await api([namespace(true)]);
     const asked: string[] = [];
-    const declined = await finalizeStuckNamespaces(core, findings, state(), await options({ confirm: async (question) => (asked.push(question), false) }));
+    const declined = await applyFixActions(core, actions, state(), await options({ confirm: async (question) => (asked.push(question), false) }));
     expect(asked).toEqual(['Finalize Namespace/events-system? [y/N] ']);
     expect(declined.outcomes.map((outcome) => outcome.status)).toEqual(['declined']);
     expect(server!.requests.filter((request) => request.method !== 'GET')).toEqual([]);
 
-    const accepted = await finalizeStuckNamespaces(core, findings, state(), await options({ confirm: async () => true }));
+    const accepted = await applyFixActions(core, actions, state(), await options({ confirm: async () => true }));
     expect(accepted.outcomes.map((outcome) => [outcome.status, outcome.resolved])).toEqual([['finalized', true]]);
   });
 
   it('leaves alone a namespace that stopped Terminating between the check and the fix', async () => {
     const core = await api([namespace(false)]);
     const backupDir = join(await mkdtemp(join(tmpdir(), 'gke-doctor-backup-')), 'b');
-    const { outcomes } = await finalizeStuckNamespaces(core, findings, state(), await options({ yes: true, backups: new BackupStore({ directory: backupDir }) }));
+    const { outcomes } = await applyFixActions(core, actions, state(), await options({ yes: true, backups: new BackupStore({ directory: backupDir }) }));
     expect(outcomes).toEqual([
       { action: { kind: 'finalize-namespace', namespace: 'events-system' }, resource: 'Namespace/events-system', status: 'skipped', detail: 'no longer Terminating; left alone', resolved: true, backup: null },
     ]);
@@ -81,14 +81,32 @@ describe('finalizeStuckNamespaces (client-node against the fake kube-apiserver)'
   it('reports what still holds a finalized namespace after --wait', async () => {
     const held = { ...namespace(true), metadata: { ...namespace(true).metadata, finalizers: ['example.com/cleanup'] } };
     const core = await api([held]);
-    const { outcomes: [outcome] } = await finalizeStuckNamespaces(core, findings, state(), await options({ yes: true, waitMs: 300 }));
+    const { outcomes: [outcome] } = await applyFixActions(core, actions, state(), await options({ yes: true, waitMs: 300 }));
     expect(outcome).toMatchObject({ status: 'failed', detail: 'finalized, but still present after 0s: held by metadata.finalizers example.com/cleanup (not cleared by /finalize)' });
   });
 
   it('says when the namespace is already gone', async () => {
     const core = await api([]);
-    const { outcomes: [outcome] } = await finalizeStuckNamespaces(core, findings, state(), await options({ yes: true }));
+    const { outcomes: [outcome] } = await applyFixActions(core, actions, state(), await options({ yes: true }));
     expect(outcome).toMatchObject({ status: 'skipped', resolved: true, detail: 'already deleted (finalized by someone else?); nothing to do' });
+  });
+});
+
+describe('plannedFixes', () => {
+  it('takes the action of every automatic fix, whichever check made it, and nothing else', () => {
+    const action = { kind: 'finalize-namespace' as const, namespace: 'team-a', conditions: [], orphans: [], manualSteps: [] };
+    const finding = (fix: Record<string, unknown> | null) => ({ severity: 'error' as const, resource: 'Namespace/team-a', message: 'm', evidence: {}, fix: fix && { summary: 's', commands: [], terraform: null, automatic: false, ...fix } });
+    const check = (id: string, findings: ReturnType<typeof finding>[]) => ({ id, title: id, status: 'failed' as const, reason: null, durationMs: 0, examined: [], findings });
+    const report = {
+      version: 1 as const,
+      target: { source: 'test', project: null, location: null, cluster: null },
+      summary: { error: 0, warning: 0, info: 0, passed: 0, failed: 0, incomplete: 0, notApplicable: 0 },
+      checks: [
+        check('a-plugin', [finding({ automatic: true, action }), finding({ automatic: false, action: { ...action, namespace: 'not-automatic' } })]),
+        check('terminating-namespace', [finding({ automatic: true }), finding(null)]),
+      ],
+    };
+    expect(plannedFixes(report)).toEqual([action]);
   });
 });
 

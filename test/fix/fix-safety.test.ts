@@ -6,7 +6,7 @@ import { builtinChecks } from '../../checks/index.js';
 import { dataKeysFor, runChecksOn } from '../../src/engine/runner.js';
 import { selectChecks } from '../../src/engine/select.js';
 import type { FixOptions } from '../../src/fix/apply-fixes.js';
-import { finalizeStuckNamespaces, plannedFinalizations } from '../../src/fix/apply-fixes.js';
+import { applyFixActions, plannedFixes } from '../../src/fix/apply-fixes.js';
 import { BackupStore } from '../../src/fix/backup.js';
 import { Deadline } from '../../src/state/live/deadline.js';
 import { LiveSource } from '../../src/state/live/live-source.js';
@@ -65,7 +65,7 @@ async function readAndFix(fixture: ServedFixture, overrides: Partial<FixOptions>
   const report = await runChecksOn(state, checks, { now: FIXTURE_NOW, stuckAfterMs: 5 * 60_000 });
   const lines: string[] = [];
   const backupRoot = await mkdtemp(join(tmpdir(), 'gke-doctor-backup-'));
-  const result = await finalizeStuckNamespaces((await source.kubernetesClient())!, plannedFinalizations(report), state, {
+  const result = await applyFixActions((await source.kubernetesClient())!, plannedFixes(report), state, {
     yes: true,
     dryRun: false,
     force: false,
@@ -186,7 +186,7 @@ describe('--fix when a request breaks', () => {
     const api = (await source.kubernetesClient())!;
     // The same kubeconfig, with request limits a test can wait for.
     const short = new KubernetesApi((api as InstanceType<typeof KubernetesApi>).config, Deadline.none(), { idleMs: 300, totalMs: 600 });
-    const { outcomes } = await finalizeStuckNamespaces(short, plannedFinalizations(report), state, {
+    const { outcomes } = await applyFixActions(short, plannedFixes(report), state, {
       yes: true,
       dryRun: false,
       force: false,

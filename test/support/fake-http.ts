@@ -59,6 +59,8 @@ export interface FakeResponse {
 /** The HTTP plumbing both fakes share: a request log, injected statuses, JSON in and out. */
 export class FakeHttpServer {
   readonly requests: LoggedRequest[] = [];
+  /** Added to every answer, as the network and a real server would (bench/: 50 ms). */
+  delayMs = 0;
   private readonly injections: Injection[] = [];
   private server: Server | undefined;
 
@@ -127,6 +129,7 @@ export class FakeHttpServer {
     // A reset or a hang happens before the request is handled (a write does not land); a broken body, after (it does).
     const handled = !injected || (injected.fault !== undefined && injected.fault !== 'reset' && injected.fault !== 'hang');
     const response = handled ? await this.handle(request) : injected;
+    if (this.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.delayMs));
     this.requests.push({ method, path, query: Object.fromEntries(url.searchParams), status: response.status, ...(injected?.fault ? { fault: injected.fault } : {}), body, headers: incoming.headers });
     const text = typeof response.body === 'string' ? response.body : JSON.stringify(response.body ?? {});
     const headers = { 'content-type': 'application/json', ...response.headers };

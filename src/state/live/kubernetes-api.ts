@@ -56,9 +56,9 @@ export class KubernetesApi {
   }
 
   /** GET `path` as JSON, retrying what a GET may retry (429, 5xx, a broken connection); any other non-2xx is an ApiFailure. */
-  async getJson<T>(path: string, query: Record<string, string | number | undefined> = {}, retry?: RetryOptions): Promise<T> {
+  async getJson<T>(path: string, query: Record<string, string | number | undefined> = {}, retry?: RetryOptions, accept = 'application/json'): Promise<T> {
     return withRetry(
-      async () => parseJson<T>(path, await this.send(path, { query, accept: 'application/json' })),
+      async () => parseJson<T>(path, await this.send(path, { query, accept })),
       { ...this.retry, ...retry, deadline: this.deadline, retryable: (failure) => failure.retryable || BROKEN_CONNECTION.has(failure.details.code ?? '') || (failure.status ?? 0) >= 500 },
     );
   }
