@@ -1,4 +1,4 @@
-import type { BackendService, Cluster, EventarcTrigger, HealthCheck, IamPolicy, Project } from './gcp-types.js';
+import type { BackendService, Cluster, EventarcTrigger, HealthCheck, IamPolicy, IamRole, Project } from './gcp-types.js';
 import type { KindTypes, KubeObject, KubernetesKind } from './kubernetes-types.js';
 
 export type GcpDataKey = 'project' | 'iamPolicy' | 'cluster' | 'eventarcTriggers' | 'healthChecks' | 'backendServices';
@@ -63,6 +63,11 @@ export interface ClusterState extends GcpData {
   unreadInNamespaces?: ReadonlyMap<string, readonly UnreadKind[]>;
   /** API group versions whose discovery failed: their kinds, in any namespace, are unknown. */
   undiscovered?: readonly UnreadKind[];
+  /**
+   * Custom role definitions read alongside the IAM policy, by full name (`projects/P/roles/ID`):
+   * a snapshot's `roles/ROLE_ID.json`. A custom role absent here was not read.
+   */
+  customRoles?: ReadonlyMap<string, IamRole>;
   /**
    * In a preflight with no base (only manifests and a plan): the data the inputs hold none
    * of, with why. Nothing of it is planned, so a check that judges it has nothing to look at.

@@ -48,6 +48,8 @@ const SHORT_NAMES: Record<string, string[]> = {
   customresourcedefinitions: ['crd', 'crds'],
   frontendconfigs: ['fc'],
   servicenetworkendpointgroups: ['svcneg'],
+  referencegrants: ['refgrant'],
+  gatewayclasses: ['gc'],
 };
 
 /** Built-in resources every cluster serves (a subset of `kubectl api-resources` on GKE 1.27). */
@@ -82,6 +84,23 @@ const GKE_CRDS: Resource[] = [
   r('cloud.google.com', 'v1', 'backendconfigs', 'BackendConfig', true, true),
   r('networking.gke.io', 'v1beta1', 'frontendconfigs', 'FrontendConfig', true, true),
   r('networking.gke.io', 'v1beta1', 'servicenetworkendpointgroups', 'ServiceNetworkEndpointGroup', true, true),
+];
+
+/**
+ * The Gateway API CRDs GKE installs when `networkConfig.gatewayApiConfig.channel` is set
+ * (ReferenceGrant only at v1beta1, as in the standard channel's older bundles), and the
+ * networking.gke.io policy CRDs that come with them. Served as one bundle: when the
+ * fixture holds any of them, or `crds` names any of them.
+ */
+const GATEWAY_CRDS: Resource[] = [
+  r('gateway.networking.k8s.io', 'v1', 'gatewayclasses', 'GatewayClass', false, true),
+  r('gateway.networking.k8s.io', 'v1', 'gateways', 'Gateway', true, true),
+  r('gateway.networking.k8s.io', 'v1', 'httproutes', 'HTTPRoute', true, true),
+  r('gateway.networking.k8s.io', 'v1', 'grpcroutes', 'GRPCRoute', true, true),
+  r('gateway.networking.k8s.io', 'v1beta1', 'referencegrants', 'ReferenceGrant', true, true),
+  r('networking.gke.io', 'v1', 'healthcheckpolicies', 'HealthCheckPolicy', true, true),
+  r('networking.gke.io', 'v1', 'gcpbackendpolicies', 'GCPBackendPolicy', true, true),
+  r('networking.gke.io', 'v1', 'gcpgatewaypolicies', 'GCPGatewayPolicy', true, true),
 ];
 
 export interface ProbeTarget {
@@ -133,7 +152,8 @@ export class FakeKubeApiServer extends FakeHttpServer {
   ) {
     super((request) => this.route(request), (status, message) => statusBody(status, message));
     const crdKinds = new Set([...(options.crds ?? []), ...objects.map((object) => object.kind)]);
-    this.resources = [...BUILT_IN, ...GKE_CRDS.filter((resource) => crdKinds.has(resource.kind))];
+    const gatewayApi = GATEWAY_CRDS.some((resource) => crdKinds.has(resource.kind));
+    this.resources = [...BUILT_IN, ...GKE_CRDS.filter((resource) => crdKinds.has(resource.kind)), ...(gatewayApi ? GATEWAY_CRDS : [])];
     for (const object of objects) {
       if (!this.resourceFor(object)) this.resources.push(inferResource(object));
       this.objects.set(this.key(this.resourceFor(object)!, object.metadata?.namespace, object.metadata?.name ?? ''), structuredClone(object));

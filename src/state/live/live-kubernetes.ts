@@ -44,6 +44,25 @@ const KIND_RESOURCES: Partial<Record<KubernetesKind, ApiResource>> = {
 };
 
 /**
+ * Kinds from CRDs a cluster may or may not serve, at whichever version it serves
+ * them: discovery of the group decides (Gateway API ReferenceGrant is v1beta1 on
+ * older channels and v1 on newer ones; GRPCRoute exists only from Gateway API 1.1).
+ * A cluster without the group has none of them, which is not a failure.
+ * Gateway API: https://cloud.google.com/kubernetes-engine/docs/how-to/deploying-gateways;
+ * GKE policies: GoogleCloudPlatform/gke-gateway-api apis/networking/v1.
+ */
+const DISCOVERED_KINDS: Partial<Record<KubernetesKind, { group: string; plural: string }>> = {
+  GatewayClass: { group: 'gateway.networking.k8s.io', plural: 'gatewayclasses' },
+  Gateway: { group: 'gateway.networking.k8s.io', plural: 'gateways' },
+  HTTPRoute: { group: 'gateway.networking.k8s.io', plural: 'httproutes' },
+  GRPCRoute: { group: 'gateway.networking.k8s.io', plural: 'grpcroutes' },
+  ReferenceGrant: { group: 'gateway.networking.k8s.io', plural: 'referencegrants' },
+  HealthCheckPolicy: { group: 'networking.gke.io', plural: 'healthcheckpolicies' },
+  GCPBackendPolicy: { group: 'networking.gke.io', plural: 'gcpbackendpolicies' },
+  GCPGatewayPolicy: { group: 'networking.gke.io', plural: 'gcpgatewaypolicies' },
+};
+
+/**
  * Objects per list page. Measured against the fake at 20,000 Pods (bench/notes.md): 500 took
  * the least CPU and memory (4.6 s, 271 MB) against 2,000 (5.7 s, 336 MB), 5,000 (5.3 s,
  * 375 MB) and unpaged (6.2 s, 458 MB); the longer chain of pages (40 × the round trip) costs
@@ -79,6 +98,7 @@ export interface NamespaceContents {
 
 export class LiveKubernetes {
   private discovery: Promise<{ resources: ApiResource[]; failures: UnreadKind[] }> | undefined;
+  private readonly groupDiscovery = new Map<string, Promise<ApiResource[]>>();
 
   constructor(
     private readonly api: KubernetesApi,
@@ -87,6 +107,11 @@ export class LiveKubernetes {
 
   /** Every object of `kind` cluster-wide, every page; a custom kind whose CRD is not installed has none. */
   async listKind(kind: KubernetesKind): Promise<KubeObject[]> {
+    const discovered = DISCOVERED_KINDS[kind];
+    if (discovered) {
+      const served = (await this.discoverGroup(discovered.group)).find((candidate) => candidate.plural === discovered.plural);
+      return served ? this.listCustom(served) : [];
+    }
     const known = KIND_RESOURCES[kind] ?? (await this.discover()).resources.find((candidate) => candidate.kind === kind);
     if (!known) return [];
     return known.custom ? this.listCustom(known) : this.list(known);
@@ -174,6 +199,47 @@ export class LiveKubernetes {
       if (toApiFailure(error).status === 404) return [];
       throw error;
     }
+  }
+
+  /**
+   * The listable resources of one API group, each at the first version that serves
+   * it, the preferred version first (as kubectl resolves a kind). A group the server
+   * does not know (404) has none; any other failure is a failure to read.
+   */
+  private discoverGroup(group: string): Promise<ApiResource[]> {
+    let found = this.groupDiscovery.get(group);
+    if (!found) {
+      found = (async () => {
+        let apiGroup: { versions?: { version: string }[]; preferredVersion?: { version: string } };
+        try {
+          apiGroup = await this.api.getJson(`/apis/${group}`);
+        } catch (error) {
+          if (toApiFailure(error).status === 404) return [];
+          throw error;
+        }
+        const preferred = apiGroup.preferredVersion?.version;
+        const versions = [...new Set([...(preferred ? [preferred] : []), ...(apiGroup.versions ?? []).map((entry) => entry.version)])];
+        const resources: ApiResource[] = [];
+        for (const version of versions) {
+          let list: { resources?: { name: string; kind: string; namespaced: boolean; verbs?: string[] }[] };
+          try {
+            list = await this.api.getJson(`/apis/${group}/${version}`);
+          } catch (error) {
+            if (toApiFailure(error).status === 404) continue;
+            throw error;
+          }
+          for (const entry of list.resources ?? []) {
+            if (entry.name.includes('/') || !entry.verbs?.includes('list') || resources.some((known) => known.plural === entry.name)) continue;
+            resources.push(resource(group, version, entry.name, entry.kind, entry.namespaced, true));
+          }
+        }
+        return resources;
+      })();
+      // A failed discovery is not remembered: the next kind asks again.
+      found.catch(() => this.groupDiscovery.delete(group));
+      this.groupDiscovery.set(group, found);
+    }
+    return found;
   }
 
   /** The API server's resources: `/api/v1`, then each group's preferred version, as kubectl api-resources does. */
