@@ -4,7 +4,7 @@ import type { FailOn } from '../engine/report.js';
 import { FAIL_ON, exitCodeFor } from '../engine/report.js';
 import { dataKeysFor, runChecksOn } from '../engine/runner.js';
 import { baselineOf, readBaseline, writeBaseline } from '../engine/baseline.js';
-import type { Check, CheckContext as RunContext } from '../engine/check.js';
+import type { Check, RunContext } from '../engine/check.js';
 import { applySeverities, checksNotOff } from '../engine/severity-settings.js';
 import { applySuppressions } from '../engine/suppressions.js';
 import type { Config } from '../config/config.js';
@@ -95,7 +95,7 @@ export function registerCheckCommand(program: ProgramWithExitCode, io: ProcessIo
       if (options.reportUnusedIgnores) for (const note of notes.unused) io.stderr.write(`gke-doctor: warning: ${note}\n`);
       let exitCode = exitCodeFor(report, options.failOn);
       // The report is written after the fixes, so it can say what they did.
-      const fixed = options.fix ? await applyFixes(report, state, source, options, options.failOn, io) : null;
+      const fixed = options.fix ? await applyFixes(report, state, source, options, options.failOn, io, config.checks['terminating-namespace']?.['protected-namespaces']) : null;
       if (fixed) {
         report.fixes = fixed.outcomes;
         exitCode = fixed.exitCode;

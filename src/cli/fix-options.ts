@@ -51,7 +51,7 @@ export interface FixRun {
  * DESIGN.md's for what remains after fixing (a finalized namespace no longer
  * counts; a failed or declined fix is 1), and 130 after Ctrl-C at a prompt.
  */
-export async function applyFixes(report: Report, state: ClusterState, source: StateSource, flags: FixFlags, failOn: FailOn, io: ProcessIo): Promise<FixRun | null> {
+export async function applyFixes(report: Report, state: ClusterState, source: StateSource, flags: FixFlags, failOn: FailOn, io: ProcessIo, protectedNamespaces: readonly string[] = []): Promise<FixRun | null> {
   const { plannedFixes, applyFixActions, exitCodeAfterFixes } = await import('../fix/apply-fixes.js');
   const { BackupStore, defaultBackupPrefix } = await import('../fix/backup.js');
   const log = (line: string) => void io.stderr.write(`${line}\n`);
@@ -67,6 +67,7 @@ export async function applyFixes(report: Report, state: ClusterState, source: St
     yes: Boolean(flags.yes),
     dryRun: Boolean(flags.dryRun),
     force: Boolean(flags.force),
+    protectedNamespaces,
     backups: new BackupStore(flags.backupDir ? { directory: flags.backupDir } : { prefix: defaultBackupPrefix(io.now()) }),
     waitMs: parseDuration(flags.wait ?? DEFAULT_WAIT, '--wait'),
     confirm: interactive ? terminalConfirm(io.stdin, io.stderr) : undefined,

@@ -13,6 +13,8 @@ export { FixInterrupted } from './fix-outcome.js';
 export function plannedFixes(report: Report): FixAction[] {
   return report.checks
     .flatMap((check) => check.findings)
+    // A finding the user accepted (config, annotation, baseline) is left as it is.
+    .filter((finding) => !finding.suppressed)
     .flatMap((finding) => (finding.fix?.automatic && finding.fix.action ? [finding.fix.action] : []));
 }
 

@@ -7,7 +7,7 @@ import { finalizeNamespace, waitUntilGone } from './finalize-namespace.js';
 import type { FixOptions, FixOutcome } from './fix-outcome.js';
 import { outcome } from './fix-outcome.js';
 import type { Fixer } from './fixers.js';
-import { protectedNamespace } from './protected-namespaces.js';
+import { isProtectedByConfig, protectedNamespace } from './protected-namespaces.js';
 
 class BackupError extends Error {}
 
@@ -59,6 +59,9 @@ export const finalizeNamespaceFixer: Fixer<FinalizeNamespaceAction> = {
     const owner = protectedNamespace(name, state.cluster);
     if (owner && !options.force) {
       return outcome(name, 'skipped', `${name} is run by ${owner.owner} (${owner.source}); gke-doctor finalizes it only with --force`);
+    }
+    if (isProtectedByConfig(name, options.protectedNamespaces ?? []) && !options.force) {
+      return outcome(name, 'skipped', `${name} is protected by the config (protected-namespaces); gke-doctor finalizes it only with --force`);
     }
     // Never finalize what could not be seen: --force does not override this.
     const unread = unreadReason(name, state);

@@ -1,3 +1,4 @@
+import picomatch from 'picomatch';
 import type { Cluster } from '../state/gcp-types.js';
 
 /**
@@ -54,4 +55,9 @@ export function protectedNamespace(name: string, cluster?: Cluster): { owner: st
 
 export function isProtectedNamespace(name: string, cluster?: Cluster): boolean {
   return protectedNamespace(name, cluster) !== null;
+}
+
+/** Whether the user's config protects `name` too (`checks.terminating-namespace.protected-namespaces`: names or globs). */
+export function isProtectedByConfig(name: string, patterns: readonly string[]): boolean {
+  return patterns.length > 0 && picomatch(patterns as string[])(name);
 }

@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { FixOptions } from '../../src/fix/apply-fixes.js';
 import { applyFixActions, plannedFixes } from '../../src/fix/apply-fixes.js';
 import { BackupStore } from '../../src/fix/backup.js';
-import { isProtectedNamespace } from '../../src/fix/protected-namespaces.js';
+import { isProtectedByConfig, isProtectedNamespace } from '../../src/fix/protected-namespaces.js';
 import type { KubernetesApi } from '../../src/state/live/kubernetes-api.js';
 import { loadKubernetesApi } from '../../src/state/live/kubernetes-api.js';
 import { KubernetesObjects } from '../../src/state/cluster-state.js';
@@ -107,6 +107,8 @@ describe('plannedFixes', () => {
       ],
     };
     expect(plannedFixes(report)).toEqual([action]);
+    const accepted = { ...finding({ automatic: true, action: { ...action, namespace: 'accepted' } }), suppressed: { by: 'config' as const, reason: 'r' } };
+    expect(plannedFixes({ ...report, checks: [...report.checks, check('b', [accepted])] })).toEqual([action]);
   });
 });
 
@@ -135,4 +137,12 @@ describe('protected namespaces', () => {
     expect(isProtectedNamespace('istio-system', { resourceLabels: { mesh_id: 'proj-123456789012' } })).toBe(true);
     expect(isProtectedNamespace('istio-system', { resourceLabels: { env: 'prod' } })).toBe(false);
   });
+
+  it.each([
+    ['istio-system', true],
+    ['team-payments', true],
+    ['teams', false],
+    ['events-system', false],
+  ])('with the config protecting istio-system and team-*: %s -> %s', (name, isProtected) =>
+    expect(isProtectedByConfig(name, ['istio-system', 'team-*'])).toBe(isProtected));
 });
