@@ -1,11 +1,10 @@
 import { Option } from 'commander';
 import { InputError } from '../errors.js';
-import { allChecks } from '../engine/registry.js';
 import type { FailOn } from '../engine/report.js';
 import { FAIL_ON, exitCodeFor } from '../engine/report.js';
 import { dataKeysFor, runChecksOn } from '../engine/runner.js';
 import { selectChecks, splitIds } from '../engine/select.js';
-import { parseDuration } from '../gke/duration.js';
+import { parseDuration } from './duration-flag.js';
 import { readStandardInput } from '../state/plan/manifest-files.js';
 import { PlannedSource } from '../state/plan/planned-source.js';
 import { SnapshotSource } from '../state/snapshot/snapshot-source.js';
@@ -18,6 +17,7 @@ import type { ProcessIo } from './process-io.js';
 import type { ProgramWithExitCode } from './program.js';
 import type { LiveFlags } from './live-options.js';
 import { LIVE_FLAG_NAMES, addLiveOptions, createLiveSource, flagName } from './live-options.js';
+import { availableChecks } from './available-checks.js';
 
 export interface CheckOptions extends LiveFlags, FixFlags {
   snapshot?: string;
@@ -52,7 +52,7 @@ export function registerCheckCommand(program: ProgramWithExitCode, io: ProcessIo
     const stuckAfterMs = parseDuration(options.stuckAfter, '--stuck-after');
     const outputList = resolveOutputs(outputs);
     validateFixFlags(options, isLiveOnly(options));
-    const checks = selectChecks(await allChecks(options.plugin), splitIds(options.only), splitIds(options.skip));
+    const checks = selectChecks(await availableChecks(options.plugin), splitIds(options.only), splitIds(options.skip));
     const source = await createSource(options, io);
     const probe = options.probe ? source.probe : undefined;
     const state = await source.collect(dataKeysFor(checks));

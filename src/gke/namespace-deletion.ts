@@ -126,6 +126,13 @@ export function finalizeCommand(namespace: string): string {
 
 /** Commands in the order GKE's troubleshooting guide gives: root cause, then blockers, then finalize. */
 export function namespaceFixCommands(deletion: NamespaceDeletion): string[] {
+  const rootCause = rootCauseCommands(deletion);
+  const then = rootCause.length > 0 ? ['# Then check again: the namespace controller usually finishes by itself. Only if it does not:'] : [];
+  return [...rootCause, ...then, finalizeCommand(deletion.name)];
+}
+
+/** What to repair before finalizing: the unavailable APIServices, then the finalizers no controller will remove. */
+export function rootCauseCommands(deletion: NamespaceDeletion): string[] {
   const commands: string[] = [];
   if (deletion.unavailableApiServices.length > 0) {
     commands.push('# 1. Repair the unavailable APIService, or delete it if nothing should serve it any more');
@@ -149,7 +156,5 @@ export function namespaceFixCommands(deletion: NamespaceDeletion): string[] {
       commands.push(`kubectl -n ${deletion.name} patch ${object.kubectlName} --type=merge -p '{"metadata":{"finalizers":null}}'`);
     }
   }
-  if (commands.length > 0) commands.push('# Then check again: the namespace controller usually finishes by itself. Only if it does not:');
-  commands.push(finalizeCommand(deletion.name));
   return commands;
 }
