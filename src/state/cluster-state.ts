@@ -1,7 +1,7 @@
-import type { BackendService, Cluster, EventarcTrigger, HealthCheck, IamPolicy, Project } from './gcp-types.js';
+import type { BackendService, Cluster, EventarcTrigger, HealthCheck, IamPolicy, Project, Subnetwork } from './gcp-types.js';
 import type { KindTypes, KubeObject, KubernetesKind } from './kubernetes-types.js';
 
-export type GcpDataKey = 'project' | 'iamPolicy' | 'cluster' | 'eventarcTriggers' | 'healthChecks' | 'backendServices';
+export type GcpDataKey = 'project' | 'iamPolicy' | 'cluster' | 'eventarcTriggers' | 'healthChecks' | 'backendServices' | 'subnetworks';
 
 /**
  * What a check can ask for: a piece of GCP data, a Kubernetes kind (listed
@@ -17,6 +17,7 @@ export const GCP_DATA_KEYS: readonly GcpDataKey[] = [
   'eventarcTriggers',
   'healthChecks',
   'backendServices',
+  'subnetworks',
 ];
 
 export interface Target {
@@ -41,6 +42,7 @@ export interface GcpData {
   eventarcTriggers?: EventarcTrigger[];
   healthChecks?: HealthCheck[];
   backendServices?: BackendService[];
+  subnetworks?: Subnetwork[];
 }
 
 /** Everything checks read. Sources fill it; checks never call an API. */
