@@ -139,6 +139,8 @@ interface Route {
  */
 export class FakeKubeApiServer extends FakeHttpServer {
   private readonly objects = new Map<string, KubeObject>();
+  /** Each resource's objects in key order, kept between the pages of a list until an object changes. */
+  private readonly sorted = new Map<string, KubeObject[]>();
   private readonly resources: Resource[];
   /** Groups of APIServices that are Available=False: discovery of them answers 503, as on a real cluster. */
   private readonly unavailableGroupVersions = new Set<string>();
@@ -311,10 +313,15 @@ export class FakeKubeApiServer extends FakeHttpServer {
   private list(route: Route, query: URLSearchParams): FakeResponse {
     const { resource, namespace } = route;
     const prefix = `${resource.group}/${resource.plural}/`;
-    const items = [...this.objects.entries()]
-      .filter(([key, object]) => key.startsWith(prefix) && (!namespace || object.metadata?.namespace === namespace))
-      .sort(([a], [b]) => a.localeCompare(b))
-      .map(([, object]) => object);
+    let all = this.sorted.get(prefix);
+    if (!all) {
+      all = [...this.objects.entries()]
+        .filter(([key]) => key.startsWith(prefix))
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([, object]) => object);
+      this.sorted.set(prefix, all);
+    }
+    const items = namespace ? all.filter((object) => object.metadata?.namespace === namespace) : all;
     const start = query.get('continue') ? Number(Buffer.from(query.get('continue')!, 'base64').toString()) : 0;
     const asked = Number(query.get('limit') || 0);
     const cap = this.options.maxPageSize ?? 0;
@@ -408,6 +415,7 @@ export class FakeKubeApiServer extends FakeHttpServer {
     if (!dryRun) {
       if (gone) this.objects.delete(key);
       else this.objects.set(key, stored);
+      this.sorted.clear();
     }
     return ok(this.withType(route.resource, stored));
   }

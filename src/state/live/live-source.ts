@@ -96,7 +96,10 @@ export class LiveSource implements StateSource {
               addObjects(namespaces);
               const terminating = namespaces.filter((namespace) => namespace.metadata?.deletionTimestamp).map((namespace) => namespace.metadata!.name!);
               progress.start('objects in terminating namespaces');
-              const found = await live.objectsInNamespaces(terminating);
+              const found = await live.objectsInNamespaces(terminating, (resource) => {
+                const kind = [...listed.keys()].find((candidate) => LiveKubernetes.serves(resource, candidate));
+                return kind ? listed.get(kind) : undefined;
+              });
               progress.done('objects in terminating namespaces', found.length);
               addObjects(found);
             })
