@@ -107,3 +107,14 @@ export interface BackendService {
   backends?: { group?: string; balancingMode?: string }[];
   loadBalancingScheme?: string;
 }
+
+/** A custom role, as `gcloud iam roles describe ROLE_ID --project=P --format=json` prints it (IAM v1 Role, roles.get). */
+export interface IamRole {
+  name: string;
+  title?: string;
+  description?: string;
+  includedPermissions?: string[];
+  stage?: string;
+  etag?: string;
+  deleted?: boolean;
+}

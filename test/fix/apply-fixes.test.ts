@@ -101,7 +101,7 @@ describe('plannedFixes', () => {
     const report = {
       version: 1 as const,
       target: { source: 'test', project: null, location: null, cluster: null },
-      summary: { error: 0, warning: 0, info: 0, passed: 0, failed: 0, incomplete: 0, notApplicable: 0 },
+      summary: { error: 0, warning: 0, info: 0, passed: 0, failed: 0, incomplete: 0, notApplicable: 0, suppressed: 0 },
       checks: [
         check('a-plugin', [finding({ automatic: true, action }), finding({ automatic: false, action: { ...action, namespace: 'not-automatic' } })]),
         check('terminating-namespace', [finding({ automatic: true }), finding(null)]),

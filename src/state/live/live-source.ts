@@ -6,6 +6,7 @@ import { GCP_DATA_KEYS, KubernetesObjects } from '../cluster-state.js';
 import type { CredentialOptions } from './gcp-credentials.js';
 import { googleCredentials, rejectedCredentials } from './gcp-credentials.js';
 import { GOOGLE_API_SERVICES } from './gcp-endpoints.js';
+import type { IamRole } from '../gcp-types.js';
 import type { KubernetesApi } from './kubernetes-api.js';
 import type { KubeObject, KubernetesKind } from '../kubernetes-types.js';
 import type { GoogleCallLimits } from './google-request.js';
@@ -48,6 +49,7 @@ export class LiveSource implements StateSource {
 
     const unavailable = new Map<DataKey, string>();
     const gcp: GcpData = {};
+    let customRoles: Map<string, IamRole> | undefined;
     const objects = new Map<string, KubeObject>();
     const addObjects = (list: KubeObject[]) => {
       for (const object of list) objects.set(objectKey(object), object);
@@ -57,7 +59,10 @@ export class LiveSource implements StateSource {
     if (auth) {
       const reader = new LiveGcp({ project: target.project!, location: target.location, cluster: target.cluster }, auth, env, this.limits());
       for (const key of gcpKeys) {
-        const task = this.readGcp(reader, key, gcp, unavailable, progress);
+        const task = this.readGcp(reader, key, gcp, unavailable, progress).then(async () => {
+          // Custom roles bound in the policy are read with it: checks decide roles by the permissions they hold.
+          if (key === 'iamPolicy' && gcp.iamPolicy) customRoles = await reader.customRoles(gcp.iamPolicy);
+        });
         // Handled now (a 401 rejects it while client-node loads); Promise.all below still sees the rejection.
         task.catch(() => undefined);
         tasks.push(task);
@@ -114,6 +119,7 @@ export class LiveSource implements StateSource {
     }
     return {
       ...gcp,
+      ...(customRoles ? { customRoles } : {}),
       target: { source: 'live', project: target.project, location: target.location, cluster: target.cluster },
       kubernetes: new KubernetesObjects(objects.values()),
       unavailable,
