@@ -1,8 +1,8 @@
-import type { BackendService, Cluster, EventarcTrigger, HealthCheck, IamPolicy, IamRole, Project } from './gcp-types.js';
+import type { BackendService, Cluster, EventarcTrigger, HealthCheck, IamPolicy, IamRole, Project, Subnetwork } from './gcp-types.js';
 import type { KindTypes, KubeObject, KubernetesKind } from './kubernetes-types.js';
 import { addToList } from '../list-map.js';
 
-export type GcpDataKey = 'project' | 'iamPolicy' | 'cluster' | 'eventarcTriggers' | 'healthChecks' | 'backendServices';
+export type GcpDataKey = 'project' | 'iamPolicy' | 'cluster' | 'eventarcTriggers' | 'healthChecks' | 'backendServices' | 'subnetworks';
 
 /**
  * What a check can ask for: a piece of GCP data, a Kubernetes kind (listed
@@ -18,6 +18,7 @@ export const GCP_DATA_KEYS: readonly GcpDataKey[] = [
   'eventarcTriggers',
   'healthChecks',
   'backendServices',
+  'subnetworks',
 ];
 
 /** A kind that could not be read (`secrets`, `backendconfigs.cloud.google.com`, or a group version), and why. */
@@ -48,6 +49,7 @@ export interface GcpData {
   eventarcTriggers?: EventarcTrigger[];
   healthChecks?: HealthCheck[];
   backendServices?: BackendService[];
+  subnetworks?: Subnetwork[];
 }
 
 /** Everything checks read. Sources fill it; checks never call an API. */
