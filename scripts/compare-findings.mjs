@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+/* global process, console */
 // Runs every fixture through the built CLI's JSON report at two revisions and prints
 // every difference in what the checks found: a refactor must show none.
 //
