@@ -1,3 +1,4 @@
+import type { RedirectingApplication } from '../gke/known-applications.js';
 import type { ClusterState, DataKey, SourceLocation } from '../state/cluster-state.js';
 import type { Probe } from '../state/source.js';
 
@@ -46,6 +47,14 @@ export interface Finding {
   evidence: Record<string, unknown>;
   fix: Fix | null;
   location?: SourceLocation;
+  /** Accepted by the user (config `ignore`, an annotation, a baseline): reported, never failing the run. */
+  suppressed?: Suppression;
+}
+
+/** Why a finding is accepted, and by what. */
+export interface Suppression {
+  by: 'config' | 'annotation' | 'baseline';
+  reason: string;
 }
 
 export interface CheckResult {
@@ -73,6 +82,8 @@ export interface RunContext {
   now: Date;
   /** A namespace counts as stuck once it has been Terminating this long. */
   stuckAfterMs: number;
+  /** Applications the user's config declares as redirecting plain HTTP (ingress-health-check), besides the known ones. */
+  redirectingApplications?: readonly RedirectingApplication[];
   /** Present only in live mode with `--probe`. */
   probe?: Probe;
 }

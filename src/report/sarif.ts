@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { fingerprintOf } from '../engine/baseline.js';
 import type { Check, Finding, Severity } from '../engine/check.js';
 import { STDIN_FILE } from '../state/plan/manifest-files.js';
 import { VERSION } from '../version.js';
@@ -76,7 +76,12 @@ function result(checkId: string, index: number | undefined, finding: Finding) {
     message: { text: `${finding.resource}: ${finding.message}${fix}` },
     locations: [location(finding)],
     // Code scanning matches a result across runs by these; a resource has no line of its own.
-    partialFingerprints: { 'gkeDoctorFinding/v1': fingerprint(checkId, finding) },
+    // The same fingerprint as a baseline's: check, resource and message id, not the wording.
+    partialFingerprints: { 'gkeDoctorFinding/v2': fingerprintOf(checkId, finding) },
+    // SARIF 2.1.0 §3.34: an annotation on the object is in source; config and baselines are external.
+    ...(finding.suppressed
+      ? { suppressions: [{ kind: finding.suppressed.by === 'annotation' ? 'inSource' : 'external', status: 'accepted', justification: `${finding.suppressed.by}: ${finding.suppressed.reason}` }] }
+      : {}),
     properties: { resource: finding.resource, severity: finding.severity, evidence: finding.evidence, fix: finding.fix },
   };
 }
@@ -98,11 +103,6 @@ function location(finding: Finding) {
 /** A relative path (or a resource name) as a relative URI reference: `/`-separated, each segment percent-encoded. */
 function relativeUri(path: string): string {
   return path.split(/[\\/]/).map(encodeURIComponent).join('/');
-}
-
-function fingerprint(checkId: string, finding: Finding): string {
-  const firstLine = finding.message.split('\n')[0] ?? '';
-  return createHash('sha256').update(`${checkId}\0${finding.resource}\0${firstLine}`).digest('hex');
 }
 
 function unwrap(paragraph: string): string {

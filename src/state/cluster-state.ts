@@ -1,7 +1,8 @@
-import type { BackendService, Cluster, EventarcTrigger, HealthCheck, IamPolicy, Project } from './gcp-types.js';
+import type { BackendService, Cluster, EventarcTrigger, HealthCheck, IamPolicy, IamRole, Project, Subnetwork } from './gcp-types.js';
 import type { KindTypes, KubeObject, KubernetesKind } from './kubernetes-types.js';
+import { addToList } from '../list-map.js';
 
-export type GcpDataKey = 'project' | 'iamPolicy' | 'cluster' | 'eventarcTriggers' | 'healthChecks' | 'backendServices';
+export type GcpDataKey = 'project' | 'iamPolicy' | 'cluster' | 'eventarcTriggers' | 'healthChecks' | 'backendServices' | 'subnetworks';
 
 /**
  * What a check can ask for: a piece of GCP data, a Kubernetes kind (listed
@@ -17,7 +18,14 @@ export const GCP_DATA_KEYS: readonly GcpDataKey[] = [
   'eventarcTriggers',
   'healthChecks',
   'backendServices',
+  'subnetworks',
 ];
+
+/** A kind that could not be read (`secrets`, `backendconfigs.cloud.google.com`, or a group version), and why. */
+export interface UnreadKind {
+  resource: string;
+  reason: string;
+}
 
 export interface Target {
   source: string;
@@ -41,6 +49,7 @@ export interface GcpData {
   eventarcTriggers?: EventarcTrigger[];
   healthChecks?: HealthCheck[];
   backendServices?: BackendService[];
+  subnetworks?: Subnetwork[];
 }
 
 /** Everything checks read. Sources fill it; checks never call an API. */
@@ -49,6 +58,19 @@ export interface ClusterState extends GcpData {
   kubernetes: KubernetesObjects;
   /** Data that could not be read, with the reason (API and permission, or file). */
   unavailable: ReadonlyMap<DataKey, string>;
+  /**
+   * Per namespace being deleted, the kinds (API discovery lists them) that could
+   * not be listed in it, and why: what is left there is not fully known. Absent
+   * or empty for a namespace when every kind was read.
+   */
+  unreadInNamespaces?: ReadonlyMap<string, readonly UnreadKind[]>;
+  /** API group versions whose discovery failed: their kinds, in any namespace, are unknown. */
+  undiscovered?: readonly UnreadKind[];
+  /**
+   * Custom role definitions read alongside the IAM policy, by full name (`projects/P/roles/ID`):
+   * a snapshot's `roles/ROLE_ID.json`. A custom role absent here was not read.
+   */
+  customRoles?: ReadonlyMap<string, IamRole>;
   /**
    * In a preflight with no base (only manifests and a plan): the data the inputs hold none
    * of, with why. Nothing of it is planned, so a check that judges it has nothing to look at.
@@ -97,9 +119,9 @@ export class KubernetesObjects {
   }
 
   add(object: KubeObject): void {
-    push(this.byKind, object.kind, object);
+    addToList(this.byKind, object.kind, object);
     const namespace = object.metadata?.namespace;
-    if (namespace) push(this.byNamespace, namespace, object);
+    if (namespace) addToList(this.byNamespace, namespace, object);
     this.byName.set(nameKey(object.kind, namespace, object.metadata?.name), object);
   }
 
@@ -122,10 +144,4 @@ export class KubernetesObjects {
 
 function nameKey(kind: string, namespace: string | undefined, name: string | undefined): string {
   return `${kind}/${namespace ?? ''}/${name ?? ''}`;
-}
-
-function push<V>(map: Map<string, V[]>, key: string, value: V): void {
-  const list = map.get(key);
-  if (list) list.push(value);
-  else map.set(key, [value]);
 }

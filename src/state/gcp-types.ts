@@ -7,6 +7,9 @@ import type { container_v1 } from '@googleapis/container';
 /** `gcloud container clusters describe --format=json`: container v1 Cluster. */
 export type Cluster = container_v1.Schema$Cluster;
 
+/** `networkConfig.gatewayApiConfig.channel`: CHANNEL_STANDARD, CHANNEL_EXPERIMENTAL, CHANNEL_DISABLED, or unset. */
+export type GatewayApiChannel = NonNullable<NonNullable<NonNullable<Cluster['networkConfig']>['gatewayApiConfig']>['channel']>;
+
 /** `gcloud projects get-iam-policy --format=json`: an IAM v1 Policy. */
 export type IamPolicy = cloudresourcemanager_v3.Schema$Policy;
 export type IamBinding = cloudresourcemanager_v3.Schema$Binding;
@@ -75,6 +78,21 @@ export interface ProtocolHealthCheck {
   response?: string;
 }
 
+/** Compute v1 Subnetwork (`gcloud compute networks subnets list --format=json`), the fields gke-doctor reads. */
+export interface Subnetwork {
+  id?: string;
+  name: string;
+  selfLink?: string;
+  network?: string;
+  region?: string;
+  ipCidrRange?: string;
+  /** PRIVATE, REGIONAL_MANAGED_PROXY, GLOBAL_MANAGED_PROXY, INTERNAL_HTTPS_LOAD_BALANCER, … */
+  purpose?: string;
+  /** For proxy-only subnets: ACTIVE or BACKUP. */
+  role?: string;
+  state?: string;
+}
+
 /** Compute v1 BackendService, the fields gke-doctor reads. */
 export interface BackendService {
   id?: string;
@@ -88,4 +106,15 @@ export interface BackendService {
   healthChecks?: string[];
   backends?: { group?: string; balancingMode?: string }[];
   loadBalancingScheme?: string;
+}
+
+/** A custom role, as `gcloud iam roles describe ROLE_ID --project=P --format=json` prints it (IAM v1 Role, roles.get). */
+export interface IamRole {
+  name: string;
+  title?: string;
+  description?: string;
+  includedPermissions?: string[];
+  stage?: string;
+  etag?: string;
+  deleted?: boolean;
 }

@@ -82,6 +82,18 @@ describe('IngressBackendResolver', () => {
   });
 
   // Scaling is measured in bench/, not timed here.
+  it('shares the label index between resolvers of one state, and sees Pods added to it since', () => {
+    const objects: KubeObject[] = [
+      { apiVersion: 'v1', kind: 'Service', metadata: { name: 'web', namespace: 'shop' }, spec: { selector: { app: 'web' }, ports: [{ port: 80, targetPort: 8080 }] } },
+      { apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', metadata: { name: 'shop', namespace: 'shop' }, spec: { defaultBackend: { service: { name: 'web', port: { number: 80 } } } } },
+    ];
+    const shared = state(objects);
+    const pods = (resolver: IngressBackendResolver) => resolver.resolve(resolver.backendsOf(objects[1] as never)[0]!).podSources.map((source) => source.resource);
+    expect(pods(new IngressBackendResolver(shared))).toEqual([]);
+    shared.kubernetes.add({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'web-0', namespace: 'shop', labels: { app: 'web' } }, spec: { containers: [{ name: 'web', ports: [{ containerPort: 8080 }] }] } });
+    expect(pods(new IngressBackendResolver(shared))).toEqual(['Pod/shop/web-0']);
+  });
+
   it('resolves each of many Services to exactly its own Pods', () => {
     const objects: KubeObject[] = [];
     for (let s = 0; s < 200; s++) {
@@ -116,7 +128,10 @@ describe('known applications: argocd-server answers plain HTTP with a 307 unless
     ['--insecure flag', server({ args: ['/usr/local/bin/argocd-server', '--insecure'] }), [], false],
     ['--insecure=false beats the env', server({ args: ['/usr/local/bin/argocd-server', '--insecure=false'], env: [{ name: 'ARGOCD_SERVER_INSECURE', value: 'true' }] }), [], true],
     ['ARGOCD_SERVER_INSECURE=true literal', server({ env: [{ name: 'ARGOCD_SERVER_INSECURE', value: 'true' }] }), [], false],
-    ['ARGOCD_SERVER_INSECURE=1 (strconv.ParseBool)', server({ env: [{ name: 'ARGOCD_SERVER_INSECURE', value: '1' }] }), [], false],
+    // util/env/env.go ParseBoolFromEnv reads only true/false (any case): "1" is the default, false.
+    ['ARGOCD_SERVER_INSECURE=1 is not read as true', server({ env: [{ name: 'ARGOCD_SERVER_INSECURE', value: '1' }] }), [], true],
+    ['ARGOCD_SERVER_INSECURE=True', server({ env: [{ name: 'ARGOCD_SERVER_INSECURE', value: 'True' }] }), [], false],
+    ['--insecure=1 on the command line (Go flag package: strconv.ParseBool)', server({ args: ['/usr/local/bin/argocd-server', '--insecure=1'] }), [], false],
     ['envFrom a ConfigMap', server({ envFrom: [{ configMapRef: { name: 'argocd-env' } }] }), [{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'argocd-env', namespace: 'argocd' }, data: { ARGOCD_SERVER_INSECURE: 'true' } }], false],
   ] as [string, Container, KubeObject[], boolean][])('%s', (_name, container, objects, redirects) => {
     expect(argocd.matches(container)).toBe(true);

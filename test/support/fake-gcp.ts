@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { FakeRequest, FakeResponse } from './fake-http.js';
 import { FakeHttpServer } from './fake-http.js';
@@ -54,6 +54,9 @@ interface FixtureGcp {
   triggers: { name: string }[];
   healthChecks: Record<string, unknown>[];
   backendServices: Record<string, unknown>[];
+  subnetworks: Record<string, unknown>[];
+  /** `roles/*.json`: custom role definitions, by full name. */
+  roles: Map<string, unknown>;
 }
 
 export interface FakeGcpOptions {
@@ -91,6 +94,8 @@ export class FakeGcp extends FakeHttpServer {
       triggers: list(await read('eventarc-triggers.json'), 'triggers') as { name: string }[],
       healthChecks: list(await read('compute/health-checks.json'), 'items') as Record<string, unknown>[],
       backendServices: list(await read('compute/backend-services.json'), 'items') as Record<string, unknown>[],
+      subnetworks: list(await read('compute/subnetworks.json'), 'items') as Record<string, unknown>[],
+      roles: await readRoles(join(fixtureDirectory, 'roles')),
     };
     return new FakeGcp(data, options).start();
   }
@@ -104,6 +109,11 @@ export class FakeGcp extends FakeHttpServer {
     if (method === 'GET' && (match = /^\/v1\/projects\/([^/]+)\/locations\/([^/]+)\/clusters\/([^/]+)$/.exec(path))) {
       return this.cluster(match[1]!, match[2]!, match[3]!);
     }
+    // IAM v1 roles.get (https://cloud.google.com/iam/docs/reference/rest/v1/projects.roles/get); served on the same host.
+    if (method === 'GET' && (match = /^\/v1\/((?:projects|organizations)\/[^/]+\/roles\/[^/]+)$/.exec(path))) {
+      const role = this.data.roles.get(decodeURIComponent(match[1]!));
+      return role ? { status: 200, body: role } : notFound(match[1]!);
+    }
     if (method === 'GET' && (match = /^\/v1\/projects\/([^/]+)$/.exec(path))) return this.project(match[1]!);
     if (method === 'POST' && (match = /^\/v3\/projects\/([^/:]+):getIamPolicy$/.exec(path))) {
       if (!this.isProject(match[1]!) || this.data.iamPolicy === undefined) return notFound(path);
@@ -115,8 +125,8 @@ export class FakeGcp extends FakeHttpServer {
       const page = paginate(triggers, request.query, this.options.pageSize ?? 1, 'pageSize');
       return { status: 200, body: { ...(page.items.length ? { triggers: page.items } : {}), ...(page.next ? { nextPageToken: page.next } : {}) } };
     }
-    if (method === 'GET' && (match = /^\/compute\/v1\/projects\/([^/]+)\/aggregated\/(healthChecks|backendServices)$/.exec(path))) {
-      const collection = match[2] as 'healthChecks' | 'backendServices';
+    if (method === 'GET' && (match = /^\/compute\/v1\/projects\/([^/]+)\/aggregated\/(healthChecks|backendServices|subnetworks)$/.exec(path))) {
+      const collection = match[2] as 'healthChecks' | 'backendServices' | 'subnetworks';
       return { status: 200, body: this.aggregatedList(match[1]!, collection, request.query) };
     }
     return notFound(path);
@@ -142,8 +152,8 @@ export class FakeGcp extends FakeHttpServer {
   }
 
   /** `{items: {"global": {healthChecks: […]}, "regions/R": {…}}}`, as compute's aggregatedList answers. */
-  private aggregatedList(project: string, collection: 'healthChecks' | 'backendServices', query: URLSearchParams): unknown {
-    const page = paginate(collection === 'healthChecks' ? this.data.healthChecks : this.data.backendServices, query, this.options.pageSize ?? 50, 'maxResults');
+  private aggregatedList(project: string, collection: 'healthChecks' | 'backendServices' | 'subnetworks', query: URLSearchParams): unknown {
+    const page = paginate(this.data[collection], query, this.options.pageSize ?? 50, 'maxResults');
     const items: Record<string, Record<string, unknown[]>> = {};
     for (const item of page.items) {
       const region = /\/regions\/([^/]+)/.exec(String(item.region ?? item.selfLink ?? ''))?.[1];
@@ -158,6 +168,17 @@ export class FakeGcp extends FakeHttpServer {
       ...(page.next ? { nextPageToken: page.next } : {}),
     };
   }
+}
+
+/** A fixture's `roles/*.json` (gcloud iam roles describe), by the full name each holds. */
+async function readRoles(directory: string): Promise<Map<string, unknown>> {
+  const roles = new Map<string, unknown>();
+  const files = await readdir(directory).catch(() => [] as string[]);
+  for (const file of files.filter((name) => name.endsWith('.json'))) {
+    const role = JSON.parse(await readFile(join(directory, file), 'utf8')) as { name: string };
+    roles.set(role.name, role);
+  }
+  return roles;
 }
 
 function notFound(resource: string): FakeResponse {

@@ -1,13 +1,14 @@
 import { InputError } from '../../errors.js';
 
 /** The Google APIs gke-doctor reads, by gcloud's name for each (CLOUDSDK_API_ENDPOINT_OVERRIDES_<NAME>). */
-export type GoogleApi = 'container' | 'cloudresourcemanager' | 'eventarc' | 'compute';
+export type GoogleApi = 'container' | 'cloudresourcemanager' | 'eventarc' | 'compute' | 'iam';
 
 export const GOOGLE_API_SERVICES: Record<GoogleApi, string> = {
   container: 'container.googleapis.com',
   cloudresourcemanager: 'cloudresourcemanager.googleapis.com',
   eventarc: 'eventarc.googleapis.com',
   compute: 'compute.googleapis.com',
+  iam: 'iam.googleapis.com',
 };
 
 /** gcloud's base URL of each API: the versioned path follows it, except compute's, which holds the version. */
@@ -16,6 +17,7 @@ const DEFAULT_BASES: Record<GoogleApi, string> = {
   cloudresourcemanager: 'https://cloudresourcemanager.googleapis.com/',
   eventarc: 'https://eventarc.googleapis.com/',
   compute: 'https://compute.googleapis.com/compute/v1/',
+  iam: 'https://iam.googleapis.com/',
 };
 
 /**

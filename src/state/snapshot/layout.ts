@@ -8,10 +8,14 @@ export const SNAPSHOT_FILES: Record<GcpDataKey, { file: string; command: string 
   eventarcTriggers: { file: 'eventarc-triggers.json', command: 'gcloud eventarc triggers list --location=- --format=json' },
   healthChecks: { file: 'compute/health-checks.json', command: 'gcloud compute health-checks list --format=json' },
   backendServices: { file: 'compute/backend-services.json', command: 'gcloud compute backend-services list --format=json' },
+  subnetworks: { file: 'compute/subnetworks.json', command: 'gcloud compute networks subnets list --format=json' },
 };
 
 /** The Kubernetes objects: any .yaml, .yml or .json file below it, as kubectl prints them. */
 export const KUBERNETES_DIRECTORY = 'k8s';
+
+/** Custom roles bound in the IAM policy: `roles/ROLE_ID.json`, each what `gcloud iam roles describe ROLE_ID --project=PROJECT --format=json` prints. */
+export const SNAPSHOT_ROLES_DIRECTORY = 'roles';
 
 /** gke-doctor's own record of when a snapshot was taken (not part of any gcloud output). */
 export const SNAPSHOT_METADATA_FILE = 'snapshot.json';
