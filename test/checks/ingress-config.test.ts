@@ -24,7 +24,7 @@ describe('ingress-config on fixtures', () => {
     {
       fixture: 'ingress-config-backends',
       findings: [
-        ['error', 'Service/store/web', /Service\/store\/web is of type ClusterIP and does not use NEGs \(no cloud.google.com\/neg annotation on the Service/, /patch service web -p '\{"spec":\{"type":"NodePort"\}\}'/],
+        ['error', 'Service/store/web', /Service\/store\/web is of type ClusterIP and does not use NEGs \(no cloud.google.com\/neg annotation on a routes-based/, /patch service web -p '\{"spec":\{"type":"NodePort"\}\}'/],
         ['error', 'Ingress/store/store', /routes to port 8080 of Service\/store\/api, which has no such port \(its ports: http \(80\)\)/, /edit ingress store/],
         ['error', 'Ingress/store/store', /routes to Service\/store\/cart, which does not exist/, /edit ingress store/],
       ],
