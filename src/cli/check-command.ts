@@ -14,11 +14,15 @@ import type { FixFlags } from './fix-options.js';
 import { addFixOptions, applyFixes, validateFixFlags } from './fix-options.js';
 import { collect } from './list-command.js';
 import { outputOptionParsers, resolveOutputs, writeOutputs } from './outputs.js';
+import type { FleetFlags } from './fleet-options.js';
+import { addFleetOptions, checkFleet, rejectFleetFlags } from './fleet-options.js';
+import { fleetExitCode } from '../engine/fleet-report.js';
+import { snapshotTreeMembers } from '../fleet/snapshot-tree.js';
 import type { ProgramWithExitCode } from './program.js';
 import type { LiveFlags } from './live-options.js';
 import { LIVE_FLAG_NAMES, addLiveOptions, createLiveSource, flagName } from './live-options.js';
 
-export interface CheckOptions extends LiveFlags, FixFlags {
+export interface CheckOptions extends LiveFlags, FixFlags, FleetFlags {
   snapshot?: string;
   probe?: boolean;
   manifests?: string[];
@@ -43,15 +47,24 @@ export function registerCheckCommand(program: ProgramWithExitCode): void {
     .option('--only <ids>', 'run only these checks (comma-separated, repeatable)', collect, [])
     .option('--skip <ids>', 'skip these checks (comma-separated, repeatable)', collect, [])
     .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity').choices(FAIL_ON).default('error'))
-    .option('--output <format>', 'report format: text, json, sarif or junit (repeatable, each with its own --output-file)', addFormat)
-    .option('--output-file <file>', 'write the preceding --output to this file instead of stdout', addFile)
+    .option('--output <format>', 'report format: text, json, sarif, junit or json-lines (repeatable, each with its own --output-file)', addFormat)
+    .option('--output-file <file>', 'write the preceding --output to this file (or gs://BUCKET/OBJECT) instead of stdout', addFile)
     .option('--plugin <module>', 'also load checks from a module: a path or an installed package (repeatable)', collect, [])
     .option('--stuck-after <duration>', 'a namespace Terminating this long counts as stuck', '5m');
-  addFixOptions(command).action(async (options: CheckOptions) => {
+  addFleetOptions(addFixOptions(command)).action(async (options: CheckOptions) => {
     const stuckAfterMs = parseDuration(options.stuckAfter, '--stuck-after');
     const outputList = resolveOutputs(outputs);
     validateFixFlags(options, isLiveOnly(options));
     const checks = selectChecks(await allChecks(options.plugin), splitIds(options.only), splitIds(options.skip));
+    const tree = options.snapshot && !options.manifests?.length && options.terraformPlan === undefined ? await snapshotTreeMembers(options.snapshot) : null;
+    if (tree) {
+      validateSnapshotFlags(options);
+      const report = await checkFleet('snapshot', tree, checks, { now: new Date(), stuckAfterMs }, options, process.env);
+      await writeOutputs(report, outputList, checks, program.opts<{ color: boolean }>().color, options);
+      program.exitCode = fleetExitCode(report, options.failOn);
+      return;
+    }
+    rejectFleetFlags(options);
     const source = await createSource(options);
     const probe = options.probe ? source.probe : undefined;
     const state = await source.collect(dataKeysFor(checks));
@@ -67,6 +80,14 @@ function isLiveOnly(options: CheckOptions): boolean {
   return !options.snapshot && (options.manifests ?? []).length === 0 && options.terraformPlan === undefined;
 }
 
+/** A snapshot names its own project and cluster, and has no Pods to probe. */
+function validateSnapshotFlags(options: CheckOptions): void {
+  if (!options.snapshot) return;
+  const liveFlag = LIVE_FLAG_NAMES.find((name) => options[name] !== undefined);
+  if (liveFlag) throw new InputError(`${flagName(liveFlag)} is for live mode; a snapshot names its own project and cluster (drop --snapshot to read them live)`);
+  if (options.probe) throw new InputError('--probe needs live mode: it sends requests to Pods, which a snapshot cannot');
+}
+
 /**
  * The one place that chooses where the state comes from. The base is a snapshot,
  * or the live project and cluster; manifests and a plan are laid on top. With
@@ -75,10 +96,7 @@ function isLiveOnly(options: CheckOptions): boolean {
  */
 async function createSource(options: CheckOptions): Promise<StateSource> {
   const liveFlag = LIVE_FLAG_NAMES.find((name) => options[name] !== undefined);
-  if (options.snapshot) {
-    if (liveFlag) throw new InputError(`${flagName(liveFlag)} is for live mode; a snapshot names its own project and cluster (drop --snapshot to read them live)`);
-    if (options.probe) throw new InputError('--probe needs live mode: it sends requests to Pods, which a snapshot cannot');
-  }
+  validateSnapshotFlags(options);
   const manifests = options.manifests ?? [];
   const planned = manifests.length > 0 || options.terraformPlan !== undefined;
   const readLive = !options.snapshot && (!planned || liveFlag !== undefined || options.probe === true);

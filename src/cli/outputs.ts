@@ -3,6 +3,8 @@ import { InputError } from '../errors.js';
 import type { Check } from '../engine/check.js';
 import type { Report } from '../engine/report.js';
 import { RENDERERS } from '../report/index.js';
+import { isGsUrl, parseGsUrl } from '../fleet/cloud-storage.js';
+import type { CredentialOptions } from '../state/live/gcp-credentials.js';
 import { colorLevel } from './color.js';
 
 /** One report to write: a format, and a file (stdout when none). */
@@ -24,6 +26,7 @@ export function outputOptionParsers(): { outputs: Output[]; addFormat: (format: 
     return outputs;
   };
   const addFile = (file: string): Output[] => {
+    if (isGsUrl(file)) parseGsUrl(file);
     const last = outputs.at(-1);
     if (!last) outputs.push({ format: 'text', file });
     else if (last.file) throw new InputError(`--output-file ${file}: each --output-file follows its own --output (the previous one already goes to ${last.file})`);
@@ -42,12 +45,27 @@ export function resolveOutputs(outputs: Output[]): Output[] {
   return list;
 }
 
-export async function writeOutputs(report: Report, outputs: Output[], checks: readonly Check[], color: boolean): Promise<void> {
+/** The Content-Type of each format, for a report written to Cloud Storage. */
+const CONTENT_TYPES: Record<string, string> = {
+  text: 'text/plain; charset=utf-8',
+  json: 'application/json',
+  sarif: 'application/sarif+json',
+  junit: 'application/xml',
+  'json-lines': 'application/x-ndjson',
+};
+
+export async function writeOutputs(report: Report, outputs: Output[], checks: readonly Check[], color: boolean, credentials: CredentialOptions = {}): Promise<void> {
   for (const output of outputs) {
     const render = RENDERERS[output.format]!;
     const text = render(report, { checks, colorLevel: colorLevel(output.file ? null : process.stdout, color) });
     if (!output.file) {
       process.stdout.write(text);
+      continue;
+    }
+    if (isGsUrl(output.file)) {
+      const [{ CloudStorage }, { googleCredentials }] = await Promise.all([import('../fleet/cloud-storage.js'), import('../state/live/gcp-credentials.js')]);
+      const storage = new CloudStorage(await googleCredentials(credentials));
+      await storage.write(parseGsUrl(output.file), text, CONTENT_TYPES[output.format] ?? 'application/octet-stream');
       continue;
     }
     try {

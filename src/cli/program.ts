@@ -1,20 +1,19 @@
-import { createRequire } from 'node:module';
 import { Command, Option } from 'commander';
 import { registerCheckCommand } from './check-command.js';
 import { registerExplainCommand } from './explain-command.js';
 import { registerListCommand } from './list-command.js';
+import { registerMergeCommand } from './merge-command.js';
 import { registerSnapshotCommand } from './snapshot-command.js';
+import { VERSION } from '../version.js';
 
 export interface ProgramWithExitCode extends Command {
   exitCode?: number;
 }
 
-const { version } = createRequire(import.meta.url)('../../../package.json') as { version: string };
-
 export function buildProgram(): ProgramWithExitCode {
   const program: ProgramWithExitCode = new Command('gke-doctor')
     .description('Diagnoses Google Kubernetes Engine problems and prints the exact fix.')
-    .version(version)
+    .version(VERSION)
     .exitOverride()
     .showSuggestionAfterError()
     .configureOutput({ outputError: (text, write) => write(`gke-doctor: ${text.replace(/^error: /, '')}`) });
@@ -23,6 +22,7 @@ export function buildProgram(): ProgramWithExitCode {
   registerListCommand(program);
   registerExplainCommand(program);
   registerSnapshotCommand(program);
+  registerMergeCommand(program);
   for (const command of program.commands) command.exitOverride();
   return program;
 }

@@ -1,11 +1,12 @@
 /** The Google APIs gke-doctor reads, by gcloud's name for each (CLOUDSDK_API_ENDPOINT_OVERRIDES_<NAME>). */
-export type GoogleApi = 'container' | 'cloudresourcemanager' | 'eventarc' | 'compute';
+export type GoogleApi = 'container' | 'cloudresourcemanager' | 'eventarc' | 'compute' | 'storage';
 
 export const GOOGLE_API_SERVICES: Record<GoogleApi, string> = {
   container: 'container.googleapis.com',
   cloudresourcemanager: 'cloudresourcemanager.googleapis.com',
   eventarc: 'eventarc.googleapis.com',
   compute: 'compute.googleapis.com',
+  storage: 'storage.googleapis.com',
 };
 
 export interface Endpoint {
