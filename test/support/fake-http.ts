@@ -1,6 +1,15 @@
+import { readFileSync } from 'node:fs';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { createServer } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
+
+/** A test-only CA and a certificate for 127.0.0.1 and localhost it signed (test/support/tls/README.md). */
+export const TEST_TLS = {
+  ca: readFileSync(new URL('./tls/ca.crt', import.meta.url), 'utf8'),
+  cert: readFileSync(new URL('./tls/server.crt', import.meta.url), 'utf8'),
+  key: readFileSync(new URL('./tls/server.key', import.meta.url), 'utf8'),
+};
 
 /** One request a fake server answered, in order: tests assert on what the clients sent. */
 export interface LoggedRequest {
@@ -45,30 +54,34 @@ export class FakeHttpServer {
   readonly requests: LoggedRequest[] = [];
   private readonly injections: Injection[] = [];
   private server: Server | undefined;
+  private tls = false;
 
   constructor(
     private readonly handle: (request: FakeRequest) => FakeResponse | Promise<FakeResponse>,
     private readonly errorBody: (status: number, message: string) => unknown,
   ) {}
 
-  /** `http://127.0.0.1:PORT`, once started. */
+  /** `http://127.0.0.1:PORT` (`https://` when started with TLS), once started. */
   get url(): string {
     const address = this.server?.address() as AddressInfo | null | undefined;
     if (!address) throw new Error('fake server not started');
-    return `http://127.0.0.1:${address.port}`;
+    return `${this.tls ? 'https' : 'http'}://127.0.0.1:${address.port}`;
   }
 
   get port(): number {
     return (this.server!.address() as AddressInfo).port;
   }
 
-  async start(): Promise<this> {
-    this.server = createServer((request, response) => {
+  /** Listens on 127.0.0.1; with `tls`, over HTTPS with the test certificate (TEST_TLS), as a real API server does. */
+  async start(options: { tls?: boolean } = {}): Promise<this> {
+    const handler = (request: IncomingMessage, response: ServerResponse) => {
       this.serve(request, response).catch((error: Error) => {
         response.statusCode = 500;
         response.end(JSON.stringify(this.errorBody(500, error.message)));
       });
-    });
+    };
+    this.tls = Boolean(options.tls);
+    this.server = options.tls ? createTlsServer({ cert: TEST_TLS.cert, key: TEST_TLS.key }, handler) : createServer(handler);
     await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
     return this;
   }

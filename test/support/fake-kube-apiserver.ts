@@ -101,6 +101,8 @@ export interface FakeKubeOptions {
   maxPageSize?: number;
   /** The clock for `deletionTimestamp` on DELETE. */
   now?: () => Date;
+  /** Serve HTTPS with the test certificate (TEST_TLS), as a real API server does. */
+  tls?: boolean;
 }
 
 interface Route {
@@ -148,7 +150,7 @@ export class FakeKubeApiServer extends FakeHttpServer {
         for (const { object } of parseKubernetesDocuments(file, await readFile(file, 'utf8'))) objects.push(object);
       }
     }
-    return new FakeKubeApiServer(objects, options).start();
+    return new FakeKubeApiServer(objects, options).start({ tls: options.tls });
   }
 
   /** A kubeconfig whose one context (`contextName`) points at this server, written to `file`. */

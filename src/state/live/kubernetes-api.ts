@@ -81,6 +81,12 @@ export async function loadKubernetesApi(kubeconfig: { file?: string; context: st
   return new KubernetesApi(config, CustomObjectsApi);
 }
 
+/** The same for a KubeConfig built in code (a Pod's service account, a cluster reached without a kubeconfig). */
+export async function kubernetesApiOf(config: KubeConfig): Promise<KubernetesApi> {
+  const { CustomObjectsApi } = await import('@kubernetes/client-node');
+  return new KubernetesApi(config, CustomObjectsApi);
+}
+
 function failureOf(response: RawResponse): ApiFailure {
   let message = response.body;
   try {

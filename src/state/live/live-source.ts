@@ -21,6 +21,8 @@ import type { StateSource } from '../source.js';
 export interface LiveOptions extends TargetOptions, CredentialOptions {
   progress?: Progress;
   env?: NodeJS.ProcessEnv;
+  /** In a Pod: where the service-account token and CA are mounted (default SERVICE_ACCOUNT_DIR). */
+  serviceAccountDir?: string;
 }
 
 /**
@@ -37,7 +39,7 @@ export class LiveSource implements StateSource {
   async collect(keys: ReadonlySet<DataKey>): Promise<ClusterState> {
     const env = this.options.env ?? process.env;
     const progress = this.options.progress ?? silentProgress;
-    const target = this.resolveTarget();
+    const target = await this.completeTarget();
     const gcpKeys = GCP_DATA_KEYS.filter((key) => keys.has(key));
     if (gcpKeys.length > 0) requireProject(target);
     if (keys.has('cluster')) requireCluster(target);
@@ -132,11 +134,26 @@ export class LiveSource implements StateSource {
     return (this.target ??= resolveLiveTarget(this.options, this.options.env ?? process.env));
   }
 
+  /** In a Pod, what the flags leave open comes from the GKE metadata server: the cluster the Pod runs in. */
+  private async completeTarget(): Promise<LiveTarget> {
+    const target = this.resolveTarget();
+    if (!target.kubernetes?.inCluster || (target.project && target.location && target.cluster)) return target;
+    const { metadataTarget } = await import('./in-cluster.js');
+    const found = await metadataTarget();
+    this.target = { ...target, project: target.project ?? found.project, location: target.location ?? found.location, cluster: target.cluster ?? found.cluster };
+    return this.target;
+  }
+
   private kubernetes(): Promise<KubernetesApi | null> {
     const target = this.resolveTarget();
-    this.kubernetesApi ??= target.kubernetes
-      ? import('./kubernetes-api.js').then(({ loadKubernetesApi }) => loadKubernetesApi(target.kubernetes!))
-      : Promise.resolve(null);
+    const env = this.options.env ?? process.env;
+    this.kubernetesApi ??= !target.kubernetes
+      ? Promise.resolve(null)
+      : target.kubernetes.inCluster
+        ? Promise.all([import('./in-cluster.js'), import('./kubernetes-api.js')]).then(async ([{ inClusterKubeConfig }, { kubernetesApiOf }]) =>
+            kubernetesApiOf(await inClusterKubeConfig(env, this.options.serviceAccountDir)),
+          )
+        : import('./kubernetes-api.js').then(({ loadKubernetesApi }) => loadKubernetesApi(target.kubernetes!));
     return this.kubernetesApi;
   }
 

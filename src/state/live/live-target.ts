@@ -3,6 +3,7 @@ import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { parse } from 'yaml';
 import { InputError } from '../../errors.js';
+import { inClusterServer } from './in-cluster.js';
 
 /** The target flags of `check` and `snapshot`. */
 export interface TargetOptions {
@@ -17,8 +18,11 @@ export interface LiveTarget {
   project: string | null;
   location: string | null;
   cluster: string | null;
-  /** The kubeconfig context to read the cluster through; null when there is no kubeconfig. */
-  kubernetes: { file?: string; context: string; server?: string } | null;
+  /**
+   * The kubeconfig context to read the cluster through; in a Pod with no
+   * kubeconfig, the Pod's own service account (`inCluster`); null when neither.
+   */
+  kubernetes: { file?: string; context: string; server?: string; inCluster?: boolean } | null;
 }
 
 /** `gke_PROJECT_LOCATION_CLUSTER`: the context name `gcloud container clusters get-credentials` writes. */
@@ -52,13 +56,17 @@ export function resolveLiveTarget(options: TargetOptions, env: NodeJS.ProcessEnv
   const location = options.location ?? fromContext?.[2] ?? null;
   const cluster = options.cluster ?? fromContext?.[3] ?? null;
   const context = contextName && kubeconfig?.contexts.get(contextName);
+  // In a Pod with no kubeconfig, as kubectl and client-node do: the Pod's service account.
+  const inCluster = !kubeconfig && inClusterServer(env);
   const target: LiveTarget = {
     project,
     location,
     cluster,
     kubernetes: context
       ? { ...(options.kubeconfig ? { file: options.kubeconfig } : {}), context: contextName!, server: kubeconfig?.servers.get(context.cluster ?? '') }
-      : null,
+      : inCluster
+        ? { context: 'in-cluster', server: inCluster, inCluster: true }
+        : null,
   };
   if (!target.project && !target.kubernetes) {
     throw new InputError('no target: pass --project, --location and --cluster (or --context NAME of a kubeconfig context), --snapshot DIR, or --manifests / --terraform-plan for a preflight');
