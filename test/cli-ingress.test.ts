@@ -3,8 +3,8 @@ import { runCli } from './support/cli.js';
 import { fixturePath } from './support/fixtures.js';
 
 describe('gke-doctor check on the argocd seed', () => {
-  it('names argocd-server, says 307 where the load balancer needs 200, and prints the fix', () => {
-    const result = runCli(['check', '--snapshot', fixturePath('seed-argocd-unhealthy')]);
+  it('names argocd-server, says 307 where the load balancer needs 200, and prints the fix', async () => {
+    const result = await runCli(['check', '--snapshot', fixturePath('seed-argocd-unhealthy')]);
     expect(result.stderr).toBe('');
     expect(result.code).toBe(1);
     expect(result.stdout).toMatch(/✖ failed {2}ingress-health-check/);
@@ -17,8 +17,8 @@ describe('gke-doctor check on the argocd seed', () => {
     expect(result.stdout).toMatch(/✔ passed {2}ingress-config/);
   });
 
-  it('passes once server.insecure is "true"', () => {
-    const result = runCli(['check', '--snapshot', fixturePath('ingress-argocd-insecure'), '--only', 'ingress-health-check,ingress-config']);
+  it('passes once server.insecure is "true"', async () => {
+    const result = await runCli(['check', '--snapshot', fixturePath('ingress-argocd-insecure'), '--only', 'ingress-health-check,ingress-config']);
     expect(result.stdout).toMatch(/✔ passed {2}ingress-health-check/);
     expect(result.code).toBe(0);
   });

@@ -11,8 +11,8 @@ const PLAN = 'fixtures/preflight/argocd-cluster.tfplan.json';
 const MANIFESTS = 'fixtures/preflight/argocd-manifests';
 
 describe('check --terraform-plan / --manifests', () => {
-  it('fails before apply on the plan, pointing at the resource address', () => {
-    const { code, stdout, stderr } = runCli(['check', '--terraform-plan', PLAN, '--manifests', MANIFESTS]);
+  it('fails before apply on the plan, pointing at the resource address', async () => {
+    const { code, stdout, stderr } = await runCli(['check', '--terraform-plan', PLAN, '--manifests', MANIFESTS]);
     expect(stderr).toBe('');
     expect(code).toBe(1);
     expect(stdout).toContain('manifests+terraform-plan · project acme-platform · cluster asia-northeast1/tools-cluster');
@@ -20,22 +20,22 @@ describe('check --terraform-plan / --manifests', () => {
     expect(stdout).toContain('Ingress/argocd/argocd-server will never get a load balancer');
   });
 
-  it('reads rendered manifests from standard input with -', () => {
+  it('reads rendered manifests from standard input with -', async () => {
     const rendered = readFileSync(fixturePath('preflight/argocd-manifests/ingress/argocd-server-ingress.yaml'), 'utf8');
-    const { code, stdout } = runCli(['check', '--terraform-plan', PLAN, '--manifests', '-', '--only', 'http-load-balancing-addon'], { input: rendered });
+    const { code, stdout } = await runCli(['check', '--terraform-plan', PLAN, '--manifests', '-', '--only', 'http-load-balancing-addon'], { input: rendered });
     expect(code).toBe(1);
     expect(stdout).toContain('Ingress/argocd/argocd-server will never get a load balancer');
   });
 
-  it('passes with the seed plan alone as far as the existing checks can tell, and says what it could not read', () => {
-    const { code, stdout } = runCli(['check', '--terraform-plan', 'fixtures/preflight/seed-eventarc.tfplan.json', '--only', 'terminating-namespace']);
+  it('passes with the seed plan alone as far as the existing checks can tell, and says what it could not read', async () => {
+    const { code, stdout } = await runCli(['check', '--terraform-plan', 'fixtures/preflight/seed-eventarc.tfplan.json', '--only', 'terminating-namespace']);
     expect(code).toBe(3);
     expect(stdout).toContain('could not check: no Kubernetes objects were given: pass --manifests');
   });
 
-  it('writes text to the terminal and SARIF and JUnit to files in one run', () => {
+  it('writes text to the terminal and SARIF and JUnit to files in one run', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'gke-doctor-outputs-'));
-    const { code, stdout } = runCli([
+    const { code, stdout } = await runCli([
       'check', '--terraform-plan', PLAN, '--manifests', MANIFESTS, '--only', 'http-load-balancing-addon',
       '--output', 'text',
       '--output', 'sarif', '--output-file', join(dir, 'report.sarif'),
@@ -54,18 +54,18 @@ describe('check --terraform-plan / --manifests', () => {
     [['check', '--terraform-plan', 'nope.json'], 'gke-doctor: --terraform-plan nope.json: cannot read: ENOENT\n'],
     [['check', '--terraform-plan', `${MANIFESTS}/argocd-server.yaml`], /^gke-doctor: fixtures\/preflight\/argocd-manifests\/argocd-server\.yaml: invalid JSON: .*\n$/],
     [['check', '--output', 'sarif', '--output', 'junit', '--terraform-plan', PLAN], 'gke-doctor: only one --output can go to standard output; give the others an --output-file\n'],
-  ])('%j exits 2 with one line', (args, message) => {
-    const { code, stdout, stderr } = runCli(args);
+  ])('%j exits 2 with one line', async (args, message) => {
+    const { code, stdout, stderr } = await runCli(args);
     expect(code).toBe(2);
     expect(stdout).toBe('');
     if (typeof message === 'string') expect(stderr).toBe(message);
     else expect(stderr).toMatch(message);
   });
 
-  it('names a binary plan and says how to get its JSON', () => {
+  it('names a binary plan and says how to get its JSON', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'gke-doctor-plan-'));
     writeFileSync(join(dir, 'tfplan'), Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x14, 0x00]));
-    const { code, stderr } = runCli(['check', '--terraform-plan', join(dir, 'tfplan')]);
+    const { code, stderr } = await runCli(['check', '--terraform-plan', join(dir, 'tfplan')]);
     expect(code).toBe(2);
     expect(stderr).toMatch(/tfplan: this is a binary plan file; pass its JSON: terraform show -json .*tfplan > plan\.json\n$/);
   });

@@ -18,6 +18,7 @@ import type { FleetFlags } from './fleet-options.js';
 import { addFleetOptions, checkFleet, rejectFleetFlags } from './fleet-options.js';
 import { fleetExitCode } from '../engine/fleet-report.js';
 import { snapshotTreeMembers } from '../fleet/snapshot-tree.js';
+import type { ProcessIo } from './process-io.js';
 import type { ProgramWithExitCode } from './program.js';
 import type { LiveFlags } from './live-options.js';
 import { LIVE_FLAG_NAMES, addLiveOptions, createLiveSource, flagName } from './live-options.js';
@@ -34,7 +35,7 @@ export interface CheckOptions extends LiveFlags, FixFlags, FleetFlags {
   stuckAfter: string;
 }
 
-export function registerCheckCommand(program: ProgramWithExitCode): void {
+export function registerCheckCommand(program: ProgramWithExitCode, io: ProcessIo): void {
   const { outputs, addFormat, addFile } = outputOptionParsers();
   const command = program
     .command('check')
@@ -59,19 +60,19 @@ export function registerCheckCommand(program: ProgramWithExitCode): void {
     const tree = options.snapshot && !options.manifests?.length && options.terraformPlan === undefined ? await snapshotTreeMembers(options.snapshot) : null;
     if (tree) {
       validateSnapshotFlags(options);
-      const report = await checkFleet('snapshot', tree, checks, { now: new Date(), stuckAfterMs }, options, process.env);
-      await writeOutputs(report, outputList, checks, program.opts<{ color: boolean }>().color, options);
+      const report = await checkFleet('snapshot', tree, checks, { now: io.now(), stuckAfterMs }, options, io.env);
+      await writeOutputs(report, outputList, checks, program.opts<{ color: boolean }>().color, io, options);
       program.exitCode = fleetExitCode(report, options.failOn);
       return;
     }
     rejectFleetFlags(options);
-    const source = await createSource(options);
+    const source = await createSource(options, io);
     const probe = options.probe ? source.probe : undefined;
     const state = await source.collect(dataKeysFor(checks));
-    const report = await runChecksOn(state, checks, { now: new Date(), stuckAfterMs, ...(probe ? { probe } : {}) });
-    await writeOutputs(report, outputList, checks, program.opts<{ color: boolean }>().color);
+    const report = await runChecksOn(state, checks, { now: io.now(), stuckAfterMs, ...(probe ? { probe } : {}) });
+    await writeOutputs(report, outputList, checks, program.opts<{ color: boolean }>().color, io);
     program.exitCode = exitCodeFor(report, options.failOn);
-    if (options.fix) program.exitCode = (await applyFixes(report, state, source, options)) ?? program.exitCode;
+    if (options.fix) program.exitCode = (await applyFixes(report, state, source, options, io)) ?? program.exitCode;
   });
 }
 
@@ -94,13 +95,13 @@ function validateSnapshotFlags(options: CheckOptions): void {
  * only manifests or a plan, the base is live only when a live flag names a
  * target, so a CI preflight needs no cloud access.
  */
-async function createSource(options: CheckOptions): Promise<StateSource> {
+async function createSource(options: CheckOptions, io: ProcessIo): Promise<StateSource> {
   const liveFlag = LIVE_FLAG_NAMES.find((name) => options[name] !== undefined);
   validateSnapshotFlags(options);
   const manifests = options.manifests ?? [];
   const planned = manifests.length > 0 || options.terraformPlan !== undefined;
   const readLive = !options.snapshot && (!planned || liveFlag !== undefined || options.probe === true);
-  const base = options.snapshot ? new SnapshotSource(options.snapshot) : readLive ? await createLiveSource(options) : null;
+  const base = options.snapshot ? new SnapshotSource(options.snapshot) : readLive ? await createLiveSource(options, io) : null;
   if (!planned) return base!;
-  return PlannedSource.fromFiles(base, { manifests, terraformPlan: options.terraformPlan, readStdin: readStandardInput });
+  return PlannedSource.fromFiles(base, { manifests, terraformPlan: options.terraformPlan, readStdin: () => readStandardInput(io.stdin) });
 }

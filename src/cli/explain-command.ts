@@ -1,8 +1,9 @@
 import type { Command } from 'commander';
 import { allChecks, findCheck } from '../engine/registry.js';
 import { collect } from './list-command.js';
+import type { ProcessIo } from './process-io.js';
 
-export function registerExplainCommand(program: Command): void {
+export function registerExplainCommand(program: Command, io: ProcessIo): void {
   program
     .command('explain <id>')
     .description('what a check looks for, why it matters, how to fix it, and references')
@@ -18,6 +19,6 @@ export function registerExplainCommand(program: Command): void {
         `Reads: ${[...check.needs, ...(check.optionalNeeds ?? []).map((key) => `${key} (when available)`)].join(', ') || 'nothing'}`,
         ...(check.references.length ? ['', 'References:', ...check.references.map((reference) => `  ${reference}`)] : []),
       ];
-      process.stdout.write(`${lines.join('\n')}\n`);
+      io.stdout.write(`${lines.join('\n')}\n`);
     });
 }

@@ -5,6 +5,7 @@ import { InputError } from '../errors.js';
 import { parseDuration } from '../gke/duration.js';
 import type { ClusterState } from '../state/cluster-state.js';
 import type { StateSource } from '../state/source.js';
+import type { ProcessIo } from './process-io.js';
 
 export interface FixFlags {
   fix?: boolean;
@@ -39,9 +40,9 @@ export function validateFixFlags(flags: FixFlags, live: boolean): void {
 }
 
 /** Runs `--fix` after the report: returns the exit code (DESIGN.md: 0 when every planned fix succeeded, else 1), or null when nothing was planned. */
-export async function applyFixes(report: Report, state: ClusterState, source: StateSource, flags: FixFlags): Promise<number | null> {
+export async function applyFixes(report: Report, state: ClusterState, source: StateSource, flags: FixFlags, io: ProcessIo): Promise<number | null> {
   const { plannedFinalizations, finalizeStuckNamespaces, fixExitCode } = await import('../fix/apply-fixes.js');
-  const log = (line: string) => process.stderr.write(`${line}\n`);
+  const log = (line: string) => void io.stderr.write(`${line}\n`);
   const planned = plannedFinalizations(report);
   if (planned.length === 0) {
     log('gke-doctor --fix: nothing to fix automatically.');
@@ -50,14 +51,14 @@ export async function applyFixes(report: Report, state: ClusterState, source: St
   const config = await source.kubeConfig?.();
   if (!config) throw new InputError('--fix needs a kubeconfig context for the cluster (--context or --kubeconfig)');
   const { CoreV1Api } = await import('@kubernetes/client-node');
-  const interactive = Boolean(process.stdin.isTTY && process.stderr.isTTY);
+  const interactive = Boolean(io.stdin.isTTY && io.stderr.isTTY);
   const outcomes = await finalizeStuckNamespaces(config.makeApiClient(CoreV1Api), planned, state, {
     yes: Boolean(flags.yes),
     dryRun: Boolean(flags.dryRun),
     force: Boolean(flags.force),
-    backupDir: flags.backupDir ?? `gke-doctor-backup-${new Date().toISOString().replace(/[-:]|\.\d+/g, '')}`,
+    backupDir: flags.backupDir ?? `gke-doctor-backup-${io.now().toISOString().replace(/[-:]|\.\d+/g, '')}`,
     waitMs: parseDuration(flags.wait ?? DEFAULT_WAIT, '--wait'),
-    confirm: interactive ? terminalConfirm(process.stdin, process.stderr) : undefined,
+    confirm: interactive ? terminalConfirm(io.stdin, io.stderr) : undefined,
     log,
   });
   return fixExitCode(outcomes);

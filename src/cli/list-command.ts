@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 import { allChecks } from '../engine/registry.js';
+import type { ProcessIo } from './process-io.js';
 
-export function registerListCommand(program: Command): void {
+export function registerListCommand(program: Command, io: ProcessIo): void {
   program
     .command('list')
     .description('list the checks: id, default severity, and the good state each one checks')
@@ -9,7 +10,7 @@ export function registerListCommand(program: Command): void {
     .action(async (options: { plugin: string[] }) => {
       const checks = await allChecks(options.plugin);
       const idWidth = Math.max(...checks.map((check) => check.id.length));
-      for (const check of checks) process.stdout.write(`${check.id.padEnd(idWidth)}  ${check.severity.padEnd(7)}  ${check.title}\n`);
+      for (const check of checks) io.stdout.write(`${check.id.padEnd(idWidth)}  ${check.severity.padEnd(7)}  ${check.title}\n`);
     });
 }
 

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import type { ProcessIo } from './process-io.js';
 
 /** Flags that pick the live project and cluster, shared by `check` and `snapshot`. */
 export interface LiveFlags {
@@ -25,9 +26,9 @@ export function addLiveOptions(command: Command): Command {
 }
 
 /** The live source for these flags; the Google and Kubernetes libraries load only now, when used. */
-export async function createLiveSource(flags: LiveFlags) {
+export async function createLiveSource(flags: LiveFlags, io: Pick<ProcessIo, 'env' | 'stderr'>) {
   const [{ LiveSource }, { stderrProgress }] = await Promise.all([import('../state/live/live-source.js'), import('./progress.js')]);
-  return new LiveSource({ ...flags, progress: stderrProgress(Boolean(flags.quiet)) });
+  return new LiveSource({ ...flags, env: io.env, progress: stderrProgress(Boolean(flags.quiet), io.stderr) });
 }
 
 /** `--flag` as the user typed it, for messages. */

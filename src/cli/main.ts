@@ -1,17 +1,21 @@
 import { CommanderError } from 'commander';
 import { InputError } from '../errors.js';
+import type { ProcessIo } from './process-io.js';
 import { buildProgram } from './program.js';
 
-/** Runs the CLI and returns the exit code; bad input is one line on stderr and 2, never a stack trace. */
-export async function main(argv: string[]): Promise<number> {
-  const program = buildProgram();
+/**
+ * Runs the CLI on `argv` (the arguments after the command name) and returns the
+ * exit code; bad input is one line on stderr and 2, never a stack trace.
+ */
+export async function main(argv: readonly string[], io: ProcessIo): Promise<number> {
+  const program = buildProgram(io);
   try {
-    await program.parseAsync(argv);
+    await program.parseAsync(argv, { from: 'user' });
     return program.exitCode ?? 0;
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
     if (error instanceof InputError) {
-      process.stderr.write(`gke-doctor: ${error.message}\n`);
+      io.stderr.write(`gke-doctor: ${error.message}\n`);
       return 2;
     }
     throw error;

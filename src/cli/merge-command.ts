@@ -12,6 +12,7 @@ import { mergeReports } from '../fleet/merge-reports.js';
 import type { CredentialOptions } from '../state/live/gcp-credentials.js';
 import { collect } from './list-command.js';
 import { outputOptionParsers, resolveOutputs, writeOutputs } from './outputs.js';
+import type { ProcessIo } from './process-io.js';
 import type { ProgramWithExitCode } from './program.js';
 
 interface MergeOptions extends CredentialOptions {
@@ -19,7 +20,7 @@ interface MergeOptions extends CredentialOptions {
   plugin: string[];
 }
 
-export function registerMergeCommand(program: ProgramWithExitCode): void {
+export function registerMergeCommand(program: ProgramWithExitCode, io: ProcessIo): void {
   const { outputs, addFormat, addFile } = outputOptionParsers();
   program
     .command('merge <reports...>')
@@ -32,12 +33,12 @@ export function registerMergeCommand(program: ProgramWithExitCode): void {
     .action(async (paths: string[], options: MergeOptions) => {
       const outputList = resolveOutputs(outputs);
       const texts: ReportText[] = [];
-      for (const path of paths) texts.push(...(isGsUrl(path) ? await readGsReports(path, options) : await readLocalReports(path)));
+      for (const path of paths) texts.push(...(isGsUrl(path) ? await readGsReports(path, options, io.env) : await readLocalReports(path)));
       const report = mergeReports(texts);
       for (const index of report.fleet.shards?.missing ?? []) {
-        process.stderr.write(`gke-doctor: merge: shard ${index}/${report.fleet.shards!.count} is missing: its clusters are not in the report\n`);
+        io.stderr.write(`gke-doctor: merge: shard ${index}/${report.fleet.shards!.count} is missing: its clusters are not in the report\n`);
       }
-      await writeOutputs(report, outputList, await allChecks(options.plugin), program.opts<{ color: boolean }>().color, options);
+      await writeOutputs(report, outputList, await allChecks(options.plugin), program.opts<{ color: boolean }>().color, io, options);
       program.exitCode = fleetExitCode(report, options.failOn);
     });
 }
@@ -56,11 +57,13 @@ async function readLocalReports(path: string): Promise<ReportText[]> {
 }
 
 /** The object itself, or every .json object under the prefix. */
-async function readGsReports(url: string, credentials: CredentialOptions): Promise<ReportText[]> {
+async function readGsReports(url: string, credentials: CredentialOptions, env: NodeJS.ProcessEnv): Promise<ReportText[]> {
   const [{ CloudStorage }, { googleCredentials }] = await Promise.all([import('../fleet/cloud-storage.js'), import('../state/live/gcp-credentials.js')]);
-  const storage = new CloudStorage(await googleCredentials(credentials));
+  const storage = new CloudStorage(await googleCredentials(credentials, env), env);
   const location = parseGsUrl(url);
   const names = (await storage.list(location)).filter((name) => name === location.object || name.endsWith('.json')).sort();
   if (names.length === 0) throw new InputError(`${url}: no .json reports under this prefix`);
-  return Promise.all(names.map(async (name) => ({ name: `gs://${location.bucket}/${name}`, text: await storage.read({ bucket: location.bucket, object: name }) })));
+  return Promise.all(
+    names.map(async (name) => ({ name: `gs://${location.bucket}/${name}`, text: JSON.stringify(await storage.readJson({ bucket: location.bucket, object: name })) })),
+  );
 }

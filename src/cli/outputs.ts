@@ -6,6 +6,7 @@ import { RENDERERS } from '../report/index.js';
 import { isGsUrl, parseGsUrl } from '../fleet/cloud-storage.js';
 import type { CredentialOptions } from '../state/live/gcp-credentials.js';
 import { colorLevel } from './color.js';
+import type { ProcessIo } from './process-io.js';
 
 /** One report to write: a format, and a file (stdout when none). */
 export interface Output {
@@ -54,17 +55,24 @@ const CONTENT_TYPES: Record<string, string> = {
   'json-lines': 'application/x-ndjson',
 };
 
-export async function writeOutputs(report: Report, outputs: Output[], checks: readonly Check[], color: boolean, credentials: CredentialOptions = {}): Promise<void> {
+export async function writeOutputs(
+  report: Report,
+  outputs: Output[],
+  checks: readonly Check[],
+  color: boolean,
+  io: ProcessIo,
+  credentials: CredentialOptions = {},
+): Promise<void> {
   for (const output of outputs) {
     const render = RENDERERS[output.format]!;
-    const text = render(report, { checks, colorLevel: colorLevel(output.file ? null : process.stdout, color) });
+    const text = render(report, { checks, colorLevel: colorLevel(output.file ? null : io.stdout, color, io.env) });
     if (!output.file) {
-      process.stdout.write(text);
+      io.stdout.write(text);
       continue;
     }
     if (isGsUrl(output.file)) {
       const [{ CloudStorage }, { googleCredentials }] = await Promise.all([import('../fleet/cloud-storage.js'), import('../state/live/gcp-credentials.js')]);
-      const storage = new CloudStorage(await googleCredentials(credentials));
+      const storage = new CloudStorage(await googleCredentials(credentials, io.env), io.env);
       await storage.write(parseGsUrl(output.file), text, CONTENT_TYPES[output.format] ?? 'application/octet-stream');
       continue;
     }

@@ -1,12 +1,13 @@
 import type { Progress } from '../state/live/progress.js';
 import { silentProgress } from '../state/live/progress.js';
+import type { OutputStream } from './process-io.js';
 
 /**
  * One progress line on stderr, rewritten in place: what is being read and how
  * many objects so far. Only on a terminal, and never with `--quiet`; notes
  * (data read only in part) go to stderr unless `--quiet`.
  */
-export function stderrProgress(quiet: boolean, stream: NodeJS.WriteStream = process.stderr): Progress {
+export function stderrProgress(quiet: boolean, stream: OutputStream): Progress {
   if (quiet) return silentProgress;
   if (!stream.isTTY) return { ...silentProgress, note: (message) => void stream.write(`gke-doctor: note: ${message}\n`) };
   const reading = new Set<string>();

@@ -1,7 +1,8 @@
 import type { AuthClient } from 'google-auth-library';
 import { InputError } from '../errors.js';
 import { toApiFailure, withRetry } from '../state/live/api-failure.js';
-import { googleApiEndpoint } from '../state/live/gcp-endpoints.js';
+import { GOOGLE_API_SERVICES, googleApiBase } from '../state/live/gcp-endpoints.js';
+import { USER_AGENT, readGoogleJson } from '../state/live/google-request.js';
 
 /** A `gs://BUCKET/OBJECT` URL; `object` may be a prefix (empty for the whole bucket). */
 export interface GsUrl {
@@ -27,13 +28,14 @@ export function parseGsUrl(text: string): GsUrl {
  * override CLOUDSDK_API_ENDPOINT_OVERRIDES_STORAGE applies, as for the other APIs.
  */
 export class CloudStorage {
-  private readonly origin: string;
+  /** `https://storage.googleapis.com/storage/v1/`, or gcloud's override. */
+  private readonly base: URL;
 
   constructor(
     private readonly auth: AuthClient,
     env: NodeJS.ProcessEnv = process.env,
   ) {
-    this.origin = googleApiEndpoint('storage', env).origin;
+    this.base = new URL(googleApiBase('storage', env));
   }
 
   /** Names of the objects under `url` (an exact object name lists just itself), every page. */
@@ -41,40 +43,44 @@ export class CloudStorage {
     const names: string[] = [];
     let pageToken: string | undefined;
     do {
-      const response = await this.send<{ items?: { name: string }[]; nextPageToken?: string }>(url, 'list', {
-        url: `${this.origin}/storage/v1/b/${encodeURIComponent(url.bucket)}/o`,
-        params: { prefix: url.object, fields: 'items(name),nextPageToken', ...(pageToken ? { pageToken } : {}) },
-      });
+      const params = { prefix: url.object, fields: 'items(name),nextPageToken', ...(pageToken ? { pageToken } : {}) };
+      const response = await this.read<{ items?: { name: string }[]; nextPageToken?: string }>(url, 'list', `b/${encodeURIComponent(url.bucket)}/o`, params);
       names.push(...(response.items ?? []).map((item) => item.name));
       pageToken = response.nextPageToken || undefined;
     } while (pageToken);
     return names;
   }
 
-  async read(url: GsUrl): Promise<string> {
-    return this.send<string>(url, 'read', {
-      url: `${this.origin}/storage/v1/b/${encodeURIComponent(url.bucket)}/o/${encodeURIComponent(url.object)}`,
-      params: { alt: 'media' },
-      responseType: 'text',
-    });
+  /** An object's content; a report is a JSON object, so anything else is refused as not one. */
+  async readJson(url: GsUrl): Promise<object> {
+    return this.read<object>(url, 'read', `b/${encodeURIComponent(url.bucket)}/o/${encodeURIComponent(url.object)}`, { alt: 'media' });
   }
 
-  /** Simple upload (uploadType=media): one request, fine for a report. */
+  /** Simple upload (uploadType=media): one request, fine for a report; sent again as a whole if it fails on the way. */
   async write(url: GsUrl, text: string, contentType: string): Promise<void> {
     if (!url.object || url.object.endsWith('/')) throw new InputError(`gs://${url.bucket}/${url.object}: name an object to write, not a bucket or a folder`);
-    await this.send(url, 'write', {
-      url: `${this.origin}/upload/storage/v1/b/${encodeURIComponent(url.bucket)}/o`,
-      method: 'POST',
-      params: { uploadType: 'media', name: url.object },
-      headers: { 'Content-Type': contentType },
-      data: text,
-    });
+    // Uploads go to /upload/ in front of the API's path (cloud.google.com/storage/docs/uploading-objects#uploading-an-object).
+    const upload = new URL(`/upload${this.base.pathname}b/${encodeURIComponent(url.bucket)}/o`, this.base);
+    try {
+      await withRetry(() =>
+        this.auth.request({
+          url: upload.href,
+          method: 'POST',
+          params: { uploadType: 'media', name: url.object },
+          headers: { 'Content-Type': contentType, 'User-Agent': USER_AGENT },
+          data: text,
+          timeout: TIMEOUT_MS,
+          retry: false,
+        }),
+      );
+    } catch (error) {
+      throw storageError(url, 'write', toApiFailure(error));
+    }
   }
 
-  private async send<T>(url: GsUrl, action: 'list' | 'read' | 'write', request: Parameters<AuthClient['request']>[0]): Promise<T> {
+  private async read<T extends object>(url: GsUrl, action: 'list' | 'read', path: string, params: Record<string, string>): Promise<T> {
     try {
-      const response = await withRetry(() => this.auth.request<T>({ timeout: TIMEOUT_MS, retry: false, ...request }));
-      return response.data;
+      return await readGoogleJson<T>(this.auth, { api: GOOGLE_API_SERVICES.storage, url: `${this.base.href}${path}`, params });
     } catch (error) {
       throw storageError(url, action, toApiFailure(error));
     }

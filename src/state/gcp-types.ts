@@ -1,17 +1,17 @@
-import type { protos as containerProtos } from '@google-cloud/container';
-import type { protos as resourceManagerProtos } from '@google-cloud/resource-manager';
+import type { cloudresourcemanager_v3 } from '@googleapis/cloudresourcemanager';
+import type { container_v1 } from '@googleapis/container';
+
+// The REST API's own types from Google's generated clients: only the types are used
+// (erased at build); the live source reads with google-auth-library's authorized request.
 
 /** `gcloud container clusters describe --format=json`: container v1 Cluster. */
-export type Cluster = containerProtos.google.container.v1.ICluster;
+export type Cluster = container_v1.Schema$Cluster;
 
 /** `gcloud projects get-iam-policy --format=json`: an IAM v1 Policy. */
-export type IamPolicy = resourceManagerProtos.google.iam.v1.IPolicy;
-export type IamBinding = resourceManagerProtos.google.iam.v1.IBinding;
+export type IamPolicy = cloudresourcemanager_v3.Schema$Policy;
+export type IamBinding = cloudresourcemanager_v3.Schema$Binding;
 
-/**
- * `gcloud projects describe --format=json` (cloudresourcemanager v1 Project).
- * The live source reads v3, whose `name` is `projects/NUMBER`, and converts.
- */
+/** `gcloud projects describe --format=json`: cloudresourcemanager v1 Project, which the live source reads. */
 export interface Project {
   projectId: string;
   projectNumber: string;

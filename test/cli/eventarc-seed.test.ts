@@ -6,8 +6,8 @@ const AGENT = 'serviceAccount:service-123456789012@gcp-sa-eventarc.iam.gservicea
 const TRIGGER_SA = 'serviceAccount:jobapp-events@acme-jobs-prod.iam.gserviceaccount.com';
 
 describe('gke-doctor check on the Eventarc seed', () => {
-  it('names each missing role for each principal with the command that grants it, and exits 1', () => {
-    const { code, stdout, stderr } = runCli(['check', '--snapshot', fixturePath('seed-eventarc-stuck-namespace')]);
+  it('names each missing role for each principal with the command that grants it, and exits 1', async () => {
+    const { code, stdout, stderr } = await runCli(['check', '--snapshot', fixturePath('seed-eventarc-stuck-namespace')]);
     expect(stderr).toBe('');
     expect(code).toBe(1);
     for (const [member, role] of [
@@ -26,8 +26,8 @@ describe('gke-doctor check on the Eventarc seed', () => {
     expect(stdout).toContain('most likely the namespace Eventarc created for the event forwarder of trigger jobapp-push');
   });
 
-  it('the JSON report carries the same findings', () => {
-    const { code, stdout } = runCli(['check', '--snapshot', fixturePath('seed-eventarc-stuck-namespace'), '--only', 'eventarc-gke-iam', '--output', 'json']);
+  it('the JSON report carries the same findings', async () => {
+    const { code, stdout } = await runCli(['check', '--snapshot', fixturePath('seed-eventarc-stuck-namespace'), '--only', 'eventarc-gke-iam', '--output', 'json']);
     expect(code).toBe(1);
     const report = JSON.parse(stdout) as { checks: { id: string; findings: { resource: string; evidence: { roles: string[] } }[] }[] };
     expect(report.checks[0]!.findings.map((finding) => [finding.resource, finding.evidence.roles])).toEqual([
@@ -36,8 +36,8 @@ describe('gke-doctor check on the Eventarc seed', () => {
     ]);
   });
 
-  it('a correctly initialised project passes, exit 0', () => {
-    const { code, stdout } = runCli(['check', '--snapshot', fixturePath('eventarc-initialised')]);
+  it('a correctly initialised project passes, exit 0', async () => {
+    const { code, stdout } = await runCli(['check', '--snapshot', fixturePath('eventarc-initialised')]);
     expect(stdout).toContain('0 errors, 0 warnings, 0 info · 4 passed, 0 failed');
     expect(code).toBe(0);
   });

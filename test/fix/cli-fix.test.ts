@@ -2,7 +2,7 @@ import { mkdtemp, readFile, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { runCliAsync } from '../support/cli.js';
+import { runCli } from '../support/cli.js';
 import { forbidden } from '../support/fake-kube-apiserver.js';
 import { fixturePath } from '../support/fixtures.js';
 import type { ServedFixture } from '../support/live.js';
@@ -19,14 +19,14 @@ afterEach(async () => {
 
 const backupDir = async () => join(await mkdtemp(join(tmpdir(), 'gke-doctor-backup-')), 'backup');
 const writes = (fixture: ServedFixture) => fixture.kube.requests.filter((request) => request.method !== 'GET').map((request) => `${request.method} ${request.path}${request.query.dryRun ? `?dryRun=${request.query.dryRun}` : ''}`);
-const fix = (fixture: ServedFixture, ...args: string[]) => runCliAsync(['check', '--only', 'terminating-namespace', '--quiet', '--fix', ...args], { env: fixture.env });
+const fix = async (fixture: ServedFixture, ...args: string[]) => await runCli(['check', '--only', 'terminating-namespace', '--quiet', '--fix', ...args], { env: fixture.env });
 
 describe('check --fix against the fake kube-apiserver', () => {
   it('finalizes the seed namespace after printing the plan, leaves a backup, and a second run no longer reports it', async () => {
     served = await serveFixture(SEED);
     const backup = await backupDir();
     // Exactly as a user runs it: every check, then the fix.
-    const result = await runCliAsync(['check', '--fix', '--yes', '--backup-dir', backup], { env: served.env });
+    const result = await runCli(['check', '--fix', '--yes', '--backup-dir', backup], { env: served.env });
     expect(result.stdout).toContain('✖ failed  terminating-namespace');
     expect(result.stderr).toContain('Finalize Namespace/events-system (Terminating for');
     expect(result.stderr).toContain('stuck because NamespaceDeletionDiscoveryFailure: Discovery failed for some groups');
@@ -42,7 +42,7 @@ describe('check --fix against the fake kube-apiserver', () => {
     expect(saved).toMatchObject({ kind: 'Namespace', metadata: { name: 'events-system', deletionTimestamp: '2023-12-01T03:41:52.000Z' }, spec: { finalizers: ['kubernetes'] } });
     expect(JSON.parse(await readFile(join(backup, 'events-system', 'objects.json'), 'utf8'))).toEqual({ apiVersion: 'v1', kind: 'List', items: [] });
 
-    const again = await runCliAsync(['check', '--only', 'terminating-namespace', '--quiet', '--output', 'json'], { env: served.env });
+    const again = await runCli(['check', '--only', 'terminating-namespace', '--quiet', '--output', 'json'], { env: served.env });
     expect(again.code).toBe(0);
     expect(JSON.parse(again.stdout).checks[0].findings).toEqual([]);
   });
@@ -132,7 +132,7 @@ describe('check --fix against the fake kube-apiserver', () => {
     { args: ['check', '--snapshot', fixturePath(SEED), '--dry-run'], stderr: 'gke-doctor: --dry-run only means something with --fix' },
     { args: ['check', '--snapshot', fixturePath(SEED), '--wait', '1m'], stderr: 'gke-doctor: --wait only means something with --fix' },
   ])('$args: exit 2', async ({ args, stderr }) => {
-    const result = await runCliAsync(args);
+    const result = await runCli(args);
     expect(result.code).toBe(2);
     expect(result.stderr.startsWith(stderr)).toBe(true);
   });

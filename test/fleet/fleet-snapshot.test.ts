@@ -7,7 +7,7 @@ import type { FleetReport } from '../../src/engine/fleet-report.js';
 import type { Report } from '../../src/engine/report.js';
 import { FakeGcs } from '../support/fake-gcs.js';
 import { fixturePath } from '../support/fixtures.js';
-import { runInProcess } from '../support/in-process-cli.js';
+import { runCli } from '../support/cli.js';
 import { comparable } from '../support/live.js';
 import { sarifValidator } from '../support/preflight.js';
 
@@ -31,7 +31,7 @@ beforeAll(async () => {
 });
 
 async function fleetJson(...args: string[]): Promise<{ code: number; report: FleetReport; stderr: string }> {
-  const { code, stdout, stderr } = await runInProcess(['check', '--snapshot', tree, '--output', 'json', ...args]);
+  const { code, stdout, stderr } = await runCli(['check', '--snapshot', tree, '--output', 'json', ...args]);
   return { code, report: JSON.parse(stdout) as FleetReport, stderr };
 }
 
@@ -49,7 +49,7 @@ describe('check --snapshot of a DIR/PROJECT/LOCATION/CLUSTER/ tree', () => {
     ]);
     expect(report).toMatchObject({ version: 1, target: { source: 'snapshot', project: null, cluster: null }, checks: [] });
     for (const path of Object.keys(TREE)) {
-      const single = JSON.parse((await runInProcess(['check', '--snapshot', join(tree, path), '--output', 'json'])).stdout) as Report;
+      const single = JSON.parse((await runCli(['check', '--snapshot', join(tree, path), '--output', 'json'])).stdout) as Report;
       const inFleet = report.targets.find(({ target }) => `${target.project}/${target.location}/${target.cluster}` === path)!;
       expect(comparable({ ...inFleet, target: single.target })).toEqual(comparable(single));
     }
@@ -74,12 +74,12 @@ describe('check --snapshot of a DIR/PROJECT/LOCATION/CLUSTER/ tree', () => {
   });
 
   it('keeps the version-1 shape exactly for one snapshot', async () => {
-    const report = JSON.parse((await runInProcess(['check', '--snapshot', fixturePath('healthy'), '--output', 'json'])).stdout) as Record<string, unknown>;
+    const report = JSON.parse((await runCli(['check', '--snapshot', fixturePath('healthy'), '--output', 'json'])).stdout) as Record<string, unknown>;
     expect(Object.keys(report)).toEqual(['version', 'target', 'checks', 'summary']);
   });
 
   it('prints the fleet summary first, then each project and its clusters', async () => {
-    const { stdout } = await runInProcess(['check', '--snapshot', tree]);
+    const { stdout } = await runCli(['check', '--snapshot', tree]);
     const lines = stdout.split('\n');
     expect(lines[0]).toBe('gke-doctor · fleet · snapshot · 5 clusters in 2 projects');
     expect(lines[2]).toMatch(/^Fleet: 5 clusters checked: \d+ failing, \d+ incomplete, \d+ clean$/);
@@ -92,7 +92,7 @@ describe('check --snapshot of a DIR/PROJECT/LOCATION/CLUSTER/ tree', () => {
 
   it('json-lines: one Cloud Logging structured entry per finding and per check that could not run', async () => {
     const { report } = await fleetJson();
-    const { stdout } = await runInProcess(['check', '--snapshot', tree, '--output', 'json-lines']);
+    const { stdout } = await runCli(['check', '--snapshot', tree, '--output', 'json-lines']);
     const entries = stdout.trimEnd().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
     const findings = report.targets.flatMap((target) => target.checks.flatMap((check) => check.findings.map((finding) => ({ target: target.target, check, finding }))));
     const incomplete = report.targets.flatMap((target) => target.checks.filter((check) => check.status === 'incomplete'));
@@ -114,7 +114,7 @@ describe('check --snapshot of a DIR/PROJECT/LOCATION/CLUSTER/ tree', () => {
   });
 
   it('SARIF: one valid run whose results each name their cluster', async () => {
-    const { stdout } = await runInProcess(['check', '--snapshot', tree, '--output', 'sarif']);
+    const { stdout } = await runCli(['check', '--snapshot', tree, '--output', 'sarif']);
     const log = JSON.parse(stdout);
     const validate = sarifValidator();
     expect(validate(log)).toBe(true);
@@ -130,7 +130,7 @@ describe('check --snapshot of a DIR/PROJECT/LOCATION/CLUSTER/ tree', () => {
   });
 
   it('JUnit: a testsuite per cluster and check, named with the cluster', async () => {
-    const { stdout } = await runInProcess(['check', '--snapshot', tree, '--output', 'junit']);
+    const { stdout } = await runCli(['check', '--snapshot', tree, '--output', 'junit']);
     const xml = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '' }).parse(stdout) as { testsuites: { testsuite: { name: string; properties: { property: { name: string; value: string }[] } }[] } };
     const suites = xml.testsuites.testsuite;
     expect(suites.some((suite) => suite.name === 'proj-a/us-central1/events: terminating-namespace')).toBe(true);
@@ -145,7 +145,7 @@ describe('shards and merge', () => {
     for (let index = 0; index < 3; index++) {
       const file = join(root, `shard-${index}.json`);
       // The shard from the environment, as a Cloud Run job task sees it.
-      const run = await runInProcess(['check', '--snapshot', tree, '--output', 'json', '--output-file', file], { CLOUD_RUN_TASK_INDEX: String(index), CLOUD_RUN_TASK_COUNT: '3' });
+      const run = await runCli(['check', '--snapshot', tree, '--output', 'json', '--output-file', file], { env: { CLOUD_RUN_TASK_INDEX: String(index), CLOUD_RUN_TASK_COUNT: '3' } });
       expect(run.stderr).toBe('');
       const shard = JSON.parse(await readFile(file, 'utf8')) as FleetReport;
       expect(shard.fleet.shards).toEqual({ count: 3, present: [index], missing: [] });
@@ -154,7 +154,7 @@ describe('shards and merge', () => {
     const shardLabels = await Promise.all(files.map(async (file) => labels(JSON.parse(await readFile(file, 'utf8')) as FleetReport)));
     expect(shardLabels.flat().sort()).toEqual(labels(whole));
 
-    const merged = await runInProcess(['merge', ...files, '--output', 'json']);
+    const merged = await runCli(['merge', ...files, '--output', 'json']);
     const report = JSON.parse(merged.stdout) as FleetReport;
     expect(labels(report)).toEqual(labels(whole));
     expect(report.targets.map(comparable)).toEqual(whole.targets.map(comparable));
@@ -168,32 +168,32 @@ describe('shards and merge', () => {
     const files: string[] = [];
     for (const index of [0, 2]) {
       const file = join(root, `partial-${index}.json`);
-      await runInProcess(['check', '--snapshot', tree, '--shard', `${index}/3`, '--fail-on', 'never', '--output', 'json', '--output-file', file]);
+      await runCli(['check', '--snapshot', tree, '--shard', `${index}/3`, '--fail-on', 'never', '--output', 'json', '--output-file', file]);
       files.push(file);
     }
-    const merged = await runInProcess(['merge', ...files, '--fail-on', 'never', '--output', 'json']);
+    const merged = await runCli(['merge', ...files, '--fail-on', 'never', '--output', 'json']);
     expect(merged.stderr).toBe('gke-doctor: merge: shard 1/3 is missing: its clusters are not in the report\n');
     expect((JSON.parse(merged.stdout) as FleetReport).fleet.shards).toEqual({ count: 3, present: [0, 2], missing: [1] });
     expect(merged.code).toBe(3);
-    const text = await runInProcess(['merge', ...files, '--fail-on', 'never']);
+    const text = await runCli(['merge', ...files, '--fail-on', 'never']);
     expect(text.stdout).toContain('Shards: 0, 2 of 3; missing: 1/3 (their clusters are not in this report)');
   });
 
   it('refuses what it cannot merge, in one line', async () => {
     const notJson = join(root, 'not-a-report.json');
     await writeFile(notJson, '<html>');
-    expect(await runInProcess(['merge', notJson])).toMatchObject({ code: 2, stderr: expect.stringMatching(/^gke-doctor: .*not-a-report\.json: not a gke-doctor JSON report \(invalid JSON: .*\)\n$/) });
+    expect(await runCli(['merge', notJson])).toMatchObject({ code: 2, stderr: expect.stringMatching(/^gke-doctor: .*not-a-report\.json: not a gke-doctor JSON report \(invalid JSON: .*\)\n$/) });
     const a = join(root, 'twice-a.json');
-    await runInProcess(['check', '--snapshot', tree, '--shard', '0/2', '--output', 'json', '--output-file', a]);
+    await runCli(['check', '--snapshot', tree, '--shard', '0/2', '--output', 'json', '--output-file', a]);
     const other = join(root, 'other-count.json');
-    await runInProcess(['check', '--snapshot', tree, '--shard', '0/3', '--output', 'json', '--output-file', other]);
-    expect((await runInProcess(['merge', a, other])).stderr).toMatch(/is a shard of 3, but .*twice-a\.json is a shard of 2: merge the shards of one run\n$/);
-    expect((await runInProcess(['merge', a, a])).stderr).toMatch(/^gke-doctor: cluster proj-.* is in both .*twice-a\.json and .*twice-a\.json: merge each shard once\n$/);
-    expect((await runInProcess(['merge', join(root, 'nothing-here.json')])).stderr).toBe(`gke-doctor: ${join(root, 'nothing-here.json')}: cannot read: ENOENT\n`);
+    await runCli(['check', '--snapshot', tree, '--shard', '0/3', '--output', 'json', '--output-file', other]);
+    expect((await runCli(['merge', a, other])).stderr).toMatch(/is a shard of 3, but .*twice-a\.json is a shard of 2: merge the shards of one run\n$/);
+    expect((await runCli(['merge', a, a])).stderr).toMatch(/^gke-doctor: cluster proj-.* is in both .*twice-a\.json and .*twice-a\.json: merge each shard once\n$/);
+    expect((await runCli(['merge', join(root, 'nothing-here.json')])).stderr).toBe(`gke-doctor: ${join(root, 'nothing-here.json')}: cannot read: ENOENT\n`);
   });
 
   it('--shard is refused for a run over one cluster', async () => {
-    expect(await runInProcess(['check', '--snapshot', fixturePath('healthy'), '--shard', '0/2'])).toMatchObject({
+    expect(await runCli(['check', '--snapshot', fixturePath('healthy'), '--shard', '0/2'])).toMatchObject({
       code: 2,
       stderr: 'gke-doctor: --shard is for fleet runs: pass --all-clusters, or --snapshot of a DIR/PROJECT/LOCATION/CLUSTER/ tree\n',
     });
@@ -211,7 +211,7 @@ describe('reports in Cloud Storage', () => {
 
   it('each shard writes its report to gs://, and merge reads them back by prefix', async () => {
     for (let index = 0; index < 3; index++) {
-      const run = await runInProcess(['check', '--snapshot', tree, '--shard', `${index}/3`, '--output', 'json', '--output-file', `gs://fleet-reports/run-1/shard-${index}.json`], env);
+      const run = await runCli(['check', '--snapshot', tree, '--shard', `${index}/3`, '--output', 'json', '--output-file', `gs://fleet-reports/run-1/shard-${index}.json`], { env });
       expect(run.stderr).toBe('');
     }
     expect([...gcs.buckets.get('fleet-reports')!.keys()].sort()).toEqual(['run-1/shard-0.json', 'run-1/shard-1.json', 'run-1/shard-2.json']);
@@ -219,7 +219,7 @@ describe('reports in Cloud Storage', () => {
     expect(uploads.map((request) => request.headers.authorization)).toEqual(Array(3).fill('Bearer fake-google-token'));
     expect(uploads[0]!.headers['content-type']).toBe('application/json');
 
-    const merged = await runInProcess(['merge', 'gs://fleet-reports/run-1/', '--output', 'json'], env);
+    const merged = await runCli(['merge', 'gs://fleet-reports/run-1/', '--output', 'json'], { env });
     const report = JSON.parse(merged.stdout) as FleetReport;
     expect(report.fleet.shards).toEqual({ count: 3, present: [0, 1, 2], missing: [] });
     expect(report.targets).toHaveLength(5);
@@ -229,19 +229,19 @@ describe('reports in Cloud Storage', () => {
 
   it('names a shard that never arrived in the bucket', async () => {
     gcs.buckets.get('fleet-reports')!.delete('run-1/shard-1.json');
-    const merged = await runInProcess(['merge', 'gs://fleet-reports/run-1/', '--fail-on', 'never', '--output', 'json'], env);
+    const merged = await runCli(['merge', 'gs://fleet-reports/run-1/', '--fail-on', 'never', '--output', 'json'], { env });
     expect(merged.stderr).toBe('gke-doctor: merge: shard 1/3 is missing: its clusters are not in the report\n');
     expect(merged.code).toBe(3);
   });
 
   it('says which permission a denied bucket needs, in one line', async () => {
     gcs.inject({ path: '/storage/v1/b/fleet-reports/o', status: 403, times: 1 });
-    expect(await runInProcess(['merge', 'gs://fleet-reports/run-1/'], env)).toMatchObject({
+    expect(await runCli(['merge', 'gs://fleet-reports/run-1/'], { env })).toMatchObject({
       code: 2,
       stderr: 'gke-doctor: gs://fleet-reports/run-1/: permission storage.objects.list denied; roles/storage.objectViewer on the bucket grants it\n',
     });
-    expect(await runInProcess(['merge', 'gs://no-such-bucket/x/'], env)).toMatchObject({ code: 2, stderr: 'gke-doctor: gs://no-such-bucket/x/: no such bucket\n' });
-    expect(await runInProcess(['check', '--snapshot', tree, '--output', 'json', '--output-file', 'gs://no-such-bucket/r.json'], env)).toMatchObject({
+    expect(await runCli(['merge', 'gs://no-such-bucket/x/'], { env })).toMatchObject({ code: 2, stderr: 'gke-doctor: gs://no-such-bucket/x/: no such bucket\n' });
+    expect(await runCli(['check', '--snapshot', tree, '--output', 'json', '--output-file', 'gs://no-such-bucket/r.json'], { env })).toMatchObject({
       code: 2,
       stderr: 'gke-doctor: gs://no-such-bucket/r.json: no such bucket\n',
     });

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Report } from '../../src/engine/report.js';
-import { runCliAsync } from '../support/cli.js';
+import { runCli } from '../support/cli.js';
 import { fixturePath } from '../support/fixtures.js';
 import type { ServedFixture } from '../support/live.js';
 import { serveFixture } from '../support/live.js';
@@ -18,7 +18,7 @@ async function checkPlanOnLive(plan: string | null): Promise<{ code: number; rep
   served ??= await serveFixture('seed-eventarc-stuck-namespace');
   const context = `gke_${served.target.project}_${served.target.location}_${served.target.cluster}`;
   const planArgs = plan ? ['--terraform-plan', fixturePath(plan)] : [];
-  const result = await runCliAsync(['check', ...planArgs, '--context', context, '--only', 'eventarc-gke-iam', '--output', 'json'], { env: served.env });
+  const result = await runCli(['check', ...planArgs, '--context', context, '--only', 'eventarc-gke-iam', '--output', 'json'], { env: served.env });
   return { code: result.code, report: JSON.parse(result.stdout) as Report, stderr: result.stderr };
 }
 

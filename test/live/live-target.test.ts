@@ -39,7 +39,7 @@ describe('resolveLiveTarget', () => {
       ['gke_p1_l_c1', 'gke_p2_l_c2'],
       { project: 'p2', location: 'l', cluster: 'c2' },
       undefined,
-      { kubernetes: { context: 'gke_p2_l_c2', server: 'https://gke_p2_l_c2.example' } },
+      { kubernetes: { files: expect.any(Array), context: 'gke_p2_l_c2', server: 'https://gke_p2_l_c2.example' } },
     ],
     ['another context name: project from gcloud config, no cluster', 'minikube', ['minikube'], {}, 'from-gcloud', { project: 'from-gcloud', location: null, cluster: null }],
     ['--context', 'gke_p1_l_c1', ['gke_p1_l_c1', 'gke_p3_eu_c3'], { context: 'gke_p3_eu_c3' }, undefined, { project: 'p3', location: 'eu', cluster: 'c3' }],

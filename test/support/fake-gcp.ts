@@ -63,7 +63,7 @@ export interface FakeGcpOptions {
 
 /**
  * A fake of the Google Cloud REST APIs gke-doctor reads (container v1,
- * cloudresourcemanager v3, eventarc v1, compute v1), serving a snapshot
+ * cloudresourcemanager v1 (projects.get) and v3 (getIamPolicy), eventarc v1, compute v1), serving a snapshot
  * directory in their real response shapes.
  */
 export class FakeGcp extends FakeHttpServer {
@@ -104,7 +104,7 @@ export class FakeGcp extends FakeHttpServer {
     if (method === 'GET' && (match = /^\/v1\/projects\/([^/]+)\/locations\/([^/]+)\/clusters\/([^/]+)$/.exec(path))) {
       return this.cluster(match[1]!, match[2]!, match[3]!);
     }
-    if (method === 'GET' && (match = /^\/v3\/projects\/([^/]+)$/.exec(path))) return this.project(match[1]!);
+    if (method === 'GET' && (match = /^\/v1\/projects\/([^/]+)$/.exec(path))) return this.project(match[1]!);
     if (method === 'POST' && (match = /^\/v3\/projects\/([^/:]+):getIamPolicy$/.exec(path))) {
       if (!this.isProject(match[1]!) || this.data.iamPolicy === undefined) return notFound(path);
       return { status: 200, body: this.data.iamPolicy };
@@ -127,22 +127,10 @@ export class FakeGcp extends FakeHttpServer {
     return project !== undefined && (project.projectId === id || String(project.projectNumber) === id);
   }
 
-  /** cloudresourcemanager v3 Project: `name` is `projects/NUMBER`, the parent a resource name. */
+  /** cloudresourcemanager v1 Project: the shape `gcloud projects describe` prints, so project.json as it is. */
   private project(id: string): FakeResponse {
-    const project = this.data.project;
-    if (!project || !this.isProject(id)) return notFound(`projects/${id}`);
-    const parent = project.parent as { type: string; id: string } | undefined;
-    const body = {
-      name: `projects/${project.projectNumber}`,
-      projectId: project.projectId,
-      state: project.lifecycleState,
-      displayName: project.name,
-      createTime: project.createTime,
-      ...(parent ? { parent: `${parent.type}s/${parent.id}` } : {}),
-      ...(project.labels ? { labels: project.labels } : {}),
-      etag: 'W/"fake"',
-    };
-    return { status: 200, body };
+    if (!this.data.project || !this.isProject(id)) return notFound(`projects/${id}`);
+    return { status: 200, body: this.data.project };
   }
 
   private cluster(project: string, location: string, name: string): FakeResponse {

@@ -82,6 +82,11 @@ export class FakeHttpServer {
     };
     this.tls = Boolean(options.tls);
     this.server = options.tls ? createTlsServer({ cert: TEST_TLS.cert, key: TEST_TLS.key }, handler) : createServer(handler);
+    // Node's server drops an idle connection after 5 s, as Node's client agent does: a
+    // request sent on a reused connection at that moment gets ECONNRESET, most often
+    // when a busy machine stalls the event loop. Real API servers keep idle
+    // connections far longer than the client does, so the client always closes first.
+    this.server.keepAliveTimeout = 0;
     await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
     return this;
   }

@@ -18,33 +18,20 @@ export class ApiFailure extends Error {
   }
 }
 
-/** gRPC codes (google.rpc.Code) the GAPIC clients report, as the HTTP status the REST API sent. */
-const HTTP_STATUS_OF_RPC_CODE: Record<number, number> = { 3: 400, 4: 504, 5: 404, 6: 409, 7: 403, 8: 429, 9: 400, 10: 409, 13: 500, 14: 503, 16: 401 };
-
-/** Normalizes what google-gax, gaxios, client-node or Node's http throw into an ApiFailure. */
+/** Normalizes what gaxios, client-node or Node's http throw into an ApiFailure. */
 export function toApiFailure(error: unknown): ApiFailure {
   if (error instanceof ApiFailure) return error;
   const e = error as {
     message?: string;
     code?: number | string;
     status?: number;
-    reason?: string;
-    errorInfoMetadata?: Record<string, string>;
     response?: { status?: number; headers?: unknown; data?: unknown };
     headers?: Record<string, string>;
     body?: unknown;
   };
-  // google-gax (GAPIC in REST mode): a GoogleError with a gRPC code and the ErrorInfo promoted.
-  if (typeof e.code === 'number' && e.code in HTTP_STATUS_OF_RPC_CODE && e.response === undefined && e.body === undefined) {
-    return new ApiFailure(firstLine(e.message), HTTP_STATUS_OF_RPC_CODE[e.code], {
-      reason: e.reason,
-      service: e.errorInfoMetadata?.service,
-      permission: e.errorInfoMetadata?.permission,
-    });
-  }
   // gaxios (google-auth-library's request): the response with Google's error body.
   if (e.response?.status !== undefined) {
-    // The compute client hands the body over unparsed, and repeats it as the message.
+    // Read as text (google-request.ts), the body arrives unparsed.
     const data = typeof e.response.data === 'string' ? safeJson(e.response.data) : e.response.data;
     const body = (data as { error?: GoogleErrorBody } | undefined)?.error ?? (safeJson(e.message ?? '') as { error?: GoogleErrorBody } | undefined)?.error;
     const info = body?.details?.find((detail) => detail['@type']?.endsWith('google.rpc.ErrorInfo'));

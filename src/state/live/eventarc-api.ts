@@ -1,4 +1,3 @@
-import type { AuthClient } from 'google-auth-library';
 import type { EventarcTrigger } from '../gcp-types.js';
 
 /** Eventarc v1 `projects.locations.triggers.list` response (https://cloud.google.com/eventarc/docs/reference/rest/v1/projects.locations.triggers/list). */
@@ -10,26 +9,20 @@ interface ListTriggersResponse {
 
 /**
  * Every Eventarc trigger of `project`, in every location (`locations/-`), every
- * page. There is no Node client library for Eventarc, so this is REST through
- * google-auth-library's authenticated client.
+ * page. There is no Node client library for Eventarc in the registry: this is
+ * its REST API, read through `get` (an authorized, bounded, retried GET
+ * relative to the API's base URL).
  */
 export async function listEventarcTriggers(
-  client: AuthClient,
-  origin: string,
+  get: (path: string, params: Record<string, string | number>) => Promise<ListTriggersResponse>,
   project: string,
-  options: { timeoutMs: number },
 ): Promise<EventarcTrigger[]> {
   const triggers: EventarcTrigger[] = [];
   let pageToken: string | undefined;
   do {
-    const response = await client.request<ListTriggersResponse>({
-      url: `${origin}/v1/projects/${encodeURIComponent(project)}/locations/-/triggers`,
-      params: { pageSize: 500, ...(pageToken ? { pageToken } : {}) },
-      timeout: options.timeoutMs,
-      retry: false,
-    });
-    triggers.push(...(response.data.triggers ?? []));
-    pageToken = response.data.nextPageToken || undefined;
+    const page = await get(`v1/projects/${encodeURIComponent(project)}/locations/-/triggers`, { pageSize: 500, ...(pageToken ? { pageToken } : {}) });
+    triggers.push(...(page.triggers ?? []));
+    pageToken = page.nextPageToken || undefined;
   } while (pageToken);
   return triggers;
 }

@@ -1,3 +1,5 @@
+import { InputError } from '../../errors.js';
+
 /** The Google APIs gke-doctor reads, by gcloud's name for each (CLOUDSDK_API_ENDPOINT_OVERRIDES_<NAME>). */
 export type GoogleApi = 'container' | 'cloudresourcemanager' | 'eventarc' | 'compute' | 'storage';
 
@@ -9,23 +11,26 @@ export const GOOGLE_API_SERVICES: Record<GoogleApi, string> = {
   storage: 'storage.googleapis.com',
 };
 
-export interface Endpoint {
-  protocol: 'http' | 'https';
-  host: string;
-  port: number;
-  /** `protocol://host:port`, for requests gke-doctor builds itself. */
-  origin: string;
-}
+/** gcloud's base URL of each API: the versioned path follows it, except compute's, which holds the version. */
+const DEFAULT_BASES: Record<GoogleApi, string> = {
+  container: 'https://container.googleapis.com/',
+  cloudresourcemanager: 'https://cloudresourcemanager.googleapis.com/',
+  eventarc: 'https://eventarc.googleapis.com/',
+  compute: 'https://compute.googleapis.com/compute/v1/',
+  storage: 'https://storage.googleapis.com/storage/v1/',
+};
 
 /**
- * An API's endpoint: gcloud's override variable when set (a base URL; `http://`
- * means plain HTTP, as for a local emulator), else the public one. Only the
- * origin counts: the clients add the API's own path (`/v1/…`, `/compute/v1/…`).
+ * An API's base URL, ending in `/`: gcloud's override variable when set (a base
+ * URL, as gcloud takes it: `http://` means plain HTTP, as for a local emulator),
+ * else the public one. Paths are resolved against it as gcloud does
+ * (`v1/projects/…` for container, `projects/…` for compute).
  */
-export function googleApiEndpoint(api: GoogleApi, env: NodeJS.ProcessEnv = process.env): Endpoint {
-  const override = env[`CLOUDSDK_API_ENDPOINT_OVERRIDES_${api.toUpperCase()}`];
-  const url = new URL(override && override.trim() !== '' ? override : `https://${GOOGLE_API_SERVICES[api]}/`);
-  const protocol = url.protocol === 'http:' ? 'http' : 'https';
-  const port = url.port ? Number(url.port) : protocol === 'http' ? 80 : 443;
-  return { protocol, host: url.hostname, port, origin: `${protocol}://${url.hostname}:${port}` };
+export function googleApiBase(api: GoogleApi, env: NodeJS.ProcessEnv = process.env): string {
+  const variable = `CLOUDSDK_API_ENDPOINT_OVERRIDES_${api.toUpperCase()}`;
+  const override = env[variable]?.trim();
+  if (override && !URL.canParse(override)) throw new InputError(`${variable}: not a URL: ${override}`);
+  const base = new URL(override ? override : DEFAULT_BASES[api]);
+  if (!base.pathname.endsWith('/')) base.pathname += '/';
+  return base.href;
 }

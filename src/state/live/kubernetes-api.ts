@@ -71,12 +71,17 @@ export class KubernetesApi {
 }
 
 /** Loads client-node (lazily: it costs about half a second) and the kubeconfig context. */
-export async function loadKubernetesApi(kubeconfig: { file?: string; context: string }): Promise<KubernetesApi> {
+export async function loadKubernetesApi(kubeconfig: { files: string[]; context: string }): Promise<KubernetesApi> {
   const { KubeConfig, CustomObjectsApi } = await import('@kubernetes/client-node');
   const config = new KubeConfig();
-  // Without --kubeconfig, client-node merges KUBECONFIG's files (or reads ~/.kube/config) as kubectl does.
-  if (kubeconfig.file) config.loadFromFile(kubeconfig.file);
-  else config.loadFromDefault();
+  // The files resolveLiveTarget found (--kubeconfig, else KUBECONFIG's, else ~/.kube/config), merged as client-node's loadFromDefault merges KUBECONFIG.
+  const [first, ...rest] = kubeconfig.files;
+  config.loadFromFile(first!);
+  for (const file of rest) {
+    const next = new KubeConfig();
+    next.loadFromFile(file);
+    config.mergeConfig(next);
+  }
   config.setCurrentContext(kubeconfig.context);
   return new KubernetesApi(config, CustomObjectsApi);
 }

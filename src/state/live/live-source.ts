@@ -1,5 +1,4 @@
 import type { KubeConfig } from '@kubernetes/client-node';
-import type { AuthClient } from 'google-auth-library';
 import type { CheckContext, ProbeResponse } from '../../engine/check.js';
 import type { ApiFailure } from './api-failure.js';
 import { toApiFailure } from './api-failure.js';
@@ -10,8 +9,9 @@ import { googleCredentials, rejectedCredentials } from './gcp-credentials.js';
 import { GOOGLE_API_SERVICES } from './gcp-endpoints.js';
 import type { KubernetesApi } from './kubernetes-api.js';
 import type { KubeObject, KubernetesKind } from '../kubernetes-types.js';
-import type { LiveGcp } from './live-gcp.js';
-import { GCP_DATA_SOURCES } from './live-gcp.js';
+import type { GoogleCallLimits } from './google-request.js';
+import { DEFAULT_LIMITS } from './google-request.js';
+import { GCP_DATA_SOURCES, LiveGcp } from './live-gcp.js';
 import type { LiveTarget, TargetOptions } from './live-target.js';
 import { kubeconfigHint, requireCluster, requireProject, resolveLiveTarget } from './live-target.js';
 import type { Progress } from './progress.js';
@@ -21,6 +21,10 @@ import type { StateSource } from '../source.js';
 export interface LiveOptions extends TargetOptions, CredentialOptions {
   progress?: Progress;
   env?: NodeJS.ProcessEnv;
+  /** The run's deadline (epoch milliseconds): no Google request or retry wait goes past it. */
+  deadline?: number;
+  /** Cancels the run's Google requests. */
+  signal?: AbortSignal;
   /** In a Pod: where the service-account token and CA are mounted (default SERVICE_ACCOUNT_DIR). */
   serviceAccountDir?: string;
 }
@@ -51,13 +55,21 @@ export class LiveSource implements StateSource {
     const addObjects = (list: KubeObject[]) => {
       for (const object of list) objects.set(objectKey(object), object);
     };
+    const tasks: Promise<void>[] = [];
+    // The Google requests leave before client-node is imported (it blocks the event loop for a while); each has its handler from the start.
+    if (auth) {
+      const reader = new LiveGcp({ project: target.project!, location: target.location, cluster: target.cluster }, auth, env, this.limits());
+      for (const key of gcpKeys) {
+        const task = this.readGcp(reader, key, gcp, unavailable, progress);
+        // Handled now (a 401 rejects it while client-node loads); Promise.all below still sees the rejection.
+        task.catch(() => undefined);
+        tasks.push(task);
+      }
+    }
     const kubernetes = await this.kubernetes();
     const { LiveKubernetes } = await import('./live-kubernetes.js');
     const live = kubernetes ? new LiveKubernetes(kubernetes, progress) : null;
     const noKubernetes = kubeconfigHint(target, env);
-
-    const tasks: Promise<void>[] = [];
-    if (auth) tasks.push(...gcpKeys.map((key) => this.readGcp(key, auth, gcp, unavailable, progress)));
 
     const kinds = [...keys].filter((key): key is KubernetesKind => !GCP_DATA_KEYS.includes(key as GcpDataKey) && key !== 'ObjectsInTerminatingNamespaces');
     const listed = new Map<KubernetesKind, Promise<KubeObject[]>>();
@@ -157,10 +169,13 @@ export class LiveSource implements StateSource {
     return this.kubernetesApi;
   }
 
-  private async readGcp(key: GcpDataKey, auth: AuthClient, gcp: GcpData, unavailable: Map<DataKey, string>, progress: Progress): Promise<void> {
+  private limits(): GoogleCallLimits {
+    const { deadline, signal } = this.options;
+    return { ...DEFAULT_LIMITS, ...(deadline !== undefined ? { deadline } : {}), ...(signal ? { signal } : {}) };
+  }
+
+  private async readGcp(reader: LiveGcp, key: GcpDataKey, gcp: GcpData, unavailable: Map<DataKey, string>, progress: Progress): Promise<void> {
     const target = this.resolveTarget();
-    const { LiveGcp } = await import('./live-gcp.js');
-    const reader = (this.gcpReader ??= new LiveGcp({ project: target.project!, location: target.location, cluster: target.cluster }, auth, this.options.env ?? process.env));
     progress.start(GCP_DATA_SOURCES[key].what);
     try {
       const value = await reader.read(key);
@@ -175,8 +190,6 @@ export class LiveSource implements StateSource {
       else unavailable.set(key, gcpReason(key, failure, target));
     }
   }
-
-  private gcpReader: LiveGcp | undefined;
 }
 
 /** The reason a check is incomplete: the API, the permission and a role that grants it, or the command that enables the API. */
@@ -199,6 +212,7 @@ export function kubernetesReason(kind: string, failure: ApiFailure, target: Pick
   if (failure.status === 403) {
     return `cannot list ${kind} objects: Kubernetes RBAC denies it (${failure.message}); bind the ClusterRole gke-doctor-reader (README: Permissions), or grant roles/container.viewer`;
   }
+  if (failure.status === 401 && target.kubernetes?.inCluster) return `cannot list ${kind} objects: the API server rejected the Pod's service-account token (401)`;
   if (failure.status === 401) return `cannot list ${kind} objects: the API server rejected the credentials of kubeconfig context ${context} (401); run \`gcloud container clusters get-credentials\` again`;
   return `cannot list ${kind} objects (kubeconfig context ${context}): ${failure.status ? `${failure.status} ` : ''}${failure.message}`;
 }

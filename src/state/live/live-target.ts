@@ -19,10 +19,11 @@ export interface LiveTarget {
   location: string | null;
   cluster: string | null;
   /**
-   * The kubeconfig context to read the cluster through; in a Pod with no
-   * kubeconfig, the Pod's own service account (`inCluster`); null when neither.
+   * The kubeconfig context to read the cluster through, and the kubeconfig files
+   * that hold it; in a Pod with no kubeconfig, the Pod's own service account
+   * (`inCluster`, no files); null when neither.
    */
-  kubernetes: { file?: string; context: string; server?: string; inCluster?: boolean } | null;
+  kubernetes: { files: string[]; context: string; server?: string; inCluster?: boolean } | null;
 }
 
 /** `gke_PROJECT_LOCATION_CLUSTER`: the context name `gcloud container clusters get-credentials` writes. */
@@ -63,9 +64,9 @@ export function resolveLiveTarget(options: TargetOptions, env: NodeJS.ProcessEnv
     location,
     cluster,
     kubernetes: context
-      ? { ...(options.kubeconfig ? { file: options.kubeconfig } : {}), context: contextName!, server: kubeconfig?.servers.get(context.cluster ?? '') }
+      ? { files: kubeconfig!.files, context: contextName!, server: kubeconfig?.servers.get(context.cluster ?? '') }
       : inCluster
-        ? { context: 'in-cluster', server: inCluster, inCluster: true }
+        ? { files: [], context: 'in-cluster', server: inCluster, inCluster: true }
         : null,
   };
   if (!target.project && !target.kubernetes) {

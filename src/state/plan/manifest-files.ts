@@ -73,8 +73,8 @@ async function readText(file: string): Promise<string> {
 export const display = displayPath;
 
 /** Everything on standard input, for `-`. */
-export async function readStandardInput(): Promise<string> {
+export async function readStandardInput(stdin: AsyncIterable<Buffer | string>): Promise<string> {
   const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  for await (const chunk of stdin) chunks.push(Buffer.from(chunk));
   return Buffer.concat(chunks).toString('utf8');
 }
