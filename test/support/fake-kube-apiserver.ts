@@ -67,6 +67,7 @@ const BUILT_IN: Resource[] = [
   r('apps', 'v1', 'daemonsets', 'DaemonSet'),
   r('apps', 'v1', 'replicasets', 'ReplicaSet'),
   r('batch', 'v1', 'jobs', 'Job'),
+  r('batch', 'v1', 'cronjobs', 'CronJob'),
   r('networking.k8s.io', 'v1', 'ingresses', 'Ingress'),
   r('networking.k8s.io', 'v1', 'ingressclasses', 'IngressClass', false),
   r('networking.k8s.io', 'v1', 'networkpolicies', 'NetworkPolicy'),
@@ -75,6 +76,8 @@ const BUILT_IN: Resource[] = [
   r('apiextensions.k8s.io', 'v1', 'customresourcedefinitions', 'CustomResourceDefinition', false),
   r('rbac.authorization.k8s.io', 'v1', 'roles', 'Role'),
   r('rbac.authorization.k8s.io', 'v1', 'rolebindings', 'RoleBinding'),
+  r('rbac.authorization.k8s.io', 'v1', 'clusterroles', 'ClusterRole', false),
+  r('rbac.authorization.k8s.io', 'v1', 'clusterrolebindings', 'ClusterRoleBinding', false),
 ];
 
 /** GKE's CRDs: served only when the fixture holds such objects, or `crds` names them (an absent CRD is a 404). */

@@ -1,3 +1,4 @@
+import type { KubernetesKind } from '../kubernetes-types.js';
 import { KUBERNETES_KINDS } from '../kubernetes-types.js';
 import { KIND_RESOURCES } from './live-kubernetes.js';
 
@@ -11,8 +12,8 @@ export interface PolicyRule {
 }
 
 /**
- * What the live Kubernetes source requests, as RBAC rules: the one source of
- * truth for the README's ClusterRole and deploy/'s. Every kind checks read is
+ * What the live Kubernetes source requests for checks that read `kinds`, as RBAC
+ * rules: the one source of truth for the README's ClusterRole and deploy/'s. Every kind is
  * listed cluster-wide (a GET of a collection is the `list` verb); everything
  * left in a Terminating namespace is listed by kind through discovery, so that
  * rule covers every group and resource; `--probe` GETs the pod proxy. Nothing
@@ -20,9 +21,9 @@ export interface PolicyRule {
  * scheduled job). Discovery (`/api`, `/apis`) is a non-resource URL every
  * authenticated user may read (ClusterRole system:discovery).
  */
-export function readerRules(): PolicyRule[] {
+export function readerRules(kinds: ReadonlySet<string>): PolicyRule[] {
   const byGroup = new Map<string, string[]>();
-  for (const kind of KUBERNETES_KINDS) {
+  for (const kind of KUBERNETES_KINDS.filter((candidate: KubernetesKind) => kinds.has(candidate))) {
     const resource = KIND_RESOURCES[kind];
     if (!resource) continue;
     byGroup.set(resource.group, [...(byGroup.get(resource.group) ?? []), resource.plural]);
@@ -37,9 +38,9 @@ export function readerRules(): PolicyRule[] {
 export const READER_ROLE_NAME = 'gke-doctor-reader';
 
 /** The ClusterRole as YAML, in the compact style of the README (flow lists, a comment per special rule). */
-export function readerClusterRoleYaml(name = READER_ROLE_NAME): string {
+export function readerClusterRoleYaml(kinds: ReadonlySet<string>, name = READER_ROLE_NAME): string {
   const lines = ['apiVersion: rbac.authorization.k8s.io/v1', 'kind: ClusterRole', 'metadata:', `  name: ${name}`, 'rules:'];
-  for (const rule of readerRules()) {
+  for (const rule of readerRules(kinds)) {
     if (rule.comment) lines.push(`# ${rule.comment}`);
     lines.push(`- apiGroups: [${rule.apiGroups.map(quoted).join(', ')}]`, `  resources: [${rule.resources.map(quoted).join(', ')}]`, `  verbs: [${rule.verbs.join(', ')}]`);
   }
