@@ -1,10 +1,62 @@
-import { readFileSync, readdirSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { REPO_ROOT } from './support/fixtures.js';
 
 const DIR = `${REPO_ROOT}docs/ci/`;
 const examples = readdirSync(DIR).filter((file) => /\.ya?ml$/.test(file));
+
+type Outcome = 'passed' | 'warned' | 'failed';
+
+/** What the README documents for each exit code; 3 is each example's explicit choice (here: accept it, with a warning). */
+const EXPECTED: Record<number, Outcome> = { 0: 'passed', 1: 'failed', 2: 'failed', 3: 'warned' };
+
+/** A stand-in for `npx` that exits as gke-doctor would, so the pipeline's own handling is what is tested. */
+function fakeNpx(): string {
+  const bin = mkdtempSync(join(tmpdir(), 'gke-doctor-ci-'));
+  writeFileSync(join(bin, 'npx'), '#!/bin/sh\necho "npx $*"\nexit "$FAKE_EXIT"\n');
+  chmodSync(join(bin, 'npx'), 0o755);
+  return bin;
+}
+
+function run(shell: string[], script: string, code: number): { status: number; stdout: string } {
+  const result = spawnSync(shell[0]!, [...shell.slice(1), script], {
+    env: { PATH: `${fakeNpx()}:${process.env.PATH}`, FAKE_EXIT: String(code) },
+    encoding: 'utf8',
+  });
+  return { status: result.status ?? -1, stdout: result.stdout };
+}
+
+/** Each runner's way of running the gke-doctor step, and of judging its result. */
+const RUNNERS: Record<string, (code: number) => { outcome: Outcome; stdout: string }> = {
+  // GitHub Actions runs `run:` with `bash --noprofile --norc -eo pipefail {0}`; `::warning` marks the job.
+  'github-actions.yml': (code) => {
+    const steps = parse(readFileSync(`${DIR}github-actions.yml`, 'utf8')).jobs.preflight.steps as { run?: string }[];
+    const step = steps.find((candidate) => candidate.run?.includes('gke-doctor check'))!;
+    const file = join(mkdtempSync(join(tmpdir(), 'gke-doctor-step-')), 'step.sh');
+    writeFileSync(file, step.run!);
+    const { status, stdout } = run(['bash', '--noprofile', '--norc', '-eo', 'pipefail'], file, code);
+    return { outcome: status !== 0 ? 'failed' : stdout.includes('::warning') ? 'warned' : 'passed', stdout };
+  },
+  // Cloud Build runs the entrypoint with the args, after replacing $$ with $.
+  'cloudbuild.yaml': (code) => {
+    const steps = parse(readFileSync(`${DIR}cloudbuild.yaml`, 'utf8')).steps as { id: string; entrypoint: string; args: string[] }[];
+    const step = steps.find((candidate) => candidate.id === 'gke-doctor')!;
+    expect(step.entrypoint).toBe('bash');
+    const { status, stdout } = run(['bash', step.args[0]!], step.args[1]!.replaceAll('$$', '$'), code);
+    return { outcome: status !== 0 ? 'failed' : /exit 3/.test(stdout) ? 'warned' : 'passed', stdout };
+  },
+  // GitLab runs each script line in a shell that stops at the first failure; allow_failure.exit_codes passes with a warning.
+  'gitlab-ci.yml': (code) => {
+    const job = parse(readFileSync(`${DIR}gitlab-ci.yml`, 'utf8'))['gke-doctor'] as { script: string[]; allow_failure?: { exit_codes: number[] } };
+    const { status, stdout } = run(['bash', '-e', '-c'], job.script.join('\n'), code);
+    const allowed = job.allow_failure?.exit_codes.includes(status) ?? false;
+    return { outcome: status === 0 ? 'passed' : allowed ? 'warned' : 'failed', stdout };
+  },
+};
 
 describe('docs/ci examples', () => {
   it('has the three CI examples', () => {
@@ -16,5 +68,13 @@ describe('docs/ci examples', () => {
     expect(() => parse(text)).not.toThrow();
     expect(text).toContain('terraform show -json tfplan');
     expect(text).toMatch(/gke-doctor[\s\S]*check[\s\S]*--terraform-plan[ =]tfplan\.json[\s\S]*--manifests[ =]rendered[\s\S]*--output[ =](sarif|junit)[\s\S]*--output-file/);
+  });
+
+  describe.each(examples)('%s handles every exit code as documented', (file) => {
+    it.each(Object.entries(EXPECTED))('exit %s -> %s', (code, expected) => {
+      const { outcome, stdout } = RUNNERS[file]!(Number(code));
+      expect(stdout).toMatch(/npx .*gke-doctor check/);
+      expect(outcome).toBe(expected);
+    });
   });
 });

@@ -30,7 +30,7 @@ describe('check --terraform-plan / --manifests', () => {
   it('passes with the seed plan alone as far as the existing checks can tell, and says what it could not read', async () => {
     const { code, stdout } = await runCli(['check', '--terraform-plan', 'fixtures/preflight/seed-eventarc.tfplan.json', '--only', 'terminating-namespace']);
     expect(code).toBe(3);
-    expect(stdout).toContain('could not check: no Kubernetes objects were given: pass --manifests');
+    expect(stdout).toContain('could not check: no Kubernetes objects were given (pass --manifests');
   });
 
   it('writes text to the terminal and SARIF and JUnit to files in one run', async () => {

@@ -40,20 +40,32 @@ describe('with no base', () => {
     const state = await collect(null, { manifests: ['preflight/argocd-manifests'] });
     expect(state.target).toEqual({ source: 'manifests', project: null, location: null, cluster: null });
     expect(Object.fromEntries(state.unavailable)).toEqual({
-      project: 'no project was given: pass --terraform-plan, or add --snapshot DIR for what exists already',
-      iamPolicy: 'no IAM policy was given: pass --terraform-plan, or add --snapshot DIR for what exists already',
-      cluster: 'no cluster was given: pass --terraform-plan, or add --snapshot DIR for what exists already',
-      eventarcTriggers: 'no Eventarc triggers were given: pass --terraform-plan, or add --snapshot DIR for what exists already',
+      project: 'no project was given (pass --terraform-plan, or add --snapshot DIR with project.json, or run live, for what exists already)',
+      iamPolicy: 'no IAM policy was given (pass --terraform-plan, or add --snapshot DIR with iam-policy.json, or run live, for what exists already)',
+      cluster: 'no cluster was given (pass --terraform-plan, or add --snapshot DIR with cluster.json, or run live, for what exists already)',
+      eventarcTriggers: 'no Eventarc triggers were given (pass --terraform-plan, or add --snapshot DIR with eventarc-triggers.json, or run live, for what exists already)',
       healthChecks: 'the GKE ingress controller creates load balancer health checks only after apply (add --snapshot DIR to compare with existing ones)',
     });
     expect(state.kubernetes.list('Ingress').map((ingress) => ingress.metadata?.name)).toEqual(['argocd-server']);
+  });
+
+  it('says what the inputs hold none of, so checks that judge it are not applicable', async () => {
+    const manifests = await collect(null, { manifests: ['preflight/argocd-manifests'] });
+    expect(manifests.notInInputs?.get('cluster')).toBe('the inputs hold no cluster (a google_container_cluster in --terraform-plan)');
+    expect(manifests.notInInputs?.get('eventarcTriggers')).toBe('the inputs hold no Eventarc trigger');
+    expect(manifests.notInInputs?.has('Ingress')).toBe(false);
+    expect(manifests.notInInputs?.get('Namespace')).toBe('the inputs hold no Namespace');
+    const plan = await collect(null, { plan: 'preflight/seed-eventarc.tfplan.json' });
+    expect(plan.notInInputs?.has('cluster')).toBe(false);
+    expect(plan.notInInputs?.has('eventarcTriggers')).toBe(false);
+    expect(plan.notInInputs?.get('Ingress')).toBe('the inputs hold no Ingress');
   });
 
   it('takes the target, the project and the cluster from the plan', async () => {
     const state = await collect(null, { plan: 'preflight/seed-eventarc.tfplan.json' });
     expect(state.target).toEqual({ source: 'terraform-plan', project: 'acme-jobs-prod', location: 'asia-northeast1', cluster: 'prod-cluster' });
     expect(state.project).toEqual({ projectId: 'acme-jobs-prod', projectNumber: '123456789012' });
-    expect(state.unavailable.get('Ingress')).toMatch(/^no Kubernetes objects were given: pass --manifests/);
+    expect(state.unavailable.get('Ingress')).toMatch(/^no Kubernetes objects were given \(pass --manifests/);
     expect(membersOf(state.iamPolicy, 'roles/eventarc.eventReceiver')).toEqual([SA]);
     expect(membersOf(state.iamPolicy, 'roles/pubsub.subscriber')).toEqual([]);
   });
@@ -69,13 +81,18 @@ describe('with no base', () => {
     const state = await PlannedSource.fromFiles(null, { manifests: [], terraformPlan: planFile(), readStdin: async () => '' }).collect(new Set(ALL));
     expect(state.project).toBeUndefined();
     expect(state.unavailable.get('project')).toBe(
-      'the Terraform plan does not say the number of project acme-jobs-prod: add data "google_project" to the configuration, or add --snapshot DIR for what exists already',
+      'the Terraform plan does not give the number of project acme-jobs-prod (add a data "google_project" block to the configuration, or add --snapshot DIR with project.json, or run live, for what exists already)',
     );
   });
 });
 
 describe('on a snapshot', () => {
   const snapshot = () => new SnapshotSource(fixturePath('seed-eventarc-stuck-namespace'));
+
+  it('is no preflight: what the inputs lack exists already or was not read, never "not in the inputs"', async () => {
+    const state = await collect(snapshot(), { manifests: ['preflight/argocd-manifests'] });
+    expect(state.notInInputs).toBeUndefined();
+  });
 
   it('adds planned grants to the IAM policy that exists', async () => {
     const state = await collect(snapshot(), { plan: 'preflight/eventarc-granted.tfplan.json' });

@@ -1,11 +1,10 @@
 import { Option } from 'commander';
 import { InputError } from '../errors.js';
-import { allChecks } from '../engine/registry.js';
 import type { FailOn } from '../engine/report.js';
 import { FAIL_ON, exitCodeFor } from '../engine/report.js';
 import { dataKeysFor, runChecksOn } from '../engine/runner.js';
 import { selectChecks, splitIds } from '../engine/select.js';
-import { parseDuration } from '../gke/duration.js';
+import { parseDuration } from './duration-flag.js';
 import { readStandardInput } from '../state/plan/manifest-files.js';
 import { PlannedSource } from '../state/plan/planned-source.js';
 import { SnapshotSource } from '../state/snapshot/snapshot-source.js';
@@ -22,6 +21,7 @@ import type { ProcessIo } from './process-io.js';
 import type { ProgramWithExitCode } from './program.js';
 import type { LiveFlags } from './live-options.js';
 import { LIVE_FLAG_NAMES, addLiveOptions, createLiveSource, flagName } from './live-options.js';
+import { availableChecks } from './available-checks.js';
 
 export interface CheckOptions extends LiveFlags, FixFlags, FleetFlags {
   snapshot?: string;
@@ -48,7 +48,7 @@ export function registerCheckCommand(program: ProgramWithExitCode, io: ProcessIo
     .option('--only <ids>', 'run only these checks (comma-separated, repeatable)', collect, [])
     .option('--skip <ids>', 'skip these checks (comma-separated, repeatable)', collect, [])
     .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity').choices(FAIL_ON).default('error'))
-    .option('--output <format>', 'report format: text, json, sarif, junit or json-lines (repeatable, each with its own --output-file)', addFormat)
+    .option('-o, --output <format>', 'report format: text, json, sarif, junit or json-lines (repeatable, each with its own --output-file)', addFormat)
     .option('--output-file <file>', 'write the preceding --output to this file (or gs://BUCKET/OBJECT) instead of stdout', addFile)
     .option('--plugin <module>', 'also load checks from a module: a path or an installed package (repeatable)', collect, [])
     .option('--stuck-after <duration>', 'a namespace Terminating this long counts as stuck', '5m');
@@ -56,7 +56,7 @@ export function registerCheckCommand(program: ProgramWithExitCode, io: ProcessIo
     const stuckAfterMs = parseDuration(options.stuckAfter, '--stuck-after');
     const outputList = resolveOutputs(outputs);
     validateFixFlags(options, isLiveOnly(options));
-    const checks = selectChecks(await allChecks(options.plugin), splitIds(options.only), splitIds(options.skip));
+    const checks = selectChecks(await availableChecks(options.plugin), splitIds(options.only), splitIds(options.skip));
     const tree = options.snapshot && !options.manifests?.length && options.terraformPlan === undefined ? await snapshotTreeMembers(options.snapshot) : null;
     if (tree) {
       validateSnapshotFlags(options);

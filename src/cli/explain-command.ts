@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { allChecks, findCheck } from '../engine/registry.js';
+import { findCheck } from '../engine/registry.js';
+import { availableChecks } from './available-checks.js';
 import { collect } from './list-command.js';
 import type { ProcessIo } from './process-io.js';
 
@@ -9,7 +10,7 @@ export function registerExplainCommand(program: Command, io: ProcessIo): void {
     .description('what a check looks for, why it matters, how to fix it, and references')
     .option('--plugin <module>', 'also load checks from a module (repeatable)', collect, [])
     .action(async (id: string, options: { plugin: string[] }) => {
-      const check = findCheck(await allChecks(options.plugin), id);
+      const check = findCheck(await availableChecks(options.plugin), id);
       const lines = [
         `${check.id} (${check.severity})`,
         check.title,

@@ -2,7 +2,7 @@ import { createInterface } from 'node:readline/promises';
 import type { Command } from 'commander';
 import type { Report } from '../engine/report.js';
 import { InputError } from '../errors.js';
-import { parseDuration } from '../gke/duration.js';
+import { parseDuration } from './duration-flag.js';
 import type { ClusterState } from '../state/cluster-state.js';
 import type { StateSource } from '../state/source.js';
 import type { ProcessIo } from './process-io.js';

@@ -1,7 +1,6 @@
 import { readFile, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Option } from 'commander';
-import { allChecks } from '../engine/registry.js';
 import { fleetExitCode } from '../engine/fleet-report.js';
 import type { FailOn } from '../engine/report.js';
 import { FAIL_ON } from '../engine/report.js';
@@ -10,6 +9,7 @@ import { isGsUrl, parseGsUrl } from '../fleet/cloud-storage.js';
 import type { ReportText } from '../fleet/merge-reports.js';
 import { mergeReports } from '../fleet/merge-reports.js';
 import type { CredentialOptions } from '../state/live/gcp-credentials.js';
+import { availableChecks } from './available-checks.js';
 import { collect } from './list-command.js';
 import { outputOptionParsers, resolveOutputs, writeOutputs } from './outputs.js';
 import type { ProcessIo } from './process-io.js';
@@ -38,7 +38,7 @@ export function registerMergeCommand(program: ProgramWithExitCode, io: ProcessIo
       for (const index of report.fleet.shards?.missing ?? []) {
         io.stderr.write(`gke-doctor: merge: shard ${index}/${report.fleet.shards!.count} is missing: its clusters are not in the report\n`);
       }
-      await writeOutputs(report, outputList, await allChecks(options.plugin), program.opts<{ color: boolean }>().color, io, options);
+      await writeOutputs(report, outputList, await availableChecks(options.plugin), program.opts<{ color: boolean }>().color, io, options);
       program.exitCode = fleetExitCode(report, options.failOn);
     });
 }

@@ -1,4 +1,8 @@
 import type { ClusterState, DataKey, SourceLocation } from '../state/cluster-state.js';
+import type { Probe } from '../state/source.js';
+
+/** What `context.probe` answers, for checks that send it. */
+export type { ProbeResponse } from '../state/source.js';
 
 export type Severity = 'error' | 'warning' | 'info';
 export const SEVERITIES: readonly Severity[] = ['error', 'warning', 'info'];
@@ -29,19 +33,12 @@ export interface CheckResult {
   findings: Finding[];
 }
 
-/** Result of sending the load balancer's health-check request to a Pod (`--probe`, live only). */
-export interface ProbeResponse {
-  statusCode: number;
-  location?: string;
-  error?: string;
-}
-
 export interface CheckContext {
   now: Date;
   /** A namespace counts as stuck once it has been Terminating this long. */
   stuckAfterMs: number;
   /** Present only in live mode with `--probe`. */
-  probe?: (request: { namespace: string; pod: string; port: number; path: string; scheme: 'HTTP' | 'HTTPS' }) => Promise<ProbeResponse>;
+  probe?: Probe;
 }
 
 export interface Check {
@@ -56,6 +53,12 @@ export interface Check {
   needs: readonly DataKey[];
   /** Data the check uses when a source has it. */
   optionalNeeds?: readonly DataKey[];
+  /**
+   * The data this check judges (kube-linter's "applies to"); the rest of `needs` is what it
+   * judges it with. When the inputs of a preflight hold none of it (`state.notInInputs`), the
+   * check is not applicable instead of incomplete.
+   */
+  appliesTo?: readonly DataKey[];
   /** Why there is nothing to look at, when `run` examines nothing. */
   notApplicable: string;
   run(state: ClusterState, context: CheckContext): CheckResult | Promise<CheckResult>;

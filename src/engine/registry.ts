@@ -1,11 +1,10 @@
-import { builtinChecks } from '../../checks/index.js';
 import { InputError } from '../errors.js';
 import type { Check } from './check.js';
 import { loadPlugin } from './plugins.js';
 
-/** The built-in checks, then each plugin's, in order; ids must be unique. */
-export async function allChecks(plugins: readonly string[] = []): Promise<Check[]> {
-  const checks: Check[] = [...builtinChecks];
+/** The checks given (the built-ins), then each plugin's, in order; ids must be unique. */
+export async function withPlugins(builtins: readonly Check[], plugins: readonly string[]): Promise<Check[]> {
+  const checks: Check[] = [...builtins];
   for (const specifier of plugins) {
     for (const check of await loadPlugin(specifier)) {
       if (checks.some((existing) => existing.id === check.id)) {

@@ -23,6 +23,8 @@ export async function runChecksOn(state: ClusterState, checks: readonly Check[],
   for (const check of checks) {
     const started = performance.now();
     const report = await runOne(check, async () => {
+      const absent = notInInputs(check, state);
+      if (absent) return { notApplicable: absent };
       const missing = uniqueReasons(check.needs.map((key) => state.unavailable.get(key)));
       if (missing.length > 0) return { incomplete: missing.join('; ') };
       return check.run(state, checkContext);
@@ -34,15 +36,18 @@ export async function runChecksOn(state: ClusterState, checks: readonly Check[],
   return { version: 1, target: state.target, checks: reports, summary: summarize(reports) };
 }
 
-async function runOne(check: Check, run: () => Promise<CheckResult | { incomplete: string }>): Promise<CheckReport> {
+type Outcome = CheckResult | { incomplete: string } | { notApplicable: string };
+
+async function runOne(check: Check, run: () => Promise<Outcome>): Promise<CheckReport> {
   const base = { id: check.id, title: check.title, durationMs: 0 };
-  let result: CheckResult | { incomplete: string };
+  let result: Outcome;
   try {
     result = await run();
   } catch (error) {
     // One broken check must not hide what the others found.
     result = { incomplete: `the check failed: ${(error as Error).message ?? String(error)}` };
   }
+  if ('notApplicable' in result) return { ...base, status: 'not-applicable', reason: result.notApplicable, findings: [], examined: [] };
   if ('incomplete' in result) return { ...base, status: 'incomplete', reason: result.incomplete, findings: [], examined: [] };
   const { findings, examined } = result;
   if (findings.some((finding) => finding.severity !== 'info')) return { ...base, status: 'failed', reason: null, findings, examined };
@@ -50,6 +55,13 @@ async function runOne(check: Check, run: () => Promise<CheckResult | { incomplet
     return { ...base, status: 'not-applicable', reason: check.notApplicable, findings, examined };
   }
   return { ...base, status: 'passed', reason: null, findings, examined };
+}
+
+/** Why the check is not applicable when the preflight's inputs hold none of what it judges; undefined otherwise. */
+function notInInputs(check: Check, state: ClusterState): string | undefined {
+  const judged = check.appliesTo ?? [];
+  if (judged.length === 0 || !judged.every((key) => state.notInInputs?.has(key))) return undefined;
+  return uniqueReasons(judged.map((key) => state.notInInputs?.get(key))).join('; ');
 }
 
 function uniqueReasons(reasons: (string | undefined)[]): string[] {

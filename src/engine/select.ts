@@ -7,7 +7,12 @@ export function selectChecks(checks: readonly Check[], only: string[] = [], skip
   for (const id of [...only, ...skip]) {
     if (!known.has(id)) throw new InputError(`unknown check "${id}"; known checks: ${[...known].join(', ')}`);
   }
-  return checks.filter((check) => (only.length === 0 || only.includes(check.id)) && !skip.includes(check.id));
+  const selected = checks.filter((check) => (only.length === 0 || only.includes(check.id)) && !skip.includes(check.id));
+  if (selected.length === 0) {
+    const flags = [only.length > 0 ? `--only ${only.join(',')}` : '', skip.length > 0 ? `--skip ${skip.join(',')}` : ''].filter(Boolean).join(' ');
+    throw new InputError(`${flags} leaves no check to run`);
+  }
+  return selected;
 }
 
 export function splitIds(values: string[] | undefined): string[] {

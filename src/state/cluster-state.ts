@@ -49,6 +49,11 @@ export interface ClusterState extends GcpData {
   kubernetes: KubernetesObjects;
   /** Data that could not be read, with the reason (API and permission, or file). */
   unavailable: ReadonlyMap<DataKey, string>;
+  /**
+   * In a preflight with no base (only manifests and a plan): the data the inputs hold none
+   * of, with why. Nothing of it is planned, so a check that judges it has nothing to look at.
+   */
+  notInInputs?: ReadonlyMap<DataKey, string>;
   /** When the data was read (a snapshot's `takenAt`); ages are measured to this moment. */
   observedAt?: Date;
   /** Files the data came from, by resource name (manifests, plans); findings on them point there. */

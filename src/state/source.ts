@@ -1,13 +1,30 @@
 import type { KubeConfig } from '@kubernetes/client-node';
-import type { CheckContext } from '../engine/check.js';
 import type { ClusterState, DataKey } from './cluster-state.js';
+
+/** The load balancer's health-check request, sent to a Pod (`--probe`, live only). */
+export interface ProbeRequest {
+  namespace: string;
+  pod: string;
+  port: number;
+  path: string;
+  scheme: 'HTTP' | 'HTTPS';
+}
+
+/** Result of sending the load balancer's health-check request to a Pod. */
+export interface ProbeResponse {
+  statusCode: number;
+  location?: string;
+  error?: string;
+}
+
+export type Probe = (request: ProbeRequest) => Promise<ProbeResponse>;
 
 /** Where a ClusterState comes from: a snapshot directory, manifests and a plan, or a live project. */
 export interface StateSource {
   /** Reads exactly `keys`; anything it cannot read goes into `unavailable` with the reason. */
   collect(keys: ReadonlySet<DataKey>): Promise<ClusterState>;
   /** Sends a request to a Pod (`--probe`); only a live source can. */
-  probe?: CheckContext['probe'];
+  probe?: Probe;
   /** The kubeconfig context a live source reads through; `--fix` writes through the same one. */
   kubeConfig?(): Promise<KubeConfig | null>;
 }

@@ -2,7 +2,7 @@ import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseKubernetesDocuments } from '../../src/state/files/kubernetes-documents.js';
 import type { KubeObject } from '../../src/state/kubernetes-types.js';
-import { listManifestFiles } from '../../src/state/snapshot/snapshot-source.js';
+import { listDocumentFiles } from '../../src/state/files/document-files.js';
 import type { FakeRequest, FakeResponse } from './fake-http.js';
 import { FakeHttpServer } from './fake-http.js';
 
@@ -149,7 +149,7 @@ export class FakeKubeApiServer extends FakeHttpServer {
     const k8s = join(fixtureDirectory, 'k8s');
     const objects: KubeObject[] = [];
     if (await stat(k8s).then((s) => s.isDirectory(), () => false)) {
-      for (const file of await listManifestFiles(k8s)) {
+      for (const file of await listDocumentFiles(k8s)) {
         for (const { object } of parseKubernetesDocuments(file, await readFile(file, 'utf8'))) objects.push(object);
       }
     }

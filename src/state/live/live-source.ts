@@ -1,5 +1,4 @@
 import type { KubeConfig } from '@kubernetes/client-node';
-import type { CheckContext, ProbeResponse } from '../../engine/check.js';
 import type { ApiFailure } from './api-failure.js';
 import { toApiFailure } from './api-failure.js';
 import type { ClusterState, DataKey, GcpData, GcpDataKey } from '../cluster-state.js';
@@ -16,7 +15,7 @@ import type { LiveTarget, TargetOptions } from './live-target.js';
 import { kubeconfigHint, requireCluster, requireProject, resolveLiveTarget } from './live-target.js';
 import type { Progress } from './progress.js';
 import { silentProgress } from './progress.js';
-import type { StateSource } from '../source.js';
+import type { Probe, ProbeResponse, StateSource } from '../source.js';
 
 export interface LiveOptions extends TargetOptions, CredentialOptions {
   progress?: Progress;
@@ -122,7 +121,7 @@ export class LiveSource implements StateSource {
   }
 
   /** `--probe`: one GET to a Pod through the API server's pod proxy, redirects not followed. */
-  readonly probe: NonNullable<CheckContext['probe']> = async ({ namespace, pod, port, path, scheme }): Promise<ProbeResponse> => {
+  readonly probe: Probe = async ({ namespace, pod, port, path, scheme }): Promise<ProbeResponse> => {
     const api = await this.kubernetes();
     if (!api) return { statusCode: 0, error: 'no kubeconfig context for the cluster' };
     const name = `${scheme === 'HTTPS' ? 'https:' : ''}${pod}:${port}`;

@@ -1,6 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { InputError } from '../../errors.js';
 import { displayPath } from '../files/display-path.js';
+import { listDocumentFiles } from '../files/document-files.js';
 import type { SourceLocation } from '../cluster-state.js';
 import { kubernetesResourceName } from '../cluster-state.js';
 import { parseKubernetesDocuments } from '../files/kubernetes-documents.js';
@@ -8,7 +9,6 @@ import type { KubeObject } from '../kubernetes-types.js';
 import { KUBERNETES_KINDS } from '../kubernetes-types.js';
 import type { PlannedLayer } from './planned-layer.js';
 import { emptyLayer } from './planned-layer.js';
-import { listManifestFiles } from '../snapshot/snapshot-source.js';
 
 /** How objects read from standard input (`--manifests -`) are named in reports. */
 export const STDIN_FILE = '<stdin>';
@@ -57,7 +57,7 @@ async function manifestTexts(path: string, readStdin: () => Promise<string>): Pr
   } catch {
     throw new InputError(`--manifests ${path}: no such file or directory`);
   }
-  const files = isDirectory ? await listManifestFiles(path) : [path];
+  const files = isDirectory ? await listDocumentFiles(path) : [path];
   return Promise.all(files.map(async (file) => ({ file: display(file), text: await readText(file) })));
 }
 

@@ -4,6 +4,8 @@ import type { ClusterState, DataKey, SourceLocation, Target } from '../cluster-s
 import { KubernetesObjects, kubernetesResourceName } from '../cluster-state.js';
 import type { Cluster, EventarcTrigger, IamBinding, IamPolicy, Project } from '../gcp-types.js';
 import { isRecord } from '../files/kubernetes-documents.js';
+import type { KubernetesKind } from '../kubernetes-types.js';
+import { KUBERNETES_KINDS } from '../kubernetes-types.js';
 import { display, manifestsLayer, readManifests } from './manifest-files.js';
 import type { IamChange, PlannedLayer } from './planned-layer.js';
 import type { StateSource } from '../source.js';
@@ -54,6 +56,8 @@ export class PlannedSource implements StateSource {
     const cluster = plannedCluster(base.cluster, layers);
     const project = base.project ?? plannedProject(layers);
     if (project) unavailable.delete('project');
+    const triggers = plannedTriggers(base.eventarcTriggers, layers);
+    const kubernetes = plannedObjects(base.kubernetes, layers);
     const target: Target = {
       source: [...(this.base ? [base.target.source] : []), ...layers.map((layer) => layer.source)].join('+'),
       project: base.target.project ?? layers.find((layer) => layer.projectId)?.projectId ?? null,
@@ -66,9 +70,10 @@ export class PlannedSource implements StateSource {
       project,
       cluster,
       iamPolicy: plannedIamPolicy(base.iamPolicy, layers),
-      eventarcTriggers: plannedTriggers(base.eventarcTriggers, layers),
-      kubernetes: plannedObjects(base.kubernetes, layers),
+      eventarcTriggers: triggers,
+      kubernetes,
       unavailable,
+      ...(this.base ? {} : { notInInputs: notInInputs(keys, cluster, triggers, kubernetes) }),
       locations: new Map<string, SourceLocation>([...base.locations, ...layers.flatMap((layer) => [...layer.locations])]),
       unknownUntilApply: mergeUnknowns([base.unknownUntilApply ?? new Map(), ...layers.map((layer) => layer.unknownUntilApply)]),
     };
@@ -96,27 +101,44 @@ function nothing(keys: ReadonlySet<DataKey>, layers: readonly PlannedLayer[]): C
   };
 }
 
+/** Why a preflight with no base lacks `key`, and how to give it; a clause that reads after "could not check:". */
 function whyUnavailable(key: DataKey, plan: PlannedLayer | undefined): string {
-  const base = 'or add --snapshot DIR for what exists already';
+  const existing = (file: string) => `add --snapshot DIR with ${file}, or run live, for what exists already`;
   switch (key) {
     case 'project':
       return plan?.projectId
-        ? `the Terraform plan does not say the number of project ${plan.projectId}: add data "google_project" to the configuration, ${base}`
-        : `no project was given: pass --terraform-plan, ${base}`;
+        ? `the Terraform plan does not give the number of project ${plan.projectId} (add a data "google_project" block to the configuration, or ${existing('project.json')})`
+        : `no project was given (pass --terraform-plan, or ${existing('project.json')})`;
     case 'cluster':
-      return plan ? `the Terraform plan has no google_container_cluster: ${base}` : `no cluster was given: pass --terraform-plan, ${base}`;
+      return plan
+        ? `the Terraform plan has no google_container_cluster (${existing('cluster.json')})`
+        : `no cluster was given (pass --terraform-plan, or ${existing('cluster.json')})`;
     case 'iamPolicy':
       return plan
-        ? `the Terraform plan grants no project roles and no IAM policy was read: ${base} (iam-policy.json)`
-        : `no IAM policy was given: pass --terraform-plan, ${base}`;
+        ? `the Terraform plan grants no project roles, and no IAM policy was read (${existing('iam-policy.json')})`
+        : `no IAM policy was given (pass --terraform-plan, or ${existing('iam-policy.json')})`;
     case 'eventarcTriggers':
-      return `no Eventarc triggers were given: pass --terraform-plan, ${base}`;
+      return `no Eventarc triggers were given (pass --terraform-plan, or ${existing('eventarc-triggers.json')})`;
     case 'healthChecks':
     case 'backendServices':
       return `the GKE ingress controller creates load balancer ${key === 'healthChecks' ? 'health checks' : 'backend services'} only after apply (add --snapshot DIR to compare with existing ones)`;
     default:
-      return `no Kubernetes objects were given: pass --manifests (what helm template or kustomize build prints), ${base}`;
+      return `no Kubernetes objects were given (pass --manifests with what helm template or kustomize build prints, or ${existing('k8s/')})`;
   }
+}
+
+/**
+ * What a preflight's inputs hold none of: nothing of it is planned, so a check that judges it
+ * (`Check.appliesTo`) has nothing to look at. Only the kinds of data a check can judge.
+ */
+function notInInputs(keys: ReadonlySet<DataKey>, cluster: Cluster | undefined, triggers: EventarcTrigger[] | undefined, kubernetes: KubernetesObjects): Map<DataKey, string> {
+  const absent = new Map<DataKey, string>();
+  if (!cluster) absent.set('cluster', 'the inputs hold no cluster (a google_container_cluster in --terraform-plan)');
+  if ((triggers ?? []).length === 0) absent.set('eventarcTriggers', 'the inputs hold no Eventarc trigger');
+  for (const key of keys) {
+    if ((KUBERNETES_KINDS as readonly DataKey[]).includes(key) && kubernetes.list(key as KubernetesKind).length === 0) absent.set(key, `the inputs hold no ${key}`);
+  }
+  return absent;
 }
 
 function plannedProject(layers: readonly PlannedLayer[]): Project | undefined {

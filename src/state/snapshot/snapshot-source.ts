@@ -1,8 +1,9 @@
-import { readFile, readdir, stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InputError } from '../../errors.js';
 import { requireText } from '../files/binary-text.js';
 import { displayPath } from '../files/display-path.js';
+import { listDocumentFiles } from '../files/document-files.js';
 import type { ClusterState, DataKey, GcpData, GcpDataKey, Target } from '../cluster-state.js';
 import { KubernetesObjects } from '../cluster-state.js';
 import type { Cluster, EventarcTrigger, Project } from '../gcp-types.js';
@@ -10,19 +11,7 @@ import { isRecord, parseKubernetesDocuments } from '../files/kubernetes-document
 import type { KubeObject } from '../kubernetes-types.js';
 import { KUBERNETES_KINDS } from '../kubernetes-types.js';
 import type { StateSource } from '../source.js';
-
-/** Each file of the snapshot layout (DESIGN.md), and the command that prints it. */
-export const SNAPSHOT_FILES: Record<GcpDataKey, { file: string; command: string }> = {
-  project: { file: 'project.json', command: 'gcloud projects describe PROJECT --format=json' },
-  iamPolicy: { file: 'iam-policy.json', command: 'gcloud projects get-iam-policy PROJECT --format=json' },
-  cluster: { file: 'cluster.json', command: 'gcloud container clusters describe CLUSTER --location LOCATION --format=json' },
-  eventarcTriggers: { file: 'eventarc-triggers.json', command: 'gcloud eventarc triggers list --location=- --format=json' },
-  healthChecks: { file: 'compute/health-checks.json', command: 'gcloud compute health-checks list --format=json' },
-  backendServices: { file: 'compute/backend-services.json', command: 'gcloud compute backend-services list --format=json' },
-};
-
-/** gke-doctor's own record of when a snapshot was taken (not part of any gcloud output). */
-export const SNAPSHOT_METADATA_FILE = 'snapshot.json';
+import { KUBERNETES_DIRECTORY, SNAPSHOT_FILES, SNAPSHOT_METADATA_FILE } from './layout.js';
 
 /** Reads a snapshot directory: every file optional, each exactly what gcloud or kubectl prints. */
 export class SnapshotSource implements StateSource {
@@ -45,10 +34,10 @@ export class SnapshotSource implements StateSource {
     const kubernetes = new KubernetesObjects();
     const needsKubernetes = [...keys].some((key) => !(key in SNAPSHOT_FILES));
     if (needsKubernetes) {
-      const k8sDirectory = join(this.directory, 'k8s');
+      const k8sDirectory = join(this.directory, KUBERNETES_DIRECTORY);
       if (await isDirectory(k8sDirectory)) {
         const objects = [];
-        for (const file of await listManifestFiles(k8sDirectory)) {
+        for (const file of await listDocumentFiles(k8sDirectory)) {
           let text: string;
           try {
             text = await readFile(file, 'utf8');
@@ -183,22 +172,4 @@ async function isDirectory(path: string): Promise<boolean> {
   } catch {
     return false;
   }
-}
-
-/** Every .yaml, .yml and .json file under `directory`, in a stable order. */
-export async function listManifestFiles(directory: string): Promise<string[]> {
-  const entries = await readdir(directory, { recursive: true, withFileTypes: true });
-  const files = await Promise.all(
-    entries
-      .filter((entry) => /\.(ya?ml|json)$/i.test(entry.name))
-      .map(async (entry) => {
-        const path = join(entry.parentPath ?? entry.path, entry.name);
-        if (entry.isFile()) return path;
-        // A symbolic link to a file counts (skipping it would hide what it holds); a broken one is read, and named.
-        if (!entry.isSymbolicLink()) return undefined;
-        const target = await stat(path).catch(() => undefined);
-        return !target || target.isFile() ? path : undefined;
-      }),
-  );
-  return files.filter((file): file is string => file !== undefined).sort();
 }

@@ -6,7 +6,7 @@ import { GCP_DATA_KEYS, kubectlKind, kubernetesResourceName } from '../cluster-s
 import type { KubeObject } from '../kubernetes-types.js';
 import type { Redaction } from './redaction.js';
 import { redactCluster, redactObject } from './redaction.js';
-import { SNAPSHOT_FILES, SNAPSHOT_METADATA_FILE } from './snapshot-source.js';
+import { KUBERNETES_DIRECTORY, SNAPSHOT_FILES, SNAPSHOT_METADATA_FILE } from './layout.js';
 
 export interface WrittenSnapshot {
   files: string[];
@@ -45,7 +45,7 @@ export async function writeSnapshot(directory: string, state: ClusterState, take
     const redacted = redactObject(object, kubernetesResourceName(object));
     redactions.push(...redacted.redactions);
     // One file per kind, named as kubectl names it: k8s/pod.json, k8s/ingress.networking.k8s.io.json.
-    const file = `k8s/${kubectlKind(object)}.json`;
+    const file = `${KUBERNETES_DIRECTORY}/${kubectlKind(object)}.json`;
     byFile.set(file, [...(byFile.get(file) ?? []), redacted.object]);
   }
   for (const [file, objects] of [...byFile].sort(([a], [b]) => a.localeCompare(b))) {

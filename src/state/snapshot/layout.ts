@@ -1,0 +1,17 @@
+import type { GcpDataKey } from '../cluster-state.js';
+
+/** Each file of the snapshot layout (DESIGN.md), and the command that prints it. */
+export const SNAPSHOT_FILES: Record<GcpDataKey, { file: string; command: string }> = {
+  project: { file: 'project.json', command: 'gcloud projects describe PROJECT --format=json' },
+  iamPolicy: { file: 'iam-policy.json', command: 'gcloud projects get-iam-policy PROJECT --format=json' },
+  cluster: { file: 'cluster.json', command: 'gcloud container clusters describe CLUSTER --location LOCATION --format=json' },
+  eventarcTriggers: { file: 'eventarc-triggers.json', command: 'gcloud eventarc triggers list --location=- --format=json' },
+  healthChecks: { file: 'compute/health-checks.json', command: 'gcloud compute health-checks list --format=json' },
+  backendServices: { file: 'compute/backend-services.json', command: 'gcloud compute backend-services list --format=json' },
+};
+
+/** The Kubernetes objects: any .yaml, .yml or .json file below it, as kubectl prints them. */
+export const KUBERNETES_DIRECTORY = 'k8s';
+
+/** gke-doctor's own record of when a snapshot was taken (not part of any gcloud output). */
+export const SNAPSHOT_METADATA_FILE = 'snapshot.json';
