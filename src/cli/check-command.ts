@@ -14,7 +14,7 @@ import { addFixOptions, applyFixes, validateFixFlags } from './fix-options.js';
 import { collect } from './list-command.js';
 import { outputOptionParsers, resolveOutputs, writeOutputs } from './outputs.js';
 import type { FleetFlags } from './fleet-options.js';
-import { addFleetOptions, checkFleet, rejectFleetFlags } from './fleet-options.js';
+import { addFleetOptions, allClustersMembers, checkFleet, rejectFleetFlags } from './fleet-options.js';
 import { fleetExitCode } from '../engine/fleet-report.js';
 import { snapshotTreeMembers } from '../fleet/snapshot-tree.js';
 import type { ProcessIo } from './process-io.js';
@@ -57,10 +57,18 @@ export function registerCheckCommand(program: ProgramWithExitCode, io: ProcessIo
     const outputList = resolveOutputs(outputs);
     validateFixFlags(options, isLiveOnly(options));
     const checks = selectChecks(await availableChecks(options.plugin), splitIds(options.only), splitIds(options.skip));
-    const tree = options.snapshot && !options.manifests?.length && options.terraformPlan === undefined ? await snapshotTreeMembers(options.snapshot) : null;
+    if (options.allClusters) {
+      const other = (['snapshot', 'terraformPlan', 'probe', 'fix'] as const).find((name) => options[name] !== undefined) ?? (options.manifests?.length ? 'manifests' : undefined);
+      if (other) throw new InputError(`${flagName(other)} is for one cluster; --all-clusters checks every cluster of each --project live`);
+    }
+    const tree = options.allClusters
+      ? await allClustersMembers(options, io)
+      : options.snapshot && !options.manifests?.length && options.terraformPlan === undefined
+        ? await snapshotTreeMembers(options.snapshot)
+        : null;
     if (tree) {
       validateSnapshotFlags(options);
-      const report = await checkFleet('snapshot', tree, checks, { now: io.now(), stuckAfterMs }, options, io.env);
+      const report = await checkFleet(options.allClusters ? 'live' : 'snapshot', tree, checks, { now: io.now(), stuckAfterMs }, options, io.env);
       await writeOutputs(report, outputList, checks, program.opts<{ color: boolean }>().color, io, options);
       program.exitCode = fleetExitCode(report, options.failOn);
       return;

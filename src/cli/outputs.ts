@@ -1,6 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { InputError } from '../errors.js';
 import type { Check } from '../engine/check.js';
+import { isFleetReport } from '../engine/fleet-report.js';
 import type { Report } from '../engine/report.js';
 import { RENDERERS } from '../report/index.js';
 import { isGsUrl, parseGsUrl } from '../fleet/cloud-storage.js';
@@ -46,6 +47,20 @@ export function resolveOutputs(outputs: Output[]): Output[] {
   return list;
 }
 
+const EXTENSIONS: Record<string, string> = { text: 'txt', json: 'json', sarif: 'sarif', junit: 'xml', 'json-lines': 'jsonl' };
+
+/**
+ * `--output-file PREFIX/` (a directory or a gs:// prefix, ending in `/`) names each
+ * shard's report itself, `shard-INDEX-of-COUNT.EXT`, so one job definition serves
+ * every task of a sharded run.
+ */
+function shardFile(file: string, format: string, report: Report): string {
+  if (!file.endsWith('/')) return file;
+  const shards = isFleetReport(report) ? report.fleet.shards : null;
+  if (!shards || shards.present.length !== 1) throw new InputError(`--output-file ${file}: a name ending in / is for the report of one shard (--shard, or a job's task index)`);
+  return `${file}shard-${shards.present[0]}-of-${shards.count}.${EXTENSIONS[format] ?? 'out'}`;
+}
+
 /** The Content-Type of each format, for a report written to Cloud Storage. */
 const CONTENT_TYPES: Record<string, string> = {
   text: 'text/plain; charset=utf-8',
@@ -63,7 +78,8 @@ export async function writeOutputs(
   io: ProcessIo,
   credentials: CredentialOptions = {},
 ): Promise<void> {
-  for (const output of outputs) {
+  for (const { format, file: given } of outputs) {
+    const output = { format, file: given === undefined ? undefined : shardFile(given, format, report) };
     const render = RENDERERS[output.format]!;
     const text = render(report, { checks, colorLevel: colorLevel(output.file ? null : io.stdout, color, io.env) });
     if (!output.file) {

@@ -60,7 +60,7 @@ describe('the ClusterRole gke-doctor-reader against what the live source request
     await source.probe({ namespace: 'jobapp', pod: 'jobapp-6d8f7b9c5d-x2k4q', port: 8080, path: '/healthz', scheme: 'HTTP' });
     expect(served.kube.requests.length).toBe(pod + 1);
     requests = served.kube.requests.map(attributesOf).filter((attributes): attributes is Attributes => attributes !== null);
-  });
+  }, 60_000);
   afterAll(() => served.close());
 
   it('grants every request', () => {

@@ -30,4 +30,9 @@ describe('deploy/ with kubectl', () => {
     ]);
     expect(fake.requests.filter((request) => request.method !== 'GET')).toEqual([]);
   });
+
+  it('the sharded fleet check as an Indexed Job passes the same dry run', async () => {
+    const { stdout } = await run('kubectl', ['--kubeconfig', kubeconfig, 'apply', '-f', `${REPO_ROOT}deploy/fleet/indexed-job.yaml`, '--dry-run=client', '--validate=false'], { timeout: 30_000 });
+    expect(stdout.trim()).toBe('job.batch/gke-doctor-fleet created (dry run)');
+  });
 });

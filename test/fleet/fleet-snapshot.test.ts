@@ -227,6 +227,19 @@ describe('reports in Cloud Storage', () => {
     expect(gcs.requests.filter((request) => request.method === 'GET' && request.path === '/storage/v1/b/fleet-reports/o')).toHaveLength(2);
   });
 
+  it('a prefix ending in / names each task\'s report after its shard: one job definition for every task', async () => {
+    for (let index = 0; index < 3; index++) {
+      const run = await runCli(['check', '--snapshot', tree, '--output', 'json', '--output-file', 'gs://fleet-reports/run-2/'], { env: { ...env, CLOUD_RUN_TASK_INDEX: String(index), CLOUD_RUN_TASK_COUNT: '3' } });
+      expect(run.stderr).toBe('');
+    }
+    expect([...gcs.buckets.get('fleet-reports')!.keys()].filter((name) => name.startsWith('run-2/')).sort()).toEqual(['run-2/shard-0-of-3.json', 'run-2/shard-1-of-3.json', 'run-2/shard-2-of-3.json']);
+    expect((await runCli(['merge', 'gs://fleet-reports/run-2/', '--output', 'json'], { env })).code).toBe(1);
+    expect(await runCli(['check', '--snapshot', tree, '--output', 'json', '--output-file', 'gs://fleet-reports/run-3/'], { env })).toMatchObject({
+      code: 2,
+      stderr: "gke-doctor: --output-file gs://fleet-reports/run-3/: a name ending in / is for the report of one shard (--shard, or a job's task index)\n",
+    });
+  });
+
   it('names a shard that never arrived in the bucket', async () => {
     gcs.buckets.get('fleet-reports')!.delete('run-1/shard-1.json');
     const merged = await runCli(['merge', 'gs://fleet-reports/run-1/', '--fail-on', 'never', '--output', 'json'], { env });

@@ -20,6 +20,9 @@ export interface LoggedRequest {
   status: number;
   body?: unknown;
   headers: Record<string, string | string[] | undefined>;
+  /** When the request arrived and when its answer was sent (performance.now()), to see what ran at the same time. */
+  receivedAt: number;
+  answeredAt: number;
 }
 
 /** A status (and body) the fake returns instead of the real answer, for matching requests. */
@@ -106,6 +109,7 @@ export class FakeHttpServer {
   }
 
   private async serve(incoming: IncomingMessage, outgoing: ServerResponse): Promise<void> {
+    const receivedAt = performance.now();
     const url = new URL(incoming.url ?? '/', 'http://fake');
     let rawBody = '';
     for await (const chunk of incoming) rawBody += String(chunk);
@@ -121,7 +125,7 @@ export class FakeHttpServer {
     const path = decodeURIComponent(url.pathname);
     const request: FakeRequest = { method, path, query: url.searchParams, headers: incoming.headers, body, rawBody };
     const response = this.injected(method, path) ?? (await this.handle(request));
-    this.requests.push({ method, path, query: Object.fromEntries(url.searchParams), status: response.status, body, headers: incoming.headers });
+    this.requests.push({ method, path, query: Object.fromEntries(url.searchParams), status: response.status, body, headers: incoming.headers, receivedAt, answeredAt: performance.now() });
     outgoing.statusCode = response.status;
     const headers = { 'content-type': 'application/json', ...response.headers };
     for (const [name, value] of Object.entries(headers)) outgoing.setHeader(name, value);

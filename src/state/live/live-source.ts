@@ -1,4 +1,5 @@
 import type { KubeConfig } from '@kubernetes/client-node';
+import type { AuthClient } from 'google-auth-library';
 import type { ApiFailure } from './api-failure.js';
 import { toApiFailure } from './api-failure.js';
 import type { ClusterState, DataKey, GcpData, GcpDataKey } from '../cluster-state.js';
@@ -26,7 +27,18 @@ export interface LiveOptions extends TargetOptions, CredentialOptions {
   signal?: AbortSignal;
   /** In a Pod: where the service-account token and CA are mounted (default SERVICE_ACCOUNT_DIR). */
   serviceAccountDir?: string;
+  /** A target already resolved (a fleet run names each cluster itself, with no kubeconfig). */
+  target?: LiveTarget;
+  /** Google credentials already made (a fleet run shares one for every cluster). */
+  auth?: AuthClient;
+  /** Where GCP data comes from instead of a reader of its own (a fleet run shares project data between clusters). */
+  gcpReader?: Pick<LiveGcp, 'read'>;
+  /** How to reach the API server instead of a kubeconfig (a fleet run connects to each cluster's endpoint). */
+  kubernetes?: () => Promise<KubernetesConnection>;
 }
+
+/** An API server reached, or why it cannot be. */
+export type KubernetesConnection = { api: KubernetesApi } | { unavailable: string };
 
 /**
  * Reads a real project and cluster: GCP through the Google client libraries,
@@ -46,7 +58,7 @@ export class LiveSource implements StateSource {
     const gcpKeys = GCP_DATA_KEYS.filter((key) => keys.has(key));
     if (gcpKeys.length > 0) requireProject(target);
     if (keys.has('cluster')) requireCluster(target);
-    const auth = gcpKeys.length > 0 ? await googleCredentials(this.options, env) : undefined;
+    const auth = gcpKeys.length > 0 ? (this.options.auth ?? (await googleCredentials(this.options, env))) : undefined;
 
     const unavailable = new Map<DataKey, string>();
     const gcp: GcpData = {};
@@ -57,7 +69,7 @@ export class LiveSource implements StateSource {
     const tasks: Promise<void>[] = [];
     // The Google requests leave before client-node is imported (it blocks the event loop for a while); each has its handler from the start.
     if (auth) {
-      const reader = new LiveGcp({ project: target.project!, location: target.location, cluster: target.cluster }, auth, env, this.limits());
+      const reader = this.options.gcpReader ?? new LiveGcp({ project: target.project!, location: target.location, cluster: target.cluster }, auth, env, this.limits());
       for (const key of gcpKeys) {
         const task = this.readGcp(reader, key, gcp, unavailable, progress);
         // Handled now (a 401 rejects it while client-node loads); Promise.all below still sees the rejection.
@@ -68,7 +80,7 @@ export class LiveSource implements StateSource {
     const kubernetes = await this.kubernetes();
     const { LiveKubernetes } = await import('./live-kubernetes.js');
     const live = kubernetes ? new LiveKubernetes(kubernetes, progress) : null;
-    const noKubernetes = kubeconfigHint(target, env);
+    const noKubernetes = this.noKubernetes ?? kubeconfigHint(target, env);
 
     const kinds = [...keys].filter((key): key is KubernetesKind => !GCP_DATA_KEYS.includes(key as GcpDataKey) && key !== 'ObjectsInTerminatingNamespaces');
     const listed = new Map<KubernetesKind, Promise<KubeObject[]>>();
@@ -142,8 +154,11 @@ export class LiveSource implements StateSource {
   }
 
   private resolveTarget(): LiveTarget {
-    return (this.target ??= resolveLiveTarget(this.options, this.options.env ?? process.env));
+    return (this.target ??= this.options.target ?? resolveLiveTarget(this.options, this.options.env ?? process.env));
   }
+
+  /** Why the API server cannot be reached, when a connection said so. */
+  private noKubernetes: string | undefined;
 
   /** In a Pod, what the flags leave open comes from the GKE metadata server: the cluster the Pod runs in. */
   private async completeTarget(): Promise<LiveTarget> {
@@ -158,6 +173,15 @@ export class LiveSource implements StateSource {
   private kubernetes(): Promise<KubernetesApi | null> {
     const target = this.resolveTarget();
     const env = this.options.env ?? process.env;
+    const connect = this.options.kubernetes;
+    if (connect) {
+      this.kubernetesApi ??= connect().then((connection) => {
+        if ('api' in connection) return connection.api;
+        this.noKubernetes = connection.unavailable;
+        return null;
+      });
+      return this.kubernetesApi;
+    }
     this.kubernetesApi ??= !target.kubernetes
       ? Promise.resolve(null)
       : target.kubernetes.inCluster
@@ -173,7 +197,7 @@ export class LiveSource implements StateSource {
     return { ...DEFAULT_LIMITS, ...(deadline !== undefined ? { deadline } : {}), ...(signal ? { signal } : {}) };
   }
 
-  private async readGcp(reader: LiveGcp, key: GcpDataKey, gcp: GcpData, unavailable: Map<DataKey, string>, progress: Progress): Promise<void> {
+  private async readGcp(reader: Pick<LiveGcp, 'read'>, key: GcpDataKey, gcp: GcpData, unavailable: Map<DataKey, string>, progress: Progress): Promise<void> {
     const target = this.resolveTarget();
     progress.start(GCP_DATA_SOURCES[key].what);
     try {
@@ -210,6 +234,9 @@ export function kubernetesReason(kind: string, failure: ApiFailure, target: Pick
   const context = target.kubernetes?.context ?? '';
   if (failure.status === 403) {
     return `cannot list ${kind} objects: Kubernetes RBAC denies it (${failure.message}); bind the ClusterRole gke-doctor-reader (README: Permissions), or grant roles/container.viewer`;
+  }
+  if (failure.status === 401 && target.kubernetes && target.kubernetes.files.length === 0 && !target.kubernetes.inCluster) {
+    return `cannot list ${kind} objects: the API server (${target.kubernetes.context}) rejected the Google access token (401)`;
   }
   if (failure.status === 401 && target.kubernetes?.inCluster) return `cannot list ${kind} objects: the API server rejected the Pod's service-account token (401)`;
   if (failure.status === 401) return `cannot list ${kind} objects: the API server rejected the credentials of kubeconfig context ${context} (401); run \`gcloud container clusters get-credentials\` again`;
