@@ -1,36 +1,14 @@
-import type { Check, CheckContext, CheckResult, Finding } from '../src/engine/check.js';
-import { format } from '../src/engine/check.js';
+import type { CheckContext, CheckResult, Finding } from '../src/engine/check.js';
+import { defineCheck, fill } from '../src/engine/check.js';
 import { formatDuration } from '../src/gke/duration.js';
-import type { NamespaceDeletion } from '../src/gke/namespace-deletion.js';
-import {
-  NAMESPACE_DELETION_CONDITIONS,
-  diagnoseNamespaceDeletion,
-  isTerminating,
-  namespaceFixCommands,
-} from '../src/gke/namespace-deletion.js';
 import type { GkeTrigger } from '../src/gke/eventarc.js';
 import { forwarderTriggers, isGkeTrigger, parseTriggerName, targetsCluster } from '../src/gke/eventarc.js';
+import type { NamespaceDeletion } from '../src/gke/namespace-deletion.js';
+import { NAMESPACE_DELETION_CONDITIONS, diagnoseNamespaceDeletion, isTerminating, namespaceFixCommands, rootCauseCommands } from '../src/gke/namespace-deletion.js';
 import type { ClusterState } from '../src/state/cluster-state.js';
 import type { Namespace } from '../src/state/kubernetes-types.js';
 
-const messages = {
-  stuck: 'Namespace {{name}} has been Terminating for {{age}}.',
-  condition: '{{type}}: {{message}}',
-  unavailableApiService: 'APIService {{name}} is unavailable{{service}}: {{reason}}. Until it answers, no namespace can finish deleting.',
-  remaining: '{{count}} object(s) still in the namespace; with finalizers: {{blocking}}.',
-  finalizerOwner: '{{resource}} waits for {{finalizer}}, removed by {{owner}}.',
-  ownerNeverRuns: '{{resource}} waits for {{finalizer}}, but {{owner}} never runs while the HTTP load-balancing addon is disabled: it can never finish deleting.',
-  specFinalizers: 'spec.finalizers: {{finalizers}} (emptied by finalizing).',
-  noCauseInSnapshot: 'No deletion condition, unavailable APIService or remaining object explains it in the data read; `kubectl get namespace {{name}} -o yaml` shows the controller\'s conditions.',
-  orphanWarning: 'Finalizing skips the rest of the cleanup: what is still in the namespace, and the cloud resources behind it, can be orphaned (kubernetes#66735).',
-  fixSummary: 'Fix the root cause first ({{steps}}), then finalize only if the namespace is still stuck. `gke-doctor check --fix` finalizes it for you, with a backup.',
-  eventarcForwarder:
-    'This is most likely the namespace Eventarc created for the event forwarder of {{triggers}}. A GKE trigger created without the IAM roles it needs leaves it Terminating: see eventarc-gke-iam and eventarc-gke-trigger, and grant the roles before recreating the trigger, or the next forwarder namespace will stick too.',
-  createdAfter: 'trigger {{trigger}} (namespace created {{delay}} after it)',
-  notStuckYet: 'Namespace {{name}} is Terminating for {{age}}; it counts as stuck after {{threshold}}.',
-};
-
-const terminatingNamespace: Check = {
+const terminatingNamespace = defineCheck({
   id: 'terminating-namespace',
   title: 'No namespace is stuck Terminating',
   severity: 'error',
@@ -55,17 +33,43 @@ without the roles it needs can leave that namespace Terminating for good.`,
   needs: ['Namespace', 'ObjectsInTerminatingNamespaces'],
   optionalNeeds: ['APIService', 'cluster', 'eventarcTriggers'],
   notApplicable: 'no Namespace objects were read',
-  run(state: ClusterState, context: CheckContext): CheckResult {
+  messages: {
+    stuck: 'Namespace {{name}} has been Terminating for {{age}}.\n{{causes}}',
+    notStuckYet: 'Namespace {{name}} is Terminating for {{age}}; it counts as stuck after {{threshold}}.',
+    // The lines of a stuck namespace's causes, each a sentence of its own.
+    condition: '{{type}}: {{message}}',
+    unavailableApiService: 'APIService {{name}} is unavailable: {{reason}}. Until it answers, no namespace can finish deleting.',
+    unavailableApiServiceBehindService:
+      'APIService {{name}} is unavailable (served by Service {{service}}): {{reason}}. Until it answers, no namespace can finish deleting.',
+    remaining: '{{count}} object(s) still in the namespace; with finalizers: {{blocking}}.',
+    finalizerOwner: '{{resource}} waits for {{finalizer}}, removed by {{owner}}.',
+    ownerNeverRuns: '{{resource}} waits for {{finalizer}}, but {{owner}} never runs while the HTTP load-balancing addon is disabled: it can never finish deleting.',
+    specFinalizers: 'spec.finalizers: {{finalizers}} (emptied by finalizing).',
+    noCauseInSnapshot: 'No deletion condition, unavailable APIService or remaining object explains it in the data read; `kubectl get namespace {{name}} -o yaml` shows the controller\'s conditions.',
+    orphanWarning: 'Finalizing skips the rest of the cleanup: what is still in the namespace, and the cloud resources behind it, can be orphaned (kubernetes#66735).',
+    eventarcForwarder:
+      'This is most likely the namespace Eventarc created for the event forwarder of {{triggers}}. A GKE trigger created without the IAM roles it needs leaves it Terminating: see eventarc-gke-iam and eventarc-gke-trigger, and grant the roles before recreating the trigger, or the next forwarder namespace will stick too.',
+    trigger: 'trigger {{trigger}}',
+    triggerCreatedBefore: 'trigger {{trigger}} (namespace created {{delay}} after it)',
+    fixSummary: 'Fix the root cause first ({{steps}}), then finalize only if the namespace is still stuck. `gke-doctor check --fix` finalizes it for you, with a backup.',
+    noStepsFound: 'none found in the data read',
+    stepRepairApiService: 'repair the unavailable APIService',
+    stepRepairOrDeleteApiService: 'repair or delete the unavailable APIService',
+    stepRemoveFinalizers: 'remove the finalizers that block',
+  },
+  run(state: ClusterState, context): CheckResult {
     const namespaces = state.kubernetes.list('Namespace');
-    const findings: Finding[] = [];
     const triggers = triggersIntoThisCluster(state);
-    for (const namespace of namespaces.filter(isTerminating)) {
+    const findings = namespaces.filter(isTerminating).map((namespace) => {
       const deletion = diagnoseNamespaceDeletion(namespace, state, context.now);
-      findings.push(deletion.terminatingForMs >= context.stuckAfterMs ? stuckFinding(deletion, forwarderOf(namespace, triggers)) : notStuckYet(deletion, context));
-    }
+      return deletion.terminatingForMs >= context.stuckAfterMs ? stuckFinding(deletion, forwarderOf(namespace, triggers), context) : notStuckYet(deletion, context);
+    });
     return { examined: namespaces.map((namespace) => `Namespace/${namespace.metadata?.name}`), findings };
   },
-};
+});
+
+type Context = CheckContext<keyof typeof terminatingNamespace.messages>;
+const text = (id: keyof typeof terminatingNamespace.messages, data: Record<string, string | number> = {}) => fill(terminatingNamespace.messages[id], data, id);
 
 /** GKE triggers that deliver into this cluster (all of them when the cluster was not read). */
 function triggersIntoThisCluster(state: ClusterState): GkeTrigger[] {
@@ -82,62 +86,20 @@ function forwarderOf(namespace: Namespace, triggers: readonly GkeTrigger[]): For
   return forwarderTriggers(namespace, triggers).map(({ trigger, createdAfterMs }) => ({ trigger: trigger.name, createdAfterMs }));
 }
 
-function stuckFinding(deletion: NamespaceDeletion, forwarder: ForwarderOwner[]): Finding {
-  const lines = [format(messages.stuck, { name: deletion.name, age: formatDuration(deletion.terminatingForMs) })];
-  if (forwarder.length > 0) {
-    const triggers = forwarder.map(({ trigger, createdAfterMs }) => {
-      const name = parseTriggerName(trigger).trigger;
-      return createdAfterMs !== null && createdAfterMs >= 0
-        ? format(messages.createdAfter, { trigger: name, delay: formatDuration(createdAfterMs) })
-        : `trigger ${name}`;
-    });
-    lines.push(format(messages.eventarcForwarder, { triggers: triggers.join(', ') }));
-  }
-  for (const condition of deletion.conditions) {
-    lines.push(format(messages.condition, { type: condition.type, message: condition.message ?? NAMESPACE_DELETION_CONDITIONS[condition.type] ?? '' }));
-  }
-  for (const apiService of deletion.unavailableApiServices) {
-    lines.push(
-      format(messages.unavailableApiService, {
-        name: apiService.name,
-        service: apiService.service ? ` (served by Service ${apiService.service})` : '',
-        reason: [apiService.reason, apiService.message].filter(Boolean).join(': ') || 'Available=False',
-      }),
-    );
-  }
+function stuckFinding(deletion: NamespaceDeletion, forwarder: ForwarderOwner[], context: Context): Finding {
   const blocking = deletion.remaining.filter((object) => object.finalizers.length > 0);
-  if (deletion.remaining.length > 0) {
-    lines.push(
-      format(messages.remaining, {
-        count: deletion.remaining.length,
-        blocking: blocking.map((object) => `${object.resource} [${object.finalizers.join(', ')}]`).join(', ') || 'none',
-      }),
-    );
-  }
-  for (const object of blocking) {
-    for (const owner of object.owners) {
-      const template = owner.needsHttpLoadBalancing && deletion.httpLoadBalancingDisabled ? messages.ownerNeverRuns : messages.finalizerOwner;
-      lines.push(format(template, { resource: object.resource, finalizer: owner.finalizer, owner: owner.owner }));
-    }
-  }
-  if (deletion.specFinalizers.length > 0) lines.push(format(messages.specFinalizers, { finalizers: deletion.specFinalizers.join(', ') }));
-  if (deletion.conditions.length === 0 && deletion.unavailableApiServices.length === 0 && deletion.remaining.length === 0) {
-    lines.push(format(messages.noCauseInSnapshot, { name: deletion.name }));
-  }
-  lines.push(messages.orphanWarning);
-
   const steps = [
     deletion.unavailableApiServices.length === 0
       ? null
       : deletion.unavailableApiServices.every((apiService) => apiService.managedByGke)
-        ? 'repair the unavailable APIService'
-        : 'repair or delete the unavailable APIService',
-    blocking.length > 0 ? 'remove the finalizers that block' : null,
+        ? text('stepRepairApiService')
+        : text('stepRepairOrDeleteApiService'),
+    blocking.length > 0 ? text('stepRemoveFinalizers') : null,
   ].filter(Boolean);
-  return {
-    severity: 'error',
+  return context.report({
+    messageId: 'stuck',
+    data: { name: deletion.name, age: formatDuration(deletion.terminatingForMs), causes: causes(deletion, forwarder).join('\n') },
     resource: `Namespace/${deletion.name}`,
-    message: lines.join('\n'),
     evidence: {
       deletionTimestamp: deletion.deletionTimestamp,
       terminatingForSeconds: Math.floor(deletion.terminatingForMs / 1000),
@@ -148,26 +110,74 @@ function stuckFinding(deletion: NamespaceDeletion, forwarder: ForwarderOwner[]):
       eventarcTriggers: forwarder.map(({ trigger }) => trigger),
     },
     fix: {
-      summary: format(messages.fixSummary, { steps: steps.length > 0 ? steps.join(', then ') : 'none found in the data read' }),
+      summary: text('fixSummary', { steps: steps.length > 0 ? steps.join(', then ') : text('noStepsFound') }),
       commands: namespaceFixCommands(deletion),
       terraform: null,
       automatic: true,
+      action: {
+        kind: 'finalize-namespace',
+        namespace: deletion.name,
+        terminatingForSeconds: Math.floor(deletion.terminatingForMs / 1000),
+        conditions: deletion.conditions.map(({ type, message }) => ({ type, message })),
+        orphans: deletion.remaining.map(({ resource, finalizers }) => ({ resource, finalizers })),
+        manualSteps: rootCauseCommands(deletion),
+      },
     },
-  };
+  });
 }
 
-function notStuckYet(deletion: NamespaceDeletion, context: CheckContext): Finding {
-  return {
+/** One line per cause, most likely first, and the orphaning warning last. */
+function causes(deletion: NamespaceDeletion, forwarder: ForwarderOwner[]): string[] {
+  const lines: string[] = [];
+  if (forwarder.length > 0) {
+    const triggers = forwarder.map(({ trigger, createdAfterMs }) => {
+      const name = parseTriggerName(trigger).trigger;
+      return createdAfterMs !== null && createdAfterMs >= 0 ? text('triggerCreatedBefore', { trigger: name, delay: formatDuration(createdAfterMs) }) : text('trigger', { trigger: name });
+    });
+    lines.push(text('eventarcForwarder', { triggers: triggers.join(', ') }));
+  }
+  for (const condition of deletion.conditions) {
+    lines.push(text('condition', { type: condition.type, message: condition.message ?? NAMESPACE_DELETION_CONDITIONS[condition.type] ?? '' }));
+  }
+  for (const apiService of deletion.unavailableApiServices) {
+    const reason = [apiService.reason, apiService.message].filter(Boolean).join(': ') || 'Available=False';
+    lines.push(
+      apiService.service
+        ? text('unavailableApiServiceBehindService', { name: apiService.name, service: apiService.service, reason })
+        : text('unavailableApiService', { name: apiService.name, reason }),
+    );
+  }
+  const blocking = deletion.remaining.filter((object) => object.finalizers.length > 0);
+  if (deletion.remaining.length > 0) {
+    lines.push(
+      text('remaining', {
+        count: deletion.remaining.length,
+        blocking: blocking.map((object) => `${object.resource} [${object.finalizers.join(', ')}]`).join(', ') || 'none',
+      }),
+    );
+  }
+  for (const object of blocking) {
+    for (const owner of object.owners) {
+      const id = owner.needsHttpLoadBalancing && deletion.httpLoadBalancingDisabled ? 'ownerNeverRuns' : 'finalizerOwner';
+      lines.push(text(id, { resource: object.resource, finalizer: owner.finalizer, owner: owner.owner }));
+    }
+  }
+  if (deletion.specFinalizers.length > 0) lines.push(text('specFinalizers', { finalizers: deletion.specFinalizers.join(', ') }));
+  if (deletion.conditions.length === 0 && deletion.unavailableApiServices.length === 0 && deletion.remaining.length === 0) {
+    lines.push(text('noCauseInSnapshot', { name: deletion.name }));
+  }
+  lines.push(text('orphanWarning'));
+  return lines;
+}
+
+function notStuckYet(deletion: NamespaceDeletion, context: Context): Finding {
+  return context.report({
+    messageId: 'notStuckYet',
     severity: 'info',
+    data: { name: deletion.name, age: formatDuration(deletion.terminatingForMs), threshold: formatDuration(context.stuckAfterMs) },
     resource: `Namespace/${deletion.name}`,
-    message: format(messages.notStuckYet, {
-      name: deletion.name,
-      age: formatDuration(deletion.terminatingForMs),
-      threshold: formatDuration(context.stuckAfterMs),
-    }),
     evidence: { deletionTimestamp: deletion.deletionTimestamp },
-    fix: null,
-  };
+  });
 }
 
 export default terminatingNamespace;

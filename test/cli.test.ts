@@ -26,7 +26,7 @@ describe('gke-doctor check --snapshot', () => {
     expect(report).toMatchObject({
       version: 1,
       target: { source: 'snapshot', project: 'acme-jobs-prod', location: 'asia-northeast1', cluster: 'prod-cluster' },
-      summary: { error: 1, warning: 0, info: 0, passed: 1, failed: 1, incomplete: 0, notApplicable: 0 },
+      summary: { error: 1, warning: 0, info: 0, passed: 1, failed: 1, incomplete: 0, notApplicable: 0, suppressed: 0 },
     });
     const namespaceCheck = report.checks.find((c: { id: string }) => c.id === 'terminating-namespace');
     expect(Object.keys(namespaceCheck)).toEqual(expect.arrayContaining(['id', 'title', 'status', 'reason', 'durationMs', 'findings']));

@@ -77,7 +77,7 @@ describe('JUnit', () => {
         { id: 'http-load-balancing-addon', title: 'h', status: 'incomplete', reason: 'cluster.json <missing>', durationMs: 0, examined: [], findings: [] },
         { id: 'x', title: 'x', status: 'not-applicable', reason: 'no cluster', durationMs: 0, examined: [], findings: [] },
       ],
-      summary: { error: 1, warning: 1, info: 1, passed: 0, failed: 1, incomplete: 1, notApplicable: 1 },
+      summary: { error: 1, warning: 1, info: 1, passed: 0, failed: 1, incomplete: 1, notApplicable: 1, suppressed: 0 },
     };
     const { testsuites } = junit(report);
     const [namespaces, addon, other] = testsuites.testsuite;

@@ -95,7 +95,7 @@ describe('SARIF', () => {
         },
         { id: 'http-load-balancing-addon', title: 'h', status: 'incomplete', reason: 'cluster.json is not in the snapshot', durationMs: 0, examined: [], findings: [] },
       ],
-      summary: { error: 1, warning: 1, info: 1, passed: 0, failed: 1, incomplete: 1, notApplicable: 0 },
+      summary: { error: 1, warning: 1, info: 1, passed: 0, failed: 1, incomplete: 1, notApplicable: 0, suppressed: 0 },
     };
     const [run] = sarif(report).runs;
     expect(run.results.map((result) => [result.level, result.locations[0]?.physicalLocation])).toEqual([

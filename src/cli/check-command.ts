@@ -3,6 +3,13 @@ import { InputError } from '../errors.js';
 import type { FailOn } from '../engine/report.js';
 import { FAIL_ON, exitCodeFor } from '../engine/report.js';
 import { dataKeysFor, runChecksOn } from '../engine/runner.js';
+import { baselineOf, readBaseline, writeBaseline } from '../engine/baseline.js';
+import type { Check, CheckContext as RunContext } from '../engine/check.js';
+import { applySeverities, checksNotOff } from '../engine/severity-settings.js';
+import { applySuppressions } from '../engine/suppressions.js';
+import type { Config } from '../config/config.js';
+import { loadConfig } from '../config/load-config.js';
+import { configuredRedirectingApplications } from '../config/redirecting-applications.js';
 import { selectChecks, splitIds } from '../engine/select.js';
 import { parseDuration } from './duration-flag.js';
 import { readStandardInput } from '../state/plan/manifest-files.js';
@@ -32,7 +39,12 @@ export interface CheckOptions extends LiveFlags, FixFlags, FleetFlags {
   skip: string[];
   failOn: FailOn;
   plugin: string[];
-  stuckAfter: string;
+  stuckAfter?: string;
+  config?: string | false;
+  inlineIgnores: boolean;
+  baseline?: string;
+  writeBaseline?: string;
+  reportUnusedIgnores?: boolean;
 }
 
 export function registerCheckCommand(program: ProgramWithExitCode, io: ProcessIo): void {
@@ -51,12 +63,22 @@ export function registerCheckCommand(program: ProgramWithExitCode, io: ProcessIo
     .option('-o, --output <format>', 'report format: text, json, sarif, junit or json-lines (repeatable, each with its own --output-file)', addFormat)
     .option('--output-file <file>', 'write the preceding --output to this file (or gs://BUCKET/OBJECT) instead of stdout', addFile)
     .option('--plugin <module>', 'also load checks from a module: a path or an installed package (repeatable)', collect, [])
-    .option('--stuck-after <duration>', 'a namespace Terminating this long counts as stuck', '5m');
+    .option('--stuck-after <duration>', 'a namespace Terminating this long counts as stuck (default 5m)')
+    .option('--config <file>', 'read this config file instead of the nearest .gke-doctor.yaml from the working directory up')
+    .option('--no-config', 'read no config file')
+    .option('--no-inline-ignores', 'refuse gke-doctor.io/ignore annotations on objects: their findings count')
+    .option('--baseline <file>', 'accept the findings recorded in this baseline: only new ones fail the run')
+    .option('--write-baseline <file>', "record this run's findings as accepted (then exit as a run with --baseline would)")
+    .option('--report-unused-ignores', 'warn about config ignores that matched no finding');
   addFleetOptions(addFixOptions(command)).action(async (options: CheckOptions) => {
-    const stuckAfterMs = parseDuration(options.stuckAfter, '--stuck-after');
     const outputList = resolveOutputs(outputs);
     validateFixFlags(options, isLiveOnly(options));
-    const checks = selectChecks(await availableChecks(options.plugin), splitIds(options.only), splitIds(options.skip));
+    const config = await loadConfig(options.config);
+    const known = await availableChecks(options.plugin);
+    requireKnownChecks(config, known);
+    const checks = checksNotOff(selectChecks(known, splitIds(options.only), splitIds(options.skip)), config.checks);
+    if (checks.length === 0) throw new InputError(`${config.file}: every selected check is off`);
+    const baseline = options.baseline ? { file: options.baseline, baseline: await readBaseline(options.baseline) } : undefined;
     if (options.allClusters) {
       const other = (['snapshot', 'terraformPlan', 'probe', 'fix'] as const).find((name) => options[name] !== undefined) ?? (options.manifests?.length ? 'manifests' : undefined);
       if (other) throw new InputError(`${flagName(other)} is for one cluster; --all-clusters checks every cluster of each --project live`);
@@ -68,7 +90,13 @@ export function registerCheckCommand(program: ProgramWithExitCode, io: ProcessIo
         : null;
     if (tree) {
       validateSnapshotFlags(options);
-      const report = await checkFleet(options.allClusters ? 'live' : 'snapshot', tree, checks, { now: io.now(), stuckAfterMs }, options, io.env);
+      // A baseline records findings by check, resource and message, which clusters of a fleet share.
+      if (baseline || options.writeBaseline) throw new InputError('--baseline and --write-baseline are for one cluster, not a fleet run');
+      const rules = { ignores: config.ignore, configFile: config.file, inlineIgnores: options.inlineIgnores, now: io.now() };
+      const report = await checkFleet(options.allClusters ? 'live' : 'snapshot', tree, checks, { now: io.now(), ...checkOptions(options, config) }, options, io.env, (target, state) => {
+        applySeverities(target, checks, config.checks);
+        for (const note of applySuppressions(target, state, rules).expired) io.stderr.write(`gke-doctor: warning: ${note}\n`);
+      });
       await writeOutputs(report, outputList, checks, program.opts<{ color: boolean }>().color, io, options);
       program.exitCode = fleetExitCode(report, options.failOn);
       return;
@@ -77,11 +105,46 @@ export function registerCheckCommand(program: ProgramWithExitCode, io: ProcessIo
     const source = await createSource(options, io);
     const probe = options.probe ? source.probe : undefined;
     const state = await source.collect(dataKeysFor(checks));
-    const report = await runChecksOn(state, checks, { now: io.now(), stuckAfterMs, ...(probe ? { probe } : {}) });
-    await writeOutputs(report, outputList, checks, program.opts<{ color: boolean }>().color, io);
+    const report = await runChecksOn(state, checks, { now: io.now(), ...checkOptions(options, config), ...(probe ? { probe } : {}) });
+    applySeverities(report, checks, config.checks);
+    const rules = { ignores: config.ignore, configFile: config.file, inlineIgnores: options.inlineIgnores, baseline, now: io.now() };
+    let notes = applySuppressions(report, state, rules);
+    if (options.writeBaseline) {
+      const recorded = baselineOf(report);
+      await writeBaseline(options.writeBaseline, recorded);
+      notes = applySuppressions(report, state, { ...rules, baseline: { file: options.writeBaseline, baseline: recorded } });
+      io.stderr.write(`gke-doctor: wrote ${options.writeBaseline}: ${recorded.findings.length} finding(s) accepted\n`);
+    }
+    for (const note of notes.expired) io.stderr.write(`gke-doctor: warning: ${note}\n`);
+    if (options.reportUnusedIgnores) for (const note of notes.unused) io.stderr.write(`gke-doctor: warning: ${note}\n`);
+    await writeOutputs(report, outputList, checks, program.opts<{ color: boolean }>().color, io, options);
     program.exitCode = exitCodeFor(report, options.failOn);
     if (options.fix) program.exitCode = (await applyFixes(report, state, source, options, io)) ?? program.exitCode;
   });
+}
+
+/** What the config and the flags set for the checks; a flag wins over the config. */
+function checkOptions(options: CheckOptions, config: Config): Pick<RunContext, 'stuckAfterMs' | 'redirectingApplications'> {
+  const namespaceSettings = config.checks['terminating-namespace'];
+  const stuckAfter = options.stuckAfter ?? namespaceSettings?.['stuck-after'];
+  const where = options.stuckAfter !== undefined ? '--stuck-after' : `${config.file}: checks.terminating-namespace.stuck-after`;
+  const applications = config.checks['ingress-health-check']?.['redirecting-applications'] ?? [];
+  return {
+    stuckAfterMs: parseDuration(stuckAfter ?? '5m', where),
+    redirectingApplications: configuredRedirectingApplications(applications, config.file ?? 'the config'),
+  };
+}
+
+/** A config that names a check gke-doctor does not have is a typo to point at, not to ignore. */
+function requireKnownChecks(config: Config, checks: readonly Check[]): void {
+  const known = new Set(checks.map((check) => check.id));
+  const list = [...known].join(', ');
+  for (const id of Object.keys(config.checks)) {
+    if (!known.has(id)) throw new InputError(`${config.file}: checks.${id}: unknown check; known checks: ${list}`);
+  }
+  for (const [index, rule] of config.ignore.entries()) {
+    if (!known.has(rule.check)) throw new InputError(`${config.file}: ignore[${index}].check: unknown check "${rule.check}"; known checks: ${list}`);
+  }
 }
 
 /** Whether the state comes from the live cluster alone (what `--fix` can act on). */

@@ -41,9 +41,9 @@ export function validateFixFlags(flags: FixFlags, live: boolean): void {
 
 /** Runs `--fix` after the report: returns the exit code (DESIGN.md: 0 when every planned fix succeeded, else 1), or null when nothing was planned. */
 export async function applyFixes(report: Report, state: ClusterState, source: StateSource, flags: FixFlags, io: ProcessIo): Promise<number | null> {
-  const { plannedFinalizations, finalizeStuckNamespaces, fixExitCode } = await import('../fix/apply-fixes.js');
+  const { plannedFixes, applyFixActions, fixExitCode } = await import('../fix/apply-fixes.js');
   const log = (line: string) => void io.stderr.write(`${line}\n`);
-  const planned = plannedFinalizations(report);
+  const planned = plannedFixes(report);
   if (planned.length === 0) {
     log('gke-doctor --fix: nothing to fix automatically.');
     return null;
@@ -52,7 +52,7 @@ export async function applyFixes(report: Report, state: ClusterState, source: St
   if (!config) throw new InputError('--fix needs a kubeconfig context for the cluster (--context or --kubeconfig)');
   const { CoreV1Api } = await import('@kubernetes/client-node');
   const interactive = Boolean(io.stdin.isTTY && io.stderr.isTTY);
-  const outcomes = await finalizeStuckNamespaces(config.makeApiClient(CoreV1Api), planned, state, {
+  const outcomes = await applyFixActions(config.makeApiClient(CoreV1Api), planned, state, {
     yes: Boolean(flags.yes),
     dryRun: Boolean(flags.dryRun),
     force: Boolean(flags.force),

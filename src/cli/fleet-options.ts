@@ -1,11 +1,11 @@
 import type { Command } from 'commander';
 import { Option } from 'commander';
-import type { CheckContext } from '../engine/check.js';
-import type { Check } from '../engine/check.js';
+import type { Check, RunContext } from '../engine/check.js';
 import type { FleetReport } from '../engine/fleet-report.js';
 import { fleetReport } from '../engine/fleet-report.js';
 import { InputError } from '../errors.js';
 import type { FleetMember } from '../fleet/run-fleet.js';
+import type { AfterRun } from '../fleet/run-fleet.js';
 import { DEFAULT_CONCURRENCY, parseConcurrency, runFleet } from '../fleet/run-fleet.js';
 import type { ShardFlags } from '../fleet/shard.js';
 import { inShard, resolveShard } from '../fleet/shard.js';
@@ -78,11 +78,19 @@ export function rejectFleetFlags(flags: FleetFlags & LiveFlags): void {
 }
 
 /** Checks the members of this task's shard, at most `--concurrency` at once, and builds the fleet report. */
-export async function checkFleet(source: string, members: readonly FleetMember[], checks: readonly Check[], context: CheckContext, flags: FleetFlags, env: NodeJS.ProcessEnv): Promise<FleetReport> {
+export async function checkFleet(
+  source: string,
+  members: readonly FleetMember[],
+  checks: readonly Check[],
+  context: RunContext,
+  flags: FleetFlags,
+  env: NodeJS.ProcessEnv,
+  afterRun?: AfterRun,
+): Promise<FleetReport> {
   const shard = resolveShard(flags, env);
   const concurrency = flags.concurrency === undefined ? DEFAULT_CONCURRENCY : parseConcurrency(flags.concurrency);
   const mine = members.filter((member) => inShard(clusterRef(member), shard));
-  const reports = await runFleet(mine, checks, context, concurrency);
+  const reports = await runFleet(mine, checks, context, concurrency, afterRun);
   return fleetReport(source, reports, shard ? { count: shard.count, present: [shard.index], missing: [] } : null);
 }
 

@@ -46,7 +46,9 @@ function validateCheck(specifier: string, value: unknown, index: number): Check 
             ? `check ${check.id} has severity ${String(check.severity)}; use ${SEVERITIES.join(', ')}`
             : typeof check.title !== 'string'
               ? `check ${check.id} has no title`
-              : undefined;
+              : check.messages !== undefined && !isMessages(check.messages)
+                ? `check ${check.id} has messages that are not an object of strings ({ messageId: 'text with {{placeholders}}' })`
+                : undefined;
   if (problem) throw new InputError(`plugin ${specifier}${index > 0 ? ` (check ${index + 1})` : ''}: ${problem}`);
   const defaults: Omit<Check, 'id' | 'title' | 'severity' | 'run'> = {
     description: '',
@@ -55,6 +57,10 @@ function validateCheck(specifier: string, value: unknown, index: number): Check 
     notApplicable: 'there was nothing for this check to examine',
   };
   return { ...defaults, ...(check as Check) };
+}
+
+function isMessages(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && Object.values(value).every((text) => typeof text === 'string');
 }
 
 function firstLine(message: string): string {

@@ -22,6 +22,8 @@ export interface Summary {
   failed: number;
   incomplete: number;
   notApplicable: number;
+  /** Findings accepted by config, annotation or baseline; not counted by severity above. */
+  suppressed: number;
 }
 
 export interface Report {
@@ -32,12 +34,21 @@ export interface Report {
 }
 
 export function summarize(checks: readonly CheckReport[]): Summary {
-  const summary: Summary = { error: 0, warning: 0, info: 0, passed: 0, failed: 0, incomplete: 0, notApplicable: 0 };
+  const summary: Summary = { error: 0, warning: 0, info: 0, passed: 0, failed: 0, incomplete: 0, notApplicable: 0, suppressed: 0 };
   for (const check of checks) {
-    for (const finding of check.findings) summary[finding.severity]++;
+    for (const finding of check.findings) {
+      if (finding.suppressed) summary.suppressed++;
+      else summary[finding.severity]++;
+    }
     summary[check.status === 'not-applicable' ? 'notApplicable' : check.status]++;
   }
   return summary;
+}
+
+/** A check that ran is failed while one of its findings that is not suppressed is above info. */
+export function settledStatus(check: CheckReport): CheckReport['status'] {
+  if (check.status !== 'failed' && check.status !== 'passed') return check.status;
+  return check.findings.some((finding) => !finding.suppressed && finding.severity !== 'info') ? 'failed' : 'passed';
 }
 
 export type FailOn = Severity | 'never';
@@ -49,9 +60,9 @@ export function atOrAbove(severity: Severity, threshold: Severity): boolean {
   return RANK[severity] >= RANK[threshold];
 }
 
-/** DESIGN.md: 1 when a finding is at or above `failOn`, else 3 when a check is incomplete, else 0. */
+/** DESIGN.md: 1 when a finding is at or above `failOn`, else 3 when a check is incomplete, else 0. Suppressed findings never count. */
 export function exitCodeFor(report: Report, failOn: FailOn): number {
-  const findings = report.checks.flatMap((check) => check.findings);
+  const findings = report.checks.flatMap((check) => check.findings).filter((finding) => !finding.suppressed);
   if (failOn !== 'never' && findings.some((finding) => atOrAbove(finding.severity, failOn))) return 1;
   if (report.checks.some((check) => check.status === 'incomplete')) return 3;
   return 0;

@@ -1,7 +1,8 @@
 import { performance } from 'node:perf_hooks';
 import type { ClusterState, DataKey } from '../state/cluster-state.js';
 import type { StateSource } from '../state/source.js';
-import type { Check, CheckContext, CheckResult } from './check.js';
+import type { Check, CheckResult, RunContext } from './check.js';
+import { checkContext } from './check.js';
 import type { CheckReport, Report } from './report.js';
 import { summarize } from './report.js';
 
@@ -11,14 +12,14 @@ export function dataKeysFor(checks: readonly Check[]): Set<DataKey> {
 }
 
 /** Collects exactly what `checks` need from `source`, then runs each check on its own. */
-export async function runChecks(checks: readonly Check[], source: StateSource, context: CheckContext): Promise<Report> {
+export async function runChecks(checks: readonly Check[], source: StateSource, context: RunContext): Promise<Report> {
   return runChecksOn(await source.collect(dataKeysFor(checks)), checks, context);
 }
 
 /** Runs each check on collected state, isolated and timed. */
-export async function runChecksOn(state: ClusterState, checks: readonly Check[], context: CheckContext): Promise<Report> {
+export async function runChecksOn(state: ClusterState, checks: readonly Check[], context: RunContext): Promise<Report> {
   // A snapshot is judged as of when it was taken, not when it is replayed.
-  const checkContext = state.observedAt ? { ...context, now: state.observedAt } : context;
+  const runContext = state.observedAt ? { ...context, now: state.observedAt } : context;
   const reports: CheckReport[] = [];
   for (const check of checks) {
     const started = performance.now();
@@ -27,7 +28,7 @@ export async function runChecksOn(state: ClusterState, checks: readonly Check[],
       if (absent) return { notApplicable: absent };
       const missing = uniqueReasons(check.needs.map((key) => state.unavailable.get(key)));
       if (missing.length > 0) return { incomplete: missing.join('; ') };
-      return check.run(state, checkContext);
+      return check.run(state, checkContext(check, runContext));
     });
     report.durationMs = Math.round(performance.now() - started);
     for (const finding of report.findings) finding.location ??= state.locations.get(finding.resource);

@@ -1,7 +1,7 @@
 import type { AuthClient } from 'google-auth-library';
 import { InputError } from '../errors.js';
 import type { GcpData, GcpDataKey } from '../state/cluster-state.js';
-import type { Cluster, Project } from '../state/gcp-types.js';
+import type { Cluster, IamPolicy, IamRole, Project } from '../state/gcp-types.js';
 import { toApiFailure } from '../state/live/api-failure.js';
 import { rejectedCredentials } from '../state/live/gcp-credentials.js';
 import type { CredentialOptions } from '../state/live/gcp-credentials.js';
@@ -90,11 +90,15 @@ class ProjectData {
   }
 
   /** The cluster comes from the listing; the rest is the project's, read once. */
-  forCluster(cluster: Cluster): Pick<LiveGcp, 'read'> {
+  forCluster(cluster: Cluster): Pick<LiveGcp, 'read' | 'customRoles'> {
     return {
       read: <K extends GcpDataKey>(key: K) => (key === 'cluster' ? Promise.resolve(cluster as NonNullable<GcpData[K]>) : this.read(key)),
+      // The custom roles the project's policy binds: one policy per project, so read once too.
+      customRoles: (policy: IamPolicy) => (this.roles ??= this.reader.customRoles(policy)),
     };
   }
+
+  private roles: Promise<Map<string, IamRole>> | undefined;
 
   read<K extends GcpDataKey>(key: K): Promise<NonNullable<GcpData[K]>> {
     let read = this.reads.get(key);

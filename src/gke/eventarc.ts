@@ -7,9 +7,57 @@ export type GkeTrigger = EventarcTrigger & { destination: { gke: NonNullable<Non
 export const EVENTARC_AGENT_ROLES = ['roles/compute.viewer', 'roles/container.developer', 'roles/iam.serviceAccountAdmin'] as const;
 export const TRIGGER_SERVICE_ACCOUNT_ROLES = ['roles/pubsub.subscriber', 'roles/monitoring.metricWriter'] as const;
 export const EVENT_RECEIVER_ROLE = 'roles/eventarc.eventReceiver';
-/** The Pub/Sub service agent needs one of these on projects whose agent predates 2021-04-08. */
+/** The Pub/Sub service agent needs one of these on projects whose agent was enabled on or before 2021-04-08. */
 export const PUBSUB_AGENT_ROLES = ['roles/iam.serviceAccountTokenCreator', 'roles/pubsub.serviceAgent'] as const;
-export const PUBSUB_AGENT_CUTOFF = '2021-04-08T00:00:00Z';
+/** The last day (UTC) on which the rule applies: "on or before April 8, 2021" (Eventarc GKE roles doc), inclusive. */
+export const PUBSUB_AGENT_LAST_DAY = '2021-04-08';
+/** Kept for readers of the old constant: the instant the rule stops applying (the day after the last day). */
+export const PUBSUB_AGENT_CUTOFF = '2021-04-09T00:00:00Z';
+
+/**
+ * Whether the Pub/Sub agent rule applies to a project created at `createTime` (the project's
+ * creation stands in for the agent's, which no API reports): on or before 2021-04-08, the whole
+ * day included. Unknown (no createTime) means it may apply.
+ */
+export function pubsubAgentRuleApplies(createTime: string | undefined): boolean | 'unknown' {
+  if (!createTime || Number.isNaN(Date.parse(createTime))) return 'unknown';
+  return new Date(createTime).toISOString().slice(0, 10) <= PUBSUB_AGENT_LAST_DAY;
+}
+
+/** For direct Cloud Storage events the Cloud Storage service agent publishes to Pub/Sub (Eventarc GKE roles doc). */
+export const STORAGE_AGENT_ROLE = 'roles/pubsub.publisher';
+
+export function storageServiceAgent(projectNumber: string): string {
+  return `serviceAccount:service-${projectNumber}@gs-project-accounts.iam.gserviceaccount.com`;
+}
+
+/** A direct Cloud Storage event: `google.cloud.storage.object.v1.*` (https://cloud.google.com/eventarc/docs/reference/supported-events). */
+export function isDirectStorageTrigger(trigger: EventarcTrigger): boolean {
+  return (trigger.eventFilters ?? []).some((filter) => filter.attribute === 'type' && filter.value.startsWith('google.cloud.storage.object.v1.'));
+}
+
+/**
+ * Trigger conditions that explain a failure: every one whose code is not OK (the Eventarc
+ * REST Trigger's `conditions` map of google.rpc.Code names; OK means nothing is wrong).
+ */
+export function failureConditions(trigger: EventarcTrigger): [string, { code?: string; message?: string }][] {
+  return Object.entries(trigger.conditions ?? {}).filter(([, condition]) => (condition.code ?? 'UNKNOWN') !== 'OK');
+}
+
+/**
+ * Node pools that cannot run the event forwarder as the trigger's service account: Workload
+ * Identity needs `config.workloadMetadataConfig.mode: GKE_METADATA` on every node pool that
+ * runs it, besides the cluster's `workloadIdentityConfig.workloadPool`
+ * (https://cloud.google.com/kubernetes-engine/docs/how-to/workload-identity). Autopilot
+ * clusters always have it. `unknown` when the cluster's node pools were not in the data.
+ */
+export function nodePoolsWithoutGkeMetadata(cluster: Cluster): string[] | 'unknown' {
+  if (cluster.autopilot?.enabled) return [];
+  if (!cluster.nodePools) return 'unknown';
+  // A pool whose taints repel Pods without tolerations (the forwarder's) cannot run it.
+  const schedulable = cluster.nodePools.filter((pool) => !(pool.config?.taints ?? []).some((taint) => taint.effect === 'NO_SCHEDULE' || taint.effect === 'NO_EXECUTE'));
+  return schedulable.filter((pool) => pool.config?.workloadMetadataConfig?.mode !== 'GKE_METADATA').map((pool) => pool.name ?? '?');
+}
 
 /** The CloudEvents type of a direct Pub/Sub event (https://cloud.google.com/eventarc/docs/reference/supported-events). */
 export const PUBSUB_MESSAGE_PUBLISHED = 'google.cloud.pubsub.topic.v1.messagePublished';

@@ -2,7 +2,7 @@ import type { V1Probe } from '@kubernetes/client-node';
 import type { BackendConfig, Service, Wire } from '../state/kubernetes-types.js';
 import type { Container, PodSource, ServicePort } from './ingress-backends.js';
 import type { AppProtocol, NegDecision } from './service-annotations.js';
-import { appProtocolFor } from './service-annotations.js';
+import { appProtocolFor, transparentHealthCheckOptIn } from './service-annotations.js';
 
 export type Probe = Wire<V1Probe>;
 
@@ -15,7 +15,8 @@ export type ProbeExclusion =
   | 'extra-headers'
   | 'scheme-mismatch'
   | 'target-port-not-declared'
-  | 'probe-port-mismatch';
+  | 'probe-port-mismatch'
+  | 'transparent';
 
 /** A value of the inferred health check and where it came from. */
 export interface Field<T> {
@@ -40,6 +41,12 @@ export type ProbeUse =
 
 export interface InferredHealthCheck {
   backendKind: 'NEG' | 'instance group';
+  /**
+   * A transparent health check (`networking.gke.io/transparent-health-checker`): the load
+   * balancer asks the node's health checker, which answers with the Pod's readiness, so
+   * neither the probe nor the application's own answer decides it.
+   */
+  transparent: boolean;
   neg: NegDecision;
   protocol: Field<AppProtocol>;
   type: Field<string>;
@@ -73,6 +80,8 @@ export interface HealthCheckInput {
 // pkg/translator/healthchecks.go: defaults for NEG (and ILB / regional) and instance-group backends.
 const NEG_DEFAULTS = { checkIntervalSec: 15, timeoutSec: 15, healthyThreshold: 1, unhealthyThreshold: 2 };
 const INSTANCE_GROUP_DEFAULTS = { checkIntervalSec: 60, timeoutSec: 60, healthyThreshold: 1, unhealthyThreshold: 10 };
+// pkg/translator/healthchecks.go OverwriteWithTHC, and the controller's --transparent-health-checks-port default (pkg/flags/flags.go).
+export const TRANSPARENT_HEALTH_CHECK = { requestPath: '/api/podhealth', port: 7877, checkIntervalSec: 5, timeoutSec: 5, healthyThreshold: 1, unhealthyThreshold: 10 };
 // The controller's --health-check-path flag, "/" on GKE (pkg/flags/flags.go).
 const DEFAULT_REQUEST_PATH = '/';
 // Kubernetes API defaults for a probe (k8s.io/api/core/v1 Probe).
@@ -97,6 +106,7 @@ export function inferLoadBalancerHealthCheck(input: HealthCheckInput): InferredH
 
   const check: InferredHealthCheck = {
     backendKind: neg.enabled ? 'NEG' : 'instance group',
+    transparent: false,
     neg,
     protocol: { value: protocol, origin: protocolOrigin },
     type: { value: protocol, origin: protocolOrigin },
@@ -132,6 +142,9 @@ export function inferLoadBalancerHealthCheck(input: HealthCheckInput): InferredH
   }
 
   const override = backendConfig?.spec?.healthCheck;
+  // translator.go setThcOptInOnSvc: the annotation counts only on NEG backends and without a BackendConfig
+  // healthCheck; healthchecks.go SyncServicePort then skips the probe and overwrites every field.
+  if (neg.enabled && !override && transparentHealthCheckOptIn(service)) return transparentHealthCheck(check);
   if (override) {
     const from = `BackendConfig ${backendConfig.metadata?.name} spec.healthCheck`;
     check.backendConfigName = backendConfig.metadata?.name;
@@ -149,6 +162,26 @@ export function inferLoadBalancerHealthCheck(input: HealthCheckInput): InferredH
     }
   }
   return check;
+}
+
+function transparentHealthCheck(check: InferredHealthCheck): InferredHealthCheck {
+  const origin = 'transparent health check (networking.gke.io/transparent-health-checker)';
+  const thc = TRANSPARENT_HEALTH_CHECK;
+  return {
+    ...check,
+    transparent: true,
+    type: { value: 'HTTP', origin },
+    requestPath: { value: thc.requestPath, origin },
+    host: { value: undefined, origin },
+    portSpecification: { value: 'USE_FIXED_PORT', origin },
+    port: { value: thc.port, origin: `${origin}: the node's health checker, which answers with the Pod's readiness` },
+    podPort: undefined,
+    probe: { used: false, exclusion: 'transparent', detail: 'the Service opts in to transparent health checks, which answer with the Pod\'s readiness instead' },
+    checkIntervalSec: { value: thc.checkIntervalSec, origin },
+    timeoutSec: { value: thc.timeoutSec, origin },
+    healthyThreshold: { value: thc.healthyThreshold, origin },
+    unhealthyThreshold: { value: thc.unhealthyThreshold, origin },
+  };
 }
 
 /**

@@ -1,4 +1,8 @@
 import type { IamBinding, IamPolicy } from '../state/gcp-types.js';
+import type { ConditionVerdict } from './iam-condition.js';
+import { evaluateCondition } from './iam-condition.js';
+import type { CustomRole } from './iam-permissions.js';
+import { REQUIRED_ROLE_PERMISSIONS, ROLE_FACTS, grantsRequiredRole, isCustomRole } from './iam-permissions.js';
 
 /**
  * Offline IAM evaluation: does a project's allow policy grant `role` to a principal?
@@ -7,13 +11,15 @@ import type { IamBinding, IamPolicy } from '../state/gcp-types.js';
  */
 export type RoleGrant =
   /** An unconditional binding of `role` to the principal itself, or to allUsers / allAuthenticatedUsers. */
-  | { status: 'granted'; role: string; member: string }
-  /** An unconditional binding of a role Google documents as containing every permission of `role`. */
-  | { status: 'granted-through-role'; role: string; member: string; throughRole: string; reference: string }
-  /** Bound only under IAM conditions: granted while the condition holds, so never counted as a plain grant. */
+  | { status: 'granted'; role: string; member: string; condition?: string }
+  /** A binding of another role that holds the permissions `role` exists to grant (a basic, predefined or custom role). */
+  | { status: 'granted-through-role'; role: string; member: string; throughRole: string; reference: string; condition?: string }
+  /** Bound only under IAM conditions that cannot be decided offline, or that will stop holding. */
   | { status: 'conditional'; role: string; conditions: GrantCondition[] }
   /** Bound to groups, domains or principal sets whose members cannot be listed offline. */
   | { status: 'possibly'; role: string; members: string[] }
+  /** Bound through a custom role whose definition was not read (or that would be needed whole). */
+  | { status: 'custom-role-unread'; role: string; member: string; customRole: string; permissions: readonly string[] }
   | { status: 'not-granted'; role: string; notes: string[] };
 
 export interface GrantCondition {
@@ -22,58 +28,93 @@ export interface GrantCondition {
   /** The condition's title; null when the policy was read below version 3 (a `_withcond_` role name). */
   title: string | null;
   expression: string | null;
+  /** What the condition decides offline; `depends` when it cannot be decided. */
+  verdict: ConditionVerdict;
 }
 
-/**
- * Roles that contain every permission of another role, where Google's role
- * reference shows it (https://cloud.google.com/iam/docs/roles-permissions):
- * roles/pubsub.admin holds `pubsub.*` and roles/eventarc.admin holds `eventarc.*`.
- * Only inclusions checked against that reference are listed; anything else is
- * "not granted directly". Basic roles are deliberately absent as containers of
- * predefined roles: roles/owner and roles/editor hold most predefined
- * permissions but not all (https://cloud.google.com/iam/docs/roles-overview#basic).
- */
-export const DOCUMENTED_ROLE_INCLUSIONS: readonly { role: string; includedIn: string; reference: string }[] = [
-  { role: 'roles/editor', includedIn: 'roles/owner', reference: 'https://cloud.google.com/iam/docs/roles-overview#basic' },
-  { role: 'roles/viewer', includedIn: 'roles/editor', reference: 'https://cloud.google.com/iam/docs/roles-overview#basic' },
-  { role: 'roles/viewer', includedIn: 'roles/owner', reference: 'https://cloud.google.com/iam/docs/roles-overview#basic' },
-  { role: 'roles/pubsub.subscriber', includedIn: 'roles/pubsub.admin', reference: 'https://cloud.google.com/iam/docs/roles-permissions/pubsub' },
-  { role: 'roles/eventarc.eventReceiver', includedIn: 'roles/eventarc.admin', reference: 'https://cloud.google.com/iam/docs/roles-permissions/eventarc' },
-];
+export interface RoleEvaluation {
+  /** The moment conditions on `request.time` are decided at; without it every condition stays undecided. */
+  now?: Date;
+  /**
+   * Custom role definitions read (IAM roles.get, or `roles/ROLE_ID.json` in a snapshot), by full
+   * name; a bound custom role missing from it is reported as not read. Without it, custom roles
+   * are not evaluated (they grant nothing).
+   */
+  customRoles?: ReadonlyMap<string, CustomRole>;
+}
 
 const BASIC_ROLES = ['roles/owner', 'roles/editor', 'roles/viewer'];
 
-/** Decides, from the project's allow policy alone, whether `principal` (`serviceAccount:EMAIL`, `user:EMAIL`, `principal://…`) holds `role`. */
-export function evaluateRole(policy: IamPolicy, principal: string, role: string): RoleGrant {
+/**
+ * Decides, from the project's allow policy alone, whether `principal` (`serviceAccount:EMAIL`,
+ * `user:EMAIL`, `principal://…`) holds what `role` is needed for: the role itself, or another
+ * role that holds its permissions (iam-permissions.ts), under no condition or one that holds
+ * now and from then on (iam-condition.ts).
+ */
+export function evaluateRole(policy: IamPolicy, principal: string, role: string, options: RoleEvaluation = {}): RoleGrant {
   const bindings = policy.bindings ?? [];
-  const containers = [role, ...DOCUMENTED_ROLE_INCLUSIONS.filter((inclusion) => inclusion.role === role).map((inclusion) => inclusion.includedIn)];
   const conditions: GrantCondition[] = [];
   const possibly: string[] = [];
+  const lapsed: string[] = [];
   let throughRole: Extract<RoleGrant, { status: 'granted-through-role' }> | undefined;
+  let unread: Extract<RoleGrant, { status: 'custom-role-unread' }> | undefined;
 
   for (const binding of bindings) {
     const bound = boundRole(binding);
-    if (!bound || !containers.includes(bound.role)) continue;
+    if (!bound) continue;
+    const grants = grantsRequiredRole(bound.role, role, options.customRoles);
+    if (grants === 'no') continue;
     for (const member of binding.members ?? []) {
       const match = memberMatches(member, principal);
       if (match === 'no') continue;
+      // A basic role bound to a group or domain is how people get access; it is no sign that a service account
+      // is a member, and counting it would turn every missing role into a "possibly".
+      if (match === 'possibly' && bound.role !== role && BASIC_ROLES.includes(bound.role)) continue;
+      let condition: string | undefined;
       if (bound.conditional) {
-        // A condition on a group binding is still only a condition: name it.
-        conditions.push({ member, role: bound.role, title: binding.condition?.title ?? null, expression: binding.condition?.expression ?? null });
+        const title = binding.condition?.title ?? null;
+        const expression = binding.condition?.expression ?? null;
+        const verdict: ConditionVerdict =
+          expression === null
+            ? { verdict: 'depends', why: 'the policy was read below version 3, which hides conditions' }
+            : options.now
+              ? evaluateCondition(expression, options.now)
+              : { verdict: 'depends', why: 'no time to decide it at' };
+        if (verdict.verdict === 'expired' || verdict.verdict === 'from') {
+          lapsed.push(lapsedNote(bound.role, title, verdict));
+          continue;
+        }
+        if (verdict.verdict !== 'holds') {
+          // A condition on a group binding is still only a condition: name it.
+          conditions.push({ member, role: bound.role, title, expression, verdict });
+          continue;
+        }
+        condition = title ?? expression ?? undefined;
+      }
+      if (grants === 'unknown') {
+        unread ??= { status: 'custom-role-unread', role, member, customRole: bound.role, permissions: REQUIRED_ROLE_PERMISSIONS[role]?.permissions ?? [] };
       } else if (match === 'possibly') {
         possibly.push(bound.role === role ? member : `${member} (through ${bound.role})`);
       } else if (bound.role === role) {
-        return { status: 'granted', role, member };
+        return { status: 'granted', role, member, ...(condition ? { condition } : {}) };
       } else {
-        const inclusion = DOCUMENTED_ROLE_INCLUSIONS.find((candidate) => candidate.role === role && candidate.includedIn === bound.role)!;
-        throughRole ??= { status: 'granted-through-role', role, member, throughRole: bound.role, reference: inclusion.reference };
+        const reference = isCustomRole(bound.role) ? `the definition of custom role ${bound.role}` : `${ROLE_FACTS.reference}, as of ${ROLE_FACTS.recordedOn}`;
+        throughRole ??= { status: 'granted-through-role', role, member, throughRole: bound.role, reference, ...(condition ? { condition } : {}) };
       }
     }
   }
   if (throughRole) return throughRole;
   if (conditions.length > 0) return { status: 'conditional', role, conditions };
   if (possibly.length > 0) return { status: 'possibly', role, members: [...new Set(possibly)] };
-  return { status: 'not-granted', role, notes: notGrantedNotes(bindings, principal, role) };
+  if (unread) return unread;
+  return { status: 'not-granted', role, notes: [...lapsed, ...notGrantedNotes(bindings, principal, role)] };
+}
+
+function lapsedNote(role: string, title: string | null, verdict: Extract<ConditionVerdict, { verdict: 'expired' | 'from' }>): string {
+  const name = title ? `"${title}"` : 'its IAM condition';
+  return verdict.verdict === 'expired'
+    ? `the binding of ${role} under condition ${name} has expired${verdict.since ? ` (${verdict.since})` : ''}`
+    : `the binding of ${role} under condition ${name} holds only from ${verdict.from}`;
 }
 
 type Match = 'yes' | 'possibly' | 'no';
@@ -117,10 +158,8 @@ function notGrantedNotes(bindings: readonly IamBinding[], principal: string, rol
   const notes: string[] = [];
   const held = heldRoles(bindings, principal);
   const basic = held.filter((candidate) => BASIC_ROLES.includes(candidate));
-  if (basic.length > 0) {
-    notes.push(
-      `it holds ${basic.join(', ')}, which includes most predefined permissions but not all; Google does not document that it includes ${role}, so it is not counted`,
-    );
+  for (const other of basic) {
+    notes.push(`it holds ${other}, which does not hold every permission ${role} is needed for (${ROLE_FACTS.reference}, as of ${ROLE_FACTS.recordedOn})`);
   }
   for (const binding of bindings) {
     if (boundRole(binding)?.role !== role) continue;
@@ -224,20 +263,29 @@ export function terraformName(principalLabel: string, role: string): string {
 
 /** How a grant reads in a finding. */
 export function describeGrant(grant: RoleGrant): string {
+  const under = (condition: string | undefined) => (condition ? ` under IAM condition "${condition}", which holds now and from then on` : '');
   switch (grant.status) {
     case 'granted':
-      return `${grant.role} is granted${grant.member.startsWith('all') ? ` to ${grant.member}` : ''}`;
+      return `${grant.role} is granted${grant.member.startsWith('all') ? ` to ${grant.member}` : ''}${under(grant.condition)}`;
     case 'granted-through-role':
-      return `${grant.role} is granted through ${grant.throughRole}, which includes it (${grant.reference})`;
+      return `${grant.role} is not bound, but ${grant.throughRole} holds the permissions it is needed for (${grant.reference})${under(grant.condition)}; ${grant.role} itself grants less`;
     case 'conditional':
-      return `${grant.role} is granted only under IAM condition${grant.conditions.length > 1 ? 's' : ''} ${grant.conditions
-        .map((condition) => `${condition.title ? `"${condition.title}"` : `(hidden: the policy was read below version 3, role ${condition.role}_withcond_…)`}${conditionVia(condition, grant.role)}`)
-        .join(', ')}; while the condition is false the role is not granted`;
+      return `${grant.role} is granted only under IAM condition${grant.conditions.length > 1 ? 's' : ''} ${grant.conditions.map((condition) => describeCondition(condition, grant.role)).join(', ')}`;
     case 'possibly':
       return `${grant.role} is possibly granted through ${grant.members.join(', ')}, whose members cannot be listed offline`;
+    case 'custom-role-unread':
+      return `${grant.role} is not bound, and custom role ${grant.customRole} is: its definition was not read, so whether it holds ${grant.permissions.length > 0 ? grant.permissions.join(', ') : `every permission of ${grant.role}`} is not known`;
     case 'not-granted':
       return `${grant.role} is not granted directly${grant.notes.length ? ` (${grant.notes.join('; ')})` : ''}`;
   }
+  return grant satisfies never;
+}
+
+function describeCondition(condition: GrantCondition, role: string): string {
+  const name = condition.title ? `"${condition.title}"` : `(hidden: the policy was read below version 3, role ${condition.role}_withcond_…)`;
+  const verdict = condition.verdict;
+  const what = verdict.verdict === 'until' ? `, which holds until ${verdict.until}, and then the role is no longer granted` : verdict.verdict === 'depends' ? `, which ${verdict.why === 'it reads attributes known only when a request is made' ? 'depends on attributes known only when a request is made' : `cannot be decided: ${verdict.why}`}; while it is false the role is not granted` : '';
+  return `${name}${conditionVia(condition, role)}${what}`;
 }
 
 function conditionVia(condition: GrantCondition, role: string): string {

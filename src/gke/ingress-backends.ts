@@ -1,8 +1,11 @@
 import type { V1Container, V1PodSpec, V1ServicePort } from '@kubernetes/client-node';
 import type { ClusterState } from '../state/cluster-state.js';
 import { kubernetesResourceName } from '../state/cluster-state.js';
-import type { Ingress, Pod, Service, Wire } from '../state/kubernetes-types.js';
-import { LabelIndex } from './label-index.js';
+import type { Ingress, Service, Wire } from '../state/kubernetes-types.js';
+import type { PodSource } from './service-pod-sources.js';
+import { ServicePodSources } from './service-pod-sources.js';
+
+export type { PodSource } from './service-pod-sources.js';
 
 export type PodSpec = Wire<V1PodSpec>;
 export type Container = Wire<V1Container>;
@@ -21,16 +24,6 @@ export interface IngressBackendRef {
   port: { number?: number; name?: string };
 }
 
-/** A Pod behind a Service, or (with no Pod, e.g. from manifests) the pod template of a workload that would make them. */
-export interface PodSource {
-  /** `Pod/ns/name` or `Deployment/ns/name`. */
-  resource: string;
-  pod?: Pod;
-  spec: PodSpec;
-  /** The workload to change for a fix (`Deployment`, `StatefulSet`, …), when known. */
-  owner?: { kind: string; namespace: string; name: string };
-}
-
 export interface ResolvedBackend {
   ref: IngressBackendRef;
   namespace: string;
@@ -42,47 +35,15 @@ export interface ResolvedBackend {
   podSources: PodSource[];
 }
 
-interface Template {
-  resource: string;
-  namespace: string;
-  labels?: Record<string, string>;
-  spec: PodSpec;
-  owner: { kind: string; namespace: string; name: string };
-}
-
-const WORKLOAD_KINDS = ['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet'] as const;
-
 /**
- * Resolves Ingress -> backends -> Service -> Pods (or pod templates). Pods and
- * templates are indexed once by namespace and label, so resolving every
- * backend of every Ingress stays linear in the number of objects.
+ * Resolves Ingress -> backends -> Service -> Pods (or pod templates), through
+ * the same ServicePodSources the Gateway backends use.
  */
 export class IngressBackendResolver {
-  private readonly pods: LabelIndex<Pod>;
-  private readonly templates: LabelIndex<Template>;
-  private readonly sourcesByService = new Map<string, PodSource[]>();
+  private readonly pods: ServicePodSources;
 
   constructor(private readonly state: ClusterState) {
-    const kubernetes = state.kubernetes;
-    this.pods = new LabelIndex(kubernetes.list('Pod'), (pod) => pod.metadata?.namespace, (pod) => pod.metadata?.labels);
-    const templates: Template[] = [];
-    for (const kind of WORKLOAD_KINDS) {
-      for (const workload of kubernetes.list(kind)) {
-        // A ReplicaSet a Deployment owns repeats the Deployment's template.
-        if (kind === 'ReplicaSet' && workload.metadata?.ownerReferences?.some((owner) => owner.kind === 'Deployment')) continue;
-        const template = workload.spec?.template;
-        if (!template?.spec) continue;
-        const namespace = workload.metadata?.namespace ?? 'default';
-        templates.push({
-          resource: kubernetesResourceName({ kind, metadata: workload.metadata }),
-          namespace,
-          labels: template.metadata?.labels,
-          spec: template.spec,
-          owner: { kind, namespace, name: workload.metadata?.name ?? '?' },
-        });
-      }
-    }
-    this.templates = new LabelIndex(templates, (template) => template.namespace, (template) => template.labels);
+    this.pods = new ServicePodSources(state);
   }
 
   /** `spec.defaultBackend`, then every path of every rule with `http`, in order. */
@@ -126,36 +87,7 @@ export class IngressBackendResolver {
 
   /** The Pods the Service selects, oldest first; with none, the templates of matching workloads. */
   podSourcesFor(service: Service): PodSource[] {
-    const namespace = service.metadata?.namespace ?? 'default';
-    const key = `${namespace}/${service.metadata?.name}`;
-    let sources = this.sourcesByService.get(key);
-    if (!sources) {
-      const selector = service.spec?.selector;
-      const pods = this.pods.select(namespace, selector).sort(olderFirst);
-      sources =
-        pods.length > 0
-          ? pods.filter((pod) => pod.spec).map((pod) => ({ resource: kubernetesResourceName({ kind: 'Pod', metadata: pod.metadata }), pod, spec: pod.spec!, owner: this.ownerOf(pod) }))
-          : this.templates
-              .select(namespace, selector)
-              .sort((a, b) => a.resource.localeCompare(b.resource))
-              .map(({ resource, spec, owner }) => ({ resource, spec, owner }));
-      this.sourcesByService.set(key, sources);
-    }
-    return sources;
-  }
-
-  /** The workload behind a Pod: its controller, and a ReplicaSet's Deployment (by ownerReferences or the pod-template-hash suffix). */
-  private ownerOf(pod: Pod): PodSource['owner'] {
-    const namespace = pod.metadata?.namespace ?? 'default';
-    const controller = pod.metadata?.ownerReferences?.find((owner) => owner.controller) ?? pod.metadata?.ownerReferences?.[0];
-    if (!controller) return undefined;
-    if (controller.kind !== 'ReplicaSet') return { kind: controller.kind, namespace, name: controller.name };
-    const replicaSet = this.state.kubernetes.get('ReplicaSet', namespace, controller.name);
-    const deployment = replicaSet?.metadata?.ownerReferences?.find((owner) => owner.kind === 'Deployment');
-    if (deployment) return { kind: 'Deployment', namespace, name: deployment.name };
-    const hash = pod.metadata?.labels?.['pod-template-hash'];
-    if (hash && controller.name.endsWith(`-${hash}`)) return { kind: 'Deployment', namespace, name: controller.name.slice(0, -hash.length - 1) };
-    return { kind: 'ReplicaSet', namespace, name: controller.name };
+    return this.pods.podSourcesFor(service);
   }
 }
 
@@ -169,13 +101,4 @@ export function findServicePort(service: Service, port: { number?: number; name?
 /** `port 80`, `port "http"`: how an Ingress names the Service port. */
 export function describeServicePortRef(port: { number?: number; name?: string }): string {
   return port.number !== undefined ? `port ${port.number}` : `port "${port.name ?? ''}"`;
-}
-
-function olderFirst(a: Pod, b: Pod): number {
-  return compare(a.metadata?.creationTimestamp ?? '', b.metadata?.creationTimestamp ?? '') || compare(a.metadata?.name ?? '', b.metadata?.name ?? '');
-}
-
-/** Byte order, as Go compares strings. */
-function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -1,4 +1,4 @@
-import type { Ingress } from '../state/kubernetes-types.js';
+import type { Ingress, IngressClass } from '../state/kubernetes-types.js';
 
 export const INGRESS_CLASS_ANNOTATION = 'kubernetes.io/ingress.class';
 /** ingress-gce pkg/annotations/ingress.go FrontendConfigKey. */
@@ -33,4 +33,48 @@ export function isGceIngress(ingress: Ingress): boolean {
   const annotationClass = ingress.metadata?.annotations?.[INGRESS_CLASS_ANNOTATION];
   if (annotationClass === undefined || annotationClass === '') return !ingress.spec?.ingressClassName;
   return isGceIngressClass(annotationClass);
+}
+
+/** networking.k8s.io/v1 AnnotationIsDefaultIngressClass. */
+export const DEFAULT_INGRESS_CLASS_ANNOTATION = 'ingressclass.kubernetes.io/is-default-class';
+
+/**
+ * The IngressClass Kubernetes' DefaultIngressClass admission plugin would write into a new
+ * Ingress (kubernetes plugin/pkg/admission/network/defaultingressclass/admission.go
+ * getDefaultClass): those annotated `is-default-class: "true"`, the newest when there are
+ * several (ties by name).
+ */
+export function defaultIngressClass(classes: readonly IngressClass[]): IngressClass | undefined {
+  const defaults = classes.filter((candidate) => candidate.metadata?.annotations?.[DEFAULT_INGRESS_CLASS_ANNOTATION] === 'true');
+  return defaults.sort((a, b) => {
+    const [left, right] = [Date.parse(a.metadata?.creationTimestamp ?? '') || 0, Date.parse(b.metadata?.creationTimestamp ?? '') || 0];
+    return left === right ? (a.metadata?.name ?? '').localeCompare(b.metadata?.name ?? '') : right - left;
+  })[0];
+}
+
+/**
+ * Whether the admission plugin stamps this Ingress on creation: only when it has neither
+ * `spec.ingressClassName` nor the `kubernetes.io/ingress.class` annotation (whatever its value).
+ */
+export function isStampedOnCreate(ingress: Ingress): boolean {
+  return !ingress.spec?.ingressClassName && !Object.hasOwn(ingress.metadata?.annotations ?? {}, INGRESS_CLASS_ANNOTATION);
+}
+
+/**
+ * Annotations only GKE's ingress controller reads (ingress-gce pkg/annotations/ingress.go): an
+ * Ingress carrying one was written for it, whatever class it ended up with.
+ */
+export const GCE_ONLY_INGRESS_ANNOTATIONS = [
+  'kubernetes.io/ingress.allow-http',
+  'kubernetes.io/ingress.global-static-ip-name',
+  'kubernetes.io/ingress.regional-static-ip-name',
+  'ingress.gcp.kubernetes.io/pre-shared-cert',
+  'networking.gke.io/managed-certificates',
+  'networking.gke.io/suppress-firewall-xpn-error',
+  FRONTEND_CONFIG_ANNOTATION,
+] as const;
+
+export function gceOnlyAnnotations(ingress: Ingress): string[] {
+  const annotations = ingress.metadata?.annotations ?? {};
+  return GCE_ONLY_INGRESS_ANNOTATIONS.filter((key) => Object.hasOwn(annotations, key));
 }

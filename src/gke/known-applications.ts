@@ -78,24 +78,34 @@ function insecureSetting(container: Container, namespace: string, state: Cluster
   }
   // `env` wins over `envFrom`, and the last entry of `env` wins.
   const envVar = [...(container.env ?? [])].reverse().find((variable) => variable.name === INSECURE_ENV);
-  if (envVar?.value !== undefined) return { flag, flagText, env: parseGoBool(envVar.value) === true, envText: `its env sets ${INSECURE_ENV}=${envVar.value}` };
+  if (envVar?.value !== undefined) return { flag, flagText, ...envSetting(envVar.value, `its env sets ${INSECURE_ENV}=${envVar.value}`) };
   const reference = envVar?.valueFrom?.configMapKeyRef;
   if (reference) {
     const where = `key ${reference.key} of ConfigMap ${namespace}/${reference.name}`;
     const configMap = state.kubernetes.get('ConfigMap', namespace, reference.name ?? '');
     if (!configMap && state.unavailable.has('ConfigMap')) return { flag, flagText, env: 'unknown', envText: where };
     const value = configMap?.data?.[reference.key];
-    const envText = `${INSECURE_ENV} comes from ${where}, which ${value === undefined ? 'is not set' : `is "${value}"`}`;
-    return { flag, flagText, env: value !== undefined && parseGoBool(value) === true, envText };
+    if (value === undefined) return { flag, flagText, env: false, envText: `${INSECURE_ENV} comes from ${where}, which is not set` };
+    return { flag, flagText, ...envSetting(value, `${INSECURE_ENV} comes from ${where}, which is "${value}"`) };
   }
   for (const source of [...(container.envFrom ?? [])].reverse()) {
     const name = source.configMapRef?.name;
     if (!name) continue;
     const configMap = state.kubernetes.get('ConfigMap', namespace, name);
     const value = configMap?.data?.[`${source.prefix ?? ''}${INSECURE_ENV}`];
-    if (value !== undefined) return { flag, flagText, env: parseGoBool(value) === true, envText: `${INSECURE_ENV} is "${value}" in ConfigMap ${namespace}/${name}` };
+    if (value !== undefined) return { flag, flagText, ...envSetting(value, `${INSECURE_ENV} is "${value}" in ConfigMap ${namespace}/${name}`) };
   }
   return { flag, flagText, env: false, envText: `${INSECURE_ENV} is not set` };
+}
+
+/** What argocd-server makes of an ARGOCD_SERVER_INSECURE value, said so when it is not one argo-cd reads. */
+function envSetting(value: string, where: string): { env: boolean; envText: string } {
+  const parsed = parseBoolFromEnv(value);
+  if (parsed.read) return { env: parsed.value, envText: where };
+  return {
+    env: false,
+    envText: `${where}, which argo-cd does not read as true: it reads only "true" or "false", in any case (util/env/env.go ParseBoolFromEnv), and takes anything else as the default, false`,
+  };
 }
 
 function insecureFix(container: Container, containerIndex: number, namespace: string, source: PodSource, state: ClusterState): PlainHttpAnswer['fix'] {
@@ -124,7 +134,19 @@ function insecureFix(container: Container, containerIndex: number, namespace: st
   };
 }
 
-/** strconv.ParseBool, which Argo CD's env.ParseBoolFromEnv uses. */
+/**
+ * argo-cd util/env/env.go ParseBoolFromEnv, which the `--insecure` flag's default
+ * (ARGOCD_SERVER_INSECURE, cmd/argocd-server/commands/argocd_server.go) goes through:
+ * "true" or "false" compared with strings.EqualFold; anything else, and the empty
+ * string, is the default (false). `read` says whether argo-cd took the value at all.
+ */
+export function parseBoolFromEnv(value: string): { value: boolean; read: boolean } {
+  if (value.toLowerCase() === 'true') return { value: true, read: true };
+  if (value.toLowerCase() === 'false') return { value: false, read: true };
+  return { value: false, read: false };
+}
+
+/** strconv.ParseBool, which Go's flag package uses for `--insecure=VALUE` on the command line. */
 function parseGoBool(text: string): boolean | undefined {
   if (['1', 't', 'T', 'TRUE', 'true', 'True'].includes(text)) return true;
   if (['0', 'f', 'F', 'FALSE', 'false', 'False'].includes(text)) return false;

@@ -1,8 +1,8 @@
 import type { ClusterState } from '../state/cluster-state.js';
 import { kubectlKind, kubernetesResourceName } from '../state/cluster-state.js';
-import type { ApiService, KubeObject, Namespace } from '../state/kubernetes-types.js';
-import type { FinalizerOwner } from './finalizer-owners.js';
-import { finalizerOwner } from './finalizer-owners.js';
+import type { ApiService, KubeObject, Namespace, Pod } from '../state/kubernetes-types.js';
+import type { ControllerStatus, FinalizerOwner } from './finalizer-owners.js';
+import { controllerStatus, finalizerOwner } from './finalizer-owners.js';
 
 /**
  * Conditions the namespace controller sets while it cannot finish
@@ -32,6 +32,20 @@ export interface UnavailableApiService {
   message?: string;
 }
 
+/** Conditions that say the namespace controller failed, as opposed to waiting (namespaced_resources_deleter.go). */
+const FAILURE_CONDITIONS = ['NamespaceDeletionDiscoveryFailure', 'NamespaceDeletionGroupVersionParsingFailure', 'NamespaceDeletionContentFailure'];
+
+/** Why one object is still in the namespace. */
+export type Holdup =
+  /** A Pod in its termination grace period: the kubelet deletes it by `until` (its deletionTimestamp). */
+  | { kind: 'grace-period'; waiting: true; until: string }
+  /** A Pod whose grace period has ended and that is still there: the kubelet has not confirmed it stopped. */
+  | { kind: 'grace-period-over'; waiting: false; since: string }
+  /** Not yet deleted by the namespace controller. */
+  | { kind: 'not-deleted'; waiting: false }
+  /** A finalizer; waiting when its controller is known to run, and for PVC protection, on the Pods that use the claim. */
+  | { kind: 'finalizer'; waiting: boolean; finalizer: string; owner?: FinalizerOwner; controller?: ControllerStatus; usedBy?: string[] };
+
 export interface RemainingObject {
   resource: string;
   /** `kubectl` resource argument: `ingress.networking.k8s.io/web`. */
@@ -39,6 +53,9 @@ export interface RemainingObject {
   finalizers: string[];
   owners: FinalizerOwner[];
   deleting: boolean;
+  holdups: Holdup[];
+  /** Everything that holds it ends by itself: a grace period, or controllers known to run. */
+  waiting: boolean;
 }
 
 export interface NamespaceDeletion {
@@ -55,6 +72,13 @@ export interface NamespaceDeletion {
   metadataFinalizers: string[];
   /** Whether the cluster's HTTP load-balancing addon is disabled (null when unknown). */
   httpLoadBalancingDisabled: boolean | null;
+  /**
+   * The namespace controller is only waiting: no failure condition, no unavailable
+   * APIService, and every remaining object waits on a grace period or a controller that runs.
+   */
+  waiting: boolean;
+  /** The latest end of a Pod grace period it waits for, when it waits for one. */
+  waitingUntil: string | null;
 }
 
 export function isTerminating(namespace: Namespace): boolean {
@@ -87,31 +111,66 @@ export function diagnoseNamespaceDeletion(namespace: Namespace, state: ClusterSt
     .filter((condition) => condition.status === 'True' && condition.type in NAMESPACE_DELETION_CONDITIONS)
     .map(({ type, reason, message }) => ({ type, reason, message }));
   const disabled = state.cluster?.addonsConfig?.httpLoadBalancing?.disabled;
+  const objects = state.kubernetes.inNamespace(name);
+  const remaining = objects.map((object) => describeRemaining(object, objects, state, now)).sort((a, b) => a.resource.localeCompare(b.resource));
+  const apiServices = unavailableApiServices(state.kubernetes.list('APIService'));
+  const failed = conditions.some((condition) => FAILURE_CONDITIONS.includes(condition.type));
+  const waiting = !failed && apiServices.length === 0 && remaining.length > 0 && remaining.every((object) => object.waiting);
+  const graceEnds = remaining.flatMap((object) => object.holdups.flatMap((holdup) => (holdup.kind === 'grace-period' ? [holdup.until] : [])));
   return {
     name,
     deletionTimestamp,
     terminatingForMs: now.getTime() - Date.parse(deletionTimestamp),
     conditions,
-    unavailableApiServices: unavailableApiServices(state.kubernetes.list('APIService')),
-    remaining: state.kubernetes
-      .inNamespace(name)
-      .map(describeRemaining)
-      .sort((a, b) => a.resource.localeCompare(b.resource)),
+    unavailableApiServices: apiServices,
+    remaining,
     specFinalizers: namespace.spec?.finalizers ?? [],
     metadataFinalizers: namespace.metadata?.finalizers ?? [],
     httpLoadBalancingDisabled: state.cluster ? disabled === true : null,
+    waiting,
+    waitingUntil: waiting && graceEnds.length > 0 ? graceEnds.sort().at(-1)! : null,
   };
 }
 
-function describeRemaining(object: KubeObject): RemainingObject {
+function describeRemaining(object: KubeObject, inNamespace: readonly KubeObject[], state: ClusterState, now: Date): RemainingObject {
   const finalizers = object.metadata?.finalizers ?? [];
+  const holdups: Holdup[] = finalizers.map((finalizer) => finalizerHoldup(finalizer, object, inNamespace, state));
+  const deletionTimestamp = object.metadata?.deletionTimestamp;
+  if (object.kind === 'Pod') {
+    // A Pod's deletionTimestamp is the end of its grace period (request time + grace); the kubelet removes it by then.
+    if (!deletionTimestamp) holdups.push({ kind: 'not-deleted', waiting: false });
+    else if (Date.parse(deletionTimestamp) > now.getTime()) holdups.push({ kind: 'grace-period', waiting: true, until: deletionTimestamp });
+    else holdups.push({ kind: 'grace-period-over', waiting: false, since: deletionTimestamp });
+  } else if (!deletionTimestamp) {
+    holdups.push({ kind: 'not-deleted', waiting: false });
+  }
   return {
     resource: kubernetesResourceName(object),
     kubectlName: kubectlName(object),
     finalizers,
     owners: finalizers.flatMap((finalizer) => finalizerOwner(finalizer) ?? []),
-    deleting: Boolean(object.metadata?.deletionTimestamp),
+    deleting: Boolean(deletionTimestamp),
+    holdups,
+    waiting: holdups.every((holdup) => holdup.waiting),
   };
+}
+
+function finalizerHoldup(finalizer: string, object: KubeObject, inNamespace: readonly KubeObject[], state: ClusterState): Holdup {
+  const owner = finalizerOwner(finalizer);
+  if (!owner) return { kind: 'finalizer', waiting: false, finalizer };
+  const controller = controllerStatus(owner.controller, state);
+  // kubernetes pkg/controller/volume/pvcprotection: the finalizer stays while a Pod that is not terminated uses the claim.
+  const usedBy = finalizer === 'kubernetes.io/pvc-protection' && object.kind === 'PersistentVolumeClaim' ? podsUsingClaim(object.metadata?.name ?? '', inNamespace) : undefined;
+  return { kind: 'finalizer', waiting: controller.status === 'running', finalizer, owner, controller, ...(usedBy ? { usedBy } : {}) };
+}
+
+function podsUsingClaim(claim: string, inNamespace: readonly KubeObject[]): string[] {
+  return inNamespace
+    .filter((object) => object.kind === 'Pod')
+    .map((object) => object as unknown as Pod)
+    .filter((pod) => !['Succeeded', 'Failed'].includes(pod.status?.phase ?? ''))
+    .filter((pod) => (pod.spec?.volumes ?? []).some((volume) => volume.persistentVolumeClaim?.claimName === claim))
+    .map((pod) => kubernetesResourceName(pod));
 }
 
 /** `ingress.networking.k8s.io/web`, `pod/web-0`: names kubectl cannot mistake for another group's kind. */
@@ -124,8 +183,20 @@ export function finalizeCommand(namespace: string): string {
   return `kubectl get namespace ${namespace} -o json | jq '.spec.finalizers = []' | kubectl replace --raw /api/v1/namespaces/${namespace}/finalize -f -`;
 }
 
+/** The finalizers of an object that no running controller will remove. */
+export function strippable(object: RemainingObject): string[] {
+  return object.holdups.flatMap((holdup) => (holdup.kind === 'finalizer' && !holdup.waiting ? [holdup.finalizer] : []));
+}
+
 /** Commands in the order GKE's troubleshooting guide gives: root cause, then blockers, then finalize. */
 export function namespaceFixCommands(deletion: NamespaceDeletion): string[] {
+  const rootCause = rootCauseCommands(deletion);
+  const then = rootCause.length > 0 ? ['# Then check again: the namespace controller usually finishes by itself. Only if it does not:'] : [];
+  return [...rootCause, ...then, finalizeCommand(deletion.name)];
+}
+
+/** What to repair before finalizing: the unavailable APIServices, then the finalizers no controller will remove. */
+export function rootCauseCommands(deletion: NamespaceDeletion): string[] {
   const commands: string[] = [];
   if (deletion.unavailableApiServices.length > 0) {
     commands.push('# 1. Repair the unavailable APIService, or delete it if nothing should serve it any more');
@@ -142,14 +213,14 @@ export function namespaceFixCommands(deletion: NamespaceDeletion): string[] {
       }
     }
   }
-  const blocking = deletion.remaining.filter((object) => object.finalizers.length > 0);
+  // Only finalizers whose controller is not known to run; those a running controller holds are kept.
+  const blocking = deletion.remaining.filter((object) => strippable(object).length > 0);
   if (blocking.length > 0) {
     commands.push(`# ${commands.length > 0 ? 2 : 1}. Remove the finalizers no controller will remove (this can orphan cloud resources)`);
     for (const object of blocking) {
-      commands.push(`kubectl -n ${deletion.name} patch ${object.kubectlName} --type=merge -p '{"metadata":{"finalizers":null}}'`);
+      const kept = object.finalizers.filter((finalizer) => !strippable(object).includes(finalizer));
+      commands.push(`kubectl -n ${deletion.name} patch ${object.kubectlName} --type=merge -p '${JSON.stringify({ metadata: { finalizers: kept.length > 0 ? kept : null } })}'`);
     }
   }
-  if (commands.length > 0) commands.push('# Then check again: the namespace controller usually finishes by itself. Only if it does not:');
-  commands.push(finalizeCommand(deletion.name));
   return commands;
 }

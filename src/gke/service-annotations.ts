@@ -1,3 +1,5 @@
+import type { ClusterState } from '../state/cluster-state.js';
+import { kubernetesResourceName } from '../state/cluster-state.js';
 import type { Cluster } from '../state/gcp-types.js';
 import type { Service } from '../state/kubernetes-types.js';
 
@@ -9,6 +11,8 @@ export const APP_PROTOCOLS_ANNOTATION = 'cloud.google.com/app-protocols';
 /** Deprecated key; ingress-gce reads it first when both are set. */
 export const LEGACY_APP_PROTOCOLS_ANNOTATION = 'service.alpha.kubernetes.io/app-protocols';
 export const NEG_ANNOTATION = 'cloud.google.com/neg';
+/** ingress-gce pkg/annotations/service.go THCAnnotationKey. */
+export const TRANSPARENT_HEALTH_CHECK_ANNOTATION = 'networking.gke.io/transparent-health-checker';
 export const BACKEND_CONFIG_ANNOTATION = 'cloud.google.com/backend-config';
 export const BETA_BACKEND_CONFIG_ANNOTATION = 'beta.cloud.google.com/backend-config';
 
@@ -50,6 +54,16 @@ export function negAnnotation(service: Service): Parsed<{ ingress?: boolean; exp
   return { ok: true, key: NEG_ANNOTATION, value };
 }
 
+/**
+ * `networking.gke.io/transparent-health-checker: '{"enabled": true}'` (pkg/annotations/service.go
+ * IsThcAnnotated: JSON with `enabled`; invalid JSON counts as not opted in).
+ */
+export function transparentHealthCheckOptIn(service: Service): boolean {
+  const raw = service.metadata?.annotations?.[TRANSPARENT_HEALTH_CHECK_ANNOTATION];
+  if (raw === undefined) return false;
+  return parseJsonObject(raw)?.enabled === true;
+}
+
 /** Whether the cluster is VPC-native (alias IPs), where NEGs are the default; unknown when it was not read. */
 export function isVpcNative(cluster: Cluster | undefined): boolean | undefined {
   return cluster ? cluster.ipAllocationPolicy?.useIpAliases === true : undefined;
@@ -80,6 +94,68 @@ export function negDecision(service: Service, vpcNative: boolean | undefined, re
   return vpcNative
     ? { enabled: true, certain: true, origin: 'default on VPC-native clusters' }
     : { enabled: false, certain: true, origin: `no ${NEG_ANNOTATION} annotation on a routes-based (not VPC-native) cluster` };
+}
+
+/** The first GKE version on which new Services get NEGs by default (container-native load balancing docs). */
+export const NEG_DEFAULT_SINCE = '1.17.6-gke.7';
+
+/**
+ * Why GKE would not write `cloud.google.com/neg` on a new Service of this cluster, or
+ * null when it would. Container-native load balancing is the default only when the
+ * cluster is VPC-native, does not use Shared VPC, does not use GKE network policy, and
+ * the Service is created on 1.17.6-gke.7 or later
+ * (https://cloud.google.com/kubernetes-engine/docs/how-to/container-native-load-balancing;
+ * the Ingress seed lists the same conditions).
+ */
+export function whyNoDefaultNeg(cluster: Cluster, project: string | null): string | null {
+  if (cluster.ipAllocationPolicy?.useIpAliases !== true) return 'the cluster is routes-based, not VPC-native';
+  const hostProject = /^projects\/([^/]+)\/global\/networks\//.exec(cluster.networkConfig?.network ?? '')?.[1];
+  const clusterProject = project ?? /\/projects\/([^/]+)\//.exec(cluster.selfLink ?? '')?.[1];
+  if (hostProject && clusterProject && hostProject !== clusterProject) return `the cluster uses Shared VPC (its network is in project ${hostProject})`;
+  // The addon shows as `networkPolicyConfig: {}` when enabled (proto3 omits `disabled: false`), `{disabled: true}` when not.
+  const addon = cluster.addonsConfig?.networkPolicyConfig;
+  if (cluster.networkPolicy?.enabled === true || (addon && addon.disabled !== true)) return 'the cluster uses GKE network policy';
+  const version = cluster.currentMasterVersion;
+  if (version && compareGkeVersions(version, NEG_DEFAULT_SINCE) < 0) return `the control plane runs ${version}, before ${NEG_DEFAULT_SINCE}`;
+  return null;
+}
+
+/** Orders GKE versions `1.27.7-gke.1121000` by their numbers (major, minor, patch, gke build). */
+export function compareGkeVersions(a: string, b: string): number {
+  const numbers = (version: string) => (/^v?(\d+)\.(\d+)\.(\d+)(?:-gke\.(\d+))?/.exec(version) ?? []).slice(1).map((part) => Number(part ?? 0));
+  const [left, right] = [numbers(a), numbers(b)];
+  for (let index = 0; index < 4; index += 1) {
+    const difference = (left[index] ?? 0) - (right[index] ?? 0);
+    if (difference !== 0) return difference;
+  }
+  return 0;
+}
+
+/**
+ * Whether Ingress backends of this Service are NEGs, as ingress-gce decides it: the
+ * translator reads only the `cloud.google.com/neg` annotation (translator.go
+ * maybeEnableNEG), which GKE itself writes on a new Service when the defaults apply
+ * (`whyNoDefaultNeg`). So a Service read from the cluster (snapshot or live) without
+ * the annotation is served through instance groups. A Service not yet applied
+ * (manifests, plan) gets it if the cluster's configuration says so; with no cluster
+ * read, that cannot be decided before apply. Internal and regional external Ingresses
+ * make the backend NEG after that check (`requiresNeg`).
+ */
+export function negDecisionFor(service: Service, state: ClusterState, requiresNeg: boolean): NegDecision {
+  const parsed = negAnnotation(service);
+  if (parsed.ok === true && parsed.value.ingress === true) return { enabled: true, certain: true, origin: `${NEG_ANNOTATION}: {"ingress": true}` };
+  if (requiresNeg) return { enabled: true, certain: true, origin: 'internal and regional Ingresses always use NEGs' };
+  if (parsed.ok === true) return { enabled: false, certain: true, origin: `${NEG_ANNOTATION} without "ingress": true` };
+  if (parsed.ok === false) return { enabled: false, certain: true, origin: `${NEG_ANNOTATION} is not valid JSON, so the controller ignores it` };
+  const planned = state.locations.has(kubernetesResourceName({ kind: 'Service', metadata: service.metadata }));
+  if (!planned) {
+    return { enabled: false, certain: true, origin: `no ${NEG_ANNOTATION} annotation on the Service (GKE writes it on Services that get NEGs by default, so this one uses instance groups)` };
+  }
+  if (!state.cluster) return { enabled: false, certain: false, origin: `no ${NEG_ANNOTATION} annotation, and whether GKE adds it cannot be decided before apply: the cluster was not read` };
+  const why = whyNoDefaultNeg(state.cluster, state.target.project);
+  return why
+    ? { enabled: false, certain: true, origin: `no ${NEG_ANNOTATION} annotation, and GKE will not add one: ${why}` }
+    : { enabled: true, certain: true, origin: `no ${NEG_ANNOTATION} annotation, which GKE adds on creation (VPC-native, no Shared VPC, no GKE network policy, ${NEG_DEFAULT_SINCE} or later)` };
 }
 
 export interface BackendConfigRefs {

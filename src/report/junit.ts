@@ -7,7 +7,8 @@ import { fixText } from './fix-text.js';
 /**
  * JUnit XML as CI systems read it (GitLab `artifacts:reports:junit`, Jenkins):
  * one testsuite per check, one testcase per resource the check examined, a
- * `<failure>` per error or warning finding (info goes to system-out). A check
+ * `<failure>` per error or warning finding (info goes to system-out); a resource
+ * whose findings are all suppressed is skipped, with why. A check
  * that could not run is one testcase with an `<error>`; a check with nothing to
  * look at is one skipped testcase.
  */
@@ -58,7 +59,14 @@ function testsuite(check: CheckReport, cluster?: string): Suite {
       const located = findings.find((finding) => finding.location)?.location;
       const where = located ? { file: located.file, ...(located.line ? { line: located.line } : {}) } : {};
       cases.push(`    <testcase ${attributes({ name: resource, classname, time: 0, ...where })}>`);
+      const accepted = findings.filter((finding) => finding.suppressed);
+      if (accepted.length > 0 && accepted.length === findings.length) {
+        skipped++;
+        const message = accepted.map((finding) => `suppressed by ${finding.suppressed!.by}: ${finding.suppressed!.reason}`).join('; ');
+        cases.push(`      <skipped ${attributes({ message })}>${text(accepted.map(findingText).join('\n\n'))}</skipped>`);
+      }
       for (const finding of findings) {
+        if (finding.suppressed) continue;
         if (finding.severity === 'info') {
           cases.push(`      <system-out>${text(findingText(finding))}</system-out>`);
           continue;

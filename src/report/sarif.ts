@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { fingerprintOf } from '../engine/baseline.js';
 import type { Check, Finding, Severity } from '../engine/check.js';
 import { isFleetReport, targetLabel } from '../engine/fleet-report.js';
 import type { Target } from '../state/cluster-state.js';
@@ -86,7 +87,12 @@ function result(checkId: string, index: number | undefined, finding: Finding, cl
     message: { text: `${label ? `${label}: ` : ''}${finding.resource}: ${finding.message}${fix}` },
     locations: [location(finding, label)],
     // Code scanning matches a result across runs by these; a resource has no line of its own.
-    partialFingerprints: { 'gkeDoctorFinding/v1': fingerprint(checkId, finding, label) },
+    // The same fingerprint as a baseline's: check, resource and message id, not the wording; in a fleet, the cluster's too.
+    partialFingerprints: { 'gkeDoctorFinding/v2': label ? createHash('sha256').update(`${label}\0${fingerprintOf(checkId, finding)}`).digest('hex').slice(0, 32) : fingerprintOf(checkId, finding) },
+    // SARIF 2.1.0 §3.34: an annotation on the object is in source; config and baselines are external.
+    ...(finding.suppressed
+      ? { suppressions: [{ kind: finding.suppressed.by === 'annotation' ? 'inSource' : 'external', status: 'accepted', justification: `${finding.suppressed.by}: ${finding.suppressed.reason}` }] }
+      : {}),
     properties: {
       ...(cluster ? { cluster: { project: cluster.project, location: cluster.location, cluster: cluster.cluster } } : {}),
       resource: finding.resource,
@@ -117,12 +123,6 @@ function location(finding: Finding, cluster?: string) {
 /** A relative path (or a resource name) as a relative URI reference: `/`-separated, each segment percent-encoded. */
 function relativeUri(path: string): string {
   return path.split(/[\\/]/).map(encodeURIComponent).join('/');
-}
-
-function fingerprint(checkId: string, finding: Finding, cluster?: string): string {
-  const firstLine = finding.message.split('\n')[0] ?? '';
-  // A single-cluster run keeps the fingerprints it always had.
-  return createHash('sha256').update(`${cluster ? `${cluster}\0` : ''}${checkId}\0${finding.resource}\0${firstLine}`).digest('hex');
 }
 
 function unwrap(paragraph: string): string {

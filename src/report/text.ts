@@ -40,7 +40,7 @@ function renderCheck(check: CheckReport, chalk: ChalkInstance): string[] {
   const color = statusColor(check.status, chalk);
   const lines = [`${color(STATUS_LABEL[check.status])}  ${chalk.bold(check.id)}  ${check.title}${chalk.dim(` (${check.durationMs} ms)`)}`];
   if (check.reason) lines.push(indent(2, `${color(check.status === 'incomplete' ? 'could not check:' : 'skipped:')} ${check.reason}`));
-  for (const finding of check.findings) lines.push(...renderFinding(finding, chalk));
+  for (const finding of check.findings) lines.push(...(finding.suppressed ? renderSuppressed(finding, chalk) : renderFinding(finding, chalk)));
   lines.push('');
   return lines;
 }
@@ -61,12 +61,20 @@ function renderFinding(finding: Finding, chalk: ChalkInstance): string[] {
   return lines;
 }
 
+/** An accepted finding: one dim line, so it is seen without drawing the eye. */
+function renderSuppressed(finding: Finding, chalk: ChalkInstance): string[] {
+  const { by, reason } = finding.suppressed!;
+  const first = finding.message.split('\n')[0] ?? '';
+  return [indent(2, chalk.dim(`suppressed (${by}: ${reason})  ${finding.severity.toUpperCase()}  ${finding.resource}: ${first}`))];
+}
+
 function summaryLine({ summary }: Report, chalk: ChalkInstance): string {
   const plural = (count: number, word: string) => `${count} ${word}${count === 1 ? '' : 's'}`;
   const severities = [
     chalk.red(plural(summary.error, 'error')),
     chalk.yellow(plural(summary.warning, 'warning')),
     chalk.blue(`${summary.info} info`),
+    ...(summary.suppressed > 0 ? [chalk.dim(`${summary.suppressed} suppressed`)] : []),
   ].join(', ');
   const statuses = [
     chalk.green(`${summary.passed} passed`),

@@ -1,4 +1,4 @@
-import type { BackendService, Cluster, EventarcTrigger, HealthCheck, IamPolicy, Project } from './gcp-types.js';
+import type { BackendService, Cluster, EventarcTrigger, HealthCheck, IamPolicy, IamRole, Project } from './gcp-types.js';
 import type { KindTypes, KubeObject, KubernetesKind } from './kubernetes-types.js';
 
 export type GcpDataKey = 'project' | 'iamPolicy' | 'cluster' | 'eventarcTriggers' | 'healthChecks' | 'backendServices';
@@ -49,6 +49,11 @@ export interface ClusterState extends GcpData {
   kubernetes: KubernetesObjects;
   /** Data that could not be read, with the reason (API and permission, or file). */
   unavailable: ReadonlyMap<DataKey, string>;
+  /**
+   * Custom role definitions read alongside the IAM policy, by full name (`projects/P/roles/ID`):
+   * a snapshot's `roles/ROLE_ID.json`. A custom role absent here was not read.
+   */
+  customRoles?: ReadonlyMap<string, IamRole>;
   /**
    * In a preflight with no base (only manifests and a plan): the data the inputs hold none
    * of, with why. Nothing of it is planned, so a check that judges it has nothing to look at.

@@ -7,6 +7,9 @@ import type { container_v1 } from '@googleapis/container';
 /** `gcloud container clusters describe --format=json`: container v1 Cluster. */
 export type Cluster = container_v1.Schema$Cluster;
 
+/** `networkConfig.gatewayApiConfig.channel`: CHANNEL_STANDARD, CHANNEL_EXPERIMENTAL, CHANNEL_DISABLED, or unset. */
+export type GatewayApiChannel = NonNullable<NonNullable<NonNullable<Cluster['networkConfig']>['gatewayApiConfig']>['channel']>;
+
 /** `gcloud projects get-iam-policy --format=json`: an IAM v1 Policy. */
 export type IamPolicy = cloudresourcemanager_v3.Schema$Policy;
 export type IamBinding = cloudresourcemanager_v3.Schema$Binding;
@@ -88,4 +91,15 @@ export interface BackendService {
   healthChecks?: string[];
   backends?: { group?: string; balancingMode?: string }[];
   loadBalancingScheme?: string;
+}
+
+/** A custom role, as `gcloud iam roles describe ROLE_ID --project=P --format=json` prints it (IAM v1 Role, roles.get). */
+export interface IamRole {
+  name: string;
+  title?: string;
+  description?: string;
+  includedPermissions?: string[];
+  stage?: string;
+  etag?: string;
+  deleted?: boolean;
 }

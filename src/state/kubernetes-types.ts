@@ -65,6 +65,114 @@ export interface ServiceNetworkEndpointGroup extends KubeObject {
   status?: { networkEndpointGroups?: { selfLink?: string; id?: string }[]; conditions?: unknown[] };
 }
 
+/** metav1.Condition, as Gateway API objects and GKE's policies report their state. */
+export interface Condition {
+  type: string;
+  status: 'True' | 'False' | 'Unknown' | string;
+  reason?: string;
+  message?: string;
+  observedGeneration?: number;
+  lastTransitionTime?: string;
+}
+
+/** Gateway API ParentReference / BackendRef / PolicyTargetReference: the fields shared by references (kubernetes-sigs/gateway-api apis/v1/shared_types.go). */
+export interface GatewayObjectReference {
+  group?: string;
+  kind?: string;
+  name: string;
+  namespace?: string;
+  sectionName?: string;
+  port?: number;
+}
+
+/** gateway.networking.k8s.io GatewayClass (apis/v1/gatewayclass_types.go). */
+export interface GatewayClass extends KubeObject {
+  spec?: { controllerName?: string; parametersRef?: GatewayObjectReference; description?: string };
+  status?: { conditions?: Condition[] };
+}
+
+/** gateway.networking.k8s.io Gateway (apis/v1/gateway_types.go). */
+export interface Gateway extends KubeObject {
+  spec?: {
+    gatewayClassName?: string;
+    listeners?: { name: string; hostname?: string; port: number; protocol: string; tls?: unknown; allowedRoutes?: unknown }[];
+    addresses?: { type?: string; value: string }[];
+  };
+  status?: {
+    addresses?: { type?: string; value: string }[];
+    conditions?: Condition[];
+    listeners?: { name: string; attachedRoutes?: number; conditions?: Condition[]; supportedKinds?: { group?: string; kind: string }[] }[];
+  };
+}
+
+/** RouteStatus (apis/v1/shared_types.go): one entry per parent the route attaches to. */
+export interface RouteStatus {
+  parents?: { parentRef: GatewayObjectReference; controllerName?: string; conditions?: Condition[] }[];
+}
+
+/** gateway.networking.k8s.io HTTPRoute (apis/v1/httproute_types.go), and GRPCRoute, whose rules have the same backendRefs. */
+export interface Route extends KubeObject {
+  spec?: {
+    parentRefs?: GatewayObjectReference[];
+    hostnames?: string[];
+    rules?: { name?: string; matches?: unknown[]; filters?: unknown[]; backendRefs?: (GatewayObjectReference & { weight?: number })[] }[];
+  };
+  status?: RouteStatus;
+}
+
+/** gateway.networking.k8s.io ReferenceGrant (apis/v1/referencegrant_types.go). */
+export interface ReferenceGrant extends KubeObject {
+  spec?: { from?: { group: string; kind: string; namespace: string }[]; to?: { group: string; kind: string; name?: string }[] };
+}
+
+/** Common and HTTP fields of a networking.gke.io/v1 HealthCheckPolicy per-protocol config (GoogleCloudPlatform/gke-gateway-api apis/networking/v1/healthcheck_types.go). */
+export interface PolicyProtocolHealthCheck {
+  portSpecification?: 'USE_FIXED_PORT' | 'USE_NAMED_PORT' | 'USE_SERVING_PORT' | string;
+  port?: number;
+  portName?: string;
+  host?: string;
+  requestPath?: string;
+  proxyHeader?: string;
+  response?: string;
+  request?: string;
+  grpcServiceName?: string;
+}
+
+/** networking.gke.io/v1 HealthCheckPolicy. */
+export interface HealthCheckPolicy extends KubeObject {
+  spec?: {
+    targetRef?: GatewayObjectReference;
+    default?: {
+      checkIntervalSec?: number;
+      timeoutSec?: number;
+      healthyThreshold?: number;
+      unhealthyThreshold?: number;
+      config?: {
+        type?: 'TCP' | 'HTTP' | 'HTTPS' | 'HTTP2' | 'GRPC' | string;
+        tcpHealthCheck?: PolicyProtocolHealthCheck;
+        httpHealthCheck?: PolicyProtocolHealthCheck;
+        httpsHealthCheck?: PolicyProtocolHealthCheck;
+        http2HealthCheck?: PolicyProtocolHealthCheck;
+        grpcHealthCheck?: PolicyProtocolHealthCheck;
+      };
+      logConfig?: { enabled?: boolean };
+    };
+  };
+  status?: { conditions?: Condition[] };
+}
+
+/** networking.gke.io/v1 GCPBackendPolicy (apis/networking/v1/gcpbackendpolicy_types.go). */
+export interface GcpBackendPolicy extends KubeObject {
+  spec?: { targetRef?: GatewayObjectReference; default?: Record<string, unknown> };
+  status?: { conditions?: Condition[] };
+}
+
+/** networking.gke.io/v1 GCPGatewayPolicy (apis/networking/v1/gcpgatewaypolicy_types.go). */
+export interface GcpGatewayPolicy extends KubeObject {
+  spec?: { targetRef?: GatewayObjectReference; default?: Record<string, unknown> };
+  status?: { conditions?: Condition[] };
+}
+
 /** The kinds checks can ask for by name, and the type each one has. */
 export interface KindTypes {
   Namespace: Namespace;
@@ -81,6 +189,14 @@ export interface KindTypes {
   BackendConfig: BackendConfig;
   FrontendConfig: FrontendConfig;
   ServiceNetworkEndpointGroup: ServiceNetworkEndpointGroup;
+  GatewayClass: GatewayClass;
+  Gateway: Gateway;
+  HTTPRoute: Route;
+  GRPCRoute: Route;
+  ReferenceGrant: ReferenceGrant;
+  HealthCheckPolicy: HealthCheckPolicy;
+  GCPBackendPolicy: GcpBackendPolicy;
+  GCPGatewayPolicy: GcpGatewayPolicy;
 }
 
 export type KubernetesKind = keyof KindTypes;
@@ -100,4 +216,12 @@ export const KUBERNETES_KINDS: readonly KubernetesKind[] = [
   'BackendConfig',
   'FrontendConfig',
   'ServiceNetworkEndpointGroup',
+  'GatewayClass',
+  'Gateway',
+  'HTTPRoute',
+  'GRPCRoute',
+  'ReferenceGrant',
+  'HealthCheckPolicy',
+  'GCPBackendPolicy',
+  'GCPGatewayPolicy',
 ];

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import eventarcGkeIam from '../../checks/eventarc-gke-iam.js';
 import type { CheckResult } from '../../src/engine/check.js';
 import type { EventarcTrigger, IamPolicy, Project } from '../../src/state/gcp-types.js';
-import { CONTEXT, clusterState } from '../support/state.js';
+import { clusterState, runCheck } from '../support/state.js';
 
 const PROJECT: Project = { projectId: 'p', projectNumber: '42', createTime: '2022-01-01T00:00:00Z' };
 const OLD_PROJECT: Project = { ...PROJECT, createTime: '2020-06-01T00:00:00Z' };
@@ -24,7 +24,7 @@ const INITIALISED = ['roles/compute.viewer', 'roles/container.developer', 'roles
 const TRIGGER_ROLES = ['roles/pubsub.subscriber', 'roles/monitoring.metricWriter', 'roles/eventarc.eventReceiver'].map((role) => ({ role, members: [`serviceAccount:${SA}`] }));
 
 function run(triggers: EventarcTrigger[], bindings: IamPolicy['bindings'], project: Project = PROJECT): CheckResult {
-  return eventarcGkeIam.run(clusterState({ project, iamPolicy: { version: 3, bindings }, eventarcTriggers: triggers }), CONTEXT) as CheckResult;
+  return runCheck(eventarcGkeIam, clusterState({ project, iamPolicy: { version: 3, bindings }, eventarcTriggers: triggers })) as CheckResult;
 }
 
 describe('eventarc-gke-iam, finding by finding', () => {

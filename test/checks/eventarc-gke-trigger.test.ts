@@ -4,7 +4,7 @@ import type { CheckResult } from '../../src/engine/check.js';
 import type { DataKey } from '../../src/state/cluster-state.js';
 import type { Cluster, EventarcTrigger } from '../../src/state/gcp-types.js';
 import type { KubeObject } from '../../src/state/kubernetes-types.js';
-import { CONTEXT, clusterState } from '../support/state.js';
+import { clusterState, runCheck } from '../support/state.js';
 
 const CLUSTER: Cluster = { name: 'c', location: 'us-central1', workloadIdentityConfig: { workloadPool: 'p.svc.id.goog' } };
 const NAME = 'projects/p/locations/us-central1/triggers/t';
@@ -30,9 +30,9 @@ const pod = (name: string, labels: Record<string, string>, ready: 'True' | 'Fals
 const HEALTHY = [namespace('app'), service({ app: 'web' }), pod('web-1', { app: 'web' }, 'True')];
 
 function run(triggers: EventarcTrigger[], objects: KubeObject[] = HEALTHY, cluster: Cluster | null = CLUSTER, unavailable: [DataKey, string][] = []): CheckResult {
-  return eventarcGkeTrigger.run(
+  return runCheck(
+    eventarcGkeTrigger,
     clusterState({ project: { projectId: 'p', projectNumber: '42' }, cluster: cluster ?? undefined, eventarcTriggers: triggers }, objects, unavailable),
-    CONTEXT,
   ) as CheckResult;
 }
 
@@ -136,10 +136,11 @@ describe('eventarc-gke-trigger, finding by finding', () => {
     function planned(triggers: EventarcTrigger[], unknown: [string, string[]][], cluster: Cluster = CLUSTER, objects: KubeObject[] = []): CheckResult {
       const state = clusterState({ project: { projectId: 'p', projectNumber: '42' }, cluster, eventarcTriggers: triggers }, objects);
       const addresses: [string, string][] = [[NAME, 'google_eventarc_trigger.t'], [CLUSTER_NAME, 'google_container_cluster.c']];
-      return eventarcGkeTrigger.run(
-        { ...state, unknownUntilApply: new Map(unknown), locations: new Map(addresses.map(([resource, address]) => [resource, { file: 'plan.json', address }])) },
-        CONTEXT,
-      ) as CheckResult;
+      return runCheck(eventarcGkeTrigger, {
+        ...state,
+        unknownUntilApply: new Map(unknown),
+        locations: new Map(addresses.map(([resource, address]) => [resource, { file: 'plan.json', address }])),
+      }) as CheckResult;
     }
 
     it.each<[string, EventarcTrigger, [string, string[]][], Cluster, KubeObject[], RegExp]>([

@@ -8,6 +8,7 @@ import httpLoadBalancingAddon from '../../checks/http-load-balancing-addon.js';
 import type { ClusterState } from '../../src/state/cluster-state.js';
 import { KubernetesObjects } from '../../src/state/cluster-state.js';
 import type { KubeObject } from '../../src/state/kubernetes-types.js';
+import { runCheck } from '../support/state.js';
 import { FIXTURE_NOW, checkReport, runFixture } from '../support/fixtures.js';
 
 const run = async (fixture: string) => checkReport(await runFixture(fixture, { only: ['http-load-balancing-addon'] }), 'http-load-balancing-addon');
@@ -68,7 +69,7 @@ describe('http-load-balancing-addon rules', () => {
     { name: 'disabled, no Ingress', state: state(true, []), severities: ['warning'] },
     { name: 'disabled, Ingresses unreadable', state: state(true, [], [['Ingress', 'forbidden']]), severities: ['warning'] },
   ])('$name -> $severities', async ({ state, severities }) => {
-    const result = await httpLoadBalancingAddon.run(state, context);
+    const result = await runCheck(httpLoadBalancingAddon, state, context);
     expect(result.findings.map((f) => f.severity)).toEqual(severities);
     expect(result.examined).toEqual(['projects/p/locations/europe-west1/clusters/c']);
   });

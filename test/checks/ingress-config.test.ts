@@ -4,7 +4,7 @@ import { dataKeysFor } from '../../src/engine/runner.js';
 import type { KubeObject } from '../../src/state/kubernetes-types.js';
 import { SnapshotSource } from '../../src/state/snapshot/snapshot-source.js';
 import { FIXTURE_NOW, checkReport, fixturePath, runFixture } from '../support/fixtures.js';
-import { CONTEXT, clusterState } from '../support/state.js';
+import { clusterState, runCheck } from '../support/state.js';
 
 const ID = 'ingress-config';
 
@@ -80,7 +80,7 @@ describe('ingress-config on fixtures', () => {
     for (const [fixture, kind] of [['ingress-config-backendconfig', 'BackendConfig'], ['ingress-config-frontendconfig-missing', 'FrontendConfig']] as const) {
       const state = await new SnapshotSource(fixturePath(fixture)).collect(dataKeysFor([ingressConfig]));
       const blind = { ...state, unavailable: new Map([[kind, `${kind}s could not be listed`]]) };
-      const result = await ingressConfig.run(blind, { now: FIXTURE_NOW, stuckAfterMs: 0 });
+      const result = await runCheck(ingressConfig, blind, { now: FIXTURE_NOW, stuckAfterMs: 0 });
       expect(result.findings.filter((finding) => /does not exist/.test(finding.message))).toEqual([]);
     }
   });
@@ -106,7 +106,7 @@ describe('ingress-config: Ingress classes whose load balancers reach Pods only t
     ['gce-regional-external', [['error', 'Ingress/store/admin']], /is regional external \(gce-regional-external\) and its backend Service\/store\/admin does not use NEGs .*: regional external Application Load Balancers reach Pods only through NEGs/],
     ['gce', [['error', 'Service/store/admin']], /is of type ClusterIP and does not use NEGs/],
   ] as const)('%s', async (ingressClass, expected, message) => {
-    const result = await ingressConfig.run(clusterState({ cluster: CLUSTER }, [ingress(ingressClass), service]), CONTEXT);
+    const result = await runCheck(ingressConfig, clusterState({ cluster: CLUSTER }, [ingress(ingressClass), service]));
     expect(result.findings.map((finding) => [finding.severity, finding.resource])).toEqual(expected);
     expect(result.findings[0]!.message).toMatch(message);
   });

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import ingressHealthCheck from '../../checks/ingress-health-check.js';
 import type { ProbeResponse } from '../../src/engine/check.js';
 import { SnapshotSource } from '../../src/state/snapshot/snapshot-source.js';
+import { runCheck } from '../support/state.js';
 import { FIXTURE_NOW, checkReport, fixturePath, runFixture } from '../support/fixtures.js';
 
 const ID = 'ingress-health-check';
@@ -171,7 +172,7 @@ describe('ingress-health-check when no container declares the named targetPort',
     const state = await new SnapshotSource(fixturePath('ingress-named-ports')).collect(new Set(['Ingress', 'Service', 'Pod']));
     const service = state.kubernetes.get('Service', 'shop', 'web')!;
     service.spec!.ports![0]!.targetPort = 'web';
-    const result = await ingressHealthCheck.run(state, { now: FIXTURE_NOW, stuckAfterMs: 0 });
+    const result = await runCheck(ingressHealthCheck, state, { now: FIXTURE_NOW, stuckAfterMs: 0 });
     expect(result.findings).toHaveLength(1);
     expect(result.findings[0]!.message).toMatch(/ignores the readinessProbe: no container declares a containerPort matching the Service targetPort "web"/);
   });

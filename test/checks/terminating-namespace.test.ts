@@ -1,76 +1,75 @@
-import { describe, expect, it } from 'vitest';
+import { expect } from 'vitest';
 import terminatingNamespace from '../../checks/terminating-namespace.js';
-import { checkReport, runFixture } from '../support/fixtures.js';
+import { testCheck } from '../support/check-tester.js';
 
-const run = async (fixture: string) => checkReport(await runFixture(fixture, { only: ['terminating-namespace'] }), 'terminating-namespace');
+const stuck = (namespace: string) => ({ messageId: 'stuck', resource: `Namespace/${namespace}`, severity: 'error' as const });
 
-describe('terminating-namespace', () => {
-  it.each([
-    { fixture: 'healthy', status: 'passed', findings: [] },
-    { fixture: 'seed-ingress-addon-disabled', status: 'passed', findings: [] },
-    { fixture: 'seed-eventarc-stuck-namespace', status: 'failed', findings: [['error', 'Namespace/events-system']] },
+testCheck(terminatingNamespace, {
+  valid: ['healthy', 'seed-ingress-addon-disabled'],
+  invalid: [
     {
-      fixture: 'remaining-finalizers',
-      status: 'failed',
-      findings: [
-        ['info', 'Namespace/scratch'],
-        ['error', 'Namespace/shop'],
-      ],
-    },
-  ])('$fixture -> $status', async ({ fixture, status, findings }) => {
-    const report = await run(fixture);
-    expect(report.status).toBe(status);
-    expect(report.findings.map((f) => [f.severity, f.resource])).toEqual(findings);
-  });
-
-  it('names the discovery failure, the unavailable APIService and its Service, measured to the snapshot time', async () => {
-    const [finding] = (await run('seed-eventarc-stuck-namespace')).findings;
-    expect(finding!.message).toContain('Terminating for 3d 5h');
-    expect(finding!.message).toContain('NamespaceDeletionDiscoveryFailure: Discovery failed for some groups');
-    expect(finding!.message).toContain('APIService v1beta1.metrics.k8s.io is unavailable (served by Service kube-system/metrics-server): FailedDiscoveryCheck');
-    expect(finding!.message).toContain('can be orphaned');
-    expect(finding!.evidence.unavailableApiServices).toEqual([expect.objectContaining({ name: 'v1beta1.metrics.k8s.io', managedByGke: true })]);
-  });
-
-  it('orders the fix: repair the APIService, then finalize with the exact PUT to /finalize, marked automatic', async () => {
-    const { fix } = (await run('seed-eventarc-stuck-namespace')).findings[0]!;
-    expect(fix!.automatic).toBe(true);
-    const commands = fix!.commands;
-    const repair = commands.findIndex((c) => c.includes('describe service metrics-server'));
-    const finalize = commands.indexOf(
-      "kubectl get namespace events-system -o json | jq '.spec.finalizers = []' | kubectl replace --raw /api/v1/namespaces/events-system/finalize -f -",
-    );
-    expect(repair).toBeGreaterThanOrEqual(0);
-    expect(finalize).toBe(commands.length - 1);
-    // The metrics APIService is reconciled by GKE's addon manager: deleting it would be undone.
-    expect(commands).not.toContain('kubectl delete apiservice v1beta1.metrics.k8s.io');
-  });
-
-  it('lists the objects that remain with their finalizers and owners, and says the ingress controller never runs', async () => {
-    const shop = (await run('remaining-finalizers')).findings.find((f) => f.resource === 'Namespace/shop')!;
-    expect(shop.evidence.remainingObjects).toEqual([
-      { resource: 'Ingress/shop/storefront', finalizers: ['networking.gke.io/ingress-finalizer-V2'] },
-      {
-        resource: 'ServiceNetworkEndpointGroup/shop/k8s1-3c4d5e6f-shop-storefront-80-7a8b9c0d',
-        finalizers: ['networking.gke.io/neg-finalizer'],
+      // The seed report: its wording is what the user reads first.
+      name: 'seed: the discovery failure, the unavailable APIService and its Service, measured to the snapshot time',
+      fixture: 'seed-eventarc-stuck-namespace',
+      findings: [stuck('events-system')],
+      then: ({ findings: [finding] }) => {
+        expect(finding!.message).toContain('Terminating for 3d 5h');
+        expect(finding!.message).toContain('NamespaceDeletionDiscoveryFailure: Discovery failed for some groups');
+        expect(finding!.message).toContain('APIService v1beta1.metrics.k8s.io is unavailable (served by Service kube-system/metrics-server): FailedDiscoveryCheck');
+        expect(finding!.message).toContain('can be orphaned');
+        expect(finding!.evidence.unavailableApiServices).toEqual([expect.objectContaining({ name: 'v1beta1.metrics.k8s.io', managedByGke: true })]);
       },
-    ]);
-    expect(shop.message).toContain('never runs while the HTTP load-balancing addon is disabled');
-    expect(shop.fix!.commands).toContain(
-      `kubectl -n shop patch ingress.networking.k8s.io/storefront --type=merge -p '{"metadata":{"finalizers":null}}'`,
-    );
-    const patch = shop.fix!.commands.findIndex((c) => c.includes('patch ingress'));
-    const finalize = shop.fix!.commands.findIndex((c) => c.includes('/finalize'));
-    expect(patch).toBeLessThan(finalize);
-  });
-
-  it('counts a namespace as stuck only after --stuck-after', async () => {
-    const report = await runFixture('remaining-finalizers', { only: ['terminating-namespace'], context: { stuckAfterMs: 60_000 } });
-    const scratch = checkReport(report, 'terminating-namespace').findings.find((f) => f.resource === 'Namespace/scratch')!;
-    expect(scratch.severity).toBe('error');
-  });
-
-  it('declares what it reads', () => {
-    expect(terminatingNamespace.needs).toEqual(['Namespace', 'ObjectsInTerminatingNamespaces']);
-  });
+    },
+    {
+      name: 'seed: repair the APIService, then finalize with the exact PUT to /finalize, as an automatic finalize-namespace action',
+      fixture: 'seed-eventarc-stuck-namespace',
+      findings: [stuck('events-system')],
+      then: ({ findings: [finding] }) => {
+        const fix = finding!.fix;
+        expect(fix!.automatic).toBe(true);
+        const commands = fix!.commands;
+        const repair = commands.findIndex((c) => c.includes('describe service metrics-server'));
+        const finalize = commands.indexOf(
+          "kubectl get namespace events-system -o json | jq '.spec.finalizers = []' | kubectl replace --raw /api/v1/namespaces/events-system/finalize -f -",
+        );
+        expect(repair).toBeGreaterThanOrEqual(0);
+        expect(finalize).toBe(commands.length - 1);
+        // The metrics APIService is reconciled by GKE's addon manager: deleting it would be undone.
+        expect(commands).not.toContain('kubectl delete apiservice v1beta1.metrics.k8s.io');
+        expect(fix!.action).toMatchObject({ kind: 'finalize-namespace', namespace: 'events-system', orphans: [] });
+        // The action's manual steps are the commands before finalizing, without the finalize itself.
+        expect(fix!.action!.manualSteps).toEqual(commands.slice(0, repair + 3));
+      },
+    },
+    {
+      name: 'remaining finalizers: objects with their owners, the ingress controller never runs, a young namespace is not stuck yet',
+      fixture: 'remaining-finalizers',
+      findings: [{ messageId: 'notStuckYet', resource: 'Namespace/scratch', severity: 'info' }, stuck('shop')],
+      then: ({ findings: [, shop] }) => {
+        expect(shop!.evidence.remainingObjects).toEqual([
+          { resource: 'Ingress/shop/storefront', finalizers: ['networking.gke.io/ingress-finalizer-V2'] },
+          { resource: 'ServiceNetworkEndpointGroup/shop/k8s1-3c4d5e6f-shop-storefront-80-7a8b9c0d', finalizers: ['networking.gke.io/neg-finalizer'] },
+        ]);
+        expect(shop!.message).toContain('never runs while the HTTP load-balancing addon is disabled');
+        expect(shop!.fix!.commands).toContain(`kubectl -n shop patch ingress.networking.k8s.io/storefront --type=merge -p '{"metadata":{"finalizers":null}}'`);
+        const patch = shop!.fix!.commands.findIndex((c) => c.includes('patch ingress'));
+        const finalize = shop!.fix!.commands.findIndex((c) => c.includes('/finalize'));
+        expect(patch).toBeLessThan(finalize);
+        expect(shop!.fix!.action!.orphans).toEqual(shop!.evidence.remainingObjects);
+      },
+    },
+    {
+      name: 'a namespace counts as stuck only after --stuck-after',
+      fixture: 'remaining-finalizers',
+      context: { stuckAfterMs: 60_000 },
+      findings: [stuck('scratch'), stuck('shop')],
+    },
+    {
+      name: 'a namespace from manifests on stdin is located at its file and line',
+      manifests: ['-'],
+      stdin: 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: gone\n  deletionTimestamp: "2024-01-01T00:00:00Z"\nstatus:\n  phase: Terminating\n',
+      findings: [stuck('gone')],
+      then: ({ findings: [finding] }) => expect(finding!.location).toEqual({ file: '<stdin>', line: 1 }),
+    },
+  ],
 });

@@ -49,7 +49,7 @@ describe('runChecks', () => {
       ['nothing', 'not-applicable', 'nothing for nothing'],
       ['needs-cluster', 'incomplete', 'cluster.json is not in the snapshot'],
     ]);
-    expect(report.summary).toEqual({ error: 0, warning: 1, info: 1, passed: 1, failed: 1, incomplete: 1, notApplicable: 1 });
+    expect(report.summary).toEqual({ error: 0, warning: 1, info: 1, passed: 1, failed: 1, incomplete: 1, notApplicable: 1, suppressed: 0 });
   });
 
   it('isolates a check that throws: it becomes incomplete with the message, the others still run', async () => {
@@ -90,7 +90,7 @@ describe('exit codes (DESIGN.md)', () => {
       { id: 'a', title: 'a', status: 'failed', reason: null, durationMs: 0, examined: [], findings: severities.map((s) => finding(s)) },
       ...(incomplete ? [{ id: 'b', title: 'b', status: 'incomplete' as const, reason: 'r', durationMs: 0, examined: [], findings: [] }] : []),
     ],
-    summary: { error: 0, warning: 0, info: 0, passed: 0, failed: 0, incomplete: 0, notApplicable: 0 },
+    summary: { error: 0, warning: 0, info: 0, passed: 0, failed: 0, incomplete: 0, notApplicable: 0, suppressed: 0 },
   });
   it.each<[Finding['severity'][], boolean, FailOn, number]>([
     [[], false, 'error', 0],

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { FixOptions } from '../../src/fix/apply-fixes.js';
-import { finalizeStuckNamespaces, fixExitCode, plannedFinalizations } from '../../src/fix/apply-fixes.js';
+import { applyFixActions, fixExitCode, plannedFixes } from '../../src/fix/apply-fixes.js';
 import { isProtectedNamespace } from '../../src/fix/protected-namespaces.js';
 import { KubernetesObjects } from '../../src/state/cluster-state.js';
 import type { ClusterState } from '../../src/state/cluster-state.js';
@@ -51,19 +51,19 @@ async function options(overrides: Partial<FixOptions> = {}): Promise<FixOptions 
   return { yes: false, dryRun: false, force: false, backupDir: await mkdtemp(join(tmpdir(), 'gke-doctor-backup-')), waitMs: 2_000, log: (line) => lines.push(line), lines, ...overrides };
 }
 
-describe('finalizeStuckNamespaces (client-node against the fake kube-apiserver)', async () => {
-  // The findings of a check run while events-system was stuck.
-  const findings = plannedFinalizations(await runFixture('seed-eventarc-stuck-namespace', { only: ['terminating-namespace'] }));
+describe('applyFixActions with the finalize-namespace fixer (client-node against the fake kube-apiserver)', async () => {
+  // The actions of a check run while events-system was stuck.
+  const actions = plannedFixes(await runFixture('seed-eventarc-stuck-namespace', { only: ['terminating-namespace'] }));
 
   it('asks in a terminal and finalizes only on yes', async () => {
     const core = await api([namespace(true)]);
     const asked: string[] = [];
-    const declined = await finalizeStuckNamespaces(core, findings, state(), await options({ confirm: async (question) => (asked.push(question), false) }));
+    const declined = await applyFixActions(core, actions, state(), await options({ confirm: async (question) => (asked.push(question), false) }));
     expect(asked).toEqual(['Finalize Namespace/events-system? [y/N] ']);
     expect(declined.map((outcome) => outcome.status)).toEqual(['declined']);
     expect(server!.requests.filter((request) => request.method !== 'GET')).toEqual([]);
 
-    const accepted = await finalizeStuckNamespaces(core, findings, state(), await options({ confirm: async () => true }));
+    const accepted = await applyFixActions(core, actions, state(), await options({ confirm: async () => true }));
     expect(accepted.map((outcome) => outcome.status)).toEqual(['finalized']);
     expect(fixExitCode(accepted)).toBe(0);
     expect(fixExitCode(declined)).toBe(1);
@@ -72,7 +72,7 @@ describe('finalizeStuckNamespaces (client-node against the fake kube-apiserver)'
   it('leaves alone a namespace that stopped Terminating between the check and the fix', async () => {
     const core = await api([namespace(false)]);
     const backupDir = join(await mkdtemp(join(tmpdir(), 'gke-doctor-backup-')), 'b');
-    const outcomes = await finalizeStuckNamespaces(core, findings, state(), await options({ yes: true, backupDir }));
+    const outcomes = await applyFixActions(core, actions, state(), await options({ yes: true, backupDir }));
     expect(outcomes).toEqual([{ namespace: 'events-system', status: 'not-terminating', detail: 'no longer Terminating; left alone' }]);
     expect(server!.requests.filter((request) => request.method !== 'GET')).toEqual([]);
     await expect(readdir(backupDir)).rejects.toThrow(/ENOENT/);
@@ -82,14 +82,32 @@ describe('finalizeStuckNamespaces (client-node against the fake kube-apiserver)'
   it('reports what still holds a finalized namespace after --wait', async () => {
     const held = { ...namespace(true), metadata: { ...namespace(true).metadata, finalizers: ['example.com/cleanup'] } };
     const core = await api([held]);
-    const [outcome] = await finalizeStuckNamespaces(core, findings, state(), await options({ yes: true, waitMs: 300 }));
+    const [outcome] = await applyFixActions(core, actions, state(), await options({ yes: true, waitMs: 300 }));
     expect(outcome).toMatchObject({ status: 'failed', detail: 'finalized, but still present after 0s: held by metadata.finalizers example.com/cleanup (not cleared by /finalize)' });
   });
 
   it('says when the namespace is already gone', async () => {
     const core = await api([]);
-    const [outcome] = await finalizeStuckNamespaces(core, findings, state(), await options({ yes: true }));
+    const [outcome] = await applyFixActions(core, actions, state(), await options({ yes: true }));
     expect(outcome).toMatchObject({ status: 'gone' });
+  });
+});
+
+describe('plannedFixes', () => {
+  it('takes the action of every automatic fix, whichever check made it, and nothing else', () => {
+    const action = { kind: 'finalize-namespace' as const, namespace: 'team-a', conditions: [], orphans: [], manualSteps: [] };
+    const finding = (fix: Record<string, unknown> | null) => ({ severity: 'error' as const, resource: 'Namespace/team-a', message: 'm', evidence: {}, fix: fix && { summary: 's', commands: [], terraform: null, automatic: false, ...fix } });
+    const check = (id: string, findings: ReturnType<typeof finding>[]) => ({ id, title: id, status: 'failed' as const, reason: null, durationMs: 0, examined: [], findings });
+    const report = {
+      version: 1 as const,
+      target: { source: 'test', project: null, location: null, cluster: null },
+      summary: { error: 0, warning: 0, info: 0, passed: 0, failed: 0, incomplete: 0, notApplicable: 0, suppressed: 0 },
+      checks: [
+        check('a-plugin', [finding({ automatic: true, action }), finding({ automatic: false, action: { ...action, namespace: 'not-automatic' } })]),
+        check('terminating-namespace', [finding({ automatic: true }), finding(null)]),
+      ],
+    };
+    expect(plannedFixes(report)).toEqual([action]);
   });
 });
 

@@ -125,7 +125,7 @@ describe('check --snapshot of a DIR/PROJECT/LOCATION/CLUSTER/ tree', () => {
       expect(result.properties.cluster.cluster).toBeTruthy();
       expect(result.locations[0]!.physicalLocation.artifactLocation.uri).toMatch(/^proj-[ab]\//);
     }
-    expect(new Set(results.map((result) => result.partialFingerprints['gkeDoctorFinding/v1'])).size).toBe(results.length);
+    expect(new Set(results.map((result) => result.partialFingerprints['gkeDoctorFinding/v2'])).size).toBe(results.length);
     expect(log.runs[0].properties.fleet.clusters).toBe(5);
   });
 

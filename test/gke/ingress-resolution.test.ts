@@ -116,7 +116,10 @@ describe('known applications: argocd-server answers plain HTTP with a 307 unless
     ['--insecure flag', server({ args: ['/usr/local/bin/argocd-server', '--insecure'] }), [], false],
     ['--insecure=false beats the env', server({ args: ['/usr/local/bin/argocd-server', '--insecure=false'], env: [{ name: 'ARGOCD_SERVER_INSECURE', value: 'true' }] }), [], true],
     ['ARGOCD_SERVER_INSECURE=true literal', server({ env: [{ name: 'ARGOCD_SERVER_INSECURE', value: 'true' }] }), [], false],
-    ['ARGOCD_SERVER_INSECURE=1 (strconv.ParseBool)', server({ env: [{ name: 'ARGOCD_SERVER_INSECURE', value: '1' }] }), [], false],
+    // util/env/env.go ParseBoolFromEnv reads only true/false (any case): "1" is the default, false.
+    ['ARGOCD_SERVER_INSECURE=1 is not read as true', server({ env: [{ name: 'ARGOCD_SERVER_INSECURE', value: '1' }] }), [], true],
+    ['ARGOCD_SERVER_INSECURE=True', server({ env: [{ name: 'ARGOCD_SERVER_INSECURE', value: 'True' }] }), [], false],
+    ['--insecure=1 on the command line (Go flag package: strconv.ParseBool)', server({ args: ['/usr/local/bin/argocd-server', '--insecure=1'] }), [], false],
     ['envFrom a ConfigMap', server({ envFrom: [{ configMapRef: { name: 'argocd-env' } }] }), [{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'argocd-env', namespace: 'argocd' }, data: { ARGOCD_SERVER_INSECURE: 'true' } }], false],
   ] as [string, Container, KubeObject[], boolean][])('%s', (_name, container, objects, redirects) => {
     expect(argocd.matches(container)).toBe(true);

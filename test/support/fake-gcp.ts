@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { FakeRequest, FakeResponse } from './fake-http.js';
 import { FakeHttpServer } from './fake-http.js';
@@ -54,6 +54,8 @@ interface FixtureGcp {
   triggers: { name: string }[];
   healthChecks: Record<string, unknown>[];
   backendServices: Record<string, unknown>[];
+  /** `roles/*.json`: custom role definitions, by full name. */
+  roles: Map<string, unknown>;
 }
 
 export interface FakeGcpOptions {
@@ -96,6 +98,7 @@ export class FakeGcp extends FakeHttpServer {
       triggers: list(await read('eventarc-triggers.json'), 'triggers') as { name: string }[],
       healthChecks: list(await read('compute/health-checks.json'), 'items') as Record<string, unknown>[],
       backendServices: list(await read('compute/backend-services.json'), 'items') as Record<string, unknown>[],
+      roles: await readRoles(join(fixtureDirectory, 'roles')),
     };
     return new FakeGcp(data, options);
   }
@@ -109,6 +112,11 @@ export class FakeGcp extends FakeHttpServer {
     let match: RegExpExecArray | null;
     if (method === 'GET' && (match = /^\/v1\/projects\/([^/]+)\/locations\/([^/]+)\/clusters\/([^/]+)$/.exec(path))) {
       return this.cluster(match[1]!, match[2]!, match[3]!);
+    }
+    // IAM v1 roles.get (https://cloud.google.com/iam/docs/reference/rest/v1/projects.roles/get); served on the same host.
+    if (method === 'GET' && (match = /^\/v1\/((?:projects|organizations)\/[^/]+\/roles\/[^/]+)$/.exec(path))) {
+      const role = this.data.roles.get(decodeURIComponent(match[1]!));
+      return role ? { status: 200, body: role } : notFound(match[1]!);
     }
     if (method === 'GET' && (match = /^\/v1\/projects\/([^/]+)$/.exec(path))) return this.project(match[1]!);
     if (method === 'POST' && (match = /^\/v3\/projects\/([^/:]+):getIamPolicy$/.exec(path))) {
@@ -164,6 +172,17 @@ export class FakeGcp extends FakeHttpServer {
       ...(page.next ? { nextPageToken: page.next } : {}),
     };
   }
+}
+
+/** A fixture's `roles/*.json` (gcloud iam roles describe), by the full name each holds. */
+async function readRoles(directory: string): Promise<Map<string, unknown>> {
+  const roles = new Map<string, unknown>();
+  const files = await readdir(directory).catch(() => [] as string[]);
+  for (const file of files.filter((name) => name.endsWith('.json'))) {
+    const role = JSON.parse(await readFile(join(directory, file), 'utf8')) as { name: string };
+    roles.set(role.name, role);
+  }
+  return roles;
 }
 
 function notFound(resource: string): FakeResponse {

@@ -55,6 +55,8 @@ export interface FakeResponse {
 /** The HTTP plumbing both fakes share: a request log, injected statuses, JSON in and out. */
 export class FakeHttpServer {
   readonly requests: LoggedRequest[] = [];
+  /** Added to every answer, as the network and a real server would (bench/: 50 ms). */
+  delayMs = 0;
   private readonly injections: Injection[] = [];
   private server: Server | undefined;
   private tls = false;
@@ -125,6 +127,7 @@ export class FakeHttpServer {
     const path = decodeURIComponent(url.pathname);
     const request: FakeRequest = { method, path, query: url.searchParams, headers: incoming.headers, body, rawBody };
     const response = this.injected(method, path) ?? (await this.handle(request));
+    if (this.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.delayMs));
     this.requests.push({ method, path, query: Object.fromEntries(url.searchParams), status: response.status, body, headers: incoming.headers, receivedAt, answeredAt: performance.now() });
     outgoing.statusCode = response.status;
     const headers = { 'content-type': 'application/json', ...response.headers };

@@ -48,6 +48,8 @@ const SHORT_NAMES: Record<string, string[]> = {
   customresourcedefinitions: ['crd', 'crds'],
   frontendconfigs: ['fc'],
   servicenetworkendpointgroups: ['svcneg'],
+  referencegrants: ['refgrant'],
+  gatewayclasses: ['gc'],
 };
 
 /** Built-in resources every cluster serves (a subset of `kubectl api-resources` on GKE 1.27). */
@@ -85,6 +87,23 @@ const GKE_CRDS: Resource[] = [
   r('cloud.google.com', 'v1', 'backendconfigs', 'BackendConfig', true, true),
   r('networking.gke.io', 'v1beta1', 'frontendconfigs', 'FrontendConfig', true, true),
   r('networking.gke.io', 'v1beta1', 'servicenetworkendpointgroups', 'ServiceNetworkEndpointGroup', true, true),
+];
+
+/**
+ * The Gateway API CRDs GKE installs when `networkConfig.gatewayApiConfig.channel` is set
+ * (ReferenceGrant only at v1beta1, as in the standard channel's older bundles), and the
+ * networking.gke.io policy CRDs that come with them. Served as one bundle: when the
+ * fixture holds any of them, or `crds` names any of them.
+ */
+const GATEWAY_CRDS: Resource[] = [
+  r('gateway.networking.k8s.io', 'v1', 'gatewayclasses', 'GatewayClass', false, true),
+  r('gateway.networking.k8s.io', 'v1', 'gateways', 'Gateway', true, true),
+  r('gateway.networking.k8s.io', 'v1', 'httproutes', 'HTTPRoute', true, true),
+  r('gateway.networking.k8s.io', 'v1', 'grpcroutes', 'GRPCRoute', true, true),
+  r('gateway.networking.k8s.io', 'v1beta1', 'referencegrants', 'ReferenceGrant', true, true),
+  r('networking.gke.io', 'v1', 'healthcheckpolicies', 'HealthCheckPolicy', true, true),
+  r('networking.gke.io', 'v1', 'gcpbackendpolicies', 'GCPBackendPolicy', true, true),
+  r('networking.gke.io', 'v1', 'gcpgatewaypolicies', 'GCPGatewayPolicy', true, true),
 ];
 
 export interface ProbeTarget {
@@ -125,6 +144,8 @@ interface Route {
  */
 export class FakeKubeApiServer extends FakeHttpServer {
   private readonly objects = new Map<string, KubeObject>();
+  /** Each resource's objects in key order, kept between the pages of a list until an object changes. */
+  private readonly sorted = new Map<string, KubeObject[]>();
   private readonly resources: Resource[];
   /** Groups of APIServices that are Available=False: discovery of them answers 503, as on a real cluster. */
   private readonly unavailableGroupVersions = new Set<string>();
@@ -136,7 +157,8 @@ export class FakeKubeApiServer extends FakeHttpServer {
   ) {
     super((request) => this.route(request), (status, message) => statusBody(status, message));
     const crdKinds = new Set([...(options.crds ?? []), ...objects.map((object) => object.kind)]);
-    this.resources = [...BUILT_IN, ...GKE_CRDS.filter((resource) => crdKinds.has(resource.kind))];
+    const gatewayApi = GATEWAY_CRDS.some((resource) => crdKinds.has(resource.kind));
+    this.resources = [...BUILT_IN, ...GKE_CRDS.filter((resource) => crdKinds.has(resource.kind)), ...(gatewayApi ? GATEWAY_CRDS : [])];
     for (const object of objects) {
       if (!this.resourceFor(object)) this.resources.push(inferResource(object));
       this.objects.set(this.key(this.resourceFor(object)!, object.metadata?.namespace, object.metadata?.name ?? ''), structuredClone(object));
@@ -296,10 +318,15 @@ export class FakeKubeApiServer extends FakeHttpServer {
   private list(route: Route, query: URLSearchParams): FakeResponse {
     const { resource, namespace } = route;
     const prefix = `${resource.group}/${resource.plural}/`;
-    const items = [...this.objects.entries()]
-      .filter(([key, object]) => key.startsWith(prefix) && (!namespace || object.metadata?.namespace === namespace))
-      .sort(([a], [b]) => a.localeCompare(b))
-      .map(([, object]) => object);
+    let all = this.sorted.get(prefix);
+    if (!all) {
+      all = [...this.objects.entries()]
+        .filter(([key]) => key.startsWith(prefix))
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([, object]) => object);
+      this.sorted.set(prefix, all);
+    }
+    const items = namespace ? all.filter((object) => object.metadata?.namespace === namespace) : all;
     const start = query.get('continue') ? Number(Buffer.from(query.get('continue')!, 'base64').toString()) : 0;
     const asked = Number(query.get('limit') || 0);
     const cap = this.options.maxPageSize ?? 0;
@@ -393,6 +420,7 @@ export class FakeKubeApiServer extends FakeHttpServer {
     if (!dryRun) {
       if (gone) this.objects.delete(key);
       else this.objects.set(key, stored);
+      this.sorted.clear();
     }
     return ok(this.withType(route.resource, stored));
   }

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { builtinChecks } from '../../checks/index.js';
-import type { Check, CheckContext } from '../../src/engine/check.js';
+import type { Check, RunContext } from '../../src/engine/check.js';
 import type { Report } from '../../src/engine/report.js';
 import { runChecks } from '../../src/engine/runner.js';
 import { selectChecks } from '../../src/engine/select.js';
@@ -28,7 +28,7 @@ export function fixtureTime(name: string): Date {
 /** Runs checks (all built-ins by default) on a fixture snapshot directory, as `check --snapshot` does. */
 export async function runFixture(
   name: string,
-  options: { only?: string[]; checks?: readonly Check[]; context?: Partial<CheckContext> } = {},
+  options: { only?: string[]; checks?: readonly Check[]; context?: Partial<RunContext> } = {},
 ): Promise<Report> {
   const checks = selectChecks(options.checks ?? builtinChecks, options.only ?? []);
   return runChecks(checks, new SnapshotSource(fixturePath(name)), { now: FIXTURE_NOW, stuckAfterMs: 5 * 60_000, ...options.context });

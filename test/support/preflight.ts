@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import ajvDraft04 from 'ajv-draft-04';
 import ajvFormats from 'ajv-formats';
 import { builtinChecks } from '../../checks/index.js';
-import type { Check } from '../../src/engine/check.js';
+import type { Check, RunContext } from '../../src/engine/check.js';
 import type { Report } from '../../src/engine/report.js';
 import { runChecks } from '../../src/engine/runner.js';
 import { selectChecks } from '../../src/engine/select.js';
@@ -13,7 +13,7 @@ import { FIXTURE_NOW, fixturePath } from './fixtures.js';
 /** Runs checks as `check [--snapshot] [--terraform-plan] [--manifests]` does; paths are under fixtures/. */
 export async function runPreflight(
   inputs: { plan?: string; manifests?: string[]; snapshot?: string; stdin?: string },
-  options: { only?: string[]; checks?: readonly Check[] } = {},
+  options: { only?: string[]; checks?: readonly Check[]; context?: RunContext } = {},
 ): Promise<Report> {
   const base = inputs.snapshot ? new SnapshotSource(fixturePath(inputs.snapshot)) : null;
   const source = PlannedSource.fromFiles(base, {
@@ -21,7 +21,7 @@ export async function runPreflight(
     terraformPlan: inputs.plan ? fixturePath(inputs.plan) : undefined,
     readStdin: async () => inputs.stdin ?? '',
   });
-  return runChecks(selectChecks(options.checks ?? builtinChecks, options.only ?? []), source, { now: FIXTURE_NOW, stuckAfterMs: 5 * 60_000 });
+  return runChecks(selectChecks(options.checks ?? builtinChecks, options.only ?? []), source, options.context ?? { now: FIXTURE_NOW, stuckAfterMs: 5 * 60_000 });
 }
 
 /** A validator for the official SARIF 2.1.0 schema (oasis-tcs/sarif-spec Schemata/sarif-schema-2.1.0.json, draft-04). */

@@ -1,4 +1,5 @@
-import type { CheckContext } from '../../src/engine/check.js';
+import type { Check, CheckResult, RunContext } from '../../src/engine/check.js';
+import { checkContext } from '../../src/engine/check.js';
 import type { ClusterState, DataKey, GcpData } from '../../src/state/cluster-state.js';
 import { KubernetesObjects } from '../../src/state/cluster-state.js';
 import type { KubeObject } from '../../src/state/kubernetes-types.js';
@@ -15,4 +16,9 @@ export function clusterState(gcp: GcpData, objects: KubeObject[] = [], unavailab
   };
 }
 
-export const CONTEXT: CheckContext = { now: FIXTURE_NOW, stuckAfterMs: 5 * 60_000 };
+export const CONTEXT: RunContext = { now: FIXTURE_NOW, stuckAfterMs: 5 * 60_000 };
+
+/** Runs one check's `run` on a state, with the context the runner would give it. */
+export function runCheck(check: Check, state: ClusterState, context: RunContext = CONTEXT): CheckResult | Promise<CheckResult> {
+  return check.run(state, checkContext(check, context));
+}

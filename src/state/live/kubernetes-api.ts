@@ -37,9 +37,9 @@ export class KubernetesApi {
   }
 
   /** GET `path` as JSON, retrying 429/503; any other non-2xx status is an ApiFailure. */
-  async getJson<T>(path: string, query: Record<string, string | number | undefined> = {}, retry?: RetryOptions): Promise<T> {
+  async getJson<T>(path: string, query: Record<string, string | number | undefined> = {}, retry?: RetryOptions, accept = 'application/json'): Promise<T> {
     return withRetry(async () => {
-      const response = await this.get(path, query, 'application/json');
+      const response = await this.get(path, query, accept);
       if (response.status < 200 || response.status > 299) throw failureOf(response);
       return JSON.parse(response.body) as T;
     }, retry);

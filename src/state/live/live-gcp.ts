@@ -5,7 +5,7 @@ import type { GoogleApi } from './gcp-endpoints.js';
 import { GOOGLE_API_SERVICES, googleApiBase } from './gcp-endpoints.js';
 import type { GoogleCallLimits } from './google-request.js';
 import { DEFAULT_LIMITS, readGoogleJson } from './google-request.js';
-import type { BackendService, Cluster, HealthCheck, IamPolicy, Project } from '../gcp-types.js';
+import type { BackendService, Cluster, HealthCheck, IamPolicy, IamRole, Project } from '../gcp-types.js';
 
 export interface GcpTarget {
   project: string;
@@ -52,6 +52,7 @@ export class LiveGcp {
       cloudresourcemanager: googleApiBase('cloudresourcemanager', env),
       eventarc: googleApiBase('eventarc', env),
       compute: googleApiBase('compute', env),
+      iam: googleApiBase('iam', env),
     };
   }
 
@@ -82,6 +83,29 @@ export class LiveGcp {
       backendServices: () => aggregatedList<BackendService>((path, params) => get('compute', path, params), this.target.project, 'backendServices'),
     };
     return readers[key]() as Promise<NonNullable<GcpData[K]>>;
+  }
+
+  /**
+   * The definitions of the custom roles a policy binds (IAM v1 roles.get, what `gcloud iam
+   * roles describe` prints), by full name. One that cannot be read (no iam.roles.get, deleted,
+   * the API failing) is left out: a check then says it could not read it.
+   */
+  async customRoles(policy: IamPolicy): Promise<Map<string, IamRole>> {
+    const limits = { ...this.limits, deadline: Math.min(this.limits.deadline ?? Infinity, Date.now() + this.limits.totalTimeoutMs) };
+    const names = new Set(
+      (policy.bindings ?? [])
+        .map((binding) => (binding.role ?? '').replace(/_withcond_[0-9a-f]+$/, ''))
+        .filter((role) => /^(projects|organizations)\/[^/]+\/roles\/[^/]+$/.test(role)),
+    );
+    const roles = new Map<string, IamRole>();
+    await Promise.all(
+      [...names].map(async (name) => {
+        const path = name.split('/').map(encodeURIComponent).join('/');
+        const role = await readGoogleJson<IamRole>(this.auth, { api: GOOGLE_API_SERVICES.iam, url: `${this.bases.iam}v1/${path}` }, limits).catch(() => undefined);
+        if (role && typeof role.name === 'string') roles.set(name, role);
+      }),
+    );
+    return roles;
   }
 }
 

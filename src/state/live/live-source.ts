@@ -7,6 +7,7 @@ import { GCP_DATA_KEYS, KubernetesObjects } from '../cluster-state.js';
 import type { CredentialOptions } from './gcp-credentials.js';
 import { googleCredentials, rejectedCredentials } from './gcp-credentials.js';
 import { GOOGLE_API_SERVICES } from './gcp-endpoints.js';
+import type { IamRole } from '../gcp-types.js';
 import type { KubernetesApi } from './kubernetes-api.js';
 import type { KubeObject, KubernetesKind } from '../kubernetes-types.js';
 import type { GoogleCallLimits } from './google-request.js';
@@ -32,7 +33,7 @@ export interface LiveOptions extends TargetOptions, CredentialOptions {
   /** Google credentials already made (a fleet run shares one for every cluster). */
   auth?: AuthClient;
   /** Where GCP data comes from instead of a reader of its own (a fleet run shares project data between clusters). */
-  gcpReader?: Pick<LiveGcp, 'read'>;
+  gcpReader?: Pick<LiveGcp, 'read' | 'customRoles'>;
   /** How to reach the API server instead of a kubeconfig (a fleet run connects to each cluster's endpoint). */
   kubernetes?: () => Promise<KubernetesConnection>;
 }
@@ -62,6 +63,7 @@ export class LiveSource implements StateSource {
 
     const unavailable = new Map<DataKey, string>();
     const gcp: GcpData = {};
+    let customRoles: Map<string, IamRole> | undefined;
     const objects = new Map<string, KubeObject>();
     const addObjects = (list: KubeObject[]) => {
       for (const object of list) objects.set(objectKey(object), object);
@@ -71,7 +73,10 @@ export class LiveSource implements StateSource {
     if (auth) {
       const reader = this.options.gcpReader ?? new LiveGcp({ project: target.project!, location: target.location, cluster: target.cluster }, auth, env, this.limits());
       for (const key of gcpKeys) {
-        const task = this.readGcp(reader, key, gcp, unavailable, progress);
+        const task = this.readGcp(reader, key, gcp, unavailable, progress).then(async () => {
+          // Custom roles bound in the policy are read with it: checks decide roles by the permissions they hold.
+          if (key === 'iamPolicy' && gcp.iamPolicy) customRoles = await reader.customRoles(gcp.iamPolicy);
+        });
         // Handled now (a 401 rejects it while client-node loads); Promise.all below still sees the rejection.
         task.catch(() => undefined);
         tasks.push(task);
@@ -110,7 +115,10 @@ export class LiveSource implements StateSource {
               addObjects(namespaces);
               const terminating = namespaces.filter((namespace) => namespace.metadata?.deletionTimestamp).map((namespace) => namespace.metadata!.name!);
               progress.start('objects in terminating namespaces');
-              const found = await live.objectsInNamespaces(terminating);
+              const found = await live.objectsInNamespaces(terminating, (resource) => {
+                const kind = [...listed.keys()].find((candidate) => LiveKubernetes.serves(resource, candidate));
+                return kind ? listed.get(kind) : undefined;
+              });
               progress.done('objects in terminating namespaces', found.length);
               addObjects(found);
             })
@@ -125,6 +133,7 @@ export class LiveSource implements StateSource {
     }
     return {
       ...gcp,
+      ...(customRoles ? { customRoles } : {}),
       target: { source: 'live', project: target.project, location: target.location, cluster: target.cluster },
       kubernetes: new KubernetesObjects(objects.values()),
       unavailable,
@@ -197,7 +206,7 @@ export class LiveSource implements StateSource {
     return { ...DEFAULT_LIMITS, ...(deadline !== undefined ? { deadline } : {}), ...(signal ? { signal } : {}) };
   }
 
-  private async readGcp(reader: Pick<LiveGcp, 'read'>, key: GcpDataKey, gcp: GcpData, unavailable: Map<DataKey, string>, progress: Progress): Promise<void> {
+  private async readGcp(reader: Pick<LiveGcp, 'read' | 'customRoles'>, key: GcpDataKey, gcp: GcpData, unavailable: Map<DataKey, string>, progress: Progress): Promise<void> {
     const target = this.resolveTarget();
     progress.start(GCP_DATA_SOURCES[key].what);
     try {

@@ -1,7 +1,7 @@
 import { InputError } from '../../errors.js';
 import { kubernetesResourceName } from '../cluster-state.js';
 import type { DataKey, SourceLocation } from '../cluster-state.js';
-import type { Cluster, EventarcTrigger, IamBinding, IamPolicy } from '../gcp-types.js';
+import type { Cluster, EventarcTrigger, GatewayApiChannel, IamBinding, IamPolicy } from '../gcp-types.js';
 import { isRecord } from '../files/kubernetes-documents.js';
 import type { KubeObject } from '../kubernetes-types.js';
 import { KUBERNETES_KINDS } from '../kubernetes-types.js';
@@ -61,6 +61,10 @@ function addCluster(layer: PlannedLayer, resource: PlannedResource, project: str
   if (!values.unknownFields.includes('addonsConfig.httpLoadBalancing.disabled')) {
     cluster.addonsConfig = { httpLoadBalancing: httpLoadBalancingDisabled === true ? { disabled: true } : {} };
   }
+  // gateway_api_config { channel } is networkConfig.gatewayApiConfig.channel (provider docs, container_cluster#gateway_api_config);
+  // left out, the provider sends nothing and the Gateway API stays as it is (off on a new cluster).
+  const gatewayApiChannel = values.string('gateway_api_config.0.channel', 'networkConfig.gatewayApiConfig.channel');
+  if (gatewayApiChannel) cluster.networkConfig = { gatewayApiConfig: { channel: gatewayApiChannel as GatewayApiChannel } };
   const workloadPool = values.string('workload_identity_config.0.workload_pool', 'workloadIdentityConfig.workloadPool');
   if (workloadPool) cluster.workloadIdentityConfig = { workloadPool };
 

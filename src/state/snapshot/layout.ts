@@ -13,5 +13,8 @@ export const SNAPSHOT_FILES: Record<GcpDataKey, { file: string; command: string 
 /** The Kubernetes objects: any .yaml, .yml or .json file below it, as kubectl prints them. */
 export const KUBERNETES_DIRECTORY = 'k8s';
 
+/** Custom roles bound in the IAM policy: `roles/ROLE_ID.json`, each what `gcloud iam roles describe ROLE_ID --project=PROJECT --format=json` prints. */
+export const SNAPSHOT_ROLES_DIRECTORY = 'roles';
+
 /** gke-doctor's own record of when a snapshot was taken (not part of any gcloud output). */
 export const SNAPSHOT_METADATA_FILE = 'snapshot.json';

@@ -1,4 +1,4 @@
-import { readFile, stat } from 'node:fs/promises';
+import { readFile, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InputError } from '../../errors.js';
 import { requireText } from '../files/binary-text.js';
@@ -6,12 +6,12 @@ import { displayPath } from '../files/display-path.js';
 import { listDocumentFiles } from '../files/document-files.js';
 import type { ClusterState, DataKey, GcpData, GcpDataKey, Target } from '../cluster-state.js';
 import { KubernetesObjects } from '../cluster-state.js';
-import type { Cluster, EventarcTrigger, Project } from '../gcp-types.js';
+import type { Cluster, EventarcTrigger, IamRole, Project } from '../gcp-types.js';
 import { isRecord, parseKubernetesDocuments } from '../files/kubernetes-documents.js';
 import type { KubeObject } from '../kubernetes-types.js';
 import { KUBERNETES_KINDS } from '../kubernetes-types.js';
 import type { StateSource } from '../source.js';
-import { KUBERNETES_DIRECTORY, SNAPSHOT_FILES, SNAPSHOT_METADATA_FILE } from './layout.js';
+import { KUBERNETES_DIRECTORY, SNAPSHOT_FILES, SNAPSHOT_METADATA_FILE, SNAPSHOT_ROLES_DIRECTORY } from './layout.js';
 
 /** Reads a snapshot directory: every file optional, each exactly what gcloud or kubectl prints. */
 export class SnapshotSource implements StateSource {
@@ -55,8 +55,37 @@ export class SnapshotSource implements StateSource {
       }
     }
 
+    const customRoles = wanted.has('iamPolicy') ? await this.readCustomRoles() : undefined;
     const observedAt = await this.readTakenAt();
-    return { ...gcp, target: snapshotTarget(gcp.project, gcp.cluster), kubernetes, unavailable, observedAt, locations: new Map() };
+    return { ...gcp, ...(customRoles ? { customRoles } : {}), target: snapshotTarget(gcp.project, gcp.cluster), kubernetes, unavailable, observedAt, locations: new Map() };
+  }
+
+  /** `roles/*.json` (optional, additive to the layout): custom role definitions, by their full name. */
+  private async readCustomRoles(): Promise<Map<string, IamRole>> {
+    const directory = join(this.directory, SNAPSHOT_ROLES_DIRECTORY);
+    const roles = new Map<string, IamRole>();
+    // No roles/ directory: no custom role was read, so each bound one is reported as not read.
+    if (!(await isDirectory(directory))) return roles;
+    const files = (await readdir(directory)).filter((name) => name.endsWith('.json')).sort();
+    for (const name of files) {
+      const path = join(directory, name);
+      const command = 'gcloud iam roles describe ROLE_ID --project=PROJECT --format=json';
+      let value: unknown;
+      try {
+        const text = await readFile(path, 'utf8');
+        requireText(this.display(path), text, `the output of \`${command}\``);
+        value = JSON.parse(text);
+      } catch (error) {
+        if (error instanceof InputError) throw error;
+        throw new InputError(`${this.display(path)}: ${error instanceof SyntaxError ? 'invalid JSON' : 'cannot read'}: ${(error as Error).message}`);
+      }
+      const permissions = isRecord(value) ? value.includedPermissions : undefined;
+      if (!isRecord(value) || typeof value.name !== 'string' || (permissions !== undefined && !(Array.isArray(permissions) && permissions.every((item) => typeof item === 'string')))) {
+        throw new InputError(`${this.display(path)}: expected the output of \`${command}\`: an object with "name" and an "includedPermissions" array of strings`);
+      }
+      roles.set(value.name, value as unknown as IamRole);
+    }
+    return roles;
   }
 
   /** `snapshot.json` (written by `gke-doctor snapshot`, optional): `{ "takenAt": RFC 3339 }`. */

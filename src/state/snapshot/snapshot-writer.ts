@@ -6,7 +6,7 @@ import { GCP_DATA_KEYS, kubectlKind, kubernetesResourceName } from '../cluster-s
 import type { KubeObject } from '../kubernetes-types.js';
 import type { Redaction } from './redaction.js';
 import { redactCluster, redactObject } from './redaction.js';
-import { KUBERNETES_DIRECTORY, SNAPSHOT_FILES, SNAPSHOT_METADATA_FILE } from './layout.js';
+import { KUBERNETES_DIRECTORY, SNAPSHOT_FILES, SNAPSHOT_METADATA_FILE, SNAPSHOT_ROLES_DIRECTORY } from './layout.js';
 
 export interface WrittenSnapshot {
   files: string[];
@@ -38,6 +38,11 @@ export async function writeSnapshot(directory: string, state: ClusterState, take
       value = redacted.cluster;
     }
     await write(SNAPSHOT_FILES[key as GcpDataKey].file, `${JSON.stringify(value, null, 2)}\n`);
+  }
+
+  // Custom roles bound in the policy, as `gcloud iam roles describe ROLE_ID --project=P` prints them.
+  for (const [name, role] of [...(state.customRoles ?? [])].sort(([a], [b]) => a.localeCompare(b))) {
+    await write(`${SNAPSHOT_ROLES_DIRECTORY}/${name.slice(name.lastIndexOf('/') + 1)}.json`, `${JSON.stringify(role, null, 2)}\n`);
   }
 
   const byFile = new Map<string, KubeObject[]>();

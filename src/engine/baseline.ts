@@ -1,0 +1,68 @@
+import { createHash } from 'node:crypto';
+import { readFile, writeFile } from 'node:fs/promises';
+import { InputError } from '../errors.js';
+import type { Finding } from './check.js';
+import type { Report } from './report.js';
+
+/** One accepted finding: its check, its resource, and what it is about (not its wording). */
+export interface BaselineEntry {
+  check: string;
+  resource: string;
+  fingerprint: string;
+}
+
+/** `--write-baseline FILE` writes it; `--baseline FILE` accepts what it lists. */
+export interface Baseline {
+  version: 1;
+  findings: BaselineEntry[];
+}
+
+/**
+ * What a finding is about, stable across rewordings: the check, the resource, and the id of
+ * the message (a plugin's finding without one falls back to its first line).
+ */
+export function fingerprintOf(checkId: string, finding: Finding): string {
+  const cause = (finding as Finding & { messageId?: string }).messageId ?? finding.message.split('\n')[0] ?? '';
+  return createHash('sha256').update(`${checkId}\0${finding.resource}\0${cause}`).digest('hex').slice(0, 32);
+}
+
+/** Every finding of the run that config or an annotation does not already accept. */
+export function baselineOf(report: Report): Baseline {
+  const findings = report.checks.flatMap((check) =>
+    check.findings
+      .filter((finding) => !finding.suppressed)
+      .map((finding) => ({ check: check.id, resource: finding.resource, fingerprint: fingerprintOf(check.id, finding) })),
+  );
+  const unique = new Map(findings.map((entry) => [`${entry.check}\0${entry.fingerprint}`, entry]));
+  return { version: 1, findings: [...unique.values()].sort((a, b) => a.check.localeCompare(b.check) || a.resource.localeCompare(b.resource)) };
+}
+
+export async function writeBaseline(file: string, baseline: Baseline): Promise<void> {
+  try {
+    await writeFile(file, `${JSON.stringify(baseline, null, 2)}\n`);
+  } catch (error) {
+    throw new InputError(`--write-baseline ${file}: cannot write: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
+}
+
+export async function readBaseline(file: string): Promise<Baseline> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    throw new InputError(`--baseline ${file}: cannot read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    throw new InputError(`--baseline ${file}: invalid JSON: ${(error as Error).message}`);
+  }
+  const baseline = parsed as Partial<Baseline> | null;
+  const valid =
+    baseline?.version === 1 &&
+    Array.isArray(baseline.findings) &&
+    baseline.findings.every((entry) => typeof entry?.check === 'string' && typeof entry.resource === 'string' && typeof entry.fingerprint === 'string');
+  if (!valid) throw new InputError(`--baseline ${file}: not a gke-doctor baseline (write one with --write-baseline ${file})`);
+  return baseline as Baseline;
+}

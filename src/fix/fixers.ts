@@ -1,0 +1,30 @@
+import type { CoreV1Api } from '@kubernetes/client-node';
+import type { FixAction } from '../engine/check.js';
+import type { ClusterState } from '../state/cluster-state.js';
+import type { FixOptions, FixOutcome } from './fix-outcome.js';
+import { finalizeNamespaceFixer } from './namespace-fixer.js';
+
+/** What a fixer may use: the cluster's API, the state the checks read, and the user's --fix flags. */
+export interface FixEnvironment {
+  core: CoreV1Api;
+  state: ClusterState;
+  options: FixOptions;
+}
+
+/** Applies one kind of action; it knows the action, never the check that asked for it. */
+export interface Fixer<Action extends FixAction> {
+  /** Prints what it is about to do and what that leaves behind, before any question or write. */
+  describe(action: Action, environment: FixEnvironment): void;
+  apply(action: Action, environment: FixEnvironment): Promise<FixOutcome>;
+}
+
+type Registry = { [Kind in FixAction['kind']]: Fixer<Extract<FixAction, { kind: Kind }>> };
+
+/** The fixers, by the action kind they apply. */
+export const FIXERS: Registry = {
+  'finalize-namespace': finalizeNamespaceFixer,
+};
+
+export function fixerFor<Action extends FixAction>(action: Action): Fixer<Action> {
+  return FIXERS[action.kind] as Fixer<Action>;
+}
