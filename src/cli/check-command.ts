@@ -4,7 +4,7 @@ import type { FailOn } from '../engine/report.js';
 import { FAIL_ON, exitCodeFor } from '../engine/report.js';
 import { dataKeysFor, runChecksOn } from '../engine/runner.js';
 import { baselineOf, readBaseline, writeBaseline } from '../engine/baseline.js';
-import type { Check, CheckContext as RunContext } from '../engine/check.js';
+import type { Check, RunContext } from '../engine/check.js';
 import { applySeverities, checksNotOff } from '../engine/severity-settings.js';
 import { applySuppressions } from '../engine/suppressions.js';
 import type { Config } from '../config/config.js';
@@ -27,7 +27,8 @@ import { snapshotTreeMembers } from '../fleet/snapshot-tree.js';
 import type { ProcessIo } from './process-io.js';
 import type { ProgramWithExitCode } from './program.js';
 import type { LiveFlags } from './live-options.js';
-import { LIVE_FLAG_NAMES, addLiveOptions, createLiveSource, flagName } from './live-options.js';
+import { LIVE_FLAG_NAMES, addLiveOptions, createLiveSource } from './live-options.js';
+import { flagName } from './flag-name.js';
 import { availableChecks } from './available-checks.js';
 
 export interface CheckOptions extends LiveFlags, FixFlags, FleetFlags {
@@ -119,7 +120,7 @@ export function registerCheckCommand(program: ProgramWithExitCode, io: ProcessIo
     if (options.reportUnusedIgnores) for (const note of notes.unused) io.stderr.write(`gke-doctor: warning: ${note}\n`);
     await writeOutputs(report, outputList, checks, program.opts<{ color: boolean }>().color, io, options);
     program.exitCode = exitCodeFor(report, options.failOn);
-    if (options.fix) program.exitCode = (await applyFixes(report, state, source, options, io)) ?? program.exitCode;
+    if (options.fix) program.exitCode = (await applyFixes(report, state, source, options, io, config.checks['terminating-namespace']?.['protected-namespaces'])) ?? program.exitCode;
   });
 }
 

@@ -5,6 +5,7 @@ import { InputError } from '../errors.js';
 import { parseDuration } from './duration-flag.js';
 import type { ClusterState } from '../state/cluster-state.js';
 import type { StateSource } from '../state/source.js';
+import { flagName } from './flag-name.js';
 import type { ProcessIo } from './process-io.js';
 
 export interface FixFlags {
@@ -32,7 +33,7 @@ export function addFixOptions(command: Command): Command {
 export function validateFixFlags(flags: FixFlags, live: boolean): void {
   if (!flags.fix) {
     const stray = (['yes', 'dryRun', 'force', 'backupDir', 'wait'] as const).find((name) => flags[name] !== undefined);
-    if (stray) throw new InputError(`--${stray.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`)} only means something with --fix`);
+    if (stray) throw new InputError(`${flagName(stray)} only means something with --fix`);
     return;
   }
   if (!live) throw new InputError('--fix writes to the cluster: it needs live mode (drop --snapshot, --manifests and --terraform-plan)');
@@ -40,7 +41,14 @@ export function validateFixFlags(flags: FixFlags, live: boolean): void {
 }
 
 /** Runs `--fix` after the report: returns the exit code (DESIGN.md: 0 when every planned fix succeeded, else 1), or null when nothing was planned. */
-export async function applyFixes(report: Report, state: ClusterState, source: StateSource, flags: FixFlags, io: ProcessIo): Promise<number | null> {
+export async function applyFixes(
+  report: Report,
+  state: ClusterState,
+  source: StateSource,
+  flags: FixFlags,
+  io: ProcessIo,
+  protectedNamespaces: readonly string[] = [],
+): Promise<number | null> {
   const { plannedFixes, applyFixActions, fixExitCode } = await import('../fix/apply-fixes.js');
   const log = (line: string) => void io.stderr.write(`${line}\n`);
   const planned = plannedFixes(report);
@@ -56,6 +64,7 @@ export async function applyFixes(report: Report, state: ClusterState, source: St
     yes: Boolean(flags.yes),
     dryRun: Boolean(flags.dryRun),
     force: Boolean(flags.force),
+    protectedNamespaces,
     backupDir: flags.backupDir ?? `gke-doctor-backup-${io.now().toISOString().replace(/[-:]|\.\d+/g, '')}`,
     waitMs: parseDuration(flags.wait ?? DEFAULT_WAIT, '--wait'),
     confirm: interactive ? terminalConfirm(io.stdin, io.stderr) : undefined,

@@ -13,7 +13,7 @@ import type { EndpointKind } from '../fleet/cluster-endpoint.js';
 import { ENDPOINT_KINDS } from '../fleet/cluster-endpoint.js';
 import { splitIds } from '../engine/select.js';
 import type { LiveFlags } from './live-options.js';
-import { flagName } from './live-options.js';
+import { flagName } from './flag-name.js';
 import type { ProcessIo } from './process-io.js';
 
 /**

@@ -22,7 +22,7 @@ export interface Baseline {
  * the message (a plugin's finding without one falls back to its first line).
  */
 export function fingerprintOf(checkId: string, finding: Finding): string {
-  const cause = (finding as Finding & { messageId?: string }).messageId ?? finding.message.split('\n')[0] ?? '';
+  const cause = finding.messageId ?? finding.message.split('\n')[0] ?? '';
   return createHash('sha256').update(`${checkId}\0${finding.resource}\0${cause}`).digest('hex').slice(0, 32);
 }
 

@@ -18,6 +18,8 @@ export function fixExitCode(outcomes: readonly FixOutcome[]): number {
 export function plannedFixes(report: Report): FixAction[] {
   return report.checks
     .flatMap((check) => check.findings)
+    // A finding the user accepted (config, annotation, baseline) is left as it is.
+    .filter((finding) => !finding.suppressed)
     .flatMap((finding) => (finding.fix?.automatic && finding.fix.action ? [finding.fix.action] : []));
 }
 

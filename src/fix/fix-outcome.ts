@@ -5,6 +5,8 @@ export interface FixOptions {
   dryRun: boolean;
   /** Also finalize protected namespaces (kube-system, default, gke-*, …). */
   force: boolean;
+  /** More namespaces (names or globs) the user's config protects like the built-in ones. */
+  protectedNamespaces?: readonly string[];
   backupDir: string;
   waitMs: number;
   /** Asks the user (y/N); absent when there is no terminal. */

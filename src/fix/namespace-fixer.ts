@@ -6,7 +6,7 @@ import { formatDuration } from '../gke/duration.js';
 import { finalizeNamespace, waitUntilGone } from './finalize-namespace.js';
 import type { FixOptions, FixOutcome } from './fix-outcome.js';
 import type { Fixer } from './fixers.js';
-import { isProtectedNamespace } from './protected-namespaces.js';
+import { isProtectedByConfig, isProtectedNamespace } from './protected-namespaces.js';
 
 class BackupError extends Error {}
 
@@ -34,6 +34,9 @@ export const finalizeNamespaceFixer: Fixer<FinalizeNamespaceAction> = {
     const name = action.namespace;
     if (isProtectedNamespace(name) && !options.force) {
       return { namespace: name, status: 'refused', detail: `${name} is run by Kubernetes or GKE itself; gke-doctor finalizes it only with --force` };
+    }
+    if (isProtectedByConfig(name, options.protectedNamespaces ?? []) && !options.force) {
+      return { namespace: name, status: 'refused', detail: `${name} is protected by the config (protected-namespaces); gke-doctor finalizes it only with --force` };
     }
     if (!options.dryRun && !options.yes) {
       if (!options.confirm) {

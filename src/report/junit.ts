@@ -3,6 +3,7 @@ import { isFleetReport, targetLabel } from '../engine/fleet-report.js';
 import type { CheckReport } from '../engine/report.js';
 import type { Renderer } from './format.js';
 import { fixText } from './fix-text.js';
+import { firstLine } from '../first-line.js';
 
 /**
  * JUnit XML as CI systems read it (GitLab `artifacts:reports:junit`, Jenkins):
@@ -72,7 +73,7 @@ function testsuite(check: CheckReport, cluster?: string): Suite {
           continue;
         }
         failures++;
-        cases.push(`      <failure ${attributes({ message: finding.message.split('\n')[0] ?? '', type: finding.severity })}>${text(findingText(finding))}</failure>`);
+        cases.push(`      <failure ${attributes({ message: firstLine(finding.message), type: finding.severity })}>${text(findingText(finding))}</failure>`);
       }
       cases.push('    </testcase>');
     }

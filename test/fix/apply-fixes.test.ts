@@ -5,7 +5,7 @@ import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { FixOptions } from '../../src/fix/apply-fixes.js';
 import { applyFixActions, fixExitCode, plannedFixes } from '../../src/fix/apply-fixes.js';
-import { isProtectedNamespace } from '../../src/fix/protected-namespaces.js';
+import { isProtectedByConfig, isProtectedNamespace } from '../../src/fix/protected-namespaces.js';
 import { KubernetesObjects } from '../../src/state/cluster-state.js';
 import type { ClusterState } from '../../src/state/cluster-state.js';
 import type { KubeObject } from '../../src/state/kubernetes-types.js';
@@ -108,6 +108,8 @@ describe('plannedFixes', () => {
       ],
     };
     expect(plannedFixes(report)).toEqual([action]);
+    const accepted = { ...finding({ automatic: true, action: { ...action, namespace: 'accepted' } }), suppressed: { by: 'config' as const, reason: 'r' } };
+    expect(plannedFixes({ ...report, checks: [...report.checks, check('b', [accepted])] })).toEqual([action]);
   });
 });
 
@@ -123,4 +125,12 @@ describe('protected namespaces', () => {
     ['kube-systems', false],
     ['my-gke-app', false],
   ])('%s -> %s', (name, isProtected) => expect(isProtectedNamespace(name)).toBe(isProtected));
+
+  it.each([
+    ['istio-system', true],
+    ['team-payments', true],
+    ['teams', false],
+    ['events-system', false],
+  ])('with the config protecting istio-system and team-*: %s -> %s', (name, isProtected) =>
+    expect(isProtectedByConfig(name, ['istio-system', 'team-*'])).toBe(isProtected));
 });

@@ -3,6 +3,7 @@ import type { Node } from 'yaml';
 import { InputError } from '../../errors.js';
 import { requireText } from './binary-text.js';
 import type { KubeObject } from '../kubernetes-types.js';
+import { firstLine } from '../../first-line.js';
 
 export interface LocatedObject {
   object: KubeObject;
@@ -139,6 +140,3 @@ function leadingSpace(text: string): number {
   return text.length - text.trimStart().length;
 }
 
-function firstLine(message: string): string {
-  return message.split('\n')[0] ?? message;
-}
