@@ -21,6 +21,7 @@ resource "google_project_iam_custom_role" "gke_doctor_reader" {
     "container.clusters.get",
     "eventarc.triggers.list",
     "compute.healthChecks.list",
+    "compute.subnetworks.list",
   ]
 }
 

@@ -1,5 +1,7 @@
 import { join } from 'node:path';
+import { parseDuration } from './duration-flag.js';
 import type { DataKey } from '../state/cluster-state.js';
+import { Deadline } from '../state/live/deadline.js';
 import { GCP_DATA_KEYS } from '../state/cluster-state.js';
 import { KUBERNETES_KINDS } from '../state/kubernetes-types.js';
 import type { LiveFlags } from './live-options.js';
@@ -26,9 +28,10 @@ export function registerSnapshotCommand(program: ProgramWithExitCode, io: Proces
     }
     rejectFleetFlags(options);
     await requireEmptyDirectory(directory);
-    const source = await createLiveSource(options, io);
+    const deadline = new Deadline(parseDuration(options.timeout, '--timeout'));
+    const source = await createLiveSource(options, io, deadline);
     const takenAt = io.now();
-    const state = await source.collect(new Set(ALL_DATA));
+    const state = await source.collect(new Set(ALL_DATA)).finally(() => deadline.dispose());
     const written = await writeSnapshot(directory, state, takenAt);
     for (const [key, reason] of state.unavailable) io.stderr.write(`gke-doctor: not in the snapshot: ${key}: ${reason}\n`);
     io.stderr.write(

@@ -66,7 +66,6 @@ async function projectMembers(project: string, options: AllClustersOptions): Pro
       const liveOptions: LiveOptions = {
         env: options.env,
         progress: { ...options.progress, note: (message) => options.progress.note(`${name}: ${message}`) },
-        ...(options.limits.deadline !== undefined ? { deadline: options.limits.deadline } : {}),
         target: { project, location: target.location, cluster: target.cluster, kubernetes: { files: [], context: `${options.endpoint} endpoint` } },
         auth: options.auth,
         gcpReader: shared.forCluster(cluster),
