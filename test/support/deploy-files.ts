@@ -24,7 +24,10 @@ const HEADER = (source: string) => `# Generated from ${source} by test/deploy (U
 
 /** Every Google permission the live source reads with, in the order it reads them. */
 export function googlePermissions(): string[] {
-  return [...new Set(Object.entries(GCP_DATA_SOURCES).filter(([key]) => CHECKED_DATA.has(key as DataKey)).map(([, { permission }]) => permission))];
+  const permissions = Object.entries(GCP_DATA_SOURCES).filter(([key]) => CHECKED_DATA.has(key as DataKey)).map(([, { permission }]) => permission);
+  // With the IAM policy, the live source reads the custom roles it binds (IAM roles.get).
+  if (CHECKED_DATA.has('iamPolicy')) permissions.push('iam.roles.get');
+  return [...new Set(permissions)];
 }
 
 const PRINCIPAL = 'principal://iam.googleapis.com/projects/${PROJECT_NUMBER}/locations/global/workloadIdentityPools/${PROJECT_ID}.svc.id.goog/subject/ns/gke-doctor/sa/gke-doctor';
