@@ -23,7 +23,8 @@ import { outputOptionParsers, resolveOutputs, writeOutputs } from './outputs.js'
 import type { ProcessIo } from './process-io.js';
 import type { ProgramWithExitCode } from './program.js';
 import type { LiveFlags } from './live-options.js';
-import { LIVE_FLAG_NAMES, addLiveOptions, createLiveSource, flagName } from './live-options.js';
+import { LIVE_FLAG_NAMES, addLiveOptions, createLiveSource } from './live-options.js';
+import { flagName } from './flag-name.js';
 import { availableChecks } from './available-checks.js';
 
 export interface CheckOptions extends LiveFlags, FixFlags {

@@ -5,6 +5,7 @@ import { InputError } from '../errors.js';
 import { parseDuration } from './duration-flag.js';
 import type { ClusterState } from '../state/cluster-state.js';
 import type { StateSource } from '../state/source.js';
+import { flagName } from './flag-name.js';
 import type { ProcessIo } from './process-io.js';
 
 export interface FixFlags {
@@ -32,7 +33,7 @@ export function addFixOptions(command: Command): Command {
 export function validateFixFlags(flags: FixFlags, live: boolean): void {
   if (!flags.fix) {
     const stray = (['yes', 'dryRun', 'force', 'backupDir', 'wait'] as const).find((name) => flags[name] !== undefined);
-    if (stray) throw new InputError(`--${stray.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`)} only means something with --fix`);
+    if (stray) throw new InputError(`${flagName(stray)} only means something with --fix`);
     return;
   }
   if (!live) throw new InputError('--fix writes to the cluster: it needs live mode (drop --snapshot, --manifests and --terraform-plan)');

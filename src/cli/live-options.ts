@@ -30,8 +30,3 @@ export async function createLiveSource(flags: LiveFlags, io: Pick<ProcessIo, 'en
   const [{ LiveSource }, { stderrProgress }] = await Promise.all([import('../state/live/live-source.js'), import('./progress.js')]);
   return new LiveSource({ ...flags, env: io.env, progress: stderrProgress(Boolean(flags.quiet), io.stderr) });
 }
-
-/** `--flag` as the user typed it, for messages. */
-export function flagName(name: string): string {
-  return `--${name.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`)}`;
-}

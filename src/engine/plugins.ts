@@ -4,6 +4,7 @@ import { pathToFileURL } from 'node:url';
 import { InputError } from '../errors.js';
 import type { Check } from './check.js';
 import { SEVERITIES } from './check.js';
+import { firstLine } from '../first-line.js';
 
 /**
  * Loads the checks a `--plugin` module exports: a path (relative to the working
@@ -61,8 +62,4 @@ function validateCheck(specifier: string, value: unknown, index: number): Check 
 
 function isMessages(value: unknown): boolean {
   return typeof value === 'object' && value !== null && !Array.isArray(value) && Object.values(value).every((text) => typeof text === 'string');
-}
-
-function firstLine(message: string): string {
-  return message.split('\n')[0] ?? message;
 }

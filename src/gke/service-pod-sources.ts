@@ -1,4 +1,4 @@
-import type { ClusterState } from '../state/cluster-state.js';
+import type { ClusterState, KubernetesObjects } from '../state/cluster-state.js';
 import { kubernetesResourceName } from '../state/cluster-state.js';
 import type { Pod, Service } from '../state/kubernetes-types.js';
 import type { PodSpec } from './ingress-backends.js';
@@ -24,6 +24,43 @@ interface Template {
 
 const WORKLOAD_KINDS = ['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet'] as const;
 
+interface LabelIndexes {
+  pods: LabelIndex<Pod>;
+  templates: LabelIndex<Template>;
+  /** How many Pods and workloads they were built from: objects added since mean building again. */
+  built: string;
+}
+
+/** Built once per collected state and shared by every check that resolves Service backends. */
+const indexesOf = new WeakMap<KubernetesObjects, LabelIndexes>();
+
+function labelIndexes(kubernetes: KubernetesObjects): LabelIndexes {
+  const built = ['Pod' as const, ...WORKLOAD_KINDS].map((kind) => kubernetes.list(kind).length).join(',');
+  const cached = indexesOf.get(kubernetes);
+  if (cached?.built === built) return cached;
+  const pods = new LabelIndex(kubernetes.list('Pod'), (pod) => pod.metadata?.namespace, (pod) => pod.metadata?.labels);
+  const templates: Template[] = [];
+  for (const kind of WORKLOAD_KINDS) {
+    for (const workload of kubernetes.list(kind)) {
+      // A ReplicaSet a Deployment owns repeats the Deployment's template.
+      if (kind === 'ReplicaSet' && workload.metadata?.ownerReferences?.some((owner) => owner.kind === 'Deployment')) continue;
+      const template = workload.spec?.template;
+      if (!template?.spec) continue;
+      const namespace = workload.metadata?.namespace ?? 'default';
+      templates.push({
+        resource: kubernetesResourceName({ kind, metadata: workload.metadata }),
+        namespace,
+        labels: template.metadata?.labels,
+        spec: template.spec,
+        owner: { kind, namespace, name: workload.metadata?.name ?? '?' },
+      });
+    }
+  }
+  const indexes = { pods, templates: new LabelIndex(templates, (template) => template.namespace, (template) => template.labels), built };
+  indexesOf.set(kubernetes, indexes);
+  return indexes;
+}
+
 /**
  * Service -> the Pods it selects (or, with none, the pod templates of workloads
  * that would make them): the one resolution the Ingress and the Gateway health
@@ -36,26 +73,7 @@ export class ServicePodSources {
   private readonly sourcesByService = new Map<string, PodSource[]>();
 
   constructor(private readonly state: ClusterState) {
-    const kubernetes = state.kubernetes;
-    this.pods = new LabelIndex(kubernetes.list('Pod'), (pod) => pod.metadata?.namespace, (pod) => pod.metadata?.labels);
-    const templates: Template[] = [];
-    for (const kind of WORKLOAD_KINDS) {
-      for (const workload of kubernetes.list(kind)) {
-        // A ReplicaSet a Deployment owns repeats the Deployment's template.
-        if (kind === 'ReplicaSet' && workload.metadata?.ownerReferences?.some((owner) => owner.kind === 'Deployment')) continue;
-        const template = workload.spec?.template;
-        if (!template?.spec) continue;
-        const namespace = workload.metadata?.namespace ?? 'default';
-        templates.push({
-          resource: kubernetesResourceName({ kind, metadata: workload.metadata }),
-          namespace,
-          labels: template.metadata?.labels,
-          spec: template.spec,
-          owner: { kind, namespace, name: workload.metadata?.name ?? '?' },
-        });
-      }
-    }
-    this.templates = new LabelIndex(templates, (template) => template.namespace, (template) => template.labels);
+    ({ pods: this.pods, templates: this.templates } = labelIndexes(state.kubernetes));
   }
 
   /** The Pods the Service selects, oldest first (ingress-gce orderedPods: creation time, then name); with none, the templates of matching workloads. */

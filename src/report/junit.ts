@@ -2,6 +2,7 @@ import type { Finding } from '../engine/check.js';
 import type { CheckReport } from '../engine/report.js';
 import type { Renderer } from './format.js';
 import { fixText } from './fix-text.js';
+import { firstLine } from '../first-line.js';
 
 /**
  * JUnit XML as CI systems read it (GitLab `artifacts:reports:junit`, Jenkins):
@@ -66,7 +67,7 @@ function testsuite(check: CheckReport): Suite {
           continue;
         }
         failures++;
-        cases.push(`      <failure ${attributes({ message: finding.message.split('\n')[0] ?? '', type: finding.severity })}>${text(findingText(finding))}</failure>`);
+        cases.push(`      <failure ${attributes({ message: firstLine(finding.message), type: finding.severity })}>${text(findingText(finding))}</failure>`);
       }
       cases.push('    </testcase>');
     }

@@ -1,5 +1,6 @@
 import type { BackendService, Cluster, EventarcTrigger, HealthCheck, IamPolicy, IamRole, Project } from './gcp-types.js';
 import type { KindTypes, KubeObject, KubernetesKind } from './kubernetes-types.js';
+import { addToList } from '../list-map.js';
 
 export type GcpDataKey = 'project' | 'iamPolicy' | 'cluster' | 'eventarcTriggers' | 'healthChecks' | 'backendServices';
 
@@ -102,9 +103,9 @@ export class KubernetesObjects {
   }
 
   add(object: KubeObject): void {
-    push(this.byKind, object.kind, object);
+    addToList(this.byKind, object.kind, object);
     const namespace = object.metadata?.namespace;
-    if (namespace) push(this.byNamespace, namespace, object);
+    if (namespace) addToList(this.byNamespace, namespace, object);
     this.byName.set(nameKey(object.kind, namespace, object.metadata?.name), object);
   }
 
@@ -127,10 +128,4 @@ export class KubernetesObjects {
 
 function nameKey(kind: string, namespace: string | undefined, name: string | undefined): string {
   return `${kind}/${namespace ?? ''}/${name ?? ''}`;
-}
-
-function push<V>(map: Map<string, V[]>, key: string, value: V): void {
-  const list = map.get(key);
-  if (list) list.push(value);
-  else map.set(key, [value]);
 }

@@ -82,6 +82,18 @@ describe('IngressBackendResolver', () => {
   });
 
   // Scaling is measured in bench/, not timed here.
+  it('shares the label index between resolvers of one state, and sees Pods added to it since', () => {
+    const objects: KubeObject[] = [
+      { apiVersion: 'v1', kind: 'Service', metadata: { name: 'web', namespace: 'shop' }, spec: { selector: { app: 'web' }, ports: [{ port: 80, targetPort: 8080 }] } },
+      { apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', metadata: { name: 'shop', namespace: 'shop' }, spec: { defaultBackend: { service: { name: 'web', port: { number: 80 } } } } },
+    ];
+    const shared = state(objects);
+    const pods = (resolver: IngressBackendResolver) => resolver.resolve(resolver.backendsOf(objects[1] as never)[0]!).podSources.map((source) => source.resource);
+    expect(pods(new IngressBackendResolver(shared))).toEqual([]);
+    shared.kubernetes.add({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'web-0', namespace: 'shop', labels: { app: 'web' } }, spec: { containers: [{ name: 'web', ports: [{ containerPort: 8080 }] }] } });
+    expect(pods(new IngressBackendResolver(shared))).toEqual(['Pod/shop/web-0']);
+  });
+
   it('resolves each of many Services to exactly its own Pods', () => {
     const objects: KubeObject[] = [];
     for (let s = 0; s < 200; s++) {

@@ -67,3 +67,37 @@ describe('parseKubernetesDocuments: what kubectl, helm and kustomize print', () 
     }
   });
 });
+
+describe('a large YAML file (read by js-yaml)', () => {
+  // Over the size where the yaml library's document model costs too much memory: a long comment gets there cheaply.
+  const padding = `# ${'x'.repeat(8_000_001)}\n`;
+  const list = [
+    'apiVersion: v1',
+    'kind: List',
+    'items:',
+    '- apiVersion: v1',
+    '  kind: Namespace',
+    '  metadata: {name: events-system, deletionTimestamp: 2023-12-01T03:41:52Z}',
+    '  spec: {finalizers: [kubernetes]}',
+    '- apiVersion: v1',
+    '  kind: ConfigMap',
+    '  metadata: {name: settings, namespace: events-system}',
+    '  data: {enabled: "true", port: "8080"}',
+  ].join('\n');
+
+  it('gives the same objects as the yaml library, timestamps as strings', () => {
+    const small = parseKubernetesDocuments('k8s/objects.yaml', list).map(({ object }) => object);
+    const large = parseKubernetesDocuments('k8s/objects.yaml', `${padding}${list}\n---\napiVersion: v1\nkind: Namespace\nmetadata: {name: other}\n`).map(({ object }) => object);
+    expect(large.slice(0, 2)).toEqual(small);
+    expect(large[0]!.metadata!.deletionTimestamp).toBe('2023-12-01T03:41:52Z');
+    expect(large[2]!.metadata!.name).toBe('other');
+  });
+
+  it('names the file and line of a syntax error', () => {
+    expect(() => parseKubernetesDocuments('k8s/objects.yaml', `${padding}${list}\n  metadata: [unclosed\n`)).toThrow(/^k8s\/objects\.yaml:1[34]: invalid YAML: /);
+  });
+
+  it('refuses an item that is not a Kubernetes object, naming the file', () => {
+    expect(() => parseKubernetesDocuments('k8s/objects.yaml', `${padding}apiVersion: v1\nkind: List\nitems:\n- just a string\n`)).toThrow('k8s/objects.yaml: expected a Kubernetes object, found a string');
+  });
+});

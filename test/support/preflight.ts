@@ -24,8 +24,14 @@ export async function runPreflight(
   return runChecks(selectChecks(options.checks ?? builtinChecks, options.only ?? []), source, options.context ?? { now: FIXTURE_NOW, stuckAfterMs: 5 * 60_000 });
 }
 
-/** A validator for the official SARIF 2.1.0 schema (oasis-tcs/sarif-spec Schemata/sarif-schema-2.1.0.json, draft-04). */
+let compiled: ReturnType<typeof compileSarifSchema> | undefined;
+
+/** A validator for the official SARIF 2.1.0 schema (oasis-tcs/sarif-spec Schemata/sarif-schema-2.1.0.json, draft-04), compiled once. */
 export function sarifValidator() {
+  return (compiled ??= compileSarifSchema());
+}
+
+function compileSarifSchema() {
   // CommonJS packages: their classes are on `.default` under NodeNext.
   const ajv = new ajvDraft04.default({ allErrors: true, strict: false });
   ajvFormats.default(ajv);

@@ -1,8 +1,10 @@
+import { CORE_SCHEMA, loadAll } from 'js-yaml';
 import { LineCounter, parseAllDocuments, isMap, isSeq } from 'yaml';
 import type { Node } from 'yaml';
 import { InputError } from '../../errors.js';
 import { requireText } from './binary-text.js';
 import type { KubeObject } from '../kubernetes-types.js';
+import { firstLine } from '../../first-line.js';
 
 export interface LocatedObject {
   object: KubeObject;
@@ -17,7 +19,7 @@ export interface LocatedObject {
  */
 export function parseKubernetesDocuments(file: string, text: string): LocatedObject[] {
   requireText(file, text, 'Kubernetes objects in YAML or JSON');
-  const documents = /\.json$/i.test(file) ? parseJsonStream(file, text) : parseYamlStream(file, text);
+  const documents = /\.json$/i.test(file) ? parseJsonStream(file, text) : text.length > LARGE_YAML ? parseLargeYamlStream(file, text) : parseYamlStream(file, text);
   return documents.flatMap(({ value, line, items }) => flattenList(file, value, line, items));
 }
 
@@ -26,6 +28,26 @@ interface Document {
   line?: number;
   /** Lines of `items[i]` when the document is a List in YAML. */
   items?: number[];
+}
+
+/**
+ * Above this many characters YAML is read by js-yaml: about 4 times the file's size in
+ * memory and several times faster, where the yaml library's document model (which gives
+ * each object its line) takes about 9 times and ran out of heap on a 108 MB snapshot
+ * (bench/notes.md). Objects from such a file have no line; syntax errors still do.
+ */
+const LARGE_YAML = 8_000_000;
+
+function parseLargeYamlStream(file: string, text: string): Document[] {
+  let values: unknown[];
+  try {
+    // The YAML 1.2 core schema, as the yaml library reads: timestamps stay strings.
+    values = loadAll(text, undefined, { schema: CORE_SCHEMA, filename: file });
+  } catch (error) {
+    const { mark, reason } = error as { mark?: { line: number }; reason?: string };
+    throw new InputError(`${location(file, mark ? mark.line + 1 : undefined)}: invalid YAML: ${firstLine(reason ?? (error as Error).message)}`);
+  }
+  return values.filter((value) => value !== null && value !== undefined).map((value) => ({ value }));
 }
 
 function parseYamlStream(file: string, text: string): Document[] {
@@ -139,6 +161,3 @@ function leadingSpace(text: string): number {
   return text.length - text.trimStart().length;
 }
 
-function firstLine(message: string): string {
-  return message.split('\n')[0] ?? message;
-}

@@ -9,8 +9,9 @@ interface ListTriggersResponse {
 
 /**
  * Every Eventarc trigger of `project`, in every location (`locations/-`), every
- * page. There is no Node client library for Eventarc in the registry: this is
- * its REST API, read through `get` (an authorized, bounded, retried GET
+ * page. Google's Node client (@google-cloud/eventarc) is a GAPIC client, like
+ * those the other Google APIs here dropped for their REST APIs: this is
+ * Eventarc's REST API, read through `get` (an authorized, bounded, retried GET
  * relative to the API's base URL).
  */
 export async function listEventarcTriggers(

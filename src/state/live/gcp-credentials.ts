@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { AuthClient } from 'google-auth-library';
 import { InputError } from '../../errors.js';
+import { firstLine } from '../../first-line.js';
 
 export interface CredentialOptions {
   /** `--access-token-file`: a file holding an OAuth 2.0 access token. */
@@ -57,8 +58,4 @@ export function rejectedCredentials(options: CredentialOptions, env: NodeJS.Proc
       ? 'the access token in GOOGLE_OAUTH_ACCESS_TOKEN'
       : 'the Application Default Credentials';
   return new InputError(`Google APIs rejected ${which} (401: expired or revoked): ${LOGIN}, or pass a fresh token`);
-}
-
-function firstLine(message: string): string {
-  return message.split('\n')[0] ?? message;
 }

@@ -3,6 +3,7 @@ import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { parse } from 'yaml';
 import { InputError } from '../../errors.js';
+import { firstLine } from '../../first-line.js';
 
 /** The target flags of `check` and `snapshot`. */
 export interface TargetOptions {
@@ -110,7 +111,7 @@ function readKubeconfig(flag: string | undefined, env: NodeJS.ProcessEnv): Kubec
     try {
       config = parse(readFileSync(file, 'utf8')) as typeof config;
     } catch (error) {
-      throw new InputError(`${file}: not a kubeconfig: ${(error as Error).message.split('\n')[0]}`);
+      throw new InputError(`${file}: not a kubeconfig: ${firstLine((error as Error).message)}`);
     }
     // An empty file is an empty kubeconfig, as kubectl takes it.
     if (config !== null && (typeof config !== 'object' || Array.isArray(config))) {
