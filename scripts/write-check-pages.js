@@ -1,6 +1,7 @@
 // npm run docs: writes docs/checks/ID.md for every built-in check from its metadata (run after
 // npm run build), and removes the page of a check that no longer exists.
 import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
+import { URL } from 'node:url';
 import { builtinChecks } from '../dist/checks/index.js';
 import { renderCheckPage } from '../dist/src/report/check-page.js';
 
