@@ -1,6 +1,8 @@
 import type { Check } from '../src/engine/check.js';
 import eventarcGkeIam from './eventarc-gke-iam.js';
 import eventarcGkeTrigger from './eventarc-gke-trigger.js';
+import gatewayConfig from './gateway-config.js';
+import gatewayHealthCheck from './gateway-health-check.js';
 import httpLoadBalancingAddon from './http-load-balancing-addon.js';
 import ingressConfig from './ingress-config.js';
 import ingressHealthCheck from './ingress-health-check.js';
@@ -14,4 +16,6 @@ export const builtinChecks: readonly Check[] = [
   ingressConfig,
   ingressHealthCheck,
   terminatingNamespace,
+  gatewayConfig,
+  gatewayHealthCheck,
 ];

@@ -12,6 +12,7 @@ import { loadConfig } from '../config/load-config.js';
 import { configuredRedirectingApplications } from '../config/redirecting-applications.js';
 import { selectChecks, splitIds } from '../engine/select.js';
 import { parseDuration } from './duration-flag.js';
+import { Deadline } from '../state/live/deadline.js';
 import { readStandardInput } from '../state/plan/manifest-files.js';
 import { PlannedSource } from '../state/plan/planned-source.js';
 import { SnapshotSource } from '../state/snapshot/snapshot-source.js';
@@ -76,24 +77,35 @@ export function registerCheckCommand(program: ProgramWithExitCode, io: ProcessIo
     const checks = checksNotOff(selectChecks(known, splitIds(options.only), splitIds(options.skip)), config.checks);
     if (checks.length === 0) throw new InputError(`${config.file}: every selected check is off`);
     const baseline = options.baseline ? { file: options.baseline, baseline: await readBaseline(options.baseline) } : undefined;
-    const source = await createSource(options, io);
-    const probe = options.probe ? source.probe : undefined;
-    const state = await source.collect(dataKeysFor(checks));
-    const report = await runChecksOn(state, checks, { now: io.now(), ...checkOptions(options, config), ...(probe ? { probe } : {}) });
-    applySeverities(report, checks, config.checks);
-    const rules = { ignores: config.ignore, configFile: config.file, inlineIgnores: options.inlineIgnores, baseline, now: io.now() };
-    let notes = applySuppressions(report, state, rules);
-    if (options.writeBaseline) {
-      const recorded = baselineOf(report);
-      await writeBaseline(options.writeBaseline, recorded);
-      notes = applySuppressions(report, state, { ...rules, baseline: { file: options.writeBaseline, baseline: recorded } });
-      io.stderr.write(`gke-doctor: wrote ${options.writeBaseline}: ${recorded.findings.length} finding(s) accepted\n`);
+    const deadline = new Deadline(parseDuration(options.timeout, '--timeout'));
+    try {
+      const source = await createSource(options, io, deadline);
+      const probe = options.probe ? source.probe : undefined;
+      const state = await source.collect(dataKeysFor(checks));
+      const report = await runChecksOn(state, checks, { now: io.now(), ...checkOptions(options, config), ...(probe ? { probe } : {}) });
+      applySeverities(report, checks, config.checks);
+      const rules = { ignores: config.ignore, configFile: config.file, inlineIgnores: options.inlineIgnores, baseline, now: io.now() };
+      let notes = applySuppressions(report, state, rules);
+      if (options.writeBaseline) {
+        const recorded = baselineOf(report);
+        await writeBaseline(options.writeBaseline, recorded);
+        notes = applySuppressions(report, state, { ...rules, baseline: { file: options.writeBaseline, baseline: recorded } });
+        io.stderr.write(`gke-doctor: wrote ${options.writeBaseline}: ${recorded.findings.length} finding(s) accepted\n`);
+      }
+      for (const note of notes.expired) io.stderr.write(`gke-doctor: warning: ${note}\n`);
+      if (options.reportUnusedIgnores) for (const note of notes.unused) io.stderr.write(`gke-doctor: warning: ${note}\n`);
+      let exitCode = exitCodeFor(report, options.failOn);
+      // The report is written after the fixes, so it can say what they did.
+      const fixed = options.fix ? await applyFixes(report, state, source, options, options.failOn, io, config.checks['terminating-namespace']?.['protected-namespaces']) : null;
+      if (fixed) {
+        report.fixes = fixed.outcomes;
+        exitCode = fixed.exitCode;
+      }
+      await writeOutputs(report, outputList, checks, program.opts<{ color: boolean }>().color, io);
+      program.exitCode = exitCode;
+    } finally {
+      deadline.dispose();
     }
-    for (const note of notes.expired) io.stderr.write(`gke-doctor: warning: ${note}\n`);
-    if (options.reportUnusedIgnores) for (const note of notes.unused) io.stderr.write(`gke-doctor: warning: ${note}\n`);
-    await writeOutputs(report, outputList, checks, program.opts<{ color: boolean }>().color, io);
-    program.exitCode = exitCodeFor(report, options.failOn);
-    if (options.fix) program.exitCode = (await applyFixes(report, state, source, options, io, config.checks['terminating-namespace']?.['protected-namespaces'])) ?? program.exitCode;
   });
 }
 
@@ -132,7 +144,7 @@ function isLiveOnly(options: CheckOptions): boolean {
  * only manifests or a plan, the base is live only when a live flag names a
  * target, so a CI preflight needs no cloud access.
  */
-async function createSource(options: CheckOptions, io: ProcessIo): Promise<StateSource> {
+async function createSource(options: CheckOptions, io: ProcessIo, deadline: Deadline): Promise<StateSource> {
   const liveFlag = LIVE_FLAG_NAMES.find((name) => options[name] !== undefined);
   if (options.snapshot) {
     if (liveFlag) throw new InputError(`${flagName(liveFlag)} is for live mode; a snapshot names its own project and cluster (drop --snapshot to read them live)`);
@@ -141,7 +153,7 @@ async function createSource(options: CheckOptions, io: ProcessIo): Promise<State
   const manifests = options.manifests ?? [];
   const planned = manifests.length > 0 || options.terraformPlan !== undefined;
   const readLive = !options.snapshot && (!planned || liveFlag !== undefined || options.probe === true);
-  const base = options.snapshot ? new SnapshotSource(options.snapshot) : readLive ? await createLiveSource(options, io) : null;
+  const base = options.snapshot ? new SnapshotSource(options.snapshot) : readLive ? await createLiveSource(options, io, deadline) : null;
   if (!planned) return base!;
   return PlannedSource.fromFiles(base, { manifests, terraformPlan: options.terraformPlan, readStdin: () => readStandardInput(io.stdin) });
 }

@@ -1,6 +1,7 @@
 import { createInterface } from 'node:readline/promises';
 import type { Command } from 'commander';
-import type { Report } from '../engine/report.js';
+import type { FailOn, FixReport, Report } from '../engine/report.js';
+import { exitCodeFor } from '../engine/report.js';
 import { InputError } from '../errors.js';
 import { parseDuration } from './duration-flag.js';
 import type { ClusterState } from '../state/cluster-state.js';
@@ -40,61 +41,73 @@ export function validateFixFlags(flags: FixFlags, live: boolean): void {
   parseDuration(flags.wait ?? DEFAULT_WAIT, '--wait');
 }
 
-/** Runs `--fix` after the report: returns the exit code (DESIGN.md: 0 when every planned fix succeeded, else 1), or null when nothing was planned. */
-export async function applyFixes(
-  report: Report,
-  state: ClusterState,
-  source: StateSource,
-  flags: FixFlags,
-  io: ProcessIo,
-  protectedNamespaces: readonly string[] = [],
-): Promise<number | null> {
-  const { plannedFixes, applyFixActions, fixExitCode } = await import('../fix/apply-fixes.js');
+/** What `--fix` did: one outcome per planned fix, and the exit code of the run after fixing. */
+export interface FixRun {
+  outcomes: FixReport[];
+  exitCode: number;
+}
+
+/**
+ * Runs `--fix` after the checks; null when nothing was planned. The exit code is
+ * DESIGN.md's for what remains after fixing (a finalized namespace no longer
+ * counts; a failed or declined fix is 1), and 130 after Ctrl-C at a prompt.
+ */
+export async function applyFixes(report: Report, state: ClusterState, source: StateSource, flags: FixFlags, failOn: FailOn, io: ProcessIo, protectedNamespaces: readonly string[] = []): Promise<FixRun | null> {
+  const { plannedFixes, applyFixActions, exitCodeAfterFixes } = await import('../fix/apply-fixes.js');
+  const { BackupStore, defaultBackupPrefix } = await import('../fix/backup.js');
   const log = (line: string) => void io.stderr.write(`${line}\n`);
   const planned = plannedFixes(report);
   if (planned.length === 0) {
     log('gke-doctor --fix: nothing to fix automatically.');
     return null;
   }
-  const config = await source.kubeConfig?.();
-  if (!config) throw new InputError('--fix needs a kubeconfig context for the cluster (--context or --kubeconfig)');
-  const { CoreV1Api } = await import('@kubernetes/client-node');
+  const api = await source.kubernetesClient?.();
+  if (!api) throw new InputError('--fix needs a kubeconfig context for the cluster (--context or --kubeconfig)');
   const interactive = Boolean(io.stdin.isTTY && io.stderr.isTTY);
-  const outcomes = await applyFixActions(config.makeApiClient(CoreV1Api), planned, state, {
+  const { outcomes, interrupted } = await applyFixActions(api, planned, state, {
     yes: Boolean(flags.yes),
     dryRun: Boolean(flags.dryRun),
     force: Boolean(flags.force),
     protectedNamespaces,
-    backupDir: flags.backupDir ?? `gke-doctor-backup-${io.now().toISOString().replace(/[-:]|\.\d+/g, '')}`,
+    backups: new BackupStore(flags.backupDir ? { directory: flags.backupDir } : { prefix: defaultBackupPrefix(io.now()) }),
     waitMs: parseDuration(flags.wait ?? DEFAULT_WAIT, '--wait'),
     confirm: interactive ? terminalConfirm(io.stdin, io.stderr) : undefined,
     log,
   });
-  return fixExitCode(outcomes);
+  return { outcomes, exitCode: interrupted ? 130 : exitCodeAfterFixes(report, outcomes, (remaining) => exitCodeFor(remaining, failOn)) };
 }
 
 /**
- * Asks y/N on the terminal. Ctrl-C or Ctrl-D answers no, to this question and to
- * every later one: the user wants out, and nothing more is written.
+ * Asks y/N on the terminal. Ctrl-D answers no, to this question and to every
+ * later one; Ctrl-C stops the whole run (FixInterrupted): nothing more is written.
  */
 export function terminalConfirm(input: NodeJS.ReadableStream, output: NodeJS.WritableStream): (question: string) => Promise<boolean> {
   let stopped = false;
   return async (question) => {
     if (stopped) return false;
     const prompt = createInterface({ input, output, terminal: true });
+    let answer: string | null | typeof INTERRUPT;
     try {
-      const answer = await new Promise<string | null>((resolve, reject) => {
+      answer = await new Promise<string | null | typeof INTERRUPT>((resolve, reject) => {
+        prompt.once('SIGINT', () => resolve(INTERRUPT));
         prompt.once('close', () => resolve(null));
         prompt.question(question).then(resolve, reject);
       });
-      if (answer !== null) return /^y(es)?$/i.test(answer.trim());
     } catch (error) {
       if ((error as Error).name !== 'AbortError') throw error;
+      answer = null;
     } finally {
       prompt.close();
     }
+    if (typeof answer === 'string') return /^y(es)?$/i.test(answer.trim());
     stopped = true;
     output.write('\n');
+    if (answer === INTERRUPT) {
+      const { FixInterrupted } = await import('../fix/apply-fixes.js');
+      throw new FixInterrupted('interrupted at the prompt');
+    }
     return false;
   };
 }
+
+const INTERRUPT = Symbol('Ctrl-C');

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import type { Deadline } from '../state/live/deadline.js';
 import type { ProcessIo } from './process-io.js';
 
 /** Flags that pick the live project and cluster, shared by `check` and `snapshot`. */
@@ -10,6 +11,7 @@ export interface LiveFlags {
   kubeconfig?: string;
   accessTokenFile?: string;
   quiet?: boolean;
+  timeout: string;
 }
 
 export const LIVE_FLAG_NAMES = ['project', 'location', 'cluster', 'context', 'kubeconfig', 'accessTokenFile'] as const;
@@ -22,11 +24,12 @@ export function addLiveOptions(command: Command): Command {
     .option('--context <name>', 'kubeconfig context to read the cluster through (default: the current one)')
     .option('--kubeconfig <file>', 'kubeconfig file (default: KUBECONFIG, else ~/.kube/config)')
     .option('--access-token-file <file>', 'use this OAuth access token instead of Application Default Credentials (also GOOGLE_OAUTH_ACCESS_TOKEN)')
-    .option('--quiet', 'no progress line on stderr');
+    .option('--quiet', 'no progress line on stderr')
+    .option('--timeout <duration>', 'live only: stop reading after this long; what was read is reported, the rest is incomplete (exit 3)', '2m');
 }
 
 /** The live source for these flags; the Google and Kubernetes libraries load only now, when used. */
-export async function createLiveSource(flags: LiveFlags, io: Pick<ProcessIo, 'env' | 'stderr'>) {
+export async function createLiveSource(flags: Omit<LiveFlags, 'timeout'>, io: Pick<ProcessIo, 'env' | 'stderr'>, deadline?: Deadline) {
   const [{ LiveSource }, { stderrProgress }] = await Promise.all([import('../state/live/live-source.js'), import('./progress.js')]);
-  return new LiveSource({ ...flags, env: io.env, progress: stderrProgress(Boolean(flags.quiet), io.stderr) });
+  return new LiveSource({ ...flags, env: io.env, progress: stderrProgress(Boolean(flags.quiet), io.stderr), deadline });
 }

@@ -23,6 +23,12 @@ export function stderrProgress(quiet: boolean, stream: OutputStream): Progress {
     if (shown) stream.write('\r\x1b[K');
     shown = false;
   };
+  // Ctrl-C while reading: leave a clean line behind, and the exit code a shell expects after SIGINT.
+  const interrupted = () => {
+    clear();
+    process.exit(130);
+  };
+  process.once('SIGINT', interrupted);
   return {
     start(what) {
       reading.add(what);
@@ -37,6 +43,9 @@ export function stderrProgress(quiet: boolean, stream: OutputStream): Progress {
       clear();
       stream.write(`gke-doctor: note: ${message}\n`);
     },
-    finish: clear,
+    finish() {
+      clear();
+      process.removeListener('SIGINT', interrupted);
+    },
   };
 }

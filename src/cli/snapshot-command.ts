@@ -1,4 +1,6 @@
+import { parseDuration } from './duration-flag.js';
 import type { DataKey } from '../state/cluster-state.js';
+import { Deadline } from '../state/live/deadline.js';
 import { GCP_DATA_KEYS } from '../state/cluster-state.js';
 import { KUBERNETES_KINDS } from '../state/kubernetes-types.js';
 import type { LiveFlags } from './live-options.js';
@@ -16,9 +18,10 @@ export function registerSnapshotCommand(program: ProgramWithExitCode, io: Proces
   addLiveOptions(command).action(async (directory: string, options: LiveFlags) => {
     const { writeSnapshot, requireEmptyDirectory } = await import('../state/snapshot/snapshot-writer.js');
     await requireEmptyDirectory(directory);
-    const source = await createLiveSource(options, io);
+    const deadline = new Deadline(parseDuration(options.timeout, '--timeout'));
+    const source = await createLiveSource(options, io, deadline);
     const takenAt = io.now();
-    const state = await source.collect(new Set(ALL_DATA));
+    const state = await source.collect(new Set(ALL_DATA)).finally(() => deadline.dispose());
     const written = await writeSnapshot(directory, state, takenAt);
     for (const [key, reason] of state.unavailable) io.stderr.write(`gke-doctor: not in the snapshot: ${key}: ${reason}\n`);
     io.stderr.write(

@@ -26,11 +26,28 @@ export interface Summary {
   suppressed: number;
 }
 
+/** What `--fix` did with one planned fix (the JSON report's top-level `fixes`). */
+export interface FixReport {
+  action: { kind: 'finalize-namespace'; namespace: string };
+  resource: string;
+  /** planned: accepted as a dry run; skipped and failed say why in `detail`. */
+  status: 'planned' | 'declined' | 'finalized' | 'skipped' | 'failed';
+  detail: string;
+  /** Whether the finding is gone after the run (finalized here, or by someone else, or no longer Terminating). */
+  resolved: boolean;
+  /** The backup directory written before the write, or null when none was written. */
+  backup: string | null;
+  /** Without a backup nothing more is finalized in this run. */
+  backupFailed?: boolean;
+}
+
 export interface Report {
   version: 1;
   target: Target;
   checks: CheckReport[];
   summary: Summary;
+  /** Present after `--fix`: one entry per planned fix. */
+  fixes?: FixReport[];
 }
 
 export function summarize(checks: readonly CheckReport[]): Summary {

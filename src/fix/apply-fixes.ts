@@ -1,18 +1,13 @@
-import type { CoreV1Api } from '@kubernetes/client-node';
 import type { FixAction } from '../engine/check.js';
 import type { Report } from '../engine/report.js';
 import type { ClusterState } from '../state/cluster-state.js';
-import type { FixOptions, FixOutcome, FixStatus } from './fix-outcome.js';
+import type { KubernetesClient } from '../state/source.js';
+import type { FixOptions, FixOutcome } from './fix-outcome.js';
+import { FixInterrupted, outcome } from './fix-outcome.js';
 import { fixerFor } from './fixers.js';
 
 export type { FixOptions, FixOutcome, FixStatus } from './fix-outcome.js';
-
-const SUCCEEDED: readonly FixStatus[] = ['finalized', 'dry-run', 'gone', 'not-terminating'];
-
-/** DESIGN.md with `--fix`: 0 when every planned fix succeeded, 1 when any failed or was declined. */
-export function fixExitCode(outcomes: readonly FixOutcome[]): number {
-  return outcomes.every((outcome) => SUCCEEDED.includes(outcome.status)) ? 0 : 1;
-}
+export { FixInterrupted } from './fix-outcome.js';
 
 /** The actions of the report's automatic fixes, in report order, whichever check asked for them. */
 export function plannedFixes(report: Report): FixAction[] {
@@ -23,21 +18,59 @@ export function plannedFixes(report: Report): FixAction[] {
     .flatMap((finding) => (finding.fix?.automatic && finding.fix.action ? [finding.fix.action] : []));
 }
 
-/** Prints each action's plan, then has its fixer apply it; one failing does not stop the others, a failed backup does. */
-export async function applyFixActions(core: CoreV1Api, actions: readonly FixAction[], state: ClusterState, options: FixOptions): Promise<FixOutcome[]> {
+/**
+ * Prints each action's plan, then has its fixer apply it; one failing does not
+ * stop the others, but a backup that cannot be written or a Ctrl-C at a prompt
+ * stops everything after it.
+ */
+export async function applyFixActions(
+  api: KubernetesClient,
+  actions: readonly FixAction[],
+  state: ClusterState,
+  options: FixOptions,
+): Promise<{ outcomes: FixOutcome[]; interrupted: boolean }> {
   const outcomes: FixOutcome[] = [];
-  const environment = { core, state, options };
+  const environment = { api, state, options };
+  let stop: string | null = null;
+  let interrupted = false;
   for (const action of actions) {
-    if (outcomes.some((outcome) => outcome.backupFailed)) {
-      outcomes.push({ namespace: action.namespace, status: 'failed', detail: 'not attempted: an earlier backup could not be written' });
+    if (stop) {
+      outcomes.push(outcome(action.namespace, 'skipped', `not attempted: ${stop}`));
       continue;
     }
     const fixer = fixerFor(action);
     fixer.describe(action, environment);
-    const outcome = await fixer.apply(action, environment);
-    options.log(`  ${outcome.status}: ${outcome.detail}`);
+    let result: FixOutcome;
+    try {
+      result = await fixer.apply(action, environment);
+    } catch (error) {
+      if (!(error instanceof FixInterrupted)) throw error;
+      interrupted = true;
+      stop = 'the run was interrupted (Ctrl-C)';
+      result = outcome(action.namespace, 'declined', 'interrupted (Ctrl-C): nothing written');
+    }
+    options.log(`  ${result.status}: ${result.detail}`);
     options.log('');
-    outcomes.push(outcome);
+    outcomes.push(result);
+    if (result.backupFailed) stop = 'an earlier backup could not be written';
   }
-  return outcomes;
+  return { outcomes, interrupted };
+}
+
+/**
+ * DESIGN.md with `--fix`: the exit code of the report as it stands after fixing
+ * (a finding whose fix resolved it no longer counts), and 1 when a planned fix
+ * failed or was declined.
+ */
+export function exitCodeAfterFixes(report: Report, outcomes: readonly FixOutcome[], exitCodeFor: (report: Report) => number): number {
+  const resolved = new Set(outcomes.filter((entry) => entry.resolved).map((entry) => entry.resource));
+  const remaining: Report = {
+    ...report,
+    checks: report.checks.map((check) => ({
+      ...check,
+      findings: check.findings.filter((finding) => !(finding.fix?.action && resolved.has(finding.resource))),
+    })),
+  };
+  const code = exitCodeFor(remaining);
+  return code === 0 && outcomes.some((entry) => entry.status === 'failed' || entry.status === 'declined') ? 1 : code;
 }

@@ -1,3 +1,6 @@
+import type { FixReport } from '../engine/report.js';
+import type { BackupStore } from './backup.js';
+
 export interface FixOptions {
   /** Apply without asking (required when there is no terminal). */
   yes: boolean;
@@ -7,19 +10,23 @@ export interface FixOptions {
   force: boolean;
   /** More namespaces (names or globs) the user's config protects like the built-in ones. */
   protectedNamespaces?: readonly string[];
-  backupDir: string;
+  backups: BackupStore;
   waitMs: number;
-  /** Asks the user (y/N); absent when there is no terminal. */
+  /** Asks the user (y/N); absent when there is no terminal. Rejects with FixInterrupted on Ctrl-C. */
   confirm?: (question: string) => Promise<boolean>;
   log: (line: string) => void;
 }
 
-export type FixStatus = 'finalized' | 'dry-run' | 'gone' | 'not-terminating' | 'declined' | 'refused' | 'failed';
+/** What one fix came to: the JSON report's `fixes` entry. */
+export type FixOutcome = FixReport;
+export type FixStatus = FixReport['status'];
 
-export interface FixOutcome {
-  namespace: string;
-  status: FixStatus;
-  detail: string;
-  /** Without a backup nothing more is changed in this run. */
-  backupFailed?: boolean;
+/** Ctrl-C at a prompt: the whole run stops, nothing more is written. */
+export class FixInterrupted extends Error {
+  override name = 'FixInterrupted';
+}
+
+export function outcome(namespace: string, status: FixStatus, detail: string, extra: Partial<FixOutcome> = {}): FixOutcome {
+  const resolved = status === 'finalized' || extra.resolved === true;
+  return { action: { kind: 'finalize-namespace', namespace }, resource: `Namespace/${namespace}`, status, detail, resolved, backup: null, ...extra };
 }

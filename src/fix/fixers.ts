@@ -1,12 +1,12 @@
-import type { CoreV1Api } from '@kubernetes/client-node';
 import type { FixAction } from '../engine/check.js';
 import type { ClusterState } from '../state/cluster-state.js';
+import type { KubernetesClient } from '../state/source.js';
 import type { FixOptions, FixOutcome } from './fix-outcome.js';
 import { finalizeNamespaceFixer } from './namespace-fixer.js';
 
 /** What a fixer may use: the cluster's API, the state the checks read, and the user's --fix flags. */
 export interface FixEnvironment {
-  core: CoreV1Api;
+  api: KubernetesClient;
   state: ClusterState;
   options: FixOptions;
 }

@@ -1,101 +1,129 @@
-import { mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import type { CoreV1Api, V1Namespace } from '@kubernetes/client-node';
 import type { FinalizeNamespaceAction } from '../engine/check.js';
 import { formatDuration } from '../gke/duration.js';
+import type { ClusterState } from '../state/cluster-state.js';
+import type { KubernetesClient } from '../state/source.js';
+import type { NamespaceObject } from './finalize-namespace.js';
 import { finalizeNamespace, waitUntilGone } from './finalize-namespace.js';
 import type { FixOptions, FixOutcome } from './fix-outcome.js';
+import { outcome } from './fix-outcome.js';
 import type { Fixer } from './fixers.js';
-import { isProtectedByConfig, isProtectedNamespace } from './protected-namespaces.js';
+import { isProtectedByConfig, protectedNamespace } from './protected-namespaces.js';
 
 class BackupError extends Error {}
 
 /** The RBAC rule `--fix` needs, for the 403 message and the README. */
 export const FINALIZE_RBAC_RULE = '{apiGroups: [""], resources: ["namespaces/finalize"], verbs: ["update"]}';
 
-/** Finalizes a stuck namespace: asks, backs it up with what is left in it, PUTs it to /finalize, waits for it to go. */
+/** Why `name` cannot be finalized safely from what was read, or null. */
+function unreadReason(name: string, state: ClusterState): string | null {
+  const whole = state.unavailable.get('ObjectsInTerminatingNamespaces');
+  if (whole) return `what is left in it could not be read (${whole})`;
+  const unread = state.unreadInNamespaces?.get(name) ?? [];
+  if (unread.length === 0) return null;
+  return `these kinds could not be read in it, so what finalizing would orphan is unknown: ${unread.map((kind) => `${kind.resource} (${kind.reason})`).join('; ')}`;
+}
+
+/**
+ * Finalizes a stuck namespace: never one it could not see in full, nor a
+ * protected one without --force; asks, backs it up as read, PUTs it to
+ * /finalize with that resourceVersion, and waits for it to go.
+ */
 export const finalizeNamespaceFixer: Fixer<FinalizeNamespaceAction> = {
-  describe(action, { options }) {
+  describe(action, { state, options }) {
     const age = action.terminatingForSeconds === undefined ? '' : ` (Terminating for ${formatDuration(action.terminatingForSeconds * 1000)})`;
     options.log(`${options.dryRun ? 'Dry run: would finalize' : 'Finalize'} Namespace/${action.namespace}${age}`);
     for (const condition of action.conditions) options.log(`  stuck because ${condition.type}: ${condition.message ?? ''}`);
-    options.log(
-      action.orphans.length === 0
-        ? '  orphaned: nothing is left in the namespace'
-        : `  orphaned (left behind, with the cloud resources they manage): ${action.orphans.map((o) => `${o.resource}${o.finalizers.length ? ` [${o.finalizers.join(', ')}]` : ''}`).join(', ')}`,
-    );
+    const unread = unreadReason(action.namespace, state);
+    if (unread) options.log(`  not fully read: ${unread}`);
+    else {
+      options.log(
+        action.orphans.length === 0
+          ? '  orphaned: nothing is left in the namespace'
+          : `  orphaned (left behind, with the cloud resources they manage): ${action.orphans.map((o) => `${o.resource}${o.finalizers.length ? ` [${o.finalizers.join(', ')}]` : ''}`).join(', ')}`,
+      );
+    }
+    for (const group of state.undiscovered ?? []) {
+      options.log(`  not listed: kinds of ${group.resource} (API discovery failed: ${group.reason}); the namespace controller cannot see them either`);
+    }
+    if (!options.dryRun) {
+      options.log('  backup first: the namespace and everything read in it (Secrets with their values) go to files only you can read (0600)');
+    }
     if (action.manualSteps.length > 0) {
       options.log('  not fixed automatically (the root cause):');
       for (const command of action.manualSteps) options.log(`    ${command}`);
     }
   },
 
-  async apply(action, { core, state, options }) {
+  async apply(action, { api, state, options }) {
     const name = action.namespace;
-    if (isProtectedNamespace(name) && !options.force) {
-      return { namespace: name, status: 'refused', detail: `${name} is run by Kubernetes or GKE itself; gke-doctor finalizes it only with --force` };
+    const owner = protectedNamespace(name, state.cluster);
+    if (owner && !options.force) {
+      return outcome(name, 'skipped', `${name} is run by ${owner.owner} (${owner.source}); gke-doctor finalizes it only with --force`);
     }
     if (isProtectedByConfig(name, options.protectedNamespaces ?? []) && !options.force) {
-      return { namespace: name, status: 'refused', detail: `${name} is protected by the config (protected-namespaces); gke-doctor finalizes it only with --force` };
+      return outcome(name, 'skipped', `${name} is protected by the config (protected-namespaces); gke-doctor finalizes it only with --force`);
     }
+    // Never finalize what could not be seen: --force does not override this.
+    const unread = unreadReason(name, state);
+    if (unread) return outcome(name, 'skipped', `${unread}; grant list on them (README: Permissions) and run again`);
     if (!options.dryRun && !options.yes) {
-      if (!options.confirm) {
-        return { namespace: name, status: 'declined', detail: 'no terminal to ask in: nothing written; pass --yes to finalize without asking' };
-      }
-      if (!(await options.confirm(`Finalize Namespace/${name}? [y/N] `))) {
-        return { namespace: name, status: 'declined', detail: 'not confirmed: nothing written' };
-      }
+      if (!options.confirm) return outcome(name, 'declined', 'no terminal to ask in: nothing written; pass --yes to finalize without asking');
+      if (!(await options.confirm(`Finalize Namespace/${name}? [y/N] `))) return outcome(name, 'declined', 'not confirmed: nothing written');
     }
 
-    const backup = async (namespace: V1Namespace) => {
-      const directory = join(options.backupDir, name);
+    let backup: string | null = null;
+    const saveBackup = async (namespace: NamespaceObject, attempt: number) => {
       try {
-        await mkdir(directory, { recursive: true });
-        await writeFile(join(directory, 'namespace.json'), `${JSON.stringify({ apiVersion: 'v1', kind: 'Namespace', ...namespace }, null, 2)}\n`);
-        const items = state.kubernetes.inNamespace(name);
-        await writeFile(join(directory, 'objects.json'), `${JSON.stringify({ apiVersion: 'v1', kind: 'List', items }, null, 2)}\n`);
+        backup ??= await options.backups.directoryFor(name);
+        await options.backups.write(backup, attempt === 0 ? 'namespace.json' : `namespace.${attempt + 1}.json`, { ...namespace, apiVersion: 'v1', kind: 'Namespace' });
+        if (attempt === 0) await options.backups.write(backup, 'objects.json', { apiVersion: 'v1', kind: 'List', items: state.kubernetes.inNamespace(name) });
       } catch (error) {
-        throw new BackupError(`cannot write the backup to ${directory} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); nothing was finalized`);
+        const { path, code, message } = error as NodeJS.ErrnoException;
+        throw new BackupError(`cannot write the backup to ${path ?? backup ?? 'the backup directory'} (${code ?? message}); nothing was finalized`);
       }
-      options.log(`  backup: ${directory}/namespace.json and objects.json`);
+      options.log(`  backup: ${backup}/${attempt === 0 ? 'namespace.json and objects.json' : `namespace.${attempt + 1}.json (read again after a conflict)`}`);
     };
 
-    let outcome;
+    let result;
     try {
-      outcome = await finalizeNamespace(core, name, { dryRun: options.dryRun, beforeFirstWrite: options.dryRun ? undefined : backup });
+      result = await finalizeNamespace(api, name, { dryRun: options.dryRun, beforeWrite: saveBackup });
     } catch (error) {
-      if (error instanceof BackupError) return { namespace: name, status: 'failed', detail: error.message, backupFailed: true };
+      if (error instanceof BackupError) return outcome(name, 'failed', error.message, { backupFailed: true, backup });
       throw error;
     }
-    switch (outcome.result) {
+    const withBackup = { backup };
+    switch (result.result) {
       case 'dry-run':
-        return { namespace: name, status: 'dry-run', detail: 'the API server accepted the finalize as a dry run (dryRun=All); nothing changed' };
+        return outcome(name, 'planned', 'the API server accepted the finalize as a dry run (dryRun=All); nothing changed');
       case 'gone':
-        return { namespace: name, status: 'gone', detail: 'already deleted; nothing to do' };
+        return outcome(name, 'skipped', 'already deleted (finalized by someone else?); nothing to do', { resolved: true, ...withBackup });
+      case 'finalized-elsewhere':
+        return outcome(name, 'skipped', 'someone else finalized it meanwhile; nothing written by this run', { resolved: true, ...withBackup });
       case 'not-terminating':
-        return { namespace: name, status: 'not-terminating', detail: 'no longer Terminating; left alone' };
+        return outcome(name, 'skipped', 'no longer Terminating; left alone', { resolved: true });
       case 'forbidden':
-        return { namespace: name, status: 'failed', detail: `${outcome.message}. Add this rule to your ClusterRole: ${FINALIZE_RBAC_RULE}` };
+        return outcome(name, 'failed', `${result.message}. Add this rule to your ClusterRole: ${FINALIZE_RBAC_RULE}`, withBackup);
       case 'conflict':
-        return { namespace: name, status: 'failed', detail: 'the namespace kept changing under us (409 Conflict on every retry); run again' };
+        return outcome(name, 'failed', 'the namespace kept changing under us (409 Conflict on every retry); run again', withBackup);
       case 'error':
-        return { namespace: name, status: 'failed', detail: outcome.message };
+        return outcome(name, 'failed', result.message, withBackup);
       case 'finalized':
-        return waitForDeletion(core, name, options);
+        return { ...(await waitForDeletion(api, name, options)), ...withBackup };
     }
   },
 };
 
-async function waitForDeletion(core: CoreV1Api, name: string, options: FixOptions): Promise<FixOutcome> {
-  const remaining = await waitUntilGone(core, name, options.waitMs);
-  if (!remaining) return { namespace: name, status: 'finalized', detail: 'the namespace is gone' };
+async function waitForDeletion(api: KubernetesClient, name: string, options: FixOptions): Promise<FixOutcome> {
+  let remaining: NamespaceObject | null;
+  try {
+    remaining = await waitUntilGone(api, name, options.waitMs);
+  } catch (error) {
+    return outcome(name, 'finalized', `finalized, but reading it afterwards failed (${(error as Error).message}): check with \`kubectl get namespace ${name}\``);
+  }
+  if (!remaining) return outcome(name, 'finalized', 'the namespace is gone');
   const holders = [
     remaining.spec?.finalizers?.length ? `spec.finalizers ${remaining.spec.finalizers.join(', ')}` : null,
     remaining.metadata?.finalizers?.length ? `metadata.finalizers ${remaining.metadata.finalizers.join(', ')} (not cleared by /finalize)` : null,
   ].filter(Boolean);
-  return {
-    namespace: name,
-    status: 'failed',
-    detail: `finalized, but still present after ${formatDuration(options.waitMs)}${holders.length ? `: held by ${holders.join('; ')}` : ''}`,
-  };
+  return outcome(name, 'failed', `finalized, but still present after ${formatDuration(options.waitMs)}${holders.length ? `: held by ${holders.join('; ')}` : ''}`);
 }

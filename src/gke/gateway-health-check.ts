@@ -13,6 +13,8 @@ export const POLICY_PROTOCOL_FIELDS = {
   TCP: 'tcpHealthCheck',
 } as const;
 
+const NO_POLICY = 'the Gateway controller\'s default: no HealthCheckPolicy targets the Service';
+
 /** The health check GKE's Gateway controller gives one Service port's backend, each field with where it came from. */
 export interface GatewayHealthCheck {
   policy?: HealthCheckPolicy;
@@ -57,8 +59,8 @@ export function inferGatewayHealthCheck(input: { service: Service; servicePort: 
   const { servicePort, podSources, policy } = input;
   const serving = servingContainer(podSources, servicePort.targetPort ?? servicePort.port);
   const check: GatewayHealthCheck = {
-    type: { value: 'HTTP', origin: 'the Gateway controller\'s default: no HealthCheckPolicy targets the Service' },
-    requestPath: { value: '/', origin: 'the Gateway controller\'s default' },
+    type: { value: 'HTTP', origin: NO_POLICY },
+    requestPath: { value: '/', origin: NO_POLICY },
     host: { value: undefined, origin: 'default: the endpoint\'s IP' },
     portSpecification: { value: 'USE_SERVING_PORT', origin: 'default: each endpoint\'s serving port' },
     podPort: serving?.port,

@@ -1,8 +1,8 @@
-import type { BackendService, Cluster, EventarcTrigger, HealthCheck, IamPolicy, IamRole, Project } from './gcp-types.js';
+import type { BackendService, Cluster, EventarcTrigger, HealthCheck, IamPolicy, IamRole, Project, Subnetwork } from './gcp-types.js';
 import type { KindTypes, KubeObject, KubernetesKind } from './kubernetes-types.js';
 import { addToList } from '../list-map.js';
 
-export type GcpDataKey = 'project' | 'iamPolicy' | 'cluster' | 'eventarcTriggers' | 'healthChecks' | 'backendServices';
+export type GcpDataKey = 'project' | 'iamPolicy' | 'cluster' | 'eventarcTriggers' | 'healthChecks' | 'backendServices' | 'subnetworks';
 
 /**
  * What a check can ask for: a piece of GCP data, a Kubernetes kind (listed
@@ -18,7 +18,14 @@ export const GCP_DATA_KEYS: readonly GcpDataKey[] = [
   'eventarcTriggers',
   'healthChecks',
   'backendServices',
+  'subnetworks',
 ];
+
+/** A kind that could not be read (`secrets`, `backendconfigs.cloud.google.com`, or a group version), and why. */
+export interface UnreadKind {
+  resource: string;
+  reason: string;
+}
 
 export interface Target {
   source: string;
@@ -42,6 +49,7 @@ export interface GcpData {
   eventarcTriggers?: EventarcTrigger[];
   healthChecks?: HealthCheck[];
   backendServices?: BackendService[];
+  subnetworks?: Subnetwork[];
 }
 
 /** Everything checks read. Sources fill it; checks never call an API. */
@@ -50,6 +58,14 @@ export interface ClusterState extends GcpData {
   kubernetes: KubernetesObjects;
   /** Data that could not be read, with the reason (API and permission, or file). */
   unavailable: ReadonlyMap<DataKey, string>;
+  /**
+   * Per namespace being deleted, the kinds (API discovery lists them) that could
+   * not be listed in it, and why: what is left there is not fully known. Absent
+   * or empty for a namespace when every kind was read.
+   */
+  unreadInNamespaces?: ReadonlyMap<string, readonly UnreadKind[]>;
+  /** API group versions whose discovery failed: their kinds, in any namespace, are unknown. */
+  undiscovered?: readonly UnreadKind[];
   /**
    * Custom role definitions read alongside the IAM policy, by full name (`projects/P/roles/ID`):
    * a snapshot's `roles/ROLE_ID.json`. A custom role absent here was not read.

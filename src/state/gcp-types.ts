@@ -78,6 +78,21 @@ export interface ProtocolHealthCheck {
   response?: string;
 }
 
+/** Compute v1 Subnetwork (`gcloud compute networks subnets list --format=json`), the fields gke-doctor reads. */
+export interface Subnetwork {
+  id?: string;
+  name: string;
+  selfLink?: string;
+  network?: string;
+  region?: string;
+  ipCidrRange?: string;
+  /** PRIVATE, REGIONAL_MANAGED_PROXY, GLOBAL_MANAGED_PROXY, INTERNAL_HTTPS_LOAD_BALANCER, … */
+  purpose?: string;
+  /** For proxy-only subnets: ACTIVE or BACKUP. */
+  role?: string;
+  state?: string;
+}
+
 /** Compute v1 BackendService, the fields gke-doctor reads. */
 export interface BackendService {
   id?: string;

@@ -1,4 +1,3 @@
-import type { KubeConfig } from '@kubernetes/client-node';
 import type { ClusterState, DataKey } from './cluster-state.js';
 
 /** The load balancer's health-check request, sent to a Pod (`--probe`, live only). */
@@ -25,6 +24,14 @@ export interface StateSource {
   collect(keys: ReadonlySet<DataKey>): Promise<ClusterState>;
   /** Sends a request to a Pod (`--probe`); only a live source can. */
   probe?: Probe;
-  /** The kubeconfig context a live source reads through; `--fix` writes through the same one. */
-  kubeConfig?(): Promise<KubeConfig | null>;
+  /** The Kubernetes API a live source reads through (its kubeconfig context); `--fix` writes through the same one. */
+  kubernetesClient?(): Promise<KubernetesClient | null>;
+}
+
+/** JSON over the Kubernetes API, every request with a timeout and the run's deadline. */
+export interface KubernetesClient {
+  /** A GET, retried on 429, 5xx and a broken connection. */
+  getJson<T>(path: string, query?: Record<string, string | number | undefined>): Promise<T>;
+  /** A PUT, sent once. */
+  putJson<T>(path: string, body: unknown, query?: Record<string, string | number | undefined>): Promise<T>;
 }

@@ -1,11 +1,13 @@
-import { mkdtemp, readFile, readdir } from 'node:fs/promises';
+import { mkdtemp, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { FixOptions } from '../../src/fix/apply-fixes.js';
-import { applyFixActions, fixExitCode, plannedFixes } from '../../src/fix/apply-fixes.js';
+import { applyFixActions, plannedFixes } from '../../src/fix/apply-fixes.js';
+import { BackupStore } from '../../src/fix/backup.js';
 import { isProtectedByConfig, isProtectedNamespace } from '../../src/fix/protected-namespaces.js';
+import type { KubernetesApi } from '../../src/state/live/kubernetes-api.js';
+import { loadKubernetesApi } from '../../src/state/live/kubernetes-api.js';
 import { KubernetesObjects } from '../../src/state/cluster-state.js';
 import type { ClusterState } from '../../src/state/cluster-state.js';
 import type { KubeObject } from '../../src/state/kubernetes-types.js';
@@ -32,11 +34,9 @@ const namespace = (terminating: boolean): KubeObject => ({
   status: { phase: terminating ? 'Terminating' : 'Active' },
 });
 
-async function api(objects: KubeObject[]): Promise<CoreV1Api> {
+async function api(objects: KubeObject[]): Promise<KubernetesApi> {
   server = await new FakeKubeApiServer(objects).start();
-  const config = new KubeConfig();
-  config.loadFromString(await readFile(await server.writeKubeconfig(join(await mkdtemp(join(tmpdir(), 'gke-doctor-kc-')), 'config'), 'fake'), 'utf8'));
-  return config.makeApiClient(CoreV1Api);
+  return loadKubernetesApi({ files: [await server.writeKubeconfig(join(await mkdtemp(join(tmpdir(), 'gke-doctor-kc-')), 'config'), 'fake')], context: 'fake' });
 }
 
 const state = (): ClusterState => ({
@@ -48,7 +48,7 @@ const state = (): ClusterState => ({
 
 async function options(overrides: Partial<FixOptions> = {}): Promise<FixOptions & { lines: string[] }> {
   const lines: string[] = [];
-  return { yes: false, dryRun: false, force: false, backupDir: await mkdtemp(join(tmpdir(), 'gke-doctor-backup-')), waitMs: 2_000, log: (line) => lines.push(line), lines, ...overrides };
+  return { yes: false, dryRun: false, force: false, backups: new BackupStore({ directory: await mkdtemp(join(tmpdir(), 'gke-doctor-backup-')) }), waitMs: 2_000, log: (line) => lines.push(line), lines, ...overrides };
 }
 
 describe('applyFixActions with the finalize-namespace fixer (client-node against the fake kube-apiserver)', async () => {
@@ -60,36 +60,35 @@ describe('applyFixActions with the finalize-namespace fixer (client-node against
     const asked: string[] = [];
     const declined = await applyFixActions(core, actions, state(), await options({ confirm: async (question) => (asked.push(question), false) }));
     expect(asked).toEqual(['Finalize Namespace/events-system? [y/N] ']);
-    expect(declined.map((outcome) => outcome.status)).toEqual(['declined']);
+    expect(declined.outcomes.map((outcome) => outcome.status)).toEqual(['declined']);
     expect(server!.requests.filter((request) => request.method !== 'GET')).toEqual([]);
 
     const accepted = await applyFixActions(core, actions, state(), await options({ confirm: async () => true }));
-    expect(accepted.map((outcome) => outcome.status)).toEqual(['finalized']);
-    expect(fixExitCode(accepted)).toBe(0);
-    expect(fixExitCode(declined)).toBe(1);
+    expect(accepted.outcomes.map((outcome) => [outcome.status, outcome.resolved])).toEqual([['finalized', true]]);
   });
 
   it('leaves alone a namespace that stopped Terminating between the check and the fix', async () => {
     const core = await api([namespace(false)]);
     const backupDir = join(await mkdtemp(join(tmpdir(), 'gke-doctor-backup-')), 'b');
-    const outcomes = await applyFixActions(core, actions, state(), await options({ yes: true, backupDir }));
-    expect(outcomes).toEqual([{ namespace: 'events-system', status: 'not-terminating', detail: 'no longer Terminating; left alone' }]);
+    const { outcomes } = await applyFixActions(core, actions, state(), await options({ yes: true, backups: new BackupStore({ directory: backupDir }) }));
+    expect(outcomes).toEqual([
+      { action: { kind: 'finalize-namespace', namespace: 'events-system' }, resource: 'Namespace/events-system', status: 'skipped', detail: 'no longer Terminating; left alone', resolved: true, backup: null },
+    ]);
     expect(server!.requests.filter((request) => request.method !== 'GET')).toEqual([]);
     await expect(readdir(backupDir)).rejects.toThrow(/ENOENT/);
-    expect(fixExitCode(outcomes)).toBe(0);
   });
 
   it('reports what still holds a finalized namespace after --wait', async () => {
     const held = { ...namespace(true), metadata: { ...namespace(true).metadata, finalizers: ['example.com/cleanup'] } };
     const core = await api([held]);
-    const [outcome] = await applyFixActions(core, actions, state(), await options({ yes: true, waitMs: 300 }));
+    const { outcomes: [outcome] } = await applyFixActions(core, actions, state(), await options({ yes: true, waitMs: 300 }));
     expect(outcome).toMatchObject({ status: 'failed', detail: 'finalized, but still present after 0s: held by metadata.finalizers example.com/cleanup (not cleared by /finalize)' });
   });
 
   it('says when the namespace is already gone', async () => {
     const core = await api([]);
-    const [outcome] = await applyFixActions(core, actions, state(), await options({ yes: true }));
-    expect(outcome).toMatchObject({ status: 'gone' });
+    const { outcomes: [outcome] } = await applyFixActions(core, actions, state(), await options({ yes: true }));
+    expect(outcome).toMatchObject({ status: 'skipped', resolved: true, detail: 'already deleted (finalized by someone else?); nothing to do' });
   });
 });
 
@@ -120,11 +119,24 @@ describe('protected namespaces', () => {
     ['kube-node-lease', true],
     ['default', true],
     ['gke-managed-system', true],
+    ['gke-gmp-system', true],
     ['gmp-system', true],
+    ['gmp-public', true],
+    ['config-management-system', true],
+    ['config-management-monitoring', true],
+    ['resource-group-system', true],
+    ['gatekeeper-system', true],
+    ['asm-system', true],
+    ['istio-system', false],
     ['events-system', false],
     ['kube-systems', false],
     ['my-gke-app', false],
   ])('%s -> %s', (name, isProtected) => expect(isProtectedNamespace(name)).toBe(isProtected));
+
+  it('istio-system is protected when the mesh is managed (the cluster carries mesh_id)', () => {
+    expect(isProtectedNamespace('istio-system', { resourceLabels: { mesh_id: 'proj-123456789012' } })).toBe(true);
+    expect(isProtectedNamespace('istio-system', { resourceLabels: { env: 'prod' } })).toBe(false);
+  });
 
   it.each([
     ['istio-system', true],

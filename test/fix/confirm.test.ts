@@ -24,14 +24,20 @@ describe('the --fix y/N prompt', () => {
     await expect(confirm('Finalize Namespace/a? [y/N] ')).resolves.toBe(expected);
   });
 
-  it.each([
-    ['Ctrl-C', '\x03'],
-    ['Ctrl-D', '\x04'],
-  ])('%s answers no, to this question and every later one, without a stack trace', async (_name, key) => {
+  it('Ctrl-D answers no, to this question and every later one, without a stack trace', async () => {
     const { input, output, type } = terminal();
     const confirm = terminalConfirm(input, output);
-    type(key);
+    type('\x04');
     await expect(confirm('Finalize Namespace/a? [y/N] ')).resolves.toBe(false);
+    type('y\r');
+    await expect(confirm('Finalize Namespace/b? [y/N] ')).resolves.toBe(false);
+  });
+
+  it('Ctrl-C stops the whole run (FixInterrupted), and every later question is no', async () => {
+    const { input, output, type } = terminal();
+    const confirm = terminalConfirm(input, output);
+    type('\x03');
+    await expect(confirm('Finalize Namespace/a? [y/N] ')).rejects.toMatchObject({ name: 'FixInterrupted' });
     type('y\r');
     await expect(confirm('Finalize Namespace/b? [y/N] ')).resolves.toBe(false);
   });

@@ -31,7 +31,7 @@ describe('gke-doctor check (live), run as a user runs it', () => {
     const snapshot = await runCli(['check', '--snapshot', fixturePath(SEED), '--output', 'json'], { env: served.env });
     // Realistic: the fixture's metrics.k8s.io APIService is down, so its discovery fails, as on the real cluster.
     expect(live.stderr).toBe(
-      'gke-doctor: note: API discovery failed for metrics.k8s.io/v1beta1 (the server is currently unable to handle the request); objects of its kinds in terminating namespaces are not listed\n',
+      'gke-doctor: note: API discovery failed for metrics.k8s.io/v1beta1 (503 the server is currently unable to handle the request); objects of its kinds in terminating namespaces are not listed\n',
     );
     expect(live.code).toBe(snapshot.code);
     const liveReport = JSON.parse(live.stdout) as Report;

@@ -54,6 +54,7 @@ interface FixtureGcp {
   triggers: { name: string }[];
   healthChecks: Record<string, unknown>[];
   backendServices: Record<string, unknown>[];
+  subnetworks: Record<string, unknown>[];
   /** `roles/*.json`: custom role definitions, by full name. */
   roles: Map<string, unknown>;
 }
@@ -93,6 +94,7 @@ export class FakeGcp extends FakeHttpServer {
       triggers: list(await read('eventarc-triggers.json'), 'triggers') as { name: string }[],
       healthChecks: list(await read('compute/health-checks.json'), 'items') as Record<string, unknown>[],
       backendServices: list(await read('compute/backend-services.json'), 'items') as Record<string, unknown>[],
+      subnetworks: list(await read('compute/subnetworks.json'), 'items') as Record<string, unknown>[],
       roles: await readRoles(join(fixtureDirectory, 'roles')),
     };
     return new FakeGcp(data, options).start();
@@ -123,8 +125,8 @@ export class FakeGcp extends FakeHttpServer {
       const page = paginate(triggers, request.query, this.options.pageSize ?? 1, 'pageSize');
       return { status: 200, body: { ...(page.items.length ? { triggers: page.items } : {}), ...(page.next ? { nextPageToken: page.next } : {}) } };
     }
-    if (method === 'GET' && (match = /^\/compute\/v1\/projects\/([^/]+)\/aggregated\/(healthChecks|backendServices)$/.exec(path))) {
-      const collection = match[2] as 'healthChecks' | 'backendServices';
+    if (method === 'GET' && (match = /^\/compute\/v1\/projects\/([^/]+)\/aggregated\/(healthChecks|backendServices|subnetworks)$/.exec(path))) {
+      const collection = match[2] as 'healthChecks' | 'backendServices' | 'subnetworks';
       return { status: 200, body: this.aggregatedList(match[1]!, collection, request.query) };
     }
     return notFound(path);
@@ -150,8 +152,8 @@ export class FakeGcp extends FakeHttpServer {
   }
 
   /** `{items: {"global": {healthChecks: […]}, "regions/R": {…}}}`, as compute's aggregatedList answers. */
-  private aggregatedList(project: string, collection: 'healthChecks' | 'backendServices', query: URLSearchParams): unknown {
-    const page = paginate(collection === 'healthChecks' ? this.data.healthChecks : this.data.backendServices, query, this.options.pageSize ?? 50, 'maxResults');
+  private aggregatedList(project: string, collection: 'healthChecks' | 'backendServices' | 'subnetworks', query: URLSearchParams): unknown {
+    const page = paginate(this.data[collection], query, this.options.pageSize ?? 50, 'maxResults');
     const items: Record<string, Record<string, unknown[]>> = {};
     for (const item of page.items) {
       const region = /\/regions\/([^/]+)/.exec(String(item.region ?? item.selfLink ?? ''))?.[1];

@@ -9,16 +9,32 @@ export interface LoggedRequest {
   path: string;
   query: Record<string, string>;
   status: number;
+  /** The fault the answer suffered, when one was injected. */
+  fault?: Fault;
   body?: unknown;
   headers: Record<string, string | string[] | undefined>;
 }
 
-/** A status (and body) the fake returns instead of the real answer, for matching requests. */
+/**
+ * How a connection can go wrong: `reset` (TCP RST before any answer), `hang`
+ * (never answers), `truncate` (200 with half the body, then a clean end),
+ * `short-body` (a Content-Length, fewer bytes, then the socket closes), `drip`
+ * (the real answer, one byte every `dripMs`: never idle, never done). A reset or
+ * a hang comes before the request is handled; the others after (a write lands).
+ */
+export type Fault = 'reset' | 'hang' | 'truncate' | 'short-body' | 'drip';
+export const FAULTS: readonly Fault[] = ['reset', 'hang', 'truncate', 'short-body', 'drip'];
+
+/** A status (and body), or a fault, the fake returns instead of the real answer, for matching requests. */
 export interface Injection {
   method?: string;
   /** An exact path, or a pattern tested against it. */
   path: string | RegExp;
-  status: number;
+  /** The status to answer (ignored with `fault`). */
+  status?: number;
+  fault?: Fault;
+  /** For `drip`: milliseconds between bytes (default 200). */
+  dripMs?: number;
   body?: unknown;
   headers?: Record<string, string>;
   /** How many requests to answer this way (every one when unset). */
@@ -109,16 +125,56 @@ export class FakeHttpServer {
     const method = incoming.method ?? 'GET';
     const path = decodeURIComponent(url.pathname);
     const request: FakeRequest = { method, path, query: url.searchParams, headers: incoming.headers, body, rawBody };
-    const response = this.injected(method, path) ?? (await this.handle(request));
+    const injected = this.injected(method, path);
+    // A reset or a hang happens before the request is handled (a write does not land); a broken body, after (it does).
+    const handled = !injected || (injected.fault !== undefined && injected.fault !== 'reset' && injected.fault !== 'hang');
+    const response = handled ? await this.handle(request) : injected;
     if (this.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.delayMs));
-    this.requests.push({ method, path, query: Object.fromEntries(url.searchParams), status: response.status, body, headers: incoming.headers });
-    outgoing.statusCode = response.status;
+    this.requests.push({ method, path, query: Object.fromEntries(url.searchParams), status: response.status, ...(injected?.fault ? { fault: injected.fault } : {}), body, headers: incoming.headers });
+    const text = typeof response.body === 'string' ? response.body : JSON.stringify(response.body ?? {});
     const headers = { 'content-type': 'application/json', ...response.headers };
+    if (injected?.fault) return this.misbehave(injected.fault, injected.dripMs ?? 200, incoming, outgoing, headers, text);
+    outgoing.statusCode = response.status;
     for (const [name, value] of Object.entries(headers)) outgoing.setHeader(name, value);
-    outgoing.end(typeof response.body === 'string' ? response.body : JSON.stringify(response.body ?? {}));
+    outgoing.end(text);
   }
 
-  private injected(method: string, path: string): FakeResponse | undefined {
+  private misbehave(fault: Fault, dripMs: number, incoming: IncomingMessage, outgoing: ServerResponse, headers: Record<string, string>, text: string): void {
+    const bytes = Buffer.from(text);
+    const half = bytes.subarray(0, Math.floor(bytes.length / 2));
+    switch (fault) {
+      case 'reset':
+        incoming.socket.resetAndDestroy();
+        return;
+      case 'hang':
+        // close() ends it with closeAllConnections.
+        return;
+      case 'truncate':
+        outgoing.writeHead(200, { ...headers, 'transfer-encoding': 'chunked' });
+        outgoing.end(half);
+        return;
+      case 'short-body':
+        outgoing.writeHead(200, { ...headers, 'content-length': String(bytes.length) });
+        outgoing.write(half, () => incoming.socket.destroy());
+        return;
+      case 'drip': {
+        outgoing.writeHead(200, { ...headers, 'content-length': String(bytes.length) });
+        let sent = 0;
+        const timer = setInterval(() => {
+          if (outgoing.destroyed || sent >= bytes.length) {
+            clearInterval(timer);
+            if (!outgoing.destroyed) outgoing.end();
+            return;
+          }
+          outgoing.write(bytes.subarray(sent, ++sent));
+        }, dripMs);
+        outgoing.on('close', () => clearInterval(timer));
+        return;
+      }
+    }
+  }
+
+  private injected(method: string, path: string): (FakeResponse & { fault?: Fault; dripMs?: number }) | undefined {
     const index = this.injections.findIndex(
       (injection) =>
         (!injection.method || injection.method === method) &&
@@ -127,6 +183,8 @@ export class FakeHttpServer {
     if (index < 0) return undefined;
     const injection = this.injections[index]!;
     if (injection.times !== undefined && --injection.times <= 0) this.injections.splice(index, 1);
-    return { status: injection.status, body: injection.body ?? this.errorBody(injection.status, `injected ${injection.status}`), headers: injection.headers };
+    if (injection.fault) return { status: 0, fault: injection.fault, dripMs: injection.dripMs };
+    const status = injection.status ?? 500;
+    return { status, body: injection.body ?? this.errorBody(status, `injected ${status}`), headers: injection.headers };
   }
 }

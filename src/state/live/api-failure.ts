@@ -85,22 +85,29 @@ function firstLine(message: string | undefined): string {
 export interface RetryOptions {
   /** Retries after the first attempt. */
   retries?: number;
-  /** First backoff when the server sends no Retry-After; doubled each time. */
+  /** First backoff when the server sends no Retry-After; doubled each time, with jitter. */
   baseDelayMs?: number;
   /** Longest wait honoured, so a large Retry-After cannot stall the run. */
   maxDelayMs?: number;
+  /** The run's deadline: no wait goes past it (the last failure is reported instead). */
+  deadline?: { remainingMs(): number };
+  /** Which failures to retry (default: 429 and 503). */
+  retryable?: (failure: ApiFailure) => boolean;
 }
 
-/** Calls `call`, retrying 429 and 503 with exponential backoff or the server's Retry-After. */
+/** Calls `call`, retrying with exponential backoff and jitter, or the server's Retry-After. */
 export async function withRetry<T>(call: () => Promise<T>, options: RetryOptions = {}): Promise<T> {
-  const { retries = 3, baseDelayMs = 500, maxDelayMs = 30_000 } = options;
+  const { retries = 3, baseDelayMs = 500, maxDelayMs = 30_000, deadline, retryable = (failure: ApiFailure) => failure.retryable } = options;
   for (let attempt = 0; ; attempt++) {
     try {
       return await call();
     } catch (error) {
       const failure = toApiFailure(error);
-      if (!failure.retryable || attempt >= retries) throw failure;
-      const delay = Math.min(maxDelayMs, failure.details.retryAfterMs ?? baseDelayMs * 2 ** attempt);
+      if (!retryable(failure) || attempt >= retries) throw failure;
+      const backoff = baseDelayMs * 2 ** attempt;
+      // Half fixed, half random: runs that failed together do not retry together.
+      const delay = Math.min(maxDelayMs, failure.details.retryAfterMs ?? backoff / 2 + Math.random() * (backoff / 2));
+      if (deadline && delay >= deadline.remainingMs()) throw failure;
       await new Promise((resolve) => setTimeout(resolve, delay));
     }
   }

@@ -1,9 +1,11 @@
-import { request as httpRequest } from 'node:http';
+import type { Agent as HttpAgent } from 'node:http';
+import { Agent as PlainAgent, request as httpRequest } from 'node:http';
 import type { RequestOptions } from 'node:https';
-import { request as httpsRequest } from 'node:https';
-import type { CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
+import { Agent as TlsAgent, request as httpsRequest } from 'node:https';
+import type { KubeConfig } from '@kubernetes/client-node';
 import type { RetryOptions } from './api-failure.js';
 import { ApiFailure, retryAfterMs, withRetry } from './api-failure.js';
+import { Deadline } from './deadline.js';
 
 export interface RawResponse {
   status: number;
@@ -11,68 +13,140 @@ export interface RawResponse {
   body: string;
 }
 
-const TIMEOUT_MS = 30_000;
+/** How long one request may take: without a byte (idle), and in all (a 1-byte-per-second drip is cut by the total). */
+export interface RequestLimits {
+  idleMs: number;
+  totalMs: number;
+}
+
+export const DEFAULT_LIMITS: RequestLimits = { idleMs: 30_000, totalMs: 60_000 };
+
+export interface KubernetesRequest {
+  method?: 'GET' | 'PUT';
+  query?: Record<string, string | number | undefined>;
+  body?: unknown;
+  accept?: string;
+}
+
+/** Network errors that mean the connection broke after it was made: a GET may be sent again. */
+const BROKEN_CONNECTION = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED', 'SHORT_BODY']);
 
 /**
  * The Kubernetes API as kubectl reaches it: client-node's KubeConfig supplies
  * the server, TLS and credentials (tokens, client certificates, exec plugins
- * such as gke-gcloud-auth-plugin). Reads are plain JSON GETs, so objects come
- * back exactly as the API server sends them (what `kubectl get -o json` prints),
- * not as client-node models with Date fields.
+ * such as gke-gcloud-auth-plugin); every request goes through this one
+ * transport, over one keep-alive agent, with an idle and a total timeout and the
+ * run's deadline. Reads are plain JSON, so objects come back exactly as the API
+ * server sends them (what `kubectl get -o json` prints), not as client-node
+ * models with Date fields.
  */
 export class KubernetesApi {
-  private customObjectsApi: CustomObjectsApi | undefined;
+  private agent: HttpAgent | undefined;
 
   constructor(
     readonly config: KubeConfig,
-    private readonly CustomObjects: typeof CustomObjectsApi,
+    readonly deadline: Deadline = Deadline.none(),
+    private readonly limits: RequestLimits = DEFAULT_LIMITS,
+    /** How GETs are retried (tests shorten the backoff). */
+    private readonly retry: RetryOptions = {},
   ) {}
 
   get server(): string {
     return this.config.getCurrentCluster()?.server ?? '';
   }
 
-  get customObjects(): CustomObjectsApi {
-    return (this.customObjectsApi ??= this.config.makeApiClient(this.CustomObjects));
+  /** GET `path` as JSON, retrying what a GET may retry (429, 5xx, a broken connection); any other non-2xx is an ApiFailure. */
+  async getJson<T>(path: string, query: Record<string, string | number | undefined> = {}, retry?: RetryOptions, accept = 'application/json'): Promise<T> {
+    return withRetry(
+      async () => parseJson<T>(path, await this.send(path, { query, accept })),
+      { ...this.retry, ...retry, deadline: this.deadline, retryable: (failure) => failure.retryable || BROKEN_CONNECTION.has(failure.details.code ?? '') || (failure.status ?? 0) >= 500 },
+    );
   }
 
-  /** GET `path` as JSON, retrying 429/503; any other non-2xx status is an ApiFailure. */
-  async getJson<T>(path: string, query: Record<string, string | number | undefined> = {}, retry?: RetryOptions, accept = 'application/json'): Promise<T> {
-    return withRetry(async () => {
-      const response = await this.get(path, query, accept);
-      if (response.status < 200 || response.status > 299) throw failureOf(response);
-      return JSON.parse(response.body) as T;
-    }, retry);
+  /** One PUT of a JSON body; never retried here (the caller knows whether sending it again is safe). */
+  async putJson<T>(path: string, body: unknown, query: Record<string, string | number | undefined> = {}): Promise<T> {
+    return parseJson<T>(path, await this.send(path, { method: 'PUT', query, body, accept: 'application/json' }));
   }
 
   /** One GET, never following redirects (a 3xx is an answer, as for `--probe`). */
   async get(path: string, query: Record<string, string | number | undefined> = {}, accept = '*/*'): Promise<RawResponse> {
+    return this.send(path, { query, accept });
+  }
+
+  /** Frees the keep-alive connections. */
+  close(): void {
+    this.agent?.destroy();
+  }
+
+  private async send(path: string, request: KubernetesRequest): Promise<RawResponse> {
     const url = new URL(this.server.replace(/\/+$/, '') + path);
-    for (const [name, value] of Object.entries(query)) if (value !== undefined) url.searchParams.set(name, String(value));
-    const options: RequestOptions = { method: 'GET', headers: { Accept: accept, 'User-Agent': 'gke-doctor' } };
+    for (const [name, value] of Object.entries(request.query ?? {})) if (value !== undefined) url.searchParams.set(name, String(value));
+    if (this.deadline.passed) throw this.deadline.failure(`${url.pathname} from the Kubernetes API`);
+    const method = request.method ?? 'GET';
+    const payload = request.body === undefined ? undefined : Buffer.from(JSON.stringify(request.body));
+    const options: RequestOptions = {
+      method,
+      headers: {
+        Accept: request.accept ?? '*/*',
+        'User-Agent': 'gke-doctor',
+        ...(payload ? { 'Content-Type': 'application/json', 'Content-Length': String(payload.length) } : {}),
+      },
+    };
     await this.config.applyToHTTPSOptions(options);
+    // client-node makes a new agent for every request; one kept-alive agent per API server serves them all.
+    options.agent = this.sharedAgent(url, options);
     const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
-    // client-node sets an https.Agent for the TLS options; a plain-HTTP server takes Node's default agent.
-    if (url.protocol !== 'https:') delete options.agent;
+    const totalMs = Math.min(this.limits.totalMs, this.deadline.remainingMs());
+    const where = `${method} ${url.pathname}`;
     return new Promise<RawResponse>((resolve, reject) => {
-      const request = send(url, options, (response) => {
+      let settled = false;
+      const finish = (error: ApiFailure | null, response?: RawResponse) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(total);
+        this.deadline.signal.removeEventListener('abort', onDeadline);
+        if (error) {
+          outgoing.destroy();
+          reject(error);
+        } else resolve(response!);
+      };
+      const onDeadline = () => finish(this.deadline.failure(`${url.pathname} from the Kubernetes API`));
+      const total = setTimeout(
+        () => finish(totalMs < this.limits.totalMs ? this.deadline.failure(`${url.pathname} from the Kubernetes API`) : new ApiFailure(`${where}: no complete answer within ${seconds(totalMs)}`, undefined, { code: 'ETIMEDOUT' })),
+        totalMs,
+      );
+      this.deadline.signal.addEventListener('abort', onDeadline, { once: true });
+      const outgoing = send(url, options, (response) => {
         const chunks: Buffer[] = [];
         response.on('data', (chunk: Buffer) => chunks.push(chunk));
-        response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks).toString('utf8') }));
-        response.on('error', reject);
+        response.on('end', () => {
+          if (!response.complete) return finish(shortBody(where, response.headers['content-length'], chunks));
+          finish(null, { status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks).toString('utf8') });
+        });
+        response.on('error', () => finish(shortBody(where, response.headers['content-length'], chunks)));
+        response.on('close', () => {
+          if (!response.complete) finish(shortBody(where, response.headers['content-length'], chunks));
+        });
       });
-      request.setTimeout(TIMEOUT_MS, () => request.destroy(new ApiFailure(`no answer from ${url.host} within ${TIMEOUT_MS / 1000}s`, undefined, { code: 'ETIMEDOUT' })));
-      request.on('error', (error: NodeJS.ErrnoException) =>
-        reject(error instanceof ApiFailure ? error : new ApiFailure(`cannot reach the Kubernetes API at ${url.origin}: ${error.code ?? error.message}`, undefined, { code: error.code })),
-      );
-      request.end();
+      outgoing.setTimeout(this.limits.idleMs, () => finish(new ApiFailure(`${where}: no answer from ${url.host} within ${seconds(this.limits.idleMs)}`, undefined, { code: 'ETIMEDOUT' })));
+      outgoing.on('error', (error: NodeJS.ErrnoException) => finish(networkFailure(error, url)));
+      outgoing.end(payload);
     });
+  }
+
+  private sharedAgent(url: URL, options: RequestOptions): HttpAgent {
+    if (this.agent) return this.agent;
+    // A proxy (kubeconfig proxy-url) needs client-node's proxy agent: keep the one it made, for every request.
+    if (this.config.getCurrentCluster()?.proxyUrl) return (this.agent = options.agent as HttpAgent);
+    const tls = { ca: options.ca, cert: options.cert, key: options.key, pfx: options.pfx, passphrase: options.passphrase, servername: options.servername, rejectUnauthorized: options.rejectUnauthorized };
+    this.agent = url.protocol === 'https:' ? new TlsAgent({ keepAlive: true, maxSockets: 16, ...tls }) : new PlainAgent({ keepAlive: true, maxSockets: 16 });
+    return this.agent;
   }
 }
 
 /** Loads client-node (lazily: it costs about half a second) and the kubeconfig context. */
-export async function loadKubernetesApi(kubeconfig: { files: string[]; context: string }): Promise<KubernetesApi> {
-  const { KubeConfig, CustomObjectsApi } = await import('@kubernetes/client-node');
+export async function loadKubernetesApi(kubeconfig: { files: string[]; context: string }, deadline?: Deadline, retry?: RetryOptions): Promise<KubernetesApi> {
+  const { KubeConfig } = await import('@kubernetes/client-node');
   const config = new KubeConfig();
   // The files resolveLiveTarget found (--kubeconfig, else KUBECONFIG's, else ~/.kube/config), merged as client-node's loadFromDefault merges KUBECONFIG.
   const [first, ...rest] = kubeconfig.files;
@@ -83,7 +157,31 @@ export async function loadKubernetesApi(kubeconfig: { files: string[]; context: 
     config.mergeConfig(next);
   }
   config.setCurrentContext(kubeconfig.context);
-  return new KubernetesApi(config, CustomObjectsApi);
+  allowPlainHttp(config);
+  return new KubernetesApi(config, deadline, DEFAULT_LIMITS, retry);
+}
+
+/**
+ * kubectl talks plain HTTP to an `http://` server (what `kubectl proxy` serves);
+ * client-node refuses unless TLS verification is off, which means nothing
+ * without TLS. Say so for that one cluster entry.
+ */
+function allowPlainHttp(config: KubeConfig): void {
+  const cluster = config.getCurrentCluster();
+  if (!cluster || !cluster.server.startsWith('http:') || cluster.skipTLSVerify) return;
+  const index = config.clusters.indexOf(cluster);
+  config.clusters[index] = { ...cluster, skipTLSVerify: true };
+}
+
+function parseJson<T>(path: string, response: RawResponse): T {
+  if (response.status < 200 || response.status > 299) throw failureOf(response);
+  try {
+    return JSON.parse(response.body) as T;
+  } catch {
+    throw new ApiFailure(`${path}: the API server answered ${response.status} with a body that is not JSON (${response.body.length} bytes${response.body.length > 0 ? ', cut short?' : ''})`, undefined, {
+      code: 'INVALID_BODY',
+    });
+  }
 }
 
 function failureOf(response: RawResponse): ApiFailure {
@@ -95,4 +193,24 @@ function failureOf(response: RawResponse): ApiFailure {
   }
   const retryAfter = response.headers['retry-after'];
   return new ApiFailure(message.split('\n')[0] ?? '', response.status, { retryAfterMs: retryAfterMs(Array.isArray(retryAfter) ? retryAfter[0] : retryAfter) });
+}
+
+function shortBody(where: string, contentLength: string | undefined, chunks: Buffer[]): ApiFailure {
+  const received = chunks.reduce((sum, chunk) => sum + chunk.length, 0);
+  const expected = contentLength ? ` of the ${contentLength} its Content-Length announced` : '';
+  return new ApiFailure(`${where}: the answer broke off after ${received} bytes${expected}`, undefined, { code: 'SHORT_BODY' });
+}
+
+/** A refused or unresolvable server "cannot be reached"; a connection that broke after it was made was reached. */
+function networkFailure(error: NodeJS.ErrnoException, url: URL): ApiFailure {
+  if (error instanceof ApiFailure) return error;
+  const code = error.code ?? '';
+  if (code === 'ECONNRESET' || code === 'EPIPE' || error.message === 'socket hang up') {
+    return new ApiFailure(`the connection to the Kubernetes API at ${url.origin} was reset during ${url.pathname} (${code || error.message})`, undefined, { code: 'ECONNRESET' });
+  }
+  return new ApiFailure(`cannot reach the Kubernetes API at ${url.origin}: ${code || error.message}`, undefined, { code });
+}
+
+function seconds(ms: number): string {
+  return ms >= 1000 ? `${Math.round(ms / 1000)}s` : `${ms}ms`;
 }

@@ -5,7 +5,7 @@ import type { GoogleApi } from './gcp-endpoints.js';
 import { GOOGLE_API_SERVICES, googleApiBase } from './gcp-endpoints.js';
 import type { GoogleCallLimits } from './google-request.js';
 import { DEFAULT_LIMITS, readGoogleJson } from './google-request.js';
-import type { BackendService, Cluster, HealthCheck, IamPolicy, IamRole, Project } from '../gcp-types.js';
+import type { BackendService, Cluster, HealthCheck, IamPolicy, IamRole, Project, Subnetwork } from '../gcp-types.js';
 
 export interface GcpTarget {
   project: string;
@@ -21,6 +21,7 @@ export const GCP_DATA_SOURCES: Record<GcpDataKey, { api: GoogleApi; what: string
   eventarcTriggers: { api: 'eventarc', what: 'Eventarc triggers', permission: 'eventarc.triggers.list', role: 'roles/eventarc.viewer' },
   healthChecks: { api: 'compute', what: 'health checks', permission: 'compute.healthChecks.list', role: 'roles/compute.viewer' },
   backendServices: { api: 'compute', what: 'backend services', permission: 'compute.backendServices.list', role: 'roles/compute.viewer' },
+  subnetworks: { api: 'compute', what: 'subnetworks', permission: 'compute.subnetworks.list', role: 'roles/compute.viewer' },
 };
 
 /** Compute's page size limit (https://cloud.google.com/compute/docs/reference/rest/v1/healthChecks/aggregatedList: maxResults ≤ 500). */
@@ -81,6 +82,7 @@ export class LiveGcp {
       eventarcTriggers: () => listEventarcTriggers((path, params) => get('eventarc', path, params), this.target.project),
       healthChecks: () => aggregatedList<HealthCheck>((path, params) => get('compute', path, params), this.target.project, 'healthChecks'),
       backendServices: () => aggregatedList<BackendService>((path, params) => get('compute', path, params), this.target.project, 'backendServices'),
+      subnetworks: () => aggregatedList<Subnetwork>((path, params) => get('compute', path, params), this.target.project, 'subnetworks'),
     };
     return readers[key]() as Promise<NonNullable<GcpData[K]>>;
   }
@@ -112,7 +114,7 @@ export class LiveGcp {
 type PageReader = <T extends object>(path: string, params: Record<string, string | number>) => Promise<T>;
 
 /** Every page of compute's aggregated list, flattened over its scopes, as `gcloud compute … list` prints it. */
-async function aggregatedList<T>(get: PageReader, project: string, collection: 'healthChecks' | 'backendServices'): Promise<T[]> {
+async function aggregatedList<T>(get: PageReader, project: string, collection: 'healthChecks' | 'backendServices' | 'subnetworks'): Promise<T[]> {
   const items: T[] = [];
   let pageToken: string | undefined;
   do {

@@ -1,5 +1,6 @@
-import { toApiFailure, withRetry } from './api-failure.js';
+import { ApiFailure, toApiFailure } from './api-failure.js';
 import type { KubernetesApi } from './kubernetes-api.js';
+import type { UnreadKind } from '../cluster-state.js';
 import type { KubeObject, KubernetesKind } from '../kubernetes-types.js';
 import type { Progress } from './progress.js';
 
@@ -87,8 +88,16 @@ interface ObjectList {
 }
 
 /** Lists Kubernetes objects through the API server, in the JSON shape `kubectl get -o json` prints. */
+export interface NamespaceContents {
+  objects: KubeObject[];
+  /** Per namespace, the kinds discovery lists that could not be listed in it, and why. */
+  unread: Map<string, UnreadKind[]>;
+  /** API group versions whose discovery failed: their kinds are unknown. */
+  undiscovered: UnreadKind[];
+}
+
 export class LiveKubernetes {
-  private discovery: Promise<{ resources: ApiResource[]; failures: string[] }> | undefined;
+  private discovery: Promise<{ resources: ApiResource[]; failures: UnreadKind[] }> | undefined;
   private readonly groupDiscovery = new Map<string, Promise<ApiResource[]>>();
 
   constructor(
@@ -116,12 +125,15 @@ export class LiveKubernetes {
    * diagnosis reads, as the namespace controller's own metadata client does):
    * in each namespace when there are few, else once cluster-wide, so the
    * requests do not grow with the number of Terminating namespaces. A
-   * cluster-wide list that failed falls back to one list per namespace.
+   * cluster-wide list that failed falls back to one list per namespace. What
+   * could not be listed is named per namespace, so nothing reads an unlisted
+   * kind as an empty one.
    */
-  async objectsInNamespaces(namespaces: readonly string[], listedClusterWide: (resource: ApiResource) => Promise<KubeObject[]> | undefined): Promise<KubeObject[]> {
-    if (namespaces.length === 0) return [];
+  async objectsInNamespaces(namespaces: readonly string[], listedClusterWide: (resource: ApiResource) => Promise<KubeObject[]> | undefined): Promise<NamespaceContents> {
+    const unread = new Map<string, UnreadKind[]>();
+    if (namespaces.length === 0) return { objects: [], unread, undiscovered: [] };
     const { resources, failures } = await this.discover();
-    for (const failure of failures) this.progress.note(`API discovery failed for ${failure}; objects of its kinds in terminating namespaces are not listed`);
+    for (const failure of failures) this.progress.note(`API discovery failed for ${failure.resource} (${failure.reason}); objects of its kinds in terminating namespaces are not listed`);
     const wanted = new Set(namespaces);
     const objects: KubeObject[] = [];
     await pool(
@@ -144,12 +156,17 @@ export class LiveKubernetes {
             objects.push(...(await this.list(candidate, namespace, listedAnyway ? undefined : METADATA_ONLY)));
           } catch (error) {
             const failure = toApiFailure(error);
-            if (failure.status !== 404 && failure.status !== 405) this.progress.note(`cannot list ${pluralName(candidate)} in namespace ${namespace}: ${failure.message}`);
+            // 404: the kind went away since discovery (its CRD was deleted), and its objects with it.
+            if (failure.status === 404) continue;
+            const reason = `${failure.status ? `${failure.status} ` : ''}${failure.message}`;
+            (unread.get(namespace) ?? unread.set(namespace, []).get(namespace)!).push({ resource: pluralName(candidate), reason });
+            this.progress.note(`cannot list ${pluralName(candidate)} in namespace ${namespace}: ${reason}`);
           }
         }
       },
     );
-    return objects;
+    for (const kinds of unread.values()) kinds.sort((a, b) => a.resource.localeCompare(b.resource));
+    return { objects, unread, undiscovered: failures };
   }
 
   /** Whether `resource` is where `kind` is listed (so a list of that kind holds its objects). */
@@ -165,6 +182,9 @@ export class LiveKubernetes {
     let token: string | undefined;
     do {
       const page = await this.api.getJson<ObjectList>(path, { limit: PAGE_SIZE, continue: token }, undefined, accept);
+      if (typeof page !== 'object' || page === null || !Array.isArray(page.items ?? [])) {
+        throw new ApiFailure(`${path}: the API server answered with a body that is not a list (no items array)`, undefined, { code: 'INVALID_BODY' });
+      }
       objects.push(...typedItems(page, listed));
       token = page.metadata?.continue || undefined;
     } while (token);
@@ -172,22 +192,13 @@ export class LiveKubernetes {
   }
 
   private async listCustom(listed: ApiResource): Promise<KubeObject[]> {
-    const objects: KubeObject[] = [];
-    let token: string | undefined;
     try {
-      do {
-        const page = (await withRetry(() =>
-          this.api.customObjects.listClusterCustomObject({ group: listed.group, version: listed.version, plural: listed.plural, limit: PAGE_SIZE, _continue: token }),
-        )) as ObjectList;
-        objects.push(...typedItems(page, listed));
-        token = page.metadata?.continue || undefined;
-      } while (token);
+      return await this.list(listed);
     } catch (error) {
       // No CRD, no such objects: a cluster without BackendConfigs answers 404.
       if (toApiFailure(error).status === 404) return [];
       throw error;
     }
-    return objects;
   }
 
   /**
@@ -232,11 +243,14 @@ export class LiveKubernetes {
   }
 
   /** The API server's resources: `/api/v1`, then each group's preferred version, as kubectl api-resources does. */
-  private discover(): Promise<{ resources: ApiResource[]; failures: string[] }> {
+  private discover(): Promise<{ resources: ApiResource[]; failures: UnreadKind[] }> {
     this.discovery ??= (async () => {
-      const groups = await this.api.getJson<{ groups?: { name: string; preferredVersion?: { groupVersion: string } }[] }>('/apis');
+      const groups = await this.api.getJson<{ groups?: { name: string; preferredVersion?: { groupVersion: string } }[] }>('/apis').catch((error: unknown) => {
+        const failure = toApiFailure(error);
+        throw new ApiFailure(`API discovery (GET /apis) failed: ${failure.message}`, failure.status, failure.details);
+      });
       const groupVersions = ['v1', ...(groups.groups ?? []).flatMap((group) => (group.preferredVersion ? [group.preferredVersion.groupVersion] : []))];
-      const failures: string[] = [];
+      const failures: UnreadKind[] = [];
       const lists = await Promise.all(
         groupVersions.map(async (groupVersion) => {
           try {
@@ -251,11 +265,13 @@ export class LiveKubernetes {
               .filter((entry) => !entry.name.includes('/') && entry.verbs?.includes('list'))
               .map((entry) => resource(group, version, entry.name, entry.kind, entry.namespaced));
           } catch (error) {
-            failures.push(`${groupVersion} (${toApiFailure(error).message})`);
+            const failure = toApiFailure(error);
+            failures.push({ resource: groupVersion, reason: `${failure.status ? `${failure.status} ` : ''}${failure.message}` });
             return [];
           }
         }),
       );
+      failures.sort((a, b) => a.resource.localeCompare(b.resource));
       return { resources: lists.flat(), failures };
     })();
     return this.discovery;

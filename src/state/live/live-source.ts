@@ -1,11 +1,11 @@
-import type { KubeConfig } from '@kubernetes/client-node';
-import type { ApiFailure } from './api-failure.js';
+import type { ApiFailure, RetryOptions } from './api-failure.js';
 import { toApiFailure } from './api-failure.js';
-import type { ClusterState, DataKey, GcpData, GcpDataKey } from '../cluster-state.js';
+import type { ClusterState, DataKey, GcpData, GcpDataKey, UnreadKind } from '../cluster-state.js';
 import { GCP_DATA_KEYS, KubernetesObjects } from '../cluster-state.js';
 import type { CredentialOptions } from './gcp-credentials.js';
 import { googleCredentials, rejectedCredentials } from './gcp-credentials.js';
 import { GOOGLE_API_SERVICES } from './gcp-endpoints.js';
+import type { Deadline } from './deadline.js';
 import type { IamRole } from '../gcp-types.js';
 import type { KubernetesApi } from './kubernetes-api.js';
 import type { KubeObject, KubernetesKind } from '../kubernetes-types.js';
@@ -21,10 +21,10 @@ import type { Probe, ProbeResponse, StateSource } from '../source.js';
 export interface LiveOptions extends TargetOptions, CredentialOptions {
   progress?: Progress;
   env?: NodeJS.ProcessEnv;
-  /** The run's deadline (epoch milliseconds): no Google request or retry wait goes past it. */
-  deadline?: number;
-  /** Cancels the run's Google requests. */
-  signal?: AbortSignal;
+  /** The run's `--timeout`: no request or retry wait goes past it, and what is unread then is named as timed out. */
+  deadline?: Deadline;
+  /** How Kubernetes GETs are retried (tests shorten the backoff). */
+  retry?: RetryOptions;
 }
 
 /**
@@ -48,6 +48,10 @@ export class LiveSource implements StateSource {
     const auth = gcpKeys.length > 0 ? await googleCredentials(this.options, env) : undefined;
 
     const unavailable = new Map<DataKey, string>();
+    /** Keys read in full; at the deadline, every other key asked for is named as timed out. */
+    const read = new Set<DataKey>();
+    let unreadInNamespaces: Map<string, UnreadKind[]> = new Map();
+    let undiscovered: UnreadKind[] = [];
     const gcp: GcpData = {};
     let customRoles: Map<string, IamRole> | undefined;
     const objects = new Map<string, KubeObject>();
@@ -59,7 +63,8 @@ export class LiveSource implements StateSource {
     if (auth) {
       const reader = new LiveGcp({ project: target.project!, location: target.location, cluster: target.cluster }, auth, env, this.limits());
       for (const key of gcpKeys) {
-        const task = this.readGcp(reader, key, gcp, unavailable, progress).then(async () => {
+        const task = this.readGcp(reader, key, gcp, unavailable, progress).then(async (done) => {
+          if (done) read.add(key);
           // Custom roles bound in the policy are read with it: checks decide roles by the permissions they hold.
           if (key === 'iamPolicy' && gcp.iamPolicy) customRoles = await reader.customRoles(gcp.iamPolicy);
         });
@@ -90,7 +95,15 @@ export class LiveSource implements StateSource {
         unavailable.set(kind, noKubernetes);
         continue;
       }
-      tasks.push(listKind(kind).then(addObjects, (error) => void unavailable.set(kind, kubernetesReason(kind, toApiFailure(error), target))));
+      tasks.push(
+        listKind(kind).then(
+          (found) => {
+            addObjects(found);
+            read.add(kind);
+          },
+          (error) => void unavailable.set(kind, kubernetesReason(kind, toApiFailure(error), target)),
+        ),
+      );
     }
     if (keys.has('ObjectsInTerminatingNamespaces')) {
       if (!live) unavailable.set('ObjectsInTerminatingNamespaces', noKubernetes);
@@ -105,15 +118,31 @@ export class LiveSource implements StateSource {
                 const kind = [...listed.keys()].find((candidate) => LiveKubernetes.serves(resource, candidate));
                 return kind ? listed.get(kind) : undefined;
               });
-              progress.done('objects in terminating namespaces', found.length);
-              addObjects(found);
+              progress.done('objects in terminating namespaces', found.objects.length);
+              addObjects(found.objects);
+              unreadInNamespaces = found.unread;
+              undiscovered = found.undiscovered;
+              read.add('ObjectsInTerminatingNamespaces');
             })
             .catch((error) => void unavailable.set('ObjectsInTerminatingNamespaces', kubernetesReason('Namespace', toApiFailure(error), target))),
         );
       }
     }
+    const deadline = this.options.deadline;
     try {
-      await Promise.all(tasks);
+      if (!deadline) await Promise.all(tasks);
+      else {
+        const timedOut = new Promise<'timed out'>((resolve) => {
+          if (deadline.signal.aborted) resolve('timed out');
+          deadline.signal.addEventListener('abort', () => resolve('timed out'), { once: true });
+        });
+        if ((await Promise.race([Promise.all(tasks), timedOut])) === 'timed out') {
+          // What was read is kept; whatever is still unread is named, and nothing written later counts.
+          for (const key of keys) {
+            if (!unavailable.has(key) && !read.has(key)) unavailable.set(key, deadline.failure(whatIsRead(key)).message);
+          }
+        }
+      }
     } finally {
       progress.finish();
     }
@@ -122,7 +151,9 @@ export class LiveSource implements StateSource {
       ...(customRoles ? { customRoles } : {}),
       target: { source: 'live', project: target.project, location: target.location, cluster: target.cluster },
       kubernetes: new KubernetesObjects(objects.values()),
-      unavailable,
+      unavailable: new Map(unavailable),
+      unreadInNamespaces,
+      undiscovered,
       locations: new Map(),
     };
   }
@@ -143,9 +174,9 @@ export class LiveSource implements StateSource {
     }
   };
 
-  /** The kubeconfig context the reads went through: `--fix` writes through the same one. */
-  async kubeConfig(): Promise<KubeConfig | null> {
-    return (await this.kubernetes())?.config ?? null;
+  /** The Kubernetes API the reads went through: `--fix` writes through the same one. */
+  kubernetesClient(): Promise<KubernetesApi | null> {
+    return this.kubernetes();
   }
 
   private resolveTarget(): LiveTarget {
@@ -155,23 +186,25 @@ export class LiveSource implements StateSource {
   private kubernetes(): Promise<KubernetesApi | null> {
     const target = this.resolveTarget();
     this.kubernetesApi ??= target.kubernetes
-      ? import('./kubernetes-api.js').then(({ loadKubernetesApi }) => loadKubernetesApi(target.kubernetes!))
+      ? import('./kubernetes-api.js').then(({ loadKubernetesApi }) => loadKubernetesApi(target.kubernetes!, this.options.deadline, this.options.retry))
       : Promise.resolve(null);
     return this.kubernetesApi;
   }
 
   private limits(): GoogleCallLimits {
-    const { deadline, signal } = this.options;
-    return { ...DEFAULT_LIMITS, ...(deadline !== undefined ? { deadline } : {}), ...(signal ? { signal } : {}) };
+    const { deadline } = this.options;
+    return { ...DEFAULT_LIMITS, ...(deadline ? { deadline: deadline.at, signal: deadline.signal } : {}) };
   }
 
-  private async readGcp(reader: LiveGcp, key: GcpDataKey, gcp: GcpData, unavailable: Map<DataKey, string>, progress: Progress): Promise<void> {
+  /** Reads one piece of GCP data into `gcp`, or its reason into `unavailable`; true when it was read. */
+  private async readGcp(reader: LiveGcp, key: GcpDataKey, gcp: GcpData, unavailable: Map<DataKey, string>, progress: Progress): Promise<boolean> {
     const target = this.resolveTarget();
     progress.start(GCP_DATA_SOURCES[key].what);
     try {
       const value = await reader.read(key);
       Object.assign(gcp, { [key]: value });
       progress.done(GCP_DATA_SOURCES[key].what, Array.isArray(value) ? value.length : 1);
+      return true;
     } catch (error) {
       progress.done(GCP_DATA_SOURCES[key].what, 0);
       const failure = toApiFailure(error);
@@ -179,6 +212,7 @@ export class LiveSource implements StateSource {
       // No trigger can exist while the Eventarc API is off: nothing to check, and nothing to enable for it.
       if (key === 'eventarcTriggers' && failure.details.reason === 'SERVICE_DISABLED') gcp.eventarcTriggers = [];
       else unavailable.set(key, gcpReason(key, failure, target));
+      return gcp[key] !== undefined;
     }
   }
 }
@@ -210,4 +244,14 @@ export function kubernetesReason(kind: string, failure: ApiFailure, target: Pick
 /** Objects read twice (a Pod listed cluster-wide and again in its terminating namespace, an Event in two API groups) count once. */
 function objectKey(object: KubeObject): string {
   return object.metadata?.uid ?? `${object.apiVersion.split('/')[0]}/${object.kind}/${object.metadata?.namespace ?? ''}/${object.metadata?.name ?? ''}`;
+}
+
+/** What a data key is, as a reason names it: "timed out reading the cluster (container.googleapis.com)". */
+function whatIsRead(key: DataKey): string {
+  if ((GCP_DATA_KEYS as readonly string[]).includes(key)) {
+    const { api, what } = GCP_DATA_SOURCES[key as GcpDataKey];
+    return `${what} (${GOOGLE_API_SERVICES[api]})`;
+  }
+  if (key === 'ObjectsInTerminatingNamespaces') return 'the objects left in terminating namespaces from the Kubernetes API';
+  return `${key} objects from the Kubernetes API`;
 }

@@ -8,6 +8,7 @@ export const SNAPSHOT_FILES: Record<GcpDataKey, { file: string; command: string 
   eventarcTriggers: { file: 'eventarc-triggers.json', command: 'gcloud eventarc triggers list --location=- --format=json' },
   healthChecks: { file: 'compute/health-checks.json', command: 'gcloud compute health-checks list --format=json' },
   backendServices: { file: 'compute/backend-services.json', command: 'gcloud compute backend-services list --format=json' },
+  subnetworks: { file: 'compute/subnetworks.json', command: 'gcloud compute networks subnets list --format=json' },
 };
 
 /** The Kubernetes objects: any .yaml, .yml or .json file below it, as kubectl prints them. */

@@ -153,7 +153,8 @@ function validateGcpData(key: GcpDataKey, value: unknown, file: string): unknown
       return triggers as EventarcTrigger[];
     }
     case 'healthChecks':
-    case 'backendServices': {
+    case 'backendServices':
+    case 'subnetworks': {
       // gcloud prints an array; the REST list (`compute#healthCheckList`) omits `items` when empty.
       const isRestList = isRecord(value) && (Array.isArray(value.items) || (typeof value.kind === 'string' && value.kind.endsWith('List')));
       const items = Array.isArray(value) ? value : isRestList ? (value.items ?? []) : undefined;

@@ -1,0 +1,59 @@
+import { setMaxListeners } from 'node:events';
+import { ApiFailure } from './api-failure.js';
+
+/**
+ * The moment the whole run must be over (`--timeout`): every request is cut at
+ * it, and no retry waits past it. Reads still unfinished then are reported as
+ * timed out; what was read is kept.
+ */
+export class Deadline {
+  private readonly controller = new AbortController();
+  private readonly timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    readonly ms: number,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.at = now() + ms;
+    // Every request in flight listens for the deadline.
+    setMaxListeners(0, this.controller.signal);
+    if (Number.isFinite(ms)) {
+      this.timer = setTimeout(() => this.controller.abort(this.failure()), Math.max(0, ms));
+      // The deadline alone must never keep a finished run alive.
+      this.timer.unref();
+    }
+  }
+
+  readonly at: number;
+
+  /** Aborted when the deadline passes. */
+  get signal(): AbortSignal {
+    return this.controller.signal;
+  }
+
+  get passed(): boolean {
+    return this.controller.signal.aborted || this.now() >= this.at;
+  }
+
+  remainingMs(): number {
+    return Math.max(0, this.at - this.now());
+  }
+
+  /** What a read cut by the deadline failed with. */
+  failure(what?: string): ApiFailure {
+    return new ApiFailure(`timed out${what ? ` reading ${what}` : ''} (--timeout ${formatMs(this.ms)})`, undefined, { code: 'DEADLINE' });
+  }
+
+  dispose(): void {
+    clearTimeout(this.timer);
+  }
+
+  /** No deadline: for tests and library callers that bound nothing. */
+  static none(): Deadline {
+    return new Deadline(Number.POSITIVE_INFINITY);
+  }
+}
+
+function formatMs(ms: number): string {
+  return ms % 60_000 === 0 ? `${ms / 60_000}m` : ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`;
+}

@@ -1,0 +1,83 @@
+import { expect } from 'vitest';
+import gatewayConfig from '../../checks/gateway-config.js';
+import type { DataKey } from '../../src/state/cluster-state.js';
+import { GCP_DATA_KEYS } from '../../src/state/cluster-state.js';
+import { KUBERNETES_KINDS } from '../../src/state/kubernetes-types.js';
+import { SnapshotSource } from '../../src/state/snapshot/snapshot-source.js';
+import { testCheck } from '../support/check-tester.js';
+import { fixturePath } from '../support/fixtures.js';
+
+/** The internal-class fixture as a snapshot without compute/subnetworks.json reads it. */
+async function withoutSubnetList() {
+  const state = await new SnapshotSource(fixturePath('gateway-internal-no-proxy-subnet')).collect(new Set<DataKey>([...GCP_DATA_KEYS, ...KUBERNETES_KINDS]));
+  const unavailable = new Map(state.unavailable);
+  unavailable.set('subnetworks', 'compute/subnetworks.json is not in the snapshot (gcloud compute networks subnets list --format=json)');
+  return { ...state, subnetworks: undefined, unavailable };
+}
+
+const CLUSTER = 'projects/acme-platform/locations/asia-northeast1/clusters/platform-cluster';
+
+testCheck(gatewayConfig, {
+  valid: [
+    'gateway-argocd',
+    'gateway-argocd-healthy',
+    'gateway-whereami',
+    { fixture: 'seed-argocd-unhealthy', examined: [] },
+  ],
+  invalid: [
+    {
+      name: 'Gateway API off on the cluster: the Gateway waits for a controller that never comes',
+      fixture: 'gateway-api-disabled',
+      findings: [{ messageId: 'gatewayApiDisabled', resource: CLUSTER, severity: 'error' }],
+      then: ({ findings: [finding] }) => {
+        expect(finding!.message).toContain('Gateway/default/external-http');
+        expect(finding!.fix!.commands).toEqual(['gcloud container clusters update platform-cluster --location asia-northeast1 --project acme-platform --gateway-api=standard']);
+        expect(finding!.fix!.terraform).toContain('channel = "CHANNEL_STANDARD"');
+      },
+    },
+    {
+      name: 'the same Gateway from --manifests on that cluster',
+      fixture: 'gateway-api-disabled',
+      manifests: ['preflight/gateway-argocd-manifests'],
+      findings: [{ messageId: 'gatewayApiDisabled', resource: CLUSTER, severity: 'error' }],
+    },
+    {
+      name: 'an HTTPRoute to a Service that does not exist: the controller\'s ResolvedRefs condition and the missing Service',
+      fixture: 'gateway-route-missing-service',
+      findings: [
+        { messageId: 'conditionFalse', resource: 'HTTPRoute/gxlb-demo-ns2/bar', severity: 'error' },
+        { messageId: 'backendMissing', resource: 'HTTPRoute/gxlb-demo-ns2/bar', severity: 'error' },
+      ],
+      then: ({ findings: [condition, missing] }) => {
+        expect(condition!.message).toContain('ResolvedRefs is False: BackendNotFound');
+        expect(missing!.message).toContain('Service gxlb-demo-ns2/bar-v2, which does not exist');
+      },
+    },
+    {
+      name: 'a HealthCheckPolicy targeting nothing, and a second GCPBackendPolicy on one Service',
+      fixture: 'gateway-policy-orphan',
+      findings: [
+        { messageId: 'policyTargetMissing', resource: 'HealthCheckPolicy/gxlb-demo-ns2/bar-svc-health-check', severity: 'warning' },
+        { messageId: 'backendPolicyConflict', resource: 'GCPBackendPolicy/gxlb-demo-ns1/foo-timeouts', severity: 'warning' },
+      ],
+      then: ({ findings: [, conflict] }) => {
+        expect(conflict!.message).toContain('only the oldest, GCPBackendPolicy/gxlb-demo-ns1/foo-backend-policy, is attached');
+      },
+    },
+    {
+      name: 'an internal class without a proxy-only subnet in the cluster\'s region (one exists in another region)',
+      fixture: 'gateway-internal-no-proxy-subnet',
+      findings: [{ messageId: 'proxySubnetMissing', resource: 'Gateway/default/internal-http', severity: 'error' }],
+      then: ({ findings: [finding] }) => {
+        expect(finding!.message).toContain('purpose REGIONAL_MANAGED_PROXY or INTERNAL_HTTPS_LOAD_BALANCER) in region asia-northeast1 of network projects/acme-platform/global/networks/default');
+        expect(finding!.fix!.commands[1]).toContain('--purpose=REGIONAL_MANAGED_PROXY --role=ACTIVE --region=asia-northeast1 --network=default');
+      },
+    },
+    {
+      name: 'the internal class offline without the subnet list: cannot check, said as a warning',
+      state: await withoutSubnetList(),
+      findings: [{ messageId: 'proxySubnetUnknown', resource: 'Gateway/default/internal-http', severity: 'warning' }],
+      then: ({ findings: [finding] }) => expect(finding!.message).toContain('subnets could not be read (compute/subnetworks.json is not in the snapshot'),
+    },
+  ],
+});

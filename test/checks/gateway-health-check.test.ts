@@ -1,0 +1,66 @@
+import { expect } from 'vitest';
+import gatewayHealthCheck from '../../checks/gateway-health-check.js';
+import { testCheck } from '../support/check-tester.js';
+
+const ARGOCD = 'Service/argocd/argocd-server';
+
+testCheck(gatewayHealthCheck, {
+  valid: [
+    // The twin: argocd-server insecure, and a HealthCheckPolicy for what the probe checks.
+    'gateway-argocd-healthy',
+    // Google's whereami sample, with a HealthCheckPolicy per Service.
+    'gateway-whereami',
+    // No GKE Gateway: nothing to look at.
+    { fixture: 'seed-argocd-unhealthy', examined: [] },
+    {
+      name: '--probe: the Pod answers the load balancer\'s GET / with 200 after all (the live answer wins)',
+      fixture: 'gateway-argocd',
+      context: { probe: async () => ({ statusCode: 200 }) },
+    },
+    { name: 'the manifests and the plan that applies the fix', manifests: ['preflight/gateway-argocd-manifests'], plan: 'preflight/gateway-argocd-fix.tfplan.json' },
+  ],
+  invalid: [
+    {
+      name: 'seed behind a Gateway: argocd-server answers the default GET / with 307, and the fix is the app setting plus a HealthCheckPolicy',
+      fixture: 'gateway-argocd',
+      findings: [{ messageId: 'redirect', resource: ARGOCD, severity: 'error' }],
+      then: ({ findings: [finding] }) => {
+        expect(finding!.message).toContain('behind Gateway/argocd/argocd (through HTTPRoute/argocd/argocd-server)');
+        expect(finding!.message).toContain('HTTP GET / on the serving port 8080');
+        expect(finding!.message).toContain('307 redirect to HTTPS');
+        expect(finding!.message).toContain('no HealthCheckPolicy targets the Service');
+        expect(finding!.evidence.loadBalancer).toEqual({ type: 'HTTP', requestPath: '/', port: 8080 });
+        const fix = finding!.fix!;
+        expect(fix.commands[0]).toBe('kubectl -n argocd patch configmap argocd-cmd-params-cm --type merge -p \'{"data":{"server.insecure":"true"}}\'');
+        expect(fix.commands.at(-1)).toContain(['kind: HealthCheckPolicy', 'metadata:', '  name: argocd-server-health-check', '  namespace: argocd'].join('\n'));
+        expect(fix.commands.at(-1)).toContain(['      type: HTTP', '      httpHealthCheck:', '        portSpecification: USE_SERVING_PORT', '        requestPath: /healthz'].join('\n'));
+        expect(fix.commands.at(-1)).toContain(['  targetRef:', '    group: ""', '    kind: Service', '    name: argocd-server'].join('\n'));
+        expect(fix.terraform).toContain('resource "kubernetes_manifest" "argocd-server-health-check" {');
+        expect(fix.terraform).toContain('requestPath = "/healthz"');
+      },
+    },
+    {
+      name: 'the same from --manifests, before anything is applied',
+      manifests: ['preflight/gateway-argocd-manifests'],
+      findings: [{ messageId: 'redirect', resource: ARGOCD, severity: 'error' }],
+    },
+    {
+      name: 'a HealthCheckPolicy that targets nothing leaves bar on the default GET /, which the probe never sends',
+      fixture: 'gateway-policy-orphan',
+      findings: [{ messageId: 'defaultDiffers', resource: 'Service/gxlb-demo-ns2/bar', severity: 'warning' }],
+      then: ({ findings: [finding] }) => {
+        expect(finding!.message).toContain('load balancer path /, probe path /healthz');
+        expect(finding!.fix!.commands[0]).toContain('requestPath: /healthz');
+      },
+    },
+    {
+      name: '--probe: the load balancer\'s request sent to the Pod gets the 307',
+      fixture: 'gateway-argocd',
+      context: { probe: async () => ({ statusCode: 307, location: 'https://10.8.1.14:8080/' }) },
+      findings: [{ messageId: 'redirect', resource: ARGOCD, severity: 'error' }],
+      then: ({ findings: [finding] }) => {
+        expect(finding!.message).toContain("Sent the load balancer's request to Pod argocd/argocd-server-6b8d4c7f59-q4m7t: HTTP GET / on port 8080 -> 307 Location: https://10.8.1.14:8080/");
+      },
+    },
+  ],
+});

@@ -1,0 +1,222 @@
+import { mkdtemp, readFile, readdir, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { builtinChecks } from '../../checks/index.js';
+import { dataKeysFor, runChecksOn } from '../../src/engine/runner.js';
+import { selectChecks } from '../../src/engine/select.js';
+import type { FixOptions } from '../../src/fix/apply-fixes.js';
+import { applyFixActions, plannedFixes } from '../../src/fix/apply-fixes.js';
+import { BackupStore } from '../../src/fix/backup.js';
+import { Deadline } from '../../src/state/live/deadline.js';
+import { LiveSource } from '../../src/state/live/live-source.js';
+import { runCli } from '../support/cli.js';
+import { forbidden } from '../support/fake-kube-apiserver.js';
+import { FIXTURE_NOW } from '../support/fixtures.js';
+import type { ServedFixture } from '../support/live.js';
+import { serveFixture, temporaryFixture } from '../support/live.js';
+
+/**
+ * `--fix` under faults: it never finalizes what it could not see, backs up
+ * before it writes and never over a backup, and tells what happened when a
+ * request breaks. Asserted on the fake kube-apiserver's request log and on the
+ * backup files.
+ */
+
+const NAMESPACE = 'shop';
+const FINALIZE = `/api/v1/namespaces/${NAMESPACE}/finalize`;
+
+// A namespace stuck with content in it, as `kubectl get -o json` shows it: the Secret is what roles/container.viewer cannot list.
+const stuck = {
+  'k8s/namespace.json': JSON.stringify({
+    apiVersion: 'v1',
+    kind: 'Namespace',
+    metadata: { name: NAMESPACE, uid: '5e0f3c2a-1b7d-4c55-9f0e-2a6b8c9d0e11', resourceVersion: '4100', creationTimestamp: '2023-11-01T00:00:00Z', deletionTimestamp: '2023-12-01T00:00:00Z' },
+    spec: { finalizers: ['kubernetes'] },
+    status: {
+      phase: 'Terminating',
+      conditions: [{ type: 'NamespaceContentRemaining', status: 'True', reason: 'SomeResourcesRemain', message: 'Some resources are remaining: configmaps. has 1 resource instances', lastTransitionTime: '2023-12-01T00:00:05Z' }],
+    },
+  }),
+  'k8s/content.json': JSON.stringify({
+    apiVersion: 'v1',
+    kind: 'List',
+    items: [
+      { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings', namespace: NAMESPACE, uid: '1c7d0e2f-3a4b-4c5d-8e6f-7a8b9c0d1e2f', resourceVersion: '4001' }, data: { mode: 'prod' } },
+      { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'db', namespace: NAMESPACE, uid: '2d8e1f30-4b5c-4d6e-9f70-8b9c0d1e2f30', resourceVersion: '4002' }, type: 'Opaque', data: { password: 'aHVudGVyMg==' } },
+    ],
+  }),
+};
+
+let served: ServedFixture | undefined;
+afterEach(async () => {
+  await served?.close();
+  served = undefined;
+});
+
+const writes = (fixture: ServedFixture) => fixture.kube.requests.filter((request) => request.method !== 'GET').map((request) => `${request.method} ${request.path} ${request.status}`);
+const namespaceStillStuck = (fixture: ServedFixture) => fixture.kube.object('Namespace', undefined, NAMESPACE)?.spec;
+
+/** Reads the served cluster live and runs terminating-namespace, as `check --fix` does before fixing. */
+async function readAndFix(fixture: ServedFixture, overrides: Partial<FixOptions> = {}) {
+  const checks = selectChecks(builtinChecks, ['terminating-namespace']);
+  const source = new LiveSource({ env: fixture.env, kubeconfig: fixture.kubeconfig, deadline: new Deadline(20_000), retry: { baseDelayMs: 5 } });
+  const state = await source.collect(dataKeysFor(checks));
+  const report = await runChecksOn(state, checks, { now: FIXTURE_NOW, stuckAfterMs: 5 * 60_000 });
+  const lines: string[] = [];
+  const backupRoot = await mkdtemp(join(tmpdir(), 'gke-doctor-backup-'));
+  const result = await applyFixActions((await source.kubernetesClient())!, plannedFixes(report), state, {
+    yes: true,
+    dryRun: false,
+    force: false,
+    backups: new BackupStore({ directory: backupRoot }),
+    waitMs: 0,
+    log: (line) => lines.push(line),
+    ...overrides,
+  });
+  return { ...result, lines, backupRoot, report };
+}
+
+describe('--fix never finalizes what it could not see', () => {
+  it('403 on Secrets inside the namespace (roles/container.viewer): skipped naming the kind and why, even with --force; exit 1; nothing written', async () => {
+    served = await serveFixture(await temporaryFixture(stuck));
+    served.kube.inject({ method: 'GET', path: `/api/v1/namespaces/${NAMESPACE}/secrets`, status: 403, body: forbidden('list', 'secrets') });
+    const backup = join(await mkdtemp(join(tmpdir(), 'gke-doctor-backup-')), 'b');
+    const result = await runCli(['check', '--only', 'terminating-namespace', '--quiet', '--fix', '--yes', '--force', '--backup-dir', backup, '--output', 'json'], { env: served.env });
+    expect(result.stderr).toContain('  not fully read: these kinds could not be read in it, so what finalizing would orphan is unknown: secrets (403 secrets is forbidden');
+    expect(result.stderr).not.toContain('orphaned: nothing is left');
+    expect(result.stderr).toMatch(/\n {2}skipped: these kinds could not be read in it.*secrets \(403 /);
+    expect(result.code).toBe(1);
+    expect(writes(served)).toEqual([]);
+    expect(namespaceStillStuck(served)).toEqual({ finalizers: ['kubernetes'] });
+    await expect(readdir(backup)).rejects.toThrow(/ENOENT/);
+    const report = JSON.parse(result.stdout);
+    expect(report.fixes).toEqual([
+      expect.objectContaining({ action: { kind: 'finalize-namespace', namespace: NAMESPACE }, resource: `Namespace/${NAMESPACE}`, status: 'skipped', resolved: false, backup: null }),
+    ]);
+  });
+
+  it.each([
+    ['500', { status: 500 }],
+    ['a reset', { fault: 'reset' as const }],
+    ['a truncated 200', { fault: 'truncate' as const }],
+  ])('%s on a list inside the namespace (every retry): skipped, nothing written', async (_name, injection) => {
+    served = await serveFixture(await temporaryFixture(stuck));
+    served.kube.inject({ method: 'GET', path: `/api/v1/namespaces/${NAMESPACE}/configmaps`, ...injection });
+    const { outcomes, lines } = await readAndFix(served, { force: true });
+    expect(outcomes).toEqual([expect.objectContaining({ status: 'skipped', detail: expect.stringContaining('configmaps (') })]);
+    expect(lines.join('\n')).toContain('not fully read: these kinds could not be read in it');
+    expect(writes(served)).toEqual([]);
+  });
+
+  it('with every kind read, backs up the namespace and what is in it (Secret values included) to 0600 files in 0700 directories', async () => {
+    served = await serveFixture(await temporaryFixture(stuck));
+    const { outcomes, lines, backupRoot } = await readAndFix(served);
+    expect(outcomes).toEqual([expect.objectContaining({ status: 'finalized', resolved: true, backup: join(backupRoot, NAMESPACE) })]);
+    expect(lines.join('\n')).toContain('backup first: the namespace and everything read in it (Secrets with their values) go to files only you can read (0600)');
+    expect(writes(served)).toEqual([`PUT ${FINALIZE} 200`]);
+
+    const directory = join(backupRoot, NAMESPACE);
+    expect((await stat(directory)).mode & 0o777).toBe(0o700);
+    for (const file of await readdir(directory)) expect((await stat(join(directory, file))).mode & 0o777).toBe(0o600);
+    // The backup is the object as read before the write: resourceVersion and finalizers as they were.
+    const saved = JSON.parse(await readFile(join(directory, 'namespace.json'), 'utf8'));
+    expect(saved).toMatchObject({ kind: 'Namespace', metadata: { name: NAMESPACE, resourceVersion: '4100' }, spec: { finalizers: ['kubernetes'] } });
+    const objects = JSON.parse(await readFile(join(directory, 'objects.json'), 'utf8'));
+    expect(objects.items.map((item: { kind: string; metadata: { name: string } }) => `${item.kind}/${item.metadata.name}`).sort()).toEqual(['ConfigMap/settings', 'Secret/db']);
+    // The PUT carried the resourceVersion that was backed up.
+    expect(served.kube.requests.find((request) => request.method === 'PUT')?.body).toMatchObject({ metadata: { resourceVersion: '4100' }, spec: { finalizers: [] } });
+  });
+
+  it('never overwrites a backup: a re-run into the same --backup-dir gets a directory of its own', async () => {
+    served = await serveFixture(await temporaryFixture(stuck));
+    const store = new BackupStore({ directory: await mkdtemp(join(tmpdir(), 'gke-doctor-backup-')) });
+    const first = await store.directoryFor(NAMESPACE);
+    await store.write(first, 'namespace.json', { first: true });
+    const second = await store.directoryFor(NAMESPACE);
+    expect(second).not.toBe(first);
+    expect(second.startsWith(`${first}-`)).toBe(true);
+    expect((await stat(second)).mode & 0o777).toBe(0o700);
+    await expect(store.write(first, 'namespace.json', { second: true })).rejects.toThrow(/EEXIST/);
+    expect(JSON.parse(await readFile(join(first, 'namespace.json'), 'utf8'))).toEqual({ first: true });
+  });
+
+  it('two default backup directories made in the same second do not collide', async () => {
+    const cwd = await mkdtemp(join(tmpdir(), 'gke-doctor-cwd-'));
+    const prefix = join(cwd, 'gke-doctor-backup-20240115T000000Z-');
+    const [a, b] = await Promise.all([new BackupStore({ prefix }).directoryFor(NAMESPACE), new BackupStore({ prefix }).directoryFor(NAMESPACE)]);
+    expect(a).not.toBe(b);
+    expect((await stat(join(a, '..'))).mode & 0o777).toBe(0o700);
+  });
+});
+
+describe('--fix when a request breaks', () => {
+  it('429 on the finalize: sent again after Retry-After, with the same resourceVersion', async () => {
+    served = await serveFixture(await temporaryFixture(stuck));
+    served.kube.inject({ method: 'PUT', path: FINALIZE, status: 429, headers: { 'Retry-After': '0' }, times: 2 });
+    const { outcomes } = await readAndFix(served);
+    expect(outcomes).toEqual([expect.objectContaining({ status: 'finalized' })]);
+    expect(writes(served)).toEqual([`PUT ${FINALIZE} 429`, `PUT ${FINALIZE} 429`, `PUT ${FINALIZE} 200`]);
+  });
+
+  it('a reset on the PUT before it reached the server: read again, says it did not land', async () => {
+    served = await serveFixture(await temporaryFixture(stuck));
+    served.kube.inject({ method: 'PUT', path: FINALIZE, fault: 'reset' });
+    const { outcomes } = await readAndFix(served);
+    expect(outcomes).toEqual([expect.objectContaining({ status: 'failed', resolved: false, detail: expect.stringMatching(/got no answer \(.*reset.*\); read again, the namespace is unchanged: it did not land/) })]);
+    expect(namespaceStillStuck(served)).toEqual({ finalizers: ['kubernetes'] });
+  });
+
+  it('a short body on the PUT after it landed: read again, says it landed', async () => {
+    served = await serveFixture(await temporaryFixture(stuck));
+    served.kube.inject({ method: 'PUT', path: FINALIZE, fault: 'short-body' });
+    const { outcomes } = await readAndFix(served);
+    expect(outcomes).toEqual([expect.objectContaining({ status: 'finalized', resolved: true })]);
+    expect(served.kube.object('Namespace', undefined, NAMESPACE)).toBeUndefined();
+  });
+
+  it.each(['hang', 'drip'] as const)('a %s on the fix GET: reported for that namespace after the request limit, nothing written', async (fault) => {
+    served = await serveFixture(await temporaryFixture(stuck));
+    const checks = selectChecks(builtinChecks, ['terminating-namespace']);
+    const source = new LiveSource({ env: served.env, kubeconfig: served.kubeconfig });
+    const state = await source.collect(dataKeysFor(checks));
+    const report = await runChecksOn(state, checks, { now: FIXTURE_NOW, stuckAfterMs: 5 * 60_000 });
+    served.kube.inject({ method: 'GET', path: `/api/v1/namespaces/${NAMESPACE}`, fault, dripMs: 50 });
+    const { KubernetesApi } = await import('../../src/state/live/kubernetes-api.js');
+    const api = (await source.kubernetesClient())!;
+    // The same kubeconfig, with request limits a test can wait for.
+    const short = new KubernetesApi((api as InstanceType<typeof KubernetesApi>).config, Deadline.none(), { idleMs: 300, totalMs: 600 });
+    const { outcomes } = await applyFixActions(short, plannedFixes(report), state, {
+      yes: true,
+      dryRun: false,
+      force: false,
+      backups: new BackupStore({ directory: await mkdtemp(join(tmpdir(), 'gke-doctor-backup-')) }),
+      waitMs: 0,
+      log: () => {},
+    });
+    expect(outcomes).toEqual([expect.objectContaining({ status: 'failed', detail: expect.stringMatching(/^get namespace shop: GET \/api\/v1\/namespaces\/shop: no (complete )?answer/) })]);
+    expect(writes(served)).toEqual([]);
+  });
+});
+
+describe('two --fix --yes runs racing on one namespace', () => {
+  it('exactly one finalizes it; the other says it is gone and writes nothing it did not back up', async () => {
+    served = await serveFixture(await temporaryFixture(stuck));
+    const [a, b] = await Promise.all([readAndFix(served), readAndFix(served)]);
+    const statuses = [a.outcomes[0]!.status, b.outcomes[0]!.status].sort();
+    expect(statuses).toEqual(['finalized', 'skipped']);
+    expect(served.kube.requests.filter((request) => request.method === 'PUT' && request.status === 200)).toHaveLength(1);
+    const loser = a.outcomes[0]!.status === 'skipped' ? a.outcomes[0]! : b.outcomes[0]!;
+    expect(loser.detail).toMatch(/already deleted|someone else finalized it/);
+  });
+
+  it('when the namespace outlives the finalize (metadata.finalizers), the second (after a 409 or not) sees it finalized and does not write', async () => {
+    const held = JSON.parse(stuck['k8s/namespace.json']);
+    held.metadata.finalizers = ['example.com/cleanup'];
+    served = await serveFixture(await temporaryFixture({ ...stuck, 'k8s/namespace.json': JSON.stringify(held) }));
+    const [a, b] = await Promise.all([readAndFix(served), readAndFix(served)]);
+    const details = [a.outcomes[0]!.detail, b.outcomes[0]!.detail];
+    expect(details.filter((detail) => detail === 'someone else finalized it meanwhile; nothing written by this run')).toHaveLength(1);
+    expect(served.kube.requests.filter((request) => request.method === 'PUT' && request.status === 200)).toHaveLength(1);
+  });
+});
