@@ -9,6 +9,7 @@ const NAMES: Record<Exclude<DataKey, KubernetesKind>, string> = {
   eventarcTriggers: 'Eventarc triggers',
   healthChecks: "the load balancers' health checks",
   backendServices: "the load balancers' backend services",
+  subnetworks: "the VPC subnetworks of the cluster's region",
   ObjectsInTerminatingNamespaces: 'every object left in a namespace that is being deleted',
 };
 
