@@ -1,5 +1,5 @@
-import type { Check, CheckResult, Finding, Fix } from '../src/engine/check.js';
-import { format } from '../src/engine/check.js';
+import type { CheckContext, CheckResult, Finding, Fix, MessageData } from '../src/engine/check.js';
+import { defineCheck, fill } from '../src/engine/check.js';
 import type { GkeTrigger } from '../src/gke/eventarc.js';
 import {
   EVENTARC_AGENT_ROLES,
@@ -17,32 +17,7 @@ import type { ClusterState } from '../src/state/cluster-state.js';
 import { isUnknownUntilApply } from '../src/state/cluster-state.js';
 import type { IamPolicy, Project } from '../src/state/gcp-types.js';
 
-const messages = {
-  agent:
-    'The Eventarc service agent {{agent}} {{holds}} every role GKE destinations need (for {{triggers}}). Without them Eventarc cannot create the event forwarder in the cluster: creating the trigger hangs (terraform apply never finishes), and the forwarder namespace can stay Terminating.',
-  agentFix:
-    '`gcloud eventarc gke-destinations init` grants the Eventarc service agent exactly roles/compute.viewer, roles/container.developer and roles/iam.serviceAccountAdmin (once per project); or bind the missing roles explicitly.',
-  triggerAccount:
-    'Service account {{account}}, which {{triggers}} run{{s}} as, {{holds}} every role the event forwarder needs to pull events from Pub/Sub and write metrics{{receiver}}.',
-  receiverNeeded: ', and to receive the events of {{triggers}} ({{role}}; direct Pub/Sub events do not need it)',
-  holds: 'does not hold',
-  mayNotHold: 'may not hold',
-  triggerAccountFix: 'Grant the trigger\'s service account the missing roles on the project.',
-  noServiceAccount: 'Trigger {{trigger}} has no service account; a GKE destination needs one, with {{roles}}.',
-  noServiceAccountFix: 'Recreate the trigger with --service-account=SA_EMAIL (a service account that holds the roles above).',
-  undecidedRoles:
-    'Whether {{principal}} will hold {{roles}} cannot be decided before apply: the plan grants {{them}} to a member known only after apply.',
-  undecidedAccount:
-    'The service account of trigger {{trigger}} is known only after apply (it is created in the same plan), so whether it holds {{roles}} cannot be decided before apply.',
-  undecidedFix: 'Run gke-doctor again once the plan is applied, or grant to a member the plan already knows (a literal email, data "google_project" for the project number).',
-  pubsubAgent:
-    'The Pub/Sub service agent {{agent}} holds neither roles/iam.serviceAccountTokenCreator nor roles/pubsub.serviceAgent. Projects created before 2021-04-08 ({{created}}) need one of them for authenticated Pub/Sub push, which Eventarc uses; the rule is about when the Pub/Sub agent was enabled, and the project\'s createTime stands in for that.',
-  pubsubAgentFix: 'Grant the Pub/Sub service agent roles/iam.serviceAccountTokenCreator on the project.',
-  role: '- {{grant}}',
-  noProjectNumber: 'project.json has no projectNumber, so the Eventarc and Pub/Sub service agents (service-NUMBER@…) cannot be named or checked.',
-};
-
-const eventarcGkeIam: Check = {
+const eventarcGkeIam = defineCheck({
   id: 'eventarc-gke-iam',
   title: 'Eventarc triggers with GKE destinations have every IAM role they need',
   severity: 'error',
@@ -70,7 +45,39 @@ organization are not read.`,
   ],
   needs: ['eventarcTriggers', 'iamPolicy', 'project'],
   notApplicable: 'no Eventarc trigger has a GKE destination',
-  run(state: ClusterState): CheckResult {
+  messages: {
+    agentMissing:
+      'The Eventarc service agent {{agent}} does not hold every role GKE destinations need (for {{triggers}}). Without them Eventarc cannot create the event forwarder in the cluster: creating the trigger hangs (terraform apply never finishes), and the forwarder namespace can stay Terminating.\n{{grants}}',
+    agentUncertain:
+      'The Eventarc service agent {{agent}} may not hold every role GKE destinations need (for {{triggers}}). Without them Eventarc cannot create the event forwarder in the cluster: creating the trigger hangs (terraform apply never finishes), and the forwarder namespace can stay Terminating.\n{{grants}}',
+    accountMissing:
+      'Service account {{account}}, which {{triggers}} runs as, does not hold every role the event forwarder needs to pull events from Pub/Sub and write metrics{{receiver}}.\n{{grants}}',
+    accountUncertain:
+      'Service account {{account}}, which {{triggers}} runs as, may not hold every role the event forwarder needs to pull events from Pub/Sub and write metrics{{receiver}}.\n{{grants}}',
+    sharedAccountMissing:
+      'Service account {{account}}, which {{triggers}} run as, does not hold every role the event forwarder needs to pull events from Pub/Sub and write metrics{{receiver}}.\n{{grants}}',
+    sharedAccountUncertain:
+      'Service account {{account}}, which {{triggers}} run as, may not hold every role the event forwarder needs to pull events from Pub/Sub and write metrics{{receiver}}.\n{{grants}}',
+    receiverNeeded: ', and to receive the events of {{triggers}} ({{role}}; direct Pub/Sub events do not need it)',
+    grant: '- {{grant}}',
+    noServiceAccount: 'Trigger {{trigger}} has no service account; a GKE destination needs one, with {{roles}}.',
+    undecidedRole: 'Whether {{principal}} will hold {{roles}} cannot be decided before apply: the plan grants it to a member known only after apply.',
+    undecidedRoles: 'Whether {{principal}} will hold {{roles}} cannot be decided before apply: the plan grants them to a member known only after apply.',
+    undecidedAccount:
+      'The service account of trigger {{trigger}} is known only after apply (it is created in the same plan), so whether it holds {{roles}} cannot be decided before apply.',
+    pubsubAgent:
+      'The Pub/Sub service agent {{agent}} holds neither roles/iam.serviceAccountTokenCreator nor roles/pubsub.serviceAgent. Projects created before 2021-04-08 (this project: {{created}}) need one of them for authenticated Pub/Sub push, which Eventarc uses; the rule is about when the Pub/Sub agent was enabled, and the project\'s createTime stands in for that.\n{{grants}}',
+    pubsubAgentNoCreateTime:
+      'The Pub/Sub service agent {{agent}} holds neither roles/iam.serviceAccountTokenCreator nor roles/pubsub.serviceAgent. Projects created before 2021-04-08 (project.json has no createTime, so this one may be) need one of them for authenticated Pub/Sub push, which Eventarc uses; the rule is about when the Pub/Sub agent was enabled, and the project\'s createTime stands in for that.\n{{grants}}',
+    noProjectNumber: 'project.json has no projectNumber, so the Eventarc and Pub/Sub service agents (service-NUMBER@…) cannot be named or checked.',
+    agentFix:
+      '`gcloud eventarc gke-destinations init` grants the Eventarc service agent exactly roles/compute.viewer, roles/container.developer and roles/iam.serviceAccountAdmin (once per project); or bind the missing roles explicitly.',
+    triggerAccountFix: 'Grant the trigger\'s service account the missing roles on the project.',
+    noServiceAccountFix: 'Recreate the trigger with --service-account=SA_EMAIL (a service account that holds the roles above).',
+    undecidedFix: 'Run gke-doctor again once the plan is applied, or grant to a member the plan already knows (a literal email, data "google_project" for the project number).',
+    pubsubAgentFix: 'Grant the Pub/Sub service agent roles/iam.serviceAccountTokenCreator on the project.',
+  },
+  run(state: ClusterState, context): CheckResult {
     const triggers = state.eventarcTriggers!.filter(isGkeTrigger);
     if (triggers.length === 0) return { examined: [], findings: [] };
     const policy = state.iamPolicy!;
@@ -80,47 +87,70 @@ organization are not read.`,
     const undecided = undecidedRoles(state, project.projectId);
     if (project.projectNumber) {
       const agents = [eventarcServiceAgent(project.projectNumber)];
-      findings.push(...eventarcAgentFindings(policy, project.projectId, agents[0]!, triggers, undecided));
+      findings.push(...eventarcAgentFindings(policy, project.projectId, agents[0]!, triggers, undecided, context));
       if (needsPubsubAgentRule(project)) {
         agents.push(pubsubServiceAgent(project.projectNumber));
-        if (!PUBSUB_AGENT_ROLES.some((role) => undecided(role))) findings.push(...pubsubAgentFindings(policy, project, agents[1]!));
+        if (!PUBSUB_AGENT_ROLES.some((role) => undecided(role))) findings.push(...pubsubAgentFindings(policy, project, agents[1]!, context));
       }
       examined.push(...agents);
     } else {
-      findings.push({ severity: 'warning', resource: `projects/${project.projectId}`, message: messages.noProjectNumber, evidence: {}, fix: null });
+      findings.push(context.report({ messageId: 'noProjectNumber', severity: 'warning', resource: `projects/${project.projectId}` }));
     }
     for (const [account, accountTriggers] of byServiceAccount(triggers)) {
       examined.push(`serviceAccount:${account}`);
-      findings.push(...triggerAccountFindings(policy, project.projectId, account, accountTriggers, undecided));
+      findings.push(...triggerAccountFindings(policy, project.projectId, account, accountTriggers, undecided, context));
     }
+    const roles = [...TRIGGER_SERVICE_ACCOUNT_ROLES, EVENT_RECEIVER_ROLE].join(', ');
     for (const trigger of triggers.filter((candidate) => !candidate.serviceAccount)) {
       // A Terraform plan leaves out what is known only after apply: an account created in the same plan.
-      findings.push(isUnknownUntilApply(state, trigger.name, 'serviceAccount') ? undecidedAccountFinding(trigger) : noServiceAccountFinding(trigger));
+      findings.push(
+        isUnknownUntilApply(state, trigger.name, 'serviceAccount')
+          ? context.report({
+              messageId: 'undecidedAccount',
+              severity: 'warning',
+              data: { trigger: trigger.name, roles },
+              resource: trigger.name,
+              evidence: { trigger: trigger.name, serviceAccount: 'known after apply' },
+              fix: undecidedFix(),
+            })
+          : context.report({
+              messageId: 'noServiceAccount',
+              data: { trigger: trigger.name, roles },
+              resource: trigger.name,
+              evidence: { trigger: trigger.name },
+              fix: { summary: text('noServiceAccountFix'), commands: [], terraform: null, automatic: false },
+            }),
+      );
     }
     return { examined, findings };
   },
-};
+});
 
-function eventarcAgentFindings(policy: IamPolicy, project: string, agent: string, triggers: readonly GkeTrigger[], undecided: Undecided): Finding[] {
-  return roleFindings(policy, agent, EVENTARC_AGENT_ROLES, undecided, (roles, holds) => ({
-    message: format(messages.agent, { agent: email(agent), holds, triggers: names(triggers) }),
-    fix: withInit(fixFor(messages.agentFix, project, agent, roles, 'eventarc_agent', policy), project),
+type MessageId = keyof typeof eventarcGkeIam.messages;
+type Context = CheckContext<MessageId>;
+const text = (id: MessageId, data: MessageData = {}) => fill(eventarcGkeIam.messages[id], data, id);
+
+function eventarcAgentFindings(policy: IamPolicy, project: string, agent: string, triggers: readonly GkeTrigger[], undecided: Undecided, context: Context): Finding[] {
+  return roleFindings(policy, agent, EVENTARC_AGENT_ROLES, undecided, context, (roles, certain) => ({
+    messageId: certain ? 'agentMissing' : 'agentUncertain',
+    data: { agent: email(agent), triggers: names(triggers) },
+    fix: withInit(fixFor(text('agentFix'), project, agent, roles, 'eventarc_agent', policy), project),
   }));
 }
 
-function triggerAccountFindings(policy: IamPolicy, project: string, account: string, triggers: readonly GkeTrigger[], undecided: Undecided): Finding[] {
+function triggerAccountFindings(policy: IamPolicy, project: string, account: string, triggers: readonly GkeTrigger[], undecided: Undecided, context: Context): Finding[] {
   const member = `serviceAccount:${account}`;
   const receivers = triggers.filter((trigger) => !isDirectPubsubTrigger(trigger));
   const required = [...TRIGGER_SERVICE_ACCOUNT_ROLES, ...(receivers.length > 0 ? [EVENT_RECEIVER_ROLE] : [])];
-  return roleFindings(policy, member, required, undecided, (roles, holds) => ({
-    message: format(messages.triggerAccount, {
+  const shared = triggers.length > 1;
+  return roleFindings(policy, member, required, undecided, context, (roles, certain) => ({
+    messageId: shared ? (certain ? 'sharedAccountMissing' : 'sharedAccountUncertain') : certain ? 'accountMissing' : 'accountUncertain',
+    data: {
       account,
-      holds,
       triggers: names(triggers),
-      s: triggers.length === 1 ? 's' : '',
-      receiver: roles.includes(EVENT_RECEIVER_ROLE) ? format(messages.receiverNeeded, { role: EVENT_RECEIVER_ROLE, triggers: names(receivers) }) : '',
-    }),
-    fix: fixFor(messages.triggerAccountFix, project, member, roles, account.split('@')[0] ?? account, policy),
+      receiver: roles.includes(EVENT_RECEIVER_ROLE) ? text('receiverNeeded', { role: EVENT_RECEIVER_ROLE, triggers: names(receivers) }) : '',
+    },
+    fix: fixFor(text('triggerAccountFix'), project, member, roles, account.split('@')[0] ?? account, policy),
   }));
 }
 
@@ -129,21 +159,19 @@ function needsPubsubAgentRule(project: Project): boolean {
   return !project.createTime || Date.parse(project.createTime) < Date.parse(PUBSUB_AGENT_CUTOFF);
 }
 
-function pubsubAgentFindings(policy: IamPolicy, project: Project, agent: string): Finding[] {
+function pubsubAgentFindings(policy: IamPolicy, project: Project, agent: string, context: Context): Finding[] {
   const grants = PUBSUB_AGENT_ROLES.map((role) => evaluateRole(policy, agent, role));
   if (grants.some(isPlainGrant)) return [];
   const created = project.createTime ?? null;
   return [
-    {
+    context.report({
+      messageId: created ? 'pubsubAgent' : 'pubsubAgentNoCreateTime',
       severity: 'warning',
+      data: { agent: email(agent), ...(created ? { created } : {}), grants: grantLines(grants) },
       resource: agent,
-      message: [
-        format(messages.pubsubAgent, { agent: email(agent), created: created ? `this project: ${created}` : 'project.json has no createTime, so this one may be' }),
-        ...grants.map((grant) => format(messages.role, { grant: describeGrant(grant) })),
-      ].join('\n'),
       evidence: { principal: agent, projectCreateTime: created, grants },
-      fix: fixFor(messages.pubsubAgentFix, project.projectId, agent, [PUBSUB_AGENT_ROLES[0]], 'pubsub_agent', policy),
-    },
+      fix: fixFor(text('pubsubAgentFix'), project.projectId, agent, [PUBSUB_AGENT_ROLES[0]], 'pubsub_agent', policy),
+    }),
   ];
 }
 
@@ -156,27 +184,7 @@ function undecidedRoles(state: ClusterState, projectId: string): Undecided {
 }
 
 function undecidedFix(): Fix {
-  return { summary: messages.undecidedFix, commands: [], terraform: null, automatic: false };
-}
-
-function undecidedAccountFinding(trigger: GkeTrigger): Finding {
-  return {
-    severity: 'warning',
-    resource: trigger.name,
-    message: format(messages.undecidedAccount, { trigger: trigger.name, roles: [...TRIGGER_SERVICE_ACCOUNT_ROLES, EVENT_RECEIVER_ROLE].join(', ') }),
-    evidence: { trigger: trigger.name, serviceAccount: 'known after apply' },
-    fix: undecidedFix(),
-  };
-}
-
-function noServiceAccountFinding(trigger: GkeTrigger): Finding {
-  return {
-    severity: 'error',
-    resource: trigger.name,
-    message: format(messages.noServiceAccount, { trigger: trigger.name, roles: [...TRIGGER_SERVICE_ACCOUNT_ROLES, EVENT_RECEIVER_ROLE].join(', ') }),
-    evidence: { trigger: trigger.name },
-    fix: { summary: messages.noServiceAccountFix, commands: [], terraform: null, automatic: false },
-  };
+  return { summary: text('undecidedFix'), commands: [], terraform: null, automatic: false };
 }
 
 /**
@@ -188,7 +196,8 @@ function roleFindings(
   principal: string,
   roles: readonly string[],
   undecided: Undecided,
-  describe: (roles: string[], holds: string) => { message: string; fix: Fix },
+  context: Context,
+  describe: (roles: string[], certain: boolean) => { messageId: MessageId; data: MessageData; fix: Fix },
 ): Finding[] {
   const grants = roles.map((role) => evaluateRole(policy, principal, role));
   const notGranted = grants.filter((grant) => grant.status === 'not-granted');
@@ -197,29 +206,39 @@ function roleFindings(
   const uncertain = grants.filter((grant) => grant.status === 'conditional' || grant.status === 'possibly');
   const findings: Finding[] = [];
   if (unknown.length > 0) {
-    findings.push({
-      severity: 'warning',
-      resource: principal,
-      message: format(messages.undecidedRoles, { principal: email(principal), roles: unknown.join(', '), them: unknown.length === 1 ? 'it' : 'them' }),
-      evidence: { principal, roles: unknown, knownAfterApply: true },
-      fix: undecidedFix(),
-    });
+    findings.push(
+      context.report({
+        messageId: unknown.length === 1 ? 'undecidedRole' : 'undecidedRoles',
+        severity: 'warning',
+        data: { principal: email(principal), roles: unknown.join(', ') },
+        resource: principal,
+        evidence: { principal, roles: unknown, knownAfterApply: true },
+        fix: undecidedFix(),
+      }),
+    );
   }
   for (const [severity, group] of [['error', missing], ['warning', uncertain]] as const) {
     if (group.length === 0) continue;
-    const { message, fix } = describe(
+    const { messageId, data, fix } = describe(
       group.map((grant) => grant.role),
-      severity === 'error' ? messages.holds : messages.mayNotHold,
+      severity === 'error',
     );
-    findings.push({
-      severity,
-      resource: principal,
-      message: [message, ...group.map((grant) => format(messages.role, { grant: describeGrant(grant) }))].join('\n'),
-      evidence: { principal, roles: group.map((grant) => grant.role), grants: group },
-      fix,
-    });
+    findings.push(
+      context.report({
+        messageId,
+        severity,
+        data: { ...data, grants: grantLines(group) },
+        resource: principal,
+        evidence: { principal, roles: group.map((grant) => grant.role), grants: group },
+        fix,
+      }),
+    );
   }
   return findings;
+}
+
+function grantLines(grants: readonly RoleGrant[]): string {
+  return grants.map((grant) => text('grant', { grant: describeGrant(grant) })).join('\n');
 }
 
 function isPlainGrant(grant: RoleGrant): boolean {

@@ -1,44 +1,14 @@
-import type { Check, CheckResult, Finding } from '../src/engine/check.js';
-import { format } from '../src/engine/check.js';
+import type { CheckContext, CheckResult, Finding, MessageData } from '../src/engine/check.js';
+import { defineCheck, fill } from '../src/engine/check.js';
 import { clusterResourceName } from '../src/gke/cluster-name.js';
 import type { GkeTrigger } from '../src/gke/eventarc.js';
 import { EVENT_RECEIVER_ROLE, TRIGGER_SERVICE_ACCOUNT_ROLES, isDirectPubsubTrigger, isGkeTrigger, parseTriggerName, targetsCluster } from '../src/gke/eventarc.js';
 import { grantCommand, isComputeDefaultServiceAccount } from '../src/gke/iam.js';
-import { describeUnknownFields, unknownFields } from '../src/gke/planned-values.js';
+import { afterApplyFix, unknownFields, unknownFieldsClause } from '../src/gke/planned-values.js';
 import { isPodReady, selectedPods } from '../src/gke/service-pods.js';
 import type { ClusterState } from '../src/state/cluster-state.js';
 
-const messages = {
-  conditions: 'Trigger {{trigger}} reports why it is FAILED:',
-  condition: '- {{key}}: {{code}}: {{message}}',
-  conditionsFix:
-    'Fix what the conditions name (often a missing role: see eventarc-gke-iam), then recreate the trigger; a trigger stuck mid-creation may need Google support to delete.',
-  missingNamespace:
-    'Trigger {{trigger}} delivers to Service {{service}} in namespace {{namespace}}, but namespace {{namespace}} does not exist in cluster {{cluster}}: events cannot be delivered.',
-  missingService:
-    'Trigger {{trigger}} delivers to Service {{namespace}}/{{service}}, which does not exist in cluster {{cluster}}: events cannot be delivered.',
-  destinationUnread: 'The destination of trigger {{trigger}} (Service {{namespace}}/{{service}}) was not checked: {{reason}}',
-  missingFix: 'Deploy the destination Service (and its namespace), or point the trigger at one that exists.',
-  noReadyPods: 'Trigger {{trigger}} delivers to Service {{namespace}}/{{service}}, but {{pods}}: events will fail and be retried until they expire.',
-  noPodMatches: 'no Pod matches its selector {{selector}}',
-  noPodReady: 'its selector {{selector}} matches {{count}}, and none is ready',
-  noReadyPodsFix: 'Find out why the Pods are not ready (kubectl describe, logs) and fix the workload behind the Service.',
-  workloadIdentityOff:
-    'Workload Identity is off on cluster {{cluster}} (no workloadIdentityConfig.workloadPool), which {{triggers}} deliver{{s}} into: the event forwarder needs it to act as the trigger\'s service account, so it cannot pull events.',
-  workloadIdentityFix: 'Enable Workload Identity on the cluster (node pools must then use the GKE metadata server: --workload-metadata=GKE_METADATA).',
-  computeDefault:
-    'Trigger {{trigger}} runs as the Compute Engine default service account {{account}}, which usually holds roles/editor on the project: far more than the forwarder needs.',
-  undecidedCluster: 'Whether trigger {{trigger}} delivers into cluster {{cluster}} cannot be decided before apply: {{fields}} {{is}} known only after apply.',
-  undecidedDestination: 'Whether the destination of trigger {{trigger}} exists in cluster {{cluster}} cannot be decided before apply: {{fields}} {{is}} known only after apply.',
-  undecidedAccount: 'Whether trigger {{trigger}} runs as the Compute Engine default service account cannot be decided before apply: {{fields}} {{is}} known only after apply.',
-  undecidedWorkloadIdentity:
-    'Whether Workload Identity will be on in cluster {{cluster}}, which {{triggers}} deliver{{s}} into, cannot be decided before apply: {{fields}} {{is}} known only after apply.',
-  undecidedFix: 'Run gke-doctor again once the plan is applied, or set the value in the configuration to something Terraform knows while planning.',
-  computeDefaultFix:
-    'Create a dedicated service account with only roles/pubsub.subscriber, roles/monitoring.metricWriter (and roles/eventarc.eventReceiver unless the trigger is for direct Pub/Sub events), and switch the trigger to it: serviceAccount is updated in place (no recreation). Whoever runs the update needs iam.serviceAccounts.actAs on the new account.',
-};
-
-const eventarcGkeTrigger: Check = {
+const eventarcGkeTrigger = defineCheck({
   id: 'eventarc-gke-trigger',
   title: 'Eventarc triggers into this cluster are healthy and can deliver',
   severity: 'error',
@@ -59,46 +29,86 @@ Triggers into other clusters are left to eventarc-gke-iam, which checks their ro
   // iamPolicy: a policy with conditions needs --condition=None on the grants the fix prints.
   optionalNeeds: ['cluster', 'project', 'iamPolicy', 'Namespace', 'Service', 'Pod'],
   notApplicable: 'no Eventarc trigger has a GKE destination in this cluster',
-  run(state: ClusterState): CheckResult {
+  messages: {
+    conditions: 'Trigger {{trigger}} reports why it is FAILED:\n{{conditions}}',
+    condition: '- {{key}}: {{code}}: {{message}}',
+    missingNamespace:
+      'Trigger {{trigger}} delivers to Service {{service}} in namespace {{namespace}}, but namespace {{namespace}} does not exist in cluster {{cluster}}: events cannot be delivered.',
+    missingService: 'Trigger {{trigger}} delivers to Service {{namespace}}/{{service}}, which does not exist in cluster {{cluster}}: events cannot be delivered.',
+    destinationUnread: 'The destination of trigger {{trigger}} (Service {{namespace}}/{{service}}) was not checked: {{reason}}',
+    noPodMatches: 'Trigger {{trigger}} delivers to Service {{namespace}}/{{service}}, but no Pod matches its selector {{selector}}: events will fail and be retried until they expire.',
+    noPodReady:
+      'Trigger {{trigger}} delivers to Service {{namespace}}/{{service}}, but its selector {{selector}} matches 1 Pod, and none is ready: events will fail and be retried until they expire.',
+    noPodsReady:
+      'Trigger {{trigger}} delivers to Service {{namespace}}/{{service}}, but its selector {{selector}} matches {{count}} Pods, and none is ready: events will fail and be retried until they expire.',
+    workloadIdentityOff:
+      'Workload Identity is off on cluster {{cluster}} (no workloadIdentityConfig.workloadPool), which {{triggers}} delivers into: the event forwarder needs it to act as the trigger\'s service account, so it cannot pull events.',
+    workloadIdentityOffShared:
+      'Workload Identity is off on cluster {{cluster}} (no workloadIdentityConfig.workloadPool), which {{triggers}} deliver into: the event forwarder needs it to act as the trigger\'s service account, so it cannot pull events.',
+    computeDefault:
+      'Trigger {{trigger}} runs as the Compute Engine default service account {{account}}, which usually holds roles/editor on the project: far more than the forwarder needs.',
+    undecidedCluster: 'Whether trigger {{trigger}} delivers into cluster {{cluster}} cannot be decided before apply: {{unknown}}.',
+    undecidedDestination: 'Whether the destination of trigger {{trigger}} exists in cluster {{cluster}} cannot be decided before apply: {{unknown}}.',
+    undecidedAccount: 'Whether trigger {{trigger}} runs as the Compute Engine default service account cannot be decided before apply: {{unknown}}.',
+    undecidedWorkloadIdentity:
+      'Whether Workload Identity will be on in cluster {{cluster}}, which {{triggers}} delivers into, cannot be decided before apply: {{unknown}}.',
+    undecidedWorkloadIdentityShared:
+      'Whether Workload Identity will be on in cluster {{cluster}}, which {{triggers}} deliver into, cannot be decided before apply: {{unknown}}.',
+    conditionsFix:
+      'Fix what the conditions name (often a missing role: see eventarc-gke-iam), then recreate the trigger; a trigger stuck mid-creation may need Google support to delete.',
+    missingFix: 'Deploy the destination Service (and its namespace), or point the trigger at one that exists.',
+    noReadyPodsFix: 'Find out why the Pods are not ready (kubectl describe, logs) and fix the workload behind the Service.',
+    workloadIdentityFix: 'Enable Workload Identity on the cluster (node pools must then use the GKE metadata server: --workload-metadata=GKE_METADATA).',
+    computeDefaultFix:
+      'Create a dedicated service account with only roles/pubsub.subscriber, roles/monitoring.metricWriter (and roles/eventarc.eventReceiver unless the trigger is for direct Pub/Sub events), and switch the trigger to it: serviceAccount is updated in place (no recreation). Whoever runs the update needs iam.serviceAccounts.actAs on the new account.',
+  },
+  run(state: ClusterState, context): CheckResult {
     const cluster = state.cluster;
     const gkeTriggers = state.eventarcTriggers!.filter(isGkeTrigger);
     const findings: Finding[] = [];
     // A plan may know a trigger's destination cluster only after apply: then it may or may not point here.
     const undecided = cluster ? gkeTriggers.filter((trigger) => unknownFields(state, trigger.name, DESTINATION_CLUSTER_FIELDS).length > 0) : [];
-    for (const trigger of undecided) findings.push(undecidedFinding(state, trigger.name, DESTINATION_CLUSTER_FIELDS, messages.undecidedCluster, { trigger: shortName(trigger), cluster: cluster?.name ?? '?' }));
+    for (const trigger of undecided) {
+      findings.push(undecidedFinding(state, trigger.name, DESTINATION_CLUSTER_FIELDS, context, 'undecidedCluster', { trigger: shortName(trigger), cluster: cluster?.name ?? '?' }));
+    }
     const triggers = gkeTriggers
       .filter((trigger) => !undecided.includes(trigger))
       // Without cluster.json every GKE trigger may point here; the cluster-side checks then wait.
       .filter((trigger) => !cluster || targetsCluster(trigger, cluster, state.target.project));
     for (const trigger of triggers) {
-      findings.push(...conditionFindings(trigger));
-      if (cluster) findings.push(...destinationFindings(trigger, state));
-      else if (state.unavailable.has('cluster')) findings.push(destinationUnread(trigger, state.unavailable.get('cluster')!));
+      findings.push(...conditionFindings(trigger, context));
+      if (cluster) findings.push(...destinationFindings(trigger, state, context));
+      else if (state.unavailable.has('cluster')) findings.push(destinationUnread(trigger, state.unavailable.get('cluster')!, context));
       if (unknownFields(state, trigger.name, ['serviceAccount']).length > 0) {
-        findings.push(undecidedFinding(state, trigger.name, ['serviceAccount'], messages.undecidedAccount, { trigger: shortName(trigger) }));
+        findings.push(undecidedFinding(state, trigger.name, ['serviceAccount'], context, 'undecidedAccount', { trigger: shortName(trigger) }));
       } else if (trigger.serviceAccount && isComputeDefaultServiceAccount(trigger.serviceAccount)) {
-        findings.push(computeDefaultFinding(trigger, trigger.serviceAccount, state));
+        findings.push(computeDefaultFinding(trigger, trigger.serviceAccount, state, context));
       }
     }
-    if (cluster && triggers.length > 0) findings.push(...workloadIdentityFindings(state, triggers));
+    if (cluster && triggers.length > 0) findings.push(...workloadIdentityFindings(state, triggers, context));
     return { examined: [...undecided, ...triggers].map((trigger) => trigger.name), findings };
   },
-};
+});
+
+type MessageId = keyof typeof eventarcGkeTrigger.messages;
+type Context = CheckContext<MessageId>;
+const text = (id: MessageId, data: MessageData = {}) => fill(eventarcGkeTrigger.messages[id], data, id);
 
 const DESTINATION_CLUSTER_FIELDS = ['destination.gke.cluster', 'destination.gke.location'];
 const DESTINATION_OBJECT_FIELDS = ['destination.gke.namespace', 'destination.gke.service'];
 const WORKLOAD_POOL_FIELD = 'workloadIdentityConfig.workloadPool';
 
 /** A warning that `fields` of `resource` are known only after apply (ClusterState.unknownUntilApply), naming them and the plan's address. */
-function undecidedFinding(state: ClusterState, resource: string, fields: readonly string[], template: string, data: Record<string, string>): Finding {
+function undecidedFinding(state: ClusterState, resource: string, fields: readonly string[], context: Context, messageId: MessageId, data: MessageData): Finding {
   const unknown = unknownFields(state, resource, fields);
-  return {
+  return context.report({
+    messageId,
     severity: 'warning',
+    data: { ...data, unknown: unknownFieldsClause(state, resource, unknown) },
     resource,
-    message: format(template, { ...data, fields: describeUnknownFields(state, resource, unknown), is: unknown.length === 1 ? 'is' : 'are' }),
     evidence: { knownAfterApply: unknown },
-    fix: { summary: messages.undecidedFix, commands: [], terraform: null, automatic: false },
-  };
+    fix: afterApplyFix('set-value'),
+  });
 }
 
 /**
@@ -106,19 +116,20 @@ function undecidedFinding(state: ClusterState, resource: string, fields: readonl
  * (https://cloud.google.com/sdk/gcloud/reference/eventarc/triggers/update), and the
  * provider's `service_account` is not ForceNew, so Terraform updates it in place.
  */
-function computeDefaultFinding(trigger: GkeTrigger, account: string, state: ClusterState): Finding {
+function computeDefaultFinding(trigger: GkeTrigger, account: string, state: ClusterState, context: Context): Finding {
   const { project: triggerProject, location } = parseTriggerName(trigger.name);
   const project = state.target.project ?? triggerProject ?? 'PROJECT';
   const accountId = dedicatedAccountId(shortName(trigger));
   const email = `${accountId}@${project}.iam.gserviceaccount.com`;
   const roles = [...TRIGGER_SERVICE_ACCOUNT_ROLES, ...(isDirectPubsubTrigger(trigger) ? [] : [EVENT_RECEIVER_ROLE])];
-  return {
+  return context.report({
+    messageId: 'computeDefault',
     severity: 'warning',
+    data: { trigger: shortName(trigger), account },
     resource: trigger.name,
-    message: format(messages.computeDefault, { trigger: shortName(trigger), account }),
     evidence: { serviceAccount: account },
     fix: {
-      summary: messages.computeDefaultFix,
+      summary: text('computeDefaultFix'),
       commands: [
         `gcloud iam service-accounts create ${accountId} --project=${project} --display-name="Eventarc trigger ${shortName(trigger)}"`,
         ...roles.map((role) => grantCommand(project, `serviceAccount:${email}`, role, state.iamPolicy)),
@@ -127,7 +138,7 @@ function computeDefaultFinding(trigger: GkeTrigger, account: string, state: Clus
       terraform: ['resource "google_eventarc_trigger" "…" {', `  service_account = "${email}"`, '}'].join('\n'),
       automatic: false,
     },
-  };
+  });
 }
 
 /** `TRIGGER-events`, made a valid account ID: 6 to 30 lower-case letters, digits and hyphens, starting with a letter. */
@@ -136,60 +147,71 @@ function dedicatedAccountId(trigger: string): string {
   return `${(base || 'eventarc').slice(0, 23).replace(/-+$/, '')}-events`;
 }
 
-function workloadIdentityFindings(state: ClusterState, triggers: readonly GkeTrigger[]): Finding[] {
+function workloadIdentityFindings(state: ClusterState, triggers: readonly GkeTrigger[], context: Context): Finding[] {
   const cluster = state.cluster!;
   const resource = clusterResourceName(state);
+  const shared = triggers.length > 1;
+  const data = { cluster: cluster.name ?? '?', triggers: triggers.map((trigger) => `trigger ${shortName(trigger)}`).join(', ') };
   if (unknownFields(state, resource, [WORKLOAD_POOL_FIELD]).length > 0) {
-    return [
-      undecidedFinding(state, resource, [WORKLOAD_POOL_FIELD], messages.undecidedWorkloadIdentity, {
-        cluster: cluster.name ?? '?',
-        triggers: triggers.map((trigger) => `trigger ${shortName(trigger)}`).join(', '),
-        s: triggers.length === 1 ? 's' : '',
-      }),
-    ];
+    return [undecidedFinding(state, resource, [WORKLOAD_POOL_FIELD], context, shared ? 'undecidedWorkloadIdentityShared' : 'undecidedWorkloadIdentity', data)];
   }
-  return cluster.workloadIdentityConfig?.workloadPool ? [] : [workloadIdentityFinding(state, triggers)];
+  if (cluster.workloadIdentityConfig?.workloadPool) return [];
+  const project = state.target.project ?? parseTriggerName(triggers[0]!.name).project ?? 'PROJECT';
+  const location = cluster.location ?? state.target.location ?? 'LOCATION';
+  const pool = `${project}.svc.id.goog`;
+  return [
+    context.report({
+      messageId: shared ? 'workloadIdentityOffShared' : 'workloadIdentityOff',
+      data,
+      resource,
+      evidence: { workloadIdentityConfig: cluster.workloadIdentityConfig ?? null, triggers: triggers.map((trigger) => trigger.name) },
+      fix: {
+        summary: text('workloadIdentityFix'),
+        commands: [`gcloud container clusters update ${cluster.name} --location ${location} --workload-pool=${pool}`],
+        terraform: ['resource "google_container_cluster" "…" {', '  workload_identity_config {', `    workload_pool = "${pool}"`, '  }', '}'].join('\n'),
+        automatic: false,
+      },
+    }),
+  ];
 }
 
-function conditionFindings(trigger: GkeTrigger): Finding[] {
+function conditionFindings(trigger: GkeTrigger, context: Context): Finding[] {
   const conditions = Object.entries(trigger.conditions ?? {});
   if (conditions.length === 0) return [];
+  const lines = conditions.map(([key, condition]) => text('condition', { key, code: condition.code ?? 'UNKNOWN', message: condition.message ?? '' }));
   return [
-    {
-      severity: 'error',
+    context.report({
+      messageId: 'conditions',
+      data: { trigger: shortName(trigger), conditions: lines.join('\n') },
       resource: trigger.name,
-      message: [
-        format(messages.conditions, { trigger: shortName(trigger) }),
-        ...conditions.map(([key, condition]) => format(messages.condition, { key, code: condition.code ?? 'UNKNOWN', message: condition.message ?? '' })),
-      ].join('\n'),
       evidence: { conditions: trigger.conditions },
       fix: {
-        summary: messages.conditionsFix,
+        summary: text('conditionsFix'),
         commands: [`gcloud eventarc triggers describe ${shortName(trigger)} --location=${parseTriggerName(trigger.name).location ?? 'LOCATION'} --format=json`],
         terraform: null,
         automatic: false,
       },
-    },
+    }),
   ];
 }
 
 /** The destination namespace, Service and ready Pods, as far as the Kubernetes objects read show them. */
-function destinationFindings(trigger: GkeTrigger, state: ClusterState): Finding[] {
+function destinationFindings(trigger: GkeTrigger, state: ClusterState, context: Context): Finding[] {
   const { namespace, service } = trigger.destination.gke;
   const data = { trigger: shortName(trigger), namespace, service, cluster: state.cluster?.name ?? '?' };
   if (unknownFields(state, trigger.name, DESTINATION_OBJECT_FIELDS).length > 0) {
-    return [undecidedFinding(state, trigger.name, DESTINATION_OBJECT_FIELDS, messages.undecidedDestination, data)];
+    return [undecidedFinding(state, trigger.name, DESTINATION_OBJECT_FIELDS, context, 'undecidedDestination', data)];
   }
-  const missingFix = { summary: messages.missingFix, commands: [], terraform: null, automatic: false };
-  const unread = (reason: string): Finding[] => [destinationUnread(trigger, reason)];
+  const missingFix = { summary: text('missingFix'), commands: [], terraform: null, automatic: false };
+  const unread = (reason: string): Finding[] => [destinationUnread(trigger, reason, context)];
   if (!state.unavailable.has('Namespace') && !state.kubernetes.get('Namespace', undefined, namespace)) {
-    return [{ severity: 'error', resource: trigger.name, message: format(messages.missingNamespace, data), evidence: { namespace }, fix: missingFix }];
+    return [context.report({ messageId: 'missingNamespace', data, resource: trigger.name, evidence: { namespace }, fix: missingFix })];
   }
   const servicesUnread = state.unavailable.get('Service');
   if (servicesUnread) return unread(servicesUnread);
   const found = state.kubernetes.get('Service', namespace, service);
   if (!found) {
-    return [{ severity: 'error', resource: trigger.name, message: format(messages.missingService, data), evidence: { namespace, service }, fix: missingFix }];
+    return [context.report({ messageId: 'missingService', data, resource: trigger.name, evidence: { namespace, service }, fix: missingFix })];
   }
   const selector = found.spec?.selector;
   // A Service without a selector has hand-made endpoints, which are not read here.
@@ -200,51 +222,32 @@ function destinationFindings(trigger: GkeTrigger, state: ClusterState): Finding[
   if (pods.some(isPodReady)) return [];
   const labelSelector = Object.entries(selector).map(([key, value]) => `${key}=${value}`).join(',');
   return [
-    {
+    context.report({
+      messageId: pods.length === 0 ? 'noPodMatches' : pods.length === 1 ? 'noPodReady' : 'noPodsReady',
       severity: 'warning',
+      data: { ...data, selector: labelSelector, count: pods.length },
       resource: `Service/${namespace}/${service}`,
-      message: format(messages.noReadyPods, {
-        ...data,
-        pods: format(pods.length === 0 ? messages.noPodMatches : messages.noPodReady, { selector: labelSelector, count: pods.length === 1 ? '1 Pod' : `${pods.length} Pods` }),
-      }),
       evidence: { trigger: trigger.name, selector, matchingPods: pods.map((pod) => pod.metadata?.name) },
       fix: {
-        summary: messages.noReadyPodsFix,
+        summary: text('noReadyPodsFix'),
         commands: [`kubectl -n ${namespace} get pods -l ${labelSelector}`, `kubectl -n ${namespace} describe service ${service}`],
         terraform: null,
         automatic: false,
       },
-    },
+    }),
   ];
 }
 
 /** Says what was not looked at, so a pass is not read as "the destination is fine". */
-function destinationUnread(trigger: GkeTrigger, reason: string): Finding {
+function destinationUnread(trigger: GkeTrigger, reason: string, context: Context): Finding {
   const { namespace, service } = trigger.destination.gke;
-  return { severity: 'info', resource: trigger.name, message: format(messages.destinationUnread, { trigger: shortName(trigger), namespace, service, reason }), evidence: { namespace, service }, fix: null };
-}
-
-function workloadIdentityFinding(state: ClusterState, triggers: readonly GkeTrigger[]): Finding {
-  const cluster = state.cluster!;
-  const project = state.target.project ?? parseTriggerName(triggers[0]!.name).project ?? 'PROJECT';
-  const location = cluster.location ?? state.target.location ?? 'LOCATION';
-  const pool = `${project}.svc.id.goog`;
-  return {
-    severity: 'error',
-    resource: clusterResourceName(state),
-    message: format(messages.workloadIdentityOff, {
-      cluster: cluster.name ?? '?',
-      triggers: triggers.map((trigger) => `trigger ${shortName(trigger)}`).join(', '),
-      s: triggers.length === 1 ? 's' : '',
-    }),
-    evidence: { workloadIdentityConfig: cluster.workloadIdentityConfig ?? null, triggers: triggers.map((trigger) => trigger.name) },
-    fix: {
-      summary: messages.workloadIdentityFix,
-      commands: [`gcloud container clusters update ${cluster.name} --location ${location} --workload-pool=${pool}`],
-      terraform: ['resource "google_container_cluster" "…" {', '  workload_identity_config {', `    workload_pool = "${pool}"`, '  }', '}'].join('\n'),
-      automatic: false,
-    },
-  };
+  return context.report({
+    messageId: 'destinationUnread',
+    severity: 'info',
+    data: { trigger: shortName(trigger), namespace, service, reason },
+    resource: trigger.name,
+    evidence: { namespace, service },
+  });
 }
 
 function shortName(trigger: GkeTrigger): string {

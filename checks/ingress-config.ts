@@ -1,9 +1,9 @@
-import type { Check, CheckResult, Finding, Severity } from '../src/engine/check.js';
-import { format } from '../src/engine/check.js';
+import type { CheckContext, CheckResult, Finding, MessageData, Severity } from '../src/engine/check.js';
+import { defineCheck, fill } from '../src/engine/check.js';
 import type { ServicePort } from '../src/gke/ingress-backends.js';
 import { IngressBackendResolver, describeServicePortRef } from '../src/gke/ingress-backends.js';
 import { FRONTEND_CONFIG_ANNOTATION, INGRESS_CLASS_ANNOTATION, isGceIngress, isGceIngressClass, requiresNegs } from '../src/gke/ingress-class.js';
-import { describeUnknownFields, unknownIngressFields, unknownServiceFields } from '../src/gke/planned-values.js';
+import { afterApplyFix, unknownFieldsClause, unknownIngressFields, unknownServiceFields } from '../src/gke/planned-values.js';
 import { APP_PROTOCOLS, appProtocols, backendConfigNameFor, backendConfigRefs, isVpcNative, negDecision } from '../src/gke/service-annotations.js';
 import type { ClusterState } from '../src/state/cluster-state.js';
 import { kubernetesResourceName } from '../src/state/cluster-state.js';
@@ -11,42 +11,7 @@ import type { Ingress, Service } from '../src/state/kubernetes-types.js';
 
 const INTERNAL_CLASS = 'gce-internal';
 
-const messages = {
-  ruleWithoutHttp: '{{field}} (host "{{host}}") has no `http`: the controller skips the rule, so requests for that host go to the default backend.',
-  duplicateHost: 'Rules {{rules}} have the same host "{{host}}": the controller keeps only the last rule\'s paths for a host, so the paths of the others never get traffic.',
-  serviceMissing: '{{field}} routes to {{service}}, which does not exist: the controller cannot create this backend.',
-  notServiceBackend: '{{field}} routes to a resource backend, which the GCE controller cannot serve: it needs a Service.',
-  portMissing: '{{field}} routes to {{port}} of {{service}}, which has no such port (its ports: {{ports}}).',
-  notNodePortNorNeg:
-    '{{service}} is of type {{type}} and does not use NEGs ({{neg}}): a GCE Ingress backend must be a NodePort or LoadBalancer Service, or use container-native load balancing (NEGs).',
-  negUnknown: '{{service}} is of type {{type}} with no cloud.google.com/neg annotation: that works only on a VPC-native cluster (where NEGs are the default), and the cluster was not read to tell.',
-  backendConfigAnnotationInvalid: '{{service}}: {{error}}: the controller cannot attach a BackendConfig to any of its ports.',
-  backendConfigMissing: '{{service}} {{port}} names BackendConfig {{name}} ({{key}}), which does not exist in namespace {{namespace}}{{existing}}.',
-  timeoutAboveInterval: 'BackendConfig {{name}} sets healthCheck.timeoutSec {{timeout}} above checkIntervalSec {{interval}}: Compute Engine rejects such a health check.',
-  appProtocolInvalid: '{{service}}: {{error}}: the controller cannot create its backends.',
-  internalWithFrontendConfig: '{{ingress}} is internal ({{annotation}}: gce-internal) but names FrontendConfig {{name}}: internal Ingresses do not support FrontendConfig.',
-  negOnlyWithoutNeg: '{{ingress}} is {{kind}} ({{ingressClass}}) and its backend {{service}} does not use NEGs ({{neg}}): {{kind}} Application Load Balancers reach Pods only through NEGs.',
-  frontendConfigMissing: '{{ingress}} names FrontendConfig {{name}} ({{key}}), which does not exist in namespace {{namespace}}.',
-  ingressClassNameIgnored:
-    '{{ingress}} sets spec.ingressClassName: {{className}} and no {{annotation}} annotation: GKE\'s ingress controller does not read spec.ingressClassName, so nothing serves this Ingress and it never gets a load balancer.',
-  ingressClassNameBesideAnnotation:
-    '{{ingress}} sets spec.ingressClassName: {{className}} next to {{annotation}}: {{annotationClass}}. GKE\'s controller reads only the annotation: if it is removed (say, to move to ingressClassName), the controller stops serving the Ingress and deletes its load balancer.',
-  undecided: 'Whether {{resource}} is valid for the GKE ingress controller cannot be decided before apply: {{fields}} {{is}} known only after apply.',
-  fixUndecided: 'Run gke-doctor again once the plan is applied, or set the value in the configuration to something Terraform knows while planning.',
-  fixEditIngress: 'Edit the Ingress: {{what}}.',
-  fixNeg: 'Use container-native load balancing for the Service (the cluster is VPC-native), or make it a NodePort Service.',
-  fixNodePort: 'Make the Service a NodePort Service (NEGs need a VPC-native cluster).',
-  fixBackendConfigAnnotation: 'Set the annotation to JSON naming a BackendConfig for the default or per port, e.g. {"default": "NAME"} or {"ports": {"PORT": "NAME"}}.',
-  fixBackendConfigMissing: 'Create BackendConfig {{name}} in namespace {{namespace}}, or correct the name in the Service annotation.',
-  fixTimeout: 'Make timeoutSec at most checkIntervalSec.',
-  fixAppProtocol: 'Use only HTTP, HTTPS or HTTP2 (upper case) as protocols in the annotation.',
-  fixRemoveFrontendConfig: 'Remove the FrontendConfig annotation from the internal Ingress.',
-  fixFrontendConfigMissing: 'Create FrontendConfig {{name}} in namespace {{namespace}}, or remove or correct the annotation.',
-  fixIngressClassName: 'Remove spec.ingressClassName and select GKE\'s controller with the {{annotation}} annotation.',
-  fixRemoveIngressClassName: 'Keep the annotation; remove spec.ingressClassName so nobody mistakes it for what selects the controller.',
-};
-
-const ingressConfig: Check = {
+const ingressConfig = defineCheck({
   id: 'ingress-config',
   title: 'GCE Ingresses and the Services, BackendConfigs and FrontendConfigs they use are valid for the GKE ingress controller',
   severity: 'error',
@@ -70,10 +35,47 @@ controller does not read.`,
   needs: ['Ingress', 'Service'],
   optionalNeeds: ['BackendConfig', 'FrontendConfig', 'cluster'],
   notApplicable: 'no GCE Ingress exists',
-  run(state: ClusterState): CheckResult {
+  messages: {
+    ruleWithoutHttp: '{{field}} (host "{{host}}") has no `http`: the controller skips the rule, so requests for that host go to the default backend.',
+    duplicateHost: 'Rules {{rules}} have the same host "{{host}}": the controller keeps only the last rule\'s paths for a host, so the paths of the others never get traffic.',
+    serviceMissing: '{{field}} routes to {{service}}, which does not exist: the controller cannot create this backend.',
+    notServiceBackend: '{{field}} routes to a resource backend, which the GCE controller cannot serve: it needs a Service.',
+    portMissing: '{{field}} routes to {{port}} of {{service}}, which has no such port (its ports: {{ports}}).',
+    notNodePortNorNeg:
+      '{{service}} is of type {{type}} and does not use NEGs ({{neg}}): a GCE Ingress backend must be a NodePort or LoadBalancer Service, or use container-native load balancing (NEGs).',
+    negUnknown: '{{service}} is of type {{type}} with no cloud.google.com/neg annotation: that works only on a VPC-native cluster (where NEGs are the default), and the cluster was not read to tell.',
+    backendConfigAnnotationInvalid: '{{service}}: {{error}}: the controller cannot attach a BackendConfig to any of its ports.',
+    backendConfigMissing: '{{service}} {{port}} names BackendConfig {{name}} ({{key}}), which does not exist in namespace {{namespace}}.',
+    backendConfigMissingAmong: '{{service}} {{port}} names BackendConfig {{name}} ({{key}}), which does not exist in namespace {{namespace}} (it has {{existing}}).',
+    timeoutAboveInterval: 'BackendConfig {{name}} sets healthCheck.timeoutSec {{timeout}} above checkIntervalSec {{interval}}: Compute Engine rejects such a health check.',
+    appProtocolInvalid: '{{service}}: {{error}}: the controller cannot create its backends.',
+    internalWithFrontendConfig: '{{ingress}} is internal ({{annotation}}: gce-internal) but names FrontendConfig {{name}}: internal Ingresses do not support FrontendConfig.',
+    internalWithoutNeg:
+      '{{ingress}} is internal ({{ingressClass}}) and its backend {{service}} does not use NEGs ({{neg}}): internal Application Load Balancers reach Pods only through NEGs.',
+    regionalExternalWithoutNeg:
+      '{{ingress}} is regional external ({{ingressClass}}) and its backend {{service}} does not use NEGs ({{neg}}): regional external Application Load Balancers reach Pods only through NEGs.',
+    frontendConfigMissing: '{{ingress}} names FrontendConfig {{name}} ({{key}}), which does not exist in namespace {{namespace}}.',
+    ingressClassNameIgnored:
+      '{{ingress}} sets spec.ingressClassName: {{className}} and no {{annotation}} annotation: GKE\'s ingress controller does not read spec.ingressClassName, so nothing serves this Ingress and it never gets a load balancer.',
+    ingressClassNameBesideAnnotation:
+      '{{ingress}} sets spec.ingressClassName: {{className}} next to {{annotation}}: {{annotationClass}}. GKE\'s controller reads only the annotation: if it is removed (say, to move to ingressClassName), the controller stops serving the Ingress and deletes its load balancer.',
+    undecided: 'Whether {{resource}} is valid for the GKE ingress controller cannot be decided before apply: {{unknown}}.',
+    fixEditIngress: 'Edit the Ingress: {{what}}.',
+    fixNeg: 'Use container-native load balancing for the Service (the cluster is VPC-native), or make it a NodePort Service.',
+    fixNodePort: 'Make the Service a NodePort Service (NEGs need a VPC-native cluster).',
+    fixBackendConfigAnnotation: 'Set the annotation to JSON naming a BackendConfig for the default or per port, e.g. {"default": "NAME"} or {"ports": {"PORT": "NAME"}}.',
+    fixBackendConfigMissing: 'Create BackendConfig {{name}} in namespace {{namespace}}, or correct the name in the Service annotation.',
+    fixTimeout: 'Make timeoutSec at most checkIntervalSec.',
+    fixAppProtocol: 'Use only HTTP, HTTPS or HTTP2 (upper case) as protocols in the annotation.',
+    fixRemoveFrontendConfig: 'Remove the FrontendConfig annotation from the internal Ingress.',
+    fixFrontendConfigMissing: 'Create FrontendConfig {{name}} in namespace {{namespace}}, or remove or correct the annotation.',
+    fixIngressClassName: 'Remove spec.ingressClassName and select GKE\'s controller with the {{annotation}} annotation.',
+    fixRemoveIngressClassName: 'Keep the annotation; remove spec.ingressClassName so nobody mistakes it for what selects the controller.',
+  },
+  run(state: ClusterState, context): CheckResult {
     const findings: Finding[] = [];
     const examined = new Set<string>();
-    const run: RunContext = { state, resolver: new IngressBackendResolver(state), vpcNative: isVpcNative(state.cluster), checkedServices: new Set(), checkedBackendConfigs: new Set(), findings };
+    const run: RunContext = { state, context, resolver: new IngressBackendResolver(state), vpcNative: isVpcNative(state.cluster), checkedServices: new Set(), checkedBackendConfigs: new Set(), findings };
     for (const ingress of state.kubernetes.list('Ingress')) {
       const resource = kubernetesResourceName({ kind: 'Ingress', metadata: ingress.metadata });
       const namespace = ingress.metadata?.namespace ?? 'default';
@@ -82,13 +84,13 @@ controller does not read.`,
         resource,
         namespace,
         editIngress: `kubectl -n ${namespace} edit ingress ${ingress.metadata?.name}`,
-        add: (severity, template, data, summary, commands, target = resource) =>
-          findings.push({ severity, resource: target, message: format(template, data), evidence: { ingress: resource, ...data }, fix: { summary, commands, terraform: null, automatic: false } }),
+        add: (severity, messageId, data, summary, commands, target = resource, evidence = data) =>
+          findings.push(context.report({ messageId, severity, data, resource: target, evidence: { ingress: resource, ...evidence }, fix: { summary, commands, terraform: null, automatic: false } })),
       };
       const unknown = unknownIngressFields(state, ingress);
       if (unknown.length > 0) {
         // An Ingress whose class or spec is known only after apply: nothing about it is guessed.
-        if (isGceIngress(ingress)) findings.push(undecidedFinding(state, resource, unknown));
+        if (isGceIngress(ingress)) findings.push(undecidedFinding(state, resource, unknown, context));
         examined.add(resource);
         continue;
       }
@@ -102,10 +104,14 @@ controller does not read.`,
     }
     return { examined: [...examined], findings };
   },
-};
+});
+
+type MessageId = keyof typeof ingressConfig.messages;
+const text = (id: MessageId, data: MessageData = {}) => fill(ingressConfig.messages[id], data, id);
 
 interface RunContext {
   state: ClusterState;
+  context: CheckContext<MessageId>;
   resolver: IngressBackendResolver;
   vpcNative: boolean | undefined;
   /** Services and BackendConfigs are judged once, however many backends use them. */
@@ -120,7 +126,7 @@ interface IngressContext {
   resource: string;
   namespace: string;
   editIngress: string;
-  add(severity: Severity, template: string, data: Record<string, string | number>, summary: string, commands: string[], target?: string): void;
+  add(severity: Severity, messageId: MessageId, data: MessageData, summary: string, commands: string[], target?: string, evidence?: MessageData): void;
 }
 
 /** spec.ingressClassName next to or instead of a GCE class annotation; `not-served` when nothing serves the Ingress. */
@@ -129,7 +135,7 @@ function checkIngressClassName({ ingress, resource, namespace, add }: IngressCon
   if (!classFinding) return 'none';
   const removeField = `kubectl -n ${namespace} patch ingress ${ingress.metadata?.name} --type json -p '[{"op":"remove","path":"/spec/ingressClassName"}]'`;
   if (classFinding.ignored) {
-    add('error', messages.ingressClassNameIgnored, { ingress: resource, className: classFinding.className, annotation: INGRESS_CLASS_ANNOTATION }, format(messages.fixIngressClassName, { annotation: INGRESS_CLASS_ANNOTATION }), [
+    add('error', 'ingressClassNameIgnored', { ingress: resource, className: classFinding.className, annotation: INGRESS_CLASS_ANNOTATION }, text('fixIngressClassName', { annotation: INGRESS_CLASS_ANNOTATION }), [
       removeField,
       `kubectl -n ${namespace} annotate ingress ${ingress.metadata?.name} ${INGRESS_CLASS_ANNOTATION}=${classFinding.className}`,
     ]);
@@ -137,7 +143,7 @@ function checkIngressClassName({ ingress, resource, namespace, add }: IngressCon
   }
   // Harmless today, a trap later: without a GCE annotation the controller treats the Ingress as not its own
   // and garbage-collects its load balancer (ingress-gce pkg/utils/utils.go IsGCEIngress, NeedsCleanup).
-  add('info', messages.ingressClassNameBesideAnnotation, { ingress: resource, className: classFinding.className, annotation: INGRESS_CLASS_ANNOTATION, annotationClass: classFinding.annotationClass ?? '' }, messages.fixRemoveIngressClassName, [removeField]);
+  add('info', 'ingressClassNameBesideAnnotation', { ingress: resource, className: classFinding.className, annotation: INGRESS_CLASS_ANNOTATION, annotationClass: classFinding.annotationClass ?? '' }, text('fixRemoveIngressClassName'), [removeField]);
   return 'redundant';
 }
 
@@ -146,12 +152,12 @@ function checkRules({ ingress, add, editIngress }: IngressContext): void {
   const rules = ingress.spec?.rules ?? [];
   const byHost = new Map<string, number[]>();
   rules.forEach((rule, index) => {
-    if (!rule.http) add('warning', messages.ruleWithoutHttp, { field: `spec.rules[${index}]`, host: rule.host ?? '' }, format(messages.fixEditIngress, { what: `give spec.rules[${index}] http.paths, or remove it` }), [editIngress]);
+    if (!rule.http) add('warning', 'ruleWithoutHttp', { field: `spec.rules[${index}]`, host: rule.host ?? '' }, text('fixEditIngress', { what: `give spec.rules[${index}] http.paths, or remove it` }), [editIngress]);
     byHost.set(rule.host ?? '', [...(byHost.get(rule.host ?? '') ?? []), index]);
   });
   for (const [host, indexes] of byHost) {
     if (indexes.length < 2) continue;
-    add('error', messages.duplicateHost, { rules: indexes.map((index) => `spec.rules[${index}]`).join(', '), host }, format(messages.fixEditIngress, { what: `merge the paths of the rules for host "${host}" into one rule` }), [editIngress]);
+    add('error', 'duplicateHost', { rules: indexes.map((index) => `spec.rules[${index}]`).join(', '), host }, text('fixEditIngress', { what: `merge the paths of the rules for host "${host}" into one rule` }), [editIngress]);
   }
 }
 
@@ -161,9 +167,9 @@ function checkFrontendConfig({ ingress, resource, namespace, add }: IngressConte
   if (frontendConfig === undefined) return;
   const removeAnnotation = `kubectl -n ${namespace} annotate ingress ${ingress.metadata?.name} ${FRONTEND_CONFIG_ANNOTATION}-`;
   if (isInternal(ingress)) {
-    add('warning', messages.internalWithFrontendConfig, { ingress: resource, annotation: INGRESS_CLASS_ANNOTATION, name: frontendConfig }, messages.fixRemoveFrontendConfig, [removeAnnotation]);
+    add('warning', 'internalWithFrontendConfig', { ingress: resource, annotation: INGRESS_CLASS_ANNOTATION, name: frontendConfig }, text('fixRemoveFrontendConfig'), [removeAnnotation]);
   } else if (!state.unavailable.has('FrontendConfig') && !state.kubernetes.get('FrontendConfig', namespace, frontendConfig)) {
-    add('error', messages.frontendConfigMissing, { ingress: resource, name: frontendConfig, key: FRONTEND_CONFIG_ANNOTATION, namespace }, format(messages.fixFrontendConfigMissing, { name: frontendConfig, namespace }), [
+    add('error', 'frontendConfigMissing', { ingress: resource, name: frontendConfig, key: FRONTEND_CONFIG_ANNOTATION, namespace }, text('fixFrontendConfigMissing', { name: frontendConfig, namespace }), [
       `kubectl -n ${namespace} get frontendconfigs`,
       removeAnnotation,
     ]);
@@ -178,13 +184,13 @@ function checkBackends(on: IngressContext, run: RunContext): void {
   const negOnly = requiresNegs(ingress);
   for (const ref of run.resolver.backendsOf(ingress)) {
     if (!ref.serviceName) {
-      add('error', messages.notServiceBackend, { field: ref.field }, format(messages.fixEditIngress, { what: `make ${ref.field} a service backend` }), [editIngress]);
+      add('error', 'notServiceBackend', { field: ref.field }, text('fixEditIngress', { what: `make ${ref.field} a service backend` }), [editIngress]);
       continue;
     }
     const backend = run.resolver.resolve(ref);
     const serviceResource = `Service/${namespace}/${ref.serviceName}`;
     if (!backend.service) {
-      add('error', messages.serviceMissing, { field: ref.field, service: serviceResource }, format(messages.fixEditIngress, { what: `point ${ref.field} at an existing Service, or create ${serviceResource}` }), [editIngress]);
+      add('error', 'serviceMissing', { field: ref.field, service: serviceResource }, text('fixEditIngress', { what: `point ${ref.field} at an existing Service, or create ${serviceResource}` }), [editIngress]);
       continue;
     }
     const service = backend.service;
@@ -192,24 +198,24 @@ function checkBackends(on: IngressContext, run: RunContext): void {
     const unknown = unknownServiceFields(run.state, service);
     if (unknown.length > 0) {
       // A Service whose ports or annotations are known only after apply: nothing about it is guessed.
-      if (!run.checkedServices.has(serviceKey)) run.findings.push(undecidedFinding(run.state, serviceResource, unknown));
+      if (!run.checkedServices.has(serviceKey)) run.findings.push(undecidedFinding(run.state, serviceResource, unknown, run.context));
       run.checkedServices.add(serviceKey);
       continue;
     }
     if (!backend.servicePort) {
       const ports = (service.spec?.ports ?? []).map((port) => (port.name ? `${port.name} (${port.port})` : String(port.port))).join(', ') || 'none';
-      add('error', messages.portMissing, { field: ref.field, port: describeServicePortRef(ref.port), service: serviceResource, ports }, format(messages.fixEditIngress, { what: `use one of the Service's ports in ${ref.field}` }), [editIngress]);
+      add('error', 'portMissing', { field: ref.field, port: describeServicePortRef(ref.port), service: serviceResource, ports }, text('fixEditIngress', { what: `use one of the Service's ports in ${ref.field}` }), [editIngress]);
       continue;
     }
     const neg = negDecision(service, run.vpcNative, false);
     if (negOnly && !neg.enabled) {
       const ingressClass = ingress.metadata?.annotations?.[INGRESS_CLASS_ANNOTATION] ?? '';
       const kind = ingressClass === INTERNAL_CLASS ? 'internal' : 'regional external';
-      add(neg.certain ? 'error' : 'warning', messages.negOnlyWithoutNeg, { ingress: resource, kind, ingressClass, service: serviceResource, neg: neg.origin }, messages.fixNeg, [negCommand(service)]);
+      add(neg.certain ? 'error' : 'warning', kind === 'internal' ? 'internalWithoutNeg' : 'regionalExternalWithoutNeg', { ingress: resource, kind, ingressClass, service: serviceResource, neg: neg.origin }, text('fixNeg'), [negCommand(service)]);
     }
     if (!run.checkedServices.has(serviceKey)) {
       run.checkedServices.add(serviceKey);
-      run.findings.push(...serviceFindings(service, serviceResource, run.vpcNative, negOnly));
+      run.findings.push(...serviceFindings(service, serviceResource, run.vpcNative, negOnly, run.context));
     }
     checkBackendConfig(on, run, service, backend.servicePort, serviceResource);
   }
@@ -225,32 +231,37 @@ function checkBackendConfig({ namespace, add }: IngressContext, run: RunContext,
   const backendConfig = run.state.kubernetes.get('BackendConfig', namespace, name);
   if (!backendConfig) {
     const existing = run.state.kubernetes.inNamespace(namespace).filter((object) => object.kind === 'BackendConfig').map((object) => object.metadata?.name);
-    add('error', messages.backendConfigMissing, {
-      service: serviceResource,
-      port: describeServicePortRef({ number: servicePort.port }),
-      name,
-      key: refs.key,
-      namespace,
-      existing: existing.length > 0 ? ` (it has ${existing.join(', ')})` : '',
-    }, format(messages.fixBackendConfigMissing, { name, namespace }), [`kubectl -n ${namespace} get backendconfigs`, `kubectl -n ${namespace} edit service ${service.metadata?.name}`], serviceResource);
+    const data = { service: serviceResource, port: describeServicePortRef({ number: servicePort.port }), name, key: refs.key, namespace };
+    // The evidence keeps the clause the message once carried.
+    const evidence = { ...data, existing: existing.length > 0 ? ` (it has ${existing.join(', ')})` : '' };
+    add(
+      'error',
+      existing.length > 0 ? 'backendConfigMissingAmong' : 'backendConfigMissing',
+      { ...data, existing: existing.join(', ') },
+      text('fixBackendConfigMissing', { name, namespace }),
+      [`kubectl -n ${namespace} get backendconfigs`, `kubectl -n ${namespace} edit service ${service.metadata?.name}`],
+      serviceResource,
+      evidence,
+    );
     return;
   }
   const healthCheck = backendConfig.spec?.healthCheck;
   if (healthCheck?.timeoutSec !== undefined && healthCheck.checkIntervalSec !== undefined && healthCheck.timeoutSec > healthCheck.checkIntervalSec) {
-    add('error', messages.timeoutAboveInterval, { name: `${namespace}/${name}`, timeout: healthCheck.timeoutSec, interval: healthCheck.checkIntervalSec }, messages.fixTimeout, [
+    add('error', 'timeoutAboveInterval', { name: `${namespace}/${name}`, timeout: healthCheck.timeoutSec, interval: healthCheck.checkIntervalSec }, text('fixTimeout'), [
       `kubectl -n ${namespace} patch backendconfig ${name} --type merge -p '${JSON.stringify({ spec: { healthCheck: { timeoutSec: healthCheck.checkIntervalSec } } })}'`,
     ], `BackendConfig/${namespace}/${name}`);
   }
 }
 
-function undecidedFinding(state: ClusterState, resource: string, fields: readonly string[]): Finding {
-  return {
+function undecidedFinding(state: ClusterState, resource: string, fields: readonly string[], context: CheckContext<MessageId>): Finding {
+  return context.report({
+    messageId: 'undecided',
     severity: 'warning',
+    data: { resource, unknown: unknownFieldsClause(state, resource, fields) },
     resource,
-    message: format(messages.undecided, { resource, fields: describeUnknownFields(state, resource, fields), is: fields.length === 1 ? 'is' : 'are' }),
     evidence: { knownAfterApply: fields },
-    fix: { summary: messages.fixUndecided, commands: [], terraform: null, automatic: false },
-  };
+    fix: afterApplyFix('set-value'),
+  });
 }
 
 function isInternal(ingress: Ingress): boolean {
@@ -258,35 +269,35 @@ function isInternal(ingress: Ingress): boolean {
 }
 
 /** Service-level rules: app-protocols and BackendConfig annotations (CheckAppProtocolAnnotation, CheckBackendConfigAnnotation), type and NEGs. */
-function serviceFindings(service: Service, resource: string, vpcNative: boolean | undefined, negOnly: boolean): Finding[] {
+function serviceFindings(service: Service, resource: string, vpcNative: boolean | undefined, negOnly: boolean, context: CheckContext<MessageId>): Finding[] {
   const findings: Finding[] = [];
   const namespace = service.metadata?.namespace ?? 'default';
   const name = service.metadata?.name ?? '?';
-  const finding = (severity: Severity, message: string, summary: string, commands: string[], evidence: Record<string, unknown>): Finding => ({
-    severity,
-    resource,
-    message,
-    evidence,
-    fix: { summary, commands, terraform: null, automatic: false },
-  });
+  const finding = (severity: Severity, messageId: MessageId, data: MessageData, summary: string, commands: string[], evidence: Record<string, unknown>): Finding =>
+    context.report({ messageId, severity, data, resource, evidence, fix: { summary, commands, terraform: null, automatic: false } });
 
   const protocols = appProtocols(service);
   if (protocols.ok === false) {
     const raw = service.metadata?.annotations?.[protocols.key] ?? '';
-    findings.push(finding('error', format(messages.appProtocolInvalid, { service: resource, error: protocols.error }), messages.fixAppProtocol, appProtocolCommands(namespace, name, protocols.key, raw), { annotation: protocols.key, value: raw }));
+    findings.push(finding('error', 'appProtocolInvalid', { service: resource, error: protocols.error }, text('fixAppProtocol'), appProtocolCommands(namespace, name, protocols.key, raw), { annotation: protocols.key, value: raw }));
   }
   const refs = backendConfigRefs(service);
   if (refs.ok === false) {
     const raw = service.metadata?.annotations?.[refs.key] ?? '';
-    findings.push(finding('error', format(messages.backendConfigAnnotationInvalid, { service: resource, error: refs.error }), messages.fixBackendConfigAnnotation, [`kubectl -n ${namespace} edit service ${name}`], { annotation: refs.key, value: raw }));
+    findings.push(finding('error', 'backendConfigAnnotationInvalid', { service: resource, error: refs.error }, text('fixBackendConfigAnnotation'), [`kubectl -n ${namespace} edit service ${name}`], { annotation: refs.key, value: raw }));
   }
   const type = service.spec?.type ?? 'ClusterIP';
   const neg = negDecision(service, vpcNative, false);
   // translator.go maybeEnableNEG: ErrBadSvcType. NEG-only (internal, regional external) Ingresses get their own NEG finding.
   if (!negOnly && !neg.enabled && type !== 'NodePort' && type !== 'LoadBalancer') {
-    const message = neg.certain ? format(messages.notNodePortNorNeg, { service: resource, type, neg: neg.origin }) : format(messages.negUnknown, { service: resource, type });
     const commands = vpcNative === false ? [`kubectl -n ${namespace} patch service ${name} -p '{"spec":{"type":"NodePort"}}'`] : [negCommand(service)];
-    findings.push(finding(neg.certain ? 'error' : 'warning', message, vpcNative === false ? messages.fixNodePort : messages.fixNeg, commands, { type, neg: neg.origin }));
+    const summary = vpcNative === false ? text('fixNodePort') : text('fixNeg');
+    const evidence = { type, neg: neg.origin };
+    findings.push(
+      neg.certain
+        ? finding('error', 'notNodePortNorNeg', { service: resource, type, neg: neg.origin }, summary, commands, evidence)
+        : finding('warning', 'negUnknown', { service: resource, type }, summary, commands, evidence),
+    );
   }
   return findings;
 }

@@ -1,5 +1,5 @@
-import type { Check, CheckContext, CheckResult, Finding, Fix, ProbeResponse, Severity } from '../src/engine/check.js';
-import { format } from '../src/engine/check.js';
+import type { CheckContext, CheckResult, Finding, Fix, MessageData, ProbeResponse, Severity } from '../src/engine/check.js';
+import { defineCheck, fill } from '../src/engine/check.js';
 import { describeKubernetesCheck, describeLoadBalancerRequest } from '../src/gke/health-check-description.js';
 import { backendConfigCommands } from '../src/gke/health-check-fixes.js';
 import type { InferredHealthCheck } from '../src/gke/health-check-inference.js';
@@ -7,7 +7,7 @@ import { healthCheckRequestPath, inferLoadBalancerHealthCheck, probePortNumber, 
 import type { ResolvedBackend } from '../src/gke/ingress-backends.js';
 import { IngressBackendResolver } from '../src/gke/ingress-backends.js';
 import { isGceIngress, requiresNegs } from '../src/gke/ingress-class.js';
-import { describeUnknownFields, unknownFields, unknownIngressFields, unknownPodSourceFields, unknownServiceFields } from '../src/gke/planned-values.js';
+import { afterApplyFix, describeUnknownFields, knownAfterApplyClause, unknownFields, unknownIngressFields, unknownPodSourceFields, unknownServiceFields } from '../src/gke/planned-values.js';
 import { REDIRECTING_APPLICATIONS } from '../src/gke/known-applications.js';
 import type { ServicePortIdentity } from '../src/gke/load-balancer-backends.js';
 import { BACKENDS_ANNOTATION, healthCheckOf, healthCheckRequest, statusOf } from '../src/gke/load-balancer-backends.js';
@@ -18,42 +18,10 @@ import { kubernetesResourceName } from '../src/state/cluster-state.js';
 import type { HealthCheck } from '../src/state/gcp-types.js';
 import type { Ingress, Service } from '../src/state/kubernetes-types.js';
 
-const messages = {
-  backend: '{{service}} port {{port}}, a backend of {{ingresses}}:',
-  kubernetesChecks: 'Kubernetes checks: {{check}}',
-  loadBalancerChecks: 'load balancer checks: {{check}}',
-  unhealthy: 'The load balancer marks this backend UNHEALTHY ({{annotation}} on {{ingress}}: {{backendName}}), so clients get 502s while Kubernetes shows the Pods ready. Most likely cause:',
-  unexplained:
-    'Kubernetes and the load balancer send the same request, so the Pods answer the load balancer differently: a firewall rule must let 130.211.0.0/22 and 35.191.0.0/16 reach port {{port}}, and the app must answer that request with 200 itself (the load balancer follows no redirect).',
-  redirect:
-    '{{app}} answers the load balancer\'s plain-HTTP health check with a {{status}} redirect to HTTPS: {{why}}. The load balancer receives a {{status}} where it needs a 200, and marks the backend UNHEALTHY; the kubelet follows the redirect (and skips certificate checks), so the readinessProbe passes.',
-  redirectUnknown: '{{app}} answers plain HTTP with a {{status}} redirect to HTTPS unless it runs insecure, and {{why}}. The load balancer needs a 200.',
-  probeIgnored: 'The ingress controller ignores the readinessProbe: {{reason}}. So the load balancer checks {{request}} instead of what Kubernetes checks.',
-  noProbe: 'Container {{container}} has no readinessProbe, so the load balancer checks {{request}}, a request Kubernetes never sends: the app must answer it with 200.',
-  protocolMismatch:
-    'The Service says port {{port}} speaks {{protocol}} ({{annotation}}), but the readinessProbe uses {{scheme}}: the ingress controller ignores a probe whose scheme does not match, so the load balancer checks {{request}} instead.',
-  backendConfigDisagrees: 'BackendConfig {{name}} makes the load balancer check a different request from the readinessProbe: {{differences}}.',
-  stale:
-    'Health check {{name}} still checks {{actual}}, but the readinessProbe now checks {{expected}}: the controller copies the probe only when it creates the health check and does not follow later probe changes.',
-  probeAnswer: 'Sent the load balancer\'s request to Pod {{pod}}: {{request}} -> {{status}}{{location}}: the load balancer needs 200.',
-  probeAnswerOk: 'Sent the load balancer\'s request to Pod {{pod}}: {{request}} -> 200, so the load balancer\'s check passes from there.',
-  probeError: 'Could not send the load balancer\'s request to Pod {{pod}} ({{request}}): {{error}}.',
-  fixProbeAnswer: 'Make {{request}} answer 200 on port {{port}}, or point the load balancer at a path that does with a BackendConfig.',
-  fixMatchProbe: 'Make the load balancer check what the readinessProbe checks, with a BackendConfig health check on the Service port.',
-  fixPatchBackendConfig: 'Align BackendConfig {{name}}\'s health check with the readinessProbe (or the probe with it, if the probe is the one that is wrong).',
-  fixProbeHttps: 'Make the probe and the Service agree on the protocol the Pod serves on port {{port}}.',
-  fixAppProtocolHttps: 'Tell the load balancer the Pod serves HTTPS on this port: name the port {{port}} in cloud.google.com/app-protocols.',
-  fixAddProbe:
-    'Give container {{container}} an httpGet readinessProbe on port {{port}} for a path that answers 200 (the controller copies it into the health check it creates), or set that path in a BackendConfig as below.',
-  fixPathForExistingCheck:
-    'Set a path that answers 200 in a BackendConfig, as below: the health check exists already, and the controller does not copy a readinessProbe added now into it.',
-  fixUnexplained: 'Send the load balancer\'s request yourself and look at the answer; allow the health-check ranges in the firewall.',
-  undecided: 'What the load balancer will check for {{resource}} cannot be decided before apply: {{fields}} known only after apply.',
-  fixUndecided: 'Run gke-doctor again once the plan is applied, or set the value in the configuration to something Terraform knows while planning.',
-  replacePath: 'replace with a path that answers 200',
-};
+/** A finding about one backend: the backend, the status line, the cause, what each side checks, the live answer. */
+const onBackend = (cause: string) => `{{backend}}{{unhealthy}}\n${cause}\n{{checks}}{{probe}}`;
 
-const ingressHealthCheck: Check = {
+const ingressHealthCheck = defineCheck({
   id: 'ingress-health-check',
   title: 'GCE Ingress backends are checked by the load balancer the way Kubernetes checks them',
   severity: 'error',
@@ -82,6 +50,48 @@ it sends the load balancer's request to a Pod and shows the answer.`,
   needs: ['Ingress', 'Service'],
   optionalNeeds: ['Pod', 'Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'BackendConfig', 'ConfigMap', 'cluster', 'healthChecks'],
   notApplicable: 'no GCE Ingress routes to a Service that exists',
+  messages: {
+    // Findings, one per cause of a backend's health-check difference.
+    redirect: onBackend(
+      '{{app}} answers the load balancer\'s plain-HTTP health check with a {{status}} redirect to HTTPS: {{why}}. The load balancer receives a {{status}} where it needs a 200, and marks the backend UNHEALTHY; the kubelet follows the redirect (and skips certificate checks), so the readinessProbe passes.',
+    ),
+    redirectUnknown: onBackend('{{app}} answers plain HTTP with a {{status}} redirect to HTTPS unless it runs insecure, and {{why}}. The load balancer needs a 200.'),
+    probeIgnored: onBackend('The ingress controller ignores the readinessProbe: {{reason}}. So the load balancer checks {{request}} instead of what Kubernetes checks.'),
+    noProbe: onBackend('Container {{container}} has no readinessProbe, so the load balancer checks {{request}}, a request Kubernetes never sends: the app must answer it with 200.'),
+    protocolMismatch: onBackend(
+      'The Service says port {{port}} speaks {{protocol}} ({{annotation}}), but the readinessProbe uses {{scheme}}: the ingress controller ignores a probe whose scheme does not match, so the load balancer checks {{request}} instead.',
+    ),
+    backendConfigDisagrees: onBackend('BackendConfig {{name}} makes the load balancer check a different request from the readinessProbe: {{differences}}.'),
+    stale: onBackend(
+      'Health check {{name}} still checks {{actual}}, but the readinessProbe now checks {{expected}}: the controller copies the probe only when it creates the health check and does not follow later probe changes.',
+    ),
+    unexplained: onBackend(
+      'Kubernetes and the load balancer send the same request, so the Pods answer the load balancer differently: a firewall rule must let 130.211.0.0/22 and 35.191.0.0/16 reach port {{port}}, and the app must answer that request with 200 itself (the load balancer follows no redirect).',
+    ),
+    probeNotAnswered: '{{backend}}{{unhealthy}}\n{{checks}}{{probe}}',
+    probeAnswered: '{{backend}}\n{{checks}}\nSent the load balancer\'s request to Pod {{pod}}: {{request}} -> 200, so the load balancer\'s check passes from there.',
+    probeFailed: '{{backend}}\n{{checks}}\nCould not send the load balancer\'s request to Pod {{pod}} ({{request}}): {{error}}.',
+    undecided: 'What the load balancer will check for {{resource}} cannot be decided before apply: {{unknown}}.',
+    // The lines around a cause.
+    backend: '{{service}} port {{port}}, a backend of {{ingresses}}:',
+    checks: 'Kubernetes checks: {{kubernetes}}\nload balancer checks: {{loadBalancer}}',
+    unhealthy: 'The load balancer marks this backend UNHEALTHY ({{annotation}} on {{ingress}}: {{backendName}}), so clients get 502s while Kubernetes shows the Pods ready. Most likely cause:',
+    probeAnswer: 'Sent the load balancer\'s request to Pod {{pod}}: {{request}} -> {{status}}: the load balancer needs 200.',
+    probeRedirected: 'Sent the load balancer\'s request to Pod {{pod}}: {{request}} -> {{status}} Location: {{location}}: the load balancer needs 200.',
+    probeAnswerOk: 'Sent the load balancer\'s request to Pod {{pod}}: {{request}} -> 200, so the load balancer\'s check passes from there.',
+    probeError: 'Could not send the load balancer\'s request to Pod {{pod}} ({{request}}): {{error}}.',
+    fixProbeAnswer: 'Make {{request}} answer 200 on port {{port}}, or point the load balancer at a path that does with a BackendConfig.',
+    fixMatchProbe: 'Make the load balancer check what the readinessProbe checks, with a BackendConfig health check on the Service port.',
+    fixPatchBackendConfig: 'Align BackendConfig {{name}}\'s health check with the readinessProbe (or the probe with it, if the probe is the one that is wrong).',
+    fixProbeHttps: 'Make the probe and the Service agree on the protocol the Pod serves on port {{port}}.',
+    fixAppProtocolHttps: 'Tell the load balancer the Pod serves HTTPS on this port: name the port {{port}} in cloud.google.com/app-protocols.',
+    fixAddProbe:
+      'Give container {{container}} an httpGet readinessProbe on port {{port}} for a path that answers 200 (the controller copies it into the health check it creates), or set that path in a BackendConfig as below.',
+    fixPathForExistingCheck:
+      'Set a path that answers 200 in a BackendConfig, as below: the health check exists already, and the controller does not copy a readinessProbe added now into it.',
+    fixUnexplained: 'Send the load balancer\'s request yourself and look at the answer; allow the health-check ranges in the firewall.',
+    replacePath: 'replace with a path that answers 200',
+  },
   async run(state: ClusterState, context: CheckContext): Promise<CheckResult> {
     const resolver = new IngressBackendResolver(state);
     const backends = new Map<string, { backend: ResolvedBackend; ingresses: Ingress[] }>();
@@ -93,7 +103,7 @@ it sends the load balancer's request to a Pod and shows the answer.`,
         // Its backends are known only after apply: nothing about them is guessed.
         const resource = kubernetesResourceName({ kind: 'Ingress', metadata: ingress.metadata });
         examined.add(resource);
-        findings.push(undecidedFinding(resource, [describeUnknownFields(state, resource, unknown)], unknown.length));
+        findings.push(undecidedFinding(resource, [describeUnknownFields(state, resource, unknown)], unknown.length, context));
         continue;
       }
       for (const ref of resolver.backendsOf(ingress)) {
@@ -111,7 +121,11 @@ it sends the load balancer's request to a Pod and shows the answer.`,
     }
     return { examined: [...examined], findings };
   },
-};
+});
+
+type MessageId = keyof typeof ingressHealthCheck.messages;
+type Context = CheckContext<MessageId>;
+const text = (id: MessageId, data: MessageData = {}) => fill(ingressHealthCheck.messages[id], data, id);
 
 /** Inputs of the inference a plan knows only after apply (ClusterState.unknownUntilApply): `FIELD of RESOURCE (ADDRESS)` each. */
 function unknownInputs(state: ClusterState, service: Service, backend: ResolvedBackend, backendConfigName: string | undefined): { parts: string[]; count: number } {
@@ -126,14 +140,15 @@ function unknownInputs(state: ClusterState, service: Service, backend: ResolvedB
   return { parts: known.map(([resource, fields]) => describeUnknownFields(state, resource, fields)), count: known.reduce((sum, [, fields]) => sum + fields.length, 0) };
 }
 
-function undecidedFinding(resource: string, parts: readonly string[], count: number): Finding {
-  return {
+function undecidedFinding(resource: string, parts: readonly string[], count: number, context: Context): Finding {
+  return context.report({
+    messageId: 'undecided',
     severity: 'warning',
+    data: { resource, unknown: knownAfterApplyClause(parts, count) },
     resource,
-    message: format(messages.undecided, { resource, fields: `${parts.join('; ')} ${count === 1 ? 'is' : 'are'}` }),
     evidence: { knownAfterApply: parts },
-    fix: { summary: messages.fixUndecided, commands: [], terraform: null, automatic: false },
-  };
+    fix: afterApplyFix('set-value'),
+  });
 }
 
 /** What the load balancer sends, from its real health check when the snapshot has it, else as inferred. */
@@ -156,14 +171,16 @@ interface LiveProbe {
 
 interface Cause {
   severity: Severity;
-  text: string;
+  /** The finding's message, and the data of its cause sentence. */
+  messageId: MessageId;
+  data: MessageData;
   fix: Fix;
   evidence: Record<string, unknown>;
   /** Fixed by the load balancer's request answering 200 (a live probe shows it does). */
   answeredByProbe: boolean;
 }
 
-async function diagnose(backend: ResolvedBackend, ingresses: Ingress[], state: ClusterState, context: CheckContext): Promise<Finding[]> {
+async function diagnose(backend: ResolvedBackend, ingresses: Ingress[], state: ClusterState, context: Context): Promise<Finding[]> {
   const service = backend.service!;
   const servicePort = backend.servicePort!;
   const neg = negDecision(service, isVpcNative(state.cluster), ingresses.some(requiresNegs));
@@ -171,7 +188,7 @@ async function diagnose(backend: ResolvedBackend, ingresses: Ingress[], state: C
   const backendConfigName = refs.ok === true ? backendConfigNameFor(refs.value, servicePort) : undefined;
   const backendConfig = backendConfigName ? state.kubernetes.get('BackendConfig', backend.namespace, backendConfigName) : undefined;
   const undecided = unknownInputs(state, service, backend, backendConfigName);
-  if (undecided.parts.length > 0) return [undecidedFinding(kubernetesResourceName({ kind: 'Service', metadata: service.metadata }), undecided.parts, undecided.count)];
+  if (undecided.parts.length > 0) return [undecidedFinding(kubernetesResourceName({ kind: 'Service', metadata: service.metadata }), undecided.parts, undecided.count, context)];
   const inferred = inferLoadBalancerHealthCheck({ service, servicePort, podSources: backend.podSources, neg, backendConfig });
   if (inferred.probe.used === false && inferred.probe.exclusion === 'no-pods') return [];
 
@@ -181,15 +198,14 @@ async function diagnose(backend: ResolvedBackend, ingresses: Ingress[], state: C
   const expected = inferredRequest(inferred);
   const actual = realCheck ? realRequest(realCheck, inferred) : expected;
 
-  const header = [
-    format(messages.backend, {
+  const lines = {
+    backend: text('backend', {
       service: kubernetesResourceName({ kind: 'Service', metadata: service.metadata }),
       port: servicePort.name ? `${servicePort.name} (${servicePort.port})` : servicePort.port,
       ingresses: ingresses.map((ingress) => kubernetesResourceName({ kind: 'Ingress', metadata: ingress.metadata })).join(', '),
     }),
-    format(messages.kubernetesChecks, { check: describeKubernetesCheck(inferred.serving) }),
-    format(messages.loadBalancerChecks, { check: describeLoadBalancerRequest(actual, actual.origin) }),
-  ];
+    checks: text('checks', { kubernetes: describeKubernetesCheck(inferred.serving), loadBalancer: describeLoadBalancerRequest(actual, actual.origin) }),
+  };
   const evidence: Record<string, unknown> = {
     service: `${identity.namespace}/${identity.service}`,
     servicePort: servicePort.port,
@@ -212,34 +228,41 @@ async function diagnose(backend: ResolvedBackend, ingresses: Ingress[], state: C
   }
 
   const unhealthyLine = status?.status === 'UNHEALTHY'
-    ? format(messages.unhealthy, { annotation: BACKENDS_ANNOTATION, ingress: status.ingressResource, backendName: status.backendName })
+    ? text('unhealthy', { annotation: BACKENDS_ANNOTATION, ingress: status.ingressResource, backendName: status.backendName })
     : undefined;
   const finalCauses = unhealthyLine && weighed.causes.length === 0 ? [unexplainedCause(inferred, actual)] : weighed.causes;
   const resource = kubernetesResourceName({ kind: 'Service', metadata: service.metadata });
   if (finalCauses.length === 0) {
-    return weighed.line ? [{ severity: 'info', resource, message: [...header, weighed.line].join('\n'), evidence, fix: null }] : [];
+    if (!probe || !weighed.line) return [];
+    const data = { ...lines, pod: probe.pod, request: probe.request, ...(probe.response.error ? { error: probe.response.error } : {}) };
+    return [context.report({ messageId: probe.response.error ? 'probeFailed' : 'probeAnswered', severity: 'info', data, resource, evidence })];
   }
-  return finalCauses.map((cause, index) => {
-    // The first finding carries the backend status and the live answer; the header stays first.
-    const [backendLine, ...checkLines] = header;
-    const lines = [backendLine!, ...(index === 0 && unhealthyLine ? [unhealthyLine] : []), ...(cause.text ? [cause.text] : []), ...checkLines];
-    if (index === 0 && weighed.line) lines.push(weighed.line);
-    return {
+  // The first finding carries the backend status and the live answer.
+  return finalCauses.map((cause, index) =>
+    context.report({
+      messageId: cause.messageId,
       severity: index === 0 && unhealthyLine ? 'error' : cause.severity,
+      data: {
+        ...cause.data,
+        ...lines,
+        unhealthy: index === 0 && unhealthyLine ? `\n${unhealthyLine}` : '',
+        probe: index === 0 && weighed.line ? `\n${weighed.line}` : '',
+      },
       resource,
-      message: lines.join('\n'),
       evidence: { ...evidence, ...cause.evidence },
       fix: cause.fix,
-    };
-  });
+    }),
+  );
 }
 
 /** What a live answer to the load balancer's request does to the causes: a 200 rules out those it would fix; anything else makes the first an error. */
 function weighProbeAnswer(probe: LiveProbe, causes: Cause[], unanswered: () => Cause): { causes: Cause[]; line: string } {
   const { pod, request, response } = probe;
-  if (response.error) return { causes, line: format(messages.probeError, { pod, request, error: response.error }) };
-  if (response.statusCode === 200) return { causes: causes.filter((cause) => !cause.answeredByProbe), line: format(messages.probeAnswerOk, { pod, request }) };
-  const line = format(messages.probeAnswer, { pod, request, status: response.statusCode, location: response.location ? ` Location: ${response.location}` : '' });
+  if (response.error) return { causes, line: text('probeError', { pod, request, error: response.error }) };
+  if (response.statusCode === 200) return { causes: causes.filter((cause) => !cause.answeredByProbe), line: text('probeAnswerOk', { pod, request }) };
+  const line = response.location
+    ? text('probeRedirected', { pod, request, status: response.statusCode, location: response.location })
+    : text('probeAnswer', { pod, request, status: response.statusCode });
   const [first, ...rest] = causes.length > 0 ? causes : [unanswered()];
   return { causes: [{ ...first!, severity: 'error' }, ...rest], line };
 }
@@ -248,12 +271,13 @@ function weighProbeAnswer(probe: LiveProbe, causes: Cause[], unanswered: () => C
 function unansweredProbeCause(backend: ResolvedBackend, actual: LoadBalancerRequest, state: ClusterState): Cause {
   return {
     severity: 'error',
-    text: '',
+    messageId: 'probeNotAnswered',
+    data: {},
     evidence: {},
     answeredByProbe: true,
     fix: {
-      summary: format(messages.fixProbeAnswer, { request: `${actual.type} GET ${actual.requestPath}`, port: actual.podPort ?? actual.portText }),
-      commands: backendConfigCommands(backend.service!, backend.servicePort!, { type: actual.type, requestPath: actual.requestPath }, state, messages.replacePath),
+      summary: text('fixProbeAnswer', { request: `${actual.type} GET ${actual.requestPath}`, port: actual.podPort ?? actual.portText }),
+      commands: backendConfigCommands(backend.service!, backend.servicePort!, { type: actual.type, requestPath: actual.requestPath }, state, text('replacePath')),
       terraform: null,
       automatic: false,
     },
@@ -264,10 +288,11 @@ function unansweredProbeCause(backend: ResolvedBackend, actual: LoadBalancerRequ
 function unexplainedCause(inferred: InferredHealthCheck, actual: LoadBalancerRequest): Cause {
   return {
     severity: 'error',
-    text: format(messages.unexplained, { port: actual.podPort ?? actual.portText }),
+    messageId: 'unexplained',
+    data: { port: actual.podPort ?? actual.portText },
     evidence: {},
     answeredByProbe: false,
-    fix: { summary: messages.fixUnexplained, commands: unexplainedCommands(inferred, actual), terraform: null, automatic: false },
+    fix: { summary: text('fixUnexplained'), commands: unexplainedCommands(inferred, actual), terraform: null, automatic: false },
   };
 }
 
@@ -282,7 +307,8 @@ function knownApplicationCauses(inferred: InferredHealthCheck, actual: LoadBalan
     if (answer.redirects === false) continue;
     causes.push({
       severity: answer.redirects === true ? 'error' : 'warning',
-      text: format(answer.redirects === true ? messages.redirect : messages.redirectUnknown, { app: application.name, status: answer.status, why: answer.why }),
+      messageId: answer.redirects === true ? 'redirect' : 'redirectUnknown',
+      data: { app: application.name, status: answer.status, why: answer.why },
       evidence: { application: application.name, redirectStatus: answer.status, references: application.references },
       answeredByProbe: true,
       fix: { summary: answer.fix.summary, commands: answer.fix.commands, terraform: null, automatic: false },
@@ -307,9 +333,10 @@ function mismatchCauses(
   const probe = serving?.container.readinessProbe;
   const httpGet = probe?.httpGet;
   const request = `${actual.type} GET ${actual.requestPath} on ${actual.portText}`;
-  const cause = (severity: Severity, text: string, fix: Omit<Fix, 'terraform' | 'automatic'>, evidence: Record<string, unknown> = {}): Cause => ({
+  const cause = (severity: Severity, messageId: MessageId, data: MessageData, fix: Omit<Fix, 'terraform' | 'automatic'>, evidence: Record<string, unknown> = {}): Cause => ({
     severity,
-    text,
+    messageId,
+    data,
     fix: { ...fix, terraform: null, automatic: false },
     evidence,
     answeredByProbe: true,
@@ -326,12 +353,12 @@ function mismatchCauses(
     const portText = serving?.port ?? actual.portText;
     const fix = {
       // The controller keeps an existing health check's path (healthchecks.go mergeUserSettings): a new probe changes nothing.
-      summary: healthCheckExists ? messages.fixPathForExistingCheck : format(messages.fixAddProbe, { container: serving?.container.name ?? '?', port: portText }),
-      commands: backendConfigCommands(service, servicePort, { type: actual.type, requestPath: '/healthz' }, state, messages.replacePath),
+      summary: healthCheckExists ? text('fixPathForExistingCheck') : text('fixAddProbe', { container: serving?.container.name ?? '?', port: portText }),
+      commands: backendConfigCommands(service, servicePort, { type: actual.type, requestPath: '/healthz' }, state, text('replacePath')),
     };
-    if (serving && !probe) return [cause('warning', format(messages.noProbe, { container: serving.container.name, request }), fix)];
+    if (serving && !probe) return [cause('warning', 'noProbe', { container: serving.container.name, request }, fix)];
     const reason = inferred.probe.used ? '' : inferred.probe.detail;
-    return [cause('warning', format(messages.probeIgnored, { reason, request }), fix)];
+    return [cause('warning', 'probeIgnored', { reason, request }, fix)];
   }
 
   const probeRequest = {
@@ -347,12 +374,13 @@ function mismatchCauses(
     return [
       cause(
         'warning',
-        format(messages.stale, {
+        'stale',
+        {
           name: realCheck.name,
           actual: `${actual.type} GET ${actual.requestPath} on ${actual.portText}`,
           expected: `${probeRequest.type} GET ${probeRequest.requestPath} on port ${probeRequest.port ?? httpGet.port}`,
-        }),
-        { summary: messages.fixMatchProbe, commands: matchProbe(settings) },
+        },
+        { summary: text('fixMatchProbe'), commands: matchProbe(settings) },
         { healthCheck: realCheck.name },
       ),
     ];
@@ -361,8 +389,9 @@ function mismatchCauses(
     return [
       cause(
         'warning',
-        format(messages.backendConfigDisagrees, { name: inferred.backendConfigName!, differences: differences.join(', ') }),
-        { summary: format(messages.fixPatchBackendConfig, { name: inferred.backendConfigName! }), commands: matchProbe(settings) },
+        'backendConfigDisagrees',
+        { name: inferred.backendConfigName!, differences: differences.join(', ') },
+        { summary: text('fixPatchBackendConfig', { name: inferred.backendConfigName! }), commands: matchProbe(settings) },
         { backendConfig: inferred.backendConfigName },
       ),
     ];
@@ -371,7 +400,7 @@ function mismatchCauses(
     return [protocolMismatch(backend, inferred, request, probeRequest.type, serving.containerIndex, cause)];
   }
   const reason = inferred.probe.used ? 'it does not match the serving port' : inferred.probe.detail;
-  return [cause('warning', format(messages.probeIgnored, { reason, request }), { summary: messages.fixMatchProbe, commands: matchProbe(settings) })];
+  return [cause('warning', 'probeIgnored', { reason, request }, { summary: text('fixMatchProbe'), commands: matchProbe(settings) })];
 }
 
 function protocolMismatch(
@@ -380,7 +409,7 @@ function protocolMismatch(
   request: string,
   scheme: string,
   containerIndex: number,
-  cause: (severity: Severity, text: string, fix: Omit<Fix, 'terraform' | 'automatic'>) => Cause,
+  cause: (severity: Severity, messageId: MessageId, data: MessageData, fix: Omit<Fix, 'terraform' | 'automatic'>) => Cause,
 ): Cause {
   const service = backend.service!;
   const servicePort = backend.servicePort!;
@@ -390,7 +419,7 @@ function protocolMismatch(
   const portLabel = servicePort.name ?? String(servicePort.port);
   const owner = inferred.serving?.source.owner;
   const workload = owner ? `${owner.kind.toLowerCase()}/${owner.name}` : 'WORKLOAD';
-  const text = format(messages.protocolMismatch, { port: portLabel, protocol, annotation: APP_PROTOCOLS_ANNOTATION, scheme, request });
+  const data = { port: portLabel, protocol, annotation: APP_PROTOCOLS_ANNOTATION, scheme, request };
   const parsed = appProtocols(service);
   const current = parsed.ok === true ? parsed.value : {};
   const probeSchemePatch = (value: string) =>
@@ -398,8 +427,8 @@ function protocolMismatch(
   if (protocol !== 'HTTP') {
     // The Service says TLS, the probe says plain HTTP: one of them is wrong.
     const withoutPort = Object.fromEntries(Object.entries(current).filter(([name]) => name !== servicePort.name));
-    return cause('warning', text, {
-      summary: format(messages.fixProbeHttps, { port: inferred.serving?.port ?? portLabel }),
+    return cause('warning', 'protocolMismatch', data, {
+      summary: text('fixProbeHttps', { port: inferred.serving?.port ?? portLabel }),
       commands: [
         `# if the Pod serves ${probeSchemeFor(protocol)} on that port, make the probe use it:`,
         probeSchemePatch(probeSchemeFor(protocol)),
@@ -411,7 +440,7 @@ function protocolMismatch(
   const commands = servicePort.name
     ? [`kubectl -n ${namespace} annotate service ${serviceName} ${APP_PROTOCOLS_ANNOTATION}='${JSON.stringify({ ...current, [servicePort.name]: 'HTTPS' })}' --overwrite`]
     : ['# app-protocols names Service ports by name: name this port first (spec.ports[].name), then annotate it as HTTPS'];
-  return cause('warning', text, { summary: format(messages.fixAppProtocolHttps, { port: servicePort.name ?? String(servicePort.port) }), commands });
+  return cause('warning', 'protocolMismatch', data, { summary: text('fixAppProtocolHttps', { port: servicePort.name ?? String(servicePort.port) }), commands });
 }
 
 function differencesFrom(request: LoadBalancerRequest, probe: { type: string; requestPath: string; port?: number }): string[] {

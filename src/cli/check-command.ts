@@ -21,6 +21,10 @@ import type { FixFlags } from './fix-options.js';
 import { addFixOptions, applyFixes, validateFixFlags } from './fix-options.js';
 import { collect } from './list-command.js';
 import { outputOptionParsers, resolveOutputs, writeOutputs } from './outputs.js';
+import type { FleetFlags } from './fleet-options.js';
+import { addFleetOptions, allClustersMembers, checkFleet, rejectFleetFlags } from './fleet-options.js';
+import { fleetExitCode } from '../engine/fleet-report.js';
+import { snapshotTreeMembers } from '../fleet/snapshot-tree.js';
 import type { ProcessIo } from './process-io.js';
 import type { ProgramWithExitCode } from './program.js';
 import type { LiveFlags } from './live-options.js';
@@ -28,7 +32,7 @@ import { LIVE_FLAG_NAMES, addLiveOptions, createLiveSource } from './live-option
 import { flagName } from './flag-name.js';
 import { availableChecks } from './available-checks.js';
 
-export interface CheckOptions extends LiveFlags, FixFlags {
+export interface CheckOptions extends LiveFlags, FixFlags, FleetFlags {
   snapshot?: string;
   probe?: boolean;
   manifests?: string[];
@@ -58,8 +62,8 @@ export function registerCheckCommand(program: ProgramWithExitCode, io: ProcessIo
     .option('--only <ids>', 'run only these checks (comma-separated, repeatable)', collect, [])
     .option('--skip <ids>', 'skip these checks (comma-separated, repeatable)', collect, [])
     .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity').choices(FAIL_ON).default('error'))
-    .option('-o, --output <format>', 'report format: text, json, sarif or junit (repeatable, each with its own --output-file)', addFormat)
-    .option('--output-file <file>', 'write the preceding --output to this file instead of stdout', addFile)
+    .option('-o, --output <format>', 'report format: text, json, sarif, junit or json-lines (repeatable, each with its own --output-file)', addFormat)
+    .option('--output-file <file>', 'write the preceding --output to this file (or gs://BUCKET/OBJECT) instead of stdout', addFile)
     .option('--plugin <module>', 'also load checks from a module: a path or an installed package (repeatable)', collect, [])
     .option('--stuck-after <duration>', 'a namespace Terminating this long counts as stuck (default 5m)')
     .option('--config <file>', 'read this config file instead of the nearest .gke-doctor.yaml from the working directory up')
@@ -68,7 +72,7 @@ export function registerCheckCommand(program: ProgramWithExitCode, io: ProcessIo
     .option('--baseline <file>', 'accept the findings recorded in this baseline: only new ones fail the run')
     .option('--write-baseline <file>', "record this run's findings as accepted (then exit as a run with --baseline would)")
     .option('--report-unused-ignores', 'warn about config ignores that matched no finding');
-  addFixOptions(command).action(async (options: CheckOptions) => {
+  addFleetOptions(addFixOptions(command)).action(async (options: CheckOptions) => {
     const outputList = resolveOutputs(outputs);
     validateFixFlags(options, isLiveOnly(options));
     const config = await loadConfig(options.config);
@@ -77,6 +81,29 @@ export function registerCheckCommand(program: ProgramWithExitCode, io: ProcessIo
     const checks = checksNotOff(selectChecks(known, splitIds(options.only), splitIds(options.skip)), config.checks);
     if (checks.length === 0) throw new InputError(`${config.file}: every selected check is off`);
     const baseline = options.baseline ? { file: options.baseline, baseline: await readBaseline(options.baseline) } : undefined;
+    if (options.allClusters) {
+      const other = (['snapshot', 'terraformPlan', 'probe', 'fix'] as const).find((name) => options[name] !== undefined) ?? (options.manifests?.length ? 'manifests' : undefined);
+      if (other) throw new InputError(`${flagName(other)} is for one cluster; --all-clusters checks every cluster of each --project live`);
+    }
+    const tree = options.allClusters
+      ? await allClustersMembers(options, io)
+      : options.snapshot && !options.manifests?.length && options.terraformPlan === undefined
+        ? await snapshotTreeMembers(options.snapshot)
+        : null;
+    if (tree) {
+      validateSnapshotFlags(options);
+      // A baseline records findings by check, resource and message, which clusters of a fleet share.
+      if (baseline || options.writeBaseline) throw new InputError('--baseline and --write-baseline are for one cluster, not a fleet run');
+      const rules = { ignores: config.ignore, configFile: config.file, inlineIgnores: options.inlineIgnores, now: io.now() };
+      const report = await checkFleet(options.allClusters ? 'live' : 'snapshot', tree, checks, { now: io.now(), ...checkOptions(options, config) }, options, io.env, (target, state) => {
+        applySeverities(target, checks, config.checks);
+        for (const note of applySuppressions(target, state, rules).expired) io.stderr.write(`gke-doctor: warning: ${note}\n`);
+      });
+      await writeOutputs(report, outputList, checks, program.opts<{ color: boolean }>().color, io, options);
+      program.exitCode = fleetExitCode(report, options.failOn);
+      return;
+    }
+    rejectFleetFlags(options);
     const deadline = new Deadline(parseDuration(options.timeout, '--timeout'));
     try {
       const source = await createSource(options, io, deadline);
@@ -101,7 +128,7 @@ export function registerCheckCommand(program: ProgramWithExitCode, io: ProcessIo
         report.fixes = fixed.outcomes;
         exitCode = fixed.exitCode;
       }
-      await writeOutputs(report, outputList, checks, program.opts<{ color: boolean }>().color, io);
+      await writeOutputs(report, outputList, checks, program.opts<{ color: boolean }>().color, io, options);
       program.exitCode = exitCode;
     } finally {
       deadline.dispose();
@@ -138,6 +165,14 @@ function isLiveOnly(options: CheckOptions): boolean {
   return !options.snapshot && (options.manifests ?? []).length === 0 && options.terraformPlan === undefined;
 }
 
+/** A snapshot names its own project and cluster, and has no Pods to probe. */
+function validateSnapshotFlags(options: CheckOptions): void {
+  if (!options.snapshot) return;
+  const liveFlag = LIVE_FLAG_NAMES.find((name) => options[name] !== undefined);
+  if (liveFlag) throw new InputError(`${flagName(liveFlag)} is for live mode; a snapshot names its own project and cluster (drop --snapshot to read them live)`);
+  if (options.probe) throw new InputError('--probe needs live mode: it sends requests to Pods, which a snapshot cannot');
+}
+
 /**
  * The one place that chooses where the state comes from. The base is a snapshot,
  * or the live project and cluster; manifests and a plan are laid on top. With
@@ -146,10 +181,7 @@ function isLiveOnly(options: CheckOptions): boolean {
  */
 async function createSource(options: CheckOptions, io: ProcessIo, deadline: Deadline): Promise<StateSource> {
   const liveFlag = LIVE_FLAG_NAMES.find((name) => options[name] !== undefined);
-  if (options.snapshot) {
-    if (liveFlag) throw new InputError(`${flagName(liveFlag)} is for live mode; a snapshot names its own project and cluster (drop --snapshot to read them live)`);
-    if (options.probe) throw new InputError('--probe needs live mode: it sends requests to Pods, which a snapshot cannot');
-  }
+  validateSnapshotFlags(options);
   const manifests = options.manifests ?? [];
   const planned = manifests.length > 0 || options.terraformPlan !== undefined;
   const readLive = !options.snapshot && (!planned || liveFlag !== undefined || options.probe === true);

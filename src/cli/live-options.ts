@@ -18,7 +18,10 @@ export const LIVE_FLAG_NAMES = ['project', 'location', 'cluster', 'context', 'ku
 
 export function addLiveOptions(command: Command): Command {
   return command
-    .option('--project <id>', 'GCP project (default: from the kubeconfig context, CLOUDSDK_CORE_PROJECT or gcloud config)')
+    // Repeated or comma-separated projects are for --all-clusters; kept as one comma-separated value.
+    .option('--project <id>', 'GCP project (default: from the kubeconfig context, CLOUDSDK_CORE_PROJECT or gcloud config)', (value: string, previous?: string) =>
+      previous === undefined ? value : `${previous},${value}`,
+    )
     .option('--location <location>', "the cluster's region or zone (default: from the kubeconfig context)")
     .option('--cluster <name>', 'GKE cluster name (default: from the kubeconfig context)')
     .option('--context <name>', 'kubeconfig context to read the cluster through (default: the current one)')

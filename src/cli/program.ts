@@ -4,6 +4,7 @@ import { registerCheckCommand } from './check-command.js';
 import { colorLevel } from './color.js';
 import { registerExplainCommand } from './explain-command.js';
 import { registerListCommand } from './list-command.js';
+import { registerMergeCommand } from './merge-command.js';
 import type { OutputStream, ProcessIo } from './process-io.js';
 import { registerSnapshotCommand } from './snapshot-command.js';
 
@@ -33,6 +34,7 @@ export function buildProgram(io: ProcessIo): ProgramWithExitCode {
   registerListCommand(program, io);
   registerExplainCommand(program, io);
   registerSnapshotCommand(program, io);
+  registerMergeCommand(program, io);
   for (const command of program.commands) command.exitOverride();
   return program;
 }

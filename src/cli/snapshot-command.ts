@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { parseDuration } from './duration-flag.js';
 import type { DataKey } from '../state/cluster-state.js';
 import { Deadline } from '../state/live/deadline.js';
@@ -7,6 +8,9 @@ import type { LiveFlags } from './live-options.js';
 import { addLiveOptions, createLiveSource } from './live-options.js';
 import type { ProcessIo } from './process-io.js';
 import type { ProgramWithExitCode } from './program.js';
+import type { FleetFlags } from './fleet-options.js';
+import { addAllClustersOptions, allClustersMembers, rejectFleetFlags } from './fleet-options.js';
+import { DEFAULT_CONCURRENCY, parseConcurrency } from '../fleet/run-fleet.js';
 
 /** Everything any check can read: a snapshot serves every check. */
 const ALL_DATA: DataKey[] = [...GCP_DATA_KEYS, ...KUBERNETES_KINDS, 'ObjectsInTerminatingNamespaces'];
@@ -15,8 +19,14 @@ export function registerSnapshotCommand(program: ProgramWithExitCode, io: Proces
   const command = program
     .command('snapshot <dir>')
     .description('write the live project and cluster to a snapshot directory (redacted; replay with check --snapshot DIR)');
-  addLiveOptions(command).action(async (directory: string, options: LiveFlags) => {
+  addAllClustersOptions(addLiveOptions(command)).option('--concurrency <n>', 'with --all-clusters: how many clusters are read at once (default 4)');
+  command.action(async (directory: string, options: LiveFlags & FleetFlags) => {
     const { writeSnapshot, requireEmptyDirectory } = await import('../state/snapshot/snapshot-writer.js');
+    if (options.allClusters) {
+      program.exitCode = await snapshotAllClusters(directory, options, io);
+      return;
+    }
+    rejectFleetFlags(options);
     await requireEmptyDirectory(directory);
     const deadline = new Deadline(parseDuration(options.timeout, '--timeout'));
     const source = await createLiveSource(options, io, deadline);
@@ -30,4 +40,39 @@ export function registerSnapshotCommand(program: ProgramWithExitCode, io: Proces
     // Like an incomplete check: the snapshot is usable, but some data is missing.
     program.exitCode = state.unavailable.size > 0 ? 3 : 0;
   });
+}
+
+/**
+ * `snapshot DIR --all-clusters`: one snapshot directory per cluster under
+ * DIR/PROJECT/LOCATION/CLUSTER/ (what `check --snapshot DIR` reads as a fleet).
+ * A cluster read only in part is written with what could be read; a project
+ * whose clusters cannot be listed is named. Exit 3 when anything is missing.
+ */
+async function snapshotAllClusters(directory: string, options: LiveFlags & FleetFlags, io: ProcessIo): Promise<number> {
+  const { writeSnapshot, requireEmptyDirectory } = await import('../state/snapshot/snapshot-writer.js');
+  await requireEmptyDirectory(directory);
+  const members = await allClustersMembers(options, io);
+  const concurrency = options.concurrency === undefined ? DEFAULT_CONCURRENCY : parseConcurrency(options.concurrency);
+  const takenAt = io.now();
+  let missing = false;
+  let next = 0;
+  const worker = async () => {
+    while (next < members.length) {
+      const { target, source } = members[next++]!;
+      const name = [target.project, target.location, target.cluster].filter(Boolean).join('/');
+      try {
+        if (!target.location || !target.cluster) await source();
+        const state = await (await source()).collect(new Set(ALL_DATA));
+        const written = await writeSnapshot(join(directory, target.project!, target.location!, target.cluster!), state, takenAt);
+        for (const [key, reason] of state.unavailable) io.stderr.write(`gke-doctor: ${name}: not in the snapshot: ${key}: ${reason}\n`);
+        missing ||= state.unavailable.size > 0;
+        io.stderr.write(`gke-doctor: wrote ${join(directory, name)}: ${written.files.length} files, ${written.objects} Kubernetes objects; ${written.redactions.length} values redacted\n`);
+      } catch (error) {
+        missing = true;
+        io.stderr.write(`gke-doctor: ${name}: not in the snapshot: ${(error as Error).message}\n`);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, members.length) }, worker));
+  return missing ? 3 : 0;
 }

@@ -1,13 +1,17 @@
+import { isFleetReport } from '../engine/fleet-report.js';
+import { renderFleetText } from './fleet-text.js';
 import type { Renderer } from './format.js';
 import { renderJson } from './json.js';
+import { renderJsonLines } from './json-lines.js';
 import { renderJunit } from './junit.js';
 import { renderSarif } from './sarif.js';
 import { renderText } from './text.js';
 
 /** Output formats by name: a new format is one file and one line here. */
 export const RENDERERS: Record<string, Renderer> = {
-  text: renderText,
+  text: (report, context) => (isFleetReport(report) ? renderFleetText(report, context) : renderText(report, context)),
   json: renderJson,
   sarif: renderSarif,
   junit: renderJunit,
+  'json-lines': renderJsonLines,
 };

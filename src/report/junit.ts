@@ -1,4 +1,5 @@
 import type { Finding } from '../engine/check.js';
+import { isFleetReport, targetLabel } from '../engine/fleet-report.js';
 import type { CheckReport } from '../engine/report.js';
 import type { Renderer } from './format.js';
 import { fixText } from './fix-text.js';
@@ -13,12 +14,16 @@ import { firstLine } from '../first-line.js';
  * look at is one skipped testcase.
  */
 export const renderJunit: Renderer = (report) => {
-  const suites = report.checks.map(testsuite);
+  // A fleet report has a testsuite per cluster and check, each named after its cluster.
+  const suites = isFleetReport(report)
+    ? report.targets.flatMap((target) => target.checks.map((check) => testsuite(check, targetLabel(target.target))))
+    : report.checks.map((check) => testsuite(check));
   const totals = suites.reduce(
     (sum, suite) => ({ tests: sum.tests + suite.tests, failures: sum.failures + suite.failures, errors: sum.errors + suite.errors, skipped: sum.skipped + suite.skipped }),
     { tests: 0, failures: 0, errors: 0, skipped: 0 },
   );
-  const time = seconds(report.checks.reduce((sum, check) => sum + check.durationMs, 0));
+  const allChecks = isFleetReport(report) ? report.targets.flatMap((target) => target.checks) : report.checks;
+  const time = seconds(allChecks.reduce((sum, check) => sum + check.durationMs, 0));
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
     `<testsuites ${attributes({ name: 'gke-doctor', ...totals, time })}>`,
@@ -36,7 +41,8 @@ interface Suite {
   skipped: number;
 }
 
-function testsuite(check: CheckReport): Suite {
+function testsuite(check: CheckReport, cluster?: string): Suite {
+  const classname = cluster ? `${cluster}: ${check.id}` : check.id;
   const cases: string[] = [];
   let failures = 0;
   let errors = 0;
@@ -45,7 +51,7 @@ function testsuite(check: CheckReport): Suite {
     const incomplete = check.status === 'incomplete';
     const element = incomplete ? 'error' : 'skipped';
     const message = `${incomplete ? 'could not check' : 'not applicable'}: ${check.reason ?? ''}`;
-    cases.push(`    <testcase ${attributes({ name: check.id, classname: check.id, time: 0 })}>`, `      <${element} ${attributes({ message, type: check.status })}/>`, '    </testcase>');
+    cases.push(`    <testcase ${attributes({ name: check.id, classname, time: 0 })}>`, `      <${element} ${attributes({ message, type: check.status })}/>`, '    </testcase>');
     if (incomplete) errors++;
     else skipped++;
   } else {
@@ -53,7 +59,7 @@ function testsuite(check: CheckReport): Suite {
       const findings = check.findings.filter((finding) => finding.resource === resource);
       const located = findings.find((finding) => finding.location)?.location;
       const where = located ? { file: located.file, ...(located.line ? { line: located.line } : {}) } : {};
-      cases.push(`    <testcase ${attributes({ name: resource, classname: check.id, time: 0, ...where })}>`);
+      cases.push(`    <testcase ${attributes({ name: resource, classname, time: 0, ...where })}>`);
       const accepted = findings.filter((finding) => finding.suppressed);
       if (accepted.length > 0 && accepted.length === findings.length) {
         skipped++;
@@ -73,8 +79,9 @@ function testsuite(check: CheckReport): Suite {
     }
   }
   const tests = check.status === 'incomplete' || check.status === 'not-applicable' ? 1 : resourcesOf(check).length;
-  const header = `  <testsuite ${attributes({ name: check.id, tests, failures, errors, skipped, time: seconds(check.durationMs) })}>`;
-  const properties = `    <properties><property ${attributes({ name: 'title', value: check.title })}/><property ${attributes({ name: 'status', value: check.status })}/></properties>`;
+  const header = `  <testsuite ${attributes({ name: classname, tests, failures, errors, skipped, time: seconds(check.durationMs) })}>`;
+  const clusterProperty = cluster ? `<property ${attributes({ name: 'cluster', value: cluster })}/>` : '';
+  const properties = `    <properties>${clusterProperty}<property ${attributes({ name: 'title', value: check.title })}/><property ${attributes({ name: 'status', value: check.status })}/></properties>`;
   return { xml: [header, properties, ...cases, '  </testsuite>'].join('\n'), tests, failures, errors, skipped };
 }
 

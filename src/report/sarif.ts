@@ -1,5 +1,8 @@
+import { createHash } from 'node:crypto';
 import { fingerprintOf } from '../engine/baseline.js';
 import type { Check, Finding, Severity } from '../engine/check.js';
+import { isFleetReport, targetLabel } from '../engine/fleet-report.js';
+import type { Target } from '../state/cluster-state.js';
 import { STDIN_FILE } from '../state/plan/manifest-files.js';
 import { VERSION } from '../version.js';
 import type { Renderer } from './format.js';
@@ -18,18 +21,25 @@ const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { error: 'error', 
  * points at its resource name as a relative URI, next to its logical location.
  */
 export const renderSarif: Renderer = (report, { checks }) => {
-  const ran = checks.filter((check) => report.checks.some((result) => result.id === check.id));
+  // A fleet report is one run whose results each name their cluster (GitHub takes one run per tool and category).
+  const fleet = isFleetReport(report);
+  const targets = fleet ? report.targets : [report];
+  const ran = checks.filter((check) => targets.some((target) => target.checks.some((result) => result.id === check.id)));
   const ruleIndex = new Map(ran.map((check, index) => [check.id, index]));
-  const results = report.checks.flatMap((checkReport) =>
-    checkReport.findings.map((finding) => result(checkReport.id, ruleIndex.get(checkReport.id), finding)),
+  const results = targets.flatMap((target) =>
+    target.checks.flatMap((checkReport) =>
+      checkReport.findings.map((finding) => result(checkReport.id, ruleIndex.get(checkReport.id), finding, fleet ? target.target : undefined)),
+    ),
   );
-  const notifications = report.checks
-    .filter((check) => check.status === 'incomplete')
-    .map((check) => ({
-      level: 'warning',
-      message: { text: `${check.id}: could not check: ${check.reason}` },
-      ...(ruleIndex.has(check.id) ? { associatedRule: { id: check.id, index: ruleIndex.get(check.id) } } : {}),
-    }));
+  const notifications = targets.flatMap((target) =>
+    target.checks
+      .filter((check) => check.status === 'incomplete')
+      .map((check) => ({
+        level: 'warning',
+        message: { text: `${fleet ? `${targetLabel(target.target)}: ` : ''}${check.id}: could not check: ${check.reason}` },
+        ...(ruleIndex.has(check.id) ? { associatedRule: { id: check.id, index: ruleIndex.get(check.id) } } : {}),
+      })),
+  );
   const log = {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0',
@@ -45,7 +55,7 @@ export const renderSarif: Renderer = (report, { checks }) => {
         },
         invocations: [{ executionSuccessful: true, toolExecutionNotifications: notifications }],
         results,
-        properties: { target: report.target, summary: report.summary },
+        properties: fleet ? { fleet: report.fleet, summary: report.summary } : { target: report.target, summary: report.summary },
       },
     ],
   };
@@ -67,30 +77,40 @@ function rule(check: Check) {
   };
 }
 
-function result(checkId: string, index: number | undefined, finding: Finding) {
+function result(checkId: string, index: number | undefined, finding: Finding, cluster?: Target) {
   const fix = finding.fix ? `\n\n${fixText(finding.fix)}` : '';
+  const label = cluster ? targetLabel(cluster) : undefined;
   return {
     ruleId: checkId,
     ...(index === undefined ? {} : { ruleIndex: index }),
     level: LEVEL[finding.severity],
-    message: { text: `${finding.resource}: ${finding.message}${fix}` },
-    locations: [location(finding)],
+    message: { text: `${label ? `${label}: ` : ''}${finding.resource}: ${finding.message}${fix}` },
+    locations: [location(finding, label)],
     // Code scanning matches a result across runs by these; a resource has no line of its own.
-    // The same fingerprint as a baseline's: check, resource and message id, not the wording.
-    partialFingerprints: { 'gkeDoctorFinding/v2': fingerprintOf(checkId, finding) },
+    // The same fingerprint as a baseline's: check, resource and message id, not the wording; in a fleet, the cluster's too.
+    partialFingerprints: { 'gkeDoctorFinding/v2': label ? createHash('sha256').update(`${label}\0${fingerprintOf(checkId, finding)}`).digest('hex').slice(0, 32) : fingerprintOf(checkId, finding) },
     // SARIF 2.1.0 §3.34: an annotation on the object is in source; config and baselines are external.
     ...(finding.suppressed
       ? { suppressions: [{ kind: finding.suppressed.by === 'annotation' ? 'inSource' : 'external', status: 'accepted', justification: `${finding.suppressed.by}: ${finding.suppressed.reason}` }] }
       : {}),
-    properties: { resource: finding.resource, severity: finding.severity, evidence: finding.evidence, fix: finding.fix },
+    properties: {
+      ...(cluster ? { cluster: { project: cluster.project, location: cluster.location, cluster: cluster.cluster } } : {}),
+      resource: finding.resource,
+      severity: finding.severity,
+      evidence: finding.evidence,
+      fix: finding.fix,
+    },
   };
 }
 
-function location(finding: Finding) {
-  const logicalLocations = [{ name: finding.resource, fullyQualifiedName: finding.resource, kind: 'resource' }];
+/** In a fleet, a finding with no file points at CLUSTER-LABEL/RESOURCE, so the same resource in two clusters is two places. */
+function location(finding: Finding, cluster?: string) {
+  const logicalLocations = [{ name: finding.resource, fullyQualifiedName: cluster ? `${cluster}/${finding.resource}` : finding.resource, kind: 'resource' }];
   const { location: source } = finding;
   if (source?.address) logicalLocations.unshift({ name: source.address, fullyQualifiedName: source.address, kind: 'resource' });
-  if (!source || source.file === STDIN_FILE) return { physicalLocation: { artifactLocation: { uri: relativeUri(finding.resource) } }, logicalLocations };
+  if (!source || source.file === STDIN_FILE) {
+    return { physicalLocation: { artifactLocation: { uri: relativeUri(cluster ? `${cluster}/${finding.resource}` : finding.resource) } }, logicalLocations };
+  }
   return {
     physicalLocation: {
       artifactLocation: { uri: relativeUri(source.file) },

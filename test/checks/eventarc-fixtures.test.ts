@@ -1,64 +1,55 @@
 import { describe, expect, it } from 'vitest';
-import type { CheckStatus, Severity } from '../../src/engine/check.js';
-import { checkReport, runFixture } from '../support/fixtures.js';
+import eventarcGkeIam from '../../checks/eventarc-gke-iam.js';
+import eventarcGkeTrigger from '../../checks/eventarc-gke-trigger.js';
+import { testCheck } from '../support/check-tester.js';
+import { runFixture } from '../support/fixtures.js';
 
 const EVENTARC_AGENT = 'serviceAccount:service-123456789012@gcp-sa-eventarc.iam.gserviceaccount.com';
 const JOBAPP = 'serviceAccount:jobapp-events@acme-jobs-prod.iam.gserviceaccount.com';
 const ORDERS = 'serviceAccount:orders-events@acme-orders-prod.iam.gserviceaccount.com';
 const ORDERS_TRIGGER = 'projects/acme-orders-prod/locations/us-central1/triggers/orders-uploads';
 
-interface Expected {
-  status: CheckStatus;
-  findings?: { severity: Severity; resource: string; roles?: string[] }[];
-}
+/** The roles a finding says are missing or uncertain. */
+const roles = (expected: string[][]) => ({ findings }: { findings: { evidence: Record<string, unknown> }[] }) =>
+  expect(findings.map((finding) => finding.evidence.roles)).toEqual(expected);
 
-/** Each fixture, and what each Eventarc check must say about it. */
-const TABLE: [fixture: string, iam: Expected, trigger: Expected][] = [
-  [
-    'seed-eventarc-stuck-namespace',
+// Each fixture, and what each Eventarc check must say about it.
+testCheck(eventarcGkeIam, {
+  valid: ['eventarc-initialised', 'eventarc-direct-pubsub', 'eventarc-failed-trigger', 'eventarc-missing-service', 'eventarc-no-ready-pods', 'eventarc-workload-identity-off', 'eventarc-compute-default-sa'],
+  invalid: [
     {
-      status: 'failed',
+      fixture: 'seed-eventarc-stuck-namespace',
       findings: [
-        { severity: 'error', resource: EVENTARC_AGENT, roles: ['roles/compute.viewer', 'roles/container.developer', 'roles/iam.serviceAccountAdmin'] },
-        { severity: 'error', resource: JOBAPP, roles: ['roles/pubsub.subscriber', 'roles/monitoring.metricWriter'] },
+        { messageId: 'agentMissing', resource: EVENTARC_AGENT, severity: 'error' },
+        { messageId: 'accountMissing', resource: JOBAPP, severity: 'error' },
       ],
+      then: roles([
+        ['roles/compute.viewer', 'roles/container.developer', 'roles/iam.serviceAccountAdmin'],
+        ['roles/pubsub.subscriber', 'roles/monitoring.metricWriter'],
+      ]),
     },
-    { status: 'passed' },
+    { fixture: 'eventarc-conditional-binding', findings: [{ messageId: 'accountUncertain', resource: ORDERS, severity: 'warning' }], then: roles([['roles/pubsub.subscriber']]) },
+    { fixture: 'eventarc-group-grant', findings: [{ messageId: 'accountUncertain', resource: ORDERS, severity: 'warning' }], then: roles([['roles/monitoring.metricWriter']]) },
   ],
-  ['eventarc-initialised', { status: 'passed' }, { status: 'passed' }],
-  ['eventarc-direct-pubsub', { status: 'passed' }, { status: 'passed' }],
-  ['eventarc-conditional-binding', { status: 'failed', findings: [{ severity: 'warning', resource: ORDERS, roles: ['roles/pubsub.subscriber'] }] }, { status: 'passed' }],
-  ['eventarc-group-grant', { status: 'failed', findings: [{ severity: 'warning', resource: ORDERS, roles: ['roles/monitoring.metricWriter'] }] }, { status: 'passed' }],
-  ['eventarc-failed-trigger', { status: 'passed' }, { status: 'failed', findings: [{ severity: 'error', resource: ORDERS_TRIGGER }] }],
-  ['eventarc-missing-service', { status: 'passed' }, { status: 'failed', findings: [{ severity: 'error', resource: ORDERS_TRIGGER }] }],
-  ['eventarc-no-ready-pods', { status: 'passed' }, { status: 'failed', findings: [{ severity: 'warning', resource: 'Service/orders/orders-events' }] }],
-  [
-    'eventarc-workload-identity-off',
-    { status: 'passed' },
-    { status: 'failed', findings: [{ severity: 'error', resource: 'projects/acme-orders-prod/locations/us-central1/clusters/orders-cluster' }] },
-  ],
-  ['eventarc-compute-default-sa', { status: 'passed' }, { status: 'failed', findings: [{ severity: 'warning', resource: ORDERS_TRIGGER }] }],
-];
+});
 
-describe.each(TABLE)('fixture %s', (fixture, iam, trigger) => {
-  it.each([
-    ['eventarc-gke-iam', iam],
-    ['eventarc-gke-trigger', trigger],
-  ] as const)('%s', async (id, expected) => {
-    const check = checkReport(await runFixture(fixture, { only: [id] }), id);
-    expect(check.status).toBe(expected.status);
-    expect(
-      check.findings.map((finding) => ({
-        severity: finding.severity,
-        resource: finding.resource,
-        ...(expected.findings?.some((f) => f.roles) ? { roles: finding.evidence.roles } : {}),
-      })),
-    ).toEqual(expected.findings ?? []);
-  });
+testCheck(eventarcGkeTrigger, {
+  valid: ['seed-eventarc-stuck-namespace', 'eventarc-initialised', 'eventarc-direct-pubsub', 'eventarc-conditional-binding', 'eventarc-group-grant'],
+  invalid: [
+    { fixture: 'eventarc-failed-trigger', findings: [{ messageId: 'conditions', resource: ORDERS_TRIGGER, severity: 'error' }] },
+    { fixture: 'eventarc-missing-service', findings: [{ messageId: 'missingService', resource: ORDERS_TRIGGER, severity: 'error' }] },
+    { fixture: 'eventarc-no-ready-pods', findings: [{ messageId: 'noPodReady', resource: 'Service/orders/orders-events', severity: 'warning' }] },
+    {
+      fixture: 'eventarc-workload-identity-off',
+      findings: [{ messageId: 'workloadIdentityOff', resource: 'projects/acme-orders-prod/locations/us-central1/clusters/orders-cluster', severity: 'error' }],
+    },
+    { fixture: 'eventarc-compute-default-sa', findings: [{ messageId: 'computeDefault', resource: ORDERS_TRIGGER, severity: 'warning' }] },
+  ],
 });
 
 describe('every Eventarc fixture other than the seed leaves the other checks passing', () => {
-  it.each(TABLE.map(([fixture]) => fixture).filter((fixture) => fixture.startsWith('eventarc-')))('%s', async (fixture) => {
+  const fixtures = ['initialised', 'direct-pubsub', 'conditional-binding', 'group-grant', 'failed-trigger', 'missing-service', 'no-ready-pods', 'workload-identity-off', 'compute-default-sa'];
+  it.each(fixtures.map((name) => `eventarc-${name}`))('%s', async (fixture) => {
     const report = await runFixture(fixture, { only: ['terminating-namespace', 'http-load-balancing-addon'] });
     expect(report.checks.map((check) => check.status)).toEqual(['passed', 'passed']);
   });

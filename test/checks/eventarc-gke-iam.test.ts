@@ -1,8 +1,8 @@
-import { describe, expect, it } from 'vitest';
+import { expect } from 'vitest';
 import eventarcGkeIam from '../../checks/eventarc-gke-iam.js';
-import type { CheckResult } from '../../src/engine/check.js';
 import type { EventarcTrigger, IamPolicy, Project } from '../../src/state/gcp-types.js';
-import { clusterState, runCheck } from '../support/state.js';
+import { testCheck } from '../support/check-tester.js';
+import { clusterState } from '../support/state.js';
 
 const PROJECT: Project = { projectId: 'p', projectNumber: '42', createTime: '2022-01-01T00:00:00Z' };
 const OLD_PROJECT: Project = { ...PROJECT, createTime: '2020-06-01T00:00:00Z' };
@@ -23,100 +23,123 @@ function trigger(name: string, overrides: Partial<EventarcTrigger> = {}): Eventa
 const INITIALISED = ['roles/compute.viewer', 'roles/container.developer', 'roles/iam.serviceAccountAdmin'].map((role) => ({ role, members: [AGENT] }));
 const TRIGGER_ROLES = ['roles/pubsub.subscriber', 'roles/monitoring.metricWriter', 'roles/eventarc.eventReceiver'].map((role) => ({ role, members: [`serviceAccount:${SA}`] }));
 
-function run(triggers: EventarcTrigger[], bindings: IamPolicy['bindings'], project: Project = PROJECT): CheckResult {
-  return runCheck(eventarcGkeIam, clusterState({ project, iamPolicy: { version: 3, bindings }, eventarcTriggers: triggers })) as CheckResult;
+const state = (triggers: EventarcTrigger[], bindings: IamPolicy['bindings'], project: Project = PROJECT) =>
+  clusterState({ project, iamPolicy: { version: 3, bindings }, eventarcTriggers: triggers });
+const PUBSUB_TRIGGER = { eventFilters: [{ attribute: 'type', value: 'google.cloud.pubsub.topic.v1.messagePublished' }] };
+const TRIGGER_T = 'projects/p/locations/us-central1/triggers/t';
+const SA_MEMBER = `serviceAccount:${SA}`;
+
+/** A trigger account missing `roles`: one finding, and one grant command per role. */
+function accountMissing(name: string, triggers: EventarcTrigger[], roles: string[], messageId = 'accountMissing') {
+  return {
+    name: `trigger service account: ${name}`,
+    state: state(triggers, INITIALISED),
+    findings: [{ messageId, resource: SA_MEMBER, severity: 'error' as const }],
+    then: ({ findings: [finding] }: { findings: { evidence: Record<string, unknown>; fix: { commands: string[] } | null }[] }) => {
+      expect(finding!.evidence.roles).toEqual(roles);
+      expect(finding!.fix!.commands).toEqual(roles.map((role) => `gcloud projects add-iam-policy-binding p --member=${SA_MEMBER} --role=${role}`));
+    },
+  };
 }
 
-describe('eventarc-gke-iam, finding by finding', () => {
-  it('is not applicable without GKE triggers', () => {
-    const result = run([trigger('run', { destination: { cloudRun: { service: 's', region: 'us-central1' } } })], []);
-    expect(result).toEqual({ examined: [], findings: [] });
-  });
+const pubsubAgentFinding = (messageId = 'pubsubAgent') => ({ messageId, resource: PUBSUB_AGENT, severity: 'warning' as const });
 
-  it('names the Eventarc agent, what gke-destinations init grants, and a command and Terraform block per missing role', () => {
-    const [finding, ...rest] = run([trigger('t')], [...TRIGGER_ROLES, { role: 'roles/compute.viewer', members: [AGENT] }]).findings;
-    expect(rest).toEqual([]);
-    expect(finding).toMatchObject({ severity: 'error', resource: AGENT, evidence: { roles: ['roles/container.developer', 'roles/iam.serviceAccountAdmin'] } });
-    expect(finding!.message).toContain('- roles/container.developer is not granted directly');
-    expect(finding!.fix!.summary).toContain('`gcloud eventarc gke-destinations init` grants the Eventarc service agent exactly roles/compute.viewer, roles/container.developer and roles/iam.serviceAccountAdmin');
-    expect(finding!.fix!.commands).toEqual([
-      '# Either initialise GKE destinations (grants all three roles to the Eventarc service agent):',
-      'gcloud eventarc gke-destinations init --project=p',
-      '# or grant the missing roles one by one:',
-      `gcloud projects add-iam-policy-binding p --member=${AGENT} --role=roles/container.developer`,
-      `gcloud projects add-iam-policy-binding p --member=${AGENT} --role=roles/iam.serviceAccountAdmin`,
-    ]);
-    expect(finding!.fix!.terraform).toContain(
-      `resource "google_project_iam_member" "eventarc_agent_container_developer" {\n  project = "p"\n  role    = "roles/container.developer"\n  member  = "${AGENT}"\n}`,
-    );
-  });
-
-  it.each([
-    ['a storage trigger needs roles/eventarc.eventReceiver', [trigger('t')], ['roles/pubsub.subscriber', 'roles/monitoring.metricWriter', 'roles/eventarc.eventReceiver']],
-    [
-      'a direct Pub/Sub trigger does not',
-      [trigger('t', { eventFilters: [{ attribute: 'type', value: 'google.cloud.pubsub.topic.v1.messagePublished' }] })],
-      ['roles/pubsub.subscriber', 'roles/monitoring.metricWriter'],
-    ],
-    [
+testCheck(eventarcGkeIam, {
+  valid: [
+    {
+      name: 'not applicable without GKE triggers',
+      state: state([trigger('run', { destination: { cloudRun: { service: 's', region: 'us-central1' } } })], []),
+      examined: [],
+    },
+    {
+      name: 'examines triggers into any cluster, and the principals',
+      state: state([trigger('elsewhere', { destination: { gke: { cluster: 'other', location: 'europe-west1', namespace: 'x', service: 'y' } } })], [...INITIALISED, ...TRIGGER_ROLES]),
+      examined: ['projects/p/locations/us-central1/triggers/elsewhere', AGENT, SA_MEMBER],
+    },
+    { name: 'Pub/Sub service agent: a project from 2022 does not need the rule', state: state([trigger('t')], [...INITIALISED, ...TRIGGER_ROLES]) },
+    {
+      name: 'Pub/Sub service agent: a project from 2020 with roles/pubsub.serviceAgent passes',
+      state: state([trigger('t')], [...INITIALISED, ...TRIGGER_ROLES, { role: 'roles/pubsub.serviceAgent', members: [PUBSUB_AGENT] }], OLD_PROJECT),
+    },
+    {
+      name: 'Pub/Sub service agent: a project from 2020 with roles/iam.serviceAccountTokenCreator passes',
+      state: state([trigger('t')], [...INITIALISED, ...TRIGGER_ROLES, { role: 'roles/iam.serviceAccountTokenCreator', members: [PUBSUB_AGENT] }], OLD_PROJECT),
+    },
+  ],
+  invalid: [
+    {
+      name: 'names the Eventarc agent, what gke-destinations init grants, and a command and Terraform block per missing role',
+      state: state([trigger('t')], [...TRIGGER_ROLES, { role: 'roles/compute.viewer', members: [AGENT] }]),
+      findings: [{ messageId: 'agentMissing', resource: AGENT, severity: 'error' }],
+      then: ({ findings: [finding] }) => {
+        expect(finding!.evidence.roles).toEqual(['roles/container.developer', 'roles/iam.serviceAccountAdmin']);
+        expect(finding!.message).toContain('- roles/container.developer is not granted directly');
+        expect(finding!.fix!.commands).toEqual([
+          '# Either initialise GKE destinations (grants all three roles to the Eventarc service agent):',
+          'gcloud eventarc gke-destinations init --project=p',
+          '# or grant the missing roles one by one:',
+          `gcloud projects add-iam-policy-binding p --member=${AGENT} --role=roles/container.developer`,
+          `gcloud projects add-iam-policy-binding p --member=${AGENT} --role=roles/iam.serviceAccountAdmin`,
+        ]);
+        expect(finding!.fix!.terraform).toContain(
+          `resource "google_project_iam_member" "eventarc_agent_container_developer" {\n  project = "p"\n  role    = "roles/container.developer"\n  member  = "${AGENT}"\n}`,
+        );
+      },
+    },
+    accountMissing('a storage trigger needs roles/eventarc.eventReceiver', [trigger('t')], ['roles/pubsub.subscriber', 'roles/monitoring.metricWriter', 'roles/eventarc.eventReceiver']),
+    accountMissing('a direct Pub/Sub trigger does not', [trigger('t', PUBSUB_TRIGGER)], ['roles/pubsub.subscriber', 'roles/monitoring.metricWriter']),
+    accountMissing(
       'one account shared by both needs it once',
-      [trigger('a', { eventFilters: [{ attribute: 'type', value: 'google.cloud.pubsub.topic.v1.messagePublished' }] }), trigger('b')],
+      [trigger('a', PUBSUB_TRIGGER), trigger('b')],
       ['roles/pubsub.subscriber', 'roles/monitoring.metricWriter', 'roles/eventarc.eventReceiver'],
-    ],
-  ])('trigger service account: %s', (_name, triggers, roles) => {
-    const findings = run(triggers, INITIALISED).findings;
-    expect(findings).toHaveLength(1);
-    expect(findings[0]).toMatchObject({ severity: 'error', resource: `serviceAccount:${SA}`, evidence: { roles } });
-    expect(findings[0]!.fix!.commands).toEqual(roles.map((role) => `gcloud projects add-iam-policy-binding p --member=serviceAccount:${SA} --role=${role}`));
-  });
-
-  it('splits not granted (error) from conditional (warning), and adds --condition=None on a policy with conditions', () => {
-    const bindings = [
-      ...INITIALISED,
-      { role: 'roles/pubsub.subscriber', members: [`serviceAccount:${SA}`], condition: { title: 'weekdays', expression: 'request.time.getDayOfWeek() < 5' } },
-      { role: 'roles/eventarc.eventReceiver', members: [`serviceAccount:${SA}`] },
-    ];
-    const findings = run([trigger('t')], bindings).findings;
-    expect(findings.map((finding) => [finding.severity, finding.evidence.roles])).toEqual([
-      ['error', ['roles/monitoring.metricWriter']],
-      ['warning', ['roles/pubsub.subscriber']],
-    ]);
-    expect(findings[1]!.message).toContain('granted only under IAM condition "weekdays"');
-    expect(findings[1]!.fix!.commands[0]).toMatch(/--role=roles\/pubsub\.subscriber --condition=None$/);
-  });
-
-  it('a trigger without a service account is an error', () => {
-    const findings = run([trigger('t', { serviceAccount: undefined })], INITIALISED).findings;
-    expect(findings).toMatchObject([{ severity: 'error', resource: 'projects/p/locations/us-central1/triggers/t' }]);
-  });
-
-  it.each([
-    ['a project from 2022 does not need the Pub/Sub agent rule', PROJECT, [], []],
-    ['a project from 2020 without either role warns', OLD_PROJECT, [], [PUBSUB_AGENT]],
-    ['a project from 2020 with roles/pubsub.serviceAgent passes', OLD_PROJECT, [{ role: 'roles/pubsub.serviceAgent', members: [PUBSUB_AGENT] }], []],
-    ['a project from 2020 with roles/iam.serviceAccountTokenCreator passes', OLD_PROJECT, [{ role: 'roles/iam.serviceAccountTokenCreator', members: [PUBSUB_AGENT] }], []],
-    ['a project without createTime warns', { projectId: 'p', projectNumber: '42' }, [], [PUBSUB_AGENT]],
-  ])('Pub/Sub service agent: %s', (_name, project, bindings, resources) => {
-    const findings = run([trigger('t')], [...INITIALISED, ...TRIGGER_ROLES, ...bindings], project).findings;
-    expect(findings.map((finding) => [finding.severity, finding.resource])).toEqual(resources.map((resource) => ['warning', resource]));
-    if (resources.length > 0) {
-      expect(findings[0]!.message).toContain('before 2021-04-08');
-      expect(findings[0]!.fix!.commands).toEqual([`gcloud projects add-iam-policy-binding p --member=${PUBSUB_AGENT} --role=roles/iam.serviceAccountTokenCreator`]);
-    }
-  });
-
-  it('without a projectNumber the service agents cannot be named: a warning, and the trigger account is still checked', () => {
-    const findings = run([trigger('t')], [], { projectId: 'p' } as Project).findings;
-    expect(findings.map((finding) => [finding.severity, finding.resource])).toEqual([
-      ['warning', 'projects/p'],
-      ['error', `serviceAccount:${SA}`],
-    ]);
-  });
-
-  it('examines triggers into any cluster, and the principals', () => {
-    const other = trigger('elsewhere', { destination: { gke: { cluster: 'other', location: 'europe-west1', namespace: 'x', service: 'y' } } });
-    const result = run([other], [...INITIALISED, ...TRIGGER_ROLES]);
-    expect(result.findings).toEqual([]);
-    expect(result.examined).toEqual(['projects/p/locations/us-central1/triggers/elsewhere', AGENT, `serviceAccount:${SA}`]);
-  });
+      'sharedAccountMissing',
+    ),
+    {
+      name: 'splits not granted (error) from conditional (warning), and adds --condition=None on a policy with conditions',
+      state: state(
+        [trigger('t')],
+        [
+          ...INITIALISED,
+          { role: 'roles/pubsub.subscriber', members: [SA_MEMBER], condition: { title: 'weekdays', expression: 'request.time.getDayOfWeek() < 5' } },
+          { role: 'roles/eventarc.eventReceiver', members: [SA_MEMBER] },
+        ],
+      ),
+      findings: [
+        { messageId: 'accountMissing', resource: SA_MEMBER, severity: 'error' },
+        { messageId: 'accountUncertain', resource: SA_MEMBER, severity: 'warning' },
+      ],
+      then: ({ findings }) => {
+        expect(findings.map((finding) => finding.evidence.roles)).toEqual([['roles/monitoring.metricWriter'], ['roles/pubsub.subscriber']]);
+        expect(findings[1]!.message).toContain('granted only under IAM condition "weekdays"');
+        expect(findings[1]!.fix!.commands[0]).toMatch(/--role=roles\/pubsub\.subscriber --condition=None$/);
+      },
+    },
+    {
+      name: 'a trigger without a service account is an error',
+      state: state([trigger('t', { serviceAccount: undefined })], INITIALISED),
+      findings: [{ messageId: 'noServiceAccount', resource: TRIGGER_T, severity: 'error' }],
+    },
+    {
+      name: 'Pub/Sub service agent: a project from 2020 without either role warns',
+      state: state([trigger('t')], [...INITIALISED, ...TRIGGER_ROLES], OLD_PROJECT),
+      findings: [pubsubAgentFinding()],
+      then: ({ findings: [finding] }) => {
+        expect(finding!.message).toContain('before 2021-04-08 (this project: 2020-06-01T00:00:00Z)');
+        expect(finding!.fix!.commands).toEqual([`gcloud projects add-iam-policy-binding p --member=${PUBSUB_AGENT} --role=roles/iam.serviceAccountTokenCreator`]);
+      },
+    },
+    {
+      name: 'Pub/Sub service agent: a project without createTime warns',
+      state: state([trigger('t')], [...INITIALISED, ...TRIGGER_ROLES], { projectId: 'p', projectNumber: '42' }),
+      findings: [pubsubAgentFinding('pubsubAgentNoCreateTime')],
+    },
+    {
+      name: 'without a projectNumber the service agents cannot be named: a warning, and the trigger account is still checked',
+      state: state([trigger('t')], [], { projectId: 'p' } as Project),
+      findings: [
+        { messageId: 'noProjectNumber', resource: 'projects/p', severity: 'warning' },
+        { messageId: 'accountMissing', resource: SA_MEMBER, severity: 'error' },
+      ],
+    },
+  ],
 });

@@ -78,6 +78,11 @@ export class FakeGcp extends FakeHttpServer {
   }
 
   static async serve(fixtureDirectory: string, options: FakeGcpOptions = {}): Promise<FakeGcp> {
+    return (await FakeGcp.load(fixtureDirectory, options)).start();
+  }
+
+  /** The fake for a fixture directory, not listening: a fleet of fakes answers through its `route`. */
+  static async load(fixtureDirectory: string, options: FakeGcpOptions = {}): Promise<FakeGcp> {
     const read = async (file: string): Promise<unknown> => {
       try {
         return JSON.parse(await readFile(join(fixtureDirectory, file), 'utf8'));
@@ -97,10 +102,11 @@ export class FakeGcp extends FakeHttpServer {
       subnetworks: list(await read('compute/subnetworks.json'), 'items') as Record<string, unknown>[],
       roles: await readRoles(join(fixtureDirectory, 'roles')),
     };
-    return new FakeGcp(data, options).start();
+    return new FakeGcp(data, options);
   }
 
-  private route(request: FakeRequest): FakeResponse {
+  /** The answer to a request for this project (public: a fleet of fakes routes to each project's). */
+  route(request: FakeRequest): FakeResponse {
     if (!/^Bearer \S+/.test(String(request.headers.authorization ?? ''))) {
       return { status: 401, body: googleError(401, 'Request is missing required authentication credential. Expected OAuth 2 access token.') };
     }

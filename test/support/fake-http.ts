@@ -1,6 +1,15 @@
+import { readFileSync } from 'node:fs';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { createServer } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
+
+/** A test-only CA and a certificate for 127.0.0.1 and localhost it signed (test/support/tls/README.md). */
+export const TEST_TLS = {
+  ca: readFileSync(new URL('./tls/ca.crt', import.meta.url), 'utf8'),
+  cert: readFileSync(new URL('./tls/server.crt', import.meta.url), 'utf8'),
+  key: readFileSync(new URL('./tls/server.key', import.meta.url), 'utf8'),
+};
 
 /** One request a fake server answered, in order: tests assert on what the clients sent. */
 export interface LoggedRequest {
@@ -13,6 +22,9 @@ export interface LoggedRequest {
   fault?: Fault;
   body?: unknown;
   headers: Record<string, string | string[] | undefined>;
+  /** When the request arrived and when its answer was sent (performance.now()), to see what ran at the same time. */
+  receivedAt: number;
+  answeredAt: number;
 }
 
 /**
@@ -63,30 +75,34 @@ export class FakeHttpServer {
   delayMs = 0;
   private readonly injections: Injection[] = [];
   private server: Server | undefined;
+  private tls = false;
 
   constructor(
     private readonly handle: (request: FakeRequest) => FakeResponse | Promise<FakeResponse>,
     private readonly errorBody: (status: number, message: string) => unknown,
   ) {}
 
-  /** `http://127.0.0.1:PORT`, once started. */
+  /** `http://127.0.0.1:PORT` (`https://` when started with TLS), once started. */
   get url(): string {
     const address = this.server?.address() as AddressInfo | null | undefined;
     if (!address) throw new Error('fake server not started');
-    return `http://127.0.0.1:${address.port}`;
+    return `${this.tls ? 'https' : 'http'}://127.0.0.1:${address.port}`;
   }
 
   get port(): number {
     return (this.server!.address() as AddressInfo).port;
   }
 
-  async start(): Promise<this> {
-    this.server = createServer((request, response) => {
+  /** Listens on 127.0.0.1; with `tls`, over HTTPS with the test certificate (TEST_TLS), as a real API server does. */
+  async start(options: { tls?: boolean } = {}): Promise<this> {
+    const handler = (request: IncomingMessage, response: ServerResponse) => {
       this.serve(request, response).catch((error: Error) => {
         response.statusCode = 500;
         response.end(JSON.stringify(this.errorBody(500, error.message)));
       });
-    });
+    };
+    this.tls = Boolean(options.tls);
+    this.server = options.tls ? createTlsServer({ cert: TEST_TLS.cert, key: TEST_TLS.key }, handler) : createServer(handler);
     // Node's server drops an idle connection after 5 s, as Node's client agent does: a
     // request sent on a reused connection at that moment gets ECONNRESET, most often
     // when a busy machine stalls the event loop. Real API servers keep idle
@@ -111,6 +127,7 @@ export class FakeHttpServer {
   }
 
   private async serve(incoming: IncomingMessage, outgoing: ServerResponse): Promise<void> {
+    const receivedAt = performance.now();
     const url = new URL(incoming.url ?? '/', 'http://fake');
     let rawBody = '';
     for await (const chunk of incoming) rawBody += String(chunk);
@@ -130,7 +147,17 @@ export class FakeHttpServer {
     const handled = !injected || (injected.fault !== undefined && injected.fault !== 'reset' && injected.fault !== 'hang');
     const response = handled ? await this.handle(request) : injected;
     if (this.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.delayMs));
-    this.requests.push({ method, path, query: Object.fromEntries(url.searchParams), status: response.status, ...(injected?.fault ? { fault: injected.fault } : {}), body, headers: incoming.headers });
+    this.requests.push({
+      method,
+      path,
+      query: Object.fromEntries(url.searchParams),
+      status: response.status,
+      ...(injected?.fault ? { fault: injected.fault } : {}),
+      body,
+      headers: incoming.headers,
+      receivedAt,
+      answeredAt: performance.now(),
+    });
     const text = typeof response.body === 'string' ? response.body : JSON.stringify(response.body ?? {});
     const headers = { 'content-type': 'application/json', ...response.headers };
     if (injected?.fault) return this.misbehave(injected.fault, injected.dripMs ?? 200, incoming, outgoing, headers, text);

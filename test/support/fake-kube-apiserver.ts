@@ -69,6 +69,7 @@ const BUILT_IN: Resource[] = [
   r('apps', 'v1', 'daemonsets', 'DaemonSet'),
   r('apps', 'v1', 'replicasets', 'ReplicaSet'),
   r('batch', 'v1', 'jobs', 'Job'),
+  r('batch', 'v1', 'cronjobs', 'CronJob'),
   r('networking.k8s.io', 'v1', 'ingresses', 'Ingress'),
   r('networking.k8s.io', 'v1', 'ingressclasses', 'IngressClass', false),
   r('networking.k8s.io', 'v1', 'networkpolicies', 'NetworkPolicy'),
@@ -77,6 +78,8 @@ const BUILT_IN: Resource[] = [
   r('apiextensions.k8s.io', 'v1', 'customresourcedefinitions', 'CustomResourceDefinition', false),
   r('rbac.authorization.k8s.io', 'v1', 'roles', 'Role'),
   r('rbac.authorization.k8s.io', 'v1', 'rolebindings', 'RoleBinding'),
+  r('rbac.authorization.k8s.io', 'v1', 'clusterroles', 'ClusterRole', false),
+  r('rbac.authorization.k8s.io', 'v1', 'clusterrolebindings', 'ClusterRoleBinding', false),
 ];
 
 /** GKE's CRDs: served only when the fixture holds such objects, or `crds` names them (an absent CRD is a 404). */
@@ -120,6 +123,8 @@ export interface FakeKubeOptions {
   maxPageSize?: number;
   /** The clock for `deletionTimestamp` on DELETE. */
   now?: () => Date;
+  /** Serve HTTPS with the test certificate (TEST_TLS), as a real API server does. */
+  tls?: boolean;
 }
 
 interface Route {
@@ -170,7 +175,7 @@ export class FakeKubeApiServer extends FakeHttpServer {
         for (const { object } of parseKubernetesDocuments(file, await readFile(file, 'utf8'))) objects.push(object);
       }
     }
-    return new FakeKubeApiServer(objects, options).start();
+    return new FakeKubeApiServer(objects, options).start({ tls: options.tls });
   }
 
   /** A kubeconfig whose one context (`contextName`) points at this server, written to `file`. */

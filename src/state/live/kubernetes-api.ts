@@ -184,6 +184,11 @@ function parseJson<T>(path: string, response: RawResponse): T {
   }
 }
 
+/** The same for a KubeConfig built in code (a Pod's service account, a cluster reached without a kubeconfig). */
+export async function kubernetesApiOf(config: KubeConfig, deadline?: Deadline, retry?: RetryOptions): Promise<KubernetesApi> {
+  return new KubernetesApi(config, deadline, undefined, retry);
+}
+
 function failureOf(response: RawResponse): ApiFailure {
   let message = response.body;
   try {

@@ -40,7 +40,7 @@ interface AggregatedList<T> {
  * the first request could leave, for URL templates a line each here.
  */
 export class LiveGcp {
-  private readonly bases: Record<GoogleApi, string>;
+  private readonly bases: Record<Exclude<GoogleApi, 'storage' | 'gkehub' | 'connectgateway'>, string>;
 
   constructor(
     private readonly target: GcpTarget,
@@ -60,7 +60,7 @@ export class LiveGcp {
   /** One piece of data, every page of it, within one total time (and the run's deadline). */
   read<K extends GcpDataKey>(key: K): Promise<NonNullable<GcpData[K]>> {
     const limits = { ...this.limits, deadline: Math.min(this.limits.deadline ?? Infinity, Date.now() + this.limits.totalTimeoutMs) };
-    const get = <T extends object>(api: GoogleApi, path: string, params?: Record<string, string | number>) =>
+    const get = <T extends object>(api: Exclude<GoogleApi, 'storage' | 'gkehub' | 'connectgateway'>, path: string, params?: Record<string, string | number>) =>
       readGoogleJson<T>(this.auth, { api: GOOGLE_API_SERVICES[api], url: `${this.bases[api]}${path}`, ...(params ? { params } : {}) }, limits);
     const project = encodeURIComponent(this.target.project);
     const readers: { [P in GcpDataKey]: () => Promise<NonNullable<GcpData[P]>> } = {

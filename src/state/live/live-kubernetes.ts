@@ -25,7 +25,7 @@ const resource = (group: string, version: string, plural: string, kind: string, 
 });
 
 /** Where each kind checks ask for is listed. A kind not here is looked up through discovery. */
-const KIND_RESOURCES: Partial<Record<KubernetesKind, ApiResource>> = {
+export const KIND_RESOURCES: Partial<Record<KubernetesKind, ApiResource>> = {
   Namespace: resource('', 'v1', 'namespaces', 'Namespace', false),
   Pod: resource('', 'v1', 'pods', 'Pod'),
   Service: resource('', 'v1', 'services', 'Service'),

@@ -1,3 +1,4 @@
+import type { AuthClient } from 'google-auth-library';
 import type { ApiFailure, RetryOptions } from './api-failure.js';
 import { toApiFailure } from './api-failure.js';
 import type { ClusterState, DataKey, GcpData, GcpDataKey, UnreadKind } from '../cluster-state.js';
@@ -25,7 +26,20 @@ export interface LiveOptions extends TargetOptions, CredentialOptions {
   deadline?: Deadline;
   /** How Kubernetes GETs are retried (tests shorten the backoff). */
   retry?: RetryOptions;
+  /** In a Pod: where the service-account token and CA are mounted (default SERVICE_ACCOUNT_DIR). */
+  serviceAccountDir?: string;
+  /** A target already resolved (a fleet run names each cluster itself, with no kubeconfig). */
+  target?: LiveTarget;
+  /** Google credentials already made (a fleet run shares one for every cluster). */
+  auth?: AuthClient;
+  /** Where GCP data comes from instead of a reader of its own (a fleet run shares project data between clusters). */
+  gcpReader?: Pick<LiveGcp, 'read' | 'customRoles'>;
+  /** How to reach the API server instead of a kubeconfig (a fleet run connects to each cluster's endpoint). */
+  kubernetes?: () => Promise<KubernetesConnection>;
 }
+
+/** An API server reached, or why it cannot be. */
+export type KubernetesConnection = { api: KubernetesApi } | { unavailable: string };
 
 /**
  * Reads a real project and cluster: GCP through the Google client libraries,
@@ -41,11 +55,11 @@ export class LiveSource implements StateSource {
   async collect(keys: ReadonlySet<DataKey>): Promise<ClusterState> {
     const env = this.options.env ?? process.env;
     const progress = this.options.progress ?? silentProgress;
-    const target = this.resolveTarget();
+    const target = await this.completeTarget();
     const gcpKeys = GCP_DATA_KEYS.filter((key) => keys.has(key));
     if (gcpKeys.length > 0) requireProject(target);
     if (keys.has('cluster')) requireCluster(target);
-    const auth = gcpKeys.length > 0 ? await googleCredentials(this.options, env) : undefined;
+    const auth = gcpKeys.length > 0 ? (this.options.auth ?? (await googleCredentials(this.options, env))) : undefined;
 
     const unavailable = new Map<DataKey, string>();
     /** Keys read in full; at the deadline, every other key asked for is named as timed out. */
@@ -61,7 +75,7 @@ export class LiveSource implements StateSource {
     const tasks: Promise<void>[] = [];
     // The Google requests leave before client-node is imported (it blocks the event loop for a while); each has its handler from the start.
     if (auth) {
-      const reader = new LiveGcp({ project: target.project!, location: target.location, cluster: target.cluster }, auth, env, this.limits());
+      const reader = this.options.gcpReader ?? new LiveGcp({ project: target.project!, location: target.location, cluster: target.cluster }, auth, env, this.limits());
       for (const key of gcpKeys) {
         const task = this.readGcp(reader, key, gcp, unavailable, progress).then(async (done) => {
           if (done) read.add(key);
@@ -76,7 +90,7 @@ export class LiveSource implements StateSource {
     const kubernetes = await this.kubernetes();
     const { LiveKubernetes } = await import('./live-kubernetes.js');
     const live = kubernetes ? new LiveKubernetes(kubernetes, progress) : null;
-    const noKubernetes = kubeconfigHint(target, env);
+    const noKubernetes = this.noKubernetes ?? kubeconfigHint(target, env);
 
     const kinds = [...keys].filter((key): key is KubernetesKind => !GCP_DATA_KEYS.includes(key as GcpDataKey) && key !== 'ObjectsInTerminatingNamespaces');
     const listed = new Map<KubernetesKind, Promise<KubeObject[]>>();
@@ -180,14 +194,41 @@ export class LiveSource implements StateSource {
   }
 
   private resolveTarget(): LiveTarget {
-    return (this.target ??= resolveLiveTarget(this.options, this.options.env ?? process.env));
+    return (this.target ??= this.options.target ?? resolveLiveTarget(this.options, this.options.env ?? process.env));
+  }
+
+  /** Why the API server cannot be reached, when a connection said so. */
+  private noKubernetes: string | undefined;
+
+  /** In a Pod, what the flags leave open comes from the GKE metadata server: the cluster the Pod runs in. */
+  private async completeTarget(): Promise<LiveTarget> {
+    const target = this.resolveTarget();
+    if (!target.kubernetes?.inCluster || (target.project && target.location && target.cluster)) return target;
+    const { metadataTarget } = await import('./in-cluster.js');
+    const found = await metadataTarget();
+    this.target = { ...target, project: target.project ?? found.project, location: target.location ?? found.location, cluster: target.cluster ?? found.cluster };
+    return this.target;
   }
 
   private kubernetes(): Promise<KubernetesApi | null> {
     const target = this.resolveTarget();
-    this.kubernetesApi ??= target.kubernetes
-      ? import('./kubernetes-api.js').then(({ loadKubernetesApi }) => loadKubernetesApi(target.kubernetes!, this.options.deadline, this.options.retry))
-      : Promise.resolve(null);
+    const env = this.options.env ?? process.env;
+    const connect = this.options.kubernetes;
+    if (connect) {
+      this.kubernetesApi ??= connect().then((connection) => {
+        if ('api' in connection) return connection.api;
+        this.noKubernetes = connection.unavailable;
+        return null;
+      });
+      return this.kubernetesApi;
+    }
+    this.kubernetesApi ??= !target.kubernetes
+      ? Promise.resolve(null)
+      : target.kubernetes.inCluster
+        ? Promise.all([import('./in-cluster.js'), import('./kubernetes-api.js')]).then(async ([{ inClusterKubeConfig }, { kubernetesApiOf }]) =>
+            kubernetesApiOf(await inClusterKubeConfig(env, this.options.serviceAccountDir), this.options.deadline, this.options.retry),
+          )
+        : import('./kubernetes-api.js').then(({ loadKubernetesApi }) => loadKubernetesApi(target.kubernetes!, this.options.deadline, this.options.retry));
     return this.kubernetesApi;
   }
 
@@ -197,7 +238,7 @@ export class LiveSource implements StateSource {
   }
 
   /** Reads one piece of GCP data into `gcp`, or its reason into `unavailable`; true when it was read. */
-  private async readGcp(reader: LiveGcp, key: GcpDataKey, gcp: GcpData, unavailable: Map<DataKey, string>, progress: Progress): Promise<boolean> {
+  private async readGcp(reader: Pick<LiveGcp, 'read' | 'customRoles'>, key: GcpDataKey, gcp: GcpData, unavailable: Map<DataKey, string>, progress: Progress): Promise<boolean> {
     const target = this.resolveTarget();
     progress.start(GCP_DATA_SOURCES[key].what);
     try {
@@ -237,6 +278,10 @@ export function kubernetesReason(kind: string, failure: ApiFailure, target: Pick
   if (failure.status === 403) {
     return `cannot list ${kind} objects: Kubernetes RBAC denies it (${failure.message}); bind the ClusterRole gke-doctor-reader (README: Permissions), or grant roles/container.viewer`;
   }
+  if (failure.status === 401 && target.kubernetes && target.kubernetes.files.length === 0 && !target.kubernetes.inCluster) {
+    return `cannot list ${kind} objects: the API server (${target.kubernetes.context}) rejected the Google access token (401)`;
+  }
+  if (failure.status === 401 && target.kubernetes?.inCluster) return `cannot list ${kind} objects: the API server rejected the Pod's service-account token (401)`;
   if (failure.status === 401) return `cannot list ${kind} objects: the API server rejected the credentials of kubeconfig context ${context} (401); run \`gcloud container clusters get-credentials\` again`;
   return `cannot list ${kind} objects (kubeconfig context ${context}): ${failure.status ? `${failure.status} ` : ''}${failure.message}`;
 }

@@ -4,6 +4,7 @@ import { delimiter, join } from 'node:path';
 import { parse } from 'yaml';
 import { InputError } from '../../errors.js';
 import { firstLine } from '../../first-line.js';
+import { inClusterServer } from './in-cluster.js';
 
 /** The target flags of `check` and `snapshot`. */
 export interface TargetOptions {
@@ -18,8 +19,12 @@ export interface LiveTarget {
   project: string | null;
   location: string | null;
   cluster: string | null;
-  /** The kubeconfig context to read the cluster through, and the kubeconfig files that hold it; null when there is no kubeconfig. */
-  kubernetes: { files: string[]; context: string; server?: string } | null;
+  /**
+   * The kubeconfig context to read the cluster through, and the kubeconfig files
+   * that hold it; in a Pod with no kubeconfig, the Pod's own service account
+   * (`inCluster`, no files); null when neither.
+   */
+  kubernetes: { files: string[]; context: string; server?: string; inCluster?: boolean } | null;
 }
 
 /** `gke_PROJECT_LOCATION_CLUSTER`: the context name `gcloud container clusters get-credentials` writes. */
@@ -53,13 +58,17 @@ export function resolveLiveTarget(options: TargetOptions, env: NodeJS.ProcessEnv
   const location = options.location ?? fromContext?.[2] ?? null;
   const cluster = options.cluster ?? fromContext?.[3] ?? null;
   const context = contextName && kubeconfig?.contexts.get(contextName);
+  // In a Pod with no kubeconfig, as kubectl and client-node do: the Pod's service account.
+  const inCluster = !kubeconfig && inClusterServer(env);
   const target: LiveTarget = {
     project,
     location,
     cluster,
     kubernetes: context
       ? { files: kubeconfig!.files, context: contextName!, server: kubeconfig?.servers.get(context.cluster ?? '') }
-      : null,
+      : inCluster
+        ? { files: [], context: 'in-cluster', server: inCluster, inCluster: true }
+        : null,
   };
   if (!target.project && !target.kubernetes) {
     throw new InputError('no target: pass --project, --location and --cluster (or --context NAME of a kubeconfig context), --snapshot DIR, or --manifests / --terraform-plan for a preflight');

@@ -1,0 +1,99 @@
+import type { Command } from 'commander';
+import { Option } from 'commander';
+import type { Check, RunContext } from '../engine/check.js';
+import type { FleetReport } from '../engine/fleet-report.js';
+import { fleetReport } from '../engine/fleet-report.js';
+import { InputError } from '../errors.js';
+import type { FleetMember } from '../fleet/run-fleet.js';
+import type { AfterRun } from '../fleet/run-fleet.js';
+import { DEFAULT_CONCURRENCY, parseConcurrency, runFleet } from '../fleet/run-fleet.js';
+import type { ShardFlags } from '../fleet/shard.js';
+import { inShard, resolveShard } from '../fleet/shard.js';
+import type { EndpointKind } from '../fleet/cluster-endpoint.js';
+import { ENDPOINT_KINDS } from '../fleet/cluster-endpoint.js';
+import { splitIds } from '../engine/select.js';
+import type { LiveFlags } from './live-options.js';
+import { flagName } from './flag-name.js';
+import type { ProcessIo } from './process-io.js';
+
+/**
+ * `--all-clusters`: the clusters of every `--project`, each a fleet member read
+ * live without a kubeconfig. Flags that name one cluster or one kubeconfig
+ * context make no sense with it and are refused, as is `--fix` (check).
+ */
+export async function allClustersMembers(flags: FleetFlags & LiveFlags & { quiet?: boolean }, io: Pick<ProcessIo, 'env' | 'stderr'>): Promise<FleetMember[]> {
+  const stray = (['cluster', 'context', 'kubeconfig'] as const).find((name) => flags[name] !== undefined);
+  if (stray) throw new InputError(`${flagName(stray)} names one cluster; --all-clusters reads every cluster of each --project (narrow it with --location and --cluster-filter)`);
+  const projects = splitIds(flags.project === undefined ? [] : [flags.project]);
+  if (projects.length === 0) throw new InputError('--all-clusters needs --project PROJECT (repeatable, or comma-separated)');
+  const [{ allClusters }, { googleCredentials }, { stderrProgress }, { DEFAULT_LIMITS }] = await Promise.all([
+    import('../fleet/live-fleet.js'),
+    import('../state/live/gcp-credentials.js'),
+    import('./progress.js'),
+    import('../state/live/google-request.js'),
+  ]);
+  return allClusters({
+    projects,
+    ...(flags.location ? { location: flags.location } : {}),
+    ...(flags.clusterFilter !== undefined ? { clusterFilter: flags.clusterFilter } : {}),
+    endpoint: (flags.endpoint ?? 'public') as EndpointKind,
+    ...(flags.accessTokenFile ? { accessTokenFile: flags.accessTokenFile } : {}),
+    auth: await googleCredentials(flags, io.env),
+    env: io.env,
+    limits: DEFAULT_LIMITS,
+    progress: stderrProgress(Boolean(flags.quiet), io.stderr),
+  });
+}
+
+/** Flags of a run over many clusters (`--all-clusters`, or `--snapshot` of a fleet snapshot tree). */
+export interface FleetFlags extends ShardFlags {
+  concurrency?: string;
+  allClusters?: boolean;
+  clusterFilter?: string;
+  endpoint?: string;
+}
+
+/** Adds `--all-clusters` and its narrowing flags (check and snapshot). */
+export function addAllClustersOptions(command: Command): Command {
+  return command
+    .option('--all-clusters', 'every cluster of each --project (repeatable or comma-separated), listed with the container API, read without a kubeconfig')
+    .option('--cluster-filter <glob>', 'with --all-clusters: only clusters whose name matches (* and ?)')
+    .addOption(new Option('--endpoint <kind>', 'with --all-clusters: the control-plane endpoint to reach each cluster at').choices(ENDPOINT_KINDS));
+}
+
+export function addFleetOptions(command: Command): Command {
+  return addAllClustersOptions(command)
+    .option('--shard <index/count>', 'fleet runs: check only the clusters of this shard, e.g. 0/4 (a stable hash of project/location/cluster)')
+    .option('--shard-count <n>', 'fleet runs in a Kubernetes Indexed Job: the number of shards (the index comes from JOB_COMPLETION_INDEX)')
+    .option('--concurrency <n>', `fleet runs: how many clusters are read at once (default ${DEFAULT_CONCURRENCY})`);
+}
+
+/** The fleet flags were given to a run over one cluster. */
+export function rejectFleetFlags(flags: FleetFlags & LiveFlags): void {
+  if (flags.project?.includes(',')) throw new InputError(`--project ${flags.project}: several projects are for --all-clusters`);
+  const stray = (['shard', 'shardCount', 'concurrency', 'clusterFilter', 'endpoint'] as const).find((name) => flags[name] !== undefined);
+  if (stray) {
+    throw new InputError(`--${stray.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`)} is for fleet runs: pass --all-clusters, or --snapshot of a DIR/PROJECT/LOCATION/CLUSTER/ tree`);
+  }
+}
+
+/** Checks the members of this task's shard, at most `--concurrency` at once, and builds the fleet report. */
+export async function checkFleet(
+  source: string,
+  members: readonly FleetMember[],
+  checks: readonly Check[],
+  context: RunContext,
+  flags: FleetFlags,
+  env: NodeJS.ProcessEnv,
+  afterRun?: AfterRun,
+): Promise<FleetReport> {
+  const shard = resolveShard(flags, env);
+  const concurrency = flags.concurrency === undefined ? DEFAULT_CONCURRENCY : parseConcurrency(flags.concurrency);
+  const mine = members.filter((member) => inShard(clusterRef(member), shard));
+  const reports = await runFleet(mine, checks, context, concurrency, afterRun);
+  return fleetReport(source, reports, shard ? { count: shard.count, present: [shard.index], missing: [] } : null);
+}
+
+function clusterRef({ target }: FleetMember) {
+  return { project: target.project ?? '', location: target.location ?? '', cluster: target.cluster ?? '' };
+}

@@ -1,0 +1,85 @@
+import type { Target } from '../state/cluster-state.js';
+import type { Check } from './check.js';
+import type { CheckReport, FailOn, Report, Summary } from './report.js';
+import { exitCodeFor, summarize } from './report.js';
+
+/**
+ * Which shards of `count` a fleet report covers. One shard's own report names
+ * only itself and misses nothing; `merge` names every shard it did not get.
+ */
+export interface ShardCoverage {
+  count: number;
+  present: number[];
+  missing: number[];
+}
+
+export interface FleetSummary {
+  clusters: number;
+  /** Clusters with a failed check. */
+  failing: number;
+  /** Clusters with a check that could not run (data that could not be read, a cluster that could not be reached). */
+  incomplete: number;
+  /** The shards the report covers, when it came from sharded runs; null for an unsharded run. */
+  shards: ShardCoverage | null;
+}
+
+/**
+ * A fleet run's report (DESIGN.md, additive to version 1): the version-1 fields
+ * with no checks of its own and the summary summed over every cluster, plus
+ * `targets` (one version-1 report per cluster) and `fleet`. A single-cluster run
+ * keeps the plain version-1 shape.
+ */
+export interface FleetReport extends Report {
+  targets: Report[];
+  fleet: FleetSummary;
+}
+
+export function isFleetReport(report: Report): report is FleetReport {
+  return Array.isArray((report as Partial<FleetReport>).targets);
+}
+
+/** Builds the fleet report from each cluster's report, in project, location, cluster order. */
+export function fleetReport(source: string, targets: readonly Report[], shards: ShardCoverage | null): FleetReport {
+  const sorted = [...targets].sort((a, b) => targetLabel(a.target).localeCompare(targetLabel(b.target)));
+  const summary: Summary = summarize(sorted.flatMap((report) => report.checks));
+  return {
+    version: 1,
+    target: { source, project: null, location: null, cluster: null },
+    checks: [],
+    summary,
+    targets: sorted,
+    fleet: {
+      clusters: sorted.length,
+      failing: sorted.filter((report) => report.checks.some((check) => check.status === 'failed')).length,
+      incomplete: sorted.filter((report) => report.checks.some((check) => check.status === 'incomplete')).length,
+      shards,
+    },
+  };
+}
+
+/** The report of a cluster (or a project) that could not be read at all: every check incomplete, with the reason. */
+export function unreadReport(target: Target, checks: readonly Check[], reason: string): Report {
+  const reports: CheckReport[] = checks.map((check) => ({
+    id: check.id,
+    title: check.title,
+    status: 'incomplete',
+    reason,
+    durationMs: 0,
+    findings: [],
+    examined: [],
+  }));
+  return { version: 1, target, checks: reports, summary: summarize(reports) };
+}
+
+/** The worst exit code over every cluster (1 over 3 over 0); missing shards make the fleet incomplete. */
+export function fleetExitCode(report: FleetReport, failOn: FailOn): number {
+  const codes = report.targets.map((target) => exitCodeFor(target, failOn));
+  if (codes.includes(1)) return 1;
+  if (codes.includes(3) || (report.fleet.shards?.missing.length ?? 0) > 0) return 3;
+  return 0;
+}
+
+/** `project/location/cluster` as reports name a cluster; `project` alone for a project whose clusters could not be listed. */
+export function targetLabel(target: Target): string {
+  return [target.project ?? '-', target.location, target.cluster].filter((part) => part !== null).join('/');
+}

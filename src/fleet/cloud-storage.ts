@@ -1,0 +1,104 @@
+import type { AuthClient } from 'google-auth-library';
+import { InputError } from '../errors.js';
+import { toApiFailure, withRetry } from '../state/live/api-failure.js';
+import { GOOGLE_API_SERVICES, googleApiBase } from '../state/live/gcp-endpoints.js';
+import { USER_AGENT, readGoogleJson } from '../state/live/google-request.js';
+
+/** A `gs://BUCKET/OBJECT` URL; `object` may be a prefix (empty for the whole bucket). */
+export interface GsUrl {
+  bucket: string;
+  object: string;
+}
+
+const TIMEOUT_MS = 60_000;
+
+export function isGsUrl(text: string): boolean {
+  return text.startsWith('gs://');
+}
+
+export function parseGsUrl(text: string): GsUrl {
+  const match = /^gs:\/\/([a-z0-9][a-z0-9._-]{1,220}[a-z0-9])(?:\/(.*))?$/.exec(text);
+  if (!match) throw new InputError(`${text}: not a Cloud Storage URL (gs://BUCKET/OBJECT)`);
+  return { bucket: match[1]!, object: match[2] ?? '' };
+}
+
+/**
+ * Cloud Storage through its JSON API (cloud.google.com/storage/docs/json_api),
+ * with the same credentials as every other Google request. gcloud's endpoint
+ * override CLOUDSDK_API_ENDPOINT_OVERRIDES_STORAGE applies, as for the other APIs.
+ */
+export class CloudStorage {
+  /** `https://storage.googleapis.com/storage/v1/`, or gcloud's override. */
+  private readonly base: URL;
+
+  constructor(
+    private readonly auth: AuthClient,
+    env: NodeJS.ProcessEnv = process.env,
+  ) {
+    this.base = new URL(googleApiBase('storage', env));
+  }
+
+  /** Names of the objects under `url` (an exact object name lists just itself), every page. */
+  async list(url: GsUrl): Promise<string[]> {
+    const names: string[] = [];
+    let pageToken: string | undefined;
+    do {
+      const params = { prefix: url.object, fields: 'items(name),nextPageToken', ...(pageToken ? { pageToken } : {}) };
+      const response = await this.read<{ items?: { name: string }[]; nextPageToken?: string }>(url, 'list', `b/${encodeURIComponent(url.bucket)}/o`, params);
+      names.push(...(response.items ?? []).map((item) => item.name));
+      pageToken = response.nextPageToken || undefined;
+    } while (pageToken);
+    return names;
+  }
+
+  /** An object's content; a report is a JSON object, so anything else is refused as not one. */
+  async readJson(url: GsUrl): Promise<object> {
+    return this.read<object>(url, 'read', `b/${encodeURIComponent(url.bucket)}/o/${encodeURIComponent(url.object)}`, { alt: 'media' });
+  }
+
+  /** Simple upload (uploadType=media): one request, fine for a report; sent again as a whole if it fails on the way. */
+  async write(url: GsUrl, text: string, contentType: string): Promise<void> {
+    if (!url.object || url.object.endsWith('/')) throw new InputError(`gs://${url.bucket}/${url.object}: name an object to write, not a bucket or a folder`);
+    // Uploads go to /upload/ in front of the API's path (cloud.google.com/storage/docs/uploading-objects#uploading-an-object).
+    const upload = new URL(`/upload${this.base.pathname}b/${encodeURIComponent(url.bucket)}/o`, this.base);
+    try {
+      await withRetry(() =>
+        this.auth.request({
+          url: upload.href,
+          method: 'POST',
+          params: { uploadType: 'media', name: url.object },
+          headers: { 'Content-Type': contentType, 'User-Agent': USER_AGENT },
+          data: text,
+          timeout: TIMEOUT_MS,
+          retry: false,
+        }),
+      );
+    } catch (error) {
+      throw storageError(url, 'write', toApiFailure(error));
+    }
+  }
+
+  private async read<T extends object>(url: GsUrl, action: 'list' | 'read', path: string, params: Record<string, string>): Promise<T> {
+    try {
+      return await readGoogleJson<T>(this.auth, { api: GOOGLE_API_SERVICES.storage, url: `${this.base.href}${path}`, params });
+    } catch (error) {
+      throw storageError(url, action, toApiFailure(error));
+    }
+  }
+}
+
+/** Which permission each action needs, and the predefined role that grants it (cloud.google.com/storage/docs/access-control/iam-roles). */
+const NEEDS = {
+  list: { permission: 'storage.objects.list', role: 'roles/storage.objectViewer' },
+  read: { permission: 'storage.objects.get', role: 'roles/storage.objectViewer' },
+  write: { permission: 'storage.objects.create', role: 'roles/storage.objectCreator' },
+} as const;
+
+function storageError(url: GsUrl, action: keyof typeof NEEDS, failure: ReturnType<typeof toApiFailure>): InputError {
+  const where = `gs://${url.bucket}/${url.object}`;
+  const { permission, role } = NEEDS[action];
+  if (failure.status === 401) return new InputError(`${where}: Cloud Storage rejected the credentials (401): run \`gcloud auth application-default login\`, or pass a fresh token`);
+  if (failure.status === 403) return new InputError(`${where}: permission ${permission} denied; ${role} on the bucket grants it`);
+  if (failure.status === 404) return new InputError(`${where}: no such ${action === 'read' ? 'object' : 'bucket'}`);
+  return new InputError(`${where}: cannot ${action}: ${failure.status ? `${failure.status} ` : ''}${failure.message}`);
+}

@@ -1,0 +1,79 @@
+import { InputError } from '../errors.js';
+import type { FleetReport, ShardCoverage } from '../engine/fleet-report.js';
+import { fleetReport, isFleetReport, targetLabel } from '../engine/fleet-report.js';
+import type { Report } from '../engine/report.js';
+
+/** A report as read: where it came from (a file or a gs:// object), and its text. */
+export interface ReportText {
+  name: string;
+  text: string;
+}
+
+/**
+ * Combines shard reports (or any fleet and single-cluster JSON reports) into one
+ * fleet report. Shards must agree on their count; every index no report covers
+ * is named in `fleet.shards.missing`. A cluster in two reports is bad input:
+ * which one holds the truth is not for gke-doctor to guess.
+ */
+export function mergeReports(inputs: readonly ReportText[]): FleetReport {
+  if (inputs.length === 0) throw new InputError('merge: no reports to merge');
+  const targets: Report[] = [];
+  const seen = new Map<string, string>();
+  const sources = new Set<string>();
+  let shards: { count: number; present: Set<number>; from: string } | null = null;
+  let unsharded: string | null = null;
+  for (const input of inputs) {
+    const report = parseReport(input);
+    const parts = isFleetReport(report) ? report.targets : [report];
+    sources.add(report.target.source);
+    const coverage = isFleetReport(report) ? report.fleet.shards : null;
+    if (coverage) {
+      if (unsharded) throw new InputError(`${input.name} is one shard of ${coverage.count}, but ${unsharded} is not a shard report: merge the shards of one run`);
+      if (shards && shards.count !== coverage.count) {
+        throw new InputError(`${input.name} is a shard of ${coverage.count}, but ${shards.from} is a shard of ${shards.count}: merge the shards of one run`);
+      }
+      shards ??= { count: coverage.count, present: new Set(), from: input.name };
+      for (const index of coverage.present) shards.present.add(index);
+    } else {
+      if (shards) throw new InputError(`${input.name} is not a shard report, but ${shards.from} is: merge the shards of one run`);
+      unsharded = input.name;
+    }
+    for (const target of parts) {
+      const label = targetLabel(target.target);
+      const earlier = seen.get(label);
+      if (earlier) throw new InputError(`cluster ${label} is in both ${earlier} and ${input.name}: merge each shard once`);
+      seen.set(label, input.name);
+      targets.push(target);
+    }
+  }
+  const coverage: ShardCoverage | null = shards
+    ? {
+        count: shards.count,
+        present: [...shards.present].sort((a, b) => a - b),
+        missing: Array.from({ length: shards.count }, (_, index) => index).filter((index) => !shards!.present.has(index)),
+      }
+    : null;
+  return fleetReport(sources.size === 1 ? [...sources][0]! : 'merged', targets, coverage);
+}
+
+function parseReport({ name, text }: ReportText): Report {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new InputError(`${name}: not a gke-doctor JSON report (invalid JSON: ${(error as Error).message})`);
+  }
+  const report = value as Partial<FleetReport> | null;
+  if (typeof report !== 'object' || report === null || report.version !== 1 || typeof report.target !== 'object' || !Array.isArray(report.checks)) {
+    throw new InputError(`${name}: not a gke-doctor JSON report (expected version 1 with target and checks: the output of check --output json)`);
+  }
+  if (report.targets !== undefined && (!Array.isArray(report.targets) || !report.targets.every(isSingleReport))) {
+    throw new InputError(`${name}: "targets" must be a list of version-1 reports`);
+  }
+  return report as Report;
+}
+
+function isSingleReport(value: unknown): value is Report {
+  const report = value as Partial<Report> | null;
+  return typeof report === 'object' && report !== null && report.version === 1 && typeof report.target === 'object' && Array.isArray(report.checks);
+}

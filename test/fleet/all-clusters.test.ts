@@ -1,0 +1,150 @@
+import { mkdtemp, readdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FleetReport } from '../../src/engine/fleet-report.js';
+import type { Report } from '../../src/engine/report.js';
+import { runCli } from '../support/cli.js';
+import { FakeGcpFleet } from '../support/fake-gcp-fleet.js';
+import { fixtureTime } from '../support/fixtures.js';
+
+/** Two projects: three clusters (one with no API server at its endpoint) and one; a third project denies listing. */
+let fleet: FakeGcpFleet;
+let env: NodeJS.ProcessEnv;
+const now = () => fixtureTime('seed-eventarc-stuck-namespace');
+
+beforeAll(async () => {
+  fleet = await FakeGcpFleet.serve([
+    {
+      fixture: 'seed-eventarc-stuck-namespace',
+      clusters: [
+        { location: 'asia-northeast1', name: 'prod-cluster', fixture: 'seed-eventarc-stuck-namespace' },
+        { location: 'asia-northeast1', name: 'quiet', fixture: 'healthy' },
+        { location: 'us-central1', name: 'gone', fixture: 'healthy', unreachable: true },
+      ],
+    },
+    { fixture: 'seed-ingress-addon-disabled', clusters: [{ location: 'asia-northeast1-a', name: 'tools', fixture: 'seed-ingress-addon-disabled' }] },
+  ]);
+  const home = await mkdtemp(join(tmpdir(), 'gke-doctor-home-'));
+  env = {
+    KUBECONFIG: join(home, 'no-kubeconfig'),
+    CLOUDSDK_CONFIG: join(home, 'gcloud'),
+    CLOUDSDK_CORE_PROJECT: undefined,
+    GOOGLE_APPLICATION_CREDENTIALS: undefined,
+    METADATA_SERVER_DETECTION: 'none',
+    GOOGLE_OAUTH_ACCESS_TOKEN: 'fake-google-token',
+    CLOUDSDK_API_ENDPOINT_OVERRIDES_CONTAINER: `${fleet.url}/`,
+    CLOUDSDK_API_ENDPOINT_OVERRIDES_CLOUDRESOURCEMANAGER: `${fleet.url}/`,
+    CLOUDSDK_API_ENDPOINT_OVERRIDES_EVENTARC: `${fleet.url}/`,
+    CLOUDSDK_API_ENDPOINT_OVERRIDES_COMPUTE: `${fleet.url}/compute/v1/`,
+  };
+});
+afterAll(() => fleet.close());
+
+const label = ({ target }: Report) => `${target.project}/${target.location ?? ''}/${target.cluster ?? ''}`;
+
+async function checkAll(...args: string[]) {
+  const result = await runCli(['check', '--all-clusters', '--project', 'acme-jobs-prod,acme-platform', '--project', 'locked-out', '--output', 'json', ...args], { env, now });
+  return { ...result, report: result.stdout ? (JSON.parse(result.stdout) as FleetReport) : undefined };
+}
+
+const byCluster = (report: FleetReport, cluster: string) => report.targets.find((target) => target.target.cluster === cluster)!;
+const check = (report: Report, id: string) => report.checks.find((candidate) => candidate.id === id)!;
+
+describe('check --all-clusters', () => {
+  it('checks every cluster of every project in one fleet report, each read without a kubeconfig; exit code the worst', async () => {
+    fleet.requests.length = 0;
+    const { code, report, stderr } = await checkAll();
+    // The seed cluster's metrics.k8s.io APIService is unavailable: the note says which cluster it is about.
+    expect(stderr).toMatch(/^gke-doctor: note: acme-jobs-prod\/asia-northeast1\/prod-cluster: API discovery failed for metrics\.k8s\.io\/v1beta1/);
+    expect(report!.targets.map(label)).toEqual([
+      'acme-jobs-prod/asia-northeast1/prod-cluster',
+      'acme-jobs-prod/asia-northeast1/quiet',
+      'acme-jobs-prod/us-central1/gone',
+      'acme-platform/asia-northeast1-a/tools',
+      'locked-out//',
+    ]);
+    expect(check(byCluster(report!, 'prod-cluster'), 'terminating-namespace').findings.map((finding) => finding.resource)).toEqual(['Namespace/events-system']);
+    expect(check(byCluster(report!, 'tools'), 'http-load-balancing-addon').status).toBe('failed');
+    expect(check(byCluster(report!, 'quiet'), 'terminating-namespace').status).toBe('passed');
+    expect(code).toBe(1);
+    // Each API server saw the Google access token as its bearer token, and the CA from the listing verified it.
+    for (const kube of fleet.kube.values()) {
+      expect(kube.requests.length).toBeGreaterThan(0);
+      expect(new Set(kube.requests.map((request) => request.headers.authorization))).toEqual(new Set(['Bearer fake-google-token']));
+    }
+  });
+
+  it('marks the cluster it cannot reach incomplete with the reason, and a project it cannot list, and only those', async () => {
+    const { report } = await checkAll();
+    const gone = byCluster(report!, 'gone');
+    expect(check(gone, 'terminating-namespace')).toMatchObject({ status: 'incomplete', reason: expect.stringMatching(/cannot reach the Kubernetes API at https:\/\/127\.0\.0\.1:9: ECONNREFUSED/) });
+    const locked = report!.targets.find((target) => target.target.project === 'locked-out')!;
+    for (const result of locked.checks) {
+      expect(result).toMatchObject({
+        status: 'incomplete',
+        reason: 'cannot list the clusters of project locked-out (container.googleapis.com): permission container.clusters.list denied; roles/container.clusterViewer grants it',
+      });
+    }
+    expect(report!.fleet).toMatchObject({ clusters: 5 });
+    expect(report!.fleet.incomplete).toBeGreaterThanOrEqual(2);
+  });
+
+  it('reads project data once per project, shared by its clusters, and never the cluster again', async () => {
+    fleet.requests.length = 0;
+    await checkAll();
+    const count = (method: string, path: string) => fleet.requests.filter((request) => request.method === method && request.path === path && !request.query.pageToken).length;
+    for (const project of ['acme-jobs-prod', 'acme-platform']) {
+      expect(count('GET', `/v1/projects/${project}/locations/-/clusters`)).toBe(1);
+      expect(count('GET', `/v1/projects/${project}`)).toBe(1);
+      expect(count('POST', `/v3/projects/${project}:getIamPolicy`)).toBe(1);
+      expect(count('GET', `/v1/projects/${project}/locations/-/triggers`)).toBe(1);
+      expect(count('GET', `/compute/v1/projects/${project}/aggregated/healthChecks`)).toBeLessThanOrEqual(1);
+    }
+    expect(fleet.requests.filter((request) => /\/clusters\/[^/]+$/.test(request.path))).toEqual([]);
+  });
+
+  it('reads at most --concurrency clusters at once (the API servers\' request logs)', async () => {
+    for (const concurrency of [1, 2]) {
+      for (const kube of fleet.kube.values()) kube.requests.length = 0;
+      await checkAll('--concurrency', String(concurrency));
+      const spans = [...fleet.kube.values()].map((kube) => ({
+        start: Math.min(...kube.requests.map((request) => request.receivedAt)),
+        end: Math.max(...kube.requests.map((request) => request.answeredAt)),
+      }));
+      const busiest = Math.max(...spans.map(({ start }) => spans.filter((span) => span.start <= start && start <= span.end).length));
+      expect(busiest).toBeLessThanOrEqual(concurrency);
+    }
+  });
+
+  it('--location and --cluster-filter narrow it; shards split it', async () => {
+    expect((await checkAll('--cluster-filter', 'q*')).report!.targets.map(label)).toEqual(['acme-jobs-prod/asia-northeast1/quiet', 'locked-out//']);
+    expect((await checkAll('--location', 'us-central1')).report!.targets.map(label)).toEqual(['acme-jobs-prod/us-central1/gone', 'locked-out//']);
+    const shards = await Promise.all([0, 1].map(async (index) => (await checkAll('--shard', `${index}/2`)).report!.targets.map(label)));
+    expect(shards.flat().sort()).toEqual((await checkAll()).report!.targets.map(label).sort());
+  });
+
+  it('refuses --fix and flags that name one cluster, in one line', async () => {
+    expect(await runCli(['check', '--all-clusters', '--project', 'p', '--fix'], { env })).toMatchObject({ code: 2, stderr: 'gke-doctor: --fix is for one cluster; --all-clusters checks every cluster of each --project live\n' });
+    expect(await runCli(['check', '--all-clusters', '--project', 'p', '--cluster', 'c'], { env })).toMatchObject({ code: 2, stderr: expect.stringMatching(/^gke-doctor: --cluster names one cluster; --all-clusters reads every cluster/) });
+    expect(await runCli(['check', '--all-clusters'], { env })).toMatchObject({ code: 2, stderr: 'gke-doctor: --all-clusters needs --project PROJECT (repeatable, or comma-separated)\n' });
+    expect(await runCli(['check', '--project', 'a,b'], { env })).toMatchObject({ code: 2, stderr: 'gke-doctor: --project a,b: several projects are for --all-clusters\n' });
+  });
+});
+
+describe('snapshot DIR --all-clusters', () => {
+  it('writes DIR/PROJECT/LOCATION/CLUSTER/, which check --snapshot DIR reads back as the same fleet', async () => {
+    const directory = join(await mkdtemp(join(tmpdir(), 'gke-doctor-fleet-snapshot-')), 'fleet');
+    const written = await runCli(['snapshot', directory, '--all-clusters', '--project', 'acme-jobs-prod,acme-platform,locked-out'], { env, now });
+    expect(written.code).toBe(3);
+    expect(written.stderr).toContain('gke-doctor: locked-out: not in the snapshot: cannot list the clusters of project locked-out');
+    expect(await readdir(join(directory, 'acme-jobs-prod', 'asia-northeast1'))).toEqual(['prod-cluster', 'quiet']);
+    expect(await readdir(directory)).toEqual(['acme-jobs-prod', 'acme-platform']);
+    const replay = await runCli(['check', '--snapshot', directory, '--output', 'json'], { env });
+    const live = (await checkAll()).report!;
+    const fromSnapshot = JSON.parse(replay.stdout) as FleetReport;
+    expect(fromSnapshot.targets.map(label)).toEqual(live.targets.map(label).filter((name) => !name.startsWith('locked-out')));
+    expect(check(byCluster(fromSnapshot, 'prod-cluster'), 'terminating-namespace').findings.map((finding) => finding.resource)).toEqual(['Namespace/events-system']);
+    expect(replay.code).toBe(1);
+  });
+});

@@ -1,0 +1,53 @@
+import type { FakeRequest, FakeResponse } from './fake-http.js';
+import { FakeHttpServer } from './fake-http.js';
+import { googleError } from './fake-gcp.js';
+
+/**
+ * A fake of the Cloud Storage JSON API (cloud.google.com/storage/docs/json_api/v1/objects):
+ * objects.list with prefix and pages, objects.get with alt=media, and the simple
+ * upload (uploadType=media). Buckets that were not created answer 404, as does
+ * an object that is not there.
+ */
+export class FakeGcs extends FakeHttpServer {
+  readonly buckets = new Map<string, Map<string, string>>();
+
+  constructor(private readonly pageSize = 2) {
+    super((request) => this.route(request), (status, message) => googleError(status, message));
+  }
+
+  bucket(name: string, objects: Record<string, string> = {}): this {
+    this.buckets.set(name, new Map(Object.entries(objects)));
+    return this;
+  }
+
+  private route(request: FakeRequest): FakeResponse {
+    if (!/^Bearer \S+/.test(String(request.headers.authorization ?? ''))) {
+      return { status: 401, body: googleError(401, 'Anonymous caller does not have storage.objects.list access.') };
+    }
+    const { method, path, query } = request;
+    let match: RegExpExecArray | null;
+    if (method === 'GET' && (match = /^\/storage\/v1\/b\/([^/]+)\/o$/.exec(path))) {
+      const bucket = this.buckets.get(match[1]!);
+      if (!bucket) return { status: 404, body: googleError(404, 'The specified bucket does not exist.') };
+      const names = [...bucket.keys()].filter((name) => name.startsWith(query.get('prefix') ?? '')).sort();
+      const start = Number(query.get('pageToken') || 0);
+      const page = names.slice(start, start + this.pageSize);
+      const next = start + this.pageSize < names.length ? String(start + this.pageSize) : undefined;
+      return { status: 200, body: { kind: 'storage#objects', ...(page.length ? { items: page.map((name) => ({ kind: 'storage#object', name, bucket: match![1] })) } : {}), ...(next ? { nextPageToken: next } : {}) } };
+    }
+    if (method === 'GET' && (match = /^\/storage\/v1\/b\/([^/]+)\/o\/(.+)$/.exec(path)) && query.get('alt') === 'media') {
+      const text = this.buckets.get(match[1]!)?.get(match[2]!);
+      if (text === undefined) return { status: 404, body: googleError(404, `No such object: ${match[1]}/${match[2]}`) };
+      return { status: 200, body: text, headers: { 'content-type': 'application/octet-stream' } };
+    }
+    if (method === 'POST' && (match = /^\/upload\/storage\/v1\/b\/([^/]+)\/o$/.exec(path)) && query.get('uploadType') === 'media') {
+      const bucket = this.buckets.get(match[1]!);
+      const name = query.get('name');
+      if (!bucket) return { status: 404, body: googleError(404, 'The specified bucket does not exist.') };
+      if (!name) return { status: 400, body: googleError(400, 'Required parameter: name') };
+      bucket.set(name, request.rawBody);
+      return { status: 200, body: { kind: 'storage#object', name, bucket: match[1], size: String(Buffer.byteLength(request.rawBody)) } };
+    }
+    return { status: 404, body: googleError(404, `Not found: ${path}`) };
+  }
+}
