@@ -1,9 +1,10 @@
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
+import { readAction, runStep } from './support/composite-action.js';
 import { REPO_ROOT } from './support/fixtures.js';
 
 const DIR = `${REPO_ROOT}docs/ci/`;
@@ -22,6 +23,14 @@ function fakeNpx(): string {
   return bin;
 }
 
+/** An action checkout whose gke-doctor only says how it was called and exits with `code`. */
+function fakeActionPath(code: number): string {
+  const dir = mkdtempSync(join(tmpdir(), 'gke-doctor-fake-action-'));
+  mkdirSync(join(dir, 'bin'));
+  writeFileSync(join(dir, 'bin/gke-doctor.js'), `console.log('gke-doctor ' + process.argv.slice(2).join(' '));\nprocess.exit(${code});\n`);
+  return dir;
+}
+
 function run(shell: string[], script: string, code: number): { status: number; stdout: string } {
   const result = spawnSync(shell[0]!, [...shell.slice(1), script], {
     env: { PATH: `${fakeNpx()}:${process.env.PATH}`, FAKE_EXIT: String(code) },
@@ -32,13 +41,13 @@ function run(shell: string[], script: string, code: number): { status: number; s
 
 /** Each runner's way of running the gke-doctor step, and of judging its result. */
 const RUNNERS: Record<string, (code: number) => { outcome: Outcome; stdout: string }> = {
-  // GitHub Actions runs `run:` with `bash --noprofile --norc -eo pipefail {0}`; `::warning` marks the job.
+  // The GitHub example uses the Action: its check step runs with the example's inputs, as the runner runs it.
   'github-actions.yml': (code) => {
-    const steps = parse(readFileSync(`${DIR}github-actions.yml`, 'utf8')).jobs.preflight.steps as { run?: string }[];
-    const step = steps.find((candidate) => candidate.run?.includes('gke-doctor check'))!;
-    const file = join(mkdtempSync(join(tmpdir(), 'gke-doctor-step-')), 'step.sh');
-    writeFileSync(file, step.run!);
-    const { status, stdout } = run(['bash', '--noprofile', '--norc', '-eo', 'pipefail'], file, code);
+    const steps = parse(readFileSync(`${DIR}github-actions.yml`, 'utf8')).jobs.preflight.steps as { uses?: string; with?: Record<string, unknown> }[];
+    const uses = steps.find((candidate) => candidate.uses?.endsWith('/gke-doctor@v1'))!;
+    const action = readAction(`${REPO_ROOT}action.yml`);
+    const inputs = Object.fromEntries(Object.entries(uses.with ?? {}).map(([name, value]) => [name, String(value)]));
+    const { status, stdout } = runStep(action, action.runs.steps.find((step) => step.id === 'check')!, { actionPath: fakeActionPath(code), workspace: tmpdir(), inputs });
     return { outcome: status !== 0 ? 'failed' : stdout.includes('::warning') ? 'warned' : 'passed', stdout };
   },
   // Cloud Build runs the entrypoint with the args, after replacing $$ with $.
@@ -67,13 +76,15 @@ describe('docs/ci examples', () => {
     const text = readFileSync(`${DIR}${file}`, 'utf8');
     expect(() => parse(text)).not.toThrow();
     expect(text).toContain('terraform show -json tfplan');
-    expect(text).toMatch(/gke-doctor[\s\S]*check[\s\S]*--terraform-plan[ =]tfplan\.json[\s\S]*--manifests[ =]rendered[\s\S]*--output[ =](sarif|junit)[\s\S]*--output-file/);
+    expect(text).toMatch(
+      /gke-doctor[\s\S]*check[\s\S]*--terraform-plan[ =]tfplan\.json[\s\S]*--manifests[ =]rendered[\s\S]*--output[ =](sarif|junit)[\s\S]*--output-file|gke-doctor@v1\n\s+with:\n\s+terraform-plan: tfplan\.json\n\s+manifests: rendered\n\s+upload-sarif: true/,
+    );
   });
 
   describe.each(examples)('%s handles every exit code as documented', (file) => {
     it.each(Object.entries(EXPECTED))('exit %s -> %s', (code, expected) => {
       const { outcome, stdout } = RUNNERS[file]!(Number(code));
-      expect(stdout).toMatch(/npx .*gke-doctor check/);
+      expect(stdout).toMatch(/gke-doctor check/);
       expect(outcome).toBe(expected);
     });
   });

@@ -119,7 +119,8 @@ describe('list, explain, --version, --help', () => {
     const { code, stdout } = await runCli(['explain', 'terminating-namespace']);
     expect(code).toBe(0);
     expect(stdout).toContain('/api/v1/namespaces/NAME/finalize');
-    expect(stdout).toContain('Reads: Namespace, ObjectsInTerminatingNamespaces');
+    expect(stdout).toContain('Reads:\n  Namespace objects\n  every object left in a namespace that is being deleted\n');
+    expect(stdout).not.toContain('ObjectsInTerminatingNamespaces');
     expect(stdout).toContain('https://github.com/kubernetes/kubernetes/issues/66735');
   });
 

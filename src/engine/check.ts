@@ -101,6 +101,8 @@ export interface Check<MessageId extends string = string> {
   /** Why it matters and how to fix it; what `explain` prints. */
   description: string;
   references: string[];
+  /** Where the check is documented (ESLint's `meta.docs.url`); built-in checks: their page in docs/checks. */
+  url?: string;
   /** Data without which the check cannot run (missing -> `incomplete`). */
   needs: readonly DataKey[];
   /** Data the check uses when a source has it. */

@@ -71,7 +71,7 @@ function rule(check: Check) {
     shortDescription: { text: check.title },
     fullDescription: { text: unwrap(summary) },
     help: { text: `${check.description}${references}`, markdown: `${check.description}${references}` },
-    ...(check.references[0] ? { helpUri: check.references[0] } : {}),
+    ...(check.url ?? check.references[0] ? { helpUri: check.url ?? check.references[0] } : {}),
     defaultConfiguration: { level: LEVEL[check.severity] },
     properties: { tags: ['gke', 'kubernetes'] },
   };

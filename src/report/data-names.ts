@@ -1,0 +1,18 @@
+import type { DataKey } from '../state/cluster-state.js';
+import type { KubernetesKind } from '../state/kubernetes-types.js';
+
+/** What each piece of data is, for people (`explain`, the check pages); a Kubernetes kind is named by itself. */
+const NAMES: Record<Exclude<DataKey, KubernetesKind>, string> = {
+  project: 'the project (its number names the service agents)',
+  iamPolicy: "the project's IAM allow policy",
+  cluster: 'the GKE cluster',
+  eventarcTriggers: 'Eventarc triggers',
+  healthChecks: "the load balancers' health checks",
+  backendServices: "the load balancers' backend services",
+  subnetworks: "the VPC subnetworks of the cluster's region",
+  ObjectsInTerminatingNamespaces: 'every object left in a namespace that is being deleted',
+};
+
+export function dataName(key: DataKey): string {
+  return Object.hasOwn(NAMES, key) ? NAMES[key as keyof typeof NAMES] : `${key} objects`;
+}
