@@ -1,6 +1,5 @@
 import { performance } from 'node:perf_hooks';
 import type { ClusterState, DataKey } from '../state/cluster-state.js';
-import type { StateSource } from '../state/source.js';
 import type { Check, CheckResult, RunContext } from './check.js';
 import { checkContext } from './check.js';
 import type { CheckReport, Report } from './report.js';
@@ -9,11 +8,6 @@ import { summarize } from './report.js';
 /** Everything the selected checks need or can use: what a source is asked to collect. */
 export function dataKeysFor(checks: readonly Check[]): Set<DataKey> {
   return new Set(checks.flatMap((check) => [...check.needs, ...(check.optionalNeeds ?? [])]));
-}
-
-/** Collects exactly what `checks` need from `source`, then runs each check on its own. */
-export async function runChecks(checks: readonly Check[], source: StateSource, context: RunContext): Promise<Report> {
-  return runChecksOn(await source.collect(dataKeysFor(checks)), checks, context);
 }
 
 /** Runs each check on collected state, isolated and timed. */

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import httpLoadBalancingAddon from '../../checks/http-load-balancing-addon.js';
-import { runChecks } from '../../src/engine/runner.js';
+import { runChecks } from '../support/run-checks.js';
 import type { ClusterState } from '../../src/state/cluster-state.js';
 import { KubernetesObjects } from '../../src/state/cluster-state.js';
 import type { KubeObject } from '../../src/state/kubernetes-types.js';
