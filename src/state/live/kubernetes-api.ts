@@ -6,6 +6,7 @@ import type { KubeConfig } from '@kubernetes/client-node';
 import type { RetryOptions } from './api-failure.js';
 import { ApiFailure, retryAfterMs, withRetry } from './api-failure.js';
 import { Deadline } from './deadline.js';
+import { firstLine } from '../../first-line.js';
 
 export interface RawResponse {
   status: number;
@@ -204,7 +205,7 @@ function failureOf(response: RawResponse): ApiFailure {
     // not a Status: keep the text
   }
   const retryAfter = response.headers['retry-after'];
-  return new ApiFailure(message.split('\n')[0] ?? '', response.status, { retryAfterMs: retryAfterMs(Array.isArray(retryAfter) ? retryAfter[0] : retryAfter) });
+  return new ApiFailure(firstLine(message), response.status, { retryAfterMs: retryAfterMs(Array.isArray(retryAfter) ? retryAfter[0] : retryAfter) });
 }
 
 function shortBody(where: string, contentLength: string | undefined, chunks: Buffer[]): ApiFailure {
