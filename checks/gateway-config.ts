@@ -1,12 +1,14 @@
 import type { Finding, Fix } from '../src/engine/check.js';
 import { defineCheck } from '../src/engine/check.js';
 import { clusterResourceName } from '../src/gke/cluster-name.js';
+import { enableGatewayApiFix, gatewayApiEnabled } from '../src/gke/cluster-settings.js';
+import { unknownFields } from '../src/gke/planned-values.js';
 import type { GkeGatewayClass } from '../src/gke/gateway-classes.js';
-import { GKE_GATEWAY_CONTROLLER, gkeGatewayClass, isGkeGateway } from '../src/gke/gateway-classes.js';
+import { GKE_GATEWAY_CONTROLLER, gkeGatewayClass, gkeGateways } from '../src/gke/gateway-classes.js';
 import { GATEWAY_API_GROUP, backendRefsOf, isServiceRef, routesOfGkeGateways } from '../src/gke/gateway-routes.js';
 import { clusterRegion, networkPath, proxyOnlySubnetFor, proxyOnlySubnetPurposes } from '../src/gke/proxy-only-subnets.js';
 import type { ClusterState } from '../src/state/cluster-state.js';
-import { isUnknownUntilApply, kubernetesResourceName } from '../src/state/cluster-state.js';
+import { kubernetesResourceName } from '../src/state/cluster-state.js';
 import type { Condition, Gateway, GatewayObjectReference, KubeObject } from '../src/state/kubernetes-types.js';
 
 const gatewayConfig = defineCheck({
@@ -69,23 +71,23 @@ http-load-balancing-addon.`,
     const note = (resource: string) => {
       if (!examined.includes(resource)) examined.push(resource);
     };
-    const gkeGateways = state.kubernetes.list('Gateway').filter((gateway) => isGkeGateway(gateway, state));
-    const gatewayNames = gkeGateways.map(gatewayResource);
+    const gateways = gkeGateways(state);
+    const gatewayNames = gateways.map(gatewayResource);
     for (const resource of gatewayNames) note(resource);
 
-    if (gkeGateways.length > 0 && state.cluster) {
+    if (gateways.length > 0 && state.cluster) {
       const clusterResource = clusterResourceName(state);
       note(clusterResource);
       // configure-gateway-resources, GKE Gateway controller requirements: the Gateway API on, VPC-native.
       const channel = state.cluster.networkConfig?.gatewayApiConfig?.channel;
-      if (!isUnknownUntilApply(state, clusterResource, 'networkConfig.gatewayApiConfig.channel') && channel !== 'CHANNEL_STANDARD' && channel !== 'CHANNEL_EXPERIMENTAL') {
+      if (unknownFields(state, clusterResource, ['networkConfig.gatewayApiConfig.channel']).length === 0 && !gatewayApiEnabled(state.cluster)) {
         findings.push(
           context.report({
             messageId: 'gatewayApiDisabled',
             data: { channel: channel ? `set to ${channel}` : 'off (networkConfig.gatewayApiConfig.channel is not set)', gateways: gatewayNames.join(', ') },
             resource: clusterResource,
             evidence: { gatewayApiChannel: channel ?? null, gateways: gatewayNames },
-            fix: enableGatewayApiFix(state),
+            fix: enableGatewayApiFix(state, gatewayConfig.messages.fixEnableGatewayApi),
           }),
         );
       }
@@ -95,7 +97,7 @@ http-load-balancing-addon.`,
       }
     }
 
-    for (const gateway of gkeGateways) {
+    for (const gateway of gateways) {
       const resource = gatewayResource(gateway);
       const className = gateway.spec?.gatewayClassName ?? '';
       const gatewayClass = gkeGatewayClass(className);
@@ -242,18 +244,6 @@ function policyFindings(state: ClusterState, context: Context, note: (resource: 
     }
   }
   return findings;
-}
-
-function enableGatewayApiFix(state: ClusterState): Fix {
-  const cluster = state.cluster?.name ?? state.target.cluster ?? 'CLUSTER';
-  const location = state.cluster?.location ?? state.target.location ?? 'LOCATION';
-  const project = state.target.project ? ` --project ${state.target.project}` : '';
-  return {
-    summary: gatewayConfig.messages.fixEnableGatewayApi,
-    commands: [`gcloud container clusters update ${cluster} --location ${location}${project} --gateway-api=standard`],
-    terraform: ['resource "google_container_cluster" "…" {', '  gateway_api_config {', '    channel = "CHANNEL_STANDARD"', '  }', '}'].join('\n'),
-    automatic: false,
-  };
 }
 
 function proxySubnetFix(state: ClusterState, gatewayClass: GkeGatewayClass, region: string | undefined, network: string | undefined): Fix {

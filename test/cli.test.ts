@@ -112,7 +112,7 @@ describe('list, explain, --version, --help', () => {
     const { code, stdout } = await runCli(['list']);
     expect(code).toBe(0);
     expect(stdout).toMatch(/^terminating-namespace\s+error\s+No namespace is stuck Terminating$/m);
-    expect(stdout).toMatch(/^http-load-balancing-addon\s+error\s+The HTTP load-balancing addon is enabled where GCE Ingresses exist$/m);
+    expect(stdout).toMatch(/^http-load-balancing-addon\s+error\s+The HTTP load-balancing addon is enabled where GCE Ingresses or GKE Gateways exist$/m);
   });
 
   it('explains a check: description, what it reads, references', async () => {

@@ -7,7 +7,7 @@ const MANIFESTS = ['preflight/argocd-manifests'];
 describe('http-load-balancing-addon before apply', () => {
   it.each([
     ['preflight/argocd-cluster.tfplan.json', MANIFESTS, 'failed', ['error', 'google_container_cluster.prod', /Ingress\/argocd\/argocd-server will never get a load balancer/]],
-    ['preflight/eventarc-unknown.tfplan.json', MANIFESTS, 'failed', ['warning', 'google_container_cluster.prod', /known only after apply .* cannot be decided before apply; Ingress\/argocd\/argocd-server need it/]],
+    ['preflight/eventarc-unknown.tfplan.json', MANIFESTS, 'failed', ['warning', 'google_container_cluster.prod', /cannot be decided before apply: .* is known only after apply\. It must be, for Ingress\/argocd\/argocd-server\./]],
     ['preflight/eventarc-unknown.tfplan.json', [], 'passed', undefined],
     ['preflight/seed-eventarc.tfplan.json', MANIFESTS, 'passed', undefined],
   ] as const)('%s with %j: %s', async (plan, manifests, status, expected) => {

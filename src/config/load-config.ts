@@ -3,6 +3,7 @@ import { displayPath as display } from '../state/files/display-path.js';
 import type { Config } from './config.js';
 import { NO_CONFIG } from './config.js';
 import { isCalendarDate } from './ignore-dates.js';
+import { firstLine } from '../first-line.js';
 
 export const CONFIG_FILE_NAMES = ['.gke-doctor.yaml', '.gke-doctor.yml'];
 
@@ -39,7 +40,7 @@ async function parseYaml(filepath: string, content: string): Promise<unknown> {
   try {
     return parse(content);
   } catch (error) {
-    throw new InputError(`${display(filepath)}: invalid YAML: ${(error as Error).message.split('\n')[0]}`);
+    throw new InputError(`${display(filepath)}: invalid YAML: ${firstLine((error as Error).message)}`);
   }
 }
 

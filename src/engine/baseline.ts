@@ -3,6 +3,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { InputError } from '../errors.js';
 import type { Finding } from './check.js';
 import type { Report } from './report.js';
+import { firstLine } from '../first-line.js';
 
 /** One accepted finding: its check, its resource, and what it is about (not its wording). */
 export interface BaselineEntry {
@@ -22,7 +23,7 @@ export interface Baseline {
  * the message (a plugin's finding without one falls back to its first line).
  */
 export function fingerprintOf(checkId: string, finding: Finding): string {
-  const cause = finding.messageId ?? finding.message.split('\n')[0] ?? '';
+  const cause = finding.messageId ?? firstLine(finding.message);
   return createHash('sha256').update(`${checkId}\0${finding.resource}\0${cause}`).digest('hex').slice(0, 32);
 }
 

@@ -1,6 +1,5 @@
 import { performance } from 'node:perf_hooks';
 import type { ClusterState, DataKey } from '../state/cluster-state.js';
-import type { StateSource } from '../state/source.js';
 import type { Check, CheckResult, RunContext } from './check.js';
 import { checkContext } from './check.js';
 import type { CheckReport, Report } from './report.js';
@@ -9,11 +8,6 @@ import { summarize } from './report.js';
 /** Everything the selected checks need or can use: what a source is asked to collect. */
 export function dataKeysFor(checks: readonly Check[]): Set<DataKey> {
   return new Set(checks.flatMap((check) => [...check.needs, ...(check.optionalNeeds ?? [])]));
-}
-
-/** Collects exactly what `checks` need from `source`, then runs each check on its own. */
-export async function runChecks(checks: readonly Check[], source: StateSource, context: RunContext): Promise<Report> {
-  return runChecksOn(await source.collect(dataKeysFor(checks)), checks, context);
 }
 
 /** Runs each check on collected state, isolated and timed. */
@@ -50,8 +44,9 @@ async function runOne(check: Check, run: () => Promise<Outcome>): Promise<CheckR
   }
   if ('notApplicable' in result) return { ...base, status: 'not-applicable', reason: result.notApplicable, findings: [], examined: [] };
   if ('incomplete' in result) return { ...base, status: 'incomplete', reason: result.incomplete, findings: [], examined: [] };
-  const { findings, examined } = result;
+  const { findings, examined, unread = [] } = result;
   if (findings.some((finding) => finding.severity !== 'info')) return { ...base, status: 'failed', reason: null, findings, examined };
+  if (unread.length > 0) return { ...base, status: 'incomplete', reason: uniqueReasons(unread).join('; '), findings, examined };
   if (findings.length === 0 && examined.length === 0) {
     return { ...base, status: 'not-applicable', reason: check.notApplicable, findings, examined };
   }

@@ -1,4 +1,6 @@
 import type { ClusterState } from '../state/cluster-state.js';
+import { gatewayApiEnabled, httpLoadBalancingDisabled } from './cluster-settings.js';
+import { GKE_GATEWAY_FINALIZER } from './gateway-classes.js';
 
 /**
  * The controllers that remove finalizers gke-doctor knows, and how to tell whether
@@ -12,6 +14,11 @@ export type FinalizerController =
    * with the HTTP load-balancing addon disabled is not documented: known to run only with the addon on.
    */
   | 'gke-neg'
+  /**
+   * GKE's Gateway controller (networking.gke.io/gateway), in the control plane: runs only while the
+   * HTTP load-balancing addon is enabled and the cluster's Gateway API is on.
+   */
+  | 'gke-gateway'
   /** Controllers of GKE's managed control plane that run whatever the addons: L4 load balancers, the service controller. */
   | 'gke-control-plane'
   /** kube-controller-manager (garbage collector, PVC/PV protection): always runs in GKE's managed control plane. */
@@ -25,7 +32,7 @@ export interface FinalizerOwner {
   owner: string;
   controller: FinalizerController;
   source: string;
-  /** The owner runs only while the cluster's HTTP load-balancing addon is enabled. */
+  /** The owner runs only while the cluster's HTTP load-balancing addon is enabled (and, for the Gateway controller, its Gateway API is on). */
   needsHttpLoadBalancing?: boolean;
 }
 
@@ -40,6 +47,16 @@ export const FINALIZER_OWNERS: readonly FinalizerOwner[] = [
     owner: 'the GKE NEG controller, which holds it while the cloud NEG is still used by a backend service',
     controller: 'gke-neg',
     source: `${INGRESS_GCE} NegFinalizerKey`,
+  },
+  {
+    // No published source names this finalizer or its owner: GKE's Gateway controller is not open source, and
+    // GoogleCloudPlatform/gke-gateway-api publishes only the networking.gke.io API types and CRDs. It is what
+    // the controller writes on every Gateway it manages, of every GKE class, v1alpha1 to v1 (kubectl get gateway -o yaml on GKE).
+    finalizer: GKE_GATEWAY_FINALIZER,
+    owner: "GKE's Gateway controller (networking.gke.io/gateway)",
+    controller: 'gke-gateway',
+    source: 'GKE Gateways as the API returns them (no published source: the controller is not open source)',
+    needsHttpLoadBalancing: true,
   },
   { finalizer: 'gke.networking.io/l4-ilb-v1', owner: "the service controller of GKE's control plane (legacy internal load balancers)", controller: 'gke-control-plane', source: `${INGRESS_GCE} LegacyILBFinalizer` },
   { finalizer: 'gke.networking.io/l4-ilb-v2', owner: "GKE's L4 internal load balancer controller", controller: 'gke-control-plane', source: `${INGRESS_GCE} ILBFinalizerV2` },
@@ -94,11 +111,17 @@ export function controllerStatus(controller: FinalizerController, state: Cluster
     case 'kube-controller-manager':
     case 'gke-control-plane':
       return { status: 'running', why: "it runs in GKE's managed control plane" };
+    case 'gke-gateway': {
+      if (!state.cluster) return { status: 'unknown', why: "the cluster was not read, so whether the HTTP load-balancing addon and the Gateway API are on is not known" };
+      // deploying-gateways, GKE Gateway controller requirements: the HttpLoadBalancing add-on; the Gateway API enabled on the cluster.
+      if (httpLoadBalancingDisabled(state.cluster)) return { status: 'gone', why: 'it never runs while the HTTP load-balancing addon is disabled' };
+      if (!gatewayApiEnabled(state.cluster)) return { status: 'gone', why: "the cluster's Gateway API is off (networkConfig.gatewayApiConfig.channel), so GKE runs no Gateway controller" };
+      return { status: 'running', why: "the HTTP load-balancing addon is enabled and the cluster's Gateway API is on" };
+    }
     case 'gke-ingress':
     case 'gke-neg': {
-      const disabled = state.cluster?.addonsConfig?.httpLoadBalancing?.disabled;
       if (!state.cluster) return { status: 'unknown', why: 'the cluster was not read, so whether the HTTP load-balancing addon is enabled is not known' };
-      if (disabled !== true) return { status: 'running', why: 'the HTTP load-balancing addon is enabled' };
+      if (!httpLoadBalancingDisabled(state.cluster)) return { status: 'running', why: 'the HTTP load-balancing addon is enabled' };
       return controller === 'gke-ingress'
         ? { status: 'gone', why: 'it never runs while the HTTP load-balancing addon is disabled' }
         : { status: 'unknown', why: 'the HTTP load-balancing addon is disabled, and whether the NEG controller runs without it is not documented' };

@@ -49,3 +49,8 @@ export function isGkeGateway(gateway: Gateway, state: ClusterState): boolean {
   const gatewayClass: GatewayClass | undefined = className ? state.kubernetes.get('GatewayClass', undefined, className) : undefined;
   return gatewayClass?.spec?.controllerName === GKE_GATEWAY_CONTROLLER;
 }
+
+/** The Gateways GKE's Gateway controller serves, which need the HTTP load-balancing addon and the cluster's Gateway API. */
+export function gkeGateways(state: ClusterState): Gateway[] {
+  return state.kubernetes.list('Gateway').filter((gateway) => isGkeGateway(gateway, state));
+}

@@ -2,6 +2,7 @@ import type { ClusterState } from '../state/cluster-state.js';
 import { kubectlKind, kubernetesResourceName } from '../state/cluster-state.js';
 import type { ApiService, KubeObject, Namespace, Pod } from '../state/kubernetes-types.js';
 import type { ControllerStatus, FinalizerOwner } from './finalizer-owners.js';
+import { httpLoadBalancingDisabled } from './cluster-settings.js';
 import { controllerStatus, finalizerOwner } from './finalizer-owners.js';
 
 /**
@@ -110,7 +111,6 @@ export function diagnoseNamespaceDeletion(namespace: Namespace, state: ClusterSt
   const conditions = (namespace.status?.conditions ?? [])
     .filter((condition) => condition.status === 'True' && condition.type in NAMESPACE_DELETION_CONDITIONS)
     .map(({ type, reason, message }) => ({ type, reason, message }));
-  const disabled = state.cluster?.addonsConfig?.httpLoadBalancing?.disabled;
   const objects = state.kubernetes.inNamespace(name);
   const remaining = objects.map((object) => describeRemaining(object, objects, state, now)).sort((a, b) => a.resource.localeCompare(b.resource));
   const apiServices = unavailableApiServices(state.kubernetes.list('APIService'));
@@ -126,7 +126,7 @@ export function diagnoseNamespaceDeletion(namespace: Namespace, state: ClusterSt
     remaining,
     specFinalizers: namespace.spec?.finalizers ?? [],
     metadataFinalizers: namespace.metadata?.finalizers ?? [],
-    httpLoadBalancingDisabled: state.cluster ? disabled === true : null,
+    httpLoadBalancingDisabled: state.cluster ? httpLoadBalancingDisabled(state.cluster) : null,
     waiting,
     waitingUntil: waiting && graceEnds.length > 0 ? graceEnds.sort().at(-1)! : null,
   };

@@ -3,6 +3,7 @@ import type { ChalkInstance } from 'chalk';
 import type { CheckStatus, Finding, Severity } from '../engine/check.js';
 import type { CheckReport, Report } from '../engine/report.js';
 import type { Renderer } from './format.js';
+import { firstLine } from '../first-line.js';
 
 const STATUS_LABEL: Record<CheckStatus, string> = {
   passed: '✔ passed',
@@ -64,7 +65,7 @@ function renderFinding(finding: Finding, chalk: ChalkInstance): string[] {
 /** An accepted finding: one dim line, so it is seen without drawing the eye. */
 function renderSuppressed(finding: Finding, chalk: ChalkInstance): string[] {
   const { by, reason } = finding.suppressed!;
-  const first = finding.message.split('\n')[0] ?? '';
+  const first = firstLine(finding.message);
   return [indent(2, chalk.dim(`suppressed (${by}: ${reason})  ${finding.severity.toUpperCase()}  ${finding.resource}: ${first}`))];
 }
 

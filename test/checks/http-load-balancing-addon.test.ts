@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import httpLoadBalancingAddon from '../../checks/http-load-balancing-addon.js';
-import { runChecks } from '../../src/engine/runner.js';
+import { runChecks } from '../support/run-checks.js';
 import type { ClusterState } from '../../src/state/cluster-state.js';
 import { KubernetesObjects } from '../../src/state/cluster-state.js';
 import type { KubeObject } from '../../src/state/kubernetes-types.js';
@@ -24,6 +24,13 @@ function state(disabled: boolean | undefined, ingresses: KubeObject[], unavailab
   };
 }
 
+function gateway(name: string, gatewayClassName: string): KubeObject {
+  return { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'Gateway', metadata: { name, namespace: 'web' }, spec: { gatewayClassName, listeners: [{ name: 'http', port: 80, protocol: 'HTTP' }] } };
+}
+
+/** A user's own GatewayClass for GKE's controller (what `kubectl get gatewayclass` shows as CONTROLLER networking.gke.io/gateway). */
+const ownGkeClass: KubeObject = { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'GatewayClass', metadata: { name: 'platform-l7' }, spec: { controllerName: 'networking.gke.io/gateway' } };
+
 function ingress(name: string, annotationClass?: string, ingressClassName?: string): KubeObject {
   return {
     apiVersion: 'networking.k8s.io/v1',
@@ -34,12 +41,16 @@ function ingress(name: string, annotationClass?: string, ingressClassName?: stri
 }
 
 const withIngresses = (resource = CLUSTER) => ({ messageId: 'disabledWithIngresses', resource, severity: 'error' as const });
+const withGateways = (resource = CLUSTER) => ({ messageId: 'disabledWithGateways', resource, severity: 'error' as const });
 const noGceIngress = { messageId: 'disabled', resource: CLUSTER, severity: 'warning' as const };
 
 testCheck(httpLoadBalancingAddon, {
   valid: [
     'healthy',
     'seed-eventarc-stuck-namespace',
+    // The twin of addon-disabled-with-gateway: the same Gateway, the addon on.
+    'gateway-argocd-healthy',
+    'gateway-whereami',
     { name: 'enabled (no disabled field)', state: state(undefined, [ingress('a')]), examined: [CLUSTER] },
     { name: 'enabled explicitly', state: state(false, [ingress('a')]), examined: [CLUSTER] },
     { name: 'a plan that leaves the addon to the provider, without Ingresses', plan: 'preflight/eventarc-unknown.tfplan.json' },
@@ -61,6 +72,38 @@ testCheck(httpLoadBalancingAddon, {
       },
     },
     { fixture: 'remaining-finalizers', findings: [withIngresses(SEED_CLUSTER)] },
+    {
+      name: 'a GKE Gateway with the addon disabled: named, with the same fix as for Ingresses',
+      fixture: 'addon-disabled-with-gateway',
+      findings: [withGateways('projects/acme-platform/locations/asia-northeast1/clusters/platform-cluster')],
+      then: ({ findings: [finding] }) => {
+        expect(finding!.message).toContain('the GKE Gateway controller does not run: Gateway/argocd/argocd will never get a load balancer');
+        expect(finding!.fix!.commands).toEqual([
+          'gcloud container clusters update platform-cluster --location asia-northeast1 --project acme-platform --update-addons=HttpLoadBalancing=ENABLED',
+        ]);
+        expect(finding!.evidence).toMatchObject({ gkeGateways: ['Gateway/argocd/argocd'], gceIngresses: [] });
+      },
+    },
+    ...['gke-l7-global-external-managed', 'gke-l7-regional-external-managed', 'gke-l7-rilb', 'gke-l7-cross-regional-internal-managed-mc', 'gke-l7-gxlb-mc'].map((className) => ({
+      name: `disabled, a Gateway of ${className}`,
+      state: state(true, [gateway('a', className)]),
+      findings: [withGateways()],
+    })),
+    { name: 'disabled, a Gateway of a GatewayClass for GKE\'s controller', state: state(true, [ownGkeClass, gateway('a', 'platform-l7')]), findings: [withGateways()] },
+    {
+      name: 'disabled, a GCE Ingress and a GKE Gateway: one error naming both',
+      state: state(true, [ingress('a'), gateway('b', 'gke-l7-rilb')]),
+      findings: [{ messageId: 'disabledWithIngressesAndGateways', resource: CLUSTER, severity: 'error' }],
+      then: ({ findings: [finding] }) => expect(finding!.message).toContain('Ingress/web/a, Gateway/web/b will never get a load balancer'),
+    },
+    { name: 'disabled, only a Gateway of another controller (istio)', state: state(true, [gateway('a', 'istio')]), findings: [noGceIngress] },
+    {
+      name: 'disabled, no Ingress, Gateways unreadable: says what could not be read',
+      state: state(true, [], [['Gateway', 'gateways.gateway.networking.k8s.io: 403 Forbidden']]),
+      findings: [{ messageId: 'disabledIngressesUnknown', resource: CLUSTER, severity: 'warning' }],
+      then: ({ findings: [finding] }) => expect(finding!.message).toContain('Gateways could not be read (gateways.gateway.networking.k8s.io: 403 Forbidden)'),
+    },
+    { name: 'disabled, Ingresses unreadable but a GKE Gateway found: the Gateway is named', state: state(true, [gateway('a', 'gke-l7-gxlb')], [['Ingress', 'forbidden']]), findings: [withGateways()] },
     { name: 'disabled, Ingress without class', state: state(true, [ingress('a')]), findings: [withIngresses()] },
     { name: 'disabled, gce-internal Ingress', state: state(true, [ingress('a', 'gce-internal')]), findings: [withIngresses()] },
     { name: 'disabled, gce-regional-external Ingress', state: state(true, [ingress('a', 'gce-regional-external')]), findings: [withIngresses()] },

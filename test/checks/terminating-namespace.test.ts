@@ -1,12 +1,50 @@
 import { expect } from 'vitest';
 import terminatingNamespace from '../../checks/terminating-namespace.js';
+import type { DataKey } from '../../src/state/cluster-state.js';
+import { KUBERNETES_KINDS } from '../../src/state/kubernetes-types.js';
+import { SnapshotSource } from '../../src/state/snapshot/snapshot-source.js';
 import { testCheck } from '../support/check-tester.js';
+import { fixturePath } from '../support/fixtures.js';
+
+/** The twin whose Gateway controller runs, on a cluster whose Gateway API has been turned off. */
+async function gatewayApiOff() {
+  const state = await new SnapshotSource(fixturePath('namespace-gateway-controller-running')).collect(new Set<DataKey>(['cluster', 'ObjectsInTerminatingNamespaces', ...KUBERNETES_KINDS]));
+  return { ...state, cluster: { ...state.cluster, networkConfig: { ...state.cluster!.networkConfig, gatewayApiConfig: undefined } } };
+}
 
 const stuck = (namespace: string) => ({ messageId: 'stuck', resource: `Namespace/${namespace}`, severity: 'error' as const });
 
 testCheck(terminatingNamespace, {
   valid: ['healthy', 'seed-ingress-addon-disabled'],
   invalid: [
+    {
+      // The twin of namespace-gateway-controller-gone: an info finding, and the check passes.
+      name: "a Gateway's finalizer while GKE's Gateway controller runs: waiting, not stuck",
+      fixture: 'namespace-gateway-controller-running',
+      findings: [{ messageId: 'waiting', resource: 'Namespace/argocd', severity: 'info' }],
+      then: ({ findings: [finding] }) => expect(finding!.message).toContain("removed by GKE's Gateway controller (networking.gke.io/gateway), which runs"),
+    },
+    {
+      name: "a Gateway's finalizer with the HTTP load-balancing addon disabled: the Gateway controller never runs, so it blocks",
+      fixture: 'namespace-gateway-controller-gone',
+      findings: [stuck('argocd')],
+      then: ({ findings: [finding] }) => {
+        expect(finding!.message).toContain(
+          "Gateway/argocd/argocd waits for gateway.finalizer.networking.gke.io, but GKE's Gateway controller (networking.gke.io/gateway) never runs while the HTTP load-balancing addon is disabled",
+        );
+        expect(finding!.message).toContain('Enabling the addon lets the controller delete the load balancer');
+        expect(finding!.fix!.commands).toContain(`kubectl -n argocd patch gateway.gateway.networking.k8s.io/argocd --type=merge -p '{"metadata":{"finalizers":null}}'`);
+      },
+    },
+    {
+      name: "a Gateway's finalizer with the cluster's Gateway API off: no Gateway controller runs, so it blocks",
+      state: await gatewayApiOff(),
+      findings: [stuck('argocd')],
+      then: ({ findings: [finding] }) => {
+        expect(finding!.message).toContain("but GKE's Gateway controller (networking.gke.io/gateway) is not running (the cluster's Gateway API is off");
+        expect(finding!.fix!.action!.orphans).toEqual([{ resource: 'Gateway/argocd/argocd', finalizers: ['gateway.finalizer.networking.gke.io'] }]);
+      },
+    },
     {
       // The seed report: its wording is what the user reads first.
       name: 'seed: the discovery failure, the unavailable APIService and its Service, measured to the snapshot time',

@@ -8,13 +8,17 @@ import { finalizeCommand } from '../../src/gke/namespace-deletion.js';
 import { FakeKubeApiServer } from '../support/fake-kube-apiserver.js';
 import { fixturePath } from '../support/fixtures.js';
 
+/** A fake serving the seed snapshot, and a kubeconfig pointing kubectl at it. */
+async function serveSeed(): Promise<{ fake: FakeKubeApiServer; kubeconfig: string }> {
+  const fake = await FakeKubeApiServer.serve(fixturePath('seed-eventarc-stuck-namespace'));
+  const kubeconfig = await fake.writeKubeconfig(join(await mkdtemp(join(tmpdir(), 'gke-doctor-')), 'kubeconfig'), 'fake');
+  return { fake, kubeconfig };
+}
+
 describe('fake kube-apiserver', () => {
   let fake: FakeKubeApiServer;
   let kubeconfig: string;
-  beforeAll(async () => {
-    fake = await FakeKubeApiServer.serve(fixturePath('seed-eventarc-stuck-namespace'));
-    kubeconfig = await fake.writeKubeconfig(join(await mkdtemp(join(tmpdir(), 'gke-doctor-')), 'kubeconfig'), 'fake');
-  });
+  beforeAll(async () => ({ fake, kubeconfig } = await serveSeed()));
   afterAll(() => fake.close());
 
   it('answers kubectl like a real API server', async () => {
@@ -30,10 +34,7 @@ describe('fake kube-apiserver', () => {
 describe('fake kube-apiserver write semantics (for --fix)', () => {
   let fake: FakeKubeApiServer;
   let kubeconfig: string;
-  beforeAll(async () => {
-    fake = await FakeKubeApiServer.serve(fixturePath('seed-eventarc-stuck-namespace'));
-    kubeconfig = await fake.writeKubeconfig(join(await mkdtemp(join(tmpdir(), 'gke-doctor-')), 'kubeconfig'), 'fake');
-  });
+  beforeAll(async () => ({ fake, kubeconfig } = await serveSeed()));
   afterAll(() => fake.close());
 
   const put = (path: string, body: unknown) => fetch(`${fake.url}${path}`, { method: 'PUT', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });

@@ -2,12 +2,13 @@ import { describe, expect, it } from 'vitest';
 import type { Check, Finding } from '../../src/engine/check.js';
 import type { FailOn, Report } from '../../src/engine/report.js';
 import { exitCodeFor } from '../../src/engine/report.js';
-import { dataKeysFor, runChecks } from '../../src/engine/runner.js';
+import { dataKeysFor } from '../../src/engine/runner.js';
 import { selectChecks } from '../../src/engine/select.js';
 import type { ClusterState, DataKey } from '../../src/state/cluster-state.js';
 import { KubernetesObjects } from '../../src/state/cluster-state.js';
 import type { StateSource } from '../../src/state/source.js';
 import { FIXTURE_NOW } from '../support/fixtures.js';
+import { runChecks } from '../support/run-checks.js';
 
 const finding = (severity: Finding['severity'], resource = 'Namespace/a'): Finding => ({ severity, resource, message: 'm', evidence: {}, fix: null });
 

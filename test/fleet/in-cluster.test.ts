@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { builtinChecks } from '../../checks/index.js';
-import { runChecks } from '../../src/engine/runner.js';
+import { runChecks } from '../support/run-checks.js';
 import { Deadline } from '../../src/state/live/deadline.js';
 import { LiveSource } from '../../src/state/live/live-source.js';
 import { TEST_TLS } from '../support/fake-http.js';

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { builtinChecks } from '../../checks/index.js';
-import { runChecks } from '../../src/engine/runner.js';
+import { runChecks } from '../support/run-checks.js';
 import type { DataKey } from '../../src/state/cluster-state.js';
 import { LiveSource } from '../../src/state/live/live-source.js';
 import { permissionDenied, serviceDisabled } from '../support/fake-gcp.js';

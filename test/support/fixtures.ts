@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { builtinChecks } from '../../checks/index.js';
 import type { Check, RunContext } from '../../src/engine/check.js';
 import type { Report } from '../../src/engine/report.js';
-import { runChecks } from '../../src/engine/runner.js';
+import { runChecks } from './run-checks.js';
 import { selectChecks } from '../../src/engine/select.js';
 import { SnapshotSource } from '../../src/state/snapshot/snapshot-source.js';
 

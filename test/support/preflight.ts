@@ -4,11 +4,11 @@ import ajvFormats from 'ajv-formats';
 import { builtinChecks } from '../../checks/index.js';
 import type { Check, RunContext } from '../../src/engine/check.js';
 import type { Report } from '../../src/engine/report.js';
-import { runChecks } from '../../src/engine/runner.js';
 import { selectChecks } from '../../src/engine/select.js';
 import { PlannedSource } from '../../src/state/plan/planned-source.js';
 import { SnapshotSource } from '../../src/state/snapshot/snapshot-source.js';
 import { FIXTURE_NOW, fixturePath } from './fixtures.js';
+import { runChecks } from './run-checks.js';
 
 /** Runs checks as `check [--snapshot] [--terraform-plan] [--manifests]` does; paths are under fixtures/. */
 export async function runPreflight(

@@ -1,3 +1,4 @@
+import { firstLine } from '../../first-line.js';
 /**
  * A failed API call, whichever client made it: the HTTP status, and what the
  * error body says (Google's ErrorInfo reason and metadata, Retry-After).
@@ -76,10 +77,6 @@ function safeJson(text: string): unknown {
   } catch {
     return { message: text };
   }
-}
-
-function firstLine(message: string | undefined): string {
-  return (message ?? '').split('\n')[0] ?? '';
 }
 
 export interface RetryOptions {

@@ -3,6 +3,7 @@ import { isIPv6 } from 'node:net';
 import { join } from 'node:path';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { InputError } from '../../errors.js';
+import { firstLine } from '../../first-line.js';
 
 /** Where the kubelet mounts a Pod's service-account token, CA and namespace (kubernetes.io/docs/tasks/run-application/access-api-from-pod/). */
 export const SERVICE_ACCOUNT_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
@@ -62,7 +63,7 @@ export async function metadataTarget(): Promise<MetadataTarget> {
     return { project: String(project), cluster: String(cluster), location: String(location) };
   } catch (error) {
     throw new InputError(
-      `in a Pod, but the GKE metadata server did not say which cluster this is (${(error as Error).message.split('\n')[0]}): pass --project, --location and --cluster`,
+      `in a Pod, but the GKE metadata server did not say which cluster this is (${firstLine((error as Error).message)}): pass --project, --location and --cluster`,
     );
   }
 }

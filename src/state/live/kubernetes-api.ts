@@ -6,6 +6,7 @@ import type { KubeConfig } from '@kubernetes/client-node';
 import type { RetryOptions } from './api-failure.js';
 import { ApiFailure, retryAfterMs, withRetry } from './api-failure.js';
 import { Deadline } from './deadline.js';
+import { firstLine } from '../../first-line.js';
 
 export interface RawResponse {
   status: number;
@@ -30,6 +31,11 @@ export interface KubernetesRequest {
 
 /** Network errors that mean the connection broke after it was made: a GET may be sent again. */
 const BROKEN_CONNECTION = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED', 'SHORT_BODY']);
+
+/** What a GET may be sent again after: throttling, a server error, a connection that broke. */
+export function retryableGet(failure: ApiFailure): boolean {
+  return failure.retryable || BROKEN_CONNECTION.has(failure.details.code ?? '') || (failure.status ?? 0) >= 500;
+}
 
 /**
  * The Kubernetes API as kubectl reaches it: client-node's KubeConfig supplies
@@ -57,10 +63,12 @@ export class KubernetesApi {
 
   /** GET `path` as JSON, retrying what a GET may retry (429, 5xx, a broken connection); any other non-2xx is an ApiFailure. */
   async getJson<T>(path: string, query: Record<string, string | number | undefined> = {}, retry?: RetryOptions, accept = 'application/json'): Promise<T> {
-    return withRetry(
-      async () => parseJson<T>(path, await this.send(path, { query, accept })),
-      { ...this.retry, ...retry, deadline: this.deadline, retryable: (failure) => failure.retryable || BROKEN_CONNECTION.has(failure.details.code ?? '') || (failure.status ?? 0) >= 500 },
-    );
+    return withRetry(async () => parseJson<T>(path, await this.send(path, { query, accept })), {
+      ...this.retry,
+      ...retry,
+      deadline: this.deadline,
+      retryable: retry?.retryable ?? retryableGet,
+    });
   }
 
   /** One PUT of a JSON body; never retried here (the caller knows whether sending it again is safe). */
@@ -197,7 +205,7 @@ function failureOf(response: RawResponse): ApiFailure {
     // not a Status: keep the text
   }
   const retryAfter = response.headers['retry-after'];
-  return new ApiFailure(message.split('\n')[0] ?? '', response.status, { retryAfterMs: retryAfterMs(Array.isArray(retryAfter) ? retryAfter[0] : retryAfter) });
+  return new ApiFailure(firstLine(message), response.status, { retryAfterMs: retryAfterMs(Array.isArray(retryAfter) ? retryAfter[0] : retryAfter) });
 }
 
 function shortBody(where: string, contentLength: string | undefined, chunks: Buffer[]): ApiFailure {

@@ -104,7 +104,11 @@ interface Kubeconfig {
   servers: Map<string, string>;
 }
 
-/** Reads the kubeconfig as kubectl does: `--kubeconfig`, else each KUBECONFIG file merged (first wins), else ~/.kube/config. */
+/**
+ * Reads the kubeconfig as kubectl does: `--kubeconfig`, else each KUBECONFIG file merged (first wins), else ~/.kube/config.
+ * Only context names and servers, to decide the target: client-node reads it again, whole, for credentials. Its import
+ * costs 0.5–0.8 s, and the Google requests are sent before it, so the target is not decided through it.
+ */
 function readKubeconfig(flag: string | undefined, env: NodeJS.ProcessEnv): Kubeconfig | null {
   if (flag && !existsSync(flag)) throw new InputError(`--kubeconfig ${flag}: no such file`);
   const candidates = flag ? [flag] : env.KUBECONFIG ? env.KUBECONFIG.split(delimiter).filter(Boolean) : [join(homedir(), '.kube', 'config')];
