@@ -53,6 +53,8 @@ organization are not read.`,
     'https://cloud.google.com/iam/docs/troubleshooting-withcond',
     'https://registry.terraform.io/providers/hashicorp/google/latest/docs/resources/google_project_iam#google_project_iam_member',
   ],
+  // A preflight whose inputs hold no trigger has nothing for it to judge (not-applicable, not incomplete).
+  appliesTo: ['eventarcTriggers'],
   needs: ['eventarcTriggers', 'iamPolicy', 'project'],
   notApplicable: 'no Eventarc trigger has a GKE destination',
   messages: {
@@ -85,6 +87,8 @@ organization are not read.`,
       'The Cloud Storage service agent {{agent}} may not hold roles/pubsub.publisher, which it needs to publish the direct Cloud Storage events of {{triggers}} to the triggers\' Pub/Sub topics: without it no event reaches the trigger.\n{{grants}}',
     throughOtherRoles:
       '{{principal}} has what these roles are needed for only through broader or other roles, which is enough:\n{{grants}}\nGranting the named roles themselves is least privilege: the broader roles grant far more than Eventarc needs.',
+    pubsubAgentUndecided:
+      'Whether the Pub/Sub service agent {{agent}} needs roles/iam.serviceAccountTokenCreator (or roles/pubsub.serviceAgent) cannot be decided from the plan: it does on projects created on or before 2021-04-08, and the plan gives neither the project\'s createTime nor the roles granted outside it. Add --snapshot DIR with project.json and iam-policy.json, or run live, to decide it.',
     noProjectNumber: 'project.json has no projectNumber, so the Eventarc and Pub/Sub service agents (service-NUMBER@…) cannot be named or checked.',
     agentFix:
       '`gcloud eventarc gke-destinations init` grants the Eventarc service agent exactly roles/compute.viewer, roles/container.developer and roles/iam.serviceAccountAdmin (once per project); or bind the missing roles explicitly.',
@@ -116,7 +120,9 @@ organization are not read.`,
       }
       if (pubsubAgentRuleApplies(project.createTime) !== false) {
         agents.push(pubsubServiceAgent(project.projectNumber));
-        if (!PUBSUB_AGENT_ROLES.some((role) => undecided(role))) findings.push(...pubsubAgentFindings(evaluation, project, agents.at(-1)!));
+        // A preflight without a base (only a plan and manifests) knows the project only from the plan.
+        const planOnly = state.notInInputs !== undefined;
+        if (!PUBSUB_AGENT_ROLES.some((role) => undecided(role))) findings.push(...pubsubAgentFindings(evaluation, project, agents.at(-1)!, planOnly));
       }
       examined.push(...agents);
     } else {
@@ -200,14 +206,14 @@ function triggerAccountFindings(evaluation: Evaluation, account: string, trigger
   }));
 }
 
-function pubsubAgentFindings(evaluation: Evaluation, project: Project, agent: string): Finding[] {
+function pubsubAgentFindings(evaluation: Evaluation, project: Project, agent: string, planOnly: boolean): Finding[] {
   const { policy, options, context } = evaluation;
   const grants = PUBSUB_AGENT_ROLES.map((role) => evaluateRole(policy, agent, role, options));
   if (grants.some(isPlainGrant)) return [];
   const created = project.createTime ?? null;
   return [
     context.report({
-      messageId: created ? 'pubsubAgent' : 'pubsubAgentNoCreateTime',
+      messageId: created ? 'pubsubAgent' : planOnly ? 'pubsubAgentUndecided' : 'pubsubAgentNoCreateTime',
       severity: 'warning',
       data: { agent: email(agent), ...(created ? { created } : {}), grants: grantLines(grants) },
       resource: agent,

@@ -38,6 +38,8 @@ checks their roles.`,
     'https://cloud.google.com/sdk/gcloud/reference/eventarc/triggers/update',
     'https://registry.terraform.io/providers/hashicorp/google/latest/docs/resources/container_cluster#workload_identity_config',
   ],
+  // A preflight whose inputs hold no trigger has nothing for it to judge (not-applicable, not incomplete).
+  appliesTo: ['eventarcTriggers'],
   needs: ['eventarcTriggers'],
   // iamPolicy: a policy with conditions needs --condition=None on the grants the fix prints.
   optionalNeeds: ['cluster', 'project', 'iamPolicy', 'Namespace', 'Service', 'Pod'],
