@@ -2,7 +2,16 @@ import type { CheckContext, CheckResult, Finding, MessageData } from '../src/eng
 import { defineCheck, fill } from '../src/engine/check.js';
 import { clusterResourceName } from '../src/gke/cluster-name.js';
 import type { GkeTrigger } from '../src/gke/eventarc.js';
-import { EVENT_RECEIVER_ROLE, TRIGGER_SERVICE_ACCOUNT_ROLES, isDirectPubsubTrigger, isGkeTrigger, parseTriggerName, targetsCluster } from '../src/gke/eventarc.js';
+import {
+  EVENT_RECEIVER_ROLE,
+  TRIGGER_SERVICE_ACCOUNT_ROLES,
+  failureConditions,
+  isDirectPubsubTrigger,
+  isGkeTrigger,
+  nodePoolsWithoutGkeMetadata,
+  parseTriggerName,
+  targetsCluster,
+} from '../src/gke/eventarc.js';
 import { grantCommand, isComputeDefaultServiceAccount } from '../src/gke/iam.js';
 import { afterApplyFix, unknownFields, unknownFieldsClause } from '../src/gke/planned-values.js';
 import { isPodReady, selectedPods } from '../src/gke/service-pods.js';
@@ -13,11 +22,15 @@ const eventarcGkeTrigger = defineCheck({
   title: 'Eventarc triggers into this cluster are healthy and can deliver',
   severity: 'error',
   description: `Checks each Eventarc trigger whose GKE destination is this cluster: the trigger reports no
-failure conditions (a FAILED trigger lists why in its \`conditions\`, with a code and a message);
-the destination namespace and Service exist and the Service has ready Pods; Workload
-Identity (workloadIdentityConfig.workloadPool) is on, which the event forwarder needs; and the
-trigger does not run as the Compute Engine default service account (least privilege).
-Triggers into other clusters are left to eventarc-gke-iam, which checks their roles.`,
+failure conditions (a FAILED trigger lists why in its \`conditions\`, with a code and a message;
+a condition whose code is OK reports nothing wrong); the destination namespace and Service exist
+and the Service has ready Pods (when the cluster's Services or Pods could not be read the check
+is incomplete and says what was not read); Workload Identity is on, which the event forwarder
+needs: the cluster's workloadIdentityConfig.workloadPool, and the GKE metadata server
+(config.workloadMetadataConfig.mode GKE_METADATA) on every node pool that can run the forwarder
+(Autopilot always has it); and the trigger does not run as the Compute Engine default service
+account (least privilege). Triggers into other clusters are left to eventarc-gke-iam, which
+checks their roles.`,
   references: [
     'https://cloud.google.com/eventarc/docs/gke/route-trigger-cloud-pubsub',
     'https://cloud.google.com/eventarc/docs/reference/rest/v1/projects.locations.triggers#Trigger',
@@ -25,6 +38,8 @@ Triggers into other clusters are left to eventarc-gke-iam, which checks their ro
     'https://cloud.google.com/sdk/gcloud/reference/eventarc/triggers/update',
     'https://registry.terraform.io/providers/hashicorp/google/latest/docs/resources/container_cluster#workload_identity_config',
   ],
+  // A preflight whose inputs hold no trigger has nothing for it to judge (not-applicable, not incomplete).
+  appliesTo: ['eventarcTriggers'],
   needs: ['eventarcTriggers'],
   // iamPolicy: a policy with conditions needs --condition=None on the grants the fix prints.
   optionalNeeds: ['cluster', 'project', 'iamPolicy', 'Namespace', 'Service', 'Pod'],
@@ -45,6 +60,10 @@ Triggers into other clusters are left to eventarc-gke-iam, which checks their ro
       'Workload Identity is off on cluster {{cluster}} (no workloadIdentityConfig.workloadPool), which {{triggers}} delivers into: the event forwarder needs it to act as the trigger\'s service account, so it cannot pull events.',
     workloadIdentityOffShared:
       'Workload Identity is off on cluster {{cluster}} (no workloadIdentityConfig.workloadPool), which {{triggers}} deliver into: the event forwarder needs it to act as the trigger\'s service account, so it cannot pull events.',
+    nodePoolWithoutGkeMetadata:
+      'Node pool {{pools}} of cluster {{cluster}} does not use the GKE metadata server (config.workloadMetadataConfig.mode is {{modes}}, not GKE_METADATA): an event forwarder of {{triggers}} scheduled there cannot act as its trigger\'s service account, so it cannot pull events.',
+    nodePoolsWithoutGkeMetadata:
+      'Node pools {{pools}} of cluster {{cluster}} do not use the GKE metadata server (config.workloadMetadataConfig.mode is {{modes}}, not GKE_METADATA): an event forwarder of {{triggers}} scheduled there cannot act as its trigger\'s service account, so it cannot pull events.',
     computeDefault:
       'Trigger {{trigger}} runs as the Compute Engine default service account {{account}}, which usually holds roles/editor on the project: far more than the forwarder needs.',
     undecidedCluster: 'Whether trigger {{trigger}} delivers into cluster {{cluster}} cannot be decided before apply: {{unknown}}.',
@@ -59,6 +78,7 @@ Triggers into other clusters are left to eventarc-gke-iam, which checks their ro
     missingFix: 'Deploy the destination Service (and its namespace), or point the trigger at one that exists.',
     noReadyPodsFix: 'Find out why the Pods are not ready (kubectl describe, logs) and fix the workload behind the Service.',
     workloadIdentityFix: 'Enable Workload Identity on the cluster (node pools must then use the GKE metadata server: --workload-metadata=GKE_METADATA).',
+    nodePoolsFix: 'Switch the node pools to the GKE metadata server (GKE Workload Identity docs), or keep the event forwarder off them.',
     computeDefaultFix:
       'Create a dedicated service account with only roles/pubsub.subscriber, roles/monitoring.metricWriter (and roles/eventarc.eventReceiver unless the trigger is for direct Pub/Sub events), and switch the trigger to it: serviceAccount is updated in place (no recreation). Whoever runs the update needs iam.serviceAccounts.actAs on the new account.',
   },
@@ -66,6 +86,7 @@ Triggers into other clusters are left to eventarc-gke-iam, which checks their ro
     const cluster = state.cluster;
     const gkeTriggers = state.eventarcTriggers!.filter(isGkeTrigger);
     const findings: Finding[] = [];
+    const unread: string[] = [];
     // A plan may know a trigger's destination cluster only after apply: then it may or may not point here.
     const undecided = cluster ? gkeTriggers.filter((trigger) => unknownFields(state, trigger.name, DESTINATION_CLUSTER_FIELDS).length > 0) : [];
     for (const trigger of undecided) {
@@ -77,7 +98,7 @@ Triggers into other clusters are left to eventarc-gke-iam, which checks their ro
       .filter((trigger) => !cluster || targetsCluster(trigger, cluster, state.target.project));
     for (const trigger of triggers) {
       findings.push(...conditionFindings(trigger, context));
-      if (cluster) findings.push(...destinationFindings(trigger, state, context));
+      if (cluster) findings.push(...destinationFindings(trigger, state, context, unread));
       else if (state.unavailable.has('cluster')) findings.push(destinationUnread(trigger, state.unavailable.get('cluster')!, context));
       if (unknownFields(state, trigger.name, ['serviceAccount']).length > 0) {
         findings.push(undecidedFinding(state, trigger.name, ['serviceAccount'], context, 'undecidedAccount', { trigger: shortName(trigger) }));
@@ -86,7 +107,7 @@ Triggers into other clusters are left to eventarc-gke-iam, which checks their ro
       }
     }
     if (cluster && triggers.length > 0) findings.push(...workloadIdentityFindings(state, triggers, context));
-    return { examined: [...undecided, ...triggers].map((trigger) => trigger.name), findings };
+    return { examined: [...undecided, ...triggers].map((trigger) => trigger.name), findings, unread };
   },
 });
 
@@ -155,7 +176,7 @@ function workloadIdentityFindings(state: ClusterState, triggers: readonly GkeTri
   if (unknownFields(state, resource, [WORKLOAD_POOL_FIELD]).length > 0) {
     return [undecidedFinding(state, resource, [WORKLOAD_POOL_FIELD], context, shared ? 'undecidedWorkloadIdentityShared' : 'undecidedWorkloadIdentity', data)];
   }
-  if (cluster.workloadIdentityConfig?.workloadPool) return [];
+  if (cluster.workloadIdentityConfig?.workloadPool) return nodePoolFindings(state, triggers, context);
   const project = state.target.project ?? parseTriggerName(triggers[0]!.name).project ?? 'PROJECT';
   const location = cluster.location ?? state.target.location ?? 'LOCATION';
   const pool = `${project}.svc.id.goog`;
@@ -175,8 +196,37 @@ function workloadIdentityFindings(state: ClusterState, triggers: readonly GkeTri
   ];
 }
 
+/**
+ * Workload Identity also needs the GKE metadata server on every node pool that can run the
+ * forwarder (https://cloud.google.com/kubernetes-engine/docs/how-to/workload-identity; Autopilot
+ * always has it): src/gke/eventarc.ts nodePoolsWithoutGkeMetadata.
+ */
+function nodePoolFindings(state: ClusterState, triggers: readonly GkeTrigger[], context: Context): Finding[] {
+  const cluster = state.cluster!;
+  const pools = nodePoolsWithoutGkeMetadata(cluster);
+  if (pools === 'unknown' || pools.length === 0) return [];
+  const location = cluster.location ?? state.target.location ?? 'LOCATION';
+  const modes = [...new Set(pools.map((pool) => pool.config?.workloadMetadataConfig?.mode ?? 'unset'))].join(', ');
+  const names = pools.map((pool) => pool.name ?? '?');
+  return [
+    context.report({
+      messageId: pools.length === 1 ? 'nodePoolWithoutGkeMetadata' : 'nodePoolsWithoutGkeMetadata',
+      data: { pools: names.join(', '), modes, cluster: cluster.name ?? '?', triggers: triggers.map((trigger) => `trigger ${shortName(trigger)}`).join(', ') },
+      resource: clusterResourceName(state),
+      evidence: { nodePools: pools.map((pool) => ({ name: pool.name, workloadMetadataConfig: pool.config?.workloadMetadataConfig ?? null })) },
+      fix: {
+        summary: text('nodePoolsFix'),
+        commands: names.map((pool) => `gcloud container node-pools update ${pool} --cluster=${cluster.name} --location=${location} --workload-metadata=GKE_METADATA`),
+        terraform: ['resource "google_container_node_pool" "…" {', '  node_config {', '    workload_metadata_config {', '      mode = "GKE_METADATA"', '    }', '  }', '}'].join('\n'),
+        automatic: false,
+      },
+    }),
+  ];
+}
+
 function conditionFindings(trigger: GkeTrigger, context: Context): Finding[] {
-  const conditions = Object.entries(trigger.conditions ?? {});
+  // A condition whose code is OK reports nothing wrong (src/gke/eventarc.ts failureConditions).
+  const conditions = failureConditions(trigger);
   if (conditions.length === 0) return [];
   const lines = conditions.map(([key, condition]) => text('condition', { key, code: condition.code ?? 'UNKNOWN', message: condition.message ?? '' }));
   return [
@@ -196,19 +246,24 @@ function conditionFindings(trigger: GkeTrigger, context: Context): Finding[] {
 }
 
 /** The destination namespace, Service and ready Pods, as far as the Kubernetes objects read show them. */
-function destinationFindings(trigger: GkeTrigger, state: ClusterState, context: Context): Finding[] {
+function destinationFindings(trigger: GkeTrigger, state: ClusterState, context: Context, unread: string[]): Finding[] {
   const { namespace, service } = trigger.destination.gke;
   const data = { trigger: shortName(trigger), namespace, service, cluster: state.cluster?.name ?? '?' };
   if (unknownFields(state, trigger.name, DESTINATION_OBJECT_FIELDS).length > 0) {
     return [undecidedFinding(state, trigger.name, DESTINATION_OBJECT_FIELDS, context, 'undecidedDestination', data)];
   }
   const missingFix = { summary: text('missingFix'), commands: [], terraform: null, automatic: false };
-  const unread = (reason: string): Finding[] => [destinationUnread(trigger, reason, context)];
+  const notRead = (key: 'Service' | 'Pod', reason: string): Finding[] => {
+    const finding = destinationUnread(trigger, reason, context);
+    // Objects a preflight's inputs hold none of were not asked for; anything else could not be read.
+    if (!state.notInInputs?.has(key)) unread.push(finding.message);
+    return [finding];
+  };
   if (!state.unavailable.has('Namespace') && !state.kubernetes.get('Namespace', undefined, namespace)) {
     return [context.report({ messageId: 'missingNamespace', data, resource: trigger.name, evidence: { namespace }, fix: missingFix })];
   }
   const servicesUnread = state.unavailable.get('Service');
-  if (servicesUnread) return unread(servicesUnread);
+  if (servicesUnread) return notRead('Service', servicesUnread);
   const found = state.kubernetes.get('Service', namespace, service);
   if (!found) {
     return [context.report({ messageId: 'missingService', data, resource: trigger.name, evidence: { namespace, service }, fix: missingFix })];
@@ -217,7 +272,7 @@ function destinationFindings(trigger: GkeTrigger, state: ClusterState, context: 
   // A Service without a selector has hand-made endpoints, which are not read here.
   if (!selector || Object.keys(selector).length === 0) return [];
   const podsUnread = state.unavailable.get('Pod');
-  if (podsUnread) return unread(podsUnread);
+  if (podsUnread) return notRead('Pod', podsUnread);
   const pods = selectedPods(found, state.kubernetes.inNamespace(namespace));
   if (pods.some(isPodReady)) return [];
   const labelSelector = Object.entries(selector).map(([key, value]) => `${key}=${value}`).join(',');

@@ -61,6 +61,12 @@ export interface CheckResult {
   /** Every resource the check looked at; none (and no finding) means not applicable. */
   examined: string[];
   findings: Finding[];
+  /**
+   * What the check needed for some of what it examined and could not read, each a sentence naming
+   * it and why. Without a failing finding the check is `incomplete` (never `passed`), with these as
+   * its reason.
+   */
+  unread?: string[];
 }
 
 /** Values for a message's `{{name}}` placeholders. */

@@ -44,8 +44,9 @@ async function runOne(check: Check, run: () => Promise<Outcome>): Promise<CheckR
   }
   if ('notApplicable' in result) return { ...base, status: 'not-applicable', reason: result.notApplicable, findings: [], examined: [] };
   if ('incomplete' in result) return { ...base, status: 'incomplete', reason: result.incomplete, findings: [], examined: [] };
-  const { findings, examined } = result;
+  const { findings, examined, unread = [] } = result;
   if (findings.some((finding) => finding.severity !== 'info')) return { ...base, status: 'failed', reason: null, findings, examined };
+  if (unread.length > 0) return { ...base, status: 'incomplete', reason: uniqueReasons(unread).join('; '), findings, examined };
   if (findings.length === 0 && examined.length === 0) {
     return { ...base, status: 'not-applicable', reason: check.notApplicable, findings, examined };
   }

@@ -1,6 +1,8 @@
 import type { Cluster, EventarcTrigger } from '../state/gcp-types.js';
 import type { Namespace } from '../state/kubernetes-types.js';
 
+type NodePool = NonNullable<Cluster['nodePools']>[number];
+
 export type GkeTrigger = EventarcTrigger & { destination: { gke: NonNullable<NonNullable<EventarcTrigger['destination']>['gke']> } };
 
 /** Roles and their sources: https://cloud.google.com/eventarc/docs/gke/roles-permissions. */
@@ -51,12 +53,12 @@ export function failureConditions(trigger: EventarcTrigger): [string, { code?: s
  * (https://cloud.google.com/kubernetes-engine/docs/how-to/workload-identity). Autopilot
  * clusters always have it. `unknown` when the cluster's node pools were not in the data.
  */
-export function nodePoolsWithoutGkeMetadata(cluster: Cluster): string[] | 'unknown' {
+export function nodePoolsWithoutGkeMetadata(cluster: Cluster): NodePool[] | 'unknown' {
   if (cluster.autopilot?.enabled) return [];
   if (!cluster.nodePools) return 'unknown';
   // A pool whose taints repel Pods without tolerations (the forwarder's) cannot run it.
   const schedulable = cluster.nodePools.filter((pool) => !(pool.config?.taints ?? []).some((taint) => taint.effect === 'NO_SCHEDULE' || taint.effect === 'NO_EXECUTE'));
-  return schedulable.filter((pool) => pool.config?.workloadMetadataConfig?.mode !== 'GKE_METADATA').map((pool) => pool.name ?? '?');
+  return schedulable.filter((pool) => pool.config?.workloadMetadataConfig?.mode !== 'GKE_METADATA');
 }
 
 /** The CloudEvents type of a direct Pub/Sub event (https://cloud.google.com/eventarc/docs/reference/supported-events). */

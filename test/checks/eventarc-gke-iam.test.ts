@@ -23,8 +23,10 @@ function trigger(name: string, overrides: Partial<EventarcTrigger> = {}): Eventa
 const INITIALISED = ['roles/compute.viewer', 'roles/container.developer', 'roles/iam.serviceAccountAdmin'].map((role) => ({ role, members: [AGENT] }));
 const TRIGGER_ROLES = ['roles/pubsub.subscriber', 'roles/monitoring.metricWriter', 'roles/eventarc.eventReceiver'].map((role) => ({ role, members: [`serviceAccount:${SA}`] }));
 
+// The Cloud Storage agent publishes direct storage events (its own rule, in test/checks/eventarc-fixtures.test.ts): granted here.
+const STORAGE_AGENT = 'serviceAccount:service-42@gs-project-accounts.iam.gserviceaccount.com';
 const state = (triggers: EventarcTrigger[], bindings: IamPolicy['bindings'], project: Project = PROJECT) =>
-  clusterState({ project, iamPolicy: { version: 3, bindings }, eventarcTriggers: triggers });
+  clusterState({ project, iamPolicy: { version: 3, bindings: [...(bindings ?? []), { role: 'roles/pubsub.publisher', members: [STORAGE_AGENT] }] }, eventarcTriggers: triggers });
 const PUBSUB_TRIGGER = { eventFilters: [{ attribute: 'type', value: 'google.cloud.pubsub.topic.v1.messagePublished' }] };
 const TRIGGER_T = 'projects/p/locations/us-central1/triggers/t';
 const SA_MEMBER = `serviceAccount:${SA}`;
@@ -54,7 +56,7 @@ testCheck(eventarcGkeIam, {
     {
       name: 'examines triggers into any cluster, and the principals',
       state: state([trigger('elsewhere', { destination: { gke: { cluster: 'other', location: 'europe-west1', namespace: 'x', service: 'y' } } })], [...INITIALISED, ...TRIGGER_ROLES]),
-      examined: ['projects/p/locations/us-central1/triggers/elsewhere', AGENT, SA_MEMBER],
+      examined: ['projects/p/locations/us-central1/triggers/elsewhere', AGENT, STORAGE_AGENT, SA_MEMBER],
     },
     { name: 'Pub/Sub service agent: a project from 2022 does not need the rule', state: state([trigger('t')], [...INITIALISED, ...TRIGGER_ROLES]) },
     {

@@ -29,6 +29,7 @@ const pod = (name: string, labels: Record<string, string>, ready: 'True' | 'Fals
   metadata: { name, namespace: 'app', labels, ...extra },
   status: { conditions: [{ type: 'Ready', status: ready }] },
 });
+const pool = (name: string, mode?: string) => ({ name, config: mode ? { workloadMetadataConfig: { mode } } : {} });
 const HEALTHY = [namespace('app'), service({ app: 'web' }), pod('web-1', { app: 'web' }, 'True')];
 
 function state(triggers: EventarcTrigger[], objects: KubeObject[] = HEALTHY, cluster: Cluster | null = CLUSTER, unavailable: [DataKey, string][] = []): ClusterState {
@@ -55,12 +56,18 @@ function planned(name: string, planTrigger: EventarcTrigger, unknown: [string, s
   };
 }
 
+/** Kubernetes objects that could not be read: never a pass, but incomplete, naming what was not read. */
 function unread(name: string, keys: DataKey[], objects: KubeObject[], named: DataKey): InvalidCase {
+  const said = `The destination of trigger t (Service app/web) was not checked: cannot list ${named} objects: ECONNREFUSED`;
   return {
-    name: `does not judge the destination when ${name} could be read, and says so`,
+    name: `is incomplete when ${name} could be read, and says what was not read`,
     state: state([trigger()], objects, CLUSTER, keys.map((key) => [key, `cannot list ${key} objects: ECONNREFUSED`])),
     findings: [at('destinationUnread', 'info')],
-    then: ({ findings: [finding] }) => expect(finding!.message).toBe(`The destination of trigger t (Service app/web) was not checked: cannot list ${named} objects: ECONNREFUSED`),
+    status: 'incomplete',
+    then: ({ findings: [finding], reason }) => {
+      expect(finding!.message).toBe(said);
+      expect(reason).toBe(said);
+    },
   };
 }
 
@@ -79,6 +86,14 @@ testCheck(eventarcGkeTrigger, {
       examined: [],
     },
     { name: 'a Service without a selector (hand-made endpoints) is not judged', state: state([trigger()], [namespace('app'), service()]) },
+    {
+      name: 'node pools: Autopilot always runs the GKE metadata server',
+      state: state([trigger()], HEALTHY, { ...CLUSTER, autopilot: { enabled: true }, nodePools: [pool('pool-1')] }),
+    },
+    {
+      name: 'node pools: a tainted pool cannot run the forwarder',
+      state: state([trigger()], HEALTHY, { ...CLUSTER, nodePools: [pool('default-pool', 'GKE_METADATA'), { ...pool('gpu', 'GCE_METADATA'), config: { workloadMetadataConfig: { mode: 'GCE_METADATA' }, taints: [{ key: 'nvidia.com/gpu', value: 'present', effect: 'NO_SCHEDULE' }] } }] }),
+    },
   ],
   invalid: [
     {
@@ -109,6 +124,39 @@ testCheck(eventarcGkeTrigger, {
     destination('a ready Pod that the selector does not match', [namespace('app'), service({ app: 'web', tier: 'api' }), pod('web-1', { app: 'web' }, 'True')], 'noPodMatches', 'warning', 'Service/app/web'),
     unread('no Kubernetes object', ['Namespace', 'Service', 'Pod'], [], 'Service'),
     unread('no Pod', ['Pod'], [namespace('app'), service({ app: 'web' })], 'Pod'),
+    {
+      name: 'a failing finding beside what was not read fails the check',
+      state: state([trigger({ conditions: { transport: { code: 'NOT_FOUND', message: 'no topic' } } })], [namespace('app')], CLUSTER, [['Service', 'cannot list Service objects: ECONNREFUSED']]),
+      findings: [at('conditions', 'error'), at('destinationUnread', 'info')],
+    },
+    {
+      name: 'a preflight whose inputs hold no Kubernetes object: the destination is not judged, and nothing was left unread',
+      state: {
+        ...state([trigger()], [], CLUSTER, (['Namespace', 'Service', 'Pod'] as const).map((key) => [key, 'no Kubernetes objects were given'])),
+        notInInputs: new Map((['Namespace', 'Service', 'Pod'] as const).map((key) => [key, `the inputs hold no ${key}`])),
+      },
+      findings: [at('destinationUnread', 'info')],
+      status: 'passed',
+    },
+    {
+      name: 'a condition whose code is OK is no failure; the others are reported',
+      state: state([trigger({ conditions: { destination: { code: 'OK' }, transport: { code: 'PERMISSION_DENIED', message: 'denied' } } })]),
+      findings: [at('conditions', 'error')],
+      then: ({ findings: [finding] }) => expect(finding!.message).toBe('Trigger t reports why it is FAILED:\n- transport: PERMISSION_DENIED: denied'),
+    },
+    {
+      name: 'node pools without the GKE metadata server: one error naming them, a command each and the Terraform',
+      state: state([trigger()], HEALTHY, { ...CLUSTER, nodePools: [pool('default-pool', 'GKE_METADATA'), pool('batch', 'GCE_METADATA'), pool('legacy')] }),
+      findings: [at('nodePoolsWithoutGkeMetadata', 'error', CLUSTER_NAME)],
+      then: ({ findings: [finding] }) => {
+        expect(finding!.message).toContain('Node pools batch, legacy of cluster c do not use the GKE metadata server (config.workloadMetadataConfig.mode is GCE_METADATA, unset, not GKE_METADATA)');
+        expect(finding!.fix!.commands).toEqual([
+          'gcloud container node-pools update batch --cluster=c --location=us-central1 --workload-metadata=GKE_METADATA',
+          'gcloud container node-pools update legacy --cluster=c --location=us-central1 --workload-metadata=GKE_METADATA',
+        ]);
+        expect(finding!.fix!.terraform).toContain('workload_metadata_config {\n      mode = "GKE_METADATA"');
+      },
+    },
     {
       name: 'says the destination was not checked when the cluster could not be read',
       state: state([trigger()], HEALTHY, null, [['cluster', 'cannot read the cluster (container.googleapis.com): not found']]),

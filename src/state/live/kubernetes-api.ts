@@ -32,6 +32,11 @@ export interface KubernetesRequest {
 /** Network errors that mean the connection broke after it was made: a GET may be sent again. */
 const BROKEN_CONNECTION = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED', 'SHORT_BODY']);
 
+/** What a GET may be sent again after: throttling, a server error, a connection that broke. */
+export function retryableGet(failure: ApiFailure): boolean {
+  return failure.retryable || BROKEN_CONNECTION.has(failure.details.code ?? '') || (failure.status ?? 0) >= 500;
+}
+
 /**
  * The Kubernetes API as kubectl reaches it: client-node's KubeConfig supplies
  * the server, TLS and credentials (tokens, client certificates, exec plugins
@@ -58,10 +63,12 @@ export class KubernetesApi {
 
   /** GET `path` as JSON, retrying what a GET may retry (429, 5xx, a broken connection); any other non-2xx is an ApiFailure. */
   async getJson<T>(path: string, query: Record<string, string | number | undefined> = {}, retry?: RetryOptions, accept = 'application/json'): Promise<T> {
-    return withRetry(
-      async () => parseJson<T>(path, await this.send(path, { query, accept })),
-      { ...this.retry, ...retry, deadline: this.deadline, retryable: (failure) => failure.retryable || BROKEN_CONNECTION.has(failure.details.code ?? '') || (failure.status ?? 0) >= 500 },
-    );
+    return withRetry(async () => parseJson<T>(path, await this.send(path, { query, accept })), {
+      ...this.retry,
+      ...retry,
+      deadline: this.deadline,
+      retryable: retry?.retryable ?? retryableGet,
+    });
   }
 
   /** One PUT of a JSON body; never retried here (the caller knows whether sending it again is safe). */

@@ -1,5 +1,6 @@
 import { ApiFailure, toApiFailure } from './api-failure.js';
 import type { KubernetesApi } from './kubernetes-api.js';
+import { retryableGet } from './kubernetes-api.js';
 import type { UnreadKind } from '../cluster-state.js';
 import type { KubeObject, KubernetesKind } from '../kubernetes-types.js';
 import type { Progress } from './progress.js';
@@ -215,7 +216,7 @@ export class LiveKubernetes {
           apiGroup = await this.api.getJson(`/apis/${group}`);
         } catch (error) {
           if (toApiFailure(error).status === 404) return [];
-          throw error;
+          throw discoveryFailure(`/apis/${group}`, error);
         }
         const preferred = apiGroup.preferredVersion?.version;
         const versions = [...new Set([...(preferred ? [preferred] : []), ...(apiGroup.versions ?? []).map((entry) => entry.version)])];
@@ -226,7 +227,7 @@ export class LiveKubernetes {
             list = await this.api.getJson(`/apis/${group}/${version}`);
           } catch (error) {
             if (toApiFailure(error).status === 404) continue;
-            throw error;
+            throw discoveryFailure(`/apis/${group}/${version}`, error);
           }
           for (const entry of list.resources ?? []) {
             if (entry.name.includes('/') || !entry.verbs?.includes('list') || resources.some((known) => known.plural === entry.name)) continue;
@@ -246,8 +247,7 @@ export class LiveKubernetes {
   private discover(): Promise<{ resources: ApiResource[]; failures: UnreadKind[] }> {
     this.discovery ??= (async () => {
       const groups = await this.api.getJson<{ groups?: { name: string; preferredVersion?: { groupVersion: string } }[] }>('/apis').catch((error: unknown) => {
-        const failure = toApiFailure(error);
-        throw new ApiFailure(`API discovery (GET /apis) failed: ${failure.message}`, failure.status, failure.details);
+        throw discoveryFailure('/apis', error);
       });
       const groupVersions = ['v1', ...(groups.groups ?? []).flatMap((group) => (group.preferredVersion ? [group.preferredVersion.groupVersion] : []))];
       const failures: UnreadKind[] = [];
@@ -257,8 +257,8 @@ export class LiveKubernetes {
             const list = await this.api.getJson<{ resources?: { name: string; kind: string; namespaced: boolean; verbs?: string[] }[] }>(
               groupVersion === 'v1' ? '/api/v1' : `/apis/${groupVersion}`,
               {},
-              // An aggregated API whose backend is down answers 503 until someone repairs it: no point waiting.
-              { retries: 0 },
+              // An aggregated API whose backend is down answers 503 until someone repairs it: no point waiting for it.
+              { retryable: (failure) => failure.status !== 503 && retryableGet(failure) },
             );
             const [group, version] = groupVersion.includes('/') ? (groupVersion.split('/') as [string, string]) : ['', groupVersion];
             return (list.resources ?? [])
@@ -288,6 +288,12 @@ function typedItems(list: ObjectList, listed: ApiResource): KubeObject[] {
     const partial = item.kind === 'PartialObjectMetadata' || item.kind === undefined;
     return { ...item, kind: partial ? listed.kind : item.kind, apiVersion: partial ? apiVersion : ((item.apiVersion as string | undefined) ?? apiVersion) } as KubeObject;
   });
+}
+
+/** A failed discovery request, named by its path: the reason then says which API group could not be discovered. */
+function discoveryFailure(path: string, error: unknown): ApiFailure {
+  const failure = toApiFailure(error);
+  return new ApiFailure(`API discovery (GET ${path}) failed: ${failure.message}`, failure.status, failure.details);
 }
 
 function pluralName(listed: ApiResource): string {
