@@ -8,7 +8,8 @@ import type { ResolvedBackend } from '../src/gke/ingress-backends.js';
 import { IngressBackendResolver } from '../src/gke/ingress-backends.js';
 import { isGceIngress, requiresNegs } from '../src/gke/ingress-class.js';
 import { afterApplyFix, describeUnknownFields, knownAfterApplyClause, unknownFields, unknownIngressFields, unknownPodSourceFields, unknownServiceFields } from '../src/gke/planned-values.js';
-import { REDIRECTING_APPLICATIONS } from '../src/gke/known-applications.js';
+import type { ApplicationAnswer } from '../src/gke/known-applications.js';
+import { applicationAnswers, protocolsTheApplicationAnswers } from '../src/gke/known-applications.js';
 import type { ServicePortIdentity } from '../src/gke/load-balancer-backends.js';
 import { BACKENDS_ANNOTATION, healthCheckOf, healthCheckRequest, statusOf } from '../src/gke/load-balancer-backends.js';
 import type { AppProtocol } from '../src/gke/service-annotations.js';
@@ -39,7 +40,10 @@ HTTPS (argocd-server without --insecure) fail the check while their probe passes
 
 For every backend of every GCE Ingress this check shows what Kubernetes checks and what
 the load balancer checks, says why they differ, and prints the fix: the probe change, a
-BackendConfig with the Service annotation, or the application flag. With --probe (live),
+BackendConfig with the Service annotation, or the application flag, each weighed against
+what the known application there does (a fix never makes the load balancer speak plain HTTP
+to an app that redirects it, nor HTTPS to one that serves no TLS). Probe headers are named,
+never their values. With --probe (live),
 it sends the load balancer's request to a Pod and shows the answer.`,
   references: [
     'https://cloud.google.com/kubernetes-engine/docs/concepts/ingress#health_checks',
@@ -84,6 +88,10 @@ it sends the load balancer's request to a Pod and shows the answer.`,
     fixMatchProbe: 'Make the load balancer check what the readinessProbe checks, with a BackendConfig health check on the Service port.',
     fixPatchBackendConfig: 'Align BackendConfig {{name}}\'s health check with the readinessProbe (or the probe with it, if the probe is the one that is wrong).',
     fixProbeHttps: 'Make the probe and the Service agree on the protocol the Pod serves on port {{port}}.',
+    fixProbeHttpsOnly:
+      'Make the readinessProbe use HTTPS, as the load balancer does, and keep HTTPS for port {{port}} in the annotation: {{app}} answers plain HTTP with a {{status}} redirect, which the load balancer takes as unhealthy.',
+    fixPlainHttpOnly: 'Drop port {{port}} from the annotation so the load balancer speaks plain HTTP, as the readinessProbe does: {{app}} serves no TLS there ({{why}}).',
+    fixProbeHttpOnly: 'Make the readinessProbe use HTTP and leave the annotation as it is: {{app}} serves no TLS there ({{why}}).',
     fixAppProtocolHttps: 'Tell the load balancer the Pod serves HTTPS on this port: name the port {{port}} in cloud.google.com/app-protocols.',
     fixAddProbe:
       'Give container {{container}} an httpGet readinessProbe on port {{port}} for a path that answers 200 (the controller copies it into the health check it creates), or set that path in a BackendConfig as below.',
@@ -220,10 +228,14 @@ async function diagnose(backend: ResolvedBackend, ingresses: Ingress[], state: C
 
   const healthCheckExists = realCheck !== undefined || status !== undefined;
   // A transparent health check answers with the Pod's readiness (ingress-gce OverwriteWithTHC): neither the probe nor the app's own answer decides it.
-  const causes = inferred.transparent ? [] : [...knownApplicationCauses(inferred, actual, state), ...mismatchCauses(backend, inferred, expected, actual, realCheck, healthCheckExists, state)];
+  // Every fix below is weighed against what the known application there does.
+  const answers = applicationAnswers(inferred.serving, state, context.redirectingApplications);
+  const causes = inferred.transparent
+    ? []
+    : [...knownApplicationCauses(inferred, actual, answers), ...mismatchCauses(backend, inferred, expected, actual, realCheck, healthCheckExists, answers, state)];
 
   const probe = await probeLoadBalancerRequest(inferred, actual, context);
-  const weighed = probe ? weighProbeAnswer(probe, causes, () => unansweredProbeCause(backend, actual, state)) : { causes, line: undefined };
+  const weighed = probe ? weighProbeAnswer(probe, causes, () => unansweredProbeCause(backend, actual, answers, state)) : { causes, line: undefined };
   if (probe && !probe.response.error && probe.response.statusCode !== 200) {
     evidence.probe = { request: probe.request, statusCode: probe.response.statusCode, location: probe.response.location ?? null };
   }
@@ -269,7 +281,7 @@ function weighProbeAnswer(probe: LiveProbe, causes: Cause[], unanswered: () => C
 }
 
 /** The Pod does not answer the load balancer's request with 200, and nothing else explains why. */
-function unansweredProbeCause(backend: ResolvedBackend, actual: LoadBalancerRequest, state: ClusterState): Cause {
+function unansweredProbeCause(backend: ResolvedBackend, actual: LoadBalancerRequest, answers: readonly ApplicationAnswer[], state: ClusterState): Cause {
   return {
     severity: 'error',
     messageId: 'probeNotAnswered',
@@ -278,7 +290,7 @@ function unansweredProbeCause(backend: ResolvedBackend, actual: LoadBalancerRequ
     answeredByProbe: true,
     fix: {
       summary: text('fixProbeAnswer', { request: `${actual.type} GET ${actual.requestPath}`, port: actual.podPort ?? actual.portText }),
-      commands: backendConfigCommands(backend.service!, backend.servicePort!, { type: actual.type, requestPath: actual.requestPath }, state, text('replacePath')),
+      commands: backendConfigCommands(backend.service!, backend.servicePort!, { type: typeTheApplicationAnswers(actual.type, answers), requestPath: actual.requestPath }, state, text('replacePath')),
       terraform: null,
       automatic: false,
     },
@@ -298,13 +310,11 @@ function unexplainedCause(inferred: InferredHealthCheck, actual: LoadBalancerReq
 }
 
 /** Known applications that answer the load balancer's plain-HTTP check with a redirect. */
-function knownApplicationCauses(inferred: InferredHealthCheck, actual: LoadBalancerRequest, state: ClusterState): Cause[] {
+function knownApplicationCauses(inferred: InferredHealthCheck, actual: LoadBalancerRequest, answers: readonly ApplicationAnswer[]): Cause[] {
   const serving = inferred.serving;
   if (!serving || actual.type !== 'HTTP' || (actual.podPort !== undefined && actual.podPort !== serving.port)) return [];
   const causes: Cause[] = [];
-  for (const application of REDIRECTING_APPLICATIONS) {
-    if (!application.matches(serving.container)) continue;
-    const answer = application.plainHttpAnswer(serving.source, serving.container, serving.containerIndex, state);
+  for (const { application, answer } of answers) {
     if (answer.redirects === false) continue;
     causes.push({
       severity: answer.redirects === true ? 'error' : 'warning',
@@ -326,6 +336,7 @@ function mismatchCauses(
   actual: LoadBalancerRequest,
   realCheck: HealthCheck | undefined,
   healthCheckExists: boolean,
+  answers: readonly ApplicationAnswer[],
   state: ClusterState,
 ): Cause[] {
   const service = backend.service!;
@@ -344,7 +355,12 @@ function mismatchCauses(
   });
   // A fixed port only when the probe checks another port than the serving one (and on NEGs, where it is a Pod port).
   const matchProbe = (settings: { type?: string; requestPath?: string; port?: number }) =>
-    backendConfigCommands(service, servicePort, { ...settings, port: inferred.neg.enabled && settings.port !== serving?.port ? settings.port : undefined }, state);
+    backendConfigCommands(
+      service,
+      servicePort,
+      { ...settings, type: settings.type && typeTheApplicationAnswers(settings.type, answers), port: inferred.neg.enabled && settings.port !== serving?.port ? settings.port : undefined },
+      state,
+    );
 
   const override = inferred.backendConfigName ? state.kubernetes.get('BackendConfig', backend.namespace, inferred.backendConfigName)?.spec?.healthCheck : undefined;
   if (!httpGet || !serving) {
@@ -355,7 +371,7 @@ function mismatchCauses(
     const fix = {
       // The controller keeps an existing health check's path (healthchecks.go mergeUserSettings): a new probe changes nothing.
       summary: healthCheckExists ? text('fixPathForExistingCheck') : text('fixAddProbe', { container: serving?.container.name ?? '?', port: portText }),
-      commands: backendConfigCommands(service, servicePort, { type: actual.type, requestPath: '/healthz' }, state, text('replacePath')),
+      commands: backendConfigCommands(service, servicePort, { type: typeTheApplicationAnswers(actual.type, answers), requestPath: '/healthz' }, state, text('replacePath')),
     };
     if (serving && !probe) return [cause('warning', 'noProbe', { container: serving.container.name, request }, fix)];
     const reason = inferred.probe.used ? '' : inferred.probe.detail;
@@ -398,7 +414,7 @@ function mismatchCauses(
     ];
   }
   if (inferred.probe.used === false && inferred.probe.exclusion === 'scheme-mismatch') {
-    return [protocolMismatch(backend, inferred, request, probeRequest.type, serving.containerIndex, cause)];
+    return [protocolMismatch(backend, inferred, request, probeRequest.type, serving.containerIndex, answers, cause)];
   }
   const reason = inferred.probe.used ? 'it does not match the serving port' : inferred.probe.detail;
   return [cause('warning', 'probeIgnored', { reason, request }, { summary: text('fixMatchProbe'), commands: matchProbe(settings) })];
@@ -410,6 +426,7 @@ function protocolMismatch(
   request: string,
   scheme: string,
   containerIndex: number,
+  answers: readonly ApplicationAnswer[],
   cause: (severity: Severity, messageId: MessageId, data: MessageData, fix: Omit<Fix, 'terraform' | 'automatic'>) => Cause,
 ): Cause {
   const service = backend.service!;
@@ -425,23 +442,49 @@ function protocolMismatch(
   const current = parsed.ok === true ? parsed.value : {};
   const probeSchemePatch = (value: string) =>
     `kubectl -n ${namespace} patch ${workload} --type json -p '${JSON.stringify([{ op: 'add', path: `/spec/template/spec/containers/${containerIndex}/readinessProbe/httpGet/scheme`, value }])}'`;
+  const allowed = protocolsTheApplicationAnswers(answers);
+  const redirecting = answers.find(({ answer }) => answer.redirects === true);
+  const plainOnly = answers.find(({ answer }) => answer.tls === false);
+  const dropPort = () => `kubectl -n ${namespace} annotate service ${serviceName} ${APP_PROTOCOLS_ANNOTATION}='${JSON.stringify(Object.fromEntries(Object.entries(current).filter(([name]) => name !== servicePort.name)))}' --overwrite`;
+  const servingPort = inferred.serving?.port ?? portLabel;
   if (protocol !== 'HTTP') {
-    // The Service says TLS, the probe says plain HTTP: one of them is wrong.
-    const withoutPort = Object.fromEntries(Object.entries(current).filter(([name]) => name !== servicePort.name));
+    // The Service says TLS, the probe says plain HTTP: one of them is wrong, and the known application says which.
+    if (redirecting && allowed.https) {
+      return cause('warning', 'protocolMismatch', data, {
+        summary: text('fixProbeHttpsOnly', { port: portLabel, app: redirecting.application.name, status: redirecting.answer.status }),
+        commands: [probeSchemePatch(probeSchemeFor(protocol))],
+      });
+    }
+    if (plainOnly && allowed.plainHttp) {
+      return cause('warning', 'protocolMismatch', data, { summary: text('fixPlainHttpOnly', { port: portLabel, app: plainOnly.application.name, why: plainOnly.answer.why }), commands: [dropPort()] });
+    }
     return cause('warning', 'protocolMismatch', data, {
-      summary: text('fixProbeHttps', { port: inferred.serving?.port ?? portLabel }),
+      summary: text('fixProbeHttps', { port: servingPort }),
       commands: [
         `# if the Pod serves ${probeSchemeFor(protocol)} on that port, make the probe use it:`,
         probeSchemePatch(probeSchemeFor(protocol)),
         '# if it serves plain HTTP, drop the port from the annotation instead:',
-        `kubectl -n ${namespace} annotate service ${serviceName} ${APP_PROTOCOLS_ANNOTATION}='${JSON.stringify(withoutPort)}' --overwrite`,
+        dropPort(),
       ],
     });
+  }
+  if (plainOnly) {
+    // The probe says TLS to an application known to serve none: the probe is what is wrong.
+    return cause('warning', 'protocolMismatch', data, { summary: text('fixProbeHttpOnly', { app: plainOnly.application.name, why: plainOnly.answer.why }), commands: [probeSchemePatch('HTTP')] });
   }
   const commands = servicePort.name
     ? [`kubectl -n ${namespace} annotate service ${serviceName} ${APP_PROTOCOLS_ANNOTATION}='${JSON.stringify({ ...current, [servicePort.name]: 'HTTPS' })}' --overwrite`]
     : ['# app-protocols names Service ports by name: name this port first (spec.ports[].name), then annotate it as HTTPS'];
   return cause('warning', 'protocolMismatch', data, { summary: text('fixAppProtocolHttps', { port: servicePort.name ?? String(servicePort.port) }), commands });
+}
+
+/**
+ * The health-check type a fix may set: HTTPS instead of plain HTTP for an application known to
+ * redirect plain HTTP and to serve TLS (argocd-server without --insecure), which answers HTTPS itself.
+ */
+function typeTheApplicationAnswers(type: string, answers: readonly ApplicationAnswer[]): string {
+  const redirectsToTls = answers.some(({ answer }) => answer.redirects === true && answer.tls === true);
+  return type === 'HTTP' && redirectsToTls ? 'HTTPS' : type;
 }
 
 function differencesFrom(request: LoadBalancerRequest, probe: { type: string; requestPath: string; port?: number }): string[] {
@@ -473,7 +516,8 @@ function inferredRequest(inferred: InferredHealthCheck): LoadBalancerRequest {
     requestPath: inferred.requestPath.value,
     podPort: inferred.podPort,
     portText,
-    host: inferred.host.value,
+    // Never the header's value: only that the readinessProbe sets it.
+    host: inferred.host.value !== undefined ? 'from the readinessProbe\'s Host header' : undefined,
     origin: `as the ingress controller creates it: ${[...new Set(origins)].join('; ')}; ${inferred.backendKind} backend, ${inferred.neg.origin}`,
   };
 }

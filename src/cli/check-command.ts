@@ -85,27 +85,27 @@ export function registerCheckCommand(program: ProgramWithExitCode, io: ProcessIo
       const other = (['snapshot', 'terraformPlan', 'probe', 'fix'] as const).find((name) => options[name] !== undefined) ?? (options.manifests?.length ? 'manifests' : undefined);
       if (other) throw new InputError(`${flagName(other)} is for one cluster; --all-clusters checks every cluster of each --project live`);
     }
-    const tree = options.allClusters
-      ? await allClustersMembers(options, io)
-      : options.snapshot && !options.manifests?.length && options.terraformPlan === undefined
-        ? await snapshotTreeMembers(options.snapshot)
-        : null;
-    if (tree) {
-      validateSnapshotFlags(options);
-      // A baseline records findings by check, resource and message, which clusters of a fleet share.
-      if (baseline || options.writeBaseline) throw new InputError('--baseline and --write-baseline are for one cluster, not a fleet run');
-      const rules = { ignores: config.ignore, configFile: config.file, inlineIgnores: options.inlineIgnores, now: io.now() };
-      const report = await checkFleet(options.allClusters ? 'live' : 'snapshot', tree, checks, { now: io.now(), ...checkOptions(options, config) }, options, io.env, (target, state) => {
-        applySeverities(target, checks, config.checks);
-        for (const note of applySuppressions(target, state, rules).expired) io.stderr.write(`gke-doctor: warning: ${note}\n`);
-      });
-      await writeOutputs(report, outputList, checks, program.opts<{ color: boolean }>().color, io, options);
-      program.exitCode = fleetExitCode(report, options.failOn);
-      return;
-    }
-    rejectFleetFlags(options);
     const deadline = new Deadline(parseDuration(options.timeout, '--timeout'));
     try {
+      const tree = options.allClusters
+        ? await allClustersMembers(options, io, deadline)
+        : options.snapshot && !options.manifests?.length && options.terraformPlan === undefined
+          ? await snapshotTreeMembers(options.snapshot)
+          : null;
+      if (tree) {
+        validateSnapshotFlags(options);
+        // A baseline records findings by check, resource and message, which clusters of a fleet share.
+        if (baseline || options.writeBaseline) throw new InputError('--baseline and --write-baseline are for one cluster, not a fleet run');
+        const rules = { ignores: config.ignore, configFile: config.file, inlineIgnores: options.inlineIgnores, now: io.now() };
+        const report = await checkFleet(options.allClusters ? 'live' : 'snapshot', tree, checks, { now: io.now(), ...checkOptions(options, config) }, options, io.env, (target, state) => {
+          applySeverities(target, checks, config.checks);
+          for (const note of applySuppressions(target, state, rules).expired) io.stderr.write(`gke-doctor: warning: ${note}\n`);
+        });
+        await writeOutputs(report, outputList, checks, program.opts<{ color: boolean }>().color, io, options);
+        program.exitCode = fleetExitCode(report, options.failOn);
+        return;
+      }
+      rejectFleetFlags(options);
       const source = await createSource(options, io, deadline);
       const probe = options.probe ? source.probe : undefined;
       const state = await source.collect(dataKeysFor(checks));

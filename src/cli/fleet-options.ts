@@ -12,6 +12,7 @@ import { inShard, resolveShard } from '../fleet/shard.js';
 import type { EndpointKind } from '../fleet/cluster-endpoint.js';
 import { ENDPOINT_KINDS } from '../fleet/cluster-endpoint.js';
 import { splitIds } from '../engine/select.js';
+import type { Deadline } from '../state/live/deadline.js';
 import type { LiveFlags } from './live-options.js';
 import { flagName } from './flag-name.js';
 import type { ProcessIo } from './process-io.js';
@@ -21,16 +22,15 @@ import type { ProcessIo } from './process-io.js';
  * live without a kubeconfig. Flags that name one cluster or one kubeconfig
  * context make no sense with it and are refused, as is `--fix` (check).
  */
-export async function allClustersMembers(flags: FleetFlags & LiveFlags & { quiet?: boolean }, io: Pick<ProcessIo, 'env' | 'stderr'>): Promise<FleetMember[]> {
+export async function allClustersMembers(flags: FleetFlags & LiveFlags & { quiet?: boolean }, io: Pick<ProcessIo, 'env' | 'stderr'>, deadline: Deadline): Promise<FleetMember[]> {
   const stray = (['cluster', 'context', 'kubeconfig'] as const).find((name) => flags[name] !== undefined);
   if (stray) throw new InputError(`${flagName(stray)} names one cluster; --all-clusters reads every cluster of each --project (narrow it with --location and --cluster-filter)`);
   const projects = splitIds(flags.project === undefined ? [] : [flags.project]);
   if (projects.length === 0) throw new InputError('--all-clusters needs --project PROJECT (repeatable, or comma-separated)');
-  const [{ allClusters }, { googleCredentials }, { stderrProgress }, { DEFAULT_LIMITS }] = await Promise.all([
+  const [{ allClusters }, { googleCredentials }, { stderrProgress }] = await Promise.all([
     import('../fleet/live-fleet.js'),
     import('../state/live/gcp-credentials.js'),
     import('./progress.js'),
-    import('../state/live/google-request.js'),
   ]);
   return allClusters({
     projects,
@@ -40,7 +40,7 @@ export async function allClustersMembers(flags: FleetFlags & LiveFlags & { quiet
     ...(flags.accessTokenFile ? { accessTokenFile: flags.accessTokenFile } : {}),
     auth: await googleCredentials(flags, io.env),
     env: io.env,
-    limits: DEFAULT_LIMITS,
+    deadline,
     progress: stderrProgress(Boolean(flags.quiet), io.stderr),
   });
 }

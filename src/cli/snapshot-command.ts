@@ -10,6 +10,7 @@ import type { ProcessIo } from './process-io.js';
 import type { ProgramWithExitCode } from './program.js';
 import type { FleetFlags } from './fleet-options.js';
 import { addAllClustersOptions, allClustersMembers, rejectFleetFlags } from './fleet-options.js';
+import type { FleetMember } from '../fleet/run-fleet.js';
 import { DEFAULT_CONCURRENCY, parseConcurrency } from '../fleet/run-fleet.js';
 
 /** Everything any check can read: a snapshot serves every check. */
@@ -49,9 +50,19 @@ export function registerSnapshotCommand(program: ProgramWithExitCode, io: Proces
  * whose clusters cannot be listed is named. Exit 3 when anything is missing.
  */
 async function snapshotAllClusters(directory: string, options: LiveFlags & FleetFlags, io: ProcessIo): Promise<number> {
-  const { writeSnapshot, requireEmptyDirectory } = await import('../state/snapshot/snapshot-writer.js');
+  const { requireEmptyDirectory } = await import('../state/snapshot/snapshot-writer.js');
   await requireEmptyDirectory(directory);
-  const members = await allClustersMembers(options, io);
+  const deadline = new Deadline(parseDuration(options.timeout, '--timeout'));
+  try {
+    return await snapshotMembers(directory, await allClustersMembers(options, io, deadline), options, io);
+  } finally {
+    deadline.dispose();
+  }
+}
+
+/** Each member's snapshot, at most `--concurrency` at once; 3 when anything is missing. */
+async function snapshotMembers(directory: string, members: FleetMember[], options: FleetFlags, io: ProcessIo): Promise<number> {
+  const { writeSnapshot } = await import('../state/snapshot/snapshot-writer.js');
   const concurrency = options.concurrency === undefined ? DEFAULT_CONCURRENCY : parseConcurrency(options.concurrency);
   const takenAt = io.now();
   let missing = false;

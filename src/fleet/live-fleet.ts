@@ -6,8 +6,8 @@ import { toApiFailure } from '../state/live/api-failure.js';
 import { rejectedCredentials } from '../state/live/gcp-credentials.js';
 import type { CredentialOptions } from '../state/live/gcp-credentials.js';
 import { GOOGLE_API_SERVICES, googleApiBase } from '../state/live/gcp-endpoints.js';
-import type { GoogleCallLimits } from '../state/live/google-request.js';
-import { readGoogleJson } from '../state/live/google-request.js';
+import type { Deadline } from '../state/live/deadline.js';
+import { callLimits, readGoogleJson } from '../state/live/google-request.js';
 import { kubernetesApiOf } from '../state/live/kubernetes-api.js';
 import { LiveGcp } from '../state/live/live-gcp.js';
 import type { KubernetesConnection, LiveOptions } from '../state/live/live-source.js';
@@ -26,7 +26,8 @@ export interface AllClustersOptions extends CredentialOptions {
   endpoint: EndpointKind;
   auth: AuthClient;
   env: NodeJS.ProcessEnv;
-  limits: GoogleCallLimits;
+  /** The run's `--timeout`: the listing, every cluster's reads and its connection end by it. */
+  deadline: Deadline;
   progress: Progress;
 }
 
@@ -47,7 +48,7 @@ async function projectMembers(project: string, options: AllClustersOptions): Pro
   const container = googleApiBase('container', options.env);
   let listed: { clusters?: Cluster[]; missingZones?: string[] };
   try {
-    listed = await readGoogleJson(options.auth, { api: GOOGLE_API_SERVICES.container, url: `${container}v1/projects/${encodeURIComponent(project)}/locations/-/clusters` }, options.limits);
+    listed = await readGoogleJson(options.auth, { api: GOOGLE_API_SERVICES.container, url: `${container}v1/projects/${encodeURIComponent(project)}/locations/-/clusters` }, callLimits(options.deadline));
   } catch (error) {
     const failure = toApiFailure(error);
     if (failure.status === 401) throw rejectedCredentials(options, options.env);
@@ -68,6 +69,7 @@ async function projectMembers(project: string, options: AllClustersOptions): Pro
         progress: { ...options.progress, note: (message) => options.progress.note(`${name}: ${message}`) },
         target: { project, location: target.location, cluster: target.cluster, kubernetes: { files: [], context: `${options.endpoint} endpoint` } },
         auth: options.auth,
+        deadline: options.deadline,
         gcpReader: shared.forCluster(cluster),
         kubernetes: () => shared.connect(cluster, options.endpoint),
       };
@@ -85,7 +87,7 @@ class ProjectData {
     private readonly project: string,
     private readonly options: AllClustersOptions,
   ) {
-    this.reader = new LiveGcp({ project, location: null, cluster: null }, options.auth, options.env, options.limits);
+    this.reader = new LiveGcp({ project, location: null, cluster: null }, options.auth, options.env, callLimits(options.deadline));
   }
 
   /** The cluster comes from the listing; the rest is the project's, read once. */
@@ -123,7 +125,7 @@ class ProjectData {
     if ('unreachable' in endpoint) return { unavailable: `cannot reach the cluster's API server: ${endpoint.unreachable}` };
     const { token } = await this.options.auth.getAccessToken();
     if (!token) return { unavailable: 'no Google access token to reach the cluster with' };
-    return { api: await kubernetesApiOf(await bearerKubeConfig(endpoint, token, `${this.project}_${cluster.location}_${cluster.name}`)) };
+    return { api: await kubernetesApiOf(await bearerKubeConfig(endpoint, token, `${this.project}_${cluster.location}_${cluster.name}`), this.options.deadline) };
   }
 
   /** GKE Hub v1 `projects.locations.memberships.list` over every location, every page. */
@@ -136,7 +138,7 @@ class ProjectData {
         const page = await readGoogleJson<{ resources?: Membership[]; nextPageToken?: string }>(
           this.options.auth,
           { api: GOOGLE_API_SERVICES.gkehub, url: `${base}v1/projects/${encodeURIComponent(this.project)}/locations/-/memberships`, ...(pageToken ? { params: { pageToken } } : {}) },
-          this.options.limits,
+          callLimits(this.options.deadline),
         );
         memberships.push(...(page.resources ?? []));
         pageToken = page.nextPageToken || undefined;

@@ -37,6 +37,8 @@ beforeAll(async () => {
     CLOUDSDK_API_ENDPOINT_OVERRIDES_CLOUDRESOURCEMANAGER: `${fleet.url}/`,
     CLOUDSDK_API_ENDPOINT_OVERRIDES_EVENTARC: `${fleet.url}/`,
     CLOUDSDK_API_ENDPOINT_OVERRIDES_COMPUTE: `${fleet.url}/compute/v1/`,
+    CLOUDSDK_API_ENDPOINT_OVERRIDES_GKEHUB: `${fleet.url}/`,
+    CLOUDSDK_API_ENDPOINT_OVERRIDES_CONNECTGATEWAY: `${fleet.gateway.url}/`,
   };
 });
 afterAll(() => fleet.close());
@@ -124,6 +126,53 @@ describe('check --all-clusters', () => {
     expect(shards.flat().sort()).toEqual((await checkAll()).report!.targets.map(label).sort());
   });
 
+  it('--timeout bounds the whole fleet run: a cluster whose API server hangs is incomplete as timed out, the others are reported, the report is written', async () => {
+    const quiet = fleet.kube.get('acme-jobs-prod/asia-northeast1/quiet')!;
+    quiet.inject({ path: '/api/v1/services', fault: 'hang' });
+    try {
+      const { code, report } = await checkAll('--timeout', '5s');
+      const hung = check(byCluster(report!, 'quiet'), 'ingress-health-check');
+      expect(hung).toMatchObject({ status: 'incomplete', reason: expect.stringContaining('cannot list Service objects (kubeconfig context public endpoint): timed out reading /api/v1/services from the Kubernetes API (--timeout 5s)') });
+      // What the hanging cluster did answer is kept.
+      expect(check(byCluster(report!, 'quiet'), 'terminating-namespace').status).toBe('passed');
+      expect(check(byCluster(report!, 'prod-cluster'), 'terminating-namespace').findings.map((finding) => finding.resource)).toEqual(['Namespace/events-system']);
+      expect(code).toBe(1);
+    } finally {
+      quiet.clearInjections();
+    }
+  });
+
+  it('a cluster not yet started when --timeout passes is incomplete as timed out, not left out', async () => {
+    const quiet = fleet.kube.get('acme-jobs-prod/asia-northeast1/quiet')!;
+    quiet.inject({ path: '/api/v1/services', fault: 'hang' });
+    try {
+      // One at a time: the hanging cluster is read second, and the deadline passes while it hangs; tools comes after.
+      const tools = fleet.kube.get('acme-platform/asia-northeast1-a/tools')!;
+      tools.requests.length = 0;
+      const { report } = await checkAll('--timeout', '5s', '--concurrency', '1');
+      expect(check(byCluster(report!, 'tools'), 'terminating-namespace')).toMatchObject({ status: 'incomplete', reason: expect.stringMatching(/timed out reading .* \(--timeout 5s\)/) });
+      expect(tools.requests).toEqual([]);
+    } finally {
+      quiet.clearInjections();
+    }
+  });
+
+  it('--endpoint private reaches each API server at its private endpoint with the cluster CA', async () => {
+    for (const kube of fleet.kube.values()) kube.requests.length = 0;
+    const { report } = await checkAll('--endpoint', 'private', '--cluster-filter', 'prod-cluster');
+    expect(check(byCluster(report!, 'prod-cluster'), 'terminating-namespace').findings.map((finding) => finding.resource)).toEqual(['Namespace/events-system']);
+    const kube = fleet.kube.get('acme-jobs-prod/asia-northeast1/prod-cluster')!;
+    expect(new Set(kube.requests.map((request) => request.headers.host))).toEqual(new Set([`localhost:${kube.port}`]));
+  });
+
+  it('--endpoint dns trusts only publicly trusted roots, not the cluster CA (test/e2e/fleet-endpoints.test.ts reads through it)', async () => {
+    const { report } = await checkAll('--endpoint', 'dns', '--cluster-filter', 'prod-cluster');
+    expect(check(byCluster(report!, 'prod-cluster'), 'terminating-namespace')).toMatchObject({
+      status: 'incomplete',
+      reason: expect.stringMatching(/cannot reach the Kubernetes API at https:\/\/localhost:\d+: (UNABLE_TO_VERIFY_LEAF_SIGNATURE|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_GET_ISSUER_CERT_LOCALLY)/),
+    });
+  });
+
   it('refuses --fix and flags that name one cluster, in one line', async () => {
     expect(await runCli(['check', '--all-clusters', '--project', 'p', '--fix'], { env })).toMatchObject({ code: 2, stderr: 'gke-doctor: --fix is for one cluster; --all-clusters checks every cluster of each --project live\n' });
     expect(await runCli(['check', '--all-clusters', '--project', 'p', '--cluster', 'c'], { env })).toMatchObject({ code: 2, stderr: expect.stringMatching(/^gke-doctor: --cluster names one cluster; --all-clusters reads every cluster/) });
@@ -146,5 +195,19 @@ describe('snapshot DIR --all-clusters', () => {
     expect(fromSnapshot.targets.map(label)).toEqual(live.targets.map(label).filter((name) => !name.startsWith('locked-out')));
     expect(check(byCluster(fromSnapshot, 'prod-cluster'), 'terminating-namespace').findings.map((finding) => finding.resource)).toEqual(['Namespace/events-system']);
     expect(replay.code).toBe(1);
+  });
+
+  it('--timeout bounds it too: the hanging cluster is written with what it answered, its missing data named as timed out', async () => {
+    const directory = join(await mkdtemp(join(tmpdir(), 'gke-doctor-fleet-snapshot-')), 'fleet');
+    const quiet = fleet.kube.get('acme-jobs-prod/asia-northeast1/quiet')!;
+    quiet.inject({ path: '/api/v1/services', fault: 'hang' });
+    try {
+      const written = await runCli(['snapshot', directory, '--all-clusters', '--project', 'acme-jobs-prod', '--timeout', '5s'], { env, now });
+      expect(written.code).toBe(3);
+      expect(written.stderr).toMatch(/gke-doctor: acme-jobs-prod\/asia-northeast1\/quiet: not in the snapshot: Service: .*timed out reading .*\(--timeout 5s\)/);
+      expect(await readdir(join(directory, 'acme-jobs-prod', 'asia-northeast1'))).toEqual(['prod-cluster', 'quiet']);
+    } finally {
+      quiet.clearInjections();
+    }
   });
 });

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { builtinChecks } from '../../checks/index.js';
 import { runChecks } from '../support/run-checks.js';
+import { Deadline } from '../../src/state/live/deadline.js';
 import { LiveSource } from '../../src/state/live/live-source.js';
 import { TEST_TLS } from '../support/fake-http.js';
 import { FakeMetadataServer } from '../support/fake-metadata.js';
@@ -76,6 +77,17 @@ describe('in a Pod (KUBERNETES_SERVICE_HOST, the mounted service account, the GK
     const report = await runChecks(builtinChecks, new LiveSource({ env, serviceAccountDir, ...served.target }), { now: FIXTURE_NOW, stuckAfterMs: 300_000 });
     expect(report.target).toEqual({ source: 'live', ...served.target });
     expect(metadata.requests).toEqual([]);
+  });
+
+  it('--timeout counts from the start: a metadata server that never answers leaves every check timed out, and the run ends', async () => {
+    metadata.inject({ path: /./, fault: 'hang' });
+    const deadline = new Deadline(1000);
+    const report = await runChecks(builtinChecks, new LiveSource({ env, serviceAccountDir, deadline }), { now: FIXTURE_NOW, stuckAfterMs: 300_000 });
+    deadline.dispose();
+    for (const check of report.checks) {
+      expect(check).toMatchObject({ status: 'incomplete', reason: 'timed out reading which cluster this Pod runs in from the GKE metadata server (--timeout 1s)' });
+    }
+    expect(served.kube.requests).toEqual([]);
   });
 
   it('says what is missing in one line: no token mounted, no metadata server', async () => {

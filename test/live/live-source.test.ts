@@ -123,7 +123,7 @@ describe('live source against the fakes', async () => {
     expect(fake.requests.filter((request) => (typeof path === 'string' ? request.path === path : path.test(request.path))).map((request) => request.status)).toEqual([status, 200]);
   });
 
-  it('retries the GAPIC clients too (cluster 503 once)', async () => {
+  it('retries the Container API REST read too (cluster 503 once)', async () => {
     served = await serveFixture('seed-eventarc-stuck-namespace');
     served.gcp.inject({ path: /\/clusters\//, status: 503, times: 1 });
     const state = await liveSource(served).collect(new Set<DataKey>(['cluster']));

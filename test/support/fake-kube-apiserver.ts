@@ -206,7 +206,8 @@ export class FakeKubeApiServer extends FakeHttpServer {
     if (spec?.service && spec.group && spec.version && available?.status === 'False') this.unavailableGroupVersions.add(`${spec.group}/${spec.version}`);
   }
 
-  private route(request: FakeRequest): FakeResponse {
+  /** The answer to a request (public: the fake Connect gateway forwards to it). */
+  route(request: FakeRequest): FakeResponse {
     const { path } = request;
     if (path === '/version') return ok({ major: '1', minor: '27', gitVersion: 'v1.27.7-gke.1121000', platform: 'linux/amd64' });
     if (path === '/api') return ok({ kind: 'APIVersions', versions: ['v1'], serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress: '10.0.0.1:443' }] });

@@ -1,6 +1,7 @@
 import type { AuthClient } from 'google-auth-library';
 import { VERSION } from '../../version.js';
 import { ApiFailure, toApiFailure } from './api-failure.js';
+import type { Deadline } from './deadline.js';
 
 /** How long one read of a Google API may take, and the run's own limits. */
 export interface GoogleCallLimits {
@@ -15,6 +16,11 @@ export interface GoogleCallLimits {
 }
 
 export const DEFAULT_LIMITS: GoogleCallLimits = { requestTimeoutMs: 15_000, totalTimeoutMs: 30_000 };
+
+/** The default limits, cut at the run's deadline (`--timeout`) when there is one. */
+export function callLimits(deadline?: Deadline): GoogleCallLimits {
+  return { ...DEFAULT_LIMITS, ...(deadline ? { deadline: deadline.at, signal: deadline.signal } : {}) };
+}
 
 export interface GoogleRead {
   /** The API's service name (`container.googleapis.com`), for messages. */

@@ -10,8 +10,7 @@ import type { Deadline } from './deadline.js';
 import type { IamRole } from '../gcp-types.js';
 import type { KubernetesApi } from './kubernetes-api.js';
 import type { KubeObject, KubernetesKind } from '../kubernetes-types.js';
-import type { GoogleCallLimits } from './google-request.js';
-import { DEFAULT_LIMITS } from './google-request.js';
+import { callLimits } from './google-request.js';
 import { GCP_DATA_SOURCES, LiveGcp } from './live-gcp.js';
 import type { LiveTarget, TargetOptions } from './live-target.js';
 import { kubeconfigHint, requireCluster, requireProject, resolveLiveTarget } from './live-target.js';
@@ -38,6 +37,20 @@ export interface LiveOptions extends TargetOptions, CredentialOptions {
   kubernetes?: () => Promise<KubernetesConnection>;
 }
 
+/** What has been read so far: at the deadline, the state is made of it. */
+interface Reading {
+  /** The target, once complete (in a Pod, after the metadata server named the cluster). */
+  target: LiveTarget | null;
+  gcp: GcpData;
+  customRoles?: Map<string, IamRole>;
+  objects: Map<string, KubeObject>;
+  unavailable: Map<DataKey, string>;
+  /** Keys read in full; at the deadline, every other key asked for is named as timed out. */
+  read: Set<DataKey>;
+  unreadInNamespaces: Map<string, UnreadKind[]>;
+  undiscovered: UnreadKind[];
+}
+
 /** An API server reached, or why it cannot be. */
 export type KubernetesConnection = { api: KubernetesApi } | { unavailable: string };
 
@@ -53,34 +66,68 @@ export class LiveSource implements StateSource {
   constructor(private readonly options: LiveOptions) {}
 
   async collect(keys: ReadonlySet<DataKey>): Promise<ClusterState> {
-    const env = this.options.env ?? process.env;
     const progress = this.options.progress ?? silentProgress;
+    const deadline = this.options.deadline;
+    const read: Reading = { target: null, gcp: {}, objects: new Map(), unavailable: new Map(), read: new Set(), unreadInNamespaces: new Map(), undiscovered: [] };
+    const reading = this.read(keys, read, progress);
+    try {
+      if (!deadline) await reading;
+      else {
+        // Everything counts against --timeout, from asking the metadata server which cluster this is to the last page.
+        reading.catch(() => undefined);
+        const timedOut = new Promise<'timed out'>((resolve) => {
+          if (deadline.signal.aborted) resolve('timed out');
+          deadline.signal.addEventListener('abort', () => resolve('timed out'), { once: true });
+        });
+        if ((await Promise.race([reading, timedOut])) === 'timed out') {
+          // Requests cut by the deadline fail with their own reason (which request, from which API) once their handlers have run.
+          await new Promise((resolve) => setImmediate(resolve));
+          // What was read is kept; whatever is still unread is named, and nothing written later counts.
+          const what = read.target ? whatIsRead : () => 'which cluster this Pod runs in from the GKE metadata server';
+          for (const key of keys) {
+            if (!read.unavailable.has(key) && !read.read.has(key)) read.unavailable.set(key, deadline.failure(what(key)).message);
+          }
+        }
+      }
+    } finally {
+      progress.finish();
+    }
+    const target = read.target ?? this.resolveTarget();
+    return {
+      ...read.gcp,
+      ...(read.customRoles ? { customRoles: read.customRoles } : {}),
+      target: { source: 'live', project: target.project, location: target.location, cluster: target.cluster },
+      kubernetes: new KubernetesObjects(read.objects.values()),
+      unavailable: new Map(read.unavailable),
+      unreadInNamespaces: read.unreadInNamespaces,
+      undiscovered: read.undiscovered,
+      locations: new Map(),
+    };
+  }
+
+  /** Reads every key into `into`, concurrently; resolves when each read has succeeded or failed. */
+  private async read(keys: ReadonlySet<DataKey>, into: Reading, progress: Progress): Promise<void> {
+    const env = this.options.env ?? process.env;
     const target = await this.completeTarget();
+    into.target = target;
     const gcpKeys = GCP_DATA_KEYS.filter((key) => keys.has(key));
     if (gcpKeys.length > 0) requireProject(target);
     if (keys.has('cluster')) requireCluster(target);
     const auth = gcpKeys.length > 0 ? (this.options.auth ?? (await googleCredentials(this.options, env))) : undefined;
 
-    const unavailable = new Map<DataKey, string>();
-    /** Keys read in full; at the deadline, every other key asked for is named as timed out. */
-    const read = new Set<DataKey>();
-    let unreadInNamespaces: Map<string, UnreadKind[]> = new Map();
-    let undiscovered: UnreadKind[] = [];
-    const gcp: GcpData = {};
-    let customRoles: Map<string, IamRole> | undefined;
-    const objects = new Map<string, KubeObject>();
+    const { unavailable, read, gcp } = into;
     const addObjects = (list: KubeObject[]) => {
-      for (const object of list) objects.set(objectKey(object), object);
+      for (const object of list) into.objects.set(objectKey(object), object);
     };
     const tasks: Promise<void>[] = [];
     // The Google requests leave before client-node is imported (it blocks the event loop for a while); each has its handler from the start.
     if (auth) {
-      const reader = this.options.gcpReader ?? new LiveGcp({ project: target.project!, location: target.location, cluster: target.cluster }, auth, env, this.limits());
+      const reader = this.options.gcpReader ?? new LiveGcp({ project: target.project!, location: target.location, cluster: target.cluster }, auth, env, callLimits(this.options.deadline));
       for (const key of gcpKeys) {
         const task = this.readGcp(reader, key, gcp, unavailable, progress).then(async (done) => {
           if (done) read.add(key);
           // Custom roles bound in the policy are read with it: checks decide roles by the permissions they hold.
-          if (key === 'iamPolicy' && gcp.iamPolicy) customRoles = await reader.customRoles(gcp.iamPolicy);
+          if (key === 'iamPolicy' && gcp.iamPolicy) into.customRoles = await reader.customRoles(gcp.iamPolicy);
         });
         // Handled now (a 401 rejects it while client-node loads); Promise.all below still sees the rejection.
         task.catch(() => undefined);
@@ -134,42 +181,15 @@ export class LiveSource implements StateSource {
               });
               progress.done('objects in terminating namespaces', found.objects.length);
               addObjects(found.objects);
-              unreadInNamespaces = found.unread;
-              undiscovered = found.undiscovered;
+              into.unreadInNamespaces = found.unread;
+              into.undiscovered = found.undiscovered;
               read.add('ObjectsInTerminatingNamespaces');
             })
             .catch((error) => void unavailable.set('ObjectsInTerminatingNamespaces', kubernetesReason('Namespace', toApiFailure(error), target))),
         );
       }
     }
-    const deadline = this.options.deadline;
-    try {
-      if (!deadline) await Promise.all(tasks);
-      else {
-        const timedOut = new Promise<'timed out'>((resolve) => {
-          if (deadline.signal.aborted) resolve('timed out');
-          deadline.signal.addEventListener('abort', () => resolve('timed out'), { once: true });
-        });
-        if ((await Promise.race([Promise.all(tasks), timedOut])) === 'timed out') {
-          // What was read is kept; whatever is still unread is named, and nothing written later counts.
-          for (const key of keys) {
-            if (!unavailable.has(key) && !read.has(key)) unavailable.set(key, deadline.failure(whatIsRead(key)).message);
-          }
-        }
-      }
-    } finally {
-      progress.finish();
-    }
-    return {
-      ...gcp,
-      ...(customRoles ? { customRoles } : {}),
-      target: { source: 'live', project: target.project, location: target.location, cluster: target.cluster },
-      kubernetes: new KubernetesObjects(objects.values()),
-      unavailable: new Map(unavailable),
-      unreadInNamespaces,
-      undiscovered,
-      locations: new Map(),
-    };
+    await Promise.all(tasks);
   }
 
   /** `--probe`: one GET to a Pod through the API server's pod proxy, redirects not followed. */
@@ -230,11 +250,6 @@ export class LiveSource implements StateSource {
           )
         : import('./kubernetes-api.js').then(({ loadKubernetesApi }) => loadKubernetesApi(target.kubernetes!, this.options.deadline, this.options.retry));
     return this.kubernetesApi;
-  }
-
-  private limits(): GoogleCallLimits {
-    const { deadline } = this.options;
-    return { ...DEFAULT_LIMITS, ...(deadline ? { deadline: deadline.at, signal: deadline.signal } : {}) };
   }
 
   /** Reads one piece of GCP data into `gcp`, or its reason into `unavailable`; true when it was read. */
