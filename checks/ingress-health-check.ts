@@ -14,6 +14,7 @@ import type { LiveProbe } from '../src/gke/load-balancer-request.js';
 import { inferredRequest, realRequest, sendToServingPod } from '../src/gke/load-balancer-request.js';
 import { afterApplyFix, describeUnknownFields, knownAfterApplyClause, unknownHealthCheckInputs, unknownIngressFields } from '../src/gke/planned-values.js';
 import { backendConfigNameFor, backendConfigRefs, negDecisionFor } from '../src/gke/service-annotations.js';
+import { unreadPodSources } from '../src/gke/service-pod-sources.js';
 import type { ClusterState } from '../src/state/cluster-state.js';
 import { kubernetesResourceName } from '../src/state/cluster-state.js';
 import type { Ingress } from '../src/state/kubernetes-types.js';
@@ -80,6 +81,7 @@ it sends the load balancer's request to a Pod and shows the answer.`,
     probeNotAnswered: '{{backend}}{{unhealthy}}\n{{checks}}{{probe}}',
     probeAnswered: '{{backend}}\n{{checks}}\nSent the load balancer\'s request to Pod {{pod}}: {{request}} -> 200, so the load balancer\'s check passes from there.',
     probeFailed: '{{backend}}\n{{checks}}\nCould not send the load balancer\'s request to Pod {{pod}} ({{request}}): {{error}}.',
+    podsUnread: '{{backend}}\nNo Pod or workload was found behind it, and they could not all be read ({{reasons}}): what Kubernetes checks, and how the load balancer\'s check compares, is not known.',
     undecided: 'What the load balancer will check for {{resource}} cannot be decided before apply: {{unknown}}.',
     // The lines around a cause.
     backend: '{{service}} port {{port}}, a backend of {{ingresses}}:',
@@ -105,6 +107,7 @@ it sends the load balancer's request to a Pod and shows the answer.`,
     fixReadHealthCheck:
       'Read the health check and compare it with the readinessProbe: if it checks another request, align it with a BackendConfig; if it checks the same, let 130.211.0.0/22 and 35.191.0.0/16 reach port {{port}} through the firewall.',
     fixReadBackendConfig: 'Read BackendConfig {{name}} (gke-doctor needs list on backendconfigs.cloud.google.com), then run gke-doctor again.',
+    fixReadPods: 'Let gke-doctor list Pods and the workloads that make them, then run it again.',
     fixUnexplained: 'Send the load balancer\'s request yourself and look at the answer; allow the health-check ranges in the firewall.',
   },
   async run(state: ClusterState, context: CheckContext): Promise<CheckResult> {
@@ -156,7 +159,11 @@ async function diagnose(backend: ResolvedBackend, ingresses: Ingress[], state: C
   const undecided = unknownHealthCheckInputs(state, backend, backendConfigName);
   if (undecided.parts.length > 0) return [undecidedFinding(resource, undecided.parts, undecided.count, context)];
   const inferred = inferLoadBalancerHealthCheck({ service, servicePort, podSources: backend.podSources, neg, backendConfig });
-  if (inferred.probe.used === false && inferred.probe.exclusion === 'no-pods') return [];
+  if (inferred.probe.used === false && inferred.probe.exclusion === 'no-pods') {
+    // Nothing to compare with; said only when the Pods could not be read, not when there are none.
+    const reasons = unreadPodSources(state);
+    return reasons.length === 0 ? [] : [context.report({ messageId: 'podsUnread', severity: 'warning', data: { backend: backendLine(backend, ingresses), reasons: reasons.join('; ') }, resource, fix: { summary: text('fixReadPods'), commands: [], terraform: null, automatic: false } })];
+  }
 
   const identity: ServicePortIdentity = { namespace: backend.namespace, service: service.metadata?.name ?? '?', port: servicePort.port, nodePort: servicePort.nodePort, neg: neg.enabled };
   const status = statusOf(ingresses, identity, (ingress) => kubernetesResourceName({ kind: 'Ingress', metadata: ingress.metadata }));
@@ -167,11 +174,7 @@ async function diagnose(backend: ResolvedBackend, ingresses: Ingress[], state: C
   const actual = realCheck ? realRequest(realCheck, inferred) : healthChecksUnread ? { ...expected, origin: `${expected.origin}; the real health check could not be read` } : expected;
 
   const lines = {
-    backend: text('backend', {
-      service: resource,
-      port: servicePort.name ? `${servicePort.name} (${servicePort.port})` : servicePort.port,
-      ingresses: ingresses.map((ingress) => kubernetesResourceName({ kind: 'Ingress', metadata: ingress.metadata })).join(', '),
-    }),
+    backend: backendLine(backend, ingresses),
     checks: text('checks', { kubernetes: describeKubernetesCheck(inferred.serving), loadBalancer: describeLoadBalancerRequest(actual, actual.origin) }),
   };
   const evidence: Record<string, unknown> = {
@@ -237,6 +240,15 @@ async function diagnose(backend: ResolvedBackend, ingresses: Ingress[], state: C
       fix: { summary: 'text' in cause.fix.summary ? cause.fix.summary.text : text(cause.fix.summary.messageId, cause.fix.summary.data), commands: cause.fix.commands, terraform: null, automatic: false },
     }),
   );
+}
+
+/** `Service/ns/name port http (80), a backend of Ingress/ns/name:` */
+function backendLine({ service, servicePort }: ResolvedBackend, ingresses: readonly Ingress[]): string {
+  return text('backend', {
+    service: kubernetesResourceName({ kind: 'Service', metadata: service!.metadata }),
+    port: servicePort!.name ? `${servicePort!.name} (${servicePort!.port})` : servicePort!.port,
+    ingresses: ingresses.map((ingress) => kubernetesResourceName({ kind: 'Ingress', metadata: ingress.metadata })).join(', '),
+  });
 }
 
 /** What a live answer to the load balancer's request does to the causes: a 200 rules out those it would fix; anything else makes the first an error. */
