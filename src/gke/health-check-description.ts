@@ -13,7 +13,8 @@ export function describeKubernetesCheck(serving: ServingContainer | undefined): 
     const port = probePortNumber(httpGet.port, container) ?? JSON.stringify(httpGet.port);
     const extras = [
       httpGet.host ? `host ${httpGet.host}` : undefined,
-      ...(httpGet.httpHeaders ?? []).map((header) => `header ${header.name}: ${header.value}`),
+      // Header names only: their values can be credentials (Authorization), and reports are shared.
+      ...(httpGet.httpHeaders ?? []).map((header) => `header ${header.name}`),
     ].filter(Boolean);
     return `${httpGet.scheme ?? 'HTTP'} GET ${httpGet.path || '/'} on port ${port}${extras.length ? ` with ${extras.join(', ')}` : ''}, ready on 200-399 (${where})`;
   }

@@ -7,9 +7,80 @@ const object = (value: Record<string, unknown>) => value as KubeObject;
 describe('redactObject', () => {
   it.each([
     [
-      'Secret data (keys kept, values base64 "REDACTED")',
-      object({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 's' }, data: { token: 'c2VjcmV0' }, stringData: { password: 'hunter2' } }),
-      { data: { token: 'UkVEQUNURUQ=' }, stringData: { password: 'REDACTED' } },
+      'a Secret: no check reads it, only its metadata is kept',
+      object({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 's' }, data: { token: 'c2VjcmV0' }, stringData: { password: 'hunter2' }, type: 'Opaque' }),
+      { apiVersion: 'v1', kind: 'Secret', metadata: { name: 's' } },
+    ],
+    [
+      'a custom resource of a kind no check reads (left in a Terminating namespace): metadata only',
+      object({
+        apiVersion: 'example.com/v1',
+        kind: 'Database',
+        metadata: { name: 'db', namespace: 'doomed', finalizers: ['example.com/cleanup'], deletionTimestamp: '2024-01-01T00:00:00Z' },
+        spec: { connection: 'postgres://admin:hunter2@db:5432/app' },
+        status: { phase: 'Deleting' },
+      }),
+      { apiVersion: 'example.com/v1', kind: 'Database', metadata: { name: 'db', namespace: 'doomed', finalizers: ['example.com/cleanup'], deletionTimestamp: '2024-01-01T00:00:00Z' } },
+    ],
+    [
+      'container args and command: values of flags and assignments, scripts; flags, the program and --insecure kept in place',
+      object({
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        metadata: { name: 'd' },
+        spec: {
+          template: {
+            metadata: { annotations: { 'vault.hashicorp.com/agent-inject-secret-db': 'secret/db', 'cloud.google.com/neg': '{"ingress":true}' } },
+            spec: {
+              containers: [
+                { name: 'app', command: ['/bin/app', '--token=s3cr3t', '--verbose', '--password', 'hunter2', 'API_KEY=k3y'], args: ['--insecure=false', '-c', 'echo s3cr3t'] },
+                { name: 'sh', command: ['sh', '-c', 'curl -H "Authorization: Bearer t0k3n" http://x'] },
+              ],
+            },
+          },
+        },
+      }),
+      {
+        spec: {
+          template: {
+            metadata: { annotations: { 'vault.hashicorp.com/agent-inject-secret-db': 'REDACTED', 'cloud.google.com/neg': '{"ingress":true}' } },
+            spec: {
+              containers: [
+                { name: 'app', command: ['/bin/app', '--token=REDACTED', '--verbose', '--password', 'REDACTED', 'API_KEY=REDACTED'], args: ['--insecure=false', '-c', 'REDACTED'] },
+                { name: 'sh', command: ['sh', '-c', 'REDACTED'] },
+              ],
+            },
+          },
+        },
+      },
+    ],
+    [
+      'probe header values, but Host (the load balancer sends it)',
+      object({
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: { name: 'p' },
+        spec: {
+          containers: [
+            {
+              name: 'web',
+              readinessProbe: { httpGet: { path: '/healthz', port: 8080, httpHeaders: [{ name: 'Authorization', value: 'Bearer t0k3n' }, { name: 'Host', value: 'shop.example.com' }] } },
+              livenessProbe: { httpGet: { path: '/', port: 8080, httpHeaders: [{ name: 'X-Api-Key', value: 'k3y' }] } },
+            },
+          ],
+        },
+      }),
+      {
+        spec: {
+          containers: [
+            {
+              name: 'web',
+              readinessProbe: { httpGet: { httpHeaders: [{ name: 'Authorization', value: 'REDACTED' }, { name: 'Host', value: 'shop.example.com' }] } },
+              livenessProbe: { httpGet: { httpHeaders: [{ name: 'X-Api-Key', value: 'REDACTED' }] } },
+            },
+          ],
+        },
+      },
     ],
     [
       'Pod env values (names kept, valueFrom kept, ARGOCD_SERVER_INSECURE kept)',
@@ -56,18 +127,46 @@ describe('redactObject', () => {
       { data: { 'server.insecure': 'true', 'redis.server': 'REDACTED' } },
     ],
     [
-      'managedFields and the last-applied annotation',
+      'managedFields, and annotation values except those checks read',
       object({
         apiVersion: 'v1',
         kind: 'Service',
-        metadata: { name: 's', managedFields: [{ manager: 'kubectl' }], annotations: { 'kubectl.kubernetes.io/last-applied-configuration': '{"secret":1}', keep: 'me' } },
+        metadata: {
+          name: 's',
+          managedFields: [{ manager: 'kubectl' }],
+          annotations: {
+            'kubectl.kubernetes.io/last-applied-configuration': '{"secret":1}',
+            'example.com/webhook-token': 't0k3n',
+            'cloud.google.com/backend-config': '{"default":"bc"}',
+            'networking.gke.io/transparent-health-checker': '{"enabled":true}',
+            'kubernetes.io/ingress.class': 'gce',
+            'gke-doctor.io/ignore': 'ingress-config',
+            'gke-doctor.io/ignore-reason': 'known',
+            'argocd.argoproj.io/tracking-id': 'app:/Service:ns/s',
+          },
+        },
       }),
-      { metadata: { name: 's', annotations: { 'kubectl.kubernetes.io/last-applied-configuration': 'REDACTED', keep: 'me' } } },
+      {
+        metadata: {
+          name: 's',
+          annotations: {
+            'kubectl.kubernetes.io/last-applied-configuration': 'REDACTED',
+            'example.com/webhook-token': 'REDACTED',
+            'cloud.google.com/backend-config': '{"default":"bc"}',
+            'networking.gke.io/transparent-health-checker': '{"enabled":true}',
+            'kubernetes.io/ingress.class': 'gce',
+            'gke-doctor.io/ignore': 'ingress-config',
+            'gke-doctor.io/ignore-reason': 'known',
+            'argocd.argoproj.io/tracking-id': 'app:/Service:ns/s',
+          },
+        },
+      },
     ],
   ])('%s', (_name, input, expected) => {
     const before = structuredClone(input);
     const { object: redacted, redactions } = redactObject(input, 'X');
     expect(redacted).toMatchObject(expected);
+    if (!['Pod', 'Deployment', 'Service', 'ConfigMap'].includes(input.kind)) expect(redacted).toEqual(expected);
     expect(redactions.length).toBeGreaterThan(0);
     expect(input).toEqual(before);
     if ('managedFields' in (input.metadata ?? {})) expect(redacted.metadata).not.toHaveProperty('managedFields');
@@ -82,5 +181,22 @@ describe('redactObject', () => {
     const { cluster, redactions } = redactCluster({ name: 'c', masterAuth: { clusterCaCertificate: 'CA', password: 'p', clientKey: 'k' } }, 'cluster c');
     expect(cluster.masterAuth).toEqual({ clusterCaCertificate: 'CA' });
     expect(redactions.map((redaction) => redaction.what)).toEqual(['masterAuth.password', 'masterAuth.clientKey']);
+  });
+
+  it('redacts node instance metadata (startup scripts), keys kept', () => {
+    const { cluster, redactions } = redactCluster(
+      {
+        name: 'c',
+        nodeConfig: { machineType: 'e2-medium', metadata: { 'startup-script': 'export DB_PASSWORD=hunter2', 'disable-legacy-endpoints': 'true' } },
+        nodePools: [{ name: 'default-pool', config: { workloadMetadataConfig: { mode: 'GKE_METADATA' }, metadata: { 'startup-script': 'export DB_PASSWORD=hunter2' } } }],
+      },
+      'cluster c',
+    );
+    expect(cluster.nodeConfig).toEqual({ machineType: 'e2-medium', metadata: { 'startup-script': 'REDACTED', 'disable-legacy-endpoints': 'REDACTED' } });
+    expect(cluster.nodePools).toEqual([{ name: 'default-pool', config: { workloadMetadataConfig: { mode: 'GKE_METADATA' }, metadata: { 'startup-script': 'REDACTED' } } }]);
+    expect(redactions.map((redaction) => redaction.what)).toEqual([
+      'nodeConfig.metadata values of startup-script, disable-legacy-endpoints',
+      'nodePools[default-pool].config.metadata values of startup-script',
+    ]);
   });
 });

@@ -5,7 +5,7 @@ import type { ClusterState, GcpDataKey } from '../cluster-state.js';
 import { GCP_DATA_KEYS, kubectlKind, kubernetesResourceName } from '../cluster-state.js';
 import type { KubeObject } from '../kubernetes-types.js';
 import type { Redaction } from './redaction.js';
-import { redactCluster, redactObject } from './redaction.js';
+import { KEPT_VALUES, redactCluster, redactObject } from './redaction.js';
 import { KUBERNETES_DIRECTORY, SNAPSHOT_FILES, SNAPSHOT_METADATA_FILE, SNAPSHOT_ROLES_DIRECTORY } from './layout.js';
 
 export interface WrittenSnapshot {
@@ -69,20 +69,27 @@ function redactedReadme(redactions: Redaction[], state: ClusterState): string {
   const lines = [
     '# What gke-doctor removed from this snapshot',
     '',
-    'Written by `gke-doctor snapshot`. Values that must not leave the cluster were replaced by',
-    '`REDACTED` (base64 `UkVEQUNURUQ=` in Secret data); keys and names were kept, so the',
-    'structure is what the API returned. Kept on purpose, because checks read them: ConfigMap',
-    '`argocd-cmd-params-cm` key `server.insecure`, env variable `ARGOCD_SERVER_INSECURE`.',
+    'Written by `gke-doctor snapshot`. What checks do not read, and could hold a secret, was',
+    'replaced by `REDACTED` (base64 `UkVEQUNURUQ=` in ConfigMap binaryData): env values,',
+    'ConfigMap data, annotation values, probe header values, the values of command-line flags and',
+    'assignments, node instance metadata. Objects of kinds no check reads (Secrets, custom',
+    'resources left in Terminating namespaces) keep only their metadata. Keys and names were',
+    'kept, so the structure is what the API returned. Kept on purpose, because checks read them:',
+    'ConfigMap `argocd-cmd-params-cm` key `server.insecure`, env variable `ARGOCD_SERVER_INSECURE`,',
+    'the `--insecure` flag, the probe `Host` header, and annotations under',
+    `${KEPT_VALUES.annotationPrefixes.map((prefix) => `\`${prefix}\``).join(', ')}.`,
     '',
   ];
   if (redactions.length === 0) lines.push('Nothing needed redacting.', '');
   const byResource = new Map<string, string[]>();
   for (const { resource, what } of redactions) byResource.set(resource, [...(byResource.get(resource) ?? []), what]);
   for (const [resource, whats] of [...byResource].sort(([a], [b]) => a.localeCompare(b))) lines.push(`- ${resource}: ${whats.join('; ')}`);
-  if (state.unavailable.size > 0) {
-    lines.push('', '## Not in the snapshot (could not be read)', '');
-    for (const [key, reason] of state.unavailable) lines.push(`- ${key}: ${reason}`);
-  }
+  const unread = [
+    ...[...state.unavailable].map(([key, reason]) => `- ${key}: ${reason}`),
+    ...[...(state.unreadInNamespaces ?? [])].flatMap(([namespace, kinds]) => kinds.map((kind) => `- ${kind.resource} in namespace ${namespace}: ${kind.reason}`)),
+    ...(state.undiscovered ?? []).map((group) => `- API group ${group.resource} (discovery failed, its kinds are unknown): ${group.reason}`),
+  ];
+  if (unread.length > 0) lines.push('', '## Not in the snapshot (could not be read)', '', ...unread);
   return `${lines.join('\n')}\n`;
 }
 
