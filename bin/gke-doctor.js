@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { exit, main } from '../dist/src/cli/main.js';
+import { exit, main } from '../dist/bundle/cli.js';
 
 // Node prints process warnings (a library's MetadataLookupWarning when no Google credentials
 // are found, say) on stderr as lines of their own: an error must stay one line, and what the

@@ -1,15 +1,18 @@
-import type { Finding, Fix } from '../src/engine/check.js';
+import type { Finding } from '../src/engine/check.js';
 import { defineCheck } from '../src/engine/check.js';
 import { clusterResourceName } from '../src/gke/cluster-name.js';
 import { enableGatewayApiFix, gatewayApiEnabled } from '../src/gke/cluster-settings.js';
-import { unknownFields } from '../src/gke/planned-values.js';
 import type { GkeGatewayClass } from '../src/gke/gateway-classes.js';
 import { GKE_GATEWAY_CONTROLLER, gkeGatewayClass, gkeGateways } from '../src/gke/gateway-classes.js';
-import { GATEWAY_API_GROUP, backendRefsOf, isServiceRef, routesOfGkeGateways } from '../src/gke/gateway-routes.js';
-import { clusterRegion, networkPath, proxyOnlySubnetFor, proxyOnlySubnetPurposes } from '../src/gke/proxy-only-subnets.js';
+import { backendPolicyConflicts, policyTargets } from '../src/gke/gateway-policies.js';
+import type { AttachedRoute } from '../src/gke/gateway-routes.js';
+import { backendRefsOf, falseConditions, isServiceRef, routesOfGkeGateways } from '../src/gke/gateway-routes.js';
+import { unknownFields } from '../src/gke/planned-values.js';
+import { clusterRegion, networkPath, proxyOnlySubnetFix, proxyOnlySubnetFor, proxyOnlySubnetPurposes } from '../src/gke/proxy-only-subnets.js';
+import { referenceGrantAllows, referenceGrantManifest } from '../src/gke/reference-grants.js';
 import type { ClusterState } from '../src/state/cluster-state.js';
 import { kubernetesResourceName } from '../src/state/cluster-state.js';
-import type { Condition, Gateway, GatewayObjectReference, KubeObject } from '../src/state/kubernetes-types.js';
+import type { Condition, Gateway } from '../src/state/kubernetes-types.js';
 
 const gatewayConfig = defineCheck({
   id: 'gateway-config',
@@ -44,6 +47,7 @@ http-load-balancing-addon.`,
   ],
   needs: ['Gateway'],
   optionalNeeds: ['cluster', 'subnetworks', 'GatewayClass', 'HTTPRoute', 'GRPCRoute', 'ReferenceGrant', 'Service', 'HealthCheckPolicy', 'GCPBackendPolicy', 'GCPGatewayPolicy'],
+  appliesTo: ['Gateway'],
   notApplicable: 'no Gateway of a GKE GatewayClass, and no GKE Gateway policy',
   messages: {
     gatewayApiDisabled:
@@ -58,7 +62,7 @@ http-load-balancing-addon.`,
     backendMissing: '{{route}} sends traffic ({{field}}) to Service {{service}}, which does not exist: those requests get errors.',
     backendPortMissing: '{{route}} sends traffic ({{field}}) to port {{port}} of Service {{service}}, which has no such port.',
     referenceGrantMissing:
-      '{{route}} sends traffic ({{field}}) to Service {{service}} in namespace {{namespace}}, and no ReferenceGrant there allows HTTPRoutes from namespace {{from}}: the reference is refused.',
+      '{{route}} sends traffic ({{field}}) to Service {{service}} in namespace {{namespace}}, and no ReferenceGrant there allows references from kind {{routeKind}} in namespace {{from}}: the reference is refused.',
     policyTargetMissing: '{{policy}} targets {{target}}, which does not exist in namespace {{namespace}}: the policy changes nothing.',
     backendPolicyConflict: '{{policies}} all target Service {{service}}; only the oldest, {{winner}}, is attached, the others change nothing.',
     fixEnableGatewayApi: 'Turn the Gateway API on (the standard channel); GKE installs the CRDs and GatewayClasses and its controller picks the Gateways up.',
@@ -66,85 +70,32 @@ http-load-balancing-addon.`,
     fixReferenceGrant: 'Allow the reference with a ReferenceGrant in the Service\'s namespace.',
   },
   run(state, context) {
-    const examined: string[] = [];
+    const examined = new Set<string>();
     const findings: Finding[] = [];
-    const note = (resource: string) => {
-      if (!examined.includes(resource)) examined.push(resource);
-    };
     const gateways = gkeGateways(state);
-    const gatewayNames = gateways.map(gatewayResource);
-    for (const resource of gatewayNames) note(resource);
-
+    for (const gateway of gateways) examined.add(gatewayResource(gateway));
     if (gateways.length > 0 && state.cluster) {
-      const clusterResource = clusterResourceName(state);
-      note(clusterResource);
-      // configure-gateway-resources, GKE Gateway controller requirements: the Gateway API on, VPC-native.
-      const channel = state.cluster.networkConfig?.gatewayApiConfig?.channel;
-      if (unknownFields(state, clusterResource, ['networkConfig.gatewayApiConfig.channel']).length === 0 && !gatewayApiEnabled(state.cluster)) {
-        findings.push(
-          context.report({
-            messageId: 'gatewayApiDisabled',
-            data: { channel: channel ? `set to ${channel}` : 'off (networkConfig.gatewayApiConfig.channel is not set)', gateways: gatewayNames.join(', ') },
-            resource: clusterResource,
-            evidence: { gatewayApiChannel: channel ?? null, gateways: gatewayNames },
-            fix: enableGatewayApiFix(state, gatewayConfig.messages.fixEnableGatewayApi),
-          }),
-        );
-      }
-      // configure-gateway-resources: "Gateway API is supported on VPC-native clusters only"; decided only when the allocation policy is known.
-      if (state.cluster.ipAllocationPolicy && state.cluster.ipAllocationPolicy.useIpAliases !== true) {
-        findings.push(context.report({ messageId: 'notVpcNative', data: { gateways: gatewayNames.join(', ') }, resource: clusterResource, evidence: { useIpAliases: false } }));
-      }
+      examined.add(clusterResourceName(state));
+      findings.push(...clusterFindings(state, context, gateways.map(gatewayResource)));
     }
-
-    for (const gateway of gateways) {
-      const resource = gatewayResource(gateway);
-      const className = gateway.spec?.gatewayClassName ?? '';
-      const gatewayClass = gkeGatewayClass(className);
-      // GKE installs its own classes with the Gateway API (the finding above covers their absence).
-      if (!gatewayClass && !state.unavailable.has('GatewayClass') && !state.kubernetes.get('GatewayClass', undefined, className)) {
-        findings.push(context.report({ messageId: 'gatewayClassMissing', data: { name: className, gateway: resource }, resource }));
-      }
-      if (gatewayClass && gatewayClass.scope !== 'global') findings.push(...proxySubnetFindings(state, context, gateway, gatewayClass));
-      for (const condition of falseConditions(gateway.status?.conditions, ['Accepted', 'Programmed'])) {
-        findings.push(conditionFinding(context, `Gateway ${resource}`, condition, resource));
-      }
-    }
-
-    const serviceUnknown = state.unavailable.has('Service');
+    for (const gateway of gateways) findings.push(...gatewayFindings(state, context, gateway));
     for (const attached of routesOfGkeGateways(state)) {
-      note(attached.resource);
-      for (const parent of attached.route.status?.parents ?? []) {
-        if (parent.controllerName !== GKE_GATEWAY_CONTROLLER) continue;
-        for (const condition of falseConditions(parent.conditions, ['Accepted', 'ResolvedRefs'])) {
-          findings.push(conditionFinding(context, `${attached.resource} (parent Gateway ${parent.parentRef.namespace ?? attached.namespace}/${parent.parentRef.name})`, condition, attached.resource));
-        }
-      }
-      for (const ref of backendRefsOf(attached)) {
-        if (!isServiceRef(ref)) continue;
-        const service = `${ref.namespace}/${ref.name}`;
-        if (ref.namespace !== attached.namespace && !state.unavailable.has('ReferenceGrant') && !referenceGrantAllows(state, attached.kind, attached.namespace, ref.namespace, ref.name)) {
-          findings.push(
-            context.report({
-              messageId: 'referenceGrantMissing',
-              data: { route: attached.resource, field: ref.field, service, namespace: ref.namespace, from: attached.namespace },
-              resource: attached.resource,
-              fix: referenceGrantFix(attached.kind, attached.namespace, ref.namespace, ref.name),
-            }),
-          );
-        }
-        if (serviceUnknown) continue;
-        const found = state.kubernetes.get('Service', ref.namespace, ref.name);
-        if (!found) {
-          findings.push(context.report({ messageId: 'backendMissing', data: { route: attached.resource, field: ref.field, service }, resource: attached.resource }));
-        } else if (ref.port !== undefined && !(found.spec?.ports ?? []).some((port) => port.port === ref.port)) {
-          findings.push(context.report({ messageId: 'backendPortMissing', data: { route: attached.resource, field: ref.field, service, port: ref.port }, resource: attached.resource }));
-        }
+      examined.add(attached.resource);
+      findings.push(...routeFindings(state, context, attached));
+    }
+    const targets = policyTargets(state);
+    for (const { resource, namespace, ref, target } of targets) {
+      examined.add(resource);
+      if (target !== undefined) continue;
+      const data = { policy: resource, target: `${ref.kind ?? ''} ${ref.name}`, namespace };
+      findings.push(context.report({ messageId: 'policyTargetMissing', data, resource, severity: 'warning', evidence: { targetRef: ref } }));
+    }
+    for (const { service, policies } of backendPolicyConflicts(targets)) {
+      for (const loser of policies.slice(1)) {
+        findings.push(context.report({ messageId: 'backendPolicyConflict', data: { policies: policies.join(', '), service, winner: policies[0]! }, resource: loser, severity: 'warning' }));
       }
     }
-
-    findings.push(...policyFindings(state, context, note));
-    return { examined, findings };
+    return { examined: [...examined], findings };
   },
 });
 
@@ -154,8 +105,79 @@ function gatewayResource(gateway: Gateway): string {
   return kubernetesResourceName({ kind: 'Gateway', metadata: gateway.metadata });
 }
 
-function falseConditions(conditions: Condition[] | undefined, types: string[]): Condition[] {
-  return (conditions ?? []).filter((condition) => types.includes(condition.type) && condition.status === 'False');
+/** deploying-gateways, GKE Gateway controller requirements: the Gateway API on, a VPC-native cluster. */
+function clusterFindings(state: ClusterState, context: Context, gateways: string[]): Finding[] {
+  const cluster = state.cluster!;
+  const resource = clusterResourceName(state);
+  const findings: Finding[] = [];
+  const channel = cluster.networkConfig?.gatewayApiConfig?.channel;
+  if (unknownFields(state, resource, ['networkConfig.gatewayApiConfig.channel']).length === 0 && !gatewayApiEnabled(cluster)) {
+    findings.push(
+      context.report({
+        messageId: 'gatewayApiDisabled',
+        data: { channel: channel ? `set to ${channel}` : 'off (networkConfig.gatewayApiConfig.channel is not set)', gateways: gateways.join(', ') },
+        resource,
+        evidence: { gatewayApiChannel: channel ?? null, gateways },
+        fix: enableGatewayApiFix(state, gatewayConfig.messages.fixEnableGatewayApi),
+      }),
+    );
+  }
+  // "Gateway API is supported on VPC-native clusters only"; decided only when the allocation policy is known.
+  if (cluster.ipAllocationPolicy && cluster.ipAllocationPolicy.useIpAliases !== true) {
+    findings.push(context.report({ messageId: 'notVpcNative', data: { gateways: gateways.join(', ') }, resource, evidence: { useIpAliases: false } }));
+  }
+  return findings;
+}
+
+function gatewayFindings(state: ClusterState, context: Context, gateway: Gateway): Finding[] {
+  const resource = gatewayResource(gateway);
+  const className = gateway.spec?.gatewayClassName ?? '';
+  const gatewayClass = gkeGatewayClass(className);
+  const findings: Finding[] = [];
+  // GKE installs its own classes with the Gateway API (gatewayApiDisabled covers their absence).
+  if (!gatewayClass && !state.unavailable.has('GatewayClass') && !state.kubernetes.get('GatewayClass', undefined, className)) {
+    findings.push(context.report({ messageId: 'gatewayClassMissing', data: { name: className, gateway: resource }, resource }));
+  }
+  if (gatewayClass && gatewayClass.scope !== 'global') findings.push(...proxySubnetFindings(state, context, gateway, gatewayClass));
+  for (const condition of falseConditions(gateway.status?.conditions, ['Accepted', 'Programmed'])) {
+    findings.push(conditionFinding(context, `Gateway ${resource}`, condition, resource));
+  }
+  return findings;
+}
+
+/** The controller's False conditions on the route, its backends that do not exist, and cross-namespace references no ReferenceGrant allows. */
+function routeFindings(state: ClusterState, context: Context, attached: AttachedRoute): Finding[] {
+  const findings: Finding[] = [];
+  for (const parent of attached.route.status?.parents ?? []) {
+    if (parent.controllerName !== GKE_GATEWAY_CONTROLLER) continue;
+    for (const condition of falseConditions(parent.conditions, ['Accepted', 'ResolvedRefs'])) {
+      findings.push(conditionFinding(context, `${attached.resource} (parent Gateway ${parent.parentRef.namespace ?? attached.namespace}/${parent.parentRef.name})`, condition, attached.resource));
+    }
+  }
+  for (const ref of backendRefsOf(attached)) {
+    if (!isServiceRef(ref)) continue;
+    const route = attached.resource;
+    const service = `${ref.namespace}/${ref.name}`;
+    if (ref.namespace !== attached.namespace && !state.unavailable.has('ReferenceGrant') && !referenceGrantAllows(state, attached.kind, attached.namespace, ref.namespace, ref.name)) {
+      const yaml = referenceGrantManifest(attached.kind, attached.namespace, ref.namespace, ref.name);
+      findings.push(
+        context.report({
+          messageId: 'referenceGrantMissing',
+          data: { route, field: ref.field, service, namespace: ref.namespace, routeKind: attached.kind, from: attached.namespace },
+          resource: route,
+          fix: { summary: gatewayConfig.messages.fixReferenceGrant, commands: [['kubectl apply -f - <<\'EOF\'', yaml, 'EOF'].join('\n')], terraform: null, automatic: false },
+        }),
+      );
+    }
+    if (state.unavailable.has('Service')) continue;
+    const found = state.kubernetes.get('Service', ref.namespace, ref.name);
+    if (!found) {
+      findings.push(context.report({ messageId: 'backendMissing', data: { route, field: ref.field, service }, resource: route }));
+    } else if (ref.port !== undefined && !(found.spec?.ports ?? []).some((port) => port.port === ref.port)) {
+      findings.push(context.report({ messageId: 'backendPortMissing', data: { route, field: ref.field, service, port: ref.port }, resource: route }));
+    }
+  }
+  return findings;
 }
 
 function conditionFinding(context: Context, what: string, condition: Condition, resource: string): Finding {
@@ -173,123 +195,13 @@ function proxySubnetFindings(state: ClusterState, context: Context, gateway: Gat
   const network = networkPath(state.cluster?.networkConfig?.network);
   const purposes = proxyOnlySubnetPurposes(gatewayClass);
   const data = { gateway: resource, className: gatewayClass.name, scope: gatewayClass.scope, purposes: purposes.join(' or '), region: region ?? 'the cluster\'s region', network: network ?? 'the cluster\'s network' };
+  const fix = proxyOnlySubnetFix(state.target.project, gatewayClass, region, network, gatewayConfig.messages.fixProxySubnet);
   const unavailable = state.unavailable.get('subnetworks') ?? (region ? undefined : state.unavailable.get('cluster'));
   if (unavailable || !state.subnetworks || !region) {
-    return [context.report({ messageId: 'proxySubnetUnknown', data: { ...data, reason: unavailable ?? 'no subnet list' }, resource, severity: 'warning', fix: proxySubnetFix(state, gatewayClass, region, network) })];
+    return [context.report({ messageId: 'proxySubnetUnknown', data: { ...data, reason: unavailable ?? 'no subnet list' }, resource, severity: 'warning', fix })];
   }
   if (proxyOnlySubnetFor(state.subnetworks, gatewayClass, region, network)) return [];
-  return [context.report({ messageId: 'proxySubnetMissing', data, resource, evidence: { purposes, region, network: network ?? null }, fix: proxySubnetFix(state, gatewayClass, region, network) })];
-}
-
-/** A backendRef to another namespace needs a ReferenceGrant there: from the route's kind and namespace, to Services (all, or this one) (apis/v1/referencegrant_types.go). */
-function referenceGrantAllows(state: ClusterState, routeKind: string, fromNamespace: string, toNamespace: string, serviceName: string): boolean {
-  return state.kubernetes
-    .list('ReferenceGrant')
-    .filter((grant) => grant.metadata?.namespace === toNamespace)
-    .some(
-      (grant) =>
-        (grant.spec?.from ?? []).some((from) => from.group === GATEWAY_API_GROUP && from.kind === routeKind && from.namespace === fromNamespace) &&
-        (grant.spec?.to ?? []).some((to) => (to.group ?? '') === '' && to.kind === 'Service' && (!to.name || to.name === serviceName)),
-    );
-}
-
-/** Policies whose target does not exist, and GCPBackendPolicies that lose to an older one on the same Service. */
-function policyFindings(state: ClusterState, context: Context, note: (resource: string) => void): Finding[] {
-  const findings: Finding[] = [];
-  const byService = new Map<string, KubeObject[]>();
-  for (const kind of ['HealthCheckPolicy', 'GCPBackendPolicy', 'GCPGatewayPolicy'] as const) {
-    for (const policy of state.kubernetes.list(kind)) {
-      const resource = kubernetesResourceName({ kind, metadata: policy.metadata });
-      const namespace = policy.metadata?.namespace ?? 'default';
-      const ref: GatewayObjectReference | undefined = policy.spec?.targetRef;
-      if (!ref) continue;
-      note(resource);
-      const targetKind = ref.kind ?? '';
-      // Single-cluster Gateways: policies target a Service (or, for GCPGatewayPolicy, a Gateway) in their own namespace;
-      // a ServiceImport belongs to a multi-cluster Gateway, whose fleet is not read here.
-      const target =
-        targetKind === 'Service' && (ref.group ?? '') === ''
-          ? state.unavailable.has('Service')
-            ? 'unknown'
-            : state.kubernetes.get('Service', namespace, ref.name)
-          : targetKind === 'Gateway' && (ref.group ?? GATEWAY_API_GROUP) === GATEWAY_API_GROUP
-            ? state.kubernetes.get('Gateway', namespace, ref.name)
-            : 'unknown';
-      if (target === 'unknown') continue;
-      if (!target) {
-        findings.push(
-          context.report({
-            messageId: 'policyTargetMissing',
-            data: { policy: resource, target: `${targetKind} ${ref.name}`, namespace },
-            resource,
-            severity: 'warning',
-            evidence: { targetRef: ref },
-          }),
-        );
-        continue;
-      }
-      if (kind === 'GCPBackendPolicy' && targetKind === 'Service') {
-        const key = `${namespace}/${ref.name}`;
-        byService.set(key, [...(byService.get(key) ?? []), policy]);
-      }
-    }
-  }
-  // configure-gateway-resources: "If two GCPBackendPolicy policies are created that target the same Service or ServiceImport, the oldest policy takes precedence and the second one fails to be attached."
-  for (const [service, policies] of byService) {
-    if (policies.length < 2) continue;
-    const ordered = [...policies].sort((a, b) => (a.metadata?.creationTimestamp ?? '').localeCompare(b.metadata?.creationTimestamp ?? '') || (a.metadata?.name ?? '').localeCompare(b.metadata?.name ?? ''));
-    const names = ordered.map((policy) => kubernetesResourceName({ kind: 'GCPBackendPolicy', metadata: policy.metadata }));
-    for (const loser of names.slice(1)) {
-      findings.push(context.report({ messageId: 'backendPolicyConflict', data: { policies: names.join(', '), service, winner: names[0]! }, resource: loser, severity: 'warning' }));
-    }
-  }
-  return findings;
-}
-
-function proxySubnetFix(state: ClusterState, gatewayClass: GkeGatewayClass, region: string | undefined, network: string | undefined): Fix {
-  const purpose = proxyOnlySubnetPurposes(gatewayClass)[0]!;
-  const networkName = network?.split('/').pop() ?? 'NETWORK';
-  const project = state.target.project ? ` --project ${state.target.project}` : '';
-  const regionText = region ?? 'REGION';
-  return {
-    summary: gatewayConfig.messages.fixProxySubnet,
-    commands: [
-      `gcloud compute networks subnets list${project} --filter="purpose=${purpose} AND region:${regionText}"   # check first: one per region and network`,
-      `gcloud compute networks subnets create proxy-only-${regionText}${project} --purpose=${purpose} --role=ACTIVE --region=${regionText} --network=${networkName} --range=CIDR_RANGE`,
-    ],
-    terraform: [
-      `resource "google_compute_subnetwork" "proxy_only_${regionText.replace(/-/g, '_')}" {`,
-      `  name          = "proxy-only-${regionText}"`,
-      `  region        = "${regionText}"`,
-      `  network       = "${networkName}"`,
-      `  purpose       = "${purpose}"`,
-      '  role          = "ACTIVE"',
-      '  ip_cidr_range = "CIDR_RANGE"',
-      '}',
-    ].join('\n'),
-    automatic: false,
-  };
-}
-
-function referenceGrantFix(routeKind: string, fromNamespace: string, toNamespace: string, serviceName: string): Fix {
-  const name = `${fromNamespace}-${routeKind.toLowerCase()}s`;
-  const yaml = [
-    `apiVersion: ${GATEWAY_API_GROUP}/v1beta1`,
-    'kind: ReferenceGrant',
-    'metadata:',
-    `  name: ${name}`,
-    `  namespace: ${toNamespace}`,
-    'spec:',
-    '  from:',
-    `  - group: ${GATEWAY_API_GROUP}`,
-    `    kind: ${routeKind}`,
-    `    namespace: ${fromNamespace}`,
-    '  to:',
-    '  - group: ""',
-    '    kind: Service',
-    `    name: ${serviceName}`,
-  ].join('\n');
-  return { summary: gatewayConfig.messages.fixReferenceGrant, commands: [['kubectl apply -f - <<\'EOF\'', yaml, 'EOF'].join('\n')], terraform: null, automatic: false };
+  return [context.report({ messageId: 'proxySubnetMissing', data, resource, evidence: { purposes, region, network: network ?? null }, fix })];
 }
 
 export default gatewayConfig;

@@ -30,7 +30,8 @@ or, in Terraform, addons_config { http_load_balancing { disabled = false } }.`,
   ],
   needs: ['cluster'],
   optionalNeeds: ['Ingress', 'Gateway', 'GatewayClass'],
-  appliesTo: ['cluster', 'Ingress', 'Gateway'],
+  // It judges the cluster's addon setting: a preflight without a cluster has nothing to judge (its reason says so), even with Ingresses or Gateways.
+  appliesTo: ['cluster'],
   notApplicable: 'no cluster was read',
   messages: {
     disabledWithIngresses:
@@ -74,10 +75,12 @@ or, in Terraform, addons_config { http_load_balancing { disabled = false } }.`,
       return { examined: [resource], findings: [context.report({ messageId, data: { resources: served.join(', ') }, resource, evidence: disabled, fix })] };
     }
     // Nothing found, but a list that failed may hide one: say what could not be read rather than "none".
-    const unread = (['Ingress', 'Gateway'] as const).flatMap((kind) => {
+    const unreadBy = new Map<string, string[]>();
+    for (const [kind, plural] of [['Ingress', 'Ingresses'], ['Gateway', 'Gateways']] as const) {
       const reason = state.unavailable.get(kind);
-      return reason ? [`${kind === 'Ingress' ? 'Ingresses' : 'Gateways'} could not be read (${reason})`] : [];
-    });
+      if (reason) unreadBy.set(reason, [...(unreadBy.get(reason) ?? []), plural]);
+    }
+    const unread = [...unreadBy].map(([reason, kinds]) => `${kinds.join(' and ')} could not be read (${reason})`);
     const finding =
       unread.length > 0
         ? context.report({ messageId: 'disabledIngressesUnknown', severity: 'warning', data: { unread: unread.join('; ') }, resource, evidence: disabled, fix })

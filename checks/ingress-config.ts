@@ -2,9 +2,9 @@ import type { CheckContext, CheckResult, Finding, MessageData, Severity } from '
 import { defineCheck, fill } from '../src/engine/check.js';
 import type { ServicePort } from '../src/gke/ingress-backends.js';
 import { IngressBackendResolver, describeServicePortRef } from '../src/gke/ingress-backends.js';
-import { FRONTEND_CONFIG_ANNOTATION, INGRESS_CLASS_ANNOTATION, isGceIngress, isGceIngressClass, requiresNegs } from '../src/gke/ingress-class.js';
+import { DEFAULT_INGRESS_CLASS_ANNOTATION, FRONTEND_CONFIG_ANNOTATION, INGRESS_CLASS_ANNOTATION, defaultClassStamp, isGceIngress, isGceIngressClass, requiresNegs } from '../src/gke/ingress-class.js';
 import { afterApplyFix, unknownFieldsClause, unknownIngressFields, unknownServiceFields } from '../src/gke/planned-values.js';
-import { APP_PROTOCOLS, appProtocols, backendConfigNameFor, backendConfigRefs, isVpcNative, negDecision } from '../src/gke/service-annotations.js';
+import { APP_PROTOCOLS, appProtocols, backendConfigNameFor, backendConfigRefs, isVpcNative, negDecisionFor } from '../src/gke/service-annotations.js';
 import type { ClusterState } from '../src/state/cluster-state.js';
 import { kubernetesResourceName } from '../src/state/cluster-state.js';
 import type { Ingress, Service } from '../src/state/kubernetes-types.js';
@@ -19,13 +19,17 @@ const ingressConfig = defineCheck({
 and says so only in events that are easy to miss. This check does what ingress-gce's
 check-gke-ingress does, and more: rules without http; several rules with the same host
 (the last one wins); backends naming a Service or port that does not exist; Services that
-are neither NodePort nor NEG-enabled (NEGs are the default only on VPC-native clusters);
+are neither NodePort nor NEG-enabled (the controller reads only cloud.google.com/neg, which
+GKE writes on new Services only on VPC-native clusters without Shared VPC or GKE network
+policy; before apply this is decided from the cluster when it is known);
 BackendConfig annotations that are not valid JSON or name a missing BackendConfig; a health
 check timeoutSec above checkIntervalSec; app-protocols other than HTTP, HTTPS, HTTP2;
 internal (gce-internal) Ingresses with a FrontendConfig; internal and regional external
 (gce-internal, gce-regional-external) Ingresses whose Services do not use NEGs; a missing
-FrontendConfig; and spec.ingressClassName on an Ingress meant for GCE, which the
-controller does not read.`,
+FrontendConfig; spec.ingressClassName on an Ingress meant for GCE, which the
+controller does not read; and a default IngressClass, whose name Kubernetes writes into
+every Ingress created without a class, so GKE's controller ignores it. Ingresses being
+deleted are left to the namespace diagnosis.`,
   references: [
     'https://github.com/kubernetes/ingress-gce/tree/master/cmd/check-gke-ingress',
     'https://cloud.google.com/kubernetes-engine/docs/how-to/ingress-configuration',
@@ -33,7 +37,8 @@ controller does not read.`,
     'https://cloud.google.com/kubernetes-engine/docs/how-to/internal-load-balance-ingress',
   ],
   needs: ['Ingress', 'Service'],
-  optionalNeeds: ['BackendConfig', 'FrontendConfig', 'cluster'],
+  optionalNeeds: ['BackendConfig', 'FrontendConfig', 'IngressClass', 'cluster'],
+  appliesTo: ['Ingress'],
   notApplicable: 'no GCE Ingress exists',
   messages: {
     ruleWithoutHttp: '{{field}} (host "{{host}}") has no `http`: the controller skips the rule, so requests for that host go to the default backend.',
@@ -43,10 +48,13 @@ controller does not read.`,
     portMissing: '{{field}} routes to {{port}} of {{service}}, which has no such port (its ports: {{ports}}).',
     notNodePortNorNeg:
       '{{service}} is of type {{type}} and does not use NEGs ({{neg}}): a GCE Ingress backend must be a NodePort or LoadBalancer Service, or use container-native load balancing (NEGs).',
-    negUnknown: '{{service}} is of type {{type}} with no cloud.google.com/neg annotation: that works only on a VPC-native cluster (where NEGs are the default), and the cluster was not read to tell.',
+    negUnknown:
+      '{{service}} is of type {{type}} with no cloud.google.com/neg annotation: it works behind a GCE Ingress only if GKE adds that annotation on creation, and that cannot be decided before apply: the cluster was not read.',
     backendConfigAnnotationInvalid: '{{service}}: {{error}}: the controller cannot attach a BackendConfig to any of its ports.',
     backendConfigMissing: '{{service}} {{port}} names BackendConfig {{name}} ({{key}}), which does not exist in namespace {{namespace}}.',
     backendConfigMissingAmong: '{{service}} {{port}} names BackendConfig {{name}} ({{key}}), which does not exist in namespace {{namespace}} (it has {{existing}}).',
+    backendConfigUnread:
+      '{{service}} {{port}} names BackendConfig {{name}} ({{key}}), which could not be read ({{reason}}): whether it exists and whether its health check is valid is not known.',
     timeoutAboveInterval: 'BackendConfig {{name}} sets healthCheck.timeoutSec {{timeout}} above checkIntervalSec {{interval}}: Compute Engine rejects such a health check.',
     appProtocolInvalid: '{{service}}: {{error}}: the controller cannot create its backends.',
     internalWithFrontendConfig: '{{ingress}} is internal ({{annotation}}: gce-internal) but names FrontendConfig {{name}}: internal Ingresses do not support FrontendConfig.',
@@ -54,29 +62,39 @@ controller does not read.`,
       '{{ingress}} is internal ({{ingressClass}}) and its backend {{service}} does not use NEGs ({{neg}}): internal Application Load Balancers reach Pods only through NEGs.',
     regionalExternalWithoutNeg:
       '{{ingress}} is regional external ({{ingressClass}}) and its backend {{service}} does not use NEGs ({{neg}}): regional external Application Load Balancers reach Pods only through NEGs.',
+    frontendConfigUnread: '{{ingress}} names FrontendConfig {{name}} ({{key}}), which could not be read ({{reason}}): whether it exists is not known.',
     frontendConfigMissing: '{{ingress}} names FrontendConfig {{name}} ({{key}}), which does not exist in namespace {{namespace}}.',
     ingressClassNameIgnored:
       '{{ingress}} sets spec.ingressClassName: {{className}} and no {{annotation}} annotation: GKE\'s ingress controller does not read spec.ingressClassName, so nothing serves this Ingress and it never gets a load balancer.',
     ingressClassNameBesideAnnotation:
       '{{ingress}} sets spec.ingressClassName: {{className}} next to {{annotation}}: {{annotationClass}}. GKE\'s controller reads only the annotation: if it is removed (say, to move to ingressClassName), the controller stops serving the Ingress and deletes its load balancer.',
+    defaultClassStamped:
+      '{{ingress}} carries annotations only GKE\'s ingress controller reads ({{annotations}}) but has spec.ingressClassName: {{className}}. IngressClass {{className}} is marked default ({{defaultAnnotation}}: "true"), so Kubernetes\' DefaultIngressClass admission plugin wrote its name into this Ingress, created without a class: GKE\'s controller ignores an Ingress with spec.ingressClassName, and it never gets a Google Cloud load balancer.',
+    defaultClassWillStamp:
+      '{{ingress}} has no class, and IngressClass {{className}} is marked default ({{defaultAnnotation}}: "true"): on creation Kubernetes\' DefaultIngressClass admission plugin will write spec.ingressClassName: {{className}} into it, and GKE\'s ingress controller ignores an Ingress with spec.ingressClassName.',
     undecided: 'Whether {{resource}} is valid for the GKE ingress controller cannot be decided before apply: {{unknown}}.',
     fixEditIngress: 'Edit the Ingress: {{what}}.',
-    fixNeg: 'Use container-native load balancing for the Service (the cluster is VPC-native), or make it a NodePort Service.',
+    fixNeg: 'Use container-native load balancing for the Service (the annotation below; NEGs need a VPC-native cluster), or make it a NodePort Service.',
     fixNodePort: 'Make the Service a NodePort Service (NEGs need a VPC-native cluster).',
     fixBackendConfigAnnotation: 'Set the annotation to JSON naming a BackendConfig for the default or per port, e.g. {"default": "NAME"} or {"ports": {"PORT": "NAME"}}.',
     fixBackendConfigMissing: 'Create BackendConfig {{name}} in namespace {{namespace}}, or correct the name in the Service annotation.',
     fixTimeout: 'Make timeoutSec at most checkIntervalSec.',
     fixAppProtocol: 'Use only HTTP, HTTPS or HTTP2 (upper case) as protocols in the annotation.',
     fixRemoveFrontendConfig: 'Remove the FrontendConfig annotation from the internal Ingress.',
+    fixReadConfig: 'Let gke-doctor list {{resource}} (or read the object yourself), then run it again.',
     fixFrontendConfigMissing: 'Create FrontendConfig {{name}} in namespace {{namespace}}, or remove or correct the annotation.',
     fixIngressClassName: 'Remove spec.ingressClassName and select GKE\'s controller with the {{annotation}} annotation.',
+    fixDefaultClass:
+      'Give the Ingress to GKE\'s controller (set {{annotation}}: gce, remove spec.ingressClassName), and stop marking IngressClass {{className}} default so the next Ingress created without a class is not taken from GKE too.',
+    fixDefaultClassBeforeApply: 'If the Ingress is meant for GKE\'s controller, set the {{annotation}}: gce annotation in its manifest: the admission plugin leaves an Ingress with that annotation alone.',
     fixRemoveIngressClassName: 'Keep the annotation; remove spec.ingressClassName so nobody mistakes it for what selects the controller.',
   },
   run(state: ClusterState, context): CheckResult {
     const findings: Finding[] = [];
     const examined = new Set<string>();
     const run: RunContext = { state, context, resolver: new IngressBackendResolver(state), vpcNative: isVpcNative(state.cluster), checkedServices: new Set(), checkedBackendConfigs: new Set(), findings };
-    for (const ingress of state.kubernetes.list('Ingress')) {
+    // An Ingress being deleted no longer gets a load balancer: what holds it belongs to the namespace diagnosis.
+    for (const ingress of state.kubernetes.list('Ingress').filter((candidate) => !candidate.metadata?.deletionTimestamp)) {
       const resource = kubernetesResourceName({ kind: 'Ingress', metadata: ingress.metadata });
       const namespace = ingress.metadata?.namespace ?? 'default';
       const on: IngressContext = {
@@ -94,6 +112,7 @@ controller does not read.`,
         examined.add(resource);
         continue;
       }
+      if (checkDefaultClass(on, state)) examined.add(resource);
       const classVerdict = checkIngressClassName(on);
       if (classVerdict !== 'none') examined.add(resource);
       if (classVerdict === 'not-served' || !isGceIngress(ingress)) continue;
@@ -147,6 +166,28 @@ function checkIngressClassName({ ingress, resource, namespace, add }: IngressCon
   return 'redundant';
 }
 
+/**
+ * The default IngressClass taking an Ingress meant for GKE away from it (kubernetes
+ * plugin/pkg/admission/network/defaultingressclass): in the cluster, an Ingress stamped with it;
+ * before apply, a class-less Ingress it will stamp.
+ */
+function checkDefaultClass({ ingress, resource, namespace, add }: IngressContext, state: ClusterState): boolean {
+  const stamp = defaultClassStamp(ingress, state.kubernetes.list('IngressClass'), state.locations.has(resource));
+  if (!stamp) return false;
+  const data = { ingress: resource, className: stamp.className, defaultAnnotation: DEFAULT_INGRESS_CLASS_ANNOTATION };
+  if (stamp.beforeApply) {
+    add('warning', 'defaultClassWillStamp', data, text('fixDefaultClassBeforeApply', { annotation: INGRESS_CLASS_ANNOTATION }), []);
+    return true;
+  }
+  const name = ingress.metadata?.name;
+  add('warning', 'defaultClassStamped', { ...data, annotations: stamp.gceAnnotations.join(', ') }, text('fixDefaultClass', { annotation: INGRESS_CLASS_ANNOTATION, className: stamp.className }), [
+    `kubectl -n ${namespace} annotate ingress ${name} ${INGRESS_CLASS_ANNOTATION}=gce`,
+    `kubectl -n ${namespace} patch ingress ${name} --type json -p '[{"op":"remove","path":"/spec/ingressClassName"}]'`,
+    `kubectl annotate ingressclass ${stamp.className} ${DEFAULT_INGRESS_CLASS_ANNOTATION}-`,
+  ], resource, { ...data, gceOnlyAnnotations: stamp.gceAnnotations.join(', ') });
+  return true;
+}
+
 /** Rules without http, and several rules for one host (check-gke-ingress CheckIngressRule, CheckRuleHostOverwrite). */
 function checkRules({ ingress, add, editIngress }: IngressContext): void {
   const rules = ingress.spec?.rules ?? [];
@@ -168,7 +209,11 @@ function checkFrontendConfig({ ingress, resource, namespace, add }: IngressConte
   const removeAnnotation = `kubectl -n ${namespace} annotate ingress ${ingress.metadata?.name} ${FRONTEND_CONFIG_ANNOTATION}-`;
   if (isInternal(ingress)) {
     add('warning', 'internalWithFrontendConfig', { ingress: resource, annotation: INGRESS_CLASS_ANNOTATION, name: frontendConfig }, text('fixRemoveFrontendConfig'), [removeAnnotation]);
-  } else if (!state.unavailable.has('FrontendConfig') && !state.kubernetes.get('FrontendConfig', namespace, frontendConfig)) {
+  } else if (state.unavailable.has('FrontendConfig')) {
+    add('warning', 'frontendConfigUnread', { ingress: resource, name: frontendConfig, key: FRONTEND_CONFIG_ANNOTATION, reason: state.unavailable.get('FrontendConfig')! }, text('fixReadConfig', { resource: 'frontendconfigs.networking.gke.io' }), [
+      `kubectl -n ${namespace} get frontendconfig ${frontendConfig} -o yaml`,
+    ]);
+  } else if (!state.kubernetes.get('FrontendConfig', namespace, frontendConfig)) {
     add('error', 'frontendConfigMissing', { ingress: resource, name: frontendConfig, key: FRONTEND_CONFIG_ANNOTATION, namespace }, text('fixFrontendConfigMissing', { name: frontendConfig, namespace }), [
       `kubectl -n ${namespace} get frontendconfigs`,
       removeAnnotation,
@@ -207,7 +252,7 @@ function checkBackends(on: IngressContext, run: RunContext): void {
       add('error', 'portMissing', { field: ref.field, port: describeServicePortRef(ref.port), service: serviceResource, ports }, text('fixEditIngress', { what: `use one of the Service's ports in ${ref.field}` }), [editIngress]);
       continue;
     }
-    const neg = negDecision(service, run.vpcNative, false);
+    const neg = negDecisionFor(service, run.state, false);
     if (negOnly && !neg.enabled) {
       const ingressClass = ingress.metadata?.annotations?.[INGRESS_CLASS_ANNOTATION] ?? '';
       const kind = ingressClass === INTERNAL_CLASS ? 'internal' : 'regional external';
@@ -215,7 +260,7 @@ function checkBackends(on: IngressContext, run: RunContext): void {
     }
     if (!run.checkedServices.has(serviceKey)) {
       run.checkedServices.add(serviceKey);
-      run.findings.push(...serviceFindings(service, serviceResource, run.vpcNative, negOnly, run.context));
+      run.findings.push(...serviceFindings(service, serviceResource, run, negOnly));
     }
     checkBackendConfig(on, run, service, backend.servicePort, serviceResource);
   }
@@ -224,10 +269,16 @@ function checkBackends(on: IngressContext, run: RunContext): void {
 /** The BackendConfig a Service port names: it exists, and its health check timeout fits its interval (CheckHealthCheckTimeout). */
 function checkBackendConfig({ namespace, add }: IngressContext, run: RunContext, service: Service, servicePort: ServicePort, serviceResource: string): void {
   const refs = backendConfigRefs(service);
-  if (refs.ok !== true || run.state.unavailable.has('BackendConfig')) return;
+  if (refs.ok !== true) return;
   const name = backendConfigNameFor(refs.value, servicePort);
   if (!name || run.checkedBackendConfigs.has(`${namespace}/${name}`)) return;
   run.checkedBackendConfigs.add(`${namespace}/${name}`);
+  const unread = run.state.unavailable.get('BackendConfig');
+  if (unread) {
+    const data = { service: serviceResource, port: describeServicePortRef({ number: servicePort.port }), name, key: refs.key, reason: unread };
+    add('warning', 'backendConfigUnread', data, text('fixReadConfig', { resource: 'backendconfigs.cloud.google.com' }), [`kubectl -n ${namespace} get backendconfig ${name} -o yaml`], serviceResource);
+    return;
+  }
   const backendConfig = run.state.kubernetes.get('BackendConfig', namespace, name);
   if (!backendConfig) {
     const existing = run.state.kubernetes.inNamespace(namespace).filter((object) => object.kind === 'BackendConfig').map((object) => object.metadata?.name);
@@ -269,7 +320,7 @@ function isInternal(ingress: Ingress): boolean {
 }
 
 /** Service-level rules: app-protocols and BackendConfig annotations (CheckAppProtocolAnnotation, CheckBackendConfigAnnotation), type and NEGs. */
-function serviceFindings(service: Service, resource: string, vpcNative: boolean | undefined, negOnly: boolean, context: CheckContext<MessageId>): Finding[] {
+function serviceFindings(service: Service, resource: string, { state, vpcNative, context }: RunContext, negOnly: boolean): Finding[] {
   const findings: Finding[] = [];
   const namespace = service.metadata?.namespace ?? 'default';
   const name = service.metadata?.name ?? '?';
@@ -287,7 +338,7 @@ function serviceFindings(service: Service, resource: string, vpcNative: boolean 
     findings.push(finding('error', 'backendConfigAnnotationInvalid', { service: resource, error: refs.error }, text('fixBackendConfigAnnotation'), [`kubectl -n ${namespace} edit service ${name}`], { annotation: refs.key, value: raw }));
   }
   const type = service.spec?.type ?? 'ClusterIP';
-  const neg = negDecision(service, vpcNative, false);
+  const neg = negDecisionFor(service, state, false);
   // translator.go maybeEnableNEG: ErrBadSvcType. NEG-only (internal, regional external) Ingresses get their own NEG finding.
   if (!negOnly && !neg.enabled && type !== 'NodePort' && type !== 'LoadBalancer') {
     const commands = vpcNative === false ? [`kubectl -n ${namespace} patch service ${name} -p '{"spec":{"type":"NodePort"}}'`] : [negCommand(service)];

@@ -8,7 +8,8 @@ import type { ResolvedBackend } from '../src/gke/ingress-backends.js';
 import { IngressBackendResolver } from '../src/gke/ingress-backends.js';
 import { isGceIngress, requiresNegs } from '../src/gke/ingress-class.js';
 import { afterApplyFix, describeUnknownFields, knownAfterApplyClause, unknownFields, unknownIngressFields, unknownPodSourceFields, unknownServiceFields } from '../src/gke/planned-values.js';
-import { REDIRECTING_APPLICATIONS } from '../src/gke/known-applications.js';
+import type { ApplicationAnswer } from '../src/gke/known-applications.js';
+import { applicationAnswers, protocolsTheApplicationAnswers } from '../src/gke/known-applications.js';
 import type { ServicePortIdentity } from '../src/gke/load-balancer-backends.js';
 import { BACKENDS_ANNOTATION, healthCheckOf, healthCheckRequest, statusOf } from '../src/gke/load-balancer-backends.js';
 import type { AppProtocol } from '../src/gke/service-annotations.js';
@@ -39,7 +40,10 @@ HTTPS (argocd-server without --insecure) fail the check while their probe passes
 
 For every backend of every GCE Ingress this check shows what Kubernetes checks and what
 the load balancer checks, says why they differ, and prints the fix: the probe change, a
-BackendConfig with the Service annotation, or the application flag. With --probe (live),
+BackendConfig with the Service annotation, or the application flag, each weighed against
+what the known application there does (a fix never makes the load balancer speak plain HTTP
+to an app that redirects it, nor HTTPS to one that serves no TLS). Probe headers are named,
+never their values. With --probe (live),
 it sends the load balancer's request to a Pod and shows the answer.`,
   references: [
     'https://cloud.google.com/kubernetes-engine/docs/concepts/ingress#health_checks',
@@ -49,6 +53,7 @@ it sends the load balancer's request to a Pod and shows the answer.`,
   ],
   needs: ['Ingress', 'Service'],
   optionalNeeds: ['Pod', 'Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'BackendConfig', 'ConfigMap', 'cluster', 'healthChecks'],
+  appliesTo: ['Ingress'],
   notApplicable: 'no GCE Ingress routes to a Service that exists',
   messages: {
     // Findings, one per cause of a backend's health-check difference.
@@ -68,6 +73,11 @@ it sends the load balancer's request to a Pod and shows the answer.`,
     unexplained: onBackend(
       'Kubernetes and the load balancer send the same request, so the Pods answer the load balancer differently: a firewall rule must let 130.211.0.0/22 and 35.191.0.0/16 reach port {{port}}, and the app must answer that request with 200 itself (the load balancer follows no redirect).',
     ),
+    healthCheckUnread: onBackend(
+      'The load balancer\'s health checks could not be read ({{reason}}), so what it really sends is not known. As the controller would create it today, it sends what Kubernetes sends; but it may still check what an earlier readinessProbe said (the controller copies the probe only when it creates the health check), or a firewall rule may keep the load balancer from port {{port}}.',
+    ),
+    backendConfigUnread:
+      '{{backend}}{{unhealthy}}\nBackendConfig {{name}}, which the Service names for this port ({{key}}), could not be read ({{reason}}): its health check overrides what the load balancer checks, so what the load balancer checks, and what would fix it, are not known.',
     probeNotAnswered: '{{backend}}{{unhealthy}}\n{{checks}}{{probe}}',
     probeAnswered: '{{backend}}\n{{checks}}\nSent the load balancer\'s request to Pod {{pod}}: {{request}} -> 200, so the load balancer\'s check passes from there.',
     probeFailed: '{{backend}}\n{{checks}}\nCould not send the load balancer\'s request to Pod {{pod}} ({{request}}): {{error}}.',
@@ -84,11 +94,18 @@ it sends the load balancer's request to a Pod and shows the answer.`,
     fixMatchProbe: 'Make the load balancer check what the readinessProbe checks, with a BackendConfig health check on the Service port.',
     fixPatchBackendConfig: 'Align BackendConfig {{name}}\'s health check with the readinessProbe (or the probe with it, if the probe is the one that is wrong).',
     fixProbeHttps: 'Make the probe and the Service agree on the protocol the Pod serves on port {{port}}.',
+    fixProbeHttpsOnly:
+      'Make the readinessProbe use HTTPS, as the load balancer does, and keep HTTPS for port {{port}} in the annotation: {{app}} answers plain HTTP with a {{status}} redirect, which the load balancer takes as unhealthy.',
+    fixPlainHttpOnly: 'Drop port {{port}} from the annotation so the load balancer speaks plain HTTP, as the readinessProbe does: {{app}} serves no TLS there ({{why}}).',
+    fixProbeHttpOnly: 'Make the readinessProbe use HTTP and leave the annotation as it is: {{app}} serves no TLS there ({{why}}).',
     fixAppProtocolHttps: 'Tell the load balancer the Pod serves HTTPS on this port: name the port {{port}} in cloud.google.com/app-protocols.',
     fixAddProbe:
       'Give container {{container}} an httpGet readinessProbe on port {{port}} for a path that answers 200 (the controller copies it into the health check it creates), or set that path in a BackendConfig as below.',
     fixPathForExistingCheck:
       'Set a path that answers 200 in a BackendConfig, as below: the health check exists already, and the controller does not copy a readinessProbe added now into it.',
+    fixReadHealthCheck:
+      'Read the health check and compare it with the readinessProbe: if it checks another request, align it with a BackendConfig; if it checks the same, let 130.211.0.0/22 and 35.191.0.0/16 reach port {{port}} through the firewall.',
+    fixReadBackendConfig: 'Read BackendConfig {{name}} (gke-doctor needs list on backendconfigs.cloud.google.com), then run gke-doctor again.',
     fixUnexplained: 'Send the load balancer\'s request yourself and look at the answer; allow the health-check ranges in the firewall.',
     replacePath: 'replace with a path that answers 200',
   },
@@ -196,7 +213,9 @@ async function diagnose(backend: ResolvedBackend, ingresses: Ingress[], state: C
   const status = statusOf(ingresses, identity, (ingress) => kubernetesResourceName({ kind: 'Ingress', metadata: ingress.metadata }));
   const realCheck = healthCheckOf(state.healthChecks, identity);
   const expected = inferredRequest(inferred);
-  const actual = realCheck ? realRequest(realCheck, inferred) : expected;
+  // Only a backend the controller has served has real health checks to miss.
+  const healthChecksUnread = status ? state.unavailable.get('healthChecks') : undefined;
+  const actual = realCheck ? realRequest(realCheck, inferred) : healthChecksUnread ? { ...expected, origin: `${expected.origin}; the real health check could not be read` } : expected;
 
   const lines = {
     backend: text('backend', {
@@ -218,21 +237,42 @@ async function diagnose(backend: ResolvedBackend, ingresses: Ingress[], state: C
     backendName: status?.backendName ?? realCheck?.name ?? null,
   };
 
+  const unhealthyLine = status?.status === 'UNHEALTHY'
+    ? text('unhealthy', { annotation: BACKENDS_ANNOTATION, ingress: status.ingressResource, backendName: status.backendName })
+    : undefined;
+  const resource = kubernetesResourceName({ kind: 'Service', metadata: service.metadata });
+  const backendConfigUnread = backendConfigName && !backendConfig ? state.unavailable.get('BackendConfig') : undefined;
+  if (backendConfigName && backendConfigUnread && refs.ok === true) {
+    // The override decides the request: nothing about it, nor a fix, is guessed without it.
+    return [
+      context.report({
+        messageId: 'backendConfigUnread',
+        severity: unhealthyLine ? 'error' : 'warning',
+        data: { ...lines, unhealthy: unhealthyLine ? `\n${unhealthyLine}` : '', name: backendConfigName, key: refs.key, reason: backendConfigUnread },
+        resource,
+        evidence: { ...evidence, backendConfig: backendConfigName, unread: { BackendConfig: backendConfigUnread } },
+        fix: { summary: text('fixReadBackendConfig', { name: backendConfigName }), commands: [`kubectl -n ${backend.namespace} get backendconfig ${backendConfigName} -o yaml`], terraform: null, automatic: false },
+      }),
+    ];
+  }
+  if (healthChecksUnread) evidence.unread = { healthChecks: healthChecksUnread };
+
   const healthCheckExists = realCheck !== undefined || status !== undefined;
   // A transparent health check answers with the Pod's readiness (ingress-gce OverwriteWithTHC): neither the probe nor the app's own answer decides it.
-  const causes = inferred.transparent ? [] : [...knownApplicationCauses(inferred, actual, state), ...mismatchCauses(backend, inferred, expected, actual, realCheck, healthCheckExists, state)];
+  // Every fix below is weighed against what the known application there does.
+  const answers = applicationAnswers(inferred.serving, state, context.redirectingApplications);
+  const causes = inferred.transparent
+    ? []
+    : [...knownApplicationCauses(inferred, actual, answers), ...mismatchCauses(backend, inferred, expected, actual, realCheck, healthCheckExists, answers, state)];
 
   const probe = await probeLoadBalancerRequest(inferred, actual, context);
-  const weighed = probe ? weighProbeAnswer(probe, causes, () => unansweredProbeCause(backend, actual, state)) : { causes, line: undefined };
+  const weighed = probe ? weighProbeAnswer(probe, causes, () => unansweredProbeCause(backend, actual, answers, state)) : { causes, line: undefined };
   if (probe && !probe.response.error && probe.response.statusCode !== 200) {
     evidence.probe = { request: probe.request, statusCode: probe.response.statusCode, location: probe.response.location ?? null };
   }
 
-  const unhealthyLine = status?.status === 'UNHEALTHY'
-    ? text('unhealthy', { annotation: BACKENDS_ANNOTATION, ingress: status.ingressResource, backendName: status.backendName })
-    : undefined;
-  const finalCauses = unhealthyLine && weighed.causes.length === 0 ? [unexplainedCause(inferred, actual)] : weighed.causes;
-  const resource = kubernetesResourceName({ kind: 'Service', metadata: service.metadata });
+  const unexplained = () => (healthChecksUnread ? healthCheckUnreadCause(actual, healthChecksUnread, status!.backendName, state) : unexplainedCause(inferred, actual));
+  const finalCauses = unhealthyLine && weighed.causes.length === 0 ? [unexplained()] : weighed.causes;
   if (finalCauses.length === 0) {
     if (!probe || !weighed.line) return [];
     const data = { ...lines, pod: probe.pod, request: probe.request, ...(probe.response.error ? { error: probe.response.error } : {}) };
@@ -269,7 +309,7 @@ function weighProbeAnswer(probe: LiveProbe, causes: Cause[], unanswered: () => C
 }
 
 /** The Pod does not answer the load balancer's request with 200, and nothing else explains why. */
-function unansweredProbeCause(backend: ResolvedBackend, actual: LoadBalancerRequest, state: ClusterState): Cause {
+function unansweredProbeCause(backend: ResolvedBackend, actual: LoadBalancerRequest, answers: readonly ApplicationAnswer[], state: ClusterState): Cause {
   return {
     severity: 'error',
     messageId: 'probeNotAnswered',
@@ -278,7 +318,7 @@ function unansweredProbeCause(backend: ResolvedBackend, actual: LoadBalancerRequ
     answeredByProbe: true,
     fix: {
       summary: text('fixProbeAnswer', { request: `${actual.type} GET ${actual.requestPath}`, port: actual.podPort ?? actual.portText }),
-      commands: backendConfigCommands(backend.service!, backend.servicePort!, { type: actual.type, requestPath: actual.requestPath }, state, text('replacePath')),
+      commands: backendConfigCommands(backend.service!, backend.servicePort!, { type: typeTheApplicationAnswers(actual.type, answers), requestPath: actual.requestPath }, state, text('replacePath')),
       terraform: null,
       automatic: false,
     },
@@ -297,14 +337,26 @@ function unexplainedCause(inferred: InferredHealthCheck, actual: LoadBalancerReq
   };
 }
 
+/** UNHEALTHY, the real health check unread: it may be stale or blocked, and only reading it tells. */
+function healthCheckUnreadCause(actual: LoadBalancerRequest, reason: string, backendName: string, state: ClusterState): Cause {
+  const port = actual.podPort ?? actual.portText;
+  const project = state.target.project ? ` --project ${state.target.project}` : '';
+  return {
+    severity: 'error',
+    messageId: 'healthCheckUnread',
+    data: { reason, port },
+    evidence: {},
+    answeredByProbe: false,
+    fix: { summary: text('fixReadHealthCheck', { port }), commands: [`gcloud compute health-checks list${project} --filter="name=${backendName}" --format=json`], terraform: null, automatic: false },
+  };
+}
+
 /** Known applications that answer the load balancer's plain-HTTP check with a redirect. */
-function knownApplicationCauses(inferred: InferredHealthCheck, actual: LoadBalancerRequest, state: ClusterState): Cause[] {
+function knownApplicationCauses(inferred: InferredHealthCheck, actual: LoadBalancerRequest, answers: readonly ApplicationAnswer[]): Cause[] {
   const serving = inferred.serving;
   if (!serving || actual.type !== 'HTTP' || (actual.podPort !== undefined && actual.podPort !== serving.port)) return [];
   const causes: Cause[] = [];
-  for (const application of REDIRECTING_APPLICATIONS) {
-    if (!application.matches(serving.container)) continue;
-    const answer = application.plainHttpAnswer(serving.source, serving.container, serving.containerIndex, state);
+  for (const { application, answer } of answers) {
     if (answer.redirects === false) continue;
     causes.push({
       severity: answer.redirects === true ? 'error' : 'warning',
@@ -326,6 +378,7 @@ function mismatchCauses(
   actual: LoadBalancerRequest,
   realCheck: HealthCheck | undefined,
   healthCheckExists: boolean,
+  answers: readonly ApplicationAnswer[],
   state: ClusterState,
 ): Cause[] {
   const service = backend.service!;
@@ -344,7 +397,12 @@ function mismatchCauses(
   });
   // A fixed port only when the probe checks another port than the serving one (and on NEGs, where it is a Pod port).
   const matchProbe = (settings: { type?: string; requestPath?: string; port?: number }) =>
-    backendConfigCommands(service, servicePort, { ...settings, port: inferred.neg.enabled && settings.port !== serving?.port ? settings.port : undefined }, state);
+    backendConfigCommands(
+      service,
+      servicePort,
+      { ...settings, type: settings.type && typeTheApplicationAnswers(settings.type, answers), port: inferred.neg.enabled && settings.port !== serving?.port ? settings.port : undefined },
+      state,
+    );
 
   const override = inferred.backendConfigName ? state.kubernetes.get('BackendConfig', backend.namespace, inferred.backendConfigName)?.spec?.healthCheck : undefined;
   if (!httpGet || !serving) {
@@ -355,7 +413,7 @@ function mismatchCauses(
     const fix = {
       // The controller keeps an existing health check's path (healthchecks.go mergeUserSettings): a new probe changes nothing.
       summary: healthCheckExists ? text('fixPathForExistingCheck') : text('fixAddProbe', { container: serving?.container.name ?? '?', port: portText }),
-      commands: backendConfigCommands(service, servicePort, { type: actual.type, requestPath: '/healthz' }, state, text('replacePath')),
+      commands: backendConfigCommands(service, servicePort, { type: typeTheApplicationAnswers(actual.type, answers), requestPath: '/healthz' }, state, text('replacePath')),
     };
     if (serving && !probe) return [cause('warning', 'noProbe', { container: serving.container.name, request }, fix)];
     const reason = inferred.probe.used ? '' : inferred.probe.detail;
@@ -398,7 +456,7 @@ function mismatchCauses(
     ];
   }
   if (inferred.probe.used === false && inferred.probe.exclusion === 'scheme-mismatch') {
-    return [protocolMismatch(backend, inferred, request, probeRequest.type, serving.containerIndex, cause)];
+    return [protocolMismatch(backend, inferred, request, probeRequest.type, serving.containerIndex, answers, cause)];
   }
   const reason = inferred.probe.used ? 'it does not match the serving port' : inferred.probe.detail;
   return [cause('warning', 'probeIgnored', { reason, request }, { summary: text('fixMatchProbe'), commands: matchProbe(settings) })];
@@ -410,6 +468,7 @@ function protocolMismatch(
   request: string,
   scheme: string,
   containerIndex: number,
+  answers: readonly ApplicationAnswer[],
   cause: (severity: Severity, messageId: MessageId, data: MessageData, fix: Omit<Fix, 'terraform' | 'automatic'>) => Cause,
 ): Cause {
   const service = backend.service!;
@@ -425,23 +484,49 @@ function protocolMismatch(
   const current = parsed.ok === true ? parsed.value : {};
   const probeSchemePatch = (value: string) =>
     `kubectl -n ${namespace} patch ${workload} --type json -p '${JSON.stringify([{ op: 'add', path: `/spec/template/spec/containers/${containerIndex}/readinessProbe/httpGet/scheme`, value }])}'`;
+  const allowed = protocolsTheApplicationAnswers(answers);
+  const redirecting = answers.find(({ answer }) => answer.redirects === true);
+  const plainOnly = answers.find(({ answer }) => answer.tls === false);
+  const dropPort = () => `kubectl -n ${namespace} annotate service ${serviceName} ${APP_PROTOCOLS_ANNOTATION}='${JSON.stringify(Object.fromEntries(Object.entries(current).filter(([name]) => name !== servicePort.name)))}' --overwrite`;
+  const servingPort = inferred.serving?.port ?? portLabel;
   if (protocol !== 'HTTP') {
-    // The Service says TLS, the probe says plain HTTP: one of them is wrong.
-    const withoutPort = Object.fromEntries(Object.entries(current).filter(([name]) => name !== servicePort.name));
+    // The Service says TLS, the probe says plain HTTP: one of them is wrong, and the known application says which.
+    if (redirecting && allowed.https) {
+      return cause('warning', 'protocolMismatch', data, {
+        summary: text('fixProbeHttpsOnly', { port: portLabel, app: redirecting.application.name, status: redirecting.answer.status }),
+        commands: [probeSchemePatch(probeSchemeFor(protocol))],
+      });
+    }
+    if (plainOnly && allowed.plainHttp) {
+      return cause('warning', 'protocolMismatch', data, { summary: text('fixPlainHttpOnly', { port: portLabel, app: plainOnly.application.name, why: plainOnly.answer.why }), commands: [dropPort()] });
+    }
     return cause('warning', 'protocolMismatch', data, {
-      summary: text('fixProbeHttps', { port: inferred.serving?.port ?? portLabel }),
+      summary: text('fixProbeHttps', { port: servingPort }),
       commands: [
         `# if the Pod serves ${probeSchemeFor(protocol)} on that port, make the probe use it:`,
         probeSchemePatch(probeSchemeFor(protocol)),
         '# if it serves plain HTTP, drop the port from the annotation instead:',
-        `kubectl -n ${namespace} annotate service ${serviceName} ${APP_PROTOCOLS_ANNOTATION}='${JSON.stringify(withoutPort)}' --overwrite`,
+        dropPort(),
       ],
     });
+  }
+  if (plainOnly) {
+    // The probe says TLS to an application known to serve none: the probe is what is wrong.
+    return cause('warning', 'protocolMismatch', data, { summary: text('fixProbeHttpOnly', { app: plainOnly.application.name, why: plainOnly.answer.why }), commands: [probeSchemePatch('HTTP')] });
   }
   const commands = servicePort.name
     ? [`kubectl -n ${namespace} annotate service ${serviceName} ${APP_PROTOCOLS_ANNOTATION}='${JSON.stringify({ ...current, [servicePort.name]: 'HTTPS' })}' --overwrite`]
     : ['# app-protocols names Service ports by name: name this port first (spec.ports[].name), then annotate it as HTTPS'];
   return cause('warning', 'protocolMismatch', data, { summary: text('fixAppProtocolHttps', { port: servicePort.name ?? String(servicePort.port) }), commands });
+}
+
+/**
+ * The health-check type a fix may set: HTTPS instead of plain HTTP for an application known to
+ * redirect plain HTTP and to serve TLS (argocd-server without --insecure), which answers HTTPS itself.
+ */
+function typeTheApplicationAnswers(type: string, answers: readonly ApplicationAnswer[]): string {
+  const redirectsToTls = answers.some(({ answer }) => answer.redirects === true && answer.tls === true);
+  return type === 'HTTP' && redirectsToTls ? 'HTTPS' : type;
 }
 
 function differencesFrom(request: LoadBalancerRequest, probe: { type: string; requestPath: string; port?: number }): string[] {
@@ -473,7 +558,8 @@ function inferredRequest(inferred: InferredHealthCheck): LoadBalancerRequest {
     requestPath: inferred.requestPath.value,
     podPort: inferred.podPort,
     portText,
-    host: inferred.host.value,
+    // Never the header's value: only that the readinessProbe sets it.
+    host: inferred.host.value !== undefined ? 'from the readinessProbe\'s Host header' : undefined,
     origin: `as the ingress controller creates it: ${[...new Set(origins)].join('; ')}; ${inferred.backendKind} backend, ${inferred.neg.origin}`,
   };
 }

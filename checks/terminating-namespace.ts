@@ -34,6 +34,8 @@ without the roles it needs can leave that namespace Terminating for good.`,
   needs: ['Namespace', 'ObjectsInTerminatingNamespaces'],
   // Pod: whether argo-cd's application controller still runs anywhere (src/gke/finalizer-owners.ts).
   optionalNeeds: ['APIService', 'cluster', 'eventarcTriggers', 'Pod'],
+  // A preflight without a Namespace has none being deleted.
+  appliesTo: ['Namespace'],
   notApplicable: 'no Namespace objects were read',
   messages: {
     stuck: 'Namespace {{name}} has been Terminating for {{age}}.\n{{causes}}',

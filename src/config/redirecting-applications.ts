@@ -16,6 +16,7 @@ export function configuredRedirectingApplications(settings: readonly Redirecting
       matches: (container) => matchesImage(container.image ?? ''),
       plainHttpAnswer: () => ({
         redirects: true,
+        tls: 'unknown',
         status: setting.status ?? 301,
         why: `${file} declares that ${setting.name} (image ${setting.image}) answers plain HTTP with a redirect`,
         fix: {

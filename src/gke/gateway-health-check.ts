@@ -1,7 +1,7 @@
 import type { ClusterState } from '../state/cluster-state.js';
 import type { HealthCheckPolicy, PolicyProtocolHealthCheck, Service } from '../state/kubernetes-types.js';
 import type { Field, ServingContainer } from './health-check-inference.js';
-import { servingContainer } from './health-check-inference.js';
+import { healthCheckRequestPath, probePortNumber, servingContainer } from './health-check-inference.js';
 import type { PodSource, ServicePort } from './ingress-backends.js';
 
 /** The protocol-specific field of a HealthCheckPolicy's `config` for each `type` (healthcheck_types.go HealthCheck). */
@@ -81,6 +81,51 @@ export function inferGatewayHealthCheck(input: { service: Service; servicePort: 
   if (specification === 'USE_FIXED_PORT') check.podPort = protocol.port;
   else if (specification === 'USE_NAMED_PORT') check.podPort = undefined;
   return check;
+}
+
+/** The request the load balancer sends to an endpoint, from the inferred health check. */
+export interface LoadBalancerRequest {
+  type: string;
+  requestPath: string;
+  podPort: number | undefined;
+  /** `the serving port 8080`, `port 9000`, `named port (USE_NAMED_PORT)`. */
+  portText: string;
+  /** `HTTP GET / on the serving port 8080`, `TCP on port 9000`. */
+  text: string;
+}
+
+export function loadBalancerRequest(inferred: GatewayHealthCheck): LoadBalancerRequest {
+  const port = inferred.podPort;
+  const portText =
+    inferred.portSpecification.value === 'USE_SERVING_PORT'
+      ? `the serving port${port !== undefined ? ` ${port}` : ''}`
+      : port !== undefined
+        ? `port ${port}`
+        : `named port (${inferred.portSpecification.value})`;
+  const pathless = inferred.type.value === 'TCP' || inferred.type.value === 'GRPC';
+  return {
+    type: inferred.type.value,
+    requestPath: inferred.requestPath.value,
+    podPort: port,
+    portText,
+    text: pathless ? `${inferred.type.value} on ${portText}` : `${inferred.type.value} GET ${inferred.requestPath.value} on ${portText}`,
+  };
+}
+
+/** What the serving container's httpGet readinessProbe sends, in the load balancer's terms; undefined without one. */
+export function readinessRequest(serving: ServingContainer | undefined): { type: string; requestPath: string; port: number | undefined } | undefined {
+  const httpGet = serving?.container.readinessProbe?.httpGet;
+  if (!httpGet || !serving) return undefined;
+  return { type: httpGet.scheme ?? 'HTTP', requestPath: healthCheckRequestPath(httpGet.path), port: probePortNumber(httpGet.port, serving.container) };
+}
+
+/** How the load balancer's request differs from the probe's: protocol, path, and port when both are known. */
+export function requestDifferences(request: LoadBalancerRequest, probe: { type: string; requestPath: string; port?: number }): string[] {
+  const found: string[] = [];
+  if (request.type !== probe.type) found.push(`load balancer ${request.type}, probe ${probe.type}`);
+  if (request.requestPath !== probe.requestPath) found.push(`load balancer path ${request.requestPath}, probe path ${probe.requestPath}`);
+  if (request.podPort !== undefined && probe.port !== undefined && request.podPort !== probe.port) found.push(`load balancer port ${request.podPort}, probe port ${probe.port}`);
+  return found;
 }
 
 /** A complete HealthCheckPolicy for one Service: YAML to apply, and the same object as a `kubernetes_manifest`. */

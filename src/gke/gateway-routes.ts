@@ -1,7 +1,9 @@
 import type { ClusterState } from '../state/cluster-state.js';
 import { kubernetesResourceName } from '../state/cluster-state.js';
-import type { Gateway, GatewayObjectReference, Route } from '../state/kubernetes-types.js';
+import type { Condition, Gateway, GatewayObjectReference, Route, Service } from '../state/kubernetes-types.js';
 import { isGkeGateway } from './gateway-classes.js';
+import type { ServicePort } from './ingress-backends.js';
+import { findServicePort } from './ingress-backends.js';
 
 export const GATEWAY_API_GROUP = 'gateway.networking.k8s.io';
 export type RouteKind = 'HTTPRoute' | 'GRPCRoute';
@@ -82,4 +84,34 @@ export function backendRefsOf(attached: AttachedRoute): GatewayBackendRef[] {
 /** A backendRef to a core Service (what GKE's single-cluster Gateways serve). */
 export function isServiceRef(ref: Pick<GatewayBackendRef, 'group' | 'kind'>): boolean {
   return ref.group === '' && ref.kind === 'Service';
+}
+
+/** One Service port that routes of GKE Gateways send traffic to: one load balancer backend, with every ref that names it. */
+export interface GatewayBackend {
+  service: Service;
+  servicePort: ServicePort;
+  refs: GatewayBackendRef[];
+}
+
+/** The Service ports behind GKE Gateways that exist (a missing Service or port is gateway-config's to report). */
+export function gatewayBackends(state: ClusterState): GatewayBackend[] {
+  const backends = new Map<string, GatewayBackend>();
+  for (const attached of routesOfGkeGateways(state)) {
+    for (const ref of backendRefsOf(attached)) {
+      if (!isServiceRef(ref) || ref.port === undefined) continue;
+      const service = state.kubernetes.get('Service', ref.namespace, ref.name);
+      const servicePort = service ? findServicePort(service, { number: ref.port }) : undefined;
+      if (!service || !servicePort) continue;
+      const key = `${ref.namespace}/${ref.name}/${servicePort.port}`;
+      const backend = backends.get(key) ?? { service, servicePort, refs: [] };
+      backend.refs.push(ref);
+      backends.set(key, backend);
+    }
+  }
+  return [...backends.values()];
+}
+
+/** The conditions among `types` that are False: what a Gateway API controller writes when it cannot accept, resolve or program. */
+export function falseConditions(conditions: Condition[] | undefined, types: string[]): Condition[] {
+  return (conditions ?? []).filter((condition) => types.includes(condition.type) && condition.status === 'False');
 }

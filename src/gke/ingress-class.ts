@@ -78,3 +78,29 @@ export function gceOnlyAnnotations(ingress: Ingress): string[] {
   const annotations = ingress.metadata?.annotations ?? {};
   return GCE_ONLY_INGRESS_ANNOTATIONS.filter((key) => Object.hasOwn(annotations, key));
 }
+
+/** A default IngressClass that took (or, before apply, will take) an Ingress from GKE's controller. */
+export interface DefaultClassStamp {
+  className: string;
+  /** Not applied yet: the admission plugin will stamp it on creation. */
+  beforeApply: boolean;
+  /** The GCE-only annotations that say the Ingress was written for GKE's controller. */
+  gceAnnotations: string[];
+}
+
+/**
+ * In the cluster: an Ingress written for GKE's controller (it carries annotations only ingress-gce
+ * reads, and no class annotation) whose spec.ingressClassName names the default IngressClass,
+ * which the DefaultIngressClass admission plugin wrote on creation. Before apply (`planned`): a
+ * class-less Ingress the plugin will stamp with the default class (isStampedOnCreate).
+ */
+export function defaultClassStamp(ingress: Ingress, classes: readonly IngressClass[], planned: boolean): DefaultClassStamp | undefined {
+  const className = defaultIngressClass(classes)?.metadata?.name;
+  if (!className) return undefined;
+  const gceAnnotations = gceOnlyAnnotations(ingress);
+  if (planned) return isStampedOnCreate(ingress) ? { className, beforeApply: true, gceAnnotations } : undefined;
+  const stamped = ingress.spec?.ingressClassName === className && !Object.hasOwn(ingress.metadata?.annotations ?? {}, INGRESS_CLASS_ANNOTATION);
+  // A GCE class name is ignored by the controller whoever wrote it: ingressClassNameIgnored says so.
+  if (!stamped || isGceIngressClass(className) || gceAnnotations.length === 0) return undefined;
+  return { className, beforeApply: false, gceAnnotations };
+}

@@ -5,6 +5,8 @@ import type { Container, PodSource } from './ingress-backends.js';
 export interface PlainHttpAnswer {
   /** `unknown` when the setting lives in data that was not read. */
   redirects: boolean | 'unknown';
+  /** Whether it serves TLS on that port (what a load balancer speaking HTTPS to it needs); `unknown` when not known. */
+  tls: boolean | 'unknown';
   /** The status it answers with when it redirects. */
   status: number;
   /** The settings that decide it, for the message. */
@@ -41,8 +43,10 @@ const argocdServer: RedirectingApplication = {
   plainHttpAnswer(source, container, containerIndex, state) {
     const namespace = source.owner?.namespace ?? source.pod?.metadata?.namespace ?? 'default';
     const setting = insecureSetting(container, namespace, state);
+    // Without --insecure it serves TLS and redirects plain HTTP; with it, plain HTTP only (server.go useTLS).
     const answer = (redirects: boolean | 'unknown', why: string): PlainHttpAnswer => ({
       redirects,
+      tls: redirects,
       status: 307,
       why,
       fix: insecureFix(container, containerIndex, namespace, source, state),
@@ -56,6 +60,36 @@ const argocdServer: RedirectingApplication = {
 
 /** Applications checked by `ingress-health-check`; add one here to teach the doctor another. */
 export const REDIRECTING_APPLICATIONS: readonly RedirectingApplication[] = [argocdServer];
+
+/** A known application running in the serving container, and how it answers plain HTTP as configured. */
+export interface ApplicationAnswer {
+  application: RedirectingApplication;
+  answer: PlainHttpAnswer;
+}
+
+/** The known applications (built in, then `extra` from the user's config) the serving container runs, with their answers. */
+export function applicationAnswers(
+  serving: { source: PodSource; container: Container; containerIndex: number } | undefined,
+  state: ClusterState,
+  extra: readonly RedirectingApplication[] = [],
+): ApplicationAnswer[] {
+  if (!serving) return [];
+  return [...REDIRECTING_APPLICATIONS, ...extra]
+    .filter((application) => application.matches(serving.container))
+    .map((application) => ({ application, answer: application.plainHttpAnswer(serving.source, serving.container, serving.containerIndex, state) }));
+}
+
+/**
+ * Which protocols a fix may make the load balancer speak to the serving port, given what the
+ * known applications there do: plain HTTP only where none redirects it (a 3xx is unhealthy,
+ * ingress-gce #1768), HTTPS only where none is known to serve no TLS. Unknown apps allow both.
+ */
+export function protocolsTheApplicationAnswers(answers: readonly ApplicationAnswer[]): { plainHttp: boolean; https: boolean } {
+  return {
+    plainHttp: !answers.some(({ answer }) => answer.redirects === true),
+    https: !answers.some(({ answer }) => answer.tls === false),
+  };
+}
 
 interface InsecureSetting {
   flag?: boolean;

@@ -40,3 +40,29 @@ export function proxyOnlySubnetFor(subnets: readonly Subnetwork[], gatewayClass:
       (network === undefined || networkPath(subnet.network) === network),
   );
 }
+
+/** The commands and Terraform that create the proxy-only subnet a class needs; checking for one first, as there is one per region and network. */
+export function proxyOnlySubnetFix(project: string | null, gatewayClass: GkeGatewayClass, region: string | undefined, network: string | undefined, summary: string) {
+  const purpose = proxyOnlySubnetPurposes(gatewayClass)[0]!;
+  const networkName = network?.split('/').pop() ?? 'NETWORK';
+  const projectFlag = project ? ` --project ${project}` : '';
+  const regionText = region ?? 'REGION';
+  return {
+    summary,
+    commands: [
+      `gcloud compute networks subnets list${projectFlag} --filter="purpose=${purpose} AND region:${regionText}"   # check first: one per region and network`,
+      `gcloud compute networks subnets create proxy-only-${regionText}${projectFlag} --purpose=${purpose} --role=ACTIVE --region=${regionText} --network=${networkName} --range=CIDR_RANGE`,
+    ],
+    terraform: [
+      `resource "google_compute_subnetwork" "proxy_only_${regionText.replace(/-/g, '_')}" {`,
+      `  name          = "proxy-only-${regionText}"`,
+      `  region        = "${regionText}"`,
+      `  network       = "${networkName}"`,
+      `  purpose       = "${purpose}"`,
+      '  role          = "ACTIVE"',
+      '  ip_cidr_range = "CIDR_RANGE"',
+      '}',
+    ].join('\n'),
+    automatic: false as const,
+  };
+}

@@ -149,7 +149,7 @@ export function negDecisionFor(service: Service, state: ClusterState, requiresNe
   if (parsed.ok === false) return { enabled: false, certain: true, origin: `${NEG_ANNOTATION} is not valid JSON, so the controller ignores it` };
   const planned = state.locations.has(kubernetesResourceName({ kind: 'Service', metadata: service.metadata }));
   if (!planned) {
-    return { enabled: false, certain: true, origin: `no ${NEG_ANNOTATION} annotation on the Service (GKE writes it on Services that get NEGs by default, so this one uses instance groups)` };
+    return { enabled: false, certain: true, origin: `no ${NEG_ANNOTATION} annotation on the Service, which GKE writes on every Service that gets NEGs by default: it uses instance groups` };
   }
   if (!state.cluster) return { enabled: false, certain: false, origin: `no ${NEG_ANNOTATION} annotation, and whether GKE adds it cannot be decided before apply: the cluster was not read` };
   const why = whyNoDefaultNeg(state.cluster, state.target.project);

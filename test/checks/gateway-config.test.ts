@@ -23,6 +23,11 @@ testCheck(gatewayConfig, {
     'gateway-argocd-healthy',
     'gateway-whereami',
     { fixture: 'seed-argocd-unhealthy', examined: [] },
+    // Preflight (appliesTo Gateway): the manifests and the plan that fixes them pass; inputs without a Gateway have nothing to judge.
+    { name: 'the Gateway manifests with the plan that applies the fix', manifests: ['preflight/gateway-argocd-manifests'], plan: 'preflight/gateway-argocd-fix.tfplan.json' },
+    { name: 'a plan alone holding a HealthCheckPolicy but no Gateway: not applicable, its target is not judged', plan: 'preflight/gateway-argocd-fix.tfplan.json', examined: [] },
+    { name: 'a plan without Kubernetes objects: not applicable rather than incomplete', plan: 'preflight/seed-eventarc.tfplan.json', examined: [] },
+    { name: 'Ingress manifests alone', manifests: ['preflight/argocd-manifests'], examined: [] },
   ],
   invalid: [
     {

@@ -18,6 +18,10 @@ testCheck(gatewayHealthCheck, {
       context: { probe: async () => ({ statusCode: 200 }) },
     },
     { name: 'the manifests and the plan that applies the fix', manifests: ['preflight/gateway-argocd-manifests'], plan: 'preflight/gateway-argocd-fix.tfplan.json' },
+    // Preflight inputs without a Gateway (appliesTo): not applicable, never incomplete.
+    { name: 'the fix plan alone', plan: 'preflight/gateway-argocd-fix.tfplan.json', examined: [] },
+    { name: 'a plan without Kubernetes objects', plan: 'preflight/seed-eventarc.tfplan.json', examined: [] },
+    { name: 'Ingress manifests alone', manifests: ['preflight/argocd-manifests'], examined: [] },
   ],
   invalid: [
     {

@@ -55,6 +55,9 @@ testCheck(httpLoadBalancingAddon, {
     { name: 'enabled explicitly', state: state(false, [ingress('a')]), examined: [CLUSTER] },
     { name: 'a plan that leaves the addon to the provider, without Ingresses', plan: 'preflight/eventarc-unknown.tfplan.json' },
     { name: 'the seed plan with the Argo CD manifests', plan: 'preflight/seed-eventarc.tfplan.json', manifests: ['preflight/argocd-manifests'] },
+    // Preflight inputs without a cluster (appliesTo cluster): the addon setting is not there to judge, even with Ingresses or Gateways.
+    { name: 'Ingress manifests alone', manifests: ['preflight/argocd-manifests'], examined: [], then: ({ reason }) => expect(reason).toBe('the inputs hold no cluster (a google_container_cluster in --terraform-plan)') },
+    { name: 'healthy Gateway manifests and their plan, without a cluster', manifests: ['preflight/gateway-argocd-manifests'], plan: 'preflight/gateway-argocd-fix.tfplan.json', examined: [] },
   ],
   invalid: [
     {

@@ -1,113 +1,169 @@
-import { describe, expect, it } from 'vitest';
+import { expect } from 'vitest';
 import ingressConfig from '../../checks/ingress-config.js';
+import type { CheckReport } from '../../src/engine/report.js';
 import { dataKeysFor } from '../../src/engine/runner.js';
+import type { DataKey } from '../../src/state/cluster-state.js';
 import type { KubeObject } from '../../src/state/kubernetes-types.js';
 import { SnapshotSource } from '../../src/state/snapshot/snapshot-source.js';
-import { FIXTURE_NOW, checkReport, fixturePath, runFixture } from '../support/fixtures.js';
-import { clusterState, runCheck } from '../support/state.js';
+import { testCheck } from '../support/check-tester.js';
+import { fixturePath } from '../support/fixtures.js';
+import { clusterState } from '../support/state.js';
 
-const ID = 'ingress-config';
+/** A fixture as read, with one kind that could not be listed. */
+async function withUnread(fixture: string, kind: DataKey) {
+  const state = await new SnapshotSource(fixturePath(fixture)).collect(dataKeysFor([ingressConfig]));
+  return { ...state, unavailable: new Map([[kind, `${kind}s could not be listed: 403 Forbidden`]]) };
+}
 
-// Each rule has a failing fixture here and passes on ingress-config-valid (and on the ingress-* health-check fixtures).
-describe('ingress-config on fixtures', () => {
-  const cases: { fixture: string; findings: [severity: string, resource: string, message: RegExp, fix: RegExp][] }[] = [
-    { fixture: 'ingress-config-valid', findings: [] },
-    { fixture: 'seed-argocd-unhealthy', findings: [] },
-    { fixture: 'ingress-backendconfig-fix', findings: [] },
+/** Every finding's message and fix, for the assertions the table cannot make. */
+const says = (report: CheckReport) => report.findings.map((finding) => [finding.message, finding.fix?.summary, ...(finding.fix?.commands ?? [])].join('\n'));
+
+// An internal or regional external Ingress in front of a Service whose NEG annotation has no "ingress": true.
+const negOnlyService: KubeObject = {
+  apiVersion: 'v1',
+  kind: 'Service',
+  metadata: { name: 'admin', namespace: 'store', annotations: { 'cloud.google.com/neg': '{"exposed_ports": {"80": {}}}' } },
+  spec: { type: 'ClusterIP', selector: { app: 'admin' }, ports: [{ name: 'http', port: 80, targetPort: 8080 }] },
+};
+const ingressOfClass = (ingressClass: string): KubeObject => ({
+  apiVersion: 'networking.k8s.io/v1',
+  kind: 'Ingress',
+  metadata: { name: 'admin', namespace: 'store', annotations: { 'kubernetes.io/ingress.class': ingressClass } },
+  spec: { defaultBackend: { service: { name: 'admin', port: { number: 80 } } } },
+});
+const vpcNative = { cluster: { name: 'c', location: 'us-central1', ipAllocationPolicy: { useIpAliases: true } } };
+
+const blindBackendConfig = await withUnread('ingress-config-backendconfig', 'BackendConfig');
+const blindFrontendConfig = await withUnread('ingress-config-frontendconfig-missing', 'FrontendConfig');
+
+// Each rule has a failing case and a passing twin; the fixtures' READMEs name their sources.
+testCheck(ingressConfig, {
+  valid: [
+    'ingress-config-valid',
+    'seed-argocd-unhealthy',
+    'ingress-backendconfig-fix',
+    // The default IngressClass leaves an Ingress with a class annotation alone.
+    'ingress-default-ingress-class-annotated',
+    { fixture: 'ingress-deleting', examined: [] },
+    { name: 'manifests with a GCE class, on a VPC-native cluster the plan creates', manifests: ['preflight/store-manifests-annotated'], plan: 'preflight/argocd-cluster.tfplan.json' },
+    // Preflight: manifests without an Ingress hold nothing this check judges (Check.appliesTo).
+    { name: 'manifests without an Ingress', manifests: ['preflight/gateway-argocd-manifests'], examined: [] },
+  ],
+  invalid: [
     {
       fixture: 'ingress-config-rules',
       findings: [
-        ['warning', 'Ingress/store/store', /spec.rules\[1\] \(host "www.example.com"\) has no `http`/, /edit ingress store/],
-        ['error', 'Ingress/store/store', /Rules spec.rules\[0\], spec.rules\[2\] have the same host "store.example.com"/, /merge the paths/],
+        { messageId: 'ruleWithoutHttp', resource: 'Ingress/store/store', severity: 'warning' },
+        { messageId: 'duplicateHost', resource: 'Ingress/store/store', severity: 'error' },
       ],
+      then: (report) => expect(says(report)[1]).toMatch(/spec.rules\[0\], spec.rules\[2\] have the same host "store.example.com"[\s\S]*merge the paths/),
     },
     {
+      // Routes-based cluster: the Service has no NEG annotation, so instance groups, which need a NodePort.
       fixture: 'ingress-config-backends',
       findings: [
-        ['error', 'Service/store/web', /Service\/store\/web is of type ClusterIP and does not use NEGs \(no cloud.google.com\/neg annotation on a routes-based/, /patch service web -p '\{"spec":\{"type":"NodePort"\}\}'/],
-        ['error', 'Ingress/store/store', /routes to port 8080 of Service\/store\/api, which has no such port \(its ports: http \(80\)\)/, /edit ingress store/],
-        ['error', 'Ingress/store/store', /routes to Service\/store\/cart, which does not exist/, /edit ingress store/],
+        { messageId: 'notNodePortNorNeg', resource: 'Service/store/web', severity: 'error' },
+        { messageId: 'portMissing', resource: 'Ingress/store/store', severity: 'error' },
+        { messageId: 'serviceMissing', resource: 'Ingress/store/store', severity: 'error' },
       ],
+      then: (report) => {
+        expect(says(report)[0]).toMatch(/patch service web -p '\{"spec":\{"type":"NodePort"\}\}'/);
+        expect(says(report)[1]).toMatch(/routes to port 8080 of Service\/store\/api, which has no such port \(its ports: http \(80\)\)/);
+      },
+    },
+    {
+      // VPC-native, but the Service read from the cluster has no cloud.google.com/neg: GKE did not write it.
+      fixture: 'ingress-config-clusterip-no-neg',
+      findings: [{ messageId: 'notNodePortNorNeg', resource: 'Service/store/web', severity: 'error' }],
+      then: (report) => expect(says(report)[0]).toMatch(/uses instance groups[\s\S]*annotate service web cloud.google.com\/neg='\{"ingress": true\}'/),
     },
     {
       fixture: 'ingress-config-backendconfig',
       findings: [
-        ['error', 'Service/store/web', /cloud.google.com\/backend-config is not valid JSON/, /edit service web/],
-        ['error', 'Service/store/api', /has neither "default" nor "ports"/, /edit service api/],
-        ['error', 'Service/store/cart', /names BackendConfig cart-backend \(beta.cloud.google.com\/backend-config\), which does not exist in namespace store \(it has cart-backnd, search-backend\)/, /get backendconfigs/],
-        ['error', 'BackendConfig/store/search-backend', /timeoutSec 10 above checkIntervalSec 5/, /patch backendconfig search-backend --type merge -p '\{"spec":\{"healthCheck":\{"timeoutSec":5\}\}\}'/],
+        { messageId: 'backendConfigAnnotationInvalid', resource: 'Service/store/web', severity: 'error' },
+        { messageId: 'backendConfigAnnotationInvalid', resource: 'Service/store/api', severity: 'error' },
+        { messageId: 'backendConfigMissingAmong', resource: 'Service/store/cart', severity: 'error' },
+        { messageId: 'timeoutAboveInterval', resource: 'BackendConfig/store/search-backend', severity: 'error' },
       ],
+      then: (report) => {
+        expect(says(report)[2]).toMatch(/names BackendConfig cart-backend \(beta.cloud.google.com\/backend-config\), which does not exist in namespace store \(it has cart-backnd, search-backend\)/);
+        expect(says(report)[3]).toMatch(/patch backendconfig search-backend --type merge -p '\{"spec":\{"healthCheck":\{"timeoutSec":5\}\}\}'/);
+      },
+    },
+    {
+      // A BackendConfig that could not be listed is never said to be missing, nor passed: it is named as unread.
+      name: 'BackendConfigs not read',
+      state: blindBackendConfig,
+      findings: [
+        { messageId: 'backendConfigAnnotationInvalid', resource: 'Service/store/web', severity: 'error' },
+        { messageId: 'backendConfigAnnotationInvalid', resource: 'Service/store/api', severity: 'error' },
+        { messageId: 'backendConfigUnread', resource: 'Service/store/cart', severity: 'warning' },
+        { messageId: 'backendConfigUnread', resource: 'Service/store/search', severity: 'warning' },
+      ],
+      then: (report) => expect(says(report).join('\n')).not.toMatch(/does not exist|timeoutSec/),
+    },
+    {
+      name: 'FrontendConfigs not read',
+      state: blindFrontendConfig,
+      findings: [{ messageId: 'frontendConfigUnread', resource: 'Ingress/store/store', severity: 'warning' }],
+      then: (report) => expect(says(report)[0]).toMatch(/could not be read \(FrontendConfigs could not be listed: 403 Forbidden\)/),
     },
     {
       fixture: 'ingress-config-app-protocols',
       findings: [
-        ['error', 'Service/store/web', /port "https" has protocol "https", which must be one of HTTP, HTTPS, HTTP2/, /cloud.google.com\/app-protocols='\{"https":"HTTPS"\}'/],
-        ['error', 'Service/store/api', /port "grpc" has protocol "GRPC"/, /edit service api/],
+        { messageId: 'appProtocolInvalid', resource: 'Service/store/web', severity: 'error' },
+        { messageId: 'appProtocolInvalid', resource: 'Service/store/api', severity: 'error' },
       ],
+      then: (report) => expect(says(report)[0]).toMatch(/cloud.google.com\/app-protocols='\{"https":"HTTPS"\}'/),
     },
     {
       fixture: 'ingress-config-internal',
       findings: [
-        ['warning', 'Ingress/store/admin', /internal .* but names FrontendConfig admin-frontend/, /FrontendConfig-$/m],
-        ['error', 'Ingress/store/admin', /does not use NEGs \(cloud.google.com\/neg without "ingress": true\)/, /cloud.google.com\/neg='\{"ingress": true\}'/],
+        { messageId: 'internalWithFrontendConfig', resource: 'Ingress/store/admin', severity: 'warning' },
+        { messageId: 'internalWithoutNeg', resource: 'Ingress/store/admin', severity: 'error' },
       ],
     },
     {
       fixture: 'ingress-config-frontendconfig-missing',
-      findings: [['error', 'Ingress/store/store', /names FrontendConfig store-frontent .* which does not exist/, /annotate ingress store networking.gke.io\/v1beta1.FrontendConfig-/]],
+      findings: [{ messageId: 'frontendConfigMissing', resource: 'Ingress/store/store', severity: 'error' }],
     },
     {
       fixture: 'ingress-config-ingress-class-name',
       findings: [
-        ['error', 'Ingress/store/store', /spec.ingressClassName: gce and no kubernetes.io\/ingress.class annotation/, /annotate ingress store kubernetes.io\/ingress.class=gce/],
-        ['info', 'Ingress/store/store-legacy', /reads only the annotation: if it is removed .* deletes its load balancer/, /"op":"remove","path":"\/spec\/ingressClassName"/],
+        { messageId: 'ingressClassNameIgnored', resource: 'Ingress/store/store', severity: 'error' },
+        { messageId: 'ingressClassNameBesideAnnotation', resource: 'Ingress/store/store-legacy', severity: 'info' },
       ],
     },
-  ];
-
-  it.each(cases)('$fixture', async ({ fixture, findings }) => {
-    const report = checkReport(await runFixture(fixture, { only: [ID] }), ID);
-    expect(report.status).toBe(findings.length === 0 ? 'passed' : 'failed');
-    expect(report.findings.map(({ severity, resource }) => [severity, resource])).toEqual(findings.map(([severity, resource]) => [severity, resource]));
-    report.findings.forEach((finding, index) => {
-      const [, , message, fix] = findings[index]!;
-      expect(finding.message).toMatch(message);
-      expect([finding.fix!.summary, ...finding.fix!.commands].join('\n')).toMatch(fix);
-    });
-  });
-
-  it('does not claim a BackendConfig or FrontendConfig is missing when those kinds could not be read', async () => {
-    for (const [fixture, kind] of [['ingress-config-backendconfig', 'BackendConfig'], ['ingress-config-frontendconfig-missing', 'FrontendConfig']] as const) {
-      const state = await new SnapshotSource(fixturePath(fixture)).collect(dataKeysFor([ingressConfig]));
-      const blind = { ...state, unavailable: new Map([[kind, `${kind}s could not be listed`]]) };
-      const result = await runCheck(ingressConfig, blind, { now: FIXTURE_NOW, stuckAfterMs: 0 });
-      expect(result.findings.filter((finding) => /does not exist/.test(finding.message))).toEqual([]);
-    }
-  });
-});
-
-describe('ingress-config: Ingress classes whose load balancers reach Pods only through NEGs', () => {
-  const service: KubeObject = {
-    apiVersion: 'v1',
-    kind: 'Service',
-    metadata: { name: 'admin', namespace: 'store', annotations: { 'cloud.google.com/neg': '{"exposed_ports": {"80": {}}}' } },
-    spec: { type: 'ClusterIP', selector: { app: 'admin' }, ports: [{ name: 'http', port: 80, targetPort: 8080 }] },
-  };
-  const ingress = (ingressClass: string): KubeObject => ({
-    apiVersion: 'networking.k8s.io/v1',
-    kind: 'Ingress',
-    metadata: { name: 'admin', namespace: 'store', annotations: { 'kubernetes.io/ingress.class': ingressClass } },
-    spec: { defaultBackend: { service: { name: 'admin', port: { number: 80 } } } },
-  });
-  const CLUSTER = { name: 'c', location: 'us-central1', ipAllocationPolicy: { useIpAliases: true } };
-
-  it.each([
-    ['gce-internal', [['error', 'Ingress/store/admin']], /is internal \(gce-internal\) and its backend Service\/store\/admin does not use NEGs .*: internal Application Load Balancers reach Pods only through NEGs/],
-    ['gce-regional-external', [['error', 'Ingress/store/admin']], /is regional external \(gce-regional-external\) and its backend Service\/store\/admin does not use NEGs .*: regional external Application Load Balancers reach Pods only through NEGs/],
-    ['gce', [['error', 'Service/store/admin']], /is of type ClusterIP and does not use NEGs/],
-  ] as const)('%s', async (ingressClass, expected, message) => {
-    const result = await runCheck(ingressConfig, clusterState({ cluster: CLUSTER }, [ingress(ingressClass), service]));
-    expect(result.findings.map((finding) => [finding.severity, finding.resource])).toEqual(expected);
-    expect(result.findings[0]!.message).toMatch(message);
-  });
+    {
+      // IngressClass nginx is default: the admission plugin stamped it on an Ingress written for GKE.
+      fixture: 'ingress-default-ingress-class',
+      findings: [{ messageId: 'defaultClassStamped', resource: 'Ingress/store/web', severity: 'warning' }],
+      then: (report) => {
+        const [text] = says(report);
+        expect(text).toMatch(/IngressClass nginx is marked default/);
+        expect(text).toContain('kubectl -n store annotate ingress web kubernetes.io/ingress.class=gce');
+        expect(text).toContain('kubectl annotate ingressclass nginx ingressclass.kubernetes.io/is-default-class-');
+      },
+    },
+    {
+      // Before apply: a class-less Ingress will be stamped; without a cluster, GKE's NEG annotation cannot be foreseen.
+      name: 'class-less manifests next to a default IngressClass, no cluster',
+      manifests: ['preflight/store-manifests'],
+      findings: [
+        { messageId: 'defaultClassWillStamp', resource: 'Ingress/store/web', severity: 'warning' },
+        { messageId: 'negUnknown', resource: 'Service/store/web', severity: 'warning' },
+      ],
+      then: (report) => expect(says(report)[1]).toMatch(/cannot be decided before apply: the cluster was not read/),
+    },
+    ...(['gce-internal', 'gce-regional-external'] as const).map((ingressClass) => ({
+      name: `${ingressClass}: NEG-only load balancers`,
+      state: clusterState(vpcNative, [ingressOfClass(ingressClass), negOnlyService]),
+      findings: [{ messageId: ingressClass === 'gce-internal' ? 'internalWithoutNeg' : 'regionalExternalWithoutNeg', resource: 'Ingress/store/admin', severity: 'error' as const }],
+    })),
+    {
+      name: 'gce: the same Service is a ClusterIP without NEGs',
+      state: clusterState(vpcNative, [ingressOfClass('gce'), negOnlyService]),
+      findings: [{ messageId: 'notNodePortNorNeg', resource: 'Service/store/admin', severity: 'error' }],
+    },
+  ],
 });

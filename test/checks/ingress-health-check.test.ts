@@ -1,179 +1,233 @@
-import { describe, expect, it } from 'vitest';
+import { expect } from 'vitest';
 import ingressHealthCheck from '../../checks/ingress-health-check.js';
+import { configuredRedirectingApplications } from '../../src/config/redirecting-applications.js';
 import type { ProbeResponse } from '../../src/engine/check.js';
+import type { CheckReport } from '../../src/engine/report.js';
+import { dataKeysFor } from '../../src/engine/runner.js';
+import { LiveSource } from '../../src/state/live/live-source.js';
 import { SnapshotSource } from '../../src/state/snapshot/snapshot-source.js';
-import { runCheck } from '../support/state.js';
-import { FIXTURE_NOW, checkReport, fixturePath, runFixture } from '../support/fixtures.js';
+import { testCheck } from '../support/check-tester.js';
+import { permissionDenied } from '../support/fake-gcp.js';
+import { forbidden } from '../support/fake-kube-apiserver.js';
+import { fixturePath } from '../support/fixtures.js';
+import type { ServedFixture } from '../support/live.js';
+import { serveFixture } from '../support/live.js';
 
-const ID = 'ingress-health-check';
+const SERVICE = 'Service/shop/web';
+const ARGOCD = 'Service/argocd/argocd-server';
 
-async function run(fixture: string, probe?: (request: { namespace: string; pod: string; port: number; path: string; scheme: 'HTTP' | 'HTTPS' }) => Promise<ProbeResponse>) {
-  return checkReport(await runFixture(fixture, { only: [ID], context: probe ? { probe } : {} }), ID);
+/** The message of finding `index`, and its fix (summary and commands), as one text. */
+const message = (report: CheckReport, index = 0) => report.findings[index]!.message;
+const fix = (report: CheckReport, index = 0) => [report.findings[index]!.fix!.summary, ...report.findings[index]!.fix!.commands].join('\n');
+
+/** What the live `--probe` capability answers, recording what it was asked. */
+function answering(response: ProbeResponse, requests: unknown[] = []) {
+  return async (request: unknown) => {
+    requests.push(request);
+    return response;
+  };
 }
 
-describe('ingress-health-check on fixtures', () => {
-  const cases: { fixture: string; status: string; findings: { severity: string; resource: string; message: RegExp[]; fix?: RegExp[] }[] }[] = [
+// ingress-named-ports, where the Service targetPort names a port no container declares.
+const unnamedTarget = await new SnapshotSource(fixturePath('ingress-named-ports')).collect(new Set(['Ingress', 'Service', 'Pod']));
+unnamedTarget.kubernetes.get('Service', 'shop', 'web')!.spec!.ports![0]!.targetPort = 'web';
+
+const probeRequests: unknown[] = [];
+
+/** What the live source reads of a fixture served by the fakes, with a failure injected. */
+async function readLive(fixture: string, inject: (served: ServedFixture) => void) {
+  const served = await serveFixture(fixture);
+  try {
+    inject(served);
+    return await new LiveSource({ env: served.env, kubeconfig: served.kubeconfig }).collect(dataKeysFor([ingressHealthCheck]));
+  } finally {
+    await served.close();
+  }
+}
+
+// Compute health checks denied, and BackendConfigs denied, as the real APIs answer.
+const healthChecksDenied = await readLive('ingress-stale-health-check', (served) =>
+  served.gcp.inject({ path: /\/healthChecks$/, status: 403, body: permissionDenied('compute.healthChecks.list', 'compute.googleapis.com', 'projects/acme-platform') }),
+);
+const backendConfigsDenied = (fixture: string) =>
+  readLive(fixture, (served) => served.kube.inject({ path: /\/backendconfigs$/, status: 403, body: forbidden('list', 'backendconfigs', 'cloud.google.com') }));
+const backendConfigFixDenied = await backendConfigsDenied('ingress-backendconfig-fix');
+const backendConfigMismatchDenied = await backendConfigsDenied('ingress-backendconfig-mismatch');
+
+testCheck(ingressHealthCheck, {
+  valid: [
+    'ingress-argocd-insecure',
+    'ingress-backendconfig-fix',
+    'ingress-named-ports',
+    'ingress-multi-container',
+    'ingress-https-backend',
+    // argocd-server serving TLS behind an HTTPS backend, probed over HTTPS.
+    'ingress-argocd-https-backend-probe-https',
+    // Preflight: manifests without an Ingress hold nothing this check judges (Check.appliesTo).
+    { name: 'manifests without an Ingress', manifests: ['preflight/gateway-argocd-manifests'], examined: [] },
+  ],
+  invalid: [
     {
       fixture: 'seed-argocd-unhealthy',
-      status: 'failed',
-      findings: [
-        {
-          severity: 'error',
-          resource: 'Service/argocd/argocd-server',
-          message: [/UNHEALTHY/, /argocd-server answers the load balancer's plain-HTTP health check with a 307 redirect to HTTPS: it runs without --insecure, and ARGOCD_SERVER_INSECURE comes from key server.insecure of ConfigMap argocd\/argocd-cmd-params-cm, which is not set\. /, /receives a 307 where it needs a 200/, /Kubernetes checks: HTTP GET \/healthz on port 8080/, /load balancer checks: HTTP GET \/healthz/],
-          fix: [/patch configmap argocd-cmd-params-cm --type merge -p '\{"data":\{"server.insecure":"true"\}\}'/, /rollout restart deployment\/argocd-server/],
-        },
-      ],
+      findings: [{ messageId: 'redirect', resource: ARGOCD, severity: 'error' }],
+      examined: [ARGOCD],
+      then: (report) => {
+        expect(message(report)).toMatch(
+          /UNHEALTHY[\s\S]*argocd-server answers the load balancer's plain-HTTP health check with a 307 redirect to HTTPS: it runs without --insecure, and ARGOCD_SERVER_INSECURE comes from key server.insecure of ConfigMap argocd\/argocd-cmd-params-cm, which is not set\. [\s\S]*Kubernetes checks: HTTP GET \/healthz on port 8080[\s\S]*load balancer checks: HTTP GET \/healthz/,
+        );
+        expect(fix(report)).toMatch(/patch configmap argocd-cmd-params-cm --type merge -p '\{"data":\{"server.insecure":"true"\}\}'[\s\S]*rollout restart deployment\/argocd-server/);
+      },
     },
-    { fixture: 'ingress-argocd-insecure', status: 'passed', findings: [] },
-    { fixture: 'ingress-backendconfig-fix', status: 'passed', findings: [] },
-    { fixture: 'ingress-named-ports', status: 'passed', findings: [] },
-    { fixture: 'ingress-multi-container', status: 'passed', findings: [] },
-    { fixture: 'ingress-https-backend', status: 'passed', findings: [] },
     {
       fixture: 'ingress-probe-other-port',
-      status: 'failed',
-      findings: [
-        {
-          severity: 'error',
-          resource: 'Service/shop/web',
-          message: [/UNHEALTHY/, /ignores the readinessProbe: the readinessProbe checks port 8081, not the serving port 8080/, /Kubernetes checks: HTTP GET \/healthz on port 8081/, /load balancer checks: HTTP GET \/ on port 8080/],
-          fix: [/kind: BackendConfig\n[\s\S]*requestPath: \/healthz\n\s+port: 8081/, /annotate service web cloud.google.com\/backend-config='\{"ports":\{"http":"web-health-check"\}\}'/],
-        },
-      ],
+      findings: [{ messageId: 'probeIgnored', resource: SERVICE, severity: 'error' }],
+      then: (report) => {
+        expect(message(report)).toMatch(/the readinessProbe checks port 8081, not the serving port 8080[\s\S]*load balancer checks: HTTP GET \/ on the serving port \(8080\)/);
+        expect(fix(report)).toMatch(/kind: BackendConfig\n[\s\S]*requestPath: \/healthz\n\s+port: 8081[\s\S]*cloud.google.com\/backend-config='\{"ports":\{"http":"web-health-check"\}\}'/);
+      },
     },
     {
       fixture: 'ingress-tcp-probe',
-      status: 'failed',
-      findings: [
-        {
-          severity: 'warning',
-          resource: 'Service/shop/web',
-          message: [/is tcpSocket, and the controller uses only httpGet probes/, /Kubernetes checks: a TCP connection to port 8080/, /load balancer checks: HTTP GET \/ on port 8080/],
-          fix: [/^Set a path that answers 200 in a BackendConfig.*does not copy a readinessProbe added now/, /requestPath: \/healthz/],
-        },
-      ],
+      findings: [{ messageId: 'probeIgnored', resource: SERVICE, severity: 'warning' }],
+      then: (report) => expect(fix(report)).toMatch(/^Set a path that answers 200 in a BackendConfig.*does not copy a readinessProbe added now/),
     },
     {
       fixture: 'ingress-no-readiness-probe',
-      status: 'failed',
-      findings: [
-        {
-          severity: 'error',
-          resource: 'Service/shop/web',
-          message: [/UNHEALTHY/, /has no readinessProbe/, /load balancer checks: HTTP GET \/ on port 8080/],
-          fix: [/^Set a path that answers 200 in a BackendConfig/, /annotate service web cloud.google.com\/backend-config=/],
-        },
-      ],
+      findings: [{ messageId: 'noProbe', resource: SERVICE, severity: 'error' }],
     },
     {
+      // Both ways out: the Pod's protocol is not known.
       fixture: 'ingress-protocol-mismatch',
-      status: 'failed',
-      findings: [
-        {
-          severity: 'warning',
-          resource: 'Service/shop/web',
-          message: [/speaks HTTPS \(cloud.google.com\/app-protocols\), but the readinessProbe uses HTTP/, /load balancer checks: HTTPS GET \/ on port 8443/],
-          fix: [/readinessProbe\/httpGet\/scheme","value":"HTTPS"/, /cloud.google.com\/app-protocols='\{\}'/],
-        },
-      ],
+      findings: [{ messageId: 'protocolMismatch', resource: SERVICE, severity: 'warning' }],
+      then: (report) => expect(fix(report)).toMatch(/readinessProbe\/httpGet\/scheme","value":"HTTPS"[\s\S]*cloud.google.com\/app-protocols='\{\}'/),
+    },
+    {
+      // argocd-server redirects plain HTTP: dropping HTTPS from the annotation (or its TLS) would break a working backend.
+      fixture: 'ingress-argocd-https-backend',
+      findings: [{ messageId: 'protocolMismatch', resource: ARGOCD, severity: 'warning' }],
+      then: (report) => {
+        expect(fix(report)).toMatch(/readinessProbe\/httpGet\/scheme","value":"HTTPS"/);
+        expect(fix(report)).not.toMatch(/app-protocols=|insecure/);
+      },
+    },
+    {
+      // Insecure argocd-server serves no TLS: only dropping HTTPS from the annotation helps.
+      fixture: 'ingress-argocd-insecure-https-backend',
+      findings: [{ messageId: 'protocolMismatch', resource: ARGOCD, severity: 'error' }],
+      then: (report) => {
+        expect(fix(report)).toContain(`kubectl -n argocd annotate service argocd-server cloud.google.com/app-protocols='{}' --overwrite`);
+        expect(fix(report)).not.toMatch(/"value":"HTTPS"/);
+      },
     },
     {
       fixture: 'ingress-backendconfig-mismatch',
-      status: 'failed',
-      findings: [
-        {
-          severity: 'warning',
-          resource: 'Service/shop/web',
-          message: [/BackendConfig web-health-check makes the load balancer check a different request from the readinessProbe/, /load balancer path \/status, probe path \/healthz/],
-          fix: [/patch backendconfig web-health-check --type merge -p '\{"spec":\{"healthCheck":\{"type":"HTTP","requestPath":"\/healthz"\}\}\}'/],
-        },
-      ],
+      findings: [{ messageId: 'backendConfigDisagrees', resource: SERVICE, severity: 'warning' }],
+      then: (report) => {
+        expect(message(report)).toMatch(/load balancer path \/status, probe path \/healthz/);
+        expect(fix(report)).toMatch(/patch backendconfig web-health-check --type merge -p '\{"spec":\{"healthCheck":\{"type":"HTTP","requestPath":"\/healthz"\}\}\}'/);
+      },
     },
     {
       fixture: 'ingress-stale-health-check',
-      status: 'failed',
-      findings: [
-        {
-          severity: 'error',
-          resource: 'Service/shop/web',
-          message: [/Health check k8s1-7c1a2b3d-shop-web-80-[0-9a-f]{8} still checks HTTP GET \/healthz/, /but the readinessProbe now checks HTTP GET \/ready on port 8080: the controller copies/],
-          fix: [/requestPath: \/ready/],
-        },
-      ],
+      findings: [{ messageId: 'stale', resource: SERVICE, severity: 'error' }],
+      then: (report) => {
+        expect(message(report)).toMatch(/Health check k8s1-7c1a2b3d-shop-web-80-[0-9a-f]{8} still checks HTTP GET \/healthz[\s\S]*now checks HTTP GET \/ready on port 8080/);
+        expect(fix(report)).toMatch(/requestPath: \/ready/);
+      },
     },
-  ];
-
-  it.each(cases)('$fixture -> $status', async ({ fixture, status, findings }) => {
-    const report = await run(fixture);
-    expect(report.status).toBe(status);
-    expect(report.findings.map(({ severity, resource }) => ({ severity, resource }))).toEqual(findings.map(({ severity, resource }) => ({ severity, resource })));
-    report.findings.forEach((finding, index) => {
-      const expected = findings[index]!;
-      for (const pattern of expected.message) expect(finding.message).toMatch(pattern);
-      // Every finding shows both checks side by side.
-      expect(finding.message).toMatch(/^Kubernetes checks: /m);
-      expect(finding.message).toMatch(/^load balancer checks: /m);
-      expect(finding.fix).not.toBeNull();
-      const fixText = [finding.fix!.summary, ...finding.fix!.commands].join('\n');
-      for (const pattern of expected.fix ?? []) expect(fixText).toMatch(pattern);
-    });
-  });
-
-  it('names the Services it examined', async () => {
-    expect((await run('seed-argocd-unhealthy')).examined).toEqual(['Service/argocd/argocd-server']);
-  });
-});
-
-describe('ingress-health-check with the live --probe capability', () => {
-  it('sends the load balancer request to the first Pod and reports a redirect as the evidence', async () => {
-    const requests: unknown[] = [];
-    const report = await run('seed-argocd-unhealthy', async (request) => {
-      requests.push(request);
-      return { statusCode: 307, location: 'https://10.8.1.17:8080/healthz' };
-    });
-    expect(requests).toEqual([{ namespace: 'argocd', pod: expect.stringMatching(/^argocd-server-/), port: 8080, path: '/healthz', scheme: 'HTTP' }]);
-    expect(report.findings).toHaveLength(1);
-    expect(report.findings[0]!.severity).toBe('error');
-    expect(report.findings[0]!.message).toMatch(/HTTP GET \/healthz on port 8080 -> 307 Location: https:\/\/10.8.1.17:8080\/healthz: the load balancer needs 200\./);
-    expect(report.findings[0]!.evidence.probe).toEqual({ request: 'HTTP GET /healthz on port 8080', statusCode: 307, location: 'https://10.8.1.17:8080/healthz' });
-  });
-
-  it('drops the configuration guess when the Pod answers the load balancer request with 200', async () => {
-    const report = await run('ingress-tcp-probe', async () => ({ statusCode: 200 }));
-    expect(report.status).toBe('passed');
-    expect(report.findings.map((finding) => finding.severity)).toEqual(['info']);
-    expect(report.findings[0]!.message).toMatch(/HTTP GET \/ on port 8080 -> 200/);
-  });
-
-  it('turns a passing configuration into an error when the Pod does not answer 200', async () => {
-    const report = await run('ingress-named-ports', async () => ({ statusCode: 404 }));
-    expect(report.findings.map((finding) => finding.severity)).toEqual(['error']);
-    expect(report.findings[0]!.message).toMatch(/HTTP GET \/healthz on port 8080 -> 404: the load balancer needs 200/);
-    expect(report.findings[0]!.fix!.commands.join('\n')).toMatch(/kind: BackendConfig/);
-  });
-
-  it('keeps an UNHEALTHY backend an error even when the Pod answers 200', async () => {
-    const report = await run('ingress-no-readiness-probe', async () => ({ statusCode: 200 }));
-    expect(report.findings.map((finding) => finding.severity)).toEqual(['error']);
-    expect(report.findings[0]!.message).toMatch(/firewall rule must let 130.211.0.0\/22 and 35.191.0.0\/16/);
-    expect(report.findings[0]!.message).toMatch(/-> 200/);
-  });
-
-  it('says when the request could not be sent, and keeps the configuration finding', async () => {
-    const report = await run('ingress-tcp-probe', async () => ({ statusCode: 0, error: 'connect ECONNREFUSED 10.8.1.17:8080' }));
-    expect(report.findings.map((finding) => finding.severity)).toEqual(['warning']);
-    expect(report.findings[0]!.message).toMatch(/Could not send the load balancer's request .*ECONNREFUSED/);
-  });
-});
-
-describe('ingress-health-check when no container declares the named targetPort', () => {
-  it('says which getHTTPProbe rule excluded the probe', async () => {
-    const state = await new SnapshotSource(fixturePath('ingress-named-ports')).collect(new Set(['Ingress', 'Service', 'Pod']));
-    const service = state.kubernetes.get('Service', 'shop', 'web')!;
-    service.spec!.ports![0]!.targetPort = 'web';
-    const result = await runCheck(ingressHealthCheck, state, { now: FIXTURE_NOW, stuckAfterMs: 0 });
-    expect(result.findings).toHaveLength(1);
-    expect(result.findings[0]!.message).toMatch(/ignores the readinessProbe: no container declares a containerPort matching the Service targetPort "web"/);
-  });
+    {
+      // Health checks unread: the stale check cannot be seen, and must not be taken for a firewall problem.
+      name: 'ingress-stale-health-check, compute health checks denied (live)',
+      state: healthChecksDenied,
+      findings: [{ messageId: 'healthCheckUnread', resource: SERVICE, severity: 'error' }],
+      then: (report) => {
+        expect(message(report)).toMatch(/health checks could not be read \(.*compute.healthChecks.list[\s\S]*may still check what an earlier readinessProbe said/);
+        expect(message(report)).toMatch(/load balancer checks: .*the real health check could not be read/);
+        expect(fix(report)).toMatch(/gcloud compute health-checks list --project acme-platform --filter="name=k8s1-7c1a2b3d-shop-web-80-/);
+      },
+    },
+    {
+      // The BackendConfig already fixes the path: with it unread, nothing is passed and no fix is proposed again.
+      name: 'ingress-backendconfig-fix, BackendConfigs denied (live)',
+      state: backendConfigFixDenied,
+      findings: [{ messageId: 'backendConfigUnread', resource: SERVICE, severity: 'warning' }],
+      then: (report) => {
+        expect(message(report)).toMatch(/BackendConfig web-health-check, which the Service names for this port .*could not be read \(.*backendconfigs/);
+        expect(fix(report)).not.toMatch(/kind: BackendConfig|annotate|patch/);
+      },
+    },
+    {
+      name: 'ingress-backendconfig-mismatch, BackendConfigs denied (live)',
+      state: backendConfigMismatchDenied,
+      findings: [{ messageId: 'backendConfigUnread', resource: SERVICE, severity: 'warning' }],
+    },
+    {
+      // A probe header can be a credential: its name is said, never its value.
+      fixture: 'ingress-probe-auth-header',
+      findings: [{ messageId: 'probeIgnored', resource: SERVICE, severity: 'warning' }],
+      then: (report) => {
+        expect(message(report)).toMatch(/sends headers \(Authorization\)[\s\S]*with header Authorization,/);
+        expect(JSON.stringify(report)).not.toContain('gkd-planted-probe-token');
+      },
+    },
+    {
+      name: 'ingress-named-ports, targetPort naming no declared container port',
+      state: unnamedTarget,
+      findings: [{ messageId: 'probeIgnored', resource: SERVICE, severity: 'warning' }],
+      then: (report) => expect(message(report)).toMatch(/no container declares a containerPort matching the Service targetPort "web"/),
+    },
+    {
+      // An application the user's config declares as redirecting plain HTTP.
+      name: 'ingress-named-ports with shop-web declared redirecting in the config',
+      fixture: 'ingress-named-ports',
+      context: { redirectingApplications: configuredRedirectingApplications([{ name: 'shop-web', image: '*-docker.pkg.dev/acme-platform/apps/shop-web:*', status: 301 }], '.gke-doctor.yaml') },
+      findings: [{ messageId: 'redirect', resource: SERVICE, severity: 'error' }],
+      then: (report) => expect(message(report)).toMatch(/shop-web answers the load balancer's plain-HTTP health check with a 301 redirect to HTTPS: .gke-doctor.yaml declares/),
+    },
+    // With the live --probe capability: the load balancer's request sent to the first Pod.
+    {
+      name: 'seed-argocd-unhealthy, --probe answering 307',
+      fixture: 'seed-argocd-unhealthy',
+      context: { probe: answering({ statusCode: 307, location: 'https://10.8.1.17:8080/healthz' }, probeRequests) },
+      findings: [{ messageId: 'redirect', resource: ARGOCD, severity: 'error' }],
+      then: (report) => {
+        expect(probeRequests).toEqual([{ namespace: 'argocd', pod: expect.stringMatching(/^argocd-server-/), port: 8080, path: '/healthz', scheme: 'HTTP' }]);
+        expect(message(report)).toMatch(/HTTP GET \/healthz on port 8080 -> 307 Location: https:\/\/10.8.1.17:8080\/healthz: the load balancer needs 200\./);
+        expect(report.findings[0]!.evidence.probe).toEqual({ request: 'HTTP GET /healthz on port 8080', statusCode: 307, location: 'https://10.8.1.17:8080/healthz' });
+      },
+    },
+    {
+      // A 200 rules out the configuration guess.
+      name: 'ingress-tcp-probe, --probe answering 200',
+      fixture: 'ingress-tcp-probe',
+      context: { probe: answering({ statusCode: 200 }) },
+      findings: [{ messageId: 'probeAnswered', resource: SERVICE, severity: 'info' }],
+      then: (report) => expect(message(report)).toMatch(/HTTP GET \/ on port 8080 -> 200/),
+    },
+    {
+      name: 'ingress-named-ports, --probe answering 404',
+      fixture: 'ingress-named-ports',
+      context: { probe: answering({ statusCode: 404 }) },
+      findings: [{ messageId: 'probeNotAnswered', resource: SERVICE, severity: 'error' }],
+      then: (report) => {
+        expect(message(report)).toMatch(/HTTP GET \/healthz on port 8080 -> 404: the load balancer needs 200/);
+        expect(fix(report)).toMatch(/kind: BackendConfig/);
+      },
+    },
+    {
+      // UNHEALTHY stays an error even when the Pod answers 200.
+      name: 'ingress-no-readiness-probe, --probe answering 200',
+      fixture: 'ingress-no-readiness-probe',
+      context: { probe: answering({ statusCode: 200 }) },
+      findings: [{ messageId: 'unexplained', resource: SERVICE, severity: 'error' }],
+      then: (report) => expect(message(report)).toMatch(/firewall rule must let 130.211.0.0\/22 and 35.191.0.0\/16[\s\S]*-> 200/),
+    },
+    {
+      name: 'ingress-tcp-probe, --probe failing',
+      fixture: 'ingress-tcp-probe',
+      context: { probe: answering({ statusCode: 0, error: 'connect ECONNREFUSED 10.8.1.17:8080' }) },
+      findings: [{ messageId: 'probeIgnored', resource: SERVICE, severity: 'warning' }],
+      then: (report) => expect(message(report)).toMatch(/Could not send the load balancer's request .*ECONNREFUSED/),
+    },
+  ],
 });

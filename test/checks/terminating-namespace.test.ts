@@ -15,7 +15,14 @@ async function gatewayApiOff() {
 const stuck = (namespace: string) => ({ messageId: 'stuck', resource: `Namespace/${namespace}`, severity: 'error' as const });
 
 testCheck(terminatingNamespace, {
-  valid: ['healthy', 'seed-ingress-addon-disabled'],
+  valid: [
+    'healthy',
+    'seed-ingress-addon-disabled',
+    // Preflight inputs without a Namespace (appliesTo): none is being deleted, so not applicable rather than incomplete.
+    { name: 'a plan alone', plan: 'preflight/seed-eventarc.tfplan.json', examined: [] },
+    { name: 'healthy Gateway manifests and their plan', manifests: ['preflight/gateway-argocd-manifests'], plan: 'preflight/gateway-argocd-fix.tfplan.json', examined: [] },
+    { name: 'manifests with a Namespace not being deleted', manifests: ['-'], stdin: 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: web\n', examined: ['Namespace/web'] },
+  ],
   invalid: [
     {
       // The twin of namespace-gateway-controller-gone: an info finding, and the check passes.
