@@ -1,23 +1,14 @@
 import type { CheckContext, CheckResult, Finding, Fix, MessageData } from '../src/engine/check.js';
 import { defineCheck, fill } from '../src/engine/check.js';
 import type { GkeTrigger } from '../src/gke/eventarc.js';
-import {
-  EVENTARC_AGENT_ROLES,
-  EVENT_RECEIVER_ROLE,
-  PUBSUB_AGENT_ROLES,
-  STORAGE_AGENT_ROLE,
-  TRIGGER_SERVICE_ACCOUNT_ROLES,
-  isDirectPubsubTrigger,
-  isDirectStorageTrigger,
-  isGkeTrigger,
-  parseTriggerName,
-  pubsubAgentRuleApplies,
-  storageServiceAgent,
-} from '../src/gke/eventarc.js';
+import { EVENTARC_AGENT_ROLES, EVENT_RECEIVER_ROLE, PUBSUB_AGENT_ROLES, STORAGE_AGENT_ROLE, TRIGGER_SERVICE_ACCOUNT_ROLES, isDirectStorageTrigger, isGkeTrigger, parseTriggerName, pubsubAgentRuleApplies, storageServiceAgent, triggerAccountRoles, triggersByServiceAccount } from '../src/gke/eventarc.js';
+import { grantFix, withGkeDestinationsInit } from '../src/gke/eventarc-fixes.js';
 import type { RoleEvaluation, RoleGrant } from '../src/gke/iam.js';
-import { describeGrant, evaluateRole, eventarcServiceAgent, grantCommand, grantTerraform, pubsubServiceAgent, terraformName } from '../src/gke/iam.js';
+import { describeGrant, evaluateRole, eventarcServiceAgent, pubsubServiceAgent } from '../src/gke/iam.js';
+import { isPlainGrant, principalGrants } from '../src/gke/iam-grants.js';
+import { afterApplyFix, unknownFields } from '../src/gke/planned-values.js';
 import type { ClusterState } from '../src/state/cluster-state.js';
-import { isUnknownUntilApply } from '../src/state/cluster-state.js';
+import { grantMembersField } from '../src/state/cluster-state.js';
 import type { IamPolicy, Project } from '../src/state/gcp-types.js';
 
 const eventarcGkeIam = defineCheck({
@@ -39,14 +30,12 @@ A trigger created without these roles does not fail cleanly: terraform apply nev
 trigger can become undeletable, and the namespace Eventarc made in the cluster stays Terminating.
 This check reads the project's allow policy (at version 3, so conditions are visible) and names
 each missing role, for each principal, with the gcloud command and the Terraform that grant it.
-Roles are decided by the permissions they exist to grant: a basic, predefined or custom role
-(its definition read from roles/ROLE_ID.json or IAM roles.get) that carries them counts, with an
-info note that the named role is least privilege. An IAM condition on request.time is decided at
-the time of the run: expired means not granted, holding now and from then on means granted;
-a condition that depends on request attributes or will stop holding, a binding to a group or
-domain (whose members cannot be listed offline), and a custom role whose definition was not read
-are warnings, never grants and never errors. Policies inherited from folders and the
-organization are not read.`,
+A role counts when the principal holds its permissions through any basic, predefined or custom
+role (read from roles/ROLE_ID.json or IAM roles.get; an info note says the named role is least
+privilege). IAM conditions on request.time are decided at the time of the run (expired: not
+granted; holding from then on: granted). Other conditions, groups and domains (whose members
+cannot be listed offline) and unread custom roles are warnings. Policies inherited from folders
+and the organization are not read.`,
   references: [
     'https://cloud.google.com/eventarc/docs/gke/roles-permissions',
     'https://cloud.google.com/sdk/gcloud/reference/eventarc/gke-destinations/init',
@@ -94,7 +83,6 @@ organization are not read.`,
       '`gcloud eventarc gke-destinations init` grants the Eventarc service agent exactly roles/compute.viewer, roles/container.developer and roles/iam.serviceAccountAdmin (once per project); or bind the missing roles explicitly.',
     triggerAccountFix: 'Grant the trigger\'s service account the missing roles on the project.',
     noServiceAccountFix: 'Recreate the trigger with --service-account=SA_EMAIL (a service account that holds the roles above).',
-    undecidedFix: 'Run gke-doctor again once the plan is applied, or grant to a member the plan already knows (a literal email, data "google_project" for the project number).',
     pubsubAgentFix: 'Grant the Pub/Sub service agent roles/iam.serviceAccountTokenCreator on the project.',
     storageAgentFix: 'Grant the Cloud Storage service agent roles/pubsub.publisher on the project.',
     throughOtherRolesFix: 'Optional: grant the least-privilege roles named, then remove the broader role where nothing else needs it.',
@@ -102,58 +90,53 @@ organization are not read.`,
   run(state: ClusterState, context): CheckResult {
     const triggers = state.eventarcTriggers!.filter(isGkeTrigger);
     if (triggers.length === 0) return { examined: [], findings: [] };
-    const policy = state.iamPolicy!;
     const project = state.project!;
+    const judge: Judge = {
+      project: project.projectId,
+      policy: state.iamPolicy!,
+      // Conditions on request.time are decided at the run's time; custom roles by the definitions read (one not read is said).
+      options: { now: context.now, customRoles: state.customRoles ?? new Map() },
+      knownAfterApply: (role) => unknownFields(state, `projects/${project.projectId}`, [grantMembersField(role)]).length > 0,
+      context,
+    };
     const examined = triggers.map((trigger) => trigger.name);
     const findings: Finding[] = [];
-    const undecided = undecidedRoles(state, project.projectId);
-    // Conditions on request.time are decided at the run's time; custom roles by the definitions read (one not read is said).
-    const options: RoleEvaluation = { now: context.now, customRoles: state.customRoles ?? new Map() };
-    const evaluation: Evaluation = { project: project.projectId, policy, undecided, options, context };
     if (project.projectNumber) {
       const agents = [eventarcServiceAgent(project.projectNumber)];
-      findings.push(...eventarcAgentFindings(evaluation, agents[0]!, triggers));
+      findings.push(
+        ...roleFindings(judge, agents[0]!, 'eventarc_agent', EVENTARC_AGENT_ROLES, (roles, certain) => ({
+          messageId: certain ? 'agentMissing' : 'agentUncertain',
+          data: { agent: email(agents[0]!), triggers: names(triggers) },
+          fix: withGkeDestinationsInit(fixFor(judge, 'agentFix', agents[0]!, roles, 'eventarc_agent'), project.projectId),
+        })),
+      );
+      // Direct Cloud Storage events are published by the Cloud Storage service agent (https://cloud.google.com/eventarc/docs/gke/roles-permissions).
       const storageTriggers = triggers.filter(isDirectStorageTrigger);
       if (storageTriggers.length > 0) {
-        agents.push(storageServiceAgent(project.projectNumber));
-        findings.push(...storageAgentFindings(evaluation, agents.at(-1)!, storageTriggers));
+        const agent = storageServiceAgent(project.projectNumber);
+        agents.push(agent);
+        findings.push(
+          ...roleFindings(judge, agent, 'storage_agent', [STORAGE_AGENT_ROLE], (roles, certain) => ({
+            messageId: certain ? 'storageAgentMissing' : 'storageAgentUncertain',
+            data: { agent: email(agent), triggers: names(storageTriggers) },
+            fix: fixFor(judge, 'storageAgentFix', agent, roles, 'storage_agent'),
+          })),
+        );
       }
       if (pubsubAgentRuleApplies(project.createTime) !== false) {
         agents.push(pubsubServiceAgent(project.projectNumber));
         // A preflight without a base (only a plan and manifests) knows the project only from the plan.
-        const planOnly = state.notInInputs !== undefined;
-        if (!PUBSUB_AGENT_ROLES.some((role) => undecided(role))) findings.push(...pubsubAgentFindings(evaluation, project, agents.at(-1)!, planOnly));
+        if (!PUBSUB_AGENT_ROLES.some(judge.knownAfterApply)) findings.push(...pubsubAgentFindings(judge, project, agents.at(-1)!, state.notInInputs !== undefined));
       }
       examined.push(...agents);
     } else {
       findings.push(context.report({ messageId: 'noProjectNumber', severity: 'warning', resource: `projects/${project.projectId}` }));
     }
-    for (const [account, accountTriggers] of byServiceAccount(triggers)) {
+    for (const [account, accountTriggers] of triggersByServiceAccount(triggers)) {
       examined.push(`serviceAccount:${account}`);
-      findings.push(...triggerAccountFindings(evaluation, account, accountTriggers));
+      findings.push(...triggerAccountFindings(judge, account, accountTriggers));
     }
-    const roles = [...TRIGGER_SERVICE_ACCOUNT_ROLES, EVENT_RECEIVER_ROLE].join(', ');
-    for (const trigger of triggers.filter((candidate) => !candidate.serviceAccount)) {
-      // A Terraform plan leaves out what is known only after apply: an account created in the same plan.
-      findings.push(
-        isUnknownUntilApply(state, trigger.name, 'serviceAccount')
-          ? context.report({
-              messageId: 'undecidedAccount',
-              severity: 'warning',
-              data: { trigger: trigger.name, roles },
-              resource: trigger.name,
-              evidence: { trigger: trigger.name, serviceAccount: 'known after apply' },
-              fix: undecidedFix(),
-            })
-          : context.report({
-              messageId: 'noServiceAccount',
-              data: { trigger: trigger.name, roles },
-              resource: trigger.name,
-              evidence: { trigger: trigger.name },
-              fix: { summary: text('noServiceAccountFix'), commands: [], terraform: null, automatic: false },
-            }),
-      );
-    }
+    for (const trigger of triggers.filter((candidate) => !candidate.serviceAccount)) findings.push(noServiceAccountFinding(state, trigger, context));
     return { examined, findings };
   },
 });
@@ -162,100 +145,75 @@ type MessageId = keyof typeof eventarcGkeIam.messages;
 type Context = CheckContext<MessageId>;
 const text = (id: MessageId, data: MessageData = {}) => fill(eventarcGkeIam.messages[id], data, id);
 
-/** What every principal's roles are evaluated with. */
-interface Evaluation {
+/** What every principal's roles are judged with. */
+interface Judge {
   project: string;
   policy: IamPolicy;
-  undecided: Undecided;
   options: RoleEvaluation;
+  /** Roles a plan grants to members known only after apply (src/gke/planned-values.ts). */
+  knownAfterApply: (role: string) => boolean;
   context: Context;
 }
 
-function eventarcAgentFindings(evaluation: Evaluation, agent: string, triggers: readonly GkeTrigger[]): Finding[] {
-  const { project } = evaluation;
-  return roleFindings(evaluation, agent, 'eventarc_agent', EVENTARC_AGENT_ROLES, (roles, certain) => ({
-    messageId: certain ? 'agentMissing' : 'agentUncertain',
-    data: { agent: email(agent), triggers: names(triggers) },
-    fix: withInit(fixFor(evaluation, text('agentFix'), agent, roles, 'eventarc_agent'), project),
-  }));
-}
-
-/** Direct Cloud Storage events are published by the Cloud Storage service agent (https://cloud.google.com/eventarc/docs/gke/roles-permissions). */
-function storageAgentFindings(evaluation: Evaluation, agent: string, triggers: readonly GkeTrigger[]): Finding[] {
-  return roleFindings(evaluation, agent, 'storage_agent', [STORAGE_AGENT_ROLE], (roles, certain) => ({
-    messageId: certain ? 'storageAgentMissing' : 'storageAgentUncertain',
-    data: { agent: email(agent), triggers: names(triggers) },
-    fix: fixFor(evaluation, text('storageAgentFix'), agent, roles, 'storage_agent'),
-  }));
-}
-
-function triggerAccountFindings(evaluation: Evaluation, account: string, triggers: readonly GkeTrigger[]): Finding[] {
+function triggerAccountFindings(judge: Judge, account: string, triggers: readonly GkeTrigger[]): Finding[] {
   const member = `serviceAccount:${account}`;
-  const receivers = triggers.filter((trigger) => !isDirectPubsubTrigger(trigger));
-  const required = [...TRIGGER_SERVICE_ACCOUNT_ROLES, ...(receivers.length > 0 ? [EVENT_RECEIVER_ROLE] : [])];
+  const { roles: required, receivers } = triggerAccountRoles(triggers);
   const shared = triggers.length > 1;
   const label = account.split('@')[0] ?? account;
-  return roleFindings(evaluation, member, label, required, (roles, certain) => ({
+  return roleFindings(judge, member, label, required, (roles, certain) => ({
     messageId: shared ? (certain ? 'sharedAccountMissing' : 'sharedAccountUncertain') : certain ? 'accountMissing' : 'accountUncertain',
     data: {
       account,
       triggers: names(triggers),
       receiver: roles.includes(EVENT_RECEIVER_ROLE) ? text('receiverNeeded', { role: EVENT_RECEIVER_ROLE, triggers: names(receivers) }) : '',
     },
-    fix: fixFor(evaluation, text('triggerAccountFix'), member, roles, label),
+    fix: fixFor(judge, 'triggerAccountFix', member, roles, label),
   }));
 }
 
-function pubsubAgentFindings(evaluation: Evaluation, project: Project, agent: string, planOnly: boolean): Finding[] {
-  const { policy, options, context } = evaluation;
-  const grants = PUBSUB_AGENT_ROLES.map((role) => evaluateRole(policy, agent, role, options));
+/** A trigger without a service account: an error, unless a plan knows the account only after apply (created in the same plan). */
+function noServiceAccountFinding(state: ClusterState, trigger: GkeTrigger, context: Context): Finding {
+  const data = { trigger: trigger.name, roles: [...TRIGGER_SERVICE_ACCOUNT_ROLES, EVENT_RECEIVER_ROLE].join(', ') };
+  if (unknownFields(state, trigger.name, ['serviceAccount']).length > 0) {
+    const evidence = { trigger: trigger.name, serviceAccount: 'known after apply' };
+    return context.report({ messageId: 'undecidedAccount', severity: 'warning', data, resource: trigger.name, evidence, fix: afterApplyFix('grant-known-member') });
+  }
+  const fix = { summary: text('noServiceAccountFix'), commands: [], terraform: null, automatic: false };
+  return context.report({ messageId: 'noServiceAccount', data, resource: trigger.name, evidence: { trigger: trigger.name }, fix });
+}
+
+function pubsubAgentFindings(judge: Judge, project: Project, agent: string, planOnly: boolean): Finding[] {
+  const grants = PUBSUB_AGENT_ROLES.map((role) => evaluateRole(judge.policy, agent, role, judge.options));
   if (grants.some(isPlainGrant)) return [];
   const created = project.createTime ?? null;
   return [
-    context.report({
+    judge.context.report({
       messageId: created ? 'pubsubAgent' : planOnly ? 'pubsubAgentUndecided' : 'pubsubAgentNoCreateTime',
       severity: 'warning',
       data: { agent: email(agent), ...(created ? { created } : {}), grants: grantLines(grants) },
       resource: agent,
       evidence: { principal: agent, projectCreateTime: created, grants },
-      fix: fixFor(evaluation, text('pubsubAgentFix'), agent, [PUBSUB_AGENT_ROLES[0]], 'pubsub_agent'),
+      fix: fixFor(judge, 'pubsubAgentFix', agent, [PUBSUB_AGENT_ROLES[0]], 'pubsub_agent'),
     }),
   ];
 }
 
-/** Roles a plan grants to members known only after apply (ClusterState.unknownUntilApply); `bindings` alone means any role. */
-type Undecided = (role: string) => boolean;
-
-function undecidedRoles(state: ClusterState, projectId: string): Undecided {
-  const fields = state.unknownUntilApply?.get(`projects/${projectId}`) ?? [];
-  return (role) => fields.includes('bindings') || fields.includes(`bindings[${role}].members`);
-}
-
-function undecidedFix(): Fix {
-  return { summary: text('undecidedFix'), commands: [], terraform: null, automatic: false };
-}
-
 /**
- * One error finding for the roles a principal does not hold (an expired IAM condition grants
- * nothing); one warning for those held only under a condition that cannot be decided or will
- * stop holding, possibly through a group, or through a custom role whose definition was not
- * read (never an error); one info note for those held only through broader or other roles.
+ * The findings on one principal, as src/gke/iam-grants.ts sorts its roles: a warning for those a
+ * plan grants to members known only after apply, an error for the missing, a warning for the
+ * uncertain, an info note for those held only through broader or other roles.
  */
 function roleFindings(
-  evaluation: Evaluation,
+  judge: Judge,
   principal: string,
   label: string,
   roles: readonly string[],
   describe: (roles: string[], certain: boolean) => { messageId: MessageId; data: MessageData; fix: Fix },
 ): Finding[] {
-  const { policy, undecided, options, context } = evaluation;
-  const grants = roles.map((role) => evaluateRole(policy, principal, role, options));
-  const notGranted = grants.filter((grant) => grant.status === 'not-granted');
-  const missing = notGranted.filter((grant) => !undecided(grant.role));
-  const unknown = notGranted.filter((grant) => undecided(grant.role)).map((grant) => grant.role);
-  const uncertain = grants.filter((grant) => grant.status === 'conditional' || grant.status === 'possibly' || grant.status === 'custom-role-unread');
-  const through = grants.filter((grant) => grant.status === 'granted-through-role');
+  const { context } = judge;
+  const grants = principalGrants(judge.policy, principal, roles, judge.options, judge.knownAfterApply);
   const findings: Finding[] = [];
+  const unknown = grants.knownAfterApply;
   if (unknown.length > 0) {
     findings.push(
       context.report({
@@ -264,39 +222,19 @@ function roleFindings(
         data: { principal: email(principal), roles: unknown.join(', ') },
         resource: principal,
         evidence: { principal, roles: unknown, knownAfterApply: true },
-        fix: undecidedFix(),
+        fix: afterApplyFix('grant-known-member'),
       }),
     );
   }
-  for (const [severity, group] of [['error', missing], ['warning', uncertain]] as const) {
+  for (const [severity, group] of [['error', grants.missing], ['warning', grants.uncertain], ['info', grants.throughOtherRoles]] as const) {
     if (group.length === 0) continue;
-    const { messageId, data, fix } = describe(
-      group.map((grant) => grant.role),
-      severity === 'error',
-    );
-    findings.push(
-      context.report({
-        messageId,
-        severity,
-        data: { ...data, grants: grantLines(group) },
-        resource: principal,
-        evidence: { principal, roles: group.map((grant) => grant.role), grants: group },
-        fix,
-      }),
-    );
-  }
-  if (through.length > 0) {
-    const least = through.map((grant) => grant.role);
-    findings.push(
-      context.report({
-        messageId: 'throughOtherRoles',
-        severity: 'info',
-        data: { principal: email(principal), grants: grantLines(through) },
-        resource: principal,
-        evidence: { principal, roles: least, grants: through },
-        fix: fixFor(evaluation, text('throughOtherRolesFix'), principal, least, label),
-      }),
-    );
+    const held = group.map((grant) => grant.role);
+    const { messageId, data, fix } =
+      severity === 'info'
+        ? { messageId: 'throughOtherRoles' as const, data: { principal: email(principal) }, fix: fixFor(judge, 'throughOtherRolesFix', principal, held, label) }
+        : describe(held, severity === 'error');
+    const evidence = { principal, roles: held, grants: group };
+    findings.push(context.report({ messageId, severity, data: { ...data, grants: grantLines(group) }, resource: principal, evidence, fix }));
   }
   return findings;
 }
@@ -305,40 +243,8 @@ function grantLines(grants: readonly RoleGrant[]): string {
   return grants.map((grant) => text('grant', { grant: describeGrant(grant) })).join('\n');
 }
 
-function isPlainGrant(grant: RoleGrant): boolean {
-  return grant.status === 'granted' || grant.status === 'granted-through-role';
-}
-
-function fixFor({ project, policy }: Evaluation, summary: string, member: string, roles: readonly string[], label: string): Fix {
-  return {
-    summary,
-    commands: roles.map((role) => grantCommand(project, member, role, policy)),
-    terraform: roles.map((role) => grantTerraform(project, member, role, terraformName(label, role))).join('\n\n'),
-    automatic: false,
-  };
-}
-
-function withInit(fix: Fix, project: string): Fix {
-  return {
-    ...fix,
-    commands: [
-      '# Either initialise GKE destinations (grants all three roles to the Eventarc service agent):',
-      `gcloud eventarc gke-destinations init --project=${project}`,
-      '# or grant the missing roles one by one:',
-      ...fix.commands,
-    ],
-  };
-}
-
-function byServiceAccount(triggers: readonly GkeTrigger[]): Map<string, GkeTrigger[]> {
-  const accounts = new Map<string, GkeTrigger[]>();
-  for (const trigger of triggers) {
-    if (!trigger.serviceAccount) continue;
-    const list = accounts.get(trigger.serviceAccount) ?? [];
-    list.push(trigger);
-    accounts.set(trigger.serviceAccount, list);
-  }
-  return accounts;
+function fixFor(judge: Judge, summary: MessageId, member: string, roles: readonly string[], label: string): Fix {
+  return grantFix(text(summary), judge.project, judge.policy, member, roles, label);
 }
 
 function email(member: string): string {

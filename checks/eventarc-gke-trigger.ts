@@ -2,19 +2,11 @@ import type { CheckContext, CheckResult, Finding, MessageData } from '../src/eng
 import { defineCheck, fill } from '../src/engine/check.js';
 import { clusterResourceName } from '../src/gke/cluster-name.js';
 import type { GkeTrigger } from '../src/gke/eventarc.js';
-import {
-  EVENT_RECEIVER_ROLE,
-  TRIGGER_SERVICE_ACCOUNT_ROLES,
-  failureConditions,
-  isDirectPubsubTrigger,
-  isGkeTrigger,
-  nodePoolsWithoutGkeMetadata,
-  parseTriggerName,
-  targetsCluster,
-} from '../src/gke/eventarc.js';
-import { grantCommand, isComputeDefaultServiceAccount } from '../src/gke/iam.js';
+import { failureConditions, isGkeTrigger, nodePoolsWithoutGkeMetadata, parseTriggerName, targetsCluster } from '../src/gke/eventarc.js';
+import { destinationVerdict } from '../src/gke/eventarc-destination.js';
+import { dedicatedAccountFix, gkeMetadataFix, workloadPoolFix } from '../src/gke/eventarc-fixes.js';
+import { isComputeDefaultServiceAccount } from '../src/gke/iam.js';
 import { afterApplyFix, unknownFields, unknownFieldsClause } from '../src/gke/planned-values.js';
-import { isPodReady, selectedPods } from '../src/gke/service-pods.js';
 import type { ClusterState } from '../src/state/cluster-state.js';
 
 const eventarcGkeTrigger = defineCheck({
@@ -103,7 +95,10 @@ checks their roles.`,
       if (unknownFields(state, trigger.name, ['serviceAccount']).length > 0) {
         findings.push(undecidedFinding(state, trigger.name, ['serviceAccount'], context, 'undecidedAccount', { trigger: shortName(trigger) }));
       } else if (trigger.serviceAccount && isComputeDefaultServiceAccount(trigger.serviceAccount)) {
-        findings.push(computeDefaultFinding(trigger, trigger.serviceAccount, state, context));
+        const project = state.target.project ?? parseTriggerName(trigger.name).project ?? 'PROJECT';
+        const fix = dedicatedAccountFix(text('computeDefaultFix'), trigger, project, state.iamPolicy);
+        const data = { trigger: shortName(trigger), account: trigger.serviceAccount };
+        findings.push(context.report({ messageId: 'computeDefault', severity: 'warning', data, resource: trigger.name, evidence: { serviceAccount: trigger.serviceAccount }, fix }));
       }
     }
     if (cluster && triggers.length > 0) findings.push(...workloadIdentityFindings(state, triggers, context));
@@ -133,93 +128,36 @@ function undecidedFinding(state: ClusterState, resource: string, fields: readonl
 }
 
 /**
- * `serviceAccount` is updatable: `gcloud eventarc triggers update --service-account`
- * (https://cloud.google.com/sdk/gcloud/reference/eventarc/triggers/update), and the
- * provider's `service_account` is not ForceNew, so Terraform updates it in place.
+ * Workload Identity: the cluster's workload pool, and the GKE metadata server on every node pool
+ * that can run the forwarder (https://cloud.google.com/kubernetes-engine/docs/how-to/workload-identity;
+ * Autopilot always has it: src/gke/eventarc.ts nodePoolsWithoutGkeMetadata).
  */
-function computeDefaultFinding(trigger: GkeTrigger, account: string, state: ClusterState, context: Context): Finding {
-  const { project: triggerProject, location } = parseTriggerName(trigger.name);
-  const project = state.target.project ?? triggerProject ?? 'PROJECT';
-  const accountId = dedicatedAccountId(shortName(trigger));
-  const email = `${accountId}@${project}.iam.gserviceaccount.com`;
-  const roles = [...TRIGGER_SERVICE_ACCOUNT_ROLES, ...(isDirectPubsubTrigger(trigger) ? [] : [EVENT_RECEIVER_ROLE])];
-  return context.report({
-    messageId: 'computeDefault',
-    severity: 'warning',
-    data: { trigger: shortName(trigger), account },
-    resource: trigger.name,
-    evidence: { serviceAccount: account },
-    fix: {
-      summary: text('computeDefaultFix'),
-      commands: [
-        `gcloud iam service-accounts create ${accountId} --project=${project} --display-name="Eventarc trigger ${shortName(trigger)}"`,
-        ...roles.map((role) => grantCommand(project, `serviceAccount:${email}`, role, state.iamPolicy)),
-        `gcloud eventarc triggers update ${shortName(trigger)} --location=${location ?? 'LOCATION'} --project=${project} --service-account=${email}`,
-      ],
-      terraform: ['resource "google_eventarc_trigger" "…" {', `  service_account = "${email}"`, '}'].join('\n'),
-      automatic: false,
-    },
-  });
-}
-
-/** `TRIGGER-events`, made a valid account ID: 6 to 30 lower-case letters, digits and hyphens, starting with a letter. */
-function dedicatedAccountId(trigger: string): string {
-  const base = trigger.toLowerCase().replace(/[^a-z0-9-]/g, '-').replace(/^[^a-z]+/, '');
-  return `${(base || 'eventarc').slice(0, 23).replace(/-+$/, '')}-events`;
-}
-
 function workloadIdentityFindings(state: ClusterState, triggers: readonly GkeTrigger[], context: Context): Finding[] {
   const cluster = state.cluster!;
   const resource = clusterResourceName(state);
   const shared = triggers.length > 1;
   const data = { cluster: cluster.name ?? '?', triggers: triggers.map((trigger) => `trigger ${shortName(trigger)}`).join(', ') };
+  const location = cluster.location ?? state.target.location ?? 'LOCATION';
   if (unknownFields(state, resource, [WORKLOAD_POOL_FIELD]).length > 0) {
     return [undecidedFinding(state, resource, [WORKLOAD_POOL_FIELD], context, shared ? 'undecidedWorkloadIdentityShared' : 'undecidedWorkloadIdentity', data)];
   }
-  if (cluster.workloadIdentityConfig?.workloadPool) return nodePoolFindings(state, triggers, context);
-  const project = state.target.project ?? parseTriggerName(triggers[0]!.name).project ?? 'PROJECT';
-  const location = cluster.location ?? state.target.location ?? 'LOCATION';
-  const pool = `${project}.svc.id.goog`;
-  return [
-    context.report({
-      messageId: shared ? 'workloadIdentityOffShared' : 'workloadIdentityOff',
-      data,
-      resource,
-      evidence: { workloadIdentityConfig: cluster.workloadIdentityConfig ?? null, triggers: triggers.map((trigger) => trigger.name) },
-      fix: {
-        summary: text('workloadIdentityFix'),
-        commands: [`gcloud container clusters update ${cluster.name} --location ${location} --workload-pool=${pool}`],
-        terraform: ['resource "google_container_cluster" "…" {', '  workload_identity_config {', `    workload_pool = "${pool}"`, '  }', '}'].join('\n'),
-        automatic: false,
-      },
-    }),
-  ];
-}
-
-/**
- * Workload Identity also needs the GKE metadata server on every node pool that can run the
- * forwarder (https://cloud.google.com/kubernetes-engine/docs/how-to/workload-identity; Autopilot
- * always has it): src/gke/eventarc.ts nodePoolsWithoutGkeMetadata.
- */
-function nodePoolFindings(state: ClusterState, triggers: readonly GkeTrigger[], context: Context): Finding[] {
-  const cluster = state.cluster!;
+  if (!cluster.workloadIdentityConfig?.workloadPool) {
+    const project = state.target.project ?? parseTriggerName(triggers[0]!.name).project ?? 'PROJECT';
+    const evidence = { workloadIdentityConfig: cluster.workloadIdentityConfig ?? null, triggers: triggers.map((trigger) => trigger.name) };
+    const fix = workloadPoolFix(text('workloadIdentityFix'), cluster, project, location);
+    return [context.report({ messageId: shared ? 'workloadIdentityOffShared' : 'workloadIdentityOff', data, resource, evidence, fix })];
+  }
   const pools = nodePoolsWithoutGkeMetadata(cluster);
   if (pools === 'unknown' || pools.length === 0) return [];
-  const location = cluster.location ?? state.target.location ?? 'LOCATION';
-  const modes = [...new Set(pools.map((pool) => pool.config?.workloadMetadataConfig?.mode ?? 'unset'))].join(', ');
   const names = pools.map((pool) => pool.name ?? '?');
+  const modes = [...new Set(pools.map((pool) => pool.config?.workloadMetadataConfig?.mode ?? 'unset'))].join(', ');
   return [
     context.report({
       messageId: pools.length === 1 ? 'nodePoolWithoutGkeMetadata' : 'nodePoolsWithoutGkeMetadata',
-      data: { pools: names.join(', '), modes, cluster: cluster.name ?? '?', triggers: triggers.map((trigger) => `trigger ${shortName(trigger)}`).join(', ') },
-      resource: clusterResourceName(state),
+      data: { ...data, pools: names.join(', '), modes },
+      resource,
       evidence: { nodePools: pools.map((pool) => ({ name: pool.name, workloadMetadataConfig: pool.config?.workloadMetadataConfig ?? null })) },
-      fix: {
-        summary: text('nodePoolsFix'),
-        commands: names.map((pool) => `gcloud container node-pools update ${pool} --cluster=${cluster.name} --location=${location} --workload-metadata=GKE_METADATA`),
-        terraform: ['resource "google_container_node_pool" "…" {', '  node_config {', '    workload_metadata_config {', '      mode = "GKE_METADATA"', '    }', '  }', '}'].join('\n'),
-        automatic: false,
-      },
+      fix: gkeMetadataFix(text('nodePoolsFix'), cluster, names, location),
     }),
   ];
 }
@@ -229,23 +167,19 @@ function conditionFindings(trigger: GkeTrigger, context: Context): Finding[] {
   const conditions = failureConditions(trigger);
   if (conditions.length === 0) return [];
   const lines = conditions.map(([key, condition]) => text('condition', { key, code: condition.code ?? 'UNKNOWN', message: condition.message ?? '' }));
+  const describe = `gcloud eventarc triggers describe ${shortName(trigger)} --location=${parseTriggerName(trigger.name).location ?? 'LOCATION'} --format=json`;
   return [
     context.report({
       messageId: 'conditions',
       data: { trigger: shortName(trigger), conditions: lines.join('\n') },
       resource: trigger.name,
       evidence: { conditions: trigger.conditions },
-      fix: {
-        summary: text('conditionsFix'),
-        commands: [`gcloud eventarc triggers describe ${shortName(trigger)} --location=${parseTriggerName(trigger.name).location ?? 'LOCATION'} --format=json`],
-        terraform: null,
-        automatic: false,
-      },
+      fix: { summary: text('conditionsFix'), commands: [describe], terraform: null, automatic: false },
     }),
   ];
 }
 
-/** The destination namespace, Service and ready Pods, as far as the Kubernetes objects read show them. */
+/** The destination namespace, Service and ready Pods, as far as the Kubernetes objects read show them (src/gke/eventarc-destination.ts). */
 function destinationFindings(trigger: GkeTrigger, state: ClusterState, context: Context, unread: string[]): Finding[] {
   const { namespace, service } = trigger.destination.gke;
   const data = { trigger: shortName(trigger), namespace, service, cluster: state.cluster?.name ?? '?' };
@@ -253,28 +187,23 @@ function destinationFindings(trigger: GkeTrigger, state: ClusterState, context: 
     return [undecidedFinding(state, trigger.name, DESTINATION_OBJECT_FIELDS, context, 'undecidedDestination', data)];
   }
   const missingFix = { summary: text('missingFix'), commands: [], terraform: null, automatic: false };
-  const notRead = (key: 'Service' | 'Pod', reason: string): Finding[] => {
-    const finding = destinationUnread(trigger, reason, context);
-    // Objects a preflight's inputs hold none of were not asked for; anything else could not be read.
-    if (!state.notInInputs?.has(key)) unread.push(finding.message);
-    return [finding];
-  };
-  if (!state.unavailable.has('Namespace') && !state.kubernetes.get('Namespace', undefined, namespace)) {
-    return [context.report({ messageId: 'missingNamespace', data, resource: trigger.name, evidence: { namespace }, fix: missingFix })];
+  const found = destinationVerdict(trigger, state);
+  switch (found.verdict) {
+    case 'missing-namespace':
+      return [context.report({ messageId: 'missingNamespace', data, resource: trigger.name, evidence: { namespace }, fix: missingFix })];
+    case 'missing-service':
+      return [context.report({ messageId: 'missingService', data, resource: trigger.name, evidence: { namespace, service }, fix: missingFix })];
+    case 'unread': {
+      const finding = destinationUnread(trigger, found.reason, context);
+      // Objects a preflight's inputs hold none of were not asked for; anything else could not be read.
+      if (!state.notInInputs?.has(found.kind)) unread.push(finding.message);
+      return [finding];
+    }
+    case 'not-judged':
+    case 'ready':
+      return [];
   }
-  const servicesUnread = state.unavailable.get('Service');
-  if (servicesUnread) return notRead('Service', servicesUnread);
-  const found = state.kubernetes.get('Service', namespace, service);
-  if (!found) {
-    return [context.report({ messageId: 'missingService', data, resource: trigger.name, evidence: { namespace, service }, fix: missingFix })];
-  }
-  const selector = found.spec?.selector;
-  // A Service without a selector has hand-made endpoints, which are not read here.
-  if (!selector || Object.keys(selector).length === 0) return [];
-  const podsUnread = state.unavailable.get('Pod');
-  if (podsUnread) return notRead('Pod', podsUnread);
-  const pods = selectedPods(found, state.kubernetes.inNamespace(namespace));
-  if (pods.some(isPodReady)) return [];
+  const { selector, pods } = found;
   const labelSelector = Object.entries(selector).map(([key, value]) => `${key}=${value}`).join(',');
   return [
     context.report({

@@ -73,6 +73,26 @@ export function isDirectPubsubTrigger(trigger: EventarcTrigger): boolean {
   return (trigger.eventFilters ?? []).some((filter) => filter.attribute === 'type' && filter.value === PUBSUB_MESSAGE_PUBLISHED);
 }
 
+/**
+ * The roles the account a trigger runs as needs: roles/pubsub.subscriber and
+ * roles/monitoring.metricWriter, and roles/eventarc.eventReceiver unless every trigger is
+ * for direct Pub/Sub events (`receivers`: the triggers that need it).
+ */
+export function triggerAccountRoles(triggers: readonly GkeTrigger[]): { roles: string[]; receivers: GkeTrigger[] } {
+  const receivers = triggers.filter((trigger) => !isDirectPubsubTrigger(trigger));
+  return { roles: [...TRIGGER_SERVICE_ACCOUNT_ROLES, ...(receivers.length > 0 ? [EVENT_RECEIVER_ROLE] : [])], receivers };
+}
+
+/** Triggers by the service account they run as (those without one are left out). */
+export function triggersByServiceAccount(triggers: readonly GkeTrigger[]): Map<string, GkeTrigger[]> {
+  const accounts = new Map<string, GkeTrigger[]>();
+  for (const trigger of triggers) {
+    if (!trigger.serviceAccount) continue;
+    accounts.set(trigger.serviceAccount, [...(accounts.get(trigger.serviceAccount) ?? []), trigger]);
+  }
+  return accounts;
+}
+
 /** `projects/P/locations/L/triggers/T` -> its parts. */
 export function parseTriggerName(name: string): { project: string | null; location: string | null; trigger: string } {
   const match = /^projects\/([^/]+)\/locations\/([^/]+)\/triggers\/([^/]+)$/.exec(name);

@@ -226,6 +226,16 @@ export function pubsubServiceAgent(projectNumber: string): string {
   return `serviceAccount:service-${projectNumber}@gcp-sa-pubsub.iam.gserviceaccount.com`;
 }
 
+/**
+ * A service account ID for a trigger's own account, `TRIGGER-events`, made valid: 6 to 30
+ * lower-case letters, digits and hyphens, starting with a letter
+ * (https://cloud.google.com/iam/docs/service-accounts-create).
+ */
+export function dedicatedAccountId(trigger: string): string {
+  const base = trigger.toLowerCase().replace(/[^a-z0-9-]/g, '-').replace(/^[^a-z]+/, '');
+  return `${(base || 'eventarc').slice(0, 23).replace(/-+$/, '')}-events`;
+}
+
 /** `NUMBER-compute@developer.gserviceaccount.com`: the Compute Engine default service account. */
 export function isComputeDefaultServiceAccount(email: string): boolean {
   return /^\d+-compute@developer\.gserviceaccount\.com$/i.test(email);

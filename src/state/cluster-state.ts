@@ -85,15 +85,17 @@ export interface ClusterState extends GcpData {
    * name: field paths in the API's shape, e.g. `serviceAccount` on a trigger,
    * `addonsConfig.httpLoadBalancing.disabled` on a cluster, or
    * `bindings[roles/pubsub.subscriber].members` on `projects/P` (a planned grant
-   * whose member is unknown). Such a field is left out of the data, never guessed:
+   * whose member is unknown: grantMembersField). Such a field is left out of the data, never guessed:
    * a check that needs it says it cannot be decided before apply. Absent outside plans.
    */
   unknownUntilApply?: ReadonlyMap<string, readonly string[]>;
 }
 
-/** Whether `field` of `resource` is a planned value known only after `terraform apply`. */
-export function isUnknownUntilApply(state: ClusterState, resource: string, field: string): boolean {
-  return state.unknownUntilApply?.get(resource)?.includes(field) ?? false;
+/** The field of `projects/P` a plan knows only after apply when it grants `role` to a member it knows only then. */
+export type GrantMembersField = `bindings[${string}].members`;
+
+export function grantMembersField(role: string): GrantMembersField {
+  return `bindings[${role}].members`;
 }
 
 export function kubernetesResourceName(object: { kind?: string; metadata?: { name?: string; namespace?: string } }): string {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { RoleGrant } from '../../src/gke/iam.js';
-import { describeGrant, evaluateRole, grantCommand, grantTerraform, memberMatches, terraformName } from '../../src/gke/iam.js';
+import { dedicatedAccountId, describeGrant, evaluateRole, grantCommand, grantTerraform, memberMatches, terraformName } from '../../src/gke/iam.js';
 import type { IamPolicy } from '../../src/state/gcp-types.js';
 
 const SA = 'serviceAccount:trigger@p.iam.gserviceaccount.com';
@@ -171,5 +171,17 @@ describe('fix text', () => {
     ['pubsub_agent', 'roles/iam.serviceAccountTokenCreator', 'pubsub_agent_iam_service_account_token_creator'],
   ])('terraformName(%s, %s) = %s', (label, role, name) => {
     expect(terraformName(label, role)).toBe(name);
+  });
+});
+
+describe('dedicatedAccountId: a valid service account ID (6-30 of a-z, 0-9, -, starting with a letter)', () => {
+  it.each([
+    ['orders-uploads', 'orders-uploads-events'],
+    ['42_Orders.Uploads', 'orders-uploads-events'],
+    ['a-trigger-with-a-name-far-too-long-for-an-account', 'a-trigger-with-a-name-f-events'],
+    ['9', 'eventarc-events'],
+  ])('%s -> %s', (trigger, id) => {
+    expect(dedicatedAccountId(trigger)).toBe(id);
+    expect(id).toMatch(/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/);
   });
 });

@@ -1,5 +1,5 @@
 import { InputError } from '../../errors.js';
-import { kubernetesResourceName } from '../cluster-state.js';
+import { grantMembersField, kubernetesResourceName } from '../cluster-state.js';
 import type { DataKey, SourceLocation } from '../cluster-state.js';
 import type { Cluster, EventarcTrigger, GatewayApiChannel, IamBinding, IamPolicy } from '../gcp-types.js';
 import { isRecord } from '../files/kubernetes-documents.js';
@@ -168,7 +168,7 @@ function addIamChange(layer: PlannedLayer, resource: PlannedResource, project: s
     addUnknown(layer, policyName, values.unknownFields);
     return;
   }
-  const membersField = `bindings[${role}].members`;
+  const membersField = grantMembersField(role);
   const condition = bindingCondition(values);
   if (resource.type === 'google_project_iam_binding') {
     const members = values.get('members', membersField);
