@@ -38,6 +38,7 @@ deleted are left to the namespace diagnosis.`,
   ],
   needs: ['Ingress', 'Service'],
   optionalNeeds: ['BackendConfig', 'FrontendConfig', 'IngressClass', 'cluster'],
+  appliesTo: ['Ingress'],
   notApplicable: 'no GCE Ingress exists',
   messages: {
     ruleWithoutHttp: '{{field}} (host "{{host}}") has no `http`: the controller skips the rule, so requests for that host go to the default backend.',
@@ -52,6 +53,8 @@ deleted are left to the namespace diagnosis.`,
     backendConfigAnnotationInvalid: '{{service}}: {{error}}: the controller cannot attach a BackendConfig to any of its ports.',
     backendConfigMissing: '{{service}} {{port}} names BackendConfig {{name}} ({{key}}), which does not exist in namespace {{namespace}}.',
     backendConfigMissingAmong: '{{service}} {{port}} names BackendConfig {{name}} ({{key}}), which does not exist in namespace {{namespace}} (it has {{existing}}).',
+    backendConfigUnread:
+      '{{service}} {{port}} names BackendConfig {{name}} ({{key}}), which could not be read ({{reason}}): whether it exists and whether its health check is valid is not known.',
     timeoutAboveInterval: 'BackendConfig {{name}} sets healthCheck.timeoutSec {{timeout}} above checkIntervalSec {{interval}}: Compute Engine rejects such a health check.',
     appProtocolInvalid: '{{service}}: {{error}}: the controller cannot create its backends.',
     internalWithFrontendConfig: '{{ingress}} is internal ({{annotation}}: gce-internal) but names FrontendConfig {{name}}: internal Ingresses do not support FrontendConfig.',
@@ -59,6 +62,7 @@ deleted are left to the namespace diagnosis.`,
       '{{ingress}} is internal ({{ingressClass}}) and its backend {{service}} does not use NEGs ({{neg}}): internal Application Load Balancers reach Pods only through NEGs.',
     regionalExternalWithoutNeg:
       '{{ingress}} is regional external ({{ingressClass}}) and its backend {{service}} does not use NEGs ({{neg}}): regional external Application Load Balancers reach Pods only through NEGs.',
+    frontendConfigUnread: '{{ingress}} names FrontendConfig {{name}} ({{key}}), which could not be read ({{reason}}): whether it exists is not known.',
     frontendConfigMissing: '{{ingress}} names FrontendConfig {{name}} ({{key}}), which does not exist in namespace {{namespace}}.',
     ingressClassNameIgnored:
       '{{ingress}} sets spec.ingressClassName: {{className}} and no {{annotation}} annotation: GKE\'s ingress controller does not read spec.ingressClassName, so nothing serves this Ingress and it never gets a load balancer.',
@@ -77,6 +81,7 @@ deleted are left to the namespace diagnosis.`,
     fixTimeout: 'Make timeoutSec at most checkIntervalSec.',
     fixAppProtocol: 'Use only HTTP, HTTPS or HTTP2 (upper case) as protocols in the annotation.',
     fixRemoveFrontendConfig: 'Remove the FrontendConfig annotation from the internal Ingress.',
+    fixReadConfig: 'Let gke-doctor list {{resource}} (or read the object yourself), then run it again.',
     fixFrontendConfigMissing: 'Create FrontendConfig {{name}} in namespace {{namespace}}, or remove or correct the annotation.',
     fixIngressClassName: 'Remove spec.ingressClassName and select GKE\'s controller with the {{annotation}} annotation.',
     fixDefaultClass:
@@ -204,7 +209,11 @@ function checkFrontendConfig({ ingress, resource, namespace, add }: IngressConte
   const removeAnnotation = `kubectl -n ${namespace} annotate ingress ${ingress.metadata?.name} ${FRONTEND_CONFIG_ANNOTATION}-`;
   if (isInternal(ingress)) {
     add('warning', 'internalWithFrontendConfig', { ingress: resource, annotation: INGRESS_CLASS_ANNOTATION, name: frontendConfig }, text('fixRemoveFrontendConfig'), [removeAnnotation]);
-  } else if (!state.unavailable.has('FrontendConfig') && !state.kubernetes.get('FrontendConfig', namespace, frontendConfig)) {
+  } else if (state.unavailable.has('FrontendConfig')) {
+    add('warning', 'frontendConfigUnread', { ingress: resource, name: frontendConfig, key: FRONTEND_CONFIG_ANNOTATION, reason: state.unavailable.get('FrontendConfig')! }, text('fixReadConfig', { resource: 'frontendconfigs.networking.gke.io' }), [
+      `kubectl -n ${namespace} get frontendconfig ${frontendConfig} -o yaml`,
+    ]);
+  } else if (!state.kubernetes.get('FrontendConfig', namespace, frontendConfig)) {
     add('error', 'frontendConfigMissing', { ingress: resource, name: frontendConfig, key: FRONTEND_CONFIG_ANNOTATION, namespace }, text('fixFrontendConfigMissing', { name: frontendConfig, namespace }), [
       `kubectl -n ${namespace} get frontendconfigs`,
       removeAnnotation,
@@ -260,10 +269,16 @@ function checkBackends(on: IngressContext, run: RunContext): void {
 /** The BackendConfig a Service port names: it exists, and its health check timeout fits its interval (CheckHealthCheckTimeout). */
 function checkBackendConfig({ namespace, add }: IngressContext, run: RunContext, service: Service, servicePort: ServicePort, serviceResource: string): void {
   const refs = backendConfigRefs(service);
-  if (refs.ok !== true || run.state.unavailable.has('BackendConfig')) return;
+  if (refs.ok !== true) return;
   const name = backendConfigNameFor(refs.value, servicePort);
   if (!name || run.checkedBackendConfigs.has(`${namespace}/${name}`)) return;
   run.checkedBackendConfigs.add(`${namespace}/${name}`);
+  const unread = run.state.unavailable.get('BackendConfig');
+  if (unread) {
+    const data = { service: serviceResource, port: describeServicePortRef({ number: servicePort.port }), name, key: refs.key, reason: unread };
+    add('warning', 'backendConfigUnread', data, text('fixReadConfig', { resource: 'backendconfigs.cloud.google.com' }), [`kubectl -n ${namespace} get backendconfig ${name} -o yaml`], serviceResource);
+    return;
+  }
   const backendConfig = run.state.kubernetes.get('BackendConfig', namespace, name);
   if (!backendConfig) {
     const existing = run.state.kubernetes.inNamespace(namespace).filter((object) => object.kind === 'BackendConfig').map((object) => object.metadata?.name);

@@ -53,6 +53,7 @@ it sends the load balancer's request to a Pod and shows the answer.`,
   ],
   needs: ['Ingress', 'Service'],
   optionalNeeds: ['Pod', 'Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'BackendConfig', 'ConfigMap', 'cluster', 'healthChecks'],
+  appliesTo: ['Ingress'],
   notApplicable: 'no GCE Ingress routes to a Service that exists',
   messages: {
     // Findings, one per cause of a backend's health-check difference.
@@ -72,6 +73,11 @@ it sends the load balancer's request to a Pod and shows the answer.`,
     unexplained: onBackend(
       'Kubernetes and the load balancer send the same request, so the Pods answer the load balancer differently: a firewall rule must let 130.211.0.0/22 and 35.191.0.0/16 reach port {{port}}, and the app must answer that request with 200 itself (the load balancer follows no redirect).',
     ),
+    healthCheckUnread: onBackend(
+      'The load balancer\'s health checks could not be read ({{reason}}), so what it really sends is not known. As the controller would create it today, it sends what Kubernetes sends; but it may still check what an earlier readinessProbe said (the controller copies the probe only when it creates the health check), or a firewall rule may keep the load balancer from port {{port}}.',
+    ),
+    backendConfigUnread:
+      '{{backend}}{{unhealthy}}\nBackendConfig {{name}}, which the Service names for this port ({{key}}), could not be read ({{reason}}): its health check overrides what the load balancer checks, so what the load balancer checks, and what would fix it, are not known.',
     probeNotAnswered: '{{backend}}{{unhealthy}}\n{{checks}}{{probe}}',
     probeAnswered: '{{backend}}\n{{checks}}\nSent the load balancer\'s request to Pod {{pod}}: {{request}} -> 200, so the load balancer\'s check passes from there.',
     probeFailed: '{{backend}}\n{{checks}}\nCould not send the load balancer\'s request to Pod {{pod}} ({{request}}): {{error}}.',
@@ -97,6 +103,9 @@ it sends the load balancer's request to a Pod and shows the answer.`,
       'Give container {{container}} an httpGet readinessProbe on port {{port}} for a path that answers 200 (the controller copies it into the health check it creates), or set that path in a BackendConfig as below.',
     fixPathForExistingCheck:
       'Set a path that answers 200 in a BackendConfig, as below: the health check exists already, and the controller does not copy a readinessProbe added now into it.',
+    fixReadHealthCheck:
+      'Read the health check and compare it with the readinessProbe: if it checks another request, align it with a BackendConfig; if it checks the same, let 130.211.0.0/22 and 35.191.0.0/16 reach port {{port}} through the firewall.',
+    fixReadBackendConfig: 'Read BackendConfig {{name}} (gke-doctor needs list on backendconfigs.cloud.google.com), then run gke-doctor again.',
     fixUnexplained: 'Send the load balancer\'s request yourself and look at the answer; allow the health-check ranges in the firewall.',
     replacePath: 'replace with a path that answers 200',
   },
@@ -204,7 +213,9 @@ async function diagnose(backend: ResolvedBackend, ingresses: Ingress[], state: C
   const status = statusOf(ingresses, identity, (ingress) => kubernetesResourceName({ kind: 'Ingress', metadata: ingress.metadata }));
   const realCheck = healthCheckOf(state.healthChecks, identity);
   const expected = inferredRequest(inferred);
-  const actual = realCheck ? realRequest(realCheck, inferred) : expected;
+  // Only a backend the controller has served has real health checks to miss.
+  const healthChecksUnread = status ? state.unavailable.get('healthChecks') : undefined;
+  const actual = realCheck ? realRequest(realCheck, inferred) : healthChecksUnread ? { ...expected, origin: `${expected.origin}; the real health check could not be read` } : expected;
 
   const lines = {
     backend: text('backend', {
@@ -226,6 +237,26 @@ async function diagnose(backend: ResolvedBackend, ingresses: Ingress[], state: C
     backendName: status?.backendName ?? realCheck?.name ?? null,
   };
 
+  const unhealthyLine = status?.status === 'UNHEALTHY'
+    ? text('unhealthy', { annotation: BACKENDS_ANNOTATION, ingress: status.ingressResource, backendName: status.backendName })
+    : undefined;
+  const resource = kubernetesResourceName({ kind: 'Service', metadata: service.metadata });
+  const backendConfigUnread = backendConfigName && !backendConfig ? state.unavailable.get('BackendConfig') : undefined;
+  if (backendConfigName && backendConfigUnread && refs.ok === true) {
+    // The override decides the request: nothing about it, nor a fix, is guessed without it.
+    return [
+      context.report({
+        messageId: 'backendConfigUnread',
+        severity: unhealthyLine ? 'error' : 'warning',
+        data: { ...lines, unhealthy: unhealthyLine ? `\n${unhealthyLine}` : '', name: backendConfigName, key: refs.key, reason: backendConfigUnread },
+        resource,
+        evidence: { ...evidence, backendConfig: backendConfigName, unread: { BackendConfig: backendConfigUnread } },
+        fix: { summary: text('fixReadBackendConfig', { name: backendConfigName }), commands: [`kubectl -n ${backend.namespace} get backendconfig ${backendConfigName} -o yaml`], terraform: null, automatic: false },
+      }),
+    ];
+  }
+  if (healthChecksUnread) evidence.unread = { healthChecks: healthChecksUnread };
+
   const healthCheckExists = realCheck !== undefined || status !== undefined;
   // A transparent health check answers with the Pod's readiness (ingress-gce OverwriteWithTHC): neither the probe nor the app's own answer decides it.
   // Every fix below is weighed against what the known application there does.
@@ -240,11 +271,8 @@ async function diagnose(backend: ResolvedBackend, ingresses: Ingress[], state: C
     evidence.probe = { request: probe.request, statusCode: probe.response.statusCode, location: probe.response.location ?? null };
   }
 
-  const unhealthyLine = status?.status === 'UNHEALTHY'
-    ? text('unhealthy', { annotation: BACKENDS_ANNOTATION, ingress: status.ingressResource, backendName: status.backendName })
-    : undefined;
-  const finalCauses = unhealthyLine && weighed.causes.length === 0 ? [unexplainedCause(inferred, actual)] : weighed.causes;
-  const resource = kubernetesResourceName({ kind: 'Service', metadata: service.metadata });
+  const unexplained = () => (healthChecksUnread ? healthCheckUnreadCause(actual, healthChecksUnread, status!.backendName, state) : unexplainedCause(inferred, actual));
+  const finalCauses = unhealthyLine && weighed.causes.length === 0 ? [unexplained()] : weighed.causes;
   if (finalCauses.length === 0) {
     if (!probe || !weighed.line) return [];
     const data = { ...lines, pod: probe.pod, request: probe.request, ...(probe.response.error ? { error: probe.response.error } : {}) };
@@ -306,6 +334,20 @@ function unexplainedCause(inferred: InferredHealthCheck, actual: LoadBalancerReq
     evidence: {},
     answeredByProbe: false,
     fix: { summary: text('fixUnexplained'), commands: unexplainedCommands(inferred, actual), terraform: null, automatic: false },
+  };
+}
+
+/** UNHEALTHY, the real health check unread: it may be stale or blocked, and only reading it tells. */
+function healthCheckUnreadCause(actual: LoadBalancerRequest, reason: string, backendName: string, state: ClusterState): Cause {
+  const port = actual.podPort ?? actual.portText;
+  const project = state.target.project ? ` --project ${state.target.project}` : '';
+  return {
+    severity: 'error',
+    messageId: 'healthCheckUnread',
+    data: { reason, port },
+    evidence: {},
+    answeredByProbe: false,
+    fix: { summary: text('fixReadHealthCheck', { port }), commands: [`gcloud compute health-checks list${project} --filter="name=${backendName}" --format=json`], terraform: null, automatic: false },
   };
 }
 

@@ -46,8 +46,8 @@ testCheck(ingressConfig, {
     'ingress-default-ingress-class-annotated',
     { fixture: 'ingress-deleting', examined: [] },
     { name: 'manifests with a GCE class, on a VPC-native cluster the plan creates', manifests: ['preflight/store-manifests-annotated'], plan: 'preflight/argocd-cluster.tfplan.json' },
-    // A FrontendConfig that could not be listed is never said to be missing.
-    { name: 'FrontendConfigs not read', state: blindFrontendConfig },
+    // Preflight: manifests without an Ingress hold nothing this check judges (Check.appliesTo).
+    { name: 'manifests without an Ingress', manifests: ['preflight/gateway-argocd-manifests'], examined: [] },
   ],
   invalid: [
     {
@@ -91,13 +91,22 @@ testCheck(ingressConfig, {
       },
     },
     {
-      // A BackendConfig that could not be listed is never said to be missing: only what the annotations show.
+      // A BackendConfig that could not be listed is never said to be missing, nor passed: it is named as unread.
       name: 'BackendConfigs not read',
       state: blindBackendConfig,
       findings: [
         { messageId: 'backendConfigAnnotationInvalid', resource: 'Service/store/web', severity: 'error' },
         { messageId: 'backendConfigAnnotationInvalid', resource: 'Service/store/api', severity: 'error' },
+        { messageId: 'backendConfigUnread', resource: 'Service/store/cart', severity: 'warning' },
+        { messageId: 'backendConfigUnread', resource: 'Service/store/search', severity: 'warning' },
       ],
+      then: (report) => expect(says(report).join('\n')).not.toMatch(/does not exist|timeoutSec/),
+    },
+    {
+      name: 'FrontendConfigs not read',
+      state: blindFrontendConfig,
+      findings: [{ messageId: 'frontendConfigUnread', resource: 'Ingress/store/store', severity: 'warning' }],
+      then: (report) => expect(says(report)[0]).toMatch(/could not be read \(FrontendConfigs could not be listed: 403 Forbidden\)/),
     },
     {
       fixture: 'ingress-config-app-protocols',

@@ -3,9 +3,15 @@ import ingressHealthCheck from '../../checks/ingress-health-check.js';
 import { configuredRedirectingApplications } from '../../src/config/redirecting-applications.js';
 import type { ProbeResponse } from '../../src/engine/check.js';
 import type { CheckReport } from '../../src/engine/report.js';
+import { dataKeysFor } from '../../src/engine/runner.js';
+import { LiveSource } from '../../src/state/live/live-source.js';
 import { SnapshotSource } from '../../src/state/snapshot/snapshot-source.js';
 import { testCheck } from '../support/check-tester.js';
+import { permissionDenied } from '../support/fake-gcp.js';
+import { forbidden } from '../support/fake-kube-apiserver.js';
 import { fixturePath } from '../support/fixtures.js';
+import type { ServedFixture } from '../support/live.js';
+import { serveFixture } from '../support/live.js';
 
 const SERVICE = 'Service/shop/web';
 const ARGOCD = 'Service/argocd/argocd-server';
@@ -28,6 +34,26 @@ unnamedTarget.kubernetes.get('Service', 'shop', 'web')!.spec!.ports![0]!.targetP
 
 const probeRequests: unknown[] = [];
 
+/** What the live source reads of a fixture served by the fakes, with a failure injected. */
+async function readLive(fixture: string, inject: (served: ServedFixture) => void) {
+  const served = await serveFixture(fixture);
+  try {
+    inject(served);
+    return await new LiveSource({ env: served.env, kubeconfig: served.kubeconfig }).collect(dataKeysFor([ingressHealthCheck]));
+  } finally {
+    await served.close();
+  }
+}
+
+// Compute health checks denied, and BackendConfigs denied, as the real APIs answer.
+const healthChecksDenied = await readLive('ingress-stale-health-check', (served) =>
+  served.gcp.inject({ path: /\/healthChecks$/, status: 403, body: permissionDenied('compute.healthChecks.list', 'compute.googleapis.com', 'projects/acme-platform') }),
+);
+const backendConfigsDenied = (fixture: string) =>
+  readLive(fixture, (served) => served.kube.inject({ path: /\/backendconfigs$/, status: 403, body: forbidden('list', 'backendconfigs', 'cloud.google.com') }));
+const backendConfigFixDenied = await backendConfigsDenied('ingress-backendconfig-fix');
+const backendConfigMismatchDenied = await backendConfigsDenied('ingress-backendconfig-mismatch');
+
 testCheck(ingressHealthCheck, {
   valid: [
     'ingress-argocd-insecure',
@@ -37,6 +63,8 @@ testCheck(ingressHealthCheck, {
     'ingress-https-backend',
     // argocd-server serving TLS behind an HTTPS backend, probed over HTTPS.
     'ingress-argocd-https-backend-probe-https',
+    // Preflight: manifests without an Ingress hold nothing this check judges (Check.appliesTo).
+    { name: 'manifests without an Ingress', manifests: ['preflight/gateway-argocd-manifests'], examined: [] },
   ],
   invalid: [
     {
@@ -54,7 +82,7 @@ testCheck(ingressHealthCheck, {
       fixture: 'ingress-probe-other-port',
       findings: [{ messageId: 'probeIgnored', resource: SERVICE, severity: 'error' }],
       then: (report) => {
-        expect(message(report)).toMatch(/the readinessProbe checks port 8081, not the serving port 8080[\s\S]*load balancer checks: HTTP GET \/ on port 8080/);
+        expect(message(report)).toMatch(/the readinessProbe checks port 8081, not the serving port 8080[\s\S]*load balancer checks: HTTP GET \/ on the serving port \(8080\)/);
         expect(fix(report)).toMatch(/kind: BackendConfig\n[\s\S]*requestPath: \/healthz\n\s+port: 8081[\s\S]*cloud.google.com\/backend-config='\{"ports":\{"http":"web-health-check"\}\}'/);
       },
     },
@@ -106,6 +134,32 @@ testCheck(ingressHealthCheck, {
         expect(message(report)).toMatch(/Health check k8s1-7c1a2b3d-shop-web-80-[0-9a-f]{8} still checks HTTP GET \/healthz[\s\S]*now checks HTTP GET \/ready on port 8080/);
         expect(fix(report)).toMatch(/requestPath: \/ready/);
       },
+    },
+    {
+      // Health checks unread: the stale check cannot be seen, and must not be taken for a firewall problem.
+      name: 'ingress-stale-health-check, compute health checks denied (live)',
+      state: healthChecksDenied,
+      findings: [{ messageId: 'healthCheckUnread', resource: SERVICE, severity: 'error' }],
+      then: (report) => {
+        expect(message(report)).toMatch(/health checks could not be read \(.*compute.healthChecks.list[\s\S]*may still check what an earlier readinessProbe said/);
+        expect(message(report)).toMatch(/load balancer checks: .*the real health check could not be read/);
+        expect(fix(report)).toMatch(/gcloud compute health-checks list --project acme-platform --filter="name=k8s1-7c1a2b3d-shop-web-80-/);
+      },
+    },
+    {
+      // The BackendConfig already fixes the path: with it unread, nothing is passed and no fix is proposed again.
+      name: 'ingress-backendconfig-fix, BackendConfigs denied (live)',
+      state: backendConfigFixDenied,
+      findings: [{ messageId: 'backendConfigUnread', resource: SERVICE, severity: 'warning' }],
+      then: (report) => {
+        expect(message(report)).toMatch(/BackendConfig web-health-check, which the Service names for this port .*could not be read \(.*backendconfigs/);
+        expect(fix(report)).not.toMatch(/kind: BackendConfig|annotate|patch/);
+      },
+    },
+    {
+      name: 'ingress-backendconfig-mismatch, BackendConfigs denied (live)',
+      state: backendConfigMismatchDenied,
+      findings: [{ messageId: 'backendConfigUnread', resource: SERVICE, severity: 'warning' }],
     },
     {
       // A probe header can be a credential: its name is said, never its value.
