@@ -9,6 +9,9 @@ COPY package.json package-lock.json ./
 RUN npm ci --ignore-scripts --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json README.md ./
 COPY bin ./bin
+COPY scripts ./scripts
+COPY schema ./schema
+COPY docs/checks ./docs/checks
 COPY src ./src
 COPY checks ./checks
 COPY fixtures ./fixtures

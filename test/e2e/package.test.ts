@@ -10,7 +10,7 @@ describe('the published package', () => {
     const result = spawnSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: REPO_ROOT, encoding: 'utf8', timeout: 120_000 });
     expect(result.status).toBe(0);
     const files = (JSON.parse(result.stdout) as { files: { path: string }[] }[])[0]!.files.map((file) => file.path);
-    expect(files).toEqual(expect.arrayContaining(['bin/gke-doctor.js', 'dist/src/cli/main.js', 'dist/src/index.d.ts', 'dist/checks/index.js', 'schema/gke-doctor.schema.json']));
+    expect(files).toEqual(expect.arrayContaining(['bin/gke-doctor.js', 'dist/bundle/cli.js', 'dist/bundle/index.js', 'dist/bundle/THIRD-PARTY-LICENSES.txt', 'dist/src/index.d.ts', 'schema/gke-doctor.schema.json']));
     expect(files).toEqual(expect.arrayContaining(builtinChecks.map((check) => `docs/checks/${check.id}.md`)));
     expect(files.filter((file) => file.startsWith('test/') || file.startsWith('dist/test/') || file.startsWith('src/'))).toEqual([]);
     const scripts = (JSON.parse(readFileSync(`${REPO_ROOT}package.json`, 'utf8')) as { scripts: Record<string, string> }).scripts;

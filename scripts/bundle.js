@@ -1,0 +1,79 @@
+// The CLI and the plugin API as the package ships them (issue #12): one esbuild bundle with
+// its dependencies inside, split in chunks so live-only code (client-node, the Google
+// credentials, the fleet) still loads only when a command needs it. A production install
+// then writes no dependencies at all. `npm run build` runs it after tsc (which still emits
+// the type declarations).
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { URL, fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+
+const root = fileURLToPath(new URL('../', import.meta.url));
+const require = createRequire(import.meta.url);
+
+/**
+ * gke-doctor uses only client-node's KubeConfig (its own transport does the requests). The
+ * package's index re-exports every generated API and model (15 MB bundled), which nothing
+ * here calls: take KubeConfig from the module that defines it.
+ */
+const kubeConfigOnly = {
+  name: 'client-node-kubeconfig',
+  setup(builder) {
+    builder.onResolve({ filter: /^@kubernetes\/client-node$/ }, () => ({ path: require.resolve('@kubernetes/client-node/dist/config.js') }));
+  },
+};
+
+/**
+ * `await import('lilconfig')` of a CommonJS package, split into its own chunk, gives only
+ * `default` in esbuild's output, where Node gives the named exports too. A small ES module
+ * in front of each such package names its exports (read from the package at build time).
+ */
+const namedCommonJsExports = {
+  name: 'named-commonjs-exports',
+  setup(builder) {
+    builder.onResolve({ filter: /^[^./]/ }, (args) =>
+      args.kind === 'dynamic-import' && args.path !== '@kubernetes/client-node' ? { path: args.path, namespace: 'named-exports' } : undefined,
+    );
+    builder.onLoad({ filter: /.*/, namespace: 'named-exports' }, (args) => {
+      const names = Object.keys(require(args.path)).filter((name) => name !== 'default' && /^[A-Za-z_$][\w$]*$/.test(name));
+      const specifier = JSON.stringify(args.path);
+      return { resolveDir: root, contents: `import * as module from ${specifier};\nexport const { ${names.join(', ')} } = module;\nexport default module.default;\n` };
+    });
+  },
+};
+
+const result = await build({
+  absWorkingDir: root,
+  entryPoints: { cli: 'src/cli/main.ts', index: 'src/index.ts' },
+  // Two levels below the package root, as dist/src/ was: package.json and schema/ are found the same way.
+  outdir: 'dist/bundle',
+  chunkNames: '[name]-[hash]',
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  minify: true,
+  // Error classes are told apart by name in places; stack traces never reach users anyway.
+  keepNames: true,
+  legalComments: 'none',
+  metafile: true,
+  plugins: [namedCommonJsExports, kubeConfigOnly],
+  // CommonJS code inside the ES module bundle still calls require() for Node's built-ins.
+  banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
+  logLevel: 'warning',
+});
+
+/** The licence of every package inside the bundle, as their licences ask when they are redistributed. */
+const packages = new Set();
+for (const input of Object.keys(result.metafile.inputs)) {
+  const match = /^(.*node_modules\/(?:@[^/]+\/)?[^/]+)\//.exec(input);
+  if (match) packages.add(match[1]);
+}
+const notices = [...packages].sort().map((directory) => {
+  const { name, version, license } = JSON.parse(readFileSync(join(root, directory, 'package.json'), 'utf8'));
+  const file = readdirSync(join(root, directory)).find((entry) => /^(licen[cs]e|copying)/i.test(entry));
+  return `${name}@${version} (${license ?? 'see package'})\n\n${file ? readFileSync(join(root, directory, file), 'utf8').trim() : ''}\n`;
+});
+writeFileSync(join(root, 'dist/bundle/THIRD-PARTY-LICENSES.txt'), `Packages bundled into gke-doctor's dist/bundle:\n\n${notices.join('\n---\n\n')}`);
