@@ -61,7 +61,7 @@ export async function writeResults(results: Results): Promise<void> {
       .map(([what, count]) => `${count.toLocaleString('en-US')} ${what}`)
       .join(', ');
     lines.push(
-      `### Scale ${scale.scale}: ${counts} (${scale.objects.toLocaleString('en-US')} objects, ${scale.megabytes.toFixed(1)} MB of JSON), median of ${scale.runs} runs`,
+      `### Scale ${scale.scale}: ${counts} (${scale.objects.toLocaleString('en-US')} objects, ${scale.megabytes.toFixed(1)} MB of JSON), ${scale.runs === 1 ? 'one run' : `median of ${scale.runs} runs`}`,
       '',
       '| | wall time (median) | CPU time (median) | peak RSS (median) | requests |',
       '|---|---:|---:|---:|---:|',
