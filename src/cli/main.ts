@@ -15,7 +15,8 @@ export async function main(argv: readonly string[], io: ProcessIo): Promise<numb
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
     if (error instanceof InputError) {
-      io.stderr.write(`gke-doctor: ${error.message}\n`);
+      // One line, whatever a library put in the message.
+      io.stderr.write(`gke-doctor: ${error.message.trim().replace(/\s*\n\s*/g, ' ')}\n`);
       return 2;
     }
     throw error;

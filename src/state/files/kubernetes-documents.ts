@@ -5,6 +5,9 @@ import { InputError } from '../../errors.js';
 import { requireText } from './binary-text.js';
 import type { KubeObject } from '../kubernetes-types.js';
 import { firstLine } from '../../first-line.js';
+import { kubernetesResourceName } from '../cluster-state.js';
+import { kubernetesShapeProblem } from '../data-shapes.js';
+import { jsonErrorMessage, withoutByteOrderMark } from './input-file.js';
 
 export interface LocatedObject {
   object: KubeObject;
@@ -19,8 +22,19 @@ export interface LocatedObject {
  */
 export function parseKubernetesDocuments(file: string, text: string): LocatedObject[] {
   requireText(file, text, 'Kubernetes objects in YAML or JSON');
+  text = withoutByteOrderMark(text);
   const documents = /\.json$/i.test(file) ? parseJsonStream(file, text) : text.length > LARGE_YAML ? parseLargeYamlStream(file, text) : parseYamlStream(file, text);
   return documents.flatMap(({ value, line, items }) => flattenList(file, value, line, items));
+}
+
+/** `parseKubernetesDocuments`, then every object's fields checked against the types checks read (data-shapes.ts). */
+export async function parseKubernetesFile(file: string, text: string): Promise<LocatedObject[]> {
+  const located = parseKubernetesDocuments(file, text);
+  for (const { object, line } of located) {
+    const problem = await kubernetesShapeProblem(object);
+    if (problem) throw new InputError(`${location(file, line)}: ${kubernetesResourceName(object)}: ${problem}`);
+  }
+  return located;
 }
 
 interface Document {
@@ -102,7 +116,7 @@ function parseJsonStream(file: string, text: string): Document[] {
       }
       const position = /at position (\d+)/.exec(message);
       const where = position ? `:${lineAt(text, offset + Number(position[1]))}` : '';
-      throw new InputError(`${file}${where}: invalid JSON: ${message.replace(/ in JSON at position \d+.*$/, '')}`);
+      throw new InputError(`${file}${where}: invalid JSON: ${jsonErrorMessage(error as Error).replace(/ in JSON at position \d+.*$/, '')}`);
     }
   }
   return result;

@@ -2,6 +2,8 @@ import { ApiFailure, toApiFailure } from './api-failure.js';
 import type { KubernetesApi } from './kubernetes-api.js';
 import { retryableGet } from './kubernetes-api.js';
 import type { UnreadKind } from '../cluster-state.js';
+import { kubernetesResourceName } from '../cluster-state.js';
+import { kubernetesShapeProblem } from '../data-shapes.js';
 import type { KubeObject, KubernetesKind } from '../kubernetes-types.js';
 import type { Progress } from './progress.js';
 
@@ -186,7 +188,11 @@ export class LiveKubernetes {
       if (typeof page !== 'object' || page === null || !Array.isArray(page.items ?? [])) {
         throw new ApiFailure(`${path}: the API server answered with a body that is not a list (no items array)`, undefined, { code: 'INVALID_BODY' });
       }
-      objects.push(...typedItems(page, listed));
+      for (const object of typedItems(page, listed)) {
+        const problem = await kubernetesShapeProblem(object);
+        if (problem) throw new ApiFailure(`${path}: ${kubernetesResourceName(object)}: ${problem}`, undefined, { code: 'INVALID_BODY' });
+        objects.push(object);
+      }
       token = page.metadata?.continue || undefined;
     } while (token);
     return objects;

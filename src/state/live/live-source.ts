@@ -1,6 +1,7 @@
 import type { AuthClient } from 'google-auth-library';
-import type { ApiFailure, RetryOptions } from './api-failure.js';
-import { toApiFailure } from './api-failure.js';
+import type { RetryOptions } from './api-failure.js';
+import { ApiFailure, toApiFailure } from './api-failure.js';
+import { gcpShapeProblem } from '../data-shapes.js';
 import type { ClusterState, DataKey, GcpData, GcpDataKey, UnreadKind } from '../cluster-state.js';
 import { GCP_DATA_KEYS, KubernetesObjects } from '../cluster-state.js';
 import type { CredentialOptions } from './gcp-credentials.js';
@@ -8,7 +9,7 @@ import { googleCredentials, rejectedCredentials } from './gcp-credentials.js';
 import { GOOGLE_API_SERVICES } from './gcp-endpoints.js';
 import type { Deadline } from './deadline.js';
 import type { IamRole } from '../gcp-types.js';
-import type { KubernetesApi } from './kubernetes-api.js';
+import type { KubernetesApi, RawResponse } from './kubernetes-api.js';
 import type { KubeObject, KubernetesKind } from '../kubernetes-types.js';
 import { callLimits } from './google-request.js';
 import { GCP_DATA_SOURCES, LiveGcp } from './live-gcp.js';
@@ -201,6 +202,8 @@ export class LiveSource implements StateSource {
     const relative = pathname.startsWith('/') ? pathname : `/${pathname}`;
     try {
       const response = await api.get(`/api/v1/namespaces/${encodeURIComponent(namespace)}/pods/${encodeURIComponent(name)}/proxy${relative}`, Object.fromEntries(new URLSearchParams(query)));
+      const refused = apiServerAnswer(response, namespace, pod);
+      if (refused) return { statusCode: 0, error: refused };
       const location = response.headers.location;
       return { statusCode: response.status, ...(location ? { location: Array.isArray(location) ? location[0] : location } : {}) };
     } catch (error) {
@@ -258,6 +261,8 @@ export class LiveSource implements StateSource {
     progress.start(GCP_DATA_SOURCES[key].what);
     try {
       const value = await reader.read(key);
+      const problem = await gcpShapeProblem(key, value);
+      if (problem) throw new ApiFailure(`the API answered with ${problem}`, undefined, { code: 'INVALID_BODY' });
       Object.assign(gcp, { [key]: value });
       progress.done(GCP_DATA_SOURCES[key].what, Array.isArray(value) ? value.length : 1);
       return true;
@@ -271,6 +276,27 @@ export class LiveSource implements StateSource {
       return gcp[key] !== undefined;
     }
   }
+}
+
+/**
+ * When the API server answered the probe itself (a meta/v1 Status) rather than the Pod: RBAC
+ * refusing `pods/proxy`, the proxy failing to reach the Pod, the Pod gone. That is no answer
+ * from the application, and is said as what it is.
+ */
+function apiServerAnswer(response: RawResponse, namespace: string, pod: string): string | undefined {
+  const type = response.headers['content-type'];
+  if (!/\bjson\b/i.test(Array.isArray(type) ? type.join(';') : (type ?? ''))) return undefined;
+  let body: { kind?: unknown; apiVersion?: unknown; message?: unknown };
+  try {
+    body = JSON.parse(response.body) as typeof body;
+  } catch {
+    return undefined;
+  }
+  if (body?.kind !== 'Status' || body.apiVersion !== 'v1') return undefined;
+  const message = String(body.message ?? '').split('\n')[0];
+  if (response.status === 403) return `the API server refused to proxy to the Pod (403: ${message}): grant get on pods/proxy in namespace ${namespace} (README: Permissions)`;
+  if (response.status === 404) return `Pod ${namespace}/${pod} is gone: the API server answered 404 (${message})`;
+  return `the API server could not reach the Pod through its proxy (${response.status}: ${message})`;
 }
 
 /** The reason a check is incomplete: the API, the permission and a role that grants it, or the command that enables the API. */

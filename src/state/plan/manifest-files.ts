@@ -1,10 +1,11 @@
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { InputError } from '../../errors.js';
 import { displayPath } from '../files/display-path.js';
 import { listDocumentFiles } from '../files/document-files.js';
 import type { SourceLocation } from '../cluster-state.js';
 import { kubernetesResourceName } from '../cluster-state.js';
-import { parseKubernetesDocuments } from '../files/kubernetes-documents.js';
+import { parseKubernetesFile } from '../files/kubernetes-documents.js';
+import { readInputFile, requireSize } from '../files/input-file.js';
 import type { KubeObject } from '../kubernetes-types.js';
 import { KUBERNETES_KINDS } from '../kubernetes-types.js';
 import type { PlannedLayer } from './planned-layer.js';
@@ -28,7 +29,7 @@ export async function readManifests(paths: readonly string[], readStdin: () => P
   for (const path of paths) {
     for (const { file, text } of await manifestTexts(path, readStdin)) {
       // A file named on the command line is read whatever its extension; JSON is valid YAML.
-      for (const { object, line } of parseKubernetesDocuments(file, text)) objects.push({ object, location: { file, line } });
+      for (const { object, line } of await parseKubernetesFile(file, text)) objects.push({ object, location: { file, line } });
     }
   }
   return objects;
@@ -61,12 +62,8 @@ async function manifestTexts(path: string, readStdin: () => Promise<string>): Pr
   return Promise.all(files.map(async (file) => ({ file: display(file), text: await readText(file) })));
 }
 
-async function readText(file: string): Promise<string> {
-  try {
-    return await readFile(file, 'utf8');
-  } catch (error) {
-    throw new InputError(`${display(file)}: cannot read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
-  }
+function readText(file: string): Promise<string> {
+  return readInputFile(file, display(file));
 }
 
 /** Paths as the user sees them (display-path.ts). */
@@ -75,6 +72,11 @@ export const display = displayPath;
 /** Everything on standard input, for `-`. */
 export async function readStandardInput(stdin: AsyncIterable<Buffer | string>): Promise<string> {
   const chunks: Buffer[] = [];
-  for await (const chunk of stdin) chunks.push(Buffer.from(chunk));
+  let bytes = 0;
+  for await (const chunk of stdin) {
+    chunks.push(Buffer.from(chunk));
+    bytes += chunks.at(-1)!.length;
+    requireSize(STDIN_FILE, bytes);
+  }
   return Buffer.concat(chunks).toString('utf8');
 }

@@ -1,5 +1,3 @@
-import { readFile } from 'node:fs/promises';
-import { InputError } from '../../errors.js';
 import type { ClusterState, DataKey, SourceLocation, Target } from '../cluster-state.js';
 import { KubernetesObjects, kubernetesResourceName } from '../cluster-state.js';
 import type { Cluster, EventarcTrigger, IamBinding, IamPolicy, Project } from '../gcp-types.js';
@@ -11,6 +9,7 @@ import type { IamChange, PlannedLayer } from './planned-layer.js';
 import type { StateSource } from '../source.js';
 import { terraformPlanLayer } from './terraform-layer.js';
 import { parseTerraformPlan } from './terraform-plan.js';
+import { readInputFile } from '../files/input-file.js';
 
 export interface PlannedInputs {
   /** `--manifests`: files, directories, `-` for standard input. */
@@ -80,12 +79,8 @@ export class PlannedSource implements StateSource {
   }
 }
 
-async function readPlan(path: string): Promise<string> {
-  try {
-    return await readFile(path, 'utf8');
-  } catch (error) {
-    throw new InputError(`--terraform-plan ${path}: cannot read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
-  }
+function readPlan(path: string): Promise<string> {
+  return readInputFile(path, `--terraform-plan ${path}`);
 }
 
 /** The state without a base: nothing read, and for each key, why (unless a layer provides it). */

@@ -1,3 +1,4 @@
+import { parseJsonFile, withoutByteOrderMark } from '../files/input-file.js';
 import { InputError } from '../../errors.js';
 import { requireText } from '../files/binary-text.js';
 import { isRecord } from '../files/kubernetes-documents.js';
@@ -38,12 +39,7 @@ export function parseTerraformPlan(file: string, text: string): TerraformPlan {
     throw new InputError(`${file}: this is a binary plan file; pass its JSON: terraform show -json ${file} > plan.json`);
   }
   requireText(file, text, 'the JSON of `terraform show -json PLAN`');
-  let plan: unknown;
-  try {
-    plan = JSON.parse(text);
-  } catch (error) {
-    throw new InputError(`${file}: invalid JSON: ${(error as Error).message}`);
-  }
+  const plan = parseJsonFile(file, withoutByteOrderMark(text));
   if (!isRecord(plan) || typeof plan.format_version !== 'string') {
     throw new InputError(`${file}: not the output of \`terraform show -json PLAN\` (no "format_version")`);
   }

@@ -1,4 +1,4 @@
-import { readFile, readdir, stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InputError } from '../../errors.js';
 import { requireText } from '../files/binary-text.js';
@@ -7,7 +7,9 @@ import { listDocumentFiles } from '../files/document-files.js';
 import type { ClusterState, DataKey, GcpData, GcpDataKey, Target } from '../cluster-state.js';
 import { KubernetesObjects } from '../cluster-state.js';
 import type { Cluster, EventarcTrigger, IamRole, Project } from '../gcp-types.js';
-import { isRecord, parseKubernetesDocuments } from '../files/kubernetes-documents.js';
+import { isRecord, parseKubernetesFile } from '../files/kubernetes-documents.js';
+import { parseJsonFile, readInputFile } from '../files/input-file.js';
+import { gcpShapeProblem } from '../data-shapes.js';
 import type { KubeObject } from '../kubernetes-types.js';
 import { KUBERNETES_KINDS } from '../kubernetes-types.js';
 import type { StateSource } from '../source.js';
@@ -38,13 +40,8 @@ export class SnapshotSource implements StateSource {
       if (await isDirectory(k8sDirectory)) {
         const objects = [];
         for (const file of await listDocumentFiles(k8sDirectory)) {
-          let text: string;
-          try {
-            text = await readFile(file, 'utf8');
-          } catch (error) {
-            throw new InputError(`${this.display(file)}: cannot read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
-          }
-          for (const { object } of parseKubernetesDocuments(this.display(file), text)) objects.push(object);
+          const text = await readInputFile(file, this.display(file));
+          for (const { object } of await parseKubernetesFile(this.display(file), text)) objects.push(object);
         }
         // In the order the API server lists them (by namespace, then name), so a snapshot and a live read agree.
         objects.sort((a, b) => objectKey(a).localeCompare(objectKey(b)));
@@ -70,15 +67,9 @@ export class SnapshotSource implements StateSource {
     for (const name of files) {
       const path = join(directory, name);
       const command = 'gcloud iam roles describe ROLE_ID --project=PROJECT --format=json';
-      let value: unknown;
-      try {
-        const text = await readFile(path, 'utf8');
-        requireText(this.display(path), text, `the output of \`${command}\``);
-        value = JSON.parse(text);
-      } catch (error) {
-        if (error instanceof InputError) throw error;
-        throw new InputError(`${this.display(path)}: ${error instanceof SyntaxError ? 'invalid JSON' : 'cannot read'}: ${(error as Error).message}`);
-      }
+      const text = await readInputFile(path, this.display(path));
+      requireText(this.display(path), text, `the output of \`${command}\``);
+      const value = parseJsonFile(this.display(path), text);
       const permissions = isRecord(value) ? value.includedPermissions : undefined;
       if (!isRecord(value) || typeof value.name !== 'string' || (permissions !== undefined && !(Array.isArray(permissions) && permissions.every((item) => typeof item === 'string')))) {
         throw new InputError(`${this.display(path)}: expected the output of \`${command}\`: an object with "name" and an "includedPermissions" array of strings`);
@@ -91,18 +82,10 @@ export class SnapshotSource implements StateSource {
   /** `snapshot.json` (written by `gke-doctor snapshot`, optional): `{ "takenAt": RFC 3339 }`. */
   private async readTakenAt(): Promise<Date | undefined> {
     const path = join(this.directory, SNAPSHOT_METADATA_FILE);
-    let text: string;
-    try {
-      text = await readFile(path, 'utf8');
-    } catch {
-      return undefined;
-    }
-    let takenAt: unknown;
-    try {
-      takenAt = (JSON.parse(text) as { takenAt?: unknown }).takenAt;
-    } catch (error) {
-      throw new InputError(`${this.display(path)}: invalid JSON: ${(error as Error).message}`);
-    }
+    const text = await readInputFile(path, this.display(path), { optional: true });
+    if (text === undefined) return undefined;
+    const value = parseJsonFile(this.display(path), text);
+    const takenAt = isRecord(value) ? value.takenAt : undefined;
     if (takenAt === undefined) return undefined;
     const date = typeof takenAt === 'string' ? new Date(takenAt) : undefined;
     if (!date || Number.isNaN(date.getTime())) throw new InputError(`${this.display(path)}: "takenAt" must be an RFC 3339 timestamp`);
@@ -124,21 +107,13 @@ export class SnapshotSource implements StateSource {
 
   private async readGcpFile(key: GcpDataKey): Promise<unknown> {
     const path = join(this.directory, SNAPSHOT_FILES[key].file);
-    let text: string;
-    try {
-      text = await readFile(path, 'utf8');
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-      throw new InputError(`${this.display(path)}: cannot read: ${(error as Error).message}`);
-    }
+    const text = await readInputFile(path, this.display(path), { optional: true });
+    if (text === undefined) return undefined;
     requireText(this.display(path), text, `the output of \`${SNAPSHOT_FILES[key].command}\``);
-    let value: unknown;
-    try {
-      value = JSON.parse(text);
-    } catch (error) {
-      throw new InputError(`${this.display(path)}: invalid JSON: ${(error as Error).message}`);
-    }
-    return validateGcpData(key, value, this.display(path));
+    const value = validateGcpData(key, parseJsonFile(this.display(path), text), this.display(path));
+    const problem = await gcpShapeProblem(key, value);
+    if (problem) throw new InputError(`${this.display(path)}: ${problem} (expected the output of \`${SNAPSHOT_FILES[key].command}\`)`);
+    return value;
   }
 }
 
