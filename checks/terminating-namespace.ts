@@ -4,10 +4,10 @@ import { humanDuration } from '../src/gke/duration.js';
 import type { GkeTrigger } from '../src/gke/eventarc.js';
 import { forwarderTriggers, isGkeTrigger, parseTriggerName, targetsCluster } from '../src/gke/eventarc.js';
 import type { Holdup, NamespaceDeletion, RemainingObject, UnavailableApiService } from '../src/gke/namespace-deletion.js';
-import { NAMESPACE_DELETION_CONDITIONS, diagnoseNamespaceDeletion, isTerminating, namespaceFixCommands, rootCauseCommands } from '../src/gke/namespace-deletion.js';
+import { NAMESPACE_DELETION_CONDITIONS, apiServiceRepairCommands, diagnoseNamespaceDeletion, finalizeNamespaceAction } from '../src/gke/namespace-deletion.js';
+import { isTerminating, leftInNamespace, namespaceFixCommands, rootCauseSteps, unavailableReason } from '../src/gke/namespace-deletion.js';
 import { isProtectedNamespace } from '../src/fix/protected-namespaces.js';
-import type { ClusterState } from '../src/state/cluster-state.js';
-import type { Namespace } from '../src/state/kubernetes-types.js';
+import type { ClusterState, UnreadKind } from '../src/state/cluster-state.js';
 
 const terminatingNamespace = defineCheck({
   id: 'terminating-namespace',
@@ -64,6 +64,10 @@ without the roles it needs can leave that namespace Terminating for good.`,
     finalizerOwner: '{{resource}} waits for {{finalizer}}, removed by {{owner}}, which runs ({{why}}).',
     ownerNeverRuns:
       '{{resource}} waits for {{finalizer}}, but {{owner}} never runs while the HTTP load-balancing addon is disabled: it can never finish deleting. Enabling the addon lets the controller delete the load balancer and remove the finalizer itself; removing the finalizer by hand leaves the load balancer behind.',
+    apiServicesUnread:
+      'APIServices could not be read ({{reason}}): whether an unavailable one (the usual cause of NamespaceDeletionDiscoveryFailure) holds the namespace is not known.',
+    undiscovered: 'API discovery failed for {{groups}}: their objects are not listed here, and the namespace controller cannot list them either.',
+    unreadKinds: 'These kinds could not be read in the namespace, so what is left in it is not fully known: {{kinds}}.',
     specFinalizers: 'spec.finalizers: {{finalizers}} (emptied by finalizing).',
     noCauseInSnapshot: 'No deletion condition, unavailable APIService or remaining object explains it in the data read; `kubectl get namespace {{name}} -o yaml` shows the controller\'s conditions.',
     orphanWarning: 'Finalizing skips the rest of the cleanup: what is still in the namespace, and the cloud resources behind it, can be orphaned (kubernetes#66735).',
@@ -87,7 +91,7 @@ without the roles it needs can leave that namespace Terminating for good.`,
     const findings = deletions.map(({ namespace, deletion }) => {
       if (deletion.terminatingForMs < context.stuckAfterMs) return notStuckYet(deletion, context);
       if (deletion.waiting) return waitingFinding(deletion, context);
-      return stuckFinding(deletion, forwarderOf(namespace, triggers), context, shared.length > 0);
+      return stuckFinding(deletion, forwarderTriggers(namespace, triggers), context, shared.length > 0);
     });
     for (const apiService of shared) findings.unshift(sharedApiServiceFinding(apiService, stuck.map(({ deletion }) => deletion.name), context));
     return { examined: namespaces.map((namespace) => `Namespace/${namespace.metadata?.name}`), findings };
@@ -103,25 +107,11 @@ function triggersIntoThisCluster(state: ClusterState): GkeTrigger[] {
   return state.cluster ? triggers.filter((trigger) => targetsCluster(trigger, state.cluster!, state.target.project)) : triggers;
 }
 
-interface ForwarderOwner {
-  trigger: string;
-  createdAfterMs: number | null;
-}
-
-function forwarderOf(namespace: Namespace, triggers: readonly GkeTrigger[]): ForwarderOwner[] {
-  return forwarderTriggers(namespace, triggers).map(({ trigger, createdAfterMs }) => ({ trigger: trigger.name, createdAfterMs }));
-}
+/** The triggers whose event forwarder this namespace most likely is, with how long after each it was created. */
+type ForwarderOwner = ReturnType<typeof forwarderTriggers>[number];
 
 function stuckFinding(deletion: NamespaceDeletion, forwarder: ForwarderOwner[], context: Context, apiServiceShared: boolean): Finding {
-  const blocking = deletion.remaining.filter((object) => object.holdups.some((holdup) => holdup.kind === 'finalizer' && !holdup.waiting));
-  const steps = [
-    deletion.unavailableApiServices.length === 0
-      ? null
-      : deletion.unavailableApiServices.every((apiService) => apiService.managedByGke)
-        ? text('stepRepairApiService')
-        : text('stepRepairOrDeleteApiService'),
-    blocking.length > 0 ? text('stepRemoveFinalizers') : null,
-  ].filter(Boolean);
+  const steps = rootCauseSteps(deletion).map((step) => text(step));
   return context.report({
     messageId: 'stuck',
     data: { name: deletion.name, age: humanDuration(deletion.terminatingForMs), causes: causes(deletion, forwarder, apiServiceShared).join('\n') },
@@ -131,23 +121,17 @@ function stuckFinding(deletion: NamespaceDeletion, forwarder: ForwarderOwner[], 
       terminatingForSeconds: Math.floor(deletion.terminatingForMs / 1000),
       conditions: deletion.conditions,
       unavailableApiServices: deletion.unavailableApiServices,
-      remainingObjects: deletion.remaining.map(({ resource, finalizers }) => ({ resource, finalizers })),
+      remainingObjects: leftInNamespace(deletion),
       specFinalizers: deletion.specFinalizers,
-      eventarcTriggers: forwarder.map(({ trigger }) => trigger),
+      notRead: { kindsInNamespace: deletion.unreadKinds, undiscoveredGroups: deletion.undiscovered, apiServices: deletion.apiServicesUnread },
+      eventarcTriggers: forwarder.map(({ trigger }) => trigger.name),
     },
     fix: {
       summary: text(isProtectedNamespace(deletion.name) ? 'fixSummaryProtected' : 'fixSummary', { steps: steps.length > 0 ? steps.join(', then ') : text('noStepsFound'), name: deletion.name }),
       commands: namespaceFixCommands(deletion),
       terraform: null,
       automatic: true,
-      action: {
-        kind: 'finalize-namespace',
-        namespace: deletion.name,
-        terminatingForSeconds: Math.floor(deletion.terminatingForMs / 1000),
-        conditions: deletion.conditions.map(({ type, message }) => ({ type, message })),
-        orphans: deletion.remaining.map(({ resource, finalizers }) => ({ resource, finalizers })),
-        manualSteps: rootCauseCommands(deletion),
-      },
+      action: finalizeNamespaceAction(deletion),
     },
   });
 }
@@ -157,7 +141,7 @@ function causes(deletion: NamespaceDeletion, forwarder: ForwarderOwner[], apiSer
   const lines: string[] = [];
   if (forwarder.length > 0) {
     const triggers = forwarder.map(({ trigger, createdAfterMs }) => {
-      const name = parseTriggerName(trigger).trigger;
+      const name = parseTriggerName(trigger.name).trigger;
       return createdAfterMs !== null && createdAfterMs >= 0 ? text('triggerCreatedBefore', { trigger: name, delay: humanDuration(createdAfterMs) }) : text('trigger', { trigger: name });
     });
     lines.push(text('eventarcForwarder', { triggers: triggers.join(', ') }));
@@ -170,13 +154,16 @@ function causes(deletion: NamespaceDeletion, forwarder: ForwarderOwner[], apiSer
       lines.push(text('apiServiceShared', { name: apiService.name }));
       continue;
     }
-    const reason = [apiService.reason, apiService.message].filter(Boolean).join(': ') || 'Available=False';
+    const reason = unavailableReason(apiService);
     lines.push(
       apiService.service
         ? text('unavailableApiServiceBehindService', { name: apiService.name, service: apiService.service, reason })
         : text('unavailableApiService', { name: apiService.name, reason }),
     );
   }
+  if (deletion.apiServicesUnread) lines.push(text('apiServicesUnread', { reason: deletion.apiServicesUnread }));
+  if (deletion.undiscovered.length > 0) lines.push(text('undiscovered', { groups: described(deletion.undiscovered) }));
+  if (deletion.unreadKinds.length > 0) lines.push(text('unreadKinds', { kinds: described(deletion.unreadKinds) }));
   const blocking = deletion.remaining.filter((object) => object.finalizers.length > 0);
   if (deletion.remaining.length > 0) {
     lines.push(
@@ -188,11 +175,17 @@ function causes(deletion: NamespaceDeletion, forwarder: ForwarderOwner[], apiSer
   }
   for (const object of deletion.remaining) lines.push(...object.holdups.flatMap((holdup) => holdupLine(object, holdup, deletion)));
   if (deletion.specFinalizers.length > 0) lines.push(text('specFinalizers', { finalizers: deletion.specFinalizers.join(', ') }));
-  if (deletion.conditions.length === 0 && deletion.unavailableApiServices.length === 0 && deletion.remaining.length === 0) {
+  const fullyRead = !deletion.apiServicesUnread && deletion.undiscovered.length === 0 && deletion.unreadKinds.length === 0;
+  if (fullyRead && deletion.conditions.length === 0 && deletion.unavailableApiServices.length === 0 && deletion.remaining.length === 0) {
     lines.push(text('noCauseInSnapshot', { name: deletion.name }));
   }
   lines.push(text('orphanWarning'));
   return lines;
+}
+
+/** `secrets (403 Forbidden: …); configmaps (…)`: what could not be read, each with why. */
+function described(unread: readonly UnreadKind[]): string {
+  return unread.map(({ resource, reason }) => `${resource} (${reason})`).join('; ');
 }
 
 /** Why one remaining object holds the namespace, as a line of a stuck namespace's finding. */
@@ -230,13 +223,13 @@ function waitingFinding(deletion: NamespaceDeletion, context: Context): Finding 
     severity: 'info',
     data: { name: deletion.name, age: humanDuration(deletion.terminatingForMs), waits: waits.join('; ') },
     resource: `Namespace/${deletion.name}`,
-    evidence: { deletionTimestamp: deletion.deletionTimestamp, waitingUntil: deletion.waitingUntil, remainingObjects: deletion.remaining.map(({ resource, finalizers }) => ({ resource, finalizers })) },
+    evidence: { deletionTimestamp: deletion.deletionTimestamp, waitingUntil: deletion.waitingUntil, remainingObjects: leftInNamespace(deletion) },
   });
 }
 
 /** One finding for an unavailable APIService that holds several namespaces. */
 function sharedApiServiceFinding(apiService: UnavailableApiService, namespaces: string[], context: Context): Finding {
-  const reason = [apiService.reason, apiService.message].filter(Boolean).join(': ') || 'Available=False';
+  const reason = unavailableReason(apiService);
   return context.report({
     messageId: 'sharedApiService',
     data: { name: apiService.name, service: apiService.service ? ` (served by Service ${apiService.service})` : '', reason, namespaces: namespaces.join(', ') },
@@ -244,9 +237,7 @@ function sharedApiServiceFinding(apiService: UnavailableApiService, namespaces: 
     evidence: { apiService, namespaces },
     fix: {
       summary: text('fixSharedApiService', { orDelete: apiService.managedByGke ? '' : ', or delete it if nothing should serve it any more' }),
-      commands: apiService.service
-        ? [`kubectl -n ${apiService.service.split('/')[0]} describe service ${apiService.service.split('/')[1]}`, ...(apiService.managedByGke ? [] : [`kubectl delete apiservice ${apiService.name}`])]
-        : [`kubectl get apiservice ${apiService.name} -o yaml`],
+      commands: apiServiceRepairCommands(apiService),
       terraform: null,
       automatic: false,
     },

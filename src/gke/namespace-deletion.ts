@@ -1,4 +1,4 @@
-import type { ClusterState } from '../state/cluster-state.js';
+import type { ClusterState, UnreadKind } from '../state/cluster-state.js';
 import { kubectlKind, kubernetesResourceName } from '../state/cluster-state.js';
 import type { ApiService, KubeObject, Namespace, Pod } from '../state/kubernetes-types.js';
 import type { ControllerStatus, FinalizerOwner } from './finalizer-owners.js';
@@ -71,11 +71,18 @@ export interface NamespaceDeletion {
   specFinalizers: string[];
   /** `metadata.finalizers`: not touched by `/finalize`. */
   metadataFinalizers: string[];
+  /** Kinds that could not be listed in the namespace, and why: what is left there is not fully known. */
+  unreadKinds: UnreadKind[];
+  /** API group versions whose discovery failed: their objects, here too, are not known. */
+  undiscovered: UnreadKind[];
+  /** Why the APIServices could not be read (then an unavailable one cannot be shown), or null. */
+  apiServicesUnread: string | null;
   /** Whether the cluster's HTTP load-balancing addon is disabled (null when unknown). */
   httpLoadBalancingDisabled: boolean | null;
   /**
    * The namespace controller is only waiting: no failure condition, no unavailable
-   * APIService, and every remaining object waits on a grace period or a controller that runs.
+   * APIService, every remaining object waits on a grace period or a controller that runs,
+   * and every kind in it was read (an unread one may hold it).
    */
   waiting: boolean;
   /** The latest end of a Pod grace period it waits for, when it waits for one. */
@@ -115,7 +122,12 @@ export function diagnoseNamespaceDeletion(namespace: Namespace, state: ClusterSt
   const remaining = objects.map((object) => describeRemaining(object, objects, state, now)).sort((a, b) => a.resource.localeCompare(b.resource));
   const apiServices = unavailableApiServices(state.kubernetes.list('APIService'));
   const failed = conditions.some((condition) => FAILURE_CONDITIONS.includes(condition.type));
-  const waiting = !failed && apiServices.length === 0 && remaining.length > 0 && remaining.every((object) => object.waiting);
+  const unreadKinds = [...(state.unreadInNamespaces?.get(name) ?? [])];
+  // An APIService named VERSION.GROUP serves GROUP/VERSION: a group whose APIService is unavailable is already explained by it.
+  const explained = new Set(apiServices.map((apiService) => apiService.name.replace(/^([^.]+)\.(.+)$/, '$2/$1')));
+  const undiscovered = (state.undiscovered ?? []).filter((group) => !explained.has(group.resource));
+  const fullyRead = unreadKinds.length === 0 && undiscovered.length === 0;
+  const waiting = !failed && apiServices.length === 0 && fullyRead && remaining.length > 0 && remaining.every((object) => object.waiting);
   const graceEnds = remaining.flatMap((object) => object.holdups.flatMap((holdup) => (holdup.kind === 'grace-period' ? [holdup.until] : [])));
   return {
     name,
@@ -126,6 +138,9 @@ export function diagnoseNamespaceDeletion(namespace: Namespace, state: ClusterSt
     remaining,
     specFinalizers: namespace.spec?.finalizers ?? [],
     metadataFinalizers: namespace.metadata?.finalizers ?? [],
+    unreadKinds,
+    undiscovered,
+    apiServicesUnread: state.unavailable.get('APIService') ?? null,
     httpLoadBalancingDisabled: state.cluster ? httpLoadBalancingDisabled(state.cluster) : null,
     waiting,
     waitingUntil: waiting && graceEnds.length > 0 ? graceEnds.sort().at(-1)! : null,
@@ -223,4 +238,40 @@ export function rootCauseCommands(deletion: NamespaceDeletion): string[] {
     }
   }
   return commands;
+}
+
+/** The APIService's Available=False reason and message, as one clause. */
+export function unavailableReason(apiService: UnavailableApiService): string {
+  return [apiService.reason, apiService.message].filter(Boolean).join(': ') || 'Available=False';
+}
+
+/** What to look at (and, when GKE does not reconcile it, delete) for one unavailable APIService. */
+export function apiServiceRepairCommands(apiService: UnavailableApiService): string[] {
+  if (!apiService.service) return [`kubectl get apiservice ${apiService.name} -o yaml`];
+  const [namespace, name] = apiService.service.split('/');
+  return [`kubectl -n ${namespace} describe service ${name}`, ...(apiService.managedByGke ? [] : [`kubectl delete apiservice ${apiService.name}`])];
+}
+
+/** The objects left in the namespace with their finalizers: what finalizing it orphans. */
+export function leftInNamespace(deletion: NamespaceDeletion): { resource: string; finalizers: string[] }[] {
+  return deletion.remaining.map(({ resource, finalizers }) => ({ resource, finalizers }));
+}
+
+/** The typed action `--fix` applies to a stuck namespace (src/fix/namespace-fixer.ts), with what it prints before asking. */
+export function finalizeNamespaceAction(deletion: NamespaceDeletion) {
+  return {
+    kind: 'finalize-namespace' as const,
+    namespace: deletion.name,
+    terminatingForSeconds: Math.floor(deletion.terminatingForMs / 1000),
+    conditions: deletion.conditions.map(({ type, message }) => ({ type, message })),
+    orphans: leftInNamespace(deletion),
+    manualSteps: rootCauseCommands(deletion),
+  };
+}
+
+/** The root-cause steps, in order, that the fix names before finalizing. */
+export function rootCauseSteps(deletion: NamespaceDeletion): ('stepRepairApiService' | 'stepRepairOrDeleteApiService' | 'stepRemoveFinalizers')[] {
+  const apiServices = deletion.unavailableApiServices;
+  const repair = apiServices.length === 0 ? [] : apiServices.every((apiService) => apiService.managedByGke) ? ['stepRepairApiService' as const] : ['stepRepairOrDeleteApiService' as const];
+  return [...repair, ...(deletion.remaining.some((object) => strippable(object).length > 0) ? ['stepRemoveFinalizers' as const] : [])];
 }

@@ -1,10 +1,22 @@
 import { expect } from 'vitest';
 import terminatingNamespace from '../../checks/terminating-namespace.js';
-import type { DataKey } from '../../src/state/cluster-state.js';
+import type { ClusterState, DataKey } from '../../src/state/cluster-state.js';
+import { KubernetesObjects } from '../../src/state/cluster-state.js';
 import { KUBERNETES_KINDS } from '../../src/state/kubernetes-types.js';
 import { SnapshotSource } from '../../src/state/snapshot/snapshot-source.js';
 import { testCheck } from '../support/check-tester.js';
 import { fixturePath } from '../support/fixtures.js';
+
+/** A fixture as a live read that could not list everything would give it. */
+async function withFailures(fixture: string, failures: Pick<ClusterState, 'unreadInNamespaces' | 'undiscovered'> & { apiServices?: string }): Promise<ClusterState> {
+  const state = await new SnapshotSource(fixturePath(fixture)).collect(new Set<DataKey>(['cluster', 'eventarcTriggers', 'ObjectsInTerminatingNamespaces', ...KUBERNETES_KINDS]));
+  const unavailable = new Map(state.unavailable);
+  if (failures.apiServices) unavailable.set('APIService', failures.apiServices);
+  const objects = state.kubernetes.all().filter((object) => !(failures.apiServices && object.kind === 'APIService'));
+  return { ...state, ...failures, unavailable, kubernetes: new KubernetesObjects(objects) };
+}
+
+const SECRETS_FORBIDDEN = { resource: 'secrets', reason: 'secrets is forbidden: User "viewer@acme-platform.iam.gserviceaccount.com" cannot list resource "secrets" in API group "" in the namespace "argocd" (403; RBAC)' };
 
 /** The twin whose Gateway controller runs, on a cluster whose Gateway API has been turned off. */
 async function gatewayApiOff() {
@@ -24,6 +36,49 @@ testCheck(terminatingNamespace, {
     { name: 'manifests with a Namespace not being deleted', manifests: ['-'], stdin: 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: web\n', examined: ['Namespace/web'] },
   ],
   invalid: [
+    {
+      name: 'a kind that could not be listed in the namespace is named with why, and the finding says what is left is not fully known',
+      state: await withFailures('namespace-argocd-controller-gone', { unreadInNamespaces: new Map([['argocd', [SECRETS_FORBIDDEN]]]) }),
+      findings: [stuck('argocd')],
+      then: ({ findings: [finding] }) => {
+        expect(finding!.message).toContain(`These kinds could not be read in the namespace, so what is left in it is not fully known: secrets (${SECRETS_FORBIDDEN.reason}).`);
+        expect(finding!.evidence.notRead).toMatchObject({ kindsInNamespace: [SECRETS_FORBIDDEN] });
+      },
+    },
+    {
+      name: 'a namespace that looks only waiting is not called waiting when a kind in it could not be read',
+      state: await withFailures('namespace-gateway-controller-running', { unreadInNamespaces: new Map([['argocd', [SECRETS_FORBIDDEN]]]) }),
+      findings: [stuck('argocd')],
+      then: ({ findings: [finding] }) => expect(finding!.message).toContain('secrets (secrets is forbidden'),
+    },
+    {
+      name: 'API group versions whose discovery failed are named',
+      state: await withFailures('namespace-argocd-controller-gone', { undiscovered: [{ resource: 'metrics.k8s.io/v1beta1', reason: '503 the server is currently unable to handle the request' }] }),
+      findings: [stuck('argocd')],
+      then: ({ findings: [finding] }) =>
+        expect(finding!.message).toContain('API discovery failed for metrics.k8s.io/v1beta1 (503 the server is currently unable to handle the request): their objects are not listed here'),
+    },
+    {
+      name: 'a discovery failure an unavailable APIService explains is said once, as the APIService (live and snapshot agree)',
+      state: await withFailures('seed-eventarc-stuck-namespace', { undiscovered: [{ resource: 'metrics.k8s.io/v1beta1', reason: '503 the server is currently unable to handle the request' }] }),
+      findings: [stuck('events-system')],
+      then: ({ findings: [finding] }) => {
+        expect(finding!.message).toContain('APIService v1beta1.metrics.k8s.io is unavailable');
+        expect(finding!.message).not.toContain('API discovery failed');
+      },
+    },
+    {
+      name: 'seed with the APIService list failing: the root-cause line is replaced by saying the APIServices could not be read',
+      state: await withFailures('seed-eventarc-stuck-namespace', { apiServices: 'apiservices.apiregistration.k8s.io is forbidden (403; RBAC)' }),
+      findings: [stuck('events-system')],
+      then: ({ findings: [finding] }) => {
+        expect(finding!.message).not.toContain('APIService v1beta1.metrics.k8s.io is unavailable');
+        expect(finding!.message).toContain(
+          'APIServices could not be read (apiservices.apiregistration.k8s.io is forbidden (403; RBAC)): whether an unavailable one (the usual cause of NamespaceDeletionDiscoveryFailure) holds the namespace is not known.',
+        );
+        expect(finding!.message).not.toContain('No deletion condition');
+      },
+    },
     {
       // The twin of namespace-gateway-controller-gone: an info finding, and the check passes.
       name: "a Gateway's finalizer while GKE's Gateway controller runs: waiting, not stuck",
