@@ -58,7 +58,7 @@ deleted are left to the namespace diagnosis.`,
     notNodePortNorNeg:
       '{{service}} is of type {{type}} and does not use NEGs ({{neg}}): a GCE Ingress backend must be a NodePort or LoadBalancer Service, or use container-native load balancing (NEGs).',
     negUnknown:
-      '{{service}} is of type {{type}} with no cloud.google.com/neg annotation: it works behind a GCE Ingress only if GKE adds that annotation on creation, and that cannot be decided before apply: the cluster was not read.',
+      '{{service}} is of type {{type}} with no cloud.google.com/neg annotation: it works behind a GCE Ingress only if GKE adds that annotation on creation, and that cannot be decided before apply: {{why}}.',
     backendConfigAnnotationInvalid: '{{service}}: {{error}}: the controller cannot attach a BackendConfig to any of its ports.',
     backendConfigMissing: '{{service}} {{port}} names BackendConfig {{name}} ({{key}}), which does not exist in namespace {{namespace}}.',
     backendConfigMissingAmong: '{{service}} {{port}} names BackendConfig {{name}} ({{key}}), which does not exist in namespace {{namespace}} (it has {{existing}}).',
@@ -101,7 +101,7 @@ deleted are left to the namespace diagnosis.`,
   run(state: ClusterState, context): CheckResult {
     const findings: Finding[] = [];
     const examined = new Set<string>();
-    const run: RunContext = { state, context, resolver: new IngressBackendResolver(state), vpcNative: isVpcNative(state.cluster), checkedServices: new Set(), checkedBackendConfigs: new Set(), findings };
+    const run: RunContext = { state, context, resolver: new IngressBackendResolver(state), vpcNative: isVpcNative(state), checkedServices: new Set(), checkedBackendConfigs: new Set(), findings };
     // An Ingress being deleted no longer gets a load balancer: what holds it belongs to the namespace diagnosis.
     for (const ingress of state.kubernetes.list('Ingress').filter((candidate) => !candidate.metadata?.deletionTimestamp)) {
       const resource = kubernetesResourceName({ kind: 'Ingress', metadata: ingress.metadata });
@@ -350,7 +350,7 @@ function serviceFindings(service: Service, resource: string, { state, vpcNative,
     findings.push(
       neg.certain
         ? finding('error', 'notNodePortNorNeg', { service: resource, type, neg: neg.origin }, summary, commands, evidence)
-        : finding('warning', 'negUnknown', { service: resource, type }, summary, commands, evidence),
+        : finding('warning', 'negUnknown', { service: resource, type, why: neg.undecidedBecause ?? '' }, summary, commands, evidence),
     );
   }
   return findings;

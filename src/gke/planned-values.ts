@@ -4,17 +4,9 @@ import type { Ingress, Service } from '../state/kubernetes-types.js';
 import type { ResolvedBackend } from './ingress-backends.js';
 import { FRONTEND_CONFIG_ANNOTATION, INGRESS_CLASS_ANNOTATION } from './ingress-class.js';
 import { APP_PROTOCOLS_ANNOTATION, BACKEND_CONFIG_ANNOTATION, BETA_BACKEND_CONFIG_ANNOTATION, LEGACY_APP_PROTOCOLS_ANNOTATION, NEG_ANNOTATION } from './service-annotations.js';
+import { unknownFields } from './unknown-fields.js';
 
-/**
- * The fields of `resource` a Terraform plan knows only after apply
- * (ClusterState.unknownUntilApply) that are one of `paths`, lie under one, or
- * contain one (a whole block unknown). Such a field is absent from the data, so a
- * check reading it must not take the absence for "not set".
- */
-export function unknownFields(state: ClusterState, resource: string, paths: readonly string[]): string[] {
-  const fields = state.unknownUntilApply?.get(resource) ?? [];
-  return fields.filter((field) => paths.some((path) => within(field, path) || within(path, field)));
-}
+export { unknownFields };
 
 /** `FIELD of RESOURCE (ADDRESS)`, naming the plan's resource address when the state knows it. */
 export function describeUnknownFields(state: ClusterState, resource: string, fields: readonly string[]): string {
@@ -61,10 +53,6 @@ export function unknownHealthCheckInputs(state: ClusterState, backend: ResolvedB
   ];
   const known = inputs.filter(([, fields]) => fields.length > 0);
   return { parts: known.map(([resource, fields]) => describeUnknownFields(state, resource, fields)), count: known.reduce((sum, [, fields]) => sum + fields.length, 0) };
-}
-
-function within(field: string, path: string): boolean {
-  return field === path || field.startsWith(`${path}.`) || field.startsWith(`${path}[`);
 }
 
 const KNOWN_AFTER_APPLY = {

@@ -2,6 +2,8 @@ import type { ClusterState } from '../state/cluster-state.js';
 import { kubernetesResourceName } from '../state/cluster-state.js';
 import type { Cluster } from '../state/gcp-types.js';
 import type { Service } from '../state/kubernetes-types.js';
+import { clusterResourceName } from './cluster-name.js';
+import { unknownFields } from './unknown-fields.js';
 
 /** The application protocols ingress-gce accepts (pkg/annotations/service.go). */
 export const APP_PROTOCOLS = ['HTTP', 'HTTPS', 'HTTP2'] as const;
@@ -79,15 +81,18 @@ export function transparentHealthCheckOptIn(service: Service): boolean {
 }
 
 /** Whether the cluster is VPC-native (alias IPs), where NEGs are the default; unknown when it was not read. */
-export function isVpcNative(cluster: Cluster | undefined): boolean | undefined {
-  return cluster ? cluster.ipAllocationPolicy?.useIpAliases === true : undefined;
+export function isVpcNative(state: ClusterState): boolean | undefined {
+  if (!state.cluster || unknownFields(state, clusterResourceName(state), ['ipAllocationPolicy.useIpAliases']).length > 0) return undefined;
+  return state.cluster.ipAllocationPolicy?.useIpAliases === true;
 }
 
 export interface NegDecision {
   enabled: boolean;
-  /** Unknown when the annotation is absent and the cluster was not read. */
+  /** Unknown when the annotation is absent and the cluster was not read, or its networking is known only after apply. */
   certain: boolean;
   origin: string;
+  /** Why it is not certain. */
+  undecidedBecause?: string;
 }
 
 /**
@@ -121,6 +126,9 @@ export const NEG_DEFAULT_SINCE = '1.17.6-gke.7';
  * (https://cloud.google.com/kubernetes-engine/docs/how-to/container-native-load-balancing;
  * the Ingress seed lists the same conditions).
  */
+/** What `whyNoDefaultNeg` reads of the cluster. */
+const NEG_DEFAULT_FIELDS = ['ipAllocationPolicy.useIpAliases', 'networkConfig.network', 'networkPolicy.enabled', 'addonsConfig.networkPolicyConfig', 'currentMasterVersion'];
+
 export function whyNoDefaultNeg(cluster: Cluster, project: string | null): string | null {
   if (cluster.ipAllocationPolicy?.useIpAliases !== true) return 'the cluster is routes-based, not VPC-native';
   const hostProject = /^projects\/([^/]+)\/global\/networks\//.exec(cluster.networkConfig?.network ?? '')?.[1];
@@ -165,7 +173,13 @@ export function negDecisionFor(service: Service, state: ClusterState, requiresNe
   if (!planned) {
     return { enabled: false, certain: true, origin: `no ${NEG_ANNOTATION} annotation on the Service, which GKE writes on every Service that gets NEGs by default: it uses instance groups` };
   }
-  if (!state.cluster) return { enabled: false, certain: false, origin: `no ${NEG_ANNOTATION} annotation, and whether GKE adds it cannot be decided before apply: the cluster was not read` };
+  if (!state.cluster) return { enabled: false, certain: false, origin: `no ${NEG_ANNOTATION} annotation, and whether GKE adds it cannot be decided before apply: the cluster was not read`, undecidedBecause: 'the cluster was not read' };
+  // A planned cluster whose networking is known only after apply: whether GKE adds the annotation is not guessed.
+  const cluster = clusterResourceName(state);
+  const unknown = unknownFields(state, cluster, NEG_DEFAULT_FIELDS);
+  if (unknown.length > 0) {
+    return { enabled: false, certain: false, origin: `no ${NEG_ANNOTATION} annotation, and whether GKE adds it cannot be decided before apply: ${unknown.join(', ')} of ${cluster} is known only after apply`, undecidedBecause: `${unknown.join(', ')} of ${cluster} is known only after apply` };
+  }
   const why = whyNoDefaultNeg(state.cluster, state.target.project);
   return why
     ? { enabled: false, certain: true, origin: `no ${NEG_ANNOTATION} annotation, and GKE will not add one: ${why}` }

@@ -155,6 +155,18 @@ testCheck(ingressConfig, {
       ],
       then: (report) => expect(says(report)[1]).toMatch(/cannot be decided before apply: the cluster was not read/),
     },
+    {
+      // The passing twin is the same manifests on argocd-cluster.tfplan.json, where networking_mode is VPC_NATIVE (valid, above).
+      name: 'manifests on a planned cluster whose networking_mode is known only after apply',
+      manifests: ['preflight/store-manifests-annotated'],
+      plan: 'preflight/cluster-networking-unknown.tfplan.json',
+      findings: [{ messageId: 'negUnknown', resource: 'Service/store/web', severity: 'warning' }],
+      then: (report) => {
+        expect(says(report)[0]).toMatch(/cannot be decided before apply: ipAllocationPolicy.useIpAliases of projects\/acme-platform\/locations\/asia-northeast1\/clusters\/tools-cluster is known only after apply/);
+        // Not "make it a NodePort Service because the cluster is routes-based": that is not known either.
+        expect(report.findings[0]!.fix?.commands).toEqual([`kubectl -n store annotate service web cloud.google.com/neg='{"ingress": true}' --overwrite`]);
+      },
+    },
     ...(['gce-internal', 'gce-regional-external'] as const).map((ingressClass) => ({
       name: `${ingressClass}: NEG-only load balancers`,
       state: clusterState(vpcNative, [ingressOfClass(ingressClass), negOnlyService]),
