@@ -1,7 +1,7 @@
 import type { CheckContext, CheckResult, Finding, Fix, MessageData } from '../src/engine/check.js';
 import { defineCheck, fill } from '../src/engine/check.js';
 import type { GkeTrigger } from '../src/gke/eventarc.js';
-import { EVENTARC_AGENT_ROLES, EVENT_RECEIVER_ROLE, PUBSUB_AGENT_ROLES, STORAGE_AGENT_ROLE, TRIGGER_SERVICE_ACCOUNT_ROLES, isDirectStorageTrigger, isGkeTrigger, parseTriggerName, pubsubAgentRuleApplies, storageServiceAgent, triggerAccountRoles, triggersByServiceAccount } from '../src/gke/eventarc.js';
+import { EVENTARC_AGENT_ROLES, EVENT_RECEIVER_ROLE, PUBSUB_AGENT_ROLES, STORAGE_AGENT_ROLE, TRIGGER_SERVICE_ACCOUNT_ROLES, isDirectStorageTrigger, isGkeTrigger, pubsubAgentRuleApplies, storageServiceAgent, triggerAccountRoles, triggerNames, triggersByServiceAccount } from '../src/gke/eventarc.js';
 import { grantFix, withGkeDestinationsInit } from '../src/gke/eventarc-fixes.js';
 import type { RoleEvaluation, RoleGrant } from '../src/gke/iam.js';
 import { describeGrant, evaluateRole, eventarcServiceAgent, pubsubServiceAgent } from '../src/gke/iam.js';
@@ -106,7 +106,7 @@ and the organization are not read.`,
       findings.push(
         ...roleFindings(judge, agents[0]!, 'eventarc_agent', EVENTARC_AGENT_ROLES, (roles, certain) => ({
           messageId: certain ? 'agentMissing' : 'agentUncertain',
-          data: { agent: email(agents[0]!), triggers: names(triggers) },
+          data: { agent: email(agents[0]!), triggers: triggerNames(triggers) },
           fix: withGkeDestinationsInit(fixFor(judge, 'agentFix', agents[0]!, roles, 'eventarc_agent'), project.projectId),
         })),
       );
@@ -118,7 +118,7 @@ and the organization are not read.`,
         findings.push(
           ...roleFindings(judge, agent, 'storage_agent', [STORAGE_AGENT_ROLE], (roles, certain) => ({
             messageId: certain ? 'storageAgentMissing' : 'storageAgentUncertain',
-            data: { agent: email(agent), triggers: names(storageTriggers) },
+            data: { agent: email(agent), triggers: triggerNames(storageTriggers) },
             fix: fixFor(judge, 'storageAgentFix', agent, roles, 'storage_agent'),
           })),
         );
@@ -164,8 +164,8 @@ function triggerAccountFindings(judge: Judge, account: string, triggers: readonl
     messageId: shared ? (certain ? 'sharedAccountMissing' : 'sharedAccountUncertain') : certain ? 'accountMissing' : 'accountUncertain',
     data: {
       account,
-      triggers: names(triggers),
-      receiver: roles.includes(EVENT_RECEIVER_ROLE) ? text('receiverNeeded', { role: EVENT_RECEIVER_ROLE, triggers: names(receivers) }) : '',
+      triggers: triggerNames(triggers),
+      receiver: roles.includes(EVENT_RECEIVER_ROLE) ? text('receiverNeeded', { role: EVENT_RECEIVER_ROLE, triggers: triggerNames(receivers) }) : '',
     },
     fix: fixFor(judge, 'triggerAccountFix', member, roles, label),
   }));
@@ -249,10 +249,6 @@ function fixFor(judge: Judge, summary: MessageId, member: string, roles: readonl
 
 function email(member: string): string {
   return member.replace(/^serviceAccount:/, '');
-}
-
-function names(triggers: readonly GkeTrigger[]): string {
-  return triggers.map((trigger) => `trigger ${parseTriggerName(trigger.name).trigger}`).join(', ');
 }
 
 export default eventarcGkeIam;

@@ -2,7 +2,7 @@ import type { CheckContext, CheckResult, Finding, MessageData } from '../src/eng
 import { defineCheck, fill } from '../src/engine/check.js';
 import { clusterResourceName } from '../src/gke/cluster-name.js';
 import type { GkeTrigger } from '../src/gke/eventarc.js';
-import { failureConditions, isGkeTrigger, nodePoolsWithoutGkeMetadata, parseTriggerName, targetsCluster } from '../src/gke/eventarc.js';
+import { failureConditions, isGkeTrigger, nodePoolsWithoutGkeMetadata, parseTriggerName, targetsCluster, triggerNames } from '../src/gke/eventarc.js';
 import { destinationVerdict } from '../src/gke/eventarc-destination.js';
 import { dedicatedAccountFix, gkeMetadataFix, workloadPoolFix } from '../src/gke/eventarc-fixes.js';
 import { isComputeDefaultServiceAccount } from '../src/gke/iam.js';
@@ -136,7 +136,7 @@ function workloadIdentityFindings(state: ClusterState, triggers: readonly GkeTri
   const cluster = state.cluster!;
   const resource = clusterResourceName(state);
   const shared = triggers.length > 1;
-  const data = { cluster: cluster.name ?? '?', triggers: triggers.map((trigger) => `trigger ${shortName(trigger)}`).join(', ') };
+  const data = { cluster: cluster.name ?? '?', triggers: triggerNames(triggers) };
   const location = cluster.location ?? state.target.location ?? 'LOCATION';
   if (unknownFields(state, resource, [WORKLOAD_POOL_FIELD]).length > 0) {
     return [undecidedFinding(state, resource, [WORKLOAD_POOL_FIELD], context, shared ? 'undecidedWorkloadIdentityShared' : 'undecidedWorkloadIdentity', data)];

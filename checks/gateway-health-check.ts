@@ -5,6 +5,7 @@ import { healthCheckPoliciesFor, healthCheckPolicyManifest, inferGatewayHealthCh
 import type { GatewayBackend } from '../src/gke/gateway-routes.js';
 import { gatewayBackends } from '../src/gke/gateway-routes.js';
 import { describeKubernetesCheck, describeLoadBalancerRequest } from '../src/gke/health-check-description.js';
+import { applyManifestCommand } from '../src/gke/health-check-fixes.js';
 import { REDIRECTING_APPLICATIONS } from '../src/gke/known-applications.js';
 import { ServicePodSources } from '../src/gke/service-pod-sources.js';
 import type { ClusterState } from '../src/state/cluster-state.js';
@@ -125,7 +126,7 @@ async function judgeBackend(state: ClusterState, context: Context, { service, se
       requestPath: path,
       port: probeRequest?.port !== undefined && probeRequest.port !== serving?.port ? probeRequest.port : undefined,
     });
-    return { summary, commands: [['kubectl apply -f - <<\'EOF\'', manifest.yaml, 'EOF'].join('\n')], terraform: manifest.terraform, automatic: false };
+    return { summary, commands: [applyManifestCommand(manifest.yaml)], terraform: manifest.terraform, automatic: false };
   };
 
   // Known applications that redirect the load balancer's plain-HTTP check (unless the live answer says otherwise).

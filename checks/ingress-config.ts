@@ -2,14 +2,23 @@ import type { CheckContext, CheckResult, Finding, MessageData, Severity } from '
 import { defineCheck, fill } from '../src/engine/check.js';
 import type { ServicePort } from '../src/gke/ingress-backends.js';
 import { IngressBackendResolver, describeServicePortRef } from '../src/gke/ingress-backends.js';
-import { DEFAULT_INGRESS_CLASS_ANNOTATION, FRONTEND_CONFIG_ANNOTATION, INGRESS_CLASS_ANNOTATION, defaultClassStamp, isGceIngress, isGceIngressClass, requiresNegs } from '../src/gke/ingress-class.js';
+import {
+  DEFAULT_INGRESS_CLASS_ANNOTATION,
+  FRONTEND_CONFIG_ANNOTATION,
+  INGRESS_CLASS_ANNOTATION,
+  INTERNAL_INGRESS_CLASS,
+  defaultClassStamp,
+  ingressClassNameUse,
+  isGceIngress,
+  isInternalIngress,
+  requiresNegs,
+} from '../src/gke/ingress-class.js';
 import { afterApplyFix, unknownFieldsClause, unknownIngressFields, unknownServiceFields } from '../src/gke/planned-values.js';
-import { APP_PROTOCOLS, appProtocols, backendConfigNameFor, backendConfigRefs, isVpcNative, negDecisionFor } from '../src/gke/service-annotations.js';
+import { appProtocols, backendConfigNameFor, backendConfigRefs, isVpcNative, negDecisionFor } from '../src/gke/service-annotations.js';
+import { appProtocolCommands, editServiceCommand, negCommand, nodePortCommand } from '../src/gke/service-fixes.js';
 import type { ClusterState } from '../src/state/cluster-state.js';
 import { kubernetesResourceName } from '../src/state/cluster-state.js';
 import type { Ingress, Service } from '../src/state/kubernetes-types.js';
-
-const INTERNAL_CLASS = 'gce-internal';
 
 const ingressConfig = defineCheck({
   id: 'ingress-config',
@@ -150,7 +159,7 @@ interface IngressContext {
 
 /** spec.ingressClassName next to or instead of a GCE class annotation; `not-served` when nothing serves the Ingress. */
 function checkIngressClassName({ ingress, resource, namespace, add }: IngressContext): 'none' | 'not-served' | 'redundant' {
-  const classFinding = ingressClassNameFinding(ingress);
+  const classFinding = ingressClassNameUse(ingress);
   if (!classFinding) return 'none';
   const removeField = `kubectl -n ${namespace} patch ingress ${ingress.metadata?.name} --type json -p '[{"op":"remove","path":"/spec/ingressClassName"}]'`;
   if (classFinding.ignored) {
@@ -207,7 +216,7 @@ function checkFrontendConfig({ ingress, resource, namespace, add }: IngressConte
   const frontendConfig = ingress.metadata?.annotations?.[FRONTEND_CONFIG_ANNOTATION];
   if (frontendConfig === undefined) return;
   const removeAnnotation = `kubectl -n ${namespace} annotate ingress ${ingress.metadata?.name} ${FRONTEND_CONFIG_ANNOTATION}-`;
-  if (isInternal(ingress)) {
+  if (isInternalIngress(ingress)) {
     add('warning', 'internalWithFrontendConfig', { ingress: resource, annotation: INGRESS_CLASS_ANNOTATION, name: frontendConfig }, text('fixRemoveFrontendConfig'), [removeAnnotation]);
   } else if (state.unavailable.has('FrontendConfig')) {
     add('warning', 'frontendConfigUnread', { ingress: resource, name: frontendConfig, key: FRONTEND_CONFIG_ANNOTATION, reason: state.unavailable.get('FrontendConfig')! }, text('fixReadConfig', { resource: 'frontendconfigs.networking.gke.io' }), [
@@ -255,7 +264,7 @@ function checkBackends(on: IngressContext, run: RunContext): void {
     const neg = negDecisionFor(service, run.state, false);
     if (negOnly && !neg.enabled) {
       const ingressClass = ingress.metadata?.annotations?.[INGRESS_CLASS_ANNOTATION] ?? '';
-      const kind = ingressClass === INTERNAL_CLASS ? 'internal' : 'regional external';
+      const kind = ingressClass === INTERNAL_INGRESS_CLASS ? 'internal' : 'regional external';
       add(neg.certain ? 'error' : 'warning', kind === 'internal' ? 'internalWithoutNeg' : 'regionalExternalWithoutNeg', { ingress: resource, kind, ingressClass, service: serviceResource, neg: neg.origin }, text('fixNeg'), [negCommand(service)]);
     }
     if (!run.checkedServices.has(serviceKey)) {
@@ -315,33 +324,27 @@ function undecidedFinding(state: ClusterState, resource: string, fields: readonl
   });
 }
 
-function isInternal(ingress: Ingress): boolean {
-  return ingress.metadata?.annotations?.[INGRESS_CLASS_ANNOTATION] === INTERNAL_CLASS;
-}
-
 /** Service-level rules: app-protocols and BackendConfig annotations (CheckAppProtocolAnnotation, CheckBackendConfigAnnotation), type and NEGs. */
 function serviceFindings(service: Service, resource: string, { state, vpcNative, context }: RunContext, negOnly: boolean): Finding[] {
   const findings: Finding[] = [];
-  const namespace = service.metadata?.namespace ?? 'default';
-  const name = service.metadata?.name ?? '?';
   const finding = (severity: Severity, messageId: MessageId, data: MessageData, summary: string, commands: string[], evidence: Record<string, unknown>): Finding =>
     context.report({ messageId, severity, data, resource, evidence, fix: { summary, commands, terraform: null, automatic: false } });
 
   const protocols = appProtocols(service);
   if (protocols.ok === false) {
     const raw = service.metadata?.annotations?.[protocols.key] ?? '';
-    findings.push(finding('error', 'appProtocolInvalid', { service: resource, error: protocols.error }, text('fixAppProtocol'), appProtocolCommands(namespace, name, protocols.key, raw), { annotation: protocols.key, value: raw }));
+    findings.push(finding('error', 'appProtocolInvalid', { service: resource, error: protocols.error }, text('fixAppProtocol'), appProtocolCommands(service), { annotation: protocols.key, value: raw }));
   }
   const refs = backendConfigRefs(service);
   if (refs.ok === false) {
     const raw = service.metadata?.annotations?.[refs.key] ?? '';
-    findings.push(finding('error', 'backendConfigAnnotationInvalid', { service: resource, error: refs.error }, text('fixBackendConfigAnnotation'), [`kubectl -n ${namespace} edit service ${name}`], { annotation: refs.key, value: raw }));
+    findings.push(finding('error', 'backendConfigAnnotationInvalid', { service: resource, error: refs.error }, text('fixBackendConfigAnnotation'), [editServiceCommand(service)], { annotation: refs.key, value: raw }));
   }
   const type = service.spec?.type ?? 'ClusterIP';
   const neg = negDecisionFor(service, state, false);
   // translator.go maybeEnableNEG: ErrBadSvcType. NEG-only (internal, regional external) Ingresses get their own NEG finding.
   if (!negOnly && !neg.enabled && type !== 'NodePort' && type !== 'LoadBalancer') {
-    const commands = vpcNative === false ? [`kubectl -n ${namespace} patch service ${name} -p '{"spec":{"type":"NodePort"}}'`] : [negCommand(service)];
+    const commands = [vpcNative === false ? nodePortCommand(service) : negCommand(service)];
     const summary = vpcNative === false ? text('fixNodePort') : text('fixNeg');
     const evidence = { type, neg: neg.origin };
     findings.push(
@@ -351,36 +354,6 @@ function serviceFindings(service: Service, resource: string, { state, vpcNative,
     );
   }
   return findings;
-}
-
-function negCommand(service: Service): string {
-  return `kubectl -n ${service.metadata?.namespace ?? 'default'} annotate service ${service.metadata?.name} cloud.google.com/neg='{"ingress": true}' --overwrite`;
-}
-
-function appProtocolCommands(namespace: string, name: string, key: string, raw: string): string[] {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(raw);
-  } catch {
-    return [`kubectl -n ${namespace} edit service ${name}`];
-  }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return [`kubectl -n ${namespace} edit service ${name}`];
-  const fixed = Object.entries(parsed as Record<string, unknown>).map(([port, protocol]) => [port, String(protocol).toUpperCase()] as const);
-  if (!fixed.every(([, protocol]) => (APP_PROTOCOLS as readonly string[]).includes(protocol))) return [`kubectl -n ${namespace} edit service ${name}`];
-  return [`kubectl -n ${namespace} annotate service ${name} ${key}='${JSON.stringify(Object.fromEntries(fixed))}' --overwrite`];
-}
-
-/**
- * spec.ingressClassName on an Ingress meant for GKE's controller: it names a GCE
- * class with no class annotation, so IsGCEIngress is false and nothing serves it; or it sits next
- * to a GCE class annotation, which wins (ingress-gce pkg/utils/utils.go IsGCEIngress).
- */
-function ingressClassNameFinding(ingress: Ingress): { ignored: boolean; className: string; annotationClass?: string } | undefined {
-  const className = ingress.spec?.ingressClassName;
-  if (!className) return undefined;
-  const annotationClass = ingress.metadata?.annotations?.[INGRESS_CLASS_ANNOTATION];
-  if (annotationClass) return isGceIngressClass(annotationClass) ? { ignored: false, className, annotationClass } : undefined;
-  return isGceIngressClass(className) ? { ignored: true, className } : undefined;
 }
 
 export default ingressConfig;

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../src/errors.js';
+import { grantMembersField } from '../src/state/cluster-state.js';
 import { terraformPlanLayer } from '../src/state/plan/terraform-layer.js';
 import { parseTerraformPlan } from '../src/state/plan/terraform-plan.js';
 import { fixturePath } from './support/fixtures.js';
@@ -144,6 +145,25 @@ describe('resource types', () => {
         },
       },
     ]);
+  });
+
+  it('a google_project_iam_binding with a member known only after apply grants the known members, and the role is undecided', () => {
+    // Terraform's JSON plan writes an unknown set element as null in `after`, true at its index in `after_unknown`.
+    const layer = terraformPlanLayer(
+      parseTerraformPlan(
+        'plan.json',
+        plan([
+          change(
+            'google_project_iam_binding.subscribers',
+            ['create'],
+            { project: 'p', role: 'roles/pubsub.subscriber', members: ['user:a@example.com', null], condition: [] },
+            { members: [false, true], condition: [] },
+          ),
+        ]),
+      ),
+    );
+    expect(layer.iam).toEqual([{ kind: 'binding', binding: { role: 'roles/pubsub.subscriber', members: ['user:a@example.com'] } }]);
+    expect(layer.unknownUntilApply.get('projects/p')).toEqual([grantMembersField('roles/pubsub.subscriber')]);
   });
 
   it('reads what a deletion removes from the values before it', () => {

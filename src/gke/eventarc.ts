@@ -13,8 +13,6 @@ export const EVENT_RECEIVER_ROLE = 'roles/eventarc.eventReceiver';
 export const PUBSUB_AGENT_ROLES = ['roles/iam.serviceAccountTokenCreator', 'roles/pubsub.serviceAgent'] as const;
 /** The last day (UTC) on which the rule applies: "on or before April 8, 2021" (Eventarc GKE roles doc), inclusive. */
 export const PUBSUB_AGENT_LAST_DAY = '2021-04-08';
-/** Kept for readers of the old constant: the instant the rule stops applying (the day after the last day). */
-export const PUBSUB_AGENT_CUTOFF = '2021-04-09T00:00:00Z';
 
 /**
  * Whether the Pub/Sub agent rule applies to a project created at `createTime` (the project's
@@ -91,6 +89,11 @@ export function triggersByServiceAccount(triggers: readonly GkeTrigger[]): Map<s
     accounts.set(trigger.serviceAccount, [...(accounts.get(trigger.serviceAccount) ?? []), trigger]);
   }
   return accounts;
+}
+
+/** How triggers are named in a message: `trigger a, trigger b`. */
+export function triggerNames(triggers: readonly EventarcTrigger[]): string {
+  return triggers.map((trigger) => `trigger ${parseTriggerName(trigger.name).trigger}`).join(', ');
 }
 
 /** `projects/P/locations/L/triggers/T` -> its parts. */

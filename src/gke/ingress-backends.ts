@@ -85,6 +85,25 @@ export class IngressBackendResolver {
     };
   }
 
+  /**
+   * The Service ports these Ingresses route to, each once with every Ingress that routes there (the
+   * controller makes one backend service per Service port): those whose Service and port exist.
+   */
+  servedBackends(ingresses: readonly Ingress[]): { backend: ResolvedBackend; ingresses: Ingress[] }[] {
+    const backends = new Map<string, { backend: ResolvedBackend; ingresses: Ingress[] }>();
+    for (const ingress of ingresses) {
+      for (const ref of this.backendsOf(ingress)) {
+        const backend = this.resolve(ref);
+        if (!backend.service || !backend.servicePort) continue;
+        const key = `${backend.namespace}/${backend.service.metadata?.name}/${backend.servicePort.port}`;
+        const entry = backends.get(key) ?? { backend, ingresses: [] };
+        if (!entry.ingresses.includes(ingress)) entry.ingresses.push(ingress);
+        backends.set(key, entry);
+      }
+    }
+    return [...backends.values()];
+  }
+
   /** The Pods the Service selects, oldest first; with none, the templates of matching workloads. */
   podSourcesFor(service: Service): PodSource[] {
     return this.pods.podSourcesFor(service);

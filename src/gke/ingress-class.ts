@@ -19,6 +19,26 @@ export function isGceIngressClass(value: string): boolean {
   return (GCE_INGRESS_CLASSES as readonly string[]).includes(value);
 }
 
+/** The internal Application Load Balancer class. */
+export const INTERNAL_INGRESS_CLASS = 'gce-internal';
+
+export function isInternalIngress(ingress: Ingress): boolean {
+  return ingress.metadata?.annotations?.[INGRESS_CLASS_ANNOTATION] === INTERNAL_INGRESS_CLASS;
+}
+
+/**
+ * spec.ingressClassName on an Ingress meant for GKE's controller: it names a GCE class with no
+ * class annotation (`ignored`: IsGCEIngress is false and nothing serves it), or it sits next to a
+ * GCE class annotation, which wins (ingress-gce pkg/utils/utils.go IsGCEIngress).
+ */
+export function ingressClassNameUse(ingress: Ingress): { ignored: boolean; className: string; annotationClass?: string } | undefined {
+  const className = ingress.spec?.ingressClassName;
+  if (!className) return undefined;
+  const annotationClass = ingress.metadata?.annotations?.[INGRESS_CLASS_ANNOTATION];
+  if (annotationClass) return isGceIngressClass(annotationClass) ? { ignored: false, className, annotationClass } : undefined;
+  return isGceIngressClass(className) ? { ignored: true, className } : undefined;
+}
+
 /** Whether this Ingress's backends are NEGs whatever the Service says. */
 export function requiresNegs(ingress: Ingress): boolean {
   return NEG_ONLY_INGRESS_CLASSES.includes(ingress.metadata?.annotations?.[INGRESS_CLASS_ANNOTATION] ?? '');

@@ -1,6 +1,7 @@
 import type { ClusterState } from '../state/cluster-state.js';
 import { kubernetesResourceName } from '../state/cluster-state.js';
 import type { Ingress, Service } from '../state/kubernetes-types.js';
+import type { ResolvedBackend } from './ingress-backends.js';
 import { FRONTEND_CONFIG_ANNOTATION, INGRESS_CLASS_ANNOTATION } from './ingress-class.js';
 import { APP_PROTOCOLS_ANNOTATION, BACKEND_CONFIG_ANNOTATION, BETA_BACKEND_CONFIG_ANNOTATION, LEGACY_APP_PROTOCOLS_ANNOTATION, NEG_ANNOTATION } from './service-annotations.js';
 
@@ -44,6 +45,22 @@ export function unknownPodSourceFields(state: ClusterState, resource: string): s
     const rest = field.slice(`${spec}.containers`.length).replace(/^(\[\d+\]|\.\d+)/, '');
     return rest === '' || /^\.(ports|readinessProbe|readiness_probe|args|command|env)\b/.test(rest);
   });
+}
+
+/**
+ * Inputs of the health-check inference for one backend a plan knows only after apply: the Service,
+ * its BackendConfig's health check, and the Pods or templates; `FIELD of RESOURCE (ADDRESS)` each, and how many fields.
+ */
+export function unknownHealthCheckInputs(state: ClusterState, backend: ResolvedBackend, backendConfigName: string | undefined): { parts: string[]; count: number } {
+  const service = backend.service!;
+  const backendConfigResource = `BackendConfig/${backend.namespace}/${backendConfigName}`;
+  const inputs: [string, string[]][] = [
+    [kubernetesResourceName({ kind: 'Service', metadata: service.metadata }), unknownServiceFields(state, service)],
+    ...(backendConfigName ? [[backendConfigResource, unknownFields(state, backendConfigResource, ['spec.healthCheck'])] as [string, string[]]] : []),
+    ...backend.podSources.map((source): [string, string[]] => [source.resource, unknownPodSourceFields(state, source.resource)]),
+  ];
+  const known = inputs.filter(([, fields]) => fields.length > 0);
+  return { parts: known.map(([resource, fields]) => describeUnknownFields(state, resource, fields)), count: known.reduce((sum, [, fields]) => sum + fields.length, 0) };
 }
 
 function within(field: string, path: string): boolean {

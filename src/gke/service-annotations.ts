@@ -34,6 +34,20 @@ export function appProtocols(service: Service): Parsed<Record<string, string>> {
 }
 
 /**
+ * An invalid app-protocols annotation whose only fault is the case of its protocols (`"https"`):
+ * the same map upper-cased, which ingress-gce accepts; undefined when that is not its only fault.
+ */
+export function upperCasedAppProtocols(service: Service): { key: string; value: Record<string, string> } | undefined {
+  const parsed = appProtocols(service);
+  if (parsed.ok !== false) return undefined;
+  const value = parseJsonObject(service.metadata?.annotations?.[parsed.key] ?? '');
+  if (!value) return undefined;
+  const fixed = Object.entries(value).map(([port, protocol]) => [port, String(protocol).toUpperCase()] as const);
+  if (!fixed.every(([, protocol]) => (APP_PROTOCOLS as readonly string[]).includes(protocol))) return undefined;
+  return { key: parsed.key, value: Object.fromEntries(fixed) };
+}
+
+/**
  * The protocol the load balancer speaks to a Service port: looked up by the
  * port's name only (pkg/controller/translator/translator.go setAppProtocol), HTTP by default.
  */

@@ -24,6 +24,11 @@ interface Template {
 
 const WORKLOAD_KINDS = ['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet'] as const;
 
+/** Why the Pods and workloads a Service's backends are found in could not all be read: what was not read, and why. */
+export function unreadPodSources(state: ClusterState): string[] {
+  return [...new Set((['Pod', ...WORKLOAD_KINDS] as const).flatMap((kind) => state.unavailable.get(kind) ?? []))];
+}
+
 interface LabelIndexes {
   pods: LabelIndex<Pod>;
   templates: LabelIndex<Template>;

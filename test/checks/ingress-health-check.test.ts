@@ -52,6 +52,9 @@ const healthChecksDenied = await readLive('ingress-stale-health-check', (served)
 const backendConfigsDenied = (fixture: string) =>
   readLive(fixture, (served) => served.kube.inject({ path: /\/backendconfigs$/, status: 403, body: forbidden('list', 'backendconfigs', 'cloud.google.com') }));
 const backendConfigFixDenied = await backendConfigsDenied('ingress-backendconfig-fix');
+const podsDenied = await readLive('ingress-named-ports', (served) =>
+  served.kube.inject({ path: /\/(pods|deployments|statefulsets|daemonsets|replicasets)$/, status: 403, body: forbidden('list', 'pods') }),
+);
 const backendConfigMismatchDenied = await backendConfigsDenied('ingress-backendconfig-mismatch');
 
 testCheck(ingressHealthCheck, {
@@ -155,6 +158,13 @@ testCheck(ingressHealthCheck, {
         expect(message(report)).toMatch(/BackendConfig web-health-check, which the Service names for this port .*could not be read \(.*backendconfigs/);
         expect(fix(report)).not.toMatch(/kind: BackendConfig|annotate|patch/);
       },
+    },
+    {
+      // No Pod found because none could be read is not "nothing to check".
+      name: 'ingress-named-ports, Pods and workloads denied (live)',
+      state: podsDenied,
+      findings: [{ messageId: 'podsUnread', resource: SERVICE, severity: 'warning' }],
+      then: (report) => expect(message(report)).toMatch(/could not all be read \(.*pods/),
     },
     {
       name: 'ingress-backendconfig-mismatch, BackendConfigs denied (live)',

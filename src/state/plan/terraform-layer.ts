@@ -172,7 +172,11 @@ function addIamChange(layer: PlannedLayer, resource: PlannedResource, project: s
   const condition = bindingCondition(values);
   if (resource.type === 'google_project_iam_binding') {
     const members = values.get('members', membersField);
-    const binding: IamBinding = { role, members: deleted ? [] : Array.isArray(members) ? members.map(String) : [], ...condition };
+    const listed = Array.isArray(members) ? members : [];
+    // A member known only after apply is null in `after` (true at its index in `after_unknown`): never a member named "null".
+    const known = listed.filter((member, index) => !values.isUnknown(`members.${index}`) && typeof member === 'string').map(String);
+    if (known.length < listed.length && !deleted) addUnknown(layer, policyName, [membersField]);
+    const binding: IamBinding = { role, members: deleted ? [] : known, ...condition };
     // A binding whose members are unknown is left out rather than emptied: nothing is guessed.
     if (!values.unknownFields.includes(membersField)) layer.iam.push({ kind: 'binding', binding });
   } else {
