@@ -102,12 +102,13 @@ and the organization are not read.`,
     const examined = triggers.map((trigger) => trigger.name);
     const findings: Finding[] = [];
     if (project.projectNumber) {
-      const agents = [eventarcServiceAgent(project.projectNumber)];
+      const eventarcAgent = eventarcServiceAgent(project.projectNumber);
+      const agents = [eventarcAgent];
       findings.push(
-        ...roleFindings(judge, agents[0]!, 'eventarc_agent', EVENTARC_AGENT_ROLES, (roles, certain) => ({
+        ...roleFindings(judge, eventarcAgent, 'eventarc_agent', EVENTARC_AGENT_ROLES, (roles, certain) => ({
           messageId: certain ? 'agentMissing' : 'agentUncertain',
-          data: { agent: email(agents[0]!), triggers: triggerNames(triggers) },
-          fix: withGkeDestinationsInit(fixFor(judge, 'agentFix', agents[0]!, roles, 'eventarc_agent'), project.projectId),
+          data: { agent: email(eventarcAgent), triggers: triggerNames(triggers) },
+          fix: withGkeDestinationsInit(fixFor(judge, 'agentFix', eventarcAgent, roles, 'eventarc_agent'), project.projectId),
         })),
       );
       // Direct Cloud Storage events are published by the Cloud Storage service agent (https://cloud.google.com/eventarc/docs/gke/roles-permissions).

@@ -249,10 +249,6 @@ const comparableCheck = (check: CheckReport) => ({ ...check, durationMs: 0 });
 const KNOWN_GAPS: { check: string; endpoint: RegExp; gap: string }[] = [
   // gateway: gateway-config passes on less (examined shrinks) when optional data is unread.
   { check: 'gateway-config', endpoint: /./, gap: 'optional data (the cluster, routes, policies) unread: passes on what was read' },
-  // ingress: ingress-health-check changes its verdict without naming BackendConfigs it could not read.
-  { check: 'ingress-health-check', endpoint: /\/backendconfigs$/, gap: 'BackendConfigs unread (a broken answer): the verdict changes without naming them' },
-  // eventarc: eventarc-gke-iam does not evaluate custom roles yet (fixtures/eventarc-custom-role expects it to).
-  { check: 'eventarc-gke-iam', endpoint: /\/roles\/R$/, gap: 'custom roles that could not be read are not named' },
 ];
 
 const knownGap = (check: string, endpoint: Endpoint) => KNOWN_GAPS.some((gap) => gap.check === check && gap.endpoint.test(endpoint.shape));
