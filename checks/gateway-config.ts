@@ -95,9 +95,16 @@ http-load-balancing-addon.`,
         findings.push(context.report({ messageId: 'backendPolicyConflict', data: { policies: policies.join(', '), service, winner: policies[0]! }, resource: loser, severity: 'warning' }));
       }
     }
-    return { examined: [...examined], findings };
+    return { examined: [...examined], findings, unread: examined.size > 0 ? unreadOptionalData(state) : [] };
   },
 });
+
+/** Optional data that could not be read: what depends on it was not checked, so the check must not pass (subnets have their own finding). */
+function unreadOptionalData(state: ClusterState): string[] {
+  return (gatewayConfig.optionalNeeds ?? [])
+    .filter((key) => key !== 'subnetworks' && state.unavailable.has(key) && !state.notInInputs?.has(key))
+    .map((key) => `${key} could not be read (${state.unavailable.get(key)}), so what depends on it was not checked`);
+}
 
 type Context = Parameters<typeof gatewayConfig.run>[1];
 

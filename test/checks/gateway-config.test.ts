@@ -1,7 +1,7 @@
 import { expect } from 'vitest';
 import gatewayConfig from '../../checks/gateway-config.js';
 import type { DataKey } from '../../src/state/cluster-state.js';
-import { GCP_DATA_KEYS } from '../../src/state/cluster-state.js';
+import { GCP_DATA_KEYS, KubernetesObjects } from '../../src/state/cluster-state.js';
 import { KUBERNETES_KINDS } from '../../src/state/kubernetes-types.js';
 import { SnapshotSource } from '../../src/state/snapshot/snapshot-source.js';
 import { testCheck } from '../support/check-tester.js';
@@ -15,6 +15,15 @@ async function withoutSubnetList() {
   return { ...state, subnetworks: undefined, unavailable };
 }
 
+/** The healthy Gateway as a live read sees it when HTTPRoutes cannot be listed (403). */
+async function withoutRoutes() {
+  const state = await new SnapshotSource(fixturePath('gateway-argocd-healthy')).collect(new Set<DataKey>([...GCP_DATA_KEYS, ...KUBERNETES_KINDS]));
+  const unavailable = new Map(state.unavailable);
+  unavailable.set('HTTPRoute', '403 httproutes.gateway.networking.k8s.io is forbidden: User "ci@acme-platform.iam.gserviceaccount.com" cannot list resource "httproutes"');
+  const kubernetes = new KubernetesObjects(state.kubernetes.all().filter((object) => object.kind !== 'HTTPRoute'));
+  return { ...state, kubernetes, unavailable };
+}
+
 const CLUSTER = 'projects/acme-platform/locations/asia-northeast1/clusters/platform-cluster';
 
 testCheck(gatewayConfig, {
@@ -23,6 +32,13 @@ testCheck(gatewayConfig, {
     'gateway-argocd-healthy',
     'gateway-whereami',
     { fixture: 'seed-argocd-unhealthy', examined: [] },
+    {
+      // The passing twin is gateway-argocd-healthy itself: with its routes unread, it must not pass on the Gateway alone.
+      name: 'the healthy Gateway with HTTPRoutes unread (403): incomplete, naming them',
+      state: await withoutRoutes(),
+      status: 'incomplete',
+      then: (report) => expect(report.reason).toMatch(/^HTTPRoute could not be read \(403 httproutes.gateway.networking.k8s.io is forbidden.*\), so what depends on it was not checked$/),
+    },
     // Preflight (appliesTo Gateway): the manifests and the plan that fixes them pass; inputs without a Gateway have nothing to judge.
     { name: 'the Gateway manifests with the plan that applies the fix', manifests: ['preflight/gateway-argocd-manifests'], plan: 'preflight/gateway-argocd-fix.tfplan.json' },
     { name: 'a plan alone holding a HealthCheckPolicy but no Gateway: not applicable, its target is not judged', plan: 'preflight/gateway-argocd-fix.tfplan.json', examined: [] },

@@ -247,8 +247,6 @@ const comparableCheck = (check: CheckReport) => ({ ...check, durationMs: 0 });
  * check names the data: the matrix then holds it to that.
  */
 const KNOWN_GAPS: { check: string; endpoint: RegExp; gap: string }[] = [
-  // gateway: gateway-config passes on less (examined shrinks) when optional data is unread.
-  { check: 'gateway-config', endpoint: /./, gap: 'optional data (the cluster, routes, policies) unread: passes on what was read' },
 ];
 
 const knownGap = (check: string, endpoint: Endpoint) => KNOWN_GAPS.some((gap) => gap.check === check && gap.endpoint.test(endpoint.shape));
