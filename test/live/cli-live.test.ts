@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Report } from '../../src/engine/report.js';
 import { runCli } from '../support/cli.js';
+import { forbidden } from '../support/fake-kube-apiserver.js';
 import { fixturePath } from '../support/fixtures.js';
 import type { ServedFixture } from '../support/live.js';
 import { comparable, serveFixture } from '../support/live.js';
@@ -107,6 +108,32 @@ describe('gke-doctor snapshot DIR', () => {
     const replay = await runCli(['check', '--snapshot', directory, '--output', 'json']);
     expect(replay.code).toBe(live.code);
     expect(withoutClock(JSON.parse(replay.stdout) as Report)).toEqual(withoutClock(JSON.parse(live.stdout) as Report));
+  });
+
+  it('records what it could not read (unread.json), so the replay gives the live findings, not an empty list', async () => {
+    // BackendConfigs forbidden: live, ingress-health-check says the BackendConfig could not be read; a replay
+    // that took the missing file for "none exist" would instead tell the user to create one that is there.
+    served = await serveFixture('ingress-backendconfig-fix');
+    served.kube.inject({ path: /\/backendconfigs$/, status: 403, body: forbidden('list', 'backendconfigs', 'cloud.google.com') });
+    const directory = join(await mkdtemp(join(tmpdir(), 'gke-doctor-snap-')), 'out');
+    // Written, and exit 3: not everything could be read.
+    expect((await runCli(['snapshot', directory], { env: served.env })).code).toBe(3);
+    const unread = JSON.parse(await readFile(join(directory, 'unread.json'), 'utf8')) as { unavailable: Record<string, string> };
+    expect(unread.unavailable.BackendConfig).toMatch(/^cannot list BackendConfig objects: [^]*backendconfigs/);
+
+    const live = await runCli(['check', '--only', 'ingress-health-check,ingress-config', '--output', 'json'], { env: served.env });
+    const replay = await runCli(['check', '--snapshot', directory, '--only', 'ingress-health-check,ingress-config', '--output', 'json']);
+    expect(JSON.stringify(JSON.parse(live.stdout))).toMatch(/backendConfigUnread/);
+    expect(replay.code).toBe(live.code);
+    expect(withoutClock(JSON.parse(replay.stdout) as Report)).toEqual(withoutClock(JSON.parse(live.stdout) as Report));
+  });
+
+  it('refuses an unread.json of the wrong shape with one line naming it', async () => {
+    const directory = await mkdtemp(join(tmpdir(), 'gke-doctor-snap-'));
+    await writeFile(join(directory, 'unread.json'), JSON.stringify({ unavailable: { Secrets: 'x' } }));
+    const result = await runCli(['check', '--snapshot', directory]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/^gke-doctor: .*unread\.json: "unavailable" names "Secrets", which is not data gke-doctor reads\n$/);
   });
 
   it('refuses a directory that is not empty', async () => {

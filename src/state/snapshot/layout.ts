@@ -19,3 +19,9 @@ export const SNAPSHOT_ROLES_DIRECTORY = 'roles';
 
 /** gke-doctor's own record of when a snapshot was taken (not part of any gcloud output). */
 export const SNAPSHOT_METADATA_FILE = 'snapshot.json';
+
+/**
+ * gke-doctor's own record of what the live read could not read (not part of any gcloud output): replayed,
+ * it makes the same data unavailable again, so a snapshot gives the findings of the run it was taken from.
+ */
+export const SNAPSHOT_UNREAD_FILE = 'unread.json';

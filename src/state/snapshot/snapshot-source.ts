@@ -13,7 +13,9 @@ import { gcpShapeProblem } from '../data-shapes.js';
 import type { KubeObject } from '../kubernetes-types.js';
 import { KUBERNETES_KINDS } from '../kubernetes-types.js';
 import type { StateSource } from '../source.js';
-import { KUBERNETES_DIRECTORY, SNAPSHOT_FILES, SNAPSHOT_METADATA_FILE, SNAPSHOT_ROLES_DIRECTORY } from './layout.js';
+import { KUBERNETES_DIRECTORY, SNAPSHOT_FILES, SNAPSHOT_METADATA_FILE, SNAPSHOT_ROLES_DIRECTORY, SNAPSHOT_UNREAD_FILE } from './layout.js';
+import type { UnreadRecord } from './unread-record.js';
+import { parseUnreadRecord } from './unread-record.js';
 
 /** Reads a snapshot directory: every file optional, each exactly what gcloud or kubectl prints. */
 export class SnapshotSource implements StateSource {
@@ -54,7 +56,13 @@ export class SnapshotSource implements StateSource {
 
     const customRoles = wanted.has('iamPolicy') ? await this.readCustomRoles() : undefined;
     const observedAt = await this.readTakenAt();
-    return { ...gcp, ...(customRoles ? { customRoles } : {}), target: snapshotTarget(gcp.project, gcp.cluster), kubernetes, unavailable, observedAt, locations: new Map() };
+    // What the live read could not read is unavailable again, for the same reason, not an empty list.
+    const unread = await this.readUnread();
+    for (const [key, reason] of Object.entries(unread?.unavailable ?? {}) as [DataKey, string][]) if (keys.has(key) || wanted.has(key as GcpDataKey)) unavailable.set(key, reason);
+    const recorded = unread
+      ? { unreadInNamespaces: new Map(Object.entries(unread.unreadInNamespaces)), ...(unread.undiscovered.length > 0 ? { undiscovered: unread.undiscovered } : {}) }
+      : {};
+    return { ...gcp, ...(customRoles ? { customRoles } : {}), ...recorded, target: snapshotTarget(gcp.project, gcp.cluster), kubernetes, unavailable, observedAt, locations: new Map() };
   }
 
   /** `roles/*.json` (optional, additive to the layout): custom role definitions, by their full name. */
@@ -77,6 +85,13 @@ export class SnapshotSource implements StateSource {
       roles.set(value.name, value as unknown as IamRole);
     }
     return roles;
+  }
+
+  /** `unread.json` (written by `gke-doctor snapshot` when something could not be read, optional). */
+  private async readUnread(): Promise<UnreadRecord | undefined> {
+    const path = join(this.directory, SNAPSHOT_UNREAD_FILE);
+    const text = await readInputFile(path, this.display(path), { optional: true });
+    return text === undefined ? undefined : parseUnreadRecord(this.display(path), parseJsonFile(this.display(path), text));
   }
 
   /** `snapshot.json` (written by `gke-doctor snapshot`, optional): `{ "takenAt": RFC 3339 }`. */

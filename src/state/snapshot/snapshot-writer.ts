@@ -2,11 +2,12 @@ import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { InputError } from '../../errors.js';
 import type { ClusterState, GcpDataKey } from '../cluster-state.js';
+import type { UnreadRecord } from './unread-record.js';
 import { GCP_DATA_KEYS, kubectlKind, kubernetesResourceName } from '../cluster-state.js';
 import type { KubeObject } from '../kubernetes-types.js';
 import type { Redaction } from './redaction.js';
 import { KEPT_VALUES, redactCluster, redactObject } from './redaction.js';
-import { KUBERNETES_DIRECTORY, SNAPSHOT_FILES, SNAPSHOT_METADATA_FILE, SNAPSHOT_ROLES_DIRECTORY } from './layout.js';
+import { KUBERNETES_DIRECTORY, SNAPSHOT_FILES, SNAPSHOT_METADATA_FILE, SNAPSHOT_ROLES_DIRECTORY, SNAPSHOT_UNREAD_FILE } from './layout.js';
 
 export interface WrittenSnapshot {
   files: string[];
@@ -61,8 +62,21 @@ export async function writeSnapshot(directory: string, state: ClusterState, take
   }
   // Ages (how long a namespace has been Terminating) are measured to this moment on replay.
   await write(SNAPSHOT_METADATA_FILE, `${JSON.stringify({ takenAt: takenAt.toISOString() }, null, 2)}\n`);
+  const unread = unreadRecord(state);
+  if (unread) await write(SNAPSHOT_UNREAD_FILE, `${JSON.stringify(unread, null, 2)}\n`);
   await write('REDACTED.md', redactedReadme(redactions, state));
   return { files, objects: state.kubernetes.all().length, redactions };
+}
+
+/** What could not be read, as `SnapshotSource` reads it back; undefined when everything was read. */
+function unreadRecord(state: ClusterState): UnreadRecord | undefined {
+  const record: UnreadRecord = {
+    unavailable: Object.fromEntries([...state.unavailable].sort(([a], [b]) => a.localeCompare(b))),
+    unreadInNamespaces: Object.fromEntries([...(state.unreadInNamespaces ?? [])].filter(([, kinds]) => kinds.length > 0)),
+    undiscovered: [...(state.undiscovered ?? [])],
+  };
+  const empty = Object.keys(record.unavailable).length === 0 && Object.keys(record.unreadInNamespaces).length === 0 && record.undiscovered.length === 0;
+  return empty ? undefined : record;
 }
 
 function redactedReadme(redactions: Redaction[], state: ClusterState): string {
