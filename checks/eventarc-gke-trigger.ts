@@ -20,7 +20,8 @@ and the Service has ready Pods (when the cluster's Services or Pods could not be
 is incomplete and says what was not read); Workload Identity is on, which the event forwarder
 needs: the cluster's workloadIdentityConfig.workloadPool, and the GKE metadata server
 (config.workloadMetadataConfig.mode GKE_METADATA) on every node pool that can run the forwarder
-(Autopilot always has it); and the trigger does not run as the Compute Engine default service
+(Autopilot always has it; a plan's google_container_node_pool resources count; when the data lists
+no node pools it says they were not checked); and the trigger does not run as the Compute Engine default service
 account (least privilege). Triggers into other clusters are left to eventarc-gke-iam, which
 checks their roles.`,
   references: [
@@ -29,6 +30,7 @@ checks their roles.`,
     'https://cloud.google.com/kubernetes-engine/docs/how-to/workload-identity',
     'https://cloud.google.com/sdk/gcloud/reference/eventarc/triggers/update',
     'https://registry.terraform.io/providers/hashicorp/google/latest/docs/resources/container_cluster#workload_identity_config',
+    'https://registry.terraform.io/providers/hashicorp/google/latest/docs/resources/container_node_pool',
   ],
   // A preflight whose inputs hold no trigger has nothing for it to judge (not-applicable, not incomplete).
   appliesTo: ['eventarcTriggers'],
