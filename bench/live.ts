@@ -7,6 +7,10 @@
 //
 //   npm run bench                      # all of it
 //   BENCH_SCALES=0.1 BENCH_RUNS=3 BENCH_DELAY_MS=50 BENCH_SKIP_INSTALL=1 npm run bench
+//
+// Runs per scale: BENCH_RUNS (default 5) below full scale, BENCH_RUNS_FULL (default 1) at
+// 1.0, where one kubectl dump alone takes about a minute on a 2-core machine: so that the
+// whole bench fits in 10 minutes from a fresh clone.
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdtemp, mkdir, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { cpus, freemem, loadavg, totalmem, tmpdir, type as osType, release } from 'node:os';
@@ -24,6 +28,8 @@ const ROOT = new URL('..', import.meta.url).pathname;
 const CLI = join(ROOT, 'bin', 'gke-doctor.js');
 const SCALES = (process.env.BENCH_SCALES ?? '0.1,0.25,1').split(',').map(Number);
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
+const RUNS_FULL = Number(process.env.BENCH_RUNS_FULL ?? 1);
+const runsAt = (scale: number) => (scale >= 1 ? RUNS_FULL : RUNS);
 const DELAY_MS = Number(process.env.BENCH_DELAY_MS ?? 50);
 
 export interface Measurement {
@@ -126,7 +132,8 @@ async function liveScale(scale: number) {
     const kubectl: Measurement[] = [];
     let cliRequests: LoggedRequest[] = [];
     let kubectlRequests: LoggedRequest[] = [];
-    for (let run = 0; run < RUNS; run++) {
+    const runs = runsAt(scale);
+    for (let run = 0; run < runs; run++) {
       served.kube.requests.length = 0;
       served.gcp.requests.length = 0;
       cli.push(await measure('node', cliArgs, env));
@@ -136,7 +143,7 @@ async function liveScale(scale: number) {
       kubectlRequests = [...served.kube.requests];
       const [doctor, dump] = [cli.at(-1)!, kubectl.at(-1)!];
       process.stderr.write(
-        `  scale ${scale} run ${run + 1}/${RUNS}: gke-doctor ${Math.round(doctor.wallMs)} ms (cpu ${Math.round(doctor.cpuMs)} ms, ${Math.round(doctor.peakRssMb)} MB), kubectl ${Math.round(dump.wallMs)} ms (cpu ${Math.round(dump.cpuMs)} ms, ${Math.round(dump.peakRssMb)} MB)\n`,
+        `  scale ${scale} run ${run + 1}/${runs}: gke-doctor ${Math.round(doctor.wallMs)} ms (cpu ${Math.round(doctor.cpuMs)} ms, ${Math.round(doctor.peakRssMb)} MB), kubectl ${Math.round(dump.wallMs)} ms (cpu ${Math.round(dump.cpuMs)} ms, ${Math.round(dump.peakRssMb)} MB)\n`,
       );
     }
     const bytes = JSON.stringify({ items: cluster.objects });
@@ -146,6 +153,7 @@ async function liveScale(scale: number) {
     const chain = longestChain(cliRequests);
     return {
       scale,
+      runs,
       counts: cluster.counts,
       objects: cluster.objects.length,
       megabytes: bytes.length / 1e6,
@@ -185,11 +193,11 @@ async function yamlSnapshot() {
   }
 }
 
-/** `npm pack`, then a production install of the tarball into an empty directory. */
+/** `npm pack` (of what `npm run bench` just built), then a production install of the tarball into an empty directory. */
 async function install() {
   const directory = await mkdtemp(join(tmpdir(), 'gke-doctor-install-'));
   try {
-    const tarball = execFileSync('npm', ['pack', '--silent', '--pack-destination', directory], { cwd: ROOT, encoding: 'utf8' }).trim().split('\n').pop()!;
+    const tarball = execFileSync('npm', ['pack', '--silent', '--ignore-scripts', '--pack-destination', directory], { cwd: ROOT, encoding: 'utf8' }).trim().split('\n').pop()!;
     const target = join(directory, 'app');
     await mkdir(target);
     await writeFile(join(target, 'package.json'), '{"name":"bench-install","version":"1.0.0","private":true}');

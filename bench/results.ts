@@ -14,6 +14,7 @@ interface Results {
   startup: { nodeBare: Run; help: Run; seedSnapshot: Run };
   scales: {
     scale: number;
+    runs: number;
     counts: Record<string, number>;
     objects: number;
     megabytes: number;
@@ -40,8 +41,10 @@ export async function writeResults(results: Results): Promise<void> {
     '# gke-doctor benchmark results',
     '',
     `Written by \`npm run bench\` (bench/live.ts) on ${machine.date.slice(0, 10)}: ${machine.cpu}, ${machine.memoryGb} GB, ${machine.os}, Node ${machine.node}, kubectl ${machine.kubectl}.`,
-    `Load average when it started: ${String(machine.loadAverage)} (other engineers' builds and tests shared the machine: wall times are inflated, CPU times less so).`,
-    `Every answer of the fake servers delayed ${machine.delayMs} ms; medians of ${machine.runs} runs, gke-doctor and kubectl alternating. The whole bench took ${Math.round(results.benchSeconds)} s.`,
+    Number(machine.loadAverage) >= 1
+      ? `Load average when it started: ${String(machine.loadAverage)}: the machine was shared with other engineers' builds and tests, so wall times are inflated (CPU times less so).`
+      : `Load average when it started: ${String(machine.loadAverage)} (a quiet machine).`,
+    `Every answer of the fake servers delayed ${machine.delayMs} ms; gke-doctor and kubectl alternating, medians of the runs each scale names. The whole bench took ${Math.round(results.benchSeconds)} s.`,
     '',
     '## Live check against the fakes',
     '',
@@ -58,7 +61,7 @@ export async function writeResults(results: Results): Promise<void> {
       .map(([what, count]) => `${count.toLocaleString('en-US')} ${what}`)
       .join(', ');
     lines.push(
-      `### Scale ${scale.scale}: ${counts} (${scale.objects.toLocaleString('en-US')} objects, ${scale.megabytes.toFixed(1)} MB of JSON)`,
+      `### Scale ${scale.scale}: ${counts} (${scale.objects.toLocaleString('en-US')} objects, ${scale.megabytes.toFixed(1)} MB of JSON), ${scale.runs === 1 ? 'one run' : `median of ${scale.runs} runs`}`,
       '',
       '| | wall time (median) | CPU time (median) | peak RSS (median) | requests |',
       '|---|---:|---:|---:|---:|',
@@ -93,6 +96,8 @@ export async function writeResults(results: Results): Promise<void> {
   }
   lines.push(
     '## Start-up',
+    '',
+    `Medians of ${machine.runs} runs each.`,
     '',
     '| command | wall time (median) | peak RSS | × `node -e 0` |',
     '|---|---:|---:|---:|',

@@ -34,7 +34,7 @@ const metadata = shape({
   labels: stringMap,
   annotations: stringMap,
   finalizers: stringList,
-  ownerReferences: list(shape({ apiVersion: string, kind: string, name: string, uid: string, controller: boolean })),
+  ownerReferences: list(shape({ apiVersion: string, kind: string, name: string, uid: string, controller: boolean }, ['kind', 'name'])),
 });
 
 const probe = shape({
@@ -49,6 +49,7 @@ const probe = shape({
   initialDelaySeconds: integer,
 });
 
+// Required fields are those the API server requires (kubectl refuses an object without them).
 const container = shape({
   name: string,
   image: string,
@@ -60,13 +61,23 @@ const container = shape({
   readinessProbe: probe,
   livenessProbe: probe,
   startupProbe: probe,
-});
+}, ['name']);
 
 const podSpec = shape({ containers: list(container), initContainers: list(container) });
-const conditions = list(shape({ type: string, status: string, reason: string, message: string }));
+const conditions = list(shape({ type: string, status: string, reason: string, message: string }, ['type']));
 const podTemplate = shape({ metadata, spec: podSpec });
 const workload = { spec: shape({ selector: object, template: podTemplate }) };
 const ingressBackend = shape({ service: shape({ name: string, port: shape({ number: integer, name: string }) }), resource: object });
+
+// Gateway API (kubernetes-sigs/gateway-api apis/v1) and GKE's policies (gke-gateway-api apis/networking/v1), as kubernetes-types.ts models them.
+const reference = shape({ group: string, kind: string, name: string, namespace: string, sectionName: string, port: integer }, ['name']);
+const gatewayConditions = list(shape({ type: string, status: string, reason: string, message: string, observedGeneration: integer }, ['type', 'status']));
+const route = {
+  spec: shape({ parentRefs: list(reference), hostnames: stringList, rules: list(shape({ name: string, matches: list(object), filters: list(object), backendRefs: list(reference) })) }),
+  status: shape({ parents: list(shape({ parentRef: reference, controllerName: string, conditions: gatewayConditions }, ['parentRef'])) }),
+};
+const protocolHealthCheck = shape({ portSpecification: string, port: integer, portName: string, host: string, requestPath: string, proxyHeader: string, response: string, request: string, grpcServiceName: string });
+const policy = (defaults: Record<string, unknown>) => ({ spec: shape({ targetRef: reference, default: shape(defaults) }), status: shape({ conditions: gatewayConditions }) });
 
 /** By kind, what checks read beyond metadata. */
 const KIND_FIELDS: Record<string, Record<string, unknown>> = {
@@ -81,20 +92,51 @@ const KIND_FIELDS: Record<string, Record<string, unknown>> = {
       type: string,
       clusterIP: string,
       selector: stringMap,
-      ports: list(shape({ name: string, port: integer, targetPort: intOrString, protocol: string, nodePort: integer, appProtocol: string })),
+      ports: list(shape({ name: string, port: integer, targetPort: intOrString, protocol: string, nodePort: integer, appProtocol: string }, ['port'])),
     }),
   },
   Ingress: {
     spec: shape({
       ingressClassName: string,
       defaultBackend: ingressBackend,
-      rules: list(shape({ host: string, http: shape({ paths: list(shape({ path: string, pathType: string, backend: ingressBackend })) }) })),
+      rules: list(shape({ host: string, http: shape({ paths: list(shape({ path: string, pathType: string, backend: ingressBackend }, ['backend'])) }, ['paths']) })),
       tls: list(object),
     }),
   },
   IngressClass: { spec: shape({ controller: string }) },
   ConfigMap: { data: stringMap, binaryData: stringMap },
   APIService: { spec: shape({ group: string, version: string, service: shape({ name: string, namespace: string }) }), status: shape({ conditions }) },
+  GatewayClass: { spec: shape({ controllerName: string, parametersRef: reference, description: string }), status: shape({ conditions: gatewayConditions }) },
+  Gateway: {
+    spec: shape({ gatewayClassName: string, listeners: list(shape({ name: string, hostname: string, port: integer, protocol: string }, ['name', 'port', 'protocol'])), addresses: list(shape({ type: string, value: string })) }),
+    status: shape({
+      addresses: list(shape({ type: string, value: string })),
+      conditions: gatewayConditions,
+      listeners: list(shape({ name: string, attachedRoutes: integer, conditions: gatewayConditions, supportedKinds: list(shape({ group: string, kind: string })) })),
+    }),
+  },
+  HTTPRoute: route,
+  GRPCRoute: route,
+  ReferenceGrant: { spec: shape({ from: list(shape({ group: string, kind: string, namespace: string })), to: list(shape({ group: string, kind: string, name: string })) }) },
+  HealthCheckPolicy: policy({
+    checkIntervalSec: integer,
+    timeoutSec: integer,
+    healthyThreshold: integer,
+    unhealthyThreshold: integer,
+    config: shape({
+      type: string,
+      tcpHealthCheck: protocolHealthCheck,
+      httpHealthCheck: protocolHealthCheck,
+      httpsHealthCheck: protocolHealthCheck,
+      http2HealthCheck: protocolHealthCheck,
+      grpcHealthCheck: protocolHealthCheck,
+    }),
+    logConfig: shape({ enabled: boolean }),
+  }),
+  GCPBackendPolicy: policy({}),
+  GCPGatewayPolicy: policy({}),
+  FrontendConfig: { spec: object },
+  ServiceNetworkEndpointGroup: { spec: object, status: object },
   BackendConfig: {
     spec: shape({
       healthCheck: shape({ requestPath: string, port: integer, type: string, checkIntervalSec: integer, timeoutSec: integer, healthyThreshold: integer, unhealthyThreshold: integer }),

@@ -249,14 +249,8 @@ const comparableCheck = (check: CheckReport) => ({ ...check, durationMs: 0 });
 const KNOWN_GAPS: { check: string; endpoint: RegExp; gap: string }[] = [
   // gateway: gateway-config passes on less (examined shrinks) when optional data is unread.
   { check: 'gateway-config', endpoint: /./, gap: 'optional data (the cluster, routes, policies) unread: passes on what was read' },
-  // gateway: terminating-namespace changes without naming the cluster when it cannot be read.
-  { check: 'terminating-namespace', endpoint: /\/clusters\/C$/, gap: 'the cluster unread: the namespace finding changes without saying why' },
   // gateway: terminating-namespace drops the Eventarc trigger that made the namespace when triggers are unread.
   { check: 'terminating-namespace', endpoint: /\/triggers$/, gap: 'Eventarc triggers unread: the namespace finding no longer names its trigger, and does not say why' },
-  // ingress: ingress-health-check changes its verdict without naming BackendConfigs it could not read.
-  { check: 'ingress-health-check', endpoint: /\/backendconfigs$/, gap: 'BackendConfigs unread (a broken answer): the verdict changes without naming them' },
-  // eventarc: eventarc-gke-iam does not evaluate custom roles yet (fixtures/eventarc-custom-role expects it to).
-  { check: 'eventarc-gke-iam', endpoint: /\/roles\/R$/, gap: 'custom roles that could not be read are not named' },
 ];
 
 const knownGap = (check: string, endpoint: Endpoint) => KNOWN_GAPS.some((gap) => gap.check === check && gap.endpoint.test(endpoint.shape));

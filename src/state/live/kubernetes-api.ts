@@ -2,6 +2,7 @@ import type { Agent as HttpAgent } from 'node:http';
 import { Agent as PlainAgent, request as httpRequest } from 'node:http';
 import type { RequestOptions } from 'node:https';
 import { Agent as TlsAgent, request as httpsRequest } from 'node:https';
+import { StringDecoder } from 'node:string_decoder';
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { RetryOptions } from './api-failure.js';
 import { ApiFailure, retryAfterMs, withRetry } from './api-failure.js';
@@ -125,15 +126,22 @@ export class KubernetesApi {
       );
       this.deadline.signal.addEventListener('abort', onDeadline, { once: true });
       const outgoing = send(url, options, (response) => {
-        const chunks: Buffer[] = [];
-        response.on('data', (chunk: Buffer) => chunks.push(chunk));
-        response.on('end', () => {
-          if (!response.complete) return finish(shortBody(where, response.headers['content-length'], chunks));
-          finish(null, { status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks).toString('utf8') });
+        // Decoded as it arrives: each chunk the socket delivers is a slice of a larger buffer,
+        // so keeping the chunks until the end holds several times the body (bench/notes.md).
+        const decoder = new StringDecoder('utf8');
+        let body = '';
+        let received = 0;
+        response.on('data', (chunk: Buffer) => {
+          received += chunk.length;
+          body += decoder.write(chunk);
         });
-        response.on('error', () => finish(shortBody(where, response.headers['content-length'], chunks)));
+        response.on('end', () => {
+          if (!response.complete) return finish(shortBody(where, response.headers['content-length'], received));
+          finish(null, { status: response.statusCode ?? 0, headers: response.headers, body: body + decoder.end() });
+        });
+        response.on('error', () => finish(shortBody(where, response.headers['content-length'], received)));
         response.on('close', () => {
-          if (!response.complete) finish(shortBody(where, response.headers['content-length'], chunks));
+          if (!response.complete) finish(shortBody(where, response.headers['content-length'], received));
         });
       });
       outgoing.setTimeout(this.limits.idleMs, () => finish(new ApiFailure(`${where}: no answer from ${url.host} within ${seconds(this.limits.idleMs)}`, undefined, { code: 'ETIMEDOUT' })));
@@ -208,8 +216,7 @@ function failureOf(response: RawResponse): ApiFailure {
   return new ApiFailure(firstLine(message), response.status, { retryAfterMs: retryAfterMs(Array.isArray(retryAfter) ? retryAfter[0] : retryAfter) });
 }
 
-function shortBody(where: string, contentLength: string | undefined, chunks: Buffer[]): ApiFailure {
-  const received = chunks.reduce((sum, chunk) => sum + chunk.length, 0);
+function shortBody(where: string, contentLength: string | undefined, received: number): ApiFailure {
   const expected = contentLength ? ` of the ${contentLength} its Content-Length announced` : '';
   return new ApiFailure(`${where}: the answer broke off after ${received} bytes${expected}`, undefined, { code: 'SHORT_BODY' });
 }
