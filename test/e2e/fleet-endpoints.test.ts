@@ -20,21 +20,7 @@ let env: NodeJS.ProcessEnv;
 beforeAll(async () => {
   fleet = await FakeGcpFleet.serve([{ fixture: 'seed-eventarc-stuck-namespace', clusters: [{ location: 'asia-northeast1', name: 'prod-cluster', fixture: 'seed-eventarc-stuck-namespace' }] }]);
   const home = await mkdtemp(join(tmpdir(), 'gke-doctor-home-'));
-  env = {
-    NODE_EXTRA_CA_CERTS: join(REPO_ROOT, 'test/support/tls/ca.crt'),
-    KUBECONFIG: join(home, 'no-kubeconfig'),
-    CLOUDSDK_CONFIG: join(home, 'gcloud'),
-    CLOUDSDK_CORE_PROJECT: undefined,
-    GOOGLE_APPLICATION_CREDENTIALS: undefined,
-    METADATA_SERVER_DETECTION: 'none',
-    GOOGLE_OAUTH_ACCESS_TOKEN: 'fake-google-token',
-    CLOUDSDK_API_ENDPOINT_OVERRIDES_CONTAINER: `${fleet.url}/`,
-    CLOUDSDK_API_ENDPOINT_OVERRIDES_CLOUDRESOURCEMANAGER: `${fleet.url}/`,
-    CLOUDSDK_API_ENDPOINT_OVERRIDES_EVENTARC: `${fleet.url}/`,
-    CLOUDSDK_API_ENDPOINT_OVERRIDES_COMPUTE: `${fleet.url}/compute/v1/`,
-    CLOUDSDK_API_ENDPOINT_OVERRIDES_GKEHUB: `${fleet.url}/`,
-    CLOUDSDK_API_ENDPOINT_OVERRIDES_CONNECTGATEWAY: `${fleet.gateway.url}/`,
-  };
+  env = { ...fleet.clientEnv(home), NODE_EXTRA_CA_CERTS: join(REPO_ROOT, 'test/support/tls/ca.crt') };
 });
 afterAll(() => fleet.close());
 

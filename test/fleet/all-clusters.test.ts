@@ -26,20 +26,7 @@ beforeAll(async () => {
     { fixture: 'seed-ingress-addon-disabled', clusters: [{ location: 'asia-northeast1-a', name: 'tools', fixture: 'seed-ingress-addon-disabled' }] },
   ]);
   const home = await mkdtemp(join(tmpdir(), 'gke-doctor-home-'));
-  env = {
-    KUBECONFIG: join(home, 'no-kubeconfig'),
-    CLOUDSDK_CONFIG: join(home, 'gcloud'),
-    CLOUDSDK_CORE_PROJECT: undefined,
-    GOOGLE_APPLICATION_CREDENTIALS: undefined,
-    METADATA_SERVER_DETECTION: 'none',
-    GOOGLE_OAUTH_ACCESS_TOKEN: 'fake-google-token',
-    CLOUDSDK_API_ENDPOINT_OVERRIDES_CONTAINER: `${fleet.url}/`,
-    CLOUDSDK_API_ENDPOINT_OVERRIDES_CLOUDRESOURCEMANAGER: `${fleet.url}/`,
-    CLOUDSDK_API_ENDPOINT_OVERRIDES_EVENTARC: `${fleet.url}/`,
-    CLOUDSDK_API_ENDPOINT_OVERRIDES_COMPUTE: `${fleet.url}/compute/v1/`,
-    CLOUDSDK_API_ENDPOINT_OVERRIDES_GKEHUB: `${fleet.url}/`,
-    CLOUDSDK_API_ENDPOINT_OVERRIDES_CONNECTGATEWAY: `${fleet.gateway.url}/`,
-  };
+  env = fleet.clientEnv(home);
 });
 afterAll(() => fleet.close());
 

@@ -200,3 +200,31 @@ describe('redactObject', () => {
     ]);
   });
 });
+
+describe('REDACTED.md', () => {
+  it('names what could not be read: data, kinds in a Terminating namespace, API groups whose discovery failed', async () => {
+    const { mkdtemp, readFile } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { writeSnapshot } = await import('../../src/state/snapshot/snapshot-writer.js');
+    const { KubernetesObjects } = await import('../../src/state/cluster-state.js');
+    const directory = join(await mkdtemp(join(tmpdir(), 'gke-doctor-redacted-')), 'snapshot');
+    await writeSnapshot(
+      directory,
+      {
+        target: { source: 'live', project: 'p', location: 'l', cluster: 'c' },
+        kubernetes: new KubernetesObjects([object({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 's', namespace: 'doomed' }, data: { k: 'dg==' } })]),
+        unavailable: new Map([['healthChecks', 'cannot read health checks (compute.googleapis.com): permission compute.healthChecks.list denied']]),
+        unreadInNamespaces: new Map([['doomed', [{ resource: 'secrets', reason: '403 secrets is forbidden' }]]]),
+        undiscovered: [{ resource: 'metrics.k8s.io/v1beta1', reason: '503 the server is currently unable to handle the request' }],
+        locations: new Map(),
+      },
+      new Date('2024-01-15T00:00:00Z'),
+    );
+    const readme = await readFile(join(directory, 'REDACTED.md'), 'utf8');
+    expect(readme).toContain('- Secret/doomed/s: data (a kind no check reads: metadata kept)');
+    expect(readme).toContain('- healthChecks: cannot read health checks (compute.googleapis.com): permission compute.healthChecks.list denied');
+    expect(readme).toContain('- secrets in namespace doomed: 403 secrets is forbidden');
+    expect(readme).toContain('- API group metrics.k8s.io/v1beta1 (discovery failed, its kinds are unknown): 503 the server is currently unable to handle the request');
+  });
+});

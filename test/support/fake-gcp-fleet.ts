@@ -85,6 +85,28 @@ export class FakeGcpFleet extends FakeHttpServer {
     return fleet.start();
   }
 
+  /**
+   * The environment a client of this fleet runs with: no kubeconfig or gcloud configuration
+   * (under `home`), a Google access token, and every Google API (and the Connect gateway)
+   * pointed at the fakes, as gcloud's endpoint overrides do.
+   */
+  clientEnv(home: string): NodeJS.ProcessEnv {
+    return {
+      KUBECONFIG: join(home, 'no-kubeconfig'),
+      CLOUDSDK_CONFIG: join(home, 'gcloud'),
+      CLOUDSDK_CORE_PROJECT: undefined,
+      GOOGLE_APPLICATION_CREDENTIALS: undefined,
+      METADATA_SERVER_DETECTION: 'none',
+      GOOGLE_OAUTH_ACCESS_TOKEN: 'fake-google-token',
+      CLOUDSDK_API_ENDPOINT_OVERRIDES_CONTAINER: `${this.url}/`,
+      CLOUDSDK_API_ENDPOINT_OVERRIDES_CLOUDRESOURCEMANAGER: `${this.url}/`,
+      CLOUDSDK_API_ENDPOINT_OVERRIDES_EVENTARC: `${this.url}/`,
+      CLOUDSDK_API_ENDPOINT_OVERRIDES_COMPUTE: `${this.url}/compute/v1/`,
+      CLOUDSDK_API_ENDPOINT_OVERRIDES_GKEHUB: `${this.url}/`,
+      CLOUDSDK_API_ENDPOINT_OVERRIDES_CONNECTGATEWAY: `${this.gateway.url}/`,
+    };
+  }
+
   override async close(): Promise<void> {
     await Promise.all([super.close(), this.gateway.close(), ...[...this.kube.values()].map((kube) => kube.close())]);
   }
