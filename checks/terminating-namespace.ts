@@ -2,12 +2,13 @@ import type { CheckContext, CheckResult, Finding } from '../src/engine/check.js'
 import { defineCheck, fill } from '../src/engine/check.js';
 import { humanDuration } from '../src/gke/duration.js';
 import type { GkeTrigger } from '../src/gke/eventarc.js';
-import { forwarderTriggers, isGkeTrigger, parseTriggerName, targetsCluster } from '../src/gke/eventarc.js';
+import { FORWARDER_NAMESPACE, FORWARDER_NAMESPACE_LABEL, forwarderTriggers, isGkeTrigger, parseTriggerName, targetsCluster } from '../src/gke/eventarc.js';
 import type { Holdup, NamespaceDeletion, RemainingObject, UnavailableApiService } from '../src/gke/namespace-deletion.js';
 import { NAMESPACE_DELETION_CONDITIONS, apiServiceRepairCommands, diagnoseNamespaceDeletion, finalizeNamespaceAction } from '../src/gke/namespace-deletion.js';
 import { isTerminating, leftInNamespace, namespaceFixCommands, rootCauseSteps, unavailableReason } from '../src/gke/namespace-deletion.js';
 import { isProtectedNamespace } from '../src/fix/protected-namespaces.js';
 import type { ClusterState, UnreadKind } from '../src/state/cluster-state.js';
+import type { Namespace } from '../src/state/kubernetes-types.js';
 
 const terminatingNamespace = defineCheck({
   id: 'terminating-namespace',
@@ -73,6 +74,7 @@ without the roles it needs can leave that namespace Terminating for good.`,
     orphanWarning: 'Finalizing skips the rest of the cleanup: what is still in the namespace, and the cloud resources behind it, can be orphaned (kubernetes#66735).',
     eventarcForwarder:
       'This is most likely the namespace Eventarc created for the event forwarder of {{triggers}}. A GKE trigger created without the IAM roles it needs leaves it Terminating: see eventarc-gke-iam and eventarc-gke-trigger, and grant the roles before recreating the trigger, or the next forwarder namespace will stick too.',
+    triggersUnread: 'Eventarc triggers could not be read ({{reason}}): whether this is the namespace of a GKE trigger\'s event forwarder is not known.',
     trigger: 'trigger {{trigger}}',
     triggerCreatedBefore: 'trigger {{trigger}} (namespace created {{delay}} after it)',
     fixSummary: 'Fix the root cause first ({{steps}}), then finalize only if the namespace is still stuck. `gke-doctor check --fix` finalizes it for you, with a backup.',
@@ -91,7 +93,8 @@ without the roles it needs can leave that namespace Terminating for good.`,
     const findings = deletions.map(({ namespace, deletion }) => {
       if (deletion.terminatingForMs < context.stuckAfterMs) return notStuckYet(deletion, context);
       if (deletion.waiting) return waitingFinding(deletion, context);
-      return stuckFinding(deletion, forwarderTriggers(namespace, triggers), context, shared.length > 0);
+      const triggersUnread = looksLikeForwarder(namespace) ? state.unavailable.get('eventarcTriggers') : undefined;
+      return stuckFinding(deletion, forwarderTriggers(namespace, triggers), context, shared.length > 0, triggersUnread);
     });
     for (const apiService of shared) findings.unshift(sharedApiServiceFinding(apiService, stuck.map(({ deletion }) => deletion.name), context));
     return { examined: namespaces.map((namespace) => `Namespace/${namespace.metadata?.name}`), findings };
@@ -107,14 +110,19 @@ function triggersIntoThisCluster(state: ClusterState): GkeTrigger[] {
   return state.cluster ? triggers.filter((trigger) => targetsCluster(trigger, state.cluster!, state.target.project)) : triggers;
 }
 
+/** Named or labelled as Eventarc names its forwarder's namespace: what only the triggers could confirm. */
+function looksLikeForwarder(namespace: Namespace): boolean {
+  return namespace.metadata?.name === FORWARDER_NAMESPACE || Object.hasOwn(namespace.metadata?.labels ?? {}, FORWARDER_NAMESPACE_LABEL);
+}
+
 /** The triggers whose event forwarder this namespace most likely is, with how long after each it was created. */
 type ForwarderOwner = ReturnType<typeof forwarderTriggers>[number];
 
-function stuckFinding(deletion: NamespaceDeletion, forwarder: ForwarderOwner[], context: Context, apiServiceShared: boolean): Finding {
+function stuckFinding(deletion: NamespaceDeletion, forwarder: ForwarderOwner[], context: Context, apiServiceShared: boolean, triggersUnread?: string): Finding {
   const steps = rootCauseSteps(deletion).map((step) => text(step));
   return context.report({
     messageId: 'stuck',
-    data: { name: deletion.name, age: humanDuration(deletion.terminatingForMs), causes: causes(deletion, forwarder, apiServiceShared).join('\n') },
+    data: { name: deletion.name, age: humanDuration(deletion.terminatingForMs), causes: causes(deletion, forwarder, apiServiceShared, triggersUnread).join('\n') },
     resource: `Namespace/${deletion.name}`,
     evidence: {
       deletionTimestamp: deletion.deletionTimestamp,
@@ -137,8 +145,8 @@ function stuckFinding(deletion: NamespaceDeletion, forwarder: ForwarderOwner[], 
 }
 
 /** One line per cause, most likely first, and the orphaning warning last. */
-function causes(deletion: NamespaceDeletion, forwarder: ForwarderOwner[], apiServiceShared: boolean): string[] {
-  const lines: string[] = [];
+function causes(deletion: NamespaceDeletion, forwarder: ForwarderOwner[], apiServiceShared: boolean, triggersUnread?: string): string[] {
+  const lines: string[] = triggersUnread ? [text('triggersUnread', { reason: triggersUnread })] : [];
   if (forwarder.length > 0) {
     const triggers = forwarder.map(({ trigger, createdAfterMs }) => {
       const name = parseTriggerName(trigger.name).trigger;

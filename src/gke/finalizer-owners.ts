@@ -112,7 +112,7 @@ export function controllerStatus(controller: FinalizerController, state: Cluster
     case 'gke-control-plane':
       return { status: 'running', why: "it runs in GKE's managed control plane" };
     case 'gke-gateway': {
-      if (!state.cluster) return { status: 'unknown', why: "the cluster was not read, so whether the HTTP load-balancing addon and the Gateway API are on is not known" };
+      if (!state.cluster) return { status: 'unknown', why: `${clusterUnread(state)}, so whether the HTTP load-balancing addon and the Gateway API are on is not known` };
       // deploying-gateways, GKE Gateway controller requirements: the HttpLoadBalancing add-on; the Gateway API enabled on the cluster.
       if (httpLoadBalancingDisabled(state.cluster)) return { status: 'gone', why: 'it never runs while the HTTP load-balancing addon is disabled' };
       if (!gatewayApiEnabled(state.cluster)) return { status: 'gone', why: "the cluster's Gateway API is off (networkConfig.gatewayApiConfig.channel), so GKE runs no Gateway controller" };
@@ -120,7 +120,7 @@ export function controllerStatus(controller: FinalizerController, state: Cluster
     }
     case 'gke-ingress':
     case 'gke-neg': {
-      if (!state.cluster) return { status: 'unknown', why: 'the cluster was not read, so whether the HTTP load-balancing addon is enabled is not known' };
+      if (!state.cluster) return { status: 'unknown', why: `${clusterUnread(state)}, so whether the HTTP load-balancing addon is enabled is not known` };
       if (!httpLoadBalancingDisabled(state.cluster)) return { status: 'running', why: 'the HTTP load-balancing addon is enabled' };
       return controller === 'gke-ingress'
         ? { status: 'gone', why: 'it never runs while the HTTP load-balancing addon is disabled' }
@@ -139,4 +139,10 @@ export function controllerStatus(controller: FinalizerController, state: Cluster
       };
     }
   }
+}
+
+/** Why the cluster is not known, naming the file or API that failed when one did. */
+function clusterUnread(state: ClusterState): string {
+  const reason = state.unavailable.get('cluster');
+  return reason ? `the cluster could not be read (${reason})` : 'the cluster was not read';
 }

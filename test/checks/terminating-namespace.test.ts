@@ -8,12 +8,19 @@ import { testCheck } from '../support/check-tester.js';
 import { fixturePath } from '../support/fixtures.js';
 
 /** A fixture as a live read that could not list everything would give it. */
-async function withFailures(fixture: string, failures: Pick<ClusterState, 'unreadInNamespaces' | 'undiscovered'> & { apiServices?: string }): Promise<ClusterState> {
-  const state = await new SnapshotSource(fixturePath(fixture)).collect(new Set<DataKey>(['cluster', 'eventarcTriggers', 'ObjectsInTerminatingNamespaces', ...KUBERNETES_KINDS]));
+async function withFailures(
+  fixture: string,
+  failures: Pick<ClusterState, 'unreadInNamespaces' | 'undiscovered'> & { apiServices?: string; cluster?: string; eventarcTriggers?: string },
+): Promise<ClusterState> {
+  const read = await new SnapshotSource(fixturePath(fixture)).collect(new Set<DataKey>(['cluster', 'eventarcTriggers', 'ObjectsInTerminatingNamespaces', ...KUBERNETES_KINDS]));
+  const state = { ...read, ...(failures.cluster ? { cluster: undefined } : {}), ...(failures.eventarcTriggers ? { eventarcTriggers: undefined } : {}) };
   const unavailable = new Map(state.unavailable);
   if (failures.apiServices) unavailable.set('APIService', failures.apiServices);
+  if (failures.cluster) unavailable.set('cluster', failures.cluster);
+  if (failures.eventarcTriggers) unavailable.set('eventarcTriggers', failures.eventarcTriggers);
   const objects = state.kubernetes.all().filter((object) => !(failures.apiServices && object.kind === 'APIService'));
-  return { ...state, ...failures, unavailable, kubernetes: new KubernetesObjects(objects) };
+  const { unreadInNamespaces, undiscovered } = failures;
+  return { ...state, unreadInNamespaces, undiscovered, unavailable, kubernetes: new KubernetesObjects(objects) };
 }
 
 const SECRETS_FORBIDDEN = { resource: 'secrets', reason: 'secrets is forbidden: User "viewer@acme-platform.iam.gserviceaccount.com" cannot list resource "secrets" in API group "" in the namespace "argocd" (403; RBAC)' };
@@ -65,6 +72,22 @@ testCheck(terminatingNamespace, {
       then: ({ findings: [finding] }) => {
         expect(finding!.message).toContain('APIService v1beta1.metrics.k8s.io is unavailable');
         expect(finding!.message).not.toContain('API discovery failed');
+      },
+    },
+    {
+      name: 'the cluster unreadable: whether the ingress controller runs is unknown, and the finding says why, naming the API',
+      state: await withFailures('remaining-finalizers', { cluster: 'container.googleapis.com: 403 permission container.clusters.get denied' }),
+      findings: [{ messageId: 'notStuckYet', resource: 'Namespace/scratch', severity: 'info' }, stuck('shop')],
+      then: ({ findings: [, shop] }) =>
+        expect(shop!.message).toContain('whether it runs is not known (the cluster could not be read (container.googleapis.com: 403 permission container.clusters.get denied)'),
+    },
+    {
+      name: 'seed with the Eventarc triggers unreadable: says so instead of silently dropping the trigger',
+      state: await withFailures('seed-eventarc-stuck-namespace', { eventarcTriggers: 'eventarc.googleapis.com: 403 permission eventarc.triggers.list denied' }),
+      findings: [stuck('events-system')],
+      then: ({ findings: [finding] }) => {
+        expect(finding!.message).toContain("Eventarc triggers could not be read (eventarc.googleapis.com: 403 permission eventarc.triggers.list denied): whether this is the namespace of a GKE trigger's event forwarder is not known.");
+        expect(finding!.message).not.toContain('This is most likely the namespace Eventarc created');
       },
     },
     {

@@ -249,8 +249,6 @@ const comparableCheck = (check: CheckReport) => ({ ...check, durationMs: 0 });
 const KNOWN_GAPS: { check: string; endpoint: RegExp; gap: string }[] = [
   // gateway: gateway-config passes on less (examined shrinks) when optional data is unread.
   { check: 'gateway-config', endpoint: /./, gap: 'optional data (the cluster, routes, policies) unread: passes on what was read' },
-  // gateway: terminating-namespace drops the Eventarc trigger that made the namespace when triggers are unread.
-  { check: 'terminating-namespace', endpoint: /\/triggers$/, gap: 'Eventarc triggers unread: the namespace finding no longer names its trigger, and does not say why' },
 ];
 
 const knownGap = (check: string, endpoint: Endpoint) => KNOWN_GAPS.some((gap) => gap.check === check && gap.endpoint.test(endpoint.shape));
