@@ -20,7 +20,8 @@ and the Service has ready Pods (when the cluster's Services or Pods could not be
 is incomplete and says what was not read); Workload Identity is on, which the event forwarder
 needs: the cluster's workloadIdentityConfig.workloadPool, and the GKE metadata server
 (config.workloadMetadataConfig.mode GKE_METADATA) on every node pool that can run the forwarder
-(Autopilot always has it); and the trigger does not run as the Compute Engine default service
+(Autopilot always has it; a plan's google_container_node_pool resources count; when the data lists
+no node pools it says they were not checked); and the trigger does not run as the Compute Engine default service
 account (least privilege). Triggers into other clusters are left to eventarc-gke-iam, which
 checks their roles.`,
   references: [
@@ -29,6 +30,7 @@ checks their roles.`,
     'https://cloud.google.com/kubernetes-engine/docs/how-to/workload-identity',
     'https://cloud.google.com/sdk/gcloud/reference/eventarc/triggers/update',
     'https://registry.terraform.io/providers/hashicorp/google/latest/docs/resources/container_cluster#workload_identity_config',
+    'https://registry.terraform.io/providers/hashicorp/google/latest/docs/resources/container_node_pool',
   ],
   // A preflight whose inputs hold no trigger has nothing for it to judge (not-applicable, not incomplete).
   appliesTo: ['eventarcTriggers'],
@@ -56,6 +58,8 @@ checks their roles.`,
       'Node pool {{pools}} of cluster {{cluster}} does not use the GKE metadata server (config.workloadMetadataConfig.mode is {{modes}}, not GKE_METADATA): an event forwarder of {{triggers}} scheduled there cannot act as its trigger\'s service account, so it cannot pull events.',
     nodePoolsWithoutGkeMetadata:
       'Node pools {{pools}} of cluster {{cluster}} do not use the GKE metadata server (config.workloadMetadataConfig.mode is {{modes}}, not GKE_METADATA): an event forwarder of {{triggers}} scheduled there cannot act as its trigger\'s service account, so it cannot pull events.',
+    nodePoolsUnread:
+      'The node pools of cluster {{cluster}} are not in the data, so whether they run the GKE metadata server (config.workloadMetadataConfig.mode GKE_METADATA), which the event forwarder of {{triggers}} needs, was not checked.',
     computeDefault:
       'Trigger {{trigger}} runs as the Compute Engine default service account {{account}}, which usually holds roles/editor on the project: far more than the forwarder needs.',
     undecidedCluster: 'Whether trigger {{trigger}} delivers into cluster {{cluster}} cannot be decided before apply: {{unknown}}.',
@@ -65,6 +69,8 @@ checks their roles.`,
       'Whether Workload Identity will be on in cluster {{cluster}}, which {{triggers}} delivers into, cannot be decided before apply: {{unknown}}.',
     undecidedWorkloadIdentityShared:
       'Whether Workload Identity will be on in cluster {{cluster}}, which {{triggers}} deliver into, cannot be decided before apply: {{unknown}}.',
+    undecidedNodePools:
+      'Whether the node pools of cluster {{cluster}} will run the GKE metadata server, which the event forwarder of {{triggers}} needs, cannot be decided before apply: {{unknown}}.',
     conditionsFix:
       'Fix what the conditions name (often a missing role: see eventarc-gke-iam), then recreate the trigger; a trigger stuck mid-creation may need Google support to delete.',
     missingFix: 'Deploy the destination Service (and its namespace), or point the trigger at one that exists.',
@@ -147,8 +153,11 @@ function workloadIdentityFindings(state: ClusterState, triggers: readonly GkeTri
     const fix = workloadPoolFix(text('workloadIdentityFix'), cluster, project, location);
     return [context.report({ messageId: shared ? 'workloadIdentityOffShared' : 'workloadIdentityOff', data, resource, evidence, fix })];
   }
+  if (unknownFields(state, resource, ['nodePools']).length > 0) return [undecidedFinding(state, resource, ['nodePools'], context, 'undecidedNodePools', data)];
   const pools = nodePoolsWithoutGkeMetadata(cluster);
-  if (pools === 'unknown' || pools.length === 0) return [];
+  // Said once, so that a pass is not read as "every node pool runs the GKE metadata server".
+  if (pools === 'unknown') return [context.report({ messageId: 'nodePoolsUnread', severity: 'info', data, resource, evidence: { nodePools: null } })];
+  if (pools.length === 0) return [];
   const names = pools.map((pool) => pool.name ?? '?');
   const modes = [...new Set(pools.map((pool) => pool.config?.workloadMetadataConfig?.mode ?? 'unset'))].join(', ');
   return [

@@ -364,3 +364,37 @@ describe('bad plans', () => {
     expect(() => terraformPlanLayer(parseTerraformPlan('plan.json', text))).toThrow('google_project_iam_policy.all: policy_data is not an IAM policy in JSON');
   });
 });
+
+describe('google_container_node_pool resources', () => {
+  // Shapes of `terraform show -json` for hashicorp/google 5.x: `cluster` is the cluster's id or name.
+  const cluster = change('google_container_cluster.c', ['create'], { name: 'c', location: 'l', project: 'p', workload_identity_config: [{ workload_pool: 'p.svc.id.goog' }] });
+  const pool = (name: string, actions: string[], after: object, afterUnknown: object = {}) => change(`google_container_node_pool.${name}`, actions, { name, location: 'l', project: 'p', ...after }, afterUnknown);
+  const layerWith = (...pools: object[]) => terraformPlanLayer(parseTerraformPlan('plan.json', plan([cluster, ...pools])));
+
+  it('lays them onto their cluster in the container v1 shape, matched by id or by name and location', () => {
+    const gpu = { workload_metadata_config: [{ mode: 'GCE_METADATA' }], taint: [{ key: 'nvidia.com/gpu', value: 'present', effect: 'NO_SCHEDULE' }] };
+    const layer = layerWith(
+      pool('a', ['no-op'], { cluster: 'projects/p/locations/l/clusters/c', node_config: [gpu] }),
+      pool('b', ['no-op'], { cluster: 'c', node_config: [{ workload_metadata_config: [{ mode: 'GKE_METADATA' }], taint: [] }] }),
+      pool('elsewhere', ['no-op'], { cluster: 'c', location: 'other', node_config: [] }),
+    );
+    expect(layer.clusters[0]!.nodePools).toEqual([
+      { name: 'a', config: { workloadMetadataConfig: { mode: 'GCE_METADATA' }, taints: [{ key: 'nvidia.com/gpu', value: 'present', effect: 'NO_SCHEDULE' }] } },
+      { name: 'b', config: { workloadMetadataConfig: { mode: 'GKE_METADATA' }, taints: [] } },
+    ]);
+  });
+
+  it('gives a new pool without workload_metadata_config the GKE metadata server of a Workload Identity cluster', () => {
+    const layer = layerWith(pool('new', ['create'], { cluster: 'c' }, { node_config: true }));
+    expect(layer.clusters[0]!.nodePools).toEqual([{ name: 'new', config: { workloadMetadataConfig: { mode: 'GKE_METADATA' }, taints: [] } }]);
+    expect(layer.unknownUntilApply.get('projects/p/locations/l/clusters/c')).toBeUndefined();
+  });
+
+  it('leaves node pools undecided when the pool names its cluster only after apply, and a known taint list unknown', () => {
+    const layer = layerWith(
+      pool('later', ['create'], {}, { cluster: true, node_config: true }),
+      pool('tainted', ['create'], { cluster: 'c', node_config: [{ workload_metadata_config: [{ mode: 'GKE_METADATA' }] }] }, { node_config: [{ taint: true }] }),
+    );
+    expect(layer.unknownUntilApply.get('projects/p/locations/l/clusters/c')).toEqual(['nodePools', 'nodePools[tainted].config.taints']);
+  });
+});

@@ -8,7 +8,8 @@ import type { InvalidCase } from '../support/check-tester.js';
 import { testCheck } from '../support/check-tester.js';
 import { clusterState } from '../support/state.js';
 
-const CLUSTER: Cluster = { name: 'c', location: 'us-central1', workloadIdentityConfig: { workloadPool: 'p.svc.id.goog' } };
+const pool = (name: string, mode?: string) => ({ name, config: mode ? { workloadMetadataConfig: { mode } } : {} });
+const CLUSTER: Cluster = { name: 'c', location: 'us-central1', workloadIdentityConfig: { workloadPool: 'p.svc.id.goog' }, nodePools: [pool('default-pool', 'GKE_METADATA')] };
 const NAME = 'projects/p/locations/us-central1/triggers/t';
 
 function trigger(overrides: Partial<EventarcTrigger> = {}, gke: Partial<NonNullable<NonNullable<EventarcTrigger['destination']>['gke']>> = {}): EventarcTrigger {
@@ -29,7 +30,6 @@ const pod = (name: string, labels: Record<string, string>, ready: 'True' | 'Fals
   metadata: { name, namespace: 'app', labels, ...extra },
   status: { conditions: [{ type: 'Ready', status: ready }] },
 });
-const pool = (name: string, mode?: string) => ({ name, config: mode ? { workloadMetadataConfig: { mode } } : {} });
 const HEALTHY = [namespace('app'), service({ app: 'web' }), pod('web-1', { app: 'web' }, 'True')];
 
 function state(triggers: EventarcTrigger[], objects: KubeObject[] = HEALTHY, cluster: Cluster | null = CLUSTER, unavailable: [DataKey, string][] = []): ClusterState {
@@ -158,6 +158,12 @@ testCheck(eventarcGkeTrigger, {
       },
     },
     {
+      name: 'a cluster whose data has no node pools (a hand-written cluster.json): one info note, never a silent pass',
+      state: state([trigger()], HEALTHY, { ...CLUSTER, nodePools: undefined }),
+      findings: [at('nodePoolsUnread', 'info', CLUSTER_NAME)],
+      then: ({ findings: [finding] }) => expect(finding!.message).toMatch(/^The node pools of cluster c are not in the data, .* was not checked\.$/),
+    },
+    {
       name: 'says the destination was not checked when the cluster could not be read',
       state: state([trigger()], HEALTHY, null, [['cluster', 'cannot read the cluster (container.googleapis.com): not found']]),
       findings: [at('destinationUnread', 'info')],
@@ -249,6 +255,16 @@ testCheck(eventarcGkeTrigger, {
       'undecidedWorkloadIdentity',
       CLUSTER_NAME,
       /^Whether Workload Identity will be on in cluster c, .* cannot be decided before apply: workloadIdentityConfig\.workloadPool of .*clusters\/c \(google_container_cluster\.c\) is known only after apply\.$/,
+    ),
+    planned(
+      'the cluster of a node pool',
+      trigger(),
+      [[CLUSTER_NAME, ['nodePools']]],
+      { ...CLUSTER, nodePools: undefined },
+      HEALTHY,
+      'undecidedNodePools',
+      CLUSTER_NAME,
+      /^Whether the node pools of cluster c will run the GKE metadata server, .* cannot be decided before apply: nodePools of .*clusters\/c \(google_container_cluster\.c\) is known only after apply\.$/,
     ),
   ],
 });

@@ -10,6 +10,8 @@ const NO_TRIGGER_PLANS = ['preflight/argocd-cluster.tfplan.json', 'preflight/gat
 const MANIFESTS = ['preflight/argocd-manifests'];
 const PUBSUB_AGENT = 'serviceAccount:service-123456789012@gcp-sa-pubsub.iam.gserviceaccount.com';
 const JOBAPP_TRIGGER = 'projects/acme-jobs-prod/locations/asia-northeast1/triggers/jobapp-push';
+const PROD_CLUSTER = 'projects/acme-jobs-prod/locations/asia-northeast1/clusters/prod-cluster';
+const DESTINATION_UNREAD = { messageId: 'destinationUnread', resource: JOBAPP_TRIGGER, severity: 'info' as const };
 
 const NOTHING_TO_JUDGE = 'the inputs hold no Eventarc trigger';
 const notApplicable = (input: { plan?: string; manifests?: string[] }) => ({
@@ -42,9 +44,18 @@ testCheck(eventarcGkeTrigger, {
   invalid: [
     {
       // No Kubernetes object is in the inputs: the destination is not judged, which is no failure to read.
+      // Nor are the node pools: the plan has no google_container_node_pool and the cluster no node_pool.
       plan: 'preflight/eventarc-granted.tfplan.json',
-      findings: [{ messageId: 'destinationUnread', resource: JOBAPP_TRIGGER, severity: 'info' }],
+      findings: [DESTINATION_UNREAD, { messageId: 'nodePoolsUnread', resource: PROD_CLUSTER, severity: 'info' }],
     },
+    {
+      // The twin with google_container_node_pool.primary in GCE_METADATA: the forwarder cannot act as its account there.
+      plan: 'preflight/eventarc-node-pool-gce-metadata.tfplan.json',
+      findings: [DESTINATION_UNREAD, { messageId: 'nodePoolWithoutGkeMetadata', resource: PROD_CLUSTER, severity: 'error' }],
+      then: ({ findings: [, finding] }) => expect(finding!.message).toMatch(/^Node pool primary of cluster prod-cluster does not use the GKE metadata server \(config\.workloadMetadataConfig\.mode is GCE_METADATA/),
+    },
+    // Its passing twin: the pool in GKE_METADATA (only the destination, not in the inputs, is left unjudged).
+    { plan: 'preflight/eventarc-node-pool-gke-metadata.tfplan.json', findings: [DESTINATION_UNREAD] },
   ],
 });
 

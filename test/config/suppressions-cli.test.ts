@@ -60,18 +60,20 @@ describe('baselines', () => {
     const baseline = join(tempDir(), 'baseline.json');
     const first = await runCli(['check', '--no-config', '--snapshot', snapshot, '--write-baseline', baseline]);
     expect(first.code).toBe(0);
-    expect(first.stderr).toContain(`gke-doctor: wrote ${baseline}: 3 finding(s) accepted`);
+    expect(first.stderr).toContain(`gke-doctor: wrote ${baseline}: 4 finding(s) accepted`);
     const written = JSON.parse(readFileSync(baseline, 'utf8'));
     expect(written.findings.map((entry: { check: string; resource: string }) => `${entry.check} ${entry.resource}`)).toEqual([
       'eventarc-gke-iam serviceAccount:jobapp-events@acme-jobs-prod.iam.gserviceaccount.com',
       'eventarc-gke-iam serviceAccount:service-123456789012@gcp-sa-eventarc.iam.gserviceaccount.com',
+      // The info that the seed's cluster.json lists no node pools, so their metadata mode was not checked.
+      'eventarc-gke-trigger projects/acme-jobs-prod/locations/asia-northeast1/clusters/prod-cluster',
       'terminating-namespace Namespace/events-system',
     ]);
 
     const again = await runCli(['check', '--no-config', '--snapshot', snapshot, '--baseline', baseline, '-o', 'json']);
     expect(again.code).toBe(0);
     const report = json(again.stdout);
-    expect(report.summary).toMatchObject({ error: 0, suppressed: 3, failed: 0 });
+    expect(report.summary).toMatchObject({ error: 0, suppressed: 4, failed: 0 });
     expect(findingsOf(report).every((finding) => finding.suppressed?.by === 'baseline')).toBe(true);
 
     addStuckNamespace(snapshot, 'batch-old');

@@ -8,6 +8,8 @@ import { KUBERNETES_KINDS } from '../kubernetes-types.js';
 import type { PlannedLayer } from './planned-layer.js';
 import { addUnknown, emptyLayer } from './planned-layer.js';
 import { KUBERNETES_RESOURCE_KINDS, kubernetesFieldPath, kubernetesObjectFromResource } from './terraform-kubernetes.js';
+import type { PlannedCluster } from './terraform-node-pools.js';
+import { addNodePools } from './terraform-node-pools.js';
 import type { PlannedResource, TerraformPlan } from './terraform-plan.js';
 import { PlannedAttributes, isPlannedDeletion } from './terraform-plan.js';
 
@@ -24,10 +26,15 @@ export function terraformPlanLayer(plan: TerraformPlan): PlannedLayer {
   const project = layer.projectId ?? '-';
   const at = (resource: PlannedResource): SourceLocation => ({ file: plan.file, line: resource.line, address: resource.address });
 
+  const clusters: PlannedCluster[] = [];
+  const nodePools: PlannedResource[] = [];
   for (const resource of managed) {
     switch (resource.type) {
       case 'google_container_cluster':
-        if (!isPlannedDeletion(resource)) addCluster(layer, resource, project, at(resource));
+        if (!isPlannedDeletion(resource)) clusters.push(addCluster(layer, resource, project, at(resource)));
+        break;
+      case 'google_container_node_pool':
+        if (!isPlannedDeletion(resource)) nodePools.push(resource);
         break;
       case 'google_eventarc_trigger':
         addTrigger(layer, resource, project, at(resource));
@@ -46,11 +53,12 @@ export function terraformPlanLayer(plan: TerraformPlan): PlannedLayer {
         if (resource.type === 'kubernetes_manifest' || resource.type in KUBERNETES_RESOURCE_KINDS) addKubernetesObject(layer, resource, at(resource));
     }
   }
+  addNodePools(layer, clusters, nodePools);
   layer.provides = providedKeys(layer, managed);
   return layer;
 }
 
-function addCluster(layer: PlannedLayer, resource: PlannedResource, project: string, location: SourceLocation): void {
+function addCluster(layer: PlannedLayer, resource: PlannedResource, project: string, location: SourceLocation): PlannedCluster {
   const values = new PlannedAttributes(resource);
   const name = values.string('name', 'name') ?? resource.address;
   const clusterLocation = values.string('location', 'location');
@@ -65,6 +73,8 @@ function addCluster(layer: PlannedLayer, resource: PlannedResource, project: str
   // left out, the provider sends nothing and the Gateway API stays as it is (off on a new cluster).
   const gatewayApiChannel = values.string('gateway_api_config.0.channel', 'networkConfig.gatewayApiConfig.channel');
   if (gatewayApiChannel) cluster.networkConfig = { gatewayApiConfig: { channel: gatewayApiChannel as GatewayApiChannel } };
+  // Autopilot runs the GKE metadata server on every node (src/gke/eventarc.ts nodePoolsWithoutGkeMetadata).
+  if (values.get('enable_autopilot', 'autopilot.enabled') === true) cluster.autopilot = { enabled: true };
   const workloadPool = values.string('workload_identity_config.0.workload_pool', 'workloadIdentityConfig.workloadPool');
   if (workloadPool) cluster.workloadIdentityConfig = { workloadPool };
 
@@ -88,6 +98,7 @@ function addCluster(layer: PlannedLayer, resource: PlannedResource, project: str
   layer.clusters.push(cluster);
   layer.locations.set(resourceName, location);
   addUnknown(layer, resourceName, values.unknownFields);
+  return { cluster, resourceName };
 }
 
 function addTrigger(layer: PlannedLayer, resource: PlannedResource, project: string, location: SourceLocation): void {
