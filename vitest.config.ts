@@ -1,7 +1,11 @@
 import { defineConfig } from 'vitest/config';
 
-/** Files that start other processes: the built binary, kubectl, the CI examples' shells. */
-const E2E = ['test/e2e/**/*.test.ts', 'test/ci-examples.test.ts'];
+/**
+ * test/e2e: tests that start other processes (the built binary, kubectl, npm, the
+ * action's and CI examples' shells) or wait out real time (deadlines, hangs, the
+ * fault matrix). Everything else runs in this process without waiting on the clock.
+ */
+const E2E = ['test/e2e/**/*.test.ts'];
 
 /**
  * Two projects, both run by `npm test`: `unit` runs in this process (the CLI

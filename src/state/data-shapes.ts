@@ -208,18 +208,22 @@ const GCP_SHAPES: Record<GcpDataKey, unknown> = {
   subnetworks: list(shape({ name: string, region: string, network: string, purpose: string, role: string, state: string }, ['name'])),
 };
 
-let validators: { kubernetes: ValidateFunction; gcp: Map<GcpDataKey, ValidateFunction> } | undefined;
+type Validators = { kubernetes: ValidateFunction; gcp: Map<GcpDataKey, ValidateFunction> };
+let validators: Promise<Validators> | undefined;
 
-/** Compiled once, on first use (ajv costs its import only to runs that read data). */
-async function compiled() {
-  if (!validators) {
-    const { Ajv } = await import('ajv');
+/**
+ * Compiled once, on first use (ajv costs its import only to runs that read data). The
+ * promise is kept, not its result: reads run concurrently, and each one that came before
+ * the compile finished would otherwise compile every schema again (seconds each).
+ */
+function compiled(): Promise<Validators> {
+  validators ??= import('ajv').then(({ Ajv }) => {
     const ajv = new Ajv({ allErrors: false, strict: false });
-    validators = {
+    return {
       kubernetes: ajv.compile(kubernetesObject),
       gcp: new Map(Object.entries(GCP_SHAPES).map(([key, schema]) => [key as GcpDataKey, ajv.compile(schema as object)])),
     };
-  }
+  });
   return validators;
 }
 
