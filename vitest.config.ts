@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 /**
@@ -21,12 +22,15 @@ const E2E = ['test/e2e/**/*.test.ts'];
 export default defineConfig({
   test: {
     testTimeout: 30_000,
+    // vitest's default (one fewer than the cores) is one worker on a 2-core machine; the
+    // tests wait on sockets and child processes about as much as they compute, so two overlap.
+    maxWorkers: Math.max(2, availableParallelism() - 1),
     // Set here, not per project: vitest 3 ignores a project's own isolate.
     isolate: false,
     setupFiles: ['test/support/process-state.ts'],
     projects: [
-      { extends: true, test: { name: 'unit', include: ['test/**/*.test.ts'], exclude: E2E } },
-      { extends: true, test: { name: 'e2e', include: E2E } },
+      { extends: true, test: { name: 'unit', include: ['test/**/*.test.ts'], exclude: E2E, sequence: { groupOrder: 0 } } },
+      { extends: true, test: { name: 'e2e', include: E2E, sequence: { groupOrder: 1 } } },
     ],
   },
 });
