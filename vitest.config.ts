@@ -22,6 +22,7 @@ const E2E = ['test/e2e/**/*.test.ts'];
 export default defineConfig({
   test: {
     testTimeout: 30_000,
+    hookTimeout: 30_000,
     // vitest's default (one fewer than the cores) is one worker on a 2-core machine; the
     // tests wait on sockets and child processes about as much as they compute, so two overlap.
     maxWorkers: Math.max(2, availableParallelism() - 1),
