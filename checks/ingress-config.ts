@@ -1,24 +1,19 @@
 import type { CheckContext, CheckResult, Finding, MessageData, Severity } from '../src/engine/check.js';
 import { defineCheck, fill } from '../src/engine/check.js';
-import type { ServicePort } from '../src/gke/ingress-backends.js';
+import { attachedBackendConfigVerdict } from '../src/gke/backend-config-verdicts.js';
+import { frontendConfigVerdict } from '../src/gke/frontend-config-verdicts.js';
 import { IngressBackendResolver, describeServicePortRef } from '../src/gke/ingress-backends.js';
-import {
-  DEFAULT_INGRESS_CLASS_ANNOTATION,
-  FRONTEND_CONFIG_ANNOTATION,
-  INGRESS_CLASS_ANNOTATION,
-  INTERNAL_INGRESS_CLASS,
-  defaultClassStamp,
-  ingressClassNameUse,
-  isGceIngress,
-  isInternalIngress,
-  requiresNegs,
-} from '../src/gke/ingress-class.js';
+import { isGceIngress, requiresNegs } from '../src/gke/ingress-class.js';
+import { ingressClassVerdicts } from '../src/gke/ingress-class-verdicts.js';
+import { editIngressCommand } from '../src/gke/ingress-fixes.js';
+import { ingressRuleVerdicts } from '../src/gke/ingress-rule-verdicts.js';
+import { negOnlyVerdict, serviceVerdicts } from '../src/gke/ingress-service-verdicts.js';
 import { afterApplyFix, unknownFieldsClause, unknownIngressFields, unknownServiceFields } from '../src/gke/planned-values.js';
-import { appProtocols, backendConfigNameFor, backendConfigRefs, isVpcNative, negDecisionFor } from '../src/gke/service-annotations.js';
-import { appProtocolCommands, editServiceCommand, negCommand, nodePortCommand } from '../src/gke/service-fixes.js';
+import { attachedBackendConfig } from '../src/gke/service-annotations.js';
+import type { Verdict } from '../src/gke/verdict.js';
 import type { ClusterState } from '../src/state/cluster-state.js';
 import { kubernetesResourceName } from '../src/state/cluster-state.js';
-import type { Ingress, Service } from '../src/state/kubernetes-types.js';
+import type { Ingress } from '../src/state/kubernetes-types.js';
 
 const ingressConfig = defineCheck({
   id: 'ingress-config',
@@ -101,7 +96,7 @@ deleted are left to the namespace diagnosis.`,
   run(state: ClusterState, context): CheckResult {
     const findings: Finding[] = [];
     const examined = new Set<string>();
-    const run: RunContext = { state, context, resolver: new IngressBackendResolver(state), vpcNative: isVpcNative(state), checkedServices: new Set(), checkedBackendConfigs: new Set(), findings };
+    const run: RunContext = { state, context, resolver: new IngressBackendResolver(state), checkedServices: new Set(), checkedBackendConfigs: new Set(), findings };
     // An Ingress being deleted no longer gets a load balancer: what holds it belongs to the namespace diagnosis.
     for (const ingress of state.kubernetes.list('Ingress').filter((candidate) => !candidate.metadata?.deletionTimestamp)) {
       const resource = kubernetesResourceName({ kind: 'Ingress', metadata: ingress.metadata });
@@ -110,9 +105,12 @@ deleted are left to the namespace diagnosis.`,
         ingress,
         resource,
         namespace,
-        editIngress: `kubectl -n ${namespace} edit ingress ${ingress.metadata?.name}`,
-        add: (severity, messageId, data, summary, commands, target = resource, evidence = data) =>
-          findings.push(context.report({ messageId, severity, data, resource: target, evidence: { ingress: resource, ...evidence }, fix: { summary, commands, terraform: null, automatic: false } })),
+        editIngress: editIngressCommand(ingress),
+        add: (severity, messageId, data, summary, commands) =>
+          findings.push(context.report({ messageId, severity, data, resource, evidence: { ingress: resource, ...data }, fix: { summary, commands, terraform: null, automatic: false } })),
+        report: (verdict) => {
+          if (verdict) findings.push(findingOf(context, verdict, resource));
+        },
       };
       const unknown = unknownIngressFields(state, ingress);
       if (unknown.length > 0) {
@@ -121,13 +119,13 @@ deleted are left to the namespace diagnosis.`,
         examined.add(resource);
         continue;
       }
-      if (checkDefaultClass(on, state)) examined.add(resource);
-      const classVerdict = checkIngressClassName(on);
-      if (classVerdict !== 'none') examined.add(resource);
-      if (classVerdict === 'not-served' || !isGceIngress(ingress)) continue;
-      examined.add(resource);
-      checkRules(on);
-      checkFrontendConfig(on, state);
+      const classVerdicts = ingressClassVerdicts(ingress, state);
+      classVerdicts.forEach(on.report);
+      // An Ingress whose class takes it from GKE's controller is examined for that alone: nothing serves it.
+      if (classVerdicts.length > 0 || isGceIngress(ingress)) examined.add(resource);
+      if (!isGceIngress(ingress)) continue;
+      ingressRuleVerdicts(ingress).forEach(on.report);
+      on.report(frontendConfigVerdict(ingress, state));
       checkBackends(on, run);
     }
     return { examined: [...examined], findings };
@@ -141,7 +139,6 @@ interface RunContext {
   state: ClusterState;
   context: CheckContext<MessageId>;
   resolver: IngressBackendResolver;
-  vpcNative: boolean | undefined;
   /** Services and BackendConfigs are judged once, however many backends use them. */
   checkedServices: Set<string>;
   checkedBackendConfigs: Set<string>;
@@ -154,88 +151,14 @@ interface IngressContext {
   resource: string;
   namespace: string;
   editIngress: string;
-  add(severity: Severity, messageId: MessageId, data: MessageData, summary: string, commands: string[], target?: string, evidence?: MessageData): void;
+  add(severity: Severity, messageId: MessageId, data: MessageData, summary: string, commands: string[]): void;
+  /** Records a verdict of src/gke found through this Ingress. */
+  report(verdict: Verdict<MessageId> | undefined): void;
 }
 
-/** spec.ingressClassName next to or instead of a GCE class annotation; `not-served` when nothing serves the Ingress. */
-function checkIngressClassName({ ingress, resource, namespace, add }: IngressContext): 'none' | 'not-served' | 'redundant' {
-  const classFinding = ingressClassNameUse(ingress);
-  if (!classFinding) return 'none';
-  const removeField = `kubectl -n ${namespace} patch ingress ${ingress.metadata?.name} --type json -p '[{"op":"remove","path":"/spec/ingressClassName"}]'`;
-  if (classFinding.ignored) {
-    add('error', 'ingressClassNameIgnored', { ingress: resource, className: classFinding.className, annotation: INGRESS_CLASS_ANNOTATION }, text('fixIngressClassName', { annotation: INGRESS_CLASS_ANNOTATION }), [
-      removeField,
-      `kubectl -n ${namespace} annotate ingress ${ingress.metadata?.name} ${INGRESS_CLASS_ANNOTATION}=${classFinding.className}`,
-    ]);
-    return 'not-served';
-  }
-  // Harmless today, a trap later: without a GCE annotation the controller treats the Ingress as not its own
-  // and garbage-collects its load balancer (ingress-gce pkg/utils/utils.go IsGCEIngress, NeedsCleanup).
-  add('info', 'ingressClassNameBesideAnnotation', { ingress: resource, className: classFinding.className, annotation: INGRESS_CLASS_ANNOTATION, annotationClass: classFinding.annotationClass ?? '' }, text('fixRemoveIngressClassName'), [removeField]);
-  return 'redundant';
-}
-
-/**
- * The default IngressClass taking an Ingress meant for GKE away from it (kubernetes
- * plugin/pkg/admission/network/defaultingressclass): in the cluster, an Ingress stamped with it;
- * before apply, a class-less Ingress it will stamp.
- */
-function checkDefaultClass({ ingress, resource, namespace, add }: IngressContext, state: ClusterState): boolean {
-  const stamp = defaultClassStamp(ingress, state.kubernetes.list('IngressClass'), state.locations.has(resource));
-  if (!stamp) return false;
-  const data = { ingress: resource, className: stamp.className, defaultAnnotation: DEFAULT_INGRESS_CLASS_ANNOTATION };
-  if (stamp.beforeApply) {
-    add('warning', 'defaultClassWillStamp', data, text('fixDefaultClassBeforeApply', { annotation: INGRESS_CLASS_ANNOTATION }), []);
-    return true;
-  }
-  const name = ingress.metadata?.name;
-  add('warning', 'defaultClassStamped', { ...data, annotations: stamp.gceAnnotations.join(', ') }, text('fixDefaultClass', { annotation: INGRESS_CLASS_ANNOTATION, className: stamp.className }), [
-    `kubectl -n ${namespace} annotate ingress ${name} ${INGRESS_CLASS_ANNOTATION}=gce`,
-    `kubectl -n ${namespace} patch ingress ${name} --type json -p '[{"op":"remove","path":"/spec/ingressClassName"}]'`,
-    `kubectl annotate ingressclass ${stamp.className} ${DEFAULT_INGRESS_CLASS_ANNOTATION}-`,
-  ], resource, { ...data, gceOnlyAnnotations: stamp.gceAnnotations.join(', ') });
-  return true;
-}
-
-/** Rules without http, and several rules for one host (check-gke-ingress CheckIngressRule, CheckRuleHostOverwrite). */
-function checkRules({ ingress, add, editIngress }: IngressContext): void {
-  const rules = ingress.spec?.rules ?? [];
-  const byHost = new Map<string, number[]>();
-  rules.forEach((rule, index) => {
-    if (!rule.http) add('warning', 'ruleWithoutHttp', { field: `spec.rules[${index}]`, host: rule.host ?? '' }, text('fixEditIngress', { what: `give spec.rules[${index}] http.paths, or remove it` }), [editIngress]);
-    byHost.set(rule.host ?? '', [...(byHost.get(rule.host ?? '') ?? []), index]);
-  });
-  for (const [host, indexes] of byHost) {
-    if (indexes.length < 2) continue;
-    add('error', 'duplicateHost', { rules: indexes.map((index) => `spec.rules[${index}]`).join(', '), host }, text('fixEditIngress', { what: `merge the paths of the rules for host "${host}" into one rule` }), [editIngress]);
-  }
-}
-
-/** The FrontendConfig an Ingress names (CheckFrontendConfigExistence, CheckL7ILBFrontendConfig). */
-function checkFrontendConfig({ ingress, resource, namespace, add }: IngressContext, state: ClusterState): void {
-  const frontendConfig = ingress.metadata?.annotations?.[FRONTEND_CONFIG_ANNOTATION];
-  if (frontendConfig === undefined) return;
-  const removeAnnotation = `kubectl -n ${namespace} annotate ingress ${ingress.metadata?.name} ${FRONTEND_CONFIG_ANNOTATION}-`;
-  if (isInternalIngress(ingress)) {
-    add('warning', 'internalWithFrontendConfig', { ingress: resource, annotation: INGRESS_CLASS_ANNOTATION, name: frontendConfig }, text('fixRemoveFrontendConfig'), [removeAnnotation]);
-  } else if (state.unavailable.has('FrontendConfig')) {
-    add('warning', 'frontendConfigUnread', { ingress: resource, name: frontendConfig, key: FRONTEND_CONFIG_ANNOTATION, reason: state.unavailable.get('FrontendConfig')! }, text('fixReadConfig', { resource: 'frontendconfigs.networking.gke.io' }), [
-      `kubectl -n ${namespace} get frontendconfig ${frontendConfig} -o yaml`,
-    ]);
-  } else if (!state.kubernetes.get('FrontendConfig', namespace, frontendConfig)) {
-    add('error', 'frontendConfigMissing', { ingress: resource, name: frontendConfig, key: FRONTEND_CONFIG_ANNOTATION, namespace }, text('fixFrontendConfigMissing', { name: frontendConfig, namespace }), [
-      `kubectl -n ${namespace} get frontendconfigs`,
-      removeAnnotation,
-    ]);
-  }
-}
-
-/** Each backend's Service, port, NEGs and BackendConfig (CheckServiceExistence, CheckL7ILBNegAnnotation, translator.go getServicePort). */
+/** Each backend's Service, port, NEGs and BackendConfig (CheckServiceExistence, translator.go getServicePort). */
 function checkBackends(on: IngressContext, run: RunContext): void {
-  const { ingress, resource, namespace, add, editIngress } = on;
-  // Internal and regional external load balancers have only NEG backends (ingress-gce pkg/neg/controller.go:
-  // "ILB always has neg enabled", "Regional XLB always has neg enabled"; check-gke-ingress CheckL7ILBNegAnnotation).
-  const negOnly = requiresNegs(ingress);
+  const { ingress, namespace, add, editIngress } = on;
   for (const ref of run.resolver.backendsOf(ingress)) {
     if (!ref.serviceName) {
       add('error', 'notServiceBackend', { field: ref.field }, text('fixEditIngress', { what: `make ${ref.field} a service backend` }), [editIngress]);
@@ -261,56 +184,23 @@ function checkBackends(on: IngressContext, run: RunContext): void {
       add('error', 'portMissing', { field: ref.field, port: describeServicePortRef(ref.port), service: serviceResource, ports }, text('fixEditIngress', { what: `use one of the Service's ports in ${ref.field}` }), [editIngress]);
       continue;
     }
-    const neg = negDecisionFor(service, run.state, false);
-    if (negOnly && !neg.enabled) {
-      const ingressClass = ingress.metadata?.annotations?.[INGRESS_CLASS_ANNOTATION] ?? '';
-      const kind = ingressClass === INTERNAL_INGRESS_CLASS ? 'internal' : 'regional external';
-      add(neg.certain ? 'error' : 'warning', kind === 'internal' ? 'internalWithoutNeg' : 'regionalExternalWithoutNeg', { ingress: resource, kind, ingressClass, service: serviceResource, neg: neg.origin }, text('fixNeg'), [negCommand(service)]);
-    }
+    on.report(negOnlyVerdict(ingress, service, run.state));
     if (!run.checkedServices.has(serviceKey)) {
       run.checkedServices.add(serviceKey);
-      run.findings.push(...serviceFindings(service, serviceResource, run, negOnly));
+      run.findings.push(...serviceVerdicts(service, run.state, requiresNegs(ingress)).map((verdict) => findingOf(run.context, verdict)));
     }
-    checkBackendConfig(on, run, service, backend.servicePort, serviceResource);
+    const attached = attachedBackendConfig(service, backend.servicePort);
+    if (attached && !run.checkedBackendConfigs.has(`${namespace}/${attached.name}`)) {
+      run.checkedBackendConfigs.add(`${namespace}/${attached.name}`);
+      on.report(attachedBackendConfigVerdict(backend, attached, run.state));
+    }
   }
 }
 
-/** The BackendConfig a Service port names: it exists, and its health check timeout fits its interval (CheckHealthCheckTimeout). */
-function checkBackendConfig({ namespace, add }: IngressContext, run: RunContext, service: Service, servicePort: ServicePort, serviceResource: string): void {
-  const refs = backendConfigRefs(service);
-  if (refs.ok !== true) return;
-  const name = backendConfigNameFor(refs.value, servicePort);
-  if (!name || run.checkedBackendConfigs.has(`${namespace}/${name}`)) return;
-  run.checkedBackendConfigs.add(`${namespace}/${name}`);
-  const unread = run.state.unavailable.get('BackendConfig');
-  if (unread) {
-    const data = { service: serviceResource, port: describeServicePortRef({ number: servicePort.port }), name, key: refs.key, reason: unread };
-    add('warning', 'backendConfigUnread', data, text('fixReadConfig', { resource: 'backendconfigs.cloud.google.com' }), [`kubectl -n ${namespace} get backendconfig ${name} -o yaml`], serviceResource);
-    return;
-  }
-  const backendConfig = run.state.kubernetes.get('BackendConfig', namespace, name);
-  if (!backendConfig) {
-    const existing = run.state.kubernetes.inNamespace(namespace).filter((object) => object.kind === 'BackendConfig').map((object) => object.metadata?.name);
-    const data = { service: serviceResource, port: describeServicePortRef({ number: servicePort.port }), name, key: refs.key, namespace };
-    // The evidence keeps the clause the message once carried.
-    const evidence = { ...data, existing: existing.length > 0 ? ` (it has ${existing.join(', ')})` : '' };
-    add(
-      'error',
-      existing.length > 0 ? 'backendConfigMissingAmong' : 'backendConfigMissing',
-      { ...data, existing: existing.join(', ') },
-      text('fixBackendConfigMissing', { name, namespace }),
-      [`kubectl -n ${namespace} get backendconfigs`, `kubectl -n ${namespace} edit service ${service.metadata?.name}`],
-      serviceResource,
-      evidence,
-    );
-    return;
-  }
-  const healthCheck = backendConfig.spec?.healthCheck;
-  if (healthCheck?.timeoutSec !== undefined && healthCheck.checkIntervalSec !== undefined && healthCheck.timeoutSec > healthCheck.checkIntervalSec) {
-    add('error', 'timeoutAboveInterval', { name: `${namespace}/${name}`, timeout: healthCheck.timeoutSec, interval: healthCheck.checkIntervalSec }, text('fixTimeout'), [
-      `kubectl -n ${namespace} patch backendconfig ${name} --type merge -p '${JSON.stringify({ spec: { healthCheck: { timeoutSec: healthCheck.checkIntervalSec } } })}'`,
-    ], `BackendConfig/${namespace}/${name}`);
-  }
+/** A finding from a verdict of src/gke, its fix summary filled from this check's messages; `ingress`, the Ingress it was found through. */
+function findingOf(context: CheckContext<MessageId>, verdict: Verdict<MessageId>, ingress?: string): Finding {
+  const { summary, summaryData, commands } = verdict.fix;
+  return context.report({ ...verdict, evidence: ingress ? { ingress, ...verdict.evidence } : verdict.evidence, fix: { summary: text(summary, summaryData), commands, terraform: null, automatic: false } });
 }
 
 function undecidedFinding(state: ClusterState, resource: string, fields: readonly string[], context: CheckContext<MessageId>): Finding {
@@ -322,38 +212,6 @@ function undecidedFinding(state: ClusterState, resource: string, fields: readonl
     evidence: { knownAfterApply: fields },
     fix: afterApplyFix('set-value'),
   });
-}
-
-/** Service-level rules: app-protocols and BackendConfig annotations (CheckAppProtocolAnnotation, CheckBackendConfigAnnotation), type and NEGs. */
-function serviceFindings(service: Service, resource: string, { state, vpcNative, context }: RunContext, negOnly: boolean): Finding[] {
-  const findings: Finding[] = [];
-  const finding = (severity: Severity, messageId: MessageId, data: MessageData, summary: string, commands: string[], evidence: Record<string, unknown>): Finding =>
-    context.report({ messageId, severity, data, resource, evidence, fix: { summary, commands, terraform: null, automatic: false } });
-
-  const protocols = appProtocols(service);
-  if (protocols.ok === false) {
-    const raw = service.metadata?.annotations?.[protocols.key] ?? '';
-    findings.push(finding('error', 'appProtocolInvalid', { service: resource, error: protocols.error }, text('fixAppProtocol'), appProtocolCommands(service), { annotation: protocols.key, value: raw }));
-  }
-  const refs = backendConfigRefs(service);
-  if (refs.ok === false) {
-    const raw = service.metadata?.annotations?.[refs.key] ?? '';
-    findings.push(finding('error', 'backendConfigAnnotationInvalid', { service: resource, error: refs.error }, text('fixBackendConfigAnnotation'), [editServiceCommand(service)], { annotation: refs.key, value: raw }));
-  }
-  const type = service.spec?.type ?? 'ClusterIP';
-  const neg = negDecisionFor(service, state, false);
-  // translator.go maybeEnableNEG: ErrBadSvcType. NEG-only (internal, regional external) Ingresses get their own NEG finding.
-  if (!negOnly && !neg.enabled && type !== 'NodePort' && type !== 'LoadBalancer') {
-    const commands = [vpcNative === false ? nodePortCommand(service) : negCommand(service)];
-    const summary = vpcNative === false ? text('fixNodePort') : text('fixNeg');
-    const evidence = { type, neg: neg.origin };
-    findings.push(
-      neg.certain
-        ? finding('error', 'notNodePortNorNeg', { service: resource, type, neg: neg.origin }, summary, commands, evidence)
-        : finding('warning', 'negUnknown', { service: resource, type, why: neg.undecidedBecause ?? '' }, summary, commands, evidence),
-    );
-  }
-  return findings;
 }
 
 export default ingressConfig;

@@ -11,7 +11,7 @@
 // fields a finding gained with the ESLint-shaped checks (`messageId`, `fix.action`).
 // Exit code: 0 when nothing differs, 1 when something does, 2 on bad input.
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
@@ -40,12 +40,16 @@ function checkout(spec) {
     process.exit(2);
   }
   const directory = join(tmpdir(), `gke-doctor-compare-${commit}`);
-  if (!existsSync(join(directory, 'dist'))) {
+  // Written last, so a build that failed or was interrupted is done again, not reused.
+  const built = join(directory, '.compare-built');
+  if (!existsSync(built)) {
     console.error(`compare-findings: building ${spec} (${commit.slice(0, 7)}) in ${directory}`);
     mkdirSync(directory, { recursive: true });
     execFileSync('sh', ['-c', `git -C "${ROOT}" archive ${commit} | tar -x -C "${directory}"`]);
     execFileSync('npm', ['ci', '--ignore-scripts', '--no-audit', '--no-fund', '--silent'], { cwd: directory, stdio: 'inherit' });
-    execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: directory, stdio: 'inherit' });
+    // What `npm run build` does at that revision (bin/ runs the esbuild bundle since f29fa36).
+    execFileSync('npm', ['run', '--silent', 'build'], { cwd: directory, stdio: 'inherit' });
+    writeFileSync(built, '');
   }
   return directory;
 }

@@ -215,6 +215,13 @@ export function backendConfigNameFor(refs: BackendConfigRefs, port: { name?: str
   return refs.default || undefined;
 }
 
+/** The BackendConfig a Service port names and the annotation that names it; none when the annotation is absent, invalid or names none for the port. */
+export function attachedBackendConfig(service: Service, port: { name?: string; port: number }): { name: string; key: string } | undefined {
+  const refs = backendConfigRefs(service);
+  const name = refs.ok === true ? backendConfigNameFor(refs.value, port) : undefined;
+  return name && refs.ok === true ? { name, key: refs.key } : undefined;
+}
+
 function parseJsonObject(text: string): Record<string, unknown> | undefined {
   try {
     const value: unknown = JSON.parse(text);

@@ -2,10 +2,10 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { spawnCli } from '../support/cli.js';
+import { runCli, spawnCli } from '../support/cli.js';
 import { fixturePath } from '../support/fixtures.js';
 import type { ServedFixture } from '../support/live.js';
-import { serveFixture } from '../support/live.js';
+import { serveFixture, temporaryFixture } from '../support/live.js';
 
 /**
  * The built binary in its own process, as a user runs it: what only a real
@@ -42,6 +42,21 @@ describe('node bin/gke-doctor.js', () => {
     expect(code).toBe(2);
     expect(stdout).toBe('');
     expect(stderr).toMatch(/^gke-doctor: \/nonexistent: not a snapshot directory[^\n]*\n$/);
+  });
+
+  it('refuses a wrongly typed field as the in-process run does: the bundle\'s precompiled validators are the same', async () => {
+    // A probe inside a Deployment's container (schema parts shared by reference), and a GCP document.
+    const deployment = 'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web, namespace: default}\nspec:\n  template:\n    spec:\n      containers:\n      - name: web\n        readinessProbe: {periodSeconds: "10"}\n';
+    const cases: { files: Record<string, string>; said: RegExp }[] = [
+      { files: { 'k8s/web.yaml': deployment }, said: /web\.yaml:1: Deployment\/default\/web: spec\.template\.spec\.containers\[0\]\.readinessProbe\.periodSeconds must be an integer\n$/ },
+      { files: { 'cluster.json': '{"name": "c", "nodePools": "default-pool"}' }, said: /cluster\.json: nodePools must be a list / },
+    ];
+    for (const { files, said } of cases) {
+      const snapshot = await temporaryFixture({ 'snapshot.json': '{"takenAt": "2026-01-01T00:00:00Z"}', ...files });
+      const inProcess = await runCli(['check', '--snapshot', snapshot]);
+      expect(inProcess).toMatchObject({ code: 2, stdout: '', stderr: expect.stringMatching(said) });
+      expect(await spawnCli(['check', '--snapshot', snapshot])).toMatchObject({ code: 2, stdout: '', stderr: inProcess.stderr });
+    }
   });
 
   it('ends once the report is written, even when a plugin leaves a timer running', async () => {

@@ -3,42 +3,21 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FleetReport } from '../../src/engine/fleet-report.js';
-import type { Report } from '../../src/engine/report.js';
 import { runCli } from '../support/cli.js';
-import { FakeGcpFleet } from '../support/fake-gcp-fleet.js';
-import { fixtureTime } from '../support/fixtures.js';
+import type { TestFleet } from '../support/test-fleet.js';
+import { byCluster, checkResult as check, label, serveTestFleet } from '../support/test-fleet.js';
 
-/** Two projects: three clusters (one with no API server at its endpoint) and one; a third project denies listing. */
-let fleet: FakeGcpFleet;
+// The deadline cases (--timeout over a hanging cluster) wait out real time: test/e2e/fleet-deadlines.test.ts.
+let fleet: TestFleet['fleet'];
 let env: NodeJS.ProcessEnv;
-const now = () => fixtureTime('seed-eventarc-stuck-namespace');
+let now: TestFleet['now'];
+let checkAll: TestFleet['checkAll'];
+let close: TestFleet['close'];
 
 beforeAll(async () => {
-  fleet = await FakeGcpFleet.serve([
-    {
-      fixture: 'seed-eventarc-stuck-namespace',
-      clusters: [
-        { location: 'asia-northeast1', name: 'prod-cluster', fixture: 'seed-eventarc-stuck-namespace' },
-        { location: 'asia-northeast1', name: 'quiet', fixture: 'healthy' },
-        { location: 'us-central1', name: 'gone', fixture: 'healthy', unreachable: true },
-      ],
-    },
-    { fixture: 'seed-ingress-addon-disabled', clusters: [{ location: 'asia-northeast1-a', name: 'tools', fixture: 'seed-ingress-addon-disabled' }] },
-  ]);
-  const home = await mkdtemp(join(tmpdir(), 'gke-doctor-home-'));
-  env = fleet.clientEnv(home);
+  ({ fleet, env, now, checkAll, close } = await serveTestFleet());
 });
-afterAll(() => fleet.close());
-
-const label = ({ target }: Report) => `${target.project}/${target.location ?? ''}/${target.cluster ?? ''}`;
-
-async function checkAll(...args: string[]) {
-  const result = await runCli(['check', '--all-clusters', '--project', 'acme-jobs-prod,acme-platform', '--project', 'locked-out', '--output', 'json', ...args], { env, now });
-  return { ...result, report: result.stdout ? (JSON.parse(result.stdout) as FleetReport) : undefined };
-}
-
-const byCluster = (report: FleetReport, cluster: string) => report.targets.find((target) => target.target.cluster === cluster)!;
-const check = (report: Report, id: string) => report.checks.find((candidate) => candidate.id === id)!;
+afterAll(() => close());
 
 describe('check --all-clusters', () => {
   it('checks every cluster of every project in one fleet report, each read without a kubeconfig; exit code the worst', async () => {
@@ -113,37 +92,6 @@ describe('check --all-clusters', () => {
     expect(shards.flat().sort()).toEqual((await checkAll()).report!.targets.map(label).sort());
   });
 
-  it('--timeout bounds the whole fleet run: a cluster whose API server hangs is incomplete as timed out, the others are reported, the report is written', async () => {
-    const quiet = fleet.kube.get('acme-jobs-prod/asia-northeast1/quiet')!;
-    quiet.inject({ path: '/api/v1/services', fault: 'hang' });
-    try {
-      const { code, report } = await checkAll('--timeout', '5s');
-      const hung = check(byCluster(report!, 'quiet'), 'ingress-health-check');
-      expect(hung).toMatchObject({ status: 'incomplete', reason: expect.stringContaining('cannot list Service objects (kubeconfig context public endpoint): timed out reading /api/v1/services from the Kubernetes API (--timeout 5s)') });
-      // What the hanging cluster did answer is kept.
-      expect(check(byCluster(report!, 'quiet'), 'terminating-namespace').status).toBe('passed');
-      expect(check(byCluster(report!, 'prod-cluster'), 'terminating-namespace').findings.map((finding) => finding.resource)).toEqual(['Namespace/events-system']);
-      expect(code).toBe(1);
-    } finally {
-      quiet.clearInjections();
-    }
-  });
-
-  it('a cluster not yet started when --timeout passes is incomplete as timed out, not left out', async () => {
-    const quiet = fleet.kube.get('acme-jobs-prod/asia-northeast1/quiet')!;
-    quiet.inject({ path: '/api/v1/services', fault: 'hang' });
-    try {
-      // One at a time: the hanging cluster is read second, and the deadline passes while it hangs; tools comes after.
-      const tools = fleet.kube.get('acme-platform/asia-northeast1-a/tools')!;
-      tools.requests.length = 0;
-      const { report } = await checkAll('--timeout', '5s', '--concurrency', '1');
-      expect(check(byCluster(report!, 'tools'), 'terminating-namespace')).toMatchObject({ status: 'incomplete', reason: expect.stringMatching(/timed out reading .* \(--timeout 5s\)/) });
-      expect(tools.requests).toEqual([]);
-    } finally {
-      quiet.clearInjections();
-    }
-  });
-
   it('--endpoint private reaches each API server at its private endpoint with the cluster CA', async () => {
     for (const kube of fleet.kube.values()) kube.requests.length = 0;
     const { report } = await checkAll('--endpoint', 'private', '--cluster-filter', 'prod-cluster');
@@ -184,17 +132,4 @@ describe('snapshot DIR --all-clusters', () => {
     expect(replay.code).toBe(1);
   });
 
-  it('--timeout bounds it too: the hanging cluster is written with what it answered, its missing data named as timed out', async () => {
-    const directory = join(await mkdtemp(join(tmpdir(), 'gke-doctor-fleet-snapshot-')), 'fleet');
-    const quiet = fleet.kube.get('acme-jobs-prod/asia-northeast1/quiet')!;
-    quiet.inject({ path: '/api/v1/services', fault: 'hang' });
-    try {
-      const written = await runCli(['snapshot', directory, '--all-clusters', '--project', 'acme-jobs-prod', '--timeout', '5s'], { env, now });
-      expect(written.code).toBe(3);
-      expect(written.stderr).toMatch(/gke-doctor: acme-jobs-prod\/asia-northeast1\/quiet: not in the snapshot: Service: .*timed out reading .*\(--timeout 5s\)/);
-      expect(await readdir(join(directory, 'acme-jobs-prod', 'asia-northeast1'))).toEqual(['prod-cluster', 'quiet']);
-    } finally {
-      quiet.clearInjections();
-    }
-  });
 });

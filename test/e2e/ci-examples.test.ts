@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { readAction, runStep } from './support/composite-action.js';
-import { REPO_ROOT } from './support/fixtures.js';
+import { readAction, runStep } from '../support/composite-action.js';
+import { REPO_ROOT } from '../support/fixtures.js';
 
 const DIR = `${REPO_ROOT}docs/ci/`;
 const examples = readdirSync(DIR).filter((file) => /\.ya?ml$/.test(file));

@@ -1,0 +1,222 @@
+import type { GcpDataKey } from './cluster-state.js';
+
+/**
+ * The types of the fields checks read, as the APIs define them (Kubernetes
+ * core/v1, apps/v1, networking/v1, apiregistration/v1, GKE's CRDs; the Google
+ * REST resources), so that a source hands checks only well-typed data: a string
+ * where a list belongs is refused where it was read, in one line naming the file
+ * or API and the field, never met by a check as "x.map is not a function".
+ * Fields no check reads are not constrained, and any field may be absent.
+ */
+
+const string = { type: 'string' };
+const integer = { type: 'integer' };
+const boolean = { type: 'boolean' };
+const object = { type: 'object' };
+const stringList = { type: 'array', items: string };
+const stringMap = { type: 'object', additionalProperties: string };
+/** kubectl prints `creationTimestamp: null` in pod templates. */
+const timestamp = { type: ['string', 'null'] };
+const intOrString = { type: ['integer', 'string'] };
+const list = (items: unknown) => ({ type: 'array', items });
+const shape = (properties: Record<string, unknown>, required: string[] = []) => ({ type: 'object', properties, ...(required.length ? { required } : {}) });
+
+/** Parts several kinds share, compiled once each and referenced: inlined copies made the compiled validators 600 KB. */
+const $defs: Record<string, unknown> = {};
+const shared = (name: string, schema: unknown) => {
+  $defs[name] = schema;
+  return { $ref: `#/$defs/${name}` };
+};
+
+const metadata = shared('metadata', shape({
+  name: string,
+  namespace: string,
+  uid: string,
+  generateName: string,
+  resourceVersion: string,
+  creationTimestamp: timestamp,
+  deletionTimestamp: timestamp,
+  labels: stringMap,
+  annotations: stringMap,
+  finalizers: stringList,
+  ownerReferences: list(shape({ apiVersion: string, kind: string, name: string, uid: string, controller: boolean }, ['kind', 'name'])),
+}));
+
+const probe = shared('probe', shape({
+  httpGet: shape({ path: string, port: intOrString, host: string, scheme: string, httpHeaders: list(shape({ name: string, value: string }, ['name'])) }),
+  tcpSocket: object,
+  grpc: object,
+  exec: object,
+  timeoutSeconds: integer,
+  periodSeconds: integer,
+  failureThreshold: integer,
+  successThreshold: integer,
+  initialDelaySeconds: integer,
+}));
+
+// Required fields are those the API server requires (kubectl refuses an object without them).
+const container = shared('container', shape({
+  name: string,
+  image: string,
+  command: stringList,
+  args: stringList,
+  env: list(shape({ name: string, value: string, valueFrom: object }, ['name'])),
+  envFrom: list(object),
+  ports: list(shape({ containerPort: integer, name: string, protocol: string })),
+  readinessProbe: probe,
+  livenessProbe: probe,
+  startupProbe: probe,
+}, ['name']));
+
+const podSpec = shared('podSpec', shape({ containers: list(container), initContainers: list(container) }));
+const conditions = shared('conditions', list(shape({ type: string, status: string, reason: string, message: string }, ['type'])));
+const podTemplate = shared('podTemplate', shape({ metadata, spec: podSpec }));
+const workload = { spec: shape({ selector: object, template: podTemplate }) };
+const ingressBackend = shape({ service: shape({ name: string, port: shape({ number: integer, name: string }) }), resource: object });
+
+// Gateway API (kubernetes-sigs/gateway-api apis/v1) and GKE's policies (gke-gateway-api apis/networking/v1), as kubernetes-types.ts models them.
+const reference = shared('reference', shape({ group: string, kind: string, name: string, namespace: string, sectionName: string, port: integer }, ['name']));
+const gatewayConditions = shared('gatewayConditions', list(shape({ type: string, status: string, reason: string, message: string, observedGeneration: integer }, ['type', 'status'])));
+const route = {
+  spec: shape({ parentRefs: list(reference), hostnames: stringList, rules: list(shape({ name: string, matches: list(object), filters: list(object), backendRefs: list(reference) })) }),
+  status: shape({ parents: list(shape({ parentRef: reference, controllerName: string, conditions: gatewayConditions }, ['parentRef'])) }),
+};
+const protocolHealthCheck = shared('protocolHealthCheck', shape({ portSpecification: string, port: integer, portName: string, host: string, requestPath: string, proxyHeader: string, response: string, request: string, grpcServiceName: string }));
+const policy = (defaults: Record<string, unknown>) => ({ spec: shape({ targetRef: reference, default: shape(defaults) }), status: shape({ conditions: gatewayConditions }) });
+
+/** By kind, what checks read beyond metadata. */
+const KIND_FIELDS: Record<string, Record<string, unknown>> = {
+  Namespace: { spec: shape({ finalizers: stringList }), status: shape({ phase: string, conditions }) },
+  Pod: { spec: podSpec, status: shape({ phase: string, conditions, containerStatuses: list(object) }) },
+  Deployment: workload,
+  StatefulSet: workload,
+  DaemonSet: workload,
+  ReplicaSet: workload,
+  Service: {
+    spec: shape({
+      type: string,
+      clusterIP: string,
+      selector: stringMap,
+      ports: list(shape({ name: string, port: integer, targetPort: intOrString, protocol: string, nodePort: integer, appProtocol: string }, ['port'])),
+    }),
+  },
+  Ingress: {
+    spec: shape({
+      ingressClassName: string,
+      defaultBackend: ingressBackend,
+      rules: list(shape({ host: string, http: shape({ paths: list(shape({ path: string, pathType: string, backend: ingressBackend }, ['backend'])) }, ['paths']) })),
+      tls: list(object),
+    }),
+  },
+  IngressClass: { spec: shape({ controller: string }) },
+  ConfigMap: { data: stringMap, binaryData: stringMap },
+  APIService: { spec: shape({ group: string, version: string, service: shape({ name: string, namespace: string }) }), status: shape({ conditions }) },
+  GatewayClass: { spec: shape({ controllerName: string, parametersRef: reference, description: string }), status: shape({ conditions: gatewayConditions }) },
+  Gateway: {
+    spec: shape({ gatewayClassName: string, listeners: list(shape({ name: string, hostname: string, port: integer, protocol: string }, ['name', 'port', 'protocol'])), addresses: list(shape({ type: string, value: string })) }),
+    status: shape({
+      addresses: list(shape({ type: string, value: string })),
+      conditions: gatewayConditions,
+      listeners: list(shape({ name: string, attachedRoutes: integer, conditions: gatewayConditions, supportedKinds: list(shape({ group: string, kind: string })) })),
+    }),
+  },
+  HTTPRoute: route,
+  GRPCRoute: route,
+  ReferenceGrant: { spec: shape({ from: list(shape({ group: string, kind: string, namespace: string })), to: list(shape({ group: string, kind: string, name: string })) }) },
+  HealthCheckPolicy: policy({
+    checkIntervalSec: integer,
+    timeoutSec: integer,
+    healthyThreshold: integer,
+    unhealthyThreshold: integer,
+    config: shape({
+      type: string,
+      tcpHealthCheck: protocolHealthCheck,
+      httpHealthCheck: protocolHealthCheck,
+      httpsHealthCheck: protocolHealthCheck,
+      http2HealthCheck: protocolHealthCheck,
+      grpcHealthCheck: protocolHealthCheck,
+    }),
+    logConfig: shape({ enabled: boolean }),
+  }),
+  GCPBackendPolicy: policy({}),
+  GCPGatewayPolicy: policy({}),
+  FrontendConfig: { spec: object },
+  ServiceNetworkEndpointGroup: { spec: object, status: object },
+  BackendConfig: {
+    spec: shape({
+      healthCheck: shape({ requestPath: string, port: integer, type: string, checkIntervalSec: integer, timeoutSec: integer, healthyThreshold: integer, unhealthyThreshold: integer }),
+    }),
+  },
+};
+
+const kubernetesObject = {
+  type: 'object',
+  properties: { apiVersion: string, kind: string, metadata, spec: object, status: object },
+  $defs,
+  allOf: Object.entries(KIND_FIELDS).map(([kind, fields]) => ({ if: { properties: { kind: { const: kind } } }, then: { properties: fields } })),
+};
+
+const iamPolicy = shape({
+  version: integer,
+  etag: string,
+  bindings: list(shape({ role: string, members: stringList, condition: shape({ expression: string, title: string, description: string }) })),
+});
+
+const GCP_SHAPES: Record<GcpDataKey, object> = {
+  project: shape({ projectId: string, projectNumber: string, name: string, createTime: string }),
+  iamPolicy,
+  cluster: shape({
+    name: string,
+    location: string,
+    zone: string,
+    selfLink: string,
+    createTime: string,
+    currentMasterVersion: string,
+    addonsConfig: shape({ httpLoadBalancing: shape({ disabled: boolean }) }),
+    workloadIdentityConfig: shape({ workloadPool: string }),
+    ipAllocationPolicy: shape({ useIpAliases: boolean }),
+    networkConfig: shape({ network: string, subnetwork: string, gatewayApiConfig: shape({ channel: string }) }),
+    nodeConfig: shape({ workloadMetadataConfig: shape({ mode: string }) }),
+    nodePools: list(shape({ name: string, config: shape({ workloadMetadataConfig: shape({ mode: string }) }) })),
+  }),
+  eventarcTriggers: list(
+    shape(
+      {
+        name: string,
+        serviceAccount: string,
+        createTime: string,
+        eventFilters: list(shape({ attribute: string, value: string, operator: string })),
+        destination: shape({ gke: shape({ cluster: string, location: string, namespace: string, service: string, path: string }) }),
+        conditions: { type: 'object', additionalProperties: shape({ code: string, message: string }) },
+        transport: object,
+        labels: stringMap,
+      },
+      ['name'],
+    ),
+  ),
+  healthChecks: list(
+    shape(
+      {
+        name: string,
+        type: string,
+        selfLink: string,
+        region: string,
+        checkIntervalSec: integer,
+        timeoutSec: integer,
+        httpHealthCheck: object,
+        httpsHealthCheck: object,
+        http2HealthCheck: object,
+      },
+      ['name'],
+    ),
+  ),
+  backendServices: list(shape({ name: string, healthChecks: stringList, backends: list(object) }, ['name'])),
+  subnetworks: list(shape({ name: string, region: string, network: string, purpose: string, role: string, state: string }, ['name'])),
+};
+
+/** Every schema a source validates against, by name: `kubernetes` for any object, and each piece of GCP data. */
+export const SHAPE_SCHEMAS: Record<'kubernetes' | GcpDataKey, object> = { kubernetes: kubernetesObject, ...GCP_SHAPES };
+export type ShapeName = keyof typeof SHAPE_SCHEMAS;
+
+/** ajv's options for them, at run time and when the bundle compiles them ahead (scripts/bundle.js). */
+export const SHAPE_AJV_OPTIONS = { allErrors: false, strict: false, inlineRefs: false } as const;
