@@ -43,7 +43,8 @@ function token(): OAuth2Client {
   return client;
 }
 
-const FAST: GoogleCallLimits = { requestTimeoutMs: 150, totalTimeoutMs: 5_000 };
+/** For servers that answer at once: limits far above what a loaded machine takes, so only the fault decides the attempts. */
+const PROMPT: GoogleCallLimits = { requestTimeoutMs: 10_000, totalTimeoutMs: 20_000 };
 
 async function failureOf(promise: Promise<unknown>): Promise<ApiFailure> {
   const error = await promise.then(
@@ -73,7 +74,7 @@ describe('Google requests: bounded, retried, checked', () => {
 
   it('asks a silent endpoint again after the per-request timeout', async () => {
     server = await faultyServer([silent]);
-    expect(await readGoogleJson(token(), { api: 'container.googleapis.com', url: server.url }, { requestTimeoutMs: 300, totalTimeoutMs: 20_000 })).toEqual({ ok: true });
+    expect(await readGoogleJson(token(), { api: 'container.googleapis.com', url: server.url }, { requestTimeoutMs: 1_000, totalTimeoutMs: 20_000 })).toEqual({ ok: true });
     expect(server.attempts()).toBeLessThanOrEqual(2);
   });
 
@@ -81,13 +82,14 @@ describe('Google requests: bounded, retried, checked', () => {
     server = await faultyServer([silent]);
     const failure = await failureOf(readGoogleJson(token(), { api: 'compute.googleapis.com', url: server.url }, { requestTimeoutMs: 60_000, totalTimeoutMs: 60_000, deadline: Date.now() + 150 }));
     expect(failure.details.code).toBe('ETIMEDOUT');
-    expect(server.attempts()).toBe(1);
+    // One attempt, or none when a loaded machine had not sent it within the 150 ms.
+    expect(server.attempts()).toBeLessThanOrEqual(1);
   });
 
   it('stops when the run is cancelled, without retrying', async () => {
-    server = await faultyServer([silent]);
     const controller = new AbortController();
-    setTimeout(() => controller.abort(), 50);
+    // Cancelled while the server holds the request without answering.
+    server = await faultyServer([() => controller.abort()]);
     const failure = await failureOf(readGoogleJson(token(), { api: 'eventarc.googleapis.com', url: server.url }, { requestTimeoutMs: 60_000, totalTimeoutMs: 60_000, signal: controller.signal }));
     expect(failure.message).toBe('eventarc.googleapis.com: cancelled');
     expect(server.attempts()).toBe(1);
@@ -100,19 +102,19 @@ describe('Google requests: bounded, retried, checked', () => {
     ['a 429 with Retry-After: 0', status(429, { 'retry-after': '0' })],
   ])('retries %s, then reads the answer', async (_, fault) => {
     server = await faultyServer([fault]);
-    expect(await readGoogleJson(token(), { api: 'container.googleapis.com', url: server.url }, FAST)).toEqual({ ok: true });
+    expect(await readGoogleJson(token(), { api: 'container.googleapis.com', url: server.url }, PROMPT)).toEqual({ ok: true });
     expect(server.attempts()).toBe(2);
   });
 
   it('does not retry what a second attempt cannot change (403, 404)', async () => {
     server = await faultyServer([status(403), status(404)]);
-    expect((await failureOf(readGoogleJson(token(), { api: 'container.googleapis.com', url: server.url }, FAST))).status).toBe(403);
+    expect((await failureOf(readGoogleJson(token(), { api: 'container.googleapis.com', url: server.url }, PROMPT))).status).toBe(403);
     expect(server.attempts()).toBe(1);
   });
 
   it('answers a Retry-After longer than the time left with the 429 at once, instead of waiting past the deadline', async () => {
     server = await faultyServer([status(429, { 'retry-after': '3600' })]);
-    const failure = await failureOf(readGoogleJson(token(), { api: 'compute.googleapis.com', url: server.url }, FAST));
+    const failure = await failureOf(readGoogleJson(token(), { api: 'compute.googleapis.com', url: server.url }, PROMPT));
     expect(failure.status).toBe(429);
     expect(server.attempts()).toBe(1);
   });
@@ -124,7 +126,7 @@ describe('Google requests: bounded, retried, checked', () => {
     ['a JSON array', '[]', /not a JSON object/],
   ])('takes %s with status 200 as a failure naming the API, never as data', async (_, body, message) => {
     server = await faultyServer([(_request, response) => response.writeHead(200, { 'content-type': 'application/json' }).end(body)]);
-    const failure = await failureOf(readGoogleJson(token(), { api: 'container.googleapis.com', url: server.url }, FAST));
+    const failure = await failureOf(readGoogleJson(token(), { api: 'container.googleapis.com', url: server.url }, PROMPT));
     expect(failure.message).toMatch(message);
     expect(server.attempts()).toBe(1);
   });
@@ -137,7 +139,7 @@ describe('Google requests: bounded, retried, checked', () => {
         setTimeout(() => response.socket?.destroy(), 10);
       },
     ]);
-    expect(await readGoogleJson(token(), { api: 'eventarc.googleapis.com', url: server.url }, FAST)).toEqual({ ok: true });
+    expect(await readGoogleJson(token(), { api: 'eventarc.googleapis.com', url: server.url }, PROMPT)).toEqual({ ok: true });
     expect(server.attempts()).toBe(2);
   });
 
