@@ -1,15 +1,16 @@
 import type { CheckContext, CheckResult, Finding, Fix, MessageData } from '../src/engine/check.js';
 import { defineCheck, fill } from '../src/engine/check.js';
 import type { GkeTrigger } from '../src/gke/eventarc.js';
-import { EVENTARC_AGENT_ROLES, EVENT_RECEIVER_ROLE, PUBSUB_AGENT_ROLES, STORAGE_AGENT_ROLE, TRIGGER_SERVICE_ACCOUNT_ROLES, isDirectStorageTrigger, isGkeTrigger, pubsubAgentRuleApplies, storageServiceAgent, triggerAccountRoles, triggerNames, triggersByServiceAccount } from '../src/gke/eventarc.js';
+import { EVENTARC_AGENT_ROLES, EVENT_RECEIVER_ROLE, PUBSUB_AGENT_ROLES, STORAGE_AGENT_ROLE, TRIGGER_SERVICE_ACCOUNT_ROLES, isGkeTrigger, serviceAgents } from '../src/gke/eventarc.js';
+import { triggerAccountRoles, triggerNames, triggersByServiceAccount } from '../src/gke/eventarc.js';
 import { grantFix, withGkeDestinationsInit } from '../src/gke/eventarc-fixes.js';
-import type { RoleEvaluation, RoleGrant } from '../src/gke/iam.js';
-import { describeGrant, evaluateRole, eventarcServiceAgent, pubsubServiceAgent } from '../src/gke/iam.js';
-import { isPlainGrant, principalGrants } from '../src/gke/iam-grants.js';
+import type { RoleGrant } from '../src/gke/iam.js';
+import { describeGrant, evaluateRole, memberEmail } from '../src/gke/iam.js';
+import type { GrantJudge } from '../src/gke/iam-grants.js';
+import { grantJudge, grantsBySeverity, isPlainGrant, principalGrants } from '../src/gke/iam-grants.js';
 import { afterApplyFix, unknownFields } from '../src/gke/planned-values.js';
 import type { ClusterState } from '../src/state/cluster-state.js';
-import { grantMembersField } from '../src/state/cluster-state.js';
-import type { IamPolicy, Project } from '../src/state/gcp-types.js';
+import type { Project } from '../src/state/gcp-types.js';
 
 const eventarcGkeIam = defineCheck({
   id: 'eventarc-gke-iam',
@@ -91,45 +92,32 @@ and the organization are not read.`,
     const triggers = state.eventarcTriggers!.filter(isGkeTrigger);
     if (triggers.length === 0) return { examined: [], findings: [] };
     const project = state.project!;
-    const judge: Judge = {
-      project: project.projectId,
-      policy: state.iamPolicy!,
-      // Conditions on request.time are decided at the run's time; custom roles by the definitions read (one not read is said).
-      options: { now: context.now, customRoles: state.customRoles ?? new Map() },
-      knownAfterApply: (role) => unknownFields(state, `projects/${project.projectId}`, [grantMembersField(role)]).length > 0,
-      context,
-    };
+    const judge: Judge = { ...grantJudge(state, context.now), context };
     const examined = triggers.map((trigger) => trigger.name);
     const findings: Finding[] = [];
     if (project.projectNumber) {
-      const eventarcAgent = eventarcServiceAgent(project.projectNumber);
-      const agents = [eventarcAgent];
+      const agents = serviceAgents(project.projectNumber, project.createTime, triggers);
       findings.push(
-        ...roleFindings(judge, eventarcAgent, 'eventarc_agent', EVENTARC_AGENT_ROLES, (roles, certain) => ({
+        ...roleFindings(judge, agents.eventarc, 'eventarc_agent', EVENTARC_AGENT_ROLES, (roles, certain) => ({
           messageId: certain ? 'agentMissing' : 'agentUncertain',
-          data: { agent: email(eventarcAgent), triggers: triggerNames(triggers) },
-          fix: withGkeDestinationsInit(fixFor(judge, 'agentFix', eventarcAgent, roles, 'eventarc_agent'), project.projectId),
+          data: { agent: memberEmail(agents.eventarc), triggers: triggerNames(triggers) },
+          fix: withGkeDestinationsInit(fixFor(judge, 'agentFix', agents.eventarc, roles, 'eventarc_agent'), project.projectId),
         })),
       );
       // Direct Cloud Storage events are published by the Cloud Storage service agent (https://cloud.google.com/eventarc/docs/gke/roles-permissions).
-      const storageTriggers = triggers.filter(isDirectStorageTrigger);
-      if (storageTriggers.length > 0) {
-        const agent = storageServiceAgent(project.projectNumber);
-        agents.push(agent);
+      if (agents.storage) {
+        const { agent, triggers: storageTriggers } = agents.storage;
         findings.push(
           ...roleFindings(judge, agent, 'storage_agent', [STORAGE_AGENT_ROLE], (roles, certain) => ({
             messageId: certain ? 'storageAgentMissing' : 'storageAgentUncertain',
-            data: { agent: email(agent), triggers: triggerNames(storageTriggers) },
+            data: { agent: memberEmail(agent), triggers: triggerNames(storageTriggers) },
             fix: fixFor(judge, 'storageAgentFix', agent, roles, 'storage_agent'),
           })),
         );
       }
-      if (pubsubAgentRuleApplies(project.createTime) !== false) {
-        agents.push(pubsubServiceAgent(project.projectNumber));
-        // A preflight without a base (only a plan and manifests) knows the project only from the plan.
-        if (!PUBSUB_AGENT_ROLES.some(judge.knownAfterApply)) findings.push(...pubsubAgentFindings(judge, project, agents.at(-1)!, state.notInInputs !== undefined));
-      }
-      examined.push(...agents);
+      // A preflight without a base (only a plan and manifests) knows the project only from the plan.
+      if (agents.pubsub && !PUBSUB_AGENT_ROLES.some(judge.knownAfterApply)) findings.push(...pubsubAgentFindings(judge, project, agents.pubsub, state.notInInputs !== undefined));
+      examined.push(agents.eventarc, ...(agents.storage ? [agents.storage.agent] : []), ...(agents.pubsub ? [agents.pubsub] : []));
     } else {
       findings.push(context.report({ messageId: 'noProjectNumber', severity: 'warning', resource: `projects/${project.projectId}` }));
     }
@@ -146,15 +134,8 @@ type MessageId = keyof typeof eventarcGkeIam.messages;
 type Context = CheckContext<MessageId>;
 const text = (id: MessageId, data: MessageData = {}) => fill(eventarcGkeIam.messages[id], data, id);
 
-/** What every principal's roles are judged with. */
-interface Judge {
-  project: string;
-  policy: IamPolicy;
-  options: RoleEvaluation;
-  /** Roles a plan grants to members known only after apply (src/gke/planned-values.ts). */
-  knownAfterApply: (role: string) => boolean;
-  context: Context;
-}
+/** What every principal's roles are judged with (src/gke/iam-grants.ts), and where findings go. */
+type Judge = GrantJudge & { context: Context };
 
 function triggerAccountFindings(judge: Judge, account: string, triggers: readonly GkeTrigger[]): Finding[] {
   const member = `serviceAccount:${account}`;
@@ -191,7 +172,7 @@ function pubsubAgentFindings(judge: Judge, project: Project, agent: string, plan
     judge.context.report({
       messageId: created ? 'pubsubAgent' : planOnly ? 'pubsubAgentUndecided' : 'pubsubAgentNoCreateTime',
       severity: 'warning',
-      data: { agent: email(agent), ...(created ? { created } : {}), grants: grantLines(grants) },
+      data: { agent: memberEmail(agent), ...(created ? { created } : {}), grants: grantLines(grants) },
       resource: agent,
       evidence: { principal: agent, projectCreateTime: created, grants },
       fix: fixFor(judge, 'pubsubAgentFix', agent, [PUBSUB_AGENT_ROLES[0]], 'pubsub_agent'),
@@ -212,7 +193,7 @@ function roleFindings(
   describe: (roles: string[], certain: boolean) => { messageId: MessageId; data: MessageData; fix: Fix },
 ): Finding[] {
   const { context } = judge;
-  const grants = principalGrants(judge.policy, principal, roles, judge.options, judge.knownAfterApply);
+  const grants = principalGrants(judge, principal, roles);
   const findings: Finding[] = [];
   const unknown = grants.knownAfterApply;
   if (unknown.length > 0) {
@@ -220,19 +201,18 @@ function roleFindings(
       context.report({
         messageId: unknown.length === 1 ? 'undecidedRole' : 'undecidedRoles',
         severity: 'warning',
-        data: { principal: email(principal), roles: unknown.join(', ') },
+        data: { principal: memberEmail(principal), roles: unknown.join(', ') },
         resource: principal,
         evidence: { principal, roles: unknown, knownAfterApply: true },
         fix: afterApplyFix('grant-known-member'),
       }),
     );
   }
-  for (const [severity, group] of [['error', grants.missing], ['warning', grants.uncertain], ['info', grants.throughOtherRoles]] as const) {
-    if (group.length === 0) continue;
+  for (const [severity, group] of grantsBySeverity(grants)) {
     const held = group.map((grant) => grant.role);
     const { messageId, data, fix } =
       severity === 'info'
-        ? { messageId: 'throughOtherRoles' as const, data: { principal: email(principal) }, fix: fixFor(judge, 'throughOtherRolesFix', principal, held, label) }
+        ? { messageId: 'throughOtherRoles' as const, data: { principal: memberEmail(principal) }, fix: fixFor(judge, 'throughOtherRolesFix', principal, held, label) }
         : describe(held, severity === 'error');
     const evidence = { principal, roles: held, grants: group };
     findings.push(context.report({ messageId, severity, data: { ...data, grants: grantLines(group) }, resource: principal, evidence, fix }));
@@ -246,10 +226,6 @@ function grantLines(grants: readonly RoleGrant[]): string {
 
 function fixFor(judge: Judge, summary: MessageId, member: string, roles: readonly string[], label: string): Fix {
   return grantFix(text(summary), judge.project, judge.policy, member, roles, label);
-}
-
-function email(member: string): string {
-  return member.replace(/^serviceAccount:/, '');
 }
 
 export default eventarcGkeIam;

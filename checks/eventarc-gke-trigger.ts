@@ -2,9 +2,10 @@ import type { CheckContext, CheckResult, Finding, MessageData } from '../src/eng
 import { defineCheck, fill } from '../src/engine/check.js';
 import { clusterResourceName } from '../src/gke/cluster-name.js';
 import type { GkeTrigger } from '../src/gke/eventarc.js';
-import { failureConditions, isGkeTrigger, nodePoolsWithoutGkeMetadata, parseTriggerName, targetsCluster, triggerNames } from '../src/gke/eventarc.js';
-import { destinationVerdict } from '../src/gke/eventarc-destination.js';
-import { dedicatedAccountFix, gkeMetadataFix, workloadPoolFix } from '../src/gke/eventarc-fixes.js';
+import { DESTINATION_CLUSTER_FIELDS, DESTINATION_OBJECT_FIELDS, WORKLOAD_POOL_FIELD, failureConditions, isGkeTrigger, nodePoolsWithoutGkeMetadata, shortTriggerName } from '../src/gke/eventarc.js';
+import { targetsCluster, triggerNames, triggerProject, workloadMetadataConfigs, workloadMetadataModes } from '../src/gke/eventarc.js';
+import { destinationVerdict, labelSelector } from '../src/gke/eventarc-destination.js';
+import { dedicatedAccountFix, destinationPodsFix, gkeMetadataFix, triggerConditionsFix, workloadPoolFix } from '../src/gke/eventarc-fixes.js';
 import { isComputeDefaultServiceAccount } from '../src/gke/iam.js';
 import { afterApplyFix, unknownFields, unknownFieldsClause } from '../src/gke/planned-values.js';
 import type { ClusterState } from '../src/state/cluster-state.js';
@@ -88,7 +89,7 @@ checks their roles.`,
     // A plan may know a trigger's destination cluster only after apply: then it may or may not point here.
     const undecided = cluster ? gkeTriggers.filter((trigger) => unknownFields(state, trigger.name, DESTINATION_CLUSTER_FIELDS).length > 0) : [];
     for (const trigger of undecided) {
-      findings.push(undecidedFinding(state, trigger.name, DESTINATION_CLUSTER_FIELDS, context, 'undecidedCluster', { trigger: shortName(trigger), cluster: cluster?.name ?? '?' }));
+      findings.push(undecidedFinding(state, trigger.name, DESTINATION_CLUSTER_FIELDS, context, 'undecidedCluster', { trigger: shortTriggerName(trigger), cluster: cluster?.name ?? '?' }));
     }
     const triggers = gkeTriggers
       .filter((trigger) => !undecided.includes(trigger))
@@ -99,11 +100,10 @@ checks their roles.`,
       if (cluster) findings.push(...destinationFindings(trigger, state, context, unread));
       else if (state.unavailable.has('cluster')) findings.push(destinationUnread(trigger, state.unavailable.get('cluster')!, context));
       if (unknownFields(state, trigger.name, ['serviceAccount']).length > 0) {
-        findings.push(undecidedFinding(state, trigger.name, ['serviceAccount'], context, 'undecidedAccount', { trigger: shortName(trigger) }));
+        findings.push(undecidedFinding(state, trigger.name, ['serviceAccount'], context, 'undecidedAccount', { trigger: shortTriggerName(trigger) }));
       } else if (trigger.serviceAccount && isComputeDefaultServiceAccount(trigger.serviceAccount)) {
-        const project = state.target.project ?? parseTriggerName(trigger.name).project ?? 'PROJECT';
-        const fix = dedicatedAccountFix(text('computeDefaultFix'), trigger, project, state.iamPolicy);
-        const data = { trigger: shortName(trigger), account: trigger.serviceAccount };
+        const fix = dedicatedAccountFix(text('computeDefaultFix'), trigger, triggerProject(trigger, state.target.project), state.iamPolicy);
+        const data = { trigger: shortTriggerName(trigger), account: trigger.serviceAccount };
         findings.push(context.report({ messageId: 'computeDefault', severity: 'warning', data, resource: trigger.name, evidence: { serviceAccount: trigger.serviceAccount }, fix }));
       }
     }
@@ -115,10 +115,6 @@ checks their roles.`,
 type MessageId = keyof typeof eventarcGkeTrigger.messages;
 type Context = CheckContext<MessageId>;
 const text = (id: MessageId, data: MessageData = {}) => fill(eventarcGkeTrigger.messages[id], data, id);
-
-const DESTINATION_CLUSTER_FIELDS = ['destination.gke.cluster', 'destination.gke.location'];
-const DESTINATION_OBJECT_FIELDS = ['destination.gke.namespace', 'destination.gke.service'];
-const WORKLOAD_POOL_FIELD = 'workloadIdentityConfig.workloadPool';
 
 /** A warning that `fields` of `resource` are known only after apply (ClusterState.unknownUntilApply), naming them and the plan's address. */
 function undecidedFinding(state: ClusterState, resource: string, fields: readonly string[], context: Context, messageId: MessageId, data: MessageData): Finding {
@@ -148,7 +144,7 @@ function workloadIdentityFindings(state: ClusterState, triggers: readonly GkeTri
     return [undecidedFinding(state, resource, [WORKLOAD_POOL_FIELD], context, shared ? 'undecidedWorkloadIdentityShared' : 'undecidedWorkloadIdentity', data)];
   }
   if (!cluster.workloadIdentityConfig?.workloadPool) {
-    const project = state.target.project ?? parseTriggerName(triggers[0]!.name).project ?? 'PROJECT';
+    const project = triggerProject(triggers[0]!, state.target.project);
     const evidence = { workloadIdentityConfig: cluster.workloadIdentityConfig ?? null, triggers: triggers.map((trigger) => trigger.name) };
     const fix = workloadPoolFix(text('workloadIdentityFix'), cluster, project, location);
     return [context.report({ messageId: shared ? 'workloadIdentityOffShared' : 'workloadIdentityOff', data, resource, evidence, fix })];
@@ -159,13 +155,12 @@ function workloadIdentityFindings(state: ClusterState, triggers: readonly GkeTri
   if (pools === 'unknown') return [context.report({ messageId: 'nodePoolsUnread', severity: 'info', data, resource, evidence: { nodePools: null } })];
   if (pools.length === 0) return [];
   const names = pools.map((pool) => pool.name ?? '?');
-  const modes = [...new Set(pools.map((pool) => pool.config?.workloadMetadataConfig?.mode ?? 'unset'))].join(', ');
   return [
     context.report({
       messageId: pools.length === 1 ? 'nodePoolWithoutGkeMetadata' : 'nodePoolsWithoutGkeMetadata',
-      data: { ...data, pools: names.join(', '), modes },
+      data: { ...data, pools: names.join(', '), modes: workloadMetadataModes(pools) },
       resource,
-      evidence: { nodePools: pools.map((pool) => ({ name: pool.name, workloadMetadataConfig: pool.config?.workloadMetadataConfig ?? null })) },
+      evidence: { nodePools: workloadMetadataConfigs(pools) },
       fix: gkeMetadataFix(text('nodePoolsFix'), cluster, names, location),
     }),
   ];
@@ -176,14 +171,13 @@ function conditionFindings(trigger: GkeTrigger, context: Context): Finding[] {
   const conditions = failureConditions(trigger);
   if (conditions.length === 0) return [];
   const lines = conditions.map(([key, condition]) => text('condition', { key, code: condition.code ?? 'UNKNOWN', message: condition.message ?? '' }));
-  const describe = `gcloud eventarc triggers describe ${shortName(trigger)} --location=${parseTriggerName(trigger.name).location ?? 'LOCATION'} --format=json`;
   return [
     context.report({
       messageId: 'conditions',
-      data: { trigger: shortName(trigger), conditions: lines.join('\n') },
+      data: { trigger: shortTriggerName(trigger), conditions: lines.join('\n') },
       resource: trigger.name,
       evidence: { conditions: trigger.conditions },
-      fix: { summary: text('conditionsFix'), commands: [describe], terraform: null, automatic: false },
+      fix: triggerConditionsFix(text('conditionsFix'), trigger),
     }),
   ];
 }
@@ -191,7 +185,7 @@ function conditionFindings(trigger: GkeTrigger, context: Context): Finding[] {
 /** The destination namespace, Service and ready Pods, as far as the Kubernetes objects read show them (src/gke/eventarc-destination.ts). */
 function destinationFindings(trigger: GkeTrigger, state: ClusterState, context: Context, unread: string[]): Finding[] {
   const { namespace, service } = trigger.destination.gke;
-  const data = { trigger: shortName(trigger), namespace, service, cluster: state.cluster?.name ?? '?' };
+  const data = { trigger: shortTriggerName(trigger), namespace, service, cluster: state.cluster?.name ?? '?' };
   if (unknownFields(state, trigger.name, DESTINATION_OBJECT_FIELDS).length > 0) {
     return [undecidedFinding(state, trigger.name, DESTINATION_OBJECT_FIELDS, context, 'undecidedDestination', data)];
   }
@@ -213,20 +207,14 @@ function destinationFindings(trigger: GkeTrigger, state: ClusterState, context: 
       return [];
   }
   const { selector, pods } = found;
-  const labelSelector = Object.entries(selector).map(([key, value]) => `${key}=${value}`).join(',');
   return [
     context.report({
       messageId: pods.length === 0 ? 'noPodMatches' : pods.length === 1 ? 'noPodReady' : 'noPodsReady',
       severity: 'warning',
-      data: { ...data, selector: labelSelector, count: pods.length },
+      data: { ...data, selector: labelSelector(selector), count: pods.length },
       resource: `Service/${namespace}/${service}`,
       evidence: { trigger: trigger.name, selector, matchingPods: pods.map((pod) => pod.metadata?.name) },
-      fix: {
-        summary: text('noReadyPodsFix'),
-        commands: [`kubectl -n ${namespace} get pods -l ${labelSelector}`, `kubectl -n ${namespace} describe service ${service}`],
-        terraform: null,
-        automatic: false,
-      },
+      fix: destinationPodsFix(text('noReadyPodsFix'), trigger, selector),
     }),
   ];
 }
@@ -237,14 +225,10 @@ function destinationUnread(trigger: GkeTrigger, reason: string, context: Context
   return context.report({
     messageId: 'destinationUnread',
     severity: 'info',
-    data: { trigger: shortName(trigger), namespace, service, reason },
+    data: { trigger: shortTriggerName(trigger), namespace, service, reason },
     resource: trigger.name,
     evidence: { namespace, service },
   });
-}
-
-function shortName(trigger: GkeTrigger): string {
-  return parseTriggerName(trigger.name).trigger;
 }
 
 export default eventarcGkeTrigger;

@@ -1,14 +1,13 @@
 import type { CheckContext, CheckResult, Finding } from '../src/engine/check.js';
 import { defineCheck, fill } from '../src/engine/check.js';
 import { humanDuration } from '../src/gke/duration.js';
-import type { GkeTrigger } from '../src/gke/eventarc.js';
-import { FORWARDER_NAMESPACE, FORWARDER_NAMESPACE_LABEL, forwarderTriggers, isGkeTrigger, parseTriggerName, targetsCluster } from '../src/gke/eventarc.js';
+import type { ForwarderTrigger } from '../src/gke/eventarc.js';
+import { forwarderTriggers, looksLikeForwarderNamespace, shortTriggerName, triggersIntoCluster } from '../src/gke/eventarc.js';
 import type { Holdup, NamespaceDeletion, RemainingObject, UnavailableApiService } from '../src/gke/namespace-deletion.js';
-import { NAMESPACE_DELETION_CONDITIONS, apiServiceRepairCommands, diagnoseNamespaceDeletion, finalizeNamespaceAction } from '../src/gke/namespace-deletion.js';
-import { isTerminating, leftInNamespace, namespaceFixCommands, rootCauseSteps, unavailableReason } from '../src/gke/namespace-deletion.js';
+import { NAMESPACE_DELETION_CONDITIONS, apiServiceRepairCommands, describeUnread, diagnoseNamespaceDeletion, finalizeNamespaceAction, noCauseKnown } from '../src/gke/namespace-deletion.js';
+import { isTerminating, leftInNamespace, namespaceFixCommands, rootCauseSteps, stuckEvidence, unavailableReason } from '../src/gke/namespace-deletion.js';
 import { isProtectedNamespace } from '../src/fix/protected-namespaces.js';
-import type { ClusterState, UnreadKind } from '../src/state/cluster-state.js';
-import type { Namespace } from '../src/state/kubernetes-types.js';
+import type { ClusterState } from '../src/state/cluster-state.js';
 
 const terminatingNamespace = defineCheck({
   id: 'terminating-namespace',
@@ -85,7 +84,7 @@ without the roles it needs can leave that namespace Terminating for good.`,
   },
   run(state: ClusterState, context): CheckResult {
     const namespaces = state.kubernetes.list('Namespace');
-    const triggers = triggersIntoThisCluster(state);
+    const triggers = triggersIntoCluster(state);
     const deletions = namespaces.filter(isTerminating).map((namespace) => ({ namespace, deletion: diagnoseNamespaceDeletion(namespace, state, context.now) }));
     const stuck = deletions.filter(({ deletion }) => deletion.terminatingForMs >= context.stuckAfterMs && !deletion.waiting);
     // Several namespaces behind the same unavailable APIService: the cause is said once, on the APIService.
@@ -93,7 +92,7 @@ without the roles it needs can leave that namespace Terminating for good.`,
     const findings = deletions.map(({ namespace, deletion }) => {
       if (deletion.terminatingForMs < context.stuckAfterMs) return notStuckYet(deletion, context);
       if (deletion.waiting) return waitingFinding(deletion, context);
-      const triggersUnread = looksLikeForwarder(namespace) ? state.unavailable.get('eventarcTriggers') : undefined;
+      const triggersUnread = looksLikeForwarderNamespace(namespace) ? state.unavailable.get('eventarcTriggers') : undefined;
       return stuckFinding(deletion, forwarderTriggers(namespace, triggers), context, shared.length > 0, triggersUnread);
     });
     for (const apiService of shared) findings.unshift(sharedApiServiceFinding(apiService, stuck.map(({ deletion }) => deletion.name), context));
@@ -104,36 +103,13 @@ without the roles it needs can leave that namespace Terminating for good.`,
 type Context = CheckContext<keyof typeof terminatingNamespace.messages>;
 const text = (id: keyof typeof terminatingNamespace.messages, data: Record<string, string | number> = {}) => fill(terminatingNamespace.messages[id], data, id);
 
-/** GKE triggers that deliver into this cluster (all of them when the cluster was not read). */
-function triggersIntoThisCluster(state: ClusterState): GkeTrigger[] {
-  const triggers = (state.eventarcTriggers ?? []).filter(isGkeTrigger);
-  return state.cluster ? triggers.filter((trigger) => targetsCluster(trigger, state.cluster!, state.target.project)) : triggers;
-}
-
-/** Named or labelled as Eventarc names its forwarder's namespace: what only the triggers could confirm. */
-function looksLikeForwarder(namespace: Namespace): boolean {
-  return namespace.metadata?.name === FORWARDER_NAMESPACE || Object.hasOwn(namespace.metadata?.labels ?? {}, FORWARDER_NAMESPACE_LABEL);
-}
-
-/** The triggers whose event forwarder this namespace most likely is, with how long after each it was created. */
-type ForwarderOwner = ReturnType<typeof forwarderTriggers>[number];
-
-function stuckFinding(deletion: NamespaceDeletion, forwarder: ForwarderOwner[], context: Context, apiServiceShared: boolean, triggersUnread?: string): Finding {
+function stuckFinding(deletion: NamespaceDeletion, forwarder: ForwarderTrigger[], context: Context, apiServiceShared: boolean, triggersUnread?: string): Finding {
   const steps = rootCauseSteps(deletion).map((step) => text(step));
   return context.report({
     messageId: 'stuck',
     data: { name: deletion.name, age: humanDuration(deletion.terminatingForMs), causes: causes(deletion, forwarder, apiServiceShared, triggersUnread).join('\n') },
     resource: `Namespace/${deletion.name}`,
-    evidence: {
-      deletionTimestamp: deletion.deletionTimestamp,
-      terminatingForSeconds: Math.floor(deletion.terminatingForMs / 1000),
-      conditions: deletion.conditions,
-      unavailableApiServices: deletion.unavailableApiServices,
-      remainingObjects: leftInNamespace(deletion),
-      specFinalizers: deletion.specFinalizers,
-      notRead: { kindsInNamespace: deletion.unreadKinds, undiscoveredGroups: deletion.undiscovered, apiServices: deletion.apiServicesUnread },
-      eventarcTriggers: forwarder.map(({ trigger }) => trigger.name),
-    },
+    evidence: stuckEvidence(deletion, forwarder.map(({ trigger }) => trigger.name)),
     fix: {
       summary: text(isProtectedNamespace(deletion.name) ? 'fixSummaryProtected' : 'fixSummary', { steps: steps.length > 0 ? steps.join(', then ') : text('noStepsFound'), name: deletion.name }),
       commands: namespaceFixCommands(deletion),
@@ -145,11 +121,11 @@ function stuckFinding(deletion: NamespaceDeletion, forwarder: ForwarderOwner[], 
 }
 
 /** One line per cause, most likely first, and the orphaning warning last. */
-function causes(deletion: NamespaceDeletion, forwarder: ForwarderOwner[], apiServiceShared: boolean, triggersUnread?: string): string[] {
+function causes(deletion: NamespaceDeletion, forwarder: ForwarderTrigger[], apiServiceShared: boolean, triggersUnread?: string): string[] {
   const lines: string[] = triggersUnread ? [text('triggersUnread', { reason: triggersUnread })] : [];
   if (forwarder.length > 0) {
     const triggers = forwarder.map(({ trigger, createdAfterMs }) => {
-      const name = parseTriggerName(trigger.name).trigger;
+      const name = shortTriggerName(trigger);
       return createdAfterMs !== null && createdAfterMs >= 0 ? text('triggerCreatedBefore', { trigger: name, delay: humanDuration(createdAfterMs) }) : text('trigger', { trigger: name });
     });
     lines.push(text('eventarcForwarder', { triggers: triggers.join(', ') }));
@@ -170,8 +146,8 @@ function causes(deletion: NamespaceDeletion, forwarder: ForwarderOwner[], apiSer
     );
   }
   if (deletion.apiServicesUnread) lines.push(text('apiServicesUnread', { reason: deletion.apiServicesUnread }));
-  if (deletion.undiscovered.length > 0) lines.push(text('undiscovered', { groups: described(deletion.undiscovered) }));
-  if (deletion.unreadKinds.length > 0) lines.push(text('unreadKinds', { kinds: described(deletion.unreadKinds) }));
+  if (deletion.undiscovered.length > 0) lines.push(text('undiscovered', { groups: describeUnread(deletion.undiscovered) }));
+  if (deletion.unreadKinds.length > 0) lines.push(text('unreadKinds', { kinds: describeUnread(deletion.unreadKinds) }));
   const blocking = deletion.remaining.filter((object) => object.finalizers.length > 0);
   if (deletion.remaining.length > 0) {
     lines.push(
@@ -183,17 +159,9 @@ function causes(deletion: NamespaceDeletion, forwarder: ForwarderOwner[], apiSer
   }
   for (const object of deletion.remaining) lines.push(...object.holdups.flatMap((holdup) => holdupLine(object, holdup, deletion)));
   if (deletion.specFinalizers.length > 0) lines.push(text('specFinalizers', { finalizers: deletion.specFinalizers.join(', ') }));
-  const fullyRead = !deletion.apiServicesUnread && deletion.undiscovered.length === 0 && deletion.unreadKinds.length === 0;
-  if (fullyRead && deletion.conditions.length === 0 && deletion.unavailableApiServices.length === 0 && deletion.remaining.length === 0) {
-    lines.push(text('noCauseInSnapshot', { name: deletion.name }));
-  }
+  if (noCauseKnown(deletion)) lines.push(text('noCauseInSnapshot', { name: deletion.name }));
   lines.push(text('orphanWarning'));
   return lines;
-}
-
-/** `secrets (403 Forbidden: …); configmaps (…)`: what could not be read, each with why. */
-function described(unread: readonly UnreadKind[]): string {
-  return unread.map(({ resource, reason }) => `${resource} (${reason})`).join('; ');
 }
 
 /** Why one remaining object holds the namespace, as a line of a stuck namespace's finding. */

@@ -1,17 +1,16 @@
 /**
- * What a plugin author compiles against (`import type { Check } from 'gke-doctor'`).
+ * The shapes of checks, findings, fixes and reports, and what a plugin author compiles against
+ * (`import type { Check } from 'gke-doctor'`).
  *
- * The package ships its dependencies inside its bundle, so their types are not installed
- * with it: these declarations name no dependency (the engine's own types name client-node's
- * and Google's models). They are the engine's shapes seen from a plugin, with Kubernetes
- * objects and Google resources as plain JSON objects; test/engine/plugin-api.test.ts holds
- * them to the engine's, and test/e2e/plugin-types.test.ts compiles a plugin against the
- * packed package under `tsc --strict` without skipLibCheck.
+ * This module imports nothing: the package ships its dependencies inside its bundle, so their
+ * types are not installed with it, and these declarations (dist/src/plugin-api.d.ts) must name
+ * none. The engine and src/state take every shape that names no dependency from here (one
+ * definition); the ones that do name a dependency (the engine's ClusterState, Kubernetes objects
+ * typed by client-node, Google resources typed by googleapis) are seen here as plain JSON objects.
+ * test/engine/plugin-api.test.ts holds those views to the engine's, and
+ * test/e2e/plugin-types.test.ts compiles a plugin against the packed package under `tsc --strict`
+ * without skipLibCheck. The runtime helpers a plugin imports are in src/index.ts.
  */
-import { fill as fillTemplate, format as formatTemplate } from './engine/check.js';
-import { KubernetesObjects as EngineKubernetesObjects, kubernetesResourceName as resourceNameOf } from './state/cluster-state.js';
-import { isGceIngress as isEngineGceIngress } from './gke/ingress-class.js';
-
 export type Severity = 'error' | 'warning' | 'info';
 export type CheckStatus = 'passed' | 'failed' | 'not-applicable' | 'incomplete';
 
@@ -43,7 +42,11 @@ export type KubernetesKind =
 /** The Google data a check can ask for. */
 export type GcpDataKey = 'project' | 'iamPolicy' | 'cluster' | 'eventarcTriggers' | 'healthChecks' | 'backendServices' | 'subnetworks';
 
-/** What a check `needs`: the runner collects exactly these. */
+/**
+ * What a check can ask for (`needs`; the runner collects exactly these): a piece of GCP data, a
+ * Kubernetes kind (listed cluster-wide), or `ObjectsInTerminatingNamespaces` (every namespaced
+ * object, of any kind, left in a namespace that is being deleted).
+ */
 export type DataKey = GcpDataKey | KubernetesKind | 'ObjectsInTerminatingNamespaces';
 
 /** A Kubernetes object as the API server sends it (`kubectl get -o json`): timestamps are RFC 3339 strings. */
@@ -114,10 +117,11 @@ export interface Target {
   cluster: string | null;
 }
 
-/** Where a finding's resource is written (manifests, plans). */
+/** Where an object or a finding comes from, when it comes from a file the user wrote (manifests, plans). */
 export interface SourceLocation {
   file: string;
   line?: number;
+  /** Terraform resource address, for findings from a plan. */
   address?: string;
 }
 
@@ -139,19 +143,25 @@ export interface ClusterState {
   locations: ReadonlyMap<string, SourceLocation>;
 }
 
-/** Empties `spec.finalizers` of a stuck namespace (`--fix`), after printing what it leaves behind. */
+/**
+ * Empty `spec.finalizers` of a stuck namespace through its `/finalize` subresource (`--fix`).
+ * What it carries is what the fixer prints before asking: how long the namespace has been
+ * stuck, why, what finalizing leaves behind, and the root-cause steps it does not take.
+ */
 export interface FinalizeNamespaceAction {
   kind: 'finalize-namespace';
   namespace: string;
   terminatingForSeconds?: number;
   conditions: { type: string; message?: string }[];
   orphans: { resource: string; finalizers: string[] }[];
+  /** The fix's commands that come before finalizing and that no fixer runs. */
   manualSteps: string[];
 }
 
+/** A change `--fix` can make, applied by the fixer registered for its `kind` (src/fix/fixers.ts). */
 export type FixAction = FinalizeNamespaceAction;
 
-/** A fix is data: what to run, in order. */
+/** A fix is data: what to run, in order. `src/fix/` applies the `automatic` ones that carry an `action` on `--fix`. */
 export interface Fix {
   summary: string;
   commands: string[];
@@ -160,6 +170,7 @@ export interface Fix {
   action?: FixAction;
 }
 
+/** Why a finding is accepted, and by what. */
 export interface Suppression {
   by: 'config' | 'annotation' | 'baseline';
   reason: string;
@@ -169,11 +180,13 @@ export interface Finding {
   severity: Severity;
   /** `Kind/name`, `Kind/namespace/name`, a full GCP resource name, or `serviceAccount:EMAIL`. */
   resource: string;
+  /** The key of the message in the check's `messages` (absent only in plugins that build findings by hand). */
   messageId?: string;
   message: string;
   evidence: Record<string, unknown>;
   fix: Fix | null;
   location?: SourceLocation;
+  /** Accepted by the user (config `ignore`, an annotation, a baseline): reported, never failing the run. */
   suppressed?: Suppression;
 }
 
@@ -181,22 +194,29 @@ export interface CheckResult {
   /** Every resource the check looked at; none (and no finding) means not applicable. */
   examined: string[];
   findings: Finding[];
-  /** What the check needed for some of what it examined and could not read: it is then `incomplete`. */
+  /**
+   * What the check needed for some of what it examined and could not read, each a sentence naming
+   * it and why. Without a failing finding the check is `incomplete` (never `passed`), with these as
+   * its reason.
+   */
   unread?: string[];
 }
 
 /** Values for a message's `{{name}}` placeholders. */
 export type MessageData = Record<string, string | number>;
 
+/** What a check passes to `context.report`: the finding, with its message named, not written. */
 export interface ReportDescriptor<MessageId extends string = string> {
   messageId: MessageId;
   data?: MessageData;
   resource: string;
+  /** Defaults to the check's severity. */
   severity?: Severity;
   evidence?: Record<string, unknown>;
   fix?: Fix | null;
 }
 
+/** The load balancer's health-check request, sent to a Pod (`--probe`, live only). */
 export interface ProbeRequest {
   namespace: string;
   pod: string;
@@ -205,18 +225,23 @@ export interface ProbeRequest {
   scheme: 'HTTP' | 'HTTPS';
 }
 
+/** Result of sending the load balancer's health-check request to a Pod. */
 export interface ProbeResponse {
   statusCode: number;
   location?: string;
   error?: string;
 }
 
+/** One GET to a Pod through the API server. */
+export type Probe = (request: ProbeRequest) => Promise<ProbeResponse>;
+
+/** What a run gives every check: the clock, the thresholds, the live capabilities. */
 export interface RunContext {
   now: Date;
   /** A namespace counts as stuck once it has been Terminating this long. */
   stuckAfterMs: number;
-  /** Present only in live mode with `--probe`: one GET to a Pod through the API server. */
-  probe?: (request: ProbeRequest) => Promise<ProbeResponse>;
+  /** Present only in live mode with `--probe`. */
+  probe?: Probe;
 }
 
 export interface CheckContext<MessageId extends string = string> extends RunContext {
@@ -226,27 +251,44 @@ export interface CheckContext<MessageId extends string = string> extends RunCont
 
 export interface Check<MessageId extends string = string> {
   id: string;
-  /** The good state, as a sentence. */
+  /** The good state, as a sentence: what passing means. */
   title: string;
   severity: Severity;
+  /** Why it matters and how to fix it; what `explain` prints. */
   description: string;
   references: string[];
+  /** Where the check is documented (ESLint's `meta.docs.url`); built-in checks: their page in docs/checks. */
   url?: string;
+  /** Data without which the check cannot run (missing -> `incomplete`). */
   needs: readonly DataKey[];
+  /** Data the check uses when a source has it. */
   optionalNeeds?: readonly DataKey[];
+  /**
+   * The data this check judges (kube-linter's "applies to"); the rest of `needs` is what it
+   * judges it with. When the inputs of a preflight hold none of it (`state.notInInputs`), the
+   * check is not applicable instead of incomplete.
+   */
   appliesTo?: readonly DataKey[];
+  /** Why there is nothing to look at, when `run` examines nothing. */
   notApplicable: string;
+  /**
+   * Every finding's message, by id, with `{{name}}` placeholders (like ESLint's `meta.messages`).
+   * Built-in checks have them; a plugin without them builds its findings by hand.
+   */
   messages?: Record<MessageId, string>;
   run(state: ClusterState, context: CheckContext<MessageId>): CheckResult | Promise<CheckResult>;
 }
 
+/** One check's outcome, as the JSON report (version 1) carries it. */
 export interface CheckReport {
   id: string;
   title: string;
   status: CheckStatus;
+  /** Why the check is incomplete or not applicable; null otherwise. */
   reason: string | null;
   durationMs: number;
   findings: Finding[];
+  /** The resources the check looked at (JUnit makes one testcase of each). */
   examined: string[];
 }
 
@@ -258,6 +300,7 @@ export interface Summary {
   failed: number;
   incomplete: number;
   notApplicable: number;
+  /** Findings accepted by config, annotation or baseline; not counted by severity above. */
   suppressed: number;
 }
 
@@ -269,24 +312,9 @@ export interface Report {
   summary: Summary;
 }
 
-/** Types a check's `report` calls by the ids of its own `messages` (the engine's defineCheck, typed for plugins). */
+/** Types a check's `report` calls by the ids of its own `messages` (as the engine's defineCheck does for built-in checks). */
 export function defineCheck<const Messages extends Record<string, string>>(
   check: Check<Extract<keyof Messages, string>> & { messages: Messages },
 ): Check<Extract<keyof Messages, string>> & { messages: Messages } {
   return check;
 }
-
-/** Fills `{{name}}` placeholders; a missing one throws, naming `where`. */
-export const fill: (template: string, data: MessageData, where?: string) => string = fillTemplate;
-
-/** Fills the placeholders it has data for and leaves the others. */
-export const format: (template: string, data: Record<string, string | number>) => string = formatTemplate;
-
-/** `Kind/name` or `Kind/namespace/name`, as findings name Kubernetes objects. */
-export const kubernetesResourceName: (object: { kind?: string; metadata?: { name?: string; namespace?: string } }) => string = resourceNameOf;
-
-/** Objects by kind, namespace and name (what `state.kubernetes` is), for a plugin's own tests. */
-export const KubernetesObjects: new (objects?: Iterable<KubeObject>) => KubernetesObjects = EngineKubernetesObjects as never;
-
-/** Whether the GCE ingress controller serves this Ingress (kubernetes/ingress-gce pkg/utils/utils.go IsGCEIngress). */
-export const isGceIngress: (ingress: KubeObject) => boolean = isEngineGceIngress as never;

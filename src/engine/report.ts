@@ -1,30 +1,8 @@
-import type { Target } from '../state/cluster-state.js';
-import type { CheckStatus, Finding, Severity } from './check.js';
+import type { CheckReport, Report as PluginReport, Summary } from '../plugin-api.js';
+import type { Severity } from './check.js';
 
-/** One check's outcome, as the JSON report (version 1) carries it. */
-export interface CheckReport {
-  id: string;
-  title: string;
-  status: CheckStatus;
-  /** Why the check is incomplete or not applicable; null otherwise. */
-  reason: string | null;
-  durationMs: number;
-  findings: Finding[];
-  /** The resources the check looked at (JUnit makes one testcase of each). */
-  examined: string[];
-}
-
-export interface Summary {
-  error: number;
-  warning: number;
-  info: number;
-  passed: number;
-  failed: number;
-  incomplete: number;
-  notApplicable: number;
-  /** Findings accepted by config, annotation or baseline; not counted by severity above. */
-  suppressed: number;
-}
+// The report's shapes have one definition, in the plugin API (src/plugin-api.ts).
+export type { CheckReport, Summary } from '../plugin-api.js';
 
 /** What `--fix` did with one planned fix (the JSON report's top-level `fixes`). */
 export interface FixReport {
@@ -41,11 +19,8 @@ export interface FixReport {
   backupFailed?: boolean;
 }
 
-export interface Report {
-  version: 1;
-  target: Target;
-  checks: CheckReport[];
-  summary: Summary;
+/** The JSON report, version 1 (`--output json`), with what `--fix` adds. */
+export interface Report extends PluginReport {
   /** Present after `--fix`: one entry per planned fix. */
   fixes?: FixReport[];
 }

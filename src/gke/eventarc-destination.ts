@@ -18,6 +18,11 @@ export type DestinationVerdict =
   | { verdict: 'no-ready-pod'; selector: Record<string, string>; pods: Pod[] }
   | { verdict: 'ready' };
 
+/** `app=web,tier=front`: a Service selector as `kubectl -l` takes it. */
+export function labelSelector(selector: Record<string, string>): string {
+  return Object.entries(selector).map(([key, value]) => `${key}=${value}`).join(',');
+}
+
 export function destinationVerdict(trigger: GkeTrigger, state: ClusterState): DestinationVerdict {
   const { namespace, service } = trigger.destination.gke;
   if (!state.unavailable.has('Namespace') && !state.kubernetes.get('Namespace', undefined, namespace)) return { verdict: 'missing-namespace' };

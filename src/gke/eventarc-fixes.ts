@@ -1,6 +1,7 @@
 import type { Fix } from '../engine/check.js';
 import type { Cluster, IamPolicy } from '../state/gcp-types.js';
 import type { GkeTrigger } from './eventarc.js';
+import { labelSelector } from './eventarc-destination.js';
 import { parseTriggerName, triggerAccountRoles } from './eventarc.js';
 import { dedicatedAccountId, grantCommand, grantTerraform, terraformName } from './iam.js';
 
@@ -45,6 +46,23 @@ export function dedicatedAccountFix(summary: string, trigger: GkeTrigger, projec
       `gcloud eventarc triggers update ${name} --location=${location ?? 'LOCATION'} --project=${project} --service-account=${email}`,
     ],
     terraform: ['resource "google_eventarc_trigger" "…" {', `  service_account = "${email}"`, '}'].join('\n'),
+    automatic: false,
+  };
+}
+
+/** A FAILED trigger: its conditions in full, as the API returns them. */
+export function triggerConditionsFix(summary: string, trigger: GkeTrigger): Fix {
+  const { trigger: name, location } = parseTriggerName(trigger.name);
+  return { summary, commands: [`gcloud eventarc triggers describe ${name} --location=${location ?? 'LOCATION'} --format=json`], terraform: null, automatic: false };
+}
+
+/** No ready Pod behind a trigger's destination Service: the Pods its selector matches, and the Service. */
+export function destinationPodsFix(summary: string, trigger: GkeTrigger, selector: Record<string, string>): Fix {
+  const { namespace, service } = trigger.destination.gke;
+  return {
+    summary,
+    commands: [`kubectl -n ${namespace} get pods -l ${labelSelector(selector)}`, `kubectl -n ${namespace} describe service ${service}`],
+    terraform: null,
     automatic: false,
   };
 }

@@ -1,5 +1,7 @@
+import type { ClusterState } from '../state/cluster-state.js';
 import type { Cluster, EventarcTrigger } from '../state/gcp-types.js';
 import type { Namespace } from '../state/kubernetes-types.js';
+import { eventarcServiceAgent, pubsubServiceAgent } from './iam.js';
 
 type NodePool = NonNullable<Cluster['nodePools']>[number];
 
@@ -37,12 +39,29 @@ export function isDirectStorageTrigger(trigger: EventarcTrigger): boolean {
 }
 
 /**
+ * The service agents GKE destinations need roles from (roles-permissions doc): always Eventarc's;
+ * Cloud Storage's when some triggers are for direct Cloud Storage events (it publishes them);
+ * Pub/Sub's unless the project is known to be created after 2021-04-08 (pubsubAgentRuleApplies).
+ */
+export function serviceAgents(projectNumber: string, createTime: string | undefined, triggers: readonly GkeTrigger[]) {
+  const storageTriggers = triggers.filter(isDirectStorageTrigger);
+  return {
+    eventarc: eventarcServiceAgent(projectNumber),
+    storage: storageTriggers.length > 0 ? { agent: storageServiceAgent(projectNumber), triggers: storageTriggers } : null,
+    pubsub: pubsubAgentRuleApplies(createTime) !== false ? pubsubServiceAgent(projectNumber) : null,
+  };
+}
+
+/**
  * Trigger conditions that explain a failure: every one whose code is not OK (the Eventarc
  * REST Trigger's `conditions` map of google.rpc.Code names; OK means nothing is wrong).
  */
 export function failureConditions(trigger: EventarcTrigger): [string, { code?: string; message?: string }][] {
   return Object.entries(trigger.conditions ?? {}).filter(([, condition]) => (condition.code ?? 'UNKNOWN') !== 'OK');
 }
+
+/** The cluster field that turns Workload Identity on (`PROJECT.svc.id.goog`), which the event forwarder needs. */
+export const WORKLOAD_POOL_FIELD = 'workloadIdentityConfig.workloadPool';
 
 /**
  * Node pools that cannot run the event forwarder as the trigger's service account: Workload
@@ -57,6 +76,16 @@ export function nodePoolsWithoutGkeMetadata(cluster: Cluster): NodePool[] | 'unk
   // A pool whose taints repel Pods without tolerations (the forwarder's) cannot run it.
   const schedulable = cluster.nodePools.filter((pool) => !(pool.config?.taints ?? []).some((taint) => taint.effect === 'NO_SCHEDULE' || taint.effect === 'NO_EXECUTE'));
   return schedulable.filter((pool) => pool.config?.workloadMetadataConfig?.mode !== 'GKE_METADATA');
+}
+
+/** The node pools' `workloadMetadataConfig.mode`s, each once (`GCE_METADATA, unset`). */
+export function workloadMetadataModes(pools: readonly NodePool[]): string {
+  return [...new Set(pools.map((pool) => pool.config?.workloadMetadataConfig?.mode ?? 'unset'))].join(', ');
+}
+
+/** Each node pool's name and `workloadMetadataConfig`, as a finding's evidence. */
+export function workloadMetadataConfigs(pools: readonly NodePool[]) {
+  return pools.map((pool) => ({ name: pool.name, workloadMetadataConfig: pool.config?.workloadMetadataConfig ?? null }));
 }
 
 /** The CloudEvents type of a direct Pub/Sub event (https://cloud.google.com/eventarc/docs/reference/supported-events). */
@@ -93,8 +122,25 @@ export function triggersByServiceAccount(triggers: readonly GkeTrigger[]): Map<s
 
 /** How triggers are named in a message: `trigger a, trigger b`. */
 export function triggerNames(triggers: readonly EventarcTrigger[]): string {
-  return triggers.map((trigger) => `trigger ${parseTriggerName(trigger.name).trigger}`).join(', ');
+  return triggers.map((trigger) => `trigger ${shortTriggerName(trigger)}`).join(', ');
 }
+
+/** The trigger's own name: `T` of `projects/P/locations/L/triggers/T`. */
+export function shortTriggerName(trigger: EventarcTrigger): string {
+  return parseTriggerName(trigger.name).trigger;
+}
+
+/** The project a trigger's fix names: the target's, else the trigger's own, else a placeholder. */
+export function triggerProject(trigger: EventarcTrigger, targetProject: string | null): string {
+  return targetProject ?? parseTriggerName(trigger.name).project ?? 'PROJECT';
+}
+
+/**
+ * The fields of a planned trigger (google_eventarc_trigger `destination.gke`) that say where it
+ * delivers: a plan that knows them only after apply leaves that undecided.
+ */
+export const DESTINATION_CLUSTER_FIELDS = ['destination.gke.cluster', 'destination.gke.location'];
+export const DESTINATION_OBJECT_FIELDS = ['destination.gke.namespace', 'destination.gke.service'];
 
 /** `projects/P/locations/L/triggers/T` -> its parts. */
 export function parseTriggerName(name: string): { project: string | null; location: string | null; trigger: string } {
@@ -110,6 +156,18 @@ export function targetsCluster(trigger: GkeTrigger, cluster: Cluster, project: s
   return gke.cluster === cluster.name && gke.location === location && (project === null || triggerProject === null || triggerProject === project);
 }
 
+/** GKE triggers that deliver into this cluster (all of them when the cluster was not read). */
+export function triggersIntoCluster(state: ClusterState): GkeTrigger[] {
+  const triggers = (state.eventarcTriggers ?? []).filter(isGkeTrigger);
+  return state.cluster ? triggers.filter((trigger) => targetsCluster(trigger, state.cluster!, state.target.project)) : triggers;
+}
+
+/** A trigger whose event forwarder a namespace most likely holds, with how long after the trigger the namespace was created. */
+export interface ForwarderTrigger {
+  trigger: GkeTrigger;
+  createdAfterMs: number | null;
+}
+
 /**
  * Whether a namespace looks like the one Eventarc made for a trigger's event
  * forwarder. Google does not document its name; `events-system` (labelled
@@ -119,9 +177,9 @@ export function targetsCluster(trigger: GkeTrigger, cluster: Cluster, project: s
  * incident. A namespace created within minutes after a trigger to this cluster
  * counts too, unless it is the trigger's own destination namespace.
  */
-export function forwarderTriggers(namespace: Namespace, triggers: readonly GkeTrigger[]): { trigger: GkeTrigger; createdAfterMs: number | null }[] {
+export function forwarderTriggers(namespace: Namespace, triggers: readonly GkeTrigger[]): ForwarderTrigger[] {
   const name = namespace.metadata?.name ?? '';
-  const byName = name === FORWARDER_NAMESPACE || Object.hasOwn(namespace.metadata?.labels ?? {}, FORWARDER_NAMESPACE_LABEL);
+  const byName = looksLikeForwarderNamespace(namespace);
   const created = Date.parse(namespace.metadata?.creationTimestamp ?? '');
   return triggers.flatMap((trigger) => {
     if (trigger.destination.gke.namespace === name) return [];
@@ -129,6 +187,11 @@ export function forwarderTriggers(namespace: Namespace, triggers: readonly GkeTr
     const soonAfter = createdAfterMs !== null && createdAfterMs >= 0 && createdAfterMs <= FORWARDER_CREATION_WINDOW_MS;
     return byName || soonAfter ? [{ trigger, createdAfterMs }] : [];
   });
+}
+
+/** Named or labelled as Eventarc names its forwarder's namespace (see forwarderTriggers): what only the triggers could confirm. */
+export function looksLikeForwarderNamespace(namespace: Namespace): boolean {
+  return namespace.metadata?.name === FORWARDER_NAMESPACE || Object.hasOwn(namespace.metadata?.labels ?? {}, FORWARDER_NAMESPACE_LABEL);
 }
 
 export const FORWARDER_NAMESPACE = 'events-system';

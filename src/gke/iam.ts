@@ -226,6 +226,11 @@ export function pubsubServiceAgent(projectNumber: string): string {
   return `serviceAccount:service-${projectNumber}@gcp-sa-pubsub.iam.gserviceaccount.com`;
 }
 
+/** `serviceAccount:EMAIL` -> `EMAIL` (other members unchanged). */
+export function memberEmail(member: string): string {
+  return member.replace(/^serviceAccount:/, '');
+}
+
 /**
  * A service account ID for a trigger's own account, `TRIGGER-events`, made valid: 6 to 30
  * lower-case letters, digits and hyphens, starting with a letter

@@ -275,3 +275,28 @@ export function rootCauseSteps(deletion: NamespaceDeletion): ('stepRepairApiServ
   const repair = apiServices.length === 0 ? [] : apiServices.every((apiService) => apiService.managedByGke) ? ['stepRepairApiService' as const] : ['stepRepairOrDeleteApiService' as const];
   return [...repair, ...(deletion.remaining.some((object) => strippable(object).length > 0) ? ['stepRemoveFinalizers' as const] : [])];
 }
+
+/** What a stuck namespace's finding shows: what holds it, what finalizing empties and orphans, and what was not read. */
+export function stuckEvidence(deletion: NamespaceDeletion, forwarderTriggers: readonly string[]) {
+  return {
+    deletionTimestamp: deletion.deletionTimestamp,
+    terminatingForSeconds: Math.floor(deletion.terminatingForMs / 1000),
+    conditions: deletion.conditions,
+    unavailableApiServices: deletion.unavailableApiServices,
+    remainingObjects: leftInNamespace(deletion),
+    specFinalizers: deletion.specFinalizers,
+    notRead: { kindsInNamespace: deletion.unreadKinds, undiscoveredGroups: deletion.undiscovered, apiServices: deletion.apiServicesUnread },
+    eventarcTriggers: [...forwarderTriggers],
+  };
+}
+
+/** Nothing in the data read explains the deletion: no condition, unavailable APIService or remaining object, and nothing unread. */
+export function noCauseKnown(deletion: NamespaceDeletion): boolean {
+  const fullyRead = !deletion.apiServicesUnread && deletion.undiscovered.length === 0 && deletion.unreadKinds.length === 0;
+  return fullyRead && deletion.conditions.length === 0 && deletion.unavailableApiServices.length === 0 && deletion.remaining.length === 0;
+}
+
+/** `secrets (403 Forbidden: …); configmaps (…)`: what could not be read, each with why. */
+export function describeUnread(unread: readonly UnreadKind[]): string {
+  return unread.map(({ resource, reason }) => `${resource} (${reason})`).join('; ');
+}

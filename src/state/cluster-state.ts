@@ -1,15 +1,10 @@
+import type { DataKey, GcpDataKey, SourceLocation, Target } from '../plugin-api.js';
 import type { BackendService, Cluster, EventarcTrigger, HealthCheck, IamPolicy, IamRole, Project, Subnetwork } from './gcp-types.js';
 import type { KindTypes, KubeObject, KubernetesKind } from './kubernetes-types.js';
 import { addToList } from '../list-map.js';
 
-export type GcpDataKey = 'project' | 'iamPolicy' | 'cluster' | 'eventarcTriggers' | 'healthChecks' | 'backendServices' | 'subnetworks';
-
-/**
- * What a check can ask for: a piece of GCP data, a Kubernetes kind (listed
- * cluster-wide), or `ObjectsInTerminatingNamespaces` (every namespaced object,
- * of any kind, left in a namespace that is being deleted).
- */
-export type DataKey = GcpDataKey | KubernetesKind | 'ObjectsInTerminatingNamespaces';
+// What a check can ask for, the run's target and where data comes from: one definition, in the plugin API (src/plugin-api.ts).
+export type { DataKey, GcpDataKey, SourceLocation, Target } from '../plugin-api.js';
 
 export const GCP_DATA_KEYS: readonly GcpDataKey[] = [
   'project',
@@ -25,21 +20,6 @@ export const GCP_DATA_KEYS: readonly GcpDataKey[] = [
 export interface UnreadKind {
   resource: string;
   reason: string;
-}
-
-export interface Target {
-  source: string;
-  project: string | null;
-  location: string | null;
-  cluster: string | null;
-}
-
-/** Where an object or a finding comes from, when it comes from a file the user wrote. */
-export interface SourceLocation {
-  file: string;
-  line?: number;
-  /** Terraform resource address, for findings from a plan. */
-  address?: string;
 }
 
 export interface GcpData {

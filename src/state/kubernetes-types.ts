@@ -12,6 +12,10 @@ import type {
   V1Service,
   V1StatefulSet,
 } from '@kubernetes/client-node';
+import type { KubernetesKind } from '../plugin-api.js';
+
+/** The kinds checks can ask for by name: one definition, in the plugin API (src/plugin-api.ts). */
+export type { KubernetesKind };
 
 /**
  * The JSON shape of a client-node model: what kubectl prints and the API server
@@ -173,8 +177,8 @@ export interface GcpGatewayPolicy extends KubeObject {
   status?: { conditions?: Condition[] };
 }
 
-/** The kinds checks can ask for by name, and the type each one has. */
-export interface KindTypes {
+/** The type each kind has; KindTypes keeps exactly the kinds of KubernetesKind, and fails to compile when one has no type here. */
+interface TypeOfKind {
   Namespace: Namespace;
   Pod: Pod;
   Service: Service;
@@ -199,7 +203,8 @@ export interface KindTypes {
   GCPGatewayPolicy: GcpGatewayPolicy;
 }
 
-export type KubernetesKind = keyof KindTypes;
+/** The kinds checks can ask for by name, and the type each one has. */
+export type KindTypes = { [Kind in KubernetesKind]: TypeOfKind[Kind] };
 
 export const KUBERNETES_KINDS: readonly KubernetesKind[] = [
   'Namespace',

@@ -1,22 +1,8 @@
+import type { Probe } from '../plugin-api.js';
 import type { ClusterState, DataKey } from './cluster-state.js';
 
-/** The load balancer's health-check request, sent to a Pod (`--probe`, live only). */
-export interface ProbeRequest {
-  namespace: string;
-  pod: string;
-  port: number;
-  path: string;
-  scheme: 'HTTP' | 'HTTPS';
-}
-
-/** Result of sending the load balancer's health-check request to a Pod. */
-export interface ProbeResponse {
-  statusCode: number;
-  location?: string;
-  error?: string;
-}
-
-export type Probe = (request: ProbeRequest) => Promise<ProbeResponse>;
+/** Sending the load balancer's health-check request to a Pod (`--probe`, live only): shapes of the plugin API (src/plugin-api.ts). */
+export type { Probe, ProbeRequest, ProbeResponse } from '../plugin-api.js';
 
 /** Where a ClusterState comes from: a snapshot directory, manifests and a plan, or a live project. */
 export interface StateSource {

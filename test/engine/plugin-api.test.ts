@@ -2,16 +2,18 @@ import { describe, expect, expectTypeOf, it } from 'vitest';
 import type { Check as EngineCheck, CheckContext as EngineCheckContext, Finding as EngineFinding, RunContext as EngineRunContext } from '../../src/engine/check.js';
 import type { Report as EngineReport } from '../../src/engine/report.js';
 import { runChecksOn } from '../../src/engine/runner.js';
-import type { DataKey as EngineDataKey, Target as EngineTarget } from '../../src/state/cluster-state.js';
+import type { ClusterState as EngineClusterState, DataKey as EngineDataKey, Target as EngineTarget } from '../../src/state/cluster-state.js';
 import type { KubernetesKind as EngineKubernetesKind, KubeObject as EngineKubeObject } from '../../src/state/kubernetes-types.js';
-import type { Check, CheckContext, DataKey, Finding, KubeObject, KubernetesKind, Report, RunContext, Target } from '../../src/index.js';
+import type { Check, CheckContext, ClusterState, DataKey, Finding, KubeObject, KubernetesKind, Report, RunContext, Target } from '../../src/index.js';
 import { KubernetesObjects, defineCheck, isGceIngress } from '../../src/index.js';
 import { CONTEXT, clusterState } from '../support/state.js';
 
 /**
- * The public API (src/plugin-api.ts) declares its own types so the published declarations
- * need no dependency; these assertions (checked by tsc in `npm run lint`) keep them the
- * engine's, and a check written against them runs in the engine.
+ * The public API (src/plugin-api.ts) declares its types without any dependency so the published
+ * declarations need none; the engine takes the shapes that name no dependency from it, and sees
+ * through its own types (client-node's, googleapis') what the API gives as plain JSON. These
+ * assertions (checked by tsc in `npm run lint`) keep the two views one, and a check written
+ * against the API runs in the engine.
  */
 describe('the plugin API', () => {
   it('names the same data, findings and context as the engine', () => {
@@ -22,6 +24,8 @@ describe('the plugin API', () => {
     expectTypeOf<Omit<Report, 'target'>>().toMatchTypeOf<Omit<EngineReport, 'target' | 'fixes'>>();
     expectTypeOf<EngineRunContext>().toMatchTypeOf<RunContext>();
     expectTypeOf<EngineCheckContext<'m'>>().toMatchTypeOf<CheckContext<'m'>>();
+    // What the runner hands a plugin's check is the engine's state.
+    expectTypeOf<EngineClusterState>().toMatchTypeOf<ClusterState>();
     // The engine runs a plugin's check as one of its own.
     const asEngineCheck = (check: Check<'m'>): EngineCheck<'m'> => check;
     expect(asEngineCheck).toBeTypeOf('function');
