@@ -5,7 +5,7 @@ import { healthCheckPoliciesFor, healthCheckPolicyManifest, inferGatewayHealthCh
 import type { GatewayBackend } from '../src/gke/gateway-routes.js';
 import { gatewayBackends } from '../src/gke/gateway-routes.js';
 import { describeKubernetesCheck, describeLoadBalancerRequest } from '../src/gke/health-check-description.js';
-import { applyManifestCommand } from '../src/gke/health-check-fixes.js';
+import { applyManifestCommand } from '../src/gke/manifests.js';
 import { REDIRECTING_APPLICATIONS } from '../src/gke/known-applications.js';
 import { ServicePodSources } from '../src/gke/service-pod-sources.js';
 import type { ClusterState } from '../src/state/cluster-state.js';

@@ -1,19 +1,17 @@
 import type { CheckContext, CheckResult, Finding, MessageData } from '../src/engine/check.js';
 import { defineCheck, fill } from '../src/engine/check.js';
-import type { BackendHealth, Cause } from '../src/gke/health-check-causes.js';
-import { knownApplicationCauses, mismatchCauses, unansweredProbeCause, unexplainedCause } from '../src/gke/health-check-causes.js';
+import type { BackendHealth } from '../src/gke/health-check-causes.js';
+import { healthCheckCauses, unexplainedCause, weighProbeAnswer } from '../src/gke/health-check-causes.js';
 import { describeKubernetesCheck, describeLoadBalancerRequest } from '../src/gke/health-check-description.js';
 import { inferLoadBalancerHealthCheck } from '../src/gke/health-check-inference.js';
 import type { ResolvedBackend } from '../src/gke/ingress-backends.js';
 import { IngressBackendResolver } from '../src/gke/ingress-backends.js';
 import { isGceIngress, requiresNegs } from '../src/gke/ingress-class.js';
 import { applicationAnswers } from '../src/gke/known-applications.js';
-import type { ServicePortIdentity } from '../src/gke/load-balancer-backends.js';
-import { BACKENDS_ANNOTATION, healthCheckOf, statusOf } from '../src/gke/load-balancer-backends.js';
-import type { LiveProbe } from '../src/gke/load-balancer-request.js';
-import { inferredRequest, realRequest, sendToServingPod } from '../src/gke/load-balancer-request.js';
+import { BACKENDS_ANNOTATION, loadBalancerBackendOf } from '../src/gke/load-balancer-backends.js';
+import { actualRequest, inferredRequest, sendToServingPod } from '../src/gke/load-balancer-request.js';
 import { afterApplyFix, describeUnknownFields, knownAfterApplyClause, unknownHealthCheckInputs, unknownIngressFields } from '../src/gke/planned-values.js';
-import { backendConfigNameFor, backendConfigRefs, negDecisionFor } from '../src/gke/service-annotations.js';
+import { attachedBackendConfig, negDecisionFor } from '../src/gke/service-annotations.js';
 import { unreadPodSources } from '../src/gke/service-pod-sources.js';
 import type { ClusterState } from '../src/state/cluster-state.js';
 import { kubernetesResourceName } from '../src/state/cluster-state.js';
@@ -153,10 +151,9 @@ async function diagnose(backend: ResolvedBackend, ingresses: Ingress[], state: C
   const servicePort = backend.servicePort!;
   const resource = kubernetesResourceName({ kind: 'Service', metadata: service.metadata });
   const neg = negDecisionFor(service, state, ingresses.some(requiresNegs));
-  const refs = backendConfigRefs(service);
-  const backendConfigName = refs.ok === true ? backendConfigNameFor(refs.value, servicePort) : undefined;
-  const backendConfig = backendConfigName ? state.kubernetes.get('BackendConfig', backend.namespace, backendConfigName) : undefined;
-  const undecided = unknownHealthCheckInputs(state, backend, backendConfigName);
+  const attached = attachedBackendConfig(service, servicePort);
+  const backendConfig = attached ? state.kubernetes.get('BackendConfig', backend.namespace, attached.name) : undefined;
+  const undecided = unknownHealthCheckInputs(state, backend, attached?.name);
   if (undecided.parts.length > 0) return [undecidedFinding(resource, undecided.parts, undecided.count, context)];
   const inferred = inferLoadBalancerHealthCheck({ service, servicePort, podSources: backend.podSources, neg, backendConfig });
   if (inferred.probe.used === false && inferred.probe.exclusion === 'no-pods') {
@@ -165,13 +162,9 @@ async function diagnose(backend: ResolvedBackend, ingresses: Ingress[], state: C
     return reasons.length === 0 ? [] : [context.report({ messageId: 'podsUnread', severity: 'warning', data: { backend: backendLine(backend, ingresses), reasons: reasons.join('; ') }, resource, fix: { summary: text('fixReadPods'), commands: [], terraform: null, automatic: false } })];
   }
 
-  const identity: ServicePortIdentity = { namespace: backend.namespace, service: service.metadata?.name ?? '?', port: servicePort.port, nodePort: servicePort.nodePort, neg: neg.enabled };
-  const status = statusOf(ingresses, identity, (ingress) => kubernetesResourceName({ kind: 'Ingress', metadata: ingress.metadata }));
-  const realCheck = healthCheckOf(state.healthChecks, identity);
+  const { identity, status, healthCheck: realCheck, healthChecksUnread } = loadBalancerBackendOf(backend, ingresses, neg.enabled, state);
   const expected = inferredRequest(inferred);
-  // Only a backend the controller has served has real health checks to miss.
-  const healthChecksUnread = status ? state.unavailable.get('healthChecks') : undefined;
-  const actual = realCheck ? realRequest(realCheck, inferred) : healthChecksUnread ? { ...expected, origin: `${expected.origin}; the real health check could not be read` } : expected;
+  const actual = actualRequest(expected, inferred, realCheck, healthChecksUnread);
 
   const lines = {
     backend: backendLine(backend, ingresses),
@@ -189,43 +182,35 @@ async function diagnose(backend: ResolvedBackend, ingresses: Ingress[], state: C
     backendName: status?.backendName ?? realCheck?.name ?? null,
   };
   const unhealthyLine = status?.status === 'UNHEALTHY' ? text('unhealthy', { annotation: BACKENDS_ANNOTATION, ingress: status.ingressResource, backendName: status.backendName }) : undefined;
-  const backendConfigUnread = backendConfigName && !backendConfig ? state.unavailable.get('BackendConfig') : undefined;
-  if (backendConfigName && backendConfigUnread && refs.ok === true) {
+  const backendConfigUnread = attached && !backendConfig ? state.unavailable.get('BackendConfig') : undefined;
+  if (attached && backendConfigUnread) {
     // The override decides the request: nothing about it, nor a fix, is guessed without it.
     return [
       context.report({
         messageId: 'backendConfigUnread',
         severity: unhealthyLine ? 'error' : 'warning',
-        data: { ...lines, unhealthy: unhealthyLine ? `\n${unhealthyLine}` : '', name: backendConfigName, key: refs.key, reason: backendConfigUnread },
+        data: { ...lines, unhealthy: unhealthyLine ? `\n${unhealthyLine}` : '', name: attached.name, key: attached.key, reason: backendConfigUnread },
         resource,
-        evidence: { ...evidence, backendConfig: backendConfigName, unread: { BackendConfig: backendConfigUnread } },
-        fix: { summary: text('fixReadBackendConfig', { name: backendConfigName }), commands: [`kubectl -n ${backend.namespace} get backendconfig ${backendConfigName} -o yaml`], terraform: null, automatic: false },
+        evidence: { ...evidence, backendConfig: attached.name, unread: { BackendConfig: backendConfigUnread } },
+        fix: { summary: text('fixReadBackendConfig', { name: attached.name }), commands: [`kubectl -n ${backend.namespace} get backendconfig ${attached.name} -o yaml`], terraform: null, automatic: false },
       }),
     ];
   }
   if (healthChecksUnread) evidence.unread = { healthChecks: healthChecksUnread };
 
   // Every fix is weighed against what the known application there does.
-  const health: BackendHealth = {
-    backend,
-    inferred,
-    expected,
-    actual,
-    realCheck,
-    healthCheckExists: realCheck !== undefined || status !== undefined,
-    answers: applicationAnswers(inferred.serving, state, context.redirectingApplications),
-    state,
-  };
-  // A transparent health check answers with the Pod's readiness (ingress-gce OverwriteWithTHC): neither the probe nor the app's own answer decides it.
-  const causes = inferred.transparent ? [] : [...knownApplicationCauses(health), ...mismatchCauses(health)];
+  const answers = applicationAnswers(inferred.serving, state, context.redirectingApplications);
+  const health: BackendHealth = { backend, inferred, expected, actual, realCheck, healthCheckExists: realCheck !== undefined || status !== undefined, answers, state };
+  const causes = healthCheckCauses(health);
   const probe = await sendToServingPod(context.probe, inferred, actual);
-  const weighed = probe ? weighProbeAnswer(probe, causes, () => unansweredProbeCause(health)) : { causes, line: undefined };
+  const weighed = probe ? weighProbeAnswer(probe, causes, health) : { causes, line: undefined };
+  const probeLine = weighed.line && text(weighed.line.messageId, weighed.line.data);
   if (probe && !probe.response.error && probe.response.statusCode !== 200) {
     evidence.probe = { request: probe.request, statusCode: probe.response.statusCode, location: probe.response.location ?? null };
   }
   const finalCauses = unhealthyLine && weighed.causes.length === 0 ? [unexplainedCause(health, healthChecksUnread, status!.backendName)] : weighed.causes;
   if (finalCauses.length === 0) {
-    if (!probe || !weighed.line) return [];
+    if (!probe || !probeLine) return [];
     const data = { ...lines, pod: probe.pod, request: probe.request, ...(probe.response.error ? { error: probe.response.error } : {}) };
     return [context.report({ messageId: probe.response.error ? 'probeFailed' : 'probeAnswered', severity: 'info', data, resource, evidence })];
   }
@@ -234,7 +219,7 @@ async function diagnose(backend: ResolvedBackend, ingresses: Ingress[], state: C
     context.report({
       messageId: cause.messageId,
       severity: index === 0 && unhealthyLine ? 'error' : cause.severity,
-      data: { ...cause.data, ...lines, unhealthy: index === 0 && unhealthyLine ? `\n${unhealthyLine}` : '', probe: index === 0 && weighed.line ? `\n${weighed.line}` : '' },
+      data: { ...cause.data, ...lines, unhealthy: index === 0 && unhealthyLine ? `\n${unhealthyLine}` : '', probe: index === 0 && probeLine ? `\n${probeLine}` : '' },
       resource,
       evidence: { ...evidence, ...cause.evidence },
       fix: { summary: 'text' in cause.fix.summary ? cause.fix.summary.text : text(cause.fix.summary.messageId, cause.fix.summary.data), commands: cause.fix.commands, terraform: null, automatic: false },
@@ -249,18 +234,6 @@ function backendLine({ service, servicePort }: ResolvedBackend, ingresses: reado
     port: servicePort!.name ? `${servicePort!.name} (${servicePort!.port})` : servicePort!.port,
     ingresses: ingresses.map((ingress) => kubernetesResourceName({ kind: 'Ingress', metadata: ingress.metadata })).join(', '),
   });
-}
-
-/** What a live answer to the load balancer's request does to the causes: a 200 rules out those it would fix; anything else makes the first an error. */
-function weighProbeAnswer(probe: LiveProbe, causes: Cause[], unanswered: () => Cause): { causes: Cause[]; line: string } {
-  const { pod, request, response } = probe;
-  if (response.error) return { causes, line: text('probeError', { pod, request, error: response.error }) };
-  if (response.statusCode === 200) return { causes: causes.filter((cause) => !cause.answeredByProbe), line: text('probeAnswerOk', { pod, request }) };
-  const line = response.location
-    ? text('probeRedirected', { pod, request, status: response.statusCode, location: response.location })
-    : text('probeAnswer', { pod, request, status: response.statusCode });
-  const [first, ...rest] = causes.length > 0 ? causes : [unanswered()];
-  return { causes: [{ ...first!, severity: 'error' }, ...rest], line };
 }
 
 export default ingressHealthCheck;

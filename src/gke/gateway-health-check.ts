@@ -3,6 +3,7 @@ import type { HealthCheckPolicy, PolicyProtocolHealthCheck, Service } from '../s
 import type { Field, ServingContainer } from './health-check-inference.js';
 import { healthCheckRequestPath, probePortNumber, servingContainer } from './health-check-inference.js';
 import type { PodSource, ServicePort } from './ingress-backends.js';
+import { manifestHead } from './manifests.js';
 
 /** The protocol-specific field of a HealthCheckPolicy's `config` for each `type` (healthcheck_types.go HealthCheck). */
 export const POLICY_PROTOCOL_FIELDS = {
@@ -136,12 +137,7 @@ export function healthCheckPolicyManifest(service: Service, settings: { type: 'H
   const field = POLICY_PROTOCOL_FIELDS[settings.type];
   const protocol = { ...(settings.port !== undefined ? { portSpecification: 'USE_FIXED_PORT', port: settings.port } : { portSpecification: 'USE_SERVING_PORT' }), requestPath: settings.requestPath };
   const yaml = [
-    'apiVersion: networking.gke.io/v1',
-    'kind: HealthCheckPolicy',
-    'metadata:',
-    `  name: ${name}`,
-    `  namespace: ${namespace}`,
-    'spec:',
+    ...manifestHead('networking.gke.io/v1', 'HealthCheckPolicy', name, namespace),
     '  default:',
     '    config:',
     `      type: ${settings.type}`,

@@ -7,7 +7,7 @@ import type { InferredHealthCheck } from './health-check-inference.js';
 import { healthCheckRequestPath, probePortNumber } from './health-check-inference.js';
 import type { ResolvedBackend } from './ingress-backends.js';
 import type { ApplicationAnswer } from './known-applications.js';
-import type { LoadBalancerRequest } from './load-balancer-request.js';
+import type { LiveProbe, LoadBalancerRequest } from './load-balancer-request.js';
 import { differencesFrom } from './load-balancer-request.js';
 import { APP_PROTOCOLS_ANNOTATION } from './service-annotations.js';
 
@@ -47,8 +47,17 @@ const cause = (severity: Severity, messageId: CauseMessageId, data: MessageData,
   answeredByProbe,
 });
 
+/**
+ * Why the load balancer's check of a backend can fail where the readinessProbe passes. None behind a
+ * transparent health check, which answers with the Pod's readiness (ingress-gce OverwriteWithTHC):
+ * neither the probe nor the app's own answer decides it.
+ */
+export function healthCheckCauses(health: BackendHealth): Cause[] {
+  return health.inferred.transparent ? [] : [...knownApplicationCauses(health), ...mismatchCauses(health)];
+}
+
 /** Known applications that answer the load balancer's plain-HTTP check with a redirect. */
-export function knownApplicationCauses({ inferred, actual, answers }: BackendHealth): Cause[] {
+function knownApplicationCauses({ inferred, actual, answers }: BackendHealth): Cause[] {
   const serving = inferred.serving;
   if (!serving || actual.type !== 'HTTP' || (actual.podPort !== undefined && actual.podPort !== serving.port)) return [];
   return answers
@@ -65,7 +74,7 @@ export function knownApplicationCauses({ inferred, actual, answers }: BackendHea
 }
 
 /** Why the load balancer's request differs from the readinessProbe's, if it does. */
-export function mismatchCauses(health: BackendHealth): Cause[] {
+function mismatchCauses(health: BackendHealth): Cause[] {
   const { backend, inferred, expected, actual, realCheck, healthCheckExists, answers, state } = health;
   const service = backend.service!;
   const servicePort = backend.servicePort!;
@@ -117,7 +126,7 @@ export function mismatchCauses(health: BackendHealth): Cause[] {
 }
 
 /** The Pod does not answer the load balancer's request with 200, and nothing else explains why. */
-export function unansweredProbeCause({ backend, actual, answers, state }: BackendHealth): Cause {
+function unansweredProbeCause({ backend, actual, answers, state }: BackendHealth): Cause {
   const commands = backendConfigCommands(backend.service!, backend.servicePort!, { type: healthCheckTypeFor(actual.type, answers), requestPath: actual.requestPath }, state, REPLACE_PATH);
   return cause('error', 'probeNotAnswered', {}, { summary: { messageId: 'fixProbeAnswer', data: { request: `${actual.type} GET ${actual.requestPath}`, port: actual.podPort ?? actual.portText } }, commands });
 }
@@ -135,4 +144,22 @@ export function unexplainedCause({ inferred, actual, state }: BackendHealth, hea
   }
   const commands = sendRequestCommands(inferred.serving?.source.pod, actual.podPort, actual.type, actual.requestPath);
   return cause('error', 'unexplained', { port }, { summary: { messageId: 'fixUnexplained' }, commands }, {}, false);
+}
+
+/** The ingress-health-check messages that say what the serving Pod answered the load balancer's request. */
+export type ProbeAnswerMessageId = 'probeError' | 'probeAnswerOk' | 'probeRedirected' | 'probeAnswer';
+
+/**
+ * What a live answer to the load balancer's request (`--probe`) does to the causes: a 200 rules out
+ * those it would fix; anything else makes the first an error (or, with none, that the Pod does not answer 200).
+ */
+export function weighProbeAnswer(probe: LiveProbe, causes: Cause[], health: BackendHealth): { causes: Cause[]; line: { messageId: ProbeAnswerMessageId; data: MessageData } } {
+  const { pod, request, response } = probe;
+  if (response.error) return { causes, line: { messageId: 'probeError', data: { pod, request, error: response.error } } };
+  if (response.statusCode === 200) return { causes: causes.filter((cause) => !cause.answeredByProbe), line: { messageId: 'probeAnswerOk', data: { pod, request } } };
+  const line: { messageId: ProbeAnswerMessageId; data: MessageData } = response.location
+    ? { messageId: 'probeRedirected', data: { pod, request, status: response.statusCode, location: response.location } }
+    : { messageId: 'probeAnswer', data: { pod, request, status: response.statusCode } };
+  const [first, ...rest] = causes.length > 0 ? causes : [unansweredProbeCause(health)];
+  return { causes: [{ ...first!, severity: 'error' }, ...rest], line };
 }

@@ -5,16 +5,12 @@ import { probeSchemeFor } from './health-check-inference.js';
 import type { ServicePort } from './ingress-backends.js';
 import type { ApplicationAnswer } from './known-applications.js';
 import { protocolsTheApplicationAnswers } from './known-applications.js';
+import { applyManifestCommand, manifestHead } from './manifests.js';
 import type { AppProtocol } from './service-annotations.js';
 import { APP_PROTOCOLS_ANNOTATION, BACKEND_CONFIG_ANNOTATION, appProtocols, backendConfigNameFor, backendConfigRefs } from './service-annotations.js';
 
 /** The comment on a request path the user must choose. */
 export const REPLACE_PATH = 'replace with a path that answers 200';
-
-/** `kubectl apply` of a complete manifest, as one command (a heredoc). */
-export function applyManifestCommand(yaml: string | readonly string[]): string {
-  return ['kubectl apply -f - <<\'EOF\'', ...(typeof yaml === 'string' ? [yaml] : yaml), 'EOF'].join('\n');
-}
 
 export interface HealthCheckSettings {
   type?: string;
@@ -40,12 +36,7 @@ export function backendConfigCommands(service: Service, servicePort: ServicePort
   }
   const name = attached ?? `${serviceName}-health-check`;
   const yaml = [
-    'apiVersion: cloud.google.com/v1',
-    'kind: BackendConfig',
-    'metadata:',
-    `  name: ${name}`,
-    `  namespace: ${namespace}`,
-    'spec:',
+    ...manifestHead('cloud.google.com/v1', 'BackendConfig', name, namespace),
     '  healthCheck:',
     ...Object.entries(healthCheck).map(([key, value]) => `    ${key}: ${value}${key === 'requestPath' && comment ? `  # ${comment}` : ''}`),
   ];

@@ -25,7 +25,8 @@ type ServiceVerdict = Verdict<IngressServiceMessageId>;
 /**
  * What the controller refuses in a Service an Ingress routes to, judged once per Service: its
  * app-protocols and BackendConfig annotations (check-gke-ingress CheckAppProtocolAnnotation,
- * CheckBackendConfigAnnotation), and its type unless it serves an Ingress whose backends are NEGs anyway.
+ * CheckBackendConfigAnnotation), and its type unless the Ingress's backends are NEGs anyway (negOnlyVerdict
+ * says what those need).
  */
 export function serviceVerdicts(service: Service, state: ClusterState, negOnly: boolean): ServiceVerdict[] {
   const resource = kubernetesResourceName({ kind: 'Service', metadata: service.metadata });

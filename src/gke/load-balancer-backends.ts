@@ -1,5 +1,8 @@
+import type { ClusterState } from '../state/cluster-state.js';
+import { kubernetesResourceName } from '../state/cluster-state.js';
 import type { HealthCheck } from '../state/gcp-types.js';
 import type { Ingress } from '../state/kubernetes-types.js';
+import type { ResolvedBackend } from './ingress-backends.js';
 
 /** Written by the controller on each GCE Ingress: backend service name -> HEALTHY / UNHEALTHY / Unknown. */
 export const BACKENDS_ANNOTATION = 'ingress.kubernetes.io/backends';
@@ -63,12 +66,12 @@ export function isBackendOf(backendName: string, port: ServicePortIdentity): boo
 }
 
 /** The status the Ingresses' backends annotations give this Service port, worst first. */
-export function statusOf(ingresses: readonly Ingress[], port: ServicePortIdentity, resourceOf: (ingress: Ingress) => string): BackendStatus | undefined {
+export function statusOf(ingresses: readonly Ingress[], port: ServicePortIdentity): BackendStatus | undefined {
   let found: BackendStatus | undefined;
   for (const ingress of ingresses) {
     for (const [backendName, status] of Object.entries(backendStatuses(ingress))) {
       if (!isBackendOf(backendName, port)) continue;
-      if (!found || (status === 'UNHEALTHY' && found.status !== 'UNHEALTHY')) found = { backendName, status, ingressResource: resourceOf(ingress) };
+      if (!found || (status === 'UNHEALTHY' && found.status !== 'UNHEALTHY')) found = { backendName, status, ingressResource: kubernetesResourceName({ kind: 'Ingress', metadata: ingress.metadata }) };
     }
   }
   return found;
@@ -90,4 +93,19 @@ export function healthCheckRequest(healthCheck: HealthCheck): { type: string; re
     portSpecification: settings?.portSpecification ?? healthCheck.tcpHealthCheck?.portSpecification,
     host: settings?.host,
   };
+}
+
+/** What the controller made for one Service port the Ingresses route to: the backend's status, and its health check when read. */
+export interface LoadBalancerBackend {
+  identity: ServicePortIdentity;
+  status?: BackendStatus;
+  healthCheck?: HealthCheck;
+  /** Why the health checks could not be read, for a backend the controller has served (only that one has a real health check to miss). */
+  healthChecksUnread?: string;
+}
+
+export function loadBalancerBackendOf({ namespace, service, servicePort }: ResolvedBackend, ingresses: readonly Ingress[], neg: boolean, state: ClusterState): LoadBalancerBackend {
+  const identity: ServicePortIdentity = { namespace, service: service!.metadata?.name ?? '?', port: servicePort!.port, nodePort: servicePort!.nodePort, neg };
+  const status = statusOf(ingresses, identity);
+  return { identity, status, healthCheck: healthCheckOf(state.healthChecks, identity), healthChecksUnread: status ? state.unavailable.get('healthChecks') : undefined };
 }

@@ -51,6 +51,12 @@ export function realRequest(healthCheck: HealthCheck, inferred: InferredHealthCh
   };
 }
 
+/** What the load balancer checks: its real health check when read, else the inferred request (saying when the real one could not be read). */
+export function actualRequest(expected: LoadBalancerRequest, inferred: InferredHealthCheck, healthCheck: HealthCheck | undefined, healthChecksUnread: string | undefined): LoadBalancerRequest {
+  if (healthCheck) return realRequest(healthCheck, inferred);
+  return healthChecksUnread ? { ...expected, origin: `${expected.origin}; the real health check could not be read` } : expected;
+}
+
 /** How the load balancer's request differs from a probe's: protocol, path, and port when both are known. */
 export function differencesFrom(request: LoadBalancerRequest, probe: { type: string; requestPath: string; port?: number }): string[] {
   const differences: string[] = [];
