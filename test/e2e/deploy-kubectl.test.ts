@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FakeKubeApiServer } from '../support/fake-kube-apiserver.js';
+import { FakeKubeApiServer, kubectlFlags } from '../support/fake-kube-apiserver.js';
 import { REPO_ROOT } from '../support/fixtures.js';
 
 const run = promisify(execFile);
@@ -20,7 +20,7 @@ describe('deploy/ with kubectl', () => {
 
   it('kubectl apply -k deploy/ --dry-run=client takes every object and writes nothing', async () => {
     // The fake serves no OpenAPI document, so kubectl's schema validation is off; discovery maps every kind.
-    const { stdout } = await run('kubectl', ['--kubeconfig', kubeconfig, 'apply', '-k', `${REPO_ROOT}deploy`, '--dry-run=client', '--validate=false'], { timeout: 30_000 });
+    const { stdout } = await run('kubectl', [...kubectlFlags(kubeconfig), 'apply', '-k', `${REPO_ROOT}deploy`, '--dry-run=client', '--validate=false'], { timeout: 30_000 });
     expect(stdout.trim().split('\n').sort()).toEqual([
       'clusterrole.rbac.authorization.k8s.io/gke-doctor-reader created (dry run)',
       'clusterrolebinding.rbac.authorization.k8s.io/gke-doctor-reader created (dry run)',
@@ -32,7 +32,7 @@ describe('deploy/ with kubectl', () => {
   });
 
   it('the sharded fleet check as an Indexed Job passes the same dry run', async () => {
-    const { stdout } = await run('kubectl', ['--kubeconfig', kubeconfig, 'apply', '-f', `${REPO_ROOT}deploy/fleet/indexed-job.yaml`, '--dry-run=client', '--validate=false'], { timeout: 30_000 });
+    const { stdout } = await run('kubectl', [...kubectlFlags(kubeconfig), 'apply', '-f', `${REPO_ROOT}deploy/fleet/indexed-job.yaml`, '--dry-run=client', '--validate=false'], { timeout: 30_000 });
     expect(stdout.trim()).toBe('job.batch/gke-doctor-fleet created (dry run)');
   });
 });

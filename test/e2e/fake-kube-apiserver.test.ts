@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { finalizeCommand } from '../../src/gke/namespace-deletion.js';
-import { FakeKubeApiServer } from '../support/fake-kube-apiserver.js';
+import { FakeKubeApiServer, kubectlFlags } from '../support/fake-kube-apiserver.js';
 import { fixturePath } from '../support/fixtures.js';
 
 /** A fake serving the seed snapshot, and a kubeconfig pointing kubectl at it. */
@@ -22,7 +22,7 @@ describe('fake kube-apiserver', () => {
   afterAll(() => fake.close());
 
   it('answers kubectl like a real API server', async () => {
-    const result = await promisify(execFile)('kubectl', ['--kubeconfig', kubeconfig, 'get', 'ns,pods,ingress', '-A'], { timeout: 20_000 });
+    const result = await promisify(execFile)('kubectl', [...kubectlFlags(kubeconfig), 'get', 'ns,pods,ingress', '-A'], { timeout: 20_000 });
     expect(result.stdout).toMatch(/namespace\/events-system/);
     expect(result.stdout).toMatch(/jobapp\s+pod\/jobapp-6d8f7b9c5d-x2k4q/);
     expect(fake.requests.map((request) => `${request.method} ${request.path}`)).toEqual(
@@ -56,10 +56,10 @@ describe('fake kube-apiserver write semantics (for --fix)', () => {
 
   it('the finalize command the terminating-namespace check prints works with kubectl', async () => {
     const run = promisify(execFile);
-    await run('kubectl', ['--kubeconfig', kubeconfig, 'delete', 'namespace', 'jobapp', '--wait=false']);
+    await run('kubectl', [...kubectlFlags(kubeconfig), 'delete', 'namespace', 'jobapp', '--wait=false']);
     expect(fake.object('Namespace', undefined, 'jobapp')?.metadata?.deletionTimestamp).toBeDefined();
     // The fake serves no OpenAPI document, so kubectl replace runs without client-side validation.
-    const wrapper = `kubectl() { if [ "$1" = replace ]; then shift; set -- replace --validate=false "$@"; fi; command kubectl --kubeconfig '${kubeconfig}' "$@"; }`;
+    const wrapper = `kubectl() { if [ "$1" = replace ]; then shift; set -- replace --validate=false "$@"; fi; command kubectl ${kubectlFlags(kubeconfig).map((flag) => `'${flag}'`).join(' ')} "$@"; }`;
     await run('sh', ['-c', `${wrapper}; ${finalizeCommand('jobapp')}`]);
     expect(fake.object('Namespace', undefined, 'jobapp')).toBeUndefined();
     expect(fake.requests.filter((request) => request.method !== 'GET').map((request) => `${request.method} ${request.path}`)).toEqual(

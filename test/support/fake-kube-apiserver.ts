@@ -1,5 +1,5 @@
 import { readFile, stat, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { parseKubernetesDocuments } from '../../src/state/files/kubernetes-documents.js';
 import type { KubeObject } from '../../src/state/kubernetes-types.js';
 import { listDocumentFiles } from '../../src/state/files/document-files.js';
@@ -27,6 +27,13 @@ const r = (group: string, version: string, plural: string, kind: string, namespa
   custom,
   shortNames: SHORT_NAMES[plural],
 });
+
+/**
+ * kubectl's flags for a kubeconfig written by writeKubeconfig, with a discovery cache of its
+ * own beside it: kubectl's shared cache (~/.kube/cache) is keyed by host and port, so a
+ * later fake on a reused port would get an earlier one's discovery, and kubectl would skip it.
+ */
+export const kubectlFlags = (kubeconfig: string): string[] => ['--kubeconfig', kubeconfig, '--cache-dir', join(dirname(kubeconfig), 'kubectl-cache')];
 
 /** `kubectl api-resources` short names, so `kubectl get ns,po,ing` resolves. */
 const SHORT_NAMES: Record<string, string[]> = {
