@@ -206,27 +206,29 @@ interface TypeOfKind {
 /** The kinds checks can ask for by name, and the type each one has. */
 export type KindTypes = { [Kind in KubernetesKind]: TypeOfKind[Kind] };
 
-export const KUBERNETES_KINDS: readonly KubernetesKind[] = [
-  'Namespace',
-  'Pod',
-  'Service',
-  'Ingress',
-  'IngressClass',
-  'Deployment',
-  'StatefulSet',
-  'DaemonSet',
-  'ReplicaSet',
-  'APIService',
-  'ConfigMap',
-  'BackendConfig',
-  'FrontendConfig',
-  'ServiceNetworkEndpointGroup',
-  'GatewayClass',
-  'Gateway',
-  'HTTPRoute',
-  'GRPCRoute',
-  'ReferenceGrant',
-  'HealthCheckPolicy',
-  'GCPBackendPolicy',
-  'GCPGatewayPolicy',
-];
+/** Every kind, once (a record, so the compiler refuses a kind left out or unknown), in the order snapshots list them. */
+const EVERY_KIND: Record<KubernetesKind, true> = {
+  Namespace: true,
+  Pod: true,
+  Service: true,
+  Ingress: true,
+  IngressClass: true,
+  Deployment: true,
+  StatefulSet: true,
+  DaemonSet: true,
+  ReplicaSet: true,
+  APIService: true,
+  ConfigMap: true,
+  BackendConfig: true,
+  FrontendConfig: true,
+  ServiceNetworkEndpointGroup: true,
+  GatewayClass: true,
+  Gateway: true,
+  HTTPRoute: true,
+  GRPCRoute: true,
+  ReferenceGrant: true,
+  HealthCheckPolicy: true,
+  GCPBackendPolicy: true,
+  GCPGatewayPolicy: true,
+};
+export const KUBERNETES_KINDS = Object.keys(EVERY_KIND) as readonly KubernetesKind[];
