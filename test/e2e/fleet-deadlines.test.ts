@@ -1,32 +1,22 @@
 import { mkdtemp, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../support/cli.js';
-import type { TestFleet } from '../support/test-fleet.js';
-import { byCluster, checkResult as check, serveTestFleet } from '../support/test-fleet.js';
+import { byCluster, checkResult as check, useTestFleet } from '../support/test-fleet.js';
 
 /** --timeout over a fleet with a cluster whose API server hangs: each case waits out the deadline. */
-let fleet: TestFleet['fleet'];
-let env: NodeJS.ProcessEnv;
-let now: TestFleet['now'];
-let checkAll: TestFleet['checkAll'];
-let close: TestFleet['close'];
-
-beforeAll(async () => {
-  ({ fleet, env, now, checkAll, close } = await serveTestFleet());
-  // One healthy run first loads the live sources' modules (imported lazily), which a cold
-  // process under load may spend seconds on: the deadline should cut the hang, not the loading.
-  await checkAll();
-});
-afterAll(() => close());
+const t = useTestFleet();
+// One healthy run first loads the live sources' modules (imported lazily), which a cold
+// process under load may spend seconds on: the deadline should cut the hang, not the loading.
+beforeAll(() => t.checkAll());
 
 describe('check --all-clusters --timeout', () => {
   it('--timeout bounds the whole fleet run: a cluster whose API server hangs is incomplete as timed out, the others are reported, the report is written', async () => {
-    const quiet = fleet.kube.get('acme-jobs-prod/asia-northeast1/quiet')!;
+    const quiet = t.fleet.kube.get('acme-jobs-prod/asia-northeast1/quiet')!;
     quiet.inject({ path: '/api/v1/services', fault: 'hang' });
     try {
-      const { code, report } = await checkAll('--timeout', '5s');
+      const { code, report } = await t.checkAll('--timeout', '5s');
       const hung = check(byCluster(report!, 'quiet'), 'ingress-health-check');
       expect(hung).toMatchObject({ status: 'incomplete', reason: expect.stringContaining('cannot list Service objects (kubeconfig context public endpoint): timed out reading /api/v1/services from the Kubernetes API (--timeout 5s)') });
       // What the hanging cluster did answer is kept.
@@ -39,13 +29,13 @@ describe('check --all-clusters --timeout', () => {
   });
 
   it('a cluster not yet started when --timeout passes is incomplete as timed out, not left out', async () => {
-    const quiet = fleet.kube.get('acme-jobs-prod/asia-northeast1/quiet')!;
+    const quiet = t.fleet.kube.get('acme-jobs-prod/asia-northeast1/quiet')!;
     quiet.inject({ path: '/api/v1/services', fault: 'hang' });
     try {
       // One at a time: the hanging cluster is read second, and the deadline passes while it hangs; tools comes after.
-      const tools = fleet.kube.get('acme-platform/asia-northeast1-a/tools')!;
+      const tools = t.fleet.kube.get('acme-platform/asia-northeast1-a/tools')!;
       tools.requests.length = 0;
-      const { report } = await checkAll('--timeout', '5s', '--concurrency', '1');
+      const { report } = await t.checkAll('--timeout', '5s', '--concurrency', '1');
       expect(check(byCluster(report!, 'tools'), 'terminating-namespace')).toMatchObject({ status: 'incomplete', reason: expect.stringMatching(/timed out reading .* \(--timeout 5s\)/) });
       expect(tools.requests).toEqual([]);
     } finally {
@@ -57,10 +47,10 @@ describe('check --all-clusters --timeout', () => {
 describe('snapshot DIR --all-clusters --timeout', () => {
   it('--timeout bounds it too: the hanging cluster is written with what it answered, its missing data named as timed out', async () => {
     const directory = join(await mkdtemp(join(tmpdir(), 'gke-doctor-fleet-snapshot-')), 'fleet');
-    const quiet = fleet.kube.get('acme-jobs-prod/asia-northeast1/quiet')!;
+    const quiet = t.fleet.kube.get('acme-jobs-prod/asia-northeast1/quiet')!;
     quiet.inject({ path: '/api/v1/services', fault: 'hang' });
     try {
-      const written = await runCli(['snapshot', directory, '--all-clusters', '--project', 'acme-jobs-prod', '--timeout', '5s'], { env, now });
+      const written = await runCli(['snapshot', directory, '--all-clusters', '--project', 'acme-jobs-prod', '--timeout', '5s'], { env: t.env, now: t.now });
       expect(written.code).toBe(3);
       expect(written.stderr).toMatch(/gke-doctor: acme-jobs-prod\/asia-northeast1\/quiet: not in the snapshot: Service: .*timed out reading .*\(--timeout 5s\)/);
       expect(await readdir(join(directory, 'acme-jobs-prod', 'asia-northeast1'))).toEqual(['prod-cluster', 'quiet']);

@@ -1,28 +1,18 @@
 import { mkdtemp, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { FleetReport } from '../../src/engine/fleet-report.js';
 import { runCli } from '../support/cli.js';
-import type { TestFleet } from '../support/test-fleet.js';
-import { byCluster, checkResult as check, label, serveTestFleet } from '../support/test-fleet.js';
+import { byCluster, checkResult as check, label, useTestFleet } from '../support/test-fleet.js';
 
 // The deadline cases (--timeout over a hanging cluster) wait out real time: test/e2e/fleet-deadlines.test.ts.
-let fleet: TestFleet['fleet'];
-let env: NodeJS.ProcessEnv;
-let now: TestFleet['now'];
-let checkAll: TestFleet['checkAll'];
-let close: TestFleet['close'];
-
-beforeAll(async () => {
-  ({ fleet, env, now, checkAll, close } = await serveTestFleet());
-});
-afterAll(() => close());
+const t = useTestFleet();
 
 describe('check --all-clusters', () => {
   it('checks every cluster of every project in one fleet report, each read without a kubeconfig; exit code the worst', async () => {
-    fleet.requests.length = 0;
-    const { code, report, stderr } = await checkAll();
+    t.fleet.requests.length = 0;
+    const { code, report, stderr } = await t.checkAll();
     // The seed cluster's metrics.k8s.io APIService is unavailable: the note says which cluster it is about.
     expect(stderr).toMatch(/^gke-doctor: note: acme-jobs-prod\/asia-northeast1\/prod-cluster: API discovery failed for metrics\.k8s\.io\/v1beta1/);
     expect(report!.targets.map(label)).toEqual([
@@ -37,14 +27,14 @@ describe('check --all-clusters', () => {
     expect(check(byCluster(report!, 'quiet'), 'terminating-namespace').status).toBe('passed');
     expect(code).toBe(1);
     // Each API server saw the Google access token as its bearer token, and the CA from the listing verified it.
-    for (const kube of fleet.kube.values()) {
+    for (const kube of t.fleet.kube.values()) {
       expect(kube.requests.length).toBeGreaterThan(0);
       expect(new Set(kube.requests.map((request) => request.headers.authorization))).toEqual(new Set(['Bearer fake-google-token']));
     }
   });
 
   it('marks the cluster it cannot reach incomplete with the reason, and a project it cannot list, and only those', async () => {
-    const { report } = await checkAll();
+    const { report } = await t.checkAll();
     const gone = byCluster(report!, 'gone');
     expect(check(gone, 'terminating-namespace')).toMatchObject({ status: 'incomplete', reason: expect.stringMatching(/cannot reach the Kubernetes API at https:\/\/127\.0\.0\.1:9: ECONNREFUSED/) });
     const locked = report!.targets.find((target) => target.target.project === 'locked-out')!;
@@ -59,9 +49,9 @@ describe('check --all-clusters', () => {
   });
 
   it('reads project data once per project, shared by its clusters, and never the cluster again', async () => {
-    fleet.requests.length = 0;
-    await checkAll();
-    const count = (method: string, path: string) => fleet.requests.filter((request) => request.method === method && request.path === path && !request.query.pageToken).length;
+    t.fleet.requests.length = 0;
+    await t.checkAll();
+    const count = (method: string, path: string) => t.fleet.requests.filter((request) => request.method === method && request.path === path && !request.query.pageToken).length;
     for (const project of ['acme-jobs-prod', 'acme-platform']) {
       expect(count('GET', `/v1/projects/${project}/locations/-/clusters`)).toBe(1);
       expect(count('GET', `/v1/projects/${project}`)).toBe(1);
@@ -69,14 +59,14 @@ describe('check --all-clusters', () => {
       expect(count('GET', `/v1/projects/${project}/locations/-/triggers`)).toBe(1);
       expect(count('GET', `/compute/v1/projects/${project}/aggregated/healthChecks`)).toBeLessThanOrEqual(1);
     }
-    expect(fleet.requests.filter((request) => /\/clusters\/[^/]+$/.test(request.path))).toEqual([]);
+    expect(t.fleet.requests.filter((request) => /\/clusters\/[^/]+$/.test(request.path))).toEqual([]);
   });
 
   it('reads at most --concurrency clusters at once (the API servers\' request logs)', async () => {
     for (const concurrency of [1, 2]) {
-      for (const kube of fleet.kube.values()) kube.requests.length = 0;
-      await checkAll('--concurrency', String(concurrency));
-      const spans = [...fleet.kube.values()].map((kube) => ({
+      for (const kube of t.fleet.kube.values()) kube.requests.length = 0;
+      await t.checkAll('--concurrency', String(concurrency));
+      const spans = [...t.fleet.kube.values()].map((kube) => ({
         start: Math.min(...kube.requests.map((request) => request.receivedAt)),
         end: Math.max(...kube.requests.map((request) => request.answeredAt)),
       }));
@@ -86,22 +76,22 @@ describe('check --all-clusters', () => {
   });
 
   it('--location and --cluster-filter narrow it; shards split it', async () => {
-    expect((await checkAll('--cluster-filter', 'q*')).report!.targets.map(label)).toEqual(['acme-jobs-prod/asia-northeast1/quiet', 'locked-out//']);
-    expect((await checkAll('--location', 'us-central1')).report!.targets.map(label)).toEqual(['acme-jobs-prod/us-central1/gone', 'locked-out//']);
-    const shards = await Promise.all([0, 1].map(async (index) => (await checkAll('--shard', `${index}/2`)).report!.targets.map(label)));
-    expect(shards.flat().sort()).toEqual((await checkAll()).report!.targets.map(label).sort());
+    expect((await t.checkAll('--cluster-filter', 'q*')).report!.targets.map(label)).toEqual(['acme-jobs-prod/asia-northeast1/quiet', 'locked-out//']);
+    expect((await t.checkAll('--location', 'us-central1')).report!.targets.map(label)).toEqual(['acme-jobs-prod/us-central1/gone', 'locked-out//']);
+    const shards = await Promise.all([0, 1].map(async (index) => (await t.checkAll('--shard', `${index}/2`)).report!.targets.map(label)));
+    expect(shards.flat().sort()).toEqual((await t.checkAll()).report!.targets.map(label).sort());
   });
 
   it('--endpoint private reaches each API server at its private endpoint with the cluster CA', async () => {
-    for (const kube of fleet.kube.values()) kube.requests.length = 0;
-    const { report } = await checkAll('--endpoint', 'private', '--cluster-filter', 'prod-cluster');
+    for (const kube of t.fleet.kube.values()) kube.requests.length = 0;
+    const { report } = await t.checkAll('--endpoint', 'private', '--cluster-filter', 'prod-cluster');
     expect(check(byCluster(report!, 'prod-cluster'), 'terminating-namespace').findings.map((finding) => finding.resource)).toEqual(['Namespace/events-system']);
-    const kube = fleet.kube.get('acme-jobs-prod/asia-northeast1/prod-cluster')!;
+    const kube = t.fleet.kube.get('acme-jobs-prod/asia-northeast1/prod-cluster')!;
     expect(new Set(kube.requests.map((request) => request.headers.host))).toEqual(new Set([`localhost:${kube.port}`]));
   });
 
   it('--endpoint dns trusts only publicly trusted roots, not the cluster CA (test/e2e/fleet-endpoints.test.ts reads through it)', async () => {
-    const { report } = await checkAll('--endpoint', 'dns', '--cluster-filter', 'prod-cluster');
+    const { report } = await t.checkAll('--endpoint', 'dns', '--cluster-filter', 'prod-cluster');
     expect(check(byCluster(report!, 'prod-cluster'), 'terminating-namespace')).toMatchObject({
       status: 'incomplete',
       reason: expect.stringMatching(/cannot reach the Kubernetes API at https:\/\/localhost:\d+: (UNABLE_TO_VERIFY_LEAF_SIGNATURE|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_GET_ISSUER_CERT_LOCALLY)/),
@@ -109,23 +99,23 @@ describe('check --all-clusters', () => {
   });
 
   it('refuses --fix and flags that name one cluster, in one line', async () => {
-    expect(await runCli(['check', '--all-clusters', '--project', 'p', '--fix'], { env })).toMatchObject({ code: 2, stderr: 'gke-doctor: --fix is for one cluster; --all-clusters checks every cluster of each --project live\n' });
-    expect(await runCli(['check', '--all-clusters', '--project', 'p', '--cluster', 'c'], { env })).toMatchObject({ code: 2, stderr: expect.stringMatching(/^gke-doctor: --cluster names one cluster; --all-clusters reads every cluster/) });
-    expect(await runCli(['check', '--all-clusters'], { env })).toMatchObject({ code: 2, stderr: 'gke-doctor: --all-clusters needs --project PROJECT (repeatable, or comma-separated)\n' });
-    expect(await runCli(['check', '--project', 'a,b'], { env })).toMatchObject({ code: 2, stderr: 'gke-doctor: --project a,b: several projects are for --all-clusters\n' });
+    expect(await runCli(['check', '--all-clusters', '--project', 'p', '--fix'], { env: t.env })).toMatchObject({ code: 2, stderr: 'gke-doctor: --fix is for one cluster; --all-clusters checks every cluster of each --project live\n' });
+    expect(await runCli(['check', '--all-clusters', '--project', 'p', '--cluster', 'c'], { env: t.env })).toMatchObject({ code: 2, stderr: expect.stringMatching(/^gke-doctor: --cluster names one cluster; --all-clusters reads every cluster/) });
+    expect(await runCli(['check', '--all-clusters'], { env: t.env })).toMatchObject({ code: 2, stderr: 'gke-doctor: --all-clusters needs --project PROJECT (repeatable, or comma-separated)\n' });
+    expect(await runCli(['check', '--project', 'a,b'], { env: t.env })).toMatchObject({ code: 2, stderr: 'gke-doctor: --project a,b: several projects are for --all-clusters\n' });
   });
 });
 
 describe('snapshot DIR --all-clusters', () => {
   it('writes DIR/PROJECT/LOCATION/CLUSTER/, which check --snapshot DIR reads back as the same fleet', async () => {
     const directory = join(await mkdtemp(join(tmpdir(), 'gke-doctor-fleet-snapshot-')), 'fleet');
-    const written = await runCli(['snapshot', directory, '--all-clusters', '--project', 'acme-jobs-prod,acme-platform,locked-out'], { env, now });
+    const written = await runCli(['snapshot', directory, '--all-clusters', '--project', 'acme-jobs-prod,acme-platform,locked-out'], { env: t.env, now: t.now });
     expect(written.code).toBe(3);
     expect(written.stderr).toContain('gke-doctor: locked-out: not in the snapshot: cannot list the clusters of project locked-out');
     expect(await readdir(join(directory, 'acme-jobs-prod', 'asia-northeast1'))).toEqual(['prod-cluster', 'quiet']);
     expect(await readdir(directory)).toEqual(['acme-jobs-prod', 'acme-platform']);
-    const replay = await runCli(['check', '--snapshot', directory, '--output', 'json'], { env });
-    const live = (await checkAll()).report!;
+    const replay = await runCli(['check', '--snapshot', directory, '--output', 'json'], { env: t.env });
+    const live = (await t.checkAll()).report!;
     const fromSnapshot = JSON.parse(replay.stdout) as FleetReport;
     expect(fromSnapshot.targets.map(label)).toEqual(live.targets.map(label).filter((name) => !name.startsWith('locked-out')));
     expect(check(byCluster(fromSnapshot, 'prod-cluster'), 'terminating-namespace').findings.map((finding) => finding.resource)).toEqual(['Namespace/events-system']);

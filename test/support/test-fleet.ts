@@ -1,6 +1,7 @@
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
 import type { FleetReport } from '../../src/engine/fleet-report.js';
 import type { Report } from '../../src/engine/report.js';
 import type { CliResult } from './cli.js';
@@ -37,6 +38,16 @@ export async function serveTestFleet(): Promise<TestFleet> {
     return { ...result, report: result.stdout ? (JSON.parse(result.stdout) as FleetReport) : undefined };
   };
   return { fleet, env, now, checkAll, close: () => fleet.close() };
+}
+
+/** The test fleet for one test file: served before its tests, closed after them. */
+export function useTestFleet(): TestFleet {
+  const handle = {} as TestFleet;
+  beforeAll(async () => {
+    Object.assign(handle, await serveTestFleet());
+  });
+  afterAll(() => handle.close());
+  return handle;
 }
 
 export const label = ({ target }: Report) => `${target.project}/${target.location ?? ''}/${target.cluster ?? ''}`;
