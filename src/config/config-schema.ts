@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { ErrorObject } from 'ajv';
+import { fieldPath } from '../field-path.js';
 
 /** The schema ships in the package (`schema/`), one level above src/ and two above dist/src/. */
 const SCHEMA_URLS = ['../../schema/gke-doctor.schema.json', '../../../schema/gke-doctor.schema.json'].map((path) => new URL(path, import.meta.url));
@@ -26,11 +27,7 @@ async function readSchema(): Promise<object> {
 /** `ignore[0].reason: is required`, `checks.terminating-namespace: unknown key "stuck_after"`. */
 function describe(error: ErrorObject | undefined): string {
   if (!error) return 'does not match the schema';
-  const path = error.instancePath
-    .split('/')
-    .slice(1)
-    .map((part) => part.replace(/~1/g, '/').replace(/~0/g, '~'))
-    .reduce((key, part) => (/^\d+$/.test(part) ? `${key}[${part}]` : key ? `${key}.${part}` : part), '');
+  const path = fieldPath(error.instancePath);
   const where = path || '(top level)';
   const params = error.params as Record<string, unknown>;
   switch (error.keyword) {

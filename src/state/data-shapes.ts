@@ -7,6 +7,7 @@ import type { ErrorObject } from 'ajv';
 import type { GcpDataKey } from './cluster-state.js';
 import type { KubeObject } from './kubernetes-types.js';
 import { shapeValidators } from './shape-validators.js';
+import { fieldPath } from '../field-path.js';
 
 /** The first field of a Kubernetes object whose type is wrong, as `spec.ports must be an array`; undefined when well-typed. */
 export async function kubernetesShapeProblem(value: KubeObject): Promise<string | undefined> {
@@ -23,11 +24,7 @@ export async function gcpShapeProblem(key: GcpDataKey, value: unknown): Promise<
 function problem(errors: ErrorObject[] | null | undefined): string {
   const error = errors?.find((candidate) => candidate.keyword !== 'if') ?? errors?.[0];
   if (!error) return 'unexpected shape';
-  const field = error.instancePath
-    .split('/')
-    .slice(1)
-    .map((part) => part.replace(/~1/g, '/').replace(/~0/g, '~'))
-    .reduce((path, part) => (/^\d+$/.test(part) ? `${path}[${part}]` : path ? `${path}.${part}` : part), '');
+  const field = fieldPath(error.instancePath);
   const what = error.keyword === 'type' ? `must be ${article(String(error.params.type))}` : error.keyword === 'required' ? `needs "${String(error.params.missingProperty)}"` : (error.message ?? 'is not valid');
   return `${field || 'the document'} ${what}`;
 }
