@@ -50,7 +50,7 @@ export interface CheckOptions extends LiveFlags, FixFlags, FleetFlags {
 }
 
 export function registerCheckCommand(program: ProgramWithExitCode, io: ProcessIo): void {
-  const { outputs, addFormat, addFile } = outputOptionParsers();
+  const { flags: outputFlags, addFormat, addFile } = outputOptionParsers();
   const command = program
     .command('check')
     .description('run the checks and print what is wrong, with the exact fix (live project and cluster unless --snapshot)')
@@ -63,7 +63,8 @@ export function registerCheckCommand(program: ProgramWithExitCode, io: ProcessIo
     .option('--skip <ids>', 'skip these checks (comma-separated, repeatable)', collect, [])
     .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity').choices(FAIL_ON).default('error'))
     .option('-o, --output <format>', 'report format: text, json, sarif, junit or json-lines (repeatable, each with its own --output-file)', addFormat)
-    .option('--output-file <file>', 'write the preceding --output to this file (or gs://BUCKET/OBJECT) instead of stdout', addFile)
+    .option('--format <format>', 'the same as --output', addFormat)
+    .option('--output-file <file>', 'write the --output to this file (or gs://BUCKET/OBJECT; - for stdout); with several --output, each --output-file follows its own', addFile)
     .option('--plugin <module>', 'also load checks from a module: a path or an installed package (repeatable)', collect, [])
     .option('--stuck-after <duration>', 'a namespace Terminating this long counts as stuck (default 5m)')
     .option('--config <file>', 'read this config file instead of the nearest .gke-doctor.yaml from the working directory up')
@@ -73,7 +74,7 @@ export function registerCheckCommand(program: ProgramWithExitCode, io: ProcessIo
     .option('--write-baseline <file>', "record this run's findings as accepted (then exit as a run with --baseline would)")
     .option('--report-unused-ignores', 'warn about config ignores that matched no finding');
   addFleetOptions(addFixOptions(command)).action(async (options: CheckOptions) => {
-    const outputList = resolveOutputs(outputs);
+    const outputList = resolveOutputs(outputFlags);
     validateFixFlags(options, isLiveOnly(options));
     const config = await loadConfig(options.config);
     const known = await availableChecks(options.plugin);

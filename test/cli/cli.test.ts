@@ -63,6 +63,15 @@ describe('gke-doctor check --snapshot', () => {
     expect(JSON.parse(await readFile(file, 'utf8')).version).toBe(1);
   });
 
+  it('pairs --output-file with -o whatever the order, and takes --format for -o', async () => {
+    const directory = await mkdtemp(join(tmpdir(), 'gke-doctor-cli-'));
+    const before = await runCli(['check', '--snapshot', seed, '--output-file', join(directory, 'a.sarif'), '-o', 'sarif']);
+    expect(before.stdout).toBe('');
+    expect(JSON.parse(await readFile(join(directory, 'a.sarif'), 'utf8')).version).toBe('2.1.0');
+    const alias = await runCli(['check', '--snapshot', seed, '--format', 'json', '--output-file', '-']);
+    expect(JSON.parse(alias.stdout).version).toBe(1);
+  });
+
   it('colours only when asked: NO_COLOR off, FORCE_COLOR on', async () => {
     expect((await runCli(['check', '--snapshot', seed])).stdout).not.toContain('\u001b[');
     expect((await runCli(['check', '--snapshot', seed], { env: { NO_COLOR: undefined, FORCE_COLOR: '1' } })).stdout).toContain('\u001b[');
