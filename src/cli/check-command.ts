@@ -3,7 +3,7 @@ import { InputError } from '../errors.js';
 import type { FailOn } from '../engine/report.js';
 import { FAIL_ON, exitCodeFor } from '../engine/report.js';
 import { dataKeysFor, runChecksOn } from '../engine/runner.js';
-import { baselineOf, readBaseline, writeBaseline } from '../engine/baseline.js';
+import { baselineOf, describeBaselineChange, existingBaseline, readBaseline, writeBaseline } from '../engine/baseline.js';
 import type { Check, RunContext } from '../engine/check.js';
 import { applySeverities, checksNotOff } from '../engine/severity-settings.js';
 import { applySuppressions } from '../engine/suppressions.js';
@@ -112,15 +112,17 @@ export function registerCheckCommand(program: ProgramWithExitCode, io: ProcessIo
       const state = await source.collect(dataKeysFor(checks));
       const report = await runChecksOn(state, checks, { now: io.now(), ...checkOptions(options, config), ...(probe ? { probe } : {}) });
       applySeverities(report, checks, config.checks);
-      const rules = { ignores: config.ignore, configFile: config.file, inlineIgnores: options.inlineIgnores, baseline, now: io.now() };
+      const knownChecks = new Set(known.map((check) => check.id));
+      const rules = { ignores: config.ignore, configFile: config.file, inlineIgnores: options.inlineIgnores, baseline, now: io.now(), knownChecks };
       let notes = applySuppressions(report, state, rules);
       if (options.writeBaseline) {
+        const previous = baseline?.file === options.writeBaseline ? baseline.baseline : await existingBaseline(options.writeBaseline);
         const recorded = baselineOf(report);
         await writeBaseline(options.writeBaseline, recorded);
         notes = applySuppressions(report, state, { ...rules, baseline: { file: options.writeBaseline, baseline: recorded } });
-        io.stderr.write(`gke-doctor: wrote ${options.writeBaseline}: ${recorded.findings.length} finding(s) accepted\n`);
+        io.stderr.write(`gke-doctor: wrote ${options.writeBaseline}: ${describeBaselineChange(previous, recorded)}\n`);
       }
-      for (const note of notes.expired) io.stderr.write(`gke-doctor: warning: ${note}\n`);
+      for (const note of [...notes.expired, ...notes.unknown]) io.stderr.write(`gke-doctor: warning: ${note}\n`);
       if (options.reportUnusedIgnores) for (const note of notes.unused) io.stderr.write(`gke-doctor: warning: ${note}\n`);
       let exitCode = exitCodeFor(report, options.failOn);
       // The report is written after the fixes, so it can say what they did.
