@@ -1,3 +1,4 @@
+import { stat } from 'node:fs/promises';
 import { Option } from 'commander';
 import { InputError } from '../errors.js';
 import type { FailOn } from '../engine/report.js';
@@ -24,7 +25,7 @@ import { outputOptionParsers, resolveOutputs, writeOutputs } from './outputs.js'
 import type { FleetFlags } from './fleet-options.js';
 import { addFleetOptions, allClustersMembers, checkFleet, rejectFleetFlags } from './fleet-options.js';
 import { fleetExitCode } from '../engine/fleet-report.js';
-import { snapshotTreeMembers } from '../fleet/snapshot-tree.js';
+import { isSnapshot, snapshotTreeMembers } from '../fleet/snapshot-tree.js';
 import type { ProcessIo } from './process-io.js';
 import type { ProgramWithExitCode } from './program-with-exit-code.js';
 import type { LiveFlags } from './live-options.js';
@@ -93,6 +94,9 @@ export function registerCheckCommand(program: ProgramWithExitCode, io: ProcessIo
         : options.snapshot && !options.manifests?.length && options.terraformPlan === undefined
           ? await snapshotTreeMembers(options.snapshot)
           : null;
+      if (!tree && options.snapshot && !(await isSnapshot(options.snapshot)) && (await isDirectory(options.snapshot))) {
+        throw new InputError(`--snapshot ${options.snapshot}: no inputs found in ${options.snapshot} (no file of the snapshot layout, such as cluster.json or k8s/, nor a PROJECT/LOCATION/CLUSTER tree of snapshots)`);
+      }
       if (tree) {
         validateSnapshotFlags(options);
         // A baseline records findings by check, resource and message, which clusters of a fleet share.
@@ -160,6 +164,14 @@ function requireKnownChecks(config: Config, checks: readonly Check[]): void {
   }
   for (const [index, rule] of config.ignore.entries()) {
     if (!known.has(rule.check)) throw new InputError(`${config.file}: ignore[${index}].check: unknown check "${rule.check}"; known checks: ${list}`);
+  }
+}
+
+async function isDirectory(path: string): Promise<boolean> {
+  try {
+    return (await stat(path)).isDirectory();
+  } catch {
+    return false;
   }
 }
 
