@@ -1,11 +1,11 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { KUBERNETES_DIRECTORY, SNAPSHOT_FILES, SNAPSHOT_METADATA_FILE } from '../state/snapshot/layout.js';
+import { KUBERNETES_DIRECTORY, SNAPSHOT_FILES, SNAPSHOT_METADATA_FILE, SNAPSHOT_ROLES_DIRECTORY, SNAPSHOT_UNREAD_FILE } from '../state/snapshot/layout.js';
 import { SnapshotSource } from '../state/snapshot/snapshot-source.js';
 import type { FleetMember } from './run-fleet.js';
 
 /** What makes a directory one cluster's snapshot rather than a tree of them. */
-const SNAPSHOT_ENTRIES = new Set([...Object.values(SNAPSHOT_FILES).map(({ file }) => file.split('/')[0]!), KUBERNETES_DIRECTORY, SNAPSHOT_METADATA_FILE]);
+const SNAPSHOT_ENTRIES = new Set([...Object.values(SNAPSHOT_FILES).map(({ file }) => file.split('/')[0]!), KUBERNETES_DIRECTORY, SNAPSHOT_ROLES_DIRECTORY, SNAPSHOT_METADATA_FILE, SNAPSHOT_UNREAD_FILE]);
 
 /**
  * The clusters of a fleet snapshot, `DIR/PROJECT/LOCATION/CLUSTER/` (what
