@@ -1,6 +1,6 @@
 # gke-doctor in a container: the packed npm package with production dependencies only, run as a
 # non-root user. Build:  docker build -t gke-doctor .   Run:  docker run --rm gke-doctor check --help
-# (deploy/ runs it as a CronJob; README: Scheduled in the cluster.)
+# (deploy/ runs it as a CronJob; docs/scheduled.md.)
 
 # Stage 1: build and pack, exactly as `npm publish` would.
 FROM node:20-bookworm-slim AS build

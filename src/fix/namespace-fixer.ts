@@ -11,7 +11,7 @@ import { isProtectedByConfig, protectedNamespace } from './protected-namespaces.
 
 class BackupError extends Error {}
 
-/** The RBAC rule `--fix` needs, for the 403 message and the README. */
+/** The RBAC rule `--fix` needs, for the 403 message and docs/permissions.md. */
 export const FINALIZE_RBAC_RULE = '{apiGroups: [""], resources: ["namespaces/finalize"], verbs: ["update"]}';
 
 /** Why `name` cannot be finalized safely from what was read, or null. */
@@ -65,7 +65,7 @@ export const finalizeNamespaceFixer: Fixer<FinalizeNamespaceAction> = {
     }
     // Never finalize what could not be seen: --force does not override this.
     const unread = unreadReason(name, state);
-    if (unread) return outcome(name, 'skipped', `${unread}; grant list on them (README: Permissions) and run again`);
+    if (unread) return outcome(name, 'skipped', `${unread}; grant list on them (docs/permissions.md) and run again`);
     if (!options.dryRun && !options.yes) {
       if (!options.confirm) return outcome(name, 'declined', 'no terminal to ask in: nothing written; pass --yes to finalize without asking');
       if (!(await options.confirm(`Finalize Namespace/${name}? [y/N] `))) return outcome(name, 'declined', 'not confirmed: nothing written');

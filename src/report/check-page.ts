@@ -44,7 +44,7 @@ export function renderCheckPage(check: Check): string {
     '',
     '## Accepting a finding',
     '',
-    'In `.gke-doctor.yaml` (see the README: Configuration, ignores and baselines):',
+    'In `.gke-doctor.yaml` (see docs/configuration.md):',
     '',
     '```yaml',
     'checks:',

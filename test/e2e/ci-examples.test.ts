@@ -12,7 +12,7 @@ const examples = readdirSync(DIR).filter((file) => /\.ya?ml$/.test(file));
 
 type Outcome = 'passed' | 'warned' | 'failed';
 
-/** What the README documents for each exit code; 3 is each example's explicit choice (here: accept it, with a warning). */
+/** What the README's exit codes and docs/ci say for each code; 3 is each example's explicit choice (here: accept it, with a warning). */
 const EXPECTED: Record<number, Outcome> = { 0: 'passed', 1: 'failed', 2: 'failed', 3: 'warned' };
 
 /** A stand-in for `npx` that exits as gke-doctor would, so the pipeline's own handling is what is tested. */
