@@ -10,7 +10,8 @@ import { KUBERNETES_KINDS } from '../kubernetes-types.js';
  * (ingress-gce pkg/controller/translator/translator.go getHTTPProbe).
  */
 export const KEPT_VALUES = {
-  configMapKeys: { 'argocd-cmd-params-cm': ['server.insecure'] } as Record<string, string[]>,
+  /** By ConfigMap name: a Map, since a name from the API (`constructor`, `__proto__`) must never find an Object method. */
+  configMapKeys: new Map<string, readonly string[]>([['argocd-cmd-params-cm', ['server.insecure']]]),
   envNames: ['ARGOCD_SERVER_INSECURE'],
   /** Command-line flags whose value checks read (`--insecure=false`). */
   flags: ['insecure'],
@@ -66,7 +67,7 @@ export function redactObject(object: KubeObject, resource: string): { object: Ku
     if (dropped.length) note(`${dropped.join(', ')} (a kind no check reads: metadata kept)`);
   }
   if (copy.kind === 'ConfigMap') {
-    const kept = KEPT_VALUES.configMapKeys[String(metadata?.name)] ?? [];
+    const kept = KEPT_VALUES.configMapKeys.get(String(metadata?.name)) ?? [];
     const data = copy.data as Record<string, string> | undefined;
     const redacted = Object.keys(data ?? {}).filter((key) => !kept.includes(key));
     for (const key of redacted) data![key] = REDACTED;
