@@ -7,6 +7,7 @@ import { KubernetesObjects } from '../../src/state/cluster-state.js';
 import type { KubeObject } from '../../src/state/kubernetes-types.js';
 import { SnapshotSource } from '../../src/state/snapshot/snapshot-source.js';
 import { writeSnapshot } from '../../src/state/snapshot/snapshot-writer.js';
+import { writeListFiles } from '../../src/state/snapshot/list-files.js';
 import type { IamRole } from '../../src/state/gcp-types.js';
 
 const TAKEN_AT = new Date('2024-01-15T00:00:00Z');
@@ -82,10 +83,12 @@ describe('writeSnapshot: names from the API never leave the snapshot directory (
     expect(replayed.unreadInNamespaces?.get('__proto__')).toEqual([{ resource: 'secrets', reason: '403 secrets is forbidden' }]);
   });
 
-  it('a run that fails half-way leaves the directory empty and nothing beside it', async () => {
+  it.each([
+    // JSON.stringify throws on a BigInt: the cluster is written after project.json and iam-policy.json; the last Namespace after the others.
+    ['the cluster', state([], { project: { projectId: 'p', projectNumber: '1' }, iamPolicy: { bindings: [] }, cluster: { name: 'c', nodePools: [{ initialNodeCount: 1n as unknown as number }] } })],
+    ['an object', state(['a', 'b', 'c'].map((name) => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name }, ...(name === 'c' ? { spec: { size: 1n } } : {}) }) as KubeObject))],
+  ])('a run that fails half-way (at %s) leaves the directory empty and nothing beside it', async (_at, failing) => {
     const { parent, directory } = await place();
-    // JSON.stringify throws on a BigInt: the cluster is written after project.json and iam-policy.json.
-    const failing = state([], { project: { projectId: 'p', projectNumber: '1' }, iamPolicy: { bindings: [] }, cluster: { name: 'c', nodePools: [{ initialNodeCount: 1n as unknown as number }] } });
     await expect(writeSnapshot(directory, failing, TAKEN_AT)).rejects.toThrow(/BigInt/);
     expect(await readdir(parent)).toEqual(['snapshot']);
     expect(await readdir(directory)).toEqual([]);
@@ -99,5 +102,34 @@ describe('writeSnapshot: names from the API never leave the snapshot directory (
     await writeSnapshot(join(parent, 'link'), state([{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'n' } } as KubeObject]), TAKEN_AT);
     expect(await filesBelow(real)).toEqual(['REDACTED.md', 'k8s/namespace.json', 'snapshot.json']);
     expect((await readdir(parent)).sort()).toEqual(['link', 'real']);
+  });
+});
+
+describe('writeListFiles', () => {
+  const pods = Array.from({ length: 40 }, (_, index) => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name: `web-${index}`, namespace: 'shop' }, spec: { containers: [{ name: 'web' }] } }));
+  const list = (items: unknown[]) => ({ apiVersion: 'v1', items, kind: 'List', metadata: { resourceVersion: '' } });
+
+  it('writes what kubectl get -o json prints, byte for byte, one item at a time', async () => {
+    const directory = await mkdtemp(join(tmpdir(), 'gke-doctor-lists-'));
+    expect(await writeListFiles(directory, 'pod', pods)).toEqual(['k8s/pod.json']);
+    expect(await readFile(join(directory, 'k8s', 'pod.json'), 'utf8')).toBe(`${JSON.stringify(list(pods), null, 4)}\n`);
+    expect(await writeListFiles(directory, 'service', [])).toEqual([]);
+  });
+
+  it('starts a new file before one passes the size limit, each a List the reader takes back', async () => {
+    const directory = await mkdtemp(join(tmpdir(), 'gke-doctor-lists-'));
+    const files = await writeListFiles(directory, 'pod', pods, 2_000);
+    expect(files.slice(0, 3)).toEqual(['k8s/pod.json', 'k8s/pod/2.json', 'k8s/pod/3.json']);
+    const items: unknown[] = [];
+    for (const file of files) {
+      const text = await readFile(join(directory, file), 'utf8');
+      expect(Buffer.byteLength(text)).toBeLessThanOrEqual(2_000);
+      const parsed = JSON.parse(text) as { items: unknown[] };
+      expect(text).toBe(`${JSON.stringify(list(parsed.items), null, 4)}\n`);
+      items.push(...parsed.items);
+    }
+    expect(items).toEqual(pods);
+    const replayed = await new SnapshotSource(directory).collect(new Set(['Pod']));
+    expect(replayed.kubernetes.list('Pod')).toHaveLength(40);
   });
 });
