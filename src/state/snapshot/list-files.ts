@@ -25,7 +25,7 @@ export async function writeListFiles(directory: string, kind: string, items: Ite
   let part: ListFile | undefined;
   try {
     for (const item of items) {
-      const text = JSON.stringify(item, null, 4).replace(/^/gm, '        ');
+      const text = itemText(item);
       const bytes = Buffer.byteLength(text) + 2;
       if (part && part.count > 0 && part.bytes + bytes + TAIL.length > maxBytes) {
         const full = part;
@@ -43,6 +43,15 @@ export async function writeListFiles(directory: string, kind: string, items: Ite
     await part?.close();
   }
   return files;
+}
+
+const ITEM_HEAD = '{\n    "items": [\n'.length;
+const ITEM_TAIL = '\n    ]\n}'.length;
+
+/** One item as it stands in the List: JSON.stringify indents it by 8 there (a RegExp indenting each line cost more than the stringify). */
+function itemText(item: unknown): string {
+  const wrapped = JSON.stringify({ items: [item] }, null, 4);
+  return wrapped.slice(ITEM_HEAD, wrapped.length - ITEM_TAIL);
 }
 
 class ListFile {
