@@ -8,7 +8,7 @@ import type { UnreadRecord } from './unread-record.js';
 import { GCP_DATA_KEYS, kubectlKind, kubernetesResourceName } from '../cluster-state.js';
 import type { KubeObject } from '../kubernetes-types.js';
 import type { Redaction } from './redaction.js';
-import { KEPT_VALUES, redactCluster, redactObject } from './redaction.js';
+import { KEPT_VALUES, redactCluster, redactGcpData, redactObject } from './redaction.js';
 import { writeListFiles } from './list-files.js';
 import { SNAPSHOT_FILES, SNAPSHOT_METADATA_FILE, SNAPSHOT_ROLES_DIRECTORY, SNAPSHOT_UNREAD_FILE } from './layout.js';
 
@@ -64,6 +64,10 @@ async function writeSnapshotFiles(directory: string, state: ClusterState, takenA
       const redacted = redactCluster(state.cluster, `cluster ${state.cluster.name}`);
       redactions.push(...redacted.redactions);
       value = redacted.cluster;
+    } else if (key !== 'cluster') {
+      const redacted = redactGcpData(key, value);
+      redactions.push(...redacted.redactions);
+      value = redacted.value;
     }
     await write(SNAPSHOT_FILES[key as GcpDataKey].file, `${JSON.stringify(value, null, 2)}\n`);
   }
@@ -120,12 +124,17 @@ function redactedReadme(redactions: Redaction[], state: ClusterState): string {
     '',
     'Written by `gke-doctor snapshot`. What checks do not read, and could hold a secret, was',
     'replaced by `REDACTED` (base64 `UkVEQUNURUQ=` in ConfigMap binaryData): env values,',
-    'ConfigMap data, annotation values, probe header values, the values of command-line flags and',
-    'assignments, node instance metadata. Objects of kinds no check reads (Secrets, custom',
-    'resources left in Terminating namespaces) keep only their metadata. Keys and names were',
-    'kept, so the structure is what the API returned. Kept on purpose, because checks read them:',
-    'ConfigMap `argocd-cmd-params-cm` key `server.insecure`, env variable `ARGOCD_SERVER_INSECURE`,',
-    'the `--insecure` flag, the probe `Host` header, and annotations under',
+    'ConfigMap data, annotation values, probe and lifecycle hook header values, the values of',
+    'command-line flags and assignments (container, probe and hook commands), credentials in URLs,',
+    'the query values of request paths, CSI volumeAttributes and flexVolume options, route',
+    'header-modifier values, custom header values (BackendConfigs, backend services), node',
+    'instance metadata, Eventarc trigger labels, destination paths and endpoint URLs, IAM',
+    'condition descriptions. Objects of kinds no check reads (Secrets, custom resources left in',
+    'Terminating namespaces) keep only their metadata. Keys and names were kept, so the structure',
+    'is what the API returned. Kept on purpose, because checks read them: ConfigMap',
+    '`argocd-cmd-params-cm` key `server.insecure`, env variable `ARGOCD_SERVER_INSECURE`, the',
+    '`--insecure` flag, the probe `Host` header, IAM condition titles and expressions, Eventarc',
+    'trigger filters, service accounts, transports and GKE destinations, and annotations under',
     `${KEPT_VALUES.annotationPrefixes.map((prefix) => `\`${prefix}\``).join(', ')}.`,
     '',
   ];
