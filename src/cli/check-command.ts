@@ -85,7 +85,7 @@ export function registerCheckCommand(program: ProgramWithExitCode, io: ProcessIo
       const other = (['snapshot', 'terraformPlan', 'probe', 'fix'] as const).find((name) => options[name] !== undefined) ?? (options.manifests?.length ? 'manifests' : undefined);
       if (other) throw new InputError(`${flagName(other)} is for one cluster; --all-clusters checks every cluster of each --project live`);
     }
-    const deadline = new Deadline(parseDuration(options.timeout, '--timeout'));
+    const deadline = new Deadline(parseDuration(options.timeout, '--timeout', { timer: true }));
     try {
       const tree = options.allClusters
         ? await allClustersMembers(options, io, deadline)

@@ -38,7 +38,7 @@ export function validateFixFlags(flags: FixFlags, live: boolean): void {
     return;
   }
   if (!live) throw new InputError('--fix writes to the cluster: it needs live mode (drop --snapshot, --manifests and --terraform-plan)');
-  parseDuration(flags.wait ?? DEFAULT_WAIT, '--wait');
+  parseDuration(flags.wait ?? DEFAULT_WAIT, '--wait', { timer: true });
 }
 
 /** What `--fix` did: one outcome per planned fix, and the exit code of the run after fixing. */
@@ -70,7 +70,7 @@ export async function applyFixes(report: Report, state: ClusterState, source: St
     force: Boolean(flags.force),
     protectedNamespaces,
     backups: new BackupStore(flags.backupDir ? { directory: flags.backupDir } : { prefix: defaultBackupPrefix(io.now()) }),
-    waitMs: parseDuration(flags.wait ?? DEFAULT_WAIT, '--wait'),
+    waitMs: parseDuration(flags.wait ?? DEFAULT_WAIT, '--wait', { timer: true }),
     confirm: interactive ? terminalConfirm(io.stdin, io.stderr) : undefined,
     log,
   });

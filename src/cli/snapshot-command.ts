@@ -29,7 +29,7 @@ export function registerSnapshotCommand(program: ProgramWithExitCode, io: Proces
     }
     rejectFleetFlags(options);
     await requireEmptyDirectory(directory);
-    const deadline = new Deadline(parseDuration(options.timeout, '--timeout'));
+    const deadline = new Deadline(parseDuration(options.timeout, '--timeout', { timer: true }));
     const source = await createLiveSource(options, io, deadline);
     const takenAt = io.now();
     const state = await source.collect(new Set(ALL_DATA)).finally(() => deadline.dispose());
@@ -52,7 +52,7 @@ export function registerSnapshotCommand(program: ProgramWithExitCode, io: Proces
 async function snapshotAllClusters(directory: string, options: LiveFlags & FleetFlags, io: ProcessIo): Promise<number> {
   const { requireEmptyDirectory } = await import('../state/snapshot/snapshot-writer.js');
   await requireEmptyDirectory(directory);
-  const deadline = new Deadline(parseDuration(options.timeout, '--timeout'));
+  const deadline = new Deadline(parseDuration(options.timeout, '--timeout', { timer: true }));
   try {
     return await snapshotMembers(directory, await allClustersMembers(options, io, deadline), options, io);
   } finally {
