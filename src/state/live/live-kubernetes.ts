@@ -3,7 +3,8 @@ import type { KubernetesApi } from './kubernetes-api.js';
 import { retryableGet } from './kubernetes-api.js';
 import type { UnreadKind } from '../cluster-state.js';
 import { kubernetesResourceName } from '../cluster-state.js';
-import { kubernetesShapeProblem } from '../data-shapes.js';
+import { envelopeProblem, kubernetesShapeProblem } from '../data-shapes.js';
+import type { RetryOptions } from './api-failure.js';
 import type { KubeObject, KubernetesKind } from '../kubernetes-types.js';
 import type { Progress } from './progress.js';
 
@@ -184,10 +185,7 @@ export class LiveKubernetes {
     const objects: KubeObject[] = [];
     let token: string | undefined;
     do {
-      const page = await this.api.getJson<ObjectList>(path, { limit: PAGE_SIZE, continue: token }, undefined, accept);
-      if (typeof page !== 'object' || page === null || !Array.isArray(page.items ?? [])) {
-        throw new ApiFailure(`${path}: the API server answered with a body that is not a list (no items array)`, undefined, { code: 'INVALID_BODY' });
-      }
+      const page = await this.readDocument<ObjectList>('kubernetesList', path, { limit: PAGE_SIZE, continue: token }, undefined, accept);
       for (const object of typedItems(page, listed)) {
         const problem = await kubernetesShapeProblem(object);
         if (problem) throw new ApiFailure(`${path}: ${kubernetesResourceName(object)}: ${problem}`, undefined, { code: 'INVALID_BODY' });
@@ -196,6 +194,14 @@ export class LiveKubernetes {
       token = page.metadata?.continue || undefined;
     } while (token);
     return objects;
+  }
+
+  /** One GET of a list page or a discovery document, refused (naming the path) when its envelope is not what the API defines. */
+  private async readDocument<T>(envelope: keyof typeof ENVELOPE_NAMES, path: string, query?: Record<string, string | number | undefined>, retry?: RetryOptions, accept?: string): Promise<T> {
+    const document = await this.api.getJson<unknown>(path, query, retry, accept);
+    const problem = await envelopeProblem(envelope, document);
+    if (problem) throw new ApiFailure(`GET ${path}: the answer is not ${ENVELOPE_NAMES[envelope]} (${problem})`, undefined, { code: 'INVALID_BODY' });
+    return document as T;
   }
 
   private async listCustom(listed: ApiResource): Promise<KubeObject[]> {
@@ -219,7 +225,7 @@ export class LiveKubernetes {
       found = (async () => {
         let apiGroup: { versions?: { version: string }[]; preferredVersion?: { version: string } };
         try {
-          apiGroup = await this.api.getJson(`/apis/${group}`);
+          apiGroup = await this.readDocument('apiGroup', `/apis/${group}`);
         } catch (error) {
           if (toApiFailure(error).status === 404) return [];
           throw discoveryFailure(`/apis/${group}`, error);
@@ -230,7 +236,7 @@ export class LiveKubernetes {
         for (const version of versions) {
           let list: { resources?: { name: string; kind: string; namespaced: boolean; verbs?: string[] }[] };
           try {
-            list = await this.api.getJson(`/apis/${group}/${version}`);
+            list = await this.readDocument('apiResourceList', `/apis/${group}/${version}`);
           } catch (error) {
             if (toApiFailure(error).status === 404) continue;
             throw discoveryFailure(`/apis/${group}/${version}`, error);
@@ -252,7 +258,7 @@ export class LiveKubernetes {
   /** The API server's resources: `/api/v1`, then each group's preferred version, as kubectl api-resources does. */
   private discover(): Promise<{ resources: ApiResource[]; failures: UnreadKind[] }> {
     this.discovery ??= (async () => {
-      const groups = await this.api.getJson<{ groups?: { name: string; preferredVersion?: { groupVersion: string } }[] }>('/apis').catch((error: unknown) => {
+      const groups = await this.readDocument<{ groups?: { name: string; preferredVersion?: { groupVersion: string } }[] }>('apiGroupList', '/apis').catch((error: unknown) => {
         throw discoveryFailure('/apis', error);
       });
       const groupVersions = ['v1', ...(groups.groups ?? []).flatMap((group) => (group.preferredVersion ? [group.preferredVersion.groupVersion] : []))];
@@ -260,7 +266,8 @@ export class LiveKubernetes {
       const lists = await Promise.all(
         groupVersions.map(async (groupVersion) => {
           try {
-            const list = await this.api.getJson<{ resources?: { name: string; kind: string; namespaced: boolean; verbs?: string[] }[] }>(
+            const list = await this.readDocument<{ resources?: { name: string; kind: string; namespaced: boolean; verbs?: string[] }[] }>(
+              'apiResourceList',
               groupVersion === 'v1' ? '/api/v1' : `/apis/${groupVersion}`,
               {},
               // An aggregated API whose backend is down answers 503 until someone repairs it: no point waiting for it.
@@ -295,6 +302,13 @@ function typedItems(list: ObjectList, listed: ApiResource): KubeObject[] {
     return { ...item, kind: partial ? listed.kind : item.kind, apiVersion: partial ? apiVersion : ((item.apiVersion as string | undefined) ?? apiVersion) } as KubeObject;
   });
 }
+
+const ENVELOPE_NAMES: Record<'kubernetesList' | 'apiGroupList' | 'apiGroup' | 'apiResourceList', string> = {
+  kubernetesList: 'a List',
+  apiGroupList: 'an APIGroupList',
+  apiGroup: 'an APIGroup',
+  apiResourceList: 'an APIResourceList',
+};
 
 /** A failed discovery request, named by its path: the reason then says which API group could not be discovered. */
 function discoveryFailure(path: string, error: unknown): ApiFailure {
