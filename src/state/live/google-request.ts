@@ -3,6 +3,7 @@ import { StringDecoder } from 'node:string_decoder';
 import type { AuthClient } from 'google-auth-library';
 import { VERSION } from '../../version.js';
 import { ApiFailure, toApiFailure } from './api-failure.js';
+import { mebibytes } from './byte-size.js';
 import type { Deadline } from './deadline.js';
 
 /** How long one read of a Google API may take, and the run's own limits. */
@@ -185,10 +186,6 @@ async function readCapped(body: Readable, maxBytes: number, read: GoogleRead, pr
 
 function tooLarge(read: GoogleRead, maxBytes: number, why: string): ApiFailure {
   return new ApiFailure(`${read.api} answered more than the ${mebibytes(maxBytes)} a body may hold (${why}; ${new URL(read.url).pathname})`, undefined, { code: 'TOO_LARGE' });
-}
-
-export function mebibytes(bytes: number): string {
-  return bytes % 2 ** 30 === 0 ? `${bytes / 2 ** 30} GiB` : bytes % 2 ** 20 === 0 ? `${bytes / 2 ** 20} MiB` : `${bytes} bytes`;
 }
 
 /** A 200 whose body is not a JSON object (cut short, an HTML page from a proxy) is a failure, never an empty list. */
