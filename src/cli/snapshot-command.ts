@@ -12,6 +12,7 @@ import type { FleetFlags } from './fleet-options.js';
 import { addAllClustersOptions, allClustersMembers, rejectFleetFlags } from './fleet-options.js';
 import type { FleetMember } from '../fleet/run-fleet.js';
 import { DEFAULT_CONCURRENCY, parseConcurrency } from '../fleet/run-fleet.js';
+import { printable } from '../terminal-text.js';
 
 /** Everything any check can read: a snapshot serves every check. */
 const ALL_DATA: DataKey[] = [...GCP_DATA_KEYS, ...KUBERNETES_KINDS, 'ObjectsInTerminatingNamespaces'];
@@ -34,7 +35,7 @@ export function registerSnapshotCommand(program: ProgramWithExitCode, io: Proces
     const takenAt = io.now();
     const state = await source.collect(new Set(ALL_DATA)).finally(() => deadline.dispose());
     const written = await writeSnapshot(directory, state, takenAt);
-    for (const [key, reason] of state.unavailable) io.stderr.write(`gke-doctor: not in the snapshot: ${key}: ${reason}\n`);
+    for (const [key, reason] of state.unavailable) io.stderr.write(`gke-doctor: not in the snapshot: ${key}: ${printable(reason)}\n`);
     io.stderr.write(
       `gke-doctor: wrote ${directory}: ${written.files.length} files, ${written.objects} Kubernetes objects; ${written.redactions.length} values redacted (see REDACTED.md)\n`,
     );
@@ -75,12 +76,12 @@ async function snapshotMembers(directory: string, members: FleetMember[], option
         if (!target.location || !target.cluster) await source();
         const state = await (await source()).collect(new Set(ALL_DATA));
         const written = await writeSnapshot(join(directory, target.project!, target.location!, target.cluster!), state, takenAt);
-        for (const [key, reason] of state.unavailable) io.stderr.write(`gke-doctor: ${name}: not in the snapshot: ${key}: ${reason}\n`);
+        for (const [key, reason] of state.unavailable) io.stderr.write(`gke-doctor: ${printable(name)}: not in the snapshot: ${key}: ${printable(reason)}\n`);
         missing ||= state.unavailable.size > 0;
-        io.stderr.write(`gke-doctor: wrote ${join(directory, name)}: ${written.files.length} files, ${written.objects} Kubernetes objects; ${written.redactions.length} values redacted\n`);
+        io.stderr.write(`gke-doctor: wrote ${printable(join(directory, name))}: ${written.files.length} files, ${written.objects} Kubernetes objects; ${written.redactions.length} values redacted\n`);
       } catch (error) {
         missing = true;
-        io.stderr.write(`gke-doctor: ${name}: not in the snapshot: ${(error as Error).message}\n`);
+        io.stderr.write(`gke-doctor: ${printable(name)}: not in the snapshot: ${printable((error as Error).message)}\n`);
       }
     }
   };
