@@ -2,15 +2,18 @@ import type {
   KubernetesObject,
   V1APIService,
   V1ConfigMap,
+  V1CustomResourceDefinition,
   V1DaemonSet,
   V1Deployment,
   V1Ingress,
   V1IngressClass,
+  V1MutatingWebhookConfiguration,
   V1Namespace,
   V1Pod,
   V1ReplicaSet,
   V1Service,
   V1StatefulSet,
+  V1ValidatingWebhookConfiguration,
 } from '@kubernetes/client-node';
 import type { KubernetesKind } from '../plugin-api.js';
 
@@ -42,6 +45,9 @@ export type DaemonSet = Wire<V1DaemonSet>;
 export type ReplicaSet = Wire<V1ReplicaSet>;
 export type ApiService = Wire<V1APIService>;
 export type ConfigMap = Wire<V1ConfigMap>;
+export type CustomResourceDefinition = Wire<V1CustomResourceDefinition>;
+export type ValidatingWebhookConfiguration = Wire<V1ValidatingWebhookConfiguration>;
+export type MutatingWebhookConfiguration = Wire<V1MutatingWebhookConfiguration>;
 
 /** cloud.google.com/v1 BackendConfig (GKE CRD): only the fields gke-doctor reads. */
 export interface BackendConfig extends KubeObject {
@@ -201,6 +207,9 @@ interface TypeOfKind {
   HealthCheckPolicy: HealthCheckPolicy;
   GCPBackendPolicy: GcpBackendPolicy;
   GCPGatewayPolicy: GcpGatewayPolicy;
+  CustomResourceDefinition: CustomResourceDefinition;
+  ValidatingWebhookConfiguration: ValidatingWebhookConfiguration;
+  MutatingWebhookConfiguration: MutatingWebhookConfiguration;
 }
 
 /** The kinds checks can ask for by name, and the type each one has. */
@@ -230,5 +239,8 @@ const EVERY_KIND: Record<KubernetesKind, true> = {
   HealthCheckPolicy: true,
   GCPBackendPolicy: true,
   GCPGatewayPolicy: true,
+  CustomResourceDefinition: true,
+  ValidatingWebhookConfiguration: true,
+  MutatingWebhookConfiguration: true,
 };
 export const KUBERNETES_KINDS = Object.keys(EVERY_KIND) as readonly KubernetesKind[];

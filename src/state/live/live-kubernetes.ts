@@ -40,11 +40,23 @@ export const KIND_RESOURCES: Partial<Record<KubernetesKind, ApiResource>> = {
   DaemonSet: resource('apps', 'v1', 'daemonsets', 'DaemonSet'),
   ReplicaSet: resource('apps', 'v1', 'replicasets', 'ReplicaSet'),
   APIService: resource('apiregistration.k8s.io', 'v1', 'apiservices', 'APIService', false),
+  // Read only while a namespace is Terminating (ONLY_WHILE_TERMINATING): what can keep it from finishing.
+  CustomResourceDefinition: resource('apiextensions.k8s.io', 'v1', 'customresourcedefinitions', 'CustomResourceDefinition', false),
+  ValidatingWebhookConfiguration: resource('admissionregistration.k8s.io', 'v1', 'validatingwebhookconfigurations', 'ValidatingWebhookConfiguration', false),
+  MutatingWebhookConfiguration: resource('admissionregistration.k8s.io', 'v1', 'mutatingwebhookconfigurations', 'MutatingWebhookConfiguration', false),
   // GKE CRDs (https://cloud.google.com/kubernetes-engine/docs/how-to/ingress-configuration)
   BackendConfig: resource('cloud.google.com', 'v1', 'backendconfigs', 'BackendConfig', true, true),
   FrontendConfig: resource('networking.gke.io', 'v1beta1', 'frontendconfigs', 'FrontendConfig', true, true),
   ServiceNetworkEndpointGroup: resource('networking.gke.io', 'v1beta1', 'servicenetworkendpointgroups', 'ServiceNetworkEndpointGroup', true, true),
 };
+
+/**
+ * Kinds read only while some namespace is Terminating: what keeps a namespace from finishing
+ * (a CRD whose conversion webhook is gone, an admission webhook that refuses the finalizer
+ * patches). CRDs carry their whole schemas, so they are not listed when nothing needs them;
+ * with no namespace Terminating, none of these is listed and the list counts as read and empty.
+ */
+export const ONLY_WHILE_TERMINATING: ReadonlySet<KubernetesKind> = new Set(['CustomResourceDefinition', 'ValidatingWebhookConfiguration', 'MutatingWebhookConfiguration']);
 
 /**
  * Kinds from CRDs a cluster may or may not serve, at whichever version it serves
