@@ -96,6 +96,7 @@ without the roles it needs can leave that namespace Terminating for good.`,
     stepRepairApiService: 'repair the unavailable APIService',
     stepRepairOrDeleteApiService: 'repair or delete the unavailable APIService',
     stepRemoveFinalizers: 'remove the finalizers that block',
+    stepRepairController: 'repair the failing controller whose finalizers hold it (its Pods are named above)',
     stepRepairConversion: "repair the CRD's conversion webhook (or turn its conversion off)",
     stepRepairWebhook: 'repair the admission webhook that refuses the finalizer patches (or set its failurePolicy to Ignore)',
     // apiextensions-apiserver webhook_converter.go: a list that meets an object stored at another version calls the webhook, and fails with it.

@@ -240,6 +240,15 @@ export function rootCauseCommands(deletion: NamespaceDeletion): string[] {
       }
     }
   }
+  // A controller that is deployed but failing removes its finalizers once it runs again: repair it before stripping them.
+  const failing = failingControllerPods(deletion);
+  if (failing.length > 0) {
+    commands.push(`# ${step()}. Repair the failing controller: its finalizers go once its Pods run again (why they do not: their logs and events)`);
+    for (const pod of failing) {
+      const [namespace, name] = pod.split('/');
+      commands.push(`kubectl -n ${namespace} logs ${name} --all-containers --previous`, `kubectl -n ${namespace} describe pod ${name}`);
+    }
+  }
   // Only finalizers whose controller is not known to run; those a running controller holds are kept.
   const blocking = deletion.remaining.filter((object) => strippable(object).length > 0);
   if (blocking.length > 0) {
@@ -250,6 +259,14 @@ export function rootCauseCommands(deletion: NamespaceDeletion): string[] {
     }
   }
   return commands;
+}
+
+/** The Pods of controllers that are deployed but failing, whose finalizers hold the namespace. */
+export function failingControllerPods(deletion: NamespaceDeletion): string[] {
+  const pods = deletion.remaining.flatMap((object) =>
+    object.holdups.flatMap((holdup) => (holdup.kind === 'finalizer' && holdup.controller?.status === 'failing' ? holdup.controller.pods.map(({ pod }) => pod) : [])),
+  );
+  return [...new Set(pods)];
 }
 
 /** The APIService's Available=False reason and message, as one clause. */
@@ -282,12 +299,15 @@ export function finalizeNamespaceAction(deletion: NamespaceDeletion) {
 }
 
 /** The root-cause steps, in order, that the fix names before finalizing. */
-export function rootCauseSteps(deletion: NamespaceDeletion): ('stepRepairConversion' | 'stepRepairWebhook' | 'stepRepairApiService' | 'stepRepairOrDeleteApiService' | 'stepRemoveFinalizers')[] {
+export function rootCauseSteps(
+  deletion: NamespaceDeletion,
+): ('stepRepairConversion' | 'stepRepairWebhook' | 'stepRepairApiService' | 'stepRepairOrDeleteApiService' | 'stepRepairController' | 'stepRemoveFinalizers')[] {
   const { brokenConversions, refusingWebhooks } = deletion.blockers;
   const blockers = [...(brokenConversions.length > 0 ? ['stepRepairConversion' as const] : []), ...(refusingWebhooks.length > 0 ? ['stepRepairWebhook' as const] : [])];
   const apiServices = deletion.unavailableApiServices;
   const repair = apiServices.length === 0 ? [] : apiServices.every((apiService) => apiService.managedByGke) ? ['stepRepairApiService' as const] : ['stepRepairOrDeleteApiService' as const];
-  return [...blockers, ...repair, ...(deletion.remaining.some((object) => strippable(object).length > 0) ? ['stepRemoveFinalizers' as const] : [])];
+  const controllers = failingControllerPods(deletion).length > 0 ? ['stepRepairController' as const] : [];
+  return [...blockers, ...repair, ...controllers, ...(deletion.remaining.some((object) => strippable(object).length > 0) ? ['stepRemoveFinalizers' as const] : [])];
 }
 
 /** What a stuck namespace's finding shows: what holds it, what finalizing empties and orphans, and what was not read. */
