@@ -84,6 +84,8 @@ const BUILT_IN: Resource[] = [
   r('discovery.k8s.io', 'v1', 'endpointslices', 'EndpointSlice'),
   r('apiregistration.k8s.io', 'v1', 'apiservices', 'APIService', false),
   r('apiextensions.k8s.io', 'v1', 'customresourcedefinitions', 'CustomResourceDefinition', false),
+  r('admissionregistration.k8s.io', 'v1', 'validatingwebhookconfigurations', 'ValidatingWebhookConfiguration', false),
+  r('admissionregistration.k8s.io', 'v1', 'mutatingwebhookconfigurations', 'MutatingWebhookConfiguration', false),
   r('rbac.authorization.k8s.io', 'v1', 'roles', 'Role'),
   r('rbac.authorization.k8s.io', 'v1', 'rolebindings', 'RoleBinding'),
   r('rbac.authorization.k8s.io', 'v1', 'clusterroles', 'ClusterRole', false),

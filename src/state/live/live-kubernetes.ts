@@ -102,6 +102,13 @@ interface ObjectList {
   items?: Record<string, unknown>[];
 }
 
+/**
+ * A list that failed in a CRD's conversion webhook (a 500: `conversion webhook for … failed`,
+ * apiextensions-apiserver webhook_converter.go) fails the same way until someone repairs the
+ * webhook, as an unavailable aggregated API answers 503 until repaired: not sent again.
+ */
+const NOT_AFTER_CONVERSION_FAILURE = { retryable: (failure: ApiFailure) => !failure.message.includes('conversion webhook for') && retryableGet(failure) };
+
 /** Lists Kubernetes objects through the API server, in the JSON shape `kubectl get -o json` prints. */
 export interface NamespaceContents {
   objects: KubeObject[];
@@ -196,7 +203,7 @@ export class LiveKubernetes {
     const objects: KubeObject[] = [];
     let token: string | undefined;
     do {
-      const page = await this.api.getJson<ObjectList>(path, { limit: PAGE_SIZE, continue: token }, undefined, accept);
+      const page = await this.api.getJson<ObjectList>(path, { limit: PAGE_SIZE, continue: token }, NOT_AFTER_CONVERSION_FAILURE, accept);
       if (typeof page !== 'object' || page === null || !Array.isArray(page.items ?? [])) {
         throw new ApiFailure(`${path}: the API server answered with a body that is not a list (no items array)`, undefined, { code: 'INVALID_BODY' });
       }
