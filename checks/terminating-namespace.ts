@@ -107,6 +107,8 @@ without the roles it needs can leave that namespace Terminating for good.`,
       'CustomResourceDefinition {{crd}} is the root cause: its conversion webhook (Service {{service}}) cannot be called ({{why}}) while {{kind}} objects are stored at {{stored}}, so listing them fails and the namespace controller can never finish.',
     conversionFix:
       "{{serviceFix}} Else patch the CRD's conversion to None (kubectl patch crd {{crd}} --type=merge -p '{\"spec\":{\"conversion\":{\"strategy\":\"None\",\"webhook\":null}}}'): objects stored at other versions are then served unconverted, which is only safe when the versions' schemas agree. Deleting the CRD deletes every {{kind}} in every namespace.",
+    conversionCallFailed:
+      'The conversion webhook of the CRD serving {{kind}} ({{group}}) fails, so every list of {{kind}} objects fails and the namespace controller can never finish: "{{call}}". That CRD is the root cause (it was not read: `kubectl get crd` finds it); restore the Service it calls, or patch its conversion to None, which is only safe when its versions\' schemas agree.',
     conversionServiceRestorable: 'Restoring Service {{service}} and its Pods (reinstalling what served it) loses nothing.',
     conversionServiceGoneWithNamespace: 'Service {{service}} cannot be restored: its namespace is being deleted and accepts no new objects.',
     // k8s.io/apiserver admission webhooks: failurePolicy Fail turns a call that cannot be made into a refusal.
@@ -219,6 +221,7 @@ function blockerLines({ blockers }: NamespaceDeletion): string[] {
     const serviceFix = text(broken.serviceNamespaceTerminating ? 'conversionServiceGoneWithNamespace' : 'conversionServiceRestorable', { service: broken.service });
     return [found, text('conversionFix', { serviceFix, crd: broken.crd, kind: broken.kind })];
   });
+  for (const failure of blockers.conversionFailures) lines.push(text('conversionCallFailed', { ...failure }));
   for (const webhook of blockers.refusingWebhooks) {
     const { configuration, service, error } = webhook;
     lines.push(text('refusingWebhook', { configuration, webhook: webhook.webhook, service, error, refuses: webhook.refuses.join(', '), conditional: webhook.conditional ? text('conditional') : '' }));

@@ -302,8 +302,8 @@ export function finalizeNamespaceAction(deletion: NamespaceDeletion) {
 export function rootCauseSteps(
   deletion: NamespaceDeletion,
 ): ('stepRepairConversion' | 'stepRepairWebhook' | 'stepRepairApiService' | 'stepRepairOrDeleteApiService' | 'stepRepairController' | 'stepRemoveFinalizers')[] {
-  const { brokenConversions, refusingWebhooks } = deletion.blockers;
-  const blockers = [...(brokenConversions.length > 0 ? ['stepRepairConversion' as const] : []), ...(refusingWebhooks.length > 0 ? ['stepRepairWebhook' as const] : [])];
+  const { brokenConversions, conversionFailures, refusingWebhooks } = deletion.blockers;
+  const blockers = [...(brokenConversions.length + conversionFailures.length > 0 ? ['stepRepairConversion' as const] : []), ...(refusingWebhooks.length > 0 ? ['stepRepairWebhook' as const] : [])];
   const apiServices = deletion.unavailableApiServices;
   const repair = apiServices.length === 0 ? [] : apiServices.every((apiService) => apiService.managedByGke) ? ['stepRepairApiService' as const] : ['stepRepairOrDeleteApiService' as const];
   const controllers = failingControllerPods(deletion).length > 0 ? ['stepRepairController' as const] : [];
@@ -320,6 +320,7 @@ export function stuckEvidence(deletion: NamespaceDeletion, forwarderTriggers: re
     remainingObjects: leftInNamespace(deletion),
     specFinalizers: deletion.specFinalizers,
     brokenConversionWebhooks: deletion.blockers.brokenConversions,
+    failedConversionCalls: deletion.blockers.conversionFailures,
     refusingAdmissionWebhooks: deletion.blockers.refusingWebhooks,
     notRead: { kindsInNamespace: deletion.unreadKinds, undiscoveredGroups: deletion.undiscovered, apiServices: deletion.apiServicesUnread, webhooks: deletion.blockers.unread },
     eventarcTriggers: [...forwarderTriggers],

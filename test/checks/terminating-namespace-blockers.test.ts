@@ -59,6 +59,16 @@ testCheck(terminatingNamespace, {
       },
     },
     {
+      // A snapshot assembled without `kubectl get crd`: the condition still names the kind whose conversion fails.
+      name: 'the CRDs not in the snapshot: the failed conversion call the condition names is still the root cause, said first',
+      state: await changed('namespace-conversion-webhook-gone', (objects) => objects.filter((object) => object.kind !== 'CustomResourceDefinition')),
+      findings: [stuck('cert-manager')],
+      then: ({ findings: [finding] }) => {
+        expect(lines(finding!.message)[1]).toMatch(/^The conversion webhook of the CRD serving Certificate \(cert-manager\.io\) fails, so every list of Certificate objects fails .*"conversion webhook for cert-manager\.io\/v1alpha2, Kind=Certificate failed: Post "https:\/\/cert-manager-webhook\.cert-manager\.svc:443\/convert\?timeout=30s": service "cert-manager-webhook" not found"\./);
+        expect(finding!.fix!.commands[1]).toMatch(/^kubectl get crd -o custom-columns=.* \| grep -w Certificate$/);
+      },
+    },
+    {
       name: 'the same Service gone while its namespace lives: restoring it is the fix that loses nothing',
       state: await changed('namespace-conversion-webhook-served', (objects) => objects.filter((object) => object.metadata?.name !== 'cert-manager-webhook' || object.kind !== 'Service')),
       // shop only waits for a Pod, but Certificates stored at v1alpha2 cannot be listed anywhere: not a confident "waiting".

@@ -64,6 +64,30 @@ function brokenConversion(crd: CustomResourceDefinition, conditions: readonly Na
   };
 }
 
+/** A failed conversion call a deletion condition names for a kind whose CRD is not in the data read. */
+export interface UnreadConversionFailure {
+  group: string;
+  kind: string;
+  call: string;
+}
+
+/**
+ * The conversion calls the namespace controller reports failing (namespace_condition_utils.go joins
+ * each error into NamespaceDeletionContentFailure) for kinds no CRD read serves: still the root cause,
+ * named by group and kind (a hand-made snapshot without `kubectl get crd`).
+ */
+export function unreadConversionFailures(conditions: readonly NamespaceCondition[], state: ClusterState): UnreadConversionFailure[] {
+  const served = new Set(state.kubernetes.list('CustomResourceDefinition').map((crd) => `${crd.spec?.group}/${crd.spec?.names.kind}`));
+  const failures = new Map<string, UnreadConversionFailure>();
+  for (const condition of conditions) {
+    for (const found of (condition.message ?? '').matchAll(/conversion webhook for ([^/,\s]+)\/[^,]+, Kind=([^ ]+) failed: [^,]*/g)) {
+      const [call, group, kind] = found as unknown as [string, string, string];
+      if (!served.has(`${group}/${kind}`)) failures.set(`${group}/${kind}`, { group, kind, call });
+    }
+  }
+  return [...failures.values()];
+}
+
 /** The part of a deletion condition that names this kind's failed conversion call. */
 function failedConversionCall(group: string, kind: string, conditions: readonly NamespaceCondition[]): string | undefined {
   // The errors are joined with ", " (namespace_condition_utils.go makeDeleteContentCondition); one has no comma after "failed:".

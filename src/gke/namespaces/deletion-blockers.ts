@@ -3,12 +3,14 @@ import type { KubeObject, Namespace } from '../../state/kubernetes-types.js';
 import type { NamespaceCondition } from '../namespace-deletion.js';
 import type { BlockingWebhook } from './admission-webhooks.js';
 import { finalizePatchRequests, webhooksRefusing } from './admission-webhooks.js';
-import type { BrokenConversion } from './conversion-webhooks.js';
-import { brokenConversionWebhooks } from './conversion-webhooks.js';
+import type { BrokenConversion, UnreadConversionFailure } from './conversion-webhooks.js';
+import { brokenConversionWebhooks, unreadConversionFailures } from './conversion-webhooks.js';
 
 /** What the API server itself keeps from finishing a namespace: conversion and admission webhooks it cannot call. */
 export interface DeletionBlockers {
   brokenConversions: BrokenConversion[];
+  /** Failed conversion calls the namespace's conditions name, for kinds whose CRD was not read. */
+  conversionFailures: UnreadConversionFailure[];
   refusingWebhooks: BlockingWebhook[];
   /** Why the CRDs or webhook configurations could not be read (then neither is known), or null. */
   unread: string | null;
@@ -30,6 +32,7 @@ export function deletionBlockers(
   });
   return {
     brokenConversions: brokenConversionWebhooks(conditions, unreadKinds, state),
+    conversionFailures: unreadConversionFailures(conditions, state),
     refusingWebhooks: webhooksRefusing(finalizePatchRequests(namespace, blocked, state), state),
     unread: unread.length > 0 ? unread.join('; ') : null,
   };
@@ -46,6 +49,11 @@ export function blockerCommands(blockers: DeletionBlockers, step: () => number):
     commands.push(`kubectl patch crd ${broken.crd} --type=merge -p '{"spec":{"conversion":{"strategy":"None","webhook":null}}}'`);
     commands.push(`#    (kubectl delete crd ${broken.crd} would delete every ${broken.kind} in every namespace.)`);
   }
+  for (const failure of blockers.conversionFailures) {
+    commands.push(`# ${step()}. The CRD of ${failure.kind} (${failure.group}): its conversion webhook fails; find it and the Service it calls:`);
+    commands.push(`kubectl get crd -o custom-columns=NAME:.metadata.name,KIND:.spec.names.kind,GROUP:.spec.group,SERVICE:.spec.conversion.webhook.clientConfig.service | grep -w ${failure.kind}`);
+    commands.push(`#    Restore that Service, or: kubectl patch crd NAME --type=merge -p '{"spec":{"conversion":{"strategy":"None","webhook":null}}}' (safe only when its versions' schemas agree)`);
+  }
   for (const webhook of blockers.refusingWebhooks) {
     const resource = webhook.kind.toLowerCase();
     commands.push(`# ${step()}. ${webhook.configuration}: webhook ${webhook.webhook} (failurePolicy Fail) cannot reach Service ${webhook.service}, so it refuses ${webhook.refuses.join(', ')}`);
@@ -57,5 +65,5 @@ export function blockerCommands(blockers: DeletionBlockers, step: () => number):
 
 /** Nothing of them was found and nothing was unread. */
 export function noBlockers(blockers: DeletionBlockers): boolean {
-  return blockers.brokenConversions.length === 0 && blockers.refusingWebhooks.length === 0 && blockers.unread === null;
+  return blockers.brokenConversions.length === 0 && blockers.conversionFailures.length === 0 && blockers.refusingWebhooks.length === 0 && blockers.unread === null;
 }
