@@ -1,11 +1,11 @@
 import type { CheckContext, CheckResult, Finding } from '../src/engine/check.js';
 import { defineCheck, fill } from '../src/engine/check.js';
 import { humanDuration } from '../src/gke/duration.js';
-import type { ForwarderTrigger } from '../src/gke/eventarc.js';
-import { forwarderTriggers, looksLikeForwarderNamespace, shortTriggerName, triggersIntoCluster } from '../src/gke/eventarc.js';
-import type { Holdup, NamespaceDeletion, RemainingObject, UnavailableApiService } from '../src/gke/namespace-deletion.js';
-import { NAMESPACE_DELETION_CONDITIONS, apiServiceRepairCommands, describeUnread, diagnoseNamespaceDeletion, finalizeNamespaceAction, noCauseKnown } from '../src/gke/namespace-deletion.js';
-import { isTerminating, leftInNamespace, namespaceFixCommands, rootCauseSteps, stuckEvidence, unavailableReason } from '../src/gke/namespace-deletion.js';
+import type { ForwarderTrigger } from '../src/gke/eventarc/eventarc.js';
+import { forwarderTriggers, looksLikeForwarderNamespace, shortTriggerName, triggersIntoCluster } from '../src/gke/eventarc/eventarc.js';
+import type { Holdup, NamespaceDeletion, RemainingObject, UnavailableApiService } from '../src/gke/namespaces/namespace-deletion.js';
+import { NAMESPACE_DELETION_CONDITIONS, apiServiceRepairCommands, describeUnread, diagnoseNamespaceDeletion, finalizeNamespaceAction, noCauseKnown } from '../src/gke/namespaces/namespace-deletion.js';
+import { isTerminating, leftInNamespace, namespaceFixCommands, rootCauseSteps, stuckEvidence, unavailableReason } from '../src/gke/namespaces/namespace-deletion.js';
 import { isProtectedNamespace } from '../src/fix/protected-namespaces.js';
 import type { ClusterState } from '../src/state/cluster-state.js';
 import type { Namespace } from '../src/state/kubernetes-types.js';
@@ -47,7 +47,7 @@ without the roles it needs can leave that namespace Terminating for good.`,
     'https://kubernetes.io/docs/tasks/extend-kubernetes/custom-resources/custom-resource-definition-versioning/',
   ],
   needs: ['Namespace', 'ObjectsInTerminatingNamespaces'],
-  // Pod: whether the controllers that remove finalizers run (src/gke/finalizer-owners.ts). Service, CRDs and webhook
+  // Pod: whether the controllers that remove finalizers run (src/gke/namespaces/finalizer-owners.ts). Service, CRDs and webhook
   // configurations: conversion and admission webhooks the API server cannot call (read live only while a namespace is Terminating).
   optionalNeeds: ['APIService', 'cluster', 'eventarcTriggers', 'Pod', 'Service', 'CustomResourceDefinition', 'ValidatingWebhookConfiguration', 'MutatingWebhookConfiguration'],
   // A preflight without a Namespace has none being deleted.

@@ -2,6 +2,7 @@ import type {
   KubernetesObject,
   V1APIService,
   V1ConfigMap,
+  V1Container,
   V1CustomResourceDefinition,
   V1DaemonSet,
   V1Deployment,
@@ -10,8 +11,10 @@ import type {
   V1MutatingWebhookConfiguration,
   V1Namespace,
   V1Pod,
+  V1PodSpec,
   V1ReplicaSet,
   V1Service,
+  V1ServicePort,
   V1StatefulSet,
   V1ValidatingWebhookConfiguration,
 } from '@kubernetes/client-node';
@@ -45,6 +48,9 @@ export type DaemonSet = Wire<V1DaemonSet>;
 export type ReplicaSet = Wire<V1ReplicaSet>;
 export type ApiService = Wire<V1APIService>;
 export type ConfigMap = Wire<V1ConfigMap>;
+export type PodSpec = Wire<V1PodSpec>;
+export type Container = Wire<V1Container>;
+export type ServicePort = Wire<V1ServicePort>;
 export type CustomResourceDefinition = Wire<V1CustomResourceDefinition>;
 export type ValidatingWebhookConfiguration = Wire<V1ValidatingWebhookConfiguration>;
 export type MutatingWebhookConfiguration = Wire<V1MutatingWebhookConfiguration>;

@@ -1,6 +1,6 @@
 import type { ClusterState } from '../../state/cluster-state.js';
 import type { Pod } from '../../state/kubernetes-types.js';
-import { isPodReady } from '../service-pods.js';
+import { isPodReady } from '../services/service-pods.js';
 
 /** Where a controller runs, as its install manifests make it: the labels on its Pods, and its namespace when fixed. */
 export interface ControllerWorkload {

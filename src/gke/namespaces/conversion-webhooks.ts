@@ -1,8 +1,13 @@
 import type { ClusterState, UnreadKind } from '../../state/cluster-state.js';
 import type { CustomResourceDefinition } from '../../state/kubernetes-types.js';
-import type { NamespaceCondition } from '../namespace-deletion.js';
 import type { WebhookServiceState } from './webhook-service.js';
 import { webhookServiceState, webhookServiceUrl } from './webhook-service.js';
+
+/** A namespace deletion condition (namespace-deletion.ts NamespaceCondition): its message names the failed calls. */
+export interface DeletionCondition {
+  type: string;
+  message?: string;
+}
 
 /**
  * A CustomResourceDefinition whose conversion webhook cannot be called while objects of its
@@ -29,14 +34,14 @@ export interface BrokenConversion {
 }
 
 /** The CRDs whose conversion webhook keeps a namespace (its deletion conditions, the kinds unread in it) from finishing, most certain first. */
-export function brokenConversionWebhooks(conditions: readonly NamespaceCondition[], unread: readonly UnreadKind[], state: ClusterState): BrokenConversion[] {
+export function brokenConversionWebhooks(conditions: readonly DeletionCondition[], unread: readonly UnreadKind[], state: ClusterState): BrokenConversion[] {
   return state.kubernetes
     .list('CustomResourceDefinition')
     .flatMap((crd) => brokenConversion(crd, conditions, unread, state) ?? [])
     .sort((a, b) => Number(b.failedCall !== null) - Number(a.failedCall !== null) || a.crd.localeCompare(b.crd));
 }
 
-function brokenConversion(crd: CustomResourceDefinition, conditions: readonly NamespaceCondition[], unread: readonly UnreadKind[], state: ClusterState): BrokenConversion | undefined {
+function brokenConversion(crd: CustomResourceDefinition, conditions: readonly DeletionCondition[], unread: readonly UnreadKind[], state: ClusterState): BrokenConversion | undefined {
   const spec = crd.spec;
   const reference = spec?.conversion?.webhook?.clientConfig?.service;
   // Only namespaced kinds are listed by the namespace controller.
@@ -76,7 +81,7 @@ export interface UnreadConversionFailure {
  * each error into NamespaceDeletionContentFailure) for kinds no CRD read serves: still the root cause,
  * named by group and kind (a hand-made snapshot without `kubectl get crd`).
  */
-export function unreadConversionFailures(conditions: readonly NamespaceCondition[], state: ClusterState): UnreadConversionFailure[] {
+export function unreadConversionFailures(conditions: readonly DeletionCondition[], state: ClusterState): UnreadConversionFailure[] {
   const served = new Set(state.kubernetes.list('CustomResourceDefinition').map((crd) => `${crd.spec?.group}/${crd.spec?.names.kind}`));
   const failures = new Map<string, UnreadConversionFailure>();
   for (const condition of conditions) {
@@ -89,7 +94,7 @@ export function unreadConversionFailures(conditions: readonly NamespaceCondition
 }
 
 /** The part of a deletion condition that names this kind's failed conversion call. */
-function failedConversionCall(group: string, kind: string, conditions: readonly NamespaceCondition[]): string | undefined {
+function failedConversionCall(group: string, kind: string, conditions: readonly DeletionCondition[]): string | undefined {
   // The errors are joined with ", " (namespace_condition_utils.go makeDeleteContentCondition); one has no comma after "failed:".
   const call = new RegExp(`conversion webhook for ${escape(group)}/[^,]+, Kind=${escape(kind)} failed: [^,]*`);
   for (const condition of conditions) {

@@ -1,9 +1,8 @@
 import type { ClusterState, DataKey, UnreadKind } from '../../state/cluster-state.js';
 import type { KubeObject, Namespace } from '../../state/kubernetes-types.js';
-import type { NamespaceCondition } from '../namespace-deletion.js';
 import type { BlockingWebhook } from './admission-webhooks.js';
 import { finalizePatchRequests, webhooksRefusing } from './admission-webhooks.js';
-import type { BrokenConversion, UnreadConversionFailure } from './conversion-webhooks.js';
+import type { BrokenConversion, DeletionCondition, UnreadConversionFailure } from './conversion-webhooks.js';
 import { brokenConversionWebhooks, unreadConversionFailures } from './conversion-webhooks.js';
 
 /** What the API server itself keeps from finishing a namespace: conversion and admission webhooks it cannot call. */
@@ -21,7 +20,7 @@ export const BLOCKER_KINDS = ['CustomResourceDefinition', 'ValidatingWebhookConf
 
 export function deletionBlockers(
   namespace: Namespace,
-  conditions: readonly NamespaceCondition[],
+  conditions: readonly DeletionCondition[],
   unreadKinds: readonly UnreadKind[],
   blocked: readonly { object: KubeObject; resource: string }[],
   state: ClusterState,

@@ -1,5 +1,5 @@
 import type { ClusterState } from '../../state/cluster-state.js';
-import { isPodReady, selectedPods } from '../service-pods.js';
+import { isPodReady, selectedPods } from '../services/service-pods.js';
 
 /** The Service a webhook (admission or conversion) is called through: `clientConfig.service`. */
 export interface WebhookServiceReference {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { finalizerOwner } from '../../../src/gke/finalizer-owners.js';
+import { finalizerOwner } from '../../../src/gke/namespaces/finalizer-owners.js';
 import type { KubeObject } from '../../../src/state/kubernetes-types.js';
 
 const object = (kind: string, name: string, namespace: string, labels: Record<string, string> = {}): KubeObject => ({ apiVersion: 'x/v1', kind, metadata: { name, namespace, labels } });
