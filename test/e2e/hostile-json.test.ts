@@ -45,7 +45,8 @@ describe('wrong JSON at every endpoint: a failed read, named, never a TypeError'
     expect(cases.filter((testCase) => testCase.server === 'kube').length).toBeGreaterThan(15);
   });
 
-  it.each(cases.map((testCase) => [`${testCase.server} ${testCase.request.method} ${testCase.request.path} (${testCase.fixture})`, testCase] as const))('%s', async (_, testCase) => {
+  // Concurrent: each case has fakes of its own, and waits on sockets more than it computes.
+  it.concurrent.for(cases.map((testCase) => [`${testCase.server} ${testCase.request.method} ${testCase.request.path} (${testCase.fixture})`, testCase] as const))('%s', async ([, testCase], { expect }) => {
     for (const [name, body] of WRONG) {
       const served = await serveFixture(testCase.fixture);
       try {
