@@ -1,9 +1,9 @@
-// The interface plugins write checks against (README: Writing a check): the types of
+// The interface plugins write checks against (docs/plugins.md): the types of
 // src/plugin-api.ts and the engine's runtime helpers. Its declarations name no dependency's
 // types (each helper is typed with the plugin API's shapes): the package's dependencies are
 // bundled, not installed.
 import { fill as fillTemplate, format as formatTemplate } from './engine/check.js';
-import { isGceIngress as isEngineGceIngress } from './gke/ingress-class.js';
+import { isGceIngress as isEngineGceIngress } from './gke/ingress/ingress-class.js';
 import type { KubeObject, MessageData, KubernetesObjects as ObjectsByKind } from './plugin-api.js';
 import { KubernetesObjects as EngineKubernetesObjects, kubernetesResourceName as resourceNameOf } from './state/cluster-state.js';
 

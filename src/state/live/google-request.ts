@@ -103,7 +103,14 @@ async function attemptRead<T extends object>(auth: AuthClient, read: GoogleRead,
     answered
       ? new ApiFailure(`${read.api} (${host}) answered ${answered.status}, then sent only ${received} bytes${answered.length ? ` of ${answered.length}` : ''} within ${seconds(timeoutMs)}${cut} (${new URL(read.url).pathname})`, undefined, { code: 'ETIMEDOUT' })
       : new ApiFailure(`no answer from ${read.api} (${host}) within ${seconds(timeoutMs)}${cut}`, undefined, { code: 'ETIMEDOUT' });
-  const cancelled = new ApiFailure(`${read.api}: cancelled`, undefined, { code: 'ABORT_ERR' });
+  const runSignal = limits.signal;
+  // Cut by the run's deadline: say so, naming the API (the deadline's own failure names no request).
+  const cancelled = () => {
+    const reason: unknown = runSignal?.reason;
+    return reason instanceof ApiFailure && reason.details.code === 'DEADLINE'
+      ? new ApiFailure(reason.message.replace(/^timed out/, `timed out reading ${read.api}`), undefined, { code: 'DEADLINE' })
+      : new ApiFailure(`${read.api}: cancelled`, undefined, { code: 'ABORT_ERR' });
+  };
   let abort: ((reason: ApiFailure) => void) | undefined;
   // The race bounds the attempt even where the signal does not reach (a token refresh inside google-auth-library).
   const aborted = new Promise<never>((_, reject) => {
@@ -113,8 +120,7 @@ async function attemptRead<T extends object>(auth: AuthClient, read: GoogleRead,
     };
   });
   const timer = setTimeout(() => abort!(timeout()), timeoutMs);
-  const onRunAbort = () => abort!(cancelled);
-  const runSignal = limits.signal;
+  const onRunAbort = () => abort!(cancelled());
   if (runSignal?.aborted) onRunAbort();
   runSignal?.addEventListener('abort', onRunAbort, { once: true });
   const maxBytes = limits.maxBodyBytes ?? MAX_GOOGLE_BODY_BYTES;
