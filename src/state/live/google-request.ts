@@ -144,7 +144,7 @@ async function attemptRead<T extends object>(auth: AuthClient, read: GoogleRead,
     ]);
     answered = { status: response.status, length: response.headers.get('content-length') };
     if (Number(answered.length) > maxBytes) {
-      response.data.destroy();
+      if (typeof response.data === 'object') response.data.destroy();
       throw tooLarge(read, maxBytes, `its Content-Length is ${answered.length}`);
     }
     const body = await Promise.race([readCapped(response.data, maxBytes, read, (bytes) => (received = bytes)), aborted]);
@@ -173,7 +173,9 @@ async function attemptRead<T extends object>(auth: AuthClient, read: GoogleRead,
 }
 
 /** The body as text, failing (and destroying the stream, so nothing more is read or inflated) past `maxBytes`. */
-async function readCapped(body: Readable, maxBytes: number, read: GoogleRead, progress: (bytes: number) => void): Promise<string> {
+async function readCapped(body: Readable | string, maxBytes: number, read: GoogleRead, progress: (bytes: number) => void): Promise<string> {
+  // gaxios hands a 204 No Content over as '' whatever the responseType.
+  if (typeof body === 'string') return body;
   const decoder = new StringDecoder('utf8');
   let text = '';
   let bytes = 0;
