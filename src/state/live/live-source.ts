@@ -1,6 +1,7 @@
 import type { AuthClient } from 'google-auth-library';
 import type { RetryOptions } from './api-failure.js';
 import { ApiFailure, toApiFailure } from './api-failure.js';
+import { hasDotSegment, kubernetesPathSegment } from './path-segment.js';
 import { gcpShapeProblem } from '../data-shapes.js';
 import type { ClusterState, DataKey, GcpData, GcpDataKey, UnreadKind } from '../cluster-state.js';
 import { GCP_DATA_KEYS, KubernetesObjects } from '../cluster-state.js';
@@ -136,7 +137,7 @@ export class LiveSource implements StateSource {
       }
     }
     const kubernetes = await this.kubernetes();
-    const { LiveKubernetes } = await import('./live-kubernetes.js');
+    const { LiveKubernetes, ONLY_WHILE_TERMINATING } = await import('./live-kubernetes.js');
     const live = kubernetes ? new LiveKubernetes(kubernetes, progress) : null;
     const noKubernetes = this.noKubernetes ?? kubeconfigHint(target, env);
 
@@ -152,13 +153,20 @@ export class LiveSource implements StateSource {
       }
       return list;
     };
+    // Whether any namespace is being deleted: the Namespace list decides (a failed one: read them anyway).
+    const anyTerminating = () =>
+      listKind('Namespace').then(
+        (namespaces) => namespaces.some((namespace) => namespace.metadata?.deletionTimestamp),
+        () => true,
+      );
     for (const kind of kinds) {
       if (!live) {
         unavailable.set(kind, noKubernetes);
         continue;
       }
+      const list = ONLY_WHILE_TERMINATING.has(kind) ? anyTerminating().then((needed) => (needed ? listKind(kind) : [])) : listKind(kind);
       tasks.push(
-        listKind(kind).then(
+        list.then(
           (found) => {
             addObjects(found);
             read.add(kind);
@@ -200,8 +208,9 @@ export class LiveSource implements StateSource {
     const name = `${scheme === 'HTTPS' ? 'https:' : ''}${pod}:${port}`;
     const [pathname, query = ''] = path.split('?', 2) as [string, string?];
     const relative = pathname.startsWith('/') ? pathname : `/${pathname}`;
+    if (hasDotSegment(relative)) return { statusCode: 0, error: `not sent: the path has a . or .. segment, which would leave the pod proxy` };
     try {
-      const response = await api.get(`/api/v1/namespaces/${encodeURIComponent(namespace)}/pods/${encodeURIComponent(name)}/proxy${relative}`, Object.fromEntries(new URLSearchParams(query)));
+      const response = await api.get(`/api/v1/namespaces/${kubernetesPathSegment(namespace, 'the namespace')}/pods/${encodeURIComponent(name)}/proxy${relative}`, Object.fromEntries(new URLSearchParams(query)));
       const refused = apiServerAnswer(response, namespace, pod);
       if (refused) return { statusCode: 0, error: refused };
       const location = response.headers.location;
