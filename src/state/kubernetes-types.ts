@@ -1,4 +1,6 @@
 import type {
+  CoreV1Event,
+  EventsV1Event,
   KubernetesObject,
   V1APIService,
   V1ConfigMap,
@@ -42,6 +44,14 @@ export type DaemonSet = Wire<V1DaemonSet>;
 export type ReplicaSet = Wire<V1ReplicaSet>;
 export type ApiService = Wire<V1APIService>;
 export type ConfigMap = Wire<V1ConfigMap>;
+/** An Event as core v1 serves it (`involvedObject`, `message`) or as events.k8s.io/v1 does (`regarding`, `note`): both are kind Event. */
+export type Event = (Wire<CoreV1Event> | Wire<EventsV1Event>) & { kind: 'Event' | string; apiVersion: string };
+
+/** networking.gke.io/v1 ManagedCertificate (GoogleCloudPlatform/gke-managed-certs pkg/apis/networking.gke.io/v1/types.go). */
+export interface ManagedCertificate extends KubeObject {
+  spec?: { domains?: string[] };
+  status?: { certificateStatus?: string; domainStatus?: { domain: string; status: string }[]; certificateName?: string; expireTime?: string };
+}
 
 /** cloud.google.com/v1 BackendConfig (GKE CRD): only the fields gke-doctor reads. */
 export interface BackendConfig extends KubeObject {
@@ -201,6 +211,8 @@ interface TypeOfKind {
   HealthCheckPolicy: HealthCheckPolicy;
   GCPBackendPolicy: GcpBackendPolicy;
   GCPGatewayPolicy: GcpGatewayPolicy;
+  Event: Event;
+  ManagedCertificate: ManagedCertificate;
 }
 
 /** The kinds checks can ask for by name, and the type each one has. */
@@ -230,5 +242,7 @@ const EVERY_KIND: Record<KubernetesKind, true> = {
   HealthCheckPolicy: true,
   GCPBackendPolicy: true,
   GCPGatewayPolicy: true,
+  Event: true,
+  ManagedCertificate: true,
 };
 export const KUBERNETES_KINDS = Object.keys(EVERY_KIND) as readonly KubernetesKind[];

@@ -63,7 +63,19 @@ const DISCOVERED_KINDS: Partial<Record<KubernetesKind, { group: string; plural: 
   HealthCheckPolicy: { group: 'networking.gke.io', plural: 'healthcheckpolicies' },
   GCPBackendPolicy: { group: 'networking.gke.io', plural: 'gcpbackendpolicies' },
   GCPGatewayPolicy: { group: 'networking.gke.io', plural: 'gcpgatewaypolicies' },
+  // GKE's managed-certificate CRD (GoogleCloudPlatform/gke-managed-certs deploy/managedcertificates-crd.yaml).
+  ManagedCertificate: { group: 'networking.gke.io', plural: 'managedcertificates' },
 };
+
+/**
+ * Events are read only where the load-balancer checks look, never cluster-wide: in the given
+ * namespaces, one page each. Core v1 first; events.k8s.io/v1 where core v1 is not served.
+ */
+const EVENT_RESOURCES: readonly ApiResource[] = [resource('', 'v1', 'events', 'Event'), resource('events.k8s.io', 'v1', 'events', 'Event')];
+/** The controllers' complaints: every Warning, and ingress-gce's Normal `XPN` event asking a Shared VPC security admin for a firewall change (pkg/firewalls/controller.go). */
+const EVENT_SELECTORS: readonly string[] = ['type=Warning', 'type=Normal,reason=XPN'];
+/** At most this many events per namespace and selector (one page): an old, noisy namespace does not make the run slow. */
+export const EVENTS_PER_NAMESPACE = 500;
 
 /**
  * Objects per list page. Measured against the fake at 20,000 Pods (bench/notes.md): 500 took
@@ -172,19 +184,41 @@ export class LiveKubernetes {
     return { objects, unread, undiscovered: failures };
   }
 
+  /**
+   * The Warning events (and XPN firewall notices) in `namespaces`, at most EVENTS_PER_NAMESPACE
+   * per namespace and selector, through core v1, or events.k8s.io/v1 when core v1 answers 404.
+   */
+  async listEvents(namespaces: readonly string[]): Promise<KubeObject[]> {
+    const events: KubeObject[] = [];
+    await pool(namespaces, CONCURRENCY, async (namespace) => {
+      for (const fieldSelector of EVENT_SELECTORS) {
+        for (const [index, served] of EVENT_RESOURCES.entries()) {
+          try {
+            events.push(...(await this.list(served, namespace, undefined, { fieldSelector, max: EVENTS_PER_NAMESPACE })));
+            break;
+          } catch (error) {
+            if (toApiFailure(error).status !== 404 || index === EVENT_RESOURCES.length - 1) throw error;
+          }
+        }
+      }
+    });
+    return events;
+  }
+
   /** Whether `resource` is where `kind` is listed (so a list of that kind holds its objects). */
   static serves(resource: ApiResource, kind: KubernetesKind): boolean {
     const known = KIND_RESOURCES[kind];
     return known ? known.group === resource.group && known.plural === resource.plural : resource.kind === kind;
   }
 
-  private async list(listed: ApiResource, namespace?: string, accept?: string): Promise<KubeObject[]> {
+  private async list(listed: ApiResource, namespace?: string, accept?: string, only: { fieldSelector?: string; max?: number } = {}): Promise<KubeObject[]> {
     const base = listed.group ? `/apis/${listed.group}/${listed.version}` : `/api/${listed.version}`;
     const path = `${base}${namespace ? `/namespaces/${namespace}` : ''}/${listed.plural}`;
     const objects: KubeObject[] = [];
     let token: string | undefined;
     do {
-      const page = await this.api.getJson<ObjectList>(path, { limit: PAGE_SIZE, continue: token }, undefined, accept);
+      const limit = Math.min(PAGE_SIZE, only.max ?? PAGE_SIZE);
+      const page = await this.api.getJson<ObjectList>(path, { limit, continue: token, fieldSelector: only.fieldSelector }, undefined, accept);
       if (typeof page !== 'object' || page === null || !Array.isArray(page.items ?? [])) {
         throw new ApiFailure(`${path}: the API server answered with a body that is not a list (no items array)`, undefined, { code: 'INVALID_BODY' });
       }
@@ -194,7 +228,7 @@ export class LiveKubernetes {
         objects.push(object);
       }
       token = page.metadata?.continue || undefined;
-    } while (token);
+    } while (token && (only.max === undefined || objects.length < only.max));
     return objects;
   }
 
