@@ -126,11 +126,7 @@ async function judgeBackend(state: ClusterState, context: Context, { service, se
     healthCheckPolicy: policy?.metadata?.name ?? null,
     loadBalancer: { type: request.type, requestPath: request.requestPath, port: request.podPort ?? null },
     servingContainer: serving ? { resource: serving.source.resource, container: serving.container.name, port: serving.port ?? null } : null,
-    ...(realHealth
-      ? { backendHealth: { backendService: realHealth.backendService, healthy: realHealth.healthy, unhealthy: realHealth.unhealthy, total: realHealth.total, unhealthyEndpoints: realHealth.unhealthyEndpoints } }
-      : state.unavailable.has('backendHealth')
-        ? { unread: { backendHealth: state.unavailable.get('backendHealth') } }
-        : {}),
+    ...(realHealth ? { backendHealth: { backendService: realHealth.backendService, healthy: realHealth.healthy, unhealthy: realHealth.unhealthy, total: realHealth.total, unhealthyEndpoints: realHealth.unhealthyEndpoints } } : {}),
   };
   // All endpoints HEALTHY: the load balancer's check passes, whatever the inference says; any UNHEALTHY one confirms it.
   const weigh = (severity: Severity): Severity => (realHealth?.allHealthy ? 'info' : unhealthy ? 'error' : severity);

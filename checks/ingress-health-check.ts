@@ -189,7 +189,6 @@ async function diagnose(backend: ResolvedBackend, ingresses: Ingress[], state: C
   // What the load balancer says of each endpoint now (getHealth) outweighs the annotation, which the controller writes when it syncs.
   const realHealth = endpointHealthOf(state.backendHealth, (name) => isBackendOf(name, identity));
   if (realHealth) evidence.backendHealth = { backendService: realHealth.backendService, healthy: realHealth.healthy, unhealthy: realHealth.unhealthy, total: realHealth.total, unhealthyEndpoints: realHealth.unhealthyEndpoints };
-  else if (state.unavailable.has('backendHealth')) evidence.unread = { backendHealth: state.unavailable.get('backendHealth') };
   const healthyNote = realHealth?.allHealthy ? text('allHealthy', { total: realHealth.total, backendName: realHealth.backendService }) : undefined;
   const unhealthyLine =
     realHealth && realHealth.unhealthy > 0
@@ -212,7 +211,7 @@ async function diagnose(backend: ResolvedBackend, ingresses: Ingress[], state: C
       }),
     ];
   }
-  if (healthChecksUnread) evidence.unread = { ...(evidence.unread as object | undefined), healthChecks: healthChecksUnread };
+  if (healthChecksUnread) evidence.unread = { healthChecks: healthChecksUnread };
 
   // Every fix is weighed against what the known application there does.
   const answers = applicationAnswers(inferred.serving, state, context.redirectingApplications);

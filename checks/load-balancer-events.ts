@@ -123,7 +123,9 @@ ManagedCertificates, Warning ones only, at most 500 per namespace.`,
     }
     for (const [resource, events] of [...byObject].sort(([a], [b]) => a.localeCompare(b))) {
       examined.add(resource);
-      for (const event of events.sort((a, b) => (b.lastSeen ?? '').localeCompare(a.lastSeen ?? ''))) {
+      // The latest first; then by reason and message, so the order does not depend on how the events were listed.
+      const order = (a: ControllerEvent, b: ControllerEvent) => (b.lastSeen ?? '').localeCompare(a.lastSeen ?? '') || a.reason.localeCompare(b.reason) || a.message.localeCompare(b.message);
+      for (const event of events.sort(order)) {
         const said = text('said', {
           object: resource,
           source: event.source ?? 'a controller',

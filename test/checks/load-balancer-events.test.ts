@@ -52,12 +52,12 @@ testCheck(loadBalancerEvents, {
       // A Shared VPC firewall change (Normal XPN), a NEG quota on the Service, and a message nobody maps: shown verbatim, control characters escaped.
       fixture: 'ingress-controller-events',
       findings: [
-        { messageId: 'firewallChangeRequired', resource: INGRESS, severity: 'error' },
         { messageId: 'unmapped', resource: INGRESS, severity: 'warning' },
+        { messageId: 'firewallChangeRequired', resource: INGRESS, severity: 'error' },
         { messageId: 'quotaExceeded', resource: 'Service/shop/web', severity: 'error' },
       ],
       then: (report) => {
-        const [firewall, unmapped, quota] = report.findings;
+        const [unmapped, firewall, quota] = report.findings;
         expect(firewall!.fix?.commands[0]).toMatch(/^gcloud compute firewall-rules update k8s-fw-l7--6048d433d4280f11 .*--source-ranges 130\.211\.0\.0\/22,35\.191\.0\.0\/16 .*--project acme-network-host$/);
         expect(unmapped!.message).toContain('"Could not parse frontend \\x1b[31mred\\x1b[0m\\r\\nfake line: ERROR everything"');
         // eslint-disable-next-line no-control-regex -- none may be left
