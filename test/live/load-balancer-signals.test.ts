@@ -6,7 +6,7 @@ import { LiveSource } from '../../src/state/live/live-source.js';
 import { permissionDenied } from '../support/fake-gcp.js';
 import { fixturePath } from '../support/fixtures.js';
 import type { ServedFixture } from '../support/live.js';
-import { serveFixture } from '../support/live.js';
+import { serveFixture, temporaryFixture } from '../support/live.js';
 
 let served: ServedFixture | undefined;
 afterEach(async () => {
@@ -57,5 +57,42 @@ describe('backend health, live', () => {
     const state = await collect(served, ['backendHealth']);
     expect(state.backendHealth).toBeUndefined();
     expect(state.unavailable.get('backendHealth')).toMatch(/which backend services .* cannot list Ingress objects: Kubernetes RBAC denies it/);
+  });
+});
+
+describe('events, live', () => {
+  it('reads Warning events (and XPN notices) only in the namespaces of Ingresses, Gateways, routes and ManagedCertificates, through a field selector', async () => {
+    served = await serveFixture('ingress-controller-events');
+    const state = await collect(served, ['Event']);
+    const listed = served.kube.requests.filter((request) => request.path.endsWith('/events'));
+    expect(listed.map((request) => `${request.path} ${request.query.fieldSelector}`).sort()).toEqual(['/api/v1/namespaces/shop/events type=Normal,reason=XPN', '/api/v1/namespaces/shop/events type=Warning']);
+    expect(listed.every((request) => Number(request.query.limit) === 500)).toBe(true);
+    expect(state.kubernetes.list('Event').map((event) => (event as { reason?: string }).reason).sort()).toEqual(['Sync', 'SyncNetworkEndpointGroupFailed', 'XPN']);
+  });
+
+  it('falls back to events.k8s.io/v1 where core v1 events are not served', async () => {
+    const directory = await temporaryFixture({
+      'k8s/objects.yaml': [
+        'apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: web, namespace: shop, annotations: {kubernetes.io/ingress.class: gce}}\nspec: {defaultBackend: {service: {name: web, port: {number: 80}}}}',
+        'apiVersion: events.k8s.io/v1\nkind: Event\nmetadata: {name: web.17a9f0c2b4d6e8c1, namespace: shop}\neventTime: "2024-01-14T23:40:00.000000Z"\nreportingController: loadbalancer-controller\nreportingInstance: ""\naction: Translate\nreason: Translate\ntype: Warning\nregarding: {apiVersion: networking.k8s.io/v1, kind: Ingress, name: web, namespace: shop}\nnote: "Translation failed: invalid ingress spec: could not find service \\"shop/web\\""',
+        'apiVersion: events.k8s.io/v1\nkind: Event\nmetadata: {name: web.17a9f0c2b4d6e8c2, namespace: shop}\neventTime: "2024-01-14T23:40:00.000000Z"\nreportingController: loadbalancer-controller\nreportingInstance: ""\naction: Sync\nreason: Sync\ntype: Normal\nregarding: {apiVersion: networking.k8s.io/v1, kind: Ingress, name: web, namespace: shop}\nnote: Scheduled for sync',
+      ].join('\n---\n'),
+    });
+    served = await serveFixture(directory);
+    served.kube.inject({ path: /^\/api\/v1\/namespaces\/[^/]+\/events$/, status: 404, body: { kind: 'Status', apiVersion: 'v1', status: 'Failure', message: 'the server could not find the requested resource', reason: 'NotFound', code: 404 } });
+    const state = await collect(served, ['Event']);
+    expect(state.unavailable.has('Event')).toBe(false);
+    expect(state.kubernetes.list('Event').map((event) => (event as { note?: string }).note)).toEqual(['Translation failed: invalid ingress spec: could not find service "shop/web"']);
+  });
+
+  it('a 403 makes Event unavailable, naming the RBAC denial; no namespace to look in is no request at all', async () => {
+    served = await serveFixture('ingress-controller-events');
+    served.kube.inject({ path: /\/events$/, status: 403, body: { kind: 'Status', apiVersion: 'v1', status: 'Failure', message: 'events is forbidden: User "ci" cannot list resource "events" in API group "" in the namespace "shop"', reason: 'Forbidden', code: 403 } });
+    const state = await collect(served, ['Event']);
+    expect(state.unavailable.get('Event')).toMatch(/^cannot list Event objects: Kubernetes RBAC denies it \(events is forbidden/);
+    await served.close();
+    served = await serveFixture('seed-eventarc-stuck-namespace');
+    await collect(served, ['Event']);
+    expect(served.kube.requests.filter((request) => request.path.endsWith('/events'))).toEqual([]);
   });
 });
