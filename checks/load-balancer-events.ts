@@ -1,7 +1,7 @@
 import type { CheckResult, Finding, MessageData } from '../src/engine/check.js';
 import { defineCheck, fill } from '../src/engine/check.js';
-import { gkeGateways } from '../src/gke/gateway-classes.js';
-import { isGceIngress } from '../src/gke/ingress-class.js';
+import { gkeGateways } from '../src/gke/gateway/gateway-classes.js';
+import { isGceIngress } from '../src/gke/ingress/ingress-class.js';
 import type { ControllerEvent, EventCause } from '../src/gke/load-balancer/controller-events.js';
 import { controllerEventOf, explainEvent, isComplaint, printable } from '../src/gke/load-balancer/controller-events.js';
 import type { ClusterState } from '../src/state/cluster-state.js';

@@ -4,14 +4,17 @@ import type {
   KubernetesObject,
   V1APIService,
   V1ConfigMap,
+  V1Container,
   V1DaemonSet,
   V1Deployment,
   V1Ingress,
   V1IngressClass,
   V1Namespace,
   V1Pod,
+  V1PodSpec,
   V1ReplicaSet,
   V1Service,
+  V1ServicePort,
   V1StatefulSet,
 } from '@kubernetes/client-node';
 import type { KubernetesKind } from '../plugin-api.js';
@@ -52,6 +55,9 @@ export interface ManagedCertificate extends KubeObject {
   spec?: { domains?: string[] };
   status?: { certificateStatus?: string; domainStatus?: { domain: string; status: string }[]; certificateName?: string; expireTime?: string };
 }
+export type PodSpec = Wire<V1PodSpec>;
+export type Container = Wire<V1Container>;
+export type ServicePort = Wire<V1ServicePort>;
 
 /** cloud.google.com/v1 BackendConfig (GKE CRD): only the fields gke-doctor reads. */
 export interface BackendConfig extends KubeObject {
