@@ -271,6 +271,12 @@ const ENVELOPES = {
     items: { type: 'object', additionalProperties: shape({ healthChecks: list(object), backendServices: list(object), subnetworks: list(object) }) },
     nextPageToken: string,
   }),
+  // container v1 ListClustersResponse (https://cloud.google.com/kubernetes-engine/docs/reference/rest/v1/projects.locations.clusters/list).
+  gkeClusterList: shape({ clusters: list(shape({ name: string, location: string }, ['name'])), missingZones: stringList }),
+  // gkehub v1 ListMembershipsResponse (https://cloud.google.com/kubernetes-engine/enterprise/docs/reference/rest/v1/projects.locations.memberships/list).
+  gkeHubMembershipList: shape({ resources: list(object), nextPageToken: string }),
+  // storage v1 objects.list (https://cloud.google.com/storage/docs/json_api/v1/objects/list).
+  storageObjectList: shape({ items: list(shape({ name: string }, ['name'])), nextPageToken: string }),
 };
 export type EnvelopeName = keyof typeof ENVELOPES;
 

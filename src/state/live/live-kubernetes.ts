@@ -91,7 +91,7 @@ const PAGE_SIZE = 500;
  * token each page) stops here. GKE's largest clusters hold 200,000 Pods; a full Pod list of
  * 100,000 is about 500 MB.
  */
-export const KUBERNETES_LIST_CAPS = { items: 500_000, bytes: 512 * 2 ** 20 };
+export const KUBERNETES_LIST_CAPS = { items: 500_000, bytes: 512 * 2 ** 20, pages: 10_000 };
 /** Requests in flight at once when listing every kind in terminating namespaces. */
 const CONCURRENCY = 8;
 /** Up to this many Terminating namespaces, a kind is listed in each; beyond, once cluster-wide. */
@@ -240,6 +240,8 @@ export class LiveKubernetes {
         objects.push(object);
       }
       token = page.metadata?.continue || undefined;
+      // Empty pages with a new token each time reach no other cap.
+      if (token !== undefined && pages >= this.caps.pages) throw new ApiFailure(`GET ${path}: more than ${this.caps.pages} pages, the most one list may take`, undefined, { code: 'TOO_LARGE' });
       if (token !== undefined && tokens.has(token)) throw new ApiFailure(`GET ${path}: the API server answered a continue token it had answered before (it would list forever)`, undefined, { code: 'INVALID_BODY' });
       if (token !== undefined) tokens.add(token);
     } while (token && (only.max === undefined || objects.length < only.max));
