@@ -281,7 +281,7 @@ export class LiveSource implements StateSource {
     const target = this.resolveTarget();
     const lists = await listedOrWhyNot(['Ingress', 'Gateway', 'HTTPRoute', 'GRPCRoute', 'ManagedCertificate'], listKind, target);
     if ('unread' in lists) {
-      unavailable.set('Event', `cannot tell which namespaces to read Events in: ${lists.unread}`);
+      unavailable.set('Event', `cannot list Event objects: which namespaces to read them in is not known: ${lists.unread}`);
       return;
     }
     try {
