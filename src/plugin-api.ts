@@ -38,6 +38,9 @@ export type KubernetesKind =
   | 'HealthCheckPolicy'
   | 'GCPBackendPolicy'
   | 'GCPGatewayPolicy'
+  | 'CustomResourceDefinition'
+  | 'ValidatingWebhookConfiguration'
+  | 'MutatingWebhookConfiguration'
   | 'Event'
   | 'ManagedCertificate';
 

@@ -5,10 +5,12 @@ import type {
   V1APIService,
   V1ConfigMap,
   V1Container,
+  V1CustomResourceDefinition,
   V1DaemonSet,
   V1Deployment,
   V1Ingress,
   V1IngressClass,
+  V1MutatingWebhookConfiguration,
   V1Namespace,
   V1Pod,
   V1PodSpec,
@@ -16,6 +18,7 @@ import type {
   V1Service,
   V1ServicePort,
   V1StatefulSet,
+  V1ValidatingWebhookConfiguration,
 } from '@kubernetes/client-node';
 import type { KubernetesKind } from '../plugin-api.js';
 
@@ -58,6 +61,9 @@ export interface ManagedCertificate extends KubeObject {
 export type PodSpec = Wire<V1PodSpec>;
 export type Container = Wire<V1Container>;
 export type ServicePort = Wire<V1ServicePort>;
+export type CustomResourceDefinition = Wire<V1CustomResourceDefinition>;
+export type ValidatingWebhookConfiguration = Wire<V1ValidatingWebhookConfiguration>;
+export type MutatingWebhookConfiguration = Wire<V1MutatingWebhookConfiguration>;
 
 /** cloud.google.com/v1 BackendConfig (GKE CRD): only the fields gke-doctor reads. */
 export interface BackendConfig extends KubeObject {
@@ -217,6 +223,9 @@ interface TypeOfKind {
   HealthCheckPolicy: HealthCheckPolicy;
   GCPBackendPolicy: GcpBackendPolicy;
   GCPGatewayPolicy: GcpGatewayPolicy;
+  CustomResourceDefinition: CustomResourceDefinition;
+  ValidatingWebhookConfiguration: ValidatingWebhookConfiguration;
+  MutatingWebhookConfiguration: MutatingWebhookConfiguration;
   Event: Event;
   ManagedCertificate: ManagedCertificate;
 }
@@ -248,6 +257,9 @@ const EVERY_KIND: Record<KubernetesKind, true> = {
   HealthCheckPolicy: true,
   GCPBackendPolicy: true,
   GCPGatewayPolicy: true,
+  CustomResourceDefinition: true,
+  ValidatingWebhookConfiguration: true,
+  MutatingWebhookConfiguration: true,
   Event: true,
   ManagedCertificate: true,
 };

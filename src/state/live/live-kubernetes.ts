@@ -42,11 +42,23 @@ export const KIND_RESOURCES: Partial<Record<KubernetesKind, ApiResource>> = {
   DaemonSet: resource('apps', 'v1', 'daemonsets', 'DaemonSet'),
   ReplicaSet: resource('apps', 'v1', 'replicasets', 'ReplicaSet'),
   APIService: resource('apiregistration.k8s.io', 'v1', 'apiservices', 'APIService', false),
+  // Read only while a namespace is Terminating (ONLY_WHILE_TERMINATING): what can keep it from finishing.
+  CustomResourceDefinition: resource('apiextensions.k8s.io', 'v1', 'customresourcedefinitions', 'CustomResourceDefinition', false),
+  ValidatingWebhookConfiguration: resource('admissionregistration.k8s.io', 'v1', 'validatingwebhookconfigurations', 'ValidatingWebhookConfiguration', false),
+  MutatingWebhookConfiguration: resource('admissionregistration.k8s.io', 'v1', 'mutatingwebhookconfigurations', 'MutatingWebhookConfiguration', false),
   // GKE CRDs (https://cloud.google.com/kubernetes-engine/docs/how-to/ingress-configuration)
   BackendConfig: resource('cloud.google.com', 'v1', 'backendconfigs', 'BackendConfig', true, true),
   FrontendConfig: resource('networking.gke.io', 'v1beta1', 'frontendconfigs', 'FrontendConfig', true, true),
   ServiceNetworkEndpointGroup: resource('networking.gke.io', 'v1beta1', 'servicenetworkendpointgroups', 'ServiceNetworkEndpointGroup', true, true),
 };
+
+/**
+ * Kinds read only while some namespace is Terminating: what keeps a namespace from finishing
+ * (a CRD whose conversion webhook is gone, an admission webhook that refuses the finalizer
+ * patches). CRDs carry their whole schemas, so they are not listed when nothing needs them;
+ * with no namespace Terminating, none of these is listed and the list counts as read and empty.
+ */
+export const ONLY_WHILE_TERMINATING: ReadonlySet<KubernetesKind> = new Set(['CustomResourceDefinition', 'ValidatingWebhookConfiguration', 'MutatingWebhookConfiguration']);
 
 /**
  * Kinds from CRDs a cluster may or may not serve, at whichever version it serves
@@ -109,6 +121,13 @@ interface ObjectList {
   metadata?: { continue?: string };
   items?: Record<string, unknown>[];
 }
+
+/**
+ * A list that failed in a CRD's conversion webhook (a 500: `conversion webhook for … failed`,
+ * apiextensions-apiserver webhook_converter.go) fails the same way until someone repairs the
+ * webhook, as an unavailable aggregated API answers 503 until repaired: not sent again.
+ */
+const NOT_AFTER_CONVERSION_FAILURE = { retryable: (failure: ApiFailure) => !failure.message.includes('conversion webhook for') && retryableGet(failure) };
 
 /** Lists Kubernetes objects through the API server, in the JSON shape `kubectl get -o json` prints. */
 export interface NamespaceContents {
@@ -229,7 +248,7 @@ export class LiveKubernetes {
     let bytes = 0;
     let token: string | undefined;
     do {
-      const { value: page, bytes: pageBytes } = await this.readDocument<ObjectList>('kubernetesList', path, { limit: Math.min(PAGE_SIZE, only.max ?? PAGE_SIZE), continue: token, fieldSelector: only.fieldSelector }, undefined, accept);
+      const { value: page, bytes: pageBytes } = await this.readDocument<ObjectList>('kubernetesList', path, { limit: Math.min(PAGE_SIZE, only.max ?? PAGE_SIZE), continue: token, fieldSelector: only.fieldSelector }, NOT_AFTER_CONVERSION_FAILURE, accept);
       bytes += pageBytes;
       const pages = tokens.size + 1;
       if (bytes > this.caps.bytes) throw new ApiFailure(`GET ${path}: more than ${mebibytes(this.caps.bytes)} over ${pages} pages, the most one list may take`, undefined, { code: 'TOO_LARGE' });
