@@ -1,6 +1,6 @@
 import type { CheckResult, Finding, MessageData, Severity } from '../src/engine/check.js';
 import { defineCheck, fill } from '../src/engine/check.js';
-import { formatDuration } from '../src/gke/duration.js';
+import { humanDuration } from '../src/gke/duration.js';
 import type { DomainFailure } from '../src/gke/ingress/managed-certificates.js';
 import { CERTIFICATE_FAILURES, DOMAIN_FAILURES, MANAGED_CERTIFICATES_ANNOTATION, PROVISIONING_NORMAL_MS, ingressAddresses, ingressesUsing } from '../src/gke/ingress/managed-certificates.js';
 import type { ClusterState } from '../src/state/cluster-state.js';
@@ -92,7 +92,7 @@ Provisioning for longer than the docs call normal.`,
       const domains = (certificate.spec?.domains ?? []).join(', ') || 'its domains';
       const created = Date.parse(certificate.metadata?.creationTimestamp ?? '');
       const age = Number.isFinite(created) ? now.getTime() - created : undefined;
-      const data = { domains, address, age: age !== undefined ? formatDuration(age) : 'an unknown time', created: certificate.metadata?.creationTimestamp ?? '?' };
+      const data = { domains, address, age: age !== undefined ? humanDuration(age) : 'an unknown time', created: certificate.metadata?.creationTimestamp ?? '?' };
       const commands = (certificate.spec?.domains ?? []).map((domain) => `dig +short A ${domain}`);
       if (age !== undefined && age > PROVISIONING_NORMAL_MS) report('provisioningLong', 'warning', data, text('fixWait'), commands);
       else report('provisioning', 'info', data, text('fixWait'), commands);
