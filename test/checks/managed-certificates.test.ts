@@ -62,7 +62,7 @@ testCheck(managedCertificates, {
       name: 'Provisioning for a day: longer than the docs call normal',
       state: clusterState({}, [certificate(provisioning('Provisioning'), '2024-01-14T00:00:00Z'), ingress('shop-cert')]),
       findings: [{ messageId: 'provisioningLong', resource: CERTIFICATE, severity: 'warning' }],
-      then: (report) => expect(report.findings[0]!.message).toMatch(/for 1d .*shop\.example\.com, www\.shop\.example\.com do not resolve to 34\.120\.45\.67/),
+      then: (report) => expect(report.findings[0]!.message).toMatch(/for 24h .*shop\.example\.com, www\.shop\.example\.com do not resolve to 34\.120\.45\.67/),
     },
     {
       name: 'Provisioning for half an hour: normal, a note',
