@@ -37,10 +37,11 @@ export type KubernetesKind =
   | 'ReferenceGrant'
   | 'HealthCheckPolicy'
   | 'GCPBackendPolicy'
-  | 'GCPGatewayPolicy';
+  | 'GCPGatewayPolicy'
+  | 'NetworkPolicy';
 
 /** The Google data a check can ask for. */
-export type GcpDataKey = 'project' | 'iamPolicy' | 'cluster' | 'eventarcTriggers' | 'healthChecks' | 'backendServices' | 'subnetworks';
+export type GcpDataKey = 'project' | 'iamPolicy' | 'cluster' | 'eventarcTriggers' | 'healthChecks' | 'backendServices' | 'subnetworks' | 'firewalls' | 'effectiveFirewalls';
 
 /**
  * What a check can ask for (`needs`; the runner collects exactly these): a piece of GCP data, a
@@ -138,6 +139,10 @@ export interface ClusterState {
   healthChecks?: NamedGoogleResource[];
   backendServices?: NamedGoogleResource[];
   subnetworks?: NamedGoogleResource[];
+  /** The VPC firewall rules of the cluster's network (in the network's project: the host project on a Shared VPC). */
+  firewalls?: NamedGoogleResource[];
+  /** What `networks.getEffectiveFirewalls` answers for the cluster's network: its VPC firewall rules and the firewall policies that apply. */
+  effectiveFirewalls?: { firewalls?: NamedGoogleResource[]; firewallPolicys?: { name?: string; type?: string; rules?: object[] }[] };
   /** When the data was read (a snapshot's `takenAt`). */
   observedAt?: Date;
   locations: ReadonlyMap<string, SourceLocation>;

@@ -9,7 +9,7 @@ import { GOOGLE_API_SERVICES, googleApiBase } from '../state/live/gcp-endpoints.
 import type { Deadline } from '../state/live/deadline.js';
 import { callLimits, readGoogleJson } from '../state/live/google-request.js';
 import { kubernetesApiOf } from '../state/live/kubernetes-api.js';
-import { LiveGcp } from '../state/live/live-gcp.js';
+import { LiveGcp, isNetworkDataKey } from '../state/live/live-gcp.js';
 import type { KubernetesConnection, LiveOptions } from '../state/live/live-source.js';
 import { LiveSource } from '../state/live/live-source.js';
 import type { Progress } from '../state/live/progress.js';
@@ -93,7 +93,12 @@ class ProjectData {
   /** The cluster comes from the listing; the rest is the project's, read once. */
   forCluster(cluster: Cluster): Pick<LiveGcp, 'read' | 'customRoles'> {
     return {
-      read: <K extends GcpDataKey>(key: K) => (key === 'cluster' ? Promise.resolve(cluster as NonNullable<GcpData[K]>) : this.read(key)),
+      read: <K extends GcpDataKey>(key: K) =>
+        key === 'cluster'
+          ? Promise.resolve(cluster as NonNullable<GcpData[K]>)
+          : isNetworkDataKey(key)
+            ? (this.reader.readNetworkData(key, cluster) as Promise<NonNullable<GcpData[K]>>)
+            : this.read(key),
       // The custom roles the project's policy binds: one policy per project, so read once too.
       customRoles: (policy: IamPolicy) => (this.roles ??= this.reader.customRoles(policy)),
     };

@@ -72,6 +72,7 @@ const podSpec = shared('podSpec', shape({ containers: list(container), initConta
 const conditions = shared('conditions', list(shape({ type: string, status: string, reason: string, message: string }, ['type'])));
 const podTemplate = shared('podTemplate', shape({ metadata, spec: podSpec }));
 const workload = { spec: shape({ selector: object, template: podTemplate }) };
+const labelSelector = shared('labelSelector', shape({ matchLabels: stringMap, matchExpressions: list(shape({ key: string, operator: string, values: stringList }, ['key', 'operator'])) }));
 const ingressBackend = shape({ service: shape({ name: string, port: shape({ number: integer, name: string }) }), resource: object });
 
 // Gateway API (kubernetes-sigs/gateway-api apis/v1) and GKE's policies (gke-gateway-api apis/networking/v1), as kubernetes-types.ts models them.
@@ -141,6 +142,18 @@ const KIND_FIELDS: Record<string, Record<string, unknown>> = {
   GCPBackendPolicy: policy({}),
   GCPGatewayPolicy: policy({}),
   FrontendConfig: { spec: object },
+  NetworkPolicy: {
+    spec: shape({
+      podSelector: labelSelector,
+      policyTypes: stringList,
+      ingress: list(
+        shape({
+          from: list(shape({ podSelector: labelSelector, namespaceSelector: labelSelector, ipBlock: shape({ cidr: string, except: stringList }, ['cidr']) })),
+          ports: list(shape({ protocol: string, port: intOrString, endPort: integer })),
+        }),
+      ),
+    }),
+  },
   ServiceNetworkEndpointGroup: { spec: object, status: object },
   BackendConfig: {
     spec: shape({
@@ -162,6 +175,27 @@ const iamPolicy = shape({
   bindings: list(shape({ role: string, members: stringList, condition: shape({ expression: string, title: string, description: string }) })),
 });
 
+/** Compute v1 Firewall (a VPC firewall rule), the fields checks read. */
+const protocolPorts = list(shape({ IPProtocol: string, ports: stringList }));
+const firewall = shape(
+  {
+    name: string,
+    network: string,
+    priority: integer,
+    direction: string,
+    disabled: boolean,
+    sourceRanges: stringList,
+    sourceTags: stringList,
+    sourceServiceAccounts: stringList,
+    destinationRanges: stringList,
+    targetTags: stringList,
+    targetServiceAccounts: stringList,
+    allowed: protocolPorts,
+    denied: protocolPorts,
+  },
+  ['name'],
+);
+
 const GCP_SHAPES: Record<GcpDataKey, object> = {
   project: shape({ projectId: string, projectNumber: string, name: string, createTime: string }),
   iamPolicy,
@@ -172,12 +206,15 @@ const GCP_SHAPES: Record<GcpDataKey, object> = {
     selfLink: string,
     createTime: string,
     currentMasterVersion: string,
-    addonsConfig: shape({ httpLoadBalancing: shape({ disabled: boolean }) }),
+    id: string,
+    network: string,
+    addonsConfig: shape({ httpLoadBalancing: shape({ disabled: boolean }), networkPolicyConfig: shape({ disabled: boolean }) }),
     workloadIdentityConfig: shape({ workloadPool: string }),
     ipAllocationPolicy: shape({ useIpAliases: boolean }),
-    networkConfig: shape({ network: string, subnetwork: string, gatewayApiConfig: shape({ channel: string }) }),
-    nodeConfig: shape({ workloadMetadataConfig: shape({ mode: string }) }),
-    nodePools: list(shape({ name: string, config: shape({ workloadMetadataConfig: shape({ mode: string }) }) })),
+    networkPolicy: shape({ enabled: boolean, provider: string }),
+    networkConfig: shape({ network: string, subnetwork: string, datapathProvider: string, gatewayApiConfig: shape({ channel: string }) }),
+    nodeConfig: shape({ workloadMetadataConfig: shape({ mode: string }), tags: stringList, serviceAccount: string }),
+    nodePools: list(shape({ name: string, config: shape({ workloadMetadataConfig: shape({ mode: string }), tags: stringList, serviceAccount: string }) })),
   }),
   eventarcTriggers: list(
     shape(
@@ -211,7 +248,28 @@ const GCP_SHAPES: Record<GcpDataKey, object> = {
     ),
   ),
   backendServices: list(shape({ name: string, healthChecks: stringList, backends: list(object) }, ['name'])),
-  subnetworks: list(shape({ name: string, region: string, network: string, purpose: string, role: string, state: string }, ['name'])),
+  subnetworks: list(shape({ name: string, region: string, network: string, purpose: string, role: string, state: string, ipCidrRange: string }, ['name'])),
+  firewalls: list(firewall),
+  effectiveFirewalls: shape({
+    firewalls: list(firewall),
+    firewallPolicys: list(
+      shape({
+        name: string,
+        type: string,
+        rules: list(
+          shape({
+            priority: integer,
+            action: string,
+            direction: string,
+            disabled: boolean,
+            match: shape({ srcIpRanges: stringList, destIpRanges: stringList, layer4Configs: list(shape({ ipProtocol: string, ports: stringList })) }),
+            targetServiceAccounts: stringList,
+            targetResources: stringList,
+          }),
+        ),
+      }),
+    ),
+  }),
 };
 
 /** Every schema a source validates against, by name: `kubernetes` for any object, and each piece of GCP data. */

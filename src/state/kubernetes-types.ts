@@ -7,6 +7,7 @@ import type {
   V1Ingress,
   V1IngressClass,
   V1Namespace,
+  V1NetworkPolicy,
   V1Pod,
   V1ReplicaSet,
   V1Service,
@@ -32,6 +33,8 @@ export type Wire<T> = T extends Date
 
 export type KubeObject = Wire<KubernetesObject> & { kind: string; apiVersion: string; [field: string]: unknown };
 export type Namespace = Wire<V1Namespace>;
+/** networking.k8s.io/v1 NetworkPolicy. */
+export type NetworkPolicy = Wire<V1NetworkPolicy>;
 export type Pod = Wire<V1Pod>;
 export type Service = Wire<V1Service>;
 export type Ingress = Wire<V1Ingress>;
@@ -201,6 +204,7 @@ interface TypeOfKind {
   HealthCheckPolicy: HealthCheckPolicy;
   GCPBackendPolicy: GcpBackendPolicy;
   GCPGatewayPolicy: GcpGatewayPolicy;
+  NetworkPolicy: NetworkPolicy;
 }
 
 /** The kinds checks can ask for by name, and the type each one has. */
@@ -230,5 +234,6 @@ const EVERY_KIND: Record<KubernetesKind, true> = {
   HealthCheckPolicy: true,
   GCPBackendPolicy: true,
   GCPGatewayPolicy: true,
+  NetworkPolicy: true,
 };
 export const KUBERNETES_KINDS = Object.keys(EVERY_KIND) as readonly KubernetesKind[];

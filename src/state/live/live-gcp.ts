@@ -5,7 +5,9 @@ import type { GoogleApi } from './gcp-endpoints.js';
 import { GOOGLE_API_SERVICES, googleApiBase } from './gcp-endpoints.js';
 import type { GoogleCallLimits } from './google-request.js';
 import { DEFAULT_LIMITS, readGoogleJson } from './google-request.js';
-import type { BackendService, Cluster, HealthCheck, IamPolicy, IamRole, Project, Subnetwork } from '../gcp-types.js';
+import type { BackendService, Cluster, EffectiveFirewalls, Firewall, HealthCheck, IamPolicy, IamRole, Project, Subnetwork } from '../gcp-types.js';
+import { ApiFailure, toApiFailure } from './api-failure.js';
+import { clusterNetwork } from '../cluster-network.js';
 
 export interface GcpTarget {
   project: string;
@@ -22,7 +24,23 @@ export const GCP_DATA_SOURCES: Record<GcpDataKey, { api: GoogleApi; what: string
   healthChecks: { api: 'compute', what: 'health checks', permission: 'compute.healthChecks.list', role: 'roles/compute.viewer' },
   backendServices: { api: 'compute', what: 'backend services', permission: 'compute.backendServices.list', role: 'roles/compute.viewer' },
   subnetworks: { api: 'compute', what: 'subnetworks', permission: 'compute.subnetworks.list', role: 'roles/compute.viewer' },
+  // In the network's project: on a Shared VPC, the host project (the permission must be granted there).
+  firewalls: { api: 'compute', what: "the VPC firewall rules of the cluster's network", permission: 'compute.firewalls.list', role: 'roles/compute.networkViewer' },
+  effectiveFirewalls: {
+    api: 'compute',
+    what: "the effective firewalls of the cluster's network",
+    permission: 'compute.networks.getEffectiveFirewalls',
+    role: 'roles/compute.networkViewer',
+  },
 };
+
+/** The keys read in the cluster network's project, for the cluster's network alone. */
+export const NETWORK_DATA_KEYS = ['firewalls', 'effectiveFirewalls'] as const;
+export type NetworkDataKey = (typeof NETWORK_DATA_KEYS)[number];
+
+export function isNetworkDataKey(key: GcpDataKey): key is NetworkDataKey {
+  return (NETWORK_DATA_KEYS as readonly string[]).includes(key);
+}
 
 /** Compute's page size limit (https://cloud.google.com/compute/docs/reference/rest/v1/healthChecks/aggregatedList: maxResults ≤ 500). */
 const COMPUTE_PAGE_SIZE = 500;
@@ -83,8 +101,58 @@ export class LiveGcp {
       healthChecks: () => aggregatedList<HealthCheck>((path, params) => get('compute', path, params), this.target.project, 'healthChecks'),
       backendServices: () => aggregatedList<BackendService>((path, params) => get('compute', path, params), this.target.project, 'backendServices'),
       subnetworks: () => aggregatedList<Subnetwork>((path, params) => get('compute', path, params), this.target.project, 'subnetworks'),
+      firewalls: () => this.clusterOnce().then((cluster) => this.readNetworkData('firewalls', cluster)),
+      effectiveFirewalls: () => this.clusterOnce().then((cluster) => this.readNetworkData('effectiveFirewalls', cluster)),
     };
     return readers[key]() as Promise<NonNullable<GcpData[K]>>;
+  }
+
+  private cluster: Promise<Cluster> | undefined;
+
+  /** The cluster, read once however many network reads need its network. */
+  private clusterOnce(): Promise<Cluster> {
+    if (!this.cluster) {
+      this.cluster = this.read('cluster').catch((error: unknown) => {
+        const failure = toApiFailure(error);
+        throw new ApiFailure(`the cluster could not be read, so neither could its network's (${failure.status ? `${failure.status} ` : ''}${failure.message})`, undefined, { code: 'NO_CLUSTER' });
+      });
+      this.cluster.catch(() => undefined);
+    }
+    return this.cluster;
+  }
+
+  /**
+   * Firewall data of the cluster's network alone, from the network's project (the host
+   * project on a Shared VPC): the VPC firewall rules filtered to the network
+   * (firewalls.list), and networks.getEffectiveFirewalls.
+   */
+  async readNetworkData<K extends NetworkDataKey>(key: K, cluster: Cluster): Promise<NonNullable<GcpData[K]>> {
+    const network = clusterNetwork(cluster, this.target.project);
+    if (!network) throw new ApiFailure("the cluster's network is not known (cluster.json has no networkConfig.network)", undefined, { code: 'NO_NETWORK' });
+    const limits = { ...this.limits, deadline: Math.min(this.limits.deadline ?? Infinity, Date.now() + this.limits.totalTimeoutMs) };
+    const project = encodeURIComponent(network.project);
+    const get = <T extends object>(path: string, params?: Record<string, string | number>) =>
+      readGoogleJson<T>(this.auth, { api: GOOGLE_API_SERVICES.compute, url: `${this.bases.compute}${path}`, ...(params ? { params } : {}) }, limits).catch((error: unknown) => {
+        const failure = toApiFailure(error);
+        // A host project's refusal names that project: the permission must be granted there, not in the cluster's.
+        if (network.project === this.target.project || failure.status === undefined) throw failure;
+        throw new ApiFailure(`${failure.message} (in project ${network.project}, which holds the cluster's Shared VPC network)`, failure.status, failure.details);
+      });
+    if (key === 'effectiveFirewalls') {
+      return (await get<EffectiveFirewalls>(`projects/${project}/global/networks/${encodeURIComponent(network.name)}/getEffectiveFirewalls`)) as NonNullable<GcpData[K]>;
+    }
+    const rules: Firewall[] = [];
+    let pageToken: string | undefined;
+    do {
+      const page = await get<{ items?: Firewall[]; nextPageToken?: string }>(`projects/${project}/global/firewalls`, {
+        filter: `network = "https://www.googleapis.com/compute/v1/projects/${network.project}/global/networks/${network.name}"`,
+        maxResults: COMPUTE_PAGE_SIZE,
+        ...(pageToken ? { pageToken } : {}),
+      });
+      rules.push(...(page.items ?? []));
+      pageToken = page.nextPageToken || undefined;
+    } while (pageToken);
+    return rules as NonNullable<GcpData[K]>;
   }
 
   /**

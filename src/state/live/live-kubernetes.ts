@@ -40,6 +40,7 @@ export const KIND_RESOURCES: Partial<Record<KubernetesKind, ApiResource>> = {
   DaemonSet: resource('apps', 'v1', 'daemonsets', 'DaemonSet'),
   ReplicaSet: resource('apps', 'v1', 'replicasets', 'ReplicaSet'),
   APIService: resource('apiregistration.k8s.io', 'v1', 'apiservices', 'APIService', false),
+  NetworkPolicy: resource('networking.k8s.io', 'v1', 'networkpolicies', 'NetworkPolicy'),
   // GKE CRDs (https://cloud.google.com/kubernetes-engine/docs/how-to/ingress-configuration)
   BackendConfig: resource('cloud.google.com', 'v1', 'backendconfigs', 'BackendConfig', true, true),
   FrontendConfig: resource('networking.gke.io', 'v1beta1', 'frontendconfigs', 'FrontendConfig', true, true),
