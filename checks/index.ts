@@ -6,6 +6,7 @@ import gatewayHealthCheck from './gateway-health-check.js';
 import httpLoadBalancingAddon from './http-load-balancing-addon.js';
 import ingressConfig from './ingress-config.js';
 import ingressHealthCheck from './ingress-health-check.js';
+import loadBalancerFirewall from './load-balancer-firewall.js';
 import terminatingNamespace from './terminating-namespace.js';
 
 /** The built-in checks, in the order reports list them. */
@@ -18,4 +19,5 @@ export const builtinChecks: readonly Check[] = [
   terminatingNamespace,
   gatewayConfig,
   gatewayHealthCheck,
+  loadBalancerFirewall,
 ];

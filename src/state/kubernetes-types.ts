@@ -33,8 +33,12 @@ export type Wire<T> = T extends Date
 
 export type KubeObject = Wire<KubernetesObject> & { kind: string; apiVersion: string; [field: string]: unknown };
 export type Namespace = Wire<V1Namespace>;
-/** networking.k8s.io/v1 NetworkPolicy. */
-export type NetworkPolicy = Wire<V1NetworkPolicy>;
+type WireNetworkPolicySpec = NonNullable<Wire<V1NetworkPolicy>['spec']>;
+type WireIngressRule = NonNullable<WireNetworkPolicySpec['ingress']>[number];
+/** networking.k8s.io/v1 NetworkPolicy as the API sends it: client-node's model calls an ingress rule's `from` `_from`. */
+export type NetworkPolicy = Omit<Wire<V1NetworkPolicy>, 'spec'> & {
+  spec?: Omit<WireNetworkPolicySpec, 'ingress'> & { ingress?: (Omit<WireIngressRule, '_from'> & { from?: WireIngressRule['_from'] })[] };
+};
 export type Pod = Wire<V1Pod>;
 export type Service = Wire<V1Service>;
 export type Ingress = Wire<V1Ingress>;
