@@ -136,7 +136,7 @@ export class LiveGcp {
         const failure = toApiFailure(error);
         // A host project's refusal names that project: the permission must be granted there, not in the cluster's.
         if (network.project === this.target.project || failure.status === undefined) throw failure;
-        throw new ApiFailure(`${failure.message} (in project ${network.project}, which holds the cluster's Shared VPC network)`, failure.status, failure.details);
+        throw new ApiFailure(failure.message, failure.status, { ...failure.details, project: network.project });
       });
     if (key === 'effectiveFirewalls') {
       return (await get<EffectiveFirewalls>(`projects/${project}/global/networks/${encodeURIComponent(network.name)}/getEffectiveFirewalls`)) as NonNullable<GcpData[K]>;
