@@ -1,3 +1,6 @@
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { DataKey } from '../../src/state/cluster-state.js';
 import { LiveSource } from '../../src/state/live/live-source.js';
@@ -55,6 +58,22 @@ describe("the cluster network's firewall, read live in the network's project", (
     expect((await live(served).collect(KEYS)).kubernetes.list('NetworkPolicy').map((policy) => policy.metadata?.name)).toEqual(['default-deny-ingress', 'web-allow-frontend']);
     served.kube.inject({ path: /networkpolicies/, status: 403, body: forbidden('networkpolicies', 'networking.k8s.io') });
     expect((await live(served).collect(KEYS)).unavailable.get('NetworkPolicy')).toMatch(/^cannot list NetworkPolicy objects: Kubernetes RBAC denies it/);
+  });
+
+  it('gke-doctor snapshot writes both files, and records a refused read so the replay says the same', async () => {
+    served = await serveFixture('lb-firewall-shared-vpc-no-allow');
+    served.gcp.inject({ path: /\/getEffectiveFirewalls$/, status: 403, body: permissionDenied('compute.networks.getEffectiveFirewalls', 'compute.googleapis.com', 'projects/acme-net-host/global/networks/shared-vpc') });
+    const directory = join(await mkdtemp(join(tmpdir(), 'gke-doctor-snap-')), 'out');
+    expect((await runCli(['snapshot', directory], { env: served.env })).code).toBe(3);
+    expect(JSON.parse(await readFile(join(directory, 'compute/firewalls.json'), 'utf8'))).toHaveLength(4);
+    const unread = JSON.parse(await readFile(join(directory, 'unread.json'), 'utf8')) as { unavailable: Record<string, string> };
+    expect(unread.unavailable.effectiveFirewalls).toContain('compute.networks.getEffectiveFirewalls');
+    const args = ['check', '--only', 'load-balancer-firewall', '--output', 'json'];
+    const fromLive = await runCli(args, { env: served.env });
+    const replay = await runCli([...args, '--snapshot', directory]);
+    const findings = (result: { stdout: string }) => (JSON.parse(result.stdout) as { checks: { status: string; findings: { messageId: string }[] }[] }).checks[0]!;
+    expect(findings(replay)).toMatchObject({ status: 'failed', findings: [{ messageId: 'vpcRulesOnly' }] });
+    expect(findings(replay).findings).toEqual(findings(fromLive).findings);
   });
 
   it('live and offline give the same findings for each fixture', async () => {

@@ -145,10 +145,12 @@ export class FakeGcp extends FakeHttpServer {
     if (method === 'GET' && (match = /^\/compute\/v1\/projects\/([^/]+)\/global\/firewalls$/.exec(path))) {
       return { status: 200, body: this.firewalls(match[1]!, request.query) };
     }
-    // compute v1 networks.getEffectiveFirewalls, for the network the fixture's cluster uses.
+    // compute v1 networks.getEffectiveFirewalls, for the network the fixture's cluster uses: the fixture's answer, else its VPC rules alone (no policy applies).
     if (method === 'GET' && (match = /^\/compute\/v1\/projects\/([^/]+)\/global\/networks\/([^/]+)\/getEffectiveFirewalls$/.exec(path))) {
-      if (this.data.effectiveFirewalls === undefined || !this.isClusterNetwork(match[1]!, match[2]!)) return notFound(`projects/${match[1]}/global/networks/${match[2]}`);
-      return { status: 200, body: this.data.effectiveFirewalls };
+      const [project, network] = [match[1]!, match[2]!];
+      if (!this.isClusterNetwork(project, network)) return notFound(`projects/${project}/global/networks/${network}`);
+      const url = `https://www.googleapis.com/compute/v1/projects/${project}/global/networks/${network}`;
+      return { status: 200, body: this.data.effectiveFirewalls ?? { firewalls: this.data.firewalls.filter((rule) => rule.network === url) } };
     }
     return notFound(path);
   }
