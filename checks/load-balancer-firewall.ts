@@ -5,12 +5,13 @@ import { addressSet, describeAddresses, isEmpty } from '../src/gke/load-balancer
 import type { FirewallVerdict, NetworkFirewall } from '../src/gke/load-balancer/firewall-evaluation.js';
 import { HEALTH_CHECK_RANGES, evaluateFirewall, networkFirewall } from '../src/gke/load-balancer/firewall-evaluation.js';
 import { firewallFix } from '../src/gke/load-balancer/firewall-fixes.js';
-import type { BackendEndpoint, BackendPath } from '../src/gke/load-balancer/load-balancer-paths.js';
-import { loadBalancerPaths } from '../src/gke/load-balancer/load-balancer-paths.js';
+import type { BackendEndpoint, BackendPath } from '../src/gke/traffic/load-balancer-paths.js';
+import { loadBalancerPaths } from '../src/gke/traffic/load-balancer-paths.js';
 import { admitsAnyAddress, admittedSources, allowManifest, isolatingPolicies, networkPolicyEnforcement } from '../src/gke/load-balancer/network-policies.js';
 import type { NodeTarget } from '../src/gke/load-balancer/node-targets.js';
 import { nodeTargets } from '../src/gke/load-balancer/node-targets.js';
 import { clusterRegion, proxyOnlySubnetFor } from '../src/gke/load-balancer/proxy-only-subnets.js';
+import { unreadPodSources } from '../src/gke/service-pod-sources.js';
 import type { ClusterNetwork } from '../src/state/cluster-network.js';
 import { clusterNetwork } from '../src/state/cluster-network.js';
 import type { ClusterState } from '../src/state/cluster-state.js';
@@ -108,11 +109,13 @@ request by ingress-health-check and gateway-health-check.`,
     const findings: Finding[] = [];
     const unread: string[] = [];
     const examined = paths.map((path) => path.resource);
-    for (const kind of ['Ingress', 'Gateway', 'HTTPRoute'] as const) {
-      if (state.unavailable.has(kind)) unread.push(`${kind} could not be read (${state.unavailable.get(kind)}), so its backends were not checked`);
-    }
     // Before apply (manifests, a plan) neither the network's firewall nor the cluster's Pods exist to judge.
-    if (paths.length === 0 || state.notInInputs) return { examined: [], findings };
+    if (state.notInInputs) return { examined: [], findings };
+    // What says which backends there are: unread, some load balancer may go unjudged (and nothing passes for want of looking).
+    for (const kind of ['Ingress', 'Gateway', 'GatewayClass', 'HTTPRoute', 'GRPCRoute'] as const) {
+      if (state.unavailable.has(kind)) unread.push(`${kind} could not be read (${state.unavailable.get(kind)}), so the backends it names were not checked`);
+    }
+    if (paths.length === 0) return { examined: [], findings, unread };
     const cluster = state.cluster;
     if (!cluster) return { examined, findings, unread: [...unread, `the cluster could not be read (${state.unavailable.get('cluster') ?? 'not in the inputs'}), so its network, nodes and NetworkPolicy enforcement are not known`] };
     const network = clusterNetwork(cluster, state.target.project);
@@ -122,6 +125,8 @@ request by ingress-health-check and gateway-health-check.`,
     else if (!firewall.policiesKnown) unread.push(`the network's firewall policies could not be read (${state.unavailable.get('effectiveFirewalls') ?? 'compute/effective-firewalls.json is not in the inputs'}): only its VPC firewall rules were evaluated`);
     const enforcement = networkPolicyEnforcement(cluster);
     if (enforcement && state.unavailable.has('NetworkPolicy')) unread.push(`NetworkPolicy could not be read (${state.unavailable.get('NetworkPolicy')}), so whether one drops the health checks was not checked`);
+    const podsUnread = unreadPodSources(state);
+    if (podsUnread.length > 0 && paths.some((path) => path.neg)) unread.push(`the serving Pods could not all be read (${podsUnread.join('; ')}), so the Pod ports and NetworkPolicies of NEG backends were not all checked`);
     for (const path of paths) {
       const sources = trafficSources(path, state);
       if (firewall) for (const endpoint of path.firewallEndpoints) for (const source of sources) checkFirewall(run, firewall, path, endpoint, source);

@@ -22,6 +22,7 @@ testCheck(loadBalancerFirewall, {
     'lb-firewall-health-checks-allowed',
     'lb-firewall-shared-vpc-allowed',
     'lb-networkpolicy-admits-health-checks',
+    'ingress-internal-proxy-subnet',
     'healthy',
     'gateway-whereami',
     'ingress-config-valid',

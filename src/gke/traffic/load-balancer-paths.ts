@@ -11,10 +11,10 @@ import { unknownIngressFields } from '../planned-values.js';
 import { negDecisionFor } from '../service-annotations.js';
 import type { PodSource } from '../service-pod-sources.js';
 import { ServicePodSources } from '../service-pod-sources.js';
-import type { AddressSet } from './address-ranges.js';
-import { addressSet } from './address-ranges.js';
-import type { PodPort } from './network-policies.js';
-import type { LoadBalancerScope } from './proxy-only-subnets.js';
+import type { AddressSet } from '../load-balancer/address-ranges.js';
+import { addressSet } from '../load-balancer/address-ranges.js';
+import type { PodPort } from '../load-balancer/network-policies.js';
+import type { LoadBalancerScope } from '../load-balancer/proxy-only-subnets.js';
 
 /** Where the load balancer's traffic for one backend arrives: a port, and the Pods behind it (NEG) or the nodes (instance groups). */
 export interface BackendEndpoint {
