@@ -11,7 +11,7 @@ import { admitsAnyAddress, admittedSources, allowManifest, isolatingPolicies, ne
 import type { NodeTarget } from '../src/gke/load-balancer/node-targets.js';
 import { nodeTargets } from '../src/gke/load-balancer/node-targets.js';
 import { clusterRegion, proxyOnlySubnetFor } from '../src/gke/load-balancer/proxy-only-subnets.js';
-import { unreadPodSources } from '../src/gke/service-pod-sources.js';
+import { unreadPodSources } from '../src/gke/services/service-pod-sources.js';
 import type { ClusterNetwork } from '../src/state/cluster-network.js';
 import { clusterNetwork } from '../src/state/cluster-network.js';
 import type { ClusterState } from '../src/state/cluster-state.js';

@@ -1,13 +1,14 @@
 import type { CheckContext, CheckResult, Finding } from '../src/engine/check.js';
 import { defineCheck, fill } from '../src/engine/check.js';
 import { humanDuration } from '../src/gke/duration.js';
-import type { ForwarderTrigger } from '../src/gke/eventarc.js';
-import { forwarderTriggers, looksLikeForwarderNamespace, shortTriggerName, triggersIntoCluster } from '../src/gke/eventarc.js';
-import type { Holdup, NamespaceDeletion, RemainingObject, UnavailableApiService } from '../src/gke/namespace-deletion.js';
-import { NAMESPACE_DELETION_CONDITIONS, apiServiceRepairCommands, describeUnread, diagnoseNamespaceDeletion, finalizeNamespaceAction, noCauseKnown } from '../src/gke/namespace-deletion.js';
-import { isTerminating, leftInNamespace, namespaceFixCommands, rootCauseSteps, stuckEvidence, unavailableReason } from '../src/gke/namespace-deletion.js';
+import type { ForwarderTrigger } from '../src/gke/eventarc/eventarc.js';
+import { forwarderTriggers, looksLikeForwarderNamespace, shortTriggerName, triggersIntoCluster } from '../src/gke/eventarc/eventarc.js';
+import type { Holdup, NamespaceDeletion, RemainingObject, UnavailableApiService } from '../src/gke/namespaces/namespace-deletion.js';
+import { NAMESPACE_DELETION_CONDITIONS, apiServiceRepairCommands, describeUnread, diagnoseNamespaceDeletion, finalizeNamespaceAction, noCauseKnown } from '../src/gke/namespaces/namespace-deletion.js';
+import { isTerminating, leftInNamespace, namespaceFixCommands, rootCauseSteps, stuckEvidence, unavailableReason } from '../src/gke/namespaces/namespace-deletion.js';
 import { isProtectedNamespace } from '../src/fix/protected-namespaces.js';
 import type { ClusterState } from '../src/state/cluster-state.js';
+import type { Namespace } from '../src/state/kubernetes-types.js';
 
 const terminatingNamespace = defineCheck({
   id: 'terminating-namespace',
@@ -32,7 +33,7 @@ without the roles it needs can leave that namespace Terminating for good.`,
     'https://github.com/kubernetes/kubernetes/issues/66735',
   ],
   needs: ['Namespace', 'ObjectsInTerminatingNamespaces'],
-  // Pod: whether argo-cd's application controller still runs anywhere (src/gke/finalizer-owners.ts).
+  // Pod: whether argo-cd's application controller still runs anywhere (src/gke/namespaces/finalizer-owners.ts).
   optionalNeeds: ['APIService', 'cluster', 'eventarcTriggers', 'Pod'],
   // A preflight without a Namespace has none being deleted.
   appliesTo: ['Namespace'],
@@ -93,7 +94,7 @@ without the roles it needs can leave that namespace Terminating for good.`,
       if (deletion.terminatingForMs < context.stuckAfterMs) return notStuckYet(deletion, context);
       if (deletion.waiting) return waitingFinding(deletion, context);
       const triggersUnread = looksLikeForwarderNamespace(namespace) ? state.unavailable.get('eventarcTriggers') : undefined;
-      return stuckFinding(deletion, forwarderTriggers(namespace, triggers), context, shared.length > 0, triggersUnread);
+      return stuckFinding(namespace, deletion, forwarderTriggers(namespace, triggers), context, shared.length > 0, triggersUnread);
     });
     for (const apiService of shared) findings.unshift(sharedApiServiceFinding(apiService, stuck.map(({ deletion }) => deletion.name), context));
     return { examined: namespaces.map((namespace) => `Namespace/${namespace.metadata?.name}`), findings };
@@ -103,7 +104,7 @@ without the roles it needs can leave that namespace Terminating for good.`,
 type Context = CheckContext<keyof typeof terminatingNamespace.messages>;
 const text = (id: keyof typeof terminatingNamespace.messages, data: Record<string, string | number> = {}) => fill(terminatingNamespace.messages[id], data, id);
 
-function stuckFinding(deletion: NamespaceDeletion, forwarder: ForwarderTrigger[], context: Context, apiServiceShared: boolean, triggersUnread?: string): Finding {
+function stuckFinding(namespace: Namespace, deletion: NamespaceDeletion, forwarder: ForwarderTrigger[], context: Context, apiServiceShared: boolean, triggersUnread?: string): Finding {
   const steps = rootCauseSteps(deletion).map((step) => text(step));
   return context.report({
     messageId: 'stuck',
@@ -115,7 +116,14 @@ function stuckFinding(deletion: NamespaceDeletion, forwarder: ForwarderTrigger[]
       commands: namespaceFixCommands(deletion),
       terraform: null,
       automatic: true,
-      action: finalizeNamespaceAction(deletion),
+      // Bound to the object read: --fix finalizes this uid, with these finalizers, or nothing (src/fix/finalize-namespace.ts).
+      action: {
+        ...finalizeNamespaceAction(deletion),
+        uid: namespace.metadata?.uid,
+        resourceVersion: namespace.metadata?.resourceVersion,
+        specFinalizers: deletion.specFinalizers,
+        metadataFinalizers: deletion.metadataFinalizers,
+      },
     },
   });
 }

@@ -156,6 +156,17 @@ export interface ClusterState {
 export interface FinalizeNamespaceAction {
   kind: 'finalize-namespace';
   namespace: string;
+  /**
+   * The namespace object the plan was made from: the fixer finalizes only that object
+   * (a namespace deleted and re-created under the same name has another uid) and stops
+   * when it carries finalizers the plan did not show.
+   */
+  uid?: string;
+  resourceVersion?: string;
+  /** `spec.finalizers` as checked: what finalizing empties. */
+  specFinalizers?: string[];
+  /** `metadata.finalizers` as checked: what `/finalize` leaves in place. */
+  metadataFinalizers?: string[];
   terminatingForSeconds?: number;
   conditions: { type: string; message?: string }[];
   orphans: { resource: string; finalizers: string[] }[];

@@ -6,7 +6,8 @@ export type { CheckReport, Summary } from '../plugin-api.js';
 
 /** What `--fix` did with one planned fix (the JSON report's top-level `fixes`). */
 export interface FixReport {
-  action: { kind: 'finalize-namespace'; namespace: string };
+  /** The action as planned; `uid` and `resourceVersion` name the namespace object it was bound to. */
+  action: { kind: 'finalize-namespace'; namespace: string; uid?: string; resourceVersion?: string };
   resource: string;
   /** planned: accepted as a dry run; skipped and failed say why in `detail`. */
   status: 'planned' | 'declined' | 'finalized' | 'skipped' | 'failed';

@@ -35,7 +35,7 @@ export async function applyFixActions(
   let interrupted = false;
   for (const action of actions) {
     if (stop) {
-      outcomes.push(outcome(action.namespace, 'skipped', `not attempted: ${stop}`));
+      outcomes.push(boundTo(action, outcome(action.namespace, 'skipped', `not attempted: ${stop}`)));
       continue;
     }
     const fixer = fixerFor(action);
@@ -49,12 +49,19 @@ export async function applyFixActions(
       stop = 'the run was interrupted (Ctrl-C)';
       result = outcome(action.namespace, 'declined', 'interrupted (Ctrl-C): nothing written');
     }
+    result = boundTo(action, result);
     options.log(`  ${result.status}: ${result.detail}`);
     options.log('');
     outcomes.push(result);
     if (result.backupFailed) stop = 'an earlier backup could not be written';
   }
   return { outcomes, interrupted };
+}
+
+/** The report names the namespace object the action was bound to (uid, resourceVersion), whatever the fixer's outcome says. */
+function boundTo(action: FixAction, result: FixOutcome): FixOutcome {
+  const { kind, namespace, uid, resourceVersion } = action;
+  return { ...result, action: { kind, namespace, ...(uid ? { uid } : {}), ...(resourceVersion ? { resourceVersion } : {}) } };
 }
 
 /**

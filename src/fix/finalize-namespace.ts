@@ -6,12 +6,27 @@ import type { ApiFailure } from '../state/live/api-failure.js';
 /** A Namespace as the API server sends it. */
 export type NamespaceObject = Namespace;
 
+/**
+ * The namespace object a plan was made from: its uid, the resourceVersion read, and the
+ * finalizers the printed plan showed. A finalize lands on this object or not at all.
+ */
+export interface PlannedNamespace {
+  uid: string;
+  resourceVersion?: string;
+  specFinalizers: readonly string[];
+  metadataFinalizers: readonly string[];
+}
+
 export type FinalizeOutcome =
   | { result: 'finalized'; namespace: NamespaceObject }
   | { result: 'dry-run'; namespace: NamespaceObject }
   | { result: 'gone' }
   | { result: 'finalized-elsewhere' }
   | { result: 'not-terminating' }
+  /** Another object holds the name now (deleted and re-created since the check). */
+  | { result: 'replaced'; uid: string | undefined }
+  /** It carries finalizers the plan did not show, and going on with them was not agreed to. */
+  | { result: 'plan-changed'; added: string[] }
   | { result: 'forbidden'; message: string }
   | { result: 'conflict' }
   | { result: 'error'; message: string };
@@ -25,19 +40,49 @@ export const FIELD_MANAGER = 'gke-doctor';
 
 const namespacePath = (name: string) => `/api/v1/namespaces/${encodeURIComponent(name)}`;
 
+/** The plan a namespace object as read would make: its uid and finalizers. */
+export function planOf(namespace: NamespaceObject): PlannedNamespace {
+  return {
+    uid: namespace.metadata?.uid ?? '',
+    resourceVersion: namespace.metadata?.resourceVersion,
+    specFinalizers: namespace.spec?.finalizers ?? [],
+    metadataFinalizers: namespace.metadata?.finalizers ?? [],
+  };
+}
+
+/** Finalizers `namespace` carries that `plan` did not show (`spec.finalizers` and `metadata.finalizers`). */
+export function finalizersNotIn(plan: PlannedNamespace, namespace: NamespaceObject): string[] {
+  const added = [
+    ...(namespace.spec?.finalizers ?? []).filter((finalizer) => !plan.specFinalizers.includes(finalizer)).map((finalizer) => `spec.finalizers ${finalizer}`),
+    ...(namespace.metadata?.finalizers ?? []).filter((finalizer) => !plan.metadataFinalizers.includes(finalizer)).map((finalizer) => `metadata.finalizers ${finalizer}`),
+  ];
+  return added;
+}
+
 /**
- * GETs the namespace fresh, backs it up as read, empties `spec.finalizers` and
- * PUTs it to the `/finalize` subresource with the resourceVersion just read: the
- * write lands only on the very object that was backed up. On 409 (someone changed
- * it meanwhile) it reads again: if someone else finalized it, it says so and
- * writes nothing; otherwise it backs up the new read and tries again, a bounded
- * number of times. A namespace that is gone or no longer Terminating is left alone.
+ * GETs the namespace fresh and finalizes it only if it is still the object the plan
+ * was made from: the same uid (a namespace deleted and re-created under the same name
+ * is another object, with other contents), still Terminating, and held by no finalizer
+ * the plan did not show (`planChanged` decides whether to go on with one). It backs the
+ * object up as read, empties `spec.finalizers` and PUTs it to the `/finalize`
+ * subresource with that uid and resourceVersion in the body: the API server refuses
+ * the write with 409 if either changed meanwhile (apiserver pkg/registry/rest/update.go
+ * defaultUpdatedObjectInfo.Preconditions makes the body's uid a precondition;
+ * pkg/registry/generic/registry/store.go Update compares the resourceVersion). On 409
+ * it reads again and checks all of this again, a bounded number of times.
  */
 export async function finalizeNamespace(
   api: KubernetesClient,
   name: string,
-  options: { dryRun: boolean; beforeWrite?: (namespace: NamespaceObject, attempt: number) => Promise<void> },
+  planned: PlannedNamespace,
+  options: {
+    dryRun: boolean;
+    beforeWrite?: (namespace: NamespaceObject, attempt: number) => Promise<void>;
+    /** It now carries `added`, finalizers the plan did not show: whether to go on with it as read. */
+    planChanged?: (namespace: NamespaceObject, added: string[]) => Promise<boolean>;
+  },
 ): Promise<FinalizeOutcome> {
+  let plan = planned;
   for (let attempt = 0; attempt <= CONFLICT_RETRIES; attempt++) {
     let current: NamespaceObject;
     try {
@@ -48,21 +93,28 @@ export async function finalizeNamespace(
       if (failure.status === 404) return { result: 'gone' };
       return failed(failure, 'get', name);
     }
+    // Compared here, not only by the server: nothing is written, nor backed up, for another object.
+    if (current.metadata?.uid !== plan.uid) return { result: 'replaced', uid: current.metadata?.uid };
     if (!current.metadata?.deletionTimestamp) return { result: 'not-terminating' };
     // It was stuck with finalizers when checked: none now means someone else finalized it.
     if ((current.spec?.finalizers ?? []).length === 0) return { result: 'finalized-elsewhere' };
+    const added = finalizersNotIn(plan, current);
+    if (added.length > 0) {
+      if (!(await options.planChanged?.(current, added))) return { result: 'plan-changed', added };
+      plan = planOf(current);
+    }
     if (!options.dryRun) await options.beforeWrite?.(current, attempt);
-    const body: NamespaceObject = { ...current, spec: { ...current.spec, finalizers: [] } };
+    const body: NamespaceObject = { ...current, metadata: { ...current.metadata, uid: plan.uid }, spec: { ...current.spec, finalizers: [] } };
     const query = { fieldManager: FIELD_MANAGER, ...(options.dryRun ? { dryRun: 'All' } : {}) };
+    let namespace: NamespaceObject;
     try {
-      // The body carries the resourceVersion: resending it after a 429 can only land on the same object.
-      const namespace = await withRetry(() => api.putJson<NamespaceObject>(`${namespacePath(name)}/finalize`, body, query), {
+      // The body carries the uid and resourceVersion: resending it after a 429 can only land on the same object.
+      namespace = await withRetry(() => api.putJson<NamespaceObject>(`${namespacePath(name)}/finalize`, body, query), {
         retries: THROTTLE_RETRIES,
         baseDelayMs: 1_000,
         maxDelayMs: 10_000,
         retryable: (failure) => failure.status === 429,
       });
-      return { result: options.dryRun ? 'dry-run' : 'finalized', namespace };
     } catch (error) {
       const failure = toApiFailure(error);
       if (failure.status === 409) continue;
@@ -70,6 +122,11 @@ export async function finalizeNamespace(
       if (failure.status === undefined && !options.dryRun) return didItLand(api, name, current, failure);
       return failed(failure, 'update', name);
     }
+    // A server that ignored the preconditions: say so rather than call another object finalized.
+    if (namespace.metadata?.uid !== undefined && namespace.metadata.uid !== plan.uid) {
+      return { result: 'error', message: `the API server answered the finalize of ${name} with another namespace (uid ${namespace.metadata.uid}, not ${plan.uid}): check it with \`kubectl get namespace ${name} -o yaml\`` };
+    }
+    return { result: options.dryRun ? 'dry-run' : 'finalized', namespace };
   }
   return { result: 'conflict' };
 }
@@ -87,13 +144,19 @@ async function didItLand(api: KubernetesClient, name: string, sent: NamespaceObj
     if (again.status === 404) return { result: 'finalized', namespace: { ...sent, spec: { finalizers: [] } } };
     return { result: 'error', message: `the finalize of ${name} got no answer (${failure.message}), and reading it again failed too (${again.message}): whether it landed is unknown; run \`kubectl get namespace ${name} -o yaml\`` };
   }
+  if (now.metadata?.uid !== sent.metadata?.uid) {
+    return {
+      result: 'error',
+      message: `the finalize of ${name} got no answer (${failure.message}); read again, the name belongs to another namespace now (uid ${now.metadata?.uid}, not ${sent.metadata?.uid}): the one planned is gone, whether by this finalize is unknown; the new one was not touched`,
+    };
+  }
   const landed = now.metadata?.resourceVersion !== sent.metadata?.resourceVersion && (now.spec?.finalizers ?? []).length === 0;
   if (landed) return { result: 'finalized', namespace: now };
   return { result: 'error', message: `the finalize of ${name} got no answer (${failure.message}); read again, the namespace is unchanged: it did not land` };
 }
 
-/** Polls until the namespace is gone or `waitMs` has passed; returns it if it is still there. */
-export async function waitUntilGone(api: KubernetesClient, name: string, waitMs: number, pollMs = 500): Promise<NamespaceObject | null> {
+/** Polls until the namespace `uid` is gone (another one under its name does not count) or `waitMs` has passed; returns it if it is still there. */
+export async function waitUntilGone(api: KubernetesClient, name: string, uid: string, waitMs: number, pollMs = 500): Promise<NamespaceObject | null> {
   const deadline = Date.now() + waitMs;
   for (;;) {
     let current: NamespaceObject;
@@ -103,6 +166,7 @@ export async function waitUntilGone(api: KubernetesClient, name: string, waitMs:
       if (toApiFailure(error).status === 404) return null;
       throw error;
     }
+    if (current.metadata?.uid !== uid) return null;
     if (Date.now() >= deadline) return current;
     await new Promise((resolve) => setTimeout(resolve, Math.min(pollMs, Math.max(0, deadline - Date.now()))));
   }

@@ -2,11 +2,11 @@ import type { FinalizeNamespaceAction } from '../engine/check.js';
 import { formatDuration } from '../gke/duration.js';
 import type { ClusterState } from '../state/cluster-state.js';
 import type { KubernetesClient } from '../state/source.js';
-import type { NamespaceObject } from './finalize-namespace.js';
+import type { NamespaceObject, PlannedNamespace } from './finalize-namespace.js';
 import { finalizeNamespace, waitUntilGone } from './finalize-namespace.js';
 import type { FixOptions, FixOutcome } from './fix-outcome.js';
 import { outcome } from './fix-outcome.js';
-import type { Fixer } from './fixers.js';
+import type { Fixer } from './fixer.js';
 import { isProtectedByConfig, protectedNamespace } from './protected-namespaces.js';
 
 class BackupError extends Error {}
@@ -24,6 +24,30 @@ function unreadReason(name: string, state: ClusterState): string | null {
 }
 
 /**
+ * The namespace object the action was planned on: the action names it (uid, finalizers);
+ * an action that does not (a plugin's) is bound to the namespace the checks read.
+ */
+function plannedNamespace(action: FinalizeNamespaceAction, state: ClusterState): PlannedNamespace | null {
+  const read = state.kubernetes.list('Namespace').find((namespace) => namespace.metadata?.name === action.namespace);
+  const uid = action.uid ?? read?.metadata?.uid;
+  if (!uid) return null;
+  const sameObject = read?.metadata?.uid === uid;
+  return {
+    uid,
+    resourceVersion: action.resourceVersion ?? (sameObject ? read?.metadata?.resourceVersion : undefined),
+    specFinalizers: action.specFinalizers ?? (sameObject ? (read?.spec?.finalizers ?? []) : []),
+    metadataFinalizers: action.metadataFinalizers ?? (sameObject ? (read?.metadata?.finalizers ?? []) : []),
+  };
+}
+
+/** The plan's lines about the namespace object itself: which one, and which finalizers finalizing empties and leaves. */
+function describeObject(plan: PlannedNamespace, log: (line: string) => void): void {
+  log(`  the namespace as checked: uid ${plan.uid}${plan.resourceVersion ? `, resourceVersion ${plan.resourceVersion}` : ''} (a namespace re-created under this name is left alone)`);
+  if (plan.specFinalizers.length > 0) log(`  emptied: spec.finalizers ${plan.specFinalizers.join(', ')}`);
+  if (plan.metadataFinalizers.length > 0) log(`  kept: metadata.finalizers ${plan.metadataFinalizers.join(', ')} (/finalize does not clear them: the namespace stays until their controller removes them)`);
+}
+
+/**
  * Finalizes a stuck namespace: never one it could not see in full, nor a
  * protected one without --force; asks, backs it up as read, PUTs it to
  * /finalize with that resourceVersion, and waits for it to go.
@@ -33,6 +57,8 @@ export const finalizeNamespaceFixer: Fixer<FinalizeNamespaceAction> = {
     const age = action.terminatingForSeconds === undefined ? '' : ` (Terminating for ${formatDuration(action.terminatingForSeconds * 1000)})`;
     options.log(`${options.dryRun ? 'Dry run: would finalize' : 'Finalize'} Namespace/${action.namespace}${age}`);
     for (const condition of action.conditions) options.log(`  stuck because ${condition.type}: ${condition.message ?? ''}`);
+    const plan = plannedNamespace(action, state);
+    if (plan) describeObject(plan, options.log);
     const unread = unreadReason(action.namespace, state);
     if (unread) options.log(`  not fully read: ${unread}`);
     else {
@@ -66,6 +92,8 @@ export const finalizeNamespaceFixer: Fixer<FinalizeNamespaceAction> = {
     // Never finalize what could not be seen: --force does not override this.
     const unread = unreadReason(name, state);
     if (unread) return outcome(name, 'skipped', `${unread}; grant list on them (README: Permissions) and run again`);
+    const plan = plannedNamespace(action, state);
+    if (!plan) return outcome(name, 'skipped', `which namespace object the plan was made from is not known (no uid was read for ${name}): nothing written; run check again`);
     if (!options.dryRun && !options.yes) {
       if (!options.confirm) return outcome(name, 'declined', 'no terminal to ask in: nothing written; pass --yes to finalize without asking');
       if (!(await options.confirm(`Finalize Namespace/${name}? [y/N] `))) return outcome(name, 'declined', 'not confirmed: nothing written');
@@ -84,9 +112,21 @@ export const finalizeNamespaceFixer: Fixer<FinalizeNamespaceAction> = {
       options.log(`  backup: ${backup}/${attempt === 0 ? 'namespace.json and objects.json' : `namespace.${attempt + 1}.json (read again after a conflict)`}`);
     };
 
+    // Finalizers the printed plan did not show: --yes stops there; in a terminal, the new plan is shown and asked again.
+    let declinedChange = false;
+    const planChanged = async (current: NamespaceObject, added: string[]) => {
+      options.log(`  changed since the plan was printed: it now also carries ${added.join(', ')}`);
+      if (options.yes || options.dryRun || !options.confirm) return false;
+      options.log(`The plan for Namespace/${name} as it is now:`);
+      describeObject({ uid: current.metadata?.uid ?? '', resourceVersion: current.metadata?.resourceVersion, specFinalizers: current.spec?.finalizers ?? [], metadataFinalizers: current.metadata?.finalizers ?? [] }, options.log);
+      const agreed = await options.confirm(`Finalize Namespace/${name} with the finalizers above? [y/N] `);
+      declinedChange = !agreed;
+      return agreed;
+    };
+
     let result;
     try {
-      result = await finalizeNamespace(api, name, { dryRun: options.dryRun, beforeWrite: saveBackup });
+      result = await finalizeNamespace(api, name, plan, { dryRun: options.dryRun, beforeWrite: saveBackup, planChanged });
     } catch (error) {
       if (error instanceof BackupError) return outcome(name, 'failed', error.message, { backupFailed: true, backup });
       throw error;
@@ -101,6 +141,17 @@ export const finalizeNamespaceFixer: Fixer<FinalizeNamespaceAction> = {
         return outcome(name, 'skipped', 'someone else finalized it meanwhile; nothing written by this run', { resolved: true, ...withBackup });
       case 'not-terminating':
         return outcome(name, 'skipped', 'no longer Terminating; left alone', { resolved: true });
+      case 'replaced':
+        return outcome(
+          name,
+          'skipped',
+          `deleted and re-created since it was checked: Namespace/${name} is now another object (uid ${result.uid ?? 'none'}, the plan was made from uid ${plan.uid}), with other contents the plan did not show; left alone: run check again to see it`,
+          withBackup,
+        );
+      case 'plan-changed':
+        return declinedChange
+          ? outcome(name, 'declined', `not confirmed after it changed (${result.added.join(', ')}): nothing written`, withBackup)
+          : outcome(name, 'skipped', `it now carries finalizers the printed plan did not show (${result.added.join(', ')}): nothing written; run check again to see the new plan`, withBackup);
       case 'forbidden':
         return outcome(name, 'failed', `${result.message}. Add this rule to your ClusterRole: ${FINALIZE_RBAC_RULE}`, withBackup);
       case 'conflict':
@@ -108,15 +159,15 @@ export const finalizeNamespaceFixer: Fixer<FinalizeNamespaceAction> = {
       case 'error':
         return outcome(name, 'failed', result.message, withBackup);
       case 'finalized':
-        return { ...(await waitForDeletion(api, name, options)), ...withBackup };
+        return { ...(await waitForDeletion(api, name, plan.uid, options)), ...withBackup };
     }
   },
 };
 
-async function waitForDeletion(api: KubernetesClient, name: string, options: FixOptions): Promise<FixOutcome> {
+async function waitForDeletion(api: KubernetesClient, name: string, uid: string, options: FixOptions): Promise<FixOutcome> {
   let remaining: NamespaceObject | null;
   try {
-    remaining = await waitUntilGone(api, name, options.waitMs);
+    remaining = await waitUntilGone(api, name, uid, options.waitMs);
   } catch (error) {
     return outcome(name, 'finalized', `finalized, but reading it afterwards failed (${(error as Error).message}): check with \`kubectl get namespace ${name}\``);
   }

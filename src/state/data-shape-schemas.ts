@@ -173,6 +173,7 @@ const iamPolicy = shape({
   version: integer,
   etag: string,
   bindings: list(shape({ role: string, members: stringList, condition: shape({ expression: string, title: string, description: string }) })),
+  auditConfigs: list(shape({ service: string, auditLogConfigs: list(shape({ logType: string, exemptedMembers: stringList })) })),
 });
 
 /** Compute v1 Firewall (a VPC firewall rule), the fields checks read. */
@@ -215,6 +216,8 @@ const GCP_SHAPES: Record<GcpDataKey, object> = {
     networkConfig: shape({ network: string, subnetwork: string, datapathProvider: string, gatewayApiConfig: shape({ channel: string }) }),
     nodeConfig: shape({ workloadMetadataConfig: shape({ mode: string }), tags: stringList, serviceAccount: string }),
     nodePools: list(shape({ name: string, config: shape({ workloadMetadataConfig: shape({ mode: string }), tags: stringList, serviceAccount: string }) })),
+    privateClusterConfig: shape({ enablePrivateEndpoint: boolean }),
+    controlPlaneEndpointsConfig: shape({ ipEndpointsConfig: shape({ enabled: boolean, enablePublicEndpoint: boolean }) }),
   }),
   eventarcTriggers: list(
     shape(

@@ -2,6 +2,7 @@ import type {
   KubernetesObject,
   V1APIService,
   V1ConfigMap,
+  V1Container,
   V1DaemonSet,
   V1Deployment,
   V1Ingress,
@@ -9,8 +10,10 @@ import type {
   V1Namespace,
   V1NetworkPolicy,
   V1Pod,
+  V1PodSpec,
   V1ReplicaSet,
   V1Service,
+  V1ServicePort,
   V1StatefulSet,
 } from '@kubernetes/client-node';
 import type { KubernetesKind } from '../plugin-api.js';
@@ -49,6 +52,9 @@ export type DaemonSet = Wire<V1DaemonSet>;
 export type ReplicaSet = Wire<V1ReplicaSet>;
 export type ApiService = Wire<V1APIService>;
 export type ConfigMap = Wire<V1ConfigMap>;
+export type PodSpec = Wire<V1PodSpec>;
+export type Container = Wire<V1Container>;
+export type ServicePort = Wire<V1ServicePort>;
 
 /** cloud.google.com/v1 BackendConfig (GKE CRD): only the fields gke-doctor reads. */
 export interface BackendConfig extends KubeObject {

@@ -72,7 +72,7 @@ describe('applyFixActions with the finalize-namespace fixer (client-node against
     const backupDir = join(await mkdtemp(join(tmpdir(), 'gke-doctor-backup-')), 'b');
     const { outcomes } = await applyFixActions(core, actions, state(), await options({ yes: true, backups: new BackupStore({ directory: backupDir }) }));
     expect(outcomes).toEqual([
-      { action: { kind: 'finalize-namespace', namespace: 'events-system' }, resource: 'Namespace/events-system', status: 'skipped', detail: 'no longer Terminating; left alone', resolved: true, backup: null },
+      { action: { kind: 'finalize-namespace', namespace: 'events-system', uid: '9d4e2b61-7c3a-4a8e-8f1d-5b6c7a8e9f01', resourceVersion: '58213377' }, resource: 'Namespace/events-system', status: 'skipped', detail: 'no longer Terminating; left alone', resolved: true, backup: null },
     ]);
     expect(server!.requests.filter((request) => request.method !== 'GET')).toEqual([]);
     await expect(readdir(backupDir)).rejects.toThrow(/ENOENT/);
@@ -81,7 +81,9 @@ describe('applyFixActions with the finalize-namespace fixer (client-node against
   it('reports what still holds a finalized namespace after --wait', async () => {
     const held = { ...namespace(true), metadata: { ...namespace(true).metadata, finalizers: ['example.com/cleanup'] } };
     const core = await api([held]);
-    const { outcomes: [outcome] } = await applyFixActions(core, actions, state(), await options({ yes: true, waitMs: 300 }));
+    // The plan showed the metadata finalizer (a new one would stop the fix).
+    const shown = actions.map((action) => ({ ...action, metadataFinalizers: ['example.com/cleanup'] }));
+    const { outcomes: [outcome] } = await applyFixActions(core, shown, state(), await options({ yes: true, waitMs: 300 }));
     expect(outcome).toMatchObject({ status: 'failed', detail: 'finalized, but still present after 0s: held by metadata.finalizers example.com/cleanup (not cleared by /finalize)' });
   });
 

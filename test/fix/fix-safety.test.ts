@@ -92,7 +92,13 @@ describe('--fix never finalizes what it could not see', () => {
     await expect(readdir(backup)).rejects.toThrow(/ENOENT/);
     const report = JSON.parse(result.stdout);
     expect(report.fixes).toEqual([
-      expect.objectContaining({ action: { kind: 'finalize-namespace', namespace: NAMESPACE }, resource: `Namespace/${NAMESPACE}`, status: 'skipped', resolved: false, backup: null }),
+      expect.objectContaining({
+        action: { kind: 'finalize-namespace', namespace: NAMESPACE, uid: '5e0f3c2a-1b7d-4c55-9f0e-2a6b8c9d0e11', resourceVersion: '4100' },
+        resource: `Namespace/${NAMESPACE}`,
+        status: 'skipped',
+        resolved: false,
+        backup: null,
+      }),
     ]);
   });
 
@@ -195,5 +201,129 @@ describe('two --fix --yes runs racing on one namespace', () => {
     const details = [a.outcomes[0]!.detail, b.outcomes[0]!.detail];
     expect(details.filter((detail) => detail === 'someone else finalized it meanwhile; nothing written by this run')).toHaveLength(1);
     expect(served.kube.requests.filter((request) => request.method === 'PUT' && request.status === 200)).toHaveLength(1);
+  });
+});
+
+describe('--fix finalizes only the namespace object it checked (its uid)', () => {
+  const UID = '5e0f3c2a-1b7d-4c55-9f0e-2a6b8c9d0e11';
+  const NAMESPACE_PATH = `/api/v1/namespaces/${NAMESPACE}`;
+  // What someone's pipeline puts into the namespace it re-creates under the same name.
+  const newSecret = { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'db-v2' }, type: 'Opaque', data: { password: 'bmV3LXNlY3JldA==' } };
+
+  it('deleted and re-created (still Terminating) before the fix reads it: refused, nothing written nor backed up, the new Secret stays', async () => {
+    served = await serveFixture(await temporaryFixture(stuck));
+    const kube = served.kube;
+    kube.before({ method: 'GET', path: NAMESPACE_PATH }, () => kube.recreateNamespace(NAMESPACE, [newSecret], { deletionTimestamp: '2023-12-02T00:00:00Z' }));
+    const { outcomes, backupRoot } = await readAndFix(served, { force: true });
+    const now = kube.object('Namespace', undefined, NAMESPACE)!;
+    expect(now.metadata?.uid).not.toBe(UID);
+    expect(outcomes).toEqual([
+      expect.objectContaining({
+        action: { kind: 'finalize-namespace', namespace: NAMESPACE, uid: UID, resourceVersion: '4100' },
+        status: 'skipped',
+        resolved: false,
+        backup: null,
+        detail: `deleted and re-created since it was checked: Namespace/${NAMESPACE} is now another object (uid ${now.metadata?.uid}, the plan was made from uid ${UID}), with other contents the plan did not show; left alone: run check again to see it`,
+      }),
+    ]);
+    expect(writes(served)).toEqual([]);
+    expect(now.spec).toEqual({ finalizers: ['kubernetes'] });
+    expect(kube.object('Secret', NAMESPACE, 'db-v2')).toBeDefined();
+    expect(await readdir(backupRoot)).toEqual([]);
+  });
+
+  it('re-created (not Terminating) between the fix’s read and its PUT: the API server refuses the uid precondition with 409, the re-read sees another uid, refused', async () => {
+    served = await serveFixture(await temporaryFixture(stuck));
+    const kube = served.kube;
+    kube.before({ method: 'PUT', path: FINALIZE }, () => kube.recreateNamespace(NAMESPACE, [newSecret]));
+    const { outcomes } = await readAndFix(served);
+    expect(outcomes).toEqual([expect.objectContaining({ status: 'skipped', resolved: false, detail: expect.stringMatching(/^deleted and re-created since it was checked/) })]);
+    expect(writes(served)).toEqual([`PUT ${FINALIZE} 409`]);
+    const refusal = kube.requests.find((request) => request.method === 'PUT');
+    expect(refusal?.body).toMatchObject({ metadata: { uid: UID, resourceVersion: '4100' }, spec: { finalizers: [] } });
+    expect(kube.object('Namespace', undefined, NAMESPACE)?.spec).toEqual({ finalizers: ['kubernetes'] });
+    expect(kube.object('Secret', NAMESPACE, 'db-v2')).toBeDefined();
+  });
+
+  it('the PUT carries the uid: the fake refuses a body with another uid as the API server does (409, precondition failed)', async () => {
+    served = await serveFixture(await temporaryFixture(stuck));
+    const response = await fetch(`${served.kube.url}${FINALIZE}`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: NAMESPACE, uid: '00000000-0000-4000-8000-000000000000' }, spec: { finalizers: [] } }),
+    });
+    expect(response.status).toBe(409);
+    expect(((await response.json()) as { message: string }).message).toContain(`Precondition failed: UID in precondition: 00000000-0000-4000-8000-000000000000, UID in object meta: ${UID}`);
+  });
+
+  it('check --fix --output json: the fix names the uid it was bound to, and a re-created namespace is reported, exit 1', async () => {
+    served = await serveFixture(await temporaryFixture(stuck));
+    const kube = served.kube;
+    kube.before({ method: 'GET', path: NAMESPACE_PATH }, () => kube.recreateNamespace(NAMESPACE, [newSecret], { deletionTimestamp: '2023-12-02T00:00:00Z' }));
+    const backup = join(await mkdtemp(join(tmpdir(), 'gke-doctor-backup-')), 'b');
+    const result = await runCli(['check', '--only', 'terminating-namespace', '--quiet', '--fix', '--yes', '--backup-dir', backup, '--output', 'json'], { env: served.env });
+    expect(result.stderr).toContain(`  the namespace as checked: uid ${UID}, resourceVersion 4100 (a namespace re-created under this name is left alone)`);
+    expect(result.stderr).toContain('  emptied: spec.finalizers kubernetes');
+    expect(result.stderr).toMatch(/\n {2}skipped: deleted and re-created since it was checked/);
+    expect(result.code).toBe(1);
+    const report = JSON.parse(result.stdout);
+    expect(report.checks[0].findings[0].fix.action).toMatchObject({ kind: 'finalize-namespace', namespace: NAMESPACE, uid: UID, resourceVersion: '4100', specFinalizers: ['kubernetes'], metadataFinalizers: [] });
+    expect(report.fixes).toEqual([expect.objectContaining({ action: { kind: 'finalize-namespace', namespace: NAMESPACE, uid: UID, resourceVersion: '4100' }, status: 'skipped', resolved: false })]);
+    expect(writes(served)).toEqual([]);
+  });
+});
+
+describe('--fix never clears a finalizer the printed plan did not show', () => {
+  const addFinalizer = (fixture: ServedFixture, where: 'spec' | 'metadata') => () =>
+    fixture.kube.modify('Namespace', undefined, NAMESPACE, (namespace) =>
+      where === 'spec'
+        ? { ...namespace, spec: { finalizers: ['kubernetes', 'example.com/cleanup'] } }
+        : { ...namespace, metadata: { ...namespace.metadata, finalizers: ['example.com/cleanup'] } },
+    );
+
+  it.each(['spec', 'metadata'] as const)('a %s finalizer added before the PUT (409, re-read): with --yes it stops for that namespace and says which', async (where) => {
+    served = await serveFixture(await temporaryFixture(stuck));
+    served.kube.before({ method: 'PUT', path: FINALIZE }, addFinalizer(served, where));
+    const { outcomes, lines } = await readAndFix(served);
+    expect(outcomes).toEqual([
+      expect.objectContaining({
+        status: 'skipped',
+        resolved: false,
+        detail: `it now carries finalizers the printed plan did not show (${where}.finalizers example.com/cleanup): nothing written; run check again to see the new plan`,
+      }),
+    ]);
+    expect(lines).toContain(`  changed since the plan was printed: it now also carries ${where}.finalizers example.com/cleanup`);
+    expect(writes(served)).toEqual([`PUT ${FINALIZE} 409`]);
+    expect(served.kube.object('Namespace', undefined, NAMESPACE)?.metadata?.deletionTimestamp).toBeDefined();
+  });
+
+  it('in a terminal it shows the new plan and asks again: yes finalizes what was shown, no writes nothing more', async () => {
+    for (const answer of [true, false]) {
+      served = await serveFixture(await temporaryFixture(stuck));
+      served.kube.before({ method: 'PUT', path: FINALIZE }, addFinalizer(served, 'spec'));
+      const questions: string[] = [];
+      const { outcomes, lines } = await readAndFix(served, { yes: false, confirm: async (question) => (questions.push(question), questions.length === 1 || answer) });
+      expect(questions).toEqual([`Finalize Namespace/${NAMESPACE}? [y/N] `, `Finalize Namespace/${NAMESPACE} with the finalizers above? [y/N] `]);
+      expect(lines).toContain('  emptied: spec.finalizers kubernetes, example.com/cleanup');
+      if (answer) {
+        expect(outcomes).toEqual([expect.objectContaining({ status: 'finalized' })]);
+        expect(writes(served)).toEqual([`PUT ${FINALIZE} 409`, `PUT ${FINALIZE} 200`]);
+      } else {
+        expect(outcomes).toEqual([expect.objectContaining({ status: 'declined', detail: 'not confirmed after it changed (spec.finalizers example.com/cleanup): nothing written' })]);
+        expect(writes(served)).toEqual([`PUT ${FINALIZE} 409`]);
+      }
+      await served.close();
+      served = undefined;
+    }
+  });
+
+  it('a change that adds no finalizer (a condition rewritten: a new resourceVersion) is the same plan: finalized after the 409', async () => {
+    served = await serveFixture(await temporaryFixture(stuck));
+    served.kube.before({ method: 'PUT', path: FINALIZE }, () =>
+      served!.kube.modify('Namespace', undefined, NAMESPACE, (namespace) => ({ ...namespace, status: { phase: 'Terminating', conditions: [] } })),
+    );
+    const { outcomes } = await readAndFix(served);
+    expect(outcomes).toEqual([expect.objectContaining({ status: 'finalized' })]);
+    expect(writes(served)).toEqual([`PUT ${FINALIZE} 409`, `PUT ${FINALIZE} 200`]);
   });
 });

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { readFile, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { parseKubernetesDocuments } from '../../src/state/files/kubernetes-documents.js';
@@ -157,6 +158,8 @@ export class FakeKubeApiServer extends FakeHttpServer {
   /** Groups of APIServices that are Available=False: discovery of them answers 503, as on a real cluster. */
   private readonly unavailableGroupVersions = new Set<string>();
   private resourceVersion = 1;
+  /** Changes made "meanwhile": each runs once, just before the first matching request is answered. */
+  private readonly meanwhile: { method?: string; path: string; run: () => void }[] = [];
 
   constructor(
     objects: KubeObject[],
@@ -206,6 +209,52 @@ export class FakeKubeApiServer extends FakeHttpServer {
     return resource ? this.objects.get(this.key(resource, namespace, name)) : undefined;
   }
 
+  /** Runs `run` once, just before the first request for `method` and `path` is handled (someone else's change in between). */
+  before(request: { method?: string; path: string }, run: () => void): void {
+    this.meanwhile.push({ ...request, run });
+  }
+
+  /**
+   * `kubectl delete namespace NAME` run to its end, then `kubectl create namespace NAME` and
+   * `kubectl apply` of `objects` into it: the same name, a new uid and resourceVersion, other
+   * contents; with `deletionTimestamp` the new one is being deleted too.
+   */
+  recreateNamespace(name: string, objects: KubeObject[] = [], options: { deletionTimestamp?: string; finalizers?: string[] } = {}): KubeObject {
+    for (const [key, object] of this.objects) {
+      if (object.metadata?.namespace === name || (object.kind === 'Namespace' && object.metadata?.name === name)) this.objects.delete(key);
+    }
+    const namespace: KubeObject = {
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: {
+        name,
+        uid: randomUUID(),
+        resourceVersion: String(++this.resourceVersion),
+        creationTimestamp: (this.options.now?.() ?? new Date()).toISOString().replace(/\.\d+Z$/, 'Z'),
+        labels: { 'kubernetes.io/metadata.name': name },
+        ...(options.deletionTimestamp ? { deletionTimestamp: options.deletionTimestamp } : {}),
+      },
+      spec: { finalizers: options.finalizers ?? ['kubernetes'] },
+      status: { phase: options.deletionTimestamp ? 'Terminating' : 'Active' },
+    };
+    for (const object of [namespace, ...objects.map((object) => ({ ...object, metadata: { ...object.metadata, namespace: name, uid: randomUUID(), resourceVersion: String(++this.resourceVersion) } }))]) {
+      const resource = this.resourceFor(object) ?? (this.resources.push(inferResource(object)), this.resourceFor(object)!);
+      this.objects.set(this.key(resource, object.metadata?.namespace, object.metadata?.name ?? ''), structuredClone(object));
+    }
+    this.sorted.clear();
+    return namespace;
+  }
+
+  /** Edits an object in place as another client would (a new resourceVersion). */
+  modify(kind: string, namespace: string | undefined, name: string, change: (object: KubeObject) => KubeObject): void {
+    const resource = this.resources.find((candidate) => candidate.kind === kind)!;
+    const key = this.key(resource, namespace, name);
+    const current = this.objects.get(key)!;
+    const next = change(structuredClone(current));
+    this.objects.set(key, { ...next, metadata: { ...next.metadata, resourceVersion: String(++this.resourceVersion) } });
+    this.sorted.clear();
+  }
+
   private noteApiService(object: KubeObject): void {
     const spec = object.spec as { group?: string; version?: string; service?: unknown } | undefined;
     const conditions = (object.status as { conditions?: { type: string; status: string }[] } | undefined)?.conditions ?? [];
@@ -216,6 +265,8 @@ export class FakeKubeApiServer extends FakeHttpServer {
   /** The answer to a request (public: the fake Connect gateway forwards to it). */
   route(request: FakeRequest): FakeResponse {
     const { path } = request;
+    const hook = this.meanwhile.findIndex((candidate) => candidate.path === path && (!candidate.method || candidate.method === request.method));
+    if (hook >= 0) this.meanwhile.splice(hook, 1)[0]!.run();
     if (path === '/version') return ok({ major: '1', minor: '27', gitVersion: 'v1.27.7-gke.1121000', platform: 'linux/amd64' });
     if (path === '/api') return ok({ kind: 'APIVersions', versions: ['v1'], serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress: '10.0.0.1:443' }] });
     if (path === '/apis') return ok(this.groupList());
@@ -375,6 +426,9 @@ export class FakeKubeApiServer extends FakeHttpServer {
     if (!body || typeof body !== 'object' || body.metadata?.name !== route.name) {
       return { status: 400, body: statusBody(400, `the name of the object (${body?.metadata?.name}) does not match the name on the URL (${route.name})`, 'BadRequest') };
     }
+    // A uid in the body is a precondition (apiserver pkg/registry/rest/update.go defaultUpdatedObjectInfo.Preconditions), checked before the resourceVersion.
+    const uid = body.metadata?.uid;
+    if (uid && uid !== current.metadata?.uid) return conflict(route, uidPreconditionFailed(route, uid, current.metadata?.uid));
     const sent = body.metadata?.resourceVersion;
     if (sent && sent !== current.metadata?.resourceVersion) return conflict(route);
     let next: KubeObject;
@@ -446,7 +500,8 @@ export class FakeKubeApiServer extends FakeHttpServer {
 
 function inferResource(object: KubeObject): Resource {
   const [group, version] = object.apiVersion.includes('/') ? (object.apiVersion.split('/') as [string, string]) : ['', object.apiVersion];
-  const lower = object.kind.toLowerCase();
+  // A hostile server's kind (`../../victim`) is served under a plural a URL can hold; discovery still names the kind as it is.
+  const lower = object.kind.toLowerCase().replace(/[^a-z0-9]/g, '') || 'things';
   const plural = lower.endsWith('s') ? `${lower}es` : lower.endsWith('y') ? `${lower.slice(0, -1)}ies` : `${lower}s`;
   return r(group, version, plural, object.kind, Boolean(object.metadata?.namespace), group.includes('.') && !group.endsWith('.k8s.io'));
 }
@@ -492,11 +547,17 @@ function notFoundObject(route: Route): FakeResponse {
   return { status: 404, body: statusBody(404, `${resource} "${route.name}" not found`, 'NotFound', { name: route.name, kind: route.resource.plural }) };
 }
 
-function conflict(route: Route): FakeResponse {
+/** The storage layer's precondition error, as the API server words it (kubernetes/kubernetes#124347 quotes it). */
+function uidPreconditionFailed(route: Route, sent: string, stored: string | undefined): string {
+  const key = `/registry/${route.resource.group ? `${route.resource.group}/` : ''}${route.resource.plural}/${route.namespace ? `${route.namespace}/` : ''}${route.name}`;
+  return `StorageError: invalid object, Code: 4, Key: ${key}, ResourceVersion: 0, AdditionalErrorMsg: Precondition failed: UID in precondition: ${sent}, UID in object meta: ${stored ?? ''}`;
+}
+
+function conflict(route: Route, why = 'the object has been modified; please apply your changes to the latest version and try again'): FakeResponse {
   const resource = route.resource.group ? `${route.resource.plural}.${route.resource.group}` : route.resource.plural;
   return {
     status: 409,
-    body: statusBody(409, `Operation cannot be fulfilled on ${resource} "${route.name}": the object has been modified; please apply your changes to the latest version and try again`, 'Conflict', {
+    body: statusBody(409, `Operation cannot be fulfilled on ${resource} "${route.name}": ${why}`, 'Conflict', {
       name: route.name,
       kind: route.resource.plural,
     }),

@@ -1,7 +1,7 @@
 import type { ClusterState } from '../../state/cluster-state.js';
 import { kubernetesResourceName } from '../../state/cluster-state.js';
 import type { Ingress } from '../../state/kubernetes-types.js';
-import { INGRESS_CLASS_ANNOTATION, INTERNAL_INGRESS_CLASS } from '../ingress-class.js';
+import { INGRESS_CLASS_ANNOTATION, INTERNAL_INGRESS_CLASS } from './ingress-class.js';
 import type { LoadBalancerScope } from '../load-balancer/proxy-only-subnets.js';
 import { clusterRegion, networkPath, proxyOnlySubnetFix, proxyOnlySubnetFor, proxyOnlySubnetPurposes } from '../load-balancer/proxy-only-subnets.js';
 
