@@ -38,7 +38,10 @@ export type KubernetesKind =
   | 'HealthCheckPolicy'
   | 'GCPBackendPolicy'
   | 'GCPGatewayPolicy'
-  | 'NetworkPolicy';
+  | 'NetworkPolicy'
+  | 'CustomResourceDefinition'
+  | 'ValidatingWebhookConfiguration'
+  | 'MutatingWebhookConfiguration';
 
 /** The Google data a check can ask for. */
 export type GcpDataKey = 'project' | 'iamPolicy' | 'cluster' | 'eventarcTriggers' | 'healthChecks' | 'backendServices' | 'subnetworks' | 'firewalls' | 'effectiveFirewalls';

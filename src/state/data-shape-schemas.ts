@@ -72,7 +72,6 @@ const podSpec = shared('podSpec', shape({ containers: list(container), initConta
 const conditions = shared('conditions', list(shape({ type: string, status: string, reason: string, message: string }, ['type'])));
 const podTemplate = shared('podTemplate', shape({ metadata, spec: podSpec }));
 const workload = { spec: shape({ selector: object, template: podTemplate }) };
-const labelSelector = shared('labelSelector', shape({ matchLabels: stringMap, matchExpressions: list(shape({ key: string, operator: string, values: stringList }, ['key', 'operator'])) }));
 const ingressBackend = shape({ service: shape({ name: string, port: shape({ number: integer, name: string }) }), resource: object });
 
 // Gateway API (kubernetes-sigs/gateway-api apis/v1) and GKE's policies (gke-gateway-api apis/networking/v1), as kubernetes-types.ts models them.
@@ -84,6 +83,28 @@ const route = {
 };
 const protocolHealthCheck = shared('protocolHealthCheck', shape({ portSpecification: string, port: integer, portName: string, host: string, requestPath: string, proxyHeader: string, response: string, request: string, grpcServiceName: string }));
 const policy = (defaults: Record<string, unknown>) => ({ spec: shape({ targetRef: reference, default: shape(defaults) }), status: shape({ conditions: gatewayConditions }) });
+
+// admissionregistration/v1 and apiextensions/v1 (k8s.io/api admissionregistration/v1/types.go, apiextensions-apiserver apis/apiextensions/v1/types.go).
+const serviceReference = shape({ namespace: string, name: string, path: string, port: integer }, ['namespace', 'name']);
+const clientConfig = shape({ service: serviceReference, url: string, caBundle: string });
+const labelSelector = shared('labelSelector', shape({ matchLabels: stringMap, matchExpressions: list(shape({ key: string, operator: string, values: stringList }, ['key', 'operator'])) }));
+const webhooks = {
+  webhooks: list(
+    shape(
+      {
+        name: string,
+        clientConfig,
+        rules: list(shape({ operations: stringList, apiGroups: stringList, apiVersions: stringList, resources: stringList, scope: string })),
+        failurePolicy: string,
+        matchPolicy: string,
+        namespaceSelector: labelSelector,
+        objectSelector: labelSelector,
+        matchConditions: list(object),
+      },
+      ['name'],
+    ),
+  ),
+};
 
 /** By kind, what checks read beyond metadata. */
 const KIND_FIELDS: Record<string, Record<string, unknown>> = {
@@ -111,6 +132,18 @@ const KIND_FIELDS: Record<string, Record<string, unknown>> = {
   },
   IngressClass: { spec: shape({ controller: string }) },
   ConfigMap: { data: stringMap, binaryData: stringMap },
+  CustomResourceDefinition: {
+    spec: shape({
+      group: string,
+      scope: string,
+      names: shape({ kind: string, plural: string }),
+      versions: list(shape({ name: string, served: boolean, storage: boolean }, ['name'])),
+      conversion: shape({ strategy: string, webhook: shape({ clientConfig, conversionReviewVersions: stringList }) }),
+    }),
+    status: shape({ storedVersions: stringList, conditions }),
+  },
+  ValidatingWebhookConfiguration: webhooks,
+  MutatingWebhookConfiguration: webhooks,
   APIService: { spec: shape({ group: string, version: string, service: shape({ name: string, namespace: string }) }), status: shape({ conditions }) },
   GatewayClass: { spec: shape({ controllerName: string, parametersRef: reference, description: string }), status: shape({ conditions: gatewayConditions }) },
   Gateway: {
@@ -298,6 +331,12 @@ const ENVELOPES = {
   }),
   // compute v1 list (FirewallList: https://cloud.google.com/compute/docs/reference/rest/v1/firewalls/list): `items` omitted when empty.
   computeList: shape({ items: list(object), nextPageToken: string }),
+  // container v1 ListClustersResponse (https://cloud.google.com/kubernetes-engine/docs/reference/rest/v1/projects.locations.clusters/list).
+  gkeClusterList: shape({ clusters: list(shape({ name: string, location: string }, ['name'])), missingZones: stringList }),
+  // gkehub v1 ListMembershipsResponse (https://cloud.google.com/kubernetes-engine/enterprise/docs/reference/rest/v1/projects.locations.memberships/list).
+  gkeHubMembershipList: shape({ resources: list(object), nextPageToken: string }),
+  // storage v1 objects.list (https://cloud.google.com/storage/docs/json_api/v1/objects/list).
+  storageObjectList: shape({ items: list(shape({ name: string }, ['name'])), nextPageToken: string }),
 };
 export type EnvelopeName = keyof typeof ENVELOPES;
 
