@@ -40,6 +40,8 @@ const blindFrontendConfig = await withUnread('ingress-config-frontendconfig-miss
 testCheck(ingressConfig, {
   valid: [
     'ingress-config-valid',
+    // The twin of ingress-config-prefix-wildcard: Prefix /v1, which the translator accepts.
+    'ingress-config-prefix-path',
     'seed-argocd-unhealthy',
     'ingress-backendconfig-fix',
     // The default IngressClass leaves an Ingress with a class annotation alone.
@@ -57,10 +59,16 @@ testCheck(ingressConfig, {
       findings: [{ messageId: 'proxySubnetMissing', resource: 'Ingress/gxlb-demo-ns1/ilb-demo-ingress', severity: 'error' }],
       then: ({ findings: [finding] }) => {
         expect(finding!.message).toContain('purpose REGIONAL_MANAGED_PROXY or INTERNAL_HTTPS_LOAD_BALANCER) in region asia-northeast1 of network projects/acme-platform/global/networks/default');
-        expect(finding!.fix!.commands[1]).toBe(
-          'gcloud compute networks subnets create proxy-only-asia-northeast1 --project acme-platform --purpose=REGIONAL_MANAGED_PROXY --role=ACTIVE --region=asia-northeast1 --network=default --range=CIDR_RANGE',
-        );
         expect(finding!.fix!.terraform).toContain('resource "google_compute_subnetwork" "proxy_only_asia_northeast1"');
+      },
+    },
+    {
+      name: 'a Prefix path with a `*`: the translator refuses the whole Ingress',
+      fixture: 'ingress-config-prefix-wildcard',
+      findings: [{ messageId: 'pathInvalid', resource: 'Ingress/store/store', severity: 'error' }],
+      then: ({ findings: [finding] }) => {
+        expect(finding!.message).toContain('spec.rules[1].http.paths[0]: failed to validate prefix path /v1/* due to invalid wildcard');
+        expect(finding!.fix!.summary).toContain('Drop the `*` from spec.rules[1].http.paths[0] (/v1/*)');
       },
     },
     {
