@@ -8,6 +8,8 @@ import httpLoadBalancingAddon from './http-load-balancing-addon.js';
 import ingressConfig from './ingress-config.js';
 import ingressHealthCheck from './ingress-health-check.js';
 import loadBalancerFirewall from './load-balancer-firewall.js';
+import loadBalancerEvents from './load-balancer-events.js';
+import managedCertificates from './managed-certificates.js';
 import terminatingNamespace from './terminating-namespace.js';
 
 /** The built-in checks, in the order reports list them. */
@@ -22,4 +24,6 @@ export const builtinChecks: readonly Check[] = [
   gatewayConfig,
   gatewayHealthCheck,
   loadBalancerFirewall,
+  loadBalancerEvents,
+  managedCertificates,
 ];

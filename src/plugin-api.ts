@@ -41,10 +41,12 @@ export type KubernetesKind =
   | 'NetworkPolicy'
   | 'CustomResourceDefinition'
   | 'ValidatingWebhookConfiguration'
-  | 'MutatingWebhookConfiguration';
+  | 'MutatingWebhookConfiguration'
+  | 'Event'
+  | 'ManagedCertificate';
 
 /** The Google data a check can ask for. */
-export type GcpDataKey = 'project' | 'iamPolicy' | 'cluster' | 'eventarcTriggers' | 'healthChecks' | 'backendServices' | 'subnetworks' | 'firewalls' | 'effectiveFirewalls';
+export type GcpDataKey = 'project' | 'iamPolicy' | 'cluster' | 'eventarcTriggers' | 'healthChecks' | 'backendServices' | 'subnetworks' | 'firewalls' | 'effectiveFirewalls' | 'backendHealth';
 
 /**
  * What a check can ask for (`needs`; the runner collects exactly these): a piece of GCP data, a
@@ -146,6 +148,8 @@ export interface ClusterState {
   firewalls?: NamedGoogleResource[];
   /** What `networks.getEffectiveFirewalls` answers for the cluster's network: its VPC firewall rules and the firewall policies that apply. */
   effectiveFirewalls?: { firewalls?: NamedGoogleResource[]; firewallPolicys?: { name?: string; type?: string; rules?: object[] }[] };
+  /** Per backend service the cluster's Ingresses and Gateways use, what `gcloud compute backend-services get-health` prints. */
+  backendHealth?: { backendService: string; region?: string; health: unknown[] }[];
   /** When the data was read (a snapshot's `takenAt`). */
   observedAt?: Date;
   locations: ReadonlyMap<string, SourceLocation>;

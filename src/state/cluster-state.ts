@@ -1,5 +1,5 @@
 import type { DataKey, GcpDataKey, SourceLocation, Target } from '../plugin-api.js';
-import type { BackendService, Cluster, EffectiveFirewalls, EventarcTrigger, Firewall, HealthCheck, IamPolicy, IamRole, Project, Subnetwork } from './gcp-types.js';
+import type { BackendService, BackendServiceHealth, Cluster, EffectiveFirewalls, EventarcTrigger, Firewall, HealthCheck, IamPolicy, IamRole, Project, Subnetwork } from './gcp-types.js';
 import type { KindTypes, KubeObject, KubernetesKind } from './kubernetes-types.js';
 import { addToList } from '../list-map.js';
 
@@ -16,6 +16,7 @@ export const GCP_DATA_KEYS: readonly GcpDataKey[] = [
   'subnetworks',
   'firewalls',
   'effectiveFirewalls',
+  'backendHealth',
 ];
 
 /** A kind that could not be read (`secrets`, `backendconfigs.cloud.google.com`, or a group version), and why. */
@@ -36,6 +37,8 @@ export interface GcpData {
   firewalls?: Firewall[];
   /** The cluster network's effective firewalls: VPC rules and the hierarchical and network firewall policies that apply to it. */
   effectiveFirewalls?: EffectiveFirewalls;
+  /** What the load balancer says of each endpoint of the backend services the cluster's Ingresses and Gateways use. */
+  backendHealth?: BackendServiceHealth[];
 }
 
 /** Everything checks read. Sources fill it; checks never call an API. */
