@@ -1,5 +1,6 @@
 import type { FinalizeNamespaceAction } from '../engine/check.js';
 import { formatDuration } from '../gke/duration.js';
+import { storesNoObjects } from '../gke/metrics-apis.js';
 import type { ClusterState } from '../state/cluster-state.js';
 import type { KubernetesClient } from '../state/source.js';
 import type { NamespaceObject, PlannedNamespace } from './finalize-namespace.js';
@@ -14,13 +15,23 @@ class BackupError extends Error {}
 /** The RBAC rule `--fix` needs, for the 403 message and the README. */
 export const FINALIZE_RBAC_RULE = '{apiGroups: [""], resources: ["namespaces/finalize"], verbs: ["update"]}';
 
+/** API group versions and kinds discovery did not show in full, but for the metrics APIs, which store nothing. */
+function unseenKinds(state: ClusterState) {
+  return (state.undiscovered ?? []).filter((group) => !storesNoObjects(group.resource));
+}
+
 /** Why `name` cannot be finalized safely from what was read, or null. */
 function unreadReason(name: string, state: ClusterState): string | null {
   const whole = state.unavailable.get('ObjectsInTerminatingNamespaces');
   if (whole) return `what is left in it could not be read (${whole})`;
   const unread = state.unreadInNamespaces?.get(name) ?? [];
-  if (unread.length === 0) return null;
-  return `these kinds could not be read in it, so what finalizing would orphan is unknown: ${unread.map((kind) => `${kind.resource} (${kind.reason})`).join('; ')}`;
+  const unseen = unseenKinds(state);
+  const reasons = [
+    unread.length > 0 ? `these kinds could not be read in it, so what finalizing would orphan is unknown: ${unread.map((kind) => `${kind.resource} (${kind.reason})`).join('; ')}` : null,
+    // The namespace controller does not see these either; objects of them (a custom resource with a cloud finalizer) may be inside.
+    unseen.length > 0 ? `API discovery did not show every kind, so objects of these may be in it unseen: ${unseen.map((group) => `${group.resource} (${group.reason})`).join('; ')}` : null,
+  ].filter(Boolean);
+  return reasons.length > 0 ? reasons.join('; and ') : null;
 }
 
 /**
@@ -69,7 +80,8 @@ export const finalizeNamespaceFixer: Fixer<FinalizeNamespaceAction> = {
       );
     }
     for (const group of state.undiscovered ?? []) {
-      options.log(`  not listed: kinds of ${group.resource} (API discovery failed: ${group.reason}); the namespace controller cannot see them either`);
+      const harmless = storesNoObjects(group.resource);
+      options.log(`  not listed: kinds of ${group.resource} (${group.reason}); the namespace controller cannot see them either${harmless ? ', but the metrics APIs store no object' : ''}`);
     }
     if (!options.dryRun) {
       options.log('  backup first: the namespace and everything read in it (Secrets with their values) go to files only you can read (0600)');
@@ -91,7 +103,7 @@ export const finalizeNamespaceFixer: Fixer<FinalizeNamespaceAction> = {
     }
     // Never finalize what could not be seen: --force does not override this.
     const unread = unreadReason(name, state);
-    if (unread) return outcome(name, 'skipped', `${unread}; grant list on them (README: Permissions) and run again`);
+    if (unread) return outcome(name, 'skipped', `${unread}; make them readable (grant list on them, README: Permissions; repair the API whose discovery fails) and run again`);
     const plan = plannedNamespace(action, state);
     if (!plan) return outcome(name, 'skipped', `which namespace object the plan was made from is not known (no uid was read for ${name}): nothing written; run check again`);
     if (!options.dryRun && !options.yes) {
