@@ -1,4 +1,5 @@
 import type { Check } from '../src/engine/check.js';
+import eventarcGkeDelivery from './eventarc-gke-delivery.js';
 import eventarcGkeIam from './eventarc-gke-iam.js';
 import eventarcGkeTrigger from './eventarc-gke-trigger.js';
 import gatewayConfig from './gateway-config.js';
@@ -12,6 +13,7 @@ import terminatingNamespace from './terminating-namespace.js';
 export const builtinChecks: readonly Check[] = [
   eventarcGkeIam,
   eventarcGkeTrigger,
+  eventarcGkeDelivery,
   httpLoadBalancingAddon,
   ingressConfig,
   ingressHealthCheck,

@@ -160,6 +160,7 @@ const iamPolicy = shape({
   version: integer,
   etag: string,
   bindings: list(shape({ role: string, members: stringList, condition: shape({ expression: string, title: string, description: string }) })),
+  auditConfigs: list(shape({ service: string, auditLogConfigs: list(shape({ logType: string, exemptedMembers: stringList })) })),
 });
 
 const GCP_SHAPES: Record<GcpDataKey, object> = {
@@ -178,6 +179,8 @@ const GCP_SHAPES: Record<GcpDataKey, object> = {
     networkConfig: shape({ network: string, subnetwork: string, gatewayApiConfig: shape({ channel: string }) }),
     nodeConfig: shape({ workloadMetadataConfig: shape({ mode: string }) }),
     nodePools: list(shape({ name: string, config: shape({ workloadMetadataConfig: shape({ mode: string }) }) })),
+    privateClusterConfig: shape({ enablePrivateEndpoint: boolean }),
+    controlPlaneEndpointsConfig: shape({ ipEndpointsConfig: shape({ enabled: boolean, enablePublicEndpoint: boolean }) }),
   }),
   eventarcTriggers: list(
     shape(

@@ -1,0 +1,148 @@
+import type { CheckContext, CheckResult, Finding } from '../src/engine/check.js';
+import { defineCheck, fill } from '../src/engine/check.js';
+import { clusterResourceName } from '../src/gke/cluster-name.js';
+import type { GkeTrigger } from '../src/gke/eventarc.js';
+import { parseTriggerName, shortTriggerName, triggerProject, triggersIntoCluster } from '../src/gke/eventarc.js';
+import { enableDataAccessLogsFix } from '../src/gke/eventarc/audit-log-fixes.js';
+import { auditLogFilter, auditLogVerdict } from '../src/gke/eventarc/audit-log-triggers.js';
+import { GKE_DESTINATION_ENDPOINT_DOC, controlPlaneEndpoint, privateEndpointFix } from '../src/gke/eventarc/cluster-reachability.js';
+import type { ClusterState } from '../src/state/cluster-state.js';
+
+const eventarcGkeDelivery = defineCheck({
+  id: 'eventarc-gke-delivery',
+  title: 'Events reach the Eventarc triggers into this cluster',
+  severity: 'error',
+  description: `A trigger can be ACTIVE, hold every role and point at a ready Service, and still deliver
+nothing. This check follows an event's path to the triggers whose GKE destination is this cluster:
+
+- The event must be written. A trigger on Cloud Audit Logs (type=google.cloud.audit.log.v1.written)
+  fires on a log entry, and Data Access audit logs (ADMIN_READ, DATA_READ, DATA_WRITE) are off by
+  default: Cloud Storage's storage.objects.create writes a DATA_WRITE log, so a trigger on it never
+  fires unless DATA_WRITE logs are on for storage.googleapis.com. The check reads the project's allow
+  policy (auditConfigs, allServices included, exempted members noted) and warns (folders and the
+  organization can enable them too) with the exact auditConfigs change. Which method writes which log
+  comes from each service's audit-logging page (Cloud Storage, Eventarc); for other methods it says
+  that no source recorded here decides it. Admin Activity logs are always written: no finding.
+- Eventarc must reach the cluster: GKE destinations are only supported in clusters whose control plane
+  has a public endpoint (private nodes are fine; Autopilot is fine). A cluster with a private endpoint
+  only is an error, with the documented alternative: route the events to an internal HTTP endpoint.`,
+  references: [
+    'https://cloud.google.com/eventarc/docs/determining-filters-cal',
+    'https://cloud.google.com/logging/docs/audit/configure-data-access',
+    'https://cloud.google.com/storage/docs/audit-logging',
+    'https://cloud.google.com/eventarc/docs/reference/audit-logs',
+    'https://cloud.google.com/iam/docs/reference/rest/v1/Policy#AuditConfig',
+    'https://registry.terraform.io/providers/hashicorp/google/latest/docs/resources/google_project_iam#google_project_iam_audit_config',
+    GKE_DESTINATION_ENDPOINT_DOC,
+    'https://cloud.google.com/eventarc/standard/docs/vpc-endpoints/route-vpc-internal-endpoint-events',
+  ],
+  // A preflight whose inputs hold no trigger has nothing for it to judge (not-applicable, not incomplete).
+  appliesTo: ['eventarcTriggers'],
+  needs: ['eventarcTriggers'],
+  optionalNeeds: ['cluster', 'iamPolicy'],
+  notApplicable: 'no Eventarc trigger has a GKE destination in this cluster',
+  messages: {
+    dataAccessLogsOff:
+      'Trigger {{trigger}} fires on {{method}} of {{service}}, which writes a {{type}} Data Access audit log ({{source}}{{note}}), and the project\'s allow policy does not enable {{type}} logs for {{service}} (nor for allServices): the trigger never fires, although it is ACTIVE, unless a folder or the organization enables them.',
+    exemptedMembers: 'Trigger {{trigger}} fires on {{method}} of {{service}} ({{type}} Data Access audit logs, enabled), but the operations of {{members}} are exempted from those logs: they never fire it.',
+    logTypeUndecided:
+      'Trigger {{trigger}} fires on {{method}} of {{service}}; which audit log that method writes is not recorded here{{note}}, and the project does not enable {{types}} Data Access logs for {{service}}: if it writes one of those, the trigger never fires. Its audit-logging page says which.',
+    auditConfigsUnread: 'Whether the audit logs trigger {{trigger}} fires on are written was not checked: {{reason}}',
+    privateEndpoint:
+      'Trigger {{trigger}} delivers into cluster {{cluster}}, whose control plane has no public endpoint ({{field}}): Eventarc supports GKE destinations only in clusters with public endpoints, so it cannot run the event forwarder there and nothing is delivered.',
+    dnsEndpointOnly:
+      'Trigger {{trigger}} delivers into cluster {{cluster}}, whose control plane is reachable only through its DNS-based endpoint (controlPlaneEndpointsConfig.ipEndpointsConfig.enabled: false). Eventarc\'s docs require a public endpoint and say nothing of the DNS-based one, so whether events can be delivered is not known.',
+    clusterUnread: 'Whether Eventarc can reach cluster {{cluster}} (a public control-plane endpoint) for {{triggers}} was not checked: {{reason}}',
+    dataAccessFix: 'Enable the Data Access audit log type for the service on the project (it is billed as log volume).',
+    privateEndpointFix: 'Route the events to an internal HTTP endpoint instead (Eventarc\'s documented alternative for clusters with private endpoints), or give the control plane a public endpoint.',
+  },
+  run(state: ClusterState, context): CheckResult {
+    const triggers = triggersIntoCluster(state);
+    const findings: Finding[] = [];
+    const unread: string[] = [];
+    for (const trigger of triggers) findings.push(...auditLogFindings(state, trigger, context, unread));
+    if (triggers.length > 0) findings.push(...endpointFindings(state, triggers, context, unread));
+    return { examined: triggers.map((trigger) => trigger.name), findings, unread };
+  },
+});
+
+type Context = CheckContext<keyof typeof eventarcGkeDelivery.messages>;
+const text = (id: keyof typeof eventarcGkeDelivery.messages) => fill(eventarcGkeDelivery.messages[id], {}, id);
+
+function auditLogFindings(state: ClusterState, trigger: GkeTrigger, context: Context, unread: string[]): Finding[] {
+  const filter = auditLogFilter(trigger);
+  if (!filter) return [];
+  const name = shortTriggerName(trigger);
+  if (!state.iamPolicy) {
+    const reason = state.unavailable.get('iamPolicy') ?? state.notInInputs?.get('iamPolicy') ?? 'the project\'s IAM policy was not read';
+    const finding = context.report({ messageId: 'auditConfigsUnread', severity: 'info', data: { trigger: name, reason }, resource: trigger.name, evidence: filter });
+    if (!state.notInInputs?.has('iamPolicy')) unread.push(finding.message);
+    return [finding];
+  }
+  const verdict = auditLogVerdict(trigger, state.iamPolicy)!;
+  const project = triggerProject(trigger, state.target.project);
+  const data = { trigger: name };
+  switch (verdict.verdict) {
+    case 'written':
+      return [];
+    case 'not-enabled': {
+      const fix = enableDataAccessLogsFix(text('dataAccessFix'), project, state.iamPolicy, verdict.service, [verdict.type]);
+      const evidence = { service: verdict.service, method: verdict.method, logType: verdict.type, auditConfigs: state.iamPolicy.auditConfigs ?? [] };
+      const note = verdict.note ? `; ${verdict.note}` : '';
+      return [context.report({ messageId: 'dataAccessLogsOff', severity: 'warning', data: { ...data, ...verdict, note }, resource: trigger.name, evidence, fix })];
+    }
+    case 'enabled':
+      if (verdict.exemptedMembers.length === 0) return [];
+      return [
+        context.report({
+          messageId: 'exemptedMembers',
+          severity: 'info',
+          data: { ...data, service: verdict.service, method: verdict.method, type: verdict.type, members: verdict.exemptedMembers.join(', ') },
+          resource: trigger.name,
+          evidence: { service: verdict.service, logType: verdict.type, exemptedMembers: verdict.exemptedMembers },
+        }),
+      ];
+    case 'undecided':
+      return [
+        context.report({
+          messageId: 'logTypeUndecided',
+          severity: 'info',
+          data: { ...data, service: verdict.service, method: verdict.method, types: verdict.off.join(', '), note: verdict.note ? ` (${verdict.note})` : '' },
+          resource: trigger.name,
+          evidence: { service: verdict.service, method: verdict.method, notEnabled: verdict.off },
+          fix: enableDataAccessLogsFix(text('dataAccessFix'), project, state.iamPolicy, verdict.service, verdict.off),
+        }),
+      ];
+  }
+}
+
+/** Eventarc reaches the cluster through its control plane's public endpoint (src/gke/eventarc/cluster-reachability.ts). */
+function endpointFindings(state: ClusterState, triggers: readonly GkeTrigger[], context: Context, unread: string[]): Finding[] {
+  const cluster = state.cluster;
+  const clusterName = cluster?.name ?? state.target.cluster ?? '?';
+  if (!cluster) {
+    const reason = state.unavailable.get('cluster') ?? state.notInInputs?.get('cluster');
+    if (!reason) return [];
+    const names = triggers.map((trigger) => `trigger ${shortTriggerName(trigger)}`).join(', ');
+    const finding = context.report({ messageId: 'clusterUnread', severity: 'info', data: { cluster: clusterName, triggers: names, reason }, resource: clusterResourceName(state) });
+    if (!state.notInInputs?.has('cluster')) unread.push(finding.message);
+    return [finding];
+  }
+  const endpoint = controlPlaneEndpoint(cluster);
+  if (endpoint.verdict === 'public') return [];
+  return triggers.map((trigger) => {
+    const { location } = parseTriggerName(trigger.name);
+    const data = { trigger: shortTriggerName(trigger), cluster: clusterName };
+    const evidence = { privateClusterConfig: cluster.privateClusterConfig ?? null, controlPlaneEndpointsConfig: cluster.controlPlaneEndpointsConfig ?? null };
+    if (endpoint.verdict === 'dns-only') return context.report({ messageId: 'dnsEndpointOnly', severity: 'warning', data, resource: trigger.name, evidence });
+    const fix = privateEndpointFix(
+      text('privateEndpointFix'),
+      { name: shortTriggerName(trigger), location: location ?? trigger.destination.gke.location },
+      { name: clusterName, location: cluster.location ?? trigger.destination.gke.location },
+      triggerProject(trigger, state.target.project),
+    );
+    return context.report({ messageId: 'privateEndpoint', data: { ...data, field: endpoint.field }, resource: trigger.name, evidence, fix });
+  });
+}
+
+export default eventarcGkeDelivery;
