@@ -7,6 +7,7 @@ import type { KubeConfig } from '@kubernetes/client-node';
 import type { RetryOptions } from './api-failure.js';
 import { ApiFailure, retryAfterMs, withRetry } from './api-failure.js';
 import { Deadline } from './deadline.js';
+import { ExecPlugins } from './exec-plugins.js';
 import { firstLine } from '../../first-line.js';
 
 export interface RawResponse {
@@ -49,6 +50,8 @@ export function retryableGet(failure: ApiFailure): boolean {
  */
 export class KubernetesApi {
   private agent: HttpAgent | undefined;
+  /** The kubeconfig's credential plugin runs, bounded and killed with their children. */
+  private readonly plugins: ExecPlugins;
 
   constructor(
     readonly config: KubeConfig,
@@ -56,7 +59,12 @@ export class KubernetesApi {
     private readonly limits: RequestLimits = DEFAULT_LIMITS,
     /** How GETs are retried (tests shorten the backoff). */
     private readonly retry: RetryOptions = {},
-  ) {}
+  ) {
+    this.plugins = new ExecPlugins();
+    this.plugins.install(config);
+    // The run is over: a plugin still running would outlive it.
+    deadline.signal.addEventListener('abort', () => this.plugins.killAll(), { once: true });
+  }
 
   get server(): string {
     return this.config.getCurrentCluster()?.server ?? '';
@@ -82,9 +90,10 @@ export class KubernetesApi {
     return this.send(path, { query, accept });
   }
 
-  /** Frees the keep-alive connections. */
+  /** Frees the keep-alive connections, and kills the credential plugins still running. */
   close(): void {
     this.agent?.destroy();
+    this.plugins.killAll();
   }
 
   private async send(path: string, request: KubernetesRequest): Promise<RawResponse> {
@@ -101,7 +110,14 @@ export class KubernetesApi {
         ...(payload ? { 'Content-Type': 'application/json', 'Content-Length': String(payload.length) } : {}),
       },
     };
-    await this.config.applyToHTTPSOptions(options);
+    const overdueBefore = this.plugins.killedForTime;
+    try {
+      await this.config.applyToHTTPSOptions(options);
+    } catch (error) {
+      if (this.deadline.passed) throw this.deadline.failure(`${url.pathname} from the Kubernetes API (waiting for the kubeconfig's credential plugin)`);
+      if (this.plugins.killedForTime > overdueBefore) throw new ApiFailure(this.plugins.overdueMessage(), undefined, { code: 'ETIMEDOUT' });
+      throw error;
+    }
     // client-node makes a new agent for every request; one kept-alive agent per API server serves them all.
     options.agent = this.sharedAgent(url, options);
     const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
