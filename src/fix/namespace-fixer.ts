@@ -8,7 +8,7 @@ import { finalizeNamespace, namespacePath, waitUntilGone } from './finalize-name
 import { ApiFailure, toApiFailure } from '../state/live/api-failure.js';
 import type { FixOptions, FixOutcome } from './fix-outcome.js';
 import { outcome } from './fix-outcome.js';
-import type { Fixer } from './fixers.js';
+import type { Fixer } from './fixer.js';
 import { isProtectedByConfig, protectedNamespace } from './protected-namespaces.js';
 
 class BackupError extends Error {}

@@ -96,6 +96,30 @@ export class KubernetesApi {
     this.plugins.killAll();
   }
 
+  /**
+   * The kubeconfig's credentials on `options`. A credential plugin (`users[].user.exec`) that fails
+   * makes client-node throw its stderr as the message (exec_auth.js), and a plugin's stderr can
+   * hold what it was refreshing: the failure names the plugin and never repeats its output.
+   */
+  private async applyCredentials(options: RequestOptions, path: string): Promise<void> {
+    const overdueBefore = this.plugins.killedForTime;
+    try {
+      await this.config.applyToHTTPSOptions(options);
+    } catch (error) {
+      // Killed at the deadline or for running too long (exec-plugins.ts): said as that.
+      if (this.deadline.passed) throw this.deadline.failure(`${path} from the Kubernetes API (waiting for the kubeconfig's credential plugin)`);
+      if (this.plugins.killedForTime > overdueBefore) throw new ApiFailure(this.plugins.overdueMessage(), undefined, { code: 'ETIMEDOUT' });
+      const plugin = this.config.getCurrentUser()?.exec as { command?: string } | undefined;
+      if (!plugin) throw error;
+      const code = (error as NodeJS.ErrnoException).code;
+      throw new ApiFailure(
+        `the kubeconfig's credential plugin (${plugin.command}) failed${code ? ` (${code})` : ''}; its error output is not shown, as it can hold credentials: run the plugin yourself to see it`,
+        undefined,
+        { code: 'CREDENTIAL_PLUGIN' },
+      );
+    }
+  }
+
   private async send(path: string, request: KubernetesRequest): Promise<RawResponse> {
     const url = new URL(this.server.replace(/\/+$/, '') + path);
     for (const [name, value] of Object.entries(request.query ?? {})) if (value !== undefined) url.searchParams.set(name, String(value));
@@ -110,14 +134,7 @@ export class KubernetesApi {
         ...(payload ? { 'Content-Type': 'application/json', 'Content-Length': String(payload.length) } : {}),
       },
     };
-    const overdueBefore = this.plugins.killedForTime;
-    try {
-      await this.config.applyToHTTPSOptions(options);
-    } catch (error) {
-      if (this.deadline.passed) throw this.deadline.failure(`${url.pathname} from the Kubernetes API (waiting for the kubeconfig's credential plugin)`);
-      if (this.plugins.killedForTime > overdueBefore) throw new ApiFailure(this.plugins.overdueMessage(), undefined, { code: 'ETIMEDOUT' });
-      throw error;
-    }
+    await this.applyCredentials(options, url.pathname);
     // client-node makes a new agent for every request; one kept-alive agent per API server serves them all.
     options.agent = this.sharedAgent(url, options);
     const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
