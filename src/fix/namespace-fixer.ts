@@ -1,6 +1,6 @@
 import type { FinalizeNamespaceAction } from '../engine/check.js';
 import { formatDuration } from '../gke/duration.js';
-import { storesNoObjects } from '../gke/metrics-apis.js';
+import { storesNoObjects } from '../gke/namespaces/metrics-apis.js';
 import type { ClusterState } from '../state/cluster-state.js';
 import type { KubernetesClient } from '../state/source.js';
 import type { NamespaceObject, PlannedNamespace } from './finalize-namespace.js';
