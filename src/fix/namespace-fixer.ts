@@ -19,7 +19,7 @@ const inFlight = new WeakMap<FinalizeNamespaceAction, { backup: string | null; s
 /** How long a stopped run reads an abandoned namespace again to tell whether its finalize landed. */
 const REREAD_MS = 5_000;
 
-/** The RBAC rule `--fix` needs, for the 403 message and the README. */
+/** The RBAC rule `--fix` needs, for the 403 message and docs/permissions.md. */
 export const FINALIZE_RBAC_RULE = '{apiGroups: [""], resources: ["namespaces/finalize"], verbs: ["update"]}';
 
 /** API group versions and kinds discovery did not show in full, but for the metrics APIs, which store nothing. */
@@ -110,7 +110,7 @@ export const finalizeNamespaceFixer: Fixer<FinalizeNamespaceAction> = {
     }
     // Never finalize what could not be seen: --force does not override this.
     const unread = unreadReason(name, state);
-    if (unread) return outcome(name, 'skipped', `${unread}; make them readable (grant list on them, README: Permissions; repair the API whose discovery fails) and run again`);
+    if (unread) return outcome(name, 'skipped', `${unread}; make them readable (grant list on them, docs/permissions.md; repair the API whose discovery fails) and run again`);
     const plan = plannedNamespace(action, state);
     if (!plan) return outcome(name, 'skipped', `which namespace object the plan was made from is not known (no uid was read for ${name}): nothing written; run check again`);
     if (!options.dryRun && !options.yes) {
