@@ -1,5 +1,5 @@
 import { ApiFailure, toApiFailure } from './api-failure.js';
-import type { KubernetesApi } from './kubernetes-api.js';
+import type { RetryOptions } from './api-failure.js';
 import { retryableGet } from './kubernetes-api.js';
 import type { UnreadKind } from '../cluster-state.js';
 
@@ -31,6 +31,9 @@ export interface DiscoveredResource {
   verbs?: string[];
 }
 
+/** Reads one discovery document, its envelope checked (an APIGroupList, an APIResourceList): a wrong shape is a failed read. */
+export type DiscoveryReader = <T>(envelope: 'apiGroupList' | 'apiResourceList', path: string, retry?: RetryOptions) => Promise<T>;
+
 /** What API discovery found: the listable resources, and every way a kind went unseen. */
 export interface Discovery {
   resources: ApiResource[];
@@ -56,14 +59,13 @@ const VIRTUAL_VERBS = new Set(['create']);
  * each resource at the first version that serves it, the group's preferred version first. A group
  * version whose discovery fails is named, never taken as empty.
  */
-export async function discoverResources(api: KubernetesApi): Promise<Discovery> {
-  const groups = await api.getJson<{ groups?: { name: string; versions?: { version: string }[]; preferredVersion?: { version: string } }[] }>('/apis').catch((error: unknown) => {
+export async function discoverResources(read: DiscoveryReader): Promise<Discovery> {
+  const groups = await read<{ groups?: { name: string; versions?: { version: string }[]; preferredVersion?: { version: string } }[] }>('apiGroupList', '/apis').catch((error: unknown) => {
     throw discoveryFailure('/apis', error);
   });
-  if (!Array.isArray(groups?.groups)) throw new ApiFailure('API discovery (GET /apis) answered with a body that is not an APIGroupList (no groups array)', undefined, { code: 'INVALID_BODY' });
   const groupVersions = [
     { group: '', version: 'v1' },
-    ...groups.groups.flatMap((group) => {
+    ...(groups.groups ?? []).flatMap((group) => {
       const preferred = group.preferredVersion?.version;
       const versions = [...new Set([...(preferred ? [preferred] : []), ...(group.versions ?? []).map((entry) => entry.version)])];
       return versions.map((version) => ({ group: group.name, version }));
@@ -74,13 +76,10 @@ export async function discoverResources(api: KubernetesApi): Promise<Discovery> 
     groupVersions.map(async ({ group, version }) => {
       const path = group ? `/apis/${group}/${version}` : `/api/${version}`;
       try {
-        const list = await api.getJson<{ resources?: DiscoveredResource[] }>(path, {}, {
+        const list = await read<{ resources?: DiscoveredResource[] }>('apiResourceList', path, {
           // An aggregated API whose backend is down answers 503 until someone repairs it: no point waiting for it.
           retryable: (failure) => failure.status !== 503 && retryableGet(failure),
         });
-        if (typeof list !== 'object' || list === null || !Array.isArray(list.resources ?? [])) {
-          throw new ApiFailure(`${path}: the API server answered with a body that is not an APIResourceList (no resources array)`, undefined, { code: 'INVALID_BODY' });
-        }
         return { group, version, entries: list.resources ?? [] };
       } catch (error) {
         const failure = toApiFailure(error);

@@ -4,7 +4,10 @@ import { listEventarcTriggers } from './eventarc-api.js';
 import type { GoogleApi } from './gcp-endpoints.js';
 import { GOOGLE_API_SERVICES, googleApiBase } from './gcp-endpoints.js';
 import type { GoogleCallLimits } from './google-request.js';
-import { DEFAULT_LIMITS, readGoogleJson } from './google-request.js';
+import { ApiFailure } from './api-failure.js';
+import { envelopeProblem } from '../data-shapes.js';
+import type { GOOGLE_LIST_CAPS, Sized } from './google-request.js';
+import { DEFAULT_LIMITS, readGoogleDocument, readGoogleJson, readGooglePages } from './google-request.js';
 import type { BackendService, Cluster, HealthCheck, IamPolicy, IamRole, Project, Subnetwork } from '../gcp-types.js';
 
 export interface GcpTarget {
@@ -47,6 +50,8 @@ export class LiveGcp {
     private readonly auth: AuthClient,
     env: NodeJS.ProcessEnv = process.env,
     private readonly limits: GoogleCallLimits = DEFAULT_LIMITS,
+    /** How much one paged list may gather (GOOGLE_LIST_CAPS unless a test lowers it). */
+    private readonly listCaps?: typeof GOOGLE_LIST_CAPS,
   ) {
     this.bases = {
       container: googleApiBase('container', env),
@@ -60,8 +65,10 @@ export class LiveGcp {
   /** One piece of data, every page of it, within one total time (and the run's deadline). */
   read<K extends GcpDataKey>(key: K): Promise<NonNullable<GcpData[K]>> {
     const limits = { ...this.limits, deadline: Math.min(this.limits.deadline ?? Infinity, Date.now() + this.limits.totalTimeoutMs) };
-    const get = <T extends object>(api: Exclude<GoogleApi, 'storage' | 'gkehub' | 'connectgateway'>, path: string, params?: Record<string, string | number>) =>
-      readGoogleJson<T>(this.auth, { api: GOOGLE_API_SERVICES[api], url: `${this.bases[api]}${path}`, ...(params ? { params } : {}) }, limits);
+    const sized = (api: Exclude<GoogleApi, 'storage' | 'gkehub' | 'connectgateway'>, path: string, params?: Record<string, string | number>) =>
+      readGoogleDocument<object>(this.auth, { api: GOOGLE_API_SERVICES[api], url: `${this.bases[api]}${path}`, ...(params ? { params } : {}) }, limits);
+    const get = async <T extends object>(api: Exclude<GoogleApi, 'storage' | 'gkehub' | 'connectgateway'>, path: string, params?: Record<string, string | number>) =>
+      (await sized(api, path, params)).value as T;
     const project = encodeURIComponent(this.target.project);
     const readers: { [P in GcpDataKey]: () => Promise<NonNullable<GcpData[P]>> } = {
       // cloudresourcemanager v1 `projects.get`: the very shape `gcloud projects describe` prints.
@@ -79,10 +86,10 @@ export class LiveGcp {
           limits,
         ),
       cluster: () => get<Cluster>('container', `v1/projects/${project}/locations/${encodeURIComponent(this.target.location ?? '-')}/clusters/${encodeURIComponent(this.target.cluster ?? '')}`),
-      eventarcTriggers: () => listEventarcTriggers((path, params) => get('eventarc', path, params), this.target.project),
-      healthChecks: () => aggregatedList<HealthCheck>((path, params) => get('compute', path, params), this.target.project, 'healthChecks'),
-      backendServices: () => aggregatedList<BackendService>((path, params) => get('compute', path, params), this.target.project, 'backendServices'),
-      subnetworks: () => aggregatedList<Subnetwork>((path, params) => get('compute', path, params), this.target.project, 'subnetworks'),
+      eventarcTriggers: () => listEventarcTriggers((path, params) => sized('eventarc', path, params), this.target.project, this.listCaps),
+      healthChecks: () => aggregatedList<HealthCheck>((path, params) => sized('compute', path, params), this.target.project, 'healthChecks', this.listCaps),
+      backendServices: () => aggregatedList<BackendService>((path, params) => sized('compute', path, params), this.target.project, 'backendServices', this.listCaps),
+      subnetworks: () => aggregatedList<Subnetwork>((path, params) => sized('compute', path, params), this.target.project, 'subnetworks', this.listCaps),
     };
     return readers[key]() as Promise<NonNullable<GcpData[K]>>;
   }
@@ -111,19 +118,21 @@ export class LiveGcp {
   }
 }
 
-type PageReader = <T extends object>(path: string, params: Record<string, string | number>) => Promise<T>;
+type PageReader = (path: string, params: Record<string, string | number>) => Promise<Sized<object>>;
 
 /** Every page of compute's aggregated list, flattened over its scopes, as `gcloud compute … list` prints it. */
-async function aggregatedList<T>(get: PageReader, project: string, collection: 'healthChecks' | 'backendServices' | 'subnetworks'): Promise<T[]> {
-  const items: T[] = [];
-  let pageToken: string | undefined;
-  do {
-    const page = await get<AggregatedList<T>>(`projects/${encodeURIComponent(project)}/aggregated/${collection}`, {
-      maxResults: COMPUTE_PAGE_SIZE,
-      ...(pageToken ? { pageToken } : {}),
-    });
-    for (const scoped of Object.values(page.items ?? {})) items.push(...((scoped as Record<string, T[] | undefined>)[collection] ?? []));
-    pageToken = page.nextPageToken || undefined;
-  } while (pageToken);
-  return items;
+async function aggregatedList<T>(get: PageReader, project: string, collection: 'healthChecks' | 'backendServices' | 'subnetworks', caps?: typeof GOOGLE_LIST_CAPS): Promise<T[]> {
+  const path = `projects/${encodeURIComponent(project)}/aggregated/${collection}`;
+  return readGooglePages(
+    `compute.googleapis.com ${path}`,
+    async (pageToken) => {
+      const { value, bytes } = await get(path, { maxResults: COMPUTE_PAGE_SIZE, ...(pageToken ? { pageToken } : {}) });
+      const problem = await envelopeProblem('computeAggregatedList', value);
+      if (problem) throw new ApiFailure(`compute.googleapis.com ${path}: the answer is not an aggregated list (${problem})`, undefined, { code: 'EBADRESPONSE' });
+      const page = value as AggregatedList<T>;
+      const items = Object.values(page.items ?? {}).flatMap((scoped) => ((scoped as Record<string, T[] | undefined>)[collection] ?? []));
+      return { items, nextPageToken: page.nextPageToken, bytes };
+    },
+    caps,
+  );
 }
