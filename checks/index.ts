@@ -7,6 +7,8 @@ import gatewayHealthCheck from './gateway-health-check.js';
 import httpLoadBalancingAddon from './http-load-balancing-addon.js';
 import ingressConfig from './ingress-config.js';
 import ingressHealthCheck from './ingress-health-check.js';
+import loadBalancerEvents from './load-balancer-events.js';
+import managedCertificates from './managed-certificates.js';
 import terminatingNamespace from './terminating-namespace.js';
 
 /** The built-in checks, in the order reports list them. */
@@ -20,4 +22,6 @@ export const builtinChecks: readonly Check[] = [
   terminatingNamespace,
   gatewayConfig,
   gatewayHealthCheck,
+  loadBalancerEvents,
+  managedCertificates,
 ];

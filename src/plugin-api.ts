@@ -40,10 +40,12 @@ export type KubernetesKind =
   | 'GCPGatewayPolicy'
   | 'CustomResourceDefinition'
   | 'ValidatingWebhookConfiguration'
-  | 'MutatingWebhookConfiguration';
+  | 'MutatingWebhookConfiguration'
+  | 'Event'
+  | 'ManagedCertificate';
 
 /** The Google data a check can ask for. */
-export type GcpDataKey = 'project' | 'iamPolicy' | 'cluster' | 'eventarcTriggers' | 'healthChecks' | 'backendServices' | 'subnetworks';
+export type GcpDataKey = 'project' | 'iamPolicy' | 'cluster' | 'eventarcTriggers' | 'healthChecks' | 'backendServices' | 'subnetworks' | 'backendHealth';
 
 /**
  * What a check can ask for (`needs`; the runner collects exactly these): a piece of GCP data, a
@@ -141,6 +143,8 @@ export interface ClusterState {
   healthChecks?: NamedGoogleResource[];
   backendServices?: NamedGoogleResource[];
   subnetworks?: NamedGoogleResource[];
+  /** Per backend service the cluster's Ingresses and Gateways use, what `gcloud compute backend-services get-health` prints. */
+  backendHealth?: { backendService: string; region?: string; health: unknown[] }[];
   /** When the data was read (a snapshot's `takenAt`). */
   observedAt?: Date;
   locations: ReadonlyMap<string, SourceLocation>;

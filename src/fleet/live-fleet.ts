@@ -10,6 +10,7 @@ import type { Deadline } from '../state/live/deadline.js';
 import { callLimits, readGoogleDocument, readGoogleJson, readGooglePages } from '../state/live/google-request.js';
 import { envelopeProblem } from '../state/data-shapes.js';
 import { kubernetesApiOf } from '../state/live/kubernetes-api.js';
+import type { SelfContainedGcpDataKey } from '../state/live/live-gcp.js';
 import { LiveGcp } from '../state/live/live-gcp.js';
 import type { KubernetesConnection, LiveOptions } from '../state/live/live-source.js';
 import { LiveSource } from '../state/live/live-source.js';
@@ -95,9 +96,12 @@ class ProjectData {
   }
 
   /** The cluster comes from the listing; the rest is the project's, read once. */
-  forCluster(cluster: Cluster): Pick<LiveGcp, 'read' | 'customRoles'> {
+  forCluster(cluster: Cluster): Pick<LiveGcp, 'read' | 'customRoles' | 'backendHealth'> {
+    // Backend health is the cluster's own (its Ingresses' and Gateways' backend services), read for it alone.
+    const own = new LiveGcp({ project: this.project, location: cluster.location ?? null, cluster: cluster.name ?? null }, this.options.auth, this.options.env, callLimits(this.options.deadline));
     return {
-      read: <K extends GcpDataKey>(key: K) => (key === 'cluster' ? Promise.resolve(cluster as NonNullable<GcpData[K]>) : this.read(key)),
+      backendHealth: (services) => own.backendHealth(services),
+      read: <K extends SelfContainedGcpDataKey>(key: K) => (key === 'cluster' ? Promise.resolve(cluster as NonNullable<GcpData[K]>) : this.read(key)),
       // The custom roles the project's policy binds: one policy per project, so read once too.
       customRoles: (policy: IamPolicy) => (this.roles ??= this.reader.customRoles(policy)),
     };
@@ -105,7 +109,7 @@ class ProjectData {
 
   private roles: Promise<Map<string, IamRole>> | undefined;
 
-  read<K extends GcpDataKey>(key: K): Promise<NonNullable<GcpData[K]>> {
+  read<K extends SelfContainedGcpDataKey>(key: K): Promise<NonNullable<GcpData[K]>> {
     let read = this.reads.get(key);
     if (!read) {
       read = this.reader.read(key);

@@ -10,6 +10,7 @@ const NAMES: Record<Exclude<DataKey, KubernetesKind>, string> = {
   healthChecks: "the load balancers' health checks",
   backendServices: "the load balancers' backend services",
   subnetworks: "the VPC subnetworks of the cluster's region",
+  backendHealth: "what the load balancer says of each endpoint of the backend services the cluster's Ingresses and Gateways use (HEALTHY or UNHEALTHY)",
   ObjectsInTerminatingNamespaces: 'every object left in a namespace that is being deleted',
 };
 

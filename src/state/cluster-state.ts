@@ -1,5 +1,5 @@
 import type { DataKey, GcpDataKey, SourceLocation, Target } from '../plugin-api.js';
-import type { BackendService, Cluster, EventarcTrigger, HealthCheck, IamPolicy, IamRole, Project, Subnetwork } from './gcp-types.js';
+import type { BackendService, BackendServiceHealth, Cluster, EventarcTrigger, HealthCheck, IamPolicy, IamRole, Project, Subnetwork } from './gcp-types.js';
 import type { KindTypes, KubeObject, KubernetesKind } from './kubernetes-types.js';
 import { addToList } from '../list-map.js';
 
@@ -14,6 +14,7 @@ export const GCP_DATA_KEYS: readonly GcpDataKey[] = [
   'healthChecks',
   'backendServices',
   'subnetworks',
+  'backendHealth',
 ];
 
 /** A kind that could not be read (`secrets`, `backendconfigs.cloud.google.com`, or a group version), and why. */
@@ -30,6 +31,8 @@ export interface GcpData {
   healthChecks?: HealthCheck[];
   backendServices?: BackendService[];
   subnetworks?: Subnetwork[];
+  /** What the load balancer says of each endpoint of the backend services the cluster's Ingresses and Gateways use. */
+  backendHealth?: BackendServiceHealth[];
 }
 
 /** Everything checks read. Sources fill it; checks never call an API. */

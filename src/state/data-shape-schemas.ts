@@ -176,6 +176,28 @@ const KIND_FIELDS: Record<string, Record<string, unknown>> = {
   GCPGatewayPolicy: policy({}),
   FrontendConfig: { spec: object },
   ServiceNetworkEndpointGroup: { spec: object, status: object },
+  // core v1 Event and events.k8s.io/v1 Event (the fields the events check reads of either).
+  Event: {
+    type: string,
+    reason: string,
+    message: string,
+    note: string,
+    count: integer,
+    deprecatedCount: integer,
+    firstTimestamp: timestamp,
+    lastTimestamp: timestamp,
+    eventTime: timestamp,
+    involvedObject: shape({ apiVersion: string, kind: string, name: string, namespace: string, uid: string }),
+    regarding: shape({ apiVersion: string, kind: string, name: string, namespace: string, uid: string }),
+    source: shape({ component: string, host: string }),
+    reportingController: string,
+    reportingComponent: string,
+    series: shape({ count: integer, lastObservedTime: timestamp }),
+  },
+  ManagedCertificate: {
+    spec: shape({ domains: stringList }),
+    status: shape({ certificateStatus: string, certificateName: string, expireTime: string, domainStatus: list(shape({ domain: string, status: string }, ['domain', 'status'])) }),
+  },
   BackendConfig: {
     spec: shape({
       healthCheck: shape({ requestPath: string, port: integer, type: string, checkIntervalSec: integer, timeoutSec: integer, healthyThreshold: integer, unhealthyThreshold: integer }),
@@ -249,6 +271,17 @@ const GCP_SHAPES: Record<GcpDataKey, object> = {
   ),
   backendServices: list(shape({ name: string, healthChecks: stringList, backends: list(object) }, ['name'])),
   subnetworks: list(shape({ name: string, region: string, network: string, purpose: string, role: string, state: string }, ['name'])),
+  // compute v1 BackendServiceGroupHealth per backend group (https://cloud.google.com/compute/docs/reference/rest/v1/backendServices/getHealth).
+  backendHealth: list(
+    shape(
+      {
+        backendService: string,
+        region: string,
+        health: list(shape({ backend: string, status: shape({ healthStatus: list(shape({ healthState: string, instance: string, ipAddress: string, port: integer })) }) }, ['backend'])),
+      },
+      ['backendService', 'health'],
+    ),
+  ),
 };
 
 /**

@@ -108,6 +108,36 @@ export interface BackendService {
   loadBalancingScheme?: string;
 }
 
+/**
+ * One endpoint's health as Compute sees it (compute v1 HealthStatus, in `backendServices.getHealth`):
+ * `healthState` HEALTHY or UNHEALTHY, the instance, and for NEG endpoints the Pod IP and port.
+ */
+export interface HealthStatus {
+  healthState?: string;
+  instance?: string;
+  ipAddress?: string;
+  port?: number;
+  forwardingRule?: string;
+  forwardingRuleIp?: string;
+  weightError?: string;
+  annotations?: Record<string, string>;
+}
+
+/** One backend group's health: an element of what `gcloud compute backend-services get-health NAME --format=json` prints. */
+export interface BackendGroupHealth {
+  /** The instance group or NEG URL. */
+  backend: string;
+  /** compute v1 BackendServiceGroupHealth. */
+  status: { healthStatus?: HealthStatus[]; kind?: string; annotations?: Record<string, string> };
+}
+
+/** `compute/backend-health.json`: one entry per backend service, named, with what `get-health` printed for it (`region` for a regional one). */
+export interface BackendServiceHealth {
+  backendService: string;
+  region?: string;
+  health: BackendGroupHealth[];
+}
+
 /** A custom role, as `gcloud iam roles describe ROLE_ID --project=P --format=json` prints it (IAM v1 Role, roles.get). */
 export interface IamRole {
   name: string;

@@ -1,4 +1,6 @@
 import type {
+  CoreV1Event,
+  EventsV1Event,
   KubernetesObject,
   V1APIService,
   V1ConfigMap,
@@ -48,6 +50,14 @@ export type DaemonSet = Wire<V1DaemonSet>;
 export type ReplicaSet = Wire<V1ReplicaSet>;
 export type ApiService = Wire<V1APIService>;
 export type ConfigMap = Wire<V1ConfigMap>;
+/** An Event as core v1 serves it (`involvedObject`, `message`) or as events.k8s.io/v1 does (`regarding`, `note`): both are kind Event. */
+export type Event = (Wire<CoreV1Event> | Wire<EventsV1Event>) & { kind: 'Event' | string; apiVersion: string };
+
+/** networking.gke.io/v1 ManagedCertificate (GoogleCloudPlatform/gke-managed-certs pkg/apis/networking.gke.io/v1/types.go). */
+export interface ManagedCertificate extends KubeObject {
+  spec?: { domains?: string[] };
+  status?: { certificateStatus?: string; domainStatus?: { domain: string; status: string }[]; certificateName?: string; expireTime?: string };
+}
 export type PodSpec = Wire<V1PodSpec>;
 export type Container = Wire<V1Container>;
 export type ServicePort = Wire<V1ServicePort>;
@@ -216,6 +226,8 @@ interface TypeOfKind {
   CustomResourceDefinition: CustomResourceDefinition;
   ValidatingWebhookConfiguration: ValidatingWebhookConfiguration;
   MutatingWebhookConfiguration: MutatingWebhookConfiguration;
+  Event: Event;
+  ManagedCertificate: ManagedCertificate;
 }
 
 /** The kinds checks can ask for by name, and the type each one has. */
@@ -248,5 +260,7 @@ const EVERY_KIND: Record<KubernetesKind, true> = {
   CustomResourceDefinition: true,
   ValidatingWebhookConfiguration: true,
   MutatingWebhookConfiguration: true,
+  Event: true,
+  ManagedCertificate: true,
 };
 export const KUBERNETES_KINDS = Object.keys(EVERY_KIND) as readonly KubernetesKind[];

@@ -55,6 +55,8 @@ interface FixtureGcp {
   healthChecks: Record<string, unknown>[];
   backendServices: Record<string, unknown>[];
   subnetworks: Record<string, unknown>[];
+  /** `compute/backend-health.json`: per backend service, what get-health printed. */
+  backendHealth: { backendService: string; region?: string; health: { backend: string; status: unknown }[] }[];
   /** `roles/*.json`: custom role definitions, by full name. */
   roles: Map<string, unknown>;
 }
@@ -100,6 +102,7 @@ export class FakeGcp extends FakeHttpServer {
       healthChecks: list(await read('compute/health-checks.json'), 'items') as Record<string, unknown>[],
       backendServices: list(await read('compute/backend-services.json'), 'items') as Record<string, unknown>[],
       subnetworks: list(await read('compute/subnetworks.json'), 'items') as Record<string, unknown>[],
+      backendHealth: ((await read('compute/backend-health.json')) ?? []) as FixtureGcp['backendHealth'],
       roles: await readRoles(join(fixtureDirectory, 'roles')),
     };
     return new FakeGcp(data, options);
@@ -135,7 +138,31 @@ export class FakeGcp extends FakeHttpServer {
       const collection = match[2] as 'healthChecks' | 'backendServices' | 'subnetworks';
       return { status: 200, body: this.aggregatedList(match[1]!, collection, request.query) };
     }
+    // compute v1 backendServices.get / regionBackendServices.get, and their getHealth (a POST that reads).
+    if ((match = /^\/compute\/v1\/projects\/([^/]+)\/(global|regions\/([^/]+))\/backendServices\/([^/:]+)(\/getHealth)?$/.exec(path))) {
+      const [, , , region, name, getHealth] = match;
+      if (method === 'GET' && !getHealth) return this.backendService(name!, region);
+      if (method === 'POST' && getHealth) return this.backendServiceHealth(name!, region, (request.body as { group?: string } | undefined)?.group);
+    }
     return notFound(path);
+  }
+
+  /** A backend service of the fixture in that scope: from `backend-services.json`, else made from what `backend-health.json` says of it. */
+  private backendService(name: string, region: string | undefined): FakeResponse {
+    const inScope = (item: { region?: unknown; selfLink?: unknown }) => (/\/regions\/([^/]+)/.exec(String(item.region ?? item.selfLink ?? ''))?.[1] ?? undefined) === region;
+    const listed = this.data.backendServices.find((item) => item.name === name && inScope(item));
+    if (listed) return { status: 200, body: listed };
+    const health = this.data.backendHealth.find((entry) => entry.backendService === name && entry.region === region);
+    if (!health) return notFound(`backendServices/${name}`);
+    return { status: 200, body: { kind: 'compute#backendService', name, ...(region ? { region } : {}), backends: health.health.map((group) => ({ group: group.backend, balancingMode: 'RATE' })) } };
+  }
+
+  /** compute v1 BackendServiceGroupHealth of one group; a group the backend service does not have is refused, as Compute does. */
+  private backendServiceHealth(name: string, region: string | undefined, group: string | undefined): FakeResponse {
+    const found = this.data.backendHealth.find((entry) => entry.backendService === name && entry.region === region)?.health.find((entry) => entry.backend === group);
+    if (found) return { status: 200, body: found.status };
+    if (this.backendService(name, region).status === 404) return notFound(`backendServices/${name}`);
+    return { status: 400, body: googleError(400, "Invalid value for field 'resource.group': the backend service has no such backend.") };
   }
 
   private isProject(id: string): boolean {

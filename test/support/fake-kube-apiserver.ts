@@ -98,6 +98,7 @@ const GKE_CRDS: Resource[] = [
   r('cloud.google.com', 'v1', 'backendconfigs', 'BackendConfig', true, true),
   r('networking.gke.io', 'v1beta1', 'frontendconfigs', 'FrontendConfig', true, true),
   r('networking.gke.io', 'v1beta1', 'servicenetworkendpointgroups', 'ServiceNetworkEndpointGroup', true, true),
+  r('networking.gke.io', 'v1', 'managedcertificates', 'ManagedCertificate', true, true),
 ];
 
 /**
@@ -424,7 +425,9 @@ export class FakeKubeApiServer extends FakeHttpServer {
         .map(([, object]) => object);
       this.sorted.set(prefix, all);
     }
-    const items = namespace ? all.filter((object) => object.metadata?.namespace === namespace) : all;
+    const selected = fieldSelection(query.get('fieldSelector'));
+    if ('unsupported' in selected) return { status: 400, body: statusBody(400, `"${selected.unsupported}" is not a known field selector: only "metadata.name", "metadata.namespace", "type", "reason", "involvedObject.kind", "involvedObject.name"`, 'BadRequest') };
+    const items = (namespace ? all.filter((object) => object.metadata?.namespace === namespace) : all).filter(selected.matches);
     const conversion = this.failedConversion(resource, items);
     if (conversion) return { status: 500, body: statusBody(500, conversion, 'InternalError') };
     const start = query.get('continue') ? Number(Buffer.from(query.get('continue')!, 'base64').toString()) : 0;
@@ -537,6 +540,18 @@ export class FakeKubeApiServer extends FakeHttpServer {
     const response = this.options.podProxy?.(target) ?? { status: 200, body: 'ok' };
     return { ...response, headers: { 'content-type': 'text/plain', ...response.headers } };
   }
+}
+
+/**
+ * A `fieldSelector` (`type=Warning,reason=XPN`, `!=` too), over the fields the API server lets
+ * Events be selected by (pkg/registry/core/event/strategy.go ToSelectableFields); another field is a 400, as there.
+ */
+function fieldSelection(selector: string | null): { matches: (object: KubeObject) => boolean } | { unsupported: string } {
+  const known = ['metadata.name', 'metadata.namespace', 'type', 'reason', 'involvedObject.kind', 'involvedObject.name'];
+  const terms = (selector ?? '').split(',').filter((term) => term !== '').map((term) => /^([^!=]+)(!=|==|=)(.*)$/.exec(term));
+  for (const [index, term] of terms.entries()) if (!term || !known.includes(term[1]!)) return { unsupported: term?.[1] ?? (selector ?? '').split(',')[index]! };
+  const value = (object: KubeObject, path: string) => path.split('.').reduce<unknown>((at, key) => (at as Record<string, unknown> | undefined)?.[key], object);
+  return { matches: (object) => terms.every((term) => (String(value(object, term![1]!) ?? '') === term![3]) === (term![2] !== '!=')) };
 }
 
 interface CrdSpec {

@@ -1,5 +1,7 @@
 import type { AuthClient } from 'google-auth-library';
 import type { GcpData, GcpDataKey } from '../cluster-state.js';
+import type { BackendServiceRef } from './backend-health-api.js';
+import { readBackendHealth } from './backend-health-api.js';
 import { listEventarcTriggers } from './eventarc-api.js';
 import type { GoogleApi } from './gcp-endpoints.js';
 import { GOOGLE_API_SERVICES, googleApiBase } from './gcp-endpoints.js';
@@ -8,7 +10,7 @@ import { ApiFailure } from './api-failure.js';
 import { envelopeProblem } from '../data-shapes.js';
 import type { GOOGLE_LIST_CAPS, Sized } from './google-request.js';
 import { DEFAULT_LIMITS, readGoogleDocument, readGoogleJson, readGooglePages } from './google-request.js';
-import type { BackendService, Cluster, HealthCheck, IamPolicy, IamRole, Project, Subnetwork } from '../gcp-types.js';
+import type { BackendService, BackendServiceHealth, Cluster, HealthCheck, IamPolicy, IamRole, Project, Subnetwork } from '../gcp-types.js';
 
 export interface GcpTarget {
   project: string;
@@ -25,7 +27,12 @@ export const GCP_DATA_SOURCES: Record<GcpDataKey, { api: GoogleApi; what: string
   healthChecks: { api: 'compute', what: 'health checks', permission: 'compute.healthChecks.list', role: 'roles/compute.viewer' },
   backendServices: { api: 'compute', what: 'backend services', permission: 'compute.backendServices.list', role: 'roles/compute.viewer' },
   subnetworks: { api: 'compute', what: 'subnetworks', permission: 'compute.subnetworks.list', role: 'roles/compute.viewer' },
+  // backendServices.get and getHealth (https://cloud.google.com/compute/docs/reference/rest/v1/backendServices/getHealth).
+  backendHealth: { api: 'compute', what: 'backend health', permission: 'compute.backendServices.get', role: 'roles/compute.viewer' },
 };
+
+/** What `read` reads by itself: backend health needs to be told which backend services (LiveGcp.backendHealth). */
+export type SelfContainedGcpDataKey = Exclude<GcpDataKey, 'backendHealth'>;
 
 /** Compute's page size limit (https://cloud.google.com/compute/docs/reference/rest/v1/healthChecks/aggregatedList: maxResults ≤ 500). */
 const COMPUTE_PAGE_SIZE = 500;
@@ -63,14 +70,14 @@ export class LiveGcp {
   }
 
   /** One piece of data, every page of it, within one total time (and the run's deadline). */
-  read<K extends GcpDataKey>(key: K): Promise<NonNullable<GcpData[K]>> {
+  read<K extends SelfContainedGcpDataKey>(key: K): Promise<NonNullable<GcpData[K]>> {
     const limits = { ...this.limits, deadline: Math.min(this.limits.deadline ?? Infinity, Date.now() + this.limits.totalTimeoutMs) };
     const sized = (api: Exclude<GoogleApi, 'storage' | 'gkehub' | 'connectgateway'>, path: string, params?: Record<string, string | number>) =>
       readGoogleDocument<object>(this.auth, { api: GOOGLE_API_SERVICES[api], url: `${this.bases[api]}${path}`, ...(params ? { params } : {}) }, limits);
     const get = async <T extends object>(api: Exclude<GoogleApi, 'storage' | 'gkehub' | 'connectgateway'>, path: string, params?: Record<string, string | number>) =>
       (await sized(api, path, params)).value as T;
     const project = encodeURIComponent(this.target.project);
-    const readers: { [P in GcpDataKey]: () => Promise<NonNullable<GcpData[P]>> } = {
+    const readers: { [P in SelfContainedGcpDataKey]: () => Promise<NonNullable<GcpData[P]>> } = {
       // cloudresourcemanager v1 `projects.get`: the very shape `gcloud projects describe` prints.
       project: () => get<Project>('cloudresourcemanager', `v1/projects/${project}`),
       iamPolicy: () =>
@@ -95,12 +102,30 @@ export class LiveGcp {
   }
 
   /**
+   * The health of the backend services the cluster's Ingresses and Gateways use, within one total
+   * time like any read: what `gcloud compute backend-services get-health` prints for each.
+   */
+  backendHealth(services: readonly BackendServiceRef[]): Promise<BackendServiceHealth[]> {
+    const limits = this.readLimits();
+    const location = this.target.location;
+    // A zonal cluster's location is a zone (europe-west1-b): its regional load balancers are in europe-west1.
+    const region = location ? location.replace(/^([a-z]+-[a-z]+\d+)-[a-z]$/, '$1') : null;
+    const request = <T extends object>(path: string, body?: unknown) =>
+      readGoogleJson<T>(this.auth, { api: GOOGLE_API_SERVICES.compute, url: `${this.bases.compute}${path}`, ...(body !== undefined ? { method: 'POST' as const, data: body } : {}) }, limits);
+    return readBackendHealth(request, this.target.project, services, region);
+  }
+
+  private readLimits(): GoogleCallLimits {
+    return { ...this.limits, deadline: Math.min(this.limits.deadline ?? Infinity, Date.now() + this.limits.totalTimeoutMs) };
+  }
+
+  /**
    * The definitions of the custom roles a policy binds (IAM v1 roles.get, what `gcloud iam
    * roles describe` prints), by full name. One that cannot be read (no iam.roles.get, deleted,
    * the API failing) is left out: a check then says it could not read it.
    */
   async customRoles(policy: IamPolicy): Promise<Map<string, IamRole>> {
-    const limits = { ...this.limits, deadline: Math.min(this.limits.deadline ?? Infinity, Date.now() + this.limits.totalTimeoutMs) };
+    const limits = this.readLimits();
     const names = new Set(
       (policy.bindings ?? [])
         .map((binding) => (binding.role ?? '').replace(/_withcond_[0-9a-f]+$/, ''))

@@ -62,7 +62,19 @@ const DISCOVERED_KINDS: Partial<Record<KubernetesKind, { group: string; plural: 
   HealthCheckPolicy: { group: 'networking.gke.io', plural: 'healthcheckpolicies' },
   GCPBackendPolicy: { group: 'networking.gke.io', plural: 'gcpbackendpolicies' },
   GCPGatewayPolicy: { group: 'networking.gke.io', plural: 'gcpgatewaypolicies' },
+  // GKE's managed-certificate CRD (GoogleCloudPlatform/gke-managed-certs deploy/managedcertificates-crd.yaml).
+  ManagedCertificate: { group: 'networking.gke.io', plural: 'managedcertificates' },
 };
+
+/**
+ * Events are read only where the load-balancer checks look, never cluster-wide: in the given
+ * namespaces, one page each. Core v1 first; events.k8s.io/v1 where core v1 is not served.
+ */
+const EVENT_RESOURCES: readonly ApiResource[] = [resource('', 'v1', 'events', 'Event'), resource('events.k8s.io', 'v1', 'events', 'Event')];
+/** The controllers' complaints: every Warning, and ingress-gce's Normal `XPN` event asking a Shared VPC security admin for a firewall change (pkg/firewalls/controller.go). */
+const EVENT_SELECTORS: readonly string[] = ['type=Warning', 'type=Normal,reason=XPN'];
+/** At most this many events per namespace and selector (one page): an old, noisy namespace does not make the run slow. */
+export const EVENTS_PER_NAMESPACE = 500;
 
 /**
  * Objects per list page. Measured against the fake at 20,000 Pods (bench/notes.md): 500 took
@@ -197,13 +209,34 @@ export class LiveKubernetes {
     return { objects, unread, undiscovered };
   }
 
+  /**
+   * The Warning events (and XPN firewall notices) in `namespaces`, at most EVENTS_PER_NAMESPACE
+   * per namespace and selector, through core v1, or events.k8s.io/v1 when core v1 answers 404.
+   */
+  async listEvents(namespaces: readonly string[]): Promise<KubeObject[]> {
+    const events: KubeObject[] = [];
+    await pool(namespaces, CONCURRENCY, async (namespace) => {
+      for (const fieldSelector of EVENT_SELECTORS) {
+        for (const [index, served] of EVENT_RESOURCES.entries()) {
+          try {
+            events.push(...(await this.list(served, namespace, undefined, { fieldSelector, max: EVENTS_PER_NAMESPACE })));
+            break;
+          } catch (error) {
+            if (toApiFailure(error).status !== 404 || index === EVENT_RESOURCES.length - 1) throw error;
+          }
+        }
+      }
+    });
+    return events;
+  }
+
   /** Whether `resource` is where `kind` is listed (so a list of that kind holds its objects). */
   static serves(resource: ApiResource, kind: KubernetesKind): boolean {
     const known = KIND_RESOURCES[kind];
     return known ? known.group === resource.group && known.plural === resource.plural : resource.kind === kind;
   }
 
-  private async list(listed: ApiResource, namespace?: string, accept?: string): Promise<KubeObject[]> {
+  private async list(listed: ApiResource, namespace?: string, accept?: string, only: { fieldSelector?: string; max?: number } = {}): Promise<KubeObject[]> {
     const version = kubernetesPathSegment(listed.version, 'the API version');
     const base = listed.group ? `/apis/${kubernetesPathSegment(listed.group, 'the API group')}/${version}` : `/api/${version}`;
     const path = `${base}${namespace ? `/namespaces/${kubernetesPathSegment(namespace, 'the namespace')}` : ''}/${kubernetesPathSegment(listed.plural, 'the resource')}`;
@@ -212,7 +245,7 @@ export class LiveKubernetes {
     let bytes = 0;
     let token: string | undefined;
     do {
-      const { value: page, bytes: pageBytes } = await this.readDocument<ObjectList>('kubernetesList', path, { limit: PAGE_SIZE, continue: token }, NOT_AFTER_CONVERSION_FAILURE, accept);
+      const { value: page, bytes: pageBytes } = await this.readDocument<ObjectList>('kubernetesList', path, { limit: Math.min(PAGE_SIZE, only.max ?? PAGE_SIZE), continue: token, fieldSelector: only.fieldSelector }, NOT_AFTER_CONVERSION_FAILURE, accept);
       bytes += pageBytes;
       const pages = tokens.size + 1;
       if (bytes > this.caps.bytes) throw new ApiFailure(`GET ${path}: more than ${mebibytes(this.caps.bytes)} over ${pages} pages, the most one list may take`, undefined, { code: 'TOO_LARGE' });
@@ -231,7 +264,7 @@ export class LiveKubernetes {
       if (!token && Number(page.metadata?.remainingItemCount ?? 0) > 0) {
         throw new ApiFailure(`${path}: the list announces ${page.metadata!.remainingItemCount} more items but gives no continue token: it is cut short`, undefined, { code: 'INVALID_BODY' });
       }
-    } while (token);
+    } while (token && (only.max === undefined || objects.length < only.max));
     return objects;
   }
 

@@ -9,6 +9,10 @@ export const SNAPSHOT_FILES: Record<GcpDataKey, { file: string; command: string 
   healthChecks: { file: 'compute/health-checks.json', command: 'gcloud compute health-checks list --format=json' },
   backendServices: { file: 'compute/backend-services.json', command: 'gcloud compute backend-services list --format=json' },
   subnetworks: { file: 'compute/subnetworks.json', command: 'gcloud compute networks subnets list --format=json' },
+  backendHealth: {
+    file: 'compute/backend-health.json',
+    command: 'gcloud compute backend-services get-health NAME --global --format=json (--region REGION for a regional one), for each backend service the cluster\'s Ingresses and Gateways use, as a list of {"backendService": NAME, "health": [...]}',
+  },
 };
 
 /** The Kubernetes objects: any .yaml, .yml or .json file below it, as kubectl prints them. */

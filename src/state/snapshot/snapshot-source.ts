@@ -153,6 +153,11 @@ function validateGcpData(key: GcpDataKey, value: unknown, file: string): unknown
       }
       return items;
     }
+    case 'backendHealth':
+      if (!Array.isArray(value) || !value.every((entry) => isRecord(entry) && typeof entry.backendService === 'string' && Array.isArray(entry.health))) {
+        throw new InputError(`${file}: ${expected}: a JSON array of objects, each with a "backendService" name and the "health" list get-health printed for it`);
+      }
+      return value;
     case 'project':
       if (!isRecord(value) || typeof value.projectId !== 'string') throw new InputError(`${file}: ${expected}: an object with "projectId"`);
       if (value.projectNumber !== undefined && typeof value.projectNumber !== 'string' && typeof value.projectNumber !== 'number') {
