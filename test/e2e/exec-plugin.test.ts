@@ -39,14 +39,21 @@ async function kubeconfigWithPlugin(fixture: ServedFixture, directory: string, s
 /** Whether a process still runs (a zombie is reaped by init soon after its parent dies: waited for). */
 async function alive(pid: number): Promise<boolean> {
   for (let attempt = 0; attempt < 20; attempt++) {
-    try {
-      process.kill(pid, 0);
-    } catch {
-      return false;
-    }
+    if (!(await running(pid))) return false;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   return true;
+}
+
+/** Whether `pid` still runs: a zombie (state Z in /proc/PID/stat) has exited and waits only for its reaper, which in a container may be a PID 1 that never reaps. */
+async function running(pid: number): Promise<boolean> {
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return false;
+  }
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
+  return !/^\d+ \(.*\) Z /.test(stat);
 }
 
 const pids = async (directory: string) => Promise.all(['plugin.pid', 'child.pid'].map(async (file) => Number((await readFile(join(directory, file), 'utf8')).trim())));
