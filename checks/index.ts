@@ -7,6 +7,7 @@ import gatewayHealthCheck from './gateway-health-check.js';
 import httpLoadBalancingAddon from './http-load-balancing-addon.js';
 import ingressConfig from './ingress-config.js';
 import ingressHealthCheck from './ingress-health-check.js';
+import loadBalancerFirewall from './load-balancer-firewall.js';
 import loadBalancerEvents from './load-balancer-events.js';
 import managedCertificates from './managed-certificates.js';
 import terminatingNamespace from './terminating-namespace.js';
@@ -22,6 +23,7 @@ export const builtinChecks: readonly Check[] = [
   terminatingNamespace,
   gatewayConfig,
   gatewayHealthCheck,
+  loadBalancerFirewall,
   loadBalancerEvents,
   managedCertificates,
 ];

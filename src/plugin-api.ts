@@ -38,6 +38,7 @@ export type KubernetesKind =
   | 'HealthCheckPolicy'
   | 'GCPBackendPolicy'
   | 'GCPGatewayPolicy'
+  | 'NetworkPolicy'
   | 'CustomResourceDefinition'
   | 'ValidatingWebhookConfiguration'
   | 'MutatingWebhookConfiguration'
@@ -45,7 +46,7 @@ export type KubernetesKind =
   | 'ManagedCertificate';
 
 /** The Google data a check can ask for. */
-export type GcpDataKey = 'project' | 'iamPolicy' | 'cluster' | 'eventarcTriggers' | 'healthChecks' | 'backendServices' | 'subnetworks' | 'backendHealth';
+export type GcpDataKey = 'project' | 'iamPolicy' | 'cluster' | 'eventarcTriggers' | 'healthChecks' | 'backendServices' | 'subnetworks' | 'firewalls' | 'effectiveFirewalls' | 'backendHealth';
 
 /**
  * What a check can ask for (`needs`; the runner collects exactly these): a piece of GCP data, a
@@ -143,6 +144,10 @@ export interface ClusterState {
   healthChecks?: NamedGoogleResource[];
   backendServices?: NamedGoogleResource[];
   subnetworks?: NamedGoogleResource[];
+  /** The VPC firewall rules of the cluster's network (in the network's project: the host project on a Shared VPC). */
+  firewalls?: NamedGoogleResource[];
+  /** What `networks.getEffectiveFirewalls` answers for the cluster's network: its VPC firewall rules and the firewall policies that apply. */
+  effectiveFirewalls?: { firewalls?: NamedGoogleResource[]; firewallPolicys?: { name?: string; type?: string; rules?: object[] }[] };
   /** Per backend service the cluster's Ingresses and Gateways use, what `gcloud compute backend-services get-health` prints. */
   backendHealth?: { backendService: string; region?: string; health: unknown[] }[];
   /** When the data was read (a snapshot's `takenAt`). */

@@ -11,7 +11,7 @@ import { callLimits, readGoogleDocument, readGoogleJson, readGooglePages } from 
 import { envelopeProblem } from '../state/data-shapes.js';
 import { kubernetesApiOf } from '../state/live/kubernetes-api.js';
 import type { SelfContainedGcpDataKey } from '../state/live/live-gcp.js';
-import { LiveGcp } from '../state/live/live-gcp.js';
+import { LiveGcp, isNetworkDataKey } from '../state/live/live-gcp.js';
 import type { KubernetesConnection, LiveOptions } from '../state/live/live-source.js';
 import { LiveSource } from '../state/live/live-source.js';
 import type { Progress } from '../state/live/progress.js';
@@ -101,7 +101,12 @@ class ProjectData {
     const own = new LiveGcp({ project: this.project, location: cluster.location ?? null, cluster: cluster.name ?? null }, this.options.auth, this.options.env, callLimits(this.options.deadline));
     return {
       backendHealth: (services) => own.backendHealth(services),
-      read: <K extends SelfContainedGcpDataKey>(key: K) => (key === 'cluster' ? Promise.resolve(cluster as NonNullable<GcpData[K]>) : this.read(key)),
+      read: <K extends SelfContainedGcpDataKey>(key: K) =>
+        key === 'cluster'
+          ? Promise.resolve(cluster as NonNullable<GcpData[K]>)
+          : isNetworkDataKey(key)
+            ? (this.reader.readNetworkData(key, cluster) as Promise<NonNullable<GcpData[K]>>)
+            : this.read(key),
       // The custom roles the project's policy binds: one policy per project, so read once too.
       customRoles: (policy: IamPolicy) => (this.roles ??= this.reader.customRoles(policy)),
     };

@@ -1,5 +1,5 @@
 import type { DataKey, GcpDataKey, SourceLocation, Target } from '../plugin-api.js';
-import type { BackendService, BackendServiceHealth, Cluster, EventarcTrigger, HealthCheck, IamPolicy, IamRole, Project, Subnetwork } from './gcp-types.js';
+import type { BackendService, BackendServiceHealth, Cluster, EffectiveFirewalls, EventarcTrigger, Firewall, HealthCheck, IamPolicy, IamRole, Project, Subnetwork } from './gcp-types.js';
 import type { KindTypes, KubeObject, KubernetesKind } from './kubernetes-types.js';
 import { addToList } from '../list-map.js';
 
@@ -14,6 +14,8 @@ export const GCP_DATA_KEYS: readonly GcpDataKey[] = [
   'healthChecks',
   'backendServices',
   'subnetworks',
+  'firewalls',
+  'effectiveFirewalls',
   'backendHealth',
 ];
 
@@ -31,6 +33,10 @@ export interface GcpData {
   healthChecks?: HealthCheck[];
   backendServices?: BackendService[];
   subnetworks?: Subnetwork[];
+  /** The VPC firewall rules of the cluster's network, read in the network's project (the host project on a Shared VPC). */
+  firewalls?: Firewall[];
+  /** The cluster network's effective firewalls: VPC rules and the hierarchical and network firewall policies that apply to it. */
+  effectiveFirewalls?: EffectiveFirewalls;
   /** What the load balancer says of each endpoint of the backend services the cluster's Ingresses and Gateways use. */
   backendHealth?: BackendServiceHealth[];
 }

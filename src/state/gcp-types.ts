@@ -148,3 +148,79 @@ export interface IamRole {
   etag?: string;
   deleted?: boolean;
 }
+
+/** One `allowed` or `denied` entry of a VPC firewall rule: a protocol (`tcp`, `all`, or its number) and its ports (`"80"`, `"30000-32767"`; none means every port). */
+export interface FirewallProtocolPorts {
+  IPProtocol?: string;
+  ports?: string[];
+}
+
+/**
+ * Compute v1 Firewall, a VPC firewall rule (`gcloud compute firewall-rules list --format=json`,
+ * https://cloud.google.com/compute/docs/reference/rest/v1/firewalls), the fields gke-doctor reads.
+ */
+export interface Firewall {
+  id?: string;
+  name: string;
+  selfLink?: string;
+  network?: string;
+  description?: string;
+  /** 0 (first) to 65535; 1000 when not set. */
+  priority?: number;
+  /** INGRESS (the default) or EGRESS. */
+  direction?: string;
+  disabled?: boolean;
+  sourceRanges?: string[];
+  sourceTags?: string[];
+  sourceServiceAccounts?: string[];
+  destinationRanges?: string[];
+  targetTags?: string[];
+  targetServiceAccounts?: string[];
+  allowed?: FirewallProtocolPorts[];
+  denied?: FirewallProtocolPorts[];
+}
+
+/** A rule of a hierarchical or network firewall policy (Compute v1 FirewallPolicyRule), the fields gke-doctor reads. */
+export interface FirewallPolicyRule {
+  priority?: number;
+  description?: string;
+  ruleName?: string;
+  /** allow, deny, goto_next, apply_security_profile_group. */
+  action?: string;
+  direction?: string;
+  disabled?: boolean;
+  match?: {
+    srcIpRanges?: string[];
+    destIpRanges?: string[];
+    layer4Configs?: { ipProtocol?: string; ports?: string[] }[];
+    srcSecureTags?: { name?: string }[];
+    srcAddressGroups?: string[];
+    srcFqdns?: string[];
+    srcRegionCodes?: string[];
+    srcThreatIntelligences?: string[];
+  };
+  targetServiceAccounts?: string[];
+  targetSecureTags?: { name?: string }[];
+  targetResources?: string[];
+}
+
+/** One firewall policy of `networks.getEffectiveFirewalls`: HIERARCHY (organization or folder), NETWORK (global network policy), … */
+export interface EffectiveFirewallPolicy {
+  name?: string;
+  shortName?: string;
+  displayName?: string;
+  type?: string;
+  priority?: number;
+  rules?: FirewallPolicyRule[];
+}
+
+/**
+ * `gcloud compute networks get-effective-firewalls NETWORK --format=json`: Compute v1
+ * NetworksGetEffectiveFirewallsResponse, the VPC firewall rules and the hierarchical and global
+ * network firewall policies that apply to the network
+ * (https://cloud.google.com/compute/docs/reference/rest/v1/networks/getEffectiveFirewalls).
+ */
+export interface EffectiveFirewalls {
+  firewalls?: Firewall[];
+  firewallPolicys?: EffectiveFirewallPolicy[];
+}

@@ -12,6 +12,7 @@ import type {
   V1IngressClass,
   V1MutatingWebhookConfiguration,
   V1Namespace,
+  V1NetworkPolicy,
   V1Pod,
   V1PodSpec,
   V1ReplicaSet,
@@ -40,6 +41,12 @@ export type Wire<T> = T extends Date
 
 export type KubeObject = Wire<KubernetesObject> & { kind: string; apiVersion: string; [field: string]: unknown };
 export type Namespace = Wire<V1Namespace>;
+type WireNetworkPolicySpec = NonNullable<Wire<V1NetworkPolicy>['spec']>;
+type WireIngressRule = NonNullable<WireNetworkPolicySpec['ingress']>[number];
+/** networking.k8s.io/v1 NetworkPolicy as the API sends it: client-node's model calls an ingress rule's `from` `_from`. */
+export type NetworkPolicy = Omit<Wire<V1NetworkPolicy>, 'spec'> & {
+  spec?: Omit<WireNetworkPolicySpec, 'ingress'> & { ingress?: (Omit<WireIngressRule, '_from'> & { from?: WireIngressRule['_from'] })[] };
+};
 export type Pod = Wire<V1Pod>;
 export type Service = Wire<V1Service>;
 export type Ingress = Wire<V1Ingress>;
@@ -223,6 +230,7 @@ interface TypeOfKind {
   HealthCheckPolicy: HealthCheckPolicy;
   GCPBackendPolicy: GcpBackendPolicy;
   GCPGatewayPolicy: GcpGatewayPolicy;
+  NetworkPolicy: NetworkPolicy;
   CustomResourceDefinition: CustomResourceDefinition;
   ValidatingWebhookConfiguration: ValidatingWebhookConfiguration;
   MutatingWebhookConfiguration: MutatingWebhookConfiguration;
@@ -257,6 +265,7 @@ const EVERY_KIND: Record<KubernetesKind, true> = {
   HealthCheckPolicy: true,
   GCPBackendPolicy: true,
   GCPGatewayPolicy: true,
+  NetworkPolicy: true,
   CustomResourceDefinition: true,
   ValidatingWebhookConfiguration: true,
   MutatingWebhookConfiguration: true,

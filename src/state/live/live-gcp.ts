@@ -6,11 +6,12 @@ import { listEventarcTriggers } from './eventarc-api.js';
 import type { GoogleApi } from './gcp-endpoints.js';
 import { GOOGLE_API_SERVICES, googleApiBase } from './gcp-endpoints.js';
 import type { GoogleCallLimits } from './google-request.js';
-import { ApiFailure } from './api-failure.js';
+import { ApiFailure, toApiFailure } from './api-failure.js';
 import { envelopeProblem } from '../data-shapes.js';
 import type { GOOGLE_LIST_CAPS, Sized } from './google-request.js';
 import { DEFAULT_LIMITS, readGoogleDocument, readGoogleJson, readGooglePages } from './google-request.js';
-import type { BackendService, BackendServiceHealth, Cluster, HealthCheck, IamPolicy, IamRole, Project, Subnetwork } from '../gcp-types.js';
+import type { BackendService, BackendServiceHealth, Cluster, EffectiveFirewalls, Firewall, HealthCheck, IamPolicy, IamRole, Project, Subnetwork } from '../gcp-types.js';
+import { clusterNetwork } from '../cluster-network.js';
 
 export interface GcpTarget {
   project: string;
@@ -27,12 +28,28 @@ export const GCP_DATA_SOURCES: Record<GcpDataKey, { api: GoogleApi; what: string
   healthChecks: { api: 'compute', what: 'health checks', permission: 'compute.healthChecks.list', role: 'roles/compute.viewer' },
   backendServices: { api: 'compute', what: 'backend services', permission: 'compute.backendServices.list', role: 'roles/compute.viewer' },
   subnetworks: { api: 'compute', what: 'subnetworks', permission: 'compute.subnetworks.list', role: 'roles/compute.viewer' },
+  // In the network's project: on a Shared VPC, the host project (the permission must be granted there).
+  firewalls: { api: 'compute', what: "the VPC firewall rules of the cluster's network", permission: 'compute.firewalls.list', role: 'roles/compute.networkViewer' },
+  effectiveFirewalls: {
+    api: 'compute',
+    what: "the effective firewalls of the cluster's network",
+    permission: 'compute.networks.getEffectiveFirewalls',
+    role: 'roles/compute.networkViewer',
+  },
   // backendServices.get and getHealth (https://cloud.google.com/compute/docs/reference/rest/v1/backendServices/getHealth).
   backendHealth: { api: 'compute', what: 'backend health', permission: 'compute.backendServices.get', role: 'roles/compute.viewer' },
 };
 
 /** What `read` reads by itself: backend health needs to be told which backend services (LiveGcp.backendHealth). */
 export type SelfContainedGcpDataKey = Exclude<GcpDataKey, 'backendHealth'>;
+
+/** The keys read in the cluster network's project, for the cluster's network alone. */
+export const NETWORK_DATA_KEYS = ['firewalls', 'effectiveFirewalls'] as const;
+export type NetworkDataKey = (typeof NETWORK_DATA_KEYS)[number];
+
+export function isNetworkDataKey(key: GcpDataKey): key is NetworkDataKey {
+  return (NETWORK_DATA_KEYS as readonly string[]).includes(key);
+}
 
 /** Compute's page size limit (https://cloud.google.com/compute/docs/reference/rest/v1/healthChecks/aggregatedList: maxResults ≤ 500). */
 const COMPUTE_PAGE_SIZE = 500;
@@ -97,8 +114,63 @@ export class LiveGcp {
       healthChecks: () => aggregatedList<HealthCheck>((path, params) => sized('compute', path, params), this.target.project, 'healthChecks', this.listCaps),
       backendServices: () => aggregatedList<BackendService>((path, params) => sized('compute', path, params), this.target.project, 'backendServices', this.listCaps),
       subnetworks: () => aggregatedList<Subnetwork>((path, params) => sized('compute', path, params), this.target.project, 'subnetworks', this.listCaps),
+      firewalls: () => this.clusterOnce().then((cluster) => this.readNetworkData('firewalls', cluster)),
+      effectiveFirewalls: () => this.clusterOnce().then((cluster) => this.readNetworkData('effectiveFirewalls', cluster)),
     };
     return readers[key]() as Promise<NonNullable<GcpData[K]>>;
+  }
+
+  private cluster: Promise<Cluster> | undefined;
+
+  /** The cluster, read once however many network reads need its network. */
+  private clusterOnce(): Promise<Cluster> {
+    if (!this.cluster) {
+      this.cluster = this.read('cluster').catch((error: unknown) => {
+        const failure = toApiFailure(error);
+        throw new ApiFailure(`the cluster could not be read, so neither could its network's (${failure.status ? `${failure.status} ` : ''}${failure.message})`, undefined, { code: 'NO_CLUSTER' });
+      });
+      this.cluster.catch(() => undefined);
+    }
+    return this.cluster;
+  }
+
+  /**
+   * Firewall data of the cluster's network alone, from the network's project (the host
+   * project on a Shared VPC): the VPC firewall rules filtered to the network
+   * (firewalls.list), and networks.getEffectiveFirewalls.
+   */
+  async readNetworkData<K extends NetworkDataKey>(key: K, cluster: Cluster): Promise<NonNullable<GcpData[K]>> {
+    const network = clusterNetwork(cluster, this.target.project);
+    if (!network) throw new ApiFailure("the cluster's network is not known (cluster.json has no networkConfig.network)", undefined, { code: 'NO_NETWORK' });
+    const limits = { ...this.limits, deadline: Math.min(this.limits.deadline ?? Infinity, Date.now() + this.limits.totalTimeoutMs) };
+    const project = encodeURIComponent(network.project);
+    const sized = (path: string, params?: Record<string, string | number>) =>
+      readGoogleDocument<object>(this.auth, { api: GOOGLE_API_SERVICES.compute, url: `${this.bases.compute}${path}`, ...(params ? { params } : {}) }, limits).catch((error: unknown) => {
+        const failure = toApiFailure(error);
+        // A host project's refusal names that project: the permission must be granted there, not in the cluster's.
+        if (network.project === this.target.project || failure.status === undefined) throw failure;
+        throw new ApiFailure(failure.message, failure.status, { ...failure.details, project: network.project });
+      });
+    if (key === 'effectiveFirewalls') {
+      return (await sized(`projects/${project}/global/networks/${encodeURIComponent(network.name)}/getEffectiveFirewalls`)).value as EffectiveFirewalls as NonNullable<GcpData[K]>;
+    }
+    const path = `projects/${project}/global/firewalls`;
+    const rules = await readGooglePages<Firewall>(
+      `compute.googleapis.com ${path}`,
+      async (pageToken) => {
+        const { value, bytes } = await sized(path, {
+          filter: `network = "https://www.googleapis.com/compute/v1/projects/${network.project}/global/networks/${network.name}"`,
+          maxResults: COMPUTE_PAGE_SIZE,
+          ...(pageToken ? { pageToken } : {}),
+        });
+        const problem = await envelopeProblem('computeList', value);
+        if (problem) throw new ApiFailure(`compute.googleapis.com ${path}: the answer is not a list (${problem})`, undefined, { code: 'EBADRESPONSE' });
+        const page = value as { items?: Firewall[]; nextPageToken?: string };
+        return { items: page.items ?? [], nextPageToken: page.nextPageToken, bytes };
+      },
+      this.listCaps,
+    );
+    return rules as NonNullable<GcpData[K]>;
   }
 
   /**

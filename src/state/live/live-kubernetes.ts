@@ -27,6 +27,7 @@ export const KIND_RESOURCES: Partial<Record<KubernetesKind, ApiResource>> = {
   DaemonSet: resource('apps', 'v1', 'daemonsets', 'DaemonSet'),
   ReplicaSet: resource('apps', 'v1', 'replicasets', 'ReplicaSet'),
   APIService: resource('apiregistration.k8s.io', 'v1', 'apiservices', 'APIService', false),
+  NetworkPolicy: resource('networking.k8s.io', 'v1', 'networkpolicies', 'NetworkPolicy'),
   // Read only while a namespace is Terminating (ONLY_WHILE_TERMINATING): what can keep it from finishing.
   CustomResourceDefinition: resource('apiextensions.k8s.io', 'v1', 'customresourcedefinitions', 'CustomResourceDefinition', false),
   ValidatingWebhookConfiguration: resource('admissionregistration.k8s.io', 'v1', 'validatingwebhookconfigurations', 'ValidatingWebhookConfiguration', false),

@@ -399,7 +399,8 @@ export function gcpReason(key: GcpDataKey, failure: ApiFailure, target: Pick<Liv
     return `cannot read ${what}: the ${failure.details.service ?? service} API is disabled in project ${target.project} (gcloud services enable ${failure.details.service ?? service} --project ${target.project})`;
   }
   if (failure.status === 403) {
-    return `cannot read ${what} (${service}): permission ${failure.details.permission ?? permission} denied; ${role} grants it (or the custom role in docs/permissions.md)`;
+    const where = failure.details.project ? ` in project ${failure.details.project}, which holds the cluster's Shared VPC network` : '';
+    return `cannot read ${what} (${service}): permission ${failure.details.permission ?? permission} denied${where}; ${role} grants it (or the custom role in docs/permissions.md)`;
   }
   if (failure.status === 404) return `cannot read ${what} (${service}): not found: ${failure.message}`;
   return `cannot read ${what} (${service}): ${failure.status ? `${failure.status} ` : ''}${failure.message}`;

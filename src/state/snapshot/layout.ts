@@ -9,6 +9,9 @@ export const SNAPSHOT_FILES: Record<GcpDataKey, { file: string; command: string 
   healthChecks: { file: 'compute/health-checks.json', command: 'gcloud compute health-checks list --format=json' },
   backendServices: { file: 'compute/backend-services.json', command: 'gcloud compute backend-services list --format=json' },
   subnetworks: { file: 'compute/subnetworks.json', command: 'gcloud compute networks subnets list --format=json' },
+  // In the cluster network's project (the host project on a Shared VPC).
+  firewalls: { file: 'compute/firewalls.json', command: 'gcloud compute firewall-rules list --project NETWORK_PROJECT --filter="network:NETWORK" --format=json' },
+  effectiveFirewalls: { file: 'compute/effective-firewalls.json', command: 'gcloud compute networks get-effective-firewalls NETWORK --project NETWORK_PROJECT --format=json' },
   backendHealth: {
     file: 'compute/backend-health.json',
     command: 'gcloud compute backend-services get-health NAME --global --format=json (--region REGION for a regional one), for each backend service the cluster\'s Ingresses and Gateways use, as a list of {"backendService": NAME, "health": [...]}',

@@ -144,7 +144,8 @@ function validateGcpData(key: GcpDataKey, value: unknown, file: string): unknown
     }
     case 'healthChecks':
     case 'backendServices':
-    case 'subnetworks': {
+    case 'subnetworks':
+    case 'firewalls': {
       // gcloud prints an array; the REST list (`compute#healthCheckList`) omits `items` when empty.
       const isRestList = isRecord(value) && (Array.isArray(value.items) || (typeof value.kind === 'string' && value.kind.endsWith('List')));
       const items = Array.isArray(value) ? value : isRestList ? (value.items ?? []) : undefined;
@@ -164,6 +165,9 @@ function validateGcpData(key: GcpDataKey, value: unknown, file: string): unknown
         throw new InputError(`${file}: "projectNumber" must be a string`);
       }
       if (value.projectNumber !== undefined) value.projectNumber = String(value.projectNumber);
+      return value;
+    case 'effectiveFirewalls':
+      if (!isRecord(value) || Array.isArray(value)) throw new InputError(`${file}: ${expected}: an object with "firewalls" and "firewallPolicys"`);
       return value;
     case 'cluster':
       if (!isRecord(value) || typeof value.name !== 'string') throw new InputError(`${file}: ${expected}: an object with "name"`);
