@@ -137,6 +137,16 @@ export interface FakeKubeOptions {
   now?: () => Date;
   /** Serve HTTPS with the test certificate (TEST_TLS), as a real API server does. */
   tls?: boolean;
+  /**
+   * API groups whose discovery fails (`/apis/GROUP` and `/apis/GROUP/VERSION`): with a status
+   * (503 as an aggregated API that is down, 403), or `garbage` (200 with a body that is not JSON).
+   * Their objects are served all the same.
+   */
+  failingDiscovery?: Record<string, number | 'garbage'>;
+  /** API groups `/apis` leaves out (as a broken aggregation would), though they are served. */
+  omittedGroups?: string[];
+  /** Discovery verbs per plural, instead of the full set (a resource without "list"). */
+  verbs?: Record<string, string[]>;
 }
 
 interface Route {
@@ -282,6 +292,9 @@ export class FakeKubeApiServer extends FakeHttpServer {
     if (path === '/api') return ok({ kind: 'APIVersions', versions: ['v1'], serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress: '10.0.0.1:443' }] });
     if (path === '/apis') return ok(this.groupList());
     if (path === '/api/v1') return ok(this.resourceList('', 'v1'));
+    const failing = this.options.failingDiscovery?.[/^\/apis\/([^/]+)(?:\/[^/]+)?$/.exec(path)?.[1] ?? ''];
+    if (failing === 'garbage') return { status: 200, body: '<html>upstream connect error</html>', headers: { 'content-type': 'text/html' } };
+    if (failing !== undefined) return { status: failing, body: failing === 403 ? forbidden('get', path) : statusBody(failing, 'the server is currently unable to handle the request') };
     const groupVersion = /^\/apis\/([^/]+)\/([^/]+)$/.exec(path);
     if (groupVersion) {
       const [, group, version] = groupVersion as unknown as [string, string, string];
@@ -318,6 +331,7 @@ export class FakeKubeApiServer extends FakeHttpServer {
       const [name, version] = groupVersion.split('/') as [string, string];
       (groups.get(name) ?? groups.set(name, new Set()).get(name)!).add(version);
     }
+    for (const omitted of this.options.omittedGroups ?? []) groups.delete(omitted);
     return {
       kind: 'APIGroupList',
       apiVersion: 'v1',
@@ -342,7 +356,7 @@ export class FakeKubeApiServer extends FakeHttpServer {
             namespaced: resource.namespaced,
             kind: resource.kind,
             ...(resource.shortNames ? { shortNames: resource.shortNames } : {}),
-            verbs: ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'],
+            verbs: this.options.verbs?.[resource.plural] ?? ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'],
           },
           ...(resource.plural === 'namespaces'
             ? [{ name: 'namespaces/finalize', singularName: '', namespaced: false, kind: 'Namespace', verbs: ['update'] }]
