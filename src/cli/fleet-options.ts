@@ -13,6 +13,10 @@ import type { EndpointKind } from '../fleet/cluster-endpoint.js';
 import { ENDPOINT_KINDS } from '../fleet/cluster-endpoint.js';
 import { splitIds } from '../engine/select.js';
 import type { Deadline } from '../state/live/deadline.js';
+import type { FleetListing } from '../fleet/live-fleet.js';
+import type { FleetSchedule } from '../fleet/schedule.js';
+import { requirePositive } from '../fleet/schedule.js';
+import { parseDuration } from './duration-flag.js';
 import type { LiveFlags } from './live-options.js';
 import { flagName } from './flag-name.js';
 import type { ProcessIo } from './process-io.js';
@@ -22,7 +26,7 @@ import type { ProcessIo } from './process-io.js';
  * live without a kubeconfig. Flags that name one cluster or one kubeconfig
  * context make no sense with it and are refused, as is `--fix` (check).
  */
-export async function allClustersMembers(flags: FleetFlags & LiveFlags & { quiet?: boolean }, io: Pick<ProcessIo, 'env' | 'stderr'>, deadline: Deadline): Promise<FleetMember[]> {
+export async function allClustersMembers(flags: FleetFlags & LiveFlags & { quiet?: boolean }, io: Pick<ProcessIo, 'env' | 'stderr'>, deadline: Deadline): Promise<FleetListing> {
   const stray = (['cluster', 'context', 'kubeconfig'] as const).find((name) => flags[name] !== undefined);
   if (stray) throw new InputError(`${flagName(stray)} names one cluster; --all-clusters reads every cluster of each --project (narrow it with --location and --cluster-filter)`);
   const projects = splitIds(flags.project === undefined ? [] : [flags.project]);
@@ -41,13 +45,31 @@ export async function allClustersMembers(flags: FleetFlags & LiveFlags & { quiet
     auth: await googleCredentials(flags, io.env),
     env: io.env,
     deadline,
+    concurrency: concurrencyOf(flags),
     progress: stderrProgress(Boolean(flags.quiet), io.stderr),
   });
+}
+
+/** `--concurrency`, or its default. */
+export function concurrencyOf(flags: FleetFlags): number {
+  return flags.concurrency === undefined ? DEFAULT_CONCURRENCY : parseConcurrency(flags.concurrency);
+}
+
+/** `--concurrency`, `--cluster-timeout` and the run's deadline: how a fleet run spends its time. */
+export function scheduleOf(flags: FleetFlags, deadline: Deadline): FleetSchedule {
+  return {
+    concurrency: concurrencyOf(flags),
+    deadline,
+    ...(flags.clusterTimeout === undefined
+      ? {}
+      : { clusterTimeoutMs: requirePositive(parseDuration(flags.clusterTimeout, '--cluster-timeout', { timer: true }), '--cluster-timeout', flags.clusterTimeout) }),
+  };
 }
 
 /** Flags of a run over many clusters (`--all-clusters`, or `--snapshot` of a fleet snapshot tree). */
 export interface FleetFlags extends ShardFlags {
   concurrency?: string;
+  clusterTimeout?: string;
   allClusters?: boolean;
   clusterFilter?: string;
   endpoint?: string;
@@ -58,7 +80,8 @@ export function addAllClustersOptions(command: Command): Command {
   return command
     .option('--all-clusters', 'every cluster of each --project (repeatable or comma-separated), listed with the container API, read without a kubeconfig')
     .option('--cluster-filter <glob>', 'with --all-clusters: only clusters whose name matches (* and ?)')
-    .addOption(new Option('--endpoint <kind>', 'with --all-clusters: the control-plane endpoint to reach each cluster at').choices(ENDPOINT_KINDS));
+    .addOption(new Option('--endpoint <kind>', 'with --all-clusters: the control-plane endpoint to reach each cluster at').choices(ENDPOINT_KINDS))
+    .option('--cluster-timeout <duration>', "with --all-clusters: each cluster's share of --timeout, after which what it has not answered is incomplete (default: what is left of --timeout / ceil(clusters / concurrency), at least 30s)");
 }
 
 export function addFleetOptions(command: Command): Command {
@@ -71,7 +94,7 @@ export function addFleetOptions(command: Command): Command {
 /** The fleet flags were given to a run over one cluster. */
 export function rejectFleetFlags(flags: FleetFlags & LiveFlags): void {
   if (flags.project?.includes(',')) throw new InputError(`--project ${flags.project}: several projects are for --all-clusters`);
-  const stray = (['shard', 'shardCount', 'concurrency', 'clusterFilter', 'endpoint'] as const).find((name) => flags[name] !== undefined);
+  const stray = (['shard', 'shardCount', 'concurrency', 'clusterFilter', 'endpoint', 'clusterTimeout'] as const).find((name) => flags[name] !== undefined);
   if (stray) {
     throw new InputError(`--${stray.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`)} is for fleet runs: pass --all-clusters, or --snapshot of a DIR/PROJECT/LOCATION/CLUSTER/ tree`);
   }
@@ -80,18 +103,17 @@ export function rejectFleetFlags(flags: FleetFlags & LiveFlags): void {
 /** Checks the members of this task's shard, at most `--concurrency` at once, and builds the fleet report. */
 export async function checkFleet(
   source: string,
-  members: readonly FleetMember[],
+  listing: FleetListing | { members: readonly FleetMember[]; projects?: undefined },
   checks: readonly Check[],
-  context: RunContext,
+  context: RunContext & { deadline: Deadline },
   flags: FleetFlags,
   env: NodeJS.ProcessEnv,
   afterRun?: AfterRun,
 ): Promise<FleetReport> {
   const shard = resolveShard(flags, env);
-  const concurrency = flags.concurrency === undefined ? DEFAULT_CONCURRENCY : parseConcurrency(flags.concurrency);
-  const mine = members.filter((member) => inShard(clusterRef(member), shard));
-  const reports = await runFleet(mine, checks, context, concurrency, afterRun);
-  return fleetReport(source, reports, shard ? { count: shard.count, present: [shard.index], missing: [] } : null);
+  const mine = listing.members.filter((member) => inShard(clusterRef(member), shard));
+  const reports = await runFleet(mine, checks, context, scheduleOf(flags, context.deadline), afterRun);
+  return fleetReport(source, reports, shard ? { count: shard.count, present: [shard.index], missing: [] } : null, listing.projects);
 }
 
 function clusterRef({ target }: FleetMember) {
