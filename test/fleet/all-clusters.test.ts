@@ -1,4 +1,4 @@
-import { mkdtemp, readdir } from 'node:fs/promises';
+import { mkdtemp, readdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -110,6 +110,18 @@ describe('check --all-clusters', () => {
     } finally {
       t.fleet.clearInjections();
     }
+  });
+
+  it('every shard lists every project; merge keeps each project once, with the worst listing', async () => {
+    const directory = await mkdtemp(join(tmpdir(), 'gke-doctor-fleet-shards-'));
+    for (const index of [0, 1]) {
+      const { stdout } = await t.checkAll('--shard', `${index}/2`);
+      await writeFile(join(directory, `shard-${index}.json`), stdout);
+    }
+    const merged = await runCli(['merge', directory, '--output', 'json'], { env: t.env });
+    const report = JSON.parse(merged.stdout) as FleetReport;
+    expect(report.fleet.projects?.map((project) => `${project.project} ${project.status} ${project.clusters}`)).toEqual(['acme-jobs-prod listed 3', 'acme-platform listed 1', 'locked-out unlisted 0']);
+    expect(report.fleet.clusters).toBe(4);
   });
 
   it('lists at most --concurrency projects at once', async () => {
