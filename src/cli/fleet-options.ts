@@ -31,6 +31,8 @@ export async function allClustersMembers(flags: FleetFlags & LiveFlags & { quiet
   if (stray) throw new InputError(`${flagName(stray)} names one cluster; --all-clusters reads every cluster of each --project (narrow it with --location and --cluster-filter)`);
   const projects = splitIds(flags.project === undefined ? [] : [flags.project]);
   if (projects.length === 0) throw new InputError('--all-clusters needs --project PROJECT (repeatable, or comma-separated)');
+  // Bad flags are refused before anything is listed.
+  scheduleOf(flags, deadline);
   const [{ allClusters }, { googleCredentials }, { stderrProgress }] = await Promise.all([
     import('../fleet/live-fleet.js'),
     import('../state/live/gcp-credentials.js'),

@@ -211,6 +211,11 @@ describe('check --all-clusters', () => {
     expect(await runCli(['check', '--all-clusters', '--project', 'p', '--cluster', 'c'], { env: t.env })).toMatchObject({ code: 2, stderr: expect.stringMatching(/^gke-doctor: --cluster names one cluster; --all-clusters reads every cluster/) });
     expect(await runCli(['check', '--all-clusters'], { env: t.env })).toMatchObject({ code: 2, stderr: 'gke-doctor: --all-clusters needs --project PROJECT (repeatable, or comma-separated)\n' });
     expect(await runCli(['check', '--project', 'a,b'], { env: t.env })).toMatchObject({ code: 2, stderr: 'gke-doctor: --project a,b: several projects are for --all-clusters\n' });
+    expect(await runCli(['check', '--all-clusters', '--project', 'acme-platform', '--cluster-timeout', '0s'], { env: t.env })).toMatchObject({
+      code: 2,
+      stderr: 'gke-doctor: --cluster-timeout 0s: expected a duration of more than 0, such as 30s or 2m\n',
+    });
+    expect(await runCli(['check', '--project', 'p', '--cluster-timeout', '5s'], { env: t.env })).toMatchObject({ code: 2, stderr: expect.stringMatching(/^gke-doctor: --cluster-timeout is for fleet runs/) });
   });
 });
 
