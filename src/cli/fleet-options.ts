@@ -30,7 +30,8 @@ export async function allClustersMembers(flags: FleetFlags & LiveFlags & { quiet
   const stray = (['cluster', 'context', 'kubeconfig'] as const).find((name) => flags[name] !== undefined);
   if (stray) throw new InputError(`${flagName(stray)} names one cluster; --all-clusters reads every cluster of each --project (narrow it with --location and --cluster-filter)`);
   const projects = splitIds(flags.project === undefined ? [] : [flags.project]);
-  if (projects.length === 0) throw new InputError('--all-clusters needs --project PROJECT (repeatable, or comma-separated)');
+  const parent = flags.parent === undefined ? undefined : parseParent(flags.parent);
+  if (projects.length === 0 && !parent) throw new InputError('--all-clusters needs --project PROJECT (repeatable, or comma-separated) or --parent folders/ID | organizations/ID');
   // Bad flags are refused before anything is listed.
   scheduleOf(flags, deadline);
   const [{ allClusters }, { googleCredentials }, { stderrProgress }] = await Promise.all([
@@ -40,6 +41,7 @@ export async function allClustersMembers(flags: FleetFlags & LiveFlags & { quiet
   ]);
   return allClusters({
     projects,
+    ...(parent ? { parent } : {}),
     ...(flags.location ? { location: flags.location } : {}),
     ...(flags.clusterFilter !== undefined ? { clusterFilter: flags.clusterFilter } : {}),
     endpoint: (flags.endpoint ?? 'public') as EndpointKind,
@@ -50,6 +52,13 @@ export async function allClustersMembers(flags: FleetFlags & LiveFlags & { quiet
     concurrency: concurrencyOf(flags),
     progress: stderrProgress(Boolean(flags.quiet), io.stderr),
   });
+}
+
+/** `--parent folders/ID | organizations/ID`: a folder or an organization, by number (as Resource Manager names them). */
+export function parseParent(text: string): string {
+  const parent = text.trim();
+  if (!/^(folders|organizations)\/\d+$/.test(parent)) throw new InputError(`--parent ${text}: expected folders/ID or organizations/ID (a number, as gcloud resource-manager folders list prints it)`);
+  return parent;
 }
 
 /** `--concurrency`, or its default. */
@@ -72,6 +81,7 @@ export function scheduleOf(flags: FleetFlags, deadline: Deadline): FleetSchedule
 export interface FleetFlags extends ShardFlags {
   concurrency?: string;
   clusterTimeout?: string;
+  parent?: string;
   allClusters?: boolean;
   clusterFilter?: string;
   endpoint?: string;
@@ -80,7 +90,8 @@ export interface FleetFlags extends ShardFlags {
 /** Adds `--all-clusters` and its narrowing flags (check and snapshot). */
 export function addAllClustersOptions(command: Command): Command {
   return command
-    .option('--all-clusters', 'every cluster of each --project (repeatable or comma-separated), listed with the container API, read without a kubeconfig')
+    .option('--all-clusters', 'every cluster of each --project (repeatable or comma-separated) or beneath --parent, listed with the container API, read without a kubeconfig')
+    .option('--parent <folders/ID|organizations/ID>', 'with --all-clusters: also every project with a GKE cluster beneath this folder or organization (Cloud Asset Inventory, else Resource Manager)')
     .option('--cluster-filter <glob>', 'with --all-clusters: only clusters whose name matches (* and ?)')
     .addOption(new Option('--endpoint <kind>', 'with --all-clusters: the control-plane endpoint to reach each cluster at').choices(ENDPOINT_KINDS))
     .option('--cluster-timeout <duration>', "with --all-clusters: each cluster's share of --timeout, after which what it has not answered is incomplete (default: what is left of --timeout / ceil(clusters / concurrency), at least 30s)");
@@ -96,7 +107,7 @@ export function addFleetOptions(command: Command): Command {
 /** The fleet flags were given to a run over one cluster. */
 export function rejectFleetFlags(flags: FleetFlags & LiveFlags): void {
   if (flags.project?.includes(',')) throw new InputError(`--project ${flags.project}: several projects are for --all-clusters`);
-  const stray = (['shard', 'shardCount', 'concurrency', 'clusterFilter', 'endpoint', 'clusterTimeout'] as const).find((name) => flags[name] !== undefined);
+  const stray = (['shard', 'shardCount', 'concurrency', 'clusterFilter', 'endpoint', 'clusterTimeout', 'parent'] as const).find((name) => flags[name] !== undefined);
   if (stray) {
     throw new InputError(`--${stray.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`)} is for fleet runs: pass --all-clusters, or --snapshot of a DIR/PROJECT/LOCATION/CLUSTER/ tree`);
   }
@@ -105,7 +116,7 @@ export function rejectFleetFlags(flags: FleetFlags & LiveFlags): void {
 /** Checks the members of this task's shard, at most `--concurrency` at once, and builds the fleet report. */
 export async function checkFleet(
   source: string,
-  listing: FleetListing | { members: readonly FleetMember[]; projects?: undefined },
+  listing: FleetListing | { members: readonly FleetMember[]; projects?: undefined; discovery?: undefined },
   checks: readonly Check[],
   context: RunContext & { deadline: Deadline },
   flags: FleetFlags,
@@ -115,7 +126,7 @@ export async function checkFleet(
   const shard = resolveShard(flags, env);
   const mine = listing.members.filter((member) => inShard(clusterRef(member), shard));
   const reports = await runFleet(mine, checks, context, scheduleOf(flags, context.deadline), afterRun);
-  return fleetReport(source, reports, shard ? { count: shard.count, present: [shard.index], missing: [] } : null, listing.projects);
+  return fleetReport(source, reports, shard ? { count: shard.count, present: [shard.index], missing: [] } : null, { projects: listing.projects, discovery: listing.discovery });
 }
 
 function clusterRef({ target }: FleetMember) {

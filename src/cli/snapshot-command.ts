@@ -71,9 +71,13 @@ async function snapshotMembers(directory: string, listing: FleetListing, options
   const { writeSnapshot } = await import('../state/snapshot/snapshot-writer.js');
   const takenAt = io.now();
   let missing = false;
-  for (const project of listing.projects.filter((candidate) => candidate.status !== 'listed')) {
+  const gaps = [
+    ...(listing.discovery?.unlisted ?? []).map((entry) => ({ name: entry.resource, reason: entry.reason })),
+    ...listing.projects.filter((candidate) => candidate.status !== 'listed').map((project) => ({ name: project.project, reason: project.reason ?? '' })),
+  ];
+  for (const gap of gaps) {
     missing = true;
-    io.stderr.write(`gke-doctor: ${printable(project.project)}: not in the snapshot: ${printable(project.reason ?? '')}\n`);
+    io.stderr.write(`gke-doctor: ${printable(gap.name)}: not in the snapshot: ${printable(gap.reason)}\n`);
   }
   const notWritten = (name: string, reason: string) => {
     missing = true;

@@ -16,12 +16,14 @@ import { LiveSource } from '../state/live/live-source.js';
 import type { Progress } from '../state/live/progress.js';
 import type { EndpointKind, Membership } from './cluster-endpoint.js';
 import { bearerKubeConfig, clusterEndpoint } from './cluster-endpoint.js';
-import type { FleetProject } from '../engine/fleet-report.js';
+import type { FleetDiscovery, FleetProject } from '../engine/fleet-report.js';
 import type { FleetMember } from './run-fleet.js';
 import { eachAtMost } from './schedule.js';
 
 export interface AllClustersOptions extends CredentialOptions {
   projects: string[];
+  /** `--parent`: every project with a cluster beneath this folder or organization too. */
+  parent?: string;
   /** Only clusters in this region or zone. */
   location?: string;
   /** Only clusters whose name matches this glob (`*`, `?`). */
@@ -40,6 +42,8 @@ export interface AllClustersOptions extends CredentialOptions {
 export interface FleetListing {
   members: FleetMember[];
   projects: FleetProject[];
+  /** How `--parent` found its projects. */
+  discovery?: FleetDiscovery;
 }
 
 /**
@@ -53,12 +57,15 @@ export interface FleetListing {
  * be listed is a project that says why, not a cluster.
  */
 export async function allClusters(options: AllClustersOptions): Promise<FleetListing> {
-  const projects = [...new Set(options.projects)];
-  const listed = await eachAtMost(projects, options.concurrency, (project) => projectMembers(project, options));
-  return { members: listed.flatMap(({ members }) => members), projects: listed.map(({ project }) => project) };
+  const beneath = options.parent ? await (await import('./parent-discovery.js')).projectsBeneath({ ...options, parent: options.parent }) : undefined;
+  const projects = [...new Set([...options.projects, ...(beneath?.projects ?? [])])];
+  // A project found by walking the folders may never have had the container API turned on: it has no clusters, which is no gap.
+  const walked = new Set(beneath?.discovery.via === 'resource-manager' ? beneath.projects : []);
+  const listed = await eachAtMost(projects, options.concurrency, (project) => projectMembers(project, options, walked.has(project) && !options.projects.includes(project)));
+  return { members: listed.flatMap(({ members }) => members), projects: listed.map(({ project }) => project), ...(beneath ? { discovery: beneath.discovery } : {}) };
 }
 
-async function projectMembers(project: string, options: AllClustersOptions): Promise<{ project: FleetProject; members: FleetMember[] }> {
+async function projectMembers(project: string, options: AllClustersOptions, disabledMeansNone = false): Promise<{ project: FleetProject; members: FleetMember[] }> {
   if (options.deadline.passed) return { project: unlisted(project, { reason: options.deadline.notStarted(`listing the clusters of project ${project}`) }), members: [] };
   const container = googleApiBase('container', options.env);
   let listed: { clusters?: Cluster[]; missingZones?: string[] };
@@ -70,6 +77,7 @@ async function projectMembers(project: string, options: AllClustersOptions): Pro
   } catch (error) {
     const failure = toApiFailure(error);
     if (failure.status === 401) throw rejectedCredentials(options, options.env);
+    if (disabledMeansNone && failure.details.reason === 'SERVICE_DISABLED') return { project: { project, status: 'listed', clusters: 0, reason: null }, members: [] };
     return { project: unlisted(project, listFailure(project, failure)), members: [] };
   }
   const pattern = options.clusterFilter === undefined ? null : globPattern(options.clusterFilter);

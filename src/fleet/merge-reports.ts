@@ -1,7 +1,7 @@
 import { InputError } from '../errors.js';
 import { jsonErrorMessage, requireJsonNesting } from '../state/files/input-file.js';
 import { reportShapeProblem } from './report-shape.js';
-import type { FleetProject, FleetReport, ShardCoverage } from '../engine/fleet-report.js';
+import type { FleetDiscovery, FleetProject, FleetReport, ShardCoverage } from '../engine/fleet-report.js';
 import { fleetReport, isFleetReport, targetLabel } from '../engine/fleet-report.js';
 import type { Report } from '../engine/report.js';
 
@@ -25,6 +25,7 @@ export async function mergeReports(inputs: readonly ReportText[]): Promise<Fleet
   let shards: { count: number; present: Set<number>; from: string } | null = null;
   let unsharded: string | null = null;
   const projects = new Map<string, FleetProject>();
+  let discovery: FleetDiscovery | undefined;
   for (const input of inputs) {
     const report = await parseReport(input);
     const parts = isFleetReport(report) ? report.targets : [report];
@@ -42,6 +43,9 @@ export async function mergeReports(inputs: readonly ReportText[]): Promise<Fleet
       unsharded = input.name;
     }
     // Every shard lists every project: one entry each, the worst listing when shards saw different ones.
+    // Every shard walks the same parent: the first says how; what any shard could not list stays named.
+    const found = isFleetReport(report) ? report.fleet.discovery : undefined;
+    if (found) discovery = discovery ? { ...discovery, unlisted: unionBy(discovery.unlisted, found.unlisted, (entry) => `${entry.resource} ${entry.reason}`) } : found;
     for (const project of isFleetReport(report) ? (report.fleet.projects ?? []) : []) {
       const earlier = projects.get(project.project);
       if (!earlier || LISTING_RANK[project.status] > LISTING_RANK[earlier.status]) projects.set(project.project, project);
@@ -61,7 +65,12 @@ export async function mergeReports(inputs: readonly ReportText[]): Promise<Fleet
         missing: Array.from({ length: shards.count }, (_, index) => index).filter((index) => !shards!.present.has(index)),
       }
     : null;
-  return fleetReport(sources.size === 1 ? [...sources][0]! : 'merged', targets, coverage, projects.size > 0 ? [...projects.values()] : undefined);
+  return fleetReport(sources.size === 1 ? [...sources][0]! : 'merged', targets, coverage, { projects: projects.size > 0 ? [...projects.values()] : undefined, discovery });
+}
+
+function unionBy<T>(a: readonly T[], b: readonly T[], key: (item: T) => string): T[] {
+  const seen = new Set(a.map(key));
+  return [...a, ...b.filter((item) => !seen.has(key(item)))];
 }
 
 const LISTING_RANK: Record<FleetProject['status'], number> = { listed: 0, incomplete: 1, unlisted: 2 };

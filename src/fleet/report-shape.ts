@@ -88,6 +88,16 @@ export const REPORT_SCHEMA = {
             },
           },
         },
+        discovery: {
+          type: 'object',
+          required: ['parent', 'via', 'unlisted'],
+          properties: {
+            parent: string,
+            via: { enum: ['cloud-asset-inventory', 'resource-manager'] },
+            fallback: nullableString,
+            unlisted: { type: 'array', maxItems: 1_000_000, items: { type: 'object', required: ['resource', 'reason'], properties: { resource: string, reason: string, permission: string, role: string } } },
+          },
+        },
       },
     },
   },

@@ -1,5 +1,5 @@
 import type { Severity } from '../engine/check.js';
-import { isFleetReport, unlistedProjects } from '../engine/fleet-report.js';
+import { isFleetReport, listingGaps } from '../engine/fleet-report.js';
 import type { Report } from '../engine/report.js';
 import type { Renderer } from './format.js';
 
@@ -15,9 +15,9 @@ const LOG_SEVERITY: Record<Severity, 'ERROR' | 'WARNING' | 'INFO'> = { error: 'E
  */
 export const renderJsonLines: Renderer = (report) => {
   if (!isFleetReport(report)) return lines(report).join('');
-  // A project whose clusters could not all be listed holds clusters no line speaks for.
-  const projects = unlistedProjects(report).map((project) =>
-    line({ severity: 'WARNING', message: `could not list the clusters of project ${project.project}: ${project.reason ?? ''}`, project: project.project, location: null, cluster: null, check: null, status: project.status, resource: null, reason: project.reason }),
+  // A project whose clusters, or a folder whose projects, could not all be listed holds clusters no line speaks for.
+  const projects = listingGaps(report).map((gap) =>
+    line({ severity: 'WARNING', message: gap.reason, project: gap.project, location: null, cluster: null, check: null, status: gap.status, resource: gap.project ? null : gap.what, reason: gap.reason }),
   );
   return [...projects, ...report.targets.flatMap(lines)].join('');
 };

@@ -1,5 +1,5 @@
 import type { Finding } from '../engine/check.js';
-import { isFleetReport, targetLabel, unlistedProjects } from '../engine/fleet-report.js';
+import { isFleetReport, listingGaps, targetLabel } from '../engine/fleet-report.js';
 import type { CheckReport } from '../engine/report.js';
 import type { Renderer } from './format.js';
 import { fixText } from './fix-text.js';
@@ -18,8 +18,8 @@ export const renderJunit: Renderer = (report) => {
   const suites = isFleetReport(report)
     ? [
         // A project whose clusters could not all be listed is one error of its own: the clusters it may hold have no suite.
-        ...unlistedProjects(report).map((project) =>
-          testsuite({ id: 'cluster-list', title: 'The clusters of the project are listed', status: 'incomplete', reason: project.reason, durationMs: 0, findings: [], examined: [] }, project.project),
+        ...listingGaps(report).map((gap) =>
+          testsuite({ id: gap.project ? 'cluster-list' : 'project-list', title: 'What it holds is listed', status: 'incomplete', reason: gap.reason, durationMs: 0, findings: [], examined: [] }, gap.project ?? gap.what),
         ),
         ...report.targets.flatMap((target) => target.checks.map((check) => testsuite(check, targetLabel(target.target)))),
       ]
