@@ -209,7 +209,7 @@ describe('check --all-clusters', () => {
   it('refuses --fix and flags that name one cluster, in one line', async () => {
     expect(await runCli(['check', '--all-clusters', '--project', 'p', '--fix'], { env: t.env })).toMatchObject({ code: 2, stderr: 'gke-doctor: --fix is for one cluster; --all-clusters checks every cluster of each --project live\n' });
     expect(await runCli(['check', '--all-clusters', '--project', 'p', '--cluster', 'c'], { env: t.env })).toMatchObject({ code: 2, stderr: expect.stringMatching(/^gke-doctor: --cluster names one cluster; --all-clusters reads every cluster/) });
-    expect(await runCli(['check', '--all-clusters'], { env: t.env })).toMatchObject({ code: 2, stderr: 'gke-doctor: --all-clusters needs --project PROJECT (repeatable, or comma-separated)\n' });
+    expect(await runCli(['check', '--all-clusters'], { env: t.env })).toMatchObject({ code: 2, stderr: 'gke-doctor: --all-clusters needs --project PROJECT (repeatable, or comma-separated) or --parent folders/ID | organizations/ID\n' });
     expect(await runCli(['check', '--project', 'a,b'], { env: t.env })).toMatchObject({ code: 2, stderr: 'gke-doctor: --project a,b: several projects are for --all-clusters\n' });
     expect(await runCli(['check', '--all-clusters', '--project', 'acme-platform', '--cluster-timeout', '0s'], { env: t.env })).toMatchObject({
       code: 2,
