@@ -6,11 +6,14 @@ import gatewayConfig from './gateway-config.js';
 import gatewayHealthCheck from './gateway-health-check.js';
 import httpLoadBalancingAddon from './http-load-balancing-addon.js';
 import ingressConfig from './ingress-config.js';
+import gkeServiceAgent from './gke-service-agent.js';
 import ingressHealthCheck from './ingress-health-check.js';
 import terminatingNamespace from './terminating-namespace.js';
 
 /** The built-in checks, in the order reports list them. */
 export const builtinChecks: readonly Check[] = [
+  // First: a project whose GKE service agent lost its role breaks everything the other checks look at.
+  gkeServiceAgent,
   eventarcGkeIam,
   eventarcGkeTrigger,
   eventarcGkeDelivery,

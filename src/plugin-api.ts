@@ -40,7 +40,17 @@ export type KubernetesKind =
   | 'GCPGatewayPolicy';
 
 /** The Google data a check can ask for. */
-export type GcpDataKey = 'project' | 'iamPolicy' | 'cluster' | 'eventarcTriggers' | 'healthChecks' | 'backendServices' | 'subnetworks';
+export type GcpDataKey =
+  | 'project'
+  | 'iamPolicy'
+  | 'cluster'
+  | 'eventarcTriggers'
+  | 'healthChecks'
+  | 'backendServices'
+  | 'subnetworks'
+  | 'hostIamPolicy'
+  | 'pubsubTopics'
+  | 'pubsubSubscriptions';
 
 /**
  * What a check can ask for (`needs`; the runner collects exactly these): a piece of GCP data, a
@@ -138,6 +148,11 @@ export interface ClusterState {
   healthChecks?: NamedGoogleResource[];
   backendServices?: NamedGoogleResource[];
   subnetworks?: NamedGoogleResource[];
+  /** The IAM allow policy of the Shared VPC host project (the cluster network's project, when it is another). */
+  hostIamPolicy?: IamPolicy;
+  /** The Pub/Sub topics and subscriptions Eventarc triggers name, those that exist. */
+  pubsubTopics?: NamedGoogleResource[];
+  pubsubSubscriptions?: NamedGoogleResource[];
   /** When the data was read (a snapshot's `takenAt`). */
   observedAt?: Date;
   locations: ReadonlyMap<string, SourceLocation>;

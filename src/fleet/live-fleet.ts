@@ -93,7 +93,13 @@ class ProjectData {
   /** The cluster comes from the listing; the rest is the project's, read once. */
   forCluster(cluster: Cluster): Pick<LiveGcp, 'read' | 'customRoles'> {
     return {
-      read: <K extends GcpDataKey>(key: K) => (key === 'cluster' ? Promise.resolve(cluster as NonNullable<GcpData[K]>) : this.read(key)),
+      read: <K extends GcpDataKey>(key: K, inputs: GcpData = {}) =>
+        key === 'cluster'
+          ? Promise.resolve(cluster as NonNullable<GcpData[K]>)
+          : // What is read from the cluster (its Shared VPC host's policy) is the cluster's own; the rest is the project's.
+            key === 'hostIamPolicy'
+            ? this.reader.read(key, inputs)
+            : this.read(key, inputs),
       // The custom roles the project's policy binds: one policy per project, so read once too.
       customRoles: (policy: IamPolicy) => (this.roles ??= this.reader.customRoles(policy)),
     };
@@ -101,10 +107,10 @@ class ProjectData {
 
   private roles: Promise<Map<string, IamRole>> | undefined;
 
-  read<K extends GcpDataKey>(key: K): Promise<NonNullable<GcpData[K]>> {
+  read<K extends GcpDataKey>(key: K, inputs: GcpData = {}): Promise<NonNullable<GcpData[K]>> {
     let read = this.reads.get(key);
     if (!read) {
-      read = this.reader.read(key);
+      read = this.reader.read(key, inputs);
       read.catch(() => undefined);
       this.reads.set(key, read);
     }

@@ -10,6 +10,9 @@ const NAMES: Record<Exclude<DataKey, KubernetesKind>, string> = {
   healthChecks: "the load balancers' health checks",
   backendServices: "the load balancers' backend services",
   subnetworks: "the VPC subnetworks of the cluster's region",
+  hostIamPolicy: "the IAM allow policy of the Shared VPC host project (the cluster network's project)",
+  pubsubTopics: 'the Pub/Sub topics Eventarc triggers publish to',
+  pubsubSubscriptions: 'the Pub/Sub subscriptions Eventarc triggers pull from',
   ObjectsInTerminatingNamespaces: 'every object left in a namespace that is being deleted',
 };
 

@@ -1,5 +1,5 @@
 import type { DataKey, GcpDataKey, SourceLocation, Target } from '../plugin-api.js';
-import type { BackendService, Cluster, EventarcTrigger, HealthCheck, IamPolicy, IamRole, Project, Subnetwork } from './gcp-types.js';
+import type { BackendService, Cluster, EventarcTrigger, HealthCheck, IamPolicy, IamRole, Project, PubsubSubscription, PubsubTopic, Subnetwork } from './gcp-types.js';
 import type { KindTypes, KubeObject, KubernetesKind } from './kubernetes-types.js';
 import { addToList } from '../list-map.js';
 
@@ -14,6 +14,9 @@ export const GCP_DATA_KEYS: readonly GcpDataKey[] = [
   'healthChecks',
   'backendServices',
   'subnetworks',
+  'hostIamPolicy',
+  'pubsubTopics',
+  'pubsubSubscriptions',
 ];
 
 /** A kind that could not be read (`secrets`, `backendconfigs.cloud.google.com`, or a group version), and why. */
@@ -30,6 +33,11 @@ export interface GcpData {
   healthChecks?: HealthCheck[];
   backendServices?: BackendService[];
   subnetworks?: Subnetwork[];
+  /** The Shared VPC host project's allow policy; absent (and not unavailable) when the network is the project's own. */
+  hostIamPolicy?: IamPolicy;
+  /** The topics and subscriptions Eventarc triggers name that exist (a snapshot may list the project's all). */
+  pubsubTopics?: PubsubTopic[];
+  pubsubSubscriptions?: PubsubSubscription[];
 }
 
 /** Everything checks read. Sources fill it; checks never call an API. */

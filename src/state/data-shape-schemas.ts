@@ -215,6 +215,10 @@ const GCP_SHAPES: Record<GcpDataKey, object> = {
   ),
   backendServices: list(shape({ name: string, healthChecks: stringList, backends: list(object) }, ['name'])),
   subnetworks: list(shape({ name: string, region: string, network: string, purpose: string, role: string, state: string }, ['name'])),
+  // A copy: ajv's standalone code names one validator per schema object, and two keys sharing one collide.
+  hostIamPolicy: { ...iamPolicy },
+  pubsubTopics: list(shape({ name: string, labels: stringMap }, ['name'])),
+  pubsubSubscriptions: list(shape({ name: string, topic: string, state: string, labels: stringMap }, ['name'])),
 };
 
 /** Every schema a source validates against, by name: `kubernetes` for any object, and each piece of GCP data. */

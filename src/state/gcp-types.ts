@@ -118,3 +118,17 @@ export interface IamRole {
   etag?: string;
   deleted?: boolean;
 }
+
+/** Pub/Sub v1 Topic (`gcloud pubsub topics list --format=json`, topics.get), the fields gke-doctor reads. */
+export interface PubsubTopic {
+  name: string;
+  labels?: Record<string, string>;
+}
+
+/** Pub/Sub v1 Subscription (`gcloud pubsub subscriptions list --format=json`, subscriptions.get); `topic` is `_deleted-topic_` once its topic is deleted. */
+export interface PubsubSubscription {
+  name: string;
+  topic?: string;
+  state?: string;
+  labels?: Record<string, string>;
+}

@@ -20,7 +20,8 @@ import { serveFixture } from '../support/live.js';
  * gets two faults, rotating, so that every fault lands on Google and Kubernetes
  * endpoints alike (the whole product would take minutes).
  */
-const FIXTURES = ['seed-eventarc-stuck-namespace', 'eventarc-custom-role', 'gateway-whereami', 'ingress-backendconfig-mismatch'];
+// gke-shared-vpc-host-no-firewall: the Shared VPC host project's policy, read besides the project's own.
+const FIXTURES = ['seed-eventarc-stuck-namespace', 'eventarc-custom-role', 'gateway-whereami', 'ingress-backendconfig-mismatch', 'gke-shared-vpc-host-no-firewall'];
 
 type Answer = { status: 401 | 403 | 404 | 409 | 429 | 500 | 503 } | { fault: Fault };
 const ANSWERS: readonly (Answer & { name: string })[] = [
@@ -67,10 +68,11 @@ interface FixtureRecord {
 
 const endpointKey = (endpoint: Pick<Endpoint, 'server' | 'method' | 'path'>) => `${endpoint.server} ${endpoint.method} ${endpoint.path}`;
 
-function shapeOf(server: 'gcp' | 'kube', path: string): string {
+function shapeOf(server: 'gcp' | 'kube', path: string, project: string): string {
   if (server === 'kube') return path.replace(/\/namespaces\/[^/]+\//, '/namespaces/NS/');
   return path
-    .replace(/\/projects\/[^/:]+/, '/projects/P')
+    // Another project than the fixture's is a Shared VPC host: its reads are endpoints of their own.
+    .replace(/\/projects\/([^/:]+)/, (_whole, id: string) => (id === project ? '/projects/P' : '/projects/HOST'))
     .replace(/\/locations\/(?!-\/)[^/]+/, '/locations/L')
     .replace(/\/clusters\/[^/]+/, '/clusters/C')
     .replace(/\/roles\/[^/]+/, '/roles/R');
@@ -98,7 +100,7 @@ async function endpointsOf(served: ServedFixture, keys: readonly DataKey[]): Pro
 }
 
 /** A healthy run of a fixture: its report, every request it sent, and which checks read from which endpoint. */
-async function record(fixture: string): Promise<{ record: FixtureRecord; requests: ReturnType<typeof logged> }> {
+async function record(fixture: string): Promise<{ record: FixtureRecord; requests: ReturnType<typeof logged>; project: string }> {
   const served = await serveFixture(fixture);
   try {
     const healthy = await run(served);
@@ -110,7 +112,7 @@ async function record(fixture: string): Promise<{ record: FixtureRecord; request
       optional.set(check.id, await endpointsOf(served, check.optionalNeeds ?? []));
     }
     const healthyStatus = new Map(requests.map(({ server, request }) => [endpointKey({ server, method: request.method, path: request.path }), request.status]));
-    return { record: { healthy: JSON.parse(healthy.stdout) as Report, needs, optional, healthyStatus }, requests };
+    return { record: { healthy: JSON.parse(healthy.stdout) as Report, needs, optional, healthyStatus }, requests, project: served.target.project };
   } finally {
     await served.close();
   }
@@ -122,7 +124,7 @@ for (const [index, recorded] of (await Promise.all(FIXTURES.map(record))).entrie
   const fixture = FIXTURES[index]!;
   records.set(fixture, recorded.record);
   for (const { server, request } of recorded.requests) {
-    const shape = `${server} ${request.method} ${shapeOf(server, request.path)}`;
+    const shape = `${server} ${request.method} ${shapeOf(server, request.path, recorded.project)}`;
     // Where one fixture's endpoint answered 404 (an absent CRD) and another's 200, fault the one that had data.
     const known = endpoints.get(shape);
     if (!known || (request.status < 400 && records.get(known.fixture)!.healthyStatus.get(endpointKey(known))! >= 400)) {
