@@ -231,7 +231,8 @@ const GOOGLE_SERVICE_OF: [RegExp, string][] = [
 
 /** A 404 there means the server does not serve that API (no such CRD or group, a kind gone since discovery): none of its objects exist. */
 function absentOn404(endpoint: Endpoint): boolean {
-  if (endpoint.server !== 'kube') return false;
+  // A Pub/Sub topic or subscription answering 404 was deleted: eventarc-gke-delivery reports exactly that.
+  if (endpoint.server === 'gcp') return /\/(topics|subscriptions)\/[^/]+$/.test(endpoint.path);
   return /^\/apis\/[^/]+(\/[^/]+)?$/.test(endpoint.path) && endpoint.path !== '/apis' ||
     /\/namespaces\/[^/]+\/[^/]+$/.test(endpoint.path) ||
     /^\/apis\/[^/]*\.(?!k8s\.io\/)[^/]+\/[^/]+\/[^/]+$/.test(endpoint.path);
