@@ -1,8 +1,8 @@
 import type { CheckContext, CheckResult, Finding } from '../src/engine/check.js';
 import { defineCheck, fill } from '../src/engine/check.js';
-import { clusterResourceName } from '../src/gke/cluster-name.js';
-import type { GkeTrigger } from '../src/gke/eventarc.js';
-import { isDirectPubsubTrigger, parseTriggerName, shortTriggerName, triggerProject, triggersIntoCluster } from '../src/gke/eventarc.js';
+import { clusterResourceName } from '../src/gke/cluster/cluster-name.js';
+import type { GkeTrigger } from '../src/gke/eventarc/eventarc.js';
+import { isDirectPubsubTrigger, parseTriggerName, shortTriggerName, triggerProject, triggersIntoCluster } from '../src/gke/eventarc/eventarc.js';
 import { transportFix, transportOf, transportProblems } from '../src/gke/eventarc/transport.js';
 import { enableDataAccessLogsFix } from '../src/gke/eventarc/audit-log-fixes.js';
 import { auditLogFilter, auditLogVerdict } from '../src/gke/eventarc/audit-log-triggers.js';

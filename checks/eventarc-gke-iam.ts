@@ -1,13 +1,13 @@
 import type { CheckContext, CheckResult, Finding, Fix, MessageData } from '../src/engine/check.js';
 import { defineCheck, fill } from '../src/engine/check.js';
-import type { GkeTrigger } from '../src/gke/eventarc.js';
-import { EVENTARC_AGENT_ROLES, EVENT_RECEIVER_ROLE, PUBSUB_AGENT_ROLES, STORAGE_AGENT_ROLE, TRIGGER_SERVICE_ACCOUNT_ROLES, isGkeTrigger, serviceAgents } from '../src/gke/eventarc.js';
-import { triggerAccountRoles, triggerNames, triggersByServiceAccount } from '../src/gke/eventarc.js';
-import { grantFix, withGkeDestinationsInit } from '../src/gke/eventarc-fixes.js';
-import type { RoleGrant } from '../src/gke/iam.js';
-import { describeGrant, evaluateRole, memberEmail } from '../src/gke/iam.js';
-import type { GrantJudge } from '../src/gke/iam-grants.js';
-import { grantJudge, grantsBySeverity, isPlainGrant, principalGrants } from '../src/gke/iam-grants.js';
+import type { GkeTrigger } from '../src/gke/eventarc/eventarc.js';
+import { EVENTARC_AGENT_ROLES, EVENT_RECEIVER_ROLE, PUBSUB_AGENT_ROLES, STORAGE_AGENT_ROLE, TRIGGER_SERVICE_ACCOUNT_ROLES, isGkeTrigger, serviceAgents } from '../src/gke/eventarc/eventarc.js';
+import { triggerAccountRoles, triggerNames, triggersByServiceAccount } from '../src/gke/eventarc/eventarc.js';
+import { grantFix, withGkeDestinationsInit } from '../src/gke/eventarc/eventarc-fixes.js';
+import type { RoleGrant } from '../src/gke/iam/iam.js';
+import { describeGrant, evaluateRole, memberEmail } from '../src/gke/iam/iam.js';
+import type { GrantJudge } from '../src/gke/iam/iam-grants.js';
+import { grantJudge, grantsBySeverity, isPlainGrant, principalGrants } from '../src/gke/iam/iam-grants.js';
 import { afterApplyFix, unknownFields } from '../src/gke/planned-values.js';
 import type { ClusterState } from '../src/state/cluster-state.js';
 import type { Project } from '../src/state/gcp-types.js';
@@ -134,7 +134,7 @@ type MessageId = keyof typeof eventarcGkeIam.messages;
 type Context = CheckContext<MessageId>;
 const text = (id: MessageId, data: MessageData = {}) => fill(eventarcGkeIam.messages[id], data, id);
 
-/** What every principal's roles are judged with (src/gke/iam-grants.ts), and where findings go. */
+/** What every principal's roles are judged with (src/gke/iam/iam-grants.ts), and where findings go. */
 type Judge = GrantJudge & { context: Context };
 
 function triggerAccountFindings(judge: Judge, account: string, triggers: readonly GkeTrigger[]): Finding[] {
@@ -181,7 +181,7 @@ function pubsubAgentFindings(judge: Judge, project: Project, agent: string, plan
 }
 
 /**
- * The findings on one principal, as src/gke/iam-grants.ts sorts its roles: a warning for those a
+ * The findings on one principal, as src/gke/iam/iam-grants.ts sorts its roles: a warning for those a
  * plan grants to members known only after apply, an error for the missing, a warning for the
  * uncertain, an info note for those held only through broader or other roles.
  */

@@ -1,12 +1,12 @@
 import type { CheckContext, CheckResult, Finding, MessageData } from '../src/engine/check.js';
 import { defineCheck, fill } from '../src/engine/check.js';
-import { clusterResourceName } from '../src/gke/cluster-name.js';
-import type { GkeTrigger } from '../src/gke/eventarc.js';
-import { DESTINATION_CLUSTER_FIELDS, DESTINATION_OBJECT_FIELDS, WORKLOAD_POOL_FIELD, failureConditions, isGkeTrigger, nodePoolsWithoutGkeMetadata, shortTriggerName } from '../src/gke/eventarc.js';
-import { targetsCluster, triggerNames, triggerProject, workloadMetadataConfigs, workloadMetadataModes } from '../src/gke/eventarc.js';
-import { destinationVerdict, labelSelector } from '../src/gke/eventarc-destination.js';
-import { dedicatedAccountFix, destinationPodsFix, gkeMetadataFix, triggerConditionsFix, workloadPoolFix } from '../src/gke/eventarc-fixes.js';
-import { isComputeDefaultServiceAccount } from '../src/gke/iam.js';
+import { clusterResourceName } from '../src/gke/cluster/cluster-name.js';
+import type { GkeTrigger } from '../src/gke/eventarc/eventarc.js';
+import { DESTINATION_CLUSTER_FIELDS, DESTINATION_OBJECT_FIELDS, WORKLOAD_POOL_FIELD, failureConditions, isGkeTrigger, nodePoolsWithoutGkeMetadata, shortTriggerName } from '../src/gke/eventarc/eventarc.js';
+import { targetsCluster, triggerNames, triggerProject, workloadMetadataConfigs, workloadMetadataModes } from '../src/gke/eventarc/eventarc.js';
+import { destinationVerdict, labelSelector } from '../src/gke/eventarc/eventarc-destination.js';
+import { dedicatedAccountFix, destinationPodsFix, gkeMetadataFix, triggerConditionsFix, workloadPoolFix } from '../src/gke/eventarc/eventarc-fixes.js';
+import { isComputeDefaultServiceAccount } from '../src/gke/iam/iam.js';
 import { afterApplyFix, unknownFields, unknownFieldsClause } from '../src/gke/planned-values.js';
 import type { ClusterState } from '../src/state/cluster-state.js';
 
@@ -132,7 +132,7 @@ function undecidedFinding(state: ClusterState, resource: string, fields: readonl
 /**
  * Workload Identity: the cluster's workload pool, and the GKE metadata server on every node pool
  * that can run the forwarder (https://cloud.google.com/kubernetes-engine/docs/how-to/workload-identity;
- * Autopilot always has it: src/gke/eventarc.ts nodePoolsWithoutGkeMetadata).
+ * Autopilot always has it: src/gke/eventarc/eventarc.ts nodePoolsWithoutGkeMetadata).
  */
 function workloadIdentityFindings(state: ClusterState, triggers: readonly GkeTrigger[], context: Context): Finding[] {
   const cluster = state.cluster!;
@@ -167,7 +167,7 @@ function workloadIdentityFindings(state: ClusterState, triggers: readonly GkeTri
 }
 
 function conditionFindings(trigger: GkeTrigger, context: Context): Finding[] {
-  // A condition whose code is OK reports nothing wrong (src/gke/eventarc.ts failureConditions).
+  // A condition whose code is OK reports nothing wrong (src/gke/eventarc/eventarc.ts failureConditions).
   const conditions = failureConditions(trigger);
   if (conditions.length === 0) return [];
   const lines = conditions.map(([key, condition]) => text('condition', { key, code: condition.code ?? 'UNKNOWN', message: condition.message ?? '' }));
@@ -182,7 +182,7 @@ function conditionFindings(trigger: GkeTrigger, context: Context): Finding[] {
   ];
 }
 
-/** The destination namespace, Service and ready Pods, as far as the Kubernetes objects read show them (src/gke/eventarc-destination.ts). */
+/** The destination namespace, Service and ready Pods, as far as the Kubernetes objects read show them (src/gke/eventarc/eventarc-destination.ts). */
 function destinationFindings(trigger: GkeTrigger, state: ClusterState, context: Context, unread: string[]): Finding[] {
   const { namespace, service } = trigger.destination.gke;
   const data = { trigger: shortTriggerName(trigger), namespace, service, cluster: state.cluster?.name ?? '?' };

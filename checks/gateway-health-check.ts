@@ -1,13 +1,13 @@
 import type { CheckResult, Finding, Fix, ProbeResponse, Severity } from '../src/engine/check.js';
 import { defineCheck, fill } from '../src/engine/check.js';
-import type { GatewayHealthCheck, LoadBalancerRequest } from '../src/gke/gateway-health-check.js';
-import { healthCheckPoliciesFor, healthCheckPolicyManifest, inferGatewayHealthCheck, loadBalancerRequest, readinessRequest, requestDifferences } from '../src/gke/gateway-health-check.js';
-import type { GatewayBackend } from '../src/gke/gateway-routes.js';
-import { gatewayBackends } from '../src/gke/gateway-routes.js';
-import { describeKubernetesCheck, describeLoadBalancerRequest } from '../src/gke/health-check-description.js';
+import type { GatewayHealthCheck, LoadBalancerRequest } from '../src/gke/gateway/gateway-health-check.js';
+import { healthCheckPoliciesFor, healthCheckPolicyManifest, inferGatewayHealthCheck, loadBalancerRequest, readinessRequest, requestDifferences } from '../src/gke/gateway/gateway-health-check.js';
+import type { GatewayBackend } from '../src/gke/gateway/gateway-routes.js';
+import { gatewayBackends } from '../src/gke/gateway/gateway-routes.js';
+import { describeKubernetesCheck, describeLoadBalancerRequest } from '../src/gke/load-balancer/health-check-description.js';
 import { applyManifestCommand } from '../src/gke/manifests.js';
-import { REDIRECTING_APPLICATIONS } from '../src/gke/known-applications.js';
-import { ServicePodSources } from '../src/gke/service-pod-sources.js';
+import { REDIRECTING_APPLICATIONS } from '../src/gke/load-balancer/known-applications.js';
+import { ServicePodSources } from '../src/gke/services/service-pod-sources.js';
 import type { ClusterState } from '../src/state/cluster-state.js';
 import { kubernetesResourceName } from '../src/state/cluster-state.js';
 

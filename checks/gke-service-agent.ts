@@ -1,9 +1,9 @@
 import type { CheckContext, CheckResult, Finding } from '../src/engine/check.js';
 import { defineCheck, fill } from '../src/engine/check.js';
-import { grantFix } from '../src/gke/eventarc-fixes.js';
-import { describeGrant, memberEmail } from '../src/gke/iam.js';
-import type { GrantJudge } from '../src/gke/iam-grants.js';
-import { grantJudge, grantsBySeverity, principalGrants } from '../src/gke/iam-grants.js';
+import { grantFix } from '../src/gke/eventarc/eventarc-fixes.js';
+import { describeGrant, memberEmail } from '../src/gke/iam/iam.js';
+import type { GrantJudge } from '../src/gke/iam/iam-grants.js';
+import { grantJudge, grantsBySeverity, principalGrants } from '../src/gke/iam/iam-grants.js';
 import { GKE_SERVICE_AGENT_ROLE, HOST_FIREWALL_ROLE, gkeServiceAgent, sharedVpcHostProject } from '../src/gke/iam/gke-service-agent.js';
 import type { ClusterState } from '../src/state/cluster-state.js';
 

@@ -1,9 +1,9 @@
 import type { CheckResult } from '../src/engine/check.js';
 import { defineCheck } from '../src/engine/check.js';
-import { clusterResourceName } from '../src/gke/cluster-name.js';
-import { enableHttpLoadBalancingFix, httpLoadBalancingDisabled } from '../src/gke/cluster-settings.js';
-import { gkeGateways } from '../src/gke/gateway-classes.js';
-import { isGceIngress } from '../src/gke/ingress-class.js';
+import { clusterResourceName } from '../src/gke/cluster/cluster-name.js';
+import { enableHttpLoadBalancingFix, httpLoadBalancingDisabled } from '../src/gke/cluster/cluster-settings.js';
+import { gkeGateways } from '../src/gke/gateway/gateway-classes.js';
+import { isGceIngress } from '../src/gke/ingress/ingress-class.js';
 import { afterApplyFix, unknownFields, unknownFieldsClause } from '../src/gke/planned-values.js';
 import type { ClusterState } from '../src/state/cluster-state.js';
 import { kubernetesResourceName } from '../src/state/cluster-state.js';

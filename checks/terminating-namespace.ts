@@ -1,11 +1,11 @@
 import type { CheckContext, CheckResult, Finding } from '../src/engine/check.js';
 import { defineCheck, fill } from '../src/engine/check.js';
 import { humanDuration } from '../src/gke/duration.js';
-import type { ForwarderTrigger } from '../src/gke/eventarc.js';
-import { forwarderTriggers, looksLikeForwarderNamespace, shortTriggerName, triggersIntoCluster } from '../src/gke/eventarc.js';
-import type { Holdup, NamespaceDeletion, RemainingObject, UnavailableApiService } from '../src/gke/namespace-deletion.js';
-import { NAMESPACE_DELETION_CONDITIONS, apiServiceRepairCommands, describeUnread, diagnoseNamespaceDeletion, finalizeNamespaceAction, noCauseKnown } from '../src/gke/namespace-deletion.js';
-import { isTerminating, leftInNamespace, namespaceFixCommands, rootCauseSteps, stuckEvidence, unavailableReason } from '../src/gke/namespace-deletion.js';
+import type { ForwarderTrigger } from '../src/gke/eventarc/eventarc.js';
+import { forwarderTriggers, looksLikeForwarderNamespace, shortTriggerName, triggersIntoCluster } from '../src/gke/eventarc/eventarc.js';
+import type { Holdup, NamespaceDeletion, RemainingObject, UnavailableApiService } from '../src/gke/namespaces/namespace-deletion.js';
+import { NAMESPACE_DELETION_CONDITIONS, apiServiceRepairCommands, describeUnread, diagnoseNamespaceDeletion, finalizeNamespaceAction, noCauseKnown } from '../src/gke/namespaces/namespace-deletion.js';
+import { isTerminating, leftInNamespace, namespaceFixCommands, rootCauseSteps, stuckEvidence, unavailableReason } from '../src/gke/namespaces/namespace-deletion.js';
 import { isProtectedNamespace } from '../src/fix/protected-namespaces.js';
 import type { ClusterState } from '../src/state/cluster-state.js';
 import type { Namespace } from '../src/state/kubernetes-types.js';
@@ -33,7 +33,7 @@ without the roles it needs can leave that namespace Terminating for good.`,
     'https://github.com/kubernetes/kubernetes/issues/66735',
   ],
   needs: ['Namespace', 'ObjectsInTerminatingNamespaces'],
-  // Pod: whether argo-cd's application controller still runs anywhere (src/gke/finalizer-owners.ts).
+  // Pod: whether argo-cd's application controller still runs anywhere (src/gke/namespaces/finalizer-owners.ts).
   optionalNeeds: ['APIService', 'cluster', 'eventarcTriggers', 'Pod'],
   // A preflight without a Namespace has none being deleted.
   appliesTo: ['Namespace'],

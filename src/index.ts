@@ -3,7 +3,7 @@
 // types (each helper is typed with the plugin API's shapes): the package's dependencies are
 // bundled, not installed.
 import { fill as fillTemplate, format as formatTemplate } from './engine/check.js';
-import { isGceIngress as isEngineGceIngress } from './gke/ingress-class.js';
+import { isGceIngress as isEngineGceIngress } from './gke/ingress/ingress-class.js';
 import type { KubeObject, MessageData, KubernetesObjects as ObjectsByKind } from './plugin-api.js';
 import { KubernetesObjects as EngineKubernetesObjects, kubernetesResourceName as resourceNameOf } from './state/cluster-state.js';
 

@@ -26,7 +26,7 @@ import { addFleetOptions, allClustersMembers, checkFleet, rejectFleetFlags } fro
 import { fleetExitCode } from '../engine/fleet-report.js';
 import { snapshotTreeMembers } from '../fleet/snapshot-tree.js';
 import type { ProcessIo } from './process-io.js';
-import type { ProgramWithExitCode } from './program.js';
+import type { ProgramWithExitCode } from './program-with-exit-code.js';
 import type { LiveFlags } from './live-options.js';
 import { LIVE_FLAG_NAMES, addLiveOptions, createLiveSource } from './live-options.js';
 import { flagName } from './flag-name.js';

@@ -13,7 +13,7 @@ import { availableChecks } from './available-checks.js';
 import { collect } from './list-command.js';
 import { outputOptionParsers, resolveOutputs, writeOutputs } from './outputs.js';
 import type { ProcessIo } from './process-io.js';
-import type { ProgramWithExitCode } from './program.js';
+import type { ProgramWithExitCode } from './program-with-exit-code.js';
 
 interface MergeOptions extends CredentialOptions {
   failOn: FailOn;

@@ -6,11 +6,8 @@ import { registerExplainCommand } from './explain-command.js';
 import { registerListCommand } from './list-command.js';
 import { registerMergeCommand } from './merge-command.js';
 import type { OutputStream, ProcessIo } from './process-io.js';
+import type { ProgramWithExitCode } from './program-with-exit-code.js';
 import { registerSnapshotCommand } from './snapshot-command.js';
-
-export interface ProgramWithExitCode extends Command {
-  exitCode?: number;
-}
 
 export function buildProgram(io: ProcessIo): ProgramWithExitCode {
   // Commander's own defaults, read from io instead of process: help as wide as the terminal, else 80 columns.

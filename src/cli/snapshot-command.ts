@@ -7,7 +7,7 @@ import { KUBERNETES_KINDS } from '../state/kubernetes-types.js';
 import type { LiveFlags } from './live-options.js';
 import { addLiveOptions, createLiveSource } from './live-options.js';
 import type { ProcessIo } from './process-io.js';
-import type { ProgramWithExitCode } from './program.js';
+import type { ProgramWithExitCode } from './program-with-exit-code.js';
 import type { FleetFlags } from './fleet-options.js';
 import { addAllClustersOptions, allClustersMembers, rejectFleetFlags } from './fleet-options.js';
 import type { FleetMember } from '../fleet/run-fleet.js';

@@ -1,5 +1,5 @@
 import picomatch from 'picomatch';
-import type { RedirectingApplication } from '../gke/known-applications.js';
+import type { RedirectingApplication } from '../gke/load-balancer/known-applications.js';
 import type { RedirectingApplicationSetting } from './config.js';
 
 /**

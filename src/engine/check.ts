@@ -1,4 +1,4 @@
-import type { RedirectingApplication } from '../gke/known-applications.js';
+import type { RedirectingApplication } from '../gke/load-balancer/known-applications.js';
 import type { CheckContext as PluginCheckContext, Check as PluginCheck, CheckResult, MessageData, RunContext as PluginRunContext, Severity } from '../plugin-api.js';
 import type { ClusterState } from '../state/cluster-state.js';
 

@@ -6,7 +6,7 @@ import type { NamespaceObject, PlannedNamespace } from './finalize-namespace.js'
 import { finalizeNamespace, waitUntilGone } from './finalize-namespace.js';
 import type { FixOptions, FixOutcome } from './fix-outcome.js';
 import { outcome } from './fix-outcome.js';
-import type { Fixer } from './fixers.js';
+import type { Fixer } from './fixer.js';
 import { isProtectedByConfig, protectedNamespace } from './protected-namespaces.js';
 
 class BackupError extends Error {}

@@ -2,14 +2,17 @@ import type {
   KubernetesObject,
   V1APIService,
   V1ConfigMap,
+  V1Container,
   V1DaemonSet,
   V1Deployment,
   V1Ingress,
   V1IngressClass,
   V1Namespace,
   V1Pod,
+  V1PodSpec,
   V1ReplicaSet,
   V1Service,
+  V1ServicePort,
   V1StatefulSet,
 } from '@kubernetes/client-node';
 import type { KubernetesKind } from '../plugin-api.js';
@@ -42,6 +45,9 @@ export type DaemonSet = Wire<V1DaemonSet>;
 export type ReplicaSet = Wire<V1ReplicaSet>;
 export type ApiService = Wire<V1APIService>;
 export type ConfigMap = Wire<V1ConfigMap>;
+export type PodSpec = Wire<V1PodSpec>;
+export type Container = Wire<V1Container>;
+export type ServicePort = Wire<V1ServicePort>;
 
 /** cloud.google.com/v1 BackendConfig (GKE CRD): only the fields gke-doctor reads. */
 export interface BackendConfig extends KubeObject {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseBoolFromEnv } from '../../src/gke/known-applications.js';
+import { parseBoolFromEnv } from '../../src/gke/load-balancer/known-applications.js';
 import { checkReport, runFixture } from '../support/fixtures.js';
 
 // argoproj/argo-cd util/env/env.go ParseBoolFromEnv: strings.EqualFold with "true" / "false", else the default.

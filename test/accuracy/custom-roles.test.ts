@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { evaluateRole } from '../../src/gke/iam.js';
+import { evaluateRole } from '../../src/gke/iam/iam.js';
 import type { DataKey } from '../../src/state/cluster-state.js';
 import { LiveSource } from '../../src/state/live/live-source.js';
 import { SnapshotSource } from '../../src/state/snapshot/snapshot-source.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { evaluateCondition } from '../../src/gke/iam-condition.js';
+import { evaluateCondition } from '../../src/gke/iam/iam-condition.js';
 
 const NOW = new Date('2024-01-15T00:00:00Z');
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { humanDuration } from '../../src/gke/duration.js';
-import { FINALIZER_OWNERS, controllerStatus, finalizerOwner } from '../../src/gke/finalizer-owners.js';
-import { diagnoseNamespaceDeletion, namespaceFixCommands } from '../../src/gke/namespace-deletion.js';
+import { FINALIZER_OWNERS, controllerStatus, finalizerOwner } from '../../src/gke/namespaces/finalizer-owners.js';
+import { diagnoseNamespaceDeletion, namespaceFixCommands } from '../../src/gke/namespaces/namespace-deletion.js';
 import type { Cluster } from '../../src/state/gcp-types.js';
 import type { KubeObject, Namespace } from '../../src/state/kubernetes-types.js';
 import { clusterState } from '../support/state.js';

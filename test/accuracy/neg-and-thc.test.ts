@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { PodSource } from '../../src/gke/ingress-backends.js';
-import { inferLoadBalancerHealthCheck } from '../../src/gke/health-check-inference.js';
-import { compareGkeVersions, negDecisionFor, whyNoDefaultNeg } from '../../src/gke/service-annotations.js';
+import type { PodSource } from '../../src/gke/load-balancer/ingress-backends.js';
+import { inferLoadBalancerHealthCheck } from '../../src/gke/load-balancer/health-check-inference.js';
+import { compareGkeVersions, negDecisionFor, whyNoDefaultNeg } from '../../src/gke/services/service-annotations.js';
 import type { Cluster } from '../../src/state/gcp-types.js';
 import type { BackendConfig, Service } from '../../src/state/kubernetes-types.js';
 import { clusterState } from '../support/state.js';

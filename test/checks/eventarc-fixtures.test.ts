@@ -45,7 +45,7 @@ testCheck(eventarcGkeIam, {
         ['roles/pubsub.subscriber', 'roles/monitoring.metricWriter'],
       ]),
     },
-    // request.time < timestamp("2024-01-01T00:00:00Z") has expired at the fixture's time: not granted (src/gke/iam-condition.ts).
+    // request.time < timestamp("2024-01-01T00:00:00Z") has expired at the fixture's time: not granted (src/gke/iam/iam-condition.ts).
     { fixture: 'eventarc-conditional-binding', findings: [{ messageId: 'accountMissing', resource: ORDERS, severity: 'error' }], then: roles([['roles/pubsub.subscriber']]) },
     // Decided by permissions: the custom role carries all three (an info note: least privilege is better), lacks one (error), was not read (warning).
     {

@@ -4,7 +4,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { finalizeCommand } from '../../src/gke/namespace-deletion.js';
+import { finalizeCommand } from '../../src/gke/namespaces/namespace-deletion.js';
 import { FakeKubeApiServer, kubectlFlags } from '../support/fake-kube-apiserver.js';
 import { fixturePath } from '../support/fixtures.js';
 

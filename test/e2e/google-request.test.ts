@@ -5,6 +5,7 @@ import { OAuth2Client } from 'google-auth-library';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { DataKey } from '../../src/state/cluster-state.js';
 import { ApiFailure } from '../../src/state/live/api-failure.js';
+import { Deadline } from '../../src/state/live/deadline.js';
 import { googleApiBase } from '../../src/state/live/gcp-endpoints.js';
 import type { GoogleCallLimits } from '../../src/state/live/google-request.js';
 import { USER_AGENT, readGoogleJson } from '../../src/state/live/google-request.js';
@@ -93,6 +94,17 @@ describe('Google requests: bounded, retried, checked', () => {
     const failure = await failureOf(readGoogleJson(token(), { api: 'eventarc.googleapis.com', url: server.url }, { requestTimeoutMs: 60_000, totalTimeoutMs: 60_000, signal: controller.signal }));
     expect(failure.message).toBe('eventarc.googleapis.com: cancelled');
     expect(server.attempts()).toBe(1);
+  });
+
+  it("names the API and the --timeout when the run's deadline cuts a request (never a bare 'cancelled')", async () => {
+    const deadline = new Deadline(60_000);
+    const controller = new AbortController();
+    // The run's deadline passes while the server holds the request: the signal aborts with the deadline's failure.
+    server = await faultyServer([() => controller.abort(deadline.failure())]);
+    const failure = await failureOf(readGoogleJson(token(), { api: 'eventarc.googleapis.com', url: server.url }, { requestTimeoutMs: 60_000, totalTimeoutMs: 60_000, signal: controller.signal }));
+    deadline.dispose();
+    expect(failure.message).toBe('timed out reading eventarc.googleapis.com (--timeout 1m)');
+    expect(failure.details.code).toBe('DEADLINE');
   });
 
   it.each([

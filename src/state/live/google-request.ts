@@ -73,7 +73,13 @@ async function attemptRead<T extends object>(auth: AuthClient, read: GoogleRead,
   const controller = new AbortController();
   const host = new URL(read.url).host;
   const timeout = new ApiFailure(`no answer from ${read.api} (${host}) within ${seconds(timeoutMs)}`, undefined, { code: 'ETIMEDOUT' });
-  const cancelled = new ApiFailure(`${read.api}: cancelled`, undefined, { code: 'ABORT_ERR' });
+  // Cut by the run's deadline: say so, naming the API (the deadline's own failure names no request).
+  const cancelled = () => {
+    const reason: unknown = runSignal?.reason;
+    return reason instanceof ApiFailure && reason.details.code === 'DEADLINE'
+      ? new ApiFailure(reason.message.replace(/^timed out/, `timed out reading ${read.api}`), undefined, { code: 'DEADLINE' })
+      : new ApiFailure(`${read.api}: cancelled`, undefined, { code: 'ABORT_ERR' });
+  };
   let abort: ((reason: ApiFailure) => void) | undefined;
   // The race bounds the attempt even where the signal does not reach (a token refresh inside google-auth-library).
   const aborted = new Promise<never>((_, reject) => {
@@ -83,7 +89,7 @@ async function attemptRead<T extends object>(auth: AuthClient, read: GoogleRead,
     };
   });
   const timer = setTimeout(() => abort!(timeout), timeoutMs);
-  const onRunAbort = () => abort!(cancelled);
+  const onRunAbort = () => abort!(cancelled());
   if (runSignal?.aborted) onRunAbort();
   runSignal?.addEventListener('abort', onRunAbort, { once: true });
   try {

@@ -73,7 +73,7 @@ function addCluster(layer: PlannedLayer, resource: PlannedResource, project: str
   // left out, the provider sends nothing and the Gateway API stays as it is (off on a new cluster).
   const gatewayApiChannel = values.string('gateway_api_config.0.channel', 'networkConfig.gatewayApiConfig.channel');
   if (gatewayApiChannel) cluster.networkConfig = { gatewayApiConfig: { channel: gatewayApiChannel as GatewayApiChannel } };
-  // Autopilot runs the GKE metadata server on every node (src/gke/eventarc.ts nodePoolsWithoutGkeMetadata).
+  // Autopilot runs the GKE metadata server on every node (src/gke/eventarc/eventarc.ts nodePoolsWithoutGkeMetadata).
   if (values.get('enable_autopilot', 'autopilot.enabled') === true) cluster.autopilot = { enabled: true };
   const workloadPool = values.string('workload_identity_config.0.workload_pool', 'workloadIdentityConfig.workloadPool');
   if (workloadPool) cluster.workloadIdentityConfig = { workloadPool };
