@@ -1,4 +1,4 @@
-import { join } from 'node:path';
+import { pathInside } from '../path-component.js';
 import { parseDuration } from './duration-flag.js';
 import type { DataKey } from '../state/cluster-state.js';
 import { Deadline } from '../state/live/deadline.js';
@@ -74,10 +74,12 @@ async function snapshotMembers(directory: string, members: FleetMember[], option
       try {
         if (!target.location || !target.cluster) await source();
         const state = await (await source()).collect(new Set(ALL_DATA));
-        const written = await writeSnapshot(join(directory, target.project!, target.location!, target.cluster!), state, takenAt);
+        // Names from the APIs: plain path components, always inside DIR.
+        const path = pathInside(directory, target.project!, target.location!, target.cluster!);
+        const written = await writeSnapshot(path, state, takenAt);
         for (const [key, reason] of state.unavailable) io.stderr.write(`gke-doctor: ${name}: not in the snapshot: ${key}: ${reason}\n`);
         missing ||= state.unavailable.size > 0;
-        io.stderr.write(`gke-doctor: wrote ${join(directory, name)}: ${written.files.length} files, ${written.objects} Kubernetes objects; ${written.redactions.length} values redacted\n`);
+        io.stderr.write(`gke-doctor: wrote ${path}: ${written.files.length} files, ${written.objects} Kubernetes objects; ${written.redactions.length} values redacted\n`);
       } catch (error) {
         missing = true;
         io.stderr.write(`gke-doctor: ${name}: not in the snapshot: ${(error as Error).message}\n`);

@@ -1,5 +1,6 @@
 import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { pathInside } from '../path-component.js';
 
 /**
  * Where `--fix` saves each namespace before finalizing it. The files hold
@@ -13,10 +14,10 @@ export class BackupStore {
   /** `directory` as given with --backup-dir, or a prefix for a directory of this run's own. */
   constructor(private readonly where: { directory: string } | { prefix: string }) {}
 
-  /** A new directory for `namespace`, never one that already exists. */
+  /** A new directory for `namespace`, never one that already exists, always inside the root (the name came from the API server). */
   async directoryFor(namespace: string): Promise<string> {
     const root = await (this.root ??= this.makeRoot());
-    const wanted = join(root, namespace);
+    const wanted = pathInside(root, namespace);
     try {
       await mkdir(wanted, { mode: 0o700 });
       return wanted;

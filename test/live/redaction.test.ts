@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { KubeObject } from '../../src/state/kubernetes-types.js';
-import { redactCluster, redactObject } from '../../src/state/snapshot/redaction.js';
+import { redactCluster, redactGcpData, redactObject } from '../../src/state/snapshot/redaction.js';
 
 const object = (value: Record<string, unknown>) => value as KubeObject;
 
@@ -162,6 +162,144 @@ describe('redactObject', () => {
         },
       },
     ],
+    [
+      'probe exec commands, lifecycle hooks, a short flag with its value attached, URL credentials, probe path queries',
+      object({
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: { name: 'p' },
+        spec: {
+          containers: [
+            {
+              name: 'db',
+              args: ['https://deploy:s3cr3t@git.example.com/app.git', '--verbose', '-v', '2'],
+              readinessProbe: { exec: { command: ['mysqladmin', 'ping', '-uroot', '-ps3cr3t'] } },
+              livenessProbe: { exec: { command: ['/bin/sh', '-c', 'redis-cli -a s3cr3t ping'] } },
+              startupProbe: { httpGet: { path: '/healthz?token=s3cr3t&verbose', port: 8080 } },
+              lifecycle: {
+                postStart: { exec: { command: ['/bin/register', '--token', 's3cr3t'] } },
+                preStop: { httpGet: { path: '/drain?key=s3cr3t', port: 8080, httpHeaders: [{ name: 'Host', value: 'h' }, { name: 'X-Drain-Token', value: 's3cr3t' }] } },
+              },
+            },
+          ],
+        },
+      }),
+      {
+        spec: {
+          containers: [
+            {
+              name: 'db',
+              args: ['https://REDACTED@git.example.com/app.git', '--verbose', '-v', 'REDACTED'],
+              readinessProbe: { exec: { command: ['mysqladmin', 'ping', '-uREDACTED', '-pREDACTED'] } },
+              livenessProbe: { exec: { command: ['/bin/sh', '-c', 'REDACTED'] } },
+              startupProbe: { httpGet: { path: '/healthz?token=REDACTED&verbose=REDACTED', port: 8080 } },
+              lifecycle: {
+                postStart: { exec: { command: ['/bin/register', '--token', 'REDACTED'] } },
+                preStop: { httpGet: { path: '/drain?key=REDACTED', port: 8080, httpHeaders: [{ name: 'Host', value: 'REDACTED' }, { name: 'X-Drain-Token', value: 'REDACTED' }] } },
+              },
+            },
+          ],
+        },
+      },
+    ],
+    [
+      'volumes: a gitRepo URL’s credentials, CSI volumeAttributes and flexVolume options values',
+      object({
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        metadata: { name: 'd' },
+        spec: {
+          template: {
+            spec: {
+              containers: [{ name: 'c' }],
+              volumes: [
+                { name: 'content', gitRepo: { repository: 'https://x-access-token:ghp_s3cr3t@github.com/acme/content.git', revision: 'main' } },
+                { name: 'public', gitRepo: { repository: 'https://github.com/acme/public.git' } },
+                { name: 'store', csi: { driver: 'secrets-store.csi.k8s.io', readOnly: true, volumeAttributes: { secretProviderClass: 'app', apiKey: 's3cr3t' } } },
+                { name: 'legacy', flexVolume: { driver: 'example.com/cifs', options: { password: 's3cr3t' } } },
+              ],
+            },
+          },
+        },
+      }),
+      {
+        spec: {
+          template: {
+            spec: {
+              volumes: [
+                { name: 'content', gitRepo: { repository: 'https://REDACTED@github.com/acme/content.git', revision: 'main' } },
+                { name: 'public', gitRepo: { repository: 'https://github.com/acme/public.git' } },
+                { name: 'store', csi: { driver: 'secrets-store.csi.k8s.io', readOnly: true, volumeAttributes: { secretProviderClass: 'REDACTED', apiKey: 'REDACTED' } } },
+                { name: 'legacy', flexVolume: { driver: 'example.com/cifs', options: { password: 'REDACTED' } } },
+              ],
+            },
+          },
+        },
+      },
+    ],
+    [
+      'HTTPRoute header modifiers (rule and backendRef filters): values, names kept',
+      object({
+        apiVersion: 'gateway.networking.k8s.io/v1',
+        kind: 'HTTPRoute',
+        metadata: { name: 'r', namespace: 'n' },
+        spec: {
+          rules: [
+            {
+              filters: [
+                { type: 'RequestHeaderModifier', requestHeaderModifier: { set: [{ name: 'Authorization', value: 'Bearer s3cr3t' }], add: [{ name: 'X-Key', value: 's3cr3t' }], remove: ['Cookie'] } },
+              ],
+              backendRefs: [{ name: 'web', port: 80, filters: [{ type: 'ResponseHeaderModifier', responseHeaderModifier: { add: [{ name: 'X-Debug', value: 's3cr3t' }] } }] }],
+            },
+          ],
+        },
+      }),
+      {
+        apiVersion: 'gateway.networking.k8s.io/v1',
+        kind: 'HTTPRoute',
+        metadata: { name: 'r', namespace: 'n' },
+        spec: {
+          rules: [
+            {
+              filters: [
+                { type: 'RequestHeaderModifier', requestHeaderModifier: { set: [{ name: 'Authorization', value: 'REDACTED' }], add: [{ name: 'X-Key', value: 'REDACTED' }], remove: ['Cookie'] } },
+              ],
+              backendRefs: [{ name: 'web', port: 80, filters: [{ type: 'ResponseHeaderModifier', responseHeaderModifier: { add: [{ name: 'X-Debug', value: 'REDACTED' }] } }] }],
+            },
+          ],
+        },
+      },
+    ],
+    [
+      'BackendConfig custom header values and its health check path’s query values',
+      object({
+        apiVersion: 'cloud.google.com/v1',
+        kind: 'BackendConfig',
+        metadata: { name: 'b', namespace: 'n' },
+        spec: { healthCheck: { requestPath: '/healthz?token=s3cr3t' }, customRequestHeaders: { headers: ['X-Client-Region:{client_region}', 'X-Api-Key: s3cr3t'] }, customResponseHeaders: { headers: ['X-Debug:s3cr3t'] } },
+      }),
+      {
+        apiVersion: 'cloud.google.com/v1',
+        kind: 'BackendConfig',
+        metadata: { name: 'b', namespace: 'n' },
+        spec: { healthCheck: { requestPath: '/healthz?token=REDACTED' }, customRequestHeaders: { headers: ['X-Client-Region:REDACTED', 'X-Api-Key:REDACTED'] }, customResponseHeaders: { headers: ['X-Debug:REDACTED'] } },
+      },
+    ],
+    [
+      'HealthCheckPolicy request path query values',
+      object({
+        apiVersion: 'networking.gke.io/v1',
+        kind: 'HealthCheckPolicy',
+        metadata: { name: 'h', namespace: 'n' },
+        spec: { default: { config: { type: 'HTTP', httpHealthCheck: { requestPath: '/ready?token=s3cr3t', port: 8080 } } }, targetRef: { group: '', kind: 'Service', name: 'web' } },
+      }),
+      {
+        apiVersion: 'networking.gke.io/v1',
+        kind: 'HealthCheckPolicy',
+        metadata: { name: 'h', namespace: 'n' },
+        spec: { default: { config: { type: 'HTTP', httpHealthCheck: { requestPath: '/ready?token=REDACTED', port: 8080 } } }, targetRef: { group: '', kind: 'Service', name: 'web' } },
+      },
+    ],
   ])('%s', (_name, input, expected) => {
     const before = structuredClone(input);
     const { object: redacted, redactions } = redactObject(input, 'X');
@@ -198,6 +336,38 @@ describe('redactObject', () => {
       'nodeConfig.metadata values of startup-script, disable-legacy-endpoints',
       'nodePools[default-pool].config.metadata values of startup-script',
     ]);
+  });
+});
+
+describe('redactGcpData', () => {
+  it('Eventarc triggers: label values, destination paths, an HTTP endpoint’s path and credentials; what checks read stays', () => {
+    const trigger = {
+      name: 'projects/p/locations/l/triggers/t',
+      labels: { team: 'shop', 'webhook-token': 's3cr3t' },
+      eventFilters: [{ attribute: 'type', value: 'google.cloud.pubsub.topic.v1.messagePublished' }],
+      serviceAccount: 'sa@p.iam.gserviceaccount.com',
+      destination: { gke: { cluster: 'c', location: 'l', namespace: 'n', service: 's', path: '/hooks/s3cr3t?key=s3cr3t' } },
+    };
+    const endpoint = { name: 'projects/p/locations/l/triggers/h', destination: { httpEndpoint: { uri: 'https://user:s3cr3t@hooks.example.com/in?token=s3cr3t' } } };
+    const { value, redactions } = redactGcpData('eventarcTriggers', [trigger, endpoint]);
+    expect(value).toEqual([
+      { ...trigger, labels: { team: 'REDACTED', 'webhook-token': 'REDACTED' }, destination: { gke: { cluster: 'c', location: 'l', namespace: 'n', service: 's', path: '/REDACTED' } } },
+      { ...endpoint, destination: { httpEndpoint: { uri: 'https://REDACTED@hooks.example.com/REDACTED' } } },
+    ]);
+    expect(redactions.map(({ what }) => what)).toEqual(['labels values of team, webhook-token', 'destination.gke.path', 'destination.httpEndpoint.uri path and credentials']);
+  });
+
+  it('IAM condition descriptions; the title and expression, which checks read, stay', () => {
+    const condition = { title: 'until-2024', description: 'ticket s3cr3t', expression: 'request.time < timestamp("2024-01-01T00:00:00Z")' };
+    const { value } = redactGcpData('iamPolicy', { bindings: [{ role: 'roles/pubsub.subscriber', members: ['user:a@example.com'], condition }], etag: 'e', version: 3 });
+    expect(value.bindings![0]!.condition).toEqual({ ...condition, description: 'REDACTED' });
+  });
+
+  it('health check request path query values; backend service custom header values', () => {
+    const checks = redactGcpData('healthChecks', [{ name: 'hc', type: 'HTTP', httpHealthCheck: { port: 8080, requestPath: '/healthz?token=s3cr3t' } }]);
+    expect(checks.value[0]!.httpHealthCheck).toEqual({ port: 8080, requestPath: '/healthz?token=REDACTED' });
+    const services = redactGcpData('backendServices', [{ name: 'bs', customRequestHeaders: ['X-Api-Key:s3cr3t'] } as never]);
+    expect(services.value[0]).toEqual({ name: 'bs', customRequestHeaders: ['X-Api-Key:REDACTED'] });
   });
 });
 

@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, readdir } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -56,6 +56,23 @@ describe('no planted secret leaves (issue #10 part 4)', () => {
         'PLANTED-custom-resource-spec',
         'PLANTED-master-password',
         'PLANTED-startup-script',
+        // issue 21
+        'PLANTED-probe-exec',
+        'PLANTED-short-flag',
+        'PLANTED-poststart-exec',
+        'PLANTED-prestop-header',
+        'PLANTED-prestop-query',
+        'PLANTED-url-credentials',
+        'PLANTED-gitrepo-token',
+        'PLANTED-csi-attribute',
+        'PLANTED-flexvolume-option',
+        'PLANTED-httproute-request-header',
+        'PLANTED-httproute-response-header',
+        'PLANTED-backendconfig-request-header',
+        'PLANTED-backendconfig-response-header',
+        'PLANTED-eventarc-path',
+        'PLANTED-eventarc-label',
+        'PLANTED-iam-condition-description',
       ]),
     );
   });
@@ -73,6 +90,27 @@ describe('no planted secret leaves (issue #10 part 4)', () => {
       // The header that makes the controller ignore the probe is named; its value is not.
       expect(said).toContain('Authorization');
       expect(said).toContain('Database/retired/orders');
+    }
+  });
+
+  it('a kubeconfig credential plugin that fails: its error output (it can hold credentials) is in no report and not on stderr', async () => {
+    const home = await mkdtemp(join(tmpdir(), 'gke-doctor-exec-plugin-'));
+    const plugin = 'PLANTED-exec-plugin-stderr';
+    const kubeconfig = {
+      apiVersion: 'v1',
+      kind: 'Config',
+      'current-context': `gke_${served.target.project}_${served.target.location}_${served.target.cluster}`,
+      clusters: [{ name: 'c', cluster: { server: served.kube.url, 'insecure-skip-tls-verify': true } }],
+      // What gke-gcloud-auth-plugin-like helpers do when they fail: say why on stderr, with what they were given.
+      users: [{ name: 'u', user: { exec: { apiVersion: 'client.authentication.k8s.io/v1beta1', command: '/bin/sh', args: ['-c', `echo "refresh token ${plugin} rejected" >&2; exit 1`], interactiveMode: 'Never' } } }],
+      contexts: [{ name: `gke_${served.target.project}_${served.target.location}_${served.target.cluster}`, context: { cluster: 'c', user: 'u' } }],
+    };
+    await writeFile(join(home, 'kubeconfig'), JSON.stringify(kubeconfig));
+    for (const format of FORMATS) {
+      const result = await runCli(['check', '--output', format], { env: { ...served.env, KUBECONFIG: join(home, 'kubeconfig') }, now: () => FIXTURE_NOW });
+      expect([1, 3]).toContain(result.code);
+      expect(result.stdout + result.stderr).not.toContain(plugin);
+      if (format === 'json') expect(result.stdout).toContain('credential plugin');
     }
   });
 
@@ -96,6 +134,21 @@ describe('no planted secret leaves (issue #10 part 4)', () => {
       'Secret/retired/api-credentials: data, type',
       'masterAuth.password',
       'nodeConfig.metadata values of disable-legacy-endpoints, startup-script',
+      'livenessProbe.exec.command: values of flags and assignments',
+      'startupProbe.exec.command: values of flags and assignments',
+      'lifecycle.postStart.exec.command: values of flags and assignments',
+      'lifecycle.preStop.httpGet.httpHeaders values of X-Drain-Token',
+      'lifecycle.preStop.httpGet.path: query values',
+      'spec.volumes[content].gitRepo.repository: credentials',
+      'spec.volumes[secrets-store].csi.volumeAttributes values of apiKey, secretProviderClass',
+      'spec.volumes[legacy-share].flexVolume.options values of password',
+      'spec.rules[0].filters.requestHeaderModifier values of Authorization',
+      'spec.rules[0].backendRefs[0].filters.responseHeaderModifier values of X-Debug',
+      'spec.customRequestHeaders.headers values',
+      'spec.customResponseHeaders.headers values',
+      'labels values of team, webhook-token',
+      'destination.gke.path',
+      'condition.description of "break-glass-until-2024"',
     ]) {
       expect(readme).toContain(what);
     }

@@ -500,7 +500,8 @@ export class FakeKubeApiServer extends FakeHttpServer {
 
 function inferResource(object: KubeObject): Resource {
   const [group, version] = object.apiVersion.includes('/') ? (object.apiVersion.split('/') as [string, string]) : ['', object.apiVersion];
-  const lower = object.kind.toLowerCase();
+  // A hostile server's kind (`../../victim`) is served under a plural a URL can hold; discovery still names the kind as it is.
+  const lower = object.kind.toLowerCase().replace(/[^a-z0-9]/g, '') || 'things';
   const plural = lower.endsWith('s') ? `${lower}es` : lower.endsWith('y') ? `${lower.slice(0, -1)}ies` : `${lower}s`;
   return r(group, version, plural, object.kind, Boolean(object.metadata?.namespace), group.includes('.') && !group.endsWith('.k8s.io'));
 }

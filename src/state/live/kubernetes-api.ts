@@ -87,6 +87,26 @@ export class KubernetesApi {
     this.agent?.destroy();
   }
 
+  /**
+   * The kubeconfig's credentials on `options`. A credential plugin (`users[].user.exec`) that fails
+   * makes client-node throw its stderr as the message (exec_auth.js), and a plugin's stderr can
+   * hold what it was refreshing: the failure names the plugin and never repeats its output.
+   */
+  private async applyCredentials(options: RequestOptions): Promise<void> {
+    try {
+      await this.config.applyToHTTPSOptions(options);
+    } catch (error) {
+      const plugin = this.config.getCurrentUser()?.exec as { command?: string } | undefined;
+      if (!plugin) throw error;
+      const code = (error as NodeJS.ErrnoException).code;
+      throw new ApiFailure(
+        `the kubeconfig's credential plugin (${plugin.command}) failed${code ? ` (${code})` : ''}; its error output is not shown, as it can hold credentials: run the plugin yourself to see it`,
+        undefined,
+        { code: 'CREDENTIAL_PLUGIN' },
+      );
+    }
+  }
+
   private async send(path: string, request: KubernetesRequest): Promise<RawResponse> {
     const url = new URL(this.server.replace(/\/+$/, '') + path);
     for (const [name, value] of Object.entries(request.query ?? {})) if (value !== undefined) url.searchParams.set(name, String(value));
@@ -101,7 +121,7 @@ export class KubernetesApi {
         ...(payload ? { 'Content-Type': 'application/json', 'Content-Length': String(payload.length) } : {}),
       },
     };
-    await this.config.applyToHTTPSOptions(options);
+    await this.applyCredentials(options);
     // client-node makes a new agent for every request; one kept-alive agent per API server serves them all.
     options.agent = this.sharedAgent(url, options);
     const send = url.protocol === 'https:' ? httpsRequest : httpRequest;

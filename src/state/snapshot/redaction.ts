@@ -1,4 +1,5 @@
-import type { Cluster } from '../gcp-types.js';
+import type { GcpData, GcpDataKey } from '../cluster-state.js';
+import type { BackendService, Cluster, EventarcTrigger, HealthCheck, IamPolicy } from '../gcp-types.js';
 import type { KubeObject } from '../kubernetes-types.js';
 import { KUBERNETES_KINDS } from '../kubernetes-types.js';
 
@@ -10,7 +11,8 @@ import { KUBERNETES_KINDS } from '../kubernetes-types.js';
  * (ingress-gce pkg/controller/translator/translator.go getHTTPProbe).
  */
 export const KEPT_VALUES = {
-  configMapKeys: { 'argocd-cmd-params-cm': ['server.insecure'] } as Record<string, string[]>,
+  /** By ConfigMap name: a Map, since a name from the API (`constructor`, `__proto__`) must never find an Object method. */
+  configMapKeys: new Map<string, readonly string[]>([['argocd-cmd-params-cm', ['server.insecure']]]),
   envNames: ['ARGOCD_SERVER_INSECURE'],
   /** Command-line flags whose value checks read (`--insecure=false`). */
   flags: ['insecure'],
@@ -66,7 +68,7 @@ export function redactObject(object: KubeObject, resource: string): { object: Ku
     if (dropped.length) note(`${dropped.join(', ')} (a kind no check reads: metadata kept)`);
   }
   if (copy.kind === 'ConfigMap') {
-    const kept = KEPT_VALUES.configMapKeys[String(metadata?.name)] ?? [];
+    const kept = KEPT_VALUES.configMapKeys.get(String(metadata?.name)) ?? [];
     const data = copy.data as Record<string, string> | undefined;
     const redacted = Object.keys(data ?? {}).filter((key) => !kept.includes(key));
     for (const key of redacted) data![key] = REDACTED;
@@ -80,27 +82,16 @@ export function redactObject(object: KubeObject, resource: string): { object: Ku
   for (const [path, spec, templateMetadata] of podSpecs(copy)) {
     redactAnnotations(templateMetadata, `${path.replace(/spec\.$/, '')}metadata`, note);
     for (const group of ['initContainers', 'containers', 'ephemeralContainers'] as const) {
-      for (const container of (spec[group] as ContainerFields[] | undefined) ?? []) {
-        const where = `${path}${group}[${container.name}]`;
-        const redacted = (container.env ?? []).filter((variable) => variable.value !== undefined && !KEPT_VALUES.envNames.includes(variable.name));
-        for (const variable of redacted) variable.value = REDACTED;
-        if (redacted.length) note(`${where}.env values of ${redacted.map((variable) => variable.name).join(', ')}`);
-        for (const list of ['command', 'args'] as const) {
-          const words = container[list];
-          if (!Array.isArray(words)) continue;
-          const redactedWords = redactCommandLine(words);
-          if (redactedWords.some((word, index) => word !== words[index])) {
-            container[list] = redactedWords;
-            note(`${where}.${list}: values of flags and assignments`);
-          }
-        }
-        for (const probe of ['readinessProbe', 'livenessProbe', 'startupProbe'] as const) {
-          const headers = container[probe]?.httpGet?.httpHeaders ?? [];
-          const secret = headers.filter((header) => header.value !== undefined && !KEPT_VALUES.probeHeaders.includes(String(header.name).toLowerCase()));
-          for (const header of secret) header.value = REDACTED;
-          if (secret.length) note(`${where}.${probe}.httpGet.httpHeaders values of ${secret.map((header) => header.name).join(', ')}`);
-        }
-      }
+      for (const container of (spec[group] as ContainerFields[] | undefined) ?? []) redactContainer(container, `${path}${group}[${container.name}]`, note);
+    }
+    redactVolumes(spec.volumes as VolumeFields[] | undefined, `${path}volumes`, note);
+  }
+  if (copy.kind === 'HTTPRoute' || copy.kind === 'GRPCRoute') redactRouteHeaders(copy.spec as RouteFields | undefined, note);
+  if (copy.kind === 'BackendConfig') redactBackendConfig(copy.spec as BackendConfigFields | undefined, note);
+  if (copy.kind === 'HealthCheckPolicy') {
+    const config = (copy.spec as { default?: { config?: Record<string, { requestPath?: string } | string | undefined> } } | undefined)?.default?.config ?? {};
+    for (const [protocol, settings] of Object.entries(config)) {
+      if (typeof settings === 'object' && settings !== null) redactQuery(settings, 'requestPath', `spec.default.config.${protocol}.requestPath`, note);
     }
   }
   return { object: copy, redactions };
@@ -111,28 +102,183 @@ interface ContainerFields {
   env?: { name: string; value?: string }[];
   command?: string[];
   args?: string[];
-  readinessProbe?: ProbeFields;
-  livenessProbe?: ProbeFields;
-  startupProbe?: ProbeFields;
+  readinessProbe?: HandlerFields;
+  livenessProbe?: HandlerFields;
+  startupProbe?: HandlerFields;
+  lifecycle?: { postStart?: HandlerFields; preStop?: HandlerFields };
 }
 
-interface ProbeFields {
-  httpGet?: { httpHeaders?: { name: string; value?: string }[] };
+/** A probe or a lifecycle hook: what it runs or requests. */
+interface HandlerFields {
+  exec?: { command?: string[] };
+  httpGet?: { path?: string; httpHeaders?: { name: string; value?: string }[] };
+}
+
+interface VolumeFields {
+  name?: string;
+  gitRepo?: { repository?: string };
+  csi?: { volumeAttributes?: Record<string, string> };
+  flexVolume?: { options?: Record<string, string> };
+}
+
+type HeaderModifier = { set?: { name: string; value?: string }[]; add?: { name: string; value?: string }[] };
+type RouteFilter = { requestHeaderModifier?: HeaderModifier; responseHeaderModifier?: HeaderModifier };
+interface RouteFields {
+  rules?: { filters?: RouteFilter[]; backendRefs?: { filters?: RouteFilter[] }[] }[];
+}
+
+interface BackendConfigFields {
+  healthCheck?: { requestPath?: string };
+  customRequestHeaders?: { headers?: string[] };
+  customResponseHeaders?: { headers?: string[] };
+}
+
+function redactContainer(container: ContainerFields, where: string, note: (what: string) => void): void {
+  const redacted = (container.env ?? []).filter((variable) => variable.value !== undefined && !KEPT_VALUES.envNames.includes(variable.name));
+  for (const variable of redacted) variable.value = REDACTED;
+  if (redacted.length) note(`${where}.env values of ${redacted.map((variable) => variable.name).join(', ')}`);
+  for (const list of ['command', 'args'] as const) {
+    const words = container[list];
+    if (Array.isArray(words)) redactWords(container, list, `${where}.${list}`, note);
+  }
+  const handlers: [string, HandlerFields | undefined, readonly string[]][] = [
+    // The load balancer's health check sends the readinessProbe's Host header: checks read it.
+    ...(['readinessProbe', 'livenessProbe', 'startupProbe'] as const).map((probe) => [probe, container[probe], KEPT_VALUES.probeHeaders] as [string, HandlerFields | undefined, readonly string[]]),
+    ...(['postStart', 'preStop'] as const).map((hook) => [`lifecycle.${hook}`, container.lifecycle?.[hook], []] as [string, HandlerFields | undefined, readonly string[]]),
+  ];
+  for (const [name, handler, keptHeaders] of handlers) {
+    if (!handler) continue;
+    if (Array.isArray(handler.exec?.command)) redactWords(handler.exec, 'command', `${where}.${name}.exec.command`, note);
+    const headers = handler.httpGet?.httpHeaders ?? [];
+    const secret = headers.filter((header) => header.value !== undefined && !keptHeaders.includes(String(header.name).toLowerCase()));
+    for (const header of secret) header.value = REDACTED;
+    if (secret.length) note(`${where}.${name}.httpGet.httpHeaders values of ${secret.map((header) => header.name).join(', ')}`);
+    if (handler.httpGet) redactQuery(handler.httpGet, 'path', `${where}.${name}.httpGet.path`, note);
+  }
+}
+
+/** `holder[field]`, a command line, with its secrets replaced (redactCommandLine). */
+function redactWords<K extends string>(holder: { [key in K]?: string[] }, field: K, where: string, note: (what: string) => void): void {
+  const words = holder[field]!;
+  const redacted = redactCommandLine(words);
+  if (redacted.some((word, index) => word !== words[index])) {
+    holder[field] = redacted;
+    note(`${where}: values of flags and assignments`);
+  }
+}
+
+/**
+ * Volumes whose settings can carry credentials: a gitRepo volume's repository URL
+ * (`https://TOKEN@github.com/…`), the attributes a CSI driver is handed, a FlexVolume's
+ * options. Keys and names stay; no check reads the values.
+ */
+function redactVolumes(volumes: VolumeFields[] | undefined, path: string, note: (what: string) => void): void {
+  for (const volume of volumes ?? []) {
+    const where = `${path}[${volume.name}]`;
+    const repository = volume.gitRepo?.repository;
+    if (typeof repository === 'string' && withoutUrlCredentials(repository) !== repository) {
+      volume.gitRepo!.repository = withoutUrlCredentials(repository);
+      note(`${where}.gitRepo.repository: credentials`);
+    }
+    for (const [field, values] of [
+      ['csi.volumeAttributes', volume.csi?.volumeAttributes],
+      ['flexVolume.options', volume.flexVolume?.options],
+    ] as const) {
+      const keys = Object.keys(values ?? {});
+      for (const key of keys) values![key] = REDACTED;
+      if (keys.length) note(`${where}.${field} values of ${keys.join(', ')}`);
+    }
+  }
+}
+
+/**
+ * Header values a Gateway API route sets or adds (HTTPRoute and GRPCRoute `requestHeaderModifier`,
+ * `responseHeaderModifier`, on a rule or on one of its backendRefs; gateway-api apis/v1/httproute_types.go
+ * HTTPHeaderFilter): they can carry tokens to the backend. Names stay.
+ */
+function redactRouteHeaders(spec: RouteFields | undefined, note: (what: string) => void): void {
+  (spec?.rules ?? []).forEach((rule, index) => {
+    const filters: [string, RouteFilter[] | undefined][] = [
+      [`spec.rules[${index}].filters`, rule.filters],
+      ...(rule.backendRefs ?? []).map((ref, refIndex) => [`spec.rules[${index}].backendRefs[${refIndex}].filters`, ref.filters] as [string, RouteFilter[] | undefined]),
+    ];
+    for (const [where, list] of filters) {
+      for (const filter of list ?? []) {
+        for (const modifier of ['requestHeaderModifier', 'responseHeaderModifier'] as const) {
+          const headers = [...(filter[modifier]?.set ?? []), ...(filter[modifier]?.add ?? [])].filter((header) => header.value !== undefined);
+          for (const header of headers) header.value = REDACTED;
+          if (headers.length) note(`${where}.${modifier} values of ${headers.map((header) => header.name).join(', ')}`);
+        }
+      }
+    }
+  });
+}
+
+/**
+ * A BackendConfig's custom headers (`"X-Api-Key:VALUE"`, ingress-gce pkg/apis/backendconfig/v1
+ * CustomRequestHeadersConfig) keep their names; its health check path keeps its query's names.
+ */
+function redactBackendConfig(spec: BackendConfigFields | undefined, note: (what: string) => void): void {
+  for (const field of ['customRequestHeaders', 'customResponseHeaders'] as const) {
+    const headers = spec?.[field]?.headers;
+    if (!Array.isArray(headers) || headers.length === 0) continue;
+    spec![field]!.headers = headers.map(withoutHeaderValue);
+    note(`spec.${field}.headers values`);
+  }
+  if (spec?.healthCheck) redactQuery(spec.healthCheck, 'requestPath', 'spec.healthCheck.requestPath', note);
+}
+
+/** `X-Api-Key:VALUE` -> `X-Api-Key:REDACTED`. */
+function withoutHeaderValue(header: unknown): string {
+  return typeof header === 'string' && header.includes(':') ? `${header.slice(0, header.indexOf(':'))}:${REDACTED}` : REDACTED;
+}
+
+/**
+ * A request path's query values (`/healthz?token=…`): checks read the path, and compare a probe's
+ * with the load balancer's, so every path in a snapshot loses its query values the same way.
+ */
+function redactQuery<K extends string>(holder: { [key in K]?: string }, field: K, where: string, note: (what: string) => void): void {
+  const path = holder[field];
+  if (typeof path !== 'string') return;
+  const redacted = withoutQueryValues(path);
+  if (redacted === path) return;
+  holder[field] = redacted;
+  note(`${where}: query values`);
+}
+
+/** `/healthz?token=abc&x` -> `/healthz?token=REDACTED&x=REDACTED`. */
+export function withoutQueryValues(path: string): string {
+  const start = path.indexOf('?');
+  if (start < 0) return path;
+  const query = path.slice(start + 1);
+  return `${path.slice(0, start)}?${query
+    .split('&')
+    .map((pair) => `${pair.split('=')[0]}=${REDACTED}`)
+    .join('&')}`;
+}
+
+/** `https://user:password@host/…` and `https://TOKEN@host/…` -> `https://REDACTED@host/…`, wherever a URL stands in `text`. */
+export function withoutUrlCredentials(text: string): string {
+  return text.replace(/\b([a-z][a-z0-9+.-]*:\/\/)[^\s/?#@]+@/gi, `$1${REDACTED}@`);
 }
 
 /**
  * A command line with what may be a secret replaced: the value of `--flag=value` and of
- * `NAME=value`, the word after a bare `--flag` or `-f` (`--token abc`, `sh -c SCRIPT`), and any
- * word with a space (a script). Flags themselves, and the program, stay: checks read them
+ * `NAME=value`, the word after a bare `--flag` or `-f` (`--token abc`, `sh -c SCRIPT`), what
+ * follows a short flag's letter (`-pSECRET`), any word with a space (a script), and the
+ * credentials of a URL (`https://user:password@host`). Flags themselves, and the program, stay: checks read them
  * (argocd-server, `--insecure`), and the words keep their places (a fix patches by index).
  */
 function redactCommandLine(words: readonly string[]): string[] {
   return words.map((word, index) => {
     const assignment = /^(--?[A-Za-z][\w.-]*|[A-Za-z_][A-Za-z0-9_]*)=(.*)$/s.exec(word);
     if (assignment) return KEPT_VALUES.flags.includes(assignment[1]!.replace(/^--?/, '')) ? word : `${assignment[1]}=${REDACTED}`;
-    if (/^--?[A-Za-z][\w.-]*$/.test(word)) return word;
+    if (/^--[A-Za-z][\w.-]*$/.test(word) || /^-[A-Za-z]$/.test(word)) return word;
+    // One dash and more than one letter: a short flag with its value attached (`mysql -pSECRET`).
+    // Flags checks read are long (`--insecure`); Go's single-dash long flags lose their name here.
+    if (/^-[A-Za-z]./s.test(word)) return `${word.slice(0, 2)}${REDACTED}`;
     const afterFlag = index > 0 && /^--?[A-Za-z][\w.-]*$/.test(words[index - 1]!);
-    return afterFlag || /\s/.test(word) ? REDACTED : word;
+    return afterFlag || /\s/.test(word) ? REDACTED : withoutUrlCredentials(word);
   });
 }
 
@@ -187,4 +333,64 @@ export function redactCluster(cluster: Cluster, resource: string): { cluster: Cl
     redactions.push({ resource, what: `${path}.metadata values of ${keys.join(', ')}` });
   }
   return { cluster: copy, redactions };
+}
+
+/**
+ * What no check reads in the GCP data and could hold a secret: Eventarc trigger label values and
+ * destination paths and endpoint URLs (checks read the trigger's GKE cluster, location, namespace
+ * and service, its filters, account, transport and conditions); IAM condition descriptions (checks
+ * evaluate the expression and name the title); health check request paths' query values; a backend
+ * service's custom header values (ingress-gce copies a BackendConfig's there). The rest stays.
+ */
+export function redactGcpData<K extends Exclude<GcpDataKey, 'cluster'>>(key: K, value: NonNullable<GcpData[K]>): { value: NonNullable<GcpData[K]>; redactions: Redaction[] } {
+  const copy = structuredClone(value);
+  const redactions: Redaction[] = [];
+  if (key === 'eventarcTriggers') {
+    for (const trigger of copy as EventarcTrigger[]) {
+      const note = (what: string) => redactions.push({ resource: trigger.name, what });
+      const labels = Object.keys(trigger.labels ?? {});
+      for (const label of labels) trigger.labels![label] = REDACTED;
+      if (labels.length) note(`labels values of ${labels.join(', ')}`);
+      for (const [where, destination] of [
+        ['gke', trigger.destination?.gke],
+        ['cloudRun', trigger.destination?.cloudRun],
+      ] as const) {
+        if (destination?.path !== undefined) {
+          destination.path = `/${REDACTED}`;
+          note(`destination.${where}.path`);
+        }
+      }
+      const endpoint = trigger.destination?.httpEndpoint;
+      if (endpoint?.uri !== undefined) {
+        const origin = /^[a-z][a-z0-9+.-]*:\/\/(?:[^/?#@]*@)?[^/?#]*/i.exec(endpoint.uri)?.[0] ?? '';
+        endpoint.uri = `${withoutUrlCredentials(origin)}/${REDACTED}`;
+        note('destination.httpEndpoint.uri path and credentials');
+      }
+    }
+  }
+  if (key === 'iamPolicy') {
+    for (const binding of (copy as IamPolicy).bindings ?? []) {
+      if (binding.condition?.description === undefined) continue;
+      binding.condition.description = REDACTED;
+      redactions.push({ resource: `IAM policy binding of ${binding.role}`, what: `condition.description of "${binding.condition.title ?? ''}"` });
+    }
+  }
+  if (key === 'healthChecks') {
+    for (const check of copy as HealthCheck[]) {
+      for (const protocol of ['httpHealthCheck', 'httpsHealthCheck', 'http2HealthCheck'] as const) {
+        if (check[protocol]) redactQuery(check[protocol], 'requestPath', `${protocol}.requestPath`, (what) => redactions.push({ resource: check.name, what }));
+      }
+    }
+  }
+  if (key === 'backendServices') {
+    for (const service of copy as (BackendService & { customRequestHeaders?: string[]; customResponseHeaders?: string[] })[]) {
+      for (const field of ['customRequestHeaders', 'customResponseHeaders'] as const) {
+        const headers = service[field];
+        if (!Array.isArray(headers) || headers.length === 0) continue;
+        service[field] = headers.map(withoutHeaderValue);
+        redactions.push({ resource: service.name, what: `${field} values` });
+      }
+    }
+  }
+  return { value: copy, redactions };
 }

@@ -1,13 +1,16 @@
-import { mkdir, readdir, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { chmod, mkdir, mkdtemp, readdir, realpath, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { addToList } from '../../list-map.js';
+import { pathComponent } from '../../path-component.js';
 import { InputError } from '../../errors.js';
 import type { ClusterState, GcpDataKey } from '../cluster-state.js';
 import type { UnreadRecord } from './unread-record.js';
 import { GCP_DATA_KEYS, kubectlKind, kubernetesResourceName } from '../cluster-state.js';
 import type { KubeObject } from '../kubernetes-types.js';
 import type { Redaction } from './redaction.js';
-import { KEPT_VALUES, redactCluster, redactObject } from './redaction.js';
-import { KUBERNETES_DIRECTORY, SNAPSHOT_FILES, SNAPSHOT_METADATA_FILE, SNAPSHOT_ROLES_DIRECTORY, SNAPSHOT_UNREAD_FILE } from './layout.js';
+import { KEPT_VALUES, redactCluster, redactGcpData, redactObject } from './redaction.js';
+import { writeListFiles } from './list-files.js';
+import { SNAPSHOT_FILES, SNAPSHOT_METADATA_FILE, SNAPSHOT_ROLES_DIRECTORY, SNAPSHOT_UNREAD_FILE } from './layout.js';
 
 export interface WrittenSnapshot {
   files: string[];
@@ -19,14 +22,38 @@ export interface WrittenSnapshot {
  * Writes `state` as a snapshot directory (DESIGN.md: each file what gcloud or
  * kubectl prints), redacted, with REDACTED.md saying what was removed and what
  * could not be read. `check --snapshot DIR` replays it.
+ *
+ * Everything is written into a new directory of its own beside `directory` and renamed
+ * into place at the end: a run that fails half-way leaves `directory` empty, never a
+ * snapshot that looks complete, and no file is written through a link someone placed.
+ * File names built from API data (kinds, role ids) are plain names (pathComponent).
  */
 export async function writeSnapshot(directory: string, state: ClusterState, takenAt: Date): Promise<WrittenSnapshot> {
   await requireEmptyDirectory(directory);
+  // The directory the user named may be a link they made: the snapshot goes where it points.
+  const target = await realpath(directory);
+  const staging = await mkdtemp(join(dirname(target), `.${basename(target)}.partial-`));
+  try {
+    const written = await writeSnapshotFiles(staging, state, takenAt);
+    await chmod(staging, (await stat(target)).mode & 0o7777);
+    // rename(2) replaces an empty directory in one step.
+    await rename(staging, target).catch((error: NodeJS.ErrnoException) => {
+      throw error.code === 'ENOTEMPTY' || error.code === 'EEXIST' ? new InputError(`${directory}: not empty any more; snapshot writes into a new or empty directory`) : error;
+    });
+    return written;
+  } catch (error) {
+    await rm(staging, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+async function writeSnapshotFiles(directory: string, state: ClusterState, takenAt: Date): Promise<WrittenSnapshot> {
   const files: string[] = [];
   const redactions: Redaction[] = [];
   const write = async (file: string, text: string) => {
     await mkdir(dirname(join(directory, file)), { recursive: true });
-    await writeFile(join(directory, file), text);
+    // wx: O_CREAT | O_EXCL, which never follows a link (the directory is new and ours anyway).
+    await writeFile(join(directory, file), text, { flag: 'wx' });
     files.push(file);
   };
 
@@ -37,35 +64,47 @@ export async function writeSnapshot(directory: string, state: ClusterState, take
       const redacted = redactCluster(state.cluster, `cluster ${state.cluster.name}`);
       redactions.push(...redacted.redactions);
       value = redacted.cluster;
+    } else if (key !== 'cluster') {
+      const redacted = redactGcpData(key, value);
+      redactions.push(...redacted.redactions);
+      value = redacted.value;
     }
     await write(SNAPSHOT_FILES[key as GcpDataKey].file, `${JSON.stringify(value, null, 2)}\n`);
   }
 
   // Custom roles bound in the policy, as `gcloud iam roles describe ROLE_ID --project=P` prints them.
   for (const [name, role] of [...(state.customRoles ?? [])].sort(([a], [b]) => a.localeCompare(b))) {
-    await write(`${SNAPSHOT_ROLES_DIRECTORY}/${name.slice(name.lastIndexOf('/') + 1)}.json`, `${JSON.stringify(role, null, 2)}\n`);
+    await write(`${SNAPSHOT_ROLES_DIRECTORY}/${pathComponent(name.slice(name.lastIndexOf('/') + 1))}.json`, `${JSON.stringify(role, null, 2)}\n`);
   }
 
-  const byFile = new Map<string, KubeObject[]>();
-  for (const object of state.kubernetes.all()) {
-    const redacted = redactObject(object, kubernetesResourceName(object));
-    redactions.push(...redacted.redactions);
-    // One file per kind, named as kubectl names it: k8s/pod.json, k8s/ingress.networking.k8s.io.json.
-    const file = `${KUBERNETES_DIRECTORY}/${kubectlKind(object)}.json`;
-    byFile.set(file, [...(byFile.get(file) ?? []), redacted.object]);
-  }
-  for (const [file, objects] of [...byFile].sort(([a], [b]) => a.localeCompare(b))) {
-    objects.sort((a, b) => kubernetesResourceName(a).localeCompare(kubernetesResourceName(b)));
-    // What `kubectl get KIND -A -o json` prints: a List whose items carry kind and apiVersion.
+  const objects = state.kubernetes.all();
+  // One file per kind, named as kubectl names it: k8s/pod.json, k8s/ingress.networking.k8s.io.json.
+  const byKind = new Map<string, { name: string; object: KubeObject }[]>();
+  for (const object of objects) addToList(byKind, pathComponent(kubectlKind(object)), { name: kubernetesResourceName(object), object });
+  for (const [kind, named] of [...byKind].sort(([a], [b]) => compare(a, b))) {
+    named.sort((a, b) => compare(a.name, b.name));
+    // Redacted as written: one redacted copy at a time, not a second copy of the cluster.
+    const redacted = function* () {
+      for (const { name, object } of named) {
+        const result = redactObject(object, name);
+        for (const redaction of result.redactions) redactions.push(redaction);
+        yield result.object;
+      }
+    };
     // JSON, not YAML: it reads back about 80 times faster (bench/).
-    await write(file, `${JSON.stringify({ apiVersion: 'v1', items: objects, kind: 'List', metadata: { resourceVersion: '' } }, null, 4)}\n`);
+    files.push(...(await writeListFiles(directory, kind, redacted())));
   }
   // Ages (how long a namespace has been Terminating) are measured to this moment on replay.
   await write(SNAPSHOT_METADATA_FILE, `${JSON.stringify({ takenAt: takenAt.toISOString() }, null, 2)}\n`);
   const unread = unreadRecord(state);
   if (unread) await write(SNAPSHOT_UNREAD_FILE, `${JSON.stringify(unread, null, 2)}\n`);
   await write('REDACTED.md', redactedReadme(redactions, state));
-  return { files, objects: state.kubernetes.all().length, redactions };
+  return { files, objects: objects.length, redactions };
+}
+
+/** Code-point order: stable and fast (localeCompare on every pair of 100,000 names is not). */
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** What could not be read, as `SnapshotSource` reads it back; undefined when everything was read. */
@@ -85,19 +124,24 @@ function redactedReadme(redactions: Redaction[], state: ClusterState): string {
     '',
     'Written by `gke-doctor snapshot`. What checks do not read, and could hold a secret, was',
     'replaced by `REDACTED` (base64 `UkVEQUNURUQ=` in ConfigMap binaryData): env values,',
-    'ConfigMap data, annotation values, probe header values, the values of command-line flags and',
-    'assignments, node instance metadata. Objects of kinds no check reads (Secrets, custom',
-    'resources left in Terminating namespaces) keep only their metadata. Keys and names were',
-    'kept, so the structure is what the API returned. Kept on purpose, because checks read them:',
-    'ConfigMap `argocd-cmd-params-cm` key `server.insecure`, env variable `ARGOCD_SERVER_INSECURE`,',
-    'the `--insecure` flag, the probe `Host` header, and annotations under',
+    'ConfigMap data, annotation values, probe and lifecycle hook header values, the values of',
+    'command-line flags and assignments (container, probe and hook commands), credentials in URLs,',
+    'the query values of request paths, CSI volumeAttributes and flexVolume options, route',
+    'header-modifier values, custom header values (BackendConfigs, backend services), node',
+    'instance metadata, Eventarc trigger labels, destination paths and endpoint URLs, IAM',
+    'condition descriptions. Objects of kinds no check reads (Secrets, custom resources left in',
+    'Terminating namespaces) keep only their metadata. Keys and names were kept, so the structure',
+    'is what the API returned. Kept on purpose, because checks read them: ConfigMap',
+    '`argocd-cmd-params-cm` key `server.insecure`, env variable `ARGOCD_SERVER_INSECURE`, the',
+    '`--insecure` flag, the probe `Host` header, IAM condition titles and expressions, Eventarc',
+    'trigger filters, service accounts, transports and GKE destinations, and annotations under',
     `${KEPT_VALUES.annotationPrefixes.map((prefix) => `\`${prefix}\``).join(', ')}.`,
     '',
   ];
   if (redactions.length === 0) lines.push('Nothing needed redacting.', '');
   const byResource = new Map<string, string[]>();
-  for (const { resource, what } of redactions) byResource.set(resource, [...(byResource.get(resource) ?? []), what]);
-  for (const [resource, whats] of [...byResource].sort(([a], [b]) => a.localeCompare(b))) lines.push(`- ${resource}: ${whats.join('; ')}`);
+  for (const { resource, what } of redactions) addToList(byResource, resource, what);
+  for (const [resource, whats] of [...byResource].sort(([a], [b]) => compare(a, b))) lines.push(`- ${resource}: ${whats.join('; ')}`);
   const unread = [
     ...[...state.unavailable].map(([key, reason]) => `- ${key}: ${reason}`),
     ...[...(state.unreadInNamespaces ?? [])].flatMap(([namespace, kinds]) => kinds.map((kind) => `- ${kind.resource} in namespace ${namespace}: ${kind.reason}`)),
