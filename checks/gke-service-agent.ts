@@ -37,7 +37,7 @@ project's allow policy is read live, or from host-iam-policy.json.`,
   appliesTo: ['iamPolicy'],
   needs: ['project', 'iamPolicy'],
   optionalNeeds: ['cluster', 'hostIamPolicy'],
-  notApplicable: 'no IAM policy was read',
+  notApplicable: "no IAM policy was read, or only a plan's grants (a preflight without a snapshot: Google grants GKE's agent its role outside any plan)",
   messages: {
     agentMissing:
       "GKE's service agent {{agent}} does not hold {{role}} on project {{project}}: GKE can no longer create or repair the nodes, load balancers, firewall rules and routes of the project's clusters, so other findings may be symptoms of this.\n{{grants}}",
@@ -53,6 +53,8 @@ project's allow policy is read live, or from host-iam-policy.json.`,
     hostFirewallFix: "Grant GKE's service agent of the cluster's project roles/compute.securityAdmin (or a custom role with the compute.firewalls.* permissions) on the host project; a host project admin runs it.",
   },
   run(state: ClusterState, context): CheckResult {
+    // A preflight with no base knows only the plan's grants, never the binding Google made for the agent.
+    if (state.notInInputs) return { examined: [], findings: [] };
     const project = state.project!;
     if (!project.projectNumber) {
       return { examined: [`projects/${project.projectId}`], findings: [context.report({ messageId: 'noProjectNumber', severity: 'warning', resource: `projects/${project.projectId}` })] };

@@ -62,3 +62,13 @@ testCheck(gkeServiceAgent, {
     },
   ],
 });
+
+testCheck(gkeServiceAgent, {
+  valid: [
+    {
+      name: "a preflight without a snapshot: the plan's grants alone say nothing of the agent's binding",
+      state: { ...state([{ role: 'roles/pubsub.subscriber', members: ['serviceAccount:sa@p.iam.gserviceaccount.com'] }]), notInInputs: new Map([['cluster', 'the inputs hold no cluster']]) },
+      examined: [],
+    },
+  ],
+});
