@@ -1,9 +1,9 @@
 # gke-doctor in a container: the packed npm package with production dependencies only, run as a
 # non-root user. Build:  docker build -t gke-doctor .   Run:  docker run --rm gke-doctor check --help
-# (deploy/ runs it as a CronJob; README: Scheduled in the cluster.)
+# (deploy/ runs it as a CronJob; docs/scheduled.md.)
 
 # Stage 1: build and pack, exactly as `npm publish` would.
-FROM node:20-bookworm-slim AS build
+FROM node:22-bookworm-slim AS build
 WORKDIR /src
 COPY package.json package-lock.json ./
 RUN npm ci --ignore-scripts --no-audit --no-fund
@@ -18,7 +18,7 @@ COPY fixtures ./fixtures
 RUN npm run build && mkdir /pack && npm pack --ignore-scripts --pack-destination /pack
 
 # Stage 2: the package installed from its tarball, without devDependencies, build tools or sources.
-FROM node:20-bookworm-slim
+FROM node:22-bookworm-slim
 ENV NODE_ENV=production
 COPY --from=build /pack /pack
 RUN npm install --global --omit=dev --no-audit --no-fund /pack/gke-doctor-*.tgz \

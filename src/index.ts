@@ -1,4 +1,4 @@
-// The interface plugins write checks against (README: Writing a check): the types of
+// The interface plugins write checks against (docs/plugins.md): the types of
 // src/plugin-api.ts and the engine's runtime helpers. Its declarations name no dependency's
 // types (each helper is typed with the plugin API's shapes): the package's dependencies are
 // bundled, not installed.

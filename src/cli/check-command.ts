@@ -54,7 +54,7 @@ export function registerCheckCommand(program: ProgramWithExitCode, io: ProcessIo
   const command = program
     .command('check')
     .description('run the checks and print what is wrong, with the exact fix (live project and cluster unless --snapshot)')
-    .option('--snapshot <dir>', 'read a snapshot directory instead of a live project (see README: Snapshot layout)')
+    .option('--snapshot <dir>', 'read a snapshot directory instead of a live project (see docs/snapshots.md)')
     .option('--manifests <paths...>', 'also read these rendered manifests: files, directories, or - for stdin (helm template, kustomize build)')
     .option('--terraform-plan <file>', 'also read this Terraform plan: the JSON of `terraform show -json PLAN`');
   addLiveOptions(command)

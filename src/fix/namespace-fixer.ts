@@ -11,7 +11,7 @@ import { isProtectedByConfig, protectedNamespace } from './protected-namespaces.
 
 class BackupError extends Error {}
 
-/** The RBAC rule `--fix` needs, for the 403 message and the README. */
+/** The RBAC rule `--fix` needs, for the 403 message and docs/permissions.md. */
 export const FINALIZE_RBAC_RULE = '{apiGroups: [""], resources: ["namespaces/finalize"], verbs: ["update"]}';
 
 /** Why `name` cannot be finalized safely from what was read, or null. */
@@ -91,7 +91,7 @@ export const finalizeNamespaceFixer: Fixer<FinalizeNamespaceAction> = {
     }
     // Never finalize what could not be seen: --force does not override this.
     const unread = unreadReason(name, state);
-    if (unread) return outcome(name, 'skipped', `${unread}; grant list on them (README: Permissions) and run again`);
+    if (unread) return outcome(name, 'skipped', `${unread}; grant list on them (docs/permissions.md) and run again`);
     const plan = plannedNamespace(action, state);
     if (!plan) return outcome(name, 'skipped', `which namespace object the plan was made from is not known (no uid was read for ${name}): nothing written; run check again`);
     if (!options.dryRun && !options.yes) {

@@ -1,10 +1,10 @@
 import type { Check } from '../engine/check.js';
-import { VERSION } from '../version.js';
+import { REPOSITORY_URL, VERSION } from '../version.js';
 import { dataName } from './data-names.js';
 
-/** Where a built-in check's page is published: in the package itself, at the version that runs. */
+/** A built-in check's page in the repository, at the release tag of the version that runs (`explain`, SARIF `helpUri`). */
 export function checkPageUrl(id: string, version = VERSION): string {
-  return `https://unpkg.com/gke-doctor@${version}/docs/checks/${id}.md`;
+  return `${REPOSITORY_URL}/blob/v${version}/docs/checks/${id}.md`;
 }
 
 /** What the check reads, for people: what it needs, then what it uses when it is there. */
@@ -44,7 +44,7 @@ export function renderCheckPage(check: Check): string {
     '',
     '## Accepting a finding',
     '',
-    'In `.gke-doctor.yaml` (see the README: Configuration, ignores and baselines):',
+    'In `.gke-doctor.yaml` (see docs/configuration.md):',
     '',
     '```yaml',
     'checks:',

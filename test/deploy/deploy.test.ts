@@ -15,8 +15,8 @@ describe('deploy/ is generated from what the live sources read', () => {
     expect(await readFile(`${REPO_ROOT}${file}`, 'utf8')).toBe(text);
   });
 
-  it("the README's Permissions give the same ClusterRole and Google permissions", async () => {
-    const readme = await readFile(`${REPO_ROOT}README.md`, 'utf8');
+  it('docs/permissions.md gives the same ClusterRole and Google permissions', async () => {
+    const readme = await readFile(`${REPO_ROOT}docs/permissions.md`, 'utf8');
     expect(readme).toContain(`\`\`\`yaml\n${readerClusterRoleYaml(CHECKED_DATA)}---\n`);
     const listed = /--permissions=(\S+)/.exec(readme)?.[1]?.split(',') ?? [];
     expect(listed).toEqual(expect.arrayContaining(googlePermissions()));

@@ -25,7 +25,9 @@ describe('docs/checks', () => {
 });
 
 describe('tools and reports point at the pages', () => {
-  const page = (id: string) => `https://unpkg.com/gke-doctor@${VERSION}/docs/checks/${id}.md`;
+  // The per-check page in the repository package.json names, at the tag of this version.
+  const repository = (JSON.parse(readFileSync(`${REPO_ROOT}package.json`, 'utf8')) as { repository: { url: string } }).repository.url.replace(/^git\+|\.git$/g, '');
+  const page = (id: string) => `${repository}/blob/v${VERSION}/docs/checks/${id}.md`;
 
   it('list --output json gives every check with its page', async () => {
     const { code, stdout } = await runCli(['list', '--output', 'json']);

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
@@ -12,7 +12,7 @@ const examples = readdirSync(DIR).filter((file) => /\.ya?ml$/.test(file));
 
 type Outcome = 'passed' | 'warned' | 'failed';
 
-/** What the README documents for each exit code; 3 is each example's explicit choice (here: accept it, with a warning). */
+/** What the README's exit codes and docs/ci say for each code; 3 is each example's explicit choice (here: accept it, with a warning). */
 const EXPECTED: Record<number, Outcome> = { 0: 'passed', 1: 'failed', 2: 'failed', 3: 'warned' };
 
 /** A stand-in for `npx` that exits as gke-doctor would, so the pipeline's own handling is what is tested. */
@@ -23,12 +23,12 @@ function fakeNpx(): string {
   return bin;
 }
 
-/** An action checkout whose gke-doctor only says how it was called and exits with `code`. */
-function fakeActionPath(code: number): string {
-  const dir = mkdtempSync(join(tmpdir(), 'gke-doctor-fake-action-'));
-  mkdirSync(join(dir, 'bin'));
-  writeFileSync(join(dir, 'bin/gke-doctor.js'), `console.log('gke-doctor ' + process.argv.slice(2).join(' '));\nprocess.exit(${code});\n`);
-  return dir;
+/** An `npx` that says how it was called and exits with `code`, as the published gke-doctor would. */
+function npxExiting(code: number): string {
+  const bin = mkdtempSync(join(tmpdir(), 'gke-doctor-fake-npx-'));
+  writeFileSync(join(bin, 'npx'), `#!/bin/sh\necho "npx $*"\nexit ${code}\n`);
+  chmodSync(join(bin, 'npx'), 0o755);
+  return `${bin}:${process.env.PATH}`;
 }
 
 function run(shell: string[], script: string, code: number): { status: number; stdout: string } {
@@ -44,10 +44,10 @@ const RUNNERS: Record<string, (code: number) => { outcome: Outcome; stdout: stri
   // The GitHub example uses the Action: its check step runs with the example's inputs, as the runner runs it.
   'github-actions.yml': (code) => {
     const steps = parse(readFileSync(`${DIR}github-actions.yml`, 'utf8')).jobs.preflight.steps as { uses?: string; with?: Record<string, unknown> }[];
-    const uses = steps.find((candidate) => candidate.uses?.endsWith('/gke-doctor@v1'))!;
+    const uses = steps.find((candidate) => /\/gke-doctor@v\d/.test(candidate.uses ?? ''))!;
     const action = readAction(`${REPO_ROOT}action.yml`);
     const inputs = Object.fromEntries(Object.entries(uses.with ?? {}).map(([name, value]) => [name, String(value)]));
-    const { status, stdout } = runStep(action, action.runs.steps.find((step) => step.id === 'check')!, { actionPath: fakeActionPath(code), workspace: tmpdir(), inputs });
+    const { status, stdout } = runStep(action, action.runs.steps.find((step) => step.id === 'check')!, { actionPath: REPO_ROOT, workspace: tmpdir(), inputs, path: npxExiting(code) });
     return { outcome: status !== 0 ? 'failed' : stdout.includes('::warning') ? 'warned' : 'passed', stdout };
   },
   // Cloud Build runs the entrypoint with the args, after replacing $$ with $.
@@ -77,14 +77,14 @@ describe('docs/ci examples', () => {
     expect(() => parse(text)).not.toThrow();
     expect(text).toContain('terraform show -json tfplan');
     expect(text).toMatch(
-      /gke-doctor[\s\S]*check[\s\S]*--terraform-plan[ =]tfplan\.json[\s\S]*--manifests[ =]rendered[\s\S]*--output[ =](sarif|junit)[\s\S]*--output-file|gke-doctor@v1\n\s+with:\n\s+terraform-plan: tfplan\.json\n\s+manifests: rendered\n\s+upload-sarif: true/,
+      /gke-doctor[\s\S]*check[\s\S]*--terraform-plan[ =]tfplan\.json[\s\S]*--manifests[ =]rendered[\s\S]*--output[ =](sarif|junit)[\s\S]*--output-file|gke-doctor@v\d+\.\d+\.\d+ .*\n\s+with:\n\s+terraform-plan: tfplan\.json\n\s+manifests: rendered\n\s+upload-sarif: true/,
     );
   });
 
   describe.each(examples)('%s handles every exit code as documented', (file) => {
     it.each(Object.entries(EXPECTED))('exit %s -> %s', (code, expected) => {
       const { outcome, stdout } = RUNNERS[file]!(Number(code));
-      expect(stdout).toMatch(/gke-doctor check/);
+      expect(stdout).toMatch(/gke-doctor@[\d.]+ check/);
       expect(outcome).toBe(expected);
     });
   });

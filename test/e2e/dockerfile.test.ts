@@ -37,9 +37,9 @@ describe('Dockerfile', () => {
   });
   const final = () => steps.filter((step) => step.stage === Math.max(...steps.map((candidate) => candidate.stage)));
 
-  it('is multi-stage: a build stage, then node 20 with the packed package and nothing else', () => {
+  it('is multi-stage: a build stage, then Node.js 22 LTS (20 reached end of life) with the packed package and nothing else', () => {
     const froms = steps.filter((step) => step.keyword === 'FROM').map((step) => step.args);
-    expect(froms).toEqual(['node:20-bookworm-slim AS build', 'node:20-bookworm-slim']);
+    expect(froms).toEqual(['node:22-bookworm-slim AS build', 'node:22-bookworm-slim']);
     const copies = final().filter((step) => step.keyword === 'COPY');
     expect(copies.map((step) => step.args)).toEqual(['--from=build /pack /pack']);
     const install = final().find((step) => step.keyword === 'RUN')!.args;

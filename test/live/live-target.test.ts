@@ -85,12 +85,12 @@ describe('resolveLiveTarget', () => {
   });
 });
 
-describe('README permissions', () => {
+describe('docs/permissions.md', () => {
   it('names every permission the live source can report missing, with its role', async () => {
     const { readFile } = await import('node:fs/promises');
     const { GCP_DATA_SOURCES } = await import('../../src/state/live/live-gcp.js');
     const { REPO_ROOT } = await import('../support/fixtures.js');
-    const text = await readFile(`${REPO_ROOT}README.md`, 'utf8');
+    const text = await readFile(`${REPO_ROOT}docs/permissions.md`, 'utf8');
     const customRole = /--permissions=(\S+)/.exec(text)?.[1]?.split(',') ?? [];
     for (const { permission, role } of Object.values(GCP_DATA_SOURCES)) {
       expect(customRole).toContain(permission);

@@ -13,7 +13,7 @@ export interface PolicyRule {
 
 /**
  * What the live Kubernetes source requests for checks that read `kinds`, as RBAC
- * rules: the one source of truth for the README's ClusterRole and deploy/'s. Every kind is
+ * rules: the one source of truth for the ClusterRole in docs/permissions.md and deploy/'s. Every kind is
  * listed cluster-wide (a GET of a collection is the `list` verb); everything
  * left in a Terminating namespace is listed by kind through discovery, so that
  * rule covers every group and resource; `--probe` GETs the pod proxy. Nothing
@@ -37,7 +37,7 @@ export function readerRules(kinds: ReadonlySet<string>): PolicyRule[] {
 
 export const READER_ROLE_NAME = 'gke-doctor-reader';
 
-/** The ClusterRole as YAML, in the compact style of the README (flow lists, a comment per special rule). */
+/** The ClusterRole as YAML, in the compact style of docs/permissions.md (flow lists, a comment per special rule). */
 export function readerClusterRoleYaml(kinds: ReadonlySet<string>, name = READER_ROLE_NAME): string {
   const lines = ['apiVersion: rbac.authorization.k8s.io/v1', 'kind: ClusterRole', 'metadata:', `  name: ${name}`, 'rules:'];
   for (const rule of readerRules(kinds)) {

@@ -316,7 +316,7 @@ function apiServerAnswer(response: RawResponse, namespace: string, pod: string):
   }
   if (body?.kind !== 'Status' || body.apiVersion !== 'v1') return undefined;
   const message = String(body.message ?? '').split('\n')[0];
-  if (response.status === 403) return `the API server refused to proxy to the Pod (403: ${message}): grant get on pods/proxy in namespace ${namespace} (README: Permissions)`;
+  if (response.status === 403) return `the API server refused to proxy to the Pod (403: ${message}): grant get on pods/proxy in namespace ${namespace} (docs/permissions.md)`;
   if (response.status === 404) return `Pod ${namespace}/${pod} is gone: the API server answered 404 (${message})`;
   return `the API server could not reach the Pod through its proxy (${response.status}: ${message})`;
 }
@@ -329,7 +329,7 @@ export function gcpReason(key: GcpDataKey, failure: ApiFailure, target: Pick<Liv
     return `cannot read ${what}: the ${failure.details.service ?? service} API is disabled in project ${target.project} (gcloud services enable ${failure.details.service ?? service} --project ${target.project})`;
   }
   if (failure.status === 403) {
-    return `cannot read ${what} (${service}): permission ${failure.details.permission ?? permission} denied; ${role} grants it (or the custom role in the README's Permissions)`;
+    return `cannot read ${what} (${service}): permission ${failure.details.permission ?? permission} denied; ${role} grants it (or the custom role in docs/permissions.md)`;
   }
   if (failure.status === 404) return `cannot read ${what} (${service}): not found: ${failure.message}`;
   return `cannot read ${what} (${service}): ${failure.status ? `${failure.status} ` : ''}${failure.message}`;
@@ -339,7 +339,7 @@ export function gcpReason(key: GcpDataKey, failure: ApiFailure, target: Pick<Liv
 export function kubernetesReason(kind: string, failure: ApiFailure, target: Pick<LiveTarget, 'kubernetes'>): string {
   const context = target.kubernetes?.context ?? '';
   if (failure.status === 403) {
-    return `cannot list ${kind} objects: Kubernetes RBAC denies it (${failure.message}); bind the ClusterRole gke-doctor-reader (README: Permissions), or grant roles/container.viewer`;
+    return `cannot list ${kind} objects: Kubernetes RBAC denies it (${failure.message}); bind the ClusterRole gke-doctor-reader (docs/permissions.md), or grant roles/container.viewer`;
   }
   if (failure.status === 401 && target.kubernetes && target.kubernetes.files.length === 0 && !target.kubernetes.inCluster) {
     return `cannot list ${kind} objects: the API server (${target.kubernetes.context}) rejected the Google access token (401)`;
