@@ -98,7 +98,12 @@ checks their roles.`,
     for (const trigger of triggers) {
       findings.push(...conditionFindings(trigger, context));
       if (cluster) findings.push(...destinationFindings(trigger, state, context, unread));
-      else if (state.unavailable.has('cluster')) findings.push(destinationUnread(trigger, state.unavailable.get('cluster')!, context));
+      else if (state.unavailable.has('cluster')) {
+        // Without the cluster neither the destination nor Workload Identity was checked: never a pass (issue #21).
+        const finding = destinationUnread(trigger, state.unavailable.get('cluster')!, context);
+        if (!state.notInInputs?.has('cluster')) unread.push(finding.message);
+        findings.push(finding);
+      }
       if (unknownFields(state, trigger.name, ['serviceAccount']).length > 0) {
         findings.push(undecidedFinding(state, trigger.name, ['serviceAccount'], context, 'undecidedAccount', { trigger: shortTriggerName(trigger) }));
       } else if (trigger.serviceAccount && isComputeDefaultServiceAccount(trigger.serviceAccount)) {

@@ -10,6 +10,7 @@ import { REDIRECTING_APPLICATIONS } from '../src/gke/load-balancer/known-applica
 import { ServicePodSources } from '../src/gke/services/service-pod-sources.js';
 import type { ClusterState } from '../src/state/cluster-state.js';
 import { kubernetesResourceName } from '../src/state/cluster-state.js';
+import { shownPath } from '../src/gke/request-path.js';
 
 /** A cause, between the backend it is about and what each side checks (and, live, the Pod's answer). */
 const onBackend = (cause: string) => `{{backend}}\n${cause}{{probe}}\n{{checks}}`;
@@ -105,7 +106,7 @@ async function judgeBackend(state: ClusterState, context: Context, { service, se
     gateways,
     routes,
     healthCheckPolicy: policy?.metadata?.name ?? null,
-    loadBalancer: { type: request.type, requestPath: request.requestPath, port: request.podPort ?? null },
+    loadBalancer: { type: request.type, requestPath: shownPath(request.requestPath), port: request.podPort ?? null },
     servingContainer: serving ? { resource: serving.source.resource, container: serving.container.name, port: serving.port ?? null } : null,
   };
   const report = (messageId: MessageId, data: Record<string, string | number>, severity: Severity, fix: Fix | null, more: Record<string, unknown> = {}) =>
@@ -173,7 +174,7 @@ async function probeLoadBalancerRequest(inferred: GatewayHealthCheck, request: L
   } catch (error) {
     response = { statusCode: 0, error: (error as Error).message ?? String(error) };
   }
-  return { pod: `${namespace}/${name}`, request: `${request.type} GET ${request.requestPath} on port ${request.podPort}`, response };
+  return { pod: `${namespace}/${name}`, request: `${request.type} GET ${shownPath(request.requestPath)} on port ${request.podPort}`, response };
 }
 
 function liveAnswerLine({ pod, request, response }: LiveProbe): string {

@@ -17,6 +17,7 @@ import { unreadPodSources } from '../src/gke/services/service-pod-sources.js';
 import type { ClusterState } from '../src/state/cluster-state.js';
 import { kubernetesResourceName } from '../src/state/cluster-state.js';
 import type { Ingress } from '../src/state/kubernetes-types.js';
+import { shownPath } from '../src/gke/request-path.js';
 
 /** A finding about one backend: the backend, the status line, the cause, what each side checks, the live answer. */
 const onBackend = (cause: string) => `{{backend}}{{unhealthy}}\n${cause}\n{{checks}}{{probe}}`;
@@ -176,7 +177,7 @@ async function diagnose(backend: ResolvedBackend, ingresses: Ingress[], state: C
     servicePort: servicePort.port,
     backend: inferred.backendKind,
     negOrigin: neg.origin,
-    loadBalancerCheck: { type: actual.type, requestPath: actual.requestPath, port: actual.podPort ?? null, origin: actual.origin },
+    loadBalancerCheck: { type: actual.type, requestPath: shownPath(actual.requestPath), port: actual.podPort ?? null, origin: actual.origin },
     probeUsedByController: inferred.probe.used,
     probeExclusion: inferred.probe.used ? null : inferred.probe.exclusion,
     backendStatus: status?.status ?? null,

@@ -31,6 +31,7 @@ import type { LiveFlags } from './live-options.js';
 import { LIVE_FLAG_NAMES, addLiveOptions, createLiveSource } from './live-options.js';
 import { flagName } from './flag-name.js';
 import { availableChecks } from './available-checks.js';
+import { printable } from '../terminal-text.js';
 
 export interface CheckOptions extends LiveFlags, FixFlags, FleetFlags {
   snapshot?: string;
@@ -85,7 +86,7 @@ export function registerCheckCommand(program: ProgramWithExitCode, io: ProcessIo
       const other = (['snapshot', 'terraformPlan', 'probe', 'fix'] as const).find((name) => options[name] !== undefined) ?? (options.manifests?.length ? 'manifests' : undefined);
       if (other) throw new InputError(`${flagName(other)} is for one cluster; --all-clusters checks every cluster of each --project live`);
     }
-    const deadline = new Deadline(parseDuration(options.timeout, '--timeout'));
+    const deadline = new Deadline(parseDuration(options.timeout, '--timeout', { timer: true }));
     try {
       const tree = options.allClusters
         ? await allClustersMembers(options, io, deadline)
@@ -99,7 +100,7 @@ export function registerCheckCommand(program: ProgramWithExitCode, io: ProcessIo
         const rules = { ignores: config.ignore, configFile: config.file, inlineIgnores: options.inlineIgnores, now: io.now() };
         const report = await checkFleet(options.allClusters ? 'live' : 'snapshot', tree, checks, { now: io.now(), ...checkOptions(options, config) }, options, io.env, (target, state) => {
           applySeverities(target, checks, config.checks);
-          for (const note of applySuppressions(target, state, rules).expired) io.stderr.write(`gke-doctor: warning: ${note}\n`);
+          for (const note of applySuppressions(target, state, rules).expired) io.stderr.write(`gke-doctor: warning: ${printable(note)}\n`);
         });
         await writeOutputs(report, outputList, checks, program.opts<{ color: boolean }>().color, io, options);
         program.exitCode = fleetExitCode(report, options.failOn);
@@ -119,8 +120,8 @@ export function registerCheckCommand(program: ProgramWithExitCode, io: ProcessIo
         notes = applySuppressions(report, state, { ...rules, baseline: { file: options.writeBaseline, baseline: recorded } });
         io.stderr.write(`gke-doctor: wrote ${options.writeBaseline}: ${recorded.findings.length} finding(s) accepted\n`);
       }
-      for (const note of notes.expired) io.stderr.write(`gke-doctor: warning: ${note}\n`);
-      if (options.reportUnusedIgnores) for (const note of notes.unused) io.stderr.write(`gke-doctor: warning: ${note}\n`);
+      for (const note of notes.expired) io.stderr.write(`gke-doctor: warning: ${printable(note)}\n`);
+      if (options.reportUnusedIgnores) for (const note of notes.unused) io.stderr.write(`gke-doctor: warning: ${printable(note)}\n`);
       let exitCode = exitCodeFor(report, options.failOn);
       // The report is written after the fixes, so it can say what they did.
       const fixed = options.fix ? await applyFixes(report, state, source, options, options.failOn, io, config.checks['terminating-namespace']?.['protected-namespaces']) : null;

@@ -8,6 +8,7 @@ import type { ClusterState } from '../state/cluster-state.js';
 import type { StateSource } from '../state/source.js';
 import { flagName } from './flag-name.js';
 import type { ProcessIo } from './process-io.js';
+import { printable } from '../terminal-text.js';
 
 export interface FixFlags {
   fix?: boolean;
@@ -38,7 +39,7 @@ export function validateFixFlags(flags: FixFlags, live: boolean): void {
     return;
   }
   if (!live) throw new InputError('--fix writes to the cluster: it needs live mode (drop --snapshot, --manifests and --terraform-plan)');
-  parseDuration(flags.wait ?? DEFAULT_WAIT, '--wait');
+  parseDuration(flags.wait ?? DEFAULT_WAIT, '--wait', { timer: true });
 }
 
 /** What `--fix` did: one outcome per planned fix, and the exit code of the run after fixing. */
@@ -55,7 +56,8 @@ export interface FixRun {
 export async function applyFixes(report: Report, state: ClusterState, source: StateSource, flags: FixFlags, failOn: FailOn, io: ProcessIo, protectedNamespaces: readonly string[] = []): Promise<FixRun | null> {
   const { plannedFixes, applyFixActions, exitCodeAfterFixes } = await import('../fix/apply-fixes.js');
   const { BackupStore, defaultBackupPrefix } = await import('../fix/backup.js');
-  const log = (line: string) => void io.stderr.write(`${line}\n`);
+  // The plan and each outcome name namespaces, finalizers and conditions from the API: shown, never obeyed.
+  const log = (line: string) => void io.stderr.write(`${printable(line)}\n`);
   const planned = plannedFixes(report);
   if (planned.length === 0) {
     log('gke-doctor --fix: nothing to fix automatically.');
@@ -70,7 +72,7 @@ export async function applyFixes(report: Report, state: ClusterState, source: St
     force: Boolean(flags.force),
     protectedNamespaces,
     backups: new BackupStore(flags.backupDir ? { directory: flags.backupDir } : { prefix: defaultBackupPrefix(io.now()) }),
-    waitMs: parseDuration(flags.wait ?? DEFAULT_WAIT, '--wait'),
+    waitMs: parseDuration(flags.wait ?? DEFAULT_WAIT, '--wait', { timer: true }),
     confirm: interactive ? terminalConfirm(io.stdin, io.stderr) : undefined,
     log,
   });
@@ -91,7 +93,7 @@ export function terminalConfirm(input: NodeJS.ReadableStream, output: NodeJS.Wri
       answer = await new Promise<string | null | typeof INTERRUPT>((resolve, reject) => {
         prompt.once('SIGINT', () => resolve(INTERRUPT));
         prompt.once('close', () => resolve(null));
-        prompt.question(question).then(resolve, reject);
+        prompt.question(printable(question)).then(resolve, reject);
       });
     } catch (error) {
       if ((error as Error).name !== 'AbortError') throw error;

@@ -2,6 +2,7 @@ import { CommanderError } from 'commander';
 import { InputError } from '../errors.js';
 import type { ProcessIo } from './process-io.js';
 import { buildProgram } from './program.js';
+import { printable } from '../terminal-text.js';
 
 /**
  * Runs the CLI on `argv` (the arguments after the command name) and returns the
@@ -16,7 +17,7 @@ export async function main(argv: readonly string[], io: ProcessIo): Promise<numb
     if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
     if (error instanceof InputError) {
       // One line, whatever a library put in the message.
-      io.stderr.write(`gke-doctor: ${error.message.trim().replace(/\s*\n\s*/g, ' ')}\n`);
+      io.stderr.write(`gke-doctor: ${printable(error.message.trim().replace(/\s*\n\s*/g, ' '))}\n`);
       return 2;
     }
     throw error;

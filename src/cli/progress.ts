@@ -1,6 +1,7 @@
 import type { Progress } from '../state/live/progress.js';
 import { silentProgress } from '../state/live/progress.js';
 import type { OutputStream } from './process-io.js';
+import { printable } from '../terminal-text.js';
 
 /**
  * One progress line on stderr, rewritten in place: what is being read and how
@@ -9,13 +10,13 @@ import type { OutputStream } from './process-io.js';
  */
 export function stderrProgress(quiet: boolean, stream: OutputStream): Progress {
   if (quiet) return silentProgress;
-  if (!stream.isTTY) return { ...silentProgress, note: (message) => void stream.write(`gke-doctor: note: ${message}\n`) };
+  if (!stream.isTTY) return { ...silentProgress, note: (message) => void stream.write(`gke-doctor: note: ${printable(message)}\n`) };
   const reading = new Set<string>();
   let objects = 0;
   let shown = false;
   const render = () => {
     const what = [...reading].slice(0, 3).join(', ') + (reading.size > 3 ? `, +${reading.size - 3}` : '');
-    const line = `gke-doctor: reading ${what || '…'} (${objects} objects so far)`;
+    const line = printable(`gke-doctor: reading ${what || '…'} (${objects} objects so far)`);
     stream.write(`\r\x1b[K${line.slice(0, Math.max(20, (stream.columns ?? 80) - 1))}`);
     shown = true;
   };
@@ -41,7 +42,7 @@ export function stderrProgress(quiet: boolean, stream: OutputStream): Progress {
     },
     note(message) {
       clear();
-      stream.write(`gke-doctor: note: ${message}\n`);
+      stream.write(`gke-doctor: note: ${printable(message)}\n`);
     },
     finish() {
       clear();

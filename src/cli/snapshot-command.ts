@@ -12,6 +12,7 @@ import type { FleetFlags } from './fleet-options.js';
 import { addAllClustersOptions, allClustersMembers, rejectFleetFlags } from './fleet-options.js';
 import type { FleetMember } from '../fleet/run-fleet.js';
 import { DEFAULT_CONCURRENCY, parseConcurrency } from '../fleet/run-fleet.js';
+import { printable } from '../terminal-text.js';
 
 /** Everything any check can read: a snapshot serves every check. */
 const ALL_DATA: DataKey[] = [...GCP_DATA_KEYS, ...KUBERNETES_KINDS, 'ObjectsInTerminatingNamespaces'];
@@ -29,12 +30,12 @@ export function registerSnapshotCommand(program: ProgramWithExitCode, io: Proces
     }
     rejectFleetFlags(options);
     await requireEmptyDirectory(directory);
-    const deadline = new Deadline(parseDuration(options.timeout, '--timeout'));
+    const deadline = new Deadline(parseDuration(options.timeout, '--timeout', { timer: true }));
     const source = await createLiveSource(options, io, deadline);
     const takenAt = io.now();
     const state = await source.collect(new Set(ALL_DATA)).finally(() => deadline.dispose());
     const written = await writeSnapshot(directory, state, takenAt);
-    for (const [key, reason] of state.unavailable) io.stderr.write(`gke-doctor: not in the snapshot: ${key}: ${reason}\n`);
+    for (const [key, reason] of state.unavailable) io.stderr.write(`gke-doctor: not in the snapshot: ${key}: ${printable(reason)}\n`);
     io.stderr.write(
       `gke-doctor: wrote ${directory}: ${written.files.length} files, ${written.objects} Kubernetes objects; ${written.redactions.length} values redacted (see REDACTED.md)\n`,
     );
@@ -52,7 +53,7 @@ export function registerSnapshotCommand(program: ProgramWithExitCode, io: Proces
 async function snapshotAllClusters(directory: string, options: LiveFlags & FleetFlags, io: ProcessIo): Promise<number> {
   const { requireEmptyDirectory } = await import('../state/snapshot/snapshot-writer.js');
   await requireEmptyDirectory(directory);
-  const deadline = new Deadline(parseDuration(options.timeout, '--timeout'));
+  const deadline = new Deadline(parseDuration(options.timeout, '--timeout', { timer: true }));
   try {
     return await snapshotMembers(directory, await allClustersMembers(options, io, deadline), options, io);
   } finally {
@@ -77,12 +78,12 @@ async function snapshotMembers(directory: string, members: FleetMember[], option
         // Names from the APIs: plain path components, always inside DIR.
         const path = pathInside(directory, target.project!, target.location!, target.cluster!);
         const written = await writeSnapshot(path, state, takenAt);
-        for (const [key, reason] of state.unavailable) io.stderr.write(`gke-doctor: ${name}: not in the snapshot: ${key}: ${reason}\n`);
+        for (const [key, reason] of state.unavailable) io.stderr.write(`gke-doctor: ${printable(name)}: not in the snapshot: ${key}: ${printable(reason)}\n`);
         missing ||= state.unavailable.size > 0;
-        io.stderr.write(`gke-doctor: wrote ${path}: ${written.files.length} files, ${written.objects} Kubernetes objects; ${written.redactions.length} values redacted\n`);
+        io.stderr.write(`gke-doctor: wrote ${printable(path)}: ${written.files.length} files, ${written.objects} Kubernetes objects; ${written.redactions.length} values redacted\n`);
       } catch (error) {
         missing = true;
-        io.stderr.write(`gke-doctor: ${name}: not in the snapshot: ${(error as Error).message}\n`);
+        io.stderr.write(`gke-doctor: ${printable(name)}: not in the snapshot: ${printable((error as Error).message)}\n`);
       }
     }
   };

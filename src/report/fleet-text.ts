@@ -4,6 +4,7 @@ import type { FleetReport } from '../engine/fleet-report.js';
 import { targetLabel } from '../engine/fleet-report.js';
 import type { RenderContext } from './format.js';
 import { renderText } from './text.js';
+import { printableDeep } from '../terminal-text.js';
 
 /** How many of the worst findings the fleet summary lists before the per-cluster reports. */
 const WORST_SHOWN = 10;
@@ -15,7 +16,8 @@ const RANK: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
  * failing, incomplete, missing shards, the worst findings), then each project
  * with each of its clusters' reports.
  */
-export function renderFleetText(report: FleetReport, context: RenderContext): string {
+export function renderFleetText(read: FleetReport, context: RenderContext): string {
+  const report = printableDeep(read);
   const chalk = new Chalk({ level: context.colorLevel });
   const { fleet } = report;
   const projects = [...new Set(report.targets.map((target) => target.target.project ?? '-'))];

@@ -4,6 +4,7 @@ import type { CheckStatus, Finding, Severity } from '../engine/check.js';
 import type { CheckReport, Report } from '../engine/report.js';
 import type { Renderer } from './format.js';
 import { firstLine } from '../first-line.js';
+import { printableDeep } from '../terminal-text.js';
 
 const STATUS_LABEL: Record<CheckStatus, string> = {
   passed: '✔ passed',
@@ -13,7 +14,9 @@ const STATUS_LABEL: Record<CheckStatus, string> = {
 };
 
 /** The report for people: grouped by check, each finding with its fix. */
-export const renderText: Renderer = (report, { colorLevel }) => {
+export const renderText: Renderer = (read, { colorLevel }) => {
+  // What the API, a file or a plugin wrote is shown, never obeyed by the terminal.
+  const report = printableDeep(read);
   const chalk = new Chalk({ level: colorLevel });
   const lines = [header(report, chalk), ''];
   for (const check of report.checks) lines.push(...renderCheck(check, chalk));

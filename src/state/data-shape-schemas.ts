@@ -221,8 +221,32 @@ const GCP_SHAPES: Record<GcpDataKey, object> = {
   pubsubSubscriptions: list(shape({ name: string, topic: string, state: string, labels: stringMap }, ['name'])),
 };
 
-/** Every schema a source validates against, by name: `kubernetes` for any object, and each piece of GCP data. */
-export const SHAPE_SCHEMAS: Record<'kubernetes' | GcpDataKey, object> = { kubernetes: kubernetesObject, ...GCP_SHAPES };
+/**
+ * The answers whose contents are read before any object in them is validated: list pages and
+ * discovery documents. A wrong envelope (a bare JSON array, `items` of strings, a number where
+ * `continue` belongs) is a failed read, never an empty or partial list.
+ */
+const ENVELOPES = {
+  // meta/v1 List: `kind` is the item kind + "List" (PodList, PartialObjectMetadataList), `items` is always
+  // sent (apimachinery meta.SetList makes an empty slice, never nil), `metadata.continue` is a string
+  // (k8s.io/apimachinery pkg/apis/meta/v1/types.go ListMeta).
+  kubernetesList: shape({ kind: { type: 'string', pattern: 'List$' }, metadata: shape({ continue: string }), items: list(object) }, ['kind', 'items']),
+  // Discovery (k8s.io/apimachinery pkg/apis/meta/v1/types.go APIGroupList, APIGroup, APIResourceList).
+  apiGroupList: shape({ groups: list(shape({ name: string, preferredVersion: shape({ groupVersion: string }, ['groupVersion']), versions: list(object) }, ['name'])) }, ['groups']),
+  apiGroup: shape({ preferredVersion: shape({ version: string }, ['version']), versions: list(shape({ version: string }, ['version'])) }),
+  apiResourceList: shape({ resources: list(shape({ name: string, kind: string, namespaced: boolean, verbs: stringList }, ['name', 'kind'])) }, ['resources']),
+  // Eventarc v1 ListTriggersResponse (https://cloud.google.com/eventarc/docs/reference/rest/v1/projects.locations.triggers/list).
+  eventarcTriggerList: shape({ triggers: list(object), nextPageToken: string }),
+  // compute v1 aggregatedList: `items` maps each scope to its list (or a warning) (https://cloud.google.com/compute/docs/reference/rest/v1/healthChecks/aggregatedList).
+  computeAggregatedList: shape({
+    items: { type: 'object', additionalProperties: shape({ healthChecks: list(object), backendServices: list(object), subnetworks: list(object) }) },
+    nextPageToken: string,
+  }),
+};
+export type EnvelopeName = keyof typeof ENVELOPES;
+
+/** Every schema a source validates against, by name: `kubernetes` for any object, each piece of GCP data, and the envelopes. */
+export const SHAPE_SCHEMAS: Record<'kubernetes' | GcpDataKey | EnvelopeName, object> = { kubernetes: kubernetesObject, ...GCP_SHAPES, ...ENVELOPES };
 export type ShapeName = keyof typeof SHAPE_SCHEMAS;
 
 /** ajv's options for them, at run time and when the bundle compiles them ahead (scripts/bundle.js). */

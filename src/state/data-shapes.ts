@@ -5,6 +5,7 @@
  */
 import type { ErrorObject } from 'ajv';
 import type { GcpDataKey } from './cluster-state.js';
+import type { EnvelopeName } from './data-shape-schemas.js';
 import type { KubeObject } from './kubernetes-types.js';
 import { shapeValidators } from './shape-validators.js';
 import { fieldPath } from '../field-path.js';
@@ -18,6 +19,13 @@ export async function kubernetesShapeProblem(value: KubeObject): Promise<string 
 /** The same for a piece of GCP data, in the shape gcloud prints it. */
 export async function gcpShapeProblem(key: GcpDataKey, value: unknown): Promise<string | undefined> {
   const validate = (await shapeValidators())[key];
+  return validate(value) ? undefined : problem(validate.errors);
+}
+
+/** The same for a list page or a discovery document, before anything in it is read. */
+export async function envelopeProblem(name: EnvelopeName, value: unknown): Promise<string | undefined> {
+  const validate = (await shapeValidators())[name];
+  if (Array.isArray(value)) return 'a JSON array where an object belongs';
   return validate(value) ? undefined : problem(validate.errors);
 }
 

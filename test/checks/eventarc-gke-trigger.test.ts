@@ -164,9 +164,11 @@ testCheck(eventarcGkeTrigger, {
       then: ({ findings: [finding] }) => expect(finding!.message).toMatch(/^The node pools of cluster c are not in the data, .* was not checked\.$/),
     },
     {
-      name: 'says the destination was not checked when the cluster could not be read',
-      state: state([trigger()], HEALTHY, null, [['cluster', 'cannot read the cluster (container.googleapis.com): not found']]),
+      name: 'the cluster could not be read: says the destination was not checked, and is incomplete, never passed',
+      state: state([trigger()], HEALTHY, null, [['cluster', 'cannot read the cluster (container.googleapis.com): 500 injected']]),
       findings: [at('destinationUnread', 'info')],
+      status: 'incomplete',
+      then: (report) => expect(report.reason).toMatch(/was not checked: cannot read the cluster \(container\.googleapis\.com\): 500 injected$/),
     },
     {
       name: 'Workload Identity off: one error for the cluster, with the gcloud command and Terraform',

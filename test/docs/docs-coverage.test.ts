@@ -4,6 +4,8 @@ import type { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
 import { builtinChecks } from '../../checks/index.js';
 import { buildProgram } from '../../src/cli/program.js';
+import { GCP_DATA_KEYS } from '../../src/state/cluster-state.js';
+import { GCP_DATA_SOURCES } from '../../src/state/live/live-gcp.js';
 import type { ProcessIo } from '../../src/cli/process-io.js';
 import { KUBERNETES_DIRECTORY, SNAPSHOT_FILES, SNAPSHOT_METADATA_FILE, SNAPSHOT_ROLES_DIRECTORY, SNAPSHOT_UNREAD_FILE } from '../../src/state/snapshot/layout.js';
 import { REPO_ROOT } from '../support/fixtures.js';
@@ -58,6 +60,13 @@ describe('the documentation covers what the code has', () => {
 
   it.each(builtinChecks.map((check) => check.id))('check %s is summed up in docs/what-it-checks.md', (id) => {
     expect(docs.get('docs/what-it-checks.md')).toContain(`[\`${id}\`](checks/${id}.md)`);
+  });
+
+  // What a live check run reads from Google: the GCP data some built-in check needs, and nothing else.
+  const read = new Set(builtinChecks.flatMap((check) => [...check.needs, ...(check.optionalNeeds ?? [])]));
+  it.each(GCP_DATA_KEYS.map((key) => [key, read.has(key)] as const))("docs/live.md's What it reads names %s exactly when a check reads it (%s)", (key, isRead) => {
+    const section = /^## What it reads\n([\s\S]*?)\n## /m.exec(docs.get('docs/live.md')!)![1]!.replace(/\s+/g, ' ');
+    expect(section.includes(GCP_DATA_SOURCES[key].what), `${GCP_DATA_SOURCES[key].what}`).toBe(isRead);
   });
 
   const layout = [

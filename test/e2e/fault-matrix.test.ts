@@ -1,7 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { builtinChecks } from '../../checks/index.js';
 import type { CheckReport, Report } from '../../src/engine/report.js';
-import type { DataKey } from '../../src/state/cluster-state.js';
+import type { DataKey, GcpDataKey } from '../../src/state/cluster-state.js';
+import { GCP_DATA_SOURCES } from '../../src/state/live/live-gcp.js';
 import { LiveSource } from '../../src/state/live/live-source.js';
 import type { CliResult } from '../support/cli.js';
 import { runCli } from '../support/cli.js';
@@ -59,6 +60,8 @@ interface Endpoint {
 
 interface FixtureRecord {
   healthy: Report;
+  /** Per data key any check needs: the endpoints it is read from. */
+  keyEndpoints: Map<DataKey, Set<string>>;
   /** Per check: the endpoints its `needs` are read from, and those of its optional data. */
   needs: Map<string, Set<string>>;
   optional: Map<string, Set<string>>;
@@ -111,8 +114,10 @@ async function record(fixture: string): Promise<{ record: FixtureRecord; request
       needs.set(check.id, await endpointsOf(served, check.needs));
       optional.set(check.id, await endpointsOf(served, check.optionalNeeds ?? []));
     }
+    const keyEndpoints = new Map<DataKey, Set<string>>();
+    for (const key of new Set(builtinChecks.flatMap((check) => check.needs))) keyEndpoints.set(key, await endpointsOf(served, [key]));
     const healthyStatus = new Map(requests.map(({ server, request }) => [endpointKey({ server, method: request.method, path: request.path }), request.status]));
-    return { record: { healthy: JSON.parse(healthy.stdout) as Report, needs, optional, healthyStatus }, requests, project: served.target.project };
+    return { record: { healthy: JSON.parse(healthy.stdout) as Report, keyEndpoints, needs, optional, healthyStatus }, requests, project: served.target.project };
   } finally {
     await served.close();
   }
@@ -154,6 +159,67 @@ const passingCases: Case[] = (['gcp', 'kube'] as const).flatMap((server) => {
     return { endpoint: candidates[Math.floor((index * candidates.length) / PASSING.length)]!, answer: ANSWERS.find((answer) => answer.name === name)!, once: true };
   });
 });
+
+/**
+ * Every check × every data key it needs (issue #21): each endpoint that key is read from fails
+ * (a 403, or an answer in the wrong shape: a bare JSON array where an object or a List belongs),
+ * in a fixture where the check has something to examine. The check is incomplete, and its
+ * reason names that data: never passed, never a finding made without it.
+ */
+interface NeededCase {
+  fixture: string;
+  check: string;
+  key: DataKey;
+  endpoints: { server: 'gcp' | 'kube'; method: string; path: string }[];
+  answer: '403' | 'wrong shape';
+}
+
+const neededCases: NeededCase[] = builtinChecks.flatMap((check) =>
+  check.needs.flatMap((key) => {
+    const fixture = FIXTURES.find((name) => {
+      const record = records.get(name)!;
+      return record.healthy.checks.find((candidate) => candidate.id === check.id)?.status !== 'not-applicable' && (record.keyEndpoints.get(key)?.size ?? 0) > 0;
+    });
+    if (!fixture) return [];
+    const endpoints = [...records.get(fixture)!.keyEndpoints.get(key)!].map((key) => {
+      const [server, method, path] = key.split(' ') as ['gcp' | 'kube', string, string];
+      return { server, method, path };
+    });
+    return (['403', 'wrong shape'] as const).map((answer) => ({ fixture, check: check.id, key, endpoints, answer }));
+  }),
+);
+
+function neededInjection(endpoint: NeededCase['endpoints'][number], answer: NeededCase['answer']): Injection {
+  const base = { method: endpoint.method, path: endpoint.path };
+  if (answer === 'wrong shape') return { ...base, status: 200, body: [{ metadata: { name: 'a' } }] };
+  if (endpoint.server === 'gcp') return { ...base, status: 403, body: googleError(403, 'injected 403') };
+  const resource = /\/([^/]+)$/.exec(endpoint.path)?.[1] ?? '';
+  return { ...base, status: 403, body: forbidden(endpoint.path.split('/').length > 4 ? 'list' : 'get', resource) };
+}
+
+/** Words that name a data key in a reason: the GCP data as the reasons say it, or the kind. */
+function namesOfKey(key: DataKey): RegExp {
+  if (key in GCP_DATA_SOURCES) return new RegExp(GCP_DATA_SOURCES[key as GcpDataKey].what.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'i');
+  if (key === 'ObjectsInTerminatingNamespaces') return /Namespace|terminating namespaces/;
+  return new RegExp(`\\b${key}\\b`);
+}
+
+const neededOutcomes = new Map<NeededCase, Outcome>();
+
+async function runNeededCase(testCase: NeededCase): Promise<void> {
+  const served = await serveFixture(testCase.fixture);
+  try {
+    for (const endpoint of testCase.endpoints) (endpoint.server === 'gcp' ? served.gcp : served.kube).inject(neededInjection(endpoint, testCase.answer));
+    const started = performance.now();
+    try {
+      neededOutcomes.set(testCase, { result: await run(served), ms: performance.now() - started, sent: [] });
+    } catch (error) {
+      neededOutcomes.set(testCase, { result: { code: -1, stdout: '', stderr: '' }, ms: performance.now() - started, error, sent: [] });
+    }
+  } finally {
+    await served.close();
+  }
+}
 
 /** The injection for a case: statuses with the body each API sends (a 403 as RBAC words it), faults as the fakes make them. */
 function injection(testCase: Case): Injection {
@@ -202,6 +268,11 @@ beforeAll(async () => {
     while (next < queue.length) await runCase(queue[next++]!);
   };
   await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+  let nextNeeded = 0;
+  const neededWorker = async () => {
+    while (nextNeeded < neededCases.length) await runNeededCase(neededCases[nextNeeded++]!);
+  };
+  await Promise.all(Array.from({ length: CONCURRENCY }, neededWorker));
 }, 300_000);
 
 /** Words that name an endpoint in what a check says: the API service, the resource (plural or singular), the group version. */
@@ -322,6 +393,8 @@ describe('fault matrix: every endpoint the live sources call, under every fault'
       if (knownGap(check.id, endpoint)) continue;
       // Whatever changed names what could not be read: nothing degrades silently.
       if (!same && !heldUp) expect(named(said(check)), `${check.id} changed without naming ${names.join(' or ')}:\n${said(check)}`).toBe(true);
+      // Data a check used but could not read: whatever it says about it, never a pass (issue #21).
+      if (!same && healthy.status === 'passed') expect(check.status, `${check.id} could not read ${endpoint.path} and still passed:\n${said(check)}`).not.toBe('passed');
       if (needed && record.healthyStatus.get(key)! < 400) {
         // Data a check cannot run without: incomplete, or its findings say what was not read.
         expect(same, `${check.id} needs ${endpoint.path} but reported as if it had read it`).toBe(false);
@@ -330,5 +403,22 @@ describe('fault matrix: every endpoint the live sources call, under every fault'
         }
       }
     }
+  });
+});
+
+describe('fault matrix: every check × every data key it needs', () => {
+  it('covers every check that needs data, and every key it needs that the fixtures read', () => {
+    const covered = new Set(neededCases.map((testCase) => `${testCase.check} ${testCase.key}`));
+    for (const check of builtinChecks) for (const key of check.needs) expect(covered, `${check.id} needs ${key}`).toContain(`${check.id} ${key}`);
+  });
+
+  it.each(neededCases.map((testCase) => [`${testCase.check} × ${testCase.key} (${testCase.fixture}) -> ${testCase.answer}`, testCase] as const))('%s', (_, testCase) => {
+    const { result, error } = neededOutcomes.get(testCase)!;
+    expect(error, 'the run threw').toBeUndefined();
+    expect(result.stdout + result.stderr).not.toMatch(/\n\s+at \S+|Error: |TypeError|\bunhandled\b/);
+    const check = (JSON.parse(result.stdout) as Report).checks.find((candidate) => candidate.id === testCase.check)!;
+    expect(check.status, `${testCase.check} without ${testCase.key}: ${check.reason ?? ''}`).toBe('incomplete');
+    expect(check.reason).toMatch(namesOfKey(testCase.key));
+    expect(check.findings).toEqual([]);
   });
 });

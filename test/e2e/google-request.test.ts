@@ -133,7 +133,7 @@ describe('Google requests: bounded, retried, checked', () => {
 
   it.each([
     ['an HTML page', '<html><body>Bad gateway</body></html>', /^container\.googleapis\.com answered 37 bytes that are not a JSON object \(\/v1\/thing\)$/],
-    ['a body cut short', '{"name": "projects/p/locations/l/clusters/c", "addonsCon', /^container\.googleapis\.com answered \d+ bytes that are not a JSON object/],
+    ['a body cut short', '{"name": "projects/p/locations/l/clusters/c", "addonsCon', /^container\.googleapis\.com answered a JSON object cut short after \d+ bytes/],
     ['an empty body', '', /^container\.googleapis\.com answered an empty body/],
     ['a JSON array', '[]', /not a JSON object/],
   ])('takes %s with status 200 as a failure naming the API, never as data', async (_, body, message) => {
@@ -153,6 +153,17 @@ describe('Google requests: bounded, retried, checked', () => {
     ]);
     expect(await readGoogleJson(token(), { api: 'eventarc.googleapis.com', url: server.url }, PROMPT)).toEqual({ ok: true });
     expect(server.attempts()).toBe(2);
+  });
+
+  it('a body that stops after the status is said to have stopped, not to have had no answer', async () => {
+    const stall = (_: IncomingMessage, response: ServerResponse) => {
+      response.writeHead(200, { 'content-type': 'application/json', 'content-length': '1000' });
+      response.write('{"name":"projects/p/locations/l/clusters/c"');
+    };
+    server = await faultyServer(Array(10).fill(stall));
+    const failure = await failureOf(readGoogleJson(token(), { api: 'container.googleapis.com', url: server.url }, { requestTimeoutMs: 300, totalTimeoutMs: 1_000 }));
+    expect(failure.message).toMatch(/^container\.googleapis\.com \(127\.0\.0\.1:\d+\) answered 200, then sent only 43 bytes of 1000 within \d+ms/);
+    expect(failure.message).not.toMatch(/no answer/);
   });
 
   it('sends User-Agent gke-doctor/VERSION', async () => {

@@ -57,6 +57,7 @@ describe('no planted secret leaves (issue #10 part 4)', () => {
         'PLANTED-master-password',
         'PLANTED-startup-script',
         // issue 21
+        'PLANTED-probe-query',
         'PLANTED-probe-exec',
         'PLANTED-short-flag',
         'PLANTED-poststart-exec',
@@ -139,6 +140,7 @@ describe('no planted secret leaves (issue #10 part 4)', () => {
       'lifecycle.postStart.exec.command: values of flags and assignments',
       'lifecycle.preStop.httpGet.httpHeaders values of X-Drain-Token',
       'lifecycle.preStop.httpGet.path: query values',
+      'readinessProbe.httpGet.path: query values',
       'spec.volumes[content].gitRepo.repository: credentials',
       'spec.volumes[secrets-store].csi.volumeAttributes values of apiKey, secretProviderClass',
       'spec.volumes[legacy-share].flexVolume.options values of password',

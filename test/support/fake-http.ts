@@ -51,6 +51,8 @@ export interface Injection {
   headers?: Record<string, string>;
   /** How many requests to answer this way (every one when unset). */
   times?: number;
+  /** How many matching requests to answer normally first (a list's later page). */
+  after?: number;
 }
 
 export interface FakeRequest {
@@ -209,6 +211,10 @@ export class FakeHttpServer {
     );
     if (index < 0) return undefined;
     const injection = this.injections[index]!;
+    if (injection.after !== undefined && injection.after > 0) {
+      injection.after--;
+      return undefined;
+    }
     if (injection.times !== undefined && --injection.times <= 0) this.injections.splice(index, 1);
     if (injection.fault) return { status: 0, fault: injection.fault, dripMs: injection.dripMs };
     const status = injection.status ?? 500;

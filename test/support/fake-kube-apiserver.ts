@@ -563,3 +563,29 @@ function conflict(route: Route, why = 'the object has been modified; please appl
     }),
   };
 }
+
+/**
+ * A list page in each wrong shape a broken or hostile API server (or a proxy before it) can
+ * send, for `inject({ path, status: 200, body })`: each was once read as an empty or partial
+ * list (issue #21).
+ */
+export function wrongListShapes(kind: string): Record<string, unknown> {
+  const list = { kind: `${kind}List`, apiVersion: 'v1', metadata: { resourceVersion: '1' } };
+  return {
+    'a bare JSON array': [{ metadata: { name: 'a', namespace: 'default' } }],
+    'items that are not objects': { ...list, items: ['a', 1, null] },
+    'some items that are not objects': { ...list, items: [{ metadata: { name: 'a', namespace: 'default' } }, 'b'] },
+    'no items': list,
+    'a kind that is not a List': { ...list, kind, items: [] },
+    'a continue token that is not a string': { ...list, metadata: { continue: 7 }, items: [] },
+  };
+}
+
+/** Discovery documents in wrong shapes, by the path they are served at. */
+export const WRONG_DISCOVERY: [path: string, body: unknown][] = [
+  ['/apis', { kind: 'APIGroupList', groups: 5 }],
+  ['/apis', [{ name: 'apps' }]],
+  ['/api/v1', { kind: 'APIResourceList', resources: 'pods' }],
+  ['/api/v1', { kind: 'APIResourceList', resources: [{ name: 7, kind: 'Pod' }] }],
+  ['/apis/apps/v1', { kind: 'APIResourceList', groupVersion: 'apps/v1', resources: [null] }],
+];

@@ -4,6 +4,7 @@ import type { Field, ServingContainer } from '../load-balancer/health-check-infe
 import { healthCheckRequestPath, probePortNumber, servingContainer } from '../load-balancer/health-check-inference.js';
 import type { PodSource, ServicePort } from '../load-balancer/ingress-backends.js';
 import { manifestHead } from '../manifests.js';
+import { shownPath } from '../request-path.js';
 
 /** The protocol-specific field of a HealthCheckPolicy's `config` for each `type` (healthcheck_types.go HealthCheck). */
 export const POLICY_PROTOCOL_FIELDS = {
@@ -109,7 +110,7 @@ export function loadBalancerRequest(inferred: GatewayHealthCheck): LoadBalancerR
     requestPath: inferred.requestPath.value,
     podPort: port,
     portText,
-    text: pathless ? `${inferred.type.value} on ${portText}` : `${inferred.type.value} GET ${inferred.requestPath.value} on ${portText}`,
+    text: pathless ? `${inferred.type.value} on ${portText}` : `${inferred.type.value} GET ${shownPath(inferred.requestPath.value)} on ${portText}`,
   };
 }
 
@@ -124,7 +125,7 @@ export function readinessRequest(serving: ServingContainer | undefined): { type:
 export function requestDifferences(request: LoadBalancerRequest, probe: { type: string; requestPath: string; port?: number }): string[] {
   const found: string[] = [];
   if (request.type !== probe.type) found.push(`load balancer ${request.type}, probe ${probe.type}`);
-  if (request.requestPath !== probe.requestPath) found.push(`load balancer path ${request.requestPath}, probe path ${probe.requestPath}`);
+  if (request.requestPath !== probe.requestPath) found.push(`load balancer path ${shownPath(request.requestPath)}, probe path ${shownPath(probe.requestPath)}`);
   if (request.podPort !== undefined && probe.port !== undefined && request.podPort !== probe.port) found.push(`load balancer port ${request.podPort}, probe port ${probe.port}`);
   return found;
 }
@@ -135,7 +136,7 @@ export function healthCheckPolicyManifest(service: Service, settings: { type: 'H
   const serviceName = service.metadata?.name ?? '?';
   const name = `${serviceName}-health-check`;
   const field = POLICY_PROTOCOL_FIELDS[settings.type];
-  const protocol = { ...(settings.port !== undefined ? { portSpecification: 'USE_FIXED_PORT', port: settings.port } : { portSpecification: 'USE_SERVING_PORT' }), requestPath: settings.requestPath };
+  const protocol = { ...(settings.port !== undefined ? { portSpecification: 'USE_FIXED_PORT', port: settings.port } : { portSpecification: 'USE_SERVING_PORT' }), requestPath: shownPath(settings.requestPath) };
   const yaml = [
     ...manifestHead('networking.gke.io/v1', 'HealthCheckPolicy', name, namespace),
     '  default:',

@@ -10,6 +10,7 @@ import type { ApplicationAnswer } from './known-applications.js';
 import type { LiveProbe, LoadBalancerRequest } from './load-balancer-request.js';
 import { differencesFrom } from './load-balancer-request.js';
 import { APP_PROTOCOLS_ANNOTATION } from '../services/service-annotations.js';
+import { shownPath } from '../request-path.js';
 
 /** The ingress-health-check messages a cause is told with (its cause sentence) and fixed with (its summary). */
 export type CauseMessageId = 'redirect' | 'redirectUnknown' | 'probeIgnored' | 'noProbe' | 'protocolMismatch' | 'backendConfigDisagrees' | 'stale' | 'unexplained' | 'healthCheckUnread' | 'probeNotAnswered';
@@ -81,7 +82,7 @@ function mismatchCauses(health: BackendHealth): Cause[] {
   const serving = inferred.serving;
   const probe = serving?.container.readinessProbe;
   const httpGet = probe?.httpGet;
-  const request = `${actual.type} GET ${actual.requestPath} on ${actual.portText}`;
+  const request = `${actual.type} GET ${shownPath(actual.requestPath)} on ${actual.portText}`;
   // A fixed port only when the probe checks another port than the serving one (and on NEGs, where it is a Pod port).
   const matchProbe = (settings: { type: string; requestPath: string; port?: number }) =>
     backendConfigCommands(service, servicePort, { ...settings, type: healthCheckTypeFor(settings.type, answers), port: inferred.neg.enabled && settings.port !== serving?.port ? settings.port : undefined }, state);
@@ -107,7 +108,7 @@ function mismatchCauses(health: BackendHealth): Cause[] {
   if (differences.length === 0) return [];
 
   if (realCheck && differencesFrom(actual, { type: expected.type, requestPath: expected.requestPath, port: expected.podPort }).length > 0) {
-    const data = { name: realCheck.name ?? '?', actual: request, expected: `${probeRequest.type} GET ${probeRequest.requestPath} on port ${probeRequest.port ?? httpGet.port}` };
+    const data = { name: realCheck.name ?? '?', actual: request, expected: `${probeRequest.type} GET ${shownPath(probeRequest.requestPath)} on port ${probeRequest.port ?? httpGet.port}` };
     return [cause('warning', 'stale', data, { summary: { messageId: 'fixMatchProbe' }, commands: matchProbe(probeRequest) }, { healthCheck: realCheck.name })];
   }
   if (override && (override.requestPath !== undefined || override.port !== undefined || override.type !== undefined)) {
@@ -128,7 +129,7 @@ function mismatchCauses(health: BackendHealth): Cause[] {
 /** The Pod does not answer the load balancer's request with 200, and nothing else explains why. */
 function unansweredProbeCause({ backend, actual, answers, state }: BackendHealth): Cause {
   const commands = backendConfigCommands(backend.service!, backend.servicePort!, { type: healthCheckTypeFor(actual.type, answers), requestPath: actual.requestPath }, state, REPLACE_PATH);
-  return cause('error', 'probeNotAnswered', {}, { summary: { messageId: 'fixProbeAnswer', data: { request: `${actual.type} GET ${actual.requestPath}`, port: actual.podPort ?? actual.portText } }, commands });
+  return cause('error', 'probeNotAnswered', {}, { summary: { messageId: 'fixProbeAnswer', data: { request: `${actual.type} GET ${shownPath(actual.requestPath)}`, port: actual.podPort ?? actual.portText } }, commands });
 }
 
 /**

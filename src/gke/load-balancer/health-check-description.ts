@@ -1,5 +1,6 @@
 import type { ServingContainer } from './health-check-inference.js';
 import { probePortNumber } from './health-check-inference.js';
+import { shownPath } from '../request-path.js';
 
 /** What the kubelet checks before it marks the serving container ready, said for people. */
 export function describeKubernetesCheck(serving: ServingContainer | undefined): string {
@@ -16,16 +17,17 @@ export function describeKubernetesCheck(serving: ServingContainer | undefined): 
       // Header names only: their values can be credentials (Authorization), and reports are shared.
       ...(httpGet.httpHeaders ?? []).map((header) => `header ${header.name}`),
     ].filter(Boolean);
-    return `${httpGet.scheme ?? 'HTTP'} GET ${httpGet.path || '/'} on port ${port}${extras.length ? ` with ${extras.join(', ')}` : ''}, ready on 200-399 (${where})`;
+    return `${httpGet.scheme ?? 'HTTP'} GET ${shownPath(httpGet.path || '/')} on port ${port}${extras.length ? ` with ${extras.join(', ')}` : ''}, ready on 200-399 (${where})`;
   }
   if (probe.tcpSocket) return `a TCP connection to port ${probePortNumber(probe.tcpSocket.port, container) ?? probe.tcpSocket.port} (${where})`;
   if (probe.grpc) return `gRPC health on port ${probe.grpc.port} (${where})`;
-  if (probe.exec) return `the command ${JSON.stringify((probe.exec.command ?? []).join(' '))} (${where})`;
+  // The program only: its arguments can be credentials (`mysqladmin ping -pSECRET`).
+  if (probe.exec) return `the command ${JSON.stringify(probe.exec.command?.[0] ?? '')} and its arguments (${where})`;
   return `a probe gke-doctor does not know (${where})`;
 }
 
 /** The request a load balancer health check sends, said for people. */
 export function describeLoadBalancerRequest(request: { type: string; requestPath: string; portText: string; host?: string }, origin: string): string {
   const host = request.host ? ` with Host ${request.host}` : '';
-  return `${request.type} GET ${request.requestPath} on ${request.portText}${host}, healthy only on 200 (${origin})`;
+  return `${request.type} GET ${shownPath(request.requestPath)} on ${request.portText}${host}, healthy only on 200 (${origin})`;
 }

@@ -8,6 +8,7 @@ import { protocolsTheApplicationAnswers } from './known-applications.js';
 import { applyManifestCommand, manifestHead } from '../manifests.js';
 import type { AppProtocol } from '../services/service-annotations.js';
 import { APP_PROTOCOLS_ANNOTATION, BACKEND_CONFIG_ANNOTATION, appProtocols, backendConfigNameFor, backendConfigRefs } from '../services/service-annotations.js';
+import { shownPath } from '../request-path.js';
 
 /** The comment on a request path the user must choose. */
 export const REPLACE_PATH = 'replace with a path that answers 200';
@@ -28,7 +29,8 @@ export interface HealthCheckSettings {
 export function backendConfigCommands(service: Service, servicePort: ServicePort, settings: HealthCheckSettings, state: ClusterState, comment?: string): string[] {
   const namespace = service.metadata?.namespace ?? 'default';
   const serviceName = service.metadata?.name ?? '?';
-  const healthCheck = Object.fromEntries(Object.entries(settings).filter(([, value]) => value !== undefined));
+  // A path's query can be a credential: the fix, printed in shared reports, names the path only.
+  const healthCheck = Object.fromEntries(Object.entries({ ...settings, requestPath: settings.requestPath && shownPath(settings.requestPath) }).filter(([, value]) => value !== undefined));
   const refs = backendConfigRefs(service);
   const attached = refs.ok === true ? backendConfigNameFor(refs.value, servicePort) : undefined;
   if (attached && state.kubernetes.get('BackendConfig', namespace, attached)) {
@@ -119,6 +121,6 @@ export function sendRequestCommands(pod: { metadata?: { name?: string; namespace
   const scheme = type === 'HTTP' ? 'http' : 'https';
   return [
     `kubectl -n ${pod.metadata?.namespace} port-forward pod/${pod.metadata?.name} ${port}:${port} &`,
-    `curl -si${scheme === 'https' ? 'k' : ''} ${scheme}://localhost:${port}${requestPath}   # the load balancer needs 200, with no redirect`,
+    `curl -si${scheme === 'https' ? 'k' : ''} ${scheme}://localhost:${port}${shownPath(requestPath)}   # the load balancer needs 200, with no redirect`,
   ];
 }

@@ -4,6 +4,7 @@ import type { InferredHealthCheck } from './health-check-inference.js';
 import { probeSchemeFor } from './health-check-inference.js';
 import { healthCheckRequest } from './load-balancer-backends.js';
 import type { AppProtocol } from '../services/service-annotations.js';
+import { shownPath } from '../request-path.js';
 
 /** What the load balancer sends to an Ingress backend: from its real health check when it was read, else as inferred. */
 export interface LoadBalancerRequest {
@@ -63,7 +64,7 @@ export function differencesFrom(request: LoadBalancerRequest, probe: { type: str
   if (probeSchemeFor(asProtocol(request.type)) !== probe.type || !['HTTP', 'HTTPS', 'HTTP2'].includes(request.type)) {
     differences.push(`load balancer ${request.type}, probe ${probe.type}`);
   }
-  if (request.requestPath !== probe.requestPath) differences.push(`load balancer path ${request.requestPath}, probe path ${probe.requestPath}`);
+  if (request.requestPath !== probe.requestPath) differences.push(`load balancer path ${shownPath(request.requestPath)}, probe path ${shownPath(probe.requestPath)}`);
   if (request.podPort !== undefined && probe.port !== undefined && request.podPort !== probe.port) {
     differences.push(`load balancer port ${request.podPort}, probe port ${probe.port}`);
   }
@@ -86,7 +87,7 @@ export async function sendToServingPod(probe: Probe | undefined, inferred: Infer
   const pod = inferred.serving?.source.pod;
   if (!probe || !pod || actual.podPort === undefined || !['HTTP', 'HTTPS'].includes(actual.type)) return undefined;
   const scheme = actual.type as 'HTTP' | 'HTTPS';
-  const request = `${scheme} GET ${actual.requestPath} on port ${actual.podPort}`;
+  const request = `${scheme} GET ${shownPath(actual.requestPath)} on port ${actual.podPort}`;
   const namespace = pod.metadata?.namespace ?? 'default';
   const name = pod.metadata?.name ?? '?';
   let response: ProbeResponse;

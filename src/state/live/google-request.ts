@@ -1,6 +1,9 @@
+import type { Readable } from 'node:stream';
+import { StringDecoder } from 'node:string_decoder';
 import type { AuthClient } from 'google-auth-library';
 import { VERSION } from '../../version.js';
 import { ApiFailure, toApiFailure } from './api-failure.js';
+import { mebibytes } from './byte-size.js';
 import type { Deadline } from './deadline.js';
 
 /** How long one read of a Google API may take, and the run's own limits. */
@@ -13,7 +16,16 @@ export interface GoogleCallLimits {
   deadline?: number;
   /** The run's cancellation. */
   signal?: AbortSignal;
+  /** The largest body one answer may have (MAX_GOOGLE_BODY_BYTES unless a test lowers it). */
+  maxBodyBytes?: number;
 }
+
+/**
+ * The largest body one Google answer may have, after decompression (a compressed body is never
+ * larger than what it inflates to, give or take a header). The largest pages read (500 compute
+ * backend services) are a few MB; a body past this is refused, not held in memory.
+ */
+export const MAX_GOOGLE_BODY_BYTES = 32 * 2 ** 20;
 
 export const DEFAULT_LIMITS: GoogleCallLimits = { requestTimeoutMs: 15_000, totalTimeoutMs: 30_000 };
 
@@ -51,13 +63,24 @@ const RETRYABLE_NETWORK_CODES = new Set(['ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EA
  * Retry-After (never past the deadline), and a body that must be a JSON object.
  */
 export async function readGoogleJson<T extends object>(auth: AuthClient, read: GoogleRead, limits: GoogleCallLimits = DEFAULT_LIMITS): Promise<T> {
+  return (await readGoogleDocument<T>(auth, read, limits)).value;
+}
+
+/** A JSON object and the bytes its body took (a paged read counts them against its cap). */
+export interface Sized<T> {
+  value: T;
+  bytes: number;
+}
+
+/** The same, with the size of the body read. */
+export async function readGoogleDocument<T extends object>(auth: AuthClient, read: GoogleRead, limits: GoogleCallLimits = DEFAULT_LIMITS): Promise<Sized<T>> {
   const end = Math.min(Date.now() + limits.totalTimeoutMs, limits.deadline ?? Infinity);
   for (let attempt = 0; ; attempt++) {
     const remaining = end - Date.now();
     if (remaining <= 0) throw timedOut(read, limits.totalTimeoutMs);
     let failure: ApiFailure;
     try {
-      return await attemptRead<T>(auth, read, Math.min(limits.requestTimeoutMs, remaining), limits.signal);
+      return await attemptRead<T>(auth, read, Math.min(limits.requestTimeoutMs, remaining), limits);
     } catch (error) {
       failure = toApiFailure(error);
     }
@@ -69,10 +92,18 @@ export async function readGoogleJson<T extends object>(auth: AuthClient, read: G
   }
 }
 
-async function attemptRead<T extends object>(auth: AuthClient, read: GoogleRead, timeoutMs: number, runSignal: AbortSignal | undefined): Promise<T> {
+async function attemptRead<T extends object>(auth: AuthClient, read: GoogleRead, timeoutMs: number, limits: GoogleCallLimits): Promise<Sized<T>> {
   const controller = new AbortController();
   const host = new URL(read.url).host;
-  const timeout = new ApiFailure(`no answer from ${read.api} (${host}) within ${seconds(timeoutMs)}`, undefined, { code: 'ETIMEDOUT' });
+  // What had arrived when time ran out, so the reason says it: nothing, or a status and part of a body.
+  let answered: { status: number; length: string | null } | undefined;
+  let received = 0;
+  const cut = timeoutMs < limits.requestTimeoutMs ? ` (what was left of the ${seconds(limits.totalTimeoutMs)} this read may take)` : '';
+  const timeout = () =>
+    answered
+      ? new ApiFailure(`${read.api} (${host}) answered ${answered.status}, then sent only ${received} bytes${answered.length ? ` of ${answered.length}` : ''} within ${seconds(timeoutMs)}${cut} (${new URL(read.url).pathname})`, undefined, { code: 'ETIMEDOUT' })
+      : new ApiFailure(`no answer from ${read.api} (${host}) within ${seconds(timeoutMs)}${cut}`, undefined, { code: 'ETIMEDOUT' });
+  const runSignal = limits.signal;
   // Cut by the run's deadline: say so, naming the API (the deadline's own failure names no request).
   const cancelled = () => {
     const reason: unknown = runSignal?.reason;
@@ -88,34 +119,79 @@ async function attemptRead<T extends object>(auth: AuthClient, read: GoogleRead,
       reject(reason);
     };
   });
-  const timer = setTimeout(() => abort!(timeout), timeoutMs);
+  const timer = setTimeout(() => abort!(timeout()), timeoutMs);
   const onRunAbort = () => abort!(cancelled());
   if (runSignal?.aborted) onRunAbort();
   runSignal?.addEventListener('abort', onRunAbort, { once: true });
+  const maxBytes = limits.maxBodyBytes ?? MAX_GOOGLE_BODY_BYTES;
   try {
     const response = await Promise.race([
-      auth.request<string>({
+      auth.request<Readable>({
         url: read.url,
         method: read.method ?? 'GET',
         ...(read.params ? { params: read.params } : {}),
         ...(read.data !== undefined ? { data: read.data } : {}),
         headers: { 'User-Agent': USER_AGENT },
-        responseType: 'text',
+        // Read as a stream, every status alike, so no body is held beyond the cap (a 2 GiB answer, a gzip bomb: node-fetch inflates as it is read).
+        responseType: 'stream',
+        validateStatus: () => true,
+        // A Google API never redirects a read: one that does is not trusted, and never followed to another host.
+        redirect: 'manual',
         signal: controller.signal,
         retry: false,
       }),
       aborted,
     ]);
-    return parseObject<T>(response.data, read);
+    answered = { status: response.status, length: response.headers.get('content-length') };
+    if (Number(answered.length) > maxBytes) {
+      response.data.destroy();
+      throw tooLarge(read, maxBytes, `its Content-Length is ${answered.length}`);
+    }
+    const body = await Promise.race([readCapped(response.data, maxBytes, read, (bytes) => (received = bytes)), aborted]);
+    if (response.status >= 300 && response.status < 400) {
+      const location = response.headers.get('location');
+      const where = location ? ` to ${URL.canParse(location, read.url) ? new URL(location, read.url).host : 'an unreadable Location'}` : '';
+      throw new ApiFailure(`${read.api} answered ${response.status}, a redirect${where}, which is not followed (${new URL(read.url).pathname})`, response.status, { code: 'REDIRECT' });
+    }
+    if (response.status < 200 || response.status > 299) {
+      throw toApiFailure({ message: `${read.api} answered ${response.status}`, response: { status: response.status, data: body, headers: response.headers } });
+    }
+    return { value: parseObject<T>(body, read), bytes: received };
   } catch (error) {
     if (controller.signal.aborted) throw controller.signal.reason as ApiFailure;
     if (error instanceof ApiFailure) throw error;
-    throw networkFailure(error, read, host) ?? error;
+    const failure = networkFailure(error, read, host) ?? toApiFailure(error);
+    if (!answered) throw failure;
+    // The status came, the body did not all: say how far it got (a retry may still get past it).
+    const of = answered.length ? ` of ${answered.length}` : '';
+    throw new ApiFailure(`${read.api} (${host}) answered ${answered.status}, then the body broke off after ${received} bytes${of}: ${failure.details.code ?? failure.message} (${new URL(read.url).pathname})`, undefined, failure.details);
   } finally {
     clearTimeout(timer);
     runSignal?.removeEventListener('abort', onRunAbort);
     aborted.catch(() => undefined);
   }
+}
+
+/** The body as text, failing (and destroying the stream, so nothing more is read or inflated) past `maxBytes`. */
+async function readCapped(body: Readable, maxBytes: number, read: GoogleRead, progress: (bytes: number) => void): Promise<string> {
+  const decoder = new StringDecoder('utf8');
+  let text = '';
+  let bytes = 0;
+  try {
+    for await (const chunk of body as AsyncIterable<Buffer>) {
+      bytes += chunk.length;
+      progress(bytes);
+      if (bytes > maxBytes) throw tooLarge(read, maxBytes, 'more was sent');
+      text += decoder.write(chunk);
+    }
+  } finally {
+    body.destroy();
+  }
+  return text + decoder.end();
+}
+
+function tooLarge(read: GoogleRead, maxBytes: number, why: string): ApiFailure {
+  return new ApiFailure(`${read.api} answered more than the ${mebibytes(maxBytes)} a body may hold (${why}; ${new URL(read.url).pathname})`, undefined, { code: 'TOO_LARGE' });
 }
 
 /** A 200 whose body is not a JSON object (cut short, an HTML page from a proxy) is a failure, never an empty list. */
@@ -127,7 +203,8 @@ function parseObject<T extends object>(body: string, read: GoogleRead): T {
     value = undefined;
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    const what = body.trim() === '' ? 'an empty body' : `${body.length} bytes that are not a JSON object`;
+    const cutShort = value === undefined && body.trimStart().startsWith('{');
+    const what = body.trim() === '' ? 'an empty body' : cutShort ? `a JSON object cut short after ${body.length} bytes` : `${body.length} bytes that are not a JSON object`;
     throw new ApiFailure(`${read.api} answered ${what} (${new URL(read.url).pathname})`, undefined, { code: 'EBADRESPONSE' });
   }
   return value as T;
@@ -175,4 +252,37 @@ function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
 
 function seconds(ms: number): string {
   return ms < 1000 ? `${ms}ms` : `${Math.round(ms / 1000)}s`;
+}
+
+/** The most one paged list may gather over all its pages, so a list served forever stops here. */
+export const GOOGLE_LIST_CAPS = { items: 100_000, bytes: 256 * 2 ** 20 };
+
+/** One page of a Google list: its items and the token of the next (none on the last). */
+export interface GooglePage<T> {
+  items: T[];
+  nextPageToken?: string;
+  bytes: number;
+}
+
+/**
+ * Every page of a Google list (`pageToken` / `nextPageToken`,
+ * https://cloud.google.com/apis/design/design_patterns#list_pagination), within the caps:
+ * a token answered twice would loop forever, and is refused at once.
+ */
+export async function readGooglePages<T>(what: string, readPage: (pageToken: string | undefined) => Promise<GooglePage<T>>, caps = GOOGLE_LIST_CAPS): Promise<T[]> {
+  const items: T[] = [];
+  const tokens = new Set<string>();
+  let bytes = 0;
+  let pageToken: string | undefined;
+  do {
+    const page = await readPage(pageToken);
+    items.push(...page.items);
+    bytes += page.bytes;
+    if (items.length > caps.items) throw new ApiFailure(`${what}: more than ${caps.items} items over ${tokens.size + 1} pages, the most one list may hold`, undefined, { code: 'TOO_LARGE' });
+    if (bytes > caps.bytes) throw new ApiFailure(`${what}: more than ${mebibytes(caps.bytes)} over ${tokens.size + 1} pages, the most one list may take`, undefined, { code: 'TOO_LARGE' });
+    pageToken = page.nextPageToken || undefined;
+    if (pageToken !== undefined && tokens.has(pageToken)) throw new ApiFailure(`${what}: the API answered a page token it had answered before (it would list forever)`, undefined, { code: 'EBADRESPONSE' });
+    if (pageToken !== undefined) tokens.add(pageToken);
+  } while (pageToken);
+  return items;
 }

@@ -8,20 +8,35 @@ import type { RetryOptions } from './api-failure.js';
 import { ApiFailure, retryAfterMs, withRetry } from './api-failure.js';
 import { Deadline } from './deadline.js';
 import { firstLine } from '../../first-line.js';
+import { mebibytes } from './byte-size.js';
 
 export interface RawResponse {
   status: number;
   headers: Record<string, string | string[] | undefined>;
   body: string;
+  /** The body's size in bytes, as received. */
+  bytes: number;
 }
 
-/** How long one request may take: without a byte (idle), and in all (a 1-byte-per-second drip is cut by the total). */
+/**
+ * How long one request may take: without a byte (idle), and in all (a 1-byte-per-second drip is
+ * cut by the total); and how large its body may be.
+ */
 export interface RequestLimits {
   idleMs: number;
   totalMs: number;
+  maxBodyBytes?: number;
 }
 
-export const DEFAULT_LIMITS: RequestLimits = { idleMs: 30_000, totalMs: 60_000 };
+/**
+ * The largest body one answer may have. A page is decoded into one string, and V8 refuses a
+ * string over 2^29 - 24 characters ("RangeError: Invalid string length"); a page of 500 objects
+ * is a few MB (500 1 MiB ConfigMaps, the largest the API allows, would be 500 MiB: such a page is
+ * refused rather than crash the run).
+ */
+export const MAX_KUBERNETES_BODY_BYTES = 256 * 2 ** 20;
+
+export const DEFAULT_LIMITS: RequestLimits = { idleMs: 30_000, totalMs: 60_000, maxBodyBytes: MAX_KUBERNETES_BODY_BYTES };
 
 export interface KubernetesRequest {
   method?: 'GET' | 'PUT';
@@ -64,7 +79,15 @@ export class KubernetesApi {
 
   /** GET `path` as JSON, retrying what a GET may retry (429, 5xx, a broken connection); any other non-2xx is an ApiFailure. */
   async getJson<T>(path: string, query: Record<string, string | number | undefined> = {}, retry?: RetryOptions, accept = 'application/json'): Promise<T> {
-    return withRetry(async () => parseJson<T>(path, await this.send(path, { query, accept })), {
+    return (await this.getSizedJson<T>(path, query, retry, accept)).value;
+  }
+
+  /** The same, with the size of the body (a paged list counts it against its cap). */
+  async getSizedJson<T>(path: string, query: Record<string, string | number | undefined> = {}, retry?: RetryOptions, accept = 'application/json'): Promise<{ value: T; bytes: number }> {
+    return withRetry(async () => {
+      const response = await this.send(path, { query, accept });
+      return { value: parseJson<T>(path, response), bytes: response.bytes };
+    }, {
       ...this.retry,
       ...retry,
       deadline: this.deadline,
@@ -145,7 +168,12 @@ export class KubernetesApi {
         totalMs,
       );
       this.deadline.signal.addEventListener('abort', onDeadline, { once: true });
+      const maxBytes = this.limits.maxBodyBytes ?? MAX_KUBERNETES_BODY_BYTES;
       const outgoing = send(url, options, (response) => {
+        // Nothing here asks for a compressed answer: one that comes compressed anyway is not read as text.
+        const encoding = response.headers['content-encoding'];
+        if (encoding && encoding !== 'identity') return finish(new ApiFailure(`${where}: the API server answered with Content-Encoding ${encoding}, which was not asked for`, undefined, { code: 'INVALID_BODY' }));
+        if (Number(response.headers['content-length']) > maxBytes) return finish(tooLarge(where, maxBytes, `its Content-Length is ${response.headers['content-length']}`));
         // Decoded as it arrives: each chunk the socket delivers is a slice of a larger buffer,
         // so keeping the chunks until the end holds several times the body (bench/notes.md).
         const decoder = new StringDecoder('utf8');
@@ -153,11 +181,12 @@ export class KubernetesApi {
         let received = 0;
         response.on('data', (chunk: Buffer) => {
           received += chunk.length;
+          if (received > maxBytes) return finish(tooLarge(where, maxBytes, 'more was sent'));
           body += decoder.write(chunk);
         });
         response.on('end', () => {
           if (!response.complete) return finish(shortBody(where, response.headers['content-length'], received));
-          finish(null, { status: response.statusCode ?? 0, headers: response.headers, body: body + decoder.end() });
+          finish(null, { status: response.statusCode ?? 0, headers: response.headers, body: body + decoder.end(), bytes: received });
         });
         response.on('error', () => finish(shortBody(where, response.headers['content-length'], received)));
         response.on('close', () => {
@@ -234,6 +263,10 @@ function failureOf(response: RawResponse): ApiFailure {
   }
   const retryAfter = response.headers['retry-after'];
   return new ApiFailure(firstLine(message), response.status, { retryAfterMs: retryAfterMs(Array.isArray(retryAfter) ? retryAfter[0] : retryAfter) });
+}
+
+function tooLarge(where: string, maxBytes: number, why: string): ApiFailure {
+  return new ApiFailure(`${where}: the answer is larger than the ${mebibytes(maxBytes)} one answer may have (${why})`, undefined, { code: 'TOO_LARGE' });
 }
 
 function shortBody(where: string, contentLength: string | undefined, received: number): ApiFailure {

@@ -4,7 +4,10 @@ import { listEventarcTriggers } from './eventarc-api.js';
 import type { GoogleApi } from './gcp-endpoints.js';
 import { GOOGLE_API_SERVICES, googleApiBase } from './gcp-endpoints.js';
 import type { GoogleCallLimits } from './google-request.js';
-import { DEFAULT_LIMITS, readGoogleJson } from './google-request.js';
+import { ApiFailure } from './api-failure.js';
+import { envelopeProblem } from '../data-shapes.js';
+import type { GOOGLE_LIST_CAPS, Sized } from './google-request.js';
+import { DEFAULT_LIMITS, readGoogleDocument, readGoogleJson, readGooglePages } from './google-request.js';
 import type { BackendService, Cluster, EventarcTrigger, HealthCheck, IamPolicy, IamRole, Project, PubsubSubscription, PubsubTopic, Subnetwork } from '../gcp-types.js';
 import { sharedVpcHostProject } from '../shared-vpc.js';
 import { toApiFailure } from './api-failure.js';
@@ -24,7 +27,7 @@ export const GCP_DATA_SOURCES: Record<GcpDataKey, { api: GoogleApi; what: string
   healthChecks: { api: 'compute', what: 'health checks', permission: 'compute.healthChecks.list', role: 'roles/compute.viewer' },
   backendServices: { api: 'compute', what: 'backend services', permission: 'compute.backendServices.list', role: 'roles/compute.viewer' },
   subnetworks: { api: 'compute', what: 'subnetworks', permission: 'compute.subnetworks.list', role: 'roles/compute.viewer' },
-  // On the host project, not the cluster's: the grant goes there (README: Permissions).
+  // On the host project, not the cluster's: the grant goes there (docs/permissions.md).
   hostIamPolicy: { api: 'cloudresourcemanager', what: "the Shared VPC host project's IAM policy", permission: 'resourcemanager.projects.getIamPolicy', role: 'roles/iam.securityReviewer' },
   pubsubTopics: { api: 'pubsub', what: "the Eventarc triggers' Pub/Sub topics", permission: 'pubsub.topics.get', role: 'roles/pubsub.viewer' },
   pubsubSubscriptions: { api: 'pubsub', what: "the Eventarc triggers' Pub/Sub subscriptions", permission: 'pubsub.subscriptions.get', role: 'roles/pubsub.viewer' },
@@ -59,6 +62,8 @@ export class LiveGcp {
     private readonly auth: AuthClient,
     env: NodeJS.ProcessEnv = process.env,
     private readonly limits: GoogleCallLimits = DEFAULT_LIMITS,
+    /** How much one paged list may gather (GOOGLE_LIST_CAPS unless a test lowers it). */
+    private readonly listCaps?: typeof GOOGLE_LIST_CAPS,
   ) {
     this.bases = {
       container: googleApiBase('container', env),
@@ -76,8 +81,10 @@ export class LiveGcp {
    */
   read<K extends GcpDataKey>(key: K, inputs: GcpData = {}): Promise<NonNullable<GcpData[K]>> {
     const limits = { ...this.limits, deadline: Math.min(this.limits.deadline ?? Infinity, Date.now() + this.limits.totalTimeoutMs) };
-    const get = <T extends object>(api: Exclude<GoogleApi, 'storage' | 'gkehub' | 'connectgateway'>, path: string, params?: Record<string, string | number>) =>
-      readGoogleJson<T>(this.auth, { api: GOOGLE_API_SERVICES[api], url: `${this.bases[api]}${path}`, ...(params ? { params } : {}) }, limits);
+    const sized = (api: Exclude<GoogleApi, 'storage' | 'gkehub' | 'connectgateway'>, path: string, params?: Record<string, string | number>) =>
+      readGoogleDocument<object>(this.auth, { api: GOOGLE_API_SERVICES[api], url: `${this.bases[api]}${path}`, ...(params ? { params } : {}) }, limits);
+    const get = async <T extends object>(api: Exclude<GoogleApi, 'storage' | 'gkehub' | 'connectgateway'>, path: string, params?: Record<string, string | number>) =>
+      (await sized(api, path, params)).value as T;
     const project = encodeURIComponent(this.target.project);
     const readers: { [P in GcpDataKey]: () => Promise<NonNullable<GcpData[P]>> } = {
       // cloudresourcemanager v1 `projects.get`: the very shape `gcloud projects describe` prints.
@@ -88,13 +95,13 @@ export class LiveGcp {
         if (!host) return Promise.reject(new Error('the cluster network is not in another project: there is no Shared VPC host project to read'));
         return this.iamPolicy(host, limits);
       },
-      pubsubTopics: () => existing<PubsubTopic>(get, transportNames(inputs.eventarcTriggers ?? [], 'topic')),
-      pubsubSubscriptions: () => existing<PubsubSubscription>(get, transportNames(inputs.eventarcTriggers ?? [], 'subscription')),
+      pubsubTopics: () => existing<PubsubTopic>((path) => get('pubsub', path), transportNames(inputs.eventarcTriggers ?? [], 'topic')),
+      pubsubSubscriptions: () => existing<PubsubSubscription>((path) => get('pubsub', path), transportNames(inputs.eventarcTriggers ?? [], 'subscription')),
       cluster: () => get<Cluster>('container', `v1/projects/${project}/locations/${encodeURIComponent(this.target.location ?? '-')}/clusters/${encodeURIComponent(this.target.cluster ?? '')}`),
-      eventarcTriggers: () => listEventarcTriggers((path, params) => get('eventarc', path, params), this.target.project),
-      healthChecks: () => aggregatedList<HealthCheck>((path, params) => get('compute', path, params), this.target.project, 'healthChecks'),
-      backendServices: () => aggregatedList<BackendService>((path, params) => get('compute', path, params), this.target.project, 'backendServices'),
-      subnetworks: () => aggregatedList<Subnetwork>((path, params) => get('compute', path, params), this.target.project, 'subnetworks'),
+      eventarcTriggers: () => listEventarcTriggers((path, params) => sized('eventarc', path, params), this.target.project, this.listCaps),
+      healthChecks: () => aggregatedList<HealthCheck>((path, params) => sized('compute', path, params), this.target.project, 'healthChecks', this.listCaps),
+      backendServices: () => aggregatedList<BackendService>((path, params) => sized('compute', path, params), this.target.project, 'backendServices', this.listCaps),
+      subnetworks: () => aggregatedList<Subnetwork>((path, params) => sized('compute', path, params), this.target.project, 'subnetworks', this.listCaps),
     };
     return readers[key]() as Promise<NonNullable<GcpData[K]>>;
   }
@@ -140,8 +147,7 @@ export class LiveGcp {
   }
 }
 
-type PageReader = <T extends object>(path: string, params: Record<string, string | number>) => Promise<T>;
-type Getter = <T extends object>(api: 'pubsub', path: string) => Promise<T>;
+type PageReader = (path: string, params: Record<string, string | number>) => Promise<Sized<object>>;
 
 /** The topics (or subscriptions) the triggers' transport names, each once, sorted. */
 function transportNames(triggers: readonly EventarcTrigger[], field: 'topic' | 'subscription'): string[] {
@@ -153,29 +159,31 @@ function transportNames(triggers: readonly EventarcTrigger[], field: 'topic' | '
  * only what triggers name, never the project's whole list. A 404 means it no longer exists, and it is
  * left out, as `gcloud pubsub … list` would; any other failure fails the read.
  */
-async function existing<T extends { name: string }>(get: Getter, names: readonly string[]): Promise<T[]> {
+async function existing<T extends { name: string }>(get: (path: string) => Promise<object>, names: readonly string[]): Promise<T[]> {
   const found = await Promise.all(
     names.map((name) =>
-      get<T>('pubsub', `v1/${name.split('/').map(encodeURIComponent).join('/')}`).catch((error: unknown) => {
+      get(`v1/${name.split('/').map(encodeURIComponent).join('/')}`).catch((error: unknown) => {
         if (toApiFailure(error).status === 404) return undefined;
         throw error;
       }),
     ),
   );
-  return found.filter((item): item is Awaited<T> => item !== undefined && typeof item.name === 'string');
+  return found.filter((item): item is T => item !== undefined && typeof (item as { name?: unknown }).name === 'string');
 }
 
 /** Every page of compute's aggregated list, flattened over its scopes, as `gcloud compute … list` prints it. */
-async function aggregatedList<T>(get: PageReader, project: string, collection: 'healthChecks' | 'backendServices' | 'subnetworks'): Promise<T[]> {
-  const items: T[] = [];
-  let pageToken: string | undefined;
-  do {
-    const page = await get<AggregatedList<T>>(`projects/${encodeURIComponent(project)}/aggregated/${collection}`, {
-      maxResults: COMPUTE_PAGE_SIZE,
-      ...(pageToken ? { pageToken } : {}),
-    });
-    for (const scoped of Object.values(page.items ?? {})) items.push(...((scoped as Record<string, T[] | undefined>)[collection] ?? []));
-    pageToken = page.nextPageToken || undefined;
-  } while (pageToken);
-  return items;
+async function aggregatedList<T>(get: PageReader, project: string, collection: 'healthChecks' | 'backendServices' | 'subnetworks', caps?: typeof GOOGLE_LIST_CAPS): Promise<T[]> {
+  const path = `projects/${encodeURIComponent(project)}/aggregated/${collection}`;
+  return readGooglePages(
+    `compute.googleapis.com ${path}`,
+    async (pageToken) => {
+      const { value, bytes } = await get(path, { maxResults: COMPUTE_PAGE_SIZE, ...(pageToken ? { pageToken } : {}) });
+      const problem = await envelopeProblem('computeAggregatedList', value);
+      if (problem) throw new ApiFailure(`compute.googleapis.com ${path}: the answer is not an aggregated list (${problem})`, undefined, { code: 'EBADRESPONSE' });
+      const page = value as AggregatedList<T>;
+      const items = Object.values(page.items ?? {}).flatMap((scoped) => ((scoped as Record<string, T[] | undefined>)[collection] ?? []));
+      return { items, nextPageToken: page.nextPageToken, bytes };
+    },
+    caps,
+  );
 }

@@ -3,7 +3,9 @@ import type { KubernetesApi } from './kubernetes-api.js';
 import { retryableGet } from './kubernetes-api.js';
 import type { UnreadKind } from '../cluster-state.js';
 import { kubernetesResourceName } from '../cluster-state.js';
-import { kubernetesShapeProblem } from '../data-shapes.js';
+import { envelopeProblem, kubernetesShapeProblem } from '../data-shapes.js';
+import type { RetryOptions } from './api-failure.js';
+import { mebibytes } from './byte-size.js';
 import type { KubeObject, KubernetesKind } from '../kubernetes-types.js';
 import type { Progress } from './progress.js';
 
@@ -72,6 +74,12 @@ const DISCOVERED_KINDS: Partial<Record<KubernetesKind, { group: string; plural: 
  * less than one large answer's parse. kubectl's --chunk-size default is 500 too.
  */
 const PAGE_SIZE = 500;
+/**
+ * The most one list may gather over all its pages, so a list served forever (a new continue
+ * token each page) stops here. GKE's largest clusters hold 200,000 Pods; a full Pod list of
+ * 100,000 is about 500 MB.
+ */
+export const KUBERNETES_LIST_CAPS = { items: 500_000, bytes: 512 * 2 ** 20 };
 /** Requests in flight at once when listing every kind in terminating namespaces. */
 const CONCURRENCY = 8;
 /** Up to this many Terminating namespaces, a kind is listed in each; beyond, once cluster-wide. */
@@ -106,6 +114,8 @@ export class LiveKubernetes {
   constructor(
     private readonly api: KubernetesApi,
     private readonly progress: Progress,
+    /** How much one list may gather over its pages (KUBERNETES_LIST_CAPS unless a test lowers it). */
+    private readonly caps = KUBERNETES_LIST_CAPS,
   ) {}
 
   /** Every object of `kind` cluster-wide, every page; a custom kind whose CRD is not installed has none. */
@@ -182,20 +192,33 @@ export class LiveKubernetes {
     const base = listed.group ? `/apis/${listed.group}/${listed.version}` : `/api/${listed.version}`;
     const path = `${base}${namespace ? `/namespaces/${namespace}` : ''}/${listed.plural}`;
     const objects: KubeObject[] = [];
+    const tokens = new Set<string>();
+    let bytes = 0;
     let token: string | undefined;
     do {
-      const page = await this.api.getJson<ObjectList>(path, { limit: PAGE_SIZE, continue: token }, undefined, accept);
-      if (typeof page !== 'object' || page === null || !Array.isArray(page.items ?? [])) {
-        throw new ApiFailure(`${path}: the API server answered with a body that is not a list (no items array)`, undefined, { code: 'INVALID_BODY' });
-      }
+      const { value: page, bytes: pageBytes } = await this.readDocument<ObjectList>('kubernetesList', path, { limit: PAGE_SIZE, continue: token }, undefined, accept);
+      bytes += pageBytes;
+      const pages = tokens.size + 1;
+      if (bytes > this.caps.bytes) throw new ApiFailure(`GET ${path}: more than ${mebibytes(this.caps.bytes)} over ${pages} pages, the most one list may take`, undefined, { code: 'TOO_LARGE' });
+      if (objects.length + (page.items?.length ?? 0) > this.caps.items) throw new ApiFailure(`GET ${path}: more than ${this.caps.items} objects over ${pages} pages, the most one list may hold`, undefined, { code: 'TOO_LARGE' });
       for (const object of typedItems(page, listed)) {
         const problem = await kubernetesShapeProblem(object);
         if (problem) throw new ApiFailure(`${path}: ${kubernetesResourceName(object)}: ${problem}`, undefined, { code: 'INVALID_BODY' });
         objects.push(object);
       }
       token = page.metadata?.continue || undefined;
+      if (token !== undefined && tokens.has(token)) throw new ApiFailure(`GET ${path}: the API server answered a continue token it had answered before (it would list forever)`, undefined, { code: 'INVALID_BODY' });
+      if (token !== undefined) tokens.add(token);
     } while (token);
     return objects;
+  }
+
+  /** One GET of a list page or a discovery document, refused (naming the path) when its envelope is not what the API defines. */
+  private async readDocument<T>(envelope: keyof typeof ENVELOPE_NAMES, path: string, query?: Record<string, string | number | undefined>, retry?: RetryOptions, accept?: string): Promise<{ value: T; bytes: number }> {
+    const document = await this.api.getSizedJson<unknown>(path, query, retry, accept);
+    const problem = await envelopeProblem(envelope, document.value);
+    if (problem) throw new ApiFailure(`GET ${path}: the answer is not ${ENVELOPE_NAMES[envelope]} (${problem})`, undefined, { code: 'INVALID_BODY' });
+    return document as { value: T; bytes: number };
   }
 
   private async listCustom(listed: ApiResource): Promise<KubeObject[]> {
@@ -219,7 +242,7 @@ export class LiveKubernetes {
       found = (async () => {
         let apiGroup: { versions?: { version: string }[]; preferredVersion?: { version: string } };
         try {
-          apiGroup = await this.api.getJson(`/apis/${group}`);
+          apiGroup = (await this.readDocument<typeof apiGroup>('apiGroup', `/apis/${group}`)).value;
         } catch (error) {
           if (toApiFailure(error).status === 404) return [];
           throw discoveryFailure(`/apis/${group}`, error);
@@ -230,7 +253,7 @@ export class LiveKubernetes {
         for (const version of versions) {
           let list: { resources?: { name: string; kind: string; namespaced: boolean; verbs?: string[] }[] };
           try {
-            list = await this.api.getJson(`/apis/${group}/${version}`);
+            list = (await this.readDocument<typeof list>('apiResourceList', `/apis/${group}/${version}`)).value;
           } catch (error) {
             if (toApiFailure(error).status === 404) continue;
             throw discoveryFailure(`/apis/${group}/${version}`, error);
@@ -252,7 +275,7 @@ export class LiveKubernetes {
   /** The API server's resources: `/api/v1`, then each group's preferred version, as kubectl api-resources does. */
   private discover(): Promise<{ resources: ApiResource[]; failures: UnreadKind[] }> {
     this.discovery ??= (async () => {
-      const groups = await this.api.getJson<{ groups?: { name: string; preferredVersion?: { groupVersion: string } }[] }>('/apis').catch((error: unknown) => {
+      const { value: groups } = await this.readDocument<{ groups?: { name: string; preferredVersion?: { groupVersion: string } }[] }>('apiGroupList', '/apis').catch((error: unknown) => {
         throw discoveryFailure('/apis', error);
       });
       const groupVersions = ['v1', ...(groups.groups ?? []).flatMap((group) => (group.preferredVersion ? [group.preferredVersion.groupVersion] : []))];
@@ -260,7 +283,8 @@ export class LiveKubernetes {
       const lists = await Promise.all(
         groupVersions.map(async (groupVersion) => {
           try {
-            const list = await this.api.getJson<{ resources?: { name: string; kind: string; namespaced: boolean; verbs?: string[] }[] }>(
+            const { value: list } = await this.readDocument<{ resources?: { name: string; kind: string; namespaced: boolean; verbs?: string[] }[] }>(
+              'apiResourceList',
               groupVersion === 'v1' ? '/api/v1' : `/apis/${groupVersion}`,
               {},
               // An aggregated API whose backend is down answers 503 until someone repairs it: no point waiting for it.
@@ -295,6 +319,13 @@ function typedItems(list: ObjectList, listed: ApiResource): KubeObject[] {
     return { ...item, kind: partial ? listed.kind : item.kind, apiVersion: partial ? apiVersion : ((item.apiVersion as string | undefined) ?? apiVersion) } as KubeObject;
   });
 }
+
+const ENVELOPE_NAMES: Record<'kubernetesList' | 'apiGroupList' | 'apiGroup' | 'apiResourceList', string> = {
+  kubernetesList: 'a List',
+  apiGroupList: 'an APIGroupList',
+  apiGroup: 'an APIGroup',
+  apiResourceList: 'an APIResourceList',
+};
 
 /** A failed discovery request, named by its path: the reason then says which API group could not be discovered. */
 function discoveryFailure(path: string, error: unknown): ApiFailure {
