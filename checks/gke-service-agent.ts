@@ -49,7 +49,7 @@ project's allow policy is read live, or from host-iam-policy.json.`,
     clusterUnread: 'Whether the cluster uses a Shared VPC (whose host project the agent needs firewall permissions in) was not checked: {{reason}}',
     grant: '- {{grant}}',
     noProjectNumber: "project.json has no projectNumber, so GKE's service agent (service-NUMBER@container-engine-robot.iam.gserviceaccount.com) cannot be named or checked.",
-    agentFix: "Grant GKE's service agent roles/container.serviceAgent on the project (if the agent itself was deleted, undelete it first: gcloud iam service-accounts undelete).",
+    agentFix: "Grant GKE's service agent roles/container.serviceAgent on the project (a binding to a deleted principal, deleted:serviceAccount:…, grants nothing and can be removed).",
     hostFirewallFix: "Grant GKE's service agent of the cluster's project roles/compute.securityAdmin (or a custom role with the compute.firewalls.* permissions) on the host project; a host project admin runs it.",
   },
   run(state: ClusterState, context): CheckResult {
