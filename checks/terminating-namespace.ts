@@ -19,6 +19,18 @@ APIService (often v1beta1.metrics.k8s.io) is unavailable so API discovery fails,
 inside carry finalizers whose controller will not remove them, or deleting some content
 failed. The controller records why in the namespace's status conditions.
 
+The API server itself can hold a namespace: a CustomResourceDefinition whose conversion webhook
+cannot be called (its Service often deleted with the very namespace: an operator that served its
+own CRDs) makes every list of its kind fail, so the namespace controller never finishes; an
+admission webhook with failurePolicy Fail whose Service is gone refuses the patches that would
+remove finalizers. gke-doctor names these first, with the fix the upstream projects document
+(restore the Service; or patch the CRD's conversion to None, safe only when its versions'
+schemas agree; or set the webhook's failurePolicy to Ignore). Finalizers of operators (Config
+Connector, cert-manager, Crossplane, Knative Serving, Istio, Velero, Strimzi, External Secrets,
+Config Sync) name their controller, whether its Pods run, crash-loop or are gone, and what
+removing the finalizer by hand skips (for Config Connector: the Google Cloud resource is
+orphaned unless the object says cnrm.cloud.google.com/deletion-policy: abandon).
+
 The fix, in the order of GKE's troubleshooting guide: repair or delete the unavailable
 APIService; remove what still blocks; only then, if the namespace is still stuck, empty
 spec.finalizers and PUT the namespace to /api/v1/namespaces/NAME/finalize. Finalizing skips
@@ -31,10 +43,13 @@ without the roles it needs can leave that namespace Terminating for good.`,
     'https://cloud.google.com/kubernetes-engine/docs/troubleshooting/troubleshooting-namespaces',
     'https://kubernetes.io/docs/concepts/overview/working-with-objects/finalizers/',
     'https://github.com/kubernetes/kubernetes/issues/66735',
+    'https://github.com/kubernetes/kubernetes/issues/118357',
+    'https://kubernetes.io/docs/tasks/extend-kubernetes/custom-resources/custom-resource-definition-versioning/',
   ],
   needs: ['Namespace', 'ObjectsInTerminatingNamespaces'],
-  // Pod: whether argo-cd's application controller still runs anywhere (src/gke/namespaces/finalizer-owners.ts).
-  optionalNeeds: ['APIService', 'cluster', 'eventarcTriggers', 'Pod'],
+  // Pod: whether the controllers that remove finalizers run (src/gke/namespaces/finalizer-owners.ts). Service, CRDs and webhook
+  // configurations: conversion and admission webhooks the API server cannot call (read live only while a namespace is Terminating).
+  optionalNeeds: ['APIService', 'cluster', 'eventarcTriggers', 'Pod', 'Service', 'CustomResourceDefinition', 'ValidatingWebhookConfiguration', 'MutatingWebhookConfiguration'],
   // A preflight without a Namespace has none being deleted.
   appliesTo: ['Namespace'],
   notApplicable: 'no Namespace objects were read',
@@ -82,6 +97,28 @@ without the roles it needs can leave that namespace Terminating for good.`,
     stepRepairApiService: 'repair the unavailable APIService',
     stepRepairOrDeleteApiService: 'repair or delete the unavailable APIService',
     stepRemoveFinalizers: 'remove the finalizers that block',
+    stepRepairController: 'repair the failing controller whose finalizers hold it (its Pods are named above)',
+    stepRepairConversion: "repair the CRD's conversion webhook (or turn its conversion off)",
+    stepRepairWebhook: 'repair the admission webhook that refuses the finalizer patches (or set its failurePolicy to Ignore)',
+    // apiextensions-apiserver webhook_converter.go: a list that meets an object stored at another version calls the webhook, and fails with it.
+    brokenConversion:
+      'CustomResourceDefinition {{crd}} is the root cause: its conversion webhook (Service {{service}}) cannot be called ({{why}}), so every list of {{kind}} objects fails and the namespace controller can never finish: "{{call}}".',
+    brokenConversionService:
+      'CustomResourceDefinition {{crd}} is the root cause: its conversion webhook (Service {{service}}) cannot be called ({{why}}) while {{kind}} objects are stored at {{stored}}, so listing them fails and the namespace controller can never finish.',
+    conversionFix:
+      "{{serviceFix}} Else patch the CRD's conversion to None (kubectl patch crd {{crd}} --type=merge -p '{\"spec\":{\"conversion\":{\"strategy\":\"None\",\"webhook\":null}}}'): objects stored at other versions are then served unconverted, which is only safe when the versions' schemas agree. Deleting the CRD deletes every {{kind}} in every namespace.",
+    conversionCallFailed:
+      'The conversion webhook of the CRD serving {{kind}} ({{group}}) fails, so every list of {{kind}} objects fails and the namespace controller can never finish: "{{call}}". That CRD is the root cause (it was not read: `kubectl get crd` finds it); restore the Service it calls, or patch its conversion to None, which is only safe when its versions\' schemas agree.',
+    conversionServiceRestorable: 'Restoring Service {{service}} and its Pods (reinstalling what served it) loses nothing.',
+    conversionServiceGoneWithNamespace: 'Service {{service}} cannot be restored: its namespace is being deleted and accepts no new objects.',
+    // k8s.io/apiserver admission webhooks: failurePolicy Fail turns a call that cannot be made into a refusal.
+    refusingWebhook:
+      '{{configuration}}: webhook {{webhook}} (failurePolicy: Fail) cannot reach Service {{service}}, and it matches the UPDATE of {{refuses}}{{conditional}}: removing their finalizers (or finalizing) fails with "{{error}}". Repair it first: restore the Service, or set its failurePolicy to Ignore.',
+    conditional: ' (unless its matchConditions, not evaluated here, exclude them)',
+    blockersUnread: 'CRDs or admission webhook configurations could not be read ({{reasons}}): whether a conversion or admission webhook holds the namespace is not known.',
+    ownerFailing:
+      '{{resource}} waits for {{finalizer}}, removed by {{owner}}, which is deployed but failing: {{why}}. The namespace is stuck, not waiting, until those Pods run.',
+    strippingCost: 'Removing {{finalizer}} from {{resource}} by hand: {{cost}}.',
   },
   run(state: ClusterState, context): CheckResult {
     const namespaces = state.kubernetes.list('Namespace');
@@ -130,7 +167,9 @@ function stuckFinding(namespace: Namespace, deletion: NamespaceDeletion, forward
 
 /** One line per cause, most likely first, and the orphaning warning last. */
 function causes(deletion: NamespaceDeletion, forwarder: ForwarderTrigger[], apiServiceShared: boolean, triggersUnread?: string): string[] {
-  const lines: string[] = triggersUnread ? [text('triggersUnread', { reason: triggersUnread })] : [];
+  // The conversion and admission webhooks first: nothing else can be done while they fail.
+  const lines: string[] = blockerLines(deletion);
+  if (triggersUnread) lines.push(text('triggersUnread', { reason: triggersUnread }));
   if (forwarder.length > 0) {
     const triggers = forwarder.map(({ trigger, createdAfterMs }) => {
       const name = shortTriggerName(trigger);
@@ -172,6 +211,25 @@ function causes(deletion: NamespaceDeletion, forwarder: ForwarderTrigger[], apiS
   return lines;
 }
 
+/** The CRDs whose conversion webhook fails and the admission webhooks that refuse the finalizer patches, root cause first. */
+function blockerLines({ blockers }: NamespaceDeletion): string[] {
+  const lines = blockers.brokenConversions.flatMap((broken) => {
+    const data = { crd: broken.crd, service: broken.service, why: broken.why, kind: broken.kind };
+    const found = broken.failedCall
+      ? text('brokenConversion', { ...data, call: broken.failedCall })
+      : text('brokenConversionService', { ...data, stored: broken.storedVersions.join(', ') });
+    const serviceFix = text(broken.serviceNamespaceTerminating ? 'conversionServiceGoneWithNamespace' : 'conversionServiceRestorable', { service: broken.service });
+    return [found, text('conversionFix', { serviceFix, crd: broken.crd, kind: broken.kind })];
+  });
+  for (const failure of blockers.conversionFailures) lines.push(text('conversionCallFailed', { ...failure }));
+  for (const webhook of blockers.refusingWebhooks) {
+    const { configuration, service, error } = webhook;
+    lines.push(text('refusingWebhook', { configuration, webhook: webhook.webhook, service, error, refuses: webhook.refuses.join(', '), conditional: webhook.conditional ? text('conditional') : '' }));
+  }
+  if (blockers.unread) lines.push(text('blockersUnread', { reasons: blockers.unread }));
+  return lines;
+}
+
 /** Why one remaining object holds the namespace, as a line of a stuck namespace's finding. */
 function holdupLine(object: RemainingObject, holdup: Holdup, deletion: NamespaceDeletion): string[] {
   const resource = object.resource;
@@ -183,7 +241,8 @@ function holdupLine(object: RemainingObject, holdup: Holdup, deletion: Namespace
       if (!owner || !controller) return [text('noOwnerKnown', { resource, finalizer })];
       if (controller.status === 'running') return [text('finalizerOwner', { resource, finalizer, owner: owner.owner, why: controller.why })];
       if (owner.needsHttpLoadBalancing && deletion.httpLoadBalancingDisabled) return [text('ownerNeverRuns', { resource, finalizer, owner: owner.owner })];
-      return [text(controller.status === 'gone' ? 'ownerGone' : 'ownerUnknown', { resource, finalizer, owner: owner.owner, why: controller.why })];
+      const line = text(controller.status === 'failing' ? 'ownerFailing' : controller.status === 'gone' ? 'ownerGone' : 'ownerUnknown', { resource, finalizer, owner: owner.owner, why: controller.why });
+      return holdup.cost ? [line, text('strippingCost', { finalizer, resource, cost: holdup.cost })] : [line];
     }
     default:
       return [];

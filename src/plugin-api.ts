@@ -37,7 +37,10 @@ export type KubernetesKind =
   | 'ReferenceGrant'
   | 'HealthCheckPolicy'
   | 'GCPBackendPolicy'
-  | 'GCPGatewayPolicy';
+  | 'GCPGatewayPolicy'
+  | 'CustomResourceDefinition'
+  | 'ValidatingWebhookConfiguration'
+  | 'MutatingWebhookConfiguration';
 
 /** The Google data a check can ask for. */
 export type GcpDataKey =

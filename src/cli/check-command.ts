@@ -98,7 +98,7 @@ export function registerCheckCommand(program: ProgramWithExitCode, io: ProcessIo
         // A baseline records findings by check, resource and message, which clusters of a fleet share.
         if (baseline || options.writeBaseline) throw new InputError('--baseline and --write-baseline are for one cluster, not a fleet run');
         const rules = { ignores: config.ignore, configFile: config.file, inlineIgnores: options.inlineIgnores, now: io.now() };
-        const report = await checkFleet(options.allClusters ? 'live' : 'snapshot', tree, checks, { now: io.now(), ...checkOptions(options, config) }, options, io.env, (target, state) => {
+        const report = await checkFleet(options.allClusters ? 'live' : 'snapshot', tree, checks, { now: io.now(), deadline, ...checkOptions(options, config) }, options, io.env, (target, state) => {
           applySeverities(target, checks, config.checks);
           for (const note of applySuppressions(target, state, rules).expired) io.stderr.write(`gke-doctor: warning: ${printable(note)}\n`);
         });
@@ -110,7 +110,7 @@ export function registerCheckCommand(program: ProgramWithExitCode, io: ProcessIo
       const source = await createSource(options, io, deadline);
       const probe = options.probe ? source.probe : undefined;
       const state = await source.collect(dataKeysFor(checks));
-      const report = await runChecksOn(state, checks, { now: io.now(), ...checkOptions(options, config), ...(probe ? { probe } : {}) });
+      const report = await runChecksOn(state, checks, { now: io.now(), deadline, ...checkOptions(options, config), ...(probe ? { probe } : {}) });
       applySeverities(report, checks, config.checks);
       const rules = { ignores: config.ignore, configFile: config.file, inlineIgnores: options.inlineIgnores, baseline, now: io.now() };
       let notes = applySuppressions(report, state, rules);

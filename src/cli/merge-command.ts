@@ -1,4 +1,5 @@
-import { readFile, readdir, stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
+import { readInputFile } from '../state/files/input-file.js';
 import { join } from 'node:path';
 import { Option } from 'commander';
 import { fleetExitCode } from '../engine/fleet-report.js';
@@ -34,7 +35,7 @@ export function registerMergeCommand(program: ProgramWithExitCode, io: ProcessIo
       const outputList = resolveOutputs(outputs);
       const texts: ReportText[] = [];
       for (const path of paths) texts.push(...(isGsUrl(path) ? await readGsReports(path, options, io.env) : await readLocalReports(path)));
-      const report = mergeReports(texts);
+      const report = await mergeReports(texts);
       for (const index of report.fleet.shards?.missing ?? []) {
         io.stderr.write(`gke-doctor: merge: shard ${index}/${report.fleet.shards!.count} is missing: its clusters are not in the report\n`);
       }
@@ -53,7 +54,7 @@ async function readLocalReports(path: string): Promise<ReportText[]> {
   }
   const files = isDirectory ? (await readdir(path)).filter((name) => name.endsWith('.json')).sort().map((name) => join(path, name)) : [path];
   if (files.length === 0) throw new InputError(`${path}: no .json reports in this directory`);
-  return Promise.all(files.map(async (file) => ({ name: file, text: await readFile(file, 'utf8') })));
+  return Promise.all(files.map(async (file) => ({ name: file, text: await readInputFile(file, file) })));
 }
 
 /** The object itself, or every .json object under the prefix. */

@@ -23,7 +23,7 @@ export interface Output {
 export function outputOptionParsers(): { outputs: Output[]; addFormat: (format: string) => Output[]; addFile: (file: string) => Output[] } {
   const outputs: Output[] = [];
   const addFormat = (format: string): Output[] => {
-    if (!(format in RENDERERS)) throw new InputError(`--output ${format}: unknown format; use ${Object.keys(RENDERERS).join(', ')}`);
+    if (!Object.hasOwn(RENDERERS, format)) throw new InputError(`--output ${format}: unknown format; use ${Object.keys(RENDERERS).join(', ')}`);
     outputs.push({ format });
     return outputs;
   };

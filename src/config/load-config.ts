@@ -1,5 +1,6 @@
 import { InputError } from '../errors.js';
 import { displayPath as display } from '../state/files/display-path.js';
+import { requireYamlNesting } from '../state/files/input-file.js';
 import type { Config } from './config.js';
 import { NO_CONFIG } from './config.js';
 import { isCalendarDate } from './ignore-dates.js';
@@ -37,6 +38,7 @@ export async function loadConfig(explicit: string | false | undefined, cwd = pro
 
 async function parseYaml(filepath: string, content: string): Promise<unknown> {
   const { parse } = await import('yaml');
+  requireYamlNesting(display(filepath), content);
   try {
     return parse(content);
   } catch (error) {

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
+import { parseJsonText, readInputFile } from '../state/files/input-file.js';
 import { InputError } from '../errors.js';
 import type { Finding } from './check.js';
 import type { Report } from './report.js';
@@ -47,18 +48,8 @@ export async function writeBaseline(file: string, baseline: Baseline): Promise<v
 }
 
 export async function readBaseline(file: string): Promise<Baseline> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    throw new InputError(`--baseline ${file}: cannot read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
-  }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch (error) {
-    throw new InputError(`--baseline ${file}: invalid JSON: ${(error as Error).message}`);
-  }
+  const text = await readInputFile(file, `--baseline ${file}`);
+  const parsed = parseJsonText(`--baseline ${file}`, text, 'invalid JSON');
   const baseline = parsed as Partial<Baseline> | null;
   const valid =
     baseline?.version === 1 &&

@@ -10,6 +10,8 @@ export const SEVERITIES: readonly Severity[] = ['error', 'warning', 'info'];
 
 /** What a run gives every check: the plugin API's context, and what only built-in checks read. */
 export interface RunContext extends PluginRunContext {
+  /** The run's deadline (`--timeout`): a check not finished by then is incomplete. */
+  deadline?: { ms: number; remainingMs(): number };
   /** Applications the user's config declares as redirecting plain HTTP (ingress-health-check), besides the known ones. */
   redirectingApplications?: readonly RedirectingApplication[];
 }

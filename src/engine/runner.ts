@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import type { ClusterState, DataKey } from '../state/cluster-state.js';
-import type { Check, CheckResult, RunContext } from './check.js';
-import { checkContext } from './check.js';
+import type { Check, CheckResult, RunContext, Severity } from './check.js';
+import { SEVERITIES, checkContext } from './check.js';
 import type { CheckReport, Report } from './report.js';
 import { summarize } from './report.js';
 
@@ -17,7 +17,7 @@ export async function runChecksOn(state: ClusterState, checks: readonly Check[],
   const reports: CheckReport[] = [];
   for (const check of checks) {
     const started = performance.now();
-    const report = await runOne(check, async () => {
+    const report = await runOne(check, context.deadline, async () => {
       const absent = notInInputs(check, state);
       if (absent) return { notApplicable: absent };
       const missing = uniqueReasons(check.needs.map((key) => state.unavailable.get(key)));
@@ -33,14 +33,16 @@ export async function runChecksOn(state: ClusterState, checks: readonly Check[],
 
 type Outcome = CheckResult | { incomplete: string } | { notApplicable: string };
 
-async function runOne(check: Check, run: () => Promise<Outcome>): Promise<CheckReport> {
+async function runOne(check: Check, deadline: RunContext['deadline'], run: () => Promise<Outcome>): Promise<CheckReport> {
   const base = { id: check.id, title: check.title, durationMs: 0 };
   let result: Outcome;
   try {
-    result = await run();
+    result = await withinDeadline(run(), deadline);
+    const malformed = isRecord(result) && ('incomplete' in result || 'notApplicable' in result) ? undefined : resultProblem(result as CheckResult);
+    if (malformed) result = { incomplete: `the check returned a malformed result: ${malformed}` };
   } catch (error) {
     // One broken check must not hide what the others found.
-    result = { incomplete: `the check failed: ${(error as Error).message ?? String(error)}` };
+    result = { incomplete: error instanceof DidNotFinish ? error.message : `the check failed: ${(error as Error)?.message ?? String(error)}` };
   }
   if ('notApplicable' in result) return { ...base, status: 'not-applicable', reason: result.notApplicable, findings: [], examined: [] };
   if ('incomplete' in result) return { ...base, status: 'incomplete', reason: result.incomplete, findings: [], examined: [] };
@@ -62,4 +64,52 @@ function notInInputs(check: Check, state: ClusterState): string | undefined {
 
 function uniqueReasons(reasons: (string | undefined)[]): string[] {
   return [...new Set(reasons.filter((reason): reason is string => reason !== undefined))];
+}
+
+class DidNotFinish extends Error {}
+
+/**
+ * A check (a plugin's: built-in checks are synchronous) that has not finished by the run's
+ * deadline (`--timeout`) is incomplete, and the run goes on: a `run()` that never settles must
+ * not hang the run, nor end it silently (Node exits 13 when nothing is left to wait on).
+ */
+async function withinDeadline<T>(work: Promise<T>, deadline: RunContext['deadline']): Promise<T> {
+  if (!deadline) return work;
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new DidNotFinish(`the check did not finish within ${formatMs(deadline.ms)} (--timeout)`)), deadline.remainingMs());
+  });
+  try {
+    return await Promise.race([work, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function formatMs(ms: number): string {
+  return ms % 60_000 === 0 ? `${ms / 60_000}m` : ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`;
+}
+
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isStrings = (value: unknown): boolean => Array.isArray(value) && value.every((item) => typeof item === 'string');
+
+/** What is wrong with a result a check returned (a plugin's, as written by hand), in the plugin API's terms; undefined when it is well-formed. */
+function resultProblem(result: CheckResult): string | undefined {
+  if (!isRecord(result)) return 'not an object with examined and findings';
+  if (!isStrings(result.examined)) return 'examined must be a list of strings';
+  if (!Array.isArray(result.findings)) return 'findings must be a list';
+  if (result.unread !== undefined && !isStrings(result.unread)) return 'unread must be a list of strings';
+  for (const [index, finding] of (result.findings as unknown[]).entries()) {
+    const at = `findings[${index}]`;
+    if (!isRecord(finding)) return `${at} must be an object`;
+    if (!SEVERITIES.includes(finding.severity as Severity)) return `${at}.severity must be error, warning or info`;
+    if (typeof finding.resource !== 'string') return `${at}.resource must be a string`;
+    if (typeof finding.message !== 'string') return `${at}.message must be a string`;
+    if (finding.evidence !== undefined && !isRecord(finding.evidence)) return `${at}.evidence must be an object`;
+    const fix = finding.fix;
+    if (fix !== undefined && fix !== null && (!isRecord(fix) || typeof fix.summary !== 'string' || !isStrings(fix.commands) || !(fix.terraform == null || typeof fix.terraform === 'string'))) {
+      return `${at}.fix must be null or { summary, commands, terraform }`;
+    }
+  }
+  return undefined;
 }

@@ -1,5 +1,6 @@
 import type { FinalizeNamespaceAction } from '../engine/check.js';
 import { formatDuration } from '../gke/duration.js';
+import { BLOCKER_KINDS } from '../gke/namespaces/deletion-blockers.js';
 import type { ClusterState } from '../state/cluster-state.js';
 import type { KubernetesClient } from '../state/source.js';
 import type { NamespaceObject, PlannedNamespace } from './finalize-namespace.js';
@@ -18,6 +19,9 @@ export const FINALIZE_RBAC_RULE = '{apiGroups: [""], resources: ["namespaces/fin
 function unreadReason(name: string, state: ClusterState): string | null {
   const whole = state.unavailable.get('ObjectsInTerminatingNamespaces');
   if (whole) return `what is left in it could not be read (${whole})`;
+  // A conversion or admission webhook that cannot be called may hold it: not known without them.
+  const blockers = BLOCKER_KINDS.flatMap((kind) => (state.unavailable.has(kind) ? [`${kind} (${state.unavailable.get(kind)})`] : []));
+  if (blockers.length > 0) return `what may hold it could not be read: ${blockers.join('; ')}`;
   const unread = state.unreadInNamespaces?.get(name) ?? [];
   if (unread.length === 0) return null;
   return `these kinds could not be read in it, so what finalizing would orphan is unknown: ${unread.map((kind) => `${kind.resource} (${kind.reason})`).join('; ')}`;

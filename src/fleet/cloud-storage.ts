@@ -2,7 +2,8 @@ import type { AuthClient } from 'google-auth-library';
 import { InputError } from '../errors.js';
 import { toApiFailure, withRetry } from '../state/live/api-failure.js';
 import { GOOGLE_API_SERVICES, googleApiBase } from '../state/live/gcp-endpoints.js';
-import { USER_AGENT, readGoogleJson } from '../state/live/google-request.js';
+import { USER_AGENT, readGoogleJson, readGooglePages } from '../state/live/google-request.js';
+import { envelopeProblem } from '../state/data-shapes.js';
 
 /** A `gs://BUCKET/OBJECT` URL; `object` may be a prefix (empty for the whole bucket). */
 export interface GsUrl {
@@ -40,15 +41,19 @@ export class CloudStorage {
 
   /** Names of the objects under `url` (an exact object name lists just itself), every page. */
   async list(url: GsUrl): Promise<string[]> {
-    const names: string[] = [];
-    let pageToken: string | undefined;
-    do {
-      const params = { prefix: url.object, fields: 'items(name),nextPageToken', ...(pageToken ? { pageToken } : {}) };
-      const response = await this.read<{ items?: { name: string }[]; nextPageToken?: string }>(url, 'list', `b/${encodeURIComponent(url.bucket)}/o`, params);
-      names.push(...(response.items ?? []).map((item) => item.name));
-      pageToken = response.nextPageToken || undefined;
-    } while (pageToken);
-    return names;
+    const path = `b/${encodeURIComponent(url.bucket)}/o`;
+    try {
+      return await readGooglePages(`storage.googleapis.com ${path}`, async (pageToken) => {
+        const params = { prefix: url.object, fields: 'items(name),nextPageToken', ...(pageToken ? { pageToken } : {}) };
+        const response = await this.read<{ items?: { name: string }[]; nextPageToken?: string }>(url, 'list', path, params);
+        const problem = await envelopeProblem('storageObjectList', response);
+        if (problem) throw new InputError(`gs://${url.bucket}/${url.object}: cannot list: the answer is not an objects list (${problem})`);
+        return { items: (response.items ?? []).map((item) => item.name), nextPageToken: response.nextPageToken, bytes: 0 };
+      });
+    } catch (error) {
+      if (error instanceof InputError) throw error;
+      throw storageError(url, 'list', toApiFailure(error));
+    }
   }
 
   /** An object's content; a report is a JSON object, so anything else is refused as not one. */

@@ -2,12 +2,13 @@ import type { AuthClient } from 'google-auth-library';
 import { InputError } from '../errors.js';
 import type { GcpData, GcpDataKey } from '../state/cluster-state.js';
 import type { Cluster, IamPolicy, IamRole, Project } from '../state/gcp-types.js';
-import { toApiFailure } from '../state/live/api-failure.js';
+import { ApiFailure, toApiFailure } from '../state/live/api-failure.js';
 import { rejectedCredentials } from '../state/live/gcp-credentials.js';
 import type { CredentialOptions } from '../state/live/gcp-credentials.js';
 import { GOOGLE_API_SERVICES, googleApiBase } from '../state/live/gcp-endpoints.js';
 import type { Deadline } from '../state/live/deadline.js';
-import { callLimits, readGoogleJson } from '../state/live/google-request.js';
+import { callLimits, readGoogleDocument, readGoogleJson, readGooglePages } from '../state/live/google-request.js';
+import { envelopeProblem } from '../state/data-shapes.js';
 import { kubernetesApiOf } from '../state/live/kubernetes-api.js';
 import { LiveGcp } from '../state/live/live-gcp.js';
 import type { KubernetesConnection, LiveOptions } from '../state/live/live-source.js';
@@ -48,7 +49,10 @@ async function projectMembers(project: string, options: AllClustersOptions): Pro
   const container = googleApiBase('container', options.env);
   let listed: { clusters?: Cluster[]; missingZones?: string[] };
   try {
-    listed = await readGoogleJson(options.auth, { api: GOOGLE_API_SERVICES.container, url: `${container}v1/projects/${encodeURIComponent(project)}/locations/-/clusters` }, callLimits(options.deadline));
+    const path = `v1/projects/${encodeURIComponent(project)}/locations/-/clusters`;
+    listed = await readGoogleJson(options.auth, { api: GOOGLE_API_SERVICES.container, url: `${container}${path}` }, callLimits(options.deadline));
+    const problem = await envelopeProblem('gkeClusterList', listed);
+    if (problem) throw new ApiFailure(`container.googleapis.com ${path}: the answer is not a ListClustersResponse (${problem})`, undefined, { code: 'EBADRESPONSE' });
   } catch (error) {
     const failure = toApiFailure(error);
     if (failure.status === 401) throw rejectedCredentials(options, options.env);
@@ -138,18 +142,17 @@ class ProjectData {
   private listMemberships(): Promise<Membership[]> {
     this.memberships ??= (async () => {
       const base = googleApiBase('gkehub', this.options.env);
-      const memberships: Membership[] = [];
-      let pageToken: string | undefined;
-      do {
-        const page = await readGoogleJson<{ resources?: Membership[]; nextPageToken?: string }>(
+      const path = `v1/projects/${encodeURIComponent(this.project)}/locations/-/memberships`;
+      return readGooglePages<Membership>(`gkehub.googleapis.com ${path}`, async (pageToken) => {
+        const { value, bytes } = await readGoogleDocument<{ resources?: Membership[]; nextPageToken?: string }>(
           this.options.auth,
-          { api: GOOGLE_API_SERVICES.gkehub, url: `${base}v1/projects/${encodeURIComponent(this.project)}/locations/-/memberships`, ...(pageToken ? { params: { pageToken } } : {}) },
+          { api: GOOGLE_API_SERVICES.gkehub, url: `${base}${path}`, ...(pageToken ? { params: { pageToken } } : {}) },
           callLimits(this.options.deadline),
         );
-        memberships.push(...(page.resources ?? []));
-        pageToken = page.nextPageToken || undefined;
-      } while (pageToken);
-      return memberships;
+        const problem = await envelopeProblem('gkeHubMembershipList', value);
+        if (problem) throw new ApiFailure(`gkehub.googleapis.com ${path}: the answer is not a ListMembershipsResponse (${problem})`, undefined, { code: 'EBADRESPONSE' });
+        return { items: value.resources ?? [], nextPageToken: value.nextPageToken, bytes };
+      });
     })();
     return this.memberships;
   }

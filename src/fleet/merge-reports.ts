@@ -1,4 +1,6 @@
 import { InputError } from '../errors.js';
+import { jsonErrorMessage, requireJsonNesting } from '../state/files/input-file.js';
+import { reportShapeProblem } from './report-shape.js';
 import type { FleetReport, ShardCoverage } from '../engine/fleet-report.js';
 import { fleetReport, isFleetReport, targetLabel } from '../engine/fleet-report.js';
 import type { Report } from '../engine/report.js';
@@ -15,7 +17,7 @@ export interface ReportText {
  * is named in `fleet.shards.missing`. A cluster in two reports is bad input:
  * which one holds the truth is not for gke-doctor to guess.
  */
-export function mergeReports(inputs: readonly ReportText[]): FleetReport {
+export async function mergeReports(inputs: readonly ReportText[]): Promise<FleetReport> {
   if (inputs.length === 0) throw new InputError('merge: no reports to merge');
   const targets: Report[] = [];
   const seen = new Map<string, string>();
@@ -23,7 +25,7 @@ export function mergeReports(inputs: readonly ReportText[]): FleetReport {
   let shards: { count: number; present: Set<number>; from: string } | null = null;
   let unsharded: string | null = null;
   for (const input of inputs) {
-    const report = parseReport(input);
+    const report = await parseReport(input);
     const parts = isFleetReport(report) ? report.targets : [report];
     sources.add(report.target.source);
     const coverage = isFleetReport(report) ? report.fleet.shards : null;
@@ -56,24 +58,19 @@ export function mergeReports(inputs: readonly ReportText[]): FleetReport {
   return fleetReport(sources.size === 1 ? [...sources][0]! : 'merged', targets, coverage);
 }
 
-function parseReport({ name, text }: ReportText): Report {
+async function parseReport({ name, text }: ReportText): Promise<Report> {
+  requireJsonNesting(name, text);
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (error) {
-    throw new InputError(`${name}: not a gke-doctor JSON report (invalid JSON: ${(error as Error).message})`);
+    throw new InputError(`${name}: not a gke-doctor JSON report (invalid JSON: ${jsonErrorMessage(error as Error)})`);
   }
-  const report = value as Partial<FleetReport> | null;
-  if (typeof report !== 'object' || report === null || report.version !== 1 || typeof report.target !== 'object' || !Array.isArray(report.checks)) {
-    throw new InputError(`${name}: not a gke-doctor JSON report (expected version 1 with target and checks: the output of check --output json)`);
-  }
-  if (report.targets !== undefined && (!Array.isArray(report.targets) || !report.targets.every(isSingleReport))) {
-    throw new InputError(`${name}: "targets" must be a list of version-1 reports`);
-  }
-  return report as Report;
-}
-
-function isSingleReport(value: unknown): value is Report {
-  const report = value as Partial<Report> | null;
-  return typeof report === 'object' && report !== null && report.version === 1 && typeof report.target === 'object' && Array.isArray(report.checks);
+  const problem = await reportShapeProblem(value);
+  if (problem) throw new InputError(`${name}: not a gke-doctor JSON report (the output of check --output json): ${problem}`);
+  const report = value as FleetReport;
+  const count = report.fleet?.shards?.count;
+  const outside = count === undefined ? undefined : report.fleet.shards!.present.find((index) => index >= count);
+  if (outside !== undefined) throw new InputError(`${name}: shard ${outside} is not below the shard count ${count}`);
+  return report;
 }

@@ -82,8 +82,16 @@ function parseIndex(text: string, name: string): number {
   return Number(text);
 }
 
+/**
+ * The most shards a run may be split into: what a Kubernetes Indexed Job may run in parallel
+ * (kubernetes pkg/apis/batch/validation/validation.go maxParallelismForIndexedJob; a Cloud Run
+ * job has at most 10,000 tasks). `merge` lists every missing index, so a count past it is refused.
+ */
+export const MAX_SHARDS = 100_000;
+
 function checkedShard(index: number, count: number, what: string): Shard {
   if (count < 1) throw new InputError(`${what}: the shard count must be at least 1`);
+  if (count > MAX_SHARDS) throw new InputError(`${what}: a shard count of ${count} is over the ${MAX_SHARDS} a run may be split into`);
   if (index >= count) throw new InputError(`${what}: shard index ${index} is not below the count ${count} (indexes count from 0)`);
   return { index, count };
 }

@@ -16,6 +16,14 @@ const NAMES: Record<Exclude<DataKey, KubernetesKind>, string> = {
   ObjectsInTerminatingNamespaces: 'every object left in a namespace that is being deleted',
 };
 
+/** Kinds whose reading has a condition worth saying (src/state/live/live-kubernetes.ts ONLY_WHILE_TERMINATING). */
+const KIND_NAMES: Partial<Record<KubernetesKind, string>> = {
+  CustomResourceDefinition: 'CustomResourceDefinitions, read live only while a namespace is Terminating',
+  ValidatingWebhookConfiguration: 'ValidatingWebhookConfigurations, read live only while a namespace is Terminating',
+  MutatingWebhookConfiguration: 'MutatingWebhookConfigurations, read live only while a namespace is Terminating',
+};
+
 export function dataName(key: DataKey): string {
-  return Object.hasOwn(NAMES, key) ? NAMES[key as keyof typeof NAMES] : `${key} objects`;
+  if (Object.hasOwn(NAMES, key)) return NAMES[key as keyof typeof NAMES];
+  return KIND_NAMES[key as KubernetesKind] ?? `${key} objects`;
 }

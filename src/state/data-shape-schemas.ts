@@ -84,6 +84,28 @@ const route = {
 const protocolHealthCheck = shared('protocolHealthCheck', shape({ portSpecification: string, port: integer, portName: string, host: string, requestPath: string, proxyHeader: string, response: string, request: string, grpcServiceName: string }));
 const policy = (defaults: Record<string, unknown>) => ({ spec: shape({ targetRef: reference, default: shape(defaults) }), status: shape({ conditions: gatewayConditions }) });
 
+// admissionregistration/v1 and apiextensions/v1 (k8s.io/api admissionregistration/v1/types.go, apiextensions-apiserver apis/apiextensions/v1/types.go).
+const serviceReference = shape({ namespace: string, name: string, path: string, port: integer }, ['namespace', 'name']);
+const clientConfig = shape({ service: serviceReference, url: string, caBundle: string });
+const labelSelector = shared('labelSelector', shape({ matchLabels: stringMap, matchExpressions: list(shape({ key: string, operator: string, values: stringList }, ['key', 'operator'])) }));
+const webhooks = {
+  webhooks: list(
+    shape(
+      {
+        name: string,
+        clientConfig,
+        rules: list(shape({ operations: stringList, apiGroups: stringList, apiVersions: stringList, resources: stringList, scope: string })),
+        failurePolicy: string,
+        matchPolicy: string,
+        namespaceSelector: labelSelector,
+        objectSelector: labelSelector,
+        matchConditions: list(object),
+      },
+      ['name'],
+    ),
+  ),
+};
+
 /** By kind, what checks read beyond metadata. */
 const KIND_FIELDS: Record<string, Record<string, unknown>> = {
   Namespace: { spec: shape({ finalizers: stringList }), status: shape({ phase: string, conditions }) },
@@ -110,6 +132,18 @@ const KIND_FIELDS: Record<string, Record<string, unknown>> = {
   },
   IngressClass: { spec: shape({ controller: string }) },
   ConfigMap: { data: stringMap, binaryData: stringMap },
+  CustomResourceDefinition: {
+    spec: shape({
+      group: string,
+      scope: string,
+      names: shape({ kind: string, plural: string }),
+      versions: list(shape({ name: string, served: boolean, storage: boolean }, ['name'])),
+      conversion: shape({ strategy: string, webhook: shape({ clientConfig, conversionReviewVersions: stringList }) }),
+    }),
+    status: shape({ storedVersions: stringList, conditions }),
+  },
+  ValidatingWebhookConfiguration: webhooks,
+  MutatingWebhookConfiguration: webhooks,
   APIService: { spec: shape({ group: string, version: string, service: shape({ name: string, namespace: string }) }), status: shape({ conditions }) },
   GatewayClass: { spec: shape({ controllerName: string, parametersRef: reference, description: string }), status: shape({ conditions: gatewayConditions }) },
   Gateway: {
@@ -242,6 +276,12 @@ const ENVELOPES = {
     items: { type: 'object', additionalProperties: shape({ healthChecks: list(object), backendServices: list(object), subnetworks: list(object) }) },
     nextPageToken: string,
   }),
+  // container v1 ListClustersResponse (https://cloud.google.com/kubernetes-engine/docs/reference/rest/v1/projects.locations.clusters/list).
+  gkeClusterList: shape({ clusters: list(shape({ name: string, location: string }, ['name'])), missingZones: stringList }),
+  // gkehub v1 ListMembershipsResponse (https://cloud.google.com/kubernetes-engine/enterprise/docs/reference/rest/v1/projects.locations.memberships/list).
+  gkeHubMembershipList: shape({ resources: list(object), nextPageToken: string }),
+  // storage v1 objects.list (https://cloud.google.com/storage/docs/json_api/v1/objects/list).
+  storageObjectList: shape({ items: list(shape({ name: string }, ['name'])), nextPageToken: string }),
 };
 export type EnvelopeName = keyof typeof ENVELOPES;
 

@@ -3,10 +3,12 @@ import type {
   V1APIService,
   V1ConfigMap,
   V1Container,
+  V1CustomResourceDefinition,
   V1DaemonSet,
   V1Deployment,
   V1Ingress,
   V1IngressClass,
+  V1MutatingWebhookConfiguration,
   V1Namespace,
   V1Pod,
   V1PodSpec,
@@ -14,6 +16,7 @@ import type {
   V1Service,
   V1ServicePort,
   V1StatefulSet,
+  V1ValidatingWebhookConfiguration,
 } from '@kubernetes/client-node';
 import type { KubernetesKind } from '../plugin-api.js';
 
@@ -48,6 +51,9 @@ export type ConfigMap = Wire<V1ConfigMap>;
 export type PodSpec = Wire<V1PodSpec>;
 export type Container = Wire<V1Container>;
 export type ServicePort = Wire<V1ServicePort>;
+export type CustomResourceDefinition = Wire<V1CustomResourceDefinition>;
+export type ValidatingWebhookConfiguration = Wire<V1ValidatingWebhookConfiguration>;
+export type MutatingWebhookConfiguration = Wire<V1MutatingWebhookConfiguration>;
 
 /** cloud.google.com/v1 BackendConfig (GKE CRD): only the fields gke-doctor reads. */
 export interface BackendConfig extends KubeObject {
@@ -207,6 +213,9 @@ interface TypeOfKind {
   HealthCheckPolicy: HealthCheckPolicy;
   GCPBackendPolicy: GcpBackendPolicy;
   GCPGatewayPolicy: GcpGatewayPolicy;
+  CustomResourceDefinition: CustomResourceDefinition;
+  ValidatingWebhookConfiguration: ValidatingWebhookConfiguration;
+  MutatingWebhookConfiguration: MutatingWebhookConfiguration;
 }
 
 /** The kinds checks can ask for by name, and the type each one has. */
@@ -236,5 +245,8 @@ const EVERY_KIND: Record<KubernetesKind, true> = {
   HealthCheckPolicy: true,
   GCPBackendPolicy: true,
   GCPGatewayPolicy: true,
+  CustomResourceDefinition: true,
+  ValidatingWebhookConfiguration: true,
+  MutatingWebhookConfiguration: true,
 };
 export const KUBERNETES_KINDS = Object.keys(EVERY_KIND) as readonly KubernetesKind[];

@@ -98,7 +98,7 @@ describe('bad input: one line on stderr, exit 2, no stack trace', () => {
     { args: ['check', '--bogus'], stderr: "gke-doctor: unknown option '--bogus'" },
     { args: ['explain', 'nope'], stderr: 'gke-doctor: unknown check "nope"; known checks: ' },
     { args: ['check', '--snapshot', seed, '--plugin', './nope.js'], stderr: 'gke-doctor: plugin ./nope.js: cannot load' },
-    { args: ['check', '--terraform-plan', '/dev/null'], stderr: 'gke-doctor: /dev/null: invalid JSON' },
+    { args: ['check', '--terraform-plan', '/dev/null'], stderr: 'gke-doctor: --terraform-plan /dev/null: not a regular file' },
   ])('$args', async ({ args, stderr }) => {
     const result = await runCli(args);
     expect(result.code).toBe(2);

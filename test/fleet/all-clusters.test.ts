@@ -48,6 +48,23 @@ describe('check --all-clusters', () => {
     expect(report!.fleet.incomplete).toBeGreaterThanOrEqual(2);
   });
 
+  it.each([
+    ['clusters that are not a list', { clusters: 7 }, /the answer is not a ListClustersResponse \(clusters must be a list\)/],
+    ['a cluster without a name', { clusters: [{ location: 'l' }] }, /the answer is not a ListClustersResponse \(clusters\[0\] needs "name"\)/],
+    ['a bare array', [{ name: 'c' }], /container\.googleapis\.com answered \d+ bytes that are not a JSON object/],
+  ])('a cluster list in the wrong shape (%s) makes that project incomplete, naming the API; the run goes on', async (_, body, reason) => {
+    t.fleet.inject({ method: 'GET', path: '/v1/projects/acme-platform/locations/-/clusters', status: 200, body });
+    try {
+      const { report, stderr } = await t.checkAll();
+      expect(stderr).not.toMatch(/TypeError|\n\s+at /);
+      const platform = report!.targets.find((target) => target.target.project === 'acme-platform')!;
+      for (const result of platform.checks) expect(result).toMatchObject({ status: 'incomplete', reason: expect.stringMatching(reason) });
+      expect(byCluster(report!, 'prod-cluster')).toBeDefined();
+    } finally {
+      t.fleet.clearInjections();
+    }
+  });
+
   it('reads project data once per project, shared by its clusters, and never the cluster again', async () => {
     t.fleet.requests.length = 0;
     await t.checkAll();

@@ -161,12 +161,17 @@ describe('Google lists: wrong shapes and endless pages', () => {
 
   const pages = (size: number, bytes: number) => async (token: string | undefined): Promise<GooglePage<number>> => ({ items: Array<number>(size).fill(0), nextPageToken: `t${Number(token?.slice(1) ?? 0) + 1}`, bytes });
   it('a list served forever with a new token each page stops at the cap on items', async () => {
-    const failure = await failureOf(readGooglePages('compute.googleapis.com projects/p/aggregated/healthChecks', pages(500, 1000), { items: 10_000, bytes: 2 ** 30 }));
+    const failure = await failureOf(readGooglePages('compute.googleapis.com projects/p/aggregated/healthChecks', pages(500, 1000), { items: 10_000, bytes: 2 ** 30, pages: 10_000 }));
     expect(failure.message).toBe('compute.googleapis.com projects/p/aggregated/healthChecks: more than 10000 items over 21 pages, the most one list may hold');
   });
 
   it('… and at the cap on bytes', async () => {
-    const failure = await failureOf(readGooglePages('compute.googleapis.com projects/p/aggregated/healthChecks', pages(1, 2 ** 20), { items: 10_000, bytes: 8 * 2 ** 20 }));
+    const failure = await failureOf(readGooglePages('compute.googleapis.com projects/p/aggregated/healthChecks', pages(1, 2 ** 20), { items: 10_000, bytes: 8 * 2 ** 20, pages: 10_000 }));
     expect(failure.message).toBe('compute.googleapis.com projects/p/aggregated/healthChecks: more than 8 MiB over 9 pages, the most one list may take');
+  });
+
+  it('… and, empty pages with a new token each time, at the cap on pages', async () => {
+    const failure = await failureOf(readGooglePages('compute.googleapis.com projects/p/aggregated/healthChecks', pages(0, 50), { items: 10_000, bytes: 2 ** 30, pages: 100 }));
+    expect(failure.message).toBe('compute.googleapis.com projects/p/aggregated/healthChecks: more than 100 pages, the most one list may take');
   });
 });

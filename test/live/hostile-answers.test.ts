@@ -90,7 +90,7 @@ describe('a discovery document in the wrong shape is a failed read naming it', (
 describe('Kubernetes answers and lists are capped', () => {
   it('a page is capped below V8\'s longest string (2^29 - 24 characters), so it never crashes the run', () => {
     expect(MAX_KUBERNETES_BODY_BYTES).toBeLessThan(2 ** 29 - 24);
-    expect(KUBERNETES_LIST_CAPS).toEqual({ items: 500_000, bytes: 512 * 2 ** 20 });
+    expect(KUBERNETES_LIST_CAPS).toEqual({ items: 500_000, bytes: 512 * 2 ** 20, pages: 10_000 });
   });
 
   it('a page served forever stops at the cap, naming the endpoint and the cap', async () => {
@@ -137,13 +137,19 @@ describe('Kubernetes answers and lists are capped', () => {
 
   it('a list served forever with a new continue token each page stops at the cap on objects', async () => {
     const api = new KubernetesApi(await endless(500), Deadline.none(), LIMITS);
-    expect(await listFailure(new LiveKubernetes(api, silentProgress, { items: 5_000, bytes: 2 ** 30 }).listKind('Pod'))).toBe('GET /api/v1/pods: more than 5000 objects over 11 pages, the most one list may hold');
+    expect(await listFailure(new LiveKubernetes(api, silentProgress, { items: 5_000, bytes: 2 ** 30, pages: 10_000 }).listKind('Pod'))).toBe('GET /api/v1/pods: more than 5000 objects over 11 pages, the most one list may hold');
     api.close();
   });
 
   it('… and at the cap on bytes', async () => {
     const api = new KubernetesApi(await endless(1, 2 ** 20), Deadline.none(), LIMITS);
-    expect(await listFailure(new LiveKubernetes(api, silentProgress, { items: 5_000, bytes: 8 * 2 ** 20 }).listKind('Pod'))).toBe('GET /api/v1/pods: more than 8 MiB over 8 pages, the most one list may take');
+    expect(await listFailure(new LiveKubernetes(api, silentProgress, { items: 5_000, bytes: 8 * 2 ** 20, pages: 10_000 }).listKind('Pod'))).toBe('GET /api/v1/pods: more than 8 MiB over 8 pages, the most one list may take');
+    api.close();
+  });
+
+  it('… and, empty pages with a new token each time, at the cap on pages', async () => {
+    const api = new KubernetesApi(await endless(0), Deadline.none(), LIMITS);
+    expect(await listFailure(new LiveKubernetes(api, silentProgress, { items: 5_000, bytes: 2 ** 30, pages: 50 }).listKind('Pod'))).toBe('GET /api/v1/pods: more than 50 pages, the most one list may take');
     api.close();
   });
 

@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import { parseKubernetesDocuments } from '../../src/state/files/kubernetes-documents.js';
 import type { KubeObject } from '../../src/state/kubernetes-types.js';
 import { listDocumentFiles } from '../../src/state/files/document-files.js';
+import { preferredVersion } from '../../src/gke/namespaces/conversion-webhooks.js';
 import type { FakeRequest, FakeResponse } from './fake-http.js';
 import { FakeHttpServer } from './fake-http.js';
 
@@ -84,6 +85,8 @@ const BUILT_IN: Resource[] = [
   r('discovery.k8s.io', 'v1', 'endpointslices', 'EndpointSlice'),
   r('apiregistration.k8s.io', 'v1', 'apiservices', 'APIService', false),
   r('apiextensions.k8s.io', 'v1', 'customresourcedefinitions', 'CustomResourceDefinition', false),
+  r('admissionregistration.k8s.io', 'v1', 'validatingwebhookconfigurations', 'ValidatingWebhookConfiguration', false),
+  r('admissionregistration.k8s.io', 'v1', 'mutatingwebhookconfigurations', 'MutatingWebhookConfiguration', false),
   r('rbac.authorization.k8s.io', 'v1', 'roles', 'Role'),
   r('rbac.authorization.k8s.io', 'v1', 'rolebindings', 'RoleBinding'),
   r('rbac.authorization.k8s.io', 'v1', 'clusterroles', 'ClusterRole', false),
@@ -169,6 +172,13 @@ export class FakeKubeApiServer extends FakeHttpServer {
     const crdKinds = new Set([...(options.crds ?? []), ...objects.map((object) => object.kind)]);
     const gatewayApi = GATEWAY_CRDS.some((resource) => crdKinds.has(resource.kind));
     this.resources = [...BUILT_IN, ...GKE_CRDS.filter((resource) => crdKinds.has(resource.kind)), ...(gatewayApi ? GATEWAY_CRDS : [])];
+    // A CRD in the fixture serves its kind at its preferred version, whatever version its objects are stored at.
+    for (const crd of objects.filter((object) => object.kind === 'CustomResourceDefinition')) {
+      const spec = crd.spec as CrdSpec;
+      if (this.resources.some((resource) => resource.group === spec.group && resource.kind === spec.names.kind)) continue;
+      const version = preferredVersion(spec.versions.filter((candidate) => candidate.served).map((candidate) => candidate.name)) ?? spec.versions[0]!.name;
+      this.resources.push(r(spec.group, version, spec.names.plural, spec.names.kind, spec.scope === 'Namespaced', true));
+    }
     for (const object of objects) {
       if (!this.resourceFor(object)) this.resources.push(inferResource(object));
       this.objects.set(this.key(this.resourceFor(object)!, object.metadata?.namespace, object.metadata?.name ?? ''), structuredClone(object));
@@ -370,6 +380,21 @@ export class FakeKubeApiServer extends FakeHttpServer {
     return this.resources.find((resource) => resource.group === group && resource.kind === object.kind);
   }
 
+  /**
+   * Objects stored at another version than the one listed go through the CRD's conversion webhook
+   * (apiextensions-apiserver webhook_converter.go); one whose Service is not there fails the whole list, in its words.
+   */
+  private failedConversion(resource: Resource, items: readonly KubeObject[]): string | undefined {
+    if (!resource.custom) return undefined;
+    const crd = [...this.objects.values()].find((object) => object.kind === 'CustomResourceDefinition' && (object.spec as CrdSpec).group === resource.group && (object.spec as CrdSpec).names.plural === resource.plural);
+    const conversion = (crd?.spec as CrdSpec | undefined)?.conversion;
+    const service = conversion?.webhook?.clientConfig?.service;
+    if (conversion?.strategy !== 'Webhook' || !service) return undefined;
+    const stored = items.find((object) => object.apiVersion !== `${resource.group}/${resource.version}`);
+    if (!stored || this.objects.has(this.key(this.resources.find((candidate) => candidate.plural === 'services')!, service.namespace, service.name))) return undefined;
+    return `conversion webhook for ${stored.apiVersion}, Kind=${resource.kind} failed: Post "https://${service.name}.${service.namespace}.svc:${service.port ?? 443}${service.path ?? ''}?timeout=30s": service "${service.name}" not found`;
+  }
+
   private withType(resource: Resource, object: KubeObject): KubeObject {
     return { ...object, kind: resource.kind, apiVersion: resource.group ? `${resource.group}/${resource.version}` : resource.version };
   }
@@ -386,6 +411,8 @@ export class FakeKubeApiServer extends FakeHttpServer {
       this.sorted.set(prefix, all);
     }
     const items = namespace ? all.filter((object) => object.metadata?.namespace === namespace) : all;
+    const conversion = this.failedConversion(resource, items);
+    if (conversion) return { status: 500, body: statusBody(500, conversion, 'InternalError') };
     const start = query.get('continue') ? Number(Buffer.from(query.get('continue')!, 'base64').toString()) : 0;
     const asked = Number(query.get('limit') || 0);
     const cap = this.options.maxPageSize ?? 0;
@@ -496,6 +523,14 @@ export class FakeKubeApiServer extends FakeHttpServer {
     const response = this.options.podProxy?.(target) ?? { status: 200, body: 'ok' };
     return { ...response, headers: { 'content-type': 'text/plain', ...response.headers } };
   }
+}
+
+interface CrdSpec {
+  group: string;
+  scope: string;
+  names: { kind: string; plural: string };
+  versions: { name: string; served: boolean }[];
+  conversion?: { strategy: string; webhook?: { clientConfig?: { service?: { namespace: string; name: string; path?: string; port?: number } } } };
 }
 
 function inferResource(object: KubeObject): Resource {

@@ -1,6 +1,10 @@
 import type { ClusterState } from '../../state/cluster-state.js';
+import type { KubeObject } from '../../state/kubernetes-types.js';
 import { gatewayApiEnabled, httpLoadBalancingDisabled } from '../cluster/cluster-settings.js';
 import { GKE_GATEWAY_FINALIZER } from '../gateway/gateway-classes.js';
+import type { ControllerWorkload, WorkloadStatus } from './controller-pods.js';
+import { workloadStatus } from './controller-pods.js';
+import { operatorFinalizer } from './operator-finalizers.js';
 
 /**
  * The controllers that remove finalizers gke-doctor knows, and how to tell whether
@@ -24,7 +28,9 @@ export type FinalizerController =
   /** kube-controller-manager (garbage collector, PVC/PV protection): always runs in GKE's managed control plane. */
   | 'kube-controller-manager'
   /** argo-cd's application controller, a workload in the cluster (argoproj/argo-cd manifests/base/application-controller). */
-  | 'argocd-application-controller';
+  | 'argocd-application-controller'
+  /** An operator running as a workload in the cluster (src/gke/namespaces/operator-finalizers.ts): its Pods say whether it runs. */
+  | 'workload';
 
 /** A finalizer, who removes it, and where that is written. */
 export interface FinalizerOwner {
@@ -34,6 +40,10 @@ export interface FinalizerOwner {
   source: string;
   /** The owner runs only while the cluster's HTTP load-balancing addon is enabled (and, for the Gateway controller, its Gateway API is on). */
   needsHttpLoadBalancing?: boolean;
+  /** Where the controller runs, for one object (operators running as workloads). */
+  workload?: (object: KubeObject) => ControllerWorkload;
+  /** What removing it by hand skips, for one object. */
+  stripping?: (object: KubeObject) => string;
 }
 
 const INGRESS_GCE = 'kubernetes/ingress-gce pkg/utils/common/finalizer.go';
@@ -97,17 +107,27 @@ export const FINALIZER_OWNERS: readonly FinalizerOwner[] = [
 ];
 
 export function finalizerOwner(finalizer: string): FinalizerOwner | undefined {
-  return FINALIZER_OWNERS.find((candidate) => candidate.finalizer === finalizer);
+  const known = FINALIZER_OWNERS.find((candidate) => candidate.finalizer === finalizer);
+  if (known) return known;
+  const operator = operatorFinalizer(finalizer);
+  return operator && { ...operator, controller: 'workload' };
 }
 
-/** Whether a finalizer's controller runs in this cluster, with the evidence for it. */
-export type ControllerStatus = { status: 'running' | 'gone' | 'unknown'; why: string };
+/** Whether a finalizer's controller runs in this cluster, with the evidence for it; `failing` when its Pods exist but none is ready. */
+export type ControllerStatus = WorkloadStatus;
+
+/** Whether the controller that removes `owner`'s finalizer from `object` runs. */
+export function ownerStatus(owner: FinalizerOwner, object: KubeObject, state: ClusterState): ControllerStatus {
+  return owner.workload ? workloadStatus(owner.workload(object), state) : controllerStatus(owner.controller, state);
+}
 
 /** The label argo-cd's install manifests put on the application controller's Pods. */
 const ARGOCD_CONTROLLER_LABEL = ['app.kubernetes.io/name', 'argocd-application-controller'] as const;
 
 export function controllerStatus(controller: FinalizerController, state: ClusterState): ControllerStatus {
   switch (controller) {
+    case 'workload':
+      return { status: 'unknown', why: 'where its controller runs is not known' };
     case 'kube-controller-manager':
     case 'gke-control-plane':
       return { status: 'running', why: "it runs in GKE's managed control plane" };

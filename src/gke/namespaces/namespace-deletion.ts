@@ -5,7 +5,9 @@ import { kubectlKind, kubernetesResourceName } from '../../state/cluster-state.j
 import type { ApiService, KubeObject, Namespace, Pod } from '../../state/kubernetes-types.js';
 import type { ControllerStatus, FinalizerOwner } from './finalizer-owners.js';
 import { httpLoadBalancingDisabled } from '../cluster/cluster-settings.js';
-import { controllerStatus, finalizerOwner } from './finalizer-owners.js';
+import { finalizerOwner, ownerStatus } from './finalizer-owners.js';
+import type { DeletionBlockers } from './deletion-blockers.js';
+import { blockerCommands, deletionBlockers, noBlockers } from './deletion-blockers.js';
 
 /**
  * Conditions the namespace controller sets while it cannot finish
@@ -47,7 +49,7 @@ export type Holdup =
   /** Not yet deleted by the namespace controller. */
   | { kind: 'not-deleted'; waiting: false }
   /** A finalizer; waiting when its controller is known to run, and for PVC protection, on the Pods that use the claim. */
-  | { kind: 'finalizer'; waiting: boolean; finalizer: string; owner?: FinalizerOwner; controller?: ControllerStatus; usedBy?: string[] };
+  | { kind: 'finalizer'; waiting: boolean; finalizer: string; owner?: FinalizerOwner; controller?: ControllerStatus; usedBy?: string[]; cost?: string };
 
 export interface RemainingObject {
   resource: string;
@@ -81,6 +83,8 @@ export interface NamespaceDeletion {
   apiServicesUnread: string | null;
   /** Whether the cluster's HTTP load-balancing addon is disabled (null when unknown). */
   httpLoadBalancingDisabled: boolean | null;
+  /** Conversion and admission webhooks the API server cannot call, which hold it whatever else is done: the root cause to name first. */
+  blockers: DeletionBlockers;
   /**
    * The namespace controller is only waiting: no failure condition, no unavailable
    * APIService, every remaining object waits on a grace period or a controller that runs,
@@ -121,15 +125,18 @@ export function diagnoseNamespaceDeletion(namespace: Namespace, state: ClusterSt
     .filter((condition) => condition.status === 'True' && condition.type in NAMESPACE_DELETION_CONDITIONS)
     .map(({ type, reason, message }) => ({ type, reason, message }));
   const objects = state.kubernetes.inNamespace(name);
-  const remaining = objects.map((object) => describeRemaining(object, objects, state, now)).sort((a, b) => a.resource.localeCompare(b.resource));
+  const described = objects.map((object) => ({ object, remaining: describeRemaining(object, objects, state, now) }));
+  const remaining = described.map((entry) => entry.remaining).sort((a, b) => a.resource.localeCompare(b.resource));
   const apiServices = unavailableApiServices(state.kubernetes.list('APIService'));
   const failed = conditions.some((condition) => FAILURE_CONDITIONS.includes(condition.type));
   const unreadKinds = [...(state.unreadInNamespaces?.get(name) ?? [])];
   // An APIService named VERSION.GROUP serves GROUP/VERSION: a group whose APIService is unavailable is already explained by it.
   const explained = new Set(apiServices.map((apiService) => apiService.name.replace(/^([^.]+)\.(.+)$/, '$2/$1')));
   const undiscovered = (state.undiscovered ?? []).filter((group) => !explained.has(group.resource));
+  const blocked = described.filter((entry) => strippable(entry.remaining).length > 0).map(({ object, remaining: { resource } }) => ({ object, resource }));
+  const blockers = deletionBlockers(namespace, conditions, unreadKinds, blocked, state);
   const fullyRead = unreadKinds.length === 0 && undiscovered.length === 0;
-  const waiting = !failed && apiServices.length === 0 && fullyRead && remaining.length > 0 && remaining.every((object) => object.waiting);
+  const waiting = !failed && apiServices.length === 0 && fullyRead && noBlockers(blockers) && remaining.length > 0 && remaining.every((object) => object.waiting);
   const graceEnds = remaining.flatMap((object) => object.holdups.flatMap((holdup) => (holdup.kind === 'grace-period' ? [holdup.until] : [])));
   return {
     name,
@@ -144,6 +151,7 @@ export function diagnoseNamespaceDeletion(namespace: Namespace, state: ClusterSt
     undiscovered,
     apiServicesUnread: state.unavailable.get('APIService') ?? null,
     httpLoadBalancingDisabled: state.cluster ? httpLoadBalancingDisabled(state.cluster) : null,
+    blockers,
     waiting,
     waitingUntil: waiting && graceEnds.length > 0 ? graceEnds.sort().at(-1)! : null,
   };
@@ -175,10 +183,11 @@ function describeRemaining(object: KubeObject, inNamespace: readonly KubeObject[
 function finalizerHoldup(finalizer: string, object: KubeObject, inNamespace: readonly KubeObject[], state: ClusterState): Holdup {
   const owner = finalizerOwner(finalizer);
   if (!owner) return { kind: 'finalizer', waiting: false, finalizer };
-  const controller = controllerStatus(owner.controller, state);
+  const controller = ownerStatus(owner, object, state);
   // kubernetes pkg/controller/volume/pvcprotection: the finalizer stays while a Pod that is not terminated uses the claim.
   const usedBy = finalizer === 'kubernetes.io/pvc-protection' && object.kind === 'PersistentVolumeClaim' ? podsUsingClaim(object.metadata?.name ?? '', inNamespace) : undefined;
-  return { kind: 'finalizer', waiting: controller.status === 'running', finalizer, owner, controller, ...(usedBy ? { usedBy } : {}) };
+  const cost = owner.stripping?.(object);
+  return { kind: 'finalizer', waiting: controller.status === 'running', finalizer, owner, controller, ...(usedBy ? { usedBy } : {}), ...(cost ? { cost } : {}) };
 }
 
 function podsUsingClaim(claim: string, inNamespace: readonly KubeObject[]): string[] {
@@ -214,9 +223,12 @@ export function namespaceFixCommands(deletion: NamespaceDeletion): string[] {
 
 /** What to repair before finalizing: the unavailable APIServices, then the finalizers no controller will remove. */
 export function rootCauseCommands(deletion: NamespaceDeletion): string[] {
-  const commands: string[] = [];
+  let steps = 0;
+  const step = () => ++steps;
+  // The CRDs and webhooks first: while they fail, neither listing the namespace's content nor patching finalizers succeeds.
+  const commands: string[] = blockerCommands(deletion.blockers, step);
   if (deletion.unavailableApiServices.length > 0) {
-    commands.push('# 1. Repair the unavailable APIService, or delete it if nothing should serve it any more');
+    commands.push(`# ${step()}. Repair the unavailable APIService, or delete it if nothing should serve it any more`);
     for (const apiService of deletion.unavailableApiServices) {
       if (apiService.service) {
         const [serviceNamespace, serviceName] = apiService.service.split('/');
@@ -230,16 +242,33 @@ export function rootCauseCommands(deletion: NamespaceDeletion): string[] {
       }
     }
   }
+  // A controller that is deployed but failing removes its finalizers once it runs again: repair it before stripping them.
+  const failing = failingControllerPods(deletion);
+  if (failing.length > 0) {
+    commands.push(`# ${step()}. Repair the failing controller: its finalizers go once its Pods run again (why they do not: their logs and events)`);
+    for (const pod of failing) {
+      const [namespace, name] = pod.split('/');
+      commands.push(`kubectl -n ${namespace} logs ${name} --all-containers --previous`, `kubectl -n ${namespace} describe pod ${name}`);
+    }
+  }
   // Only finalizers whose controller is not known to run; those a running controller holds are kept.
   const blocking = deletion.remaining.filter((object) => strippable(object).length > 0);
   if (blocking.length > 0) {
-    commands.push(`# ${commands.length > 0 ? 2 : 1}. Remove the finalizers no controller will remove (this can orphan cloud resources)`);
+    commands.push(`# ${step()}. Remove the finalizers no controller will remove (this can orphan cloud resources)`);
     for (const object of blocking) {
       const kept = object.finalizers.filter((finalizer) => !strippable(object).includes(finalizer));
       commands.push(`kubectl -n ${deletion.name} patch ${object.kubectlName} --type=merge -p '${JSON.stringify({ metadata: { finalizers: kept.length > 0 ? kept : null } })}'`);
     }
   }
   return commands;
+}
+
+/** The Pods of controllers that are deployed but failing, whose finalizers hold the namespace. */
+export function failingControllerPods(deletion: NamespaceDeletion): string[] {
+  const pods = deletion.remaining.flatMap((object) =>
+    object.holdups.flatMap((holdup) => (holdup.kind === 'finalizer' && holdup.controller?.status === 'failing' ? holdup.controller.pods.map(({ pod }) => pod) : [])),
+  );
+  return [...new Set(pods)];
 }
 
 /** The APIService's Available=False reason and message, as one clause. */
@@ -272,10 +301,15 @@ export function finalizeNamespaceAction(deletion: NamespaceDeletion) {
 }
 
 /** The root-cause steps, in order, that the fix names before finalizing. */
-export function rootCauseSteps(deletion: NamespaceDeletion): ('stepRepairApiService' | 'stepRepairOrDeleteApiService' | 'stepRemoveFinalizers')[] {
+export function rootCauseSteps(
+  deletion: NamespaceDeletion,
+): ('stepRepairConversion' | 'stepRepairWebhook' | 'stepRepairApiService' | 'stepRepairOrDeleteApiService' | 'stepRepairController' | 'stepRemoveFinalizers')[] {
+  const { brokenConversions, conversionFailures, refusingWebhooks } = deletion.blockers;
+  const blockers = [...(brokenConversions.length + conversionFailures.length > 0 ? ['stepRepairConversion' as const] : []), ...(refusingWebhooks.length > 0 ? ['stepRepairWebhook' as const] : [])];
   const apiServices = deletion.unavailableApiServices;
   const repair = apiServices.length === 0 ? [] : apiServices.every((apiService) => apiService.managedByGke) ? ['stepRepairApiService' as const] : ['stepRepairOrDeleteApiService' as const];
-  return [...repair, ...(deletion.remaining.some((object) => strippable(object).length > 0) ? ['stepRemoveFinalizers' as const] : [])];
+  const controllers = failingControllerPods(deletion).length > 0 ? ['stepRepairController' as const] : [];
+  return [...blockers, ...repair, ...controllers, ...(deletion.remaining.some((object) => strippable(object).length > 0) ? ['stepRemoveFinalizers' as const] : [])];
 }
 
 /** What a stuck namespace's finding shows: what holds it, what finalizing empties and orphans, and what was not read. */
@@ -287,7 +321,10 @@ export function stuckEvidence(deletion: NamespaceDeletion, forwarderTriggers: re
     unavailableApiServices: deletion.unavailableApiServices,
     remainingObjects: leftInNamespace(deletion),
     specFinalizers: deletion.specFinalizers,
-    notRead: { kindsInNamespace: deletion.unreadKinds, undiscoveredGroups: deletion.undiscovered, apiServices: deletion.apiServicesUnread },
+    brokenConversionWebhooks: deletion.blockers.brokenConversions,
+    failedConversionCalls: deletion.blockers.conversionFailures,
+    refusingAdmissionWebhooks: deletion.blockers.refusingWebhooks,
+    notRead: { kindsInNamespace: deletion.unreadKinds, undiscoveredGroups: deletion.undiscovered, apiServices: deletion.apiServicesUnread, webhooks: deletion.blockers.unread },
     eventarcTriggers: [...forwarderTriggers],
   };
 }
@@ -295,7 +332,8 @@ export function stuckEvidence(deletion: NamespaceDeletion, forwarderTriggers: re
 /** Nothing in the data read explains the deletion: no condition, unavailable APIService or remaining object, and nothing unread. */
 export function noCauseKnown(deletion: NamespaceDeletion): boolean {
   const fullyRead = !deletion.apiServicesUnread && deletion.undiscovered.length === 0 && deletion.unreadKinds.length === 0;
-  return fullyRead && deletion.conditions.length === 0 && deletion.unavailableApiServices.length === 0 && deletion.remaining.length === 0;
+  return fullyRead &&
+    noBlockers(deletion.blockers) && deletion.conditions.length === 0 && deletion.unavailableApiServices.length === 0 && deletion.remaining.length === 0;
 }
 
 /** `secrets (403 Forbidden: …); configmaps (…)`: what could not be read, each with why. */

@@ -7,7 +7,7 @@ import type { KubeObject } from '../kubernetes-types.js';
 import { firstLine } from '../../first-line.js';
 import { kubernetesResourceName } from '../cluster-state.js';
 import { kubernetesShapeProblem } from '../data-shapes.js';
-import { jsonErrorMessage, withoutByteOrderMark } from './input-file.js';
+import { jsonErrorMessage, requireJsonNesting, requireYamlNesting, withoutByteOrderMark } from './input-file.js';
 
 export interface LocatedObject {
   object: KubeObject;
@@ -23,6 +23,8 @@ export interface LocatedObject {
 export function parseKubernetesDocuments(file: string, text: string): LocatedObject[] {
   requireText(file, text, 'Kubernetes objects in YAML or JSON');
   text = withoutByteOrderMark(text);
+  if (/\.json$/i.test(file)) requireJsonNesting(file, text);
+  else requireYamlNesting(file, text);
   const documents = /\.json$/i.test(file) ? parseJsonStream(file, text) : text.length > LARGE_YAML ? parseLargeYamlStream(file, text) : parseYamlStream(file, text);
   return documents.flatMap(({ value, line, items }) => flattenList(file, value, line, items));
 }

@@ -144,7 +144,7 @@ async function attemptRead<T extends object>(auth: AuthClient, read: GoogleRead,
     ]);
     answered = { status: response.status, length: response.headers.get('content-length') };
     if (Number(answered.length) > maxBytes) {
-      response.data.destroy();
+      if (typeof response.data === 'object') response.data.destroy();
       throw tooLarge(read, maxBytes, `its Content-Length is ${answered.length}`);
     }
     const body = await Promise.race([readCapped(response.data, maxBytes, read, (bytes) => (received = bytes)), aborted]);
@@ -173,7 +173,9 @@ async function attemptRead<T extends object>(auth: AuthClient, read: GoogleRead,
 }
 
 /** The body as text, failing (and destroying the stream, so nothing more is read or inflated) past `maxBytes`. */
-async function readCapped(body: Readable, maxBytes: number, read: GoogleRead, progress: (bytes: number) => void): Promise<string> {
+async function readCapped(body: Readable | string, maxBytes: number, read: GoogleRead, progress: (bytes: number) => void): Promise<string> {
+  // gaxios hands a 204 No Content over as '' whatever the responseType.
+  if (typeof body === 'string') return body;
   const decoder = new StringDecoder('utf8');
   let text = '';
   let bytes = 0;
@@ -255,7 +257,7 @@ function seconds(ms: number): string {
 }
 
 /** The most one paged list may gather over all its pages, so a list served forever stops here. */
-export const GOOGLE_LIST_CAPS = { items: 100_000, bytes: 256 * 2 ** 20 };
+export const GOOGLE_LIST_CAPS = { items: 100_000, bytes: 256 * 2 ** 20, pages: 10_000 };
 
 /** One page of a Google list: its items and the token of the next (none on the last). */
 export interface GooglePage<T> {
@@ -281,6 +283,8 @@ export async function readGooglePages<T>(what: string, readPage: (pageToken: str
     if (items.length > caps.items) throw new ApiFailure(`${what}: more than ${caps.items} items over ${tokens.size + 1} pages, the most one list may hold`, undefined, { code: 'TOO_LARGE' });
     if (bytes > caps.bytes) throw new ApiFailure(`${what}: more than ${mebibytes(caps.bytes)} over ${tokens.size + 1} pages, the most one list may take`, undefined, { code: 'TOO_LARGE' });
     pageToken = page.nextPageToken || undefined;
+    // Empty pages with a new token each time reach no other cap.
+    if (pageToken !== undefined && tokens.size + 1 >= caps.pages) throw new ApiFailure(`${what}: more than ${caps.pages} pages, the most one list may take`, undefined, { code: 'TOO_LARGE' });
     if (pageToken !== undefined && tokens.has(pageToken)) throw new ApiFailure(`${what}: the API answered a page token it had answered before (it would list forever)`, undefined, { code: 'EBADRESPONSE' });
     if (pageToken !== undefined) tokens.add(pageToken);
   } while (pageToken);

@@ -42,11 +42,23 @@ export const KIND_RESOURCES: Partial<Record<KubernetesKind, ApiResource>> = {
   DaemonSet: resource('apps', 'v1', 'daemonsets', 'DaemonSet'),
   ReplicaSet: resource('apps', 'v1', 'replicasets', 'ReplicaSet'),
   APIService: resource('apiregistration.k8s.io', 'v1', 'apiservices', 'APIService', false),
+  // Read only while a namespace is Terminating (ONLY_WHILE_TERMINATING): what can keep it from finishing.
+  CustomResourceDefinition: resource('apiextensions.k8s.io', 'v1', 'customresourcedefinitions', 'CustomResourceDefinition', false),
+  ValidatingWebhookConfiguration: resource('admissionregistration.k8s.io', 'v1', 'validatingwebhookconfigurations', 'ValidatingWebhookConfiguration', false),
+  MutatingWebhookConfiguration: resource('admissionregistration.k8s.io', 'v1', 'mutatingwebhookconfigurations', 'MutatingWebhookConfiguration', false),
   // GKE CRDs (https://cloud.google.com/kubernetes-engine/docs/how-to/ingress-configuration)
   BackendConfig: resource('cloud.google.com', 'v1', 'backendconfigs', 'BackendConfig', true, true),
   FrontendConfig: resource('networking.gke.io', 'v1beta1', 'frontendconfigs', 'FrontendConfig', true, true),
   ServiceNetworkEndpointGroup: resource('networking.gke.io', 'v1beta1', 'servicenetworkendpointgroups', 'ServiceNetworkEndpointGroup', true, true),
 };
+
+/**
+ * Kinds read only while some namespace is Terminating: what keeps a namespace from finishing
+ * (a CRD whose conversion webhook is gone, an admission webhook that refuses the finalizer
+ * patches). CRDs carry their whole schemas, so they are not listed when nothing needs them;
+ * with no namespace Terminating, none of these is listed and the list counts as read and empty.
+ */
+export const ONLY_WHILE_TERMINATING: ReadonlySet<KubernetesKind> = new Set(['CustomResourceDefinition', 'ValidatingWebhookConfiguration', 'MutatingWebhookConfiguration']);
 
 /**
  * Kinds from CRDs a cluster may or may not serve, at whichever version it serves
@@ -79,7 +91,7 @@ const PAGE_SIZE = 500;
  * token each page) stops here. GKE's largest clusters hold 200,000 Pods; a full Pod list of
  * 100,000 is about 500 MB.
  */
-export const KUBERNETES_LIST_CAPS = { items: 500_000, bytes: 512 * 2 ** 20 };
+export const KUBERNETES_LIST_CAPS = { items: 500_000, bytes: 512 * 2 ** 20, pages: 10_000 };
 /** Requests in flight at once when listing every kind in terminating namespaces. */
 const CONCURRENCY = 8;
 /** Up to this many Terminating namespaces, a kind is listed in each; beyond, once cluster-wide. */
@@ -97,6 +109,13 @@ interface ObjectList {
   metadata?: { continue?: string };
   items?: Record<string, unknown>[];
 }
+
+/**
+ * A list that failed in a CRD's conversion webhook (a 500: `conversion webhook for … failed`,
+ * apiextensions-apiserver webhook_converter.go) fails the same way until someone repairs the
+ * webhook, as an unavailable aggregated API answers 503 until repaired: not sent again.
+ */
+const NOT_AFTER_CONVERSION_FAILURE = { retryable: (failure: ApiFailure) => !failure.message.includes('conversion webhook for') && retryableGet(failure) };
 
 /** Lists Kubernetes objects through the API server, in the JSON shape `kubectl get -o json` prints. */
 export interface NamespaceContents {
@@ -196,7 +215,7 @@ export class LiveKubernetes {
     let bytes = 0;
     let token: string | undefined;
     do {
-      const { value: page, bytes: pageBytes } = await this.readDocument<ObjectList>('kubernetesList', path, { limit: PAGE_SIZE, continue: token }, undefined, accept);
+      const { value: page, bytes: pageBytes } = await this.readDocument<ObjectList>('kubernetesList', path, { limit: PAGE_SIZE, continue: token }, NOT_AFTER_CONVERSION_FAILURE, accept);
       bytes += pageBytes;
       const pages = tokens.size + 1;
       if (bytes > this.caps.bytes) throw new ApiFailure(`GET ${path}: more than ${mebibytes(this.caps.bytes)} over ${pages} pages, the most one list may take`, undefined, { code: 'TOO_LARGE' });
@@ -207,6 +226,8 @@ export class LiveKubernetes {
         objects.push(object);
       }
       token = page.metadata?.continue || undefined;
+      // Empty pages with a new token each time reach no other cap.
+      if (token !== undefined && pages >= this.caps.pages) throw new ApiFailure(`GET ${path}: more than ${this.caps.pages} pages, the most one list may take`, undefined, { code: 'TOO_LARGE' });
       if (token !== undefined && tokens.has(token)) throw new ApiFailure(`GET ${path}: the API server answered a continue token it had answered before (it would list forever)`, undefined, { code: 'INVALID_BODY' });
       if (token !== undefined) tokens.add(token);
     } while (token);

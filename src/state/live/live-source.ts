@@ -152,7 +152,7 @@ export class LiveSource implements StateSource {
       }
     }
     const kubernetes = await this.kubernetes();
-    const { LiveKubernetes } = await import('./live-kubernetes.js');
+    const { LiveKubernetes, ONLY_WHILE_TERMINATING } = await import('./live-kubernetes.js');
     const live = kubernetes ? new LiveKubernetes(kubernetes, progress) : null;
     const noKubernetes = this.noKubernetes ?? kubeconfigHint(target, env);
 
@@ -168,13 +168,20 @@ export class LiveSource implements StateSource {
       }
       return list;
     };
+    // Whether any namespace is being deleted: the Namespace list decides (a failed one: read them anyway).
+    const anyTerminating = () =>
+      listKind('Namespace').then(
+        (namespaces) => namespaces.some((namespace) => namespace.metadata?.deletionTimestamp),
+        () => true,
+      );
     for (const kind of kinds) {
       if (!live) {
         unavailable.set(kind, noKubernetes);
         continue;
       }
+      const list = ONLY_WHILE_TERMINATING.has(kind) ? anyTerminating().then((needed) => (needed ? listKind(kind) : [])) : listKind(kind);
       tasks.push(
-        listKind(kind).then(
+        list.then(
           (found) => {
             addObjects(found);
             read.add(kind);
