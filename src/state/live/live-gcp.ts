@@ -150,7 +150,7 @@ export class LiveGcp {
 type PageReader = (path: string, params: Record<string, string | number>) => Promise<Sized<object>>;
 
 /** The topics (or subscriptions) the triggers' transport names, each once, sorted. */
-function transportNames(triggers: readonly EventarcTrigger[], field: 'topic' | 'subscription'): string[] {
+export function transportNames(triggers: readonly EventarcTrigger[], field: 'topic' | 'subscription'): string[] {
   return [...new Set(triggers.map((trigger) => trigger.transport?.pubsub?.[field]).filter((name): name is string => typeof name === 'string' && /^projects\/[^/]+\/(topics|subscriptions)\/[^/]+$/.test(name)))].sort();
 }
 

@@ -12,7 +12,7 @@ import type { IamRole } from '../gcp-types.js';
 import type { KubernetesApi, RawResponse } from './kubernetes-api.js';
 import type { KubeObject, KubernetesKind } from '../kubernetes-types.js';
 import { callLimits } from './google-request.js';
-import { GCP_DATA_INPUTS, GCP_DATA_SOURCES, LiveGcp } from './live-gcp.js';
+import { GCP_DATA_INPUTS, GCP_DATA_SOURCES, LiveGcp, transportNames } from './live-gcp.js';
 import { sharedVpcHostProject } from '../shared-vpc.js';
 import type { LiveTarget, TargetOptions } from './live-target.js';
 import { kubeconfigHint, requireCluster, requireProject, resolveLiveTarget } from './live-target.js';
@@ -139,6 +139,9 @@ export class LiveSource implements StateSource {
             if (reason) return void unavailable.set(key, reason);
             // The cluster's network is its own project's: no host project, nothing to read.
             if (key === 'hostIamPolicy' && !sharedVpcHostProject(gcp.cluster!, target.project!)) return void read.add(key);
+            // No trigger names a topic (or subscription): nothing to read, nothing to write in a snapshot.
+            if (key === 'pubsubTopics' && transportNames(gcp.eventarcTriggers!, 'topic').length === 0) return void read.add(key);
+            if (key === 'pubsubSubscriptions' && transportNames(gcp.eventarcTriggers!, 'subscription').length === 0) return void read.add(key);
           }
           const done = await this.readGcp(reader, key, gcp, unavailable, progress);
           if (done) read.add(key);
