@@ -13,6 +13,11 @@ import { referenceGrantAllows, referenceGrantManifest } from '../src/gke/gateway
 import type { ClusterState } from '../src/state/cluster-state.js';
 import { kubernetesResourceName } from '../src/state/cluster-state.js';
 import type { Condition, Gateway } from '../src/state/kubernetes-types.js';
+import type { RouteKind } from '../src/gke/gateway/gateway-routes.js';
+import { ROUTE_KINDS } from '../src/gke/gateway/gateway-routes.js';
+import { isGkeGateway } from '../src/gke/gateway/gateway-classes.js';
+import { isGatewayParentRef, parentRefAttachment } from '../src/gke/gateway/route-attachment.js';
+import type { Route } from '../src/state/kubernetes-types.js';
 
 const gatewayConfig = defineCheck({
   id: 'gateway-config',
@@ -31,6 +36,9 @@ without traffic, and some of them leave no condition at all:
   without an active proxy-only subnet in the cluster's region and network;
 - a Gateway whose Accepted or Programmed condition is False, a route whose Accepted or
   ResolvedRefs condition is False (with the controller's reason and message);
+- a route whose parentRef names a Gateway that does not exist, a listener (sectionName, port)
+  the Gateway does not have, or only listeners whose allowedRoutes (namespaces: Same by default,
+  All or a label Selector; kinds) do not admit it: it attaches to nothing and serves nothing;
 - a route that sends traffic to a Service that does not exist, or to one in another
   namespace without a ReferenceGrant there allowing it;
 - a HealthCheckPolicy or GCPBackendPolicy whose targetRef names nothing (it changes nothing),
@@ -46,7 +54,7 @@ http-load-balancing-addon.`,
     'https://gateway-api.sigs.k8s.io/reference/spec/',
   ],
   needs: ['Gateway'],
-  optionalNeeds: ['cluster', 'subnetworks', 'GatewayClass', 'HTTPRoute', 'GRPCRoute', 'ReferenceGrant', 'Service', 'HealthCheckPolicy', 'GCPBackendPolicy', 'GCPGatewayPolicy'],
+  optionalNeeds: ['Namespace', 'cluster', 'subnetworks', 'GatewayClass', 'HTTPRoute', 'GRPCRoute', 'ReferenceGrant', 'Service', 'HealthCheckPolicy', 'GCPBackendPolicy', 'GCPGatewayPolicy'],
   appliesTo: ['Gateway'],
   notApplicable: 'no Gateway of a GKE GatewayClass, and no GKE Gateway policy',
   messages: {
@@ -59,6 +67,15 @@ http-load-balancing-addon.`,
     proxySubnetUnknown:
       'Gateway {{gateway}} uses {{className}}, which needs an active proxy-only subnet (purpose {{purposes}}) in region {{region}}; subnets could not be read ({{reason}}), so this is not checked.',
     conditionFalse: '{{what}} condition {{type}} is False: {{reason}}{{message}}.',
+    parentGatewayMissing:
+      '{{route}} names Gateway {{gateway}} in spec.parentRefs[{{index}}], which does not exist: the route attaches to nothing there and serves no traffic through it{{agrees}}.',
+    parentListenerMissing:
+      '{{route}} names listener {{listener}} of Gateway {{gateway}} in spec.parentRefs[{{index}}], and the Gateway has no such listener (it has {{listeners}}): the route attaches to nothing there{{agrees}}.',
+    notAllowedByListeners:
+      '{{route}} is not admitted by Gateway {{gateway}} (spec.parentRefs[{{index}}]): {{refusals}}. The route attaches to nothing there{{agrees}}.',
+    fixParentRef: 'Point spec.parentRefs at an existing Gateway and listener (kubectl get gateways -A shows them), or create the Gateway.',
+    fixAllowedRoutes:
+      'Let the listener admit the route: set its allowedRoutes.namespaces (from: All, or from: Selector with a label the route\'s namespace carries), or move the route into the Gateway\'s namespace.',
     backendMissing: '{{route}} sends traffic ({{field}}) to Service {{service}}, which does not exist: those requests get errors.',
     backendPortMissing: '{{route}} sends traffic ({{field}}) to port {{port}} of Service {{service}}, which has no such port.',
     referenceGrantMissing:
@@ -79,9 +96,21 @@ http-load-balancing-addon.`,
       findings.push(...clusterFindings(state, context, gateways.map(gatewayResource)));
     }
     for (const gateway of gateways) findings.push(...gatewayFindings(state, context, gateway));
+    const undecided: string[] = [];
+    const explained = new Set<string>();
+    for (const kind of ROUTE_KINDS) {
+      for (const route of state.kubernetes.list(kind)) {
+        const result = attachmentFindings(state, context, route, kind);
+        if (!result) continue;
+        examined.add(result.resource);
+        findings.push(...result.findings);
+        undecided.push(...result.undecided);
+        for (const parent of result.explained) explained.add(parent);
+      }
+    }
     for (const attached of routesOfGkeGateways(state)) {
       examined.add(attached.resource);
-      findings.push(...routeFindings(state, context, attached));
+      findings.push(...routeFindings(state, context, attached, explained));
     }
     const targets = policyTargets(state);
     for (const { resource, namespace, ref, target } of targets) {
@@ -95,14 +124,14 @@ http-load-balancing-addon.`,
         findings.push(context.report({ messageId: 'backendPolicyConflict', data: { policies: policies.join(', '), service, winner: policies[0]! }, resource: loser, severity: 'warning' }));
       }
     }
-    return { examined: [...examined], findings, unread: examined.size > 0 ? unreadOptionalData(state) : [] };
+    return { examined: [...examined], findings, unread: examined.size > 0 ? [...unreadOptionalData(state), ...undecided] : [] };
   },
 });
 
 /** Optional data that could not be read: what depends on it was not checked, so the check must not pass (subnets have their own finding). */
 function unreadOptionalData(state: ClusterState): string[] {
   return (gatewayConfig.optionalNeeds ?? [])
-    .filter((key) => key !== 'subnetworks' && state.unavailable.has(key) && !state.notInInputs?.has(key))
+    .filter((key) => key !== 'subnetworks' && key !== 'Namespace' && state.unavailable.has(key) && !state.notInInputs?.has(key))
     .map((key) => `${key} could not be read (${state.unavailable.get(key)}), so what depends on it was not checked`);
 }
 
@@ -153,11 +182,14 @@ function gatewayFindings(state: ClusterState, context: Context, gateway: Gateway
 }
 
 /** The controller's False conditions on the route, its backends that do not exist, and cross-namespace references no ReferenceGrant allows. */
-function routeFindings(state: ClusterState, context: Context, attached: AttachedRoute): Finding[] {
+function routeFindings(state: ClusterState, context: Context, attached: AttachedRoute, explained: Set<string>): Finding[] {
   const findings: Finding[] = [];
   for (const parent of attached.route.status?.parents ?? []) {
     if (parent.controllerName !== GKE_GATEWAY_CONTROLLER) continue;
-    for (const condition of falseConditions(parent.conditions, ['Accepted', 'ResolvedRefs'])) {
+    // An Accepted=False that attachmentFindings already explained is reported once, there.
+    const key = `${attached.resource}|${parent.parentRef.namespace ?? attached.namespace}/${parent.parentRef.name}|${parent.parentRef.sectionName ?? ''}|${parent.parentRef.port ?? ''}`;
+    const types = explained.has(key) ? ['ResolvedRefs'] : ['Accepted', 'ResolvedRefs'];
+    for (const condition of falseConditions(parent.conditions, types)) {
       findings.push(conditionFinding(context, `${attached.resource} (parent Gateway ${parent.parentRef.namespace ?? attached.namespace}/${parent.parentRef.name})`, condition, attached.resource));
     }
   }
@@ -185,6 +217,52 @@ function routeFindings(state: ClusterState, context: Context, attached: Attached
     }
   }
   return findings;
+}
+
+/**
+ * The parentRefs of a route (one whose parents are GKE Gateways, or Gateways that do not exist) that attach to nothing
+ * (src/gke/gateway/route-attachment.ts decides as the Gateway API spec does). Agrees with the controller's Accepted
+ * condition when it wrote one; a parent the controller accepted is not second-guessed.
+ */
+function attachmentFindings(state: ClusterState, context: Context, route: Route, kind: RouteKind) {
+  const refs = (route.spec?.parentRefs ?? []).map((ref, index) => ({ ref, index })).filter(({ ref }) => isGatewayParentRef(ref));
+  const namespace = route.metadata?.namespace ?? 'default';
+  const attachments = refs.map(({ ref, index }) => ({ ref, index, attachment: parentRefAttachment(state, route, kind, ref) }));
+  // Routes of other implementations' Gateways are theirs to judge.
+  if (attachments.some(({ attachment }) => attachment.gateway && !isGkeGateway(attachment.gateway, state))) return undefined;
+  if (!attachments.some(({ attachment }) => attachment.gateway || attachment.attached === false)) return undefined;
+  const resource = kubernetesResourceName({ kind, metadata: route.metadata });
+  const findings: Finding[] = [];
+  const undecided: string[] = [];
+  const explained: string[] = [];
+  for (const { ref, index, attachment } of attachments) {
+    if (attachment.attached === 'unknown') undecided.push(`${resource}: ${attachment.reason}`);
+    if (attachment.attached !== false) continue;
+    const parentNamespace = ref.namespace ?? namespace;
+    const status = (route.status?.parents ?? []).find(
+      (parent) => parent.parentRef.name === ref.name && (parent.parentRef.namespace ?? namespace) === parentNamespace && parent.parentRef.sectionName === ref.sectionName && parent.parentRef.port === ref.port,
+    );
+    const accepted = status?.conditions?.find((condition) => condition.type === 'Accepted');
+    if (accepted?.status === 'True') continue;
+    explained.push(`${resource}|${parentNamespace}/${ref.name}|${ref.sectionName ?? ''}|${ref.port ?? ''}`);
+    const { problem } = attachment;
+    const agrees = accepted?.status === 'False' ? `; the controller's Accepted condition says the same (False, ${accepted.reason ?? 'no reason'})` : '';
+    const data = { route: resource, gateway: problem.gateway, index, agrees };
+    const evidence = { parentRef: ref, acceptedReason: problem.reason, ...(accepted ? { condition: accepted } : {}) };
+    if (problem.problem === 'gatewayMissing') {
+      findings.push(context.report({ messageId: 'parentGatewayMissing', data, resource, evidence, fix: manualFix(gatewayConfig.messages.fixParentRef) }));
+    } else if (problem.problem === 'noMatchingListener') {
+      const listener = [ref.sectionName, ref.port === undefined ? undefined : `on port ${ref.port}`].filter(Boolean).join(' ');
+      findings.push(context.report({ messageId: 'parentListenerMissing', data: { ...data, listener, listeners: problem.listeners.join(', ') || 'no listeners' }, resource, evidence, fix: manualFix(gatewayConfig.messages.fixParentRef) }));
+    } else {
+      findings.push(context.report({ messageId: 'notAllowedByListeners', data: { ...data, refusals: problem.refusals.join('; ') }, resource, evidence, fix: manualFix(gatewayConfig.messages.fixAllowedRoutes) }));
+    }
+  }
+  return { resource, findings, undecided, explained };
+}
+
+function manualFix(summary: string) {
+  return { summary, commands: [], terraform: null, automatic: false };
 }
 
 function conditionFinding(context: Context, what: string, condition: Condition, resource: string): Finding {

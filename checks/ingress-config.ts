@@ -6,6 +6,7 @@ import { IngressBackendResolver, describeServicePortRef } from '../src/gke/load-
 import { isGceIngress, requiresNegs } from '../src/gke/ingress/ingress-class.js';
 import { ingressClassVerdicts } from '../src/gke/ingress/ingress-class-verdicts.js';
 import { editIngressCommand } from '../src/gke/ingress/ingress-fixes.js';
+import { ingressPathVerdicts } from '../src/gke/ingress/ingress-path-verdicts.js';
 import { ingressRuleVerdicts } from '../src/gke/ingress/ingress-rule-verdicts.js';
 import { negOnlyVerdict, serviceVerdicts } from '../src/gke/ingress/ingress-service-verdicts.js';
 import { unknownIngressFields, unknownServiceFields } from '../src/gke/ingress/planned-ingress-values.js';
@@ -23,7 +24,9 @@ const ingressConfig = defineCheck({
   description: `The GKE ingress controller skips or rejects parts of an Ingress that Kubernetes accepts,
 and says so only in events that are easy to miss. This check does what ingress-gce's
 check-gke-ingress does, and more: rules without http; several rules with the same host
-(the last one wins); backends naming a Service or port that does not exist; Services that
+(the last one wins); Exact or Prefix paths that are empty or hold a \`*\`, which the
+translator refuses, failing the whole Ingress (pkg/translator validateAndGetPaths);
+backends naming a Service or port that does not exist; Services that
 are neither NodePort nor NEG-enabled (the controller reads only cloud.google.com/neg, which
 GKE writes on new Services only on VPC-native clusters without Shared VPC or GKE network
 policy; before apply this is decided from the cluster when it is known);
@@ -77,8 +80,12 @@ deleted are left to the namespace diagnosis.`,
       '{{ingress}} carries annotations only GKE\'s ingress controller reads ({{annotations}}) but has spec.ingressClassName: {{className}}. IngressClass {{className}} is marked default ({{defaultAnnotation}}: "true"), so Kubernetes\' DefaultIngressClass admission plugin wrote its name into this Ingress, created without a class: GKE\'s controller ignores an Ingress with spec.ingressClassName, and it never gets a Google Cloud load balancer.',
     defaultClassWillStamp:
       '{{ingress}} has no class, and IngressClass {{className}} is marked default ({{defaultAnnotation}}: "true"): on creation Kubernetes\' DefaultIngressClass admission plugin will write spec.ingressClassName: {{className}} into it, and GKE\'s ingress controller ignores an Ingress with spec.ingressClassName.',
+    pathInvalid:
+      '{{field}}: {{error}}. GKE\'s ingress controller refuses the whole Ingress for this (its event reads "Translation failed: invalid ingress spec: …"), so none of its rules gets a load balancer.',
     undecided: 'Whether {{resource}} is valid for the GKE ingress controller cannot be decided before apply: {{unknown}}.',
     fixEditIngress: 'Edit the Ingress: {{what}}.',
+    fixPathWildcard:
+      'Drop the `*` from {{field}} ({{path}}): pathType {{pathType}} already matches everything below the path. Or keep the GCE wildcard form (/path/*) with pathType ImplementationSpecific.',
     fixNeg: 'Use container-native load balancing for the Service (the annotation below; NEGs need a VPC-native cluster), or make it a NodePort Service.',
     fixNodePort: 'Make the Service a NodePort Service (NEGs need a VPC-native cluster).',
     fixBackendConfigAnnotation: 'Set the annotation to JSON naming a BackendConfig for the default or per port, e.g. {"default": "NAME"} or {"ports": {"PORT": "NAME"}}.',
@@ -126,6 +133,7 @@ deleted are left to the namespace diagnosis.`,
       if (classVerdicts.length > 0 || isGceIngress(ingress)) examined.add(resource);
       if (!isGceIngress(ingress)) continue;
       ingressRuleVerdicts(ingress).forEach(on.report);
+      ingressPathVerdicts(ingress).forEach(on.report);
       on.report(frontendConfigVerdict(ingress, state));
       checkBackends(on, run);
     }

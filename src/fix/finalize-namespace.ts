@@ -1,6 +1,7 @@
 import type { Namespace } from '../state/kubernetes-types.js';
 import type { KubernetesClient } from '../state/source.js';
 import { toApiFailure, withRetry } from '../state/live/api-failure.js';
+import { kubernetesPathSegment } from '../state/live/path-segment.js';
 import type { ApiFailure } from '../state/live/api-failure.js';
 
 /** A Namespace as the API server sends it. */
@@ -38,7 +39,7 @@ const THROTTLE_RETRIES = 3;
 /** Who sent the writes, as the API server's audit log and managedFields show it. */
 export const FIELD_MANAGER = 'gke-doctor';
 
-const namespacePath = (name: string) => `/api/v1/namespaces/${encodeURIComponent(name)}`;
+const namespacePath = (name: string) => `/api/v1/namespaces/${kubernetesPathSegment(name, 'the namespace')}`;
 
 /** The plan a namespace object as read would make: its uid and finalizers. */
 export function planOf(namespace: NamespaceObject): PlannedNamespace {

@@ -24,6 +24,15 @@ async function withoutRoutes() {
   return { ...state, kubernetes, unavailable };
 }
 
+/** gateway-route-selector as a live read sees it when Namespaces cannot be listed (403). */
+async function withoutNamespaces() {
+  const state = await new SnapshotSource(fixturePath('gateway-route-selector')).collect(new Set<DataKey>([...GCP_DATA_KEYS, ...KUBERNETES_KINDS]));
+  const unavailable = new Map(state.unavailable);
+  unavailable.set('Namespace', '403 namespaces is forbidden');
+  const kubernetes = new KubernetesObjects(state.kubernetes.all().filter((object) => object.kind !== 'Namespace'));
+  return { ...state, kubernetes, unavailable };
+}
+
 const CLUSTER = 'projects/acme-platform/locations/asia-northeast1/clusters/platform-cluster';
 
 testCheck(gatewayConfig, {
@@ -31,6 +40,14 @@ testCheck(gatewayConfig, {
     'gateway-argocd',
     'gateway-argocd-healthy',
     'gateway-whereami',
+    // The twin of gateway-route-not-attached: a Selector listener, namespaces labelled for it, sectionName and port matching.
+    'gateway-route-selector',
+    {
+      name: 'the Selector listener with Namespaces unread: incomplete, not a guess',
+      state: await withoutNamespaces(),
+      status: 'incomplete',
+      then: (report) => expect(report.reason).toContain('listener http\'s namespace selector was not checked'),
+    },
     { fixture: 'seed-argocd-unhealthy', examined: [] },
     {
       // The passing twin is gateway-argocd-healthy itself: with its routes unread, it must not pass on the Gateway alone.
@@ -72,6 +89,23 @@ testCheck(gatewayConfig, {
       then: ({ findings: [condition, missing] }) => {
         expect(condition!.message).toContain('ResolvedRefs is False: BackendNotFound');
         expect(missing!.message).toContain('Service gxlb-demo-ns2/bar-v2, which does not exist');
+      },
+    },
+    {
+      name: 'routes that attach to nothing: not admitted (from defaults to Same), no such listener, no such Gateway',
+      fixture: 'gateway-route-not-attached',
+      findings: [
+        { messageId: 'notAllowedByListeners', resource: 'HTTPRoute/gxlb-demo-ns1/foo', severity: 'error' },
+        { messageId: 'parentListenerMissing', resource: 'HTTPRoute/gxlb-demo-ns2/bar', severity: 'error' },
+        { messageId: 'parentGatewayMissing', resource: 'HTTPRoute/gxlb-demo-ns2/bar-canary', severity: 'error' },
+      ],
+      then: ({ findings: [foo, bar, canary] }) => {
+        expect(foo!.message).toContain('listener http admits routes from its own namespace default only (allowedRoutes.namespaces.from defaults to Same)');
+        expect(foo!.message).toContain('says the same (False, NotAllowedByListeners)');
+        expect(bar!.message).toContain('names listener https of Gateway default/external-http');
+        expect(bar!.message).toContain('(it has http (port 80))');
+        expect(bar!.message).toContain('(False, NoMatchingParent)');
+        expect(canary!.message).toContain('Gateway default/external-http-canary in spec.parentRefs[0], which does not exist');
       },
     },
     {

@@ -40,6 +40,8 @@ const blindFrontendConfig = await withUnread('ingress-config-frontendconfig-miss
 testCheck(ingressConfig, {
   valid: [
     'ingress-config-valid',
+    // The twin of ingress-config-prefix-wildcard: Prefix /v1, which the translator accepts.
+    'ingress-config-prefix-path',
     'seed-argocd-unhealthy',
     'ingress-backendconfig-fix',
     // The default IngressClass leaves an Ingress with a class annotation alone.
@@ -50,6 +52,15 @@ testCheck(ingressConfig, {
     { name: 'manifests without an Ingress', manifests: ['preflight/gateway-argocd-manifests'], examined: [] },
   ],
   invalid: [
+    {
+      name: 'a Prefix path with a `*`: the translator refuses the whole Ingress',
+      fixture: 'ingress-config-prefix-wildcard',
+      findings: [{ messageId: 'pathInvalid', resource: 'Ingress/store/store', severity: 'error' }],
+      then: ({ findings: [finding] }) => {
+        expect(finding!.message).toContain('spec.rules[1].http.paths[0]: failed to validate prefix path /v1/* due to invalid wildcard');
+        expect(finding!.fix!.summary).toContain('Drop the `*` from spec.rules[1].http.paths[0] (/v1/*)');
+      },
+    },
     {
       fixture: 'ingress-config-rules',
       findings: [

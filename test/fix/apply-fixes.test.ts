@@ -87,6 +87,14 @@ describe('applyFixActions with the finalize-namespace fixer (client-node against
     expect(outcome).toMatchObject({ status: 'failed', detail: 'finalized, but still present after 0s: held by metadata.finalizers example.com/cleanup (not cleared by /finalize)' });
   });
 
+  it('never sends a request for a namespace whose name would leave its path (a hostile plan: ../../..)', async () => {
+    const core = await api([namespace(true)]);
+    const hostile = actions.map((action) => ({ ...action, namespace: '../../..' }));
+    const { outcomes: [outcome] } = await applyFixActions(core, hostile, state(), await options({ yes: true }));
+    expect(outcome).toMatchObject({ status: 'failed', detail: expect.stringContaining('refusing to build a request path from the namespace "../../..": not a valid Kubernetes name') });
+    expect(server!.requests).toEqual([]);
+  });
+
   it('says when the namespace is already gone', async () => {
     const core = await api([]);
     const { outcomes: [outcome] } = await applyFixActions(core, actions, state(), await options({ yes: true }));

@@ -1,3 +1,4 @@
+import { kubernetesPathSegment } from './path-segment.js';
 import { ApiFailure, toApiFailure } from './api-failure.js';
 import type { KubernetesApi } from './kubernetes-api.js';
 import { retryableGet } from './kubernetes-api.js';
@@ -208,8 +209,9 @@ export class LiveKubernetes {
   }
 
   private async list(listed: ApiResource, namespace?: string, accept?: string): Promise<KubeObject[]> {
-    const base = listed.group ? `/apis/${listed.group}/${listed.version}` : `/api/${listed.version}`;
-    const path = `${base}${namespace ? `/namespaces/${namespace}` : ''}/${listed.plural}`;
+    const version = kubernetesPathSegment(listed.version, 'the API version');
+    const base = listed.group ? `/apis/${kubernetesPathSegment(listed.group, 'the API group')}/${version}` : `/api/${version}`;
+    const path = `${base}${namespace ? `/namespaces/${kubernetesPathSegment(namespace, 'the namespace')}` : ''}/${kubernetesPathSegment(listed.plural, 'the resource')}`;
     const objects: KubeObject[] = [];
     const tokens = new Set<string>();
     let bytes = 0;

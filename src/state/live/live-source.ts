@@ -1,6 +1,7 @@
 import type { AuthClient } from 'google-auth-library';
 import type { RetryOptions } from './api-failure.js';
 import { ApiFailure, toApiFailure } from './api-failure.js';
+import { hasDotSegment, kubernetesPathSegment } from './path-segment.js';
 import { gcpShapeProblem } from '../data-shapes.js';
 import type { ClusterState, DataKey, GcpData, GcpDataKey, UnreadKind } from '../cluster-state.js';
 import { GCP_DATA_KEYS, KubernetesObjects } from '../cluster-state.js';
@@ -226,8 +227,9 @@ export class LiveSource implements StateSource {
     const name = `${scheme === 'HTTPS' ? 'https:' : ''}${pod}:${port}`;
     const [pathname, query = ''] = path.split('?', 2) as [string, string?];
     const relative = pathname.startsWith('/') ? pathname : `/${pathname}`;
+    if (hasDotSegment(relative)) return { statusCode: 0, error: `not sent: the path has a . or .. segment, which would leave the pod proxy` };
     try {
-      const response = await api.get(`/api/v1/namespaces/${encodeURIComponent(namespace)}/pods/${encodeURIComponent(name)}/proxy${relative}`, Object.fromEntries(new URLSearchParams(query)));
+      const response = await api.get(`/api/v1/namespaces/${kubernetesPathSegment(namespace, 'the namespace')}/pods/${encodeURIComponent(name)}/proxy${relative}`, Object.fromEntries(new URLSearchParams(query)));
       const refused = apiServerAnswer(response, namespace, pod);
       if (refused) return { statusCode: 0, error: refused };
       const location = response.headers.location;

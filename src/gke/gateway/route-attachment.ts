@@ -1,0 +1,106 @@
+import type { ClusterState } from '../../state/cluster-state.js';
+import type { Gateway, GatewayObjectReference, Route } from '../../state/kubernetes-types.js';
+import type { RouteKind } from './gateway-routes.js';
+import { GATEWAY_API_GROUP } from './gateway-routes.js';
+
+type Listener = NonNullable<NonNullable<Gateway['spec']>['listeners']>[number];
+
+/** Listener.allowedRoutes (kubernetes-sigs/gateway-api apis/v1/gateway_types.go AllowedRoutes, RouteNamespaces, RouteGroupKind). */
+interface AllowedRoutes {
+  namespaces?: { from?: string; selector?: LabelSelector };
+  kinds?: { group?: string; kind: string }[];
+}
+
+interface LabelSelector {
+  matchLabels?: Record<string, string>;
+  matchExpressions?: { key: string; operator: string; values?: string[] }[];
+}
+
+/**
+ * Why one parentRef of a route attaches to nothing, with the `Accepted` reason the spec gives it
+ * (apis/v1/shared_types.go RouteConditionReason).
+ */
+export type AttachmentProblem =
+  | { problem: 'gatewayMissing'; reason: 'NoMatchingParent'; gateway: string }
+  | { problem: 'noMatchingListener'; reason: 'NoMatchingParent'; gateway: string; listeners: string[] }
+  | { problem: 'notAllowedByListeners'; reason: 'NotAllowedByListeners'; gateway: string; refusals: string[] };
+
+/** The outcome for one parentRef: attached, a problem, or undecided (data missing), with the Gateway when it exists. */
+export type Attachment = { gateway?: Gateway } & ({ attached: true } | { attached: false; problem: AttachmentProblem } | { attached: 'unknown'; reason: string });
+
+export function isGatewayParentRef(ref: GatewayObjectReference): boolean {
+  return (ref.group ?? GATEWAY_API_GROUP) === GATEWAY_API_GROUP && (ref.kind ?? 'Gateway') === 'Gateway';
+}
+
+/**
+ * Whether a route's parentRef (a Gateway) attaches to any of its listeners, decided as the Gateway API does:
+ * - ParentReference (apis/v1/shared_types.go): namespace defaults to the route's; `sectionName` selects the listener
+ *   of that name, `port` the listeners on that port, both set means both must match; a parentRef matching no
+ *   listener gets Accepted=False NoMatchingParent (conformance: httproute-invalid-parentref-not-matching-section-name,
+ *   httproute-invalid-parentref-not-matching-listener-port).
+ * - Listener.allowedRoutes (apis/v1/gateway_types.go): namespaces.from defaults to Same; Selector matches the route
+ *   namespace's labels; `kinds` empty means the listener protocol's kinds. A route no matching listener admits gets
+ *   Accepted=False NotAllowedByListeners (conformance: gateway-with-attached-routes, httproute-disallowed-kind).
+ */
+export function parentRefAttachment(state: ClusterState, route: Route, kind: RouteKind, ref: GatewayObjectReference): Attachment {
+  const routeNamespace = route.metadata?.namespace ?? 'default';
+  const gatewayNamespace = ref.namespace ?? routeNamespace;
+  const name = `${gatewayNamespace}/${ref.name}`;
+  const gateway = state.kubernetes.get('Gateway', gatewayNamespace, ref.name);
+  if (!gateway) return { attached: false, problem: { problem: 'gatewayMissing', reason: 'NoMatchingParent', gateway: name } };
+  const listeners = (gateway.spec?.listeners ?? []).filter(
+    (listener) => (ref.sectionName === undefined || listener.name === ref.sectionName) && (ref.port === undefined || listener.port === ref.port),
+  );
+  if (listeners.length === 0) {
+    const all = (gateway.spec?.listeners ?? []).map((listener) => `${listener.name} (port ${listener.port})`);
+    return { gateway, attached: false, problem: { problem: 'noMatchingListener', reason: 'NoMatchingParent', gateway: name, listeners: all } };
+  }
+  const refusals: string[] = [];
+  let undecided: string | undefined;
+  for (const listener of listeners) {
+    const verdict = listenerAdmits(state, listener, gatewayNamespace, routeNamespace, kind);
+    if (verdict === true) return { gateway, attached: true };
+    if (typeof verdict === 'object') undecided = verdict.unknown;
+    else refusals.push(`listener ${listener.name} ${verdict}`);
+  }
+  if (undecided) return { gateway, attached: 'unknown', reason: undecided };
+  return { gateway, attached: false, problem: { problem: 'notAllowedByListeners', reason: 'NotAllowedByListeners', gateway: name, refusals } };
+}
+
+/** true, a refusal ("admits only …"), or what could not be decided. */
+function listenerAdmits(state: ClusterState, listener: Listener, gatewayNamespace: string, routeNamespace: string, kind: RouteKind): true | string | { unknown: string } {
+  const allowed = (listener.allowedRoutes ?? {}) as AllowedRoutes;
+  const kinds = allowed.kinds ?? [];
+  // An empty kinds list means the kinds the protocol supports; GKE's HTTP/HTTPS listeners take HTTPRoute and GRPCRoute.
+  if (kinds.length > 0 && !kinds.some((allowedKind) => (allowedKind.group ?? GATEWAY_API_GROUP) === GATEWAY_API_GROUP && allowedKind.kind === kind)) {
+    return `admits only kinds ${kinds.map((allowedKind) => allowedKind.kind).join(', ')}`;
+  }
+  const from = allowed.namespaces?.from ?? 'Same';
+  if (from === 'All') return true;
+  if (from === 'Same') {
+    return routeNamespace === gatewayNamespace ? true : `admits routes from its own namespace ${gatewayNamespace} only (allowedRoutes.namespaces.from ${allowed.namespaces?.from ? 'Same' : 'defaults to Same'})`;
+  }
+  if (from === 'Selector') {
+    const selector = allowed.namespaces?.selector ?? {};
+    if (state.unavailable.has('Namespace')) return { unknown: `Namespace could not be read (${state.unavailable.get('Namespace')}), so listener ${listener.name}'s namespace selector was not checked` };
+    const namespace = state.kubernetes.get('Namespace', undefined, routeNamespace);
+    if (!namespace) return { unknown: `namespace ${routeNamespace} is not in the data, so listener ${listener.name}'s namespace selector was not checked` };
+    return selectorMatches(selector, namespace.metadata?.labels ?? {}) ? true : `admits namespaces matching ${JSON.stringify(selector)} only, and namespace ${routeNamespace}'s labels do not match`;
+  }
+  return { unknown: `listener ${listener.name} has allowedRoutes.namespaces.from ${from}, which is not judged` };
+}
+
+/** metav1.LabelSelector semantics (k8s.io/apimachinery pkg/apis/meta/v1 LabelSelectorAsSelector): every term must hold. */
+export function selectorMatches(selector: LabelSelector, labels: Record<string, string>): boolean {
+  const byLabels = Object.entries(selector.matchLabels ?? {}).every(([key, value]) => labels[key] === value);
+  return (
+    byLabels &&
+    (selector.matchExpressions ?? []).every(({ key, operator, values = [] }) => {
+      if (operator === 'In') return key in labels && values.includes(labels[key]!);
+      if (operator === 'NotIn') return !(key in labels) || !values.includes(labels[key]!);
+      if (operator === 'Exists') return key in labels;
+      if (operator === 'DoesNotExist') return !(key in labels);
+      return false;
+    })
+  );
+}

@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import { parentRefAttachment, selectorMatches } from '../../../src/gke/gateway/route-attachment.js';
+import type { Gateway, KubeObject, Route } from '../../../src/state/kubernetes-types.js';
+import { clusterState } from '../../support/state.js';
+
+// Listener shapes from kubernetes-sigs/gateway-api conformance/tests/gateway-with-attached-routes.yaml and httproute-disallowed-kind.yaml.
+function gateway(allowedRoutes?: unknown): Gateway {
+  return {
+    apiVersion: 'gateway.networking.k8s.io/v1',
+    kind: 'Gateway',
+    metadata: { name: 'same-namespace', namespace: 'gateway-conformance-infra' },
+    spec: { gatewayClassName: 'gke-l7-global-external-managed', listeners: [{ name: 'http', port: 80, protocol: 'HTTP', allowedRoutes }] },
+  };
+}
+
+const route = (namespace: string): Route => ({ apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', metadata: { name: 'r', namespace } });
+const namespace = (name: string, labels: Record<string, string>): KubeObject => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels: { 'kubernetes.io/metadata.name': name, ...labels } } });
+const parent = { name: 'same-namespace', namespace: 'gateway-conformance-infra' };
+
+describe('parentRefAttachment', () => {
+  it.each([
+    ['from defaults to Same: the Gateway\'s namespace is admitted', undefined, 'gateway-conformance-infra', parent, 'HTTPRoute', true],
+    ['from defaults to Same: another namespace is not', undefined, 'gateway-conformance-web-backend', parent, 'HTTPRoute', false],
+    ['from All', { namespaces: { from: 'All' } }, 'gateway-conformance-web-backend', parent, 'HTTPRoute', true],
+    ['kinds lists only HTTPRoute: a GRPCRoute is refused', { kinds: [{ kind: 'HTTPRoute' }] }, 'gateway-conformance-infra', parent, 'GRPCRoute', false],
+    ['kinds empty: the protocol\'s kinds, GRPCRoute included', { kinds: [] }, 'gateway-conformance-infra', parent, 'GRPCRoute', true],
+    ['port 8080 matches no listener', undefined, 'gateway-conformance-infra', { ...parent, port: 8080 }, 'HTTPRoute', false],
+    ['sectionName and port both matching', undefined, 'gateway-conformance-infra', { ...parent, sectionName: 'http', port: 80 }, 'HTTPRoute', true],
+    ['parentRef namespace defaults to the route\'s', undefined, 'gateway-conformance-infra', { name: 'same-namespace' }, 'HTTPRoute', true],
+  ] as const)('%s', (_name, allowedRoutes, routeNamespace, ref, kind, attached) => {
+    const state = clusterState({}, [gateway(allowedRoutes)]);
+    expect(parentRefAttachment(state, route(routeNamespace), kind, ref).attached).toBe(attached);
+  });
+
+  it('Selector: decided on the route namespace\'s labels, unknown when Namespaces are unread', () => {
+    const allowed = { namespaces: { from: 'Selector', selector: { matchLabels: { 'shared-gateway-access': 'true' } } } };
+    const labelled = clusterState({}, [gateway(allowed), namespace('store', { 'shared-gateway-access': 'true' }), namespace('site', {})]);
+    expect(parentRefAttachment(labelled, route('store'), 'HTTPRoute', parent).attached).toBe(true);
+    expect(parentRefAttachment(labelled, route('site'), 'HTTPRoute', parent).attached).toBe(false);
+    const unread = clusterState({}, [gateway(allowed)], [['Namespace', '403']]);
+    expect(parentRefAttachment(unread, route('store'), 'HTTPRoute', parent).attached).toBe('unknown');
+  });
+
+  it('a Gateway that does not exist', () => {
+    expect(parentRefAttachment(clusterState({}, []), route('default'), 'HTTPRoute', { name: 'missing' })).toMatchObject({ attached: false, problem: { problem: 'gatewayMissing', gateway: 'default/missing' } });
+  });
+});
+
+describe('selectorMatches', () => {
+  it.each([
+    [{ matchExpressions: [{ key: 'env', operator: 'In', values: ['prod'] }] }, { env: 'prod' }, true],
+    [{ matchExpressions: [{ key: 'env', operator: 'NotIn', values: ['prod'] }] }, {}, true],
+    [{ matchExpressions: [{ key: 'env', operator: 'Exists' }] }, {}, false],
+    [{ matchExpressions: [{ key: 'env', operator: 'DoesNotExist' }] }, {}, true],
+    [{ matchLabels: { env: 'prod' }, matchExpressions: [{ key: 'team', operator: 'Exists' }] }, { env: 'prod' }, false],
+    [{}, {}, true],
+  ])('%j on %j: %s', (selector, labels, matches) => {
+    expect(selectorMatches(selector, labels)).toBe(matches);
+  });
+});
