@@ -1,9 +1,10 @@
+import { stat } from 'node:fs/promises';
 import { Option } from 'commander';
 import { InputError } from '../errors.js';
 import type { FailOn } from '../engine/report.js';
 import { FAIL_ON, exitCodeFor } from '../engine/report.js';
 import { dataKeysFor, runChecksOn } from '../engine/runner.js';
-import { baselineOf, readBaseline, writeBaseline } from '../engine/baseline.js';
+import { baselineOf, describeBaselineChange, existingBaseline, readBaseline, writeBaseline } from '../engine/baseline.js';
 import type { Check, RunContext } from '../engine/check.js';
 import { applySeverities, checksNotOff } from '../engine/severity-settings.js';
 import { applySuppressions } from '../engine/suppressions.js';
@@ -24,7 +25,7 @@ import { outputOptionParsers, resolveOutputs, writeOutputs } from './outputs.js'
 import type { FleetFlags } from './fleet-options.js';
 import { addFleetOptions, allClustersMembers, checkFleet, rejectFleetFlags } from './fleet-options.js';
 import { fleetExitCode } from '../engine/fleet-report.js';
-import { snapshotTreeMembers } from '../fleet/snapshot-tree.js';
+import { isSnapshot, snapshotTreeMembers } from '../fleet/snapshot-tree.js';
 import type { ProcessIo } from './process-io.js';
 import type { ProgramWithExitCode } from './program-with-exit-code.js';
 import type { LiveFlags } from './live-options.js';
@@ -51,7 +52,7 @@ export interface CheckOptions extends LiveFlags, FixFlags, FleetFlags {
 }
 
 export function registerCheckCommand(program: ProgramWithExitCode, io: ProcessIo): void {
-  const { outputs, addFormat, addFile } = outputOptionParsers();
+  const { flags: outputFlags, addFormat, addFile } = outputOptionParsers();
   const command = program
     .command('check')
     .description('run the checks and print what is wrong, with the exact fix (live project and cluster unless --snapshot)')
@@ -64,7 +65,8 @@ export function registerCheckCommand(program: ProgramWithExitCode, io: ProcessIo
     .option('--skip <ids>', 'skip these checks (comma-separated, repeatable)', collect, [])
     .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity').choices(FAIL_ON).default('error'))
     .option('-o, --output <format>', 'report format: text, json, sarif, junit or json-lines (repeatable, each with its own --output-file)', addFormat)
-    .option('--output-file <file>', 'write the preceding --output to this file (or gs://BUCKET/OBJECT) instead of stdout', addFile)
+    .option('--format <format>', 'the same as --output', addFormat)
+    .option('--output-file <file>', 'write the --output to this file (or gs://BUCKET/OBJECT; - for stdout); with several --output, each --output-file follows its own', addFile)
     .option('--plugin <module>', 'also load checks from a module: a path or an installed package (repeatable)', collect, [])
     .option('--stuck-after <duration>', 'a namespace Terminating this long counts as stuck (default 5m)')
     .option('--config <file>', 'read this config file instead of the nearest .gke-doctor.yaml from the working directory up')
@@ -74,7 +76,7 @@ export function registerCheckCommand(program: ProgramWithExitCode, io: ProcessIo
     .option('--write-baseline <file>', "record this run's findings as accepted (then exit as a run with --baseline would)")
     .option('--report-unused-ignores', 'warn about config ignores that matched no finding');
   addFleetOptions(addFixOptions(command)).action(async (options: CheckOptions) => {
-    const outputList = resolveOutputs(outputs);
+    const outputList = resolveOutputs(outputFlags);
     validateFixFlags(options, isLiveOnly(options));
     const config = await loadConfig(options.config);
     const known = await availableChecks(options.plugin);
@@ -93,6 +95,9 @@ export function registerCheckCommand(program: ProgramWithExitCode, io: ProcessIo
         : options.snapshot && !options.manifests?.length && options.terraformPlan === undefined
           ? await snapshotTreeMembers(options.snapshot)
           : null;
+      if (!tree && options.snapshot && !(await isSnapshot(options.snapshot)) && (await isDirectory(options.snapshot))) {
+        throw new InputError(`--snapshot ${options.snapshot}: no inputs found in ${options.snapshot} (no file of the snapshot layout, such as cluster.json or k8s/, nor a PROJECT/LOCATION/CLUSTER tree of snapshots)`);
+      }
       if (tree) {
         validateSnapshotFlags(options);
         // A baseline records findings by check, resource and message, which clusters of a fleet share.
@@ -112,15 +117,17 @@ export function registerCheckCommand(program: ProgramWithExitCode, io: ProcessIo
       const state = await source.collect(dataKeysFor(checks));
       const report = await runChecksOn(state, checks, { now: io.now(), deadline, ...checkOptions(options, config), ...(probe ? { probe } : {}) });
       applySeverities(report, checks, config.checks);
-      const rules = { ignores: config.ignore, configFile: config.file, inlineIgnores: options.inlineIgnores, baseline, now: io.now() };
+      const knownChecks = new Set(known.map((check) => check.id));
+      const rules = { ignores: config.ignore, configFile: config.file, inlineIgnores: options.inlineIgnores, baseline, now: io.now(), knownChecks };
       let notes = applySuppressions(report, state, rules);
       if (options.writeBaseline) {
+        const previous = baseline?.file === options.writeBaseline ? baseline.baseline : await existingBaseline(options.writeBaseline);
         const recorded = baselineOf(report);
         await writeBaseline(options.writeBaseline, recorded);
         notes = applySuppressions(report, state, { ...rules, baseline: { file: options.writeBaseline, baseline: recorded } });
-        io.stderr.write(`gke-doctor: wrote ${options.writeBaseline}: ${recorded.findings.length} finding(s) accepted\n`);
+        io.stderr.write(`gke-doctor: wrote ${options.writeBaseline}: ${describeBaselineChange(previous, recorded)}\n`);
       }
-      for (const note of notes.expired) io.stderr.write(`gke-doctor: warning: ${printable(note)}\n`);
+      for (const note of [...notes.expired, ...notes.unknown]) io.stderr.write(`gke-doctor: warning: ${printable(note)}\n`);
       if (options.reportUnusedIgnores) for (const note of notes.unused) io.stderr.write(`gke-doctor: warning: ${printable(note)}\n`);
       let exitCode = exitCodeFor(report, options.failOn);
       // The report is written after the fixes, so it can say what they did.
@@ -158,6 +165,14 @@ function requireKnownChecks(config: Config, checks: readonly Check[]): void {
   }
   for (const [index, rule] of config.ignore.entries()) {
     if (!known.has(rule.check)) throw new InputError(`${config.file}: ignore[${index}].check: unknown check "${rule.check}"; known checks: ${list}`);
+  }
+}
+
+async function isDirectory(path: string): Promise<boolean> {
+  try {
+    return (await stat(path)).isDirectory();
+  } catch {
+    return false;
   }
 }
 

@@ -22,17 +22,18 @@ interface MergeOptions extends CredentialOptions {
 }
 
 export function registerMergeCommand(program: ProgramWithExitCode, io: ProcessIo): void {
-  const { outputs, addFormat, addFile } = outputOptionParsers();
+  const { flags: outputFlags, addFormat, addFile } = outputOptionParsers();
   program
     .command('merge <reports...>')
     .description('combine JSON reports (shards of a fleet run: files, directories or gs://BUCKET/PREFIX) into one fleet report; names any missing shard')
     .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity').choices(FAIL_ON).default('error'))
-    .option('--output <format>', 'report format: text, json, sarif, junit or json-lines (repeatable, each with its own --output-file)', addFormat)
-    .option('--output-file <file>', 'write the preceding --output to this file (or gs://BUCKET/OBJECT) instead of stdout', addFile)
+    .option('-o, --output <format>', 'report format: text, json, sarif, junit or json-lines (repeatable, each with its own --output-file)', addFormat)
+    .option('--format <format>', 'the same as --output', addFormat)
+    .option('--output-file <file>', 'write the --output to this file (or gs://BUCKET/OBJECT; - for stdout); with several --output, each --output-file follows its own', addFile)
     .option('--access-token-file <file>', 'for gs:// reports: use this OAuth access token instead of Application Default Credentials (also GOOGLE_OAUTH_ACCESS_TOKEN)')
     .option('--plugin <module>', 'the plugins the shards ran with, for their checks\' descriptions in SARIF (repeatable)', collect, [])
     .action(async (paths: string[], options: MergeOptions) => {
-      const outputList = resolveOutputs(outputs);
+      const outputList = resolveOutputs(outputFlags);
       const texts: ReportText[] = [];
       for (const path of paths) texts.push(...(isGsUrl(path) ? await readGsReports(path, options, io.env) : await readLocalReports(path)));
       const report = await mergeReports(texts);

@@ -28,11 +28,14 @@ export function fingerprintOf(checkId: string, finding: Finding): string {
   return createHash('sha256').update(`${checkId}\0${finding.resource}\0${cause}`).digest('hex').slice(0, 32);
 }
 
-/** Every finding of the run that config or an annotation does not already accept. */
+/**
+ * Every finding of the run that config or an annotation does not already accept: those the
+ * baseline read accepted stay, what it listed and is no longer found goes (ESLint's prune).
+ */
 export function baselineOf(report: Report): Baseline {
   const findings = report.checks.flatMap((check) =>
     check.findings
-      .filter((finding) => !finding.suppressed)
+      .filter((finding) => !finding.suppressed || finding.suppressed.by === 'baseline')
       .map((finding) => ({ check: check.id, resource: finding.resource, fingerprint: fingerprintOf(check.id, finding) })),
   );
   const unique = new Map(findings.map((entry) => [`${entry.check}\0${entry.fingerprint}`, entry]));
@@ -44,6 +47,26 @@ export async function writeBaseline(file: string, baseline: Baseline): Promise<v
     await writeFile(file, `${JSON.stringify(baseline, null, 2)}\n`);
   } catch (error) {
     throw new InputError(`--write-baseline ${file}: cannot write: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
+}
+
+/** What writing `next` over `previous` changes, for the user: "2 new, 3 kept, 1 no longer found and dropped". */
+export function describeBaselineChange(previous: Baseline | undefined, next: Baseline): string {
+  const key = (entry: BaselineEntry) => `${entry.check}\0${entry.resource}\0${entry.fingerprint}`;
+  const before = new Set(previous?.findings.map(key));
+  const after = new Set(next.findings.map(key));
+  const kept = [...after].filter((entry) => before.has(entry)).length;
+  const dropped = [...before].filter((entry) => !after.has(entry)).length;
+  if (!previous) return `${next.findings.length} finding(s) accepted`;
+  return `${next.findings.length} finding(s) accepted: ${after.size - kept} new, ${kept} kept, ${dropped} no longer found and dropped`;
+}
+
+/** The baseline already at `file`, when there is one to compare with (a missing or foreign file is none). */
+export async function existingBaseline(file: string): Promise<Baseline | undefined> {
+  try {
+    return await readBaseline(file);
+  } catch {
+    return undefined;
   }
 }
 

@@ -22,12 +22,16 @@ export interface SuppressionRules {
   baseline?: { file: string; baseline: Baseline };
   /** Today, for `expires`: the real clock, not a snapshot's time. */
   now: Date;
+  /** Every check id gke-doctor knows (built-in and plugins): an annotation naming another is a typo to point at. */
+  knownChecks?: ReadonlySet<string>;
 }
 
 /** What the user should hear about their ignores: expired ones that would have matched, ones that matched nothing. */
 export interface IgnoreNotes {
   expired: string[];
   unused: string[];
+  /** `gke-doctor.io/ignore` annotations naming a check that does not exist: they suppress nothing. */
+  unknown: string[];
 }
 
 /**
@@ -71,7 +75,28 @@ export function applySuppressions(report: Report, state: ClusterState, rules: Su
     unused: rules.ignores
       .filter((rule) => !used.has(rule) && !expired.has(rule) && ran.has(rule.check))
       .map((rule) => `${where}: the ignore of ${rule.check} on ${rule.resource} matched no finding${rule.expires && hasExpired(rule, rules.now) ? ` (it expired on ${rule.expires})` : ''}; remove it`),
+    unknown: rules.inlineIgnores && rules.knownChecks ? unknownAnnotatedChecks(state, rules.knownChecks) : [],
   };
+}
+
+/** One note per object whose ignore annotation names a check gke-doctor does not have. */
+function unknownAnnotatedChecks(state: ClusterState, known: ReadonlySet<string>): string[] {
+  return state.kubernetes.all().flatMap((object) => {
+    const value = object.metadata?.annotations?.[IGNORE_ANNOTATION];
+    if (typeof value !== 'string') return [];
+    const unknown = ignoredCheckIds(value).filter((id) => !known.has(id));
+    if (unknown.length === 0) return [];
+    const name = [object.kind, object.metadata?.namespace, object.metadata?.name].filter(Boolean).join('/');
+    return [`${name}: ${IGNORE_ANNOTATION} names ${unknown.map((id) => `"${id}"`).join(', ')}, which is no check, so it suppresses nothing (known checks: ${[...known].join(', ')})`];
+  });
+}
+
+/** The check ids an ignore annotation lists: comma-separated, blanks ignored. */
+function ignoredCheckIds(value: string): string[] {
+  return value
+    .split(',')
+    .map((id) => id.trim())
+    .filter((id) => id !== '');
 }
 
 function hasExpired(rule: IgnoreRule, now: Date): boolean {
@@ -85,8 +110,7 @@ function annotationSuppression(checkId: string, finding: Finding, state: Cluster
   const [kind, namespace, name] = parts.length === 3 ? parts : [parts[0], undefined, parts[1]];
   const object = state.kubernetes.get(kind as KubernetesKind, namespace, name!);
   const annotations = object?.metadata?.annotations ?? {};
-  const checks = (annotations[IGNORE_ANNOTATION] ?? '').split(',').map((id) => id.trim());
-  if (!checks.includes(checkId)) return undefined;
+  if (!ignoredCheckIds(annotations[IGNORE_ANNOTATION] ?? '').includes(checkId)) return undefined;
   const reason = annotations[IGNORE_REASON_ANNOTATION]?.trim();
   return { by: 'annotation', reason: reason || `${IGNORE_ANNOTATION} on ${finding.resource}, with no ${IGNORE_REASON_ANNOTATION}` };
 }

@@ -1,5 +1,5 @@
 import type { FinalizeNamespaceAction } from '../engine/check.js';
-import { formatDuration } from '../gke/duration.js';
+import { humanDuration } from '../gke/duration.js';
 import { BLOCKER_KINDS } from '../gke/namespaces/deletion-blockers.js';
 import type { ClusterState } from '../state/cluster-state.js';
 import type { KubernetesClient } from '../state/source.js';
@@ -58,7 +58,7 @@ function describeObject(plan: PlannedNamespace, log: (line: string) => void): vo
  */
 export const finalizeNamespaceFixer: Fixer<FinalizeNamespaceAction> = {
   describe(action, { state, options }) {
-    const age = action.terminatingForSeconds === undefined ? '' : ` (Terminating for ${formatDuration(action.terminatingForSeconds * 1000)})`;
+    const age = action.terminatingForSeconds === undefined ? '' : ` (Terminating for ${humanDuration(action.terminatingForSeconds * 1000)})`;
     options.log(`${options.dryRun ? 'Dry run: would finalize' : 'Finalize'} Namespace/${action.namespace}${age}`);
     for (const condition of action.conditions) options.log(`  stuck because ${condition.type}: ${condition.message ?? ''}`);
     const plan = plannedNamespace(action, state);
@@ -180,5 +180,5 @@ async function waitForDeletion(api: KubernetesClient, name: string, uid: string,
     remaining.spec?.finalizers?.length ? `spec.finalizers ${remaining.spec.finalizers.join(', ')}` : null,
     remaining.metadata?.finalizers?.length ? `metadata.finalizers ${remaining.metadata.finalizers.join(', ')} (not cleared by /finalize)` : null,
   ].filter(Boolean);
-  return outcome(name, 'failed', `finalized, but still present after ${formatDuration(options.waitMs)}${holders.length ? `: held by ${holders.join('; ')}` : ''}`);
+  return outcome(name, 'failed', `finalized, but still present after ${humanDuration(options.waitMs)}${holders.length ? `: held by ${holders.join('; ')}` : ''}`);
 }

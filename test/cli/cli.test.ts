@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -50,6 +50,8 @@ describe('gke-doctor check --snapshot', () => {
 
   it('exits 3 when a check is incomplete and nothing fails', async () => {
     const directory = await mkdtemp(join(tmpdir(), 'gke-doctor-cli-'));
+    // A snapshot that holds Kubernetes objects but no cluster.json.
+    await mkdir(join(directory, 'k8s'));
     const { code, stdout } = await runCli(['check', '--snapshot', directory, '--only', 'http-load-balancing-addon']);
     expect(code).toBe(3);
     expect(stdout).toContain('? incomplete  http-load-balancing-addon');
@@ -61,6 +63,29 @@ describe('gke-doctor check --snapshot', () => {
     const { stdout } = await runCli(['check', '--snapshot', seed, '--output', 'text', '--output', 'json', '--output-file', file]);
     expect(stdout).toContain('terminating-namespace');
     expect(JSON.parse(await readFile(file, 'utf8')).version).toBe(1);
+  });
+
+  it('pairs --output-file with -o whatever the order, and takes --format for -o', async () => {
+    const directory = await mkdtemp(join(tmpdir(), 'gke-doctor-cli-'));
+    const before = await runCli(['check', '--snapshot', seed, '--output-file', join(directory, 'a.sarif'), '-o', 'sarif']);
+    expect(before.stdout).toBe('');
+    expect(JSON.parse(await readFile(join(directory, 'a.sarif'), 'utf8')).version).toBe('2.1.0');
+    const alias = await runCli(['check', '--snapshot', seed, '--format', 'json', '--output-file', '-']);
+    expect(JSON.parse(alias.stdout).version).toBe(1);
+  });
+
+  it('refuses an empty --snapshot or --manifests directory: no inputs found (checking nothing would pass)', async () => {
+    const empty = await mkdtemp(join(tmpdir(), 'gke-doctor-empty-'));
+    expect(await runCli(['check', '--snapshot', empty])).toEqual({ code: 2, stdout: '', stderr: `gke-doctor: --snapshot ${empty}: no inputs found in ${empty} (no file of the snapshot layout, such as cluster.json or k8s/, nor a PROJECT/LOCATION/CLUSTER tree of snapshots)\n` });
+    expect(await runCli(['check', '--manifests', empty])).toEqual({ code: 2, stdout: '', stderr: `gke-doctor: --manifests ${empty}: no inputs found in ${empty} (no .yaml, .yml or .json file below it)\n` });
+  });
+
+  it('reads a directory of directories as a fleet only when every PROJECT/LOCATION/CLUSTER leaf is a snapshot', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'gke-doctor-tree-'));
+    await cp(seed, join(root, 'acme-jobs-prod', 'asia-northeast1', 'prod-cluster'), { recursive: true });
+    expect((await runCli(['check', '--snapshot', root, '-o', 'json'])).code).toBe(1);
+    await mkdir(join(root, 'acme-jobs-prod', 'asia-northeast1', 'notes'), { recursive: true });
+    expect(await runCli(['check', '--snapshot', root])).toMatchObject({ code: 2, stderr: expect.stringMatching(/no inputs found in/) });
   });
 
   it('colours only when asked: NO_COLOR off, FORCE_COLOR on', async () => {

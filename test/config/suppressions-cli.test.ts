@@ -83,6 +83,23 @@ describe('baselines', () => {
     expect(unsuppressed.map((finding) => finding.resource)).toEqual(['APIService/v1beta1.metrics.k8s.io', 'Namespace/batch-old']);
   });
 
+  it('written over the baseline it read, keeps what is still found, drops what is gone, and says what changed', async () => {
+    const snapshot = seedCopy();
+    addStuckNamespace(snapshot, 'batch-old');
+    const baseline = join(tempDir(), 'baseline.json');
+    await runCli(['check', '--no-config', '--snapshot', snapshot, '--write-baseline', baseline]);
+    const entries = () => (JSON.parse(readFileSync(baseline, 'utf8')) as { findings: { resource: string }[] }).findings.map((entry) => entry.resource);
+    expect(entries()).toContain('Namespace/batch-old');
+
+    // batch-old is gone; everything else is still found.
+    const pruned = await runCli(['check', '--no-config', '--snapshot', fixturePath(SEED), '--baseline', baseline, '--write-baseline', baseline]);
+    expect(pruned.code).toBe(0);
+    expect(pruned.stderr).toBe(`gke-doctor: wrote ${baseline}: 4 finding(s) accepted: 0 new, 4 kept, 2 no longer found and dropped\n`);
+    expect(entries()).toHaveLength(4);
+    expect(entries()).not.toContain('Namespace/batch-old');
+    expect((await runCli(['check', '--no-config', '--snapshot', fixturePath(SEED), '--baseline', baseline])).code).toBe(0);
+  });
+
   it('refuses a file that is not a baseline, in one line', async () => {
     const file = join(tempDir(), 'b.json');
     writeFileSync(file, '{"version": 2}');
@@ -175,6 +192,16 @@ describe('the gke-doctor.io/ignore annotation', () => {
     const { code, stdout } = await runCli(['check', '--no-config', '--snapshot', annotated('owned by team events; OPS-88'), '--only', 'terminating-namespace', '-o', 'json']);
     expect(code).toBe(0);
     expect(json(stdout).checks[0]!.findings[0]!.suppressed).toEqual({ by: 'annotation', reason: 'owned by team events; OPS-88' });
+  });
+
+  it('warns when it names a check that does not exist (it suppresses nothing)', async () => {
+    const snapshot = seedCopy();
+    editNamespaces(snapshot, (list) => {
+      list.items.find((item) => item.metadata.name === 'events-system')!.metadata.annotations = { 'gke-doctor.io/ignore': 'terminating-namepsace' };
+    });
+    const { code, stderr } = await runCli(['check', '--no-config', '--snapshot', snapshot, '--only', 'terminating-namespace']);
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/^gke-doctor: warning: Namespace\/events-system: gke-doctor.io\/ignore names "terminating-namepsace", which is no check, so it suppresses nothing \(known checks: .*terminating-namespace.*\)\n$/);
   });
 
   it('says so when the owner gave no reason', async () => {

@@ -1,4 +1,4 @@
-import { chmodSync, cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -15,6 +15,9 @@ function workspace(): string {
   const dir = mkdtempSync(join(tmpdir(), 'gke-doctor-workspace-'));
   cpSync(fixturePath('preflight'), join(dir, 'infra'), { recursive: true });
   cpSync(fixturePath('healthy'), join(dir, 'healthy'), { recursive: true });
+  // The healthy cluster without its allow policy: eventarc-gke-iam cannot decide (exit 3).
+  cpSync(fixturePath('healthy'), join(dir, 'undecided'), { recursive: true });
+  rmSync(join(dir, 'undecided', 'iam-policy.json'));
   return dir;
 }
 
@@ -38,7 +41,7 @@ describe('action.yml (composite), its steps run as the runner runs them', () => 
     expect(action.runs.steps.filter((candidate) => /npm (ci|install|run build)/.test(candidate.run ?? ''))).toEqual([]);
     const npx = fakeNpx();
     const run = runStep(action, step('gke-doctor check'), { actionPath: REPO_ROOT, workspace: workspace(), inputs: { snapshot: 'healthy' }, path: npx.path });
-    expect(run.outputs['exit-code']).toBe('3');
+    expect(run.outputs['exit-code']).toBe('0');
     expect(npx.calls().slice(0, 3)).toEqual(['--yes', `gke-doctor@${VERSION}`, 'check']);
   });
 
@@ -66,11 +69,11 @@ describe('action.yml (composite), its steps run as the runner runs them', () => 
   });
 
   it('passes "could not decide" (exit 3) with a warning annotation, or fails it with fail-on-incomplete', () => {
-    const lenient = check({ snapshot: 'healthy' }).run;
+    const lenient = check({ snapshot: 'undecided' }).run;
     expect(lenient.status).toBe(0);
     expect(lenient.outputs['exit-code']).toBe('3');
     expect(lenient.stdout).toContain('::warning title=gke-doctor::some checks could not decide (exit 3)');
-    expect(check({ snapshot: 'healthy', 'fail-on-incomplete': 'true' }).run.status).toBe(3);
+    expect(check({ snapshot: 'undecided', 'fail-on-incomplete': 'true' }).run.status).toBe(3);
   });
 
   it('passes fail-on, config and a list of manifests through', () => {

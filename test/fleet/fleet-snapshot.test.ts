@@ -171,7 +171,7 @@ describe('shards and merge', () => {
       await runCli(['check', '--snapshot', tree, '--shard', `${index}/3`, '--fail-on', 'never', '--output', 'json', '--output-file', file]);
       files.push(file);
     }
-    const merged = await runCli(['merge', ...files, '--fail-on', 'never', '--output', 'json']);
+    const merged = await runCli(['merge', ...files, '--fail-on', 'never', '-o', 'json']);
     expect(merged.stderr).toBe('gke-doctor: merge: shard 1/3 is missing: its clusters are not in the report\n');
     expect((JSON.parse(merged.stdout) as FleetReport).fleet.shards).toEqual({ count: 3, present: [0, 2], missing: [1] });
     expect(merged.code).toBe(3);

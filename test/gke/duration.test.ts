@@ -1,12 +1,20 @@
 import { describe, expect, it } from 'vitest';
-import { formatDuration } from '../../src/gke/duration.js';
+import { humanDuration } from '../../src/gke/duration.js';
 
-describe('durations for people', () => {
+// The cases of k8s.io/apimachinery pkg/util/duration duration_test.go TestHumanDuration: kubectl's AGE.
+describe('ages as kubectl prints them', () => {
   it.each([
     [0, '0s'],
     [45_000, '45s'],
-    [12 * 60_000 + 5_000, '12m 5s'],
-    [3 * 86_400_000 + 4 * 3_600_000 + 59_000, '3d 4h'],
-    [86_400_000 + 60_000, '1d'],
-  ])('formats %d ms as %s', (ms, text) => expect(formatDuration(ms)).toBe(text));
+    [119_000, '119s'],
+    [5 * 60_000 + 30_000, '5m30s'],
+    [12 * 60_000 + 5_000, '12m'],
+    [3 * 3_600_000, '3h'],
+    [7 * 3_600_000 + 59 * 60_000, '7h59m'],
+    [3 * 86_400_000 + 5 * 3_600_000, '3d5h'],
+    [10 * 86_400_000, '10d'],
+    [(3 * 365 + 7) * 86_400_000, '3y7d'],
+    [1102 * 86_400_000 + 14 * 3_600_000, '3y7d'],
+    [9 * 365 * 86_400_000, '9y'],
+  ])('%d ms is %s', (ms, text) => expect(humanDuration(ms)).toBe(text));
 });

@@ -59,6 +59,8 @@ async function manifestTexts(path: string, readStdin: () => Promise<string>): Pr
     throw new InputError(`--manifests ${path}: no such file or directory`);
   }
   const files = isDirectory ? await listDocumentFiles(path) : [path];
+  // An empty directory is a wrong path or a render that wrote nowhere: checking nothing would pass.
+  if (files.length === 0) throw new InputError(`--manifests ${path}: no inputs found in ${path} (no .yaml, .yml or .json file below it)`);
   return Promise.all(files.map(async (file) => ({ file: display(file), text: await readText(file) })));
 }
 
