@@ -8,7 +8,7 @@ import { backendPolicyConflicts, policyTargets } from '../src/gke/gateway/gatewa
 import type { AttachedRoute } from '../src/gke/gateway/gateway-routes.js';
 import { backendRefsOf, falseConditions, isServiceRef, routesOfGkeGateways } from '../src/gke/gateway/gateway-routes.js';
 import { unknownFields } from '../src/gke/planned-values.js';
-import { clusterRegion, networkPath, proxyOnlySubnetFix, proxyOnlySubnetFor, proxyOnlySubnetPurposes } from '../src/gke/gateway/proxy-only-subnets.js';
+import { clusterRegion, networkPath, proxyOnlySubnetFix, proxyOnlySubnetFor, proxyOnlySubnetPurposes } from '../src/gke/load-balancer/proxy-only-subnets.js';
 import { referenceGrantAllows, referenceGrantManifest } from '../src/gke/gateway/reference-grants.js';
 import type { ClusterState } from '../src/state/cluster-state.js';
 import { kubernetesResourceName } from '../src/state/cluster-state.js';

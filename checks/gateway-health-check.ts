@@ -5,6 +5,7 @@ import { healthCheckPoliciesFor, healthCheckPolicyManifest, inferGatewayHealthCh
 import type { GatewayBackend } from '../src/gke/gateway/gateway-routes.js';
 import { gatewayBackends } from '../src/gke/gateway/gateway-routes.js';
 import { describeKubernetesCheck, describeLoadBalancerRequest } from '../src/gke/load-balancer/health-check-description.js';
+import { endpointHealthOf, isGatewayBackendOf } from '../src/gke/load-balancer/backend-health.js';
 import { applyManifestCommand } from '../src/gke/manifests.js';
 import { REDIRECTING_APPLICATIONS } from '../src/gke/load-balancer/known-applications.js';
 import { ServicePodSources } from '../src/gke/services/service-pod-sources.js';
@@ -13,7 +14,7 @@ import { kubernetesResourceName } from '../src/state/cluster-state.js';
 import { shownPath } from '../src/gke/request-path.js';
 
 /** A cause, between the backend it is about and what each side checks (and, live, the Pod's answer). */
-const onBackend = (cause: string) => `{{backend}}\n${cause}{{probe}}\n{{checks}}`;
+const onBackend = (cause: string) => `{{backend}}{{health}}\n${cause}{{probe}}\n{{checks}}`;
 
 const gatewayHealthCheck = defineCheck({
   id: 'gateway-health-check',
@@ -42,7 +43,7 @@ request to a Pod and shows the answer.`,
     'https://cloud.google.com/kubernetes-engine/docs/troubleshooting/troubleshoot-gateways',
   ],
   needs: ['Service', 'Gateway', 'HTTPRoute', 'HealthCheckPolicy'],
-  optionalNeeds: ['GRPCRoute', 'GatewayClass', 'Pod', 'Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'ConfigMap'],
+  optionalNeeds: ['GRPCRoute', 'GatewayClass', 'Pod', 'Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'ConfigMap', 'backendHealth'],
   appliesTo: ['Gateway'],
   notApplicable: 'no route of a GKE Gateway sends traffic to a Service that exists',
   messages: {
@@ -58,8 +59,14 @@ request to a Pod and shows the answer.`,
     appProtocol: onBackend(
       'Service port {{port}} sets appProtocol {{appProtocol}}; which health check the Gateway controller gives such a backend by default is not documented, so it is not compared here. A HealthCheckPolicy makes it explicit.',
     ),
+    unhealthyUnexplained: onBackend(
+      'Kubernetes and the load balancer send the same request ({{request}}), yet the load balancer marks endpoints UNHEALTHY: a firewall rule must let 130.211.0.0/22 and 35.191.0.0/16 reach port {{port}} of the Pods, and the app must answer that request with 200 itself (the load balancer follows no redirect).',
+    ),
     // The lines around a cause.
     backend: '{{service}} port {{port}}, behind {{gateways}} (through {{routes}}):',
+    unhealthyEndpoints: 'The load balancer marks {{unhealthy}} of {{total}} endpoints of backend service {{backendName}} UNHEALTHY ({{endpoints}}; backendServices.getHealth), so clients get errors while Kubernetes shows the Pods ready.',
+    allHealthy: 'The load balancer reports all {{total}} endpoints of backend service {{backendName}} HEALTHY (backendServices.getHealth): its health check passes today, so what follows is a note, not a failure.',
+    fixUnexplained: 'Send the load balancer\'s request to a Pod yourself and look at the answer; let the health-check ranges reach the Pods\' port through the firewall.',
     checks: 'Kubernetes checks: {{kubernetes}}\nload balancer checks: {{loadBalancer}}',
     probeAnswer: 'Sent the load balancer\'s request to Pod {{pod}}: {{request}} -> {{status}}{{location}}: the load balancer needs 200.',
     probeAnswerOk: 'Sent the load balancer\'s request to Pod {{pod}}: {{request}} -> 200, so the load balancer\'s check passes from there.',
@@ -97,7 +104,19 @@ async function judgeBackend(state: ClusterState, context: Context, { service, se
   const routes = [...new Set(refs.map((ref) => ref.route.resource))];
   const port = servicePort.name ? `${servicePort.port} (${servicePort.name})` : String(servicePort.port);
   const origin = [...new Set([inferred.type.origin, inferred.requestPath.origin])].join('; ');
+  // What the load balancer says of each endpoint now (getHealth), when read: evidence that outweighs any inference.
+  const identity = { namespace: service.metadata?.namespace ?? 'default', service: service.metadata?.name ?? '?', port: servicePort.port };
+  const realHealth = endpointHealthOf(state.backendHealth, (name) => isGatewayBackendOf(name, identity));
+  const unhealthy = realHealth !== undefined && realHealth.unhealthy > 0;
+  const healthLine = !realHealth
+    ? ''
+    : unhealthy
+      ? text('unhealthyEndpoints', { unhealthy: realHealth.unhealthy, total: realHealth.total, backendName: realHealth.backendService, endpoints: realHealth.unhealthyEndpoints.slice(0, 5).join(', ') + (realHealth.unhealthyEndpoints.length > 5 ? ', …' : '') })
+      : realHealth.allHealthy
+        ? text('allHealthy', { total: realHealth.total, backendName: realHealth.backendService })
+        : '';
   const lines = {
+    health: healthLine ? `\n${healthLine}` : '',
     backend: text('backend', { service: resource, port, gateways: gateways.join(', '), routes: routes.join(', ') }),
     checks: text('checks', { kubernetes: describeKubernetesCheck(serving), loadBalancer: describeLoadBalancerRequest({ ...request, host: inferred.host.value }, origin) }),
     probe: '',
@@ -108,9 +127,12 @@ async function judgeBackend(state: ClusterState, context: Context, { service, se
     healthCheckPolicy: policy?.metadata?.name ?? null,
     loadBalancer: { type: request.type, requestPath: shownPath(request.requestPath), port: request.podPort ?? null },
     servingContainer: serving ? { resource: serving.source.resource, container: serving.container.name, port: serving.port ?? null } : null,
+    ...(realHealth ? { backendHealth: { backendService: realHealth.backendService, healthy: realHealth.healthy, unhealthy: realHealth.unhealthy, total: realHealth.total, unhealthyEndpoints: realHealth.unhealthyEndpoints } } : {}),
   };
+  // All endpoints HEALTHY: the load balancer's check passes, whatever the inference says; any UNHEALTHY one confirms it.
+  const weigh = (severity: Severity): Severity => (realHealth?.allHealthy ? 'info' : unhealthy ? 'error' : severity);
   const report = (messageId: MessageId, data: Record<string, string | number>, severity: Severity, fix: Fix | null, more: Record<string, unknown> = {}) =>
-    context.report({ messageId, data: { ...lines, ...data }, resource, severity, evidence: { ...evidence, ...more }, fix });
+    context.report({ messageId, data: { ...lines, ...data }, resource, severity: weigh(severity), evidence: { ...evidence, ...more }, fix });
 
   if (!policy && servicePort.appProtocol && !/^(http|kubernetes\.io\/http)$/i.test(servicePort.appProtocol)) {
     return [report('appProtocol', { port, appProtocol: servicePort.appProtocol }, 'info', null)];
@@ -148,9 +170,16 @@ async function judgeBackend(state: ClusterState, context: Context, { service, se
 
   if (!probeRequest) {
     if (answered) return [];
-    return [report('noProbe', { container: serving?.container.name ?? '?', request: request.text }, live ? 'error' : 'warning', policyFix(text('fixPolicyPath')))];
+    // A warning only with evidence that the request will not answer 200 (the live answer, UNHEALTHY endpoints): many apps answer 200 on /.
+    return [report('noProbe', { container: serving?.container.name ?? '?', request: request.text }, live ? 'error' : 'info', policyFix(text('fixPolicyPath')))];
   }
   const differing = requestDifferences(request, probeRequest);
+  if (differing.length === 0 && unhealthy) {
+    const commands = serving?.source.pod
+      ? [`kubectl -n ${serving.source.pod.metadata?.namespace ?? 'default'} port-forward pod/${serving.source.pod.metadata?.name ?? '?'} ${request.podPort ?? serving.port}:${request.podPort ?? serving.port} & curl -si http://127.0.0.1:${request.podPort ?? serving.port}${request.requestPath}`]
+      : [];
+    return [report('unhealthyUnexplained', { request: request.text, port: request.podPort ?? serving?.port ?? '?' }, 'error', { summary: text('fixUnexplained'), commands, terraform: null, automatic: false })];
+  }
   if (differing.length === 0 || answered) return [];
   const severity: Severity = live ? 'error' : 'warning';
   if (policy) return [report('policyDiffers', { name: policy.metadata?.name ?? '?', differences: differing.join(', ') }, severity, policyFix(text('fixPolicy')))];

@@ -8,6 +8,9 @@ import httpLoadBalancingAddon from './http-load-balancing-addon.js';
 import ingressConfig from './ingress-config.js';
 import gkeServiceAgent from './gke-service-agent.js';
 import ingressHealthCheck from './ingress-health-check.js';
+import loadBalancerFirewall from './load-balancer-firewall.js';
+import loadBalancerEvents from './load-balancer-events.js';
+import managedCertificates from './managed-certificates.js';
 import terminatingNamespace from './terminating-namespace.js';
 
 /** The built-in checks, in the order reports list them. */
@@ -23,4 +26,7 @@ export const builtinChecks: readonly Check[] = [
   terminatingNamespace,
   gatewayConfig,
   gatewayHealthCheck,
+  loadBalancerFirewall,
+  loadBalancerEvents,
+  managedCertificates,
 ];

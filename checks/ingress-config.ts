@@ -7,6 +7,7 @@ import { isGceIngress, requiresNegs } from '../src/gke/ingress/ingress-class.js'
 import { ingressClassVerdicts } from '../src/gke/ingress/ingress-class-verdicts.js';
 import { editIngressCommand } from '../src/gke/ingress/ingress-fixes.js';
 import { ingressPathVerdicts } from '../src/gke/ingress/ingress-path-verdicts.js';
+import { ingressProxySubnetProblem } from '../src/gke/ingress/proxy-only-subnet.js';
 import { ingressRuleVerdicts } from '../src/gke/ingress/ingress-rule-verdicts.js';
 import { negOnlyVerdict, serviceVerdicts } from '../src/gke/ingress/ingress-service-verdicts.js';
 import { unknownIngressFields, unknownServiceFields } from '../src/gke/ingress/planned-ingress-values.js';
@@ -33,7 +34,9 @@ policy; before apply this is decided from the cluster when it is known);
 BackendConfig annotations that are not valid JSON or name a missing BackendConfig; a health
 check timeoutSec above checkIntervalSec; app-protocols other than HTTP, HTTPS, HTTP2;
 internal (gce-internal) Ingresses with a FrontendConfig; internal and regional external
-(gce-internal, gce-regional-external) Ingresses whose Services do not use NEGs; a missing
+(gce-internal, gce-regional-external) Ingresses whose Services do not use NEGs, or with no
+active proxy-only subnet in the cluster's region and network (Compute refuses their forwarding
+rule, so they never get an address); a missing
 FrontendConfig; spec.ingressClassName on an Ingress meant for GCE, which the
 controller does not read; and a default IngressClass, whose name Kubernetes writes into
 every Ingress created without a class, so GKE's controller ignores it. Ingresses being
@@ -45,7 +48,7 @@ deleted are left to the namespace diagnosis.`,
     'https://cloud.google.com/kubernetes-engine/docs/how-to/internal-load-balance-ingress',
   ],
   needs: ['Ingress', 'Service'],
-  optionalNeeds: ['BackendConfig', 'FrontendConfig', 'IngressClass', 'cluster'],
+  optionalNeeds: ['BackendConfig', 'FrontendConfig', 'IngressClass', 'cluster', 'subnetworks'],
   appliesTo: ['Ingress'],
   notApplicable: 'no GCE Ingress exists',
   messages: {
@@ -70,6 +73,10 @@ deleted are left to the namespace diagnosis.`,
       '{{ingress}} is internal ({{ingressClass}}) and its backend {{service}} does not use NEGs ({{neg}}): internal Application Load Balancers reach Pods only through NEGs.',
     regionalExternalWithoutNeg:
       '{{ingress}} is regional external ({{ingressClass}}) and its backend {{service}} does not use NEGs ({{neg}}): regional external Application Load Balancers reach Pods only through NEGs.',
+    proxySubnetMissing:
+      '{{ingress}} is {{kind}} ({{ingressClass}}): its load balancer needs an active proxy-only subnet (purpose {{purposes}}) in region {{region}} of network {{network}}, and there is none, so Compute refuses its forwarding rule and the Ingress never gets an address.',
+    proxySubnetUnknown:
+      '{{ingress}} is {{kind}} ({{ingressClass}}) and needs an active proxy-only subnet (purpose {{purposes}}) in region {{region}}; the subnets could not be read ({{reason}}), so this is not checked.',
     frontendConfigUnread: '{{ingress}} names FrontendConfig {{name}} ({{key}}), which could not be read ({{reason}}): whether it exists is not known.',
     frontendConfigMissing: '{{ingress}} names FrontendConfig {{name}} ({{key}}), which does not exist in namespace {{namespace}}.',
     ingressClassNameIgnored:
@@ -93,6 +100,7 @@ deleted are left to the namespace diagnosis.`,
     fixTimeout: 'Make timeoutSec at most checkIntervalSec.',
     fixAppProtocol: 'Use only HTTP, HTTPS or HTTP2 (upper case) as protocols in the annotation.',
     fixRemoveFrontendConfig: 'Remove the FrontendConfig annotation from the internal Ingress.',
+    fixProxySubnet: 'Create a proxy-only subnet in the region (one per region and network, shared by every regional load balancer there); pick an unused range of at least /26.',
     fixReadConfig: 'Let gke-doctor list {{resource}} (or read the object yourself), then run it again.',
     fixFrontendConfigMissing: 'Create FrontendConfig {{name}} in namespace {{namespace}}, or remove or correct the annotation.',
     fixIngressClassName: 'Remove spec.ingressClassName and select GKE\'s controller with the {{annotation}} annotation.',
@@ -135,6 +143,9 @@ deleted are left to the namespace diagnosis.`,
       ingressRuleVerdicts(ingress).forEach(on.report);
       ingressPathVerdicts(ingress).forEach(on.report);
       on.report(frontendConfigVerdict(ingress, state));
+      const subnet = ingressProxySubnetProblem(ingress, state, ingressConfig.messages.fixProxySubnet);
+      if (subnet?.kind === 'missing') findings.push(context.report({ messageId: 'proxySubnetMissing', data: subnet.data, resource, evidence: subnet.evidence, fix: subnet.fix }));
+      if (subnet?.kind === 'unknown') findings.push(context.report({ messageId: 'proxySubnetUnknown', severity: 'warning', data: subnet.data, resource, fix: subnet.fix }));
       checkBackends(on, run);
     }
     return { examined: [...examined], findings };

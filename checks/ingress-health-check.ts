@@ -1,4 +1,4 @@
-import type { CheckContext, CheckResult, Finding, MessageData } from '../src/engine/check.js';
+import type { CheckContext, CheckResult, Finding, MessageData, Severity } from '../src/engine/check.js';
 import { defineCheck, fill } from '../src/engine/check.js';
 import type { BackendHealth } from '../src/gke/load-balancer/health-check-causes.js';
 import { healthCheckCauses, unexplainedCause, weighProbeAnswer } from '../src/gke/load-balancer/health-check-causes.js';
@@ -8,7 +8,8 @@ import type { ResolvedBackend } from '../src/gke/load-balancer/ingress-backends.
 import { IngressBackendResolver } from '../src/gke/load-balancer/ingress-backends.js';
 import { isGceIngress, requiresNegs } from '../src/gke/ingress/ingress-class.js';
 import { applicationAnswers } from '../src/gke/load-balancer/known-applications.js';
-import { BACKENDS_ANNOTATION, loadBalancerBackendOf } from '../src/gke/load-balancer/load-balancer-backends.js';
+import { endpointHealthOf } from '../src/gke/load-balancer/backend-health.js';
+import { BACKENDS_ANNOTATION, isBackendOf, loadBalancerBackendOf } from '../src/gke/load-balancer/load-balancer-backends.js';
 import { actualRequest, inferredRequest, sendToServingPod } from '../src/gke/load-balancer/load-balancer-request.js';
 import { unknownHealthCheckInputs, unknownIngressFields } from '../src/gke/ingress/planned-ingress-values.js';
 import { afterApplyFix, describeUnknownFields, knownAfterApplyClause } from '../src/gke/planned-values.js';
@@ -52,7 +53,7 @@ it sends the load balancer's request to a Pod and shows the answer.`,
     'https://github.com/kubernetes/ingress-gce/issues/1768',
   ],
   needs: ['Ingress', 'Service'],
-  optionalNeeds: ['Pod', 'Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'BackendConfig', 'ConfigMap', 'cluster', 'healthChecks'],
+  optionalNeeds: ['Pod', 'Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'BackendConfig', 'ConfigMap', 'cluster', 'healthChecks', 'backendHealth'],
   appliesTo: ['Ingress'],
   notApplicable: 'no GCE Ingress routes to a Service that exists',
   messages: {
@@ -87,6 +88,10 @@ it sends the load balancer's request to a Pod and shows the answer.`,
     backend: '{{service}} port {{port}}, a backend of {{ingresses}}:',
     checks: 'Kubernetes checks: {{kubernetes}}\nload balancer checks: {{loadBalancer}}',
     unhealthy: 'The load balancer marks this backend UNHEALTHY ({{annotation}} on {{ingress}}: {{backendName}}), so clients get 502s while Kubernetes shows the Pods ready. Most likely cause:',
+    unhealthyEndpoints:
+      'The load balancer marks {{unhealthy}} of {{total}} endpoints of backend service {{backendName}} UNHEALTHY ({{endpoints}}; backendServices.getHealth), so clients get 502s while Kubernetes shows the Pods ready. Most likely cause:',
+    allHealthy:
+      'The load balancer reports all {{total}} endpoints of backend service {{backendName}} HEALTHY (backendServices.getHealth): its health check passes today, so what follows is a note, not a failure.',
     probeAnswer: 'Sent the load balancer\'s request to Pod {{pod}}: {{request}} -> {{status}}: the load balancer needs 200.',
     probeRedirected: 'Sent the load balancer\'s request to Pod {{pod}}: {{request}} -> {{status}} Location: {{location}}: the load balancer needs 200.',
     probeAnswerOk: 'Sent the load balancer\'s request to Pod {{pod}}: {{request}} -> 200, so the load balancer\'s check passes from there.',
@@ -183,7 +188,17 @@ async function diagnose(backend: ResolvedBackend, ingresses: Ingress[], state: C
     backendStatus: status?.status ?? null,
     backendName: status?.backendName ?? realCheck?.name ?? null,
   };
-  const unhealthyLine = status?.status === 'UNHEALTHY' ? text('unhealthy', { annotation: BACKENDS_ANNOTATION, ingress: status.ingressResource, backendName: status.backendName }) : undefined;
+  // What the load balancer says of each endpoint now (getHealth) outweighs the annotation, which the controller writes when it syncs.
+  const realHealth = endpointHealthOf(state.backendHealth, (name) => isBackendOf(name, identity));
+  if (realHealth) evidence.backendHealth = { backendService: realHealth.backendService, healthy: realHealth.healthy, unhealthy: realHealth.unhealthy, total: realHealth.total, unhealthyEndpoints: realHealth.unhealthyEndpoints };
+  const healthyNote = realHealth?.allHealthy ? text('allHealthy', { total: realHealth.total, backendName: realHealth.backendService }) : undefined;
+  const unhealthyLine =
+    realHealth && realHealth.unhealthy > 0
+      ? text('unhealthyEndpoints', { unhealthy: realHealth.unhealthy, total: realHealth.total, backendName: realHealth.backendService, endpoints: realHealth.unhealthyEndpoints.slice(0, 5).join(', ') + (realHealth.unhealthyEndpoints.length > 5 ? ', …' : '') })
+      : !realHealth && status?.status === 'UNHEALTHY'
+        ? text('unhealthy', { annotation: BACKENDS_ANNOTATION, ingress: status.ingressResource, backendName: status.backendName })
+        : undefined;
+  const unhealthyBackendName = realHealth?.backendService ?? status?.backendName ?? '?';
   const backendConfigUnread = attached && !backendConfig ? state.unavailable.get('BackendConfig') : undefined;
   if (attached && backendConfigUnread) {
     // The override decides the request: nothing about it, nor a fix, is guessed without it.
@@ -210,18 +225,29 @@ async function diagnose(backend: ResolvedBackend, ingresses: Ingress[], state: C
   if (probe && !probe.response.error && probe.response.statusCode !== 200) {
     evidence.probe = { request: probe.request, statusCode: probe.response.statusCode, location: probe.response.location ?? null };
   }
-  const finalCauses = unhealthyLine && weighed.causes.length === 0 ? [unexplainedCause(health, healthChecksUnread, status!.backendName)] : weighed.causes;
+  const finalCauses = unhealthyLine && weighed.causes.length === 0 ? [unexplainedCause(health, healthChecksUnread, unhealthyBackendName)] : weighed.causes;
   if (finalCauses.length === 0) {
     if (!probe || !probeLine) return [];
     const data = { ...lines, pod: probe.pod, request: probe.request, ...(probe.response.error ? { error: probe.response.error } : {}) };
     return [context.report({ messageId: probe.response.error ? 'probeFailed' : 'probeAnswered', severity: 'info', data, resource, evidence })];
   }
+  // "No readinessProbe, so the load balancer checks GET /" is a warning only with evidence that it will not answer 200
+  // (a known app that redirects, an UNHEALTHY backend, a live answer): many apps answer 200 on /.
+  const evidenced = Boolean(unhealthyLine) || finalCauses.some((cause) => cause.messageId === 'redirect' || cause.messageId === 'redirectUnknown');
+  const severityOf = (cause: (typeof finalCauses)[number], index: number): Severity => {
+    // All endpoints HEALTHY: the load balancer's check passes, whatever the inference says.
+    if (healthyNote) return 'info';
+    if (index === 0 && unhealthyLine) return 'error';
+    if (cause.messageId === 'noProbe' && cause.severity === 'warning' && !evidenced) return 'info';
+    return cause.severity;
+  };
+  const statusLine = unhealthyLine ?? healthyNote;
   // The first finding carries the backend status and the live answer.
   return finalCauses.map((cause, index) =>
     context.report({
       messageId: cause.messageId,
-      severity: index === 0 && unhealthyLine ? 'error' : cause.severity,
-      data: { ...cause.data, ...lines, unhealthy: index === 0 && unhealthyLine ? `\n${unhealthyLine}` : '', probe: index === 0 && probeLine ? `\n${probeLine}` : '' },
+      severity: severityOf(cause, index),
+      data: { ...cause.data, ...lines, unhealthy: index === 0 && statusLine ? `\n${statusLine}` : '', probe: index === 0 && probeLine ? `\n${probeLine}` : '' },
       resource,
       evidence: { ...evidence, ...cause.evidence },
       fix: { summary: 'text' in cause.fix.summary ? cause.fix.summary.text : text(cause.fix.summary.messageId, cause.fix.summary.data), commands: cause.fix.commands, terraform: null, automatic: false },

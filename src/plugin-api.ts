@@ -38,9 +38,12 @@ export type KubernetesKind =
   | 'HealthCheckPolicy'
   | 'GCPBackendPolicy'
   | 'GCPGatewayPolicy'
+  | 'NetworkPolicy'
   | 'CustomResourceDefinition'
   | 'ValidatingWebhookConfiguration'
-  | 'MutatingWebhookConfiguration';
+  | 'MutatingWebhookConfiguration'
+  | 'Event'
+  | 'ManagedCertificate';
 
 /** The Google data a check can ask for. */
 export type GcpDataKey =
@@ -53,7 +56,10 @@ export type GcpDataKey =
   | 'subnetworks'
   | 'hostIamPolicy'
   | 'pubsubTopics'
-  | 'pubsubSubscriptions';
+  | 'pubsubSubscriptions'
+  | 'firewalls'
+  | 'effectiveFirewalls'
+  | 'backendHealth';
 
 /**
  * What a check can ask for (`needs`; the runner collects exactly these): a piece of GCP data, a
@@ -156,6 +162,12 @@ export interface ClusterState {
   /** The Pub/Sub topics and subscriptions Eventarc triggers name, those that exist. */
   pubsubTopics?: NamedGoogleResource[];
   pubsubSubscriptions?: NamedGoogleResource[];
+  /** The VPC firewall rules of the cluster's network (in the network's project: the host project on a Shared VPC). */
+  firewalls?: NamedGoogleResource[];
+  /** What `networks.getEffectiveFirewalls` answers for the cluster's network: its VPC firewall rules and the firewall policies that apply. */
+  effectiveFirewalls?: { firewalls?: NamedGoogleResource[]; firewallPolicys?: { name?: string; type?: string; rules?: object[] }[] };
+  /** Per backend service the cluster's Ingresses and Gateways use, what `gcloud compute backend-services get-health` prints. */
+  backendHealth?: { backendService: string; region?: string; health: unknown[] }[];
   /** When the data was read (a snapshot's `takenAt`). */
   observedAt?: Date;
   locations: ReadonlyMap<string, SourceLocation>;

@@ -21,6 +21,9 @@ export interface FixFlags {
 
 const DEFAULT_WAIT = '30s';
 
+const STOP_SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM'];
+const SIGNAL_EXIT_CODES: Partial<Record<NodeJS.Signals, number>> = { SIGINT: 130, SIGTERM: 143 };
+
 export function addFixOptions(command: Command): Command {
   return command
     .option('--fix', 'after the checks, apply the fixes marked automatic (finalize stuck namespaces), asking first in a terminal')
@@ -66,7 +69,17 @@ export async function applyFixes(report: Report, state: ClusterState, source: St
   const api = await source.kubernetesClient?.();
   if (!api) throw new InputError('--fix needs a kubeconfig context for the cluster (--context or --kubeconfig)');
   const interactive = Boolean(io.stdin.isTTY && io.stderr.isTTY);
-  const { outcomes, interrupted } = await applyFixActions(api, planned, state, {
+  // SIGINT/SIGTERM: finish or abandon the namespace in flight, start nothing more, write the report; a second one ends the run now.
+  const stopping = new AbortController();
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (stopping.signal.aborted) process.exit(SIGNAL_EXIT_CODES[signal] ?? 130);
+    log(`gke-doctor: ${signal}: stopping after the namespace in progress; the report follows (${signal} again to stop now)`);
+    stopping.abort(signal);
+  };
+  for (const signal of STOP_SIGNALS) process.on(signal, onSignal);
+  let applied: Awaited<ReturnType<typeof applyFixActions>>;
+  try {
+    applied = await applyFixActions(api, planned, state, {
     yes: Boolean(flags.yes),
     dryRun: Boolean(flags.dryRun),
     force: Boolean(flags.force),
@@ -74,9 +87,16 @@ export async function applyFixes(report: Report, state: ClusterState, source: St
     backups: new BackupStore(flags.backupDir ? { directory: flags.backupDir } : { prefix: defaultBackupPrefix(io.now()) }),
     waitMs: parseDuration(flags.wait ?? DEFAULT_WAIT, '--wait', { timer: true }),
     confirm: interactive ? terminalConfirm(io.stdin, io.stderr) : undefined,
+    stop: stopping.signal,
     log,
   });
-  return { outcomes, exitCode: interrupted ? 130 : exitCodeAfterFixes(report, outcomes, (remaining) => exitCodeFor(remaining, failOn)) };
+  } finally {
+    for (const signal of STOP_SIGNALS) process.removeListener(signal, onSignal);
+  }
+  const { outcomes, interrupted } = applied;
+  // The shell's code for a run a signal ended: 128 + the signal's number.
+  const stoppedBy = stopping.signal.aborted ? SIGNAL_EXIT_CODES[stopping.signal.reason as NodeJS.Signals] : undefined;
+  return { outcomes, exitCode: stoppedBy ?? (interrupted ? 130 : exitCodeAfterFixes(report, outcomes, (remaining) => exitCodeFor(remaining, failOn))) };
 }
 
 /**

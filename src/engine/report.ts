@@ -53,10 +53,15 @@ export function atOrAbove(severity: Severity, threshold: Severity): boolean {
   return RANK[severity] >= RANK[threshold];
 }
 
-/** DESIGN.md: 1 when a finding is at or above `failOn`, else 3 when a check is incomplete, else 0. Suppressed findings never count. */
+/**
+ * DESIGN.md: 1 when a finding is at or above `failOn`, else 3 when a check is incomplete, else 0. Suppressed findings never count.
+ * `never` is 0 whenever the report was written: a scheduler (Job backoffLimit, Cloud Run execution) must not retry or fail a
+ * run whose report says what could not be read (issue 26); alerting comes from the report.
+ */
 export function exitCodeFor(report: Report, failOn: FailOn): number {
+  if (failOn === 'never') return 0;
   const findings = report.checks.flatMap((check) => check.findings).filter((finding) => !finding.suppressed);
-  if (failOn !== 'never' && findings.some((finding) => atOrAbove(finding.severity, failOn))) return 1;
+  if (findings.some((finding) => atOrAbove(finding.severity, failOn))) return 1;
   if (report.checks.some((check) => check.status === 'incomplete')) return 3;
   return 0;
 }

@@ -34,6 +34,10 @@ export async function applyFixActions(
   let stop: string | null = null;
   let interrupted = false;
   for (const action of actions) {
+    if (options.stop?.aborted) {
+      outcomes.push(boundTo(action, outcome(action.namespace, 'skipped', `not started: the run was stopped (${String(options.stop.reason)})`)));
+      continue;
+    }
     if (stop) {
       outcomes.push(boundTo(action, outcome(action.namespace, 'skipped', `not attempted: ${stop}`)));
       continue;
@@ -42,7 +46,7 @@ export async function applyFixActions(
     fixer.describe(action, environment);
     let result: FixOutcome;
     try {
-      result = await fixer.apply(action, environment);
+      result = (await untilStopped(fixer.apply(action, environment), options.stop)) ?? (await fixer.abandoned(action, environment));
     } catch (error) {
       if (!(error instanceof FixInterrupted)) throw error;
       interrupted = true;
@@ -56,6 +60,27 @@ export async function applyFixActions(
     if (result.backupFailed) stop = 'an earlier backup could not be written';
   }
   return { outcomes, interrupted };
+}
+
+/** How long the action in flight may go on after SIGINT/SIGTERM before it is abandoned (it sends no new write meanwhile). */
+export const STOP_GRACE_MS = 3_000;
+
+/** `work`'s result; null when `stop` aborted and `work` did not settle within STOP_GRACE_MS after. */
+async function untilStopped<T>(work: Promise<T>, stop: AbortSignal | undefined): Promise<T | null> {
+  if (!stop) return work;
+  let timer: NodeJS.Timeout | undefined;
+  let onStop: (() => void) | undefined;
+  const abandoned = new Promise<null>((resolve) => {
+    onStop = () => (timer = setTimeout(() => resolve(null), STOP_GRACE_MS));
+    if (stop.aborted) onStop();
+    else stop.addEventListener('abort', onStop, { once: true });
+  });
+  try {
+    return await Promise.race([work, abandoned]);
+  } finally {
+    clearTimeout(timer);
+    if (onStop) stop.removeEventListener('abort', onStop);
+  }
 }
 
 /** The report names the namespace object the action was bound to (uid, resourceVersion), whatever the fixer's outcome says. */

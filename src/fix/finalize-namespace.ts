@@ -28,6 +28,8 @@ export type FinalizeOutcome =
   | { result: 'replaced'; uid: string | undefined }
   /** It carries finalizers the plan did not show, and going on with them was not agreed to. */
   | { result: 'plan-changed'; added: string[] }
+  /** The run was stopped (SIGINT/SIGTERM) before the finalize was sent. */
+  | { result: 'stopped' }
   | { result: 'forbidden'; message: string }
   | { result: 'conflict' }
   | { result: 'error'; message: string };
@@ -39,7 +41,7 @@ const THROTTLE_RETRIES = 3;
 /** Who sent the writes, as the API server's audit log and managedFields show it. */
 export const FIELD_MANAGER = 'gke-doctor';
 
-const namespacePath = (name: string) => `/api/v1/namespaces/${kubernetesPathSegment(name, 'the namespace')}`;
+export const namespacePath = (name: string) => `/api/v1/namespaces/${kubernetesPathSegment(name, 'the namespace')}`;
 
 /** The plan a namespace object as read would make: its uid and finalizers. */
 export function planOf(namespace: NamespaceObject): PlannedNamespace {
@@ -81,6 +83,10 @@ export async function finalizeNamespace(
     beforeWrite?: (namespace: NamespaceObject, attempt: number) => Promise<void>;
     /** It now carries `added`, finalizers the plan did not show: whether to go on with it as read. */
     planChanged?: (namespace: NamespaceObject, added: string[]) => Promise<boolean>;
+    /** SIGINT/SIGTERM: no finalize is sent (nor sent again) after it aborts. */
+    stop?: AbortSignal;
+    /** Called just before each finalize is sent. */
+    onSend?: () => void;
   },
 ): Promise<FinalizeOutcome> {
   let plan = planned;
@@ -105,6 +111,8 @@ export async function finalizeNamespace(
       plan = planOf(current);
     }
     if (!options.dryRun) await options.beforeWrite?.(current, attempt);
+    if (options.stop?.aborted) return { result: 'stopped' };
+    options.onSend?.();
     const body: NamespaceObject = { ...current, metadata: { ...current.metadata, uid: plan.uid }, spec: { ...current.spec, finalizers: [] } };
     const query = { fieldManager: FIELD_MANAGER, ...(options.dryRun ? { dryRun: 'All' } : {}) };
     let namespace: NamespaceObject;
@@ -114,7 +122,7 @@ export async function finalizeNamespace(
         retries: THROTTLE_RETRIES,
         baseDelayMs: 1_000,
         maxDelayMs: 10_000,
-        retryable: (failure) => failure.status === 429,
+        retryable: (failure) => failure.status === 429 && !options.stop?.aborted,
       });
     } catch (error) {
       const failure = toApiFailure(error);
@@ -157,7 +165,7 @@ async function didItLand(api: KubernetesClient, name: string, sent: NamespaceObj
 }
 
 /** Polls until the namespace `uid` is gone (another one under its name does not count) or `waitMs` has passed; returns it if it is still there. */
-export async function waitUntilGone(api: KubernetesClient, name: string, uid: string, waitMs: number, pollMs = 500): Promise<NamespaceObject | null> {
+export async function waitUntilGone(api: KubernetesClient, name: string, uid: string, waitMs: number, pollMs = 500, stop?: AbortSignal): Promise<NamespaceObject | null> {
   const deadline = Date.now() + waitMs;
   for (;;) {
     let current: NamespaceObject;
@@ -168,7 +176,7 @@ export async function waitUntilGone(api: KubernetesClient, name: string, uid: st
       throw error;
     }
     if (current.metadata?.uid !== uid) return null;
-    if (Date.now() >= deadline) return current;
+    if (Date.now() >= deadline || stop?.aborted) return current;
     await new Promise((resolve) => setTimeout(resolve, Math.min(pollMs, Math.max(0, deadline - Date.now()))));
   }
 }

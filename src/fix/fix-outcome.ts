@@ -12,6 +12,11 @@ export interface FixOptions {
   protectedNamespaces?: readonly string[];
   backups: BackupStore;
   waitMs: number;
+  /**
+   * Aborted on SIGINT or SIGTERM (its reason is the signal's name): no namespace is started and no
+   * write is sent after it; the one in flight finishes, or is abandoned and read again to tell.
+   */
+  stop?: AbortSignal;
   /** Asks the user (y/N); absent when there is no terminal. Rejects with FixInterrupted on Ctrl-C. */
   confirm?: (question: string) => Promise<boolean>;
   log: (line: string) => void;

@@ -15,4 +15,6 @@ export interface Fixer<Action extends FixAction> {
   /** Prints what it is about to do and what that leaves behind, before any question or write. */
   describe(action: Action, environment: FixEnvironment): void;
   apply(action: Action, environment: FixEnvironment): Promise<FixOutcome>;
+  /** The run was stopped while `apply` was still at it: what became of the action, read again within a short bound. */
+  abandoned(action: Action, environment: FixEnvironment): Promise<FixOutcome>;
 }

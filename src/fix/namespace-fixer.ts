@@ -1,10 +1,12 @@
 import type { FinalizeNamespaceAction } from '../engine/check.js';
 import { humanDuration } from '../gke/duration.js';
+import { storesNoObjects } from '../gke/namespaces/metrics-apis.js';
 import { BLOCKER_KINDS } from '../gke/namespaces/deletion-blockers.js';
 import type { ClusterState } from '../state/cluster-state.js';
 import type { KubernetesClient } from '../state/source.js';
 import type { NamespaceObject, PlannedNamespace } from './finalize-namespace.js';
-import { finalizeNamespace, waitUntilGone } from './finalize-namespace.js';
+import { finalizeNamespace, namespacePath, waitUntilGone } from './finalize-namespace.js';
+import { ApiFailure, toApiFailure } from '../state/live/api-failure.js';
 import type { FixOptions, FixOutcome } from './fix-outcome.js';
 import { outcome } from './fix-outcome.js';
 import type { Fixer } from './fixer.js';
@@ -12,8 +14,19 @@ import { isProtectedByConfig, protectedNamespace } from './protected-namespaces.
 
 class BackupError extends Error {}
 
+/** Per action in progress: its backup, and whether its finalize was sent (what a stopped run reads again for). */
+const inFlight = new WeakMap<FinalizeNamespaceAction, { backup: string | null; sent: boolean }>();
+
+/** How long a stopped run reads an abandoned namespace again to tell whether its finalize landed. */
+const REREAD_MS = 5_000;
+
 /** The RBAC rule `--fix` needs, for the 403 message and docs/permissions.md. */
 export const FINALIZE_RBAC_RULE = '{apiGroups: [""], resources: ["namespaces/finalize"], verbs: ["update"]}';
+
+/** API group versions and kinds discovery did not show in full, but for the metrics APIs, which store nothing. */
+function unseenKinds(state: ClusterState) {
+  return (state.undiscovered ?? []).filter((group) => !storesNoObjects(group.resource));
+}
 
 /** Why `name` cannot be finalized safely from what was read, or null. */
 function unreadReason(name: string, state: ClusterState): string | null {
@@ -23,8 +36,13 @@ function unreadReason(name: string, state: ClusterState): string | null {
   const blockers = BLOCKER_KINDS.flatMap((kind) => (state.unavailable.has(kind) ? [`${kind} (${state.unavailable.get(kind)})`] : []));
   if (blockers.length > 0) return `what may hold it could not be read: ${blockers.join('; ')}`;
   const unread = state.unreadInNamespaces?.get(name) ?? [];
-  if (unread.length === 0) return null;
-  return `these kinds could not be read in it, so what finalizing would orphan is unknown: ${unread.map((kind) => `${kind.resource} (${kind.reason})`).join('; ')}`;
+  const unseen = unseenKinds(state);
+  const reasons = [
+    unread.length > 0 ? `these kinds could not be read in it, so what finalizing would orphan is unknown: ${unread.map((kind) => `${kind.resource} (${kind.reason})`).join('; ')}` : null,
+    // The namespace controller does not see these either; objects of them (a custom resource with a cloud finalizer) may be inside.
+    unseen.length > 0 ? `API discovery did not show every kind, so objects of these may be in it unseen: ${unseen.map((group) => `${group.resource} (${group.reason})`).join('; ')}` : null,
+  ].filter(Boolean);
+  return reasons.length > 0 ? reasons.join('; and ') : null;
 }
 
 /**
@@ -73,7 +91,8 @@ export const finalizeNamespaceFixer: Fixer<FinalizeNamespaceAction> = {
       );
     }
     for (const group of state.undiscovered ?? []) {
-      options.log(`  not listed: kinds of ${group.resource} (API discovery failed: ${group.reason}); the namespace controller cannot see them either`);
+      const harmless = storesNoObjects(group.resource);
+      options.log(`  not listed: kinds of ${group.resource} (${group.reason}); the namespace controller cannot see them either${harmless ? ', but the metrics APIs store no object' : ''}`);
     }
     if (!options.dryRun) {
       options.log('  backup first: the namespace and everything read in it (Secrets with their values) go to files only you can read (0600)');
@@ -95,7 +114,7 @@ export const finalizeNamespaceFixer: Fixer<FinalizeNamespaceAction> = {
     }
     // Never finalize what could not be seen: --force does not override this.
     const unread = unreadReason(name, state);
-    if (unread) return outcome(name, 'skipped', `${unread}; grant list on them (docs/permissions.md) and run again`);
+    if (unread) return outcome(name, 'skipped', `${unread}; make them readable (grant list on them, docs/permissions.md; repair the API whose discovery fails) and run again`);
     const plan = plannedNamespace(action, state);
     if (!plan) return outcome(name, 'skipped', `which namespace object the plan was made from is not known (no uid was read for ${name}): nothing written; run check again`);
     if (!options.dryRun && !options.yes) {
@@ -104,9 +123,12 @@ export const finalizeNamespaceFixer: Fixer<FinalizeNamespaceAction> = {
     }
 
     let backup: string | null = null;
+    const progress = { backup: null as string | null, sent: false };
+    inFlight.set(action, progress);
     const saveBackup = async (namespace: NamespaceObject, attempt: number) => {
       try {
         backup ??= await options.backups.directoryFor(name);
+        progress.backup = backup;
         await options.backups.write(backup, attempt === 0 ? 'namespace.json' : `namespace.${attempt + 1}.json`, { ...namespace, apiVersion: 'v1', kind: 'Namespace' });
         if (attempt === 0) await options.backups.write(backup, 'objects.json', { apiVersion: 'v1', kind: 'List', items: state.kubernetes.inNamespace(name) });
       } catch (error) {
@@ -130,7 +152,7 @@ export const finalizeNamespaceFixer: Fixer<FinalizeNamespaceAction> = {
 
     let result;
     try {
-      result = await finalizeNamespace(api, name, plan, { dryRun: options.dryRun, beforeWrite: saveBackup, planChanged });
+      result = await finalizeNamespace(api, name, plan, { dryRun: options.dryRun, beforeWrite: saveBackup, planChanged, stop: options.stop, onSend: () => void (progress.sent = true) });
     } catch (error) {
       if (error instanceof BackupError) return outcome(name, 'failed', error.message, { backupFailed: true, backup });
       throw error;
@@ -145,6 +167,8 @@ export const finalizeNamespaceFixer: Fixer<FinalizeNamespaceAction> = {
         return outcome(name, 'skipped', 'someone else finalized it meanwhile; nothing written by this run', { resolved: true, ...withBackup });
       case 'not-terminating':
         return outcome(name, 'skipped', 'no longer Terminating; left alone', { resolved: true });
+      case 'stopped':
+        return outcome(name, 'skipped', `the run was stopped (${String(options.stop?.reason)}) before the finalize was sent: nothing written`, withBackup);
       case 'replaced':
         return outcome(
           name,
@@ -166,19 +190,55 @@ export const finalizeNamespaceFixer: Fixer<FinalizeNamespaceAction> = {
         return { ...(await waitForDeletion(api, name, plan.uid, options)), ...withBackup };
     }
   },
+
+  async abandoned(action, { api, state, options }) {
+    const name = action.namespace;
+    const progress = inFlight.get(action);
+    const why = `the run was stopped (${String(options.stop?.reason ?? 'interrupted')})`;
+    const withBackup = { backup: progress?.backup ?? null };
+    if (!progress?.sent) return outcome(name, 'skipped', `${why} before the finalize was sent: nothing written`, withBackup);
+    const uid = plannedNamespace(action, state)?.uid;
+    let now: NamespaceObject;
+    try {
+      now = await within(api.getJson<NamespaceObject>(namespacePath(name)), REREAD_MS, `GET ${namespacePath(name)}`);
+    } catch (error) {
+      const failure = toApiFailure(error);
+      if (failure.status === 404) return outcome(name, 'finalized', `${why} while the finalize was in flight; read again: the namespace is gone`, withBackup);
+      return outcome(name, 'failed', `${why} while the finalize was in flight, and reading it again failed (${failure.message}): whether it landed is unknown; run \`kubectl get namespace ${name} -o yaml\``, withBackup);
+    }
+    if (now.metadata?.uid !== uid) {
+      return outcome(name, 'failed', `${why} while the finalize was in flight; read again, the name belongs to another namespace now (uid ${now.metadata?.uid}): whether the planned one was finalized is unknown; the new one was not touched`, withBackup);
+    }
+    if ((now.spec?.finalizers ?? []).length === 0) return outcome(name, 'finalized', `${why} while the finalize was in flight; read again: it landed (spec.finalizers is empty)`, withBackup);
+    return outcome(name, 'failed', `${why} while the finalize was in flight; read again: it has not landed (spec.finalizers ${(now.spec?.finalizers ?? []).join(', ')}), though the request may still arrive; run check again`, withBackup);
+  },
 };
 
 async function waitForDeletion(api: KubernetesClient, name: string, uid: string, options: FixOptions): Promise<FixOutcome> {
   let remaining: NamespaceObject | null;
   try {
-    remaining = await waitUntilGone(api, name, uid, options.waitMs);
+    remaining = await waitUntilGone(api, name, uid, options.waitMs, 500, options.stop);
   } catch (error) {
     return outcome(name, 'finalized', `finalized, but reading it afterwards failed (${(error as Error).message}): check with \`kubectl get namespace ${name}\``);
   }
   if (!remaining) return outcome(name, 'finalized', 'the namespace is gone');
+  if (options.stop?.aborted) return outcome(name, 'finalized', `finalized; not waited for it to disappear: the run was stopped (${String(options.stop.reason)})`);
   const holders = [
     remaining.spec?.finalizers?.length ? `spec.finalizers ${remaining.spec.finalizers.join(', ')}` : null,
     remaining.metadata?.finalizers?.length ? `metadata.finalizers ${remaining.metadata.finalizers.join(', ')} (not cleared by /finalize)` : null,
   ].filter(Boolean);
   return outcome(name, 'failed', `finalized, but still present after ${humanDuration(options.waitMs)}${holders.length ? `: held by ${holders.join('; ')}` : ''}`);
+}
+
+/** `work`, or a failure naming `what` when it takes longer than `ms`. */
+async function within<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new ApiFailure(`${what}: no answer within ${ms / 1000}s`, undefined, { code: 'ETIMEDOUT' })), ms);
+  });
+  try {
+    return await Promise.race([work, late]);
+  } finally {
+    clearTimeout(timer);
+  }
 }

@@ -10,7 +10,8 @@ import type { Deadline } from '../state/live/deadline.js';
 import { callLimits, readGoogleDocument, readGoogleJson, readGooglePages } from '../state/live/google-request.js';
 import { envelopeProblem } from '../state/data-shapes.js';
 import { kubernetesApiOf } from '../state/live/kubernetes-api.js';
-import { LiveGcp } from '../state/live/live-gcp.js';
+import type { SelfContainedGcpDataKey } from '../state/live/live-gcp.js';
+import { LiveGcp, isNetworkDataKey } from '../state/live/live-gcp.js';
 import type { KubernetesConnection, LiveOptions } from '../state/live/live-source.js';
 import { LiveSource } from '../state/live/live-source.js';
 import type { Progress } from '../state/live/progress.js';
@@ -95,15 +96,20 @@ class ProjectData {
   }
 
   /** The cluster comes from the listing; the rest is the project's, read once. */
-  forCluster(cluster: Cluster): Pick<LiveGcp, 'read' | 'customRoles'> {
+  forCluster(cluster: Cluster): Pick<LiveGcp, 'read' | 'customRoles' | 'backendHealth'> {
+    // Backend health is the cluster's own (its Ingresses' and Gateways' backend services), read for it alone.
+    const own = new LiveGcp({ project: this.project, location: cluster.location ?? null, cluster: cluster.name ?? null }, this.options.auth, this.options.env, callLimits(this.options.deadline));
     return {
-      read: <K extends GcpDataKey>(key: K, inputs: GcpData = {}) =>
+      backendHealth: (services) => own.backendHealth(services),
+      read: <K extends SelfContainedGcpDataKey>(key: K, inputs: GcpData = {}) =>
         key === 'cluster'
           ? Promise.resolve(cluster as NonNullable<GcpData[K]>)
-          : // What is read from the cluster (its Shared VPC host's policy) is the cluster's own; the rest is the project's.
-            key === 'hostIamPolicy'
-            ? this.reader.read(key, inputs)
-            : this.read(key, inputs),
+          : isNetworkDataKey(key)
+            ? (this.reader.readNetworkData(key, cluster) as Promise<NonNullable<GcpData[K]>>)
+            : // What is read from the cluster (its Shared VPC host's policy) is the cluster's own; the rest is the project's.
+              key === 'hostIamPolicy'
+              ? this.reader.read(key, inputs)
+              : this.read(key, inputs),
       // The custom roles the project's policy binds: one policy per project, so read once too.
       customRoles: (policy: IamPolicy) => (this.roles ??= this.reader.customRoles(policy)),
     };
@@ -111,7 +117,7 @@ class ProjectData {
 
   private roles: Promise<Map<string, IamRole>> | undefined;
 
-  read<K extends GcpDataKey>(key: K, inputs: GcpData = {}): Promise<NonNullable<GcpData[K]>> {
+  read<K extends SelfContainedGcpDataKey>(key: K, inputs: GcpData = {}): Promise<NonNullable<GcpData[K]>> {
     let read = this.reads.get(key);
     if (!read) {
       read = this.reader.read(key, inputs);

@@ -13,6 +13,9 @@ const NAMES: Record<Exclude<DataKey, KubernetesKind>, string> = {
   hostIamPolicy: "the IAM allow policy of the Shared VPC host project (the cluster network's project)",
   pubsubTopics: 'the Pub/Sub topics Eventarc triggers publish to',
   pubsubSubscriptions: 'the Pub/Sub subscriptions Eventarc triggers pull from',
+  firewalls: "the VPC firewall rules of the cluster's network",
+  effectiveFirewalls: "the effective firewalls of the cluster's network (VPC rules and firewall policies)",
+  backendHealth: "what the load balancer says of each endpoint of the backend services the cluster's Ingresses and Gateways use (HEALTHY or UNHEALTHY)",
   ObjectsInTerminatingNamespaces: 'every object left in a namespace that is being deleted',
 };
 

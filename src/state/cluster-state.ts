@@ -1,5 +1,5 @@
 import type { DataKey, GcpDataKey, SourceLocation, Target } from '../plugin-api.js';
-import type { BackendService, Cluster, EventarcTrigger, HealthCheck, IamPolicy, IamRole, Project, PubsubSubscription, PubsubTopic, Subnetwork } from './gcp-types.js';
+import type { BackendService, BackendServiceHealth, Cluster, EffectiveFirewalls, EventarcTrigger, Firewall, HealthCheck, IamPolicy, IamRole, Project, PubsubSubscription, PubsubTopic, Subnetwork } from './gcp-types.js';
 import type { KindTypes, KubeObject, KubernetesKind } from './kubernetes-types.js';
 import { addToList } from '../list-map.js';
 
@@ -17,6 +17,9 @@ export const GCP_DATA_KEYS: readonly GcpDataKey[] = [
   'hostIamPolicy',
   'pubsubTopics',
   'pubsubSubscriptions',
+  'firewalls',
+  'effectiveFirewalls',
+  'backendHealth',
 ];
 
 /** A kind that could not be read (`secrets`, `backendconfigs.cloud.google.com`, or a group version), and why. */
@@ -38,6 +41,12 @@ export interface GcpData {
   /** The topics and subscriptions Eventarc triggers name that exist (a snapshot may list the project's all). */
   pubsubTopics?: PubsubTopic[];
   pubsubSubscriptions?: PubsubSubscription[];
+  /** The VPC firewall rules of the cluster's network, read in the network's project (the host project on a Shared VPC). */
+  firewalls?: Firewall[];
+  /** The cluster network's effective firewalls: VPC rules and the hierarchical and network firewall policies that apply to it. */
+  effectiveFirewalls?: EffectiveFirewalls;
+  /** What the load balancer says of each endpoint of the backend services the cluster's Ingresses and Gateways use. */
+  backendHealth?: BackendServiceHealth[];
 }
 
 /** Everything checks read. Sources fill it; checks never call an API. */

@@ -175,7 +175,41 @@ const KIND_FIELDS: Record<string, Record<string, unknown>> = {
   GCPBackendPolicy: policy({}),
   GCPGatewayPolicy: policy({}),
   FrontendConfig: { spec: object },
+  NetworkPolicy: {
+    spec: shape({
+      podSelector: labelSelector,
+      policyTypes: stringList,
+      ingress: list(
+        shape({
+          from: list(shape({ podSelector: labelSelector, namespaceSelector: labelSelector, ipBlock: shape({ cidr: string, except: stringList }, ['cidr']) })),
+          ports: list(shape({ protocol: string, port: intOrString, endPort: integer })),
+        }),
+      ),
+    }),
+  },
   ServiceNetworkEndpointGroup: { spec: object, status: object },
+  // core v1 Event and events.k8s.io/v1 Event (the fields the events check reads of either).
+  Event: {
+    type: string,
+    reason: string,
+    message: string,
+    note: string,
+    count: integer,
+    deprecatedCount: integer,
+    firstTimestamp: timestamp,
+    lastTimestamp: timestamp,
+    eventTime: timestamp,
+    involvedObject: shape({ apiVersion: string, kind: string, name: string, namespace: string, uid: string }),
+    regarding: shape({ apiVersion: string, kind: string, name: string, namespace: string, uid: string }),
+    source: shape({ component: string, host: string }),
+    reportingController: string,
+    reportingComponent: string,
+    series: shape({ count: integer, lastObservedTime: timestamp }),
+  },
+  ManagedCertificate: {
+    spec: shape({ domains: stringList }),
+    status: shape({ certificateStatus: string, certificateName: string, expireTime: string, domainStatus: list(shape({ domain: string, status: string }, ['domain', 'status'])) }),
+  },
   BackendConfig: {
     spec: shape({
       healthCheck: shape({ requestPath: string, port: integer, type: string, checkIntervalSec: integer, timeoutSec: integer, healthyThreshold: integer, unhealthyThreshold: integer }),
@@ -197,6 +231,27 @@ const iamPolicy = shape({
   auditConfigs: list(shape({ service: string, auditLogConfigs: list(shape({ logType: string, exemptedMembers: stringList })) })),
 });
 
+/** Compute v1 Firewall (a VPC firewall rule), the fields checks read. */
+const protocolPorts = list(shape({ IPProtocol: string, ports: stringList }));
+const firewall = shape(
+  {
+    name: string,
+    network: string,
+    priority: integer,
+    direction: string,
+    disabled: boolean,
+    sourceRanges: stringList,
+    sourceTags: stringList,
+    sourceServiceAccounts: stringList,
+    destinationRanges: stringList,
+    targetTags: stringList,
+    targetServiceAccounts: stringList,
+    allowed: protocolPorts,
+    denied: protocolPorts,
+  },
+  ['name'],
+);
+
 const GCP_SHAPES: Record<GcpDataKey, object> = {
   project: shape({ projectId: string, projectNumber: string, name: string, createTime: string }),
   iamPolicy,
@@ -207,12 +262,15 @@ const GCP_SHAPES: Record<GcpDataKey, object> = {
     selfLink: string,
     createTime: string,
     currentMasterVersion: string,
-    addonsConfig: shape({ httpLoadBalancing: shape({ disabled: boolean }) }),
+    id: string,
+    network: string,
+    addonsConfig: shape({ httpLoadBalancing: shape({ disabled: boolean }), networkPolicyConfig: shape({ disabled: boolean }) }),
     workloadIdentityConfig: shape({ workloadPool: string }),
     ipAllocationPolicy: shape({ useIpAliases: boolean }),
-    networkConfig: shape({ network: string, subnetwork: string, gatewayApiConfig: shape({ channel: string }) }),
-    nodeConfig: shape({ workloadMetadataConfig: shape({ mode: string }) }),
-    nodePools: list(shape({ name: string, config: shape({ workloadMetadataConfig: shape({ mode: string }) }) })),
+    networkPolicy: shape({ enabled: boolean, provider: string }),
+    networkConfig: shape({ network: string, subnetwork: string, datapathProvider: string, gatewayApiConfig: shape({ channel: string }) }),
+    nodeConfig: shape({ workloadMetadataConfig: shape({ mode: string }), tags: stringList, serviceAccount: string }),
+    nodePools: list(shape({ name: string, config: shape({ workloadMetadataConfig: shape({ mode: string }), tags: stringList, serviceAccount: string }) })),
     privateClusterConfig: shape({ enablePrivateEndpoint: boolean }),
     controlPlaneEndpointsConfig: shape({ ipEndpointsConfig: shape({ enabled: boolean, enablePublicEndpoint: boolean }) }),
   }),
@@ -248,7 +306,39 @@ const GCP_SHAPES: Record<GcpDataKey, object> = {
     ),
   ),
   backendServices: list(shape({ name: string, healthChecks: stringList, backends: list(object) }, ['name'])),
-  subnetworks: list(shape({ name: string, region: string, network: string, purpose: string, role: string, state: string }, ['name'])),
+  subnetworks: list(shape({ name: string, region: string, network: string, purpose: string, role: string, state: string, ipCidrRange: string }, ['name'])),
+  firewalls: list(firewall),
+  effectiveFirewalls: shape({
+    firewalls: list(firewall),
+    firewallPolicys: list(
+      shape({
+        name: string,
+        type: string,
+        rules: list(
+          shape({
+            priority: integer,
+            action: string,
+            direction: string,
+            disabled: boolean,
+            match: shape({ srcIpRanges: stringList, destIpRanges: stringList, layer4Configs: list(shape({ ipProtocol: string, ports: stringList })) }),
+            targetServiceAccounts: stringList,
+            targetResources: stringList,
+          }),
+        ),
+      }),
+    ),
+  }),
+  // compute v1 BackendServiceGroupHealth per backend group (https://cloud.google.com/compute/docs/reference/rest/v1/backendServices/getHealth).
+  backendHealth: list(
+    shape(
+      {
+        backendService: string,
+        region: string,
+        health: list(shape({ backend: string, status: shape({ healthStatus: list(shape({ healthState: string, instance: string, ipAddress: string, port: integer })) }) }, ['backend'])),
+      },
+      ['backendService', 'health'],
+    ),
+  ),
   // A copy: ajv's standalone code names one validator per schema object, and two keys sharing one collide.
   hostIamPolicy: { ...iamPolicy },
   pubsubTopics: list(shape({ name: string, labels: stringMap }, ['name'])),
@@ -276,6 +366,8 @@ const ENVELOPES = {
     items: { type: 'object', additionalProperties: shape({ healthChecks: list(object), backendServices: list(object), subnetworks: list(object) }) },
     nextPageToken: string,
   }),
+  // compute v1 list (FirewallList: https://cloud.google.com/compute/docs/reference/rest/v1/firewalls/list): `items` omitted when empty.
+  computeList: shape({ items: list(object), nextPageToken: string }),
   // container v1 ListClustersResponse (https://cloud.google.com/kubernetes-engine/docs/reference/rest/v1/projects.locations.clusters/list).
   gkeClusterList: shape({ clusters: list(shape({ name: string, location: string }, ['name'])), missingZones: stringList }),
   // gkehub v1 ListMembershipsResponse (https://cloud.google.com/kubernetes-engine/enterprise/docs/reference/rest/v1/projects.locations.memberships/list).

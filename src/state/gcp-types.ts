@@ -108,6 +108,36 @@ export interface BackendService {
   loadBalancingScheme?: string;
 }
 
+/**
+ * One endpoint's health as Compute sees it (compute v1 HealthStatus, in `backendServices.getHealth`):
+ * `healthState` HEALTHY or UNHEALTHY, the instance, and for NEG endpoints the Pod IP and port.
+ */
+export interface HealthStatus {
+  healthState?: string;
+  instance?: string;
+  ipAddress?: string;
+  port?: number;
+  forwardingRule?: string;
+  forwardingRuleIp?: string;
+  weightError?: string;
+  annotations?: Record<string, string>;
+}
+
+/** One backend group's health: an element of what `gcloud compute backend-services get-health NAME --format=json` prints. */
+export interface BackendGroupHealth {
+  /** The instance group or NEG URL. */
+  backend: string;
+  /** compute v1 BackendServiceGroupHealth. */
+  status: { healthStatus?: HealthStatus[]; kind?: string; annotations?: Record<string, string> };
+}
+
+/** `compute/backend-health.json`: one entry per backend service, named, with what `get-health` printed for it (`region` for a regional one). */
+export interface BackendServiceHealth {
+  backendService: string;
+  region?: string;
+  health: BackendGroupHealth[];
+}
+
 /** A custom role, as `gcloud iam roles describe ROLE_ID --project=P --format=json` prints it (IAM v1 Role, roles.get). */
 export interface IamRole {
   name: string;
@@ -131,4 +161,80 @@ export interface PubsubSubscription {
   topic?: string;
   state?: string;
   labels?: Record<string, string>;
+}
+
+/** One `allowed` or `denied` entry of a VPC firewall rule: a protocol (`tcp`, `all`, or its number) and its ports (`"80"`, `"30000-32767"`; none means every port). */
+export interface FirewallProtocolPorts {
+  IPProtocol?: string;
+  ports?: string[];
+}
+
+/**
+ * Compute v1 Firewall, a VPC firewall rule (`gcloud compute firewall-rules list --format=json`,
+ * https://cloud.google.com/compute/docs/reference/rest/v1/firewalls), the fields gke-doctor reads.
+ */
+export interface Firewall {
+  id?: string;
+  name: string;
+  selfLink?: string;
+  network?: string;
+  description?: string;
+  /** 0 (first) to 65535; 1000 when not set. */
+  priority?: number;
+  /** INGRESS (the default) or EGRESS. */
+  direction?: string;
+  disabled?: boolean;
+  sourceRanges?: string[];
+  sourceTags?: string[];
+  sourceServiceAccounts?: string[];
+  destinationRanges?: string[];
+  targetTags?: string[];
+  targetServiceAccounts?: string[];
+  allowed?: FirewallProtocolPorts[];
+  denied?: FirewallProtocolPorts[];
+}
+
+/** A rule of a hierarchical or network firewall policy (Compute v1 FirewallPolicyRule), the fields gke-doctor reads. */
+export interface FirewallPolicyRule {
+  priority?: number;
+  description?: string;
+  ruleName?: string;
+  /** allow, deny, goto_next, apply_security_profile_group. */
+  action?: string;
+  direction?: string;
+  disabled?: boolean;
+  match?: {
+    srcIpRanges?: string[];
+    destIpRanges?: string[];
+    layer4Configs?: { ipProtocol?: string; ports?: string[] }[];
+    srcSecureTags?: { name?: string }[];
+    srcAddressGroups?: string[];
+    srcFqdns?: string[];
+    srcRegionCodes?: string[];
+    srcThreatIntelligences?: string[];
+  };
+  targetServiceAccounts?: string[];
+  targetSecureTags?: { name?: string }[];
+  targetResources?: string[];
+}
+
+/** One firewall policy of `networks.getEffectiveFirewalls`: HIERARCHY (organization or folder), NETWORK (global network policy), … */
+export interface EffectiveFirewallPolicy {
+  name?: string;
+  shortName?: string;
+  displayName?: string;
+  type?: string;
+  priority?: number;
+  rules?: FirewallPolicyRule[];
+}
+
+/**
+ * `gcloud compute networks get-effective-firewalls NETWORK --format=json`: Compute v1
+ * NetworksGetEffectiveFirewallsResponse, the VPC firewall rules and the hierarchical and global
+ * network firewall policies that apply to the network
+ * (https://cloud.google.com/compute/docs/reference/rest/v1/networks/getEffectiveFirewalls).
+ */
+export interface EffectiveFirewalls {
+  firewalls?: Firewall[];
+  firewallPolicys?: EffectiveFirewallPolicy[];
 }

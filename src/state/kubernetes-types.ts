@@ -1,4 +1,6 @@
 import type {
+  CoreV1Event,
+  EventsV1Event,
   KubernetesObject,
   V1APIService,
   V1ConfigMap,
@@ -10,6 +12,7 @@ import type {
   V1IngressClass,
   V1MutatingWebhookConfiguration,
   V1Namespace,
+  V1NetworkPolicy,
   V1Pod,
   V1PodSpec,
   V1ReplicaSet,
@@ -38,6 +41,12 @@ export type Wire<T> = T extends Date
 
 export type KubeObject = Wire<KubernetesObject> & { kind: string; apiVersion: string; [field: string]: unknown };
 export type Namespace = Wire<V1Namespace>;
+type WireNetworkPolicySpec = NonNullable<Wire<V1NetworkPolicy>['spec']>;
+type WireIngressRule = NonNullable<WireNetworkPolicySpec['ingress']>[number];
+/** networking.k8s.io/v1 NetworkPolicy as the API sends it: client-node's model calls an ingress rule's `from` `_from`. */
+export type NetworkPolicy = Omit<Wire<V1NetworkPolicy>, 'spec'> & {
+  spec?: Omit<WireNetworkPolicySpec, 'ingress'> & { ingress?: (Omit<WireIngressRule, '_from'> & { from?: WireIngressRule['_from'] })[] };
+};
 export type Pod = Wire<V1Pod>;
 export type Service = Wire<V1Service>;
 export type Ingress = Wire<V1Ingress>;
@@ -48,6 +57,14 @@ export type DaemonSet = Wire<V1DaemonSet>;
 export type ReplicaSet = Wire<V1ReplicaSet>;
 export type ApiService = Wire<V1APIService>;
 export type ConfigMap = Wire<V1ConfigMap>;
+/** An Event as core v1 serves it (`involvedObject`, `message`) or as events.k8s.io/v1 does (`regarding`, `note`): both are kind Event. */
+export type Event = (Wire<CoreV1Event> | Wire<EventsV1Event>) & { kind: 'Event' | string; apiVersion: string };
+
+/** networking.gke.io/v1 ManagedCertificate (GoogleCloudPlatform/gke-managed-certs pkg/apis/networking.gke.io/v1/types.go). */
+export interface ManagedCertificate extends KubeObject {
+  spec?: { domains?: string[] };
+  status?: { certificateStatus?: string; domainStatus?: { domain: string; status: string }[]; certificateName?: string; expireTime?: string };
+}
 export type PodSpec = Wire<V1PodSpec>;
 export type Container = Wire<V1Container>;
 export type ServicePort = Wire<V1ServicePort>;
@@ -213,9 +230,12 @@ interface TypeOfKind {
   HealthCheckPolicy: HealthCheckPolicy;
   GCPBackendPolicy: GcpBackendPolicy;
   GCPGatewayPolicy: GcpGatewayPolicy;
+  NetworkPolicy: NetworkPolicy;
   CustomResourceDefinition: CustomResourceDefinition;
   ValidatingWebhookConfiguration: ValidatingWebhookConfiguration;
   MutatingWebhookConfiguration: MutatingWebhookConfiguration;
+  Event: Event;
+  ManagedCertificate: ManagedCertificate;
 }
 
 /** The kinds checks can ask for by name, and the type each one has. */
@@ -245,8 +265,11 @@ const EVERY_KIND: Record<KubernetesKind, true> = {
   HealthCheckPolicy: true,
   GCPBackendPolicy: true,
   GCPGatewayPolicy: true,
+  NetworkPolicy: true,
   CustomResourceDefinition: true,
   ValidatingWebhookConfiguration: true,
   MutatingWebhookConfiguration: true,
+  Event: true,
+  ManagedCertificate: true,
 };
 export const KUBERNETES_KINDS = Object.keys(EVERY_KIND) as readonly KubernetesKind[];

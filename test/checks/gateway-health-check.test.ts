@@ -1,6 +1,34 @@
 import { expect } from 'vitest';
 import gatewayHealthCheck from '../../checks/gateway-health-check.js';
+import type { DataKey } from '../../src/state/cluster-state.js';
+import { GCP_DATA_KEYS, KubernetesObjects } from '../../src/state/cluster-state.js';
+import { KUBERNETES_KINDS } from '../../src/state/kubernetes-types.js';
+import { SnapshotSource } from '../../src/state/snapshot/snapshot-source.js';
 import { testCheck } from '../support/check-tester.js';
+import { fixturePath } from '../support/fixtures.js';
+
+/** Google's whereami Gateway as the load balancer sees it when foo's endpoints fail their health check (getHealth UNHEALTHY). */
+async function whereamiUnhealthy() {
+  const state = await new SnapshotSource(fixturePath('gateway-whereami')).collect(new Set<DataKey>([...GCP_DATA_KEYS, ...KUBERNETES_KINDS]));
+  const backendHealth = state.backendHealth!.map((entry) =>
+    entry.backendService.includes('-foo-')
+      ? { ...entry, health: entry.health.map((group) => ({ ...group, status: { ...group.status, healthStatus: group.status.healthStatus!.map((status) => ({ ...status, healthState: 'UNHEALTHY' })) } })) }
+      : entry,
+  );
+  return { ...state, backendHealth };
+}
+
+/** The same, with no readinessProbe on foo's container and no backend health read: nothing says GET / fails. */
+async function whereamiWithoutProbe() {
+  const state = await new SnapshotSource(fixturePath('gateway-whereami')).collect(new Set<DataKey>([...GCP_DATA_KEYS.filter((key) => key !== 'backendHealth'), ...KUBERNETES_KINDS]));
+  const objects = state.kubernetes.all().map((object) => {
+    if (object.kind !== 'Deployment' || object.metadata?.name !== 'foo') return object;
+    const copy = structuredClone(object) as unknown as { spec: { template: { spec: { containers: { readinessProbe?: unknown }[] } } } };
+    for (const container of copy.spec.template.spec.containers) delete container.readinessProbe;
+    return copy as unknown as typeof object;
+  });
+  return { ...state, kubernetes: new KubernetesObjects(objects) };
+}
 
 const ARGOCD = 'Service/argocd/argocd-server';
 
@@ -24,6 +52,20 @@ testCheck(gatewayHealthCheck, {
     { name: 'Ingress manifests alone', manifests: ['preflight/argocd-manifests'], examined: [] },
   ],
   invalid: [
+    {
+      name: 'no readinessProbe and no evidence that the request fails: a note, not a warning (many apps answer 200)',
+      state: await whereamiWithoutProbe(),
+      findings: [{ messageId: 'noProbe', resource: 'Service/gxlb-demo-ns1/foo', severity: 'info' }],
+    },
+    {
+      name: 'the load balancer marks endpoints UNHEALTHY where Kubernetes and it send the same request: an error, the firewall and the app\'s answer to look at',
+      state: await whereamiUnhealthy(),
+      findings: [{ messageId: 'unhealthyUnexplained', resource: 'Service/gxlb-demo-ns1/foo', severity: 'error' }],
+      then: ({ findings: [finding] }) => {
+        expect(finding!.message).toMatch(/marks 2 of 2 endpoints of backend service gkegw1-x3lf-gxlb-demo-ns1-foo-8080-0kq3va1s9ybx UNHEALTHY/);
+        expect(finding!.evidence.backendHealth).toMatchObject({ unhealthy: 2, total: 2 });
+      },
+    },
     {
       name: 'seed behind a Gateway: argocd-server answers the default GET / with 307, and the fix is the app setting plus a HealthCheckPolicy',
       fixture: 'gateway-argocd',

@@ -46,12 +46,22 @@ testCheck(ingressConfig, {
     'ingress-backendconfig-fix',
     // The default IngressClass leaves an Ingress with a class annotation alone.
     'ingress-default-ingress-class-annotated',
+    'ingress-internal-proxy-subnet',
     { fixture: 'ingress-deleting', examined: [] },
     { name: 'manifests with a GCE class, on a VPC-native cluster the plan creates', manifests: ['preflight/store-manifests-annotated'], plan: 'preflight/argocd-cluster.tfplan.json' },
     // Preflight: manifests without an Ingress hold nothing this check judges (Check.appliesTo).
     { name: 'manifests without an Ingress', manifests: ['preflight/gateway-argocd-manifests'], examined: [] },
   ],
   invalid: [
+    {
+      name: 'an internal Ingress with no active proxy-only subnet in its region: Compute refuses its forwarding rule',
+      fixture: 'ingress-internal-no-proxy-subnet',
+      findings: [{ messageId: 'proxySubnetMissing', resource: 'Ingress/gxlb-demo-ns1/ilb-demo-ingress', severity: 'error' }],
+      then: ({ findings: [finding] }) => {
+        expect(finding!.message).toContain('purpose REGIONAL_MANAGED_PROXY or INTERNAL_HTTPS_LOAD_BALANCER) in region asia-northeast1 of network projects/acme-platform/global/networks/default');
+        expect(finding!.fix!.terraform).toContain('resource "google_compute_subnetwork" "proxy_only_asia_northeast1"');
+      },
+    },
     {
       name: 'a Prefix path with a `*`: the translator refuses the whole Ingress',
       fixture: 'ingress-config-prefix-wildcard',

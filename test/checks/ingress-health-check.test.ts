@@ -99,6 +99,21 @@ testCheck(ingressHealthCheck, {
       findings: [{ messageId: 'noProbe', resource: SERVICE, severity: 'error' }],
     },
     {
+      // The load balancer's own word (backendServices.getHealth) confirms the inference, whatever the annotation says.
+      fixture: 'ingress-backend-health-unhealthy',
+      findings: [{ messageId: 'noProbe', resource: SERVICE, severity: 'error' }],
+      then: (report) => {
+        expect(report.findings[0]!.message).toMatch(/marks 2 of 2 endpoints of backend service k8s1-7c1a2b3d-shop-web-80-626c200e UNHEALTHY \(10\.8\.1\.17:8080, 10\.8\.2\.18:8080/);
+        expect(report.findings[0]!.evidence.backendHealth).toMatchObject({ unhealthy: 2, total: 2 });
+      },
+    },
+    {
+      // Every endpoint HEALTHY: never reported as failing its health check; the inference is a note.
+      fixture: 'ingress-backend-health-healthy',
+      findings: [{ messageId: 'noProbe', resource: SERVICE, severity: 'info' }],
+      then: (report) => expect(report.findings[0]!.message).toMatch(/reports all 2 endpoints .* HEALTHY/),
+    },
+    {
       // Both ways out: the Pod's protocol is not known.
       fixture: 'ingress-protocol-mismatch',
       findings: [{ messageId: 'protocolMismatch', resource: SERVICE, severity: 'warning' }],

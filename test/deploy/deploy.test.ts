@@ -89,3 +89,12 @@ describe('the ClusterRole gke-doctor-reader against what the live source request
     expect(served.kube.requests.filter((request) => request.method !== 'GET')).toEqual([]);
   });
 });
+
+describe('the shipped scheduled manifests', () => {
+  // A scheduler retries or marks failed on a non-zero exit (Job backoffLimit, Cloud Run execution); with
+  // --fail-on never the run exits 0 whenever its report was written, and alerting comes from the report.
+  it.each(['deploy/cronjob.yaml', 'deploy/fleet/indexed-job.yaml', 'deploy/fleet/cloud-run-job.yaml'])('%s runs with --fail-on never', async (file) => {
+    const manifest = await readFile(`${REPO_ROOT}${file}`, 'utf8');
+    expect(manifest).toMatch(/--fail-on, never\b/);
+  });
+});

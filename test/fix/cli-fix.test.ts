@@ -31,6 +31,8 @@ describe('check --fix against the fake kube-apiserver', () => {
     expect(result.stderr).toContain('Finalize Namespace/events-system (Terminating for');
     expect(result.stderr).toContain('stuck because NamespaceDeletionDiscoveryFailure: Discovery failed for some groups');
     expect(result.stderr).toContain('orphaned: nothing is left in the namespace');
+    // metrics-server is down (503 on metrics.k8s.io/v1beta1): the metrics APIs store no object, so nothing is unseen.
+    expect(result.stderr).toContain('  not listed: kinds of metrics.k8s.io/v1beta1 (503 the server is currently unable to handle the request); the namespace controller cannot see them either, but the metrics APIs store no object');
     expect(result.stderr).toContain('not fixed automatically (the root cause):');
     expect(result.stderr).toContain('kubectl -n kube-system describe service metrics-server');
     expect(result.stderr).toContain('\n  finalized: the namespace is gone\n');

@@ -11,7 +11,9 @@ import { BackupStore } from '../../src/fix/backup.js';
 import { Deadline } from '../../src/state/live/deadline.js';
 import { LiveSource } from '../../src/state/live/live-source.js';
 import { runCli } from '../support/cli.js';
+import type { FakeKubeOptions } from '../support/fake-kube-apiserver.js';
 import { forbidden } from '../support/fake-kube-apiserver.js';
+import type { Injection } from '../support/fake-http.js';
 import { FIXTURE_NOW } from '../support/fixtures.js';
 import type { ServedFixture } from '../support/live.js';
 import { serveFixture, temporaryFixture } from '../support/live.js';
@@ -325,5 +327,69 @@ describe('--fix never clears a finalizer the printed plan did not show', () => {
     const { outcomes } = await readAndFix(served);
     expect(outcomes).toEqual([expect.objectContaining({ status: 'finalized' })]);
     expect(writes(served)).toEqual([`PUT ${FINALIZE} 409`, `PUT ${FINALIZE} 200`]);
+  });
+});
+
+describe('--fix never finalizes a namespace where a kind went unseen, even with --force', () => {
+  const GROUP = 'storage.cnrm.cloud.google.com';
+  const LIST = `/apis/${GROUP}/v1beta1/namespaces/${NAMESPACE}/storagebuckets`;
+  // A Config Connector bucket being deleted: its controller deletes the Cloud Storage bucket, then removes these
+  // finalizers (GoogleCloudPlatform/k8s-config-connector pkg/k8s/constants.go). Finalizing the namespace orphans the bucket.
+  const bucket = {
+    apiVersion: `${GROUP}/v1beta1`,
+    kind: 'StorageBucket',
+    metadata: {
+      name: 'shop-assets',
+      namespace: NAMESPACE,
+      uid: '3e9f2a40-5c6d-4e7f-8a9b-0c1d2e3f4a5b',
+      resourceVersion: '4003',
+      deletionTimestamp: '2023-12-01T00:00:01Z',
+      finalizers: ['cnrm.cloud.google.com/finalizer', 'cnrm.cloud.google.com/deletion-defender'],
+    },
+    spec: { location: 'US', uniformBucketLevelAccess: true },
+  };
+  // Its CRD, as `kubectl get crd storagebuckets.storage.cnrm.cloud.google.com -o json` shows the head of it.
+  const crd = {
+    apiVersion: 'apiextensions.k8s.io/v1',
+    kind: 'CustomResourceDefinition',
+    metadata: { name: `storagebuckets.${GROUP}`, uid: '8a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d', resourceVersion: '1200' },
+    spec: { group: GROUP, names: { kind: 'StorageBucket', plural: 'storagebuckets' }, scope: 'Namespaced', versions: [{ name: 'v1beta1', served: true, storage: true }] },
+  };
+  const withBucket = { ...stuck, 'k8s/bucket.json': JSON.stringify(bucket), 'k8s/crd.json': JSON.stringify(crd) };
+
+  it.each<[string, FakeKubeOptions, Injection | null, RegExp]>([
+    ['its group’s discovery answers 503', { failingDiscovery: { [GROUP]: 503 } }, null, /storage\.cnrm\.cloud\.google\.com\/v1beta1 \(503 /],
+    ['its group’s discovery answers 403', { failingDiscovery: { [GROUP]: 403 } }, null, /storage\.cnrm\.cloud\.google\.com\/v1beta1 \(403 /],
+    ['its group’s discovery answers a body that is not JSON', { failingDiscovery: { [GROUP]: 'garbage' } }, null, /storage\.cnrm\.cloud\.google\.com\/v1beta1 \(.*not JSON/],
+    ['/apis leaves its group out (its CRD says it exists)', { omittedGroups: [GROUP] }, null, /storagebuckets\.storage\.cnrm\.cloud\.google\.com \(CustomResourceDefinition .* exists, but API discovery does not list/],
+    ['discovery lists it without the "list" verb', { verbs: { storagebuckets: ['get', 'delete'] } }, null, /storagebuckets\.storage\.cnrm\.cloud\.google\.com \(.*without the "list" verb/],
+    ['its list answers 404 while discovery still lists it', {}, { method: 'GET', path: LIST, status: 404 }, /storagebuckets\.storage\.cnrm\.cloud\.google\.com \(404 .*API discovery still lists it/],
+    ['its list is cut short (more items announced, no continue token)', {}, { method: 'GET', path: LIST, status: 200, body: { kind: 'StorageBucketList', apiVersion: `${GROUP}/v1beta1`, metadata: { remainingItemCount: 1 }, items: [] } }, /storagebuckets\.storage\.cnrm\.cloud\.google\.com \(.*cut short/],
+  ])('%s: skipped naming it, nothing written', async (_name, kube, injection, named) => {
+    served = await serveFixture(await temporaryFixture(withBucket), { kube });
+    if (injection) served.kube.inject(injection);
+    const { outcomes, lines } = await readAndFix(served, { force: true });
+    expect(outcomes).toEqual([expect.objectContaining({ status: 'skipped', resolved: false, backup: null, detail: expect.stringMatching(named) })]);
+    expect(lines.join('\n')).toMatch(/not fully read: /);
+    expect(writes(served)).toEqual([]);
+    expect(served.kube.object('StorageBucket', NAMESPACE, 'shop-assets')).toBeDefined();
+  });
+
+  it('the passing twin: every kind discovered and read, the bucket is in the plan as orphaned and the namespace is finalized', async () => {
+    served = await serveFixture(await temporaryFixture(withBucket));
+    const { outcomes, lines } = await readAndFix(served);
+    expect(lines.join('\n')).toContain(`StorageBucket/${NAMESPACE}/shop-assets [cnrm.cloud.google.com/finalizer, cnrm.cloud.google.com/deletion-defender]`);
+    expect(outcomes).toEqual([expect.objectContaining({ status: 'finalized' })]);
+  });
+
+  it('check --fix --yes --force: exit 1, the plan and the outcome name the group whose discovery failed', async () => {
+    served = await serveFixture(await temporaryFixture(withBucket), { kube: { failingDiscovery: { [GROUP]: 503 } } });
+    const backup = join(await mkdtemp(join(tmpdir(), 'gke-doctor-backup-')), 'b');
+    const result = await runCli(['check', '--only', 'terminating-namespace', '--quiet', '--fix', '--yes', '--force', '--backup-dir', backup, '--output', 'json'], { env: served.env });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(`  not listed: kinds of ${GROUP}/v1beta1 (503 `);
+    expect(result.stderr).toMatch(/\n {2}skipped: API discovery did not show every kind, so objects of these may be in it unseen: storage\.cnrm\.cloud\.google\.com\/v1beta1 \(503 /);
+    expect(writes(served)).toEqual([]);
+    expect(JSON.parse(result.stdout).fixes).toEqual([expect.objectContaining({ status: 'skipped', resolved: false })]);
   });
 });

@@ -48,6 +48,12 @@ describe('check --all-clusters', () => {
     expect(report!.fleet.incomplete).toBeGreaterThanOrEqual(2);
   });
 
+  it('--fail-on never exits 0 whenever the report was written, with a cluster unreachable and a project denied (the shipped Jobs)', async () => {
+    const { code, report } = await t.checkAll('--fail-on', 'never');
+    expect(report!.fleet.incomplete).toBeGreaterThanOrEqual(2);
+    expect(code).toBe(0);
+  });
+
   it.each([
     ['clusters that are not a list', { clusters: 7 }, /the answer is not a ListClustersResponse \(clusters must be a list\)/],
     ['a cluster without a name', { clusters: [{ location: 'l' }] }, /the answer is not a ListClustersResponse \(clusters\[0\] needs "name"\)/],

@@ -5,7 +5,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Report } from '../../src/engine/report.js';
 import { runCli } from '../support/cli.js';
 import { forbidden } from '../support/fake-kube-apiserver.js';
-import { fixturePath } from '../support/fixtures.js';
+import { fixturePath, fixtureTime } from '../support/fixtures.js';
+import { permissionDenied } from '../support/fake-gcp.js';
 import type { ServedFixture } from '../support/live.js';
 import { comparable, serveFixture } from '../support/live.js';
 
@@ -126,6 +127,40 @@ describe('gke-doctor snapshot DIR', () => {
     expect(JSON.stringify(JSON.parse(live.stdout))).toMatch(/backendConfigUnread/);
     expect(replay.code).toBe(live.code);
     expect(withoutClock(JSON.parse(replay.stdout) as Report)).toEqual(withoutClock(JSON.parse(live.stdout) as Report));
+  });
+
+  it.each(['ingress-backend-health-unhealthy', 'ingress-controller-events', 'managed-certificate-not-visible'])(
+    '%s: writes backend health, events and ManagedCertificates, and the replay gives the live findings',
+    async (fixture) => {
+      served = await serveFixture(fixture);
+      const directory = join(await mkdtemp(join(tmpdir(), 'gke-doctor-snap-')), 'out');
+      // Everything was read (the fixtures hold their project's allow policy and empty trigger list): exit 0, no unread.json.
+      expect((await runCli(['snapshot', directory], { env: served.env, now: () => fixtureTime(fixture) })).code).toBe(0);
+      const files = await readdir(directory, { recursive: true });
+      expect(files).not.toContain('unread.json');
+      if (fixture === 'ingress-backend-health-unhealthy') {
+        expect(JSON.parse(await readFile(join(directory, 'compute/backend-health.json'), 'utf8'))).toEqual(JSON.parse(await readFile(fixturePath(`${fixture}/compute/backend-health.json`), 'utf8')));
+      }
+      if (fixture === 'ingress-controller-events') expect(files).toContain('k8s/event.json');
+      if (fixture === 'managed-certificate-not-visible') expect(files).toContain('k8s/managedcertificate.networking.gke.io.json');
+      const only = ['--only', 'ingress-health-check,load-balancer-events,managed-certificates', '--output', 'json'];
+      const live = await runCli(['check', ...only], { env: served.env, now: () => fixtureTime(fixture) });
+      const replay = await runCli(['check', '--snapshot', directory, ...only], { now: () => fixtureTime(fixture) });
+      expect(replay.code).toBe(live.code);
+      expect(withoutClock(JSON.parse(replay.stdout) as Report)).toEqual(withoutClock(JSON.parse(live.stdout) as Report));
+    },
+  );
+
+  it('records backend health it could not read, so the replay does not take it for no evidence', async () => {
+    served = await serveFixture('ingress-backend-health-unhealthy');
+    served.gcp.inject({ method: 'POST', path: /getHealth$/, status: 403, body: permissionDenied('compute.backendServices.get', 'compute.googleapis.com', 'projects/acme-platform/global/backendServices/x') });
+    const directory = join(await mkdtemp(join(tmpdir(), 'gke-doctor-snap-')), 'out');
+    expect((await runCli(['snapshot', directory], { env: served.env })).code).toBe(3);
+    const unread = JSON.parse(await readFile(join(directory, 'unread.json'), 'utf8')) as { unavailable: Record<string, string> };
+    expect(unread.unavailable.backendHealth).toMatch(/permission compute\.backendServices\.get denied/);
+    const { SnapshotSource } = await import('../../src/state/snapshot/snapshot-source.js');
+    const state = await new SnapshotSource(directory).collect(new Set(['backendHealth']));
+    expect(state.unavailable.get('backendHealth')).toBe(unread.unavailable.backendHealth);
   });
 
   it('refuses an unread.json of the wrong shape with one line naming it', async () => {

@@ -6,7 +6,7 @@ import { serveFixture, snapshotFixtures } from '../support/live.js';
 /** Runs at once: each waits mostly on its fakes. */
 const CONCURRENCY = 6;
 
-it('check mode is read-only: across every fixture served live, with --probe, only GETs are sent (and getIamPolicy, a read the API defines as a POST)', async () => {
+it('check mode is read-only: across every fixture served live, with --probe, only GETs are sent (and getIamPolicy and backendServices.getHealth, reads the APIs define as POSTs)', async () => {
   const fixtures = await snapshotFixtures();
   const writes: string[] = [];
   let requests = 0;
@@ -23,7 +23,8 @@ it('check mode is read-only: across every fixture served live, with --probe, onl
         requests += sent.length;
         probes += sent.filter((request) => request.path.includes('/proxy/') || request.path.endsWith('/proxy')).length;
         for (const request of sent) {
-          if (request.method !== 'GET' && !(request.method === 'POST' && /^\/v3\/projects\/[^/]+:getIamPolicy$/.test(request.path))) writes.push(`${fixture}: ${request.method} ${request.path}`);
+          const postRead = /^\/v3\/projects\/[^/]+:getIamPolicy$|^\/compute\/v1\/projects\/[^/]+\/(global|regions\/[^/]+)\/backendServices\/[^/]+\/getHealth$/;
+          if (request.method !== 'GET' && !(request.method === 'POST' && postRead.test(request.path))) writes.push(`${fixture}: ${request.method} ${request.path}`);
         }
       } finally {
         await served.close();

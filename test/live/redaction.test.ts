@@ -55,6 +55,11 @@ describe('redactObject', () => {
       },
     ],
     [
+      'an event about a Pod (an exec probe\'s output can hold anything): its message goes',
+      object({ apiVersion: 'v1', kind: 'Event', metadata: { name: 'p.1' }, involvedObject: { kind: 'Pod', name: 'p' }, type: 'Warning', reason: 'Unhealthy', message: 'Readiness probe failed: password=hunter2' }),
+      { apiVersion: 'v1', kind: 'Event', metadata: { name: 'p.1' }, involvedObject: { kind: 'Pod', name: 'p' }, type: 'Warning', reason: 'Unhealthy', message: 'REDACTED' },
+    ],
+    [
       'probe header values, but Host (the load balancer sends it)',
       object({
         apiVersion: 'v1',
@@ -308,6 +313,11 @@ describe('redactObject', () => {
     expect(redactions.length).toBeGreaterThan(0);
     expect(input).toEqual(before);
     if ('managedFields' in (input.metadata ?? {})) expect(redacted.metadata).not.toHaveProperty('managedFields');
+  });
+
+  it('keeps the message of an event about a kind load-balancer-events reads: the controller\'s words', () => {
+    const event = object({ apiVersion: 'events.k8s.io/v1', kind: 'Event', metadata: { name: 'i.1' }, regarding: { kind: 'Ingress', name: 'web' }, type: 'Warning', reason: 'Translate', note: 'Translation failed: invalid ingress spec' });
+    expect(redactObject(event, 'X')).toEqual({ object: event, redactions: [] });
   });
 
   it('leaves an object with nothing secret alone', () => {

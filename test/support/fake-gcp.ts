@@ -55,6 +55,12 @@ interface FixtureGcp {
   healthChecks: Record<string, unknown>[];
   backendServices: Record<string, unknown>[];
   subnetworks: Record<string, unknown>[];
+  /** compute/firewalls.json: VPC firewall rules, each naming its network. */
+  firewalls: { network?: string }[];
+  /** compute/effective-firewalls.json: what getEffectiveFirewalls answers for the cluster's network. */
+  effectiveFirewalls?: unknown;
+  /** `compute/backend-health.json`: per backend service, what get-health printed. */
+  backendHealth: { backendService: string; region?: string; health: { backend: string; status: unknown }[] }[];
   /** `roles/*.json`: custom role definitions, by full name. */
   roles: Map<string, unknown>;
   /** `host-iam-policy.json`: the policy of the project `cluster.json`'s network is in. */
@@ -105,6 +111,9 @@ export class FakeGcp extends FakeHttpServer {
       healthChecks: list(await read('compute/health-checks.json'), 'items') as Record<string, unknown>[],
       backendServices: list(await read('compute/backend-services.json'), 'items') as Record<string, unknown>[],
       subnetworks: list(await read('compute/subnetworks.json'), 'items') as Record<string, unknown>[],
+      firewalls: list(await read('compute/firewalls.json'), 'items') as { network?: string }[],
+      effectiveFirewalls: await read('compute/effective-firewalls.json'),
+      backendHealth: ((await read('compute/backend-health.json')) ?? []) as FixtureGcp['backendHealth'],
       roles: await readRoles(join(fixtureDirectory, 'roles')),
       hostIamPolicy: await read('host-iam-policy.json'),
       topics: list(await read('pubsub-topics.json'), 'topics') as Record<string, unknown>[],
@@ -150,6 +159,23 @@ export class FakeGcp extends FakeHttpServer {
       const collection = match[2] as 'healthChecks' | 'backendServices' | 'subnetworks';
       return { status: 200, body: this.aggregatedList(match[1]!, collection, request.query) };
     }
+    // compute v1 firewalls.list (https://cloud.google.com/compute/docs/reference/rest/v1/firewalls/list), `network = "URL"` filters as Compute does.
+    if (method === 'GET' && (match = /^\/compute\/v1\/projects\/([^/]+)\/global\/firewalls$/.exec(path))) {
+      return { status: 200, body: this.firewalls(match[1]!, request.query) };
+    }
+    // compute v1 networks.getEffectiveFirewalls, for the network the fixture's cluster uses: the fixture's answer, else its VPC rules alone (no policy applies).
+    if (method === 'GET' && (match = /^\/compute\/v1\/projects\/([^/]+)\/global\/networks\/([^/]+)\/getEffectiveFirewalls$/.exec(path))) {
+      const [project, network] = [match[1]!, match[2]!];
+      if (!this.isClusterNetwork(project, network)) return notFound(`projects/${project}/global/networks/${network}`);
+      const url = `https://www.googleapis.com/compute/v1/projects/${project}/global/networks/${network}`;
+      return { status: 200, body: this.data.effectiveFirewalls ?? { firewalls: this.data.firewalls.filter((rule) => rule.network === url) } };
+    }
+    // compute v1 backendServices.get / regionBackendServices.get, and their getHealth (a POST that reads).
+    if ((match = /^\/compute\/v1\/projects\/([^/]+)\/(global|regions\/([^/]+))\/backendServices\/([^/:]+)(\/getHealth)?$/.exec(path))) {
+      const [, , , region, name, getHealth] = match;
+      if (method === 'GET' && !getHealth) return this.backendService(name!, region);
+      if (method === 'POST' && getHealth) return this.backendServiceHealth(name!, region, (request.body as { group?: string } | undefined)?.group);
+    }
     return notFound(path);
   }
 
@@ -158,6 +184,43 @@ export class FakeGcp extends FakeHttpServer {
     const network = (this.data.cluster?.networkConfig as { network?: string } | undefined)?.network ?? '';
     const host = /^projects\/([^/]+)\/global\/networks\//.exec(network)?.[1];
     return host && !this.isProject(host) ? host : undefined;
+  }
+
+  /** Whether projects/P/global/networks/N is the fixture cluster's network (its project the host project on a Shared VPC). */
+  private isClusterNetwork(project: string, network: string): boolean {
+    const config = this.data.cluster?.networkConfig as { network?: string } | undefined;
+    return config?.network ? config.network.endsWith(`projects/${project}/global/networks/${network}`) : this.isProject(project) && this.data.cluster?.network === network;
+  }
+
+  private firewalls(project: string, query: URLSearchParams): unknown {
+    const wanted = /^network\s*=\s*"([^"]+)"$/.exec(query.get('filter') ?? '')?.[1];
+    const rules = this.data.firewalls.filter((rule) => (rule.network ?? '').includes(`/projects/${project}/global/networks/`) && (!wanted || rule.network === wanted));
+    const page = paginate(rules, query, this.options.pageSize ?? 50, 'maxResults');
+    return {
+      kind: 'compute#firewallList',
+      id: `projects/${project}/global/firewalls`,
+      ...(page.items.length ? { items: page.items } : {}),
+      selfLink: `https://www.googleapis.com/compute/v1/projects/${project}/global/firewalls`,
+      ...(page.next ? { nextPageToken: page.next } : {}),
+    };
+  }
+
+  /** A backend service of the fixture in that scope: from `backend-services.json`, else made from what `backend-health.json` says of it. */
+  private backendService(name: string, region: string | undefined): FakeResponse {
+    const inScope = (item: { region?: unknown; selfLink?: unknown }) => (/\/regions\/([^/]+)/.exec(String(item.region ?? item.selfLink ?? ''))?.[1] ?? undefined) === region;
+    const listed = this.data.backendServices.find((item) => item.name === name && inScope(item));
+    if (listed) return { status: 200, body: listed };
+    const health = this.data.backendHealth.find((entry) => entry.backendService === name && entry.region === region);
+    if (!health) return notFound(`backendServices/${name}`);
+    return { status: 200, body: { kind: 'compute#backendService', name, ...(region ? { region } : {}), backends: health.health.map((group) => ({ group: group.backend, balancingMode: 'RATE' })) } };
+  }
+
+  /** compute v1 BackendServiceGroupHealth of one group; a group the backend service does not have is refused, as Compute does. */
+  private backendServiceHealth(name: string, region: string | undefined, group: string | undefined): FakeResponse {
+    const found = this.data.backendHealth.find((entry) => entry.backendService === name && entry.region === region)?.health.find((entry) => entry.backend === group);
+    if (found) return { status: 200, body: found.status };
+    if (this.backendService(name, region).status === 404) return notFound(`backendServices/${name}`);
+    return { status: 400, body: googleError(400, "Invalid value for field 'resource.group': the backend service has no such backend.") };
   }
 
   private isProject(id: string): boolean {

@@ -75,6 +75,8 @@ export class FakeHttpServer {
   readonly requests: LoggedRequest[] = [];
   /** Added to every answer, as the network and a real server would (bench/: 50 ms). */
   delayMs = 0;
+  /** Told of each request as it arrives, before it is answered (or hangs): a test acts at that moment. */
+  onArrival: ((request: { method: string; path: string }) => void) | undefined;
   private readonly injections: Injection[] = [];
   private server: Server | undefined;
   private tls = false;
@@ -144,6 +146,7 @@ export class FakeHttpServer {
     const method = incoming.method ?? 'GET';
     const path = decodeURIComponent(url.pathname);
     const request: FakeRequest = { method, path, query: url.searchParams, headers: incoming.headers, body, rawBody };
+    this.onArrival?.({ method, path });
     const injected = this.injected(method, path);
     // A reset or a hang happens before the request is handled (a write does not land); a broken body, after (it does).
     const handled = !injected || (injected.fault !== undefined && injected.fault !== 'reset' && injected.fault !== 'hang');

@@ -98,6 +98,7 @@ const GKE_CRDS: Resource[] = [
   r('cloud.google.com', 'v1', 'backendconfigs', 'BackendConfig', true, true),
   r('networking.gke.io', 'v1beta1', 'frontendconfigs', 'FrontendConfig', true, true),
   r('networking.gke.io', 'v1beta1', 'servicenetworkendpointgroups', 'ServiceNetworkEndpointGroup', true, true),
+  r('networking.gke.io', 'v1', 'managedcertificates', 'ManagedCertificate', true, true),
 ];
 
 /**
@@ -136,6 +137,16 @@ export interface FakeKubeOptions {
   now?: () => Date;
   /** Serve HTTPS with the test certificate (TEST_TLS), as a real API server does. */
   tls?: boolean;
+  /**
+   * API groups whose discovery fails (`/apis/GROUP` and `/apis/GROUP/VERSION`): with a status
+   * (503 as an aggregated API that is down, 403), or `garbage` (200 with a body that is not JSON).
+   * Their objects are served all the same.
+   */
+  failingDiscovery?: Record<string, number | 'garbage'>;
+  /** API groups `/apis` leaves out (as a broken aggregation would), though they are served. */
+  omittedGroups?: string[];
+  /** Discovery verbs per plural, instead of the full set (a resource without "list"). */
+  verbs?: Record<string, string[]>;
 }
 
 interface Route {
@@ -281,6 +292,9 @@ export class FakeKubeApiServer extends FakeHttpServer {
     if (path === '/api') return ok({ kind: 'APIVersions', versions: ['v1'], serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress: '10.0.0.1:443' }] });
     if (path === '/apis') return ok(this.groupList());
     if (path === '/api/v1') return ok(this.resourceList('', 'v1'));
+    const failing = this.options.failingDiscovery?.[/^\/apis\/([^/]+)(?:\/[^/]+)?$/.exec(path)?.[1] ?? ''];
+    if (failing === 'garbage') return { status: 200, body: '<html>upstream connect error</html>', headers: { 'content-type': 'text/html' } };
+    if (failing !== undefined) return { status: failing, body: failing === 403 ? forbidden('get', path) : statusBody(failing, 'the server is currently unable to handle the request') };
     const groupVersion = /^\/apis\/([^/]+)\/([^/]+)$/.exec(path);
     if (groupVersion) {
       const [, group, version] = groupVersion as unknown as [string, string, string];
@@ -317,6 +331,7 @@ export class FakeKubeApiServer extends FakeHttpServer {
       const [name, version] = groupVersion.split('/') as [string, string];
       (groups.get(name) ?? groups.set(name, new Set()).get(name)!).add(version);
     }
+    for (const omitted of this.options.omittedGroups ?? []) groups.delete(omitted);
     return {
       kind: 'APIGroupList',
       apiVersion: 'v1',
@@ -341,7 +356,7 @@ export class FakeKubeApiServer extends FakeHttpServer {
             namespaced: resource.namespaced,
             kind: resource.kind,
             ...(resource.shortNames ? { shortNames: resource.shortNames } : {}),
-            verbs: ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'],
+            verbs: this.options.verbs?.[resource.plural] ?? ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'],
           },
           ...(resource.plural === 'namespaces'
             ? [{ name: 'namespaces/finalize', singularName: '', namespaced: false, kind: 'Namespace', verbs: ['update'] }]
@@ -410,7 +425,9 @@ export class FakeKubeApiServer extends FakeHttpServer {
         .map(([, object]) => object);
       this.sorted.set(prefix, all);
     }
-    const items = namespace ? all.filter((object) => object.metadata?.namespace === namespace) : all;
+    const selected = fieldSelection(query.get('fieldSelector'));
+    if ('unsupported' in selected) return { status: 400, body: statusBody(400, `"${selected.unsupported}" is not a known field selector: only "metadata.name", "metadata.namespace", "type", "reason", "involvedObject.kind", "involvedObject.name"`, 'BadRequest') };
+    const items = (namespace ? all.filter((object) => object.metadata?.namespace === namespace) : all).filter(selected.matches);
     const conversion = this.failedConversion(resource, items);
     if (conversion) return { status: 500, body: statusBody(500, conversion, 'InternalError') };
     const start = query.get('continue') ? Number(Buffer.from(query.get('continue')!, 'base64').toString()) : 0;
@@ -523,6 +540,18 @@ export class FakeKubeApiServer extends FakeHttpServer {
     const response = this.options.podProxy?.(target) ?? { status: 200, body: 'ok' };
     return { ...response, headers: { 'content-type': 'text/plain', ...response.headers } };
   }
+}
+
+/**
+ * A `fieldSelector` (`type=Warning,reason=XPN`, `!=` too), over the fields the API server lets
+ * Events be selected by (pkg/registry/core/event/strategy.go ToSelectableFields); another field is a 400, as there.
+ */
+function fieldSelection(selector: string | null): { matches: (object: KubeObject) => boolean } | { unsupported: string } {
+  const known = ['metadata.name', 'metadata.namespace', 'type', 'reason', 'involvedObject.kind', 'involvedObject.name'];
+  const terms = (selector ?? '').split(',').filter((term) => term !== '').map((term) => /^([^!=]+)(!=|==|=)(.*)$/.exec(term));
+  for (const [index, term] of terms.entries()) if (!term || !known.includes(term[1]!)) return { unsupported: term?.[1] ?? (selector ?? '').split(',')[index]! };
+  const value = (object: KubeObject, path: string) => path.split('.').reduce<unknown>((at, key) => (at as Record<string, unknown> | undefined)?.[key], object);
+  return { matches: (object) => terms.every((term) => (String(value(object, term![1]!) ?? '') === term![3]) === (term![2] !== '!=')) };
 }
 
 interface CrdSpec {

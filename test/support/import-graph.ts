@@ -55,6 +55,8 @@ export const GKE_ROOM_RANKS: ReadonlyMap<string, number> = new Map([
   ['gateway', 4],
   ['eventarc', 4],
   ['namespaces', 5],
+  // The whole path of a load balancer's traffic: joins the backends of ingress/ and gateway/ with load-balancer/.
+  ['traffic', 5],
 ]);
 
 /** The src/gke room of a file: `''` for src/gke/*.ts, undefined outside src/gke. */

@@ -9,7 +9,7 @@ export class ApiFailure extends Error {
     message: string,
     /** HTTP status; undefined for a timeout or a network error. */
     readonly status: number | undefined,
-    readonly details: { reason?: string; service?: string; permission?: string; retryAfterMs?: number; code?: string } = {},
+    readonly details: { reason?: string; service?: string; permission?: string; retryAfterMs?: number; code?: string; /** The project refused, when not the target's (a Shared VPC host project). */ project?: string } = {},
   ) {
     super(message);
   }

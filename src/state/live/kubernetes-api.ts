@@ -7,6 +7,7 @@ import type { KubeConfig } from '@kubernetes/client-node';
 import type { RetryOptions } from './api-failure.js';
 import { ApiFailure, retryAfterMs, withRetry } from './api-failure.js';
 import { Deadline } from './deadline.js';
+import { ExecPlugins } from './exec-plugins.js';
 import { firstLine } from '../../first-line.js';
 import { mebibytes } from './byte-size.js';
 
@@ -64,6 +65,8 @@ export function retryableGet(failure: ApiFailure): boolean {
  */
 export class KubernetesApi {
   private agent: HttpAgent | undefined;
+  /** The kubeconfig's credential plugin runs, bounded and killed with their children. */
+  private readonly plugins: ExecPlugins;
 
   constructor(
     readonly config: KubeConfig,
@@ -71,7 +74,12 @@ export class KubernetesApi {
     private readonly limits: RequestLimits = DEFAULT_LIMITS,
     /** How GETs are retried (tests shorten the backoff). */
     private readonly retry: RetryOptions = {},
-  ) {}
+  ) {
+    this.plugins = new ExecPlugins();
+    this.plugins.install(config);
+    // The run is over: a plugin still running would outlive it.
+    deadline.signal.addEventListener('abort', () => this.plugins.killAll(), { once: true });
+  }
 
   get server(): string {
     return this.config.getCurrentCluster()?.server ?? '';
@@ -105,9 +113,10 @@ export class KubernetesApi {
     return this.send(path, { query, accept });
   }
 
-  /** Frees the keep-alive connections. */
+  /** Frees the keep-alive connections, and kills the credential plugins still running. */
   close(): void {
     this.agent?.destroy();
+    this.plugins.killAll();
   }
 
   /**
@@ -115,10 +124,14 @@ export class KubernetesApi {
    * makes client-node throw its stderr as the message (exec_auth.js), and a plugin's stderr can
    * hold what it was refreshing: the failure names the plugin and never repeats its output.
    */
-  private async applyCredentials(options: RequestOptions): Promise<void> {
+  private async applyCredentials(options: RequestOptions, path: string): Promise<void> {
+    const overdueBefore = this.plugins.killedForTime;
     try {
       await this.config.applyToHTTPSOptions(options);
     } catch (error) {
+      // Killed at the deadline or for running too long (exec-plugins.ts): said as that.
+      if (this.deadline.passed) throw this.deadline.failure(`${path} from the Kubernetes API (waiting for the kubeconfig's credential plugin)`);
+      if (this.plugins.killedForTime > overdueBefore) throw new ApiFailure(this.plugins.overdueMessage(), undefined, { code: 'ETIMEDOUT' });
       const plugin = this.config.getCurrentUser()?.exec as { command?: string } | undefined;
       if (!plugin) throw error;
       const code = (error as NodeJS.ErrnoException).code;
@@ -144,7 +157,7 @@ export class KubernetesApi {
         ...(payload ? { 'Content-Type': 'application/json', 'Content-Length': String(payload.length) } : {}),
       },
     };
-    await this.applyCredentials(options);
+    await this.applyCredentials(options, url.pathname);
     // client-node makes a new agent for every request; one kept-alive agent per API server serves them all.
     options.agent = this.sharedAgent(url, options);
     const send = url.protocol === 'https:' ? httpsRequest : httpRequest;

@@ -1,16 +1,18 @@
 import type { AuthClient } from 'google-auth-library';
 import type { GcpData, GcpDataKey } from '../cluster-state.js';
+import type { BackendServiceRef } from './backend-health-api.js';
+import { readBackendHealth } from './backend-health-api.js';
 import { listEventarcTriggers } from './eventarc-api.js';
 import type { GoogleApi } from './gcp-endpoints.js';
 import { GOOGLE_API_SERVICES, googleApiBase } from './gcp-endpoints.js';
 import type { GoogleCallLimits } from './google-request.js';
-import { ApiFailure } from './api-failure.js';
+import { ApiFailure, toApiFailure } from './api-failure.js';
 import { envelopeProblem } from '../data-shapes.js';
 import type { GOOGLE_LIST_CAPS, Sized } from './google-request.js';
 import { DEFAULT_LIMITS, readGoogleDocument, readGoogleJson, readGooglePages } from './google-request.js';
-import type { BackendService, Cluster, EventarcTrigger, HealthCheck, IamPolicy, IamRole, Project, PubsubSubscription, PubsubTopic, Subnetwork } from '../gcp-types.js';
+import type { BackendService, BackendServiceHealth, Cluster, EffectiveFirewalls, EventarcTrigger, Firewall, HealthCheck, IamPolicy, IamRole, Project, PubsubSubscription, PubsubTopic, Subnetwork } from '../gcp-types.js';
+import { clusterNetwork } from '../cluster-network.js';
 import { sharedVpcHostProject } from '../shared-vpc.js';
-import { toApiFailure } from './api-failure.js';
 
 export interface GcpTarget {
   project: string;
@@ -31,6 +33,16 @@ export const GCP_DATA_SOURCES: Record<GcpDataKey, { api: GoogleApi; what: string
   hostIamPolicy: { api: 'cloudresourcemanager', what: "the Shared VPC host project's IAM policy", permission: 'resourcemanager.projects.getIamPolicy', role: 'roles/iam.securityReviewer' },
   pubsubTopics: { api: 'pubsub', what: "the Eventarc triggers' Pub/Sub topics", permission: 'pubsub.topics.get', role: 'roles/pubsub.viewer' },
   pubsubSubscriptions: { api: 'pubsub', what: "the Eventarc triggers' Pub/Sub subscriptions", permission: 'pubsub.subscriptions.get', role: 'roles/pubsub.viewer' },
+  // In the network's project: on a Shared VPC, the host project (the permission must be granted there).
+  firewalls: { api: 'compute', what: "the VPC firewall rules of the cluster's network", permission: 'compute.firewalls.list', role: 'roles/compute.networkViewer' },
+  effectiveFirewalls: {
+    api: 'compute',
+    what: "the effective firewalls of the cluster's network",
+    permission: 'compute.networks.getEffectiveFirewalls',
+    role: 'roles/compute.networkViewer',
+  },
+  // backendServices.get and getHealth (https://cloud.google.com/compute/docs/reference/rest/v1/backendServices/getHealth).
+  backendHealth: { api: 'compute', what: 'backend health', permission: 'compute.backendServices.get', role: 'roles/compute.viewer' },
 };
 
 /**
@@ -38,6 +50,17 @@ export const GCP_DATA_SOURCES: Record<GcpDataKey, { api: GoogleApi; what: string
  * subscriptions from the triggers' transport. The live source reads the key named here first.
  */
 export const GCP_DATA_INPUTS: Partial<Record<GcpDataKey, GcpDataKey>> = { hostIamPolicy: 'cluster', pubsubTopics: 'eventarcTriggers', pubsubSubscriptions: 'eventarcTriggers' };
+
+/** What `read` reads by itself: backend health needs to be told which backend services (LiveGcp.backendHealth). */
+export type SelfContainedGcpDataKey = Exclude<GcpDataKey, 'backendHealth'>;
+
+/** The keys read in the cluster network's project, for the cluster's network alone. */
+export const NETWORK_DATA_KEYS = ['firewalls', 'effectiveFirewalls'] as const;
+export type NetworkDataKey = (typeof NETWORK_DATA_KEYS)[number];
+
+export function isNetworkDataKey(key: GcpDataKey): key is NetworkDataKey {
+  return (NETWORK_DATA_KEYS as readonly string[]).includes(key);
+}
 
 /** Compute's page size limit (https://cloud.google.com/compute/docs/reference/rest/v1/healthChecks/aggregatedList: maxResults ≤ 500). */
 const COMPUTE_PAGE_SIZE = 500;
@@ -79,14 +102,14 @@ export class LiveGcp {
    * One piece of data, every page of it, within one total time (and the run's deadline). `inputs`
    * holds what a dependent key is read from (GCP_DATA_INPUTS): the cluster, the triggers.
    */
-  read<K extends GcpDataKey>(key: K, inputs: GcpData = {}): Promise<NonNullable<GcpData[K]>> {
+  read<K extends SelfContainedGcpDataKey>(key: K, inputs: GcpData = {}): Promise<NonNullable<GcpData[K]>> {
     const limits = { ...this.limits, deadline: Math.min(this.limits.deadline ?? Infinity, Date.now() + this.limits.totalTimeoutMs) };
     const sized = (api: Exclude<GoogleApi, 'storage' | 'gkehub' | 'connectgateway'>, path: string, params?: Record<string, string | number>) =>
       readGoogleDocument<object>(this.auth, { api: GOOGLE_API_SERVICES[api], url: `${this.bases[api]}${path}`, ...(params ? { params } : {}) }, limits);
     const get = async <T extends object>(api: Exclude<GoogleApi, 'storage' | 'gkehub' | 'connectgateway'>, path: string, params?: Record<string, string | number>) =>
       (await sized(api, path, params)).value as T;
     const project = encodeURIComponent(this.target.project);
-    const readers: { [P in GcpDataKey]: () => Promise<NonNullable<GcpData[P]>> } = {
+    const readers: { [P in SelfContainedGcpDataKey]: () => Promise<NonNullable<GcpData[P]>> } = {
       // cloudresourcemanager v1 `projects.get`: the very shape `gcloud projects describe` prints.
       project: () => get<Project>('cloudresourcemanager', `v1/projects/${project}`),
       iamPolicy: () => this.iamPolicy(this.target.project, limits),
@@ -102,8 +125,81 @@ export class LiveGcp {
       healthChecks: () => aggregatedList<HealthCheck>((path, params) => sized('compute', path, params), this.target.project, 'healthChecks', this.listCaps),
       backendServices: () => aggregatedList<BackendService>((path, params) => sized('compute', path, params), this.target.project, 'backendServices', this.listCaps),
       subnetworks: () => aggregatedList<Subnetwork>((path, params) => sized('compute', path, params), this.target.project, 'subnetworks', this.listCaps),
+      firewalls: () => this.clusterOnce().then((cluster) => this.readNetworkData('firewalls', cluster)),
+      effectiveFirewalls: () => this.clusterOnce().then((cluster) => this.readNetworkData('effectiveFirewalls', cluster)),
     };
     return readers[key]() as Promise<NonNullable<GcpData[K]>>;
+  }
+
+  private cluster: Promise<Cluster> | undefined;
+
+  /** The cluster, read once however many network reads need its network. */
+  private clusterOnce(): Promise<Cluster> {
+    if (!this.cluster) {
+      this.cluster = this.read('cluster').catch((error: unknown) => {
+        const failure = toApiFailure(error);
+        throw new ApiFailure(`the cluster could not be read, so neither could its network's (${failure.status ? `${failure.status} ` : ''}${failure.message})`, undefined, { code: 'NO_CLUSTER' });
+      });
+      this.cluster.catch(() => undefined);
+    }
+    return this.cluster;
+  }
+
+  /**
+   * Firewall data of the cluster's network alone, from the network's project (the host
+   * project on a Shared VPC): the VPC firewall rules filtered to the network
+   * (firewalls.list), and networks.getEffectiveFirewalls.
+   */
+  async readNetworkData<K extends NetworkDataKey>(key: K, cluster: Cluster): Promise<NonNullable<GcpData[K]>> {
+    const network = clusterNetwork(cluster, this.target.project);
+    if (!network) throw new ApiFailure("the cluster's network is not known (cluster.json has no networkConfig.network)", undefined, { code: 'NO_NETWORK' });
+    const limits = { ...this.limits, deadline: Math.min(this.limits.deadline ?? Infinity, Date.now() + this.limits.totalTimeoutMs) };
+    const project = encodeURIComponent(network.project);
+    const sized = (path: string, params?: Record<string, string | number>) =>
+      readGoogleDocument<object>(this.auth, { api: GOOGLE_API_SERVICES.compute, url: `${this.bases.compute}${path}`, ...(params ? { params } : {}) }, limits).catch((error: unknown) => {
+        const failure = toApiFailure(error);
+        // A host project's refusal names that project: the permission must be granted there, not in the cluster's.
+        if (network.project === this.target.project || failure.status === undefined) throw failure;
+        throw new ApiFailure(failure.message, failure.status, { ...failure.details, project: network.project });
+      });
+    if (key === 'effectiveFirewalls') {
+      return (await sized(`projects/${project}/global/networks/${encodeURIComponent(network.name)}/getEffectiveFirewalls`)).value as EffectiveFirewalls as NonNullable<GcpData[K]>;
+    }
+    const path = `projects/${project}/global/firewalls`;
+    const rules = await readGooglePages<Firewall>(
+      `compute.googleapis.com ${path}`,
+      async (pageToken) => {
+        const { value, bytes } = await sized(path, {
+          filter: `network = "https://www.googleapis.com/compute/v1/projects/${network.project}/global/networks/${network.name}"`,
+          maxResults: COMPUTE_PAGE_SIZE,
+          ...(pageToken ? { pageToken } : {}),
+        });
+        const problem = await envelopeProblem('computeList', value);
+        if (problem) throw new ApiFailure(`compute.googleapis.com ${path}: the answer is not a list (${problem})`, undefined, { code: 'EBADRESPONSE' });
+        const page = value as { items?: Firewall[]; nextPageToken?: string };
+        return { items: page.items ?? [], nextPageToken: page.nextPageToken, bytes };
+      },
+      this.listCaps,
+    );
+    return rules as NonNullable<GcpData[K]>;
+  }
+
+  /**
+   * The health of the backend services the cluster's Ingresses and Gateways use, within one total
+   * time like any read: what `gcloud compute backend-services get-health` prints for each.
+   */
+  backendHealth(services: readonly BackendServiceRef[]): Promise<BackendServiceHealth[]> {
+    const limits = this.readLimits();
+    const location = this.target.location;
+    // A zonal cluster's location is a zone (europe-west1-b): its regional load balancers are in europe-west1.
+    const region = location ? location.replace(/^([a-z]+-[a-z]+\d+)-[a-z]$/, '$1') : null;
+    const request = <T extends object>(path: string, body?: unknown) =>
+      readGoogleJson<T>(this.auth, { api: GOOGLE_API_SERVICES.compute, url: `${this.bases.compute}${path}`, ...(body !== undefined ? { method: 'POST' as const, data: body } : {}) }, limits);
+    return readBackendHealth(request, this.target.project, services, region);
+  }
+
+  private readLimits(): GoogleCallLimits {
+    return { ...this.limits, deadline: Math.min(this.limits.deadline ?? Infinity, Date.now() + this.limits.totalTimeoutMs) };
   }
 
   /**
@@ -129,7 +225,7 @@ export class LiveGcp {
    * the API failing) is left out: a check then says it could not read it.
    */
   async customRoles(policy: IamPolicy): Promise<Map<string, IamRole>> {
-    const limits = { ...this.limits, deadline: Math.min(this.limits.deadline ?? Infinity, Date.now() + this.limits.totalTimeoutMs) };
+    const limits = this.readLimits();
     const names = new Set(
       (policy.bindings ?? [])
         .map((binding) => (binding.role ?? '').replace(/_withcond_[0-9a-f]+$/, ''))

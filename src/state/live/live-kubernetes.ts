@@ -2,6 +2,8 @@ import { kubernetesPathSegment } from './path-segment.js';
 import { ApiFailure, toApiFailure } from './api-failure.js';
 import type { KubernetesApi } from './kubernetes-api.js';
 import { retryableGet } from './kubernetes-api.js';
+import type { ApiResource, Discovery, DiscoveredResource } from './kubernetes-discovery.js';
+import { apiResource as resource, discoverResources, discoveryFailure, unseenByDiscovery } from './kubernetes-discovery.js';
 import type { UnreadKind } from '../cluster-state.js';
 import { kubernetesResourceName } from '../cluster-state.js';
 import { envelopeProblem, kubernetesShapeProblem } from '../data-shapes.js';
@@ -10,25 +12,7 @@ import { mebibytes } from './byte-size.js';
 import type { KubeObject, KubernetesKind } from '../kubernetes-types.js';
 import type { Progress } from './progress.js';
 
-/** A listable resource: where the API server serves a kind. */
-export interface ApiResource {
-  group: string;
-  version: string;
-  plural: string;
-  kind: string;
-  namespaced: boolean;
-  /** A CustomResourceDefinition's kind, listed through client-node's custom-objects API. */
-  custom?: boolean;
-}
-
-const resource = (group: string, version: string, plural: string, kind: string, namespaced = true, custom = false): ApiResource => ({
-  group,
-  version,
-  plural,
-  kind,
-  namespaced,
-  custom,
-});
+export type { ApiResource } from './kubernetes-discovery.js';
 
 /** Where each kind checks ask for is listed. A kind not here is looked up through discovery. */
 export const KIND_RESOURCES: Partial<Record<KubernetesKind, ApiResource>> = {
@@ -43,6 +27,7 @@ export const KIND_RESOURCES: Partial<Record<KubernetesKind, ApiResource>> = {
   DaemonSet: resource('apps', 'v1', 'daemonsets', 'DaemonSet'),
   ReplicaSet: resource('apps', 'v1', 'replicasets', 'ReplicaSet'),
   APIService: resource('apiregistration.k8s.io', 'v1', 'apiservices', 'APIService', false),
+  NetworkPolicy: resource('networking.k8s.io', 'v1', 'networkpolicies', 'NetworkPolicy'),
   // Read only while a namespace is Terminating (ONLY_WHILE_TERMINATING): what can keep it from finishing.
   CustomResourceDefinition: resource('apiextensions.k8s.io', 'v1', 'customresourcedefinitions', 'CustomResourceDefinition', false),
   ValidatingWebhookConfiguration: resource('admissionregistration.k8s.io', 'v1', 'validatingwebhookconfigurations', 'ValidatingWebhookConfiguration', false),
@@ -78,7 +63,19 @@ const DISCOVERED_KINDS: Partial<Record<KubernetesKind, { group: string; plural: 
   HealthCheckPolicy: { group: 'networking.gke.io', plural: 'healthcheckpolicies' },
   GCPBackendPolicy: { group: 'networking.gke.io', plural: 'gcpbackendpolicies' },
   GCPGatewayPolicy: { group: 'networking.gke.io', plural: 'gcpgatewaypolicies' },
+  // GKE's managed-certificate CRD (GoogleCloudPlatform/gke-managed-certs deploy/managedcertificates-crd.yaml).
+  ManagedCertificate: { group: 'networking.gke.io', plural: 'managedcertificates' },
 };
+
+/**
+ * Events are read only where the load-balancer checks look, never cluster-wide: in the given
+ * namespaces, one page each. Core v1 first; events.k8s.io/v1 where core v1 is not served.
+ */
+const EVENT_RESOURCES: readonly ApiResource[] = [resource('', 'v1', 'events', 'Event'), resource('events.k8s.io', 'v1', 'events', 'Event')];
+/** The controllers' complaints: every Warning, and ingress-gce's Normal `XPN` event asking a Shared VPC security admin for a firewall change (pkg/firewalls/controller.go). */
+const EVENT_SELECTORS: readonly string[] = ['type=Warning', 'type=Normal,reason=XPN'];
+/** At most this many events per namespace and selector (one page): an old, noisy namespace does not make the run slow. */
+export const EVENTS_PER_NAMESPACE = 500;
 
 /**
  * Objects per list page. Measured against the fake at 20,000 Pods (bench/notes.md): 500 took
@@ -107,7 +104,7 @@ const METADATA_ONLY = 'application/json;as=PartialObjectMetadataList;g=meta.k8s.
 interface ObjectList {
   apiVersion?: string;
   kind?: string;
-  metadata?: { continue?: string };
+  metadata?: { continue?: string; remainingItemCount?: number };
   items?: Record<string, unknown>[];
 }
 
@@ -128,7 +125,7 @@ export interface NamespaceContents {
 }
 
 export class LiveKubernetes {
-  private discovery: Promise<{ resources: ApiResource[]; failures: UnreadKind[] }> | undefined;
+  private discovery: Promise<Discovery> | undefined;
   private readonly groupDiscovery = new Map<string, Promise<ApiResource[]>>();
 
   constructor(
@@ -165,12 +162,18 @@ export class LiveKubernetes {
   async objectsInNamespaces(namespaces: readonly string[], listedClusterWide: (resource: ApiResource) => Promise<KubeObject[]> | undefined): Promise<NamespaceContents> {
     const unread = new Map<string, UnreadKind[]>();
     if (namespaces.length === 0) return { objects: [], unread, undiscovered: [] };
-    const { resources, failures } = await this.discover();
-    for (const failure of failures) this.progress.note(`API discovery failed for ${failure.resource} (${failure.reason}); objects of its kinds in terminating namespaces are not listed`);
+    const unreadIn = (namespace: string) => unread.get(namespace) ?? unread.set(namespace, []).get(namespace)!;
+    const discovery = await this.discover();
+    const { unseen, unchecked } = await this.unseenKinds(discovery, listedClusterWide);
+    // Every way a kind goes unseen: its group version's discovery failed, it cannot be listed, discovery leaves it out.
+    const undiscovered = [...discovery.failures, ...discovery.unlistable, ...unseen];
+    for (const failure of discovery.failures) this.progress.note(`API discovery failed for ${failure.resource} (${failure.reason}); objects of its kinds in terminating namespaces are not listed`);
+    for (const kind of [...discovery.unlistable, ...unseen]) this.progress.note(`${kind.resource} cannot be listed (${kind.reason}); its objects in terminating namespaces are not known`);
+    if (unchecked.length > 0) for (const namespace of namespaces) unreadIn(namespace).push(...unchecked);
     const wanted = new Set(namespaces);
     const objects: KubeObject[] = [];
     await pool(
-      resources.filter((candidate) => candidate.namespaced),
+      discovery.resources.filter((candidate) => candidate.namespaced),
       CONCURRENCY,
       async (candidate) => {
         const listedAnyway = listedClusterWide(candidate);
@@ -183,23 +186,49 @@ export class LiveKubernetes {
           objects.push(...found.filter((object) => wanted.has(object.metadata?.namespace ?? '')));
           return;
         }
+        let served: Promise<boolean> | undefined;
         for (const namespace of namespaces) {
           try {
             // A kind the checks read in full is listed in full; for the others the metadata is all there is to say.
             objects.push(...(await this.list(candidate, namespace, listedAnyway ? undefined : METADATA_ONLY)));
           } catch (error) {
             const failure = toApiFailure(error);
-            // 404: the kind went away since discovery (its CRD was deleted), and its objects with it.
-            if (failure.status === 404) continue;
-            const reason = `${failure.status ? `${failure.status} ` : ''}${failure.message}`;
-            (unread.get(namespace) ?? unread.set(namespace, []).get(namespace)!).push({ resource: pluralName(candidate), reason });
+            // 404 with discovery no longer listing it: the kind went away since discovery (its CRD was deleted,
+            // and its objects first: apiextensions' customresourcecleanup finalizer). Listed still, the 404 hides them.
+            if (failure.status === 404 && !(await (served ??= this.stillServed(candidate)))) continue;
+            const reason = `${failure.status ? `${failure.status} ` : ''}${failure.message}${failure.status === 404 ? ' (API discovery still lists it)' : ''}`;
+            unreadIn(namespace).push({ resource: pluralName(candidate), reason });
             this.progress.note(`cannot list ${pluralName(candidate)} in namespace ${namespace}: ${reason}`);
           }
         }
       },
     );
-    for (const kinds of unread.values()) kinds.sort((a, b) => a.resource.localeCompare(b.resource));
-    return { objects, unread, undiscovered: failures };
+    for (const [namespace, kinds] of unread) {
+      if (kinds.length === 0) unread.delete(namespace);
+      else kinds.sort((a, b) => a.resource.localeCompare(b.resource));
+    }
+    return { objects, unread, undiscovered };
+  }
+
+  /**
+   * The Warning events (and XPN firewall notices) in `namespaces`, at most EVENTS_PER_NAMESPACE
+   * per namespace and selector, through core v1, or events.k8s.io/v1 when core v1 answers 404.
+   */
+  async listEvents(namespaces: readonly string[]): Promise<KubeObject[]> {
+    const events: KubeObject[] = [];
+    await pool(namespaces, CONCURRENCY, async (namespace) => {
+      for (const fieldSelector of EVENT_SELECTORS) {
+        for (const [index, served] of EVENT_RESOURCES.entries()) {
+          try {
+            events.push(...(await this.list(served, namespace, undefined, { fieldSelector, max: EVENTS_PER_NAMESPACE })));
+            break;
+          } catch (error) {
+            if (toApiFailure(error).status !== 404 || index === EVENT_RESOURCES.length - 1) throw error;
+          }
+        }
+      }
+    });
+    return events;
   }
 
   /** Whether `resource` is where `kind` is listed (so a list of that kind holds its objects). */
@@ -208,7 +237,7 @@ export class LiveKubernetes {
     return known ? known.group === resource.group && known.plural === resource.plural : resource.kind === kind;
   }
 
-  private async list(listed: ApiResource, namespace?: string, accept?: string): Promise<KubeObject[]> {
+  private async list(listed: ApiResource, namespace?: string, accept?: string, only: { fieldSelector?: string; max?: number } = {}): Promise<KubeObject[]> {
     const version = kubernetesPathSegment(listed.version, 'the API version');
     const base = listed.group ? `/apis/${kubernetesPathSegment(listed.group, 'the API group')}/${version}` : `/api/${version}`;
     const path = `${base}${namespace ? `/namespaces/${kubernetesPathSegment(namespace, 'the namespace')}` : ''}/${kubernetesPathSegment(listed.plural, 'the resource')}`;
@@ -217,7 +246,7 @@ export class LiveKubernetes {
     let bytes = 0;
     let token: string | undefined;
     do {
-      const { value: page, bytes: pageBytes } = await this.readDocument<ObjectList>('kubernetesList', path, { limit: PAGE_SIZE, continue: token }, NOT_AFTER_CONVERSION_FAILURE, accept);
+      const { value: page, bytes: pageBytes } = await this.readDocument<ObjectList>('kubernetesList', path, { limit: Math.min(PAGE_SIZE, only.max ?? PAGE_SIZE), continue: token, fieldSelector: only.fieldSelector }, NOT_AFTER_CONVERSION_FAILURE, accept);
       bytes += pageBytes;
       const pages = tokens.size + 1;
       if (bytes > this.caps.bytes) throw new ApiFailure(`GET ${path}: more than ${mebibytes(this.caps.bytes)} over ${pages} pages, the most one list may take`, undefined, { code: 'TOO_LARGE' });
@@ -232,7 +261,11 @@ export class LiveKubernetes {
       if (token !== undefined && pages >= this.caps.pages) throw new ApiFailure(`GET ${path}: more than ${this.caps.pages} pages, the most one list may take`, undefined, { code: 'TOO_LARGE' });
       if (token !== undefined && tokens.has(token)) throw new ApiFailure(`GET ${path}: the API server answered a continue token it had answered before (it would list forever)`, undefined, { code: 'INVALID_BODY' });
       if (token !== undefined) tokens.add(token);
-    } while (token);
+      // More items announced and no way to ask for them: the list was cut short, not complete.
+      if (!token && Number(page.metadata?.remainingItemCount ?? 0) > 0) {
+        throw new ApiFailure(`${path}: the list announces ${page.metadata!.remainingItemCount} more items but gives no continue token: it is cut short`, undefined, { code: 'INVALID_BODY' });
+      }
+    } while (token && (only.max === undefined || objects.length < only.max));
     return objects;
   }
 
@@ -295,41 +328,42 @@ export class LiveKubernetes {
     return found;
   }
 
-  /** The API server's resources: `/api/v1`, then each group's preferred version, as kubectl api-resources does. */
-  private discover(): Promise<{ resources: ApiResource[]; failures: UnreadKind[] }> {
-    this.discovery ??= (async () => {
-      const { value: groups } = await this.readDocument<{ groups?: { name: string; preferredVersion?: { groupVersion: string } }[] }>('apiGroupList', '/apis').catch((error: unknown) => {
-        throw discoveryFailure('/apis', error);
-      });
-      const groupVersions = ['v1', ...(groups.groups ?? []).flatMap((group) => (group.preferredVersion ? [group.preferredVersion.groupVersion] : []))];
-      const failures: UnreadKind[] = [];
-      const lists = await Promise.all(
-        groupVersions.map(async (groupVersion) => {
-          try {
-            const { value: list } = await this.readDocument<{ resources?: { name: string; kind: string; namespaced: boolean; verbs?: string[] }[] }>(
-              'apiResourceList',
-              groupVersion === 'v1' ? '/api/v1' : `/apis/${groupVersion}`,
-              {},
-              // An aggregated API whose backend is down answers 503 until someone repairs it: no point waiting for it.
-              { retryable: (failure) => failure.status !== 503 && retryableGet(failure) },
-            );
-            const [group, version] = groupVersion.includes('/') ? (groupVersion.split('/') as [string, string]) : ['', groupVersion];
-            return (list.resources ?? [])
-              .filter((entry) => !entry.name.includes('/') && entry.verbs?.includes('list'))
-              .map((entry) => resource(group, version, entry.name, entry.kind, entry.namespaced));
-          } catch (error) {
-            const failure = toApiFailure(error);
-            failures.push({ resource: groupVersion, reason: `${failure.status ? `${failure.status} ` : ''}${failure.message}` });
-            return [];
-          }
-        }),
-      );
-      failures.sort((a, b) => a.resource.localeCompare(b.resource));
-      return { resources: lists.flat(), failures };
-    })();
+  /** The API server's resources, as the namespace controller discovers them (kubernetes-discovery.ts), each document's envelope checked. */
+  private discover(): Promise<Discovery> {
+    this.discovery ??= discoverResources(async <T>(envelope: 'apiGroupList' | 'apiResourceList', path: string, retry?: RetryOptions) => (await this.readDocument<T>(envelope, path, {}, retry)).value);
     return this.discovery;
   }
+
+  /**
+   * Kinds discovery does not show although the cluster defines them (an APIService or a
+   * CustomResourceDefinition discovery leaves out); null when that could not be checked, with why.
+   */
+  private async unseenKinds(discovery: Discovery, listedClusterWide: (resource: ApiResource) => Promise<KubeObject[]> | undefined): Promise<{ unseen: UnreadKind[]; unchecked: UnreadKind[] }> {
+    const names = async (listed: ApiResource) => (await (listedClusterWide(listed) ?? this.list(listed, undefined, METADATA_ONLY))).map((object) => object.metadata?.name ?? '');
+    const unchecked: UnreadKind[] = [];
+    const read = async (listed: ApiResource) =>
+      names(listed).catch((error: unknown) => {
+        const failure = toApiFailure(error);
+        unchecked.push({ resource: pluralName(listed), reason: `${failure.status ? `${failure.status} ` : ''}${failure.message} (so whether API discovery left out a kind is not known)` });
+        return [];
+      });
+    const [apiServices, crds] = await Promise.all([read(KIND_RESOURCES.APIService!), read(CUSTOM_RESOURCE_DEFINITIONS)]);
+    return { unseen: unseenByDiscovery(discovery, apiServices, crds), unchecked };
+  }
+
+  /** Whether discovery still lists `listed` (a list answered 404: gone since discovery, or not). */
+  private async stillServed(listed: ApiResource): Promise<boolean> {
+    const path = listed.group ? `/apis/${listed.group}/${listed.version}` : `/api/${listed.version}`;
+    try {
+      const { value: list } = await this.readDocument<{ resources?: DiscoveredResource[] }>('apiResourceList', path);
+      return (list.resources ?? []).some((entry) => entry.name === listed.plural);
+    } catch (error) {
+      return toApiFailure(error).status !== 404;
+    }
+  }
 }
+
+const CUSTOM_RESOURCE_DEFINITIONS = resource('apiextensions.k8s.io', 'v1', 'customresourcedefinitions', 'CustomResourceDefinition', false);
 
 /**
  * Raw API lists leave `kind` and `apiVersion` off their items; a snapshot (kubectl's output) has them.
@@ -349,12 +383,6 @@ const ENVELOPE_NAMES: Record<'kubernetesList' | 'apiGroupList' | 'apiGroup' | 'a
   apiGroup: 'an APIGroup',
   apiResourceList: 'an APIResourceList',
 };
-
-/** A failed discovery request, named by its path: the reason then says which API group could not be discovered. */
-function discoveryFailure(path: string, error: unknown): ApiFailure {
-  const failure = toApiFailure(error);
-  return new ApiFailure(`API discovery (GET ${path}) failed: ${failure.message}`, failure.status, failure.details);
-}
 
 function pluralName(listed: ApiResource): string {
   return listed.group ? `${listed.plural}.${listed.group}` : listed.plural;

@@ -11,12 +11,15 @@ import { GOOGLE_API_SERVICES } from './gcp-endpoints.js';
 import type { Deadline } from './deadline.js';
 import type { IamRole } from '../gcp-types.js';
 import type { KubernetesApi, RawResponse } from './kubernetes-api.js';
-import type { KubeObject, KubernetesKind } from '../kubernetes-types.js';
+import type { Gateway, Ingress, KubeObject, KubernetesKind } from '../kubernetes-types.js';
 import { callLimits } from './google-request.js';
+import type { SelfContainedGcpDataKey } from './live-gcp.js';
 import { GCP_DATA_INPUTS, GCP_DATA_SOURCES, LiveGcp, transportNames } from './live-gcp.js';
 import { sharedVpcHostProject } from '../shared-vpc.js';
+import { backendServicesInUse } from '../../gke/load-balancer/backend-services-in-use.js';
 import type { LiveTarget, TargetOptions } from './live-target.js';
 import { kubeconfigHint, requireCluster, requireProject, resolveLiveTarget } from './live-target.js';
+import type { LiveKubernetes } from './live-kubernetes.js';
 import type { Progress } from './progress.js';
 import { silentProgress } from './progress.js';
 import type { Probe, ProbeResponse, StateSource } from '../source.js';
@@ -35,7 +38,7 @@ export interface LiveOptions extends TargetOptions, CredentialOptions {
   /** Google credentials already made (a fleet run shares one for every cluster). */
   auth?: AuthClient;
   /** Where GCP data comes from instead of a reader of its own (a fleet run shares project data between clusters). */
-  gcpReader?: Pick<LiveGcp, 'read' | 'customRoles'>;
+  gcpReader?: Pick<LiveGcp, 'read' | 'customRoles' | 'backendHealth'>;
   /** How to reach the API server instead of a kubeconfig (a fleet run connects to each cluster's endpoint). */
   kubernetes?: () => Promise<KubernetesConnection>;
 }
@@ -125,11 +128,12 @@ export class LiveSource implements StateSource {
       for (const object of list) into.objects.set(objectKey(object), object);
     };
     const tasks: Promise<void>[] = [];
+    const reader = auth ? (this.options.gcpReader ?? new LiveGcp({ project: target.project!, location: target.location, cluster: target.cluster }, auth, env, callLimits(this.options.deadline))) : undefined;
     // The Google requests leave before client-node is imported (it blocks the event loop for a while); each has its handler from the start.
-    if (auth) {
-      const reader = this.options.gcpReader ?? new LiveGcp({ project: target.project!, location: target.location, cluster: target.cluster }, auth, env, callLimits(this.options.deadline));
+    if (reader) {
       const started = new Map<GcpDataKey, Promise<void>>();
-      for (const key of gcpKeys) {
+      // Backend health is read once the Ingresses and Gateways are listed (below).
+      for (const key of gcpKeys.filter((candidate): candidate is SelfContainedGcpDataKey => candidate !== 'backendHealth')) {
         const input = GCP_DATA_INPUTS[key];
         const before = input ? started.get(input) : undefined;
         const task = (async () => {
@@ -183,6 +187,10 @@ export class LiveSource implements StateSource {
         unavailable.set(kind, noKubernetes);
         continue;
       }
+      if (kind === 'Event') {
+        tasks.push(this.readEvents(live, listKind, addObjects, into, progress));
+        continue;
+      }
       const list = ONLY_WHILE_TERMINATING.has(kind) ? anyTerminating().then((needed) => (needed ? listKind(kind) : [])) : listKind(kind);
       tasks.push(
         list.then(
@@ -193,6 +201,11 @@ export class LiveSource implements StateSource {
           (error) => void unavailable.set(kind, kubernetesReason(kind, toApiFailure(error), target)),
         ),
       );
+    }
+    if (reader && keys.has('backendHealth')) {
+      // Only the backend services the cluster's Ingresses and Gateways name: what they are is known once those are listed.
+      if (!live) unavailable.set('backendHealth', `cannot tell which backend services the cluster's Ingresses and Gateways use: ${noKubernetes}`);
+      else tasks.push(this.readBackendHealth(reader, listKind, into, progress));
     }
     if (keys.has('ObjectsInTerminatingNamespaces')) {
       if (!live) unavailable.set('ObjectsInTerminatingNamespaces', noKubernetes);
@@ -283,8 +296,68 @@ export class LiveSource implements StateSource {
     return this.kubernetesApi;
   }
 
+  /**
+   * Reads the Warning events where the load-balancer checks look: the namespaces of the cluster's
+   * Ingresses, Gateways, routes and ManagedCertificates, never cluster-wide (LiveKubernetes.listEvents).
+   */
+  private async readEvents(
+    live: LiveKubernetes,
+    listKind: (kind: KubernetesKind) => Promise<KubeObject[]>,
+    addObjects: (list: KubeObject[]) => void,
+    { unavailable, read }: Reading,
+    progress: Progress,
+  ): Promise<void> {
+    const target = this.resolveTarget();
+    const lists = await listedOrWhyNot(['Ingress', 'Gateway', 'HTTPRoute', 'GRPCRoute', 'ManagedCertificate'], listKind, target);
+    if ('unread' in lists) {
+      unavailable.set('Event', `cannot list Event objects: which namespaces to read them in is not known: ${lists.unread}`);
+      return;
+    }
+    try {
+      const namespaces = [...new Set(lists.objects.map((object) => object.metadata?.namespace).filter((namespace): namespace is string => !!namespace))].sort();
+      progress.start('Event');
+      const events = await live.listEvents(namespaces);
+      progress.done('Event', events.length);
+      addObjects(events);
+      read.add('Event');
+    } catch (error) {
+      unavailable.set('Event', kubernetesReason('Event', toApiFailure(error), target));
+    }
+  }
+
+  /** Reads the health of the backend services the cluster's Ingresses and Gateways use, or why it cannot be read. */
+  private async readBackendHealth(
+    reader: Pick<LiveGcp, 'backendHealth'>,
+    listKind: (kind: KubernetesKind) => Promise<KubeObject[]>,
+    { gcp, unavailable, read }: Reading,
+    progress: Progress,
+  ): Promise<void> {
+    const target = this.resolveTarget();
+    const lists = await listedOrWhyNot(['Ingress', 'Gateway'], listKind, target);
+    if ('unread' in lists) {
+      unavailable.set('backendHealth', `cannot tell which backend services the cluster's Ingresses and Gateways use: ${lists.unread}`);
+      return;
+    }
+    const inUse = backendServicesInUse(lists.objects.filter((object) => object.kind === 'Ingress') as Ingress[], lists.objects.filter((object) => object.kind === 'Gateway') as Gateway[]);
+    const what = GCP_DATA_SOURCES.backendHealth.what;
+    progress.start(what);
+    try {
+      const value = await reader.backendHealth(inUse);
+      const problem = await gcpShapeProblem('backendHealth', value);
+      if (problem) throw new ApiFailure(`the API answered with ${problem}`, undefined, { code: 'INVALID_BODY' });
+      gcp.backendHealth = value;
+      read.add('backendHealth');
+      progress.done(what, value.length);
+    } catch (error) {
+      progress.done(what, 0);
+      const failure = toApiFailure(error);
+      if (failure.status === 401) throw rejectedCredentials(this.options, this.options.env ?? process.env);
+      unavailable.set('backendHealth', gcpReason('backendHealth', failure, target));
+    }
+  }
+
   /** Reads one piece of GCP data into `gcp`, or its reason into `unavailable`; true when it was read. */
-  private async readGcp(reader: Pick<LiveGcp, 'read' | 'customRoles'>, key: GcpDataKey, gcp: GcpData, unavailable: Map<DataKey, string>, progress: Progress): Promise<boolean> {
+  private async readGcp(reader: Pick<LiveGcp, 'read' | 'customRoles'>, key: SelfContainedGcpDataKey, gcp: GcpData, unavailable: Map<DataKey, string>, progress: Progress): Promise<boolean> {
     const target = this.resolveTarget();
     progress.start(GCP_DATA_SOURCES[key].what);
     try {
@@ -333,6 +406,17 @@ function apiServerAnswer(response: RawResponse, namespace: string, pod: string):
   return `the API server could not reach the Pod through its proxy (${response.status}: ${message})`;
 }
 
+/** Every object of `kinds`, or why one of them could not be listed. */
+async function listedOrWhyNot(kinds: readonly KubernetesKind[], listKind: (kind: KubernetesKind) => Promise<KubeObject[]>, target: LiveTarget): Promise<{ objects: KubeObject[] } | { unread: string }> {
+  const lists = kinds.map((kind) => listKind(kind).then((objects) => ({ objects }), (error: unknown) => ({ unread: kubernetesReason(kind, toApiFailure(error), target) })));
+  const objects: KubeObject[] = [];
+  for (const list of await Promise.all(lists)) {
+    if ('unread' in list) return list;
+    objects.push(...list.objects);
+  }
+  return { objects };
+}
+
 /** The reason a check is incomplete: the API, the permission and a role that grants it, or the command that enables the API. */
 export function gcpReason(key: GcpDataKey, failure: ApiFailure, target: Pick<LiveTarget, 'project'>): string {
   const { api, what, permission, role } = GCP_DATA_SOURCES[key];
@@ -341,7 +425,8 @@ export function gcpReason(key: GcpDataKey, failure: ApiFailure, target: Pick<Liv
     return `cannot read ${what}: the ${failure.details.service ?? service} API is disabled in project ${target.project} (gcloud services enable ${failure.details.service ?? service} --project ${target.project})`;
   }
   if (failure.status === 403) {
-    return `cannot read ${what} (${service}): permission ${failure.details.permission ?? permission} denied; ${role} grants it (or the custom role in docs/permissions.md)`;
+    const where = failure.details.project ? ` in project ${failure.details.project}, which holds the cluster's Shared VPC network` : '';
+    return `cannot read ${what} (${service}): permission ${failure.details.permission ?? permission} denied${where}; ${role} grants it (or the custom role in docs/permissions.md)`;
   }
   if (failure.status === 404) return `cannot read ${what} (${service}): not found: ${failure.message}`;
   return `cannot read ${what} (${service}): ${failure.status ? `${failure.status} ` : ''}${failure.message}`;

@@ -117,6 +117,10 @@ function whyUnavailable(key: DataKey, plan: PlannedLayer | undefined): string {
     case 'healthChecks':
     case 'backendServices':
       return `the GKE ingress controller creates load balancer ${key === 'healthChecks' ? 'health checks' : 'backend services'} only after apply (add --snapshot DIR to compare with existing ones)`;
+    case 'firewalls':
+    case 'effectiveFirewalls':
+    case 'subnetworks':
+      return `the network is not in the inputs (${existing(key === 'subnetworks' ? 'compute/subnetworks.json' : 'compute/effective-firewalls.json')})`;
     default:
       return `no Kubernetes objects were given (pass --manifests with what helm template or kustomize build prints, or ${existing('k8s/')})`;
   }

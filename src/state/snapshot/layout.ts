@@ -12,6 +12,13 @@ export const SNAPSHOT_FILES: Record<GcpDataKey, { file: string; command: string 
   hostIamPolicy: { file: 'host-iam-policy.json', command: 'gcloud projects get-iam-policy HOST_PROJECT --format=json' },
   pubsubTopics: { file: 'pubsub-topics.json', command: 'gcloud pubsub topics list --format=json' },
   pubsubSubscriptions: { file: 'pubsub-subscriptions.json', command: 'gcloud pubsub subscriptions list --format=json' },
+  // In the cluster network's project (the host project on a Shared VPC).
+  firewalls: { file: 'compute/firewalls.json', command: 'gcloud compute firewall-rules list --project NETWORK_PROJECT --filter="network:NETWORK" --format=json' },
+  effectiveFirewalls: { file: 'compute/effective-firewalls.json', command: 'gcloud compute networks get-effective-firewalls NETWORK --project NETWORK_PROJECT --format=json' },
+  backendHealth: {
+    file: 'compute/backend-health.json',
+    command: 'gcloud compute backend-services get-health NAME --global --format=json (--region REGION for a regional one), for each backend service the cluster\'s Ingresses and Gateways use, as a list of {"backendService": NAME, "health": [...]}',
+  },
 };
 
 /** The Kubernetes objects: any .yaml, .yml or .json file below it, as kubectl prints them. */

@@ -67,6 +67,7 @@ export function redactObject(object: KubeObject, resource: string): { object: Ku
     for (const field of dropped) delete copy[field];
     if (dropped.length) note(`${dropped.join(', ')} (a kind no check reads: metadata kept)`);
   }
+  if (copy.kind === 'Event') redactEventMessage(copy, note);
   if (copy.kind === 'ConfigMap') {
     const kept = KEPT_VALUES.configMapKeys.get(String(metadata?.name)) ?? [];
     const data = copy.data as Record<string, string> | undefined;
@@ -95,6 +96,23 @@ export function redactObject(object: KubeObject, resource: string): { object: Ku
     }
   }
   return { object: copy, redactions };
+}
+
+/**
+ * The kinds whose events load-balancer-events reads: their messages stay (the controllers' words,
+ * which the check maps to causes). An event about anything else can quote anything (an exec
+ * probe's output, a command line): its message goes.
+ */
+export const EVENT_KINDS_READ = ['Ingress', 'Service', 'Gateway', 'HTTPRoute', 'GRPCRoute', 'ManagedCertificate'];
+
+function redactEventMessage(event: Record<string, unknown>, note: (what: string) => void): void {
+  const about = (event.involvedObject ?? event.regarding) as { kind?: string } | undefined;
+  if (EVENT_KINDS_READ.includes(about?.kind ?? '')) return;
+  for (const field of ['message', 'note']) {
+    if (typeof event[field] !== 'string' || event[field] === '') continue;
+    event[field] = REDACTED;
+    note(`${field} (an event about a ${about?.kind ?? 'kind'} no check reads)`);
+  }
 }
 
 interface ContainerFields {

@@ -144,7 +144,8 @@ function validateGcpData(key: GcpDataKey, value: unknown, file: string): unknown
     }
     case 'healthChecks':
     case 'backendServices':
-    case 'subnetworks': {
+    case 'subnetworks':
+    case 'firewalls': {
       // gcloud prints an array; the REST list (`compute#healthCheckList`) omits `items` when empty.
       const isRestList = isRecord(value) && (Array.isArray(value.items) || (typeof value.kind === 'string' && value.kind.endsWith('List')));
       const items = Array.isArray(value) ? value : isRestList ? (value.items ?? []) : undefined;
@@ -153,12 +154,20 @@ function validateGcpData(key: GcpDataKey, value: unknown, file: string): unknown
       }
       return items;
     }
+    case 'backendHealth':
+      if (!Array.isArray(value) || !value.every((entry) => isRecord(entry) && typeof entry.backendService === 'string' && Array.isArray(entry.health))) {
+        throw new InputError(`${file}: ${expected}: a JSON array of objects, each with a "backendService" name and the "health" list get-health printed for it`);
+      }
+      return value;
     case 'project':
       if (!isRecord(value) || typeof value.projectId !== 'string') throw new InputError(`${file}: ${expected}: an object with "projectId"`);
       if (value.projectNumber !== undefined && typeof value.projectNumber !== 'string' && typeof value.projectNumber !== 'number') {
         throw new InputError(`${file}: "projectNumber" must be a string`);
       }
       if (value.projectNumber !== undefined) value.projectNumber = String(value.projectNumber);
+      return value;
+    case 'effectiveFirewalls':
+      if (!isRecord(value) || Array.isArray(value)) throw new InputError(`${file}: ${expected}: an object with "firewalls" and "firewallPolicys"`);
       return value;
     case 'cluster':
       if (!isRecord(value) || typeof value.name !== 'string') throw new InputError(`${file}: ${expected}: an object with "name"`);

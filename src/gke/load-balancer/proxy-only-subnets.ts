@@ -1,16 +1,25 @@
 import type { Cluster, Subnetwork } from '../../state/gcp-types.js';
-import type { GkeGatewayClass } from './gateway-classes.js';
 
 /**
- * The subnet purposes that serve as a class's proxy-only subnet. Regional Application Load
+ * Where a load balancer runs, which decides the proxy-only subnet it needs: regional (internal or
+ * external) Application Load Balancers one of their region, cross-region internal ones a
+ * GLOBAL_MANAGED_PROXY one; global external ones none. A GKE GatewayClass carries the same (GkeGatewayClass).
+ */
+export interface LoadBalancerScope {
+  scope: 'global' | 'regional' | 'cross-regional';
+  internal: boolean;
+}
+
+/**
+ * The subnet purposes that serve as a load balancer's proxy-only subnet. Regional Application Load
  * Balancers use REGIONAL_MANAGED_PROXY (internal ones also accept the older
  * INTERNAL_HTTPS_LOAD_BALANCER: ingress-gce pkg/loadbalancers/features/l7ilb.go takes either);
  * cross-region internal ones use GLOBAL_MANAGED_PROXY
  * (https://cloud.google.com/load-balancing/docs/proxy-only-subnets).
  */
-export function proxyOnlySubnetPurposes(gatewayClass: GkeGatewayClass): string[] {
-  if (gatewayClass.scope === 'cross-regional') return ['GLOBAL_MANAGED_PROXY'];
-  if (gatewayClass.scope === 'regional') return gatewayClass.internal ? ['REGIONAL_MANAGED_PROXY', 'INTERNAL_HTTPS_LOAD_BALANCER'] : ['REGIONAL_MANAGED_PROXY'];
+export function proxyOnlySubnetPurposes(balancer: LoadBalancerScope): string[] {
+  if (balancer.scope === 'cross-regional') return ['GLOBAL_MANAGED_PROXY'];
+  if (balancer.scope === 'regional') return balancer.internal ? ['REGIONAL_MANAGED_PROXY', 'INTERNAL_HTTPS_LOAD_BALANCER'] : ['REGIONAL_MANAGED_PROXY'];
   return [];
 }
 
@@ -27,11 +36,11 @@ export function networkPath(network: string | null | undefined): string | undefi
 }
 
 /**
- * An active proxy-only subnet for the class in the cluster's region and network, as
+ * An active proxy-only subnet for the load balancer in the cluster's region and network, as
  * ingress-gce ILBSubnetSourceRange picks one: role ACTIVE, a proxy purpose, same network.
  */
-export function proxyOnlySubnetFor(subnets: readonly Subnetwork[], gatewayClass: GkeGatewayClass, region: string, network: string | undefined): Subnetwork | undefined {
-  const purposes = proxyOnlySubnetPurposes(gatewayClass);
+export function proxyOnlySubnetFor(subnets: readonly Subnetwork[], balancer: LoadBalancerScope, region: string, network: string | undefined): Subnetwork | undefined {
+  const purposes = proxyOnlySubnetPurposes(balancer);
   return subnets.find(
     (subnet) =>
       purposes.includes(subnet.purpose ?? '') &&
@@ -41,9 +50,9 @@ export function proxyOnlySubnetFor(subnets: readonly Subnetwork[], gatewayClass:
   );
 }
 
-/** The commands and Terraform that create the proxy-only subnet a class needs; checking for one first, as there is one per region and network. */
-export function proxyOnlySubnetFix(project: string | null, gatewayClass: GkeGatewayClass, region: string | undefined, network: string | undefined, summary: string) {
-  const purpose = proxyOnlySubnetPurposes(gatewayClass)[0]!;
+/** The commands and Terraform that create the proxy-only subnet a load balancer needs; checking for one first, as there is one per region and network. */
+export function proxyOnlySubnetFix(project: string | null, balancer: LoadBalancerScope, region: string | undefined, network: string | undefined, summary: string) {
+  const purpose = proxyOnlySubnetPurposes(balancer)[0]!;
   const networkName = network?.split('/').pop() ?? 'NETWORK';
   const projectFlag = project ? ` --project ${project}` : '';
   const regionText = region ?? 'REGION';

@@ -1,0 +1,86 @@
+import { expect } from 'vitest';
+import loadBalancerFirewall from '../../checks/load-balancer-firewall.js';
+import type { DataKey } from '../../src/state/cluster-state.js';
+import { GCP_DATA_KEYS } from '../../src/state/cluster-state.js';
+import { KUBERNETES_KINDS } from '../../src/state/kubernetes-types.js';
+import { SnapshotSource } from '../../src/state/snapshot/snapshot-source.js';
+import { testCheck } from '../support/check-tester.js';
+import { fixturePath } from '../support/fixtures.js';
+
+/** A fixture as a read sees it when one piece of data could not be read. */
+async function without(fixture: string, key: DataKey, reason: string) {
+  const state = await new SnapshotSource(fixturePath(fixture)).collect(new Set<DataKey>([...GCP_DATA_KEYS, ...KUBERNETES_KINDS]));
+  const unavailable = new Map(state.unavailable);
+  unavailable.set(key, reason);
+  return { ...state, [key]: undefined, unavailable };
+}
+
+const DENIED = "403 Required 'compute.networks.getEffectiveFirewalls' permission for 'projects/gcpdiag-gke1-aaaa/global/networks/default'";
+
+testCheck(loadBalancerFirewall, {
+  valid: [
+    'lb-firewall-health-checks-allowed',
+    'lb-firewall-shared-vpc-allowed',
+    'lb-networkpolicy-admits-health-checks',
+    'ingress-internal-proxy-subnet',
+    'healthy',
+    'gateway-whereami',
+    'ingress-config-valid',
+    // The addon is off: no load balancer exists to be let in (http-load-balancing-addon says why).
+    { fixture: 'seed-ingress-addon-disabled', examined: [] },
+    { fixture: 'gateway-api-disabled', examined: [] },
+    { name: 'Ingress manifests alone (before apply, no network to judge)', manifests: ['preflight/argocd-manifests'], examined: [] },
+    {
+      name: 'the effective firewalls unreadable (403) and no VPC rules: incomplete, naming the permission',
+      state: await without('lb-firewall-health-checks-allowed', 'effectiveFirewalls', DENIED),
+      status: 'incomplete',
+      then: (report) => expect(report.reason).toContain('compute.networks.getEffectiveFirewalls'),
+    },
+    {
+      name: 'NetworkPolicies unreadable on a Dataplane V2 cluster: incomplete, not passed',
+      state: await without('lb-networkpolicy-admits-health-checks', 'NetworkPolicy', '403 networkpolicies.networking.k8s.io is forbidden'),
+      status: 'incomplete',
+      then: (report) => expect(report.reason).toMatch(/^NetworkPolicy could not be read/),
+    },
+  ],
+  invalid: [
+    {
+      name: "gcpdiag gke/ERR/2022_003: a deny at priority 900 takes 35.191.0.0/16 before GKE's allow at 1000",
+      fixture: 'lb-firewall-health-checks-denied',
+      findings: [{ messageId: 'blocked', resource: 'Service/default/web', severity: 'error' }],
+      then: ({ findings: [finding] }) => {
+        expect(finding!.message).toContain('VPC firewall rule gke-gke4-ingress-test-deny (priority 900, deny) drops health checks from 35.191.0.0/16 to TCP port 8080');
+        expect(finding!.fix!.commands).toEqual([
+          'gcloud compute firewall-rules create allow-lb-health-checks-tcp-8080 --project=gcpdiag-gke1-aaaa --network=default --direction=INGRESS --action=ALLOW --rules=tcp:8080 --source-ranges=35.191.0.0/16,130.211.0.0/22 --target-tags=gke-gke4-3520a9df-node --priority=899',
+        ]);
+        expect(finding!.fix!.terraform).toContain('resource "google_compute_firewall" "allow_lb_health_checks_tcp_8080"');
+      },
+    },
+    {
+      name: 'Shared VPC without the L7 allow: the implied deny drops the health checks to the node port',
+      fixture: 'lb-firewall-shared-vpc-no-allow',
+      findings: [{ messageId: 'noAllow', resource: 'Service/shop/storefront', severity: 'error' }],
+      then: ({ findings: [finding] }) => {
+        expect(finding!.message).toContain('TCP port 31380');
+        expect(finding!.message).toContain('host project acme-net-host');
+        expect(finding!.message).toContain('service-480215937721@container-engine-robot.iam.gserviceaccount.com');
+        expect(finding!.fix!.commands[0]).toContain('--project=acme-net-host --network=shared-vpc');
+      },
+    },
+    {
+      name: 'a default-deny NetworkPolicy drops the health checks at a NEG Pod (Dataplane V2)',
+      fixture: 'lb-networkpolicy-blocks-health-checks',
+      findings: [{ messageId: 'networkPolicyBlocks', resource: 'NetworkPolicy/payments/default-deny-ingress', severity: 'error' }],
+      then: ({ findings: [finding] }) => {
+        expect(finding!.message).toContain('NetworkPolicy/payments/default-deny-ingress, NetworkPolicy/payments/web-allow-frontend select Pod/payments/web-6d8f9b7c5-x2k4p');
+        expect(finding!.fix!.commands[0]).toContain('cidr: 35.191.0.0/16');
+      },
+    },
+    {
+      name: 'only the VPC rules read (getEffectiveFirewalls denied): a warning, since a firewall policy evaluated first may still admit',
+      state: await without('lb-firewall-shared-vpc-no-allow', 'effectiveFirewalls', DENIED),
+      findings: [{ messageId: 'vpcRulesOnly', resource: 'Service/shop/storefront', severity: 'warning' }],
+      then: (report) => expect(report.findings[0]!.message).toContain('compute.networks.getEffectiveFirewalls'),
+    },
+  ],
+});
