@@ -22,11 +22,11 @@ resource "google_project_iam_custom_role" "gke_doctor_reader" {
     "eventarc.triggers.list",
     "compute.healthChecks.list",
     "compute.subnetworks.list",
+    "pubsub.topics.get",
+    "pubsub.subscriptions.get",
     "compute.firewalls.list",
     "compute.networks.getEffectiveFirewalls",
     "compute.backendServices.get",
-    "pubsub.topics.get",
-    "pubsub.subscriptions.get",
     "iam.roles.get",
   ]
 }
