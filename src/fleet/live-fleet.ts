@@ -101,12 +101,15 @@ class ProjectData {
     const own = new LiveGcp({ project: this.project, location: cluster.location ?? null, cluster: cluster.name ?? null }, this.options.auth, this.options.env, callLimits(this.options.deadline));
     return {
       backendHealth: (services) => own.backendHealth(services),
-      read: <K extends SelfContainedGcpDataKey>(key: K) =>
+      read: <K extends SelfContainedGcpDataKey>(key: K, inputs: GcpData = {}) =>
         key === 'cluster'
           ? Promise.resolve(cluster as NonNullable<GcpData[K]>)
           : isNetworkDataKey(key)
             ? (this.reader.readNetworkData(key, cluster) as Promise<NonNullable<GcpData[K]>>)
-            : this.read(key),
+            : // What is read from the cluster (its Shared VPC host's policy) is the cluster's own; the rest is the project's.
+              key === 'hostIamPolicy'
+              ? this.reader.read(key, inputs)
+              : this.read(key, inputs),
       // The custom roles the project's policy binds: one policy per project, so read once too.
       customRoles: (policy: IamPolicy) => (this.roles ??= this.reader.customRoles(policy)),
     };
@@ -114,10 +117,10 @@ class ProjectData {
 
   private roles: Promise<Map<string, IamRole>> | undefined;
 
-  read<K extends SelfContainedGcpDataKey>(key: K): Promise<NonNullable<GcpData[K]>> {
+  read<K extends SelfContainedGcpDataKey>(key: K, inputs: GcpData = {}): Promise<NonNullable<GcpData[K]>> {
     let read = this.reads.get(key);
     if (!read) {
-      read = this.reader.read(key);
+      read = this.reader.read(key, inputs);
       read.catch(() => undefined);
       this.reads.set(key, read);
     }

@@ -1,5 +1,5 @@
 import type { DataKey, GcpDataKey, SourceLocation, Target } from '../plugin-api.js';
-import type { BackendService, BackendServiceHealth, Cluster, EffectiveFirewalls, EventarcTrigger, Firewall, HealthCheck, IamPolicy, IamRole, Project, Subnetwork } from './gcp-types.js';
+import type { BackendService, BackendServiceHealth, Cluster, EffectiveFirewalls, EventarcTrigger, Firewall, HealthCheck, IamPolicy, IamRole, Project, PubsubSubscription, PubsubTopic, Subnetwork } from './gcp-types.js';
 import type { KindTypes, KubeObject, KubernetesKind } from './kubernetes-types.js';
 import { addToList } from '../list-map.js';
 
@@ -14,6 +14,9 @@ export const GCP_DATA_KEYS: readonly GcpDataKey[] = [
   'healthChecks',
   'backendServices',
   'subnetworks',
+  'hostIamPolicy',
+  'pubsubTopics',
+  'pubsubSubscriptions',
   'firewalls',
   'effectiveFirewalls',
   'backendHealth',
@@ -33,6 +36,11 @@ export interface GcpData {
   healthChecks?: HealthCheck[];
   backendServices?: BackendService[];
   subnetworks?: Subnetwork[];
+  /** The Shared VPC host project's allow policy; absent (and not unavailable) when the network is the project's own. */
+  hostIamPolicy?: IamPolicy;
+  /** The topics and subscriptions Eventarc triggers name that exist (a snapshot may list the project's all). */
+  pubsubTopics?: PubsubTopic[];
+  pubsubSubscriptions?: PubsubSubscription[];
   /** The VPC firewall rules of the cluster's network, read in the network's project (the host project on a Shared VPC). */
   firewalls?: Firewall[];
   /** The cluster network's effective firewalls: VPC rules and the hierarchical and network firewall policies that apply to it. */

@@ -14,7 +14,8 @@ import type { KubernetesApi, RawResponse } from './kubernetes-api.js';
 import type { Gateway, Ingress, KubeObject, KubernetesKind } from '../kubernetes-types.js';
 import { callLimits } from './google-request.js';
 import type { SelfContainedGcpDataKey } from './live-gcp.js';
-import { GCP_DATA_SOURCES, LiveGcp } from './live-gcp.js';
+import { GCP_DATA_INPUTS, GCP_DATA_SOURCES, LiveGcp, transportNames } from './live-gcp.js';
+import { sharedVpcHostProject } from '../shared-vpc.js';
 import { backendServicesInUse } from '../../gke/load-balancer/backend-services-in-use.js';
 import type { LiveTarget, TargetOptions } from './live-target.js';
 import { kubeconfigHint, requireCluster, requireProject, resolveLiveTarget } from './live-target.js';
@@ -115,7 +116,9 @@ export class LiveSource implements StateSource {
     const env = this.options.env ?? process.env;
     const target = await this.completeTarget();
     into.target = target;
-    const gcpKeys = GCP_DATA_KEYS.filter((key) => keys.has(key));
+    // With what dependent keys are read from (GCP_DATA_INPUTS): a cluster only where the target names one.
+    const asked = GCP_DATA_KEYS.filter((key) => keys.has(key));
+    const gcpKeys = GCP_DATA_KEYS.filter((key) => keys.has(key) || asked.some((dependent) => GCP_DATA_INPUTS[dependent] === key && (key !== 'cluster' || target.cluster)));
     if (gcpKeys.length > 0) requireProject(target);
     if (keys.has('cluster')) requireCluster(target);
     const auth = gcpKeys.length > 0 ? (this.options.auth ?? (await googleCredentials(this.options, env))) : undefined;
@@ -128,12 +131,29 @@ export class LiveSource implements StateSource {
     const reader = auth ? (this.options.gcpReader ?? new LiveGcp({ project: target.project!, location: target.location, cluster: target.cluster }, auth, env, callLimits(this.options.deadline))) : undefined;
     // The Google requests leave before client-node is imported (it blocks the event loop for a while); each has its handler from the start.
     if (reader) {
+      const started = new Map<GcpDataKey, Promise<void>>();
+      // Backend health is read once the Ingresses and Gateways are listed (below).
       for (const key of gcpKeys.filter((candidate): candidate is SelfContainedGcpDataKey => candidate !== 'backendHealth')) {
-        const task = this.readGcp(reader, key, gcp, unavailable, progress).then(async (done) => {
+        const input = GCP_DATA_INPUTS[key];
+        const before = input ? started.get(input) : undefined;
+        const task = (async () => {
+          // A dependent key waits for its input, then is read from it (or needs no read).
+          if (input) {
+            await before?.catch(() => undefined);
+            const reason = inputMissing(key, input, gcp, unavailable);
+            if (reason) return void unavailable.set(key, reason);
+            // The cluster's network is its own project's: no host project, nothing to read.
+            if (key === 'hostIamPolicy' && !sharedVpcHostProject(gcp.cluster!, target.project!)) return void read.add(key);
+            // No trigger names a topic (or subscription): nothing to read, nothing to write in a snapshot.
+            if (key === 'pubsubTopics' && transportNames(gcp.eventarcTriggers!, 'topic').length === 0) return void read.add(key);
+            if (key === 'pubsubSubscriptions' && transportNames(gcp.eventarcTriggers!, 'subscription').length === 0) return void read.add(key);
+          }
+          const done = await this.readGcp(reader, key, gcp, unavailable, progress);
           if (done) read.add(key);
           // Custom roles bound in the policy are read with it: checks decide roles by the permissions they hold.
           if (key === 'iamPolicy' && gcp.iamPolicy) into.customRoles = await reader.customRoles(gcp.iamPolicy);
-        });
+        })();
+        started.set(key, task);
         // Handled now (a 401 rejects it while client-node loads); Promise.all below still sees the rejection.
         task.catch(() => undefined);
         tasks.push(task);
@@ -341,7 +361,7 @@ export class LiveSource implements StateSource {
     const target = this.resolveTarget();
     progress.start(GCP_DATA_SOURCES[key].what);
     try {
-      const value = await reader.read(key);
+      const value = await reader.read(key, gcp);
       const problem = await gcpShapeProblem(key, value);
       if (problem) throw new ApiFailure(`the API answered with ${problem}`, undefined, { code: 'INVALID_BODY' });
       Object.assign(gcp, { [key]: value });
@@ -357,6 +377,12 @@ export class LiveSource implements StateSource {
       return gcp[key] !== undefined;
     }
   }
+}
+
+/** Why a dependent key cannot be read: the data it is found from was not read. */
+function inputMissing(key: GcpDataKey, input: GcpDataKey, gcp: GcpData, unavailable: ReadonlyMap<DataKey, string>): string | undefined {
+  if (gcp[input] !== undefined) return undefined;
+  return `cannot read ${GCP_DATA_SOURCES[key].what}: it is found from ${GCP_DATA_SOURCES[input].what}, which ${unavailable.has(input) ? 'could not be read' : 'was not read'}`;
 }
 
 /**

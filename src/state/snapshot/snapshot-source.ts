@@ -172,7 +172,18 @@ function validateGcpData(key: GcpDataKey, value: unknown, file: string): unknown
     case 'cluster':
       if (!isRecord(value) || typeof value.name !== 'string') throw new InputError(`${file}: ${expected}: an object with "name"`);
       return value;
+    case 'pubsubTopics':
+    case 'pubsubSubscriptions': {
+      // gcloud prints an array; the REST list answers `{topics: […]}` or `{subscriptions: […]}`, without the field when empty.
+      const field = key === 'pubsubTopics' ? 'topics' : 'subscriptions';
+      const items = Array.isArray(value) ? value : isRecord(value) ? (value[field] ?? []) : undefined;
+      if (!Array.isArray(items) || !items.every((item) => isRecord(item) && typeof item.name === 'string')) {
+        throw new InputError(`${file}: ${expected}: a JSON array of ${field}, each with a "name"`);
+      }
+      return items;
+    }
     case 'iamPolicy':
+    case 'hostIamPolicy':
       if (!isRecord(value) || (value.bindings !== undefined && !Array.isArray(value.bindings))) {
         throw new InputError(`${file}: ${expected}: an object whose "bindings" is an array`);
       }
