@@ -33,6 +33,7 @@ import { LIVE_FLAG_NAMES, addLiveOptions, createLiveSource } from './live-option
 import { flagName } from './flag-name.js';
 import { availableChecks } from './available-checks.js';
 import { printable } from '../terminal-text.js';
+import { addVerboseOption, reportConfigFile } from './verbose.js';
 
 export interface CheckOptions extends LiveFlags, FixFlags, FleetFlags {
   snapshot?: string;
@@ -75,10 +76,12 @@ export function registerCheckCommand(program: ProgramWithExitCode, io: ProcessIo
     .option('--baseline <file>', 'accept the findings recorded in this baseline: only new ones fail the run')
     .option('--write-baseline <file>', "record this run's findings as accepted (then exit as a run with --baseline would)")
     .option('--report-unused-ignores', 'warn about config ignores that matched no finding');
+  addVerboseOption(command);
   addFleetOptions(addFixOptions(command)).action(async (options: CheckOptions) => {
     const outputList = resolveOutputs(outputFlags);
     validateFixFlags(options, isLiveOnly(options));
     const config = await loadConfig(options.config);
+    reportConfigFile(options, config, io.stderr);
     const known = await availableChecks(options.plugin);
     requireKnownChecks(config, known);
     const checks = checksNotOff(selectChecks(known, splitIds(options.only), splitIds(options.skip)), config.checks);

@@ -1,9 +1,11 @@
 import type { Command } from 'commander';
 import type { Deadline } from '../state/live/deadline.js';
 import type { ProcessIo } from './process-io.js';
+import type { VerboseFlags } from './verbose.js';
+import { stderrRequestLog } from './verbose.js';
 
 /** Flags that pick the live project and cluster, shared by `check` and `snapshot`. */
-export interface LiveFlags {
+export interface LiveFlags extends VerboseFlags {
   project?: string;
   location?: string;
   cluster?: string;
@@ -34,5 +36,6 @@ export function addLiveOptions(command: Command): Command {
 /** The live source for these flags; the Google and Kubernetes libraries load only now, when used. */
 export async function createLiveSource(flags: Omit<LiveFlags, 'timeout'>, io: Pick<ProcessIo, 'env' | 'stderr'>, deadline?: Deadline) {
   const [{ LiveSource }, { stderrProgress }] = await Promise.all([import('../state/live/live-source.js'), import('./progress.js')]);
-  return new LiveSource({ ...flags, env: io.env, progress: stderrProgress(Boolean(flags.quiet), io.stderr), deadline });
+  const requestLog = stderrRequestLog(flags, io.stderr);
+  return new LiveSource({ ...flags, env: io.env, progress: stderrProgress(Boolean(flags.quiet), io.stderr, Boolean(flags.verbose)), deadline, ...(requestLog ? { requestLog } : {}) });
 }
