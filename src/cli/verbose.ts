@@ -10,11 +10,11 @@ export interface VerboseFlags {
   verbose?: boolean;
 }
 
-export const VERBOSE_DESCRIPTION = 'on stderr: each HTTP request (method, URL with query values masked, status, bytes, time; never a header or a body) and which config file was read';
+const REQUESTS = 'on stderr: each HTTP request (method, URL with query values masked, status, bytes, time; never a header or a body)';
 
-/** `-v`, `--verbose`, as kubectl users type it (kubectl's `-v=6` is the model: one line per request). */
-export function addVerboseOption(command: Command): Command {
-  return command.option('-v, --verbose', VERBOSE_DESCRIPTION);
+/** `-v`, `--verbose`, as kubectl users type it (kubectl's `-v=6` is the model: one line per request); `check` also says which config file it read. */
+export function addVerboseOption(command: Command, readsConfig = false): Command {
+  return command.option('-v, --verbose', readsConfig ? `${REQUESTS}, and which config file was read` : REQUESTS);
 }
 
 /** With `-v`, each request as one line on stderr, control characters escaped; else no log. */
