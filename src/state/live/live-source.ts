@@ -21,6 +21,7 @@ import type { LiveTarget, TargetOptions } from './live-target.js';
 import { kubeconfigHint, requireCluster, requireProject, resolveLiveTarget } from './live-target.js';
 import type { LiveKubernetes } from './live-kubernetes.js';
 import type { Progress } from './progress.js';
+import type { RequestLog } from './request-log.js';
 import { silentProgress } from './progress.js';
 import type { Probe, ProbeResponse, StateSource } from '../source.js';
 
@@ -31,6 +32,8 @@ export interface LiveOptions extends TargetOptions, CredentialOptions {
   deadline?: Deadline;
   /** How Kubernetes GETs are retried (tests shorten the backoff). */
   retry?: RetryOptions;
+  /** `-v`: every HTTP request to Google and Kubernetes, as it ends. */
+  requestLog?: RequestLog;
   /** In a Pod: where the service-account token and CA are mounted (default SERVICE_ACCOUNT_DIR). */
   serviceAccountDir?: string;
   /** A target already resolved (a fleet run names each cluster itself, with no kubeconfig). */
@@ -128,7 +131,7 @@ export class LiveSource implements StateSource {
       for (const object of list) into.objects.set(objectKey(object), object);
     };
     const tasks: Promise<void>[] = [];
-    const reader = auth ? (this.options.gcpReader ?? new LiveGcp({ project: target.project!, location: target.location, cluster: target.cluster }, auth, env, callLimits(this.options.deadline))) : undefined;
+    const reader = auth ? (this.options.gcpReader ?? new LiveGcp({ project: target.project!, location: target.location, cluster: target.cluster }, auth, env, callLimits(this.options.deadline, this.options.requestLog))) : undefined;
     // The Google requests leave before client-node is imported (it blocks the event loop for a while); each has its handler from the start.
     if (reader) {
       const started = new Map<GcpDataKey, Promise<void>>();
@@ -290,9 +293,9 @@ export class LiveSource implements StateSource {
       ? Promise.resolve(null)
       : target.kubernetes.inCluster
         ? Promise.all([import('./in-cluster.js'), import('./kubernetes-api.js')]).then(async ([{ inClusterKubeConfig }, { kubernetesApiOf }]) =>
-            kubernetesApiOf(await inClusterKubeConfig(env, this.options.serviceAccountDir), this.options.deadline, this.options.retry),
+            kubernetesApiOf(await inClusterKubeConfig(env, this.options.serviceAccountDir), this.options.deadline, this.options.retry, this.options.requestLog),
           )
-        : import('./kubernetes-api.js').then(({ loadKubernetesApi }) => loadKubernetesApi(target.kubernetes!, this.options.deadline, this.options.retry));
+        : import('./kubernetes-api.js').then(({ loadKubernetesApi }) => loadKubernetesApi(target.kubernetes!, this.options.deadline, this.options.retry, this.options.requestLog));
     return this.kubernetesApi;
   }
 
