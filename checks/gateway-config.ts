@@ -17,6 +17,7 @@ import type { RouteKind } from '../src/gke/gateway/gateway-routes.js';
 import { ROUTE_KINDS } from '../src/gke/gateway/gateway-routes.js';
 import { isGkeGateway } from '../src/gke/gateway/gateway-classes.js';
 import { isGatewayParentRef, parentRefAttachment } from '../src/gke/gateway/route-attachment.js';
+import { manualFix } from '../src/gke/load-balancer/manual-fix.js';
 import type { Route } from '../src/state/kubernetes-types.js';
 
 const gatewayConfig = defineCheck({
@@ -211,7 +212,7 @@ function routeFindings(state: ClusterState, context: Context, attached: Attached
           messageId: 'referenceGrantMissing',
           data: { route, field: ref.field, service, namespace: ref.namespace, routeKind: attached.kind, from: attached.namespace },
           resource: route,
-          fix: { summary: gatewayConfig.messages.fixReferenceGrant, commands: [['kubectl apply -f - <<\'EOF\'', yaml, 'EOF'].join('\n')], terraform: null, automatic: false },
+          fix: manualFix(gatewayConfig.messages.fixReferenceGrant, [['kubectl apply -f - <<\'EOF\'', yaml, 'EOF'].join('\n')]),
         }),
       );
     }
@@ -269,10 +270,6 @@ function attachmentFindings(state: ClusterState, context: Context, route: Route,
     }
   }
   return { resource, findings, undecided, explained };
-}
-
-function manualFix(summary: string) {
-  return { summary, commands: [], terraform: null, automatic: false };
 }
 
 function conditionFinding(context: Context, what: string, condition: Condition, resource: string): Finding {

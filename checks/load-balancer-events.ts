@@ -6,6 +6,7 @@ import type { ControllerEvent, EventCause } from '../src/gke/load-balancer/contr
 import { controllerEventOf, explainEvent, isComplaint, printable } from '../src/gke/load-balancer/controller-events.js';
 import type { ClusterState } from '../src/state/cluster-state.js';
 import { kubernetesResourceName } from '../src/state/cluster-state.js';
+import { manualFix } from '../src/gke/load-balancer/manual-fix.js';
 import type { Condition } from '../src/state/kubernetes-types.js';
 
 /** The kinds whose events are read: what the GKE load-balancer controllers (ingress-gce, its NEG controller, the Gateway and managed-certificate controllers) report on. */
@@ -137,7 +138,7 @@ ManagedCertificates, Warning ones only, at most 500 per namespace.`,
         const evidence = { event: { type: event.type, reason: printable(event.reason), message: printable(event.message), count: event.count, lastSeen: event.lastSeen ?? null, source: event.source ?? null } };
         const explained = explainEvent(event);
         if (!explained) {
-          findings.push(context.report({ messageId: 'unmapped', severity: 'warning', data: { said }, resource, evidence, fix: { summary: text('fixRead'), commands: [describeCommand(event)], terraform: null, automatic: false } }));
+          findings.push(context.report({ messageId: 'unmapped', severity: 'warning', data: { said }, resource, evidence, fix: manualFix(text('fixRead'), [describeCommand(event)]) }));
           continue;
         }
         const { summary, commands } = fixFor(explained.cause, explained.found, event, state, text);
@@ -156,7 +157,7 @@ ManagedCertificates, Warning ones only, at most 500 per namespace.`,
             data,
             resource,
             evidence: { ...evidence, cause: explained.cause, ...explained.found },
-            fix: { summary, commands, terraform: null, automatic: false },
+            fix: manualFix(summary, commands),
           }),
         );
       }
@@ -171,7 +172,7 @@ ManagedCertificates, Warning ones only, at most 500 per namespace.`,
     for (const { resource, failing, command } of failingObjects(state, context.now)) {
       examined.add(resource);
       if (byObject.has(resource)) continue;
-      findings.push(context.report({ messageId: 'noEventsLeft', severity: 'info', data: { object: resource, failing }, resource, evidence: { failing }, fix: { summary: text('fixNoEvents'), commands: [command], terraform: null, automatic: false } }));
+      findings.push(context.report({ messageId: 'noEventsLeft', severity: 'info', data: { object: resource, failing }, resource, evidence: { failing }, fix: manualFix(text('fixNoEvents'), [command]) }));
     }
     return { examined: [...examined], findings };
   },
