@@ -209,6 +209,12 @@ testCheck(ingressConfig, {
       },
     },
     {
+      name: 'the same class not marked default, named by the Ingress itself: ignored all the same, fixed with gce',
+      state: clusterState(vpcNative, [{ ...gkeControllerDefaultClass, metadata: { name: 'gke-l7' } } as KubeObject, stampedIngress]),
+      findings: [{ messageId: 'ingressClassNameIgnored', resource: 'Ingress/store/admin', severity: 'error' }],
+      then: ({ findings: [finding] }) => expect(finding!.fix?.commands[1]).toBe('kubectl -n store annotate ingress admin kubernetes.io/ingress.class=gce'),
+    },
+    {
       // Before apply: a class-less Ingress will be stamped; without a cluster, GKE's NEG annotation cannot be foreseen.
       name: 'class-less manifests next to a default IngressClass, no cluster',
       manifests: ['preflight/store-manifests'],

@@ -24,7 +24,7 @@ type ClassVerdict = Verdict<IngressClassMessageId>;
 export function ingressClassVerdicts(ingress: Ingress, state: ClusterState): ClassVerdict[] {
   // The default class is the root cause of the spec.ingressClassName it stamped: said once, there.
   const defaultClass = defaultClassVerdict(ingress, state);
-  return defaultClass ? [defaultClass] : [ingressClassNameVerdict(ingress)].filter((verdict) => verdict !== undefined);
+  return defaultClass ? [defaultClass] : [ingressClassNameVerdict(ingress, state)].filter((verdict) => verdict !== undefined);
 }
 
 /**
@@ -73,13 +73,13 @@ function defaultClassVerdict(ingress: Ingress, state: ClusterState): ClassVerdic
 }
 
 /** spec.ingressClassName instead of a GCE class annotation (nothing serves the Ingress), or next to one. */
-function ingressClassNameVerdict(ingress: Ingress): ClassVerdict | undefined {
-  const use = ingressClassNameUse(ingress);
+function ingressClassNameVerdict(ingress: Ingress, state: ClusterState): ClassVerdict | undefined {
+  const use = ingressClassNameUse(ingress, state.kubernetes.list('IngressClass'));
   if (!use) return undefined;
   const resource = kubernetesResourceName({ kind: 'Ingress', metadata: ingress.metadata });
   if (use.ignored) {
     const data = { ingress: resource, className: use.className, annotation: INGRESS_CLASS_ANNOTATION };
-    const commands = [removeIngressClassNameCommand(ingress), classAnnotationCommand(ingress, use.className)];
+    const commands = [removeIngressClassNameCommand(ingress), classAnnotationCommand(ingress, use.gceClass ?? 'gce')];
     return { messageId: 'ingressClassNameIgnored', severity: 'error', data, resource, evidence: data, fix: { summary: 'fixIngressClassName', summaryData: { annotation: INGRESS_CLASS_ANNOTATION }, commands } };
   }
   // Harmless today, a trap later: without a GCE annotation the controller treats the Ingress as not its own

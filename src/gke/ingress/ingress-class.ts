@@ -29,16 +29,19 @@ export function isInternalIngress(ingress: Ingress): boolean {
 }
 
 /**
- * spec.ingressClassName on an Ingress meant for GKE's controller: it names a GCE class with no
- * class annotation (`ignored`: IsGCEIngress is false and nothing serves it), or it sits next to a
- * GCE class annotation, which wins (ingress-gce pkg/utils/utils.go IsGCEIngress).
+ * spec.ingressClassName on an Ingress meant for GKE's controller: it names a GCE class, or an
+ * IngressClass meant for GKE (isMeantForGke), with no class annotation (`ignored`: IsGCEIngress is
+ * false and nothing serves it; `gceClass` is the annotation value that would select GKE's load
+ * balancer), or it sits next to a GCE class annotation, which wins (ingress-gce pkg/utils/utils.go IsGCEIngress).
  */
-export function ingressClassNameUse(ingress: Ingress): { ignored: boolean; className: string; annotationClass?: string } | undefined {
+export function ingressClassNameUse(ingress: Ingress, classes: readonly IngressClass[] = []): { ignored: boolean; className: string; gceClass?: string; annotationClass?: string } | undefined {
   const className = ingress.spec?.ingressClassName;
   if (!className) return undefined;
   const annotationClass = ingress.metadata?.annotations?.[INGRESS_CLASS_ANNOTATION];
   if (annotationClass) return isGceIngressClass(annotationClass) ? { ignored: false, className, annotationClass } : undefined;
-  return isGceIngressClass(className) ? { ignored: true, className } : undefined;
+  if (isGceIngressClass(className)) return { ignored: true, className, gceClass: className };
+  const named = classes.find((candidate) => candidate.metadata?.name === className);
+  return named && isMeantForGke(named) ? { ignored: true, className, gceClass: 'gce' } : undefined;
 }
 
 /** Whether this Ingress's backends are NEGs whatever the Service says. */
