@@ -22,6 +22,18 @@ export const GCP_DATA_KEYS: readonly GcpDataKey[] = [
   'backendHealth',
 ];
 
+/**
+ * A list gke-doctor read only in part, because it caps it (Warning events: at most 500 per namespace and field
+ * selector, src/state/live/live-kubernetes.ts EVENTS_PER_NAMESPACE): how many were read, and at most how many were
+ * not (absent when the API server could not tell).
+ */
+export interface CappedList {
+  namespace: string;
+  fieldSelector: string;
+  read: number;
+  unreadAtMost?: number;
+}
+
 /** A kind that could not be read (`secrets`, `backendconfigs.cloud.google.com`, or a group version), and why. */
 export interface UnreadKind {
   resource: string;
@@ -61,6 +73,8 @@ export interface ClusterState extends GcpData {
    * or empty for a namespace when every kind was read.
    */
   unreadInNamespaces?: ReadonlyMap<string, readonly UnreadKind[]>;
+  /** Per kind, the lists read only up to gke-doctor's cap: what they hold beyond it was not read. Absent when none was cut. */
+  cappedLists?: ReadonlyMap<KubernetesKind, readonly CappedList[]>;
   /** API group versions whose discovery failed: their kinds, in any namespace, are unknown. */
   undiscovered?: readonly UnreadKind[];
   /**

@@ -3,7 +3,7 @@ import type { RetryOptions } from './api-failure.js';
 import { ApiFailure, toApiFailure } from './api-failure.js';
 import { hasDotSegment, kubernetesPathSegment } from './path-segment.js';
 import { gcpShapeProblem } from '../data-shapes.js';
-import type { ClusterState, DataKey, GcpData, GcpDataKey, UnreadKind } from '../cluster-state.js';
+import type { CappedList, ClusterState, DataKey, GcpData, GcpDataKey, UnreadKind } from '../cluster-state.js';
 import { GCP_DATA_KEYS, KubernetesObjects } from '../cluster-state.js';
 import type { CredentialOptions } from './gcp-credentials.js';
 import { googleCredentials, rejectedCredentials } from './gcp-credentials.js';
@@ -58,6 +58,7 @@ interface Reading {
   read: Set<DataKey>;
   unreadInNamespaces: Map<string, UnreadKind[]>;
   undiscovered: UnreadKind[];
+  cappedLists: Map<KubernetesKind, CappedList[]>;
 }
 
 /** An API server reached, or why it cannot be. */
@@ -77,7 +78,7 @@ export class LiveSource implements StateSource {
   async collect(keys: ReadonlySet<DataKey>): Promise<ClusterState> {
     const progress = this.options.progress ?? silentProgress;
     const deadline = this.options.deadline;
-    const read: Reading = { target: null, gcp: {}, objects: new Map(), unavailable: new Map(), read: new Set(), unreadInNamespaces: new Map(), undiscovered: [] };
+    const read: Reading = { target: null, gcp: {}, objects: new Map(), unavailable: new Map(), read: new Set(), unreadInNamespaces: new Map(), undiscovered: [], cappedLists: new Map() };
     const reading = this.read(keys, read, progress);
     try {
       if (!deadline) await reading;
@@ -110,6 +111,7 @@ export class LiveSource implements StateSource {
       unavailable: new Map(read.unavailable),
       unreadInNamespaces: read.unreadInNamespaces,
       undiscovered: read.undiscovered,
+      ...(read.cappedLists.size > 0 ? { cappedLists: new Map(read.cappedLists) } : {}),
       locations: new Map(),
     };
   }
@@ -307,7 +309,7 @@ export class LiveSource implements StateSource {
     live: LiveKubernetes,
     listKind: (kind: KubernetesKind) => Promise<KubeObject[]>,
     addObjects: (list: KubeObject[]) => void,
-    { unavailable, read }: Reading,
+    { unavailable, read, cappedLists }: Reading,
     progress: Progress,
   ): Promise<void> {
     const target = this.resolveTarget();
@@ -319,9 +321,10 @@ export class LiveSource implements StateSource {
     try {
       const namespaces = [...new Set(lists.objects.map((object) => object.metadata?.namespace).filter((namespace): namespace is string => !!namespace))].sort();
       progress.start('Event');
-      const events = await live.listEvents(namespaces);
+      const { events, capped } = await live.listEvents(namespaces);
       progress.done('Event', events.length);
       addObjects(events);
+      if (capped.length > 0) cappedLists.set('Event', capped);
       read.add('Event');
     } catch (error) {
       unavailable.set('Event', kubernetesReason('Event', toApiFailure(error), target));
