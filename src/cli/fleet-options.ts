@@ -20,6 +20,7 @@ import { parseDuration } from './duration-flag.js';
 import type { LiveFlags } from './live-options.js';
 import { flagName } from './flag-name.js';
 import type { ProcessIo } from './process-io.js';
+import { stderrRequestLog } from './verbose.js';
 
 /**
  * `--all-clusters`: the clusters of every `--project`, each a fleet member read
@@ -50,7 +51,8 @@ export async function allClustersMembers(flags: FleetFlags & LiveFlags & { quiet
     env: io.env,
     deadline,
     concurrency: concurrencyOf(flags),
-    progress: stderrProgress(Boolean(flags.quiet), io.stderr),
+    progress: stderrProgress(Boolean(flags.quiet), io.stderr, Boolean(flags.verbose)),
+    ...(flags.verbose ? { requestLog: stderrRequestLog(flags, io.stderr) } : {}),
   });
 }
 

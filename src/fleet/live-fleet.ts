@@ -14,6 +14,7 @@ import { LiveGcp, isNetworkDataKey } from '../state/live/live-gcp.js';
 import type { KubernetesConnection } from '../state/live/live-source.js';
 import { LiveSource } from '../state/live/live-source.js';
 import type { Progress } from '../state/live/progress.js';
+import type { RequestLog } from '../state/live/request-log.js';
 import type { EndpointKind, Membership } from './cluster-endpoint.js';
 import { bearerKubeConfig, clusterEndpoint } from './cluster-endpoint.js';
 import type { FleetDiscovery, FleetProject } from '../engine/fleet-report.js';
@@ -36,6 +37,8 @@ export interface AllClustersOptions extends CredentialOptions {
   /** `--concurrency`: how many projects are listed at once, as clusters are read. */
   concurrency: number;
   progress: Progress;
+  /** `-v`: every HTTP request, as it ends. */
+  requestLog?: RequestLog;
 }
 
 /** What a fleet run found to check: its clusters, and every project it looked in. */
@@ -71,7 +74,7 @@ async function projectMembers(project: string, options: AllClustersOptions, disa
   let listed: { clusters?: Cluster[]; missingZones?: string[] };
   try {
     const path = `v1/projects/${encodeURIComponent(project)}/locations/-/clusters`;
-    listed = await readGoogleJson(options.auth, { api: GOOGLE_API_SERVICES.container, url: `${container}${path}` }, callLimits(options.deadline));
+    listed = await readGoogleJson(options.auth, { api: GOOGLE_API_SERVICES.container, url: `${container}${path}` }, callLimits(options.deadline, options.requestLog));
     const problem = await envelopeProblem('gkeClusterList', listed);
     if (problem) throw new ApiFailure(`container.googleapis.com ${path}: the answer is not a ListClustersResponse (${problem})`, undefined, { code: 'EBADRESPONSE' });
   } catch (error) {
@@ -103,6 +106,7 @@ async function projectMembers(project: string, options: AllClustersOptions, disa
           target: { project, location: target.location, cluster: target.cluster, kubernetes: { files: [], context: `${options.endpoint} endpoint` } },
           auth: options.auth,
           deadline,
+          ...(options.requestLog ? { requestLog: options.requestLog } : {}),
           gcpReader: shared.forCluster(cluster, deadline),
           kubernetes: () => (connection ??= shared.connect(cluster, options.endpoint, deadline)),
         }),
@@ -133,7 +137,7 @@ class ProjectData {
     private remaining: number,
   ) {
     // Shared reads answer several clusters: the run's deadline bounds them, not one cluster's share.
-    this.reader = new LiveGcp({ project, location: null, cluster: null }, options.auth, options.env, callLimits(options.deadline));
+    this.reader = new LiveGcp({ project, location: null, cluster: null }, options.auth, options.env, callLimits(options.deadline, options.requestLog));
   }
 
   /** One of its clusters is done; after the last, nothing of the project is held. */
@@ -147,15 +151,18 @@ class ProjectData {
   /** The cluster comes from the listing; the rest is the project's, read once. */
   forCluster(cluster: Cluster, deadline: Deadline): Pick<LiveGcp, 'read' | 'customRoles' | 'backendHealth'> {
     // Backend health is the cluster's own (its Ingresses' and Gateways' backend services), read for it alone, within its share.
-    const own = new LiveGcp({ project: this.project, location: cluster.location ?? null, cluster: cluster.name ?? null }, this.options.auth, this.options.env, callLimits(deadline));
+    const own = new LiveGcp({ project: this.project, location: cluster.location ?? null, cluster: cluster.name ?? null }, this.options.auth, this.options.env, callLimits(deadline, this.options.requestLog));
     return {
       backendHealth: (services) => own.backendHealth(services),
-      read: <K extends SelfContainedGcpDataKey>(key: K) =>
+      read: <K extends SelfContainedGcpDataKey>(key: K, inputs: GcpData = {}) =>
         key === 'cluster'
           ? Promise.resolve(cluster as NonNullable<GcpData[K]>)
           : isNetworkDataKey(key)
             ? (this.reader.readNetworkData(key, cluster) as Promise<NonNullable<GcpData[K]>>)
-            : this.read(key),
+            : // What is read from the cluster (its Shared VPC host's policy) is the cluster's own; the rest is the project's.
+              key === 'hostIamPolicy'
+              ? this.reader.read(key, inputs)
+              : this.read(key, inputs),
       // The custom roles the project's policy binds: one policy per project, so read once too.
       customRoles: (policy: IamPolicy) => (this.roles ??= this.reader.customRoles(policy)),
     };
@@ -163,10 +170,10 @@ class ProjectData {
 
   private roles: Promise<Map<string, IamRole>> | undefined;
 
-  read<K extends SelfContainedGcpDataKey>(key: K): Promise<NonNullable<GcpData[K]>> {
+  read<K extends SelfContainedGcpDataKey>(key: K, inputs: GcpData = {}): Promise<NonNullable<GcpData[K]>> {
     let read = this.reads.get(key);
     if (!read) {
-      read = this.reader.read(key);
+      read = this.reader.read(key, inputs);
       read.catch(() => undefined);
       this.reads.set(key, read);
     }
@@ -187,7 +194,7 @@ class ProjectData {
     if ('unreachable' in endpoint) return { unavailable: `cannot reach the cluster's API server: ${endpoint.unreachable}` };
     const { token } = await this.options.auth.getAccessToken();
     if (!token) return { unavailable: 'no Google access token to reach the cluster with' };
-    return { api: await kubernetesApiOf(await bearerKubeConfig(endpoint, token, `${this.project}_${cluster.location}_${cluster.name}`), deadline) };
+    return { api: await kubernetesApiOf(await bearerKubeConfig(endpoint, token, `${this.project}_${cluster.location}_${cluster.name}`), deadline, undefined, this.options.requestLog) };
   }
 
   /** GKE Hub v1 `projects.locations.memberships.list` over every location, every page. */
@@ -199,7 +206,7 @@ class ProjectData {
         const { value, bytes } = await readGoogleDocument<{ resources?: Membership[]; nextPageToken?: string }>(
           this.options.auth,
           { api: GOOGLE_API_SERVICES.gkehub, url: `${base}${path}`, ...(pageToken ? { params: { pageToken } } : {}) },
-          callLimits(this.options.deadline),
+          callLimits(this.options.deadline, this.options.requestLog),
         );
         const problem = await envelopeProblem('gkeHubMembershipList', value);
         if (problem) throw new ApiFailure(`gkehub.googleapis.com ${path}: the answer is not a ListMembershipsResponse (${problem})`, undefined, { code: 'EBADRESPONSE' });

@@ -1,5 +1,6 @@
 import type { AuthClient } from 'google-auth-library';
 import type { Deadline } from '../state/live/deadline.js';
+import type { RequestLog } from '../state/live/request-log.js';
 import { ApiFailure, toApiFailure } from '../state/live/api-failure.js';
 import { rejectedCredentials } from '../state/live/gcp-credentials.js';
 import type { CredentialOptions } from '../state/live/gcp-credentials.js';
@@ -18,6 +19,8 @@ export interface ParentDiscoveryOptions extends CredentialOptions {
   env: NodeJS.ProcessEnv;
   deadline: Deadline;
   concurrency: number;
+  /** `-v`: every HTTP request, as it ends. */
+  requestLog?: RequestLog;
 }
 
 /** The projects beneath a parent that may hold GKE clusters, and how they were found. */
@@ -140,7 +143,7 @@ async function readPage<P extends object, T>(
   itemsOf: (page: P) => T[] | undefined,
   options: ParentDiscoveryOptions,
 ): Promise<{ items: T[]; nextPageToken?: string; bytes: number }> {
-  const { value, bytes } = await readGoogleDocument<P & { nextPageToken?: string }>(options.auth, { api: GOOGLE_API_SERVICES[api], url: `${googleApiBase(api, options.env)}${path}`, params }, callLimits(options.deadline));
+  const { value, bytes } = await readGoogleDocument<P & { nextPageToken?: string }>(options.auth, { api: GOOGLE_API_SERVICES[api], url: `${googleApiBase(api, options.env)}${path}`, params }, callLimits(options.deadline, options.requestLog));
   const problem = await envelopeProblem(envelope, value);
   if (problem) throw new ApiFailure(`${GOOGLE_API_SERVICES[api]} ${path}: the answer is not a list of ${envelope} (${problem})`, undefined, { code: 'EBADRESPONSE' });
   return { items: itemsOf(value) ?? [], nextPageToken: value.nextPageToken, bytes };
