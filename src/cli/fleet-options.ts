@@ -103,7 +103,7 @@ export function addFleetOptions(command: Command): Command {
   return addAllClustersOptions(command)
     .option('--shard <index/count>', 'fleet runs: check only the clusters of this shard, e.g. 0/4 (a stable hash of project/location/cluster)')
     .option('--shard-count <n>', 'fleet runs in a Kubernetes Indexed Job: the number of shards (the index comes from JOB_COMPLETION_INDEX)')
-    .option('--concurrency <n>', `fleet runs: how many clusters are read at once (default ${DEFAULT_CONCURRENCY})`);
+    .option('--concurrency <n>', `fleet runs: how many projects are listed and clusters read at once (default ${DEFAULT_CONCURRENCY})`);
 }
 
 /** The fleet flags were given to a run over one cluster. */
