@@ -18,7 +18,7 @@ import type { ClusterState } from '../src/state/cluster-state.js';
 import { kubernetesResourceName } from '../src/state/cluster-state.js';
 
 /** One finding about one backend: where the traffic goes, then why it does not get there. */
-const onBackend = (cause: string) => `{{backend}} port {{servicePort}}, a backend of {{frontends}}, is reached at {{destination}}.\n${cause}`;
+const onBackend = (cause: string) => `{{backend}} port {{servicePort}}, a backend of {{frontends}}, is {{reached}} at {{destination}}.\n${cause}`;
 
 const loadBalancerFirewall = defineCheck({
   id: 'load-balancer-firewall',
@@ -41,6 +41,12 @@ pool's), source ranges, protocol and ports. A range is admitted only when all of
 the rule that blocks (or says no rule allows), the backend and port, and the gcloud command and
 Terraform that let the traffic in. On a Shared VPC the rules are read in the host project, where
 GKE can create its own k8s-fw-l7-* rules only with firewall permissions there.
+
+A health check can have a port of its own: a BackendConfig spec.healthCheck.port (ingress-gce makes
+the check USE_FIXED_PORT on it), a HealthCheckPolicy's fixed port, or a transparent health check
+(7877). The health checks are then judged on that port (of the Pod IPs for NEGs, of the nodes for
+instance groups), and a global load balancer's requests, which come from the same ranges, on the
+serving port. A BackendConfig or HealthCheckPolicy that cannot be read leaves the check incomplete.
 
 Where the cluster enforces NetworkPolicies (GKE network policy enforcement or Dataplane V2), it
 evaluates the policies that select the serving Pods (policyTypes, empty selectors, ipBlock with
@@ -76,6 +82,9 @@ request by ingress-health-check and gateway-health-check.`,
     'DaemonSet',
     'ReplicaSet',
     'NetworkPolicy',
+    // They may move the health check to a port of its own.
+    'BackendConfig',
+    'HealthCheckPolicy',
     'cluster',
     'project',
     'subnetworks',
@@ -129,8 +138,12 @@ request by ingress-health-check and gateway-health-check.`,
     if (podsUnread.length > 0 && paths.some((path) => path.neg)) unread.push(`the serving Pods could not all be read (${podsUnread.join('; ')}), so the Pod ports and NetworkPolicies of NEG backends were not all checked`);
     for (const path of paths) {
       const sources = trafficSources(path, state);
-      if (firewall) for (const endpoint of path.firewallEndpoints) for (const source of sources) checkFirewall(run, firewall, path, endpoint, source);
-      if (enforcement && !state.unavailable.has('NetworkPolicy')) for (const endpoint of path.podEndpoints) checkNetworkPolicies(run, enforcement, path, endpoint, sources[0]!);
+      if (!path.healthChecks.known) unread.push(`the health checks of ${path.resource} port ${path.servicePort.port} could not be placed: ${path.healthChecks.reason}; whether the firewall admits them was not checked`);
+      else if (enforcement && path.healthChecks.podsUnknown) unread.push(`whether a NetworkPolicy drops the health checks of ${path.resource} port ${path.servicePort.port} was not checked: ${path.healthChecks.podsUnknown}`);
+      for (const source of sources) {
+        if (firewall) for (const endpoint of source.endpoints) checkFirewall(run, firewall, path, endpoint, source);
+        if (enforcement && !state.unavailable.has('NetworkPolicy')) for (const endpoint of source.podEndpoints ?? []) checkNetworkPolicies(run, enforcement, path, endpoint, source);
+      }
     }
     return { examined, findings, unread };
   },
@@ -149,28 +162,47 @@ interface Run {
   reported: Set<string>;
 }
 
-/** Who sends to a backend: Google's health checkers, and for regional and cross-region load balancers the proxy-only subnet. */
+/**
+ * Who sends what to a backend (https://cloud.google.com/load-balancing/docs/firewall-rules): Google's
+ * health checkers, to the health check's port; the requests of a global load balancer's Google Front
+ * Ends, from the same ranges, to the serving port; a regional or cross-region one's, from its
+ * proxy-only subnet. `podEndpoints`: what a NetworkPolicy sees of it (the proxy-only subnet's is not judged).
+ */
 interface Source {
   cidrs: string[];
   traffic: string;
+  endpoints: BackendEndpoint[];
+  podEndpoints?: BackendEndpoint[];
+  /** The health check's own port, and where it comes from. */
+  ownPort?: string;
 }
 
 function trafficSources(path: BackendPath, state: ClusterState): Source[] {
-  const sources: Source[] = [{ cidrs: [...HEALTH_CHECK_RANGES], traffic: 'health checks' }];
-  if (!path.proxyScope || !state.cluster || !state.subnetworks) return sources;
+  const sources: Source[] = [];
+  const checks = path.healthChecks;
+  if (checks.known && checks.servingPort) sources.push({ cidrs: [...HEALTH_CHECK_RANGES], traffic: 'health checks', endpoints: checks.endpoints, ...(checks.podEndpoints ? { podEndpoints: checks.podEndpoints } : {}) });
+  else if (checks.known) sources.push({ cidrs: [...HEALTH_CHECK_RANGES], traffic: 'health checks', endpoints: checks.endpoints, ...(checks.podEndpoints ? { podEndpoints: checks.podEndpoints } : {}), ownPort: checks.origin });
+  if (!path.proxyScope) {
+    // The global load balancer's proxies send from the health-check ranges: one source when both go to the serving port.
+    if (!checks.known || !checks.servingPort) sources.push({ cidrs: [...HEALTH_CHECK_RANGES], traffic: 'requests from Google Front Ends', endpoints: path.firewallEndpoints, podEndpoints: path.podEndpoints });
+    return sources;
+  }
+  if (!state.cluster || !state.subnetworks) return sources;
   const region = clusterRegion(state.cluster);
   const subnet = region ? proxyOnlySubnetFor(state.subnetworks, path.proxyScope, region, clusterNetwork(state.cluster, state.target.project)?.path) : undefined;
   // A missing proxy-only subnet is ingress-config's and gateway-config's finding: there is no traffic from it to judge.
-  if (subnet?.ipCidrRange) sources.push({ cidrs: [subnet.ipCidrRange], traffic: `requests from the proxy-only subnet ${subnet.name}` });
+  if (subnet?.ipCidrRange) sources.push({ cidrs: [subnet.ipCidrRange], traffic: `requests from the proxy-only subnet ${subnet.name}`, endpoints: path.firewallEndpoints });
   return sources;
 }
 
-function describe(path: BackendPath, endpoint: BackendEndpoint) {
+function describe(path: BackendPath, endpoint: BackendEndpoint, source: Source) {
+  const where = path.neg ? `Pod port ${endpoint.port.number} of its Pod IPs (container-native load balancing, NEG)` : `${source.ownPort ? 'port' : 'node port'} ${endpoint.port.number} of the nodes (instance groups)`;
   return {
     backend: path.resource,
     servicePort: path.servicePort.port,
     frontends: path.frontends.join(', '),
-    destination: path.neg ? `Pod port ${endpoint.port.number} of its Pod IPs (container-native load balancing, NEG)` : `node port ${endpoint.port.number} of the nodes (instance groups)`,
+    reached: source.ownPort ? 'health-checked' : 'reached',
+    destination: source.ownPort ? `${where}, the port ${source.ownPort} gives its health check` : where,
   };
 }
 
@@ -196,7 +228,7 @@ function firewallFinding(run: Run, firewall: NetworkFirewall, path: BackendPath,
   const { state, context, network } = run;
   const pools = `node pool${targets.length > 1 ? 's' : ''} ${targets.map((target) => `${target.pool} (${target.tags.length ? `tags ${target.tags.join(', ')}` : 'no tags'}${target.serviceAccount ? `, ${target.serviceAccount}` : ''})`).join(', ')}`;
   const addresses = verdict.kind === 'blocked' || verdict.kind === 'no-allow' ? verdict.addresses : addressSet(source.cidrs);
-  const data = { ...describe(path, endpoint), traffic: source.traffic, sources: describeAddresses(addresses), port: endpoint.port.number, pools };
+  const data = { ...describe(path, endpoint, source), traffic: source.traffic, sources: describeAddresses(addresses), port: endpoint.port.number, pools };
   const fix = network
     ? firewallFix({ network, sources: source.cidrs, port: endpoint.port.number, target: targets[0]!, ...(verdict.kind === 'blocked' ? { blockedBy: verdict.by } : {}) }, fill('fixFirewall', { traffic: source.traffic, sources: source.cidrs.join(', '), port: endpoint.port.number }))
     : null;
@@ -241,7 +273,7 @@ function checkNetworkPolicies(run: Run, enforcement: 'dataplane-v2' | 'network-p
         messageId: certain ? 'networkPolicyBlocks' : 'networkPolicyMaySnat',
         severity: certain ? 'error' : 'warning',
         data: {
-          ...describe(path, endpoint),
+          ...describe(path, endpoint, source),
           policies: names.join(', '),
           s: names.length > 1 ? '' : 's',
           pod: kubernetesResourceName({ kind: 'Pod', metadata: pod.metadata }),

@@ -15,12 +15,25 @@ async function without(fixture: string, key: DataKey, reason: string) {
   return { ...state, [key]: undefined, unavailable };
 }
 
+/** gateway-whereami with HealthCheckPolicy foo-health-check moved to a fixed port 9000, and GKE's L7 rule opening `openPorts`. */
+async function gatewayCheckingPort9000(openPorts: string[]) {
+  const state = await new SnapshotSource(fixturePath('gateway-whereami')).collect(new Set<DataKey>([...GCP_DATA_KEYS, ...KUBERNETES_KINDS]));
+  const policy = state.kubernetes.get('HealthCheckPolicy', 'gxlb-demo-ns1', 'foo-health-check')!;
+  policy.spec!.default!.config!.httpHealthCheck = { portSpecification: 'USE_FIXED_PORT', port: 9000, requestPath: '/healthz' };
+  const rule = state.effectiveFirewalls!.firewalls!.find((firewall) => firewall.name.startsWith('k8s-fw-l7'))!;
+  rule.allowed = [{ IPProtocol: 'tcp', ports: openPorts }];
+  return { ...state, backendHealth: undefined };
+}
+
 const DENIED = "403 Required 'compute.networks.getEffectiveFirewalls' permission for 'projects/gcpdiag-gke1-aaaa/global/networks/default'";
 
 testCheck(loadBalancerFirewall, {
   valid: [
     'lb-firewall-health-checks-allowed',
     'lb-firewall-shared-vpc-allowed',
+    // BackendConfig spec.healthCheck.port 9000: GKE's L7 rule (here made by hand in the Shared VPC host) opens 8080 and 9000.
+    'lb-firewall-health-check-port-allowed',
+    { name: 'a HealthCheckPolicy on fixed port 9000, which the L7 rule opens', state: await gatewayCheckingPort9000(['30000-32767', '8080', '9000']) },
     'lb-networkpolicy-admits-health-checks',
     'ingress-internal-proxy-subnet',
     'healthy',
@@ -35,6 +48,12 @@ testCheck(loadBalancerFirewall, {
       state: await without('lb-firewall-health-checks-allowed', 'effectiveFirewalls', DENIED),
       status: 'incomplete',
       then: (report) => expect(report.reason).toContain('compute.networks.getEffectiveFirewalls'),
+    },
+    {
+      name: 'the BackendConfig that may move the health check unreadable: incomplete, not a pass on the serving port',
+      state: await without('lb-firewall-health-check-port-allowed', 'BackendConfig', '403 backendconfigs.cloud.google.com is forbidden'),
+      status: 'incomplete',
+      then: (report) => expect(report.reason).toContain('BackendConfig shop/storefront-health, which may set the health check\'s port, could not be read'),
     },
     {
       name: 'NetworkPolicies unreadable on a Dataplane V2 cluster: incomplete, not passed',
@@ -55,6 +74,23 @@ testCheck(loadBalancerFirewall, {
         ]);
         expect(finding!.fix!.terraform).toContain('resource "google_compute_firewall" "allow_lb_health_checks_tcp_8080"');
       },
+    },
+    {
+      name: 'BackendConfig spec.healthCheck.port 9000 on a NEG backend: the requests to 8080 get in, the health checks to 9000 on the Pod IPs do not',
+      fixture: 'lb-firewall-health-check-port-blocked',
+      findings: [{ messageId: 'noAllow', resource: 'Service/shop/storefront', severity: 'error' }],
+      then: ({ findings: [finding] }) => {
+        expect(finding!.message).toContain('is health-checked at Pod port 9000 of its Pod IPs');
+        expect(finding!.message).toContain('BackendConfig storefront-health spec.healthCheck');
+        expect(finding!.message).toContain('health checks from 35.191.0.0/16, 130.211.0.0/22 to TCP port 9000');
+        expect(finding!.fix!.commands[0]).toContain('--rules=tcp:9000');
+      },
+    },
+    {
+      name: 'a HealthCheckPolicy on fixed port 9000 that no rule opens: the health checks are dropped, not the requests to 8080',
+      state: await gatewayCheckingPort9000(['30000-32767', '8080']),
+      findings: [{ messageId: 'noAllow', resource: 'Service/gxlb-demo-ns1/foo', severity: 'error' }],
+      then: ({ findings: [finding] }) => expect(finding!.message).toContain('health checks from 35.191.0.0/16, 130.211.0.0/22 to TCP port 9000'),
     },
     {
       name: 'Shared VPC without the L7 allow: the implied deny drops the health checks to the node port',
