@@ -32,9 +32,13 @@ drops that traffic the backend stays UNHEALTHY and clients get 502s, while Kuber
 Pods Ready (the kubelet probes them from the node), and nothing in the cluster says why.
 
 For every backend of the cluster's GCE Ingresses and GKE Gateways this check evaluates the
-cluster network's effective firewall as Cloud NGFW does: hierarchical firewall policies, then
-the VPC firewall rules and global network firewall policies (in either enforcement order: where
-the two orders disagree it says so), then the implied deny; lowest priority number first, a deny
+cluster network's effective firewall in the cluster's region as Cloud NGFW does: hierarchical and
+regional system firewall policies, then in the network's networkFirewallPolicyEnforcementOrder the
+VPC firewall rules and the global and regional network firewall policies (AFTER_CLASSIC_FIREWALL,
+the default: the VPC rules first; BEFORE_CLASSIC_FIREWALL: the policies first), then the implied
+deny. Where the network was not read, only what both orders agree on is decided; where the regional
+policies were not read, what only they could decide is undecided (and the check incomplete). Lowest
+priority number first, a deny
 before an allow of the same priority, direction INGRESS, disabled rules skipped, target tags
 (GKE's gke-CLUSTER-HASH-node and each node pool's tags) and target service accounts (each node
 pool's), source ranges, protocol and ports. A range is admitted only when all of it is. It names
@@ -90,6 +94,9 @@ request by ingress-health-check and gateway-health-check.`,
     'subnetworks',
     'firewalls',
     'effectiveFirewalls',
+    // The regional network firewall policies and the network's enforcement order.
+    'regionalEffectiveFirewalls',
+    'network',
   ],
   appliesTo: ['Ingress', 'Gateway'],
   notApplicable: 'no GCE Ingress or GKE Gateway routes to a Service that exists',
@@ -129,7 +136,14 @@ request by ingress-health-check and gateway-health-check.`,
     if (!cluster) return { examined, findings, unread: [...unread, `the cluster could not be read (${state.unavailable.get('cluster') ?? 'not in the inputs'}), so its network, nodes and NetworkPolicy enforcement are not known`] };
     const network = clusterNetwork(cluster, state.target.project);
     const run: Run = { state, context, network, targets: nodeTargets(cluster, state.project?.projectNumber), findings, unread, reported: new Set() };
-    const firewall = networkFirewall(state.effectiveFirewalls, state.firewalls);
+    const firewall = networkFirewall({
+      effective: state.effectiveFirewalls,
+      regional: state.regionalEffectiveFirewalls,
+      vpcRules: state.firewalls,
+      network: state.network,
+      regionalUnread: state.unavailable.get('regionalEffectiveFirewalls') ?? 'compute/regional-effective-firewalls.json is not in the inputs',
+      networkUnread: state.unavailable.get('network') ?? 'compute/network.json is not in the inputs',
+    });
     if (!firewall) unread.push(`the firewall of the cluster's network could not be read (${state.unavailable.get('effectiveFirewalls') ?? state.unavailable.get('firewalls') ?? 'not in the inputs'}), so whether it admits the load balancer was not checked`);
     else if (!firewall.policiesKnown) unread.push(`the network's firewall policies could not be read (${state.unavailable.get('effectiveFirewalls') ?? 'compute/effective-firewalls.json is not in the inputs'}): only its VPC firewall rules were evaluated`);
     const enforcement = networkPolicyEnforcement(cluster);
@@ -226,14 +240,17 @@ function checkFirewall(run: Run, firewall: NetworkFirewall, path: BackendPath, e
 
 function firewallFinding(run: Run, firewall: NetworkFirewall, path: BackendPath, endpoint: BackendEndpoint, source: Source, verdict: FirewallVerdict, targets: NodeTarget[]): Finding {
   const { state, context, network } = run;
+  const region = state.cluster ? clusterRegion(state.cluster) : undefined;
   const pools = `node pool${targets.length > 1 ? 's' : ''} ${targets.map((target) => `${target.pool} (${target.tags.length ? `tags ${target.tags.join(', ')}` : 'no tags'}${target.serviceAccount ? `, ${target.serviceAccount}` : ''})`).join(', ')}`;
   const addresses = verdict.kind === 'blocked' || verdict.kind === 'no-allow' ? verdict.addresses : addressSet(source.cidrs);
   const data = { ...describe(path, endpoint, source), traffic: source.traffic, sources: describeAddresses(addresses), port: endpoint.port.number, pools };
   const fix = network
-    ? firewallFix({ network, sources: source.cidrs, port: endpoint.port.number, target: targets[0]!, ...(verdict.kind === 'blocked' ? { blockedBy: verdict.by } : {}) }, fill('fixFirewall', { traffic: source.traffic, sources: source.cidrs.join(', '), port: endpoint.port.number }))
+    ? firewallFix({ network, sources: source.cidrs, port: endpoint.port.number, target: targets[0]!, ...(verdict.kind === 'blocked' ? { blockedBy: verdict.by } : {}), ...(region ? { region } : {}) }, fill('fixFirewall', { traffic: source.traffic, sources: source.cidrs.join(', '), port: endpoint.port.number }))
     : null;
   const evidence = { backend: path.resource, frontends: path.frontends, port: endpoint.port.number, neg: path.neg, sources: source.cidrs, nodePools: targets.map((target) => target.pool), verdict };
   if (verdict.kind === 'undecided') {
+    // Data that was not read left it open: the check is incomplete, not only warned.
+    if (verdict.missing && !run.unread.includes(verdict.reason)) run.unread.push(verdict.reason);
     return context.report({ messageId: 'undecided', severity: 'warning', data: { ...data, reason: verdict.reason }, resource: path.resource, evidence, fix });
   }
   if (!firewall.policiesKnown) {
@@ -241,7 +258,11 @@ function firewallFinding(run: Run, firewall: NetworkFirewall, path: BackendPath,
     return context.report({ messageId: 'vpcRulesOnly', severity: 'warning', data: { ...data, verdict: what, reason: state.unavailable.get('effectiveFirewalls') ?? 'compute/effective-firewalls.json is not in the inputs' }, resource: path.resource, evidence, fix });
   }
   if (verdict.kind === 'blocked') {
-    const rule = verdict.by.policy ? `Rule ${verdict.by.name} of ${verdict.by.policy.type === 'HIERARCHY' ? 'hierarchical' : 'network'} firewall policy ${verdict.by.policy.name}` : `VPC firewall rule ${verdict.by.name}`;
+    const kind = { HIERARCHY: 'hierarchical', NETWORK: 'global network', NETWORK_REGIONAL: 'regional network', SYSTEM_REGIONAL: 'regional system', SYSTEM_GLOBAL: 'system' }[verdict.by.policy?.type ?? ''] ?? 'network';
+    const before = firewall.order === 'BEFORE_CLASSIC_FIREWALL' && verdict.by.policy?.type?.startsWith('NETWORK');
+    const rule = verdict.by.policy
+      ? `${before ? 'With networkFirewallPolicyEnforcementOrder BEFORE_CLASSIC_FIREWALL (network firewall policies before the VPC firewall rules), rule' : 'Rule'} ${verdict.by.name} of ${kind} firewall policy ${verdict.by.policy.name}`
+      : `VPC firewall rule ${verdict.by.name}`;
     return context.report({ messageId: 'blocked', data: { ...data, rule, priority: verdict.by.priority, action: verdict.by.action }, resource: path.resource, evidence, fix });
   }
   const shared = network && state.target.project && network.project !== state.target.project;
