@@ -51,6 +51,18 @@ describe("the cluster network's firewall, read live in the network's project", (
     expect(state.firewalls).toHaveLength(4);
   });
 
+  it('Shared VPC: the subnets, the proxy-only one included, are listed in the host project, as the snapshot holds them', async () => {
+    served = await serveFixture('ingress-internal-shared-vpc-proxy-subnet');
+    const state = await live(served).collect(new Set<DataKey>(['cluster', 'subnetworks']));
+    expect(state.unavailable).toEqual(new Map());
+    // The aggregated list groups them by region.
+    const bySelfLink = (subnets: { selfLink?: string | null }[] | undefined) => [...(subnets ?? [])].sort((a, b) => (a.selfLink ?? '').localeCompare(b.selfLink ?? ''));
+    expect(bySelfLink(state.subnetworks)).toEqual(bySelfLink((await new SnapshotSource(served.directory).collect(new Set<DataKey>(['subnetworks']))).subnetworks));
+    expect(state.subnetworks?.map((subnet) => subnet.name)).toContain('proxy-only-asia-northeast1');
+    expect(served.gcp.requests.map((request) => request.path)).toContain('/compute/v1/projects/acme-net-host/aggregated/subnetworks');
+    expect(served.gcp.requests.map((request) => request.path)).not.toContain('/compute/v1/projects/acme-platform/aggregated/subnetworks');
+  });
+
   it('the regional effective firewalls and the network refused: each names its permission, only it is unavailable', async () => {
     served = await serveFixture('lb-firewall-regional-policy-before-classic');
     served.gcp.inject({ path: /\/firewallPolicies\/getEffectiveFirewalls$/, status: 403, body: permissionDenied('compute.networks.getRegionEffectiveFirewalls', 'compute.googleapis.com', 'projects/gcpdiag-gke1-aaaa/regions/europe-west4') });

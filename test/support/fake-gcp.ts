@@ -242,7 +242,9 @@ export class FakeGcp extends FakeHttpServer {
 
   /** `{items: {"global": {healthChecks: […]}, "regions/R": {…}}}`, as compute's aggregatedList answers. */
   private aggregatedList(project: string, collection: 'healthChecks' | 'backendServices' | 'subnetworks', query: URLSearchParams): unknown {
-    const page = paginate(this.data[collection], query, this.options.pageSize ?? 50, 'maxResults');
+    // A project lists only its own subnets (on a Shared VPC, the host project's): each names its project in selfLink.
+    const own = collection === 'subnetworks' ? this.data.subnetworks.filter((item) => !item.selfLink || String(item.selfLink).includes(`/projects/${project}/`)) : this.data[collection];
+    const page = paginate(own, query, this.options.pageSize ?? 50, 'maxResults');
     const items: Record<string, Record<string, unknown[]>> = {};
     for (const item of page.items) {
       const region = /\/regions\/([^/]+)/.exec(String(item.region ?? item.selfLink ?? ''))?.[1];

@@ -27,6 +27,7 @@ export const GCP_DATA_SOURCES: Record<GcpDataKey, { api: GoogleApi; what: string
   eventarcTriggers: { api: 'eventarc', what: 'Eventarc triggers', permission: 'eventarc.triggers.list', role: 'roles/eventarc.viewer' },
   healthChecks: { api: 'compute', what: 'health checks', permission: 'compute.healthChecks.list', role: 'roles/compute.viewer' },
   backendServices: { api: 'compute', what: 'backend services', permission: 'compute.backendServices.list', role: 'roles/compute.viewer' },
+  // In the network's project, as the firewall data: a Shared VPC's subnets (its proxy-only subnets too) are the host project's.
   subnetworks: { api: 'compute', what: 'subnetworks', permission: 'compute.subnetworks.list', role: 'roles/compute.viewer' },
   // In the network's project: on a Shared VPC, the host project (the permission must be granted there).
   firewalls: { api: 'compute', what: "the VPC firewall rules of the cluster's network", permission: 'compute.firewalls.list', role: 'roles/compute.networkViewer' },
@@ -53,7 +54,7 @@ export const GCP_DATA_SOURCES: Record<GcpDataKey, { api: GoogleApi; what: string
 export type SelfContainedGcpDataKey = Exclude<GcpDataKey, 'backendHealth'>;
 
 /** The keys read in the cluster network's project, for the cluster's network alone. */
-export const NETWORK_DATA_KEYS = ['firewalls', 'effectiveFirewalls', 'network', 'regionalEffectiveFirewalls'] as const;
+export const NETWORK_DATA_KEYS = ['subnetworks', 'firewalls', 'effectiveFirewalls', 'network', 'regionalEffectiveFirewalls'] as const;
 export type NetworkDataKey = (typeof NETWORK_DATA_KEYS)[number];
 
 export function isNetworkDataKey(key: GcpDataKey): key is NetworkDataKey {
@@ -122,7 +123,7 @@ export class LiveGcp {
       eventarcTriggers: () => listEventarcTriggers((path, params) => sized('eventarc', path, params), this.target.project, this.listCaps),
       healthChecks: () => aggregatedList<HealthCheck>((path, params) => sized('compute', path, params), this.target.project, 'healthChecks', this.listCaps),
       backendServices: () => aggregatedList<BackendService>((path, params) => sized('compute', path, params), this.target.project, 'backendServices', this.listCaps),
-      subnetworks: () => aggregatedList<Subnetwork>((path, params) => sized('compute', path, params), this.target.project, 'subnetworks', this.listCaps),
+      subnetworks: () => this.clusterOnce().then((cluster) => this.readNetworkData('subnetworks', cluster)),
       firewalls: () => this.clusterOnce().then((cluster) => this.readNetworkData('firewalls', cluster)),
       effectiveFirewalls: () => this.clusterOnce().then((cluster) => this.readNetworkData('effectiveFirewalls', cluster)),
       network: () => this.clusterOnce().then((cluster) => this.readNetworkData('network', cluster)),
@@ -146,8 +147,8 @@ export class LiveGcp {
   }
 
   /**
-   * Firewall data of the cluster's network alone, from the network's project (the host
-   * project on a Shared VPC): the VPC firewall rules filtered to the network
+   * Subnets and firewall data of the cluster's network, from the network's project (the host
+   * project on a Shared VPC): its subnets (aggregated list), the VPC firewall rules filtered to the network
    * (firewalls.list), networks.getEffectiveFirewalls, the network itself (networks.get), and the
    * effective firewalls in the cluster's region (regionNetworkFirewallPolicies.getEffectiveFirewalls).
    */
@@ -166,6 +167,8 @@ export class LiveGcp {
     if (key === 'effectiveFirewalls') {
       return (await sized(`projects/${project}/global/networks/${encodeURIComponent(network.name)}/getEffectiveFirewalls`)).value as EffectiveFirewalls as NonNullable<GcpData[K]>;
     }
+    // https://cloud.google.com/vpc/docs/shared-vpc: the subnets of a Shared VPC network, proxy-only ones included, belong to the host project.
+    if (key === 'subnetworks') return (await aggregatedList<Subnetwork>(sized, network.project, 'subnetworks', this.listCaps)) as NonNullable<GcpData[K]>;
     if (key === 'network') return (await sized(`projects/${project}/global/networks/${encodeURIComponent(network.name)}`)).value as unknown as NonNullable<GcpData[K]>;
     if (key === 'regionalEffectiveFirewalls') {
       // A zonal cluster's location is a zone (europe-west1-b): its nodes are in region europe-west1.

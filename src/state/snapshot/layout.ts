@@ -8,7 +8,8 @@ export const SNAPSHOT_FILES: Record<GcpDataKey, { file: string; command: string 
   eventarcTriggers: { file: 'eventarc-triggers.json', command: 'gcloud eventarc triggers list --location=- --format=json' },
   healthChecks: { file: 'compute/health-checks.json', command: 'gcloud compute health-checks list --format=json' },
   backendServices: { file: 'compute/backend-services.json', command: 'gcloud compute backend-services list --format=json' },
-  subnetworks: { file: 'compute/subnetworks.json', command: 'gcloud compute networks subnets list --format=json' },
+  // In the cluster network's project (the host project on a Shared VPC), as the firewall data.
+  subnetworks: { file: 'compute/subnetworks.json', command: 'gcloud compute networks subnets list --project NETWORK_PROJECT --format=json' },
   // In the cluster network's project (the host project on a Shared VPC).
   firewalls: { file: 'compute/firewalls.json', command: 'gcloud compute firewall-rules list --project NETWORK_PROJECT --filter="network:NETWORK" --format=json' },
   effectiveFirewalls: { file: 'compute/effective-firewalls.json', command: 'gcloud compute networks get-effective-firewalls NETWORK --project NETWORK_PROJECT --format=json' },
