@@ -26,6 +26,8 @@ resource "google_project_iam_custom_role" "gke_doctor_reader" {
     "pubsub.subscriptions.get",
     "compute.firewalls.list",
     "compute.networks.getEffectiveFirewalls",
+    "compute.networks.get",
+    "compute.networks.getRegionEffectiveFirewalls",
     "compute.backendServices.get",
     "iam.roles.get",
   ]
