@@ -23,7 +23,7 @@ import { addFixOptions, applyFixes, validateFixFlags } from './fix-options.js';
 import { collect } from './list-command.js';
 import { outputOptionParsers, resolveOutputs, writeOutputs } from './outputs.js';
 import type { FleetFlags } from './fleet-options.js';
-import { addFleetOptions, allClustersMembers, checkFleet, rejectFleetFlags } from './fleet-options.js';
+import { addFleetOptions, allClustersMembers, checkFleet, fleetRun, rejectFleetFlags } from './fleet-options.js';
 import { fleetExitCode } from '../engine/fleet-report.js';
 import { isSnapshot, snapshotTreeMembers } from '../fleet/snapshot-tree.js';
 import type { ProcessIo } from './process-io.js';
@@ -90,6 +90,8 @@ export function registerCheckCommand(program: ProgramWithExitCode, io: ProcessIo
     }
     const deadline = new Deadline(parseDuration(options.timeout, '--timeout', { timer: true }));
     try {
+      // Settled before the clusters are listed: a sharded task without a run id stops here.
+      const liveRun = options.allClusters ? fleetRun(options, io.env, io.now()) : null;
       const tree = options.allClusters
         ? await allClustersMembers(options, io, deadline)
         : options.snapshot && !options.manifests?.length && options.terraformPlan === undefined
@@ -103,7 +105,8 @@ export function registerCheckCommand(program: ProgramWithExitCode, io: ProcessIo
         // A baseline records findings by check, resource and message, which clusters of a fleet share.
         if (baseline || options.writeBaseline) throw new InputError('--baseline and --write-baseline are for one cluster, not a fleet run');
         const rules = { ignores: config.ignore, configFile: config.file, inlineIgnores: options.inlineIgnores, now: io.now() };
-        const report = await checkFleet(options.allClusters ? 'live' : 'snapshot', tree, checks, { now: io.now(), deadline, ...checkOptions(options, config) }, options, io.env, (target, state) => {
+        const run = liveRun ?? fleetRun(options, io.env, io.now());
+        const report = await checkFleet(run.inputs.source, tree, checks, { now: io.now(), deadline, ...checkOptions(options, config) }, options, run, (target, state) => {
           applySeverities(target, checks, config.checks);
           for (const note of applySuppressions(target, state, rules).expired) io.stderr.write(`gke-doctor: warning: ${printable(note)}\n`);
         });

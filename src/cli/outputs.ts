@@ -1,4 +1,5 @@
-import { writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { InputError } from '../errors.js';
 import type { Check } from '../engine/check.js';
 import { isFleetReport } from '../engine/fleet-report.js';
@@ -71,14 +72,15 @@ const EXTENSIONS: Record<string, string> = { text: 'txt', json: 'json', sarif: '
 
 /**
  * `--output-file PREFIX/` (a directory or a gs:// prefix, ending in `/`) names each
- * shard's report itself, `shard-INDEX-of-COUNT.EXT`, so one job definition serves
- * every task of a sharded run.
+ * shard's report itself, `RUN_ID/shard-INDEX-of-COUNT.EXT`, so one job definition serves
+ * every task of a sharded run, and a run never overwrites another run's shard.
  */
 function shardFile(file: string, format: string, report: Report): string {
   if (!file.endsWith('/')) return file;
   const shards = isFleetReport(report) ? report.fleet.shards : null;
-  if (!shards || shards.present.length !== 1) throw new InputError(`--output-file ${file}: a name ending in / is for the report of one shard (--shard, or a job's task index)`);
-  return `${file}shard-${shards.present[0]}-of-${shards.count}.${EXTENSIONS[format] ?? 'out'}`;
+  const run = isFleetReport(report) ? report.run : undefined;
+  if (!shards || shards.present.length !== 1 || !run) throw new InputError(`--output-file ${file}: a name ending in / is for the report of one shard (--shard, or a job's task index)`);
+  return `${file}${run.id}/shard-${shards.present[0]}-of-${shards.count}.${EXTENSIONS[format] ?? 'out'}`;
 }
 
 /** The Content-Type of each format, for a report written to Cloud Storage. */
@@ -113,6 +115,8 @@ export async function writeOutputs(
       continue;
     }
     try {
+      // A run's own directory under a PREFIX/ is made for it.
+      if (output.file !== given) await mkdir(dirname(output.file), { recursive: true });
       await writeFile(output.file, text);
     } catch (error) {
       throw new InputError(`--output-file ${output.file}: cannot write: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);

@@ -1,3 +1,4 @@
+import type { RunIdentity } from '../fleet/run-identity.js';
 import type { Target } from '../state/cluster-state.js';
 import type { Check } from './check.js';
 import type { CheckReport, FailOn, Report, Summary } from './report.js';
@@ -32,6 +33,8 @@ export interface FleetSummary {
 export interface FleetReport extends Report {
   targets: Report[];
   fleet: FleetSummary;
+  /** Which run wrote it (absent in reports of gke-doctor before run identities, and in the merge of such reports). */
+  run?: RunIdentity;
 }
 
 export function isFleetReport(report: Report): report is FleetReport {
@@ -39,7 +42,7 @@ export function isFleetReport(report: Report): report is FleetReport {
 }
 
 /** Builds the fleet report from each cluster's report, in project, location, cluster order. */
-export function fleetReport(source: string, targets: readonly Report[], shards: ShardCoverage | null): FleetReport {
+export function fleetReport(source: string, targets: readonly Report[], shards: ShardCoverage | null, run?: RunIdentity): FleetReport {
   const sorted = [...targets].sort((a, b) => targetLabel(a.target).localeCompare(targetLabel(b.target)));
   const summary: Summary = summarize(sorted.flatMap((report) => report.checks));
   return {
@@ -54,6 +57,7 @@ export function fleetReport(source: string, targets: readonly Report[], shards: 
       incomplete: sorted.filter((report) => report.checks.some((check) => check.status === 'incomplete')).length,
       shards,
     },
+    ...(run ? { run } : {}),
   };
 }
 

@@ -13,6 +13,12 @@ export interface GsUrl {
 
 const TIMEOUT_MS = 60_000;
 
+/** An object as objects.list describes it (cloud.google.com/storage/docs/json_api/v1/objects#resource): `updated` is RFC 3339. */
+export interface StoredObject {
+  name: string;
+  updated?: string;
+}
+
 export function isGsUrl(text: string): boolean {
   return text.startsWith('gs://');
 }
@@ -39,16 +45,16 @@ export class CloudStorage {
     this.base = new URL(googleApiBase('storage', env));
   }
 
-  /** Names of the objects under `url` (an exact object name lists just itself), every page. */
-  async list(url: GsUrl): Promise<string[]> {
+  /** The objects under `url` (an exact object name lists just itself), every page: each name, and when it was last written. */
+  async list(url: GsUrl): Promise<StoredObject[]> {
     const path = `b/${encodeURIComponent(url.bucket)}/o`;
     try {
       return await readGooglePages(`storage.googleapis.com ${path}`, async (pageToken) => {
-        const params = { prefix: url.object, fields: 'items(name),nextPageToken', ...(pageToken ? { pageToken } : {}) };
-        const response = await this.read<{ items?: { name: string }[]; nextPageToken?: string }>(url, 'list', path, params);
+        const params = { prefix: url.object, fields: 'items(name,updated),nextPageToken', ...(pageToken ? { pageToken } : {}) };
+        const response = await this.read<{ items?: StoredObject[]; nextPageToken?: string }>(url, 'list', path, params);
         const problem = await envelopeProblem('storageObjectList', response);
         if (problem) throw new InputError(`gs://${url.bucket}/${url.object}: cannot list: the answer is not an objects list (${problem})`);
-        return { items: (response.items ?? []).map((item) => item.name), nextPageToken: response.nextPageToken, bytes: 0 };
+        return { items: (response.items ?? []).map(({ name, updated }) => ({ name, ...(updated ? { updated } : {}) })), nextPageToken: response.nextPageToken, bytes: 0 };
       });
     } catch (error) {
       if (error instanceof InputError) throw error;

@@ -369,7 +369,7 @@ const ENVELOPES = {
   // gkehub v1 ListMembershipsResponse (https://cloud.google.com/kubernetes-engine/enterprise/docs/reference/rest/v1/projects.locations.memberships/list).
   gkeHubMembershipList: shape({ resources: list(object), nextPageToken: string }),
   // storage v1 objects.list (https://cloud.google.com/storage/docs/json_api/v1/objects/list).
-  storageObjectList: shape({ items: list(shape({ name: string }, ['name'])), nextPageToken: string }),
+  storageObjectList: shape({ items: list(shape({ name: string, updated: string }, ['name'])), nextPageToken: string }),
 };
 export type EnvelopeName = keyof typeof ENVELOPES;
 

@@ -101,7 +101,7 @@ describe('check --all-clusters', () => {
   it('--location and --cluster-filter narrow it; shards split it', async () => {
     expect((await t.checkAll('--cluster-filter', 'q*')).report!.targets.map(label)).toEqual(['acme-jobs-prod/asia-northeast1/quiet', 'locked-out//']);
     expect((await t.checkAll('--location', 'us-central1')).report!.targets.map(label)).toEqual(['acme-jobs-prod/us-central1/gone', 'locked-out//']);
-    const shards = await Promise.all([0, 1].map(async (index) => (await t.checkAll('--shard', `${index}/2`)).report!.targets.map(label)));
+    const shards = await Promise.all([0, 1].map(async (index) => (await t.checkAll('--shard', `${index}/2`, '--run-id', 'split')).report!.targets.map(label)));
     expect(shards.flat().sort()).toEqual((await t.checkAll()).report!.targets.map(label).sort());
   });
 
