@@ -105,6 +105,20 @@ describe('check --all-clusters', () => {
     expect(shards.flat().sort()).toEqual((await t.checkAll()).report!.targets.map(label).sort());
   });
 
+  it('names its run: the Job\'s id from GKE_DOCTOR_RUN_ID (downward API), its inputs and its shard', async () => {
+    const result = await runCli(
+      ['check', '--all-clusters', '--project', 'acme-jobs-prod,acme-platform', '--project', 'locked-out', '--cluster-filter', 'q*', '--endpoint', 'private', '--shard-count', '2', '--output', 'json'],
+      { env: { ...t.env, JOB_COMPLETION_INDEX: '1', GKE_DOCTOR_RUN_ID: '5f1c7a2e-8d6b-4c1e-9a3f-0b2d4e6f8a1c' }, now: t.now },
+    );
+    expect((JSON.parse(result.stdout) as FleetReport).run).toEqual({
+      id: '5f1c7a2e-8d6b-4c1e-9a3f-0b2d4e6f8a1c',
+      startedAt: t.now().toISOString(),
+      version: expect.any(String),
+      inputs: { source: 'live', projects: ['acme-jobs-prod', 'acme-platform', 'locked-out'], parent: null, location: null, clusterFilter: 'q*', endpoint: 'private', snapshot: null },
+      shard: { index: 1, count: 2 },
+    });
+  });
+
   it('--endpoint private reaches each API server at its private endpoint with the cluster CA', async () => {
     for (const kube of t.fleet.kube.values()) kube.requests.length = 0;
     const { report } = await t.checkAll('--endpoint', 'private', '--cluster-filter', 'prod-cluster');
