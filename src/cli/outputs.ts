@@ -1,5 +1,8 @@
+import { randomBytes } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import type { Deadline } from '../state/live/deadline.js';
 import { InputError } from '../errors.js';
 import type { Check } from '../engine/check.js';
 import { isFleetReport } from '../engine/fleet-report.js';
@@ -92,6 +95,20 @@ const CONTENT_TYPES: Record<string, string> = {
   'json-lines': 'application/x-ndjson',
 };
 
+/**
+ * The part of `--timeout` kept for uploading the report, when one goes to Cloud Storage: the
+ * reads end that much earlier. A tenth, at least 1 s and at most 30 s, never over half.
+ */
+export function uploadReserveMs(timeoutMs: number, outputs: readonly Output[]): number {
+  if (!Number.isFinite(timeoutMs) || !outputs.some((output) => output.file !== undefined && isGsUrl(output.file))) return 0;
+  return Math.min(timeoutMs / 2, Math.max(1_000, Math.min(30_000, timeoutMs / 10)));
+}
+
+/**
+ * Writes each output. An upload to Cloud Storage that fails (or does not finish by `deadline`,
+ * the run's `--timeout`) leaves the report written locally instead, and the run fails in one
+ * line saying where it is: a report that did not reach its bucket was not written (exit 2).
+ */
 export async function writeOutputs(
   report: Report,
   outputs: Output[],
@@ -99,7 +116,9 @@ export async function writeOutputs(
   color: boolean,
   io: ProcessIo,
   credentials: CredentialOptions = {},
+  deadline?: Deadline,
 ): Promise<void> {
+  const unwritten: string[] = [];
   for (const { format, file: given } of outputs) {
     const output = { format, file: given === undefined ? undefined : shardFile(given, format, report) };
     const render = RENDERERS[output.format]!;
@@ -110,8 +129,13 @@ export async function writeOutputs(
     }
     if (isGsUrl(output.file)) {
       const [{ CloudStorage }, { googleCredentials }] = await Promise.all([import('../fleet/cloud-storage.js'), import('../state/live/gcp-credentials.js')]);
-      const storage = new CloudStorage(await googleCredentials(credentials, io.env), io.env);
-      await storage.write(parseGsUrl(output.file), text, CONTENT_TYPES[output.format] ?? 'application/octet-stream');
+      try {
+        const storage = new CloudStorage(await googleCredentials(credentials, io.env), io.env);
+        await storage.write(parseGsUrl(output.file), text, CONTENT_TYPES[output.format] ?? 'application/octet-stream', deadline);
+      } catch (error) {
+        if (!(error instanceof InputError)) throw error;
+        unwritten.push(`${error.message}; ${await writeLocalCopy(text, output.format, report, io)}`);
+      }
       continue;
     }
     try {
@@ -122,4 +146,34 @@ export async function writeOutputs(
       throw new InputError(`--output-file ${output.file}: cannot write: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
     }
   }
+  if (unwritten.length > 0) throw new InputError(unwritten.join('; '));
+}
+
+/**
+ * Writes a report that could not be uploaded to a file of its own, in the working directory or
+ * else $TMPDIR, readable by its owner only (it can name every cluster and finding), never over
+ * an existing file; says where, or why nowhere.
+ */
+async function writeLocalCopy(text: string, format: string, report: Report, io: ProcessIo): Promise<string> {
+  const run = isFleetReport(report) ? report.run : undefined;
+  const shard = run?.shard ? `-shard-${run.shard.index}-of-${run.shard.count}` : '';
+  const stem = `gke-doctor-report-${run ? run.id : io.now().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}${shard}`;
+  const extension = EXTENSIONS[format] ?? 'out';
+  const failures: string[] = [];
+  for (const directory of [...new Set([io.cwd ?? process.cwd(), io.env.TMPDIR || tmpdir()])]) {
+    for (const name of [`${stem}.${extension}`, `${stem}-${randomBytes(3).toString('hex')}.${extension}`]) {
+      const path = join(directory, name);
+      try {
+        // wx: never through a link someone left at that name, never over another file.
+        await writeFile(path, text, { mode: 0o600, flag: 'wx' });
+        return `wrote the report to ${path} instead`;
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+        if (code === 'EEXIST') continue;
+        failures.push(`${directory}: ${code}`);
+        break;
+      }
+    }
+  }
+  return `nor could it be written locally (${failures.join(', ')})`;
 }

@@ -4,6 +4,7 @@ import { toApiFailure, withRetry } from '../state/live/api-failure.js';
 import { GOOGLE_API_SERVICES, googleApiBase } from '../state/live/gcp-endpoints.js';
 import { USER_AGENT, readGoogleJson, readGooglePages } from '../state/live/google-request.js';
 import { envelopeProblem } from '../state/data-shapes.js';
+import type { Deadline } from '../state/live/deadline.js';
 
 /** A `gs://BUCKET/OBJECT` URL; `object` may be a prefix (empty for the whole bucket). */
 export interface GsUrl {
@@ -67,24 +68,30 @@ export class CloudStorage {
     return this.read<object>(url, 'read', `b/${encodeURIComponent(url.bucket)}/o/${encodeURIComponent(url.object)}`, { alt: 'media' });
   }
 
-  /** Simple upload (uploadType=media): one request, fine for a report; sent again as a whole if it fails on the way. */
-  async write(url: GsUrl, text: string, contentType: string): Promise<void> {
+  /**
+   * Simple upload (uploadType=media): one request, fine for a report; sent again as a whole if it
+   * fails on the way. `deadline` (the run's `--timeout`) cuts the upload and any wait for a retry.
+   */
+  async write(url: GsUrl, text: string, contentType: string, deadline?: Deadline): Promise<void> {
     if (!url.object || url.object.endsWith('/')) throw new InputError(`gs://${url.bucket}/${url.object}: name an object to write, not a bucket or a folder`);
     // Uploads go to /upload/ in front of the API's path (cloud.google.com/storage/docs/uploading-objects#uploading-an-object).
     const upload = new URL(`/upload${this.base.pathname}b/${encodeURIComponent(url.bucket)}/o`, this.base);
+    const send = () =>
+      this.auth.request({
+        url: upload.href,
+        method: 'POST',
+        params: { uploadType: 'media', name: url.object },
+        headers: { 'Content-Type': contentType, 'User-Agent': USER_AGENT },
+        data: text,
+        timeout: Math.max(1, Math.min(TIMEOUT_MS, deadline?.remainingMs() ?? TIMEOUT_MS)),
+        ...(deadline ? { signal: deadline.signal } : {}),
+        retry: false,
+      });
     try {
-      await withRetry(() =>
-        this.auth.request({
-          url: upload.href,
-          method: 'POST',
-          params: { uploadType: 'media', name: url.object },
-          headers: { 'Content-Type': contentType, 'User-Agent': USER_AGENT },
-          data: text,
-          timeout: TIMEOUT_MS,
-          retry: false,
-        }),
-      );
+      if (deadline?.passed) throw deadline.failure();
+      await withRetry(() => (deadline ? cutAt(deadline, send()) : send()), deadline ? { deadline } : {});
     } catch (error) {
+      if (deadline?.passed) throw new InputError(`gs://${url.bucket}/${url.object}: cannot write: ${deadline.failure().message.replace(/^timed out/, 'timed out uploading')}`);
       throw storageError(url, 'write', toApiFailure(error));
     }
   }
@@ -95,6 +102,21 @@ export class CloudStorage {
     } catch (error) {
       throw storageError(url, action, toApiFailure(error));
     }
+  }
+}
+
+/** `promise`, or the deadline's failure once it passes: the bound holds even where the signal does not reach (a token refresh). */
+async function cutAt<T>(deadline: Deadline, promise: Promise<T>): Promise<T> {
+  let stop: (() => void) | undefined;
+  const passed = new Promise<never>((_, reject) => {
+    stop = () => reject(deadline.failure());
+    deadline.signal.addEventListener('abort', stop, { once: true });
+  });
+  try {
+    return await Promise.race([promise, passed]);
+  } finally {
+    deadline.signal.removeEventListener('abort', stop!);
+    passed.catch(() => undefined);
   }
 }
 

@@ -1,4 +1,4 @@
-import { cp, mkdtemp, readFile, readdir, utimes, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, readdir, stat, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -173,6 +173,46 @@ describe('run-scoped shards in Cloud Storage', () => {
       stderr: expect.stringContaining(
         'gke-doctor: gs://fleet-reports/nightly/gke-doctor-fleet-ccccc/shard-1-of-2.json is run gke-doctor-fleet-ccccc, but gs://fleet-reports/nightly/gke-doctor-fleet-ccccc/shard-0-of-2.json is run gke-doctor-fleet-aaaaa: merge the shards of one run\n',
       ),
+    });
+  });
+});
+
+describe('a report that cannot be uploaded', () => {
+  let gcs: FakeGcs;
+  let env: NodeJS.ProcessEnv;
+  beforeAll(async () => {
+    gcs = await new FakeGcs().bucket('fleet-reports').start();
+    env = { GOOGLE_OAUTH_ACCESS_TOKEN: 'fake-google-token', CLOUDSDK_API_ENDPOINT_OVERRIDES_STORAGE: `${gcs.url}/storage/v1/`, CLOUD_RUN_EXECUTION: 'exec-d', CLOUD_RUN_TASK_INDEX: '1', CLOUD_RUN_TASK_COUNT: '2' };
+  });
+  afterAll(() => gcs.close());
+  const denyUpload = () => gcs.inject({ method: 'POST', path: '/upload/storage/v1/b/fleet-reports/o', status: 403, times: 1 });
+  const args = ['check', '--snapshot', '', '--fail-on', 'never', '--output', 'json', '--output-file', 'gs://fleet-reports/nightly/'];
+  const run = (options: { cwd: string; env?: NodeJS.ProcessEnv }) => runCli(args.map((arg) => arg || tree), { env: { ...env, ...options.env }, cwd: options.cwd });
+
+  it('is written locally, owner-only, never over another file, and the run says where in one line (exit 2)', async () => {
+    const cwd = await mkdtemp(join(tmpdir(), 'gke-doctor-cwd-'));
+    denyUpload();
+    const local = join(cwd, 'gke-doctor-report-exec-d-shard-1-of-2.json');
+    expect(await run({ cwd })).toMatchObject({
+      code: 2,
+      stderr: `gke-doctor: gs://fleet-reports/nightly/exec-d/shard-1-of-2.json: permission storage.objects.create denied; roles/storage.objectCreator on the bucket grants it; wrote the report to ${local} instead\n`,
+    });
+    expect((await stat(local)).mode & 0o777).toBe(0o600);
+    expect((JSON.parse(await readFile(local, 'utf8')) as FleetReport).run).toMatchObject({ id: 'exec-d', shard: { index: 1, count: 2 } });
+    // The task retried: a file of its own beside the first.
+    denyUpload();
+    expect((await run({ cwd })).stderr).toMatch(/wrote the report to .*\/gke-doctor-report-exec-d-shard-1-of-2-[0-9a-f]{6}\.json instead\n$/);
+    expect(await readdir(cwd)).toHaveLength(2);
+  });
+
+  it('goes to $TMPDIR when the working directory cannot be written, and says so when nowhere can', async () => {
+    const tmp = await mkdtemp(join(tmpdir(), 'gke-doctor-tmp-'));
+    denyUpload();
+    expect((await run({ cwd: join(tmp, 'gone'), env: { TMPDIR: tmp } })).stderr).toContain(`; wrote the report to ${join(tmp, 'gke-doctor-report-exec-d-shard-1-of-2.json')} instead\n`);
+    denyUpload();
+    expect(await run({ cwd: join(tmp, 'gone'), env: { TMPDIR: join(tmp, 'also-gone') } })).toMatchObject({
+      code: 2,
+      stderr: `gke-doctor: gs://fleet-reports/nightly/exec-d/shard-1-of-2.json: permission storage.objects.create denied; roles/storage.objectCreator on the bucket grants it; nor could it be written locally (${join(tmp, 'gone')}: ENOENT, ${join(tmp, 'also-gone')}: ENOENT)\n`,
     });
   });
 });

@@ -277,9 +277,10 @@ describe('reports in Cloud Storage', () => {
       stderr: 'gke-doctor: gs://fleet-reports/run-1/: permission storage.objects.list denied; roles/storage.objectViewer on the bucket grants it\n',
     });
     expect(await runCli(['merge', 'gs://no-such-bucket/x/'], { env })).toMatchObject({ code: 2, stderr: 'gke-doctor: gs://no-such-bucket/x/: no such bucket\n' });
-    expect(await runCli(['check', '--snapshot', tree, '--output', 'json', '--output-file', 'gs://no-such-bucket/r.json'], { env })).toMatchObject({
+    const cwd = await mkdtemp(join(tmpdir(), 'gke-doctor-cwd-'));
+    expect(await runCli(['check', '--snapshot', tree, '--output', 'json', '--output-file', 'gs://no-such-bucket/r.json'], { env, cwd })).toMatchObject({
       code: 2,
-      stderr: 'gke-doctor: gs://no-such-bucket/r.json: no such bucket\n',
+      stderr: expect.stringMatching(/^gke-doctor: gs:\/\/no-such-bucket\/r\.json: no such bucket; wrote the report to .*\/gke-doctor-report-\d{8}T\d{6}Z-[0-9a-f]{8}\.json instead\n$/),
     });
   });
 });
