@@ -65,9 +65,9 @@ async function listLocalReports(path: string): Promise<Found> {
     const stats = await statOf(file);
     if (stats.isFile()) listed.push({ ...localReport(file), relative, writtenAt: stats.mtimeMs });
   };
-  for (const entry of await readdir(path, { withFileTypes: true })) {
+  for (const entry of await entriesOf(path)) {
     if (entry.isDirectory()) {
-      for (const name of await readdir(join(path, entry.name))) if (/^shard-\d+-of-\d+\.json$/.test(name)) await add(`${entry.name}/${name}`);
+      for (const inner of await entriesOf(join(path, entry.name))) if (/^shard-\d+-of-\d+\.json$/.test(inner.name)) await add(`${entry.name}/${inner.name}`);
     } else if (entry.name.endsWith('.json')) await add(entry.name);
   }
   const { reports, notes } = selectRun(path, listed.sort((a, b) => a.relative.localeCompare(b.relative)));
@@ -76,6 +76,14 @@ async function listLocalReports(path: string): Promise<Found> {
 
 function localReport(file: string): ReportText {
   return { name: file, read: () => readInputFile(file, file) };
+}
+
+async function entriesOf(path: string) {
+  try {
+    return await readdir(path, { withFileTypes: true });
+  } catch (error) {
+    throw new InputError(`${path}: cannot read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
 }
 
 async function statOf(path: string) {

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FleetReport } from '../../src/engine/fleet-report.js';
 import { resolveRunId } from '../../src/fleet/run-identity.js';
 import { selectRun } from '../../src/fleet/run-selection.js';
+import { uploadReserveMs } from '../../src/cli/outputs.js';
 import { FakeGcs } from '../support/fake-gcs.js';
 import { fixturePath } from '../support/fixtures.js';
 import { runCli } from '../support/cli.js';
@@ -232,5 +233,17 @@ describe('selectRun', () => {
 
   it('a run whose shards disagree on their count is never complete', () => {
     expect(() => selectRun('d', [at('r/shard-0-of-2.json', 1), at('r/shard-1-of-3.json', 2)])).toThrow('the latest, r, has shards of different counts');
+  });
+});
+
+describe('uploadReserveMs', () => {
+  const upload = [{ format: 'json', file: 'gs://b/r.json' }];
+  it('keeps a tenth of --timeout for the upload, at least 1 s and at most 30 s, never over half; nothing without an upload', () => {
+    expect(uploadReserveMs(120_000, upload)).toBe(12_000);
+    expect(uploadReserveMs(5_000, upload)).toBe(1_000);
+    expect(uploadReserveMs(1_000, upload)).toBe(500);
+    expect(uploadReserveMs(3_600_000, upload)).toBe(30_000);
+    expect(uploadReserveMs(Number.POSITIVE_INFINITY, upload)).toBe(0);
+    expect(uploadReserveMs(120_000, [{ format: 'json', file: 'r.json' }, { format: 'text' }])).toBe(0);
   });
 });
