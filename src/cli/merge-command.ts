@@ -16,16 +16,18 @@ import { availableChecks } from './available-checks.js';
 import { collect } from './list-command.js';
 import { outputOptionParsers, resolveOutputs, writeOutputs } from './outputs.js';
 import type { ProcessIo } from './process-io.js';
+import type { VerboseFlags } from './verbose.js';
+import { addVerboseOption, stderrRequestLog } from './verbose.js';
 import type { ProgramWithExitCode } from './program-with-exit-code.js';
 
-interface MergeOptions extends CredentialOptions {
+interface MergeOptions extends CredentialOptions, VerboseFlags {
   failOn: FailOn;
   plugin: string[];
 }
 
 export function registerMergeCommand(program: ProgramWithExitCode, io: ProcessIo): void {
   const { flags: outputFlags, addFormat, addFile } = outputOptionParsers();
-  program
+  const command = program
     .command('merge <reports...>')
     .description('combine JSON reports (shards of a fleet run: files, directories or gs://BUCKET/PREFIX) into one fleet report; names any missing shard')
     .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity').choices(FAIL_ON).default('error'))
@@ -33,12 +35,13 @@ export function registerMergeCommand(program: ProgramWithExitCode, io: ProcessIo
     .option('--format <format>', 'the same as --output', addFormat)
     .option('--output-file <file>', 'write the --output to this file (or gs://BUCKET/OBJECT; - for stdout); with several --output, each --output-file follows its own', addFile)
     .option('--access-token-file <file>', 'for gs:// reports: use this OAuth access token instead of Application Default Credentials (also GOOGLE_OAUTH_ACCESS_TOKEN)')
-    .option('--plugin <module>', 'the plugins the shards ran with, for their checks\' descriptions in SARIF (repeatable)', collect, [])
+    .option('--plugin <module>', 'the plugins the shards ran with, for their checks\' descriptions in SARIF (repeatable)', collect, []);
+  addVerboseOption(command)
     .action(async (paths: string[], options: MergeOptions) => {
       const outputList = resolveOutputs(outputFlags);
       const reports: ReportText[] = [];
       for (const path of paths) {
-        const found = isGsUrl(path) ? await listGsReports(path, options, io.env) : await listLocalReports(path);
+        const found = isGsUrl(path) ? await listGsReports(path, options, io) : await listLocalReports(path);
         for (const note of found.notes) io.stderr.write(`gke-doctor: ${note}\n`);
         reports.push(...found.reports);
       }
@@ -95,9 +98,9 @@ async function statOf(path: string) {
 }
 
 /** The object itself; or, under a prefix, its .json objects or the latest complete run of its run directories. */
-async function listGsReports(url: string, credentials: CredentialOptions, env: NodeJS.ProcessEnv): Promise<Found> {
+async function listGsReports(url: string, options: MergeOptions, io: ProcessIo): Promise<Found> {
   const [{ CloudStorage }, { googleCredentials }] = await Promise.all([import('../fleet/cloud-storage.js'), import('../state/live/gcp-credentials.js')]);
-  const storage = new CloudStorage(await googleCredentials(credentials, env), env);
+  const storage = new CloudStorage(await googleCredentials(options, io.env), io.env, stderrRequestLog(options, io.stderr));
   const location = parseGsUrl(url);
   const objects = await storage.list(location);
   const report = (object: string): ReportText => ({
