@@ -96,14 +96,14 @@ export function registerCheckCommand(program: ProgramWithExitCode, io: ProcessIo
     const timeoutMs = parseDuration(options.timeout, '--timeout', { timer: true });
     // The run ends at --timeout, report uploaded; its reads end earlier, leaving the upload its time.
     const runEnd = new Deadline(timeoutMs);
-    const deadline = new Deadline(timeoutMs, Date.now, uploadReserveMs(timeoutMs, outputList));
+    const deadline = new Deadline(timeoutMs, Date.now, '--timeout', uploadReserveMs(timeoutMs, outputList));
     try {
       // Settled before the clusters are listed: a sharded task without a run id stops here.
       const liveRun = options.allClusters ? fleetRun(options, io.env, io.now()) : null;
       const tree = options.allClusters
         ? await allClustersMembers(options, io, deadline)
         : options.snapshot && !options.manifests?.length && options.terraformPlan === undefined
-          ? await snapshotTreeMembers(options.snapshot)
+          ? await snapshotTreeMembers(options.snapshot).then((members) => members && { members })
           : null;
       if (!tree && options.snapshot && !(await isSnapshot(options.snapshot)) && (await isDirectory(options.snapshot))) {
         throw new InputError(`--snapshot ${options.snapshot}: no inputs found in ${options.snapshot} (no file of the snapshot layout, such as cluster.json or k8s/, nor a PROJECT/LOCATION/CLUSTER tree of snapshots)`);

@@ -1,7 +1,7 @@
 import { InputError } from '../errors.js';
 import { jsonErrorMessage, requireJsonNesting } from '../state/files/input-file.js';
 import { reportShapeProblem } from './report-shape.js';
-import type { FleetReport, ShardCoverage } from '../engine/fleet-report.js';
+import type { FleetDiscovery, FleetProject, FleetReport, ShardCoverage } from '../engine/fleet-report.js';
 import { fleetReport, isFleetReport, targetLabel } from '../engine/fleet-report.js';
 import type { Report } from '../engine/report.js';
 import type { RunIdentity } from './run-identity.js';
@@ -28,6 +28,8 @@ export async function mergeReports(inputs: readonly ReportText[]): Promise<Fleet
   let shards: { count: number; present: Map<number, string>; from: string } | null = null;
   let unsharded: string | null = null;
   let run: { identity: RunIdentity | undefined; from: string; startedAt: string } | null = null;
+  const projects = new Map<string, FleetProject>();
+  let discovery: FleetDiscovery | undefined;
   for (const input of inputs) {
     const report = await parseReport(input.name, await input.read());
     const parts = isFleetReport(report) ? report.targets : [report];
@@ -52,6 +54,14 @@ export async function mergeReports(inputs: readonly ReportText[]): Promise<Fleet
       if (shards) throw new InputError(`${input.name} is not a shard report, but ${shards.from} is: merge the shards of one run`);
       unsharded = input.name;
     }
+    // Every shard lists every project: one entry each, the worst listing when shards saw different ones.
+    // Every shard walks the same parent: the first says how; what any shard could not list stays named.
+    const found = isFleetReport(report) ? report.fleet.discovery : undefined;
+    if (found) discovery = discovery ? { ...discovery, unlisted: unionBy(discovery.unlisted, found.unlisted, (entry) => `${entry.resource} ${entry.reason}`) } : found;
+    for (const project of isFleetReport(report) ? (report.fleet.projects ?? []) : []) {
+      const earlier = projects.get(project.project);
+      if (!earlier || LISTING_RANK[project.status] > LISTING_RANK[earlier.status]) projects.set(project.project, project);
+    }
     for (const target of parts) {
       const label = targetLabel(target.target);
       const earlier = seen.get(label);
@@ -69,8 +79,15 @@ export async function mergeReports(inputs: readonly ReportText[]): Promise<Fleet
     : null;
   // The merge of a run's shards is that run, whole: its coverage is fleet.shards.
   const merged = run?.identity ? { ...run.identity, startedAt: run.startedAt, shard: null } : undefined;
-  return fleetReport(sources.size === 1 ? [...sources][0]! : 'merged', targets, coverage, merged);
+  return fleetReport(sources.size === 1 ? [...sources][0]! : 'merged', targets, coverage, { projects: projects.size > 0 ? [...projects.values()] : undefined, discovery, run: merged });
 }
+
+function unionBy<T>(a: readonly T[], b: readonly T[], key: (item: T) => string): T[] {
+  const seen = new Set(a.map(key));
+  return [...a, ...b.filter((item) => !seen.has(key(item)))];
+}
+
+const LISTING_RANK: Record<FleetProject['status'], number> = { listed: 0, incomplete: 1, unlisted: 2 };
 
 /** A shard of another run, or of the same run with other inputs, is refused in one line naming both files. */
 function sameRun(first: { identity: RunIdentity | undefined; from: string }, identity: RunIdentity | undefined, name: string): void {
