@@ -1,4 +1,6 @@
 import { readFile, writeFile } from 'node:fs/promises';
+import { parse } from 'yaml';
+import { RUN_ID_ENV } from '../../src/fleet/run-identity.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LiveSource } from '../../src/state/live/live-source.js';
 import type { PolicyRule } from '../../src/state/live/kubernetes-permissions.js';
@@ -96,5 +98,12 @@ describe('the shipped scheduled manifests', () => {
   it.each(['deploy/cronjob.yaml', 'deploy/fleet/indexed-job.yaml', 'deploy/fleet/cloud-run-job.yaml'])('%s runs with --fail-on never', async (file) => {
     const manifest = await readFile(`${REPO_ROOT}${file}`, 'utf8');
     expect(manifest).toMatch(/--fail-on, never\b/);
+  });
+
+  // Every Pod of one Job (each index, each retry) shares the Job's uid label, and each new Job has its own
+  // (kubernetes pkg/apis/batch/types.go ControllerUidLabel): the run id its shards are written under.
+  it('the Indexed Job names its run from its controller-uid label, through the downward API', async () => {
+    const job = parse(await readFile(`${REPO_ROOT}deploy/fleet/indexed-job.yaml`, 'utf8')) as { spec: { template: { spec: { containers: { env?: unknown[] }[] } } } };
+    expect(job.spec.template.spec.containers[0]!.env).toContainEqual({ name: RUN_ID_ENV, valueFrom: { fieldRef: { fieldPath: "metadata.labels['batch.kubernetes.io/controller-uid']" } } });
   });
 });
