@@ -64,7 +64,7 @@ export function registerCheckCommand(program: ProgramWithExitCode, io: ProcessIo
     .option('--only <ids>', 'run only these checks (comma-separated, repeatable)', collect, [])
     .option('--skip <ids>', 'skip these checks (comma-separated, repeatable)', collect, [])
     .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity').choices(FAIL_ON).default('error'))
-    .option('-o, --output <format>', 'report format: text, json, sarif, junit or json-lines (repeatable, each with its own --output-file)', addFormat)
+    .option('-o, --output <format>', 'report format: text, json, sarif, junit, json-lines, html or openmetrics (repeatable, each with its own --output-file)', addFormat)
     .option('--format <format>', 'the same as --output', addFormat)
     .option('--output-file <file>', 'write the --output to this file (or gs://BUCKET/OBJECT; - for stdout); with several --output, each --output-file follows its own', addFile)
     .option('--plugin <module>', 'also load checks from a module: a path or an installed package (repeatable)', collect, [])
@@ -76,6 +76,7 @@ export function registerCheckCommand(program: ProgramWithExitCode, io: ProcessIo
     .option('--write-baseline <file>', "record this run's findings as accepted (then exit as a run with --baseline would)")
     .option('--report-unused-ignores', 'warn about config ignores that matched no finding');
   addFleetOptions(addFixOptions(command)).action(async (options: CheckOptions) => {
+    const startedAt = io.now();
     const outputList = resolveOutputs(outputFlags);
     validateFixFlags(options, isLiveOnly(options));
     const config = await loadConfig(options.config);
@@ -107,7 +108,7 @@ export function registerCheckCommand(program: ProgramWithExitCode, io: ProcessIo
           applySeverities(target, checks, config.checks);
           for (const note of applySuppressions(target, state, rules).expired) io.stderr.write(`gke-doctor: warning: ${printable(note)}\n`);
         });
-        await writeOutputs(report, outputList, checks, program.opts<{ color: boolean }>().color, io, options);
+        await writeOutputs(report, outputList, checks, program.opts<{ color: boolean }>().color, io, options, startedAt);
         program.exitCode = fleetExitCode(report, options.failOn);
         return;
       }
@@ -136,7 +137,7 @@ export function registerCheckCommand(program: ProgramWithExitCode, io: ProcessIo
         report.fixes = fixed.outcomes;
         exitCode = fixed.exitCode;
       }
-      await writeOutputs(report, outputList, checks, program.opts<{ color: boolean }>().color, io, options);
+      await writeOutputs(report, outputList, checks, program.opts<{ color: boolean }>().color, io, options, startedAt);
       program.exitCode = exitCode;
     } finally {
       deadline.dispose();
