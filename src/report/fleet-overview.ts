@@ -60,7 +60,7 @@ export function clusterRows(report: FleetReport): ClusterRow[] {
   });
 }
 
-/** What a fleet run says of itself (`run`, added by fleet runs that identify themselves); only what is there and well formed. */
+/** What a fleet run says of itself (`run`: id, startedAt, shard `{ index, count }`); only what is there and well formed. */
 export interface RunIdentity {
   id?: string;
   startedAt?: string;
@@ -70,10 +70,11 @@ export interface RunIdentity {
 export function runIdentity(report: Report): RunIdentity | null {
   const run = (report as { run?: unknown }).run;
   if (run === null || typeof run !== 'object') return null;
-  const { id, startedAt, shardIndex, shardCount } = run as Record<string, unknown>;
+  const { id, startedAt, shard } = run as Record<string, unknown>;
   const identity: RunIdentity = {};
   if (typeof id === 'string') identity.id = id;
   if (typeof startedAt === 'string') identity.startedAt = startedAt;
-  if (typeof shardIndex === 'number' && typeof shardCount === 'number') identity.shard = `${shardIndex}/${shardCount}`;
+  const { index, count } = (shard ?? {}) as Record<string, unknown>;
+  if (typeof index === 'number' && typeof count === 'number') identity.shard = `${index}/${count}`;
   return Object.keys(identity).length > 0 ? identity : null;
 }

@@ -37,9 +37,9 @@ export function renderFleetText(read: FleetReport, context: RenderContext): stri
   const lines = [
     chalk.bold('gke-doctor') + chalk.dim(` · fleet · ${report.target.source} · ${plural(fleet.clusters, 'cluster')} in ${plural(projects.length, 'project')}`),
   ];
-  const run = runIdentity(report);
-  if (run) lines.push(chalk.dim([run.id && `run ${run.id}`, run.startedAt && `started ${run.startedAt}`, run.shard && `shard ${run.shard}`].filter(Boolean).join(' · ')));
   lines.push('', `Fleet: ${plural(fleet.clusters, 'cluster')} checked: ${chalk.red(`${fleet.failing} failing`)}, ${chalk.yellow(`${fleet.incomplete} incomplete`)}, ${chalk.green(`${clean} clean`)}`);
+  const run = runIdentity(report);
+  if (run) lines.push(`Run: ${[run.id, run.startedAt && `started ${run.startedAt}`, run.shard && `shard ${run.shard}`].filter(Boolean).join(', ')}`);
   if (fleet.shards) {
     const { count, present, missing } = fleet.shards;
     lines.push(`Shards: ${present.join(', ')} of ${count}${missing.length ? chalk.yellow(`; missing: ${missing.map((index) => `${index}/${count}`).join(', ')} (their clusters are not in this report)`) : ''}`);

@@ -48,10 +48,10 @@ describe('the fleet text report', () => {
 });
 
 describe('the run a fleet report came from', () => {
-  it('is named under the title when the report carries it', async () => {
+  it('is named under the fleet line when the report carries it', async () => {
     const { report } = await t.checkAll('--fail-on', 'never');
-    const withRun = { ...report!, run: { id: 'nightly-42', startedAt: '2024-01-15T02:00:00Z', shardIndex: 1, shardCount: 4 } };
-    expect(renderFleetText(withRun, { checks: builtinChecks, colorLevel: 0 }).split('\n')[1]).toBe('run nightly-42 · started 2024-01-15T02:00:00Z · shard 1/4');
-    expect(renderFleetText(report!, { checks: builtinChecks, colorLevel: 0 }).split('\n')[1]).toBe('');
+    const withRun = { ...report!, run: { id: 'nightly-42', startedAt: '2024-01-15T02:00:00Z', shard: { index: 1, count: 4 } } };
+    expect(renderFleetText(withRun, { checks: builtinChecks, colorLevel: 0 }).split('\n')[3]).toBe('Run: nightly-42, started 2024-01-15T02:00:00Z, shard 1/4');
+    expect(renderFleetText(report!, { checks: builtinChecks, colorLevel: 0 })).not.toContain('Run:');
   });
 });

@@ -73,6 +73,11 @@ describe('--output html', () => {
     expect(page.match(/<section class="cluster"/g)).toHaveLength(2);
   });
 
+  it('names the run the report came from, when it carries one', async () => {
+    const report = { ...(await hostileFleet()), run: { id: 'nightly-42', startedAt: '2024-01-15T02:00:00Z', shard: null } };
+    expect(render(report)).toContain('· run <b>nightly-42</b> · started 2024-01-15T02:00:00Z');
+  });
+
   it('renders a single-cluster report: every check and finding, the fix commands to copy', async () => {
     const report = await runFixture('seed-ingress-addon-disabled');
     const page = render(report);
