@@ -78,3 +78,28 @@ export function runIdentity(report: Report): RunIdentity | null {
   if (typeof index === 'number' && typeof count === 'number') identity.shard = `${index}/${count}`;
   return Object.keys(identity).length > 0 ? identity : null;
 }
+
+/** One project a live fleet run looked in (`fleet.projects`): how many clusters it listed there, or why not all. */
+export interface ProjectRow {
+  project: string;
+  /** listed: every cluster listed; incomplete: some zones did not answer; unlisted: the list could not be read. */
+  status: 'listed' | 'incomplete' | 'unlisted';
+  clusters: number;
+  reason: string | null;
+  missingZones: string[];
+}
+
+/** The projects of a fleet report, when it names them (live runs); empty otherwise. Read defensively: a merged report may come from any version. */
+export function projectRows(report: FleetReport): ProjectRow[] {
+  const projects = (report.fleet as { projects?: unknown }).projects;
+  if (!Array.isArray(projects)) return [];
+  return projects
+    .filter((entry): entry is Record<string, unknown> => entry !== null && typeof entry === 'object' && typeof (entry as { project?: unknown }).project === 'string')
+    .map((entry) => ({
+      project: entry.project as string,
+      status: entry.status === 'incomplete' || entry.status === 'unlisted' ? entry.status : 'listed',
+      clusters: typeof entry.clusters === 'number' ? entry.clusters : 0,
+      reason: typeof entry.reason === 'string' ? entry.reason : null,
+      missingZones: Array.isArray(entry.missingZones) ? entry.missingZones.filter((zone): zone is string => typeof zone === 'string') : [],
+    }));
+}

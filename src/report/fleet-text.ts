@@ -4,7 +4,7 @@ import type { FleetReport } from '../engine/fleet-report.js';
 import { targetLabel } from '../engine/fleet-report.js';
 import type { RenderContext } from './format.js';
 import type { ClusterRow } from './fleet-overview.js';
-import { clusterRows, runIdentity } from './fleet-overview.js';
+import { clusterRows, projectRows, runIdentity } from './fleet-overview.js';
 import { renderText } from './text.js';
 import { printableDeep } from '../terminal-text.js';
 
@@ -33,9 +33,11 @@ export function renderFleetText(read: FleetReport, context: RenderContext): stri
   const { fleet } = report;
   const rows = clusterRows(report);
   const projects = [...new Set(rows.map((row) => row.project))];
+  // A live run names every project it looked in, those with no cluster and those it could not list too.
+  const looked = projectRows(report);
   const clean = rows.filter((row) => row.status === 'clean').length;
   const lines = [
-    chalk.bold('gke-doctor') + chalk.dim(` · fleet · ${report.target.source} · ${plural(fleet.clusters, 'cluster')} in ${plural(projects.length, 'project')}`),
+    chalk.bold('gke-doctor') + chalk.dim(` · fleet · ${report.target.source} · ${plural(fleet.clusters, 'cluster')} in ${plural(looked.length || projects.length, 'project')}`),
   ];
   lines.push('', `Fleet: ${plural(fleet.clusters, 'cluster')} checked: ${chalk.red(`${fleet.failing} failing`)}, ${chalk.yellow(`${fleet.incomplete} incomplete`)}, ${chalk.green(`${clean} clean`)}`);
   const run = runIdentity(report);
@@ -45,6 +47,8 @@ export function renderFleetText(read: FleetReport, context: RenderContext): stri
     lines.push(`Shards: ${present.join(', ')} of ${count}${missing.length ? chalk.yellow(`; missing: ${missing.map((index) => `${index}/${count}`).join(', ')} (their clusters are not in this report)`) : ''}`);
   }
   if (rows.length > 0) lines.push('', ...summaryTable(rows, chalk));
+  const empty = looked.filter((project) => project.status === 'listed' && project.clusters === 0);
+  if (empty.length > 0) lines.push('', `Projects with 0 clusters: ${empty.map((project) => project.project).join(', ')}`);
   const worst = report.targets
     .flatMap((target) => target.checks.flatMap((check) => check.findings.map((finding) => ({ cluster: targetLabel(target.target), check: check.id, finding }))))
     .filter(({ finding }) => finding.severity !== 'info' && !finding.suppressed)
@@ -55,8 +59,10 @@ export function renderFleetText(read: FleetReport, context: RenderContext): stri
     if (worst.length > WORST_SHOWN) lines.push(chalk.dim(`  … and ${worst.length - WORST_SHOWN} more below`));
   }
   const unchecked = rows.filter((row) => row.incomplete > 0);
-  if (unchecked.length > 0) {
+  const unlisted = looked.filter((project) => project.status !== 'listed');
+  if (unchecked.length > 0 || unlisted.length > 0) {
     lines.push('', chalk.bold('Could not be checked:'));
+    for (const project of unlisted) lines.push(`  ${chalk.yellow(`project ${project.project}`)}: ${project.reason ?? (project.missingZones.length > 0 ? `zones ${project.missingZones.join(', ')} did not answer` : 'its clusters could not all be listed')}`);
     for (const row of unchecked) {
       if (row.reasons.length === 1 && row.unread) {
         lines.push(`  ${chalk.yellow(row.label)}: ${row.reasons[0]!.reason}`);

@@ -17,6 +17,7 @@ table.fleet td.where { white-space: nowrap; }
 tr.status-failing td:first-child { border-left: 6px solid var(--red); } tr.status-failing { background: var(--red-bg); }
 tr.status-incomplete td:first-child { border-left: 6px solid #e0a800; } tr.status-incomplete { background: var(--yellow-bg); }
 tr.status-clean td:first-child { border-left: 6px solid var(--green); } tr.status-clean { background: var(--green-bg); }
+tr.status-empty td:first-child { border-left: 6px solid #9aa0a6; } tr.status-empty { background: #f1f3f4; }
 .filters { display: flex; gap: 16px; flex-wrap: wrap; align-items: end; background: #f8f9fa; border: 1px solid #dadce0; border-radius: 8px; padding: 10px 12px; margin: 12px 0; }
 .filters label { display: flex; flex-direction: column; font-size: 12px; color: var(--grey); gap: 2px; }
 .filters output { font-size: 13px; color: #202124; }
@@ -71,6 +72,9 @@ export const SCRIPT = `
       var inProject = !project || element.dataset.project === project;
       var any = !filtering || document.querySelector('.cluster[data-cluster="' + CSS.escape(element.dataset.cluster) + '"] .finding:not(.hidden)');
       element.classList.toggle('hidden', !inProject || !any);
+    });
+    document.querySelectorAll('table.projects tr[data-project]').forEach(function (row) {
+      row.classList.toggle('hidden', Boolean(project) && row.dataset.project !== project);
     });
     var count = document.getElementById('shown');
     if (count) count.textContent = shown + ' finding' + (shown === 1 ? '' : 's') + ' shown';

@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 import type { Finding } from '../engine/check.js';
 import { isFleetReport, targetLabel } from '../engine/fleet-report.js';
 import type { CheckReport, Report } from '../engine/report.js';
-import type { ClusterRow } from './fleet-overview.js';
-import { clusterRows, runIdentity } from './fleet-overview.js';
+import type { ClusterRow, ProjectRow } from './fleet-overview.js';
+import { clusterRows, projectRows, runIdentity } from './fleet-overview.js';
 import type { Renderer } from './format.js';
 import { healthCheckPath, renderHealthCheckPath } from './health-check-path.js';
 import { SCRIPT, STYLE } from './html-assets.js';
@@ -31,6 +31,7 @@ export const renderHtml: Renderer = (report) => {
   <p class="totals"><span>${report.summary.error} errors</span><span>${report.summary.warning} warnings</span><span>${report.summary.info} info</span><span>${report.summary.incomplete} checks incomplete</span>${fleet ? html`<span>${report.fleet.failing} of ${report.fleet.clusters} clusters failing</span><span>${report.fleet.incomplete} incomplete</span>` : ''}</p>
 </header>
 ${fleet ? fleetTable(rows) : ''}
+${fleet ? projectTable(projectRows(report)) : ''}
 ${filters(targets, findings.length)}
 <main>
 ${targets.map((target, index) => clusterSection(target, fleet, index))}
@@ -78,6 +79,24 @@ ${rows.map(
 <td><a href="#cluster-${index}">${row.cluster ?? '(cluster list)'}</a></td><td class="where">${row.project}</td><td class="where">${row.location ?? '-'}</td>
 <td class="num">${row.errors}</td><td class="num">${row.warnings}</td>
 <td>${row.incomplete === 0 ? '-' : html`${row.incomplete} check${row.incomplete === 1 ? '' : 's'}: ${row.reasons.slice(0, REASONS_SHOWN).map((reason, at) => html`${at > 0 ? html`<br>` : ''}${reason.reason}`)}${row.reasons.length > REASONS_SHOWN ? html`<br><a href="#cluster-${index}">… and ${row.reasons.length - REASONS_SHOWN} more reasons</a>` : ''}`}</td>
+</tr>`,
+)}
+</tbody>
+</table>`;
+}
+
+/** The projects a live run looked in: those with no cluster, and those whose clusters it could not all list, stand out. */
+function projectTable(projects: readonly ProjectRow[]): Markup {
+  if (projects.length === 0) return html``;
+  const status = (project: ProjectRow) => (project.status !== 'listed' ? 'incomplete' : project.clusters === 0 ? 'empty' : 'clean');
+  return html`<h2>Projects</h2>
+<table class="fleet projects">
+<thead><tr><th>Project</th><th>Clusters</th><th>Listed</th></tr></thead>
+<tbody>
+${projects.map(
+  (project) => html`<tr class="status-${status(project)}" data-project="${project.project}">
+<td class="where">${project.project}</td><td class="num">${project.clusters}</td>
+<td>${project.status === 'listed' ? (project.clusters === 0 ? 'every cluster: none' : 'every cluster') : html`not all: ${project.reason ?? ''}${project.missingZones.length > 0 ? html` (zones that did not answer: ${project.missingZones.join(', ')})` : ''}`}</td>
 </tr>`,
 )}
 </tbody>

@@ -1,7 +1,7 @@
 import type { Severity } from '../engine/check.js';
 import { isFleetReport } from '../engine/fleet-report.js';
 import type { Renderer } from './format.js';
-import { runIdentity } from './fleet-overview.js';
+import { projectRows, runIdentity } from './fleet-overview.js';
 
 const SEVERITIES: readonly Severity[] = ['error', 'warning', 'info'];
 
@@ -51,6 +51,17 @@ export const renderOpenMetrics: Renderer = (report, context) => {
   const families = [findings, incomplete, duration, success];
   if (startedAt !== undefined && Number.isFinite(startedAt)) {
     families.push({ name: 'gke_doctor_run_duration_seconds', unit: 'seconds', help: 'How long the run took, from its start to writing this report.', samples: [{ labels: {}, value: Math.max(0, now.getTime() - startedAt) / 1000 }] });
+  }
+  const projects = isFleetReport(report) ? projectRows(report) : [];
+  if (projects.length > 0) {
+    families.push(
+      { name: 'gke_doctor_project_clusters', help: 'Clusters listed in a project to check (0: a project with none).', samples: projects.map((project) => ({ labels: { project: project.project }, value: project.clusters })) },
+      {
+        name: 'gke_doctor_project_incomplete',
+        help: "Whether a project's clusters could not all be listed (1: the list was denied or failed, or zones did not answer; its clusters are missing here).",
+        samples: projects.map((project) => ({ labels: { project: project.project }, value: project.status === 'listed' ? 0 : 1 })),
+      },
+    );
   }
   if (isFleetReport(report) && report.fleet.shards) {
     families.push({ name: 'gke_doctor_shards_missing', help: 'Shards of the run whose reports were not merged: their clusters are not in these metrics.', samples: [{ labels: {}, value: report.fleet.shards.missing.length }] });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { builtinChecks } from '../../checks/index.js';
 import { renderFleetText } from '../../src/report/fleet-text.js';
+import { FLEET_PROJECTS } from '../support/fleet-projects.js';
 import { byCluster, checkResult, useTestFleet } from '../support/test-fleet.js';
 
 const t = useTestFleet();
@@ -53,5 +54,17 @@ describe('the run a fleet report came from', () => {
     const withRun = { ...report!, run: { id: 'nightly-42', startedAt: '2024-01-15T02:00:00Z', shard: { index: 1, count: 4 } } };
     expect(renderFleetText(withRun, { checks: builtinChecks, colorLevel: 0 }).split('\n')[3]).toBe('Run: nightly-42, started 2024-01-15T02:00:00Z, shard 1/4');
     expect(renderFleetText(report!, { checks: builtinChecks, colorLevel: 0 })).not.toContain('Run:');
+  });
+});
+
+describe('the projects a live run looked in', () => {
+  it('counts them, names those with no cluster, and puts those it could not list under "Could not be checked"', async () => {
+    const { report } = await t.checkAll('--fail-on', 'never');
+    const text = renderFleetText({ ...report!, fleet: { ...report!.fleet, projects: FLEET_PROJECTS } } as typeof report & object, { checks: builtinChecks, colorLevel: 0 });
+    expect(text.split('\n')[0]).toMatch(/ in 4 projects$/);
+    expect(text).toContain('\nProjects with 0 clusters: acme-empty\n');
+    const section = text.slice(text.indexOf('Could not be checked:'));
+    expect(section).toContain('\n  project locked-out: cannot list the clusters of project locked-out (container.googleapis.com): permission container.clusters.list denied; roles/container.clusterViewer grants it\n');
+    expect(section).toContain('\n  project acme-zonal: clusters in us-central1-a could not be listed (the zone did not answer)\n');
   });
 });

@@ -6,6 +6,7 @@ import type { Report } from '../../src/engine/report.js';
 import { renderHtml } from '../../src/report/html.js';
 import { escapeHtml, html } from '../../src/report/html-markup.js';
 import { healthCheckPath } from '../../src/report/health-check-path.js';
+import { FLEET_PROJECTS } from '../support/fleet-projects.js';
 import { checkReport, runFixture } from '../support/fixtures.js';
 
 const HOSTILE = `<script>alert("x")</script><img src=x onerror='alert(1)'>&amp;`;
@@ -76,6 +77,20 @@ describe('--output html', () => {
   it('names the run the report came from, when it carries one', async () => {
     const report = { ...(await hostileFleet()), run: { id: 'nightly-42', startedAt: '2024-01-15T02:00:00Z', shard: null } };
     expect(render(report)).toContain('· run <b>nightly-42</b> · started 2024-01-15T02:00:00Z');
+  });
+
+  it('lists the projects a live run looked in: one with no cluster, and those it could not list, stand out', async () => {
+    const fleet = await hostileFleet();
+    const page = render({ ...fleet, fleet: { ...fleet.fleet, projects: FLEET_PROJECTS } } as typeof fleet);
+    const table = page.slice(page.indexOf('<table class="fleet projects">'), page.indexOf('</table>', page.indexOf('<table class="fleet projects">')));
+    expect(table.match(/<tr class="status-[a-z]+" data-project="[^"]+">/g)).toEqual([
+      '<tr class="status-clean" data-project="acme-jobs-prod">',
+      '<tr class="status-empty" data-project="acme-empty">',
+      '<tr class="status-incomplete" data-project="locked-out">',
+      '<tr class="status-incomplete" data-project="acme-zonal">',
+    ]);
+    expect(table).toContain('not all: cannot list the clusters of project locked-out');
+    expect(table).toContain('(zones that did not answer: us-central1-a)');
   });
 
   it('renders a single-cluster report: every check and finding, the fix commands to copy', async () => {

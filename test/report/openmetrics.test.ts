@@ -3,6 +3,7 @@ import { builtinChecks } from '../../checks/index.js';
 import { fleetReport } from '../../src/engine/fleet-report.js';
 import type { Report } from '../../src/engine/report.js';
 import { renderOpenMetrics } from '../../src/report/openmetrics.js';
+import { FLEET_PROJECTS } from '../support/fleet-projects.js';
 import { runFixture } from '../support/fixtures.js';
 import { parseOpenMetrics } from '../support/openmetrics-grammar.js';
 
@@ -61,6 +62,14 @@ describe('--output openmetrics', () => {
     const families = parseOpenMetrics(render(report));
     expect(families.find((family) => family.name === 'gke_doctor_run_duration_seconds')!.samples[0]!.value).toBe(3600);
     expect(families.find((family) => family.name === 'gke_doctor_shards_missing')!.samples[0]!.value).toBe(1);
+  });
+
+  it('says how many clusters each project listed, and which could not list them all', async () => {
+    const report = await fleet();
+    const families = parseOpenMetrics(render({ ...report, fleet: { ...report.fleet, projects: FLEET_PROJECTS } } as typeof report));
+    const byProject = (name: string) => Object.fromEntries(families.find((family) => family.name === name)!.samples.map((sample) => [sample.labels.project, sample.value]));
+    expect(byProject('gke_doctor_project_clusters')).toEqual({ 'acme-jobs-prod': 3, 'acme-empty': 0, 'locked-out': 0, 'acme-zonal': 1 });
+    expect(byProject('gke_doctor_project_incomplete')).toEqual({ 'acme-jobs-prod': 0, 'acme-empty': 0, 'locked-out': 1, 'acme-zonal': 1 });
   });
 
   it('a single-cluster report without a start: no run duration, each check still there', async () => {
