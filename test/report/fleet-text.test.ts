@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { builtinChecks } from '../../checks/index.js';
+import type { FleetReport } from '../../src/engine/fleet-report.js';
 import { renderFleetText } from '../../src/report/fleet-text.js';
 import { FLEET_PROJECTS } from '../support/fleet-projects.js';
 import { byCluster, checkResult, useTestFleet } from '../support/test-fleet.js';
@@ -51,7 +52,8 @@ describe('the fleet text report', () => {
 describe('the run a fleet report came from', () => {
   it('is named under the fleet line when the report carries it', async () => {
     const { report } = await t.checkAll('--fail-on', 'never');
-    const withRun = { ...report!, run: { id: 'nightly-42', startedAt: '2024-01-15T02:00:00Z', shard: { index: 1, count: 4 } } };
+    // The run identity fleet runs write (src/fleet/run-identity.ts RunIdentity).
+    const withRun = { ...report!, run: { id: 'nightly-42', startedAt: '2024-01-15T02:00:00Z', version: '0.1.0', inputs: { source: 'live', projects: ['acme-jobs-prod'], parent: null, location: null, clusterFilter: null, endpoint: 'public', snapshot: null }, shard: { index: 1, count: 4 } } } as unknown as FleetReport;
     expect(renderFleetText(withRun, { checks: builtinChecks, colorLevel: 0 }).split('\n')[3]).toBe('Run: nightly-42, started 2024-01-15T02:00:00Z, shard 1/4');
     expect(renderFleetText(report!, { checks: builtinChecks, colorLevel: 0 })).not.toContain('Run:');
   });

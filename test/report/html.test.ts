@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { builtinChecks } from '../../checks/index.js';
+import type { FleetReport } from '../../src/engine/fleet-report.js';
 import { fleetReport } from '../../src/engine/fleet-report.js';
 import type { Report } from '../../src/engine/report.js';
 import { renderHtml } from '../../src/report/html.js';
@@ -75,7 +76,7 @@ describe('--output html', () => {
   });
 
   it('names the run the report came from, when it carries one', async () => {
-    const report = { ...(await hostileFleet()), run: { id: 'nightly-42', startedAt: '2024-01-15T02:00:00Z', shard: null } };
+    const report = { ...(await hostileFleet()), run: { id: 'nightly-42', startedAt: '2024-01-15T02:00:00Z', version: '0.1.0', inputs: { source: 'live', projects: ['acme-jobs-prod'], parent: null, location: null, clusterFilter: null, endpoint: 'public', snapshot: null }, shard: null } } as unknown as FleetReport;
     expect(render(report)).toContain('· run <b>nightly-42</b> · started 2024-01-15T02:00:00Z');
   });
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { builtinChecks } from '../../checks/index.js';
+import type { FleetReport } from '../../src/engine/fleet-report.js';
 import { fleetReport } from '../../src/engine/fleet-report.js';
 import type { Report } from '../../src/engine/report.js';
 import { renderOpenMetrics } from '../../src/report/openmetrics.js';
@@ -57,7 +58,7 @@ describe('--output openmetrics', () => {
   });
 
   it('takes the start from the run the report names, and says which shards a merged report misses', async () => {
-    const report = { ...(await fleet()), run: { id: 'r1', startedAt: '2024-01-15T02:00:00Z' } };
+    const report = { ...(await fleet()), run: { id: 'r1', startedAt: '2024-01-15T02:00:00Z', version: '0.1.0', inputs: { source: 'live', projects: ['acme-jobs-prod'], parent: null, location: null, clusterFilter: null, endpoint: 'public', snapshot: null }, shard: null } } as unknown as FleetReport;
     report.fleet = { ...report.fleet, shards: { count: 4, present: [0, 1, 3], missing: [2] } };
     const families = parseOpenMetrics(render(report));
     expect(families.find((family) => family.name === 'gke_doctor_run_duration_seconds')!.samples[0]!.value).toBe(3600);
