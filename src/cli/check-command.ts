@@ -76,7 +76,6 @@ export function registerCheckCommand(program: ProgramWithExitCode, io: ProcessIo
     .option('--write-baseline <file>', "record this run's findings as accepted (then exit as a run with --baseline would)")
     .option('--report-unused-ignores', 'warn about config ignores that matched no finding');
   addFleetOptions(addFixOptions(command)).action(async (options: CheckOptions) => {
-    const startedAt = io.now();
     const outputList = resolveOutputs(outputFlags);
     validateFixFlags(options, isLiveOnly(options));
     const config = await loadConfig(options.config);
@@ -108,7 +107,7 @@ export function registerCheckCommand(program: ProgramWithExitCode, io: ProcessIo
           applySeverities(target, checks, config.checks);
           for (const note of applySuppressions(target, state, rules).expired) io.stderr.write(`gke-doctor: warning: ${printable(note)}\n`);
         });
-        await writeOutputs(report, outputList, checks, program.opts<{ color: boolean }>().color, io, options, startedAt);
+        await writeOutputs(report, outputList, checks, program.opts<{ color: boolean }>().color, io, options);
         program.exitCode = fleetExitCode(report, options.failOn);
         return;
       }
@@ -137,7 +136,7 @@ export function registerCheckCommand(program: ProgramWithExitCode, io: ProcessIo
         report.fixes = fixed.outcomes;
         exitCode = fixed.exitCode;
       }
-      await writeOutputs(report, outputList, checks, program.opts<{ color: boolean }>().color, io, options, startedAt);
+      await writeOutputs(report, outputList, checks, program.opts<{ color: boolean }>().color, io, options);
       program.exitCode = exitCode;
     } finally {
       deadline.dispose();

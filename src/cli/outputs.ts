@@ -100,13 +100,11 @@ export async function writeOutputs(
   color: boolean,
   io: ProcessIo,
   credentials: CredentialOptions = {},
-  startedAt?: Date,
 ): Promise<void> {
-  const now = io.now();
   for (const { format, file: given } of outputs) {
     const output = { format, file: given === undefined ? undefined : shardFile(given, format, report) };
     const render = RENDERERS[output.format]!;
-    const text = render(report, { checks, colorLevel: colorLevel(output.file ? null : io.stdout, color, io.env), now, ...(startedAt ? { startedAt } : {}) });
+    const text = render(report, { checks, colorLevel: colorLevel(output.file ? null : io.stdout, color, io.env), now: io.now() });
     if (!output.file) {
       io.stdout.write(text);
       continue;

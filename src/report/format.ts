@@ -8,8 +8,6 @@ export interface RenderContext {
   colorLevel: 0 | 1 | 2 | 3;
   /** When the report is written (the CLI's clock); renderers that state times use it. */
   now?: Date;
-  /** When the run that made the report started, when this process ran it (not for `merge`). */
-  startedAt?: Date;
 }
 
 export type Renderer = (report: Report, context: RenderContext) => string;

@@ -25,7 +25,7 @@ export const renderOpenMetrics: Renderer = (report, context) => {
   const targets = isFleetReport(report) ? report.targets : [report];
   const now = context.now ?? new Date();
   const run = runIdentity(report);
-  const startedAt = run?.startedAt ? Date.parse(run.startedAt) : context.startedAt?.getTime();
+  const startedAt = run?.startedAt ? Date.parse(run.startedAt) : undefined;
   const findings: Family = { name: 'gke_doctor_findings', help: 'Findings of a check on a cluster by severity (suppressed findings not counted).', samples: [] };
   const incomplete: Family = { name: 'gke_doctor_check_incomplete', help: 'Whether a check could not run on a cluster (1: data could not be read; the report says why).', samples: [] };
   const duration: Family = { name: 'gke_doctor_check_duration_seconds', unit: 'seconds', help: 'How long a check took on a cluster.', samples: [] };

@@ -18,11 +18,15 @@ async function fleet() {
   return fleetReport('snapshot', [{ ...seed, target: { source: 'snapshot', project: 'proj-a', location: 'us-central1', cluster: 'argocd' } }, hostile, unread], null);
 }
 
-const render = (report: Report, context: { now?: Date; startedAt?: Date } = {}) => renderOpenMetrics(report, { checks: builtinChecks, colorLevel: 0, now: NOW, ...context });
+const render = (report: Report) => renderOpenMetrics(report, { checks: builtinChecks, colorLevel: 0, now: NOW });
+
+/** The report as a fleet run that names itself writes it (src/fleet/run-identity.ts RunIdentity). */
+const RUN = { version: '0.1.0', inputs: { source: 'live', projects: ['acme-jobs-prod'], parent: null, location: null, clusterFilter: null, endpoint: 'public', snapshot: null }, shard: null };
+const startedAt = (report: FleetReport, at: string) => ({ ...report, run: { id: 'r1', startedAt: at, ...RUN } }) as unknown as FleetReport;
 
 describe('--output openmetrics', () => {
   it('is valid OpenMetrics text: gauges with TYPE, UNIT and HELP, escaped label values, # EOF', async () => {
-    const families = parseOpenMetrics(render(await fleet(), { startedAt: new Date('2024-01-15T02:58:30Z') }));
+    const families = parseOpenMetrics(render(startedAt(await fleet(), '2024-01-15T02:58:30Z')));
     expect(families.map(({ name, type, unit }) => [name, type, unit])).toEqual([
       ['gke_doctor_findings', 'gauge', ''],
       ['gke_doctor_check_incomplete', 'gauge', ''],
@@ -39,7 +43,7 @@ describe('--output openmetrics', () => {
 
   it('counts findings per cluster, check and severity, incomplete checks, and when each check last ran to completion', async () => {
     const report = await fleet();
-    const [findings, incomplete, duration, success] = parseOpenMetrics(render(report, { startedAt: new Date('2024-01-15T02:58:30Z') }));
+    const [findings, incomplete, duration, success] = parseOpenMetrics(render(startedAt(report, '2024-01-15T02:58:30Z')));
     const value = (family: typeof findings, labels: Record<string, string>) => family!.samples.find((sample) => Object.entries(labels).every(([name, wanted]) => sample.labels[name] === wanted))?.value;
     const where = { project: 'proj-a', location: 'us-central1', cluster: 'argocd' };
     const seed = report.targets[0]!;
@@ -58,7 +62,7 @@ describe('--output openmetrics', () => {
   });
 
   it('takes the start from the run the report names, and says which shards a merged report misses', async () => {
-    const report = { ...(await fleet()), run: { id: 'r1', startedAt: '2024-01-15T02:00:00Z', version: '0.1.0', inputs: { source: 'live', projects: ['acme-jobs-prod'], parent: null, location: null, clusterFilter: null, endpoint: 'public', snapshot: null }, shard: null } } as unknown as FleetReport;
+    const report = startedAt(await fleet(), '2024-01-15T02:00:00Z');
     report.fleet = { ...report.fleet, shards: { count: 4, present: [0, 1, 3], missing: [2] } };
     const families = parseOpenMetrics(render(report));
     expect(families.find((family) => family.name === 'gke_doctor_run_duration_seconds')!.samples[0]!.value).toBe(3600);
@@ -73,7 +77,7 @@ describe('--output openmetrics', () => {
     expect(byProject('gke_doctor_project_incomplete')).toEqual({ 'acme-jobs-prod': 0, 'acme-empty': 0, 'locked-out': 1, 'acme-zonal': 1 });
   });
 
-  it('a single-cluster report without a start: no run duration, each check still there', async () => {
+  it('a report that names no run (a single cluster): no run duration, each check still there, completed now', async () => {
     const report = await runFixture('healthy');
     const families = parseOpenMetrics(render(report));
     expect(families.map((family) => family.name)).not.toContain('gke_doctor_run_duration_seconds');
