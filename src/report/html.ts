@@ -28,7 +28,7 @@ export const renderHtml: Renderer = (report) => {
   const body = html`<header>
   <h1>${title}</h1>
   <p class="meta">source ${report.target.source}${run?.id ? html` · run <b>${run.id}</b>` : ''}${run?.startedAt ? html` · started ${run.startedAt}` : ''}${run?.shard ? html` · shard ${run.shard}` : ''}${fleet && report.fleet.shards ? html` · shards ${report.fleet.shards.present.join(', ')} of ${report.fleet.shards.count}${report.fleet.shards.missing.length > 0 ? html` <b class="reason">(missing: ${report.fleet.shards.missing.join(', ')}; their clusters are not in this report)</b>` : ''}` : ''}</p>
-  <p class="totals"><span>${report.summary.error} errors</span><span>${report.summary.warning} warnings</span><span>${report.summary.info} info</span><span>${report.summary.incomplete} checks incomplete</span>${fleet ? html`<span>${report.fleet.failing} of ${report.fleet.clusters} clusters failing</span><span>${report.fleet.incomplete} incomplete</span>` : ''}</p>
+  <p class="totals"><span>${plural(report.summary.error, 'error')}</span><span>${plural(report.summary.warning, 'warning')}</span><span>${report.summary.info} info</span><span>${plural(report.summary.incomplete, 'check')} incomplete</span>${fleet ? html`<span>${report.fleet.failing} of ${report.fleet.clusters} clusters failing</span><span>${report.fleet.incomplete} incomplete</span>` : ''}</p>
 </header>
 ${fleet ? fleetTable(rows) : ''}
 ${fleet ? projectTable(projectRows(report)) : ''}
@@ -39,7 +39,7 @@ ${targets.map((target, index) => clusterSection(target, fleet, index))}
   const style = STYLE;
   const script = SCRIPT;
   // Nothing from the network: no source is allowed but the inline style and script, named by hash.
-  const policy = `default-src 'none'; style-src '${sha256(style)}'; script-src '${sha256(script)}'; img-src data:; base-uri 'none'; form-action 'none'`;
+  const policy = `default-src 'none'; style-src '${sha256(style)}'; script-src '${sha256(script)}'; base-uri 'none'; form-action 'none'`;
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -57,6 +57,10 @@ ${body}
 </html>
 `;
 };
+
+function plural(count: number, word: string): string {
+  return `${count} ${word}${count === 1 ? '' : 's'}`;
+}
 
 function sha256(text: string): string {
   return `sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}`;

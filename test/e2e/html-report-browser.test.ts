@@ -133,6 +133,22 @@ describe.skipIf(!available && !process.env.CI)('the HTML report in Chromium', ()
     expect(await block.locator('button.copy').textContent()).toMatch(/^(Copied|Selected: press Ctrl\+C)$/);
   });
 
+  it("a single cluster's report: its checks and the health-check path, no fleet table", async () => {
+    const file = join(root, 'single.html');
+    expect(await spawnCli(['check', '--snapshot', fixturePath('seed-argocd-unhealthy'), '--output', 'html', '--output-file', file])).toMatchObject({ code: 1, stderr: '' });
+    const single = await context.newPage();
+    single.on('console', (message) => void (message.type() === 'error' && problems.push(message.text())));
+    await single.goto(pathToFileURL(file).href);
+    expect(await single.locator('table.fleet').count()).toBe(0);
+    expect(await single.locator('article.check').count()).toBeGreaterThan(5);
+    expect(await single.locator('.hc-path figcaption').first().textContent()).toContain('the Pod answers 307');
+    await single.selectOption('select[name="severity"]', 'info');
+    const shown = await single.locator('.finding').evaluateAll((elements) => elements.filter((element) => (element as HTMLElement).offsetParent !== null).map((element) => (element as HTMLElement).dataset.severity));
+    expect(new Set(shown)).toEqual(new Set(shown.length > 0 ? ['info'] : []));
+    await single.screenshot({ path: join(ARTIFACTS, 'html-report-single.png') });
+    await single.close();
+  });
+
   it('sends no request: everything it shows is in the one file, and the policy blocked nothing of its own', async () => {
     expect(requests.filter((url) => !url.startsWith('file://'))).toEqual([]);
     expect(problems).toEqual([]);
