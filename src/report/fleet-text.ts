@@ -1,7 +1,7 @@
 import { Chalk } from 'chalk';
 import type { Finding, Severity } from '../engine/check.js';
 import type { FleetReport } from '../engine/fleet-report.js';
-import { targetLabel } from '../engine/fleet-report.js';
+import { listingGaps, targetLabel } from '../engine/fleet-report.js';
 import type { RenderContext } from './format.js';
 import type { ClusterRow } from './fleet-overview.js';
 import { clusterRows, projectRows, runIdentity } from './fleet-overview.js';
@@ -46,6 +46,10 @@ export function renderFleetText(read: FleetReport, context: RenderContext): stri
     const { count, present, missing } = fleet.shards;
     lines.push(`Shards: ${present.join(', ')} of ${count}${missing.length ? chalk.yellow(`; missing: ${missing.map((index) => `${index}/${count}`).join(', ')} (their clusters are not in this report)`) : ''}`);
   }
+  if (fleet.discovery) {
+    const { parent, via, fallback } = fleet.discovery;
+    lines.push(`Projects under ${parent}: found with ${via === 'cloud-asset-inventory' ? 'Cloud Asset Inventory' : `Resource Manager (Cloud Asset Inventory not used: ${fallback ?? ''})`}`);
+  }
   if (rows.length > 0) lines.push('', ...summaryTable(rows, chalk));
   const empty = looked.filter((project) => project.status === 'listed' && project.clusters === 0);
   if (empty.length > 0) lines.push('', `Projects with 0 clusters: ${empty.map((project) => project.project).join(', ')}`);
@@ -59,10 +63,11 @@ export function renderFleetText(read: FleetReport, context: RenderContext): stri
     if (worst.length > WORST_SHOWN) lines.push(chalk.dim(`  … and ${worst.length - WORST_SHOWN} more below`));
   }
   const unchecked = rows.filter((row) => row.incomplete > 0);
-  const unlisted = looked.filter((project) => project.status !== 'listed');
-  if (unchecked.length > 0 || unlisted.length > 0) {
+  // The parent, folders and projects that could not be listed: clusters may be missing from the fleet.
+  const gaps = listingGaps(report);
+  if (unchecked.length > 0 || gaps.length > 0) {
     lines.push('', chalk.bold('Could not be checked:'));
-    for (const project of unlisted) lines.push(`  ${chalk.yellow(`project ${project.project}`)}: ${project.reason ?? (project.missingZones.length > 0 ? `zones ${project.missingZones.join(', ')} did not answer` : 'its clusters could not all be listed')}`);
+    for (const gap of gaps) lines.push(`  ${chalk.yellow(gap.what)}: ${gap.reason}`);
     for (const row of unchecked) {
       if (row.reasons.length === 1 && row.unread) {
         lines.push(`  ${chalk.yellow(row.label)}: ${row.reasons[0]!.reason}`);
