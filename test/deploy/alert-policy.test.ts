@@ -141,6 +141,21 @@ describe('deploy/alert-policy.json', () => {
     },
   );
 
+  it('fires on a project or folder the fleet could not list (its line names no check)', async () => {
+    const report = fleetReport('live', (await fleet()).targets, null, {
+      projects: [
+        { project: 'acme-jobs-prod', status: 'listed', clusters: 3, reason: null },
+        { project: 'locked-out', status: 'unlisted', clusters: 0, reason: 'cannot list the clusters of project locked-out (container.googleapis.com): permission container.clusters.list denied; roles/container.clusterViewer grants it' },
+        { project: 'acme-zonal', status: 'incomplete', clusters: 1, reason: 'clusters in us-central1-a could not be listed (the zone did not answer)', missingZones: ['us-central1-a'] },
+      ],
+    });
+    const run = (await shippedRuns()).find((candidate) => candidate.file === 'deploy/fleet/cloud-run-job.yaml')!;
+    const entries = entriesOf(renderJsonLines(report, { checks: builtinChecks, colorLevel: 0 }), run.resource);
+    const gaps = entries.filter((entry) => entry.jsonPayload.check === null);
+    expect(gaps.map((entry) => entry.jsonPayload.project)).toEqual(['acme-zonal', 'locked-out']);
+    for (const entry of gaps) expect(matches(filter, entry)).toBe(true);
+  });
+
   it('does not fire on the same lines from another workload', async () => {
     const entries = entriesOf(renderJsonLines(await fleet(), { checks: builtinChecks, colorLevel: 0 }), { type: 'k8s_container', labels: { namespace_name: 'default', container_name: 'app' } });
     expect(entries.some((entry) => matches(filter, entry))).toBe(false);
