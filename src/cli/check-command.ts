@@ -67,7 +67,7 @@ export function registerCheckCommand(program: ProgramWithExitCode, io: ProcessIo
     .option('--only <ids>', 'run only these checks (comma-separated, repeatable)', collect, [])
     .option('--skip <ids>', 'skip these checks (comma-separated, repeatable)', collect, [])
     .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity').choices(FAIL_ON).default('error'))
-    .option('-o, --output <format>', 'report format: text, json, sarif, junit or json-lines (repeatable, each with its own --output-file)', addFormat)
+    .option('-o, --output <format>', 'report format: text, json, sarif, junit, json-lines, html or openmetrics (repeatable, each with its own --output-file)', addFormat)
     .option('--format <format>', 'the same as --output', addFormat)
     .option('--output-file <file>', 'write the --output to this file (or gs://BUCKET/OBJECT; - for stdout); with several --output, each --output-file follows its own', addFile)
     .option('--plugin <module>', 'also load checks from a module: a path or an installed package (repeatable)', collect, [])

@@ -31,7 +31,7 @@ export function registerMergeCommand(program: ProgramWithExitCode, io: ProcessIo
     .command('merge <reports...>')
     .description('combine JSON reports (shards of a fleet run: files, directories or gs://BUCKET/PREFIX) into one fleet report; names any missing shard')
     .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity').choices(FAIL_ON).default('error'))
-    .option('-o, --output <format>', 'report format: text, json, sarif, junit or json-lines (repeatable, each with its own --output-file)', addFormat)
+    .option('-o, --output <format>', 'report format: text, json, sarif, junit, json-lines, html or openmetrics (repeatable, each with its own --output-file)', addFormat)
     .option('--format <format>', 'the same as --output', addFormat)
     .option('--output-file <file>', 'write the --output to this file (or gs://BUCKET/OBJECT; - for stdout); with several --output, each --output-file follows its own', addFile)
     .option('--access-token-file <file>', 'for gs:// reports: use this OAuth access token instead of Application Default Credentials (also GOOGLE_OAUTH_ACCESS_TOKEN)')

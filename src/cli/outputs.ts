@@ -73,7 +73,7 @@ export function resolveOutputs(flags: readonly OutputFlag[]): Output[] {
   return resolved;
 }
 
-const EXTENSIONS: Record<string, string> = { text: 'txt', json: 'json', sarif: 'sarif', junit: 'xml', 'json-lines': 'jsonl' };
+const EXTENSIONS: Record<string, string> = { text: 'txt', json: 'json', sarif: 'sarif', junit: 'xml', 'json-lines': 'jsonl', html: 'html', openmetrics: 'prom' };
 
 /**
  * `--output-file PREFIX/` (a directory or a gs:// prefix, ending in `/`) names each
@@ -95,6 +95,9 @@ const CONTENT_TYPES: Record<string, string> = {
   sarif: 'application/sarif+json',
   junit: 'application/xml',
   'json-lines': 'application/x-ndjson',
+  html: 'text/html; charset=utf-8',
+  // OpenMetrics 1.0, Overall Structure.
+  openmetrics: 'application/openmetrics-text; version=1.0.0; charset=utf-8',
 };
 
 /**
@@ -124,7 +127,7 @@ export async function writeOutputs(
   for (const { format, file: given } of outputs) {
     const output = { format, file: given === undefined ? undefined : shardFile(given, format, report) };
     const render = RENDERERS[output.format]!;
-    const text = render(report, { checks, colorLevel: colorLevel(output.file ? null : io.stdout, color, io.env) });
+    const text = render(report, { checks, colorLevel: colorLevel(output.file ? null : io.stdout, color, io.env), now: io.now() });
     if (!output.file) {
       io.stdout.write(text);
       continue;
