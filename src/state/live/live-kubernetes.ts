@@ -11,6 +11,7 @@ import type { RetryOptions } from './api-failure.js';
 import { mebibytes } from './byte-size.js';
 import type { KubeObject, KubernetesKind } from '../kubernetes-types.js';
 import type { Progress } from './progress.js';
+import { withoutUnreadFields } from './unread-fields.js';
 
 export type { ApiResource } from './kubernetes-discovery.js';
 
@@ -153,6 +154,8 @@ export class LiveKubernetes {
     private readonly progress: Progress,
     /** How much one list may gather over its pages (KUBERNETES_LIST_CAPS unless a test lowers it). */
     private readonly caps = KUBERNETES_LIST_CAPS,
+    /** Leave out the fields no built-in check reads (unread-fields.ts), as each page is read. */
+    private readonly leaveOutUnread = false,
   ) {}
 
   /** Every object of `kind` cluster-wide, every page; a custom kind whose CRD is not installed has none. */
@@ -314,7 +317,7 @@ export class LiveKubernetes {
         const problem = await kubernetesShapeProblem(object);
         if (problem) throw new ApiFailure(`${path}: ${kubernetesResourceName(object)}: ${problem}`, undefined, { code: 'INVALID_BODY' });
         scanned++;
-        if (!only.keep || only.keep(object)) objects.push(object);
+        if (!only.keep || only.keep(object)) objects.push(this.leaveOutUnread ? withoutUnreadFields(object) : object);
       }
       token = page.metadata?.continue || undefined;
       // Empty pages with a new token each time reach no other cap.
