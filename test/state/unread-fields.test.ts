@@ -1,11 +1,11 @@
-// The fields a check run leaves out while listing (src/state/live/unread-fields.ts) must change
-// no finding: every built-in check on every fixture, with whole objects and without those fields.
+// The fields a check run leaves out while listing, and the parts its Pods share (src/state/live/unread-fields.ts),
+// must change no finding: every built-in check on every fixture, with whole objects and without those fields.
 import { describe, expect, it } from 'vitest';
 import { builtinChecks } from '../../checks/index.js';
 import type { DataKey } from '../../src/state/cluster-state.js';
 import { KubernetesObjects } from '../../src/state/cluster-state.js';
 import type { KubeObject } from '../../src/state/kubernetes-types.js';
-import { withoutUnreadFields } from '../../src/state/live/unread-fields.js';
+import { SharedParts, withoutUnreadFields } from '../../src/state/live/unread-fields.js';
 import { SnapshotSource } from '../../src/state/snapshot/snapshot-source.js';
 import type { StateSource } from '../../src/state/source.js';
 import { FIXTURE_NOW, fixturePath } from '../support/fixtures.js';
@@ -17,7 +17,8 @@ function withoutUnread(source: StateSource): StateSource {
   return {
     collect: async (keys: ReadonlySet<DataKey>) => {
       const state = await source.collect(keys);
-      return { ...state, kubernetes: new KubernetesObjects(state.kubernetes.all().map(withoutUnreadFields)) };
+      const shared = new SharedParts();
+      return { ...state, kubernetes: new KubernetesObjects(state.kubernetes.all().map((object) => withoutUnreadFields(object, shared))) };
     },
   } as StateSource;
 }

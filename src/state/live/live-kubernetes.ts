@@ -11,7 +11,7 @@ import type { RetryOptions } from './api-failure.js';
 import { mebibytes } from './byte-size.js';
 import type { KubeObject, KubernetesKind } from '../kubernetes-types.js';
 import type { Progress } from './progress.js';
-import { withoutUnreadFields } from './unread-fields.js';
+import { SharedParts, withoutUnreadFields } from './unread-fields.js';
 
 export type { ApiResource } from './kubernetes-discovery.js';
 
@@ -147,6 +147,7 @@ export interface NamespaceContents {
 
 export class LiveKubernetes {
   private discovery: Promise<Discovery> | undefined;
+  private readonly shared = new SharedParts();
   private readonly groupDiscovery = new Map<string, Promise<ApiResource[]>>();
 
   constructor(
@@ -317,7 +318,7 @@ export class LiveKubernetes {
         const problem = await kubernetesShapeProblem(object);
         if (problem) throw new ApiFailure(`${path}: ${kubernetesResourceName(object)}: ${problem}`, undefined, { code: 'INVALID_BODY' });
         scanned++;
-        if (!only.keep || only.keep(object)) objects.push(this.leaveOutUnread ? withoutUnreadFields(object) : object);
+        if (!only.keep || only.keep(object)) objects.push(this.leaveOutUnread ? withoutUnreadFields(object, this.shared) : object);
       }
       token = page.metadata?.continue || undefined;
       // Empty pages with a new token each time reach no other cap.

@@ -54,9 +54,45 @@ function dropFor(kind: string): Drop {
   return drop;
 }
 
-/** `object` without the fields no built-in check reads (a copy of what changes; the rest shared). */
-export function withoutUnreadFields(object: KubeObject): KubeObject {
-  return without(object, dropFor(object.kind)) as KubeObject;
+/** `object` without the fields no built-in check reads (a copy of what changes; the rest shared), its common parts held once in `shared`. */
+export function withoutUnreadFields(object: KubeObject, shared?: SharedParts): KubeObject {
+  const kept = without(object, dropFor(object.kind)) as KubeObject;
+  if (shared && object.kind === 'Pod') {
+    const spec = kept.spec as Record<string, unknown> | undefined;
+    if (spec) for (const part of SHARED_POD_PARTS) if (spec[part] !== undefined) spec[part] = shared.share(spec[part]);
+    if (kept.metadata?.ownerReferences) kept.metadata.ownerReferences = shared.share(kept.metadata.ownerReferences);
+  }
+  return kept;
+}
+
+/** What the Pods of one ReplicaSet, StatefulSet or Job have alike: made from one template. */
+const SHARED_POD_PARTS = ['containers', 'initContainers', 'volumes'];
+
+/**
+ * Parts of listed objects held once when equal: a cluster's Pods are mostly replicas, whose
+ * containers (with their probes and environment) and volumes are the same template's, so
+ * 80,000 Pods hold a few thousand distinct container lists. Checks only read the state, so
+ * objects may share a part. Keyed by a hash of the part's JSON, confirmed by the JSON itself.
+ */
+export class SharedParts {
+  private readonly byHash = new Map<number, { text: string; value: unknown }[]>();
+
+  share<T>(value: T): T {
+    const text = JSON.stringify(value);
+    const hash = stringHash(text);
+    const candidates = this.byHash.get(hash) ?? this.byHash.set(hash, []).get(hash)!;
+    const found = candidates.find((candidate) => candidate.text === text);
+    if (found) return found.value as T;
+    candidates.push({ text, value });
+    return value;
+  }
+}
+
+/** FNV-1a over the UTF-16 code units. */
+function stringHash(text: string): number {
+  let hash = 0x811c9dc5;
+  for (let index = 0; index < text.length; index++) hash = Math.imul(hash ^ text.charCodeAt(index), 16777619);
+  return hash >>> 0;
 }
 
 function without(value: unknown, drop: Drop): unknown {
