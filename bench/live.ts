@@ -8,9 +8,10 @@
 //   npm run bench
 //   BENCH_SCALES=0.1 BENCH_RTTS=30 BENCH_RUNS=3 BENCH_FLEETS= npm run bench
 //
-// Runs: BENCH_RUNS (default 3) per scale and round trip, BENCH_RUNS_LARGE (default 1) at 4x and up,
-// where one kubectl dump takes most of a minute on 2 shared cores; kubectl runs at 4x only at the
-// goals' round trip (BENCH_KUBECTL_LARGE_RTTS, default 30): so that the whole bench fits in 10 minutes.
+// Runs per scale and round trip: BENCH_RUNS_SMALL (default 5) below 1x, BENCH_RUNS (default 3) at 1x,
+// BENCH_RUNS_LARGE (default 1) at 4x and up, where one kubectl dump takes most of a minute on 2 shared
+// cores; at 4x kubectl runs only at the goals' round trip (BENCH_KUBECTL_LARGE_RTTS, default 30), and
+// BENCH_RTTS_LARGE can leave out round trips there: so that the whole bench fits in 10 minutes.
 import { execFileSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { cpus, freemem, loadavg, release, tmpdir, totalmem, type as osType } from 'node:os';
@@ -31,11 +32,14 @@ const list = (text: string) => text.split(',').filter(Boolean).map(Number);
 const SCALES = list(process.env.BENCH_SCALES ?? '0.1,1,4');
 const RTTS = list(process.env.BENCH_RTTS ?? '0,30');
 const FLEETS = list(process.env.BENCH_FLEETS ?? '20,100');
+const RUNS_SMALL = Number(process.env.BENCH_RUNS_SMALL ?? 5);
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const RUNS_LARGE = Number(process.env.BENCH_RUNS_LARGE ?? 1);
+/** Round trips at 4x and up (each costs minutes there). */
+const RTTS_LARGE = list(process.env.BENCH_RTTS_LARGE ?? process.env.BENCH_RTTS ?? '0,30');
 const KUBECTL_LARGE_RTTS = list(process.env.BENCH_KUBECTL_LARGE_RTTS ?? '30');
 const STARTUP_RUNS = Number(process.env.BENCH_STARTUP_RUNS ?? 7);
-const runsAt = (scale: number) => (scale >= 4 ? RUNS_LARGE : RUNS);
+const runsAt = (scale: number) => (scale < 1 ? RUNS_SMALL : scale >= 4 ? RUNS_LARGE : RUNS);
 
 /**
  * The shortest chain of round trips a live check needs, whatever the page size: the TCP and the
@@ -77,7 +81,7 @@ async function liveScale(scale: number) {
   const bytes = JSON.stringify({ items: cluster.objects });
   const jsonParseMs = parseMs(bytes);
   const byRtt = [];
-  for (const rttMs of RTTS) {
+  for (const rttMs of scale >= 4 ? RTTS_LARGE : RTTS) {
     const served = await serveCluster(cluster, rttMs);
     const output = await mkdtemp(join(tmpdir(), 'gke-doctor-bench-snapshot-'));
     try {
@@ -167,6 +171,7 @@ function machine() {
     loadAverage: Number(loadavg()[0]!.toFixed(1)),
     node: process.version,
     kubectl: (JSON.parse(kubectl) as { clientVersion?: { gitVersion?: string } }).clientVersion?.gitVersion ?? '?',
+    runsSmall: RUNS_SMALL,
     runs: RUNS,
     runsLarge: RUNS_LARGE,
     startupRuns: STARTUP_RUNS,

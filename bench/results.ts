@@ -5,7 +5,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import type { Summary } from './measure.js';
 
 export interface Results {
-  machine: Record<string, unknown> & { date: string; loadAverage: number; runs: number; runsLarge: number; startupRuns: number };
+  machine: Record<string, unknown> & { date: string; loadAverage: number; runsSmall: number; runs: number; runsLarge: number; startupRuns: number };
   startup: { nodeBare: Summary; help: Summary; seedSnapshot: Summary };
   scales: {
     scale: number;
@@ -55,7 +55,7 @@ export async function writeResults(results: Results): Promise<void> {
     '',
     `Written by \`npm run bench\` (bench/live.ts) on ${machine.date.slice(0, 10)}: ${String(machine.cpu)}, ${String(machine.memoryGb)} GB, ${String(machine.os)}, Node ${String(machine.node)}, kubectl ${String(machine.kubectl)}. The whole bench took ${Math.round(results.benchSeconds)} s.`,
     `Load average (1 min, 2 cores) ${machine.loadAverage} at the start and ${String(machine.loadAverageAtEnd)} at the end: the machine is shared with other engineers' builds and tests, so wall times are inflated and noisy (CPU times less so). Every row gives the median load of its own runs.`,
-    `Both fakes serve over TLS behind a network relay (test/support/network-delay.ts) that charges each exchange one round trip and each new connection its TCP and TLS handshakes. gke-doctor, kubectl and \`snapshot\` run one after the other in each iteration; ${machine.runs} iterations per scale and round trip, ${machine.runsLarge} at 4x. Spread: ± half of slowest minus fastest.`,
+    `Both fakes serve over TLS behind a network relay (test/support/network-delay.ts) that charges each exchange one round trip and each new connection its TCP and TLS handshakes. gke-doctor, kubectl and \`snapshot\` run one after the other in each iteration; ${machine.runsSmall} iterations per round trip below 1x, ${machine.runs} at 1x, ${machine.runsLarge} at 4x (each row says its own). Spread: ± half of slowest minus fastest.`,
     '',
     '## Live check',
     '',
