@@ -41,6 +41,16 @@ const mb = (value: number) => `${Math.round(value)} MB`;
 const ratio = (value: number) => `${value.toFixed(2)}×`;
 const row = (what: string, run: Summary, extra = '') => `| ${what} | ${ms(run.medianWallMs)} | ±${ms(run.spreadWallMs / 2)} | ${ms(run.medianCpuMs)} | ${mb(run.medianPeakRssMb)} | ${run.medianLoad.toFixed(1)} | ${extra} |`;
 
+/** Requests per endpoint with the names of Google resources (backend services) as `*`. */
+function byShape(requests: Record<string, number>): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const [endpoint, count] of Object.entries(requests)) {
+    const shape = endpoint.replace(/\/(backendServices|healthChecks|triggers)\/[^/:]+/, '/$1/*');
+    counts[shape] = (counts[shape] ?? 0) + count;
+  }
+  return counts;
+}
+
 export function physicalLimitMs(limit: { chain: number; rttMs: number; jsonParseMs: number }, nodeMs: number): number {
   return limit.chain * limit.rttMs + limit.jsonParseMs + nodeMs;
 }
@@ -92,7 +102,7 @@ export async function writeResults(results: Results): Promise<void> {
     const last = scale.byRtt.at(-1);
     if (last) {
       lines.push(`<details><summary>gke-doctor requests per endpoint at ${last.rttMs} ms</summary>`, '', '| endpoint | requests |', '|---|---:|');
-      lines.push(...Object.entries(last.check.requestsPerEndpoint).map(([endpoint, count]) => `| \`${endpoint}\` | ${count} |`), '', '</details>', '');
+      lines.push(...Object.entries(byShape(last.check.requestsPerEndpoint)).map(([endpoint, count]) => `| \`${endpoint}\` | ${count} |`), '', '</details>', '');
     }
   }
   if (results.fleets.length > 0) {
