@@ -9,7 +9,7 @@ set -eu
 PROJECT_NUMBER=$(gcloud projects describe "$PROJECT_ID" --format='value(projectNumber)')
 gcloud iam roles create gkeDoctorReader --project="$PROJECT_ID" \
   --title="gke-doctor reader" --stage=GA --description="Read what gke-doctor checks" \
-  --permissions=resourcemanager.projects.get,resourcemanager.projects.getIamPolicy,container.clusters.get,eventarc.triggers.list,compute.healthChecks.list,compute.subnetworks.list,compute.firewalls.list,compute.networks.getEffectiveFirewalls,compute.backendServices.get,iam.roles.get
+  --permissions=resourcemanager.projects.get,resourcemanager.projects.getIamPolicy,container.clusters.get,eventarc.triggers.list,compute.healthChecks.list,compute.subnetworks.list,pubsub.topics.get,pubsub.subscriptions.get,compute.firewalls.list,compute.networks.getEffectiveFirewalls,compute.backendServices.get,iam.roles.get
 gcloud projects add-iam-policy-binding "$PROJECT_ID" --condition=None \
   --role="projects/$PROJECT_ID/roles/gkeDoctorReader" \
   --member="principal://iam.googleapis.com/projects/$PROJECT_NUMBER/locations/global/workloadIdentityPools/$PROJECT_ID.svc.id.goog/subject/ns/gke-doctor/sa/gke-doctor"

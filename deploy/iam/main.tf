@@ -22,6 +22,8 @@ resource "google_project_iam_custom_role" "gke_doctor_reader" {
     "eventarc.triggers.list",
     "compute.healthChecks.list",
     "compute.subnetworks.list",
+    "pubsub.topics.get",
+    "pubsub.subscriptions.get",
     "compute.firewalls.list",
     "compute.networks.getEffectiveFirewalls",
     "compute.backendServices.get",

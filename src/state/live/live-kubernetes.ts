@@ -4,7 +4,7 @@ import type { KubernetesApi } from './kubernetes-api.js';
 import { retryableGet } from './kubernetes-api.js';
 import type { ApiResource, Discovery, DiscoveredResource } from './kubernetes-discovery.js';
 import { apiResource as resource, discoverResources, discoveryFailure, unseenByDiscovery } from './kubernetes-discovery.js';
-import type { UnreadKind } from '../cluster-state.js';
+import type { CappedList, UnreadKind } from '../cluster-state.js';
 import { kubernetesResourceName } from '../cluster-state.js';
 import { envelopeProblem, kubernetesShapeProblem } from '../data-shapes.js';
 import type { RetryOptions } from './api-failure.js';
@@ -114,12 +114,19 @@ const PER_NAMESPACE_LISTS = 3;
  */
 const METADATA_ONLY = 'application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1,application/json';
 
-/** What one list reads: a field selector, at most `max` objects (then `onMore` if there were more), only those `keep` keeps. */
+/** What one list reads: a field selector, at most `max` objects (then `onCapped` if there were more), only those `keep` keeps. */
 interface ListLimits {
   fieldSelector?: string;
   max?: number;
   keep?: (object: KubeObject) => boolean;
-  onMore?: () => void;
+  onCapped?: () => void;
+}
+
+/** The path of a list of `listed`, in `namespace` or cluster-wide; every segment a checked name. */
+function listPath(listed: ApiResource, namespace?: string): string {
+  const version = kubernetesPathSegment(listed.version, 'the API version');
+  const base = listed.group ? `/apis/${kubernetesPathSegment(listed.group, 'the API group')}/${version}` : `/api/${version}`;
+  return `${base}${namespace ? `/namespaces/${kubernetesPathSegment(namespace, 'the namespace')}` : ''}/${kubernetesPathSegment(listed.plural, 'the resource')}`;
 }
 
 interface ObjectList {
@@ -236,30 +243,62 @@ export class LiveKubernetes {
 
   /**
    * The Warning events (and XPN firewall notices) in `namespaces`, at most EVENTS_PER_NAMESPACE
-   * per namespace and selector, through core v1, or events.k8s.io/v1 when core v1 answers 404.
-   * With more namespaces than requests in flight, one list per selector cluster-wide when that
-   * can be read (listEventsClusterWide), else one per namespace.
+   * per namespace and selector, through core v1, or events.k8s.io/v1 when core v1 answers 404;
+   * with every list that cap cut short (`capped`), never dropped silently. With more namespaces
+   * than requests in flight, one list per selector cluster-wide when that can be read and cuts
+   * nothing short (listEventsClusterWide), else one per namespace.
    */
-  async listEvents(namespaces: readonly string[]): Promise<KubeObject[]> {
+  async listEvents(namespaces: readonly string[]): Promise<{ events: KubeObject[]; capped: CappedList[] }> {
     if (namespaces.length > CONCURRENCY) {
       const clusterWide = await this.listEventsClusterWide(namespaces).catch(() => undefined);
-      if (clusterWide) return clusterWide;
+      if (clusterWide) return { events: clusterWide, capped: [] };
     }
     const events: KubeObject[] = [];
+    const capped: CappedList[] = [];
     await pool(namespaces, CONCURRENCY, async (namespace) => {
-      for (const fieldSelector of EVENT_SELECTORS) events.push(...(await this.listEventsIn(namespace, fieldSelector, {})));
+      for (const fieldSelector of EVENT_SELECTORS) {
+        for (const [index, served] of EVENT_RESOURCES.entries()) {
+          try {
+            let cut = false;
+            const listed = await this.list(served, namespace, undefined, { fieldSelector, max: EVENTS_PER_NAMESPACE, onCapped: () => (cut = true) });
+            events.push(...listed);
+            if (cut) capped.push({ namespace, fieldSelector, read: listed.length, ...(await this.unreadAtMost(served, namespace, listed.length)) });
+            break;
+          } catch (error) {
+            if (toApiFailure(error).status !== 404 || index === EVENT_RESOURCES.length - 1) throw error;
+          }
+        }
+      }
     });
-    return events;
+    return { events, capped };
+  }
+
+  /**
+   * How many events a capped list left unread, at most: the API server does not count what is left of a list
+   * asked with a field selector (ListMeta.remainingItemCount: "If the list request contained label or field
+   * selectors, then the number of remaining items is unknown"), so one page of one event without a selector gives
+   * the namespace's count of events of every type, and the unread ones are among them. Unknown when that count
+   * cannot be had (a server older than 1.15 sets no remainingItemCount; a failed request).
+   */
+  private async unreadAtMost(served: ApiResource, namespace: string, read: number): Promise<{ unreadAtMost?: number }> {
+    try {
+      const path = listPath(served, namespace);
+      const { value: page } = await this.readDocument<ObjectList>('kubernetesList', path, { limit: 1 }, NOT_AFTER_CONVERSION_FAILURE);
+      const remaining = page.metadata?.remainingItemCount;
+      return typeof remaining === 'number' ? { unreadAtMost: Math.max(0, (page.items?.length ?? 0) + remaining - read) } : {};
+    } catch {
+      return {};
+    }
   }
 
   /**
    * One list per selector, cluster-wide: two requests (and their pages) where the lists per
    * namespace are two per namespace, a chain of 75 round trips for the benchmark's 300
-   * namespaces with Ingresses (bench/notes.md). It keeps what those lists would hold (the first
-   * EVENTS_PER_NAMESPACE of each of `namespaces`, in the API's order) and reads no more events in
-   * all than they could have: a cluster with more (a noisy namespace elsewhere) is undefined,
-   * and so is a failure (RBAC may allow events only in some namespaces): then each namespace is
-   * listed.
+   * namespaces with Ingresses (bench/notes.md). It keeps what those lists would hold (each of
+   * `namespaces`' events) and reads no more events in all than they could have. Undefined, and
+   * each namespace is listed instead, when there are more (a noisy namespace elsewhere), when one
+   * of `namespaces` has more than EVENTS_PER_NAMESPACE (its own list is capped, and says how many
+   * it left unread), or on a failure (RBAC may allow events only in some namespaces).
    */
   private async listEventsClusterWide(namespaces: readonly string[]): Promise<KubeObject[] | undefined> {
     const wanted = new Set(namespaces);
@@ -271,9 +310,10 @@ export class LiveKubernetes {
           const namespace = event.metadata?.namespace ?? '';
           if (!wanted.has(namespace)) return false;
           kept.set(namespace, (kept.get(namespace) ?? 0) + 1);
-          return kept.get(namespace)! <= EVENTS_PER_NAMESPACE;
+          if (kept.get(namespace)! > EVENTS_PER_NAMESPACE) more = true;
+          return true;
         };
-        const events = await this.listEventsIn(undefined, fieldSelector, { max: EVENTS_PER_NAMESPACE * namespaces.length, keep, onMore: () => (more = true) });
+        const events = await this.listEventsIn(undefined, fieldSelector, { max: EVENTS_PER_NAMESPACE * namespaces.length, keep, onCapped: () => (more = true) });
         return more ? undefined : events;
       }),
     );
@@ -299,9 +339,7 @@ export class LiveKubernetes {
   }
 
   private async list(listed: ApiResource, namespace?: string, accept?: string, only: ListLimits = {}): Promise<KubeObject[]> {
-    const version = kubernetesPathSegment(listed.version, 'the API version');
-    const base = listed.group ? `/apis/${kubernetesPathSegment(listed.group, 'the API group')}/${version}` : `/api/${version}`;
-    const path = `${base}${namespace ? `/namespaces/${kubernetesPathSegment(namespace, 'the namespace')}` : ''}/${kubernetesPathSegment(listed.plural, 'the resource')}`;
+    const path = listPath(listed, namespace);
     const objects: KubeObject[] = [];
     const tokens = new Set<string>();
     let bytes = 0;
@@ -330,7 +368,8 @@ export class LiveKubernetes {
         throw new ApiFailure(`${path}: the list announces ${page.metadata!.remainingItemCount} more items but gives no continue token: it is cut short`, undefined, { code: 'INVALID_BODY' });
       }
     } while (token && (only.max === undefined || scanned < only.max));
-    if (token) only.onMore?.();
+    // Stopped at `max` with more to read: the caller says so.
+    if (token) only.onCapped?.();
     return objects;
   }
 
