@@ -213,7 +213,9 @@ async function createSource(options: CheckOptions, io: ProcessIo, deadline: Dead
   const manifests = options.manifests ?? [];
   const planned = manifests.length > 0 || options.terraformPlan !== undefined;
   const readLive = !options.snapshot && (!planned || liveFlag !== undefined || options.probe === true);
-  const base = options.snapshot ? new SnapshotSource(options.snapshot) : readLive ? await createLiveSource(options, io, deadline) : null;
+  // Only built-in checks read the state and nothing is written back: the fields none of them reads can be left out as pages arrive.
+  const leaveOutUnreadFields = options.plugin.length === 0 && !options.fix;
+  const base = options.snapshot ? new SnapshotSource(options.snapshot) : readLive ? await createLiveSource(options, io, deadline, { leaveOutUnreadFields }) : null;
   if (!planned) return base!;
   return PlannedSource.fromFiles(base, { manifests, terraformPlan: options.terraformPlan, readStdin: () => readStandardInput(io.stdin) });
 }
