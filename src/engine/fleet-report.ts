@@ -97,7 +97,7 @@ export function fleetReport(source: string, targets: readonly Report[], shards: 
 /**
  * A fleet report whose clusters' reports are in a spool (written out as each cluster was done),
  * not in memory: `head` is the report with `targets` empty, and its summary over them all.
- * Writers stream `spool.reports()` in its place (report/stream.ts); `materialized` is the whole.
+ * Writers stream `spool.all()` in its place (report/stream.ts); `materialized` is the whole.
  */
 export interface SpooledFleet {
   head: FleetReport;
@@ -116,7 +116,7 @@ export function spooledFleetReport(source: string, spool: TargetSpool, shards: S
 
 /** The whole report, every cluster's report read back into memory. */
 export function materialized(report: Report | SpooledFleet): Report {
-  return isSpooledFleet(report) ? ({ ...report.head, targets: [...report.spool.reports()] } as FleetReport) : report;
+  return isSpooledFleet(report) ? ({ ...report.head, targets: [...report.spool.all()] } as FleetReport) : report;
 }
 
 function fleetHead(

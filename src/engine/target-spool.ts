@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Severity } from './check.js';
 import type { Report, Summary } from './report.js';
+import type { FleetTargets } from './fleet-targets.js';
 import { summarize } from './report.js';
 
 /** Where one cluster's report is in the spool file, and what the fleet's summary needs of it. */
@@ -22,7 +23,7 @@ const RANK: Record<Severity, number> = { info: 1, warning: 2, error: 3 };
  * system allows), and only what the fleet's summary and exit code need stays in memory. The writers
  * read the reports back one at a time, in the report's order (`targetLabel`, as `fleetReport` sorts).
  */
-export class TargetSpool {
+export class TargetSpool implements FleetTargets {
   private readonly directory: string;
   private readonly file: string;
   private readonly fd: number;
@@ -76,21 +77,25 @@ export class TargetSpool {
   }
 
   /** Each report, read back in the report's order: a new pass each call. */
-  *reports(): Generator<Report> {
+  *all(): Generator<Report> {
+    for (let index = 0; index < this.entries.length; index++) yield this.at(index);
+  }
+
+  /** The report at `index` in the report's order. */
+  at(index: number): Report {
     if (!this.sorted) {
       this.entries.sort(compare);
       this.sorted = true;
     }
-    for (const { offset, length } of this.entries) {
-      const buffer = Buffer.allocUnsafe(length);
-      let read = 0;
-      while (read < length) {
-        const got = readSync(this.fd, buffer, read, length - read, offset + read);
-        if (got === 0) throw new Error(`the spooled reports in ${this.file} were cut short`);
-        read += got;
-      }
-      yield JSON.parse(buffer.toString('utf8')) as Report;
+    const { offset, length } = this.entries[index]!;
+    const buffer = Buffer.allocUnsafe(length);
+    let read = 0;
+    while (read < length) {
+      const got = readSync(this.fd, buffer, read, length - read, offset + read);
+      if (got === 0) throw new Error(`the spooled reports in ${this.file} were cut short`);
+      read += got;
     }
+    return JSON.parse(buffer.toString('utf8')) as Report;
   }
 
   close(): void {
