@@ -2,7 +2,8 @@ import { builtinChecks } from '../../checks/index.js';
 import { dataKeysFor } from '../../src/engine/runner.js';
 import type { DataKey } from '../../src/state/cluster-state.js';
 import { GCP_DATA_SOURCES } from '../../src/state/live/live-gcp.js';
-import { readerClusterRoleYaml } from '../../src/state/live/kubernetes-permissions.js';
+import type { ShippedRole } from '../../src/state/live/kubernetes-permissions.js';
+import { clusterRoleYaml, FIX_ROLE_NAME, PROBE_ROLE_NAME, READER_ROLE_NAME, shippedRoles } from '../../src/state/live/kubernetes-permissions.js';
 
 /** What the built-in checks read: the permissions follow from it. */
 export const CHECKED_DATA: ReadonlySet<DataKey> = dataKeysFor(builtinChecks);
@@ -14,11 +15,22 @@ export const CHECKED_DATA: ReadonlySet<DataKey> = dataKeysFor(builtinChecks);
  */
 export function generatedDeployFiles(): Record<string, string> {
   return {
-    'deploy/cluster-role.yaml': `${HEADER('the kinds the built-in checks read (src/state/live/kubernetes-permissions.ts readerRules)')}${readerClusterRoleYaml(CHECKED_DATA)}`,
+    ...Object.fromEntries(
+      shippedRoles(CHECKED_DATA).map((role) => [ROLE_FILES[role.name], `${HEADER('src/state/live/kubernetes-permissions.ts (shippedRoles: the kinds the built-in checks read)')}${clusterRoleYaml(role)}`]),
+    ),
     'deploy/iam/gcloud.sh': gcloudScript(),
     'deploy/iam/main.tf': terraform(),
   };
 }
+
+/** Where each shipped ClusterRole is: the reader in deploy/'s kustomization, the others bound by hand for their mode. */
+export const ROLE_FILES: Record<string, string> = {
+  [READER_ROLE_NAME]: 'deploy/cluster-role.yaml',
+  [PROBE_ROLE_NAME]: 'deploy/cluster-role-probe.yaml',
+  [FIX_ROLE_NAME]: 'deploy/cluster-role-fix.yaml',
+};
+
+export const SHIPPED_ROLES: ShippedRole[] = shippedRoles(CHECKED_DATA);
 
 const HEADER = (source: string) => `# Generated from ${source} by test/deploy (UPDATE_DEPLOY=1 npx vitest run test/deploy): do not edit.\n`;
 
