@@ -14,6 +14,8 @@ import { Deadline } from '../../src/state/live/deadline.js';
 import type { PolicyRule } from '../../src/state/live/kubernetes-permissions.js';
 import { clusterRoleYaml, fixRules, FIX_ROLE_NAME, probeRules, readerRules } from '../../src/state/live/kubernetes-permissions.js';
 import { LiveSource } from '../../src/state/live/live-source.js';
+import { CUSTOM_ROLES_SOURCE, GCP_DATA_SOURCES } from '../../src/state/live/live-gcp.js';
+import { FLEET_PERMISSIONS, REPORT_STORAGE_PERMISSIONS } from '../../src/fleet/fleet-permissions.js';
 import { CHECKED_DATA, generatedDeployFiles, googlePermissions, SHIPPED_ROLES } from '../support/deploy-files.js';
 import { FIXTURE_NOW, REPO_ROOT } from '../support/fixtures.js';
 import type { ServedFixture } from '../support/live.js';
@@ -30,7 +32,21 @@ describe('deploy/ is generated from what the live sources read', () => {
     const readme = await readFile(`${REPO_ROOT}docs/permissions.md`, 'utf8');
     for (const role of SHIPPED_ROLES) expect(readme).toContain(`\`\`\`yaml\n${clusterRoleYaml(role)}`);
     const listed = /--permissions=(\S+)/.exec(readme)?.[1]?.split(',') ?? [];
-    expect(listed).toEqual(expect.arrayContaining(googlePermissions()));
+    expect(listed).toEqual(googlePermissions());
+  });
+
+  it('docs/permissions.md names each permission with the role the 403 messages name', async () => {
+    const readme = await readFile(`${REPO_ROOT}docs/permissions.md`, 'utf8');
+    const rows = [
+      ...Object.values(GCP_DATA_SOURCES).map(({ permission, role }) => [[permission], role] as const),
+      [[CUSTOM_ROLES_SOURCE.permission], CUSTOM_ROLES_SOURCE.role] as const,
+      ...Object.values(FLEET_PERMISSIONS).map(({ permission, role }) => [[permission], role] as const),
+      ...Object.values(REPORT_STORAGE_PERMISSIONS).map(({ permissions, role }) => [permissions, role] as const),
+    ];
+    for (const [permissions, role] of rows) {
+      const row = `| ${permissions.map((permission) => `\`${permission}\``).join(', ')} | \`${role}\` |`;
+      expect(readme, row).toContain(row);
+    }
   });
 });
 

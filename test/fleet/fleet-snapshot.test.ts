@@ -249,6 +249,23 @@ describe('reports in Cloud Storage', () => {
     expect(merged.code).toBe(0);
   });
 
+  it('replacing a report needs storage.objects.delete as well as create: the refusal names it and the role that grants both', async () => {
+    const report = ['check', '--snapshot', tree, '--shard', '0/3', '--output', 'json', '--output-file', 'gs://fleet-reports/run-4/shard-0.json'];
+    try {
+      gcs.grant(['storage.objects.create']);
+      expect((await runCli(report, { env })).stderr).toBe('');
+      expect(await runCli(report, { env })).toMatchObject({
+        code: 2,
+        stderr:
+          "gke-doctor: gs://fleet-reports/run-4/shard-0.json: permission storage.objects.delete denied (writing a report needs storage.objects.create and storage.objects.delete: it replaces the last run's); roles/storage.objectUser on the bucket grants them\n",
+      });
+      gcs.grant(['storage.objects.create', 'storage.objects.delete']);
+      expect((await runCli(report, { env })).stderr).toBe('');
+    } finally {
+      gcs.grant(null);
+    }
+  });
+
   it('says which permission a denied bucket needs, in one line', async () => {
     gcs.inject({ path: '/storage/v1/b/fleet-reports/o', status: 403, times: 1 });
     expect(await runCli(['merge', 'gs://fleet-reports/run-1/'], { env })).toMatchObject({

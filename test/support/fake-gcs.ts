@@ -6,10 +6,12 @@ import { googleError } from './fake-gcp.js';
  * A fake of the Cloud Storage JSON API (cloud.google.com/storage/docs/json_api/v1/objects):
  * objects.list with prefix and pages, objects.get with alt=media, and the simple
  * upload (uploadType=media). Buckets that were not created answer 404, as does
- * an object that is not there.
+ * an object that is not there; `grant` narrows the caller's object permissions.
  */
 export class FakeGcs extends FakeHttpServer {
   readonly buckets = new Map<string, Map<string, string>>();
+  /** The caller's object permissions (all, unless `grant` narrows them): what IAM checks on each request. */
+  private granted: ReadonlySet<string> | null = null;
 
   constructor(private readonly pageSize = 2) {
     super((request) => this.route(request), (status, message) => googleError(status, message));
@@ -18,6 +20,24 @@ export class FakeGcs extends FakeHttpServer {
   bucket(name: string, objects: Record<string, string> = {}): this {
     this.buckets.set(name, new Map(Object.entries(objects)));
     return this;
+  }
+
+  /** The caller holds only these `storage.objects.*` permissions. */
+  grant(permissions: readonly string[] | null): this {
+    this.granted = permissions && new Set(permissions);
+    return this;
+  }
+
+  /**
+   * Cloud Storage's 403 for a permission the caller lacks, worded as the JSON API words it
+   * (cloud.google.com/storage/docs/access-control/iam-permissions: replacing an object needs
+   * storage.objects.delete as well as storage.objects.create).
+   */
+  private denied(...needed: string[]): FakeResponse | null {
+    const missing = this.granted ? needed.find((permission) => !this.granted!.has(permission)) : undefined;
+    if (!missing) return null;
+    const message = `gke-doctor@fleet-ops.iam.gserviceaccount.com does not have ${missing} access to the Google Cloud Storage object. Permission '${missing}' denied on resource (or it may not exist).`;
+    return { status: 403, body: googleError(403, message) };
   }
 
   private route(request: FakeRequest): FakeResponse {
@@ -29,6 +49,8 @@ export class FakeGcs extends FakeHttpServer {
     if (method === 'GET' && (match = /^\/storage\/v1\/b\/([^/]+)\/o$/.exec(path))) {
       const bucket = this.buckets.get(match[1]!);
       if (!bucket) return { status: 404, body: googleError(404, 'The specified bucket does not exist.') };
+      const refused = this.denied('storage.objects.list');
+      if (refused) return refused;
       const names = [...bucket.keys()].filter((name) => name.startsWith(query.get('prefix') ?? '')).sort();
       const start = Number(query.get('pageToken') || 0);
       const page = names.slice(start, start + this.pageSize);
@@ -36,6 +58,8 @@ export class FakeGcs extends FakeHttpServer {
       return { status: 200, body: { kind: 'storage#objects', ...(page.length ? { items: page.map((name) => ({ kind: 'storage#object', name, bucket: match![1] })) } : {}), ...(next ? { nextPageToken: next } : {}) } };
     }
     if (method === 'GET' && (match = /^\/storage\/v1\/b\/([^/]+)\/o\/(.+)$/.exec(path)) && query.get('alt') === 'media') {
+      const refused = this.denied('storage.objects.get');
+      if (refused) return refused;
       const text = this.buckets.get(match[1]!)?.get(match[2]!);
       if (text === undefined) return { status: 404, body: googleError(404, `No such object: ${match[1]}/${match[2]}`) };
       return { status: 200, body: text, headers: { 'content-type': 'application/octet-stream' } };
@@ -45,6 +69,8 @@ export class FakeGcs extends FakeHttpServer {
       const name = query.get('name');
       if (!bucket) return { status: 404, body: googleError(404, 'The specified bucket does not exist.') };
       if (!name) return { status: 400, body: googleError(400, 'Required parameter: name') };
+      const refused = this.denied('storage.objects.create', ...(bucket.has(name) ? ['storage.objects.delete'] : []));
+      if (refused) return refused;
       bucket.set(name, request.rawBody);
       return { status: 200, body: { kind: 'storage#object', name, bucket: match[1], size: String(Buffer.byteLength(request.rawBody)) } };
     }

@@ -22,15 +22,18 @@ export interface ShippedRole {
 }
 
 /**
- * The namespaced kinds a cluster serves without any CRD, each API group's plurals: what the
+ * The namespaced kinds a GKE cluster serves of itself, each API group's plurals: what the
  * namespace controller deletes in every namespace, so what can be left in a Terminating one.
  * Kubernetes' API reference (https://kubernetes.io/docs/reference/kubernetes-api/) and
  * `kubectl api-resources --namespaced=true --verbs=list` on GKE, which adds the metrics API of
- * its metrics-server (`pods.metrics.k8s.io`, listed like any discovered kind). Secrets are not
- * here: see forbiddenInNamespaceHint. Custom resources of other CRDs are not either: no rule
- * can name kinds a cluster defines later without a wildcard.
+ * its metrics-server (`pods.metrics.k8s.io`, listed like any discovered kind), the NEG
+ * controller's ServiceNetworkEndpointGroups (ingress-gce, whose neg-finalizer can hold a
+ * namespace) and the CSI VolumeSnapshots GKE installs
+ * (https://cloud.google.com/kubernetes-engine/docs/how-to/persistent-volumes/volume-snapshots).
+ * Secrets are not here: see forbiddenInNamespaceHint. Custom resources of other CRDs are not
+ * either: no rule can name kinds a cluster defines later without a wildcard.
  */
-const BUILT_IN_NAMESPACED: ReadonlyArray<[group: string, plurals: string[]]> = [
+const NAMESPACE_CONTENTS: ReadonlyArray<[group: string, plurals: string[]]> = [
   ['', ['configmaps', 'endpoints', 'events', 'limitranges', 'persistentvolumeclaims', 'pods', 'podtemplates', 'replicationcontrollers', 'resourcequotas', 'serviceaccounts', 'services']],
   ['apps', ['controllerrevisions', 'daemonsets', 'deployments', 'replicasets', 'statefulsets']],
   ['autoscaling', ['horizontalpodautoscalers']],
@@ -43,6 +46,8 @@ const BUILT_IN_NAMESPACED: ReadonlyArray<[group: string, plurals: string[]]> = [
   ['rbac.authorization.k8s.io', ['rolebindings', 'roles']],
   ['storage.k8s.io', ['csistoragecapacities']],
   ['metrics.k8s.io', ['pods']],
+  ['networking.gke.io', ['servicenetworkendpointgroups']],
+  ['snapshot.storage.k8s.io', ['volumesnapshots']],
 ];
 
 /** Where each kind checks ask for is listed: its group and plural (events in both groups that serve them). */
@@ -66,7 +71,7 @@ export function readerRules(kinds: ReadonlySet<string>): PolicyRule[] {
   const byGroup = new Map<string, Set<string>>();
   const add = (group: string, plural: string) => byGroup.set(group, (byGroup.get(group) ?? new Set()).add(plural));
   for (const kind of KUBERNETES_KINDS.filter((candidate) => kinds.has(candidate))) for (const { group, plural } of resourcesOf(kind)) add(group, plural);
-  if (kinds.has('ObjectsInTerminatingNamespaces')) for (const [group, plurals] of BUILT_IN_NAMESPACED) for (const plural of plurals) add(group, plural);
+  if (kinds.has('ObjectsInTerminatingNamespaces')) for (const [group, plurals] of NAMESPACE_CONTENTS) for (const plural of plurals) add(group, plural);
   return [...byGroup].map(([group, plurals]) => ({ apiGroups: [group], resources: [...plurals].sort(), verbs: ['list'] }));
 }
 
