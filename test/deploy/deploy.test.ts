@@ -14,6 +14,8 @@ import { Deadline } from '../../src/state/live/deadline.js';
 import type { PolicyRule } from '../../src/state/live/kubernetes-permissions.js';
 import { clusterRoleYaml, fixRules, FIX_ROLE_NAME, probeRules, readerRules } from '../../src/state/live/kubernetes-permissions.js';
 import { LiveSource } from '../../src/state/live/live-source.js';
+import { DISCOVERED_KINDS, EVENT_RESOURCES, KIND_RESOURCES } from '../../src/state/live/live-kubernetes.js';
+import { KUBERNETES_KINDS } from '../../src/state/kubernetes-types.js';
 import { CUSTOM_ROLES_SOURCE, GCP_DATA_SOURCES } from '../../src/state/live/live-gcp.js';
 import { FLEET_PERMISSIONS, REPORT_STORAGE_PERMISSIONS } from '../../src/fleet/fleet-permissions.js';
 import { CHECKED_DATA, generatedDeployFiles, googlePermissions, SHIPPED_ROLES } from '../support/deploy-files.js';
@@ -105,6 +107,19 @@ describe('every shipped role is least privilege', () => {
     expect(roleProblems('gke-doctor-reader', [{ apiGroups: [''], resources: ['secrets'], verbs: ['get', 'delete'] }])).toEqual(['gke-doctor-reader rule 0: writes (delete on secrets)']);
     expect(roleProblems('gke-doctor-reader', [FINALIZE])).toEqual(['gke-doctor-reader rule 0: writes (update on namespaces/finalize)']);
     expect(roleProblems(FIX_ROLE_NAME, fixRules())).toEqual([]);
+  });
+
+  it('the reader grants list on every kind a check reads: a kind with no known resource would fail here', () => {
+    const granted = new Set(readerRules(CHECKED_DATA).flatMap((rule) => rule.resources.map((resource) => `${rule.apiGroups[0]}/${resource}`)));
+    const kinds = KUBERNETES_KINDS.filter((kind) => CHECKED_DATA.has(kind));
+    expect(kinds.length).toBeGreaterThan(20);
+    for (const kind of kinds) {
+      const resources = kind === 'Event' ? EVENT_RESOURCES : [KIND_RESOURCES[kind] ?? DISCOVERED_KINDS[kind]];
+      for (const resource of resources) {
+        expect(resource, `${kind}: no group and plural in src/state/live/live-kubernetes.ts`).toBeDefined();
+        expect(granted.has(`${resource!.group}/${resource!.plural}`), kind).toBe(true);
+      }
+    }
   });
 
   it('the reader names no Secret; only the fix role lists them', () => {
