@@ -1,10 +1,10 @@
 import type { AuthClient } from 'google-auth-library';
+import { REPORT_STORAGE_PERMISSIONS } from './fleet-permissions.js';
 import { InputError } from '../errors.js';
 import { toApiFailure, withRetry } from '../state/live/api-failure.js';
 import { GOOGLE_API_SERVICES, googleApiBase } from '../state/live/gcp-endpoints.js';
 import { USER_AGENT, readGoogleJson, readGooglePages } from '../state/live/google-request.js';
 import { envelopeProblem } from '../state/data-shapes.js';
-import { REPORT_STORAGE_PERMISSIONS } from './fleet-permissions.js';
 
 /** A `gs://BUCKET/OBJECT` URL; `object` may be a prefix (empty for the whole bucket). */
 export interface GsUrl {
@@ -93,19 +93,22 @@ export class CloudStorage {
   }
 }
 
-/** Which permissions each action needs, and the predefined role that grants them (fleet-permissions.ts). */
-const NEEDS = REPORT_STORAGE_PERMISSIONS;
+/** Which permission each action needs, and the predefined role that grants it (cloud.google.com/storage/docs/access-control/iam-roles). */
+const NEEDS = {
+  list: REPORT_STORAGE_PERMISSIONS.list,
+  read: REPORT_STORAGE_PERMISSIONS.read,
+  write: REPORT_STORAGE_PERMISSIONS.write,
+} as const;
 
 function storageError(url: GsUrl, action: keyof typeof NEEDS, failure: ReturnType<typeof toApiFailure>): InputError {
   const where = `gs://${url.bucket}/${url.object}`;
-  const { permissions, role } = NEEDS[action];
+  const { permission, role } = NEEDS[action];
   if (failure.status === 401) return new InputError(`${where}: Cloud Storage rejected the credentials (401): run \`gcloud auth application-default login\`, or pass a fresh token`);
   if (failure.status === 403) {
-    // Cloud Storage names the permission it checked in its message ("… does not have storage.objects.delete access …").
-    const named = /\b(storage\.objects\.[a-zA-Z]+)\b/.exec(failure.message)?.[1];
-    const denied = named && (permissions as readonly string[]).includes(named) ? named : permissions[0];
-    const all = permissions.length > 1 ? ` (writing a report needs ${permissions.join(' and ')}: it replaces the last run's)` : '';
-    return new InputError(`${where}: permission ${denied} denied${all}; ${role} on the bucket grants ${permissions.length > 1 ? 'them' : 'it'}`);
+    // Cloud Storage names the permission it checked ("… does not have storage.objects.delete access …"): replacing an object needs delete too.
+    const { permission: replace, role: replacer } = REPORT_STORAGE_PERMISSIONS.replace;
+    if (action === 'write' && failure.message.includes(replace)) return new InputError(`${where}: permission ${replace} denied (replacing the report already there needs it, with ${permission}); ${replacer} on the bucket grants both`);
+    return new InputError(`${where}: permission ${permission} denied; ${role} on the bucket grants it`);
   }
   if (failure.status === 404) return new InputError(`${where}: no such ${action === 'read' ? 'object' : 'bucket'}`);
   return new InputError(`${where}: cannot ${action}: ${failure.status ? `${failure.status} ` : ''}${failure.message}`);

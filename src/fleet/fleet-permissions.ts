@@ -14,11 +14,12 @@ export const FLEET_PERMISSIONS = {
 
 /**
  * Cloud Storage, for reports written to and merged from gs:// (cloud.google.com/storage/docs/access-control/iam-permissions):
- * replacing an object that exists needs storage.objects.delete as well as create, and a shard is
- * written under the same name on every run.
+ * replacing an object that exists needs storage.objects.delete as well as create (a report written
+ * again under its name: a retried task, a fixed --output-file).
  */
 export const REPORT_STORAGE_PERMISSIONS = {
-  list: { permissions: ['storage.objects.list'], role: 'roles/storage.objectViewer' },
-  read: { permissions: ['storage.objects.get'], role: 'roles/storage.objectViewer' },
-  write: { permissions: ['storage.objects.create', 'storage.objects.delete'], role: 'roles/storage.objectUser' },
+  list: { permission: 'storage.objects.list', role: 'roles/storage.objectViewer' },
+  read: { permission: 'storage.objects.get', role: 'roles/storage.objectViewer' },
+  write: { permission: 'storage.objects.create', role: 'roles/storage.objectCreator' },
+  replace: { permission: 'storage.objects.delete', role: 'roles/storage.objectUser' },
 } as const;

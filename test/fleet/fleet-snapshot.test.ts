@@ -257,7 +257,7 @@ describe('reports in Cloud Storage', () => {
       expect(await runCli(report, { env })).toMatchObject({
         code: 2,
         stderr:
-          "gke-doctor: gs://fleet-reports/run-4/shard-0.json: permission storage.objects.delete denied (writing a report needs storage.objects.create and storage.objects.delete: it replaces the last run's); roles/storage.objectUser on the bucket grants them\n",
+          'gke-doctor: gs://fleet-reports/run-4/shard-0.json: permission storage.objects.delete denied (replacing the report already there needs it, with storage.objects.create); roles/storage.objectUser on the bucket grants both\n',
       });
       gcs.grant(['storage.objects.create', 'storage.objects.delete']);
       expect((await runCli(report, { env })).stderr).toBe('');

@@ -48,7 +48,7 @@ export const FLEET_LIST_PERMISSIONS: string[] = [FLEET_PERMISSIONS.listClusters.
 /** `--endpoint connect-gateway`: the fleet memberships, and read-only requests through the gateway. */
 export const CONNECT_GATEWAY_PERMISSIONS: string[] = [FLEET_PERMISSIONS.listMemberships.permission, FLEET_PERMISSIONS.connectGateway.permission];
 /** Reports in gs://: written (replacing the last run's), then listed and read by `merge`. */
-export const REPORT_PERMISSIONS: string[] = [...new Set([REPORT_STORAGE_PERMISSIONS.write, REPORT_STORAGE_PERMISSIONS.read, REPORT_STORAGE_PERMISSIONS.list].flatMap(({ permissions }) => permissions))];
+export const REPORT_PERMISSIONS: string[] = ['write', 'replace', 'read', 'list'].map((action) => REPORT_STORAGE_PERMISSIONS[action as keyof typeof REPORT_STORAGE_PERMISSIONS].permission);
 
 const IAM_SOURCES = 'src/state/live/live-gcp.ts (GCP_DATA_SOURCES) and src/fleet/fleet-permissions.ts';
 

@@ -10,8 +10,6 @@ import { googleError } from './fake-gcp.js';
  */
 export class FakeGcs extends FakeHttpServer {
   readonly buckets = new Map<string, Map<string, string>>();
-  /** The caller's object permissions (all, unless `grant` narrows them): what IAM checks on each request. */
-  private granted: ReadonlySet<string> | null = null;
 
   constructor(private readonly pageSize = 2) {
     super((request) => this.route(request), (status, message) => googleError(status, message));
@@ -22,35 +20,17 @@ export class FakeGcs extends FakeHttpServer {
     return this;
   }
 
-  /** The caller holds only these `storage.objects.*` permissions. */
-  grant(permissions: readonly string[] | null): this {
-    this.granted = permissions && new Set(permissions);
-    return this;
-  }
-
-  /**
-   * Cloud Storage's 403 for a permission the caller lacks, worded as the JSON API words it
-   * (cloud.google.com/storage/docs/access-control/iam-permissions: replacing an object needs
-   * storage.objects.delete as well as storage.objects.create).
-   */
-  private denied(...needed: string[]): FakeResponse | null {
-    const missing = this.granted ? needed.find((permission) => !this.granted!.has(permission)) : undefined;
-    if (!missing) return null;
-    const message = `gke-doctor@fleet-ops.iam.gserviceaccount.com does not have ${missing} access to the Google Cloud Storage object. Permission '${missing}' denied on resource (or it may not exist).`;
-    return { status: 403, body: googleError(403, message) };
-  }
-
   private route(request: FakeRequest): FakeResponse {
     if (!/^Bearer \S+/.test(String(request.headers.authorization ?? ''))) {
       return { status: 401, body: googleError(401, 'Anonymous caller does not have storage.objects.list access.') };
     }
+    const refused = this.granted ? this.denied(request) : null;
+    if (refused) return refused;
     const { method, path, query } = request;
     let match: RegExpExecArray | null;
     if (method === 'GET' && (match = /^\/storage\/v1\/b\/([^/]+)\/o$/.exec(path))) {
       const bucket = this.buckets.get(match[1]!);
       if (!bucket) return { status: 404, body: googleError(404, 'The specified bucket does not exist.') };
-      const refused = this.denied('storage.objects.list');
-      if (refused) return refused;
       const names = [...bucket.keys()].filter((name) => name.startsWith(query.get('prefix') ?? '')).sort();
       const start = Number(query.get('pageToken') || 0);
       const page = names.slice(start, start + this.pageSize);
@@ -58,8 +38,6 @@ export class FakeGcs extends FakeHttpServer {
       return { status: 200, body: { kind: 'storage#objects', ...(page.length ? { items: page.map((name) => ({ kind: 'storage#object', name, bucket: match![1] })) } : {}), ...(next ? { nextPageToken: next } : {}) } };
     }
     if (method === 'GET' && (match = /^\/storage\/v1\/b\/([^/]+)\/o\/(.+)$/.exec(path)) && query.get('alt') === 'media') {
-      const refused = this.denied('storage.objects.get');
-      if (refused) return refused;
       const text = this.buckets.get(match[1]!)?.get(match[2]!);
       if (text === undefined) return { status: 404, body: googleError(404, `No such object: ${match[1]}/${match[2]}`) };
       return { status: 200, body: text, headers: { 'content-type': 'application/octet-stream' } };
@@ -69,11 +47,34 @@ export class FakeGcs extends FakeHttpServer {
       const name = query.get('name');
       if (!bucket) return { status: 404, body: googleError(404, 'The specified bucket does not exist.') };
       if (!name) return { status: 400, body: googleError(400, 'Required parameter: name') };
-      const refused = this.denied('storage.objects.create', ...(bucket.has(name) ? ['storage.objects.delete'] : []));
-      if (refused) return refused;
       bucket.set(name, request.rawBody);
       return { status: 200, body: { kind: 'storage#object', name, bucket: match[1], size: String(Buffer.byteLength(request.rawBody)) } };
     }
     return { status: 404, body: googleError(404, `Not found: ${path}`) };
+  }
+
+  /** The caller's object permissions: every one, unless `grant` names the only ones it holds. */
+  private granted: ReadonlySet<string> | null = null;
+
+  grant(permissions: readonly string[] | null): this {
+    this.granted = permissions && new Set(permissions);
+    return this;
+  }
+
+  /**
+   * Cloud Storage's 403 for a permission the caller lacks, worded as the JSON API words it. Listing
+   * needs storage.objects.list, reading .get, uploading .create, and uploading over an object that
+   * exists .delete as well (cloud.google.com/storage/docs/access-control/iam-permissions).
+   */
+  private denied({ method, path, query }: FakeRequest): FakeResponse | null {
+    const object = /^\/(?:upload\/)?storage\/v1\/b\/([^/]+)\/o(?:\/(.+))?$/.exec(path);
+    if (!object) return null;
+    const exists = (name: string | null | undefined) => name !== null && name !== undefined && this.buckets.get(object[1]!)?.has(name) === true;
+    const needed =
+      method === 'POST' ? ['storage.objects.create', ...(exists(query.get('name')) ? ['storage.objects.delete'] : [])] : object[2] === undefined ? ['storage.objects.list'] : ['storage.objects.get'];
+    const missing = needed.find((permission) => !this.granted!.has(permission));
+    if (!missing) return null;
+    const message = `gke-doctor@fleet-ops.iam.gserviceaccount.com does not have ${missing} access to the Google Cloud Storage object. Permission '${missing}' denied on resource (or it may not exist).`;
+    return { status: 403, body: googleError(403, message) };
   }
 }
