@@ -18,7 +18,6 @@ import type { Progress } from '../state/live/progress.js';
 import type { EndpointKind, Membership } from './cluster-endpoint.js';
 import { bearerKubeConfig, clusterEndpoint } from './cluster-endpoint.js';
 import type { FleetMember } from './run-fleet.js';
-import { FLEET_PERMISSIONS } from './fleet-permissions.js';
 
 export interface AllClustersOptions extends CredentialOptions {
   projects: string[];
@@ -165,7 +164,7 @@ class ProjectData {
 function listReason(project: string, failure: ReturnType<typeof toApiFailure>): string {
   if (failure.details.reason === 'SERVICE_DISABLED') return `cannot list the clusters of project ${project}: the container.googleapis.com API is disabled there`;
   if (failure.status === 403) {
-    return `cannot list the clusters of project ${project} (container.googleapis.com): permission ${failure.details.permission ?? FLEET_PERMISSIONS.listClusters.permission} denied; ${FLEET_PERMISSIONS.listClusters.role} grants it`;
+    return `cannot list the clusters of project ${project} (container.googleapis.com): permission ${failure.details.permission ?? 'container.clusters.list'} denied; roles/container.clusterViewer grants it`;
   }
   return `cannot list the clusters of project ${project} (container.googleapis.com): ${failure.status ? `${failure.status} ` : ''}${failure.message}`;
 }
