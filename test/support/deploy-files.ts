@@ -43,6 +43,11 @@ export function googlePermissions(): string[] {
   return [...new Set(permissions)];
 }
 
+/** Every Google permission `check` and `snapshot` read with (snapshot reads all there is): the role docs/permissions.md gives a person. */
+export function everyGooglePermission(): string[] {
+  return [...new Set([...Object.values(GCP_DATA_SOURCES).map(({ permission }) => permission), CUSTOM_ROLES_SOURCE.permission])];
+}
+
 /** `--all-clusters`: each project's clusters are listed. */
 export const FLEET_LIST_PERMISSIONS: string[] = [FLEET_PERMISSIONS.listClusters.permission];
 /** `--endpoint connect-gateway`: the fleet memberships, and read-only requests through the gateway. */
