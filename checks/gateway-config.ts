@@ -17,6 +17,7 @@ import type { RouteKind } from '../src/gke/gateway/gateway-routes.js';
 import { ROUTE_KINDS } from '../src/gke/gateway/gateway-routes.js';
 import { isGkeGateway } from '../src/gke/gateway/gateway-classes.js';
 import { isGatewayParentRef, parentRefAttachment } from '../src/gke/gateway/route-attachment.js';
+import { manualFix } from '../src/gke/load-balancer/manual-fix.js';
 import type { Route } from '../src/state/kubernetes-types.js';
 
 const gatewayConfig = defineCheck({
@@ -37,8 +38,11 @@ without traffic, and some of them leave no condition at all:
 - a Gateway whose Accepted or Programmed condition is False, a route whose Accepted or
   ResolvedRefs condition is False (with the controller's reason and message);
 - a route whose parentRef names a Gateway that does not exist, a listener (sectionName, port)
-  the Gateway does not have, or only listeners whose allowedRoutes (namespaces: Same by default,
-  All or a label Selector; kinds) do not admit it: it attaches to nothing and serves nothing;
+  the Gateway does not have, only listeners whose allowedRoutes (namespaces: Same by default,
+  All or a label Selector; kinds) do not admit it, or only admitting listeners whose hostname
+  no hostname of the route's spec.hostnames intersects (a *. prefix is a suffix match:
+  *.example.com covers foo.example.com, never example.com; a listener without a hostname
+  takes every route): it attaches to nothing and serves nothing;
 - a route that sends traffic to a Service that does not exist, or to one in another
   namespace without a ReferenceGrant there allowing it;
 - a HealthCheckPolicy or GCPBackendPolicy whose targetRef names nothing (it changes nothing),
@@ -73,6 +77,8 @@ http-load-balancing-addon.`,
       '{{route}} names listener {{listener}} of Gateway {{gateway}} in spec.parentRefs[{{index}}], and the Gateway has no such listener (it has {{listeners}}): the route attaches to nothing there{{agrees}}.',
     notAllowedByListeners:
       '{{route}} is not admitted by Gateway {{gateway}} (spec.parentRefs[{{index}}]): {{refusals}}. The route attaches to nothing there{{agrees}}.',
+    noMatchingListenerHostname:
+      '{{route}} has hostnames {{hostnames}}, and none intersects the hostname of a listener of Gateway {{gateway}} (spec.parentRefs[{{index}}]) that admits it: {{listeners}}. The route attaches to nothing there{{agrees}}.',
     fixParentRef: 'Point spec.parentRefs at an existing Gateway and listener (kubectl get gateways -A shows them), or create the Gateway.',
     fixAllowedRoutes:
       'Let the listener admit the route: set its allowedRoutes.namespaces (from: All, or from: Selector with a label the route\'s namespace carries), or move the route into the Gateway\'s namespace.',
@@ -84,6 +90,8 @@ http-load-balancing-addon.`,
     backendPolicyConflict: '{{policies}} all target Service {{service}}; only the oldest, {{winner}}, is attached, the others change nothing.',
     fixEnableGatewayApi: 'Turn the Gateway API on (the standard channel); GKE installs the CRDs and GatewayClasses and its controller picks the Gateways up.',
     fixProxySubnet: 'Create a proxy-only subnet in the region (one per region and network); pick an unused range of at least /26.',
+    fixHostnames:
+      'Give the route a hostname the listener\'s hostname covers (a *.example.com listener takes foo.example.com, not example.com), or change or remove the listener\'s hostname.',
     fixReferenceGrant: 'Allow the reference with a ReferenceGrant in the Service\'s namespace.',
   },
   run(state, context) {
@@ -204,7 +212,7 @@ function routeFindings(state: ClusterState, context: Context, attached: Attached
           messageId: 'referenceGrantMissing',
           data: { route, field: ref.field, service, namespace: ref.namespace, routeKind: attached.kind, from: attached.namespace },
           resource: route,
-          fix: { summary: gatewayConfig.messages.fixReferenceGrant, commands: [['kubectl apply -f - <<\'EOF\'', yaml, 'EOF'].join('\n')], terraform: null, automatic: false },
+          fix: manualFix(gatewayConfig.messages.fixReferenceGrant, [['kubectl apply -f - <<\'EOF\'', yaml, 'EOF'].join('\n')]),
         }),
       );
     }
@@ -254,15 +262,14 @@ function attachmentFindings(state: ClusterState, context: Context, route: Route,
     } else if (problem.problem === 'noMatchingListener') {
       const listener = [ref.sectionName, ref.port === undefined ? undefined : `on port ${ref.port}`].filter(Boolean).join(' ');
       findings.push(context.report({ messageId: 'parentListenerMissing', data: { ...data, listener, listeners: problem.listeners.join(', ') || 'no listeners' }, resource, evidence, fix: manualFix(gatewayConfig.messages.fixParentRef) }));
+    } else if (problem.problem === 'noMatchingListenerHostname') {
+      const hostnames = { ...data, hostnames: problem.hostnames.join(', '), listeners: problem.listenerHostnames.join(', ') };
+      findings.push(context.report({ messageId: 'noMatchingListenerHostname', data: hostnames, resource, evidence, fix: manualFix(gatewayConfig.messages.fixHostnames) }));
     } else {
       findings.push(context.report({ messageId: 'notAllowedByListeners', data: { ...data, refusals: problem.refusals.join('; ') }, resource, evidence, fix: manualFix(gatewayConfig.messages.fixAllowedRoutes) }));
     }
   }
   return { resource, findings, undecided, explained };
-}
-
-function manualFix(summary: string) {
-  return { summary, commands: [], terraform: null, automatic: false };
 }
 
 function conditionFinding(context: Context, what: string, condition: Condition, resource: string): Finding {

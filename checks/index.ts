@@ -6,6 +6,7 @@ import gatewayConfig from './gateway-config.js';
 import gatewayHealthCheck from './gateway-health-check.js';
 import httpLoadBalancingAddon from './http-load-balancing-addon.js';
 import ingressConfig from './ingress-config.js';
+import gkeServiceAgent from './gke-service-agent.js';
 import ingressHealthCheck from './ingress-health-check.js';
 import loadBalancerFirewall from './load-balancer-firewall.js';
 import loadBalancerEvents from './load-balancer-events.js';
@@ -14,6 +15,8 @@ import terminatingNamespace from './terminating-namespace.js';
 
 /** The built-in checks, in the order reports list them. */
 export const builtinChecks: readonly Check[] = [
+  // First: a project whose GKE service agent lost its role breaks everything the other checks look at.
+  gkeServiceAgent,
   eventarcGkeIam,
   eventarcGkeTrigger,
   eventarcGkeDelivery,

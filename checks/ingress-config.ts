@@ -39,7 +39,11 @@ active proxy-only subnet in the cluster's region and network (Compute refuses th
 rule, so they never get an address); a missing
 FrontendConfig; spec.ingressClassName on an Ingress meant for GCE, which the
 controller does not read; and a default IngressClass, whose name Kubernetes writes into
-every Ingress created without a class, so GKE's controller ignores it. Ingresses being
+every Ingress created without a class, so GKE's controller ignores it: named as the root
+cause, with a fix for the Ingress and for the class's default annotation. A default class
+meant for GKE itself (named gce, gce-internal or gce-regional-external, or with controller
+k8s.io/ingress-gce, as setup guides write it) is an error on every Ingress it stamped: GKE's
+controller reads no IngressClass, so nothing serves them. Ingresses being
 deleted are left to the namespace diagnosis.`,
   references: [
     'https://github.com/kubernetes/ingress-gce/tree/master/cmd/check-gke-ingress',
@@ -84,7 +88,9 @@ deleted are left to the namespace diagnosis.`,
     ingressClassNameBesideAnnotation:
       '{{ingress}} sets spec.ingressClassName: {{className}} next to {{annotation}}: {{annotationClass}}. GKE\'s controller reads only the annotation: if it is removed (say, to move to ingressClassName), the controller stops serving the Ingress and deletes its load balancer.',
     defaultClassStamped:
-      '{{ingress}} carries annotations only GKE\'s ingress controller reads ({{annotations}}) but has spec.ingressClassName: {{className}}. IngressClass {{className}} is marked default ({{defaultAnnotation}}: "true"), so Kubernetes\' DefaultIngressClass admission plugin wrote its name into this Ingress, created without a class: GKE\'s controller ignores an Ingress with spec.ingressClassName, and it never gets a Google Cloud load balancer.',
+      '{{ingress}} carries annotations only GKE\'s ingress controller reads ({{annotations}}) but has spec.ingressClassName: {{className}}. IngressClass {{className}} is marked default ({{defaultAnnotation}}: "true"), so Kubernetes\' DefaultIngressClass admission plugin wrote its name into this Ingress, created without a class: GKE\'s controller ignores an Ingress with spec.ingressClassName, and it never gets a Google Cloud load balancer. The default IngressClass is the root cause: it takes every Ingress created without a class from GKE the same way.',
+    defaultGkeClassStamped:
+      '{{ingress}} has spec.ingressClassName: {{className}} and no {{annotation}} annotation, so GKE\'s ingress controller ignores it and nothing serves it: it never gets a load balancer. The root cause is IngressClass {{className}}, marked default ({{defaultAnnotation}}: "true"): Kubernetes\' DefaultIngressClass admission plugin writes its name into every Ingress created without a class, and GKE\'s controller reads no IngressClass (only the {{annotation}} annotation), so every new Ingress written for GKE breaks the same way.',
     defaultClassWillStamp:
       '{{ingress}} has no class, and IngressClass {{className}} is marked default ({{defaultAnnotation}}: "true"): on creation Kubernetes\' DefaultIngressClass admission plugin will write spec.ingressClassName: {{className}} into it, and GKE\'s ingress controller ignores an Ingress with spec.ingressClassName.',
     pathInvalid:
@@ -106,6 +112,8 @@ deleted are left to the namespace diagnosis.`,
     fixIngressClassName: 'Remove spec.ingressClassName and select GKE\'s controller with the {{annotation}} annotation.',
     fixDefaultClass:
       'Give the Ingress to GKE\'s controller (set {{annotation}}: gce, remove spec.ingressClassName), and stop marking IngressClass {{className}} default so the next Ingress created without a class is not taken from GKE too.',
+    fixDefaultGkeClass:
+      'Give the Ingress to GKE\'s controller ({{annotation}}: {{gceClass}}, and remove spec.ingressClassName), and remove {{defaultAnnotation}} from IngressClass {{className}} (or delete it: GKE\'s controller reads no IngressClass) so the next Ingress created without a class is served too.',
     fixDefaultClassBeforeApply: 'If the Ingress is meant for GKE\'s controller, set the {{annotation}}: gce annotation in its manifest: the admission plugin leaves an Ingress with that annotation alone.',
     fixRemoveIngressClassName: 'Keep the annotation; remove spec.ingressClassName so nobody mistakes it for what selects the controller.',
   },

@@ -4,9 +4,11 @@ import { gkeGateways } from '../src/gke/gateway/gateway-classes.js';
 import { isGceIngress } from '../src/gke/ingress/ingress-class.js';
 import type { ControllerEvent, EventCause } from '../src/gke/load-balancer/controller-events.js';
 import { controllerEventOf, explainEvent, isComplaint, printable } from '../src/gke/load-balancer/controller-events.js';
-import type { ClusterState } from '../src/state/cluster-state.js';
+import type { CappedList, ClusterState } from '../src/state/cluster-state.js';
 import { kubernetesResourceName } from '../src/state/cluster-state.js';
+import { manualFix } from '../src/gke/load-balancer/manual-fix.js';
 import type { Condition } from '../src/state/kubernetes-types.js';
+import { addToList } from '../src/list-map.js';
 
 /** The kinds whose events are read: what the GKE load-balancer controllers (ingress-gce, its NEG controller, the Gateway and managed-certificate controllers) report on. */
 const KINDS = ['Ingress', 'Service', 'Gateway', 'HTTPRoute', 'GRPCRoute', 'ManagedCertificate'];
@@ -35,7 +37,10 @@ escaped) on the object it is about: none is dropped. For an object that is faili
 Ingress without an address or with an UNHEALTHY backend, a Gateway or route not accepted or
 programmed, a ManagedCertificate not Active) with no event left, it says the events may have
 expired. Live, events are read only in the namespaces of Ingresses, Gateways, routes and
-ManagedCertificates, Warning ones only, at most 500 per namespace.`,
+ManagedCertificates, Warning ones only, at most 500 per namespace; where there were more,
+it says so (how many were read, and at most how many were not: the API server does not count
+the rest of a field-selected list, so the bound is the namespace's count of every event), and
+a failing object with no event among those read gets that note instead of "no events left".`,
   references: [
     'https://cloud.google.com/kubernetes-engine/docs/troubleshooting/troubleshoot-load-balancing',
     'https://cloud.google.com/kubernetes-engine/docs/troubleshooting/troubleshoot-gateways',
@@ -81,6 +86,10 @@ ManagedCertificates, Warning ones only, at most 500 per namespace.`,
     gatewaySyncFailed: onEvent('The Gateway controller could not create or update the load balancer in Google Cloud ({{error}}).'),
     garbageCollectionFailed: onEvent('The controller could not delete load-balancer resources it no longer needs ({{error}}): they are left in the project (and count against its quotas).'),
     unmapped: onEvent('gke-doctor does not know this message; it is shown as the controller wrote it.'),
+    eventsCapped:
+      'Namespace {{namespace}} holds more events ({{fieldSelector}}) than gke-doctor reads in one namespace: {{read}} were read, and {{unread}} were not. What the controllers said about objects there may be among those not read: this check judged the {{read}} only.',
+    noEventsAmongRead:
+      '{{object}} {{failing}}, and none of the events read in namespace {{namespace}} is about it; {{unread}} were not read (gke-doctor reads at most {{read}} per namespace), so what the controller said may be among them.',
     noEventsLeft:
       '{{object}} {{failing}}, and no Warning event about it is left: Kubernetes keeps events for one hour after they were last recorded (kube-apiserver --event-ttl), so what the controller said may be gone. The other checks say what they can tell from its configuration.',
     fixQuota: 'Raise the {{quota}} quota of the project (Console: IAM & Admin > Quotas), or delete what uses it up (load-balancer resources left by deleted Ingresses and Services).',
@@ -100,6 +109,7 @@ ManagedCertificates, Warning ones only, at most 500 per namespace.`,
     fixGateway: 'Correct the Gateway or route the message names; the Gateway controller retries by itself.',
     fixGarbage: 'Delete the resources the message names, or let the controller retry once the cause is fixed.',
     fixRead: 'Read the object\'s events and fix what they say.',
+    fixCappedEvents: 'Read the namespace\'s events yourself, newest first (the command below), or clear out old ones; gke-doctor reads at most {{read}} per namespace so that a noisy namespace does not make the run slow.',
     fixNoEvents: 'Look at the object\'s status now, and at the events as they come (kubectl get events -w); GKE also keeps them in Cloud Logging.',
   },
   run(state: ClusterState, context): CheckResult {
@@ -137,7 +147,7 @@ ManagedCertificates, Warning ones only, at most 500 per namespace.`,
         const evidence = { event: { type: event.type, reason: printable(event.reason), message: printable(event.message), count: event.count, lastSeen: event.lastSeen ?? null, source: event.source ?? null } };
         const explained = explainEvent(event);
         if (!explained) {
-          findings.push(context.report({ messageId: 'unmapped', severity: 'warning', data: { said }, resource, evidence, fix: { summary: text('fixRead'), commands: [describeCommand(event)], terraform: null, automatic: false } }));
+          findings.push(context.report({ messageId: 'unmapped', severity: 'warning', data: { said }, resource, evidence, fix: manualFix(text('fixRead'), [describeCommand(event)]) }));
           continue;
         }
         const { summary, commands } = fixFor(explained.cause, explained.found, event, state, text);
@@ -156,7 +166,7 @@ ManagedCertificates, Warning ones only, at most 500 per namespace.`,
             data,
             resource,
             evidence: { ...evidence, cause: explained.cause, ...explained.found },
-            fix: { summary, commands, terraform: null, automatic: false },
+            fix: manualFix(summary, commands),
           }),
         );
       }
@@ -168,14 +178,42 @@ ManagedCertificates, Warning ones only, at most 500 per namespace.`,
       ...state.kubernetes.list('ManagedCertificate').map((certificate) => kubernetesResourceName({ kind: 'ManagedCertificate', metadata: certificate.metadata })),
     ];
     for (const resource of watched) examined.add(resource);
-    for (const { resource, failing, command } of failingObjects(state, context.now)) {
+    // A list cut at gke-doctor's cap is said, never passed over: what was not read may hold the controller's complaint.
+    const capped = new Map<string, CappedList[]>();
+    for (const list of state.cappedLists?.get('Event') ?? []) addToList(capped, list.namespace, list);
+    for (const [namespace, lists] of [...capped].sort(([a], [b]) => a.localeCompare(b))) {
+      const resource = `Namespace/${namespace}`;
+      examined.add(resource);
+      for (const list of lists) {
+        const data = { namespace, fieldSelector: list.fieldSelector, read: list.read, unread: unreadText(list) };
+        const command = `kubectl -n ${namespace} get events --field-selector ${list.fieldSelector} --sort-by=.lastTimestamp`;
+        findings.push(context.report({ messageId: 'eventsCapped', severity: 'info', data, resource, evidence: { ...list, unreadAtMost: list.unreadAtMost ?? null }, fix: manualFix(text('fixCappedEvents', { read: list.read }), [command]) }));
+      }
+    }
+    for (const { resource, namespace, failing, command } of failingObjects(state, context.now)) {
       examined.add(resource);
       if (byObject.has(resource)) continue;
-      findings.push(context.report({ messageId: 'noEventsLeft', severity: 'info', data: { object: resource, failing }, resource, evidence: { failing }, fix: { summary: text('fixNoEvents'), commands: [command], terraform: null, automatic: false } }));
+      const cut = namespace === undefined ? [] : (capped.get(namespace) ?? []);
+      if (cut.length > 0) {
+        const data = { object: resource, failing, namespace: namespace!, read: cut[0]!.read, unread: cut.map(unreadText).join(', ') };
+        findings.push(context.report({ messageId: 'noEventsAmongRead', severity: 'info', data, resource, evidence: { failing, cappedLists: cut }, fix: manualFix(text('fixNoEvents'), [command]) }));
+        continue;
+      }
+      findings.push(context.report({ messageId: 'noEventsLeft', severity: 'info', data: { object: resource, failing }, resource, evidence: { failing }, fix: manualFix(text('fixNoEvents'), [command]) }));
     }
     return { examined: [...examined], findings };
   },
 });
+
+/**
+ * How many events a capped list left unread: the API server does not count the rest of a field-selected list
+ * (k8s.io/apimachinery ListMeta.remainingItemCount), so the bound is the namespace's count of events of every type.
+ */
+function unreadText(list: CappedList): string {
+  return list.unreadAtMost === undefined
+    ? `an unknown number more (the API server does not count what is left of a list read with a field selector)`
+    : `at most ${list.unreadAtMost} more (the namespace holds ${list.read + list.unreadAtMost} events of every type at most)`;
+}
 
 type Text = (id: keyof typeof loadBalancerEvents.messages, data?: MessageData) => string;
 
@@ -239,32 +277,32 @@ function fixFor(cause: EventCause, found: Record<string, string>, event: Control
 const ADDRESS_GRACE_MS = 10 * 60_000;
 
 /** Objects that are failing now, by their own status: where the absence of events needs saying. */
-function failingObjects(state: ClusterState, now: Date): { resource: string; failing: string; command: string }[] {
-  const failing: { resource: string; failing: string; command: string }[] = [];
+function failingObjects(state: ClusterState, now: Date): { resource: string; namespace?: string; failing: string; command: string }[] {
+  const failing: { resource: string; namespace?: string; failing: string; command: string }[] = [];
   const describe = (kind: string, namespace: string | undefined, name: string | undefined) => `kubectl${namespace ? ` -n ${namespace}` : ''} describe ${kind} ${name ?? '?'}`;
   for (const ingress of state.kubernetes.list('Ingress').filter((candidate) => isGceIngress(candidate) && !candidate.metadata?.deletionTimestamp)) {
     const resource = kubernetesResourceName({ kind: 'Ingress', metadata: ingress.metadata });
     const command = describe('ingress', ingress.metadata?.namespace, ingress.metadata?.name);
     const created = Date.parse(ingress.metadata?.creationTimestamp ?? '');
     const addressed = (ingress.status?.loadBalancer?.ingress ?? []).some((entry) => entry.ip || entry.hostname);
-    if (!addressed && Number.isFinite(created) && now.getTime() - created > ADDRESS_GRACE_MS) failing.push({ resource, failing: 'has no load-balancer address', command });
-    else if (/"UNHEALTHY"/.test(ingress.metadata?.annotations?.['ingress.kubernetes.io/backends'] ?? '')) failing.push({ resource, failing: 'has an UNHEALTHY backend (ingress.kubernetes.io/backends)', command });
+    if (!addressed && Number.isFinite(created) && now.getTime() - created > ADDRESS_GRACE_MS) failing.push({ resource, namespace: ingress.metadata?.namespace, failing: 'has no load-balancer address', command });
+    else if (/"UNHEALTHY"/.test(ingress.metadata?.annotations?.['ingress.kubernetes.io/backends'] ?? '')) failing.push({ resource, namespace: ingress.metadata?.namespace, failing: 'has an UNHEALTHY backend (ingress.kubernetes.io/backends)', command });
   }
   const falseConditions = (conditions: readonly Condition[] | undefined) => (conditions ?? []).filter((condition) => condition.status === 'False' && ['Accepted', 'Programmed', 'ResolvedRefs'].includes(condition.type)).map((condition) => condition.type);
   for (const gateway of gkeGateways(state)) {
     const bad = falseConditions(gateway.status?.conditions);
-    if (bad.length > 0) failing.push({ resource: kubernetesResourceName({ kind: 'Gateway', metadata: gateway.metadata }), failing: `is not ${bad.join(', ')}`, command: describe('gateway', gateway.metadata?.namespace, gateway.metadata?.name) });
+    if (bad.length > 0) failing.push({ resource: kubernetesResourceName({ kind: 'Gateway', metadata: gateway.metadata }), namespace: gateway.metadata?.namespace, failing: `is not ${bad.join(', ')}`, command: describe('gateway', gateway.metadata?.namespace, gateway.metadata?.name) });
   }
   for (const kind of ['HTTPRoute', 'GRPCRoute'] as const) {
     for (const route of state.kubernetes.list(kind)) {
       const bad = [...new Set((route.status?.parents ?? []).flatMap((parent) => falseConditions(parent.conditions)))];
-      if (bad.length > 0) failing.push({ resource: kubernetesResourceName({ kind, metadata: route.metadata }), failing: `is not ${bad.join(', ')} by its Gateway`, command: describe(kind.toLowerCase(), route.metadata?.namespace, route.metadata?.name) });
+      if (bad.length > 0) failing.push({ resource: kubernetesResourceName({ kind, metadata: route.metadata }), namespace: route.metadata?.namespace, failing: `is not ${bad.join(', ')} by its Gateway`, command: describe(kind.toLowerCase(), route.metadata?.namespace, route.metadata?.name) });
     }
   }
   for (const certificate of state.kubernetes.list('ManagedCertificate')) {
     const status = certificate.status?.certificateStatus;
     if (status === 'Active') continue;
-    failing.push({ resource: kubernetesResourceName({ kind: 'ManagedCertificate', metadata: certificate.metadata }), failing: `is ${status ? status : 'not provisioned yet'}`, command: describe('managedcertificate', certificate.metadata?.namespace, certificate.metadata?.name) });
+    failing.push({ resource: kubernetesResourceName({ kind: 'ManagedCertificate', metadata: certificate.metadata }), namespace: certificate.metadata?.namespace, failing: `is ${status ? status : 'not provisioned yet'}`, command: describe('managedcertificate', certificate.metadata?.namespace, certificate.metadata?.name) });
   }
   return failing;
 }

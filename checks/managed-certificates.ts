@@ -5,6 +5,7 @@ import type { DomainFailure } from '../src/gke/ingress/managed-certificates.js';
 import { CERTIFICATE_FAILURES, DOMAIN_FAILURES, MANAGED_CERTIFICATES_ANNOTATION, PROVISIONING_NORMAL_MS, ingressAddresses, ingressesUsing } from '../src/gke/ingress/managed-certificates.js';
 import type { ClusterState } from '../src/state/cluster-state.js';
 import { kubernetesResourceName } from '../src/state/cluster-state.js';
+import { manualFix } from '../src/gke/load-balancer/manual-fix.js';
 
 const managedCertificates = defineCheck({
   id: 'managed-certificates',
@@ -68,7 +69,7 @@ Provisioning for longer than the docs call normal.`,
       const base = { certificate: resource, status, namespace };
       const evidence = { certificateStatus: certificate.status?.certificateStatus ?? null, domainStatus: certificate.status?.domainStatus ?? [], ingresses: ingresses.map((ingress) => kubernetesResourceName({ kind: 'Ingress', metadata: ingress.metadata })), addresses };
       const report = (messageId: keyof typeof managedCertificates.messages, severity: Severity, data: MessageData, summary: string, commands: string[]) =>
-        findings.push(context.report({ messageId, severity, data: { ...base, ...data }, resource, evidence, fix: { summary, commands, terraform: null, automatic: false } }));
+        findings.push(context.report({ messageId, severity, data: { ...base, ...data }, resource, evidence, fix: manualFix(summary, commands) }));
       if (ingresses.length === 0) {
         const command = `kubectl -n ${namespace} annotate ingress INGRESS ${MANAGED_CERTIFICATES_ANNOTATION}=${certificate.metadata?.name ?? '?'} --overwrite`;
         report('notReferenced', 'error', { annotation: MANAGED_CERTIFICATES_ANNOTATION }, text('fixAnnotate'), [command]);

@@ -82,7 +82,7 @@ without the roles it needs can leave that namespace Terminating for good.`,
       '{{resource}} waits for {{finalizer}}, but {{owner}} never runs while the HTTP load-balancing addon is disabled: it can never finish deleting. Enabling the addon lets the controller delete the load balancer and remove the finalizer itself; removing the finalizer by hand leaves the load balancer behind.',
     apiServicesUnread:
       'APIServices could not be read ({{reason}}): whether an unavailable one (the usual cause of NamespaceDeletionDiscoveryFailure) holds the namespace is not known.',
-    undiscovered: 'API discovery failed for {{groups}}: their objects are not listed here, and the namespace controller cannot list them either.',
+    undiscovered: 'Kinds that could not be seen: {{groups}}: their objects in this namespace are not known (where a group version\'s discovery fails, the namespace controller cannot list them either).',
     unreadKinds: 'These kinds could not be read in the namespace, so what is left in it is not fully known: {{kinds}}.',
     specFinalizers: 'spec.finalizers: {{finalizers}} (emptied by finalizing).',
     noCauseInSnapshot: 'No deletion condition, unavailable APIService or remaining object explains it in the data read; `kubectl get namespace {{name}} -o yaml` shows the controller\'s conditions.',

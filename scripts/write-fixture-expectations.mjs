@@ -11,6 +11,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { expectationLines } from './expectation-lines.mjs';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const FIXTURES = join(ROOT, 'fixtures');
@@ -24,10 +25,7 @@ for (const name of names) {
     continue;
   }
   const report = JSON.parse(run.stdout);
-  const lines = report.checks.flatMap((check) => [
-    ...(check.status === 'incomplete' ? [`- incomplete \`${check.id}\``] : []),
-    ...check.findings.filter((finding) => !finding.suppressed).map((finding) => `- ${finding.severity} \`${check.id}\` ${finding.resource} (\`${finding.messageId ?? '-'}\`)`),
-  ]);
+  const lines = expectationLines(report);
   const section = [
     '## Expected',
     '',

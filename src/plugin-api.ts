@@ -46,7 +46,20 @@ export type KubernetesKind =
   | 'ManagedCertificate';
 
 /** The Google data a check can ask for. */
-export type GcpDataKey = 'project' | 'iamPolicy' | 'cluster' | 'eventarcTriggers' | 'healthChecks' | 'backendServices' | 'subnetworks' | 'firewalls' | 'effectiveFirewalls' | 'backendHealth';
+export type GcpDataKey =
+  | 'project'
+  | 'iamPolicy'
+  | 'cluster'
+  | 'eventarcTriggers'
+  | 'healthChecks'
+  | 'backendServices'
+  | 'subnetworks'
+  | 'hostIamPolicy'
+  | 'pubsubTopics'
+  | 'pubsubSubscriptions'
+  | 'firewalls'
+  | 'effectiveFirewalls'
+  | 'backendHealth';
 
 /**
  * What a check can ask for (`needs`; the runner collects exactly these): a piece of GCP data, a
@@ -144,6 +157,11 @@ export interface ClusterState {
   healthChecks?: NamedGoogleResource[];
   backendServices?: NamedGoogleResource[];
   subnetworks?: NamedGoogleResource[];
+  /** The IAM allow policy of the Shared VPC host project (the cluster network's project, when it is another). */
+  hostIamPolicy?: IamPolicy;
+  /** The Pub/Sub topics and subscriptions Eventarc triggers name, those that exist. */
+  pubsubTopics?: NamedGoogleResource[];
+  pubsubSubscriptions?: NamedGoogleResource[];
   /** The VPC firewall rules of the cluster's network (in the network's project: the host project on a Shared VPC). */
   firewalls?: NamedGoogleResource[];
   /** What `networks.getEffectiveFirewalls` answers for the cluster's network: its VPC firewall rules and the firewall policies that apply. */

@@ -63,6 +63,8 @@ locals {
       "eventarc.triggers.list",
       "compute.healthChecks.list",
       "compute.subnetworks.list",
+      "pubsub.topics.get",
+      "pubsub.subscriptions.get",
       "compute.firewalls.list",
       "compute.networks.getEffectiveFirewalls",
       "compute.backendServices.get",

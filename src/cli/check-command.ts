@@ -9,7 +9,7 @@ import type { Check, RunContext } from '../engine/check.js';
 import { applySeverities, checksNotOff } from '../engine/severity-settings.js';
 import { applySuppressions } from '../engine/suppressions.js';
 import type { Config } from '../config/config.js';
-import { loadConfig } from '../config/load-config.js';
+import { CONFIG_FILE_NAMES, loadConfig } from '../config/load-config.js';
 import { configuredRedirectingApplications } from '../config/redirecting-applications.js';
 import { selectChecks, splitIds } from '../engine/select.js';
 import { parseDuration } from './duration-flag.js';
@@ -33,6 +33,9 @@ import { LIVE_FLAG_NAMES, addLiveOptions, createLiveSource } from './live-option
 import { flagName } from './flag-name.js';
 import { availableChecks } from './available-checks.js';
 import { printable } from '../terminal-text.js';
+import { addVerboseOption, reportConfigFile } from './verbose.js';
+
+const DEFAULT_STUCK_AFTER = '5m';
 
 export interface CheckOptions extends LiveFlags, FixFlags, FleetFlags {
   snapshot?: string;
@@ -59,7 +62,7 @@ export function registerCheckCommand(program: ProgramWithExitCode, io: ProcessIo
     .option('--snapshot <dir>', 'read a snapshot directory instead of a live project (see docs/snapshots.md)')
     .option('--manifests <paths...>', 'also read these rendered manifests: files, directories, or - for stdin (helm template, kustomize build)')
     .option('--terraform-plan <file>', 'also read this Terraform plan: the JSON of `terraform show -json PLAN`');
-  addLiveOptions(command)
+  addLiveOptions(command, 'stop after this long: the live reads, and any check still running (a plugin\'s); what was done is reported, the rest is incomplete (exit 3)')
     .option('--probe', 'live only: send the load balancer health-check request to a serving Pod through the API server proxy')
     .option('--only <ids>', 'run only these checks (comma-separated, repeatable)', collect, [])
     .option('--skip <ids>', 'skip these checks (comma-separated, repeatable)', collect, [])
@@ -68,17 +71,19 @@ export function registerCheckCommand(program: ProgramWithExitCode, io: ProcessIo
     .option('--format <format>', 'the same as --output', addFormat)
     .option('--output-file <file>', 'write the --output to this file (or gs://BUCKET/OBJECT; - for stdout); with several --output, each --output-file follows its own', addFile)
     .option('--plugin <module>', 'also load checks from a module: a path or an installed package (repeatable)', collect, [])
-    .option('--stuck-after <duration>', 'a namespace Terminating this long counts as stuck (default 5m)')
-    .option('--config <file>', 'read this config file instead of the nearest .gke-doctor.yaml from the working directory up')
+    .option('--stuck-after <duration>', `a namespace Terminating this long counts as stuck (default ${DEFAULT_STUCK_AFTER})`)
+    .option('--config <file>', `read this config file instead of the nearest ${CONFIG_FILE_NAMES.join(' or ')} from the working directory up`)
     .option('--no-config', 'read no config file')
     .option('--no-inline-ignores', 'refuse gke-doctor.io/ignore annotations on objects: their findings count')
     .option('--baseline <file>', 'accept the findings recorded in this baseline: only new ones fail the run')
     .option('--write-baseline <file>', "record this run's findings as accepted (then exit as a run with --baseline would)")
     .option('--report-unused-ignores', 'warn about config ignores that matched no finding');
+  addVerboseOption(command, true);
   addFleetOptions(addFixOptions(command)).action(async (options: CheckOptions) => {
     const outputList = resolveOutputs(outputFlags);
     validateFixFlags(options, isLiveOnly(options));
     const config = await loadConfig(options.config);
+    reportConfigFile(options, config, io.stderr);
     const known = await availableChecks(options.plugin);
     requireKnownChecks(config, known);
     const checks = checksNotOff(selectChecks(known, splitIds(options.only), splitIds(options.skip)), config.checks);
@@ -151,7 +156,7 @@ function checkOptions(options: CheckOptions, config: Config): Pick<RunContext, '
   const where = options.stuckAfter !== undefined ? '--stuck-after' : `${config.file}: checks.terminating-namespace.stuck-after`;
   const applications = config.checks['ingress-health-check']?.['redirecting-applications'] ?? [];
   return {
-    stuckAfterMs: parseDuration(stuckAfter ?? '5m', where),
+    stuckAfterMs: parseDuration(stuckAfter ?? DEFAULT_STUCK_AFTER, where),
     redirectingApplications: configuredRedirectingApplications(applications, config.file ?? 'the config'),
   };
 }

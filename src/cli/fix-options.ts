@@ -9,6 +9,8 @@ import type { StateSource } from '../state/source.js';
 import { flagName } from './flag-name.js';
 import type { ProcessIo } from './process-io.js';
 import { printable } from '../terminal-text.js';
+import { DEFAULT_BACKUP_DIRECTORY } from '../fix/backup.js';
+import { PROTECTED_NAMESPACES } from '../fix/protected-namespace-names.js';
 
 export interface FixFlags {
   fix?: boolean;
@@ -29,9 +31,9 @@ export function addFixOptions(command: Command): Command {
     .option('--fix', 'after the checks, apply the fixes marked automatic (finalize stuck namespaces), asking first in a terminal')
     .option('--yes', 'with --fix: apply without asking (required without a terminal, e.g. in CI)')
     .option('--dry-run', 'with --fix: print the plan and send only server-side dry-run requests (dryRun=All)')
-    .option('--force', 'with --fix: also finalize protected namespaces (kube-system, kube-public, kube-node-lease, default, gke-*, gmp-*)')
-    .option('--backup-dir <dir>', 'with --fix: where each namespace and what is left in it are saved first (default ./gke-doctor-backup-TIMESTAMP)')
-    .option('--wait <duration>', 'with --fix: how long to wait for a finalized namespace to disappear (default 30s)');
+    .option('--force', `with --fix: also finalize protected namespaces (${PROTECTED_NAMESPACES.join(', ')}; and the config's protected-namespaces)`)
+    .option('--backup-dir <dir>', `with --fix: where each namespace and what is left in it are saved first (default ${DEFAULT_BACKUP_DIRECTORY})`)
+    .option('--wait <duration>', `with --fix: how long to wait for a finalized namespace to disappear (default ${DEFAULT_WAIT})`);
 }
 
 /** Flags that only mean something with `--fix`, and `--fix` itself only in live mode. */

@@ -16,6 +16,7 @@ import type { Deadline } from '../state/live/deadline.js';
 import type { LiveFlags } from './live-options.js';
 import { flagName } from './flag-name.js';
 import type { ProcessIo } from './process-io.js';
+import { stderrRequestLog } from './verbose.js';
 
 /**
  * `--all-clusters`: the clusters of every `--project`, each a fleet member read
@@ -41,7 +42,8 @@ export async function allClustersMembers(flags: FleetFlags & LiveFlags & { quiet
     auth: await googleCredentials(flags, io.env),
     env: io.env,
     deadline,
-    progress: stderrProgress(Boolean(flags.quiet), io.stderr),
+    progress: stderrProgress(Boolean(flags.quiet), io.stderr, Boolean(flags.verbose)),
+    ...(flags.verbose ? { requestLog: stderrRequestLog(flags, io.stderr) } : {}),
   });
 }
 

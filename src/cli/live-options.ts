@@ -1,9 +1,11 @@
 import type { Command } from 'commander';
 import type { Deadline } from '../state/live/deadline.js';
 import type { ProcessIo } from './process-io.js';
+import type { VerboseFlags } from './verbose.js';
+import { stderrRequestLog } from './verbose.js';
 
 /** Flags that pick the live project and cluster, shared by `check` and `snapshot`. */
-export interface LiveFlags {
+export interface LiveFlags extends VerboseFlags {
   project?: string;
   location?: string;
   cluster?: string;
@@ -16,7 +18,8 @@ export interface LiveFlags {
 
 export const LIVE_FLAG_NAMES = ['project', 'location', 'cluster', 'context', 'kubeconfig', 'accessTokenFile'] as const;
 
-export function addLiveOptions(command: Command): Command {
+/** `--timeout`: `whatItStops` says what the command stops when it passes (check also stops its checks, snapshot only reads). */
+export function addLiveOptions(command: Command, whatItStops: string): Command {
   return command
     // Repeated or comma-separated projects are for --all-clusters; kept as one comma-separated value.
     .option('--project <id>', 'GCP project (default: from the kubeconfig context, CLOUDSDK_CORE_PROJECT or gcloud config)', (value: string, previous?: string) =>
@@ -28,11 +31,12 @@ export function addLiveOptions(command: Command): Command {
     .option('--kubeconfig <file>', 'kubeconfig file (default: KUBECONFIG, else ~/.kube/config)')
     .option('--access-token-file <file>', 'use this OAuth access token instead of Application Default Credentials (also GOOGLE_OAUTH_ACCESS_TOKEN)')
     .option('--quiet', 'no progress line on stderr')
-    .option('--timeout <duration>', 'live only: stop reading after this long; what was read is reported, the rest is incomplete (exit 3)', '2m');
+    .option('--timeout <duration>', whatItStops, '2m');
 }
 
 /** The live source for these flags; the Google and Kubernetes libraries load only now, when used. */
 export async function createLiveSource(flags: Omit<LiveFlags, 'timeout'>, io: Pick<ProcessIo, 'env' | 'stderr'>, deadline?: Deadline) {
   const [{ LiveSource }, { stderrProgress }] = await Promise.all([import('../state/live/live-source.js'), import('./progress.js')]);
-  return new LiveSource({ ...flags, env: io.env, progress: stderrProgress(Boolean(flags.quiet), io.stderr), deadline });
+  const requestLog = stderrRequestLog(flags, io.stderr);
+  return new LiveSource({ ...flags, env: io.env, progress: stderrProgress(Boolean(flags.quiet), io.stderr, Boolean(flags.verbose)), deadline, ...(requestLog ? { requestLog } : {}) });
 }

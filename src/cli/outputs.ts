@@ -8,6 +8,8 @@ import { isGsUrl, parseGsUrl } from '../fleet/cloud-storage.js';
 import type { CredentialOptions } from '../state/live/gcp-credentials.js';
 import { colorLevel } from './color.js';
 import type { ProcessIo } from './process-io.js';
+import type { VerboseFlags } from './verbose.js';
+import { stderrRequestLog } from './verbose.js';
 
 /** One report to write: a format, and a file (stdout when none). */
 export interface Output {
@@ -96,7 +98,7 @@ export async function writeOutputs(
   checks: readonly Check[],
   color: boolean,
   io: ProcessIo,
-  credentials: CredentialOptions = {},
+  credentials: CredentialOptions & VerboseFlags = {},
 ): Promise<void> {
   for (const { format, file: given } of outputs) {
     const output = { format, file: given === undefined ? undefined : shardFile(given, format, report) };
@@ -108,7 +110,7 @@ export async function writeOutputs(
     }
     if (isGsUrl(output.file)) {
       const [{ CloudStorage }, { googleCredentials }] = await Promise.all([import('../fleet/cloud-storage.js'), import('../state/live/gcp-credentials.js')]);
-      const storage = new CloudStorage(await googleCredentials(credentials, io.env), io.env);
+      const storage = new CloudStorage(await googleCredentials(credentials, io.env), io.env, stderrRequestLog(credentials, io.stderr));
       await storage.write(parseGsUrl(output.file), text, CONTENT_TYPES[output.format] ?? 'application/octet-stream');
       continue;
     }

@@ -5,12 +5,12 @@ import { printable } from '../terminal-text.js';
 
 /**
  * One progress line on stderr, rewritten in place: what is being read and how
- * many objects so far. Only on a terminal, and never with `--quiet`; notes
- * (data read only in part) go to stderr unless `--quiet`.
+ * many objects so far. Only on a terminal, and never with `--quiet` or `-v` (whose
+ * request lines it would overwrite); notes (data read only in part) go to stderr unless `--quiet`.
  */
-export function stderrProgress(quiet: boolean, stream: OutputStream): Progress {
+export function stderrProgress(quiet: boolean, stream: OutputStream, verbose = false): Progress {
   if (quiet) return silentProgress;
-  if (!stream.isTTY) return { ...silentProgress, note: (message) => void stream.write(`gke-doctor: note: ${printable(message)}\n`) };
+  if (!stream.isTTY || verbose) return { ...silentProgress, note: (message) => void stream.write(`gke-doctor: note: ${printable(message)}\n`) };
   const reading = new Set<string>();
   let objects = 0;
   let shown = false;

@@ -13,6 +13,7 @@ import { addAllClustersOptions, allClustersMembers, rejectFleetFlags } from './f
 import type { FleetMember } from '../fleet/run-fleet.js';
 import { DEFAULT_CONCURRENCY, parseConcurrency } from '../fleet/run-fleet.js';
 import { printable } from '../terminal-text.js';
+import { addVerboseOption } from './verbose.js';
 
 /** Everything any check can read: a snapshot serves every check. */
 const ALL_DATA: DataKey[] = [...GCP_DATA_KEYS, ...KUBERNETES_KINDS, 'ObjectsInTerminatingNamespaces'];
@@ -21,7 +22,7 @@ export function registerSnapshotCommand(program: ProgramWithExitCode, io: Proces
   const command = program
     .command('snapshot <dir>')
     .description('write the live project and cluster to a snapshot directory (redacted; replay with check --snapshot DIR)');
-  addAllClustersOptions(addLiveOptions(command)).option('--concurrency <n>', 'with --all-clusters: how many clusters are read at once (default 4)');
+  addVerboseOption(addAllClustersOptions(addLiveOptions(command, 'stop reading after this long; what was read is written, and what was not is named (exit 3)')).option('--concurrency <n>', `with --all-clusters: how many clusters are read at once (default ${DEFAULT_CONCURRENCY})`));
   command.action(async (directory: string, options: LiveFlags & FleetFlags) => {
     const { writeSnapshot, requireEmptyDirectory } = await import('../state/snapshot/snapshot-writer.js');
     if (options.allClusters) {

@@ -44,7 +44,12 @@ export class BackupStore {
   }
 }
 
+const DEFAULT_PREFIX = 'gke-doctor-backup-';
+
+/** The default directory as help and docs name it: the prefix, the run's time, mkdtemp's random suffix. */
+export const DEFAULT_BACKUP_DIRECTORY = `./${DEFAULT_PREFIX}TIMESTAMP-RANDOM`;
+
 /** `gke-doctor-backup-20240102T030405Z-`: the default directory's prefix, by the time of the run. */
 export function defaultBackupPrefix(now: Date): string {
-  return `gke-doctor-backup-${now.toISOString().replace(/[-:]|\.\d+/g, '')}-`;
+  return `${DEFAULT_PREFIX}${now.toISOString().replace(/[-:]|\.\d+/g, '')}-`;
 }

@@ -3,7 +3,9 @@ import { REPORT_STORAGE_PERMISSIONS } from './fleet-permissions.js';
 import { InputError } from '../errors.js';
 import { toApiFailure, withRetry } from '../state/live/api-failure.js';
 import { GOOGLE_API_SERVICES, googleApiBase } from '../state/live/gcp-endpoints.js';
-import { USER_AGENT, readGoogleJson, readGooglePages } from '../state/live/google-request.js';
+import { USER_AGENT, callLimits, readGoogleJson, readGooglePages } from '../state/live/google-request.js';
+import type { RequestLog } from '../state/live/request-log.js';
+import { failureReason } from '../state/live/request-log.js';
 import { envelopeProblem } from '../state/data-shapes.js';
 
 /** A `gs://BUCKET/OBJECT` URL; `object` may be a prefix (empty for the whole bucket). */
@@ -36,6 +38,8 @@ export class CloudStorage {
   constructor(
     private readonly auth: AuthClient,
     env: NodeJS.ProcessEnv = process.env,
+    /** `-v`: every request, as it ends. */
+    private readonly log?: RequestLog,
   ) {
     this.base = new URL(googleApiBase('storage', env));
   }
@@ -67,26 +71,44 @@ export class CloudStorage {
     if (!url.object || url.object.endsWith('/')) throw new InputError(`gs://${url.bucket}/${url.object}: name an object to write, not a bucket or a folder`);
     // Uploads go to /upload/ in front of the API's path (cloud.google.com/storage/docs/uploading-objects#uploading-an-object).
     const upload = new URL(`/upload${this.base.pathname}b/${encodeURIComponent(url.bucket)}/o`, this.base);
+    const params = { uploadType: 'media', name: url.object };
     try {
-      await withRetry(() =>
-        this.auth.request({
-          url: upload.href,
-          method: 'POST',
-          params: { uploadType: 'media', name: url.object },
-          headers: { 'Content-Type': contentType, 'User-Agent': USER_AGENT },
-          data: text,
-          timeout: TIMEOUT_MS,
-          retry: false,
-        }),
-      );
+      await withRetry(async () => {
+        const started = performance.now();
+        try {
+          const response = await this.auth.request<string>({
+            url: upload.href,
+            method: 'POST',
+            params,
+            headers: { 'Content-Type': contentType, 'User-Agent': USER_AGENT },
+            data: text,
+            // The object's metadata comes back; only its size is of use (to -v).
+            responseType: 'text',
+            timeout: TIMEOUT_MS,
+            retry: false,
+          });
+          this.logUpload(upload, params, started, { status: response.status, bytes: Buffer.byteLength(response.data ?? '') });
+        } catch (error) {
+          const status = (error as { response?: { status?: number; data?: unknown } }).response;
+          this.logUpload(upload, params, started, status?.status ? { status: status.status, bytes: typeof status.data === 'string' ? Buffer.byteLength(status.data) : 0 } : { error: failureReason(error) });
+          throw error;
+        }
+      });
     } catch (error) {
       throw storageError(url, 'write', toApiFailure(error));
     }
   }
 
+  private logUpload(upload: URL, params: Record<string, string>, started: number, outcome: { status: number; bytes: number } | { error: string }): void {
+    if (!this.log) return;
+    const url = new URL(upload.href);
+    for (const [name, value] of Object.entries(params)) url.searchParams.set(name, value);
+    this.log({ method: 'POST', url, outcome, elapsedMs: performance.now() - started });
+  }
+
   private async read<T extends object>(url: GsUrl, action: 'list' | 'read', path: string, params: Record<string, string>): Promise<T> {
     try {
-      return await readGoogleJson<T>(this.auth, { api: GOOGLE_API_SERVICES.storage, url: `${this.base.href}${path}`, params });
+      return await readGoogleJson<T>(this.auth, { api: GOOGLE_API_SERVICES.storage, url: `${this.base.href}${path}`, params }, callLimits(undefined, this.log));
     } catch (error) {
       throw storageError(url, action, toApiFailure(error));
     }

@@ -15,6 +15,7 @@ import { LiveGcp, isNetworkDataKey } from '../state/live/live-gcp.js';
 import type { KubernetesConnection, LiveOptions } from '../state/live/live-source.js';
 import { LiveSource } from '../state/live/live-source.js';
 import type { Progress } from '../state/live/progress.js';
+import type { RequestLog } from '../state/live/request-log.js';
 import type { EndpointKind, Membership } from './cluster-endpoint.js';
 import { bearerKubeConfig, clusterEndpoint } from './cluster-endpoint.js';
 import type { FleetMember } from './run-fleet.js';
@@ -31,6 +32,8 @@ export interface AllClustersOptions extends CredentialOptions {
   /** The run's `--timeout`: the listing, every cluster's reads and its connection end by it. */
   deadline: Deadline;
   progress: Progress;
+  /** `-v`: every HTTP request, as it ends. */
+  requestLog?: RequestLog;
 }
 
 /**
@@ -51,7 +54,7 @@ async function projectMembers(project: string, options: AllClustersOptions): Pro
   let listed: { clusters?: Cluster[]; missingZones?: string[] };
   try {
     const path = `v1/projects/${encodeURIComponent(project)}/locations/-/clusters`;
-    listed = await readGoogleJson(options.auth, { api: GOOGLE_API_SERVICES.container, url: `${container}${path}` }, callLimits(options.deadline));
+    listed = await readGoogleJson(options.auth, { api: GOOGLE_API_SERVICES.container, url: `${container}${path}` }, callLimits(options.deadline, options.requestLog));
     const problem = await envelopeProblem('gkeClusterList', listed);
     if (problem) throw new ApiFailure(`container.googleapis.com ${path}: the answer is not a ListClustersResponse (${problem})`, undefined, { code: 'EBADRESPONSE' });
   } catch (error) {
@@ -75,6 +78,7 @@ async function projectMembers(project: string, options: AllClustersOptions): Pro
         target: { project, location: target.location, cluster: target.cluster, kubernetes: { files: [], context: `${options.endpoint} endpoint` } },
         auth: options.auth,
         deadline: options.deadline,
+        ...(options.requestLog ? { requestLog: options.requestLog } : {}),
         gcpReader: shared.forCluster(cluster),
         kubernetes: () => shared.connect(cluster, options.endpoint),
       };
@@ -92,21 +96,24 @@ class ProjectData {
     private readonly project: string,
     private readonly options: AllClustersOptions,
   ) {
-    this.reader = new LiveGcp({ project, location: null, cluster: null }, options.auth, options.env, callLimits(options.deadline));
+    this.reader = new LiveGcp({ project, location: null, cluster: null }, options.auth, options.env, callLimits(options.deadline, options.requestLog));
   }
 
   /** The cluster comes from the listing; the rest is the project's, read once. */
   forCluster(cluster: Cluster): Pick<LiveGcp, 'read' | 'customRoles' | 'backendHealth'> {
     // Backend health is the cluster's own (its Ingresses' and Gateways' backend services), read for it alone.
-    const own = new LiveGcp({ project: this.project, location: cluster.location ?? null, cluster: cluster.name ?? null }, this.options.auth, this.options.env, callLimits(this.options.deadline));
+    const own = new LiveGcp({ project: this.project, location: cluster.location ?? null, cluster: cluster.name ?? null }, this.options.auth, this.options.env, callLimits(this.options.deadline, this.options.requestLog));
     return {
       backendHealth: (services) => own.backendHealth(services),
-      read: <K extends SelfContainedGcpDataKey>(key: K) =>
+      read: <K extends SelfContainedGcpDataKey>(key: K, inputs: GcpData = {}) =>
         key === 'cluster'
           ? Promise.resolve(cluster as NonNullable<GcpData[K]>)
           : isNetworkDataKey(key)
             ? (this.reader.readNetworkData(key, cluster) as Promise<NonNullable<GcpData[K]>>)
-            : this.read(key),
+            : // What is read from the cluster (its Shared VPC host's policy) is the cluster's own; the rest is the project's.
+              key === 'hostIamPolicy'
+              ? this.reader.read(key, inputs)
+              : this.read(key, inputs),
       // The custom roles the project's policy binds: one policy per project, so read once too.
       customRoles: (policy: IamPolicy) => (this.roles ??= this.reader.customRoles(policy)),
     };
@@ -114,10 +121,10 @@ class ProjectData {
 
   private roles: Promise<Map<string, IamRole>> | undefined;
 
-  read<K extends SelfContainedGcpDataKey>(key: K): Promise<NonNullable<GcpData[K]>> {
+  read<K extends SelfContainedGcpDataKey>(key: K, inputs: GcpData = {}): Promise<NonNullable<GcpData[K]>> {
     let read = this.reads.get(key);
     if (!read) {
-      read = this.reader.read(key);
+      read = this.reader.read(key, inputs);
       read.catch(() => undefined);
       this.reads.set(key, read);
     }
@@ -138,7 +145,7 @@ class ProjectData {
     if ('unreachable' in endpoint) return { unavailable: `cannot reach the cluster's API server: ${endpoint.unreachable}` };
     const { token } = await this.options.auth.getAccessToken();
     if (!token) return { unavailable: 'no Google access token to reach the cluster with' };
-    return { api: await kubernetesApiOf(await bearerKubeConfig(endpoint, token, `${this.project}_${cluster.location}_${cluster.name}`), this.options.deadline) };
+    return { api: await kubernetesApiOf(await bearerKubeConfig(endpoint, token, `${this.project}_${cluster.location}_${cluster.name}`), this.options.deadline, undefined, this.options.requestLog) };
   }
 
   /** GKE Hub v1 `projects.locations.memberships.list` over every location, every page. */
@@ -150,7 +157,7 @@ class ProjectData {
         const { value, bytes } = await readGoogleDocument<{ resources?: Membership[]; nextPageToken?: string }>(
           this.options.auth,
           { api: GOOGLE_API_SERVICES.gkehub, url: `${base}${path}`, ...(pageToken ? { params: { pageToken } } : {}) },
-          callLimits(this.options.deadline),
+          callLimits(this.options.deadline, this.options.requestLog),
         );
         const problem = await envelopeProblem('gkeHubMembershipList', value);
         if (problem) throw new ApiFailure(`gkehub.googleapis.com ${path}: the answer is not a ListMembershipsResponse (${problem})`, undefined, { code: 'EBADRESPONSE' });

@@ -1,5 +1,5 @@
 import type { DataKey, GcpDataKey, SourceLocation, Target } from '../plugin-api.js';
-import type { BackendService, BackendServiceHealth, Cluster, EffectiveFirewalls, EventarcTrigger, Firewall, HealthCheck, IamPolicy, IamRole, Project, Subnetwork } from './gcp-types.js';
+import type { BackendService, BackendServiceHealth, Cluster, EffectiveFirewalls, EventarcTrigger, Firewall, HealthCheck, IamPolicy, IamRole, Project, PubsubSubscription, PubsubTopic, Subnetwork } from './gcp-types.js';
 import type { KindTypes, KubeObject, KubernetesKind } from './kubernetes-types.js';
 import { addToList } from '../list-map.js';
 
@@ -14,10 +14,25 @@ export const GCP_DATA_KEYS: readonly GcpDataKey[] = [
   'healthChecks',
   'backendServices',
   'subnetworks',
+  'hostIamPolicy',
+  'pubsubTopics',
+  'pubsubSubscriptions',
   'firewalls',
   'effectiveFirewalls',
   'backendHealth',
 ];
+
+/**
+ * A list gke-doctor read only in part, because it caps it (Warning events: at most 500 per namespace and field
+ * selector, src/state/live/live-kubernetes.ts EVENTS_PER_NAMESPACE): how many were read, and at most how many were
+ * not (absent when the API server could not tell).
+ */
+export interface CappedList {
+  namespace: string;
+  fieldSelector: string;
+  read: number;
+  unreadAtMost?: number;
+}
 
 /** A kind that could not be read (`secrets`, `backendconfigs.cloud.google.com`, or a group version), and why. */
 export interface UnreadKind {
@@ -33,6 +48,11 @@ export interface GcpData {
   healthChecks?: HealthCheck[];
   backendServices?: BackendService[];
   subnetworks?: Subnetwork[];
+  /** The Shared VPC host project's allow policy; absent (and not unavailable) when the network is the project's own. */
+  hostIamPolicy?: IamPolicy;
+  /** The topics and subscriptions Eventarc triggers name that exist (a snapshot may list the project's all). */
+  pubsubTopics?: PubsubTopic[];
+  pubsubSubscriptions?: PubsubSubscription[];
   /** The VPC firewall rules of the cluster's network, read in the network's project (the host project on a Shared VPC). */
   firewalls?: Firewall[];
   /** The cluster network's effective firewalls: VPC rules and the hierarchical and network firewall policies that apply to it. */
@@ -53,6 +73,8 @@ export interface ClusterState extends GcpData {
    * or empty for a namespace when every kind was read.
    */
   unreadInNamespaces?: ReadonlyMap<string, readonly UnreadKind[]>;
+  /** Per kind, the lists read only up to gke-doctor's cap: what they hold beyond it was not read. Absent when none was cut. */
+  cappedLists?: ReadonlyMap<KubernetesKind, readonly CappedList[]>;
   /** API group versions whose discovery failed: their kinds, in any namespace, are unknown. */
   undiscovered?: readonly UnreadKind[];
   /**

@@ -339,6 +339,10 @@ const GCP_SHAPES: Record<GcpDataKey, object> = {
       ['backendService', 'health'],
     ),
   ),
+  // A copy: ajv's standalone code names one validator per schema object, and two keys sharing one collide.
+  hostIamPolicy: { ...iamPolicy },
+  pubsubTopics: list(shape({ name: string, labels: stringMap }, ['name'])),
+  pubsubSubscriptions: list(shape({ name: string, topic: string, state: string, labels: stringMap }, ['name'])),
 };
 
 /**

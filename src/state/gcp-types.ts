@@ -149,6 +149,20 @@ export interface IamRole {
   deleted?: boolean;
 }
 
+/** Pub/Sub v1 Topic (`gcloud pubsub topics list --format=json`, topics.get), the fields gke-doctor reads. */
+export interface PubsubTopic {
+  name: string;
+  labels?: Record<string, string>;
+}
+
+/** Pub/Sub v1 Subscription (`gcloud pubsub subscriptions list --format=json`, subscriptions.get); `topic` is `_deleted-topic_` once its topic is deleted. */
+export interface PubsubSubscription {
+  name: string;
+  topic?: string;
+  state?: string;
+  labels?: Record<string, string>;
+}
+
 /** One `allowed` or `denied` entry of a VPC firewall rule: a protocol (`tcp`, `all`, or its number) and its ports (`"80"`, `"30000-32767"`; none means every port). */
 export interface FirewallProtocolPorts {
   IPProtocol?: string;

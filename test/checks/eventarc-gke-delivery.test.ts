@@ -127,3 +127,37 @@ testCheck(eventarcGkeDelivery, {
     },
   ],
 });
+
+const ORDERS = 'projects/acme-orders-prod/locations/us-central1/triggers/orders-uploads';
+const REQUESTS = 'projects/acme-orders-prod/locations/us-central1/triggers/orders-requests';
+
+testCheck(eventarcGkeDelivery, {
+  valid: ['eventarc-direct-pubsub', 'seed-eventarc-stuck-namespace'],
+  invalid: [
+    {
+      fixture: 'eventarc-subscription-deleted',
+      findings: [{ messageId: 'transportGone', resource: ORDERS, severity: 'error' }],
+      then: ({ findings: [finding] }) => {
+        expect(finding!.message).toContain('projects/acme-orders-prod/subscriptions/eventarc-us-central1-orders-uploads-sub-318');
+        expect(finding!.fix?.commands.join('\n')).toContain('gcloud eventarc triggers delete orders-uploads --project=acme-orders-prod --location=us-central1');
+        expect(finding!.fix?.commands.join('\n')).not.toContain('pubsub topics create');
+      },
+    },
+    {
+      fixture: 'eventarc-topic-deleted',
+      findings: [
+        { messageId: 'subscriptionDetached', resource: REQUESTS, severity: 'error' },
+        { messageId: 'transportGone', resource: REQUESTS, severity: 'error' },
+      ],
+      then: ({ findings: [finding] }) => expect(finding!.fix?.commands[0]).toBe('gcloud pubsub topics create orders-requests --project=acme-orders-prod'),
+    },
+    {
+      name: 'the transport could not be read: incomplete, never a pass',
+      state: state([{ ...storageWrite, eventFilters: [{ attribute: 'type', value: 'google.cloud.storage.object.v1.finalized' }], transport: { pubsub: { topic: 'projects/p/topics/t', subscription: 'projects/p/subscriptions/s' } } }], policy(), CLUSTER, [
+        ['pubsubTopics', "cannot read the Eventarc triggers' Pub/Sub topics (pubsub.googleapis.com): permission pubsub.topics.get denied; roles/pubsub.viewer grants it"],
+      ]),
+      findings: [at('transportUnread', 'info')],
+      status: 'incomplete',
+    },
+  ],
+});

@@ -42,6 +42,8 @@ testCheck(gatewayConfig, {
     'gateway-whereami',
     // The twin of gateway-route-not-attached: a Selector listener, namespaces labelled for it, sectionName and port matching.
     'gateway-route-selector',
+    // The twin of gateway-route-hostname-mismatch: route hostnames that intersect a listener's (conformance httproute-hostname-intersection).
+    'gateway-route-hostname-intersection',
     {
       name: 'the Selector listener with Namespaces unread: incomplete, not a guess',
       state: await withoutNamespaces(),
@@ -106,6 +108,17 @@ testCheck(gatewayConfig, {
         expect(bar!.message).toContain('(it has http (port 80))');
         expect(bar!.message).toContain('(False, NoMatchingParent)');
         expect(canary!.message).toContain('Gateway default/external-http-canary in spec.parentRefs[0], which does not exist');
+      },
+    },
+    {
+      name: 'a route whose hostnames intersect no listener\'s hostname (conformance no-intersecting-hosts)',
+      fixture: 'gateway-route-hostname-mismatch',
+      findings: [{ messageId: 'noMatchingListenerHostname', resource: 'HTTPRoute/gxlb-demo-ns1/foo', severity: 'error' }],
+      then: ({ findings: [foo] }) => {
+        expect(foo!.message).toContain('has hostnames specific.but.wrong.com, wildcard.io');
+        expect(foo!.message).toContain('listener-2 (*.wildcard.io)');
+        expect(foo!.message).toContain('(False, NoMatchingListenerHostname)');
+        expect(foo!.evidence).toMatchObject({ acceptedReason: 'NoMatchingListenerHostname' });
       },
     },
     {

@@ -33,6 +33,22 @@ const ingressOfClass = (ingressClass: string): KubeObject => ({
 });
 const vpcNative = { cluster: { name: 'c', location: 'us-central1', ipAllocationPolicy: { useIpAliases: true } } };
 
+/** A default IngressClass meant for GKE by its controller (k8s.io/ingress-gce, as setup guides write it), under a name of its own. */
+const gkeControllerDefaultClass = {
+  apiVersion: 'networking.k8s.io/v1',
+  kind: 'IngressClass',
+  metadata: { name: 'gke-l7', creationTimestamp: '2023-10-02T09:14:51Z', annotations: { 'ingressclass.kubernetes.io/is-default-class': 'true' } },
+  spec: { controller: 'k8s.io/ingress-gce' },
+} as KubeObject;
+
+/** A class-less Ingress with no GCE-only annotation, as the DefaultIngressClass admission plugin stamped it. */
+const stampedIngress = {
+  apiVersion: 'networking.k8s.io/v1',
+  kind: 'Ingress',
+  metadata: { name: 'admin', namespace: 'store', creationTimestamp: '2023-11-20T06:05:00Z' },
+  spec: { ingressClassName: 'gke-l7', defaultBackend: { service: { name: 'admin', port: { number: 80 } } } },
+} as KubeObject;
+
 const blindBackendConfig = await withUnread('ingress-config-backendconfig', 'BackendConfig');
 const blindFrontendConfig = await withUnread('ingress-config-frontendconfig-missing', 'FrontendConfig');
 
@@ -46,6 +62,8 @@ testCheck(ingressConfig, {
     'ingress-backendconfig-fix',
     // The default IngressClass leaves an Ingress with a class annotation alone.
     'ingress-default-ingress-class-annotated',
+    // The twin of ingress-default-ingress-class-gce after its fix: class gce no longer default, the Ingress annotated.
+    'ingress-default-ingress-class-gce-fixed',
     'ingress-internal-proxy-subnet',
     { fixture: 'ingress-deleting', examined: [] },
     { name: 'manifests with a GCE class, on a VPC-native cluster the plan creates', manifests: ['preflight/store-manifests-annotated'], plan: 'preflight/argocd-cluster.tfplan.json' },
@@ -165,6 +183,36 @@ testCheck(ingressConfig, {
         expect(text).toContain('kubectl -n store annotate ingress web kubernetes.io/ingress.class=gce');
         expect(text).toContain('kubectl annotate ingressclass nginx ingressclass.kubernetes.io/is-default-class-');
       },
+    },
+    {
+      // IngressClass gce (controller k8s.io/ingress-gce) is default, as setup guides write it: it is the root cause.
+      fixture: 'ingress-default-ingress-class-gce',
+      findings: [{ messageId: 'defaultGkeClassStamped', resource: 'Ingress/store/web', severity: 'error' }],
+      then: ({ findings: [finding] }) => {
+        expect(finding!.message).toMatch(/The root cause is IngressClass gce, marked default/);
+        expect(finding!.message).toMatch(/every new Ingress written for GKE breaks the same way/);
+        expect(finding!.fix?.commands).toEqual([
+          'kubectl -n store annotate ingress web kubernetes.io/ingress.class=gce',
+          'kubectl -n store patch ingress web --type json -p \'[{"op":"remove","path":"/spec/ingressClassName"}]\'',
+          'kubectl annotate ingressclass gce ingressclass.kubernetes.io/is-default-class-',
+        ]);
+        expect(finding!.evidence).toMatchObject({ defaultIngressClass: 'IngressClass/gce' });
+      },
+    },
+    {
+      name: 'a default class of another name with controller k8s.io/ingress-gce stamped a class-less Ingress: the same root cause, fixed with gce',
+      state: clusterState(vpcNative, [gkeControllerDefaultClass, stampedIngress]),
+      findings: [{ messageId: 'defaultGkeClassStamped', resource: 'Ingress/store/admin', severity: 'error' }],
+      then: ({ findings: [finding] }) => {
+        expect(finding!.fix?.commands[0]).toBe('kubectl -n store annotate ingress admin kubernetes.io/ingress.class=gce');
+        expect(finding!.fix?.commands[2]).toBe('kubectl annotate ingressclass gke-l7 ingressclass.kubernetes.io/is-default-class-');
+      },
+    },
+    {
+      name: 'the same class not marked default, named by the Ingress itself: ignored all the same, fixed with gce',
+      state: clusterState(vpcNative, [{ ...gkeControllerDefaultClass, metadata: { name: 'gke-l7' } } as KubeObject, stampedIngress]),
+      findings: [{ messageId: 'ingressClassNameIgnored', resource: 'Ingress/store/admin', severity: 'error' }],
+      then: ({ findings: [finding] }) => expect(finding!.fix?.commands[1]).toBe('kubectl -n store annotate ingress admin kubernetes.io/ingress.class=gce'),
     },
     {
       // Before apply: a class-less Ingress will be stamped; without a cluster, GKE's NEG annotation cannot be foreseen.

@@ -30,6 +30,14 @@ const ingressWithoutAddress = {
   status: { loadBalancer: {} },
 } as KubeObject;
 
+/** The live read stopped at 500 Warning events in namespace shop; the namespace holds at most 1,234 events more. */
+const cappedShop = (objects: KubeObject[]) => ({
+  ...clusterState({}, objects),
+  cappedLists: new Map([['Event' as const, [{ namespace: 'shop', fieldSelector: 'type=Warning', read: 500, unreadAtMost: 1234 }]]]),
+});
+
+const ingressWithAddress = { ...ingressWithoutAddress, status: { loadBalancer: { ingress: [{ ip: '34.120.45.67' }] } } } as KubeObject;
+
 testCheck(loadBalancerEvents, {
   valid: [
     // The fixed twins: Normal events only (Sync, Attach), nothing failing.
@@ -37,6 +45,8 @@ testCheck(loadBalancerEvents, {
     'ingress-controller-events-quiet',
     'managed-certificate-active',
     { fixture: 'seed-eventarc-stuck-namespace', examined: [] },
+    // A healthy Ingress (an address, no UNHEALTHY backend) gets no note about expired events.
+    { name: 'a served Ingress with no event: nothing to say', state: clusterState({}, [ingressWithAddress]) },
   ],
   invalid: [
     {
@@ -82,6 +92,31 @@ testCheck(loadBalancerEvents, {
       state: clusterState({}, [ingressWithoutAddress]),
       findings: [{ messageId: 'noEventsLeft', resource: INGRESS, severity: 'info' }],
       then: (report) => expect(report.findings[0]!.message).toMatch(/has no load-balancer address, and no Warning event about it is left: .*one hour/),
+    },
+    {
+      name: 'events cut at the cap in the namespace of a served Ingress: the check says how many were not read, never passes silently',
+      state: cappedShop([ingressWithAddress]),
+      findings: [{ messageId: 'eventsCapped', resource: 'Namespace/shop', severity: 'info' }],
+      then: ({ findings: [capped] }) => {
+        expect(capped!.message).toMatch(/500 were read, and at most 1234 more \(the namespace holds 1734 events of every type at most\) were not/);
+        expect(capped!.evidence).toMatchObject({ namespace: 'shop', fieldSelector: 'type=Warning', read: 500, unreadAtMost: 1234 });
+        expect(capped!.fix?.commands).toEqual(['kubectl -n shop get events --field-selector type=Warning --sort-by=.lastTimestamp']);
+      },
+    },
+    {
+      name: 'a failing Ingress in a namespace cut at the cap: not "no events left", but none among those read',
+      state: cappedShop([ingressWithoutAddress]),
+      findings: [
+        { messageId: 'eventsCapped', resource: 'Namespace/shop', severity: 'info' },
+        { messageId: 'noEventsAmongRead', resource: INGRESS, severity: 'info' },
+      ],
+      then: ({ findings: [, ingress] }) => expect(ingress!.message).toMatch(/has no load-balancer address, and none of the events read in namespace shop is about it; at most 1234 more .* were not read/),
+    },
+    {
+      name: 'a cut list whose remaining count the server did not give: an unknown number, said so',
+      state: { ...clusterState({}, [ingressWithAddress]), cappedLists: new Map([['Event' as const, [{ namespace: 'shop', fieldSelector: 'type=Warning', read: 500 }]]]) },
+      findings: [{ messageId: 'eventsCapped', resource: 'Namespace/shop', severity: 'info' }],
+      then: ({ findings: [capped] }) => expect(capped!.message).toContain('an unknown number more (the API server does not count what is left of a list read with a field selector)'),
     },
     {
       name: 'events unread (403): incomplete, naming them',

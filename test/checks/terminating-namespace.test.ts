@@ -63,7 +63,7 @@ testCheck(terminatingNamespace, {
       state: await withFailures('namespace-argocd-controller-gone', { undiscovered: [{ resource: 'metrics.k8s.io/v1beta1', reason: '503 the server is currently unable to handle the request' }] }),
       findings: [stuck('argocd')],
       then: ({ findings: [finding] }) =>
-        expect(finding!.message).toContain('API discovery failed for metrics.k8s.io/v1beta1 (503 the server is currently unable to handle the request): their objects are not listed here'),
+        expect(finding!.message).toContain('Kinds that could not be seen: metrics.k8s.io/v1beta1 (503 the server is currently unable to handle the request): their objects in this namespace are not known'),
     },
     {
       name: 'a discovery failure an unavailable APIService explains is said once, as the APIService (live and snapshot agree)',
@@ -71,7 +71,7 @@ testCheck(terminatingNamespace, {
       findings: [stuck('events-system')],
       then: ({ findings: [finding] }) => {
         expect(finding!.message).toContain('APIService v1beta1.metrics.k8s.io is unavailable');
-        expect(finding!.message).not.toContain('API discovery failed');
+        expect(finding!.message).not.toContain('could not be seen');
       },
     },
     {

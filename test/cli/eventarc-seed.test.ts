@@ -39,7 +39,7 @@ describe('gke-doctor check on the Eventarc seed', () => {
   it('a correctly initialised project passes, exit 0', async () => {
     const { code, stdout } = await runCli(['check', '--snapshot', fixturePath('eventarc-initialised')]);
     // The info: its cluster.json lists no nodePools, so their metadata mode was not checked.
-    expect(stdout).toContain('0 errors, 0 warnings, 1 info · 5 passed, 0 failed');
+    expect(stdout).toContain('0 errors, 0 warnings, 1 info · 6 passed, 0 failed');
     expect(code).toBe(0);
   });
 });

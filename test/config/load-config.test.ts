@@ -70,6 +70,6 @@ describe('check with a config', () => {
     const { file } = project('ignore:\n  - check: terminating-namespaces\n    resource: "*"\n    reason: r\n');
     const { code, stderr } = await runCli(['check', '--config', file, '--snapshot', fixturePath('healthy')]);
     expect(code).toBe(2);
-    expect(stderr).toMatch(new RegExp(`^gke-doctor: ${file}: ignore\\[0\\]\\.check: unknown check "terminating-namespaces"; known checks: eventarc-gke-iam, .*\\n$`));
+    expect(stderr).toMatch(new RegExp(`^gke-doctor: ${file}: ignore\\[0\\]\\.check: unknown check "terminating-namespaces"; known checks: gke-service-agent, eventarc-gke-iam, .*\\n$`));
   });
 });

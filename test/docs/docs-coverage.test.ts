@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { builtinChecks } from '../../checks/index.js';
 import { buildProgram } from '../../src/cli/program.js';
 import { GCP_DATA_KEYS } from '../../src/state/cluster-state.js';
+import { PROTECTED_NAMESPACES } from '../../src/fix/protected-namespace-names.js';
 import { GCP_DATA_SOURCES } from '../../src/state/live/live-gcp.js';
 import type { ProcessIo } from '../../src/cli/process-io.js';
 import { KUBERNETES_DIRECTORY, SNAPSHOT_FILES, SNAPSHOT_METADATA_FILE, SNAPSHOT_ROLES_DIRECTORY, SNAPSHOT_UNREAD_FILE } from '../../src/state/snapshot/layout.js';
@@ -38,6 +39,38 @@ function programFlags(): { command: string; flag: string }[] {
   return [...flags(program, 'gke-doctor'), ...program.commands.flatMap((command) => flags(command, command.name()))];
 }
 
+/** A table cell as it reads: no code spans, links as their text, `\|` as `|`, one space between words. */
+const plain = (cell: string) =>
+  cell
+    .replace(/\[([^\]]*)\]\([^)]*\)/g, '$1')
+    .replace(/`/g, '')
+    .replace(/\\\|/g, '|')
+    .replace(/\s+/g, ' ')
+    .trim();
+
+interface FlagRow {
+  flags: string[];
+  /** The first cell as written (`--fail-on error\\|warning…` names the choices there). */
+  usage: string;
+  meaning: string;
+}
+
+/** docs/cli.md's option tables, by the commands each section's heading names in code (`check`, `list` and `explain ID`). */
+function optionTables(text: string): Map<string, FlagRow[]> {
+  const tables = new Map<string, FlagRow[]>();
+  for (const section of text.split(/^## /m).slice(1)) {
+    const [heading = '', ...body] = section.split('\n');
+    const rows = body
+      .filter((line) => /^\| `-/.test(line))
+      .map((line) => {
+        const [flags = '', ...meaning] = line.slice(2, -2).split(/ (?<!\\)\| /);
+        return { flags: [...flags.matchAll(/`(--?[A-Za-z][\w-]*)/g)].map((match) => match[1]!), usage: flags, meaning: meaning.join(' | ') };
+      });
+    for (const [, command] of heading.matchAll(/`([a-z-]+)[^`]*`/g)) tables.set(command!, rows);
+  }
+  return tables;
+}
+
 const mentions = (text: string, token: string) => new RegExp(`(^|[^\\w-])${token.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![\\w-])`).test(text);
 
 describe('the documentation covers what the code has', () => {
@@ -50,6 +83,39 @@ describe('the documentation covers what the code has', () => {
 
   it.each(programFlags().filter(({ flag }) => flag.startsWith('--')).map(({ command, flag }) => [flag, command]))('flag %s (of %s) is in the command reference', (flag) => {
     expect(mentions(docs.get('docs/cli.md')!, flag), `${flag} is not in docs/cli.md`).toBe(true);
+  });
+
+  // Each command's table in docs/cli.md is its option list: every option, no other, its help text first (then any detail).
+  const tables = optionTables(docs.get('docs/cli.md')!);
+  const program = buildProgram(io);
+  const commands = [program, ...program.commands];
+  const help = program.createHelp();
+  const optionsOf = (command: Command) => (command === program ? help.visibleOptions(program) : command.options);
+  it.each(commands.flatMap((command) => optionsOf(command).map((option) => [option.flags, command.name(), command, option] as const)))(
+    "%s (of %s) has its own row in docs/cli.md's table, which starts with its --help text and names its default and choices",
+    (_flags, name, _command, option) => {
+      const rows = tables.get(name);
+      expect(rows, `docs/cli.md has no "## \`${name}\` options" table`).toBeDefined();
+      const row = rows!.find((candidate) => candidate.flags.includes(option.long ?? option.short!));
+      expect(row, `${option.flags} is not in the table of ${name} in docs/cli.md`).toBeDefined();
+      expect(row!.flags.sort(), 'one row per option, with its short and long flag').toEqual([option.short, option.long].filter((flag) => flag !== undefined).sort());
+      const meaning = plain(row!.meaning);
+      expect(meaning.startsWith(plain(option.description)), `docs/cli.md says "${meaning}"; ${name} --help says "${option.description}"`).toBe(true);
+      const whole = `${plain(row!.usage)} ${meaning}`;
+      for (const choice of option.argChoices ?? []) expect(whole, `choice ${choice}`).toContain(choice);
+      if (typeof option.defaultValue === 'string') expect(meaning, `default ${option.defaultValue}`).toContain(option.defaultValue);
+    },
+  );
+
+  it.each([...tables].flatMap(([name, rows]) => rows.flatMap((row) => row.flags.map((flag) => [flag, name] as const))))("docs/cli.md's %s is an option %s has", (flag, name) => {
+    const command = commands.find((candidate) => candidate.name() === name)!;
+    expect(command, `docs/cli.md has a table for ${name}, which is no command`).toBeDefined();
+    const flags = optionsOf(command).flatMap((option) => [option.long, option.short]);
+    expect(flags, `${flag} is in the table of ${name} in docs/cli.md, but ${name} has no such option`).toContain(flag);
+  });
+
+  it.each(PROTECTED_NAMESPACES.map((entry) => entry.split(' ')[0]!))('docs/fix.md names the protected namespace %s', (name) => {
+    expect(docs.get('docs/fix.md')).toContain(`\`${name}\``);
   });
 
   it("the README's checks table is every built-in check, linked to its page, with its severity and title", () => {

@@ -14,6 +14,7 @@ import type { Fault, Injection } from '../support/fake-http.js';
 import { FIXTURE_NOW } from '../support/fixtures.js';
 import type { ServedFixture } from '../support/live.js';
 import { serveFixture, temporaryFixture } from '../support/live.js';
+import { stuckNamespaceFiles } from '../support/stuck-namespaces.js';
 
 /**
  * `--fix` under each fault on each request it makes (the GET of the namespace, the
@@ -24,21 +25,11 @@ import { serveFixture, temporaryFixture } from '../support/live.js';
 const BROKEN = 'shop';
 const NEXT = 'cart';
 
-// Two namespaces stuck on the `kubernetes` finalizer with nothing left in them, as `kubectl get ns -o json` shows them.
-const stuckNamespace = (name: string, uid: string) => ({
-  apiVersion: 'v1',
-  kind: 'Namespace',
-  metadata: { name, uid, resourceVersion: '4100', creationTimestamp: '2023-11-01T00:00:00Z', deletionTimestamp: '2023-12-01T00:00:00Z' },
-  spec: { finalizers: ['kubernetes'] },
-  status: { phase: 'Terminating' },
-});
-const files = {
-  'k8s/namespaces.json': JSON.stringify({
-    apiVersion: 'v1',
-    kind: 'List',
-    items: [stuckNamespace(BROKEN, '5e0f3c2a-1b7d-4c55-9f0e-2a6b8c9d0e11'), stuckNamespace(NEXT, '6f1a4d3b-2c8e-4d66-8a1f-3b7c9d0e1f22')],
-  }),
-};
+// Two namespaces stuck on the `kubernetes` finalizer with nothing left in them.
+const files = stuckNamespaceFiles([
+  [BROKEN, '5e0f3c2a-1b7d-4c55-9f0e-2a6b8c9d0e11'],
+  [NEXT, '6f1a4d3b-2c8e-4d66-8a1f-3b7c9d0e1f22'],
+]);
 
 let served: ServedFixture | undefined;
 afterEach(async () => {

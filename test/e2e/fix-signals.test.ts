@@ -7,6 +7,7 @@ import type { Report } from '../../src/engine/report.js';
 import { REPO_ROOT } from '../support/fixtures.js';
 import type { ServedFixture } from '../support/live.js';
 import { serveFixture, temporaryFixture } from '../support/live.js';
+import { stuckNamespaceFiles } from '../support/stuck-namespaces.js';
 
 /**
  * SIGINT and SIGTERM during `check --fix`, sent to the built binary: the namespace in
@@ -15,25 +16,12 @@ import { serveFixture, temporaryFixture } from '../support/live.js';
  * the signal (130, 143).
  */
 
-// Three namespaces stuck on the `kubernetes` finalizer with nothing left in them, as `kubectl get ns -o json` shows them.
-const stuckNamespace = (name: string, uid: string) => ({
-  apiVersion: 'v1',
-  kind: 'Namespace',
-  metadata: { name, uid, resourceVersion: '4100', creationTimestamp: '2023-11-01T00:00:00Z', deletionTimestamp: '2023-12-01T00:00:00Z' },
-  spec: { finalizers: ['kubernetes'] },
-  status: { phase: 'Terminating' },
-});
-const files = {
-  'k8s/namespaces.json': JSON.stringify({
-    apiVersion: 'v1',
-    kind: 'List',
-    items: [
-      stuckNamespace('a-orders', '0a1b2c3d-0000-4000-8000-000000000001'),
-      stuckNamespace('b-payments', '0a1b2c3d-0000-4000-8000-000000000002'),
-      stuckNamespace('c-search', '0a1b2c3d-0000-4000-8000-000000000003'),
-    ],
-  }),
-};
+// Three namespaces stuck on the `kubernetes` finalizer with nothing left in them.
+const files = stuckNamespaceFiles([
+  ['a-orders', '0a1b2c3d-0000-4000-8000-000000000001'],
+  ['b-payments', '0a1b2c3d-0000-4000-8000-000000000002'],
+  ['c-search', '0a1b2c3d-0000-4000-8000-000000000003'],
+]);
 
 let served: ServedFixture | undefined;
 afterEach(async () => {

@@ -85,6 +85,31 @@ describe('events, live', () => {
     expect(state.kubernetes.list('Event').map((event) => (event as { note?: string }).note)).toEqual(['Translation failed: invalid ingress spec: could not find service "shop/web"']);
   });
 
+  it('stops at 500 Warning events in a namespace and records the cut, with at most how many were not read', { timeout: 30_000 }, async () => {
+    const event = (index: number, type: string) =>
+      `apiVersion: v1\nkind: Event\nmetadata: {name: web.${String(index).padStart(16, '0')}, namespace: shop}\ninvolvedObject: {apiVersion: v1, kind: Service, name: web, namespace: shop}\nreason: ${type === 'Warning' ? 'SyncNetworkEndpointGroupFailed' : 'Attach'}\nmessage: "event ${index}"\ntype: ${type}\ncount: 1\nlastTimestamp: "2024-01-14T23:40:00Z"`;
+    const directory = await temporaryFixture({
+      'k8s/objects.yaml': [
+        'apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: web, namespace: shop, annotations: {kubernetes.io/ingress.class: gce}}\nspec: {defaultBackend: {service: {name: web, port: {number: 80}}}}',
+        ...Array.from({ length: 503 }, (_, index) => event(index, 'Warning')),
+        ...Array.from({ length: 7 }, (_, index) => event(1000 + index, 'Normal')),
+      ].join('\n---\n'),
+    });
+    served = await serveFixture(directory);
+    const state = await collect(served, ['Event']);
+    expect(state.kubernetes.list('Event')).toHaveLength(500);
+    // 510 events in all, 500 read: the 3 Warnings left are among the 10 others.
+    expect(state.cappedLists?.get('Event')).toEqual([{ namespace: 'shop', fieldSelector: 'type=Warning', read: 500, unreadAtMost: 10 }]);
+    const counted = served.kube.requests.filter((request) => request.path.endsWith('/events') && request.query.fieldSelector === undefined);
+    expect(counted.map((request) => request.query.limit)).toEqual(['1']);
+    // The count is only a bound for the report: when it cannot be had, the cut is still recorded, the bound left unknown.
+    // Per namespace: the Warning list, then the count, then the XPN list.
+    served.kube.inject({ path: /\/events$/, after: 1, times: 1, status: 403, body: { kind: 'Status', apiVersion: 'v1', status: 'Failure', message: 'events is forbidden', reason: 'Forbidden', code: 403 } });
+    const uncounted = await collect(served, ['Event']);
+    expect(uncounted.unavailable.has('Event')).toBe(false);
+    expect(uncounted.cappedLists?.get('Event')).toEqual([{ namespace: 'shop', fieldSelector: 'type=Warning', read: 500 }]);
+  });
+
   it('a 403 makes Event unavailable, naming the RBAC denial; no namespace to look in is no request at all', async () => {
     served = await serveFixture('ingress-controller-events');
     served.kube.inject({ path: /\/events$/, status: 403, body: { kind: 'Status', apiVersion: 'v1', status: 'Failure', message: 'events is forbidden: User "ci" cannot list resource "events" in API group "" in the namespace "shop"', reason: 'Forbidden', code: 403 } });

@@ -83,6 +83,15 @@ describe('writeSnapshot: names from the API never leave the snapshot directory (
     expect(replayed.unreadInNamespaces?.get('__proto__')).toEqual([{ resource: 'secrets', reason: '403 secrets is forbidden' }]);
   });
 
+  it('lists cut at the cap are written to unread.json and replayed', async () => {
+    const { directory } = await place();
+    const cappedLists = new Map([['Event' as const, [{ namespace: 'shop', fieldSelector: 'type=Warning', read: 500, unreadAtMost: 10 }]]]);
+    await writeSnapshot(directory, state([], { cappedLists }), TAKEN_AT);
+    expect(JSON.parse(await readFile(join(directory, 'unread.json'), 'utf8')).cappedLists).toEqual({ Event: [{ namespace: 'shop', fieldSelector: 'type=Warning', read: 500, unreadAtMost: 10 }] });
+    const replayed = await new SnapshotSource(directory).collect(new Set(['Event']));
+    expect(replayed.cappedLists).toEqual(cappedLists);
+  });
+
   it.each([
     // JSON.stringify throws on a BigInt: the cluster is written after project.json and iam-policy.json; the last Namespace after the others.
     ['the cluster', state([], { project: { projectId: 'p', projectNumber: '1' }, iamPolicy: { bindings: [] }, cluster: { name: 'c', nodePools: [{ initialNodeCount: 1n as unknown as number }] } })],

@@ -63,6 +63,11 @@ interface FixtureGcp {
   backendHealth: { backendService: string; region?: string; health: { backend: string; status: unknown }[] }[];
   /** `roles/*.json`: custom role definitions, by full name. */
   roles: Map<string, unknown>;
+  /** `host-iam-policy.json`: the policy of the project `cluster.json`'s network is in. */
+  hostIamPolicy?: unknown;
+  /** `pubsub-topics.json`, `pubsub-subscriptions.json`: what exists; any other name answers 404. */
+  topics: Record<string, unknown>[];
+  subscriptions: Record<string, unknown>[];
 }
 
 export interface FakeGcpOptions {
@@ -110,6 +115,9 @@ export class FakeGcp extends FakeHttpServer {
       effectiveFirewalls: await read('compute/effective-firewalls.json'),
       backendHealth: ((await read('compute/backend-health.json')) ?? []) as FixtureGcp['backendHealth'],
       roles: await readRoles(join(fixtureDirectory, 'roles')),
+      hostIamPolicy: await read('host-iam-policy.json'),
+      topics: list(await read('pubsub-topics.json'), 'topics') as Record<string, unknown>[],
+      subscriptions: list(await read('pubsub-subscriptions.json'), 'subscriptions') as Record<string, unknown>[],
     };
     return new FakeGcp(data, options);
   }
@@ -131,8 +139,15 @@ export class FakeGcp extends FakeHttpServer {
     }
     if (method === 'GET' && (match = /^\/v1\/projects\/([^/]+)$/.exec(path))) return this.project(match[1]!);
     if (method === 'POST' && (match = /^\/v3\/projects\/([^/:]+):getIamPolicy$/.exec(path))) {
+      if (match[1] === this.hostProject() && this.data.hostIamPolicy !== undefined) return { status: 200, body: this.data.hostIamPolicy };
       if (!this.isProject(match[1]!) || this.data.iamPolicy === undefined) return notFound(path);
       return { status: 200, body: this.data.iamPolicy };
+    }
+    // Pub/Sub v1 topics.get and subscriptions.get (https://cloud.google.com/pubsub/docs/reference/rest/v1/projects.topics/get).
+    if (method === 'GET' && (match = /^\/v1\/(projects\/[^/]+\/(topics|subscriptions)\/[^/]+)$/.exec(path))) {
+      const name = decodeURIComponent(match[1]!);
+      const found = (match[2] === 'topics' ? this.data.topics : this.data.subscriptions).find((item) => item.name === name);
+      return found ? { status: 200, body: found } : { status: 404, body: googleError(404, `Resource not found (resource=${name.split('/').pop()}).`) };
     }
     if (method === 'GET' && (match = /^\/v1\/projects\/([^/]+)\/locations\/([^/]+)\/triggers$/.exec(path))) {
       const location = match[2]!;
@@ -162,6 +177,13 @@ export class FakeGcp extends FakeHttpServer {
       if (method === 'POST' && getHealth) return this.backendServiceHealth(name!, region, (request.body as { group?: string } | undefined)?.group);
     }
     return notFound(path);
+  }
+
+  /** The project of the cluster's network, when it is another one (a Shared VPC host). */
+  private hostProject(): string | undefined {
+    const network = (this.data.cluster?.networkConfig as { network?: string } | undefined)?.network ?? '';
+    const host = /^projects\/([^/]+)\/global\/networks\//.exec(network)?.[1];
+    return host && !this.isProject(host) ? host : undefined;
   }
 
   /** Whether projects/P/global/networks/N is the fixture cluster's network (its project the host project on a Shared VPC). */

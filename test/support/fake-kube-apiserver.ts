@@ -466,7 +466,8 @@ export class FakeKubeApiServer extends FakeHttpServer {
       apiVersion: resource.group ? `${resource.group}/${resource.version}` : resource.version,
       metadata: {
         resourceVersion: String(this.resourceVersion),
-        ...(more ? { continue: Buffer.from(String(end)).toString('base64'), remainingItemCount: items.length - end } : {}),
+        // The API server counts what is left only of a list asked without selectors (ListMeta.remainingItemCount).
+        ...(more ? { continue: Buffer.from(String(end)).toString('base64'), ...(query.get('fieldSelector') || query.get('labelSelector') ? {} : { remainingItemCount: items.length - end }) } : {}),
       },
       items: page,
     });

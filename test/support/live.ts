@@ -40,6 +40,7 @@ export async function serveFixture(nameOrPath: string, options: { gcp?: FakeGcpO
     CLOUDSDK_API_ENDPOINT_OVERRIDES_EVENTARC: `${gcp.url}/`,
     CLOUDSDK_API_ENDPOINT_OVERRIDES_COMPUTE: `${gcp.url}/compute/v1/`,
     CLOUDSDK_API_ENDPOINT_OVERRIDES_IAM: `${gcp.url}/`,
+    CLOUDSDK_API_ENDPOINT_OVERRIDES_PUBSUB: `${gcp.url}/`,
   };
   return { gcp, kube, target, kubeconfig, env, directory, close: async () => void (await Promise.all([gcp.close(), kube.close()])) };
 }

@@ -2,6 +2,7 @@ import type { ClusterState } from '../../state/cluster-state.js';
 import type { Gateway, GatewayObjectReference, Route } from '../../state/kubernetes-types.js';
 import type { RouteKind } from './gateway-routes.js';
 import { GATEWAY_API_GROUP } from './gateway-routes.js';
+import { hostnamesIntersect, listenerMatchesHostnames } from './route-hostnames.js';
 
 type Listener = NonNullable<NonNullable<Gateway['spec']>['listeners']>[number];
 
@@ -23,7 +24,8 @@ interface LabelSelector {
 export type AttachmentProblem =
   | { problem: 'gatewayMissing'; reason: 'NoMatchingParent'; gateway: string }
   | { problem: 'noMatchingListener'; reason: 'NoMatchingParent'; gateway: string; listeners: string[] }
-  | { problem: 'notAllowedByListeners'; reason: 'NotAllowedByListeners'; gateway: string; refusals: string[] };
+  | { problem: 'notAllowedByListeners'; reason: 'NotAllowedByListeners'; gateway: string; refusals: string[] }
+  | { problem: 'noMatchingListenerHostname'; reason: 'NoMatchingListenerHostname'; gateway: string; hostnames: string[]; listenerHostnames: string[] };
 
 /** The outcome for one parentRef: attached, a problem, or undecided (data missing), with the Gateway when it exists. */
 export type Attachment = { gateway?: Gateway } & ({ attached: true } | { attached: false; problem: AttachmentProblem } | { attached: 'unknown'; reason: string });
@@ -41,6 +43,11 @@ export function isGatewayParentRef(ref: GatewayObjectReference): boolean {
  * - Listener.allowedRoutes (apis/v1/gateway_types.go): namespaces.from defaults to Same; Selector matches the route
  *   namespace's labels; `kinds` empty means the listener protocol's kinds. A route no matching listener admits gets
  *   Accepted=False NotAllowedByListeners (conformance: gateway-with-attached-routes, httproute-disallowed-kind).
+ * - Hostnames (apis/v1/httproute_types.go HTTPRouteSpec.Hostnames, route-hostnames.ts): of the listeners that admit
+ *   the route, one whose hostname intersects the route's must exist, or the route gets Accepted=False
+ *   NoMatchingListenerHostname ("the Gateway has no compatible Listeners whose Hostname matches the route",
+ *   apis/v1/shared_types.go RouteReasonNoMatchingListenerHostname; conformance: httproute-hostname-intersection,
+ *   route no-intersecting-hosts).
  */
 export function parentRefAttachment(state: ClusterState, route: Route, kind: RouteKind, ref: GatewayObjectReference): Attachment {
   const routeNamespace = route.metadata?.namespace ?? 'default';
@@ -56,14 +63,24 @@ export function parentRefAttachment(state: ClusterState, route: Route, kind: Rou
     return { gateway, attached: false, problem: { problem: 'noMatchingListener', reason: 'NoMatchingParent', gateway: name, listeners: all } };
   }
   const refusals: string[] = [];
+  const compatible: Listener[] = [];
   let undecided: string | undefined;
   for (const listener of listeners) {
     const verdict = listenerAdmits(state, listener, gatewayNamespace, routeNamespace, kind);
-    if (verdict === true) return { gateway, attached: true };
-    if (typeof verdict === 'object') undecided = verdict.unknown;
-    else refusals.push(`listener ${listener.name} ${verdict}`);
+    const hostnameMatches = !listenerMatchesHostnames(listener.protocol) || hostnamesIntersect(listener.hostname, route.spec?.hostnames);
+    if (verdict === true && hostnameMatches) return { gateway, attached: true };
+    if (verdict === true) compatible.push(listener);
+    else if (typeof verdict === 'object') {
+      compatible.push(listener);
+      // A listener the route could attach to, but whether it admits the route is not known.
+      if (hostnameMatches) undecided = verdict.unknown;
+    } else refusals.push(`listener ${listener.name} ${verdict}`);
   }
   if (undecided) return { gateway, attached: 'unknown', reason: undecided };
+  if (compatible.length > 0) {
+    const listenerHostnames = compatible.map((listener) => `${listener.name} (${listener.hostname ?? 'any hostname'})`);
+    return { gateway, attached: false, problem: { problem: 'noMatchingListenerHostname', reason: 'NoMatchingListenerHostname', gateway: name, hostnames: route.spec?.hostnames ?? [], listenerHostnames } };
+  }
   return { gateway, attached: false, problem: { problem: 'notAllowedByListeners', reason: 'NotAllowedByListeners', gateway: name, refusals } };
 }
 

@@ -35,6 +35,17 @@ export const REQUIRED_ROLE_PERMISSIONS: Readonly<Record<string, RequiredRole>> =
   'roles/compute.viewer': { permissions: [], whole: true, heldBy: ['roles/compute.admin', 'roles/compute.editor', 'roles/editor', 'roles/iam.databasesAdmin', 'roles/iam.infrastructureAdmin', 'roles/iam.networkAdmin', 'roles/iam.securityAuditor', 'roles/iam.siteReliabilityEngineer', 'roles/iam.supportUser', 'roles/notebooks.admin', 'roles/notebooks.editor', 'roles/notebooks.legacyAdmin', 'roles/notebooks.legacyViewer', 'roles/notebooks.runner', 'roles/notebooks.viewer', 'roles/owner', 'roles/viewer'] },
   'roles/container.developer': { permissions: [], whole: true, heldBy: ['roles/composer.worker', 'roles/container.admin', 'roles/iam.infrastructureAdmin', 'roles/iam.mlEngineer', 'roles/owner'] },
   'roles/iam.serviceAccountAdmin': { permissions: [], whole: true, heldBy: ['roles/iam.admin', 'roles/iam.devOps', 'roles/owner'] },
+  // GKE's service agent's own role, needed whole (gcpdiag gke/ERR/2021_007 has_role_permissions): no other
+  // role holds all its 1897 permissions; roles/owner lacks container.hostServiceAgent.use and bigquery.tables.*.
+  'roles/container.serviceAgent': { permissions: [], whole: true, heldBy: [] },
+  // The firewall permissions GKE's service agent needs on a Shared VPC host project (GKE "Setting up clusters
+  // with Shared VPC"): what ingress-gce's firewall controller calls (pkg/firewalls/firewalls.go: get, create,
+  // update, delete; Compute's firewalls.insert, update and delete also check compute.networks.updatePolicy).
+  'roles/compute.securityAdmin': {
+    permissions: ['compute.firewalls.create', 'compute.firewalls.delete', 'compute.firewalls.get', 'compute.firewalls.list', 'compute.firewalls.update', 'compute.networks.updatePolicy'],
+    whole: false,
+    heldBy: ['roles/compute.admin', 'roles/compute.editor', 'roles/container.serviceAgent', 'roles/editor', 'roles/iam.infrastructureAdmin', 'roles/iam.networkAdmin', 'roles/notebooks.legacyAdmin', 'roles/owner'],
+  },
 };
 
 export type CustomRole = IamRole;

@@ -29,16 +29,19 @@ export function isInternalIngress(ingress: Ingress): boolean {
 }
 
 /**
- * spec.ingressClassName on an Ingress meant for GKE's controller: it names a GCE class with no
- * class annotation (`ignored`: IsGCEIngress is false and nothing serves it), or it sits next to a
- * GCE class annotation, which wins (ingress-gce pkg/utils/utils.go IsGCEIngress).
+ * spec.ingressClassName on an Ingress meant for GKE's controller: it names a GCE class, or an
+ * IngressClass meant for GKE (isMeantForGke), with no class annotation (`ignored`: IsGCEIngress is
+ * false and nothing serves it; `gceClass` is the annotation value that would select GKE's load
+ * balancer), or it sits next to a GCE class annotation, which wins (ingress-gce pkg/utils/utils.go IsGCEIngress).
  */
-export function ingressClassNameUse(ingress: Ingress): { ignored: boolean; className: string; annotationClass?: string } | undefined {
+export function ingressClassNameUse(ingress: Ingress, classes: readonly IngressClass[] = []): { ignored: boolean; className: string; gceClass?: string; annotationClass?: string } | undefined {
   const className = ingress.spec?.ingressClassName;
   if (!className) return undefined;
   const annotationClass = ingress.metadata?.annotations?.[INGRESS_CLASS_ANNOTATION];
   if (annotationClass) return isGceIngressClass(annotationClass) ? { ignored: false, className, annotationClass } : undefined;
-  return isGceIngressClass(className) ? { ignored: true, className } : undefined;
+  if (isGceIngressClass(className)) return { ignored: true, className, gceClass: className };
+  const named = classes.find((candidate) => candidate.metadata?.name === className);
+  return named && isMeantForGke(named) ? { ignored: true, className, gceClass: 'gce' } : undefined;
 }
 
 /** Whether this Ingress's backends are NEGs whatever the Service says. */
@@ -101,28 +104,49 @@ export function gceOnlyAnnotations(ingress: Ingress): string[] {
   return GCE_ONLY_INGRESS_ANNOTATIONS.filter((key) => Object.hasOwn(annotations, key));
 }
 
+/**
+ * The controller name public GKE setup guides give an IngressClass they mean for GKE's controller
+ * (`IngressClass gce`, `controller: k8s.io/ingress-gce`, marked default). ingress-gce reads no
+ * IngressClass at all: it "does not have any ingress classes that can be specified by
+ * spec.IngressClassName" (pkg/utils/utils.go IsGCEIngress), and GKE's docs ("GKE Ingress controller
+ * behavior", concepts/ingress) say an Ingress with no class annotation and any ingressClassName gets no action.
+ */
+export const INGRESS_GCE_CONTROLLER = 'k8s.io/ingress-gce';
+
+/** An IngressClass written for GKE's controller, by its name (a GCE class) or its controller: nothing serves the Ingresses it names. */
+export function isMeantForGke(ingressClass: IngressClass): boolean {
+  return isGceIngressClass(ingressClass.metadata?.name ?? '') || ingressClass.spec?.controller === INGRESS_GCE_CONTROLLER;
+}
+
 /** A default IngressClass that took (or, before apply, will take) an Ingress from GKE's controller. */
 export interface DefaultClassStamp {
   className: string;
   /** Not applied yet: the admission plugin will stamp it on creation. */
   beforeApply: boolean;
+  /**
+   * The default class is itself meant for GKE (isMeantForGke): every Ingress created without a class gets its name
+   * and is served by nobody, whatever it was written for.
+   */
+  meantForGke: boolean;
   /** The GCE-only annotations that say the Ingress was written for GKE's controller. */
   gceAnnotations: string[];
 }
 
 /**
- * In the cluster: an Ingress written for GKE's controller (it carries annotations only ingress-gce
- * reads, and no class annotation) whose spec.ingressClassName names the default IngressClass,
- * which the DefaultIngressClass admission plugin wrote on creation. Before apply (`planned`): a
+ * In the cluster: an Ingress with no class annotation whose spec.ingressClassName names the default IngressClass,
+ * which the DefaultIngressClass admission plugin writes into every Ingress created without a class: when that class
+ * is meant for GKE (nothing serves such an Ingress), or when the Ingress was written for GKE's controller (it carries
+ * annotations only ingress-gce reads) and the default class took it elsewhere. Before apply (`planned`): a
  * class-less Ingress the plugin will stamp with the default class (isStampedOnCreate).
  */
 export function defaultClassStamp(ingress: Ingress, classes: readonly IngressClass[], planned: boolean): DefaultClassStamp | undefined {
-  const className = defaultIngressClass(classes)?.metadata?.name;
-  if (!className) return undefined;
+  const defaultClass = defaultIngressClass(classes);
+  const className = defaultClass?.metadata?.name;
+  if (!defaultClass || !className) return undefined;
+  const meantForGke = isMeantForGke(defaultClass);
   const gceAnnotations = gceOnlyAnnotations(ingress);
-  if (planned) return isStampedOnCreate(ingress) ? { className, beforeApply: true, gceAnnotations } : undefined;
+  if (planned) return isStampedOnCreate(ingress) ? { className, beforeApply: true, meantForGke, gceAnnotations } : undefined;
   const stamped = ingress.spec?.ingressClassName === className && !Object.hasOwn(ingress.metadata?.annotations ?? {}, INGRESS_CLASS_ANNOTATION);
-  // A GCE class name is ignored by the controller whoever wrote it: ingressClassNameIgnored says so.
-  if (!stamped || isGceIngressClass(className) || gceAnnotations.length === 0) return undefined;
-  return { className, beforeApply: false, gceAnnotations };
+  if (!stamped || (!meantForGke && gceAnnotations.length === 0)) return undefined;
+  return { className, beforeApply: false, meantForGke, gceAnnotations };
 }

@@ -1,7 +1,7 @@
 import { InputError } from '../../errors.js';
 
 /** The Google APIs gke-doctor reads, by gcloud's name for each (CLOUDSDK_API_ENDPOINT_OVERRIDES_<NAME>). */
-export type GoogleApi = 'container' | 'cloudresourcemanager' | 'eventarc' | 'compute' | 'iam' | 'storage' | 'gkehub' | 'connectgateway';
+export type GoogleApi = 'container' | 'cloudresourcemanager' | 'eventarc' | 'compute' | 'iam' | 'pubsub' | 'storage' | 'gkehub' | 'connectgateway';
 
 export const GOOGLE_API_SERVICES: Record<GoogleApi, string> = {
   container: 'container.googleapis.com',
@@ -9,6 +9,7 @@ export const GOOGLE_API_SERVICES: Record<GoogleApi, string> = {
   eventarc: 'eventarc.googleapis.com',
   compute: 'compute.googleapis.com',
   iam: 'iam.googleapis.com',
+  pubsub: 'pubsub.googleapis.com',
   storage: 'storage.googleapis.com',
   gkehub: 'gkehub.googleapis.com',
   connectgateway: 'connectgateway.googleapis.com',
@@ -21,6 +22,7 @@ const DEFAULT_BASES: Record<GoogleApi, string> = {
   eventarc: 'https://eventarc.googleapis.com/',
   compute: 'https://compute.googleapis.com/compute/v1/',
   iam: 'https://iam.googleapis.com/',
+  pubsub: 'https://pubsub.googleapis.com/',
   storage: 'https://storage.googleapis.com/storage/v1/',
   gkehub: 'https://gkehub.googleapis.com/',
   connectgateway: 'https://connectgateway.googleapis.com/',

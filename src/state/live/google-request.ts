@@ -5,6 +5,8 @@ import { VERSION } from '../../version.js';
 import { ApiFailure, toApiFailure } from './api-failure.js';
 import { mebibytes } from './byte-size.js';
 import type { Deadline } from './deadline.js';
+import type { RequestLog } from './request-log.js';
+import { failureReason } from './request-log.js';
 
 /** How long one read of a Google API may take, and the run's own limits. */
 export interface GoogleCallLimits {
@@ -18,6 +20,8 @@ export interface GoogleCallLimits {
   signal?: AbortSignal;
   /** The largest body one answer may have (MAX_GOOGLE_BODY_BYTES unless a test lowers it). */
   maxBodyBytes?: number;
+  /** `-v`: every attempt, as it ends. */
+  log?: RequestLog;
 }
 
 /**
@@ -29,9 +33,9 @@ export const MAX_GOOGLE_BODY_BYTES = 32 * 2 ** 20;
 
 export const DEFAULT_LIMITS: GoogleCallLimits = { requestTimeoutMs: 15_000, totalTimeoutMs: 30_000 };
 
-/** The default limits, cut at the run's deadline (`--timeout`) when there is one. */
-export function callLimits(deadline?: Deadline): GoogleCallLimits {
-  return { ...DEFAULT_LIMITS, ...(deadline ? { deadline: deadline.at, signal: deadline.signal } : {}) };
+/** The default limits, cut at the run's deadline (`--timeout`) when there is one, and the run's `-v` log. */
+export function callLimits(deadline?: Deadline, log?: RequestLog): GoogleCallLimits {
+  return { ...DEFAULT_LIMITS, ...(deadline ? { deadline: deadline.at, signal: deadline.signal } : {}), ...(log ? { log } : {}) };
 }
 
 export interface GoogleRead {
@@ -80,7 +84,7 @@ export async function readGoogleDocument<T extends object>(auth: AuthClient, rea
     if (remaining <= 0) throw timedOut(read, limits.totalTimeoutMs);
     let failure: ApiFailure;
     try {
-      return await attemptRead<T>(auth, read, Math.min(limits.requestTimeoutMs, remaining), limits);
+      return await loggedAttempt<T>(auth, read, Math.min(limits.requestTimeoutMs, remaining), limits);
     } catch (error) {
       failure = toApiFailure(error);
     }
@@ -92,7 +96,40 @@ export async function readGoogleDocument<T extends object>(auth: AuthClient, rea
   }
 }
 
-async function attemptRead<T extends object>(auth: AuthClient, read: GoogleRead, timeoutMs: number, limits: GoogleCallLimits): Promise<Sized<T>> {
+/** What one attempt got: the status, the body's bytes so far, and whether the whole body came. */
+interface Answer {
+  status?: number;
+  received: number;
+  complete: boolean;
+}
+
+/** One attempt, and with `-v` its line: the status and size of what came, or why nothing did. */
+async function loggedAttempt<T extends object>(auth: AuthClient, read: GoogleRead, timeoutMs: number, limits: GoogleCallLimits): Promise<Sized<T>> {
+  const answer: Answer = { received: 0, complete: false };
+  const log = limits.log;
+  if (!log) return attemptRead<T>(auth, read, timeoutMs, limits, answer);
+  const started = performance.now();
+  const url = new URL(read.url);
+  for (const [name, value] of Object.entries(read.params ?? {})) url.searchParams.set(name, String(value));
+  const record = (error?: unknown) =>
+    log({
+      method: read.method ?? 'GET',
+      url,
+      // An answer that came whole is its status, whatever was wrong with it; the error body is never shown.
+      outcome: answer.complete && answer.status !== undefined ? { status: answer.status, bytes: answer.received } : { error: failureReason(error) },
+      elapsedMs: performance.now() - started,
+    });
+  try {
+    const result = await attemptRead<T>(auth, read, timeoutMs, limits, answer);
+    record();
+    return result;
+  } catch (error) {
+    record(error);
+    throw error;
+  }
+}
+
+async function attemptRead<T extends object>(auth: AuthClient, read: GoogleRead, timeoutMs: number, limits: GoogleCallLimits, answer: Answer): Promise<Sized<T>> {
   const controller = new AbortController();
   const host = new URL(read.url).host;
   // What had arrived when time ran out, so the reason says it: nothing, or a status and part of a body.
@@ -143,11 +180,13 @@ async function attemptRead<T extends object>(auth: AuthClient, read: GoogleRead,
       aborted,
     ]);
     answered = { status: response.status, length: response.headers.get('content-length') };
+    answer.status = response.status;
     if (Number(answered.length) > maxBytes) {
       if (typeof response.data === 'object') response.data.destroy();
       throw tooLarge(read, maxBytes, `its Content-Length is ${answered.length}`);
     }
-    const body = await Promise.race([readCapped(response.data, maxBytes, read, (bytes) => (received = bytes)), aborted]);
+    const body = await Promise.race([readCapped(response.data, maxBytes, read, (bytes) => (received = answer.received = bytes)), aborted]);
+    answer.complete = true;
     if (response.status >= 300 && response.status < 400) {
       const location = response.headers.get('location');
       const where = location ? ` to ${URL.canParse(location, read.url) ? new URL(location, read.url).host : 'an unreadable Location'}` : '';

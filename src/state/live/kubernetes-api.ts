@@ -10,6 +10,8 @@ import { Deadline } from './deadline.js';
 import { ExecPlugins } from './exec-plugins.js';
 import { firstLine } from '../../first-line.js';
 import { mebibytes } from './byte-size.js';
+import type { RequestLog, RequestRecord } from './request-log.js';
+import { failureReason } from './request-log.js';
 
 export interface RawResponse {
   status: number;
@@ -74,6 +76,8 @@ export class KubernetesApi {
     private readonly limits: RequestLimits = DEFAULT_LIMITS,
     /** How GETs are retried (tests shorten the backoff). */
     private readonly retry: RetryOptions = {},
+    /** `-v`: every request, retries included, as it ends. */
+    private readonly log?: RequestLog,
   ) {
     this.plugins = new ExecPlugins();
     this.plugins.install(config);
@@ -143,9 +147,25 @@ export class KubernetesApi {
     }
   }
 
+  /** Every request passes here: with `-v`, its line once it ends (the status and size of the answer, or why none came). */
   private async send(path: string, request: KubernetesRequest): Promise<RawResponse> {
     const url = new URL(this.server.replace(/\/+$/, '') + path);
     for (const [name, value] of Object.entries(request.query ?? {})) if (value !== undefined) url.searchParams.set(name, String(value));
+    const log = this.log;
+    if (!log) return this.sendTo(url, request);
+    const started = performance.now();
+    const record = (outcome: RequestRecord['outcome']) => log({ method: request.method ?? 'GET', url, outcome, elapsedMs: performance.now() - started });
+    try {
+      const response = await this.sendTo(url, request);
+      record({ status: response.status, bytes: response.bytes });
+      return response;
+    } catch (error) {
+      record({ error: failureReason(error) });
+      throw error;
+    }
+  }
+
+  private async sendTo(url: URL, request: KubernetesRequest): Promise<RawResponse> {
     if (this.deadline.passed) throw this.deadline.failure(`${url.pathname} from the Kubernetes API`);
     const method = request.method ?? 'GET';
     const payload = request.body === undefined ? undefined : Buffer.from(JSON.stringify(request.body));
@@ -223,7 +243,7 @@ export class KubernetesApi {
 }
 
 /** Loads client-node (lazily: it costs about half a second) and the kubeconfig context. */
-export async function loadKubernetesApi(kubeconfig: { files: string[]; context: string }, deadline?: Deadline, retry?: RetryOptions): Promise<KubernetesApi> {
+export async function loadKubernetesApi(kubeconfig: { files: string[]; context: string }, deadline?: Deadline, retry?: RetryOptions, log?: RequestLog): Promise<KubernetesApi> {
   const { KubeConfig } = await import('@kubernetes/client-node');
   const config = new KubeConfig();
   // The files resolveLiveTarget found (--kubeconfig, else KUBECONFIG's, else ~/.kube/config), merged as client-node's loadFromDefault merges KUBECONFIG.
@@ -236,7 +256,7 @@ export async function loadKubernetesApi(kubeconfig: { files: string[]; context: 
   }
   config.setCurrentContext(kubeconfig.context);
   allowPlainHttp(config);
-  return new KubernetesApi(config, deadline, DEFAULT_LIMITS, retry);
+  return new KubernetesApi(config, deadline, DEFAULT_LIMITS, retry, log);
 }
 
 /**
@@ -263,8 +283,8 @@ function parseJson<T>(path: string, response: RawResponse): T {
 }
 
 /** The same for a KubeConfig built in code (a Pod's service account, a cluster reached without a kubeconfig). */
-export async function kubernetesApiOf(config: KubeConfig, deadline?: Deadline, retry?: RetryOptions): Promise<KubernetesApi> {
-  return new KubernetesApi(config, deadline, undefined, retry);
+export async function kubernetesApiOf(config: KubeConfig, deadline?: Deadline, retry?: RetryOptions, log?: RequestLog): Promise<KubernetesApi> {
+  return new KubernetesApi(config, deadline, undefined, retry, log);
 }
 
 function failureOf(response: RawResponse): ApiFailure {

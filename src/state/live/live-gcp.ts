@@ -10,8 +10,9 @@ import { ApiFailure, toApiFailure } from './api-failure.js';
 import { envelopeProblem } from '../data-shapes.js';
 import type { GOOGLE_LIST_CAPS, Sized } from './google-request.js';
 import { DEFAULT_LIMITS, readGoogleDocument, readGoogleJson, readGooglePages } from './google-request.js';
-import type { BackendService, BackendServiceHealth, Cluster, EffectiveFirewalls, Firewall, HealthCheck, IamPolicy, IamRole, Project, Subnetwork } from '../gcp-types.js';
+import type { BackendService, BackendServiceHealth, Cluster, EffectiveFirewalls, EventarcTrigger, Firewall, HealthCheck, IamPolicy, IamRole, Project, PubsubSubscription, PubsubTopic, Subnetwork } from '../gcp-types.js';
 import { clusterNetwork } from '../cluster-network.js';
+import { sharedVpcHostProject } from '../shared-vpc.js';
 
 export interface GcpTarget {
   project: string;
@@ -28,6 +29,10 @@ export const GCP_DATA_SOURCES: Record<GcpDataKey, { api: GoogleApi; what: string
   healthChecks: { api: 'compute', what: 'health checks', permission: 'compute.healthChecks.list', role: 'roles/compute.viewer' },
   backendServices: { api: 'compute', what: 'backend services', permission: 'compute.backendServices.list', role: 'roles/compute.viewer' },
   subnetworks: { api: 'compute', what: 'subnetworks', permission: 'compute.subnetworks.list', role: 'roles/compute.viewer' },
+  // On the host project, not the cluster's: the grant goes there (docs/permissions.md).
+  hostIamPolicy: { api: 'cloudresourcemanager', what: "the Shared VPC host project's IAM policy", permission: 'resourcemanager.projects.getIamPolicy', role: 'roles/iam.securityReviewer' },
+  pubsubTopics: { api: 'pubsub', what: "the Eventarc triggers' Pub/Sub topics", permission: 'pubsub.topics.get', role: 'roles/pubsub.viewer' },
+  pubsubSubscriptions: { api: 'pubsub', what: "the Eventarc triggers' Pub/Sub subscriptions", permission: 'pubsub.subscriptions.get', role: 'roles/pubsub.viewer' },
   // In the network's project: on a Shared VPC, the host project (the permission must be granted there).
   firewalls: { api: 'compute', what: "the VPC firewall rules of the cluster's network", permission: 'compute.firewalls.list', role: 'roles/compute.networkViewer' },
   effectiveFirewalls: {
@@ -42,6 +47,11 @@ export const GCP_DATA_SOURCES: Record<GcpDataKey, { api: GoogleApi; what: string
 
 /** With the IAM policy, the custom roles it binds (IAM v1 roles.get): unread ones are named by the checks that need them. */
 export const CUSTOM_ROLES_SOURCE = { api: 'iam', what: 'custom roles the IAM policy binds', permission: 'iam.roles.get', role: 'roles/iam.roleViewer' } as const;
+/**
+ * Data read from what other data names: the host project from the cluster's network, the topics and
+ * subscriptions from the triggers' transport. The live source reads the key named here first.
+ */
+export const GCP_DATA_INPUTS: Partial<Record<GcpDataKey, GcpDataKey>> = { hostIamPolicy: 'cluster', pubsubTopics: 'eventarcTriggers', pubsubSubscriptions: 'eventarcTriggers' };
 
 /** What `read` reads by itself: backend health needs to be told which backend services (LiveGcp.backendHealth). */
 export type SelfContainedGcpDataKey = Exclude<GcpDataKey, 'backendHealth'>;
@@ -86,11 +96,15 @@ export class LiveGcp {
       eventarc: googleApiBase('eventarc', env),
       compute: googleApiBase('compute', env),
       iam: googleApiBase('iam', env),
+      pubsub: googleApiBase('pubsub', env),
     };
   }
 
-  /** One piece of data, every page of it, within one total time (and the run's deadline). */
-  read<K extends SelfContainedGcpDataKey>(key: K): Promise<NonNullable<GcpData[K]>> {
+  /**
+   * One piece of data, every page of it, within one total time (and the run's deadline). `inputs`
+   * holds what a dependent key is read from (GCP_DATA_INPUTS): the cluster, the triggers.
+   */
+  read<K extends SelfContainedGcpDataKey>(key: K, inputs: GcpData = {}): Promise<NonNullable<GcpData[K]>> {
     const limits = { ...this.limits, deadline: Math.min(this.limits.deadline ?? Infinity, Date.now() + this.limits.totalTimeoutMs) };
     const sized = (api: Exclude<GoogleApi, 'storage' | 'gkehub' | 'connectgateway'>, path: string, params?: Record<string, string | number>) =>
       readGoogleDocument<object>(this.auth, { api: GOOGLE_API_SERVICES[api], url: `${this.bases[api]}${path}`, ...(params ? { params } : {}) }, limits);
@@ -100,18 +114,14 @@ export class LiveGcp {
     const readers: { [P in SelfContainedGcpDataKey]: () => Promise<NonNullable<GcpData[P]>> } = {
       // cloudresourcemanager v1 `projects.get`: the very shape `gcloud projects describe` prints.
       project: () => get<Project>('cloudresourcemanager', `v1/projects/${project}`),
-      iamPolicy: () =>
-        readGoogleJson<IamPolicy>(
-          this.auth,
-          {
-            api: GOOGLE_API_SERVICES.cloudresourcemanager,
-            url: `${this.bases.cloudresourcemanager}v3/projects/${project}:getIamPolicy`,
-            method: 'POST',
-            // Version 3: a policy with conditional bindings read at a lower version loses its conditions.
-            data: { options: { requestedPolicyVersion: 3 } },
-          },
-          limits,
-        ),
+      iamPolicy: () => this.iamPolicy(this.target.project, limits),
+      hostIamPolicy: () => {
+        const host = inputs.cluster ? sharedVpcHostProject(inputs.cluster, this.target.project) : null;
+        if (!host) return Promise.reject(new Error('the cluster network is not in another project: there is no Shared VPC host project to read'));
+        return this.iamPolicy(host, limits);
+      },
+      pubsubTopics: () => existing<PubsubTopic>((path) => get('pubsub', path), transportNames(inputs.eventarcTriggers ?? [], 'topic')),
+      pubsubSubscriptions: () => existing<PubsubSubscription>((path) => get('pubsub', path), transportNames(inputs.eventarcTriggers ?? [], 'subscription')),
       cluster: () => get<Cluster>('container', `v1/projects/${project}/locations/${encodeURIComponent(this.target.location ?? '-')}/clusters/${encodeURIComponent(this.target.cluster ?? '')}`),
       eventarcTriggers: () => listEventarcTriggers((path, params) => sized('eventarc', path, params), this.target.project, this.listCaps),
       healthChecks: () => aggregatedList<HealthCheck>((path, params) => sized('compute', path, params), this.target.project, 'healthChecks', this.listCaps),
@@ -195,6 +205,23 @@ export class LiveGcp {
   }
 
   /**
+   * A project's allow policy (cloudresourcemanager v3 getIamPolicy) at version 3: a policy with
+   * conditional bindings read at a lower version loses its conditions. `auditConfigs` come with it.
+   */
+  private iamPolicy(projectId: string, limits: GoogleCallLimits): Promise<IamPolicy> {
+    return readGoogleJson<IamPolicy>(
+      this.auth,
+      {
+        api: GOOGLE_API_SERVICES.cloudresourcemanager,
+        url: `${this.bases.cloudresourcemanager}v3/projects/${encodeURIComponent(projectId)}:getIamPolicy`,
+        method: 'POST',
+        data: { options: { requestedPolicyVersion: 3 } },
+      },
+      limits,
+    );
+  }
+
+  /**
    * The definitions of the custom roles a policy binds (IAM v1 roles.get, what `gcloud iam
    * roles describe` prints), by full name. One that cannot be read (no iam.roles.get, deleted,
    * the API failing) is left out: a check then says it could not read it.
@@ -219,6 +246,28 @@ export class LiveGcp {
 }
 
 type PageReader = (path: string, params: Record<string, string | number>) => Promise<Sized<object>>;
+
+/** The topics (or subscriptions) the triggers' transport names, each once, sorted. */
+export function transportNames(triggers: readonly EventarcTrigger[], field: 'topic' | 'subscription'): string[] {
+  return [...new Set(triggers.map((trigger) => trigger.transport?.pubsub?.[field]).filter((name): name is string => typeof name === 'string' && /^projects\/[^/]+\/(topics|subscriptions)\/[^/]+$/.test(name)))].sort();
+}
+
+/**
+ * Pub/Sub v1 topics.get / subscriptions.get of each name (https://cloud.google.com/pubsub/docs/reference/rest/v1/projects.topics/get):
+ * only what triggers name, never the project's whole list. A 404 means it no longer exists, and it is
+ * left out, as `gcloud pubsub … list` would; any other failure fails the read.
+ */
+async function existing<T extends { name: string }>(get: (path: string) => Promise<object>, names: readonly string[]): Promise<T[]> {
+  const found = await Promise.all(
+    names.map((name) =>
+      get(`v1/${name.split('/').map(encodeURIComponent).join('/')}`).catch((error: unknown) => {
+        if (toApiFailure(error).status === 404) return undefined;
+        throw error;
+      }),
+    ),
+  );
+  return found.filter((item): item is T => item !== undefined && typeof (item as { name?: unknown }).name === 'string');
+}
 
 /** Every page of compute's aggregated list, flattened over its scopes, as `gcloud compute … list` prints it. */
 async function aggregatedList<T>(get: PageReader, project: string, collection: 'healthChecks' | 'backendServices' | 'subnetworks', caps?: typeof GOOGLE_LIST_CAPS): Promise<T[]> {

@@ -4,7 +4,7 @@ import type { KubernetesApi } from './kubernetes-api.js';
 import { retryableGet } from './kubernetes-api.js';
 import type { ApiResource, Discovery, DiscoveredResource } from './kubernetes-discovery.js';
 import { apiResource as resource, discoverResources, discoveryFailure, unseenByDiscovery } from './kubernetes-discovery.js';
-import type { UnreadKind } from '../cluster-state.js';
+import type { CappedList, UnreadKind } from '../cluster-state.js';
 import { kubernetesResourceName } from '../cluster-state.js';
 import { envelopeProblem, kubernetesShapeProblem } from '../data-shapes.js';
 import type { RetryOptions } from './api-failure.js';
@@ -101,6 +101,13 @@ const PER_NAMESPACE_LISTS = 3;
  * "Retrieving metadata only"); a server that does not know it sends the full objects.
  */
 const METADATA_ONLY = 'application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1,application/json';
+
+/** The path of a list of `listed`, in `namespace` or cluster-wide; every segment a checked name. */
+function listPath(listed: ApiResource, namespace?: string): string {
+  const version = kubernetesPathSegment(listed.version, 'the API version');
+  const base = listed.group ? `/apis/${kubernetesPathSegment(listed.group, 'the API group')}/${version}` : `/api/${version}`;
+  return `${base}${namespace ? `/namespaces/${kubernetesPathSegment(namespace, 'the namespace')}` : ''}/${kubernetesPathSegment(listed.plural, 'the resource')}`;
+}
 
 interface ObjectList {
   apiVersion?: string;
@@ -214,15 +221,20 @@ export class LiveKubernetes {
 
   /**
    * The Warning events (and XPN firewall notices) in `namespaces`, at most EVENTS_PER_NAMESPACE
-   * per namespace and selector, through core v1, or events.k8s.io/v1 when core v1 answers 404.
+   * per namespace and selector, through core v1, or events.k8s.io/v1 when core v1 answers 404;
+   * with every list that cap cut short (`capped`), never dropped silently.
    */
-  async listEvents(namespaces: readonly string[]): Promise<KubeObject[]> {
+  async listEvents(namespaces: readonly string[]): Promise<{ events: KubeObject[]; capped: CappedList[] }> {
     const events: KubeObject[] = [];
+    const capped: CappedList[] = [];
     await pool(namespaces, CONCURRENCY, async (namespace) => {
       for (const fieldSelector of EVENT_SELECTORS) {
         for (const [index, served] of EVENT_RESOURCES.entries()) {
           try {
-            events.push(...(await this.list(served, namespace, undefined, { fieldSelector, max: EVENTS_PER_NAMESPACE })));
+            let cut = false;
+            const listed = await this.list(served, namespace, undefined, { fieldSelector, max: EVENTS_PER_NAMESPACE, onCapped: () => (cut = true) });
+            events.push(...listed);
+            if (cut) capped.push({ namespace, fieldSelector, read: listed.length, ...(await this.unreadAtMost(served, namespace, listed.length)) });
             break;
           } catch (error) {
             if (toApiFailure(error).status !== 404 || index === EVENT_RESOURCES.length - 1) throw error;
@@ -230,7 +242,25 @@ export class LiveKubernetes {
         }
       }
     });
-    return events;
+    return { events, capped };
+  }
+
+  /**
+   * How many events a capped list left unread, at most: the API server does not count what is left of a list
+   * asked with a field selector (ListMeta.remainingItemCount: "If the list request contained label or field
+   * selectors, then the number of remaining items is unknown"), so one page of one event without a selector gives
+   * the namespace's count of events of every type, and the unread ones are among them. Unknown when that count
+   * cannot be had (a server older than 1.15 sets no remainingItemCount; a failed request).
+   */
+  private async unreadAtMost(served: ApiResource, namespace: string, read: number): Promise<{ unreadAtMost?: number }> {
+    try {
+      const path = listPath(served, namespace);
+      const { value: page } = await this.readDocument<ObjectList>('kubernetesList', path, { limit: 1 }, NOT_AFTER_CONVERSION_FAILURE);
+      const remaining = page.metadata?.remainingItemCount;
+      return typeof remaining === 'number' ? { unreadAtMost: Math.max(0, (page.items?.length ?? 0) + remaining - read) } : {};
+    } catch {
+      return {};
+    }
   }
 
   /** Whether `resource` is where `kind` is listed (so a list of that kind holds its objects). */
@@ -239,10 +269,8 @@ export class LiveKubernetes {
     return known ? known.group === resource.group && known.plural === resource.plural : resource.kind === kind;
   }
 
-  private async list(listed: ApiResource, namespace?: string, accept?: string, only: { fieldSelector?: string; max?: number } = {}): Promise<KubeObject[]> {
-    const version = kubernetesPathSegment(listed.version, 'the API version');
-    const base = listed.group ? `/apis/${kubernetesPathSegment(listed.group, 'the API group')}/${version}` : `/api/${version}`;
-    const path = `${base}${namespace ? `/namespaces/${kubernetesPathSegment(namespace, 'the namespace')}` : ''}/${kubernetesPathSegment(listed.plural, 'the resource')}`;
+  private async list(listed: ApiResource, namespace?: string, accept?: string, only: { fieldSelector?: string; max?: number; onCapped?: () => void } = {}): Promise<KubeObject[]> {
+    const path = listPath(listed, namespace);
     const objects: KubeObject[] = [];
     const tokens = new Set<string>();
     let bytes = 0;
@@ -268,6 +296,8 @@ export class LiveKubernetes {
         throw new ApiFailure(`${path}: the list announces ${page.metadata!.remainingItemCount} more items but gives no continue token: it is cut short`, undefined, { code: 'INVALID_BODY' });
       }
     } while (token && (only.max === undefined || objects.length < only.max));
+    // Stopped at `max` with more to read: the caller says so.
+    if (token) only.onCapped?.();
     return objects;
   }
 

@@ -3,7 +3,7 @@ import type { RetryOptions } from './api-failure.js';
 import { ApiFailure, toApiFailure } from './api-failure.js';
 import { hasDotSegment, kubernetesPathSegment } from './path-segment.js';
 import { gcpShapeProblem } from '../data-shapes.js';
-import type { ClusterState, DataKey, GcpData, GcpDataKey, UnreadKind } from '../cluster-state.js';
+import type { CappedList, ClusterState, DataKey, GcpData, GcpDataKey, UnreadKind } from '../cluster-state.js';
 import { GCP_DATA_KEYS, KubernetesObjects } from '../cluster-state.js';
 import type { CredentialOptions } from './gcp-credentials.js';
 import { googleCredentials, rejectedCredentials } from './gcp-credentials.js';
@@ -14,13 +14,15 @@ import type { KubernetesApi, RawResponse } from './kubernetes-api.js';
 import type { Gateway, Ingress, KubeObject, KubernetesKind } from '../kubernetes-types.js';
 import { callLimits } from './google-request.js';
 import type { SelfContainedGcpDataKey } from './live-gcp.js';
-import { GCP_DATA_SOURCES, LiveGcp } from './live-gcp.js';
+import { GCP_DATA_INPUTS, GCP_DATA_SOURCES, LiveGcp, transportNames } from './live-gcp.js';
+import { sharedVpcHostProject } from '../shared-vpc.js';
 import { PROBE_ROLE_NAME, READER_ROLE_NAME } from './kubernetes-roles.js';
 import { backendServicesInUse } from '../../gke/load-balancer/backend-services-in-use.js';
 import type { LiveTarget, TargetOptions } from './live-target.js';
 import { kubeconfigHint, requireCluster, requireProject, resolveLiveTarget } from './live-target.js';
 import type { LiveKubernetes } from './live-kubernetes.js';
 import type { Progress } from './progress.js';
+import type { RequestLog } from './request-log.js';
 import { silentProgress } from './progress.js';
 import type { Probe, ProbeResponse, StateSource } from '../source.js';
 
@@ -31,6 +33,8 @@ export interface LiveOptions extends TargetOptions, CredentialOptions {
   deadline?: Deadline;
   /** How Kubernetes GETs are retried (tests shorten the backoff). */
   retry?: RetryOptions;
+  /** `-v`: every HTTP request to Google and Kubernetes, as it ends. */
+  requestLog?: RequestLog;
   /** In a Pod: where the service-account token and CA are mounted (default SERVICE_ACCOUNT_DIR). */
   serviceAccountDir?: string;
   /** A target already resolved (a fleet run names each cluster itself, with no kubeconfig). */
@@ -55,6 +59,7 @@ interface Reading {
   read: Set<DataKey>;
   unreadInNamespaces: Map<string, UnreadKind[]>;
   undiscovered: UnreadKind[];
+  cappedLists: Map<KubernetesKind, CappedList[]>;
 }
 
 /** An API server reached, or why it cannot be. */
@@ -74,7 +79,7 @@ export class LiveSource implements StateSource {
   async collect(keys: ReadonlySet<DataKey>): Promise<ClusterState> {
     const progress = this.options.progress ?? silentProgress;
     const deadline = this.options.deadline;
-    const read: Reading = { target: null, gcp: {}, objects: new Map(), unavailable: new Map(), read: new Set(), unreadInNamespaces: new Map(), undiscovered: [] };
+    const read: Reading = { target: null, gcp: {}, objects: new Map(), unavailable: new Map(), read: new Set(), unreadInNamespaces: new Map(), undiscovered: [], cappedLists: new Map() };
     const reading = this.read(keys, read, progress);
     try {
       if (!deadline) await reading;
@@ -107,6 +112,7 @@ export class LiveSource implements StateSource {
       unavailable: new Map(read.unavailable),
       unreadInNamespaces: read.unreadInNamespaces,
       undiscovered: read.undiscovered,
+      ...(read.cappedLists.size > 0 ? { cappedLists: new Map(read.cappedLists) } : {}),
       locations: new Map(),
     };
   }
@@ -116,7 +122,9 @@ export class LiveSource implements StateSource {
     const env = this.options.env ?? process.env;
     const target = await this.completeTarget();
     into.target = target;
-    const gcpKeys = GCP_DATA_KEYS.filter((key) => keys.has(key));
+    // With what dependent keys are read from (GCP_DATA_INPUTS): a cluster only where the target names one.
+    const asked = GCP_DATA_KEYS.filter((key) => keys.has(key));
+    const gcpKeys = GCP_DATA_KEYS.filter((key) => keys.has(key) || asked.some((dependent) => GCP_DATA_INPUTS[dependent] === key && (key !== 'cluster' || target.cluster)));
     if (gcpKeys.length > 0) requireProject(target);
     if (keys.has('cluster')) requireCluster(target);
     const auth = gcpKeys.length > 0 ? (this.options.auth ?? (await googleCredentials(this.options, env))) : undefined;
@@ -126,15 +134,32 @@ export class LiveSource implements StateSource {
       for (const object of list) into.objects.set(objectKey(object), object);
     };
     const tasks: Promise<void>[] = [];
-    const reader = auth ? (this.options.gcpReader ?? new LiveGcp({ project: target.project!, location: target.location, cluster: target.cluster }, auth, env, callLimits(this.options.deadline))) : undefined;
+    const reader = auth ? (this.options.gcpReader ?? new LiveGcp({ project: target.project!, location: target.location, cluster: target.cluster }, auth, env, callLimits(this.options.deadline, this.options.requestLog))) : undefined;
     // The Google requests leave before client-node is imported (it blocks the event loop for a while); each has its handler from the start.
     if (reader) {
+      const started = new Map<GcpDataKey, Promise<void>>();
+      // Backend health is read once the Ingresses and Gateways are listed (below).
       for (const key of gcpKeys.filter((candidate): candidate is SelfContainedGcpDataKey => candidate !== 'backendHealth')) {
-        const task = this.readGcp(reader, key, gcp, unavailable, progress).then(async (done) => {
+        const input = GCP_DATA_INPUTS[key];
+        const before = input ? started.get(input) : undefined;
+        const task = (async () => {
+          // A dependent key waits for its input, then is read from it (or needs no read).
+          if (input) {
+            await before?.catch(() => undefined);
+            const reason = inputMissing(key, input, gcp, unavailable);
+            if (reason) return void unavailable.set(key, reason);
+            // The cluster's network is its own project's: no host project, nothing to read.
+            if (key === 'hostIamPolicy' && !sharedVpcHostProject(gcp.cluster!, target.project!)) return void read.add(key);
+            // No trigger names a topic (or subscription): nothing to read, nothing to write in a snapshot.
+            if (key === 'pubsubTopics' && transportNames(gcp.eventarcTriggers!, 'topic').length === 0) return void read.add(key);
+            if (key === 'pubsubSubscriptions' && transportNames(gcp.eventarcTriggers!, 'subscription').length === 0) return void read.add(key);
+          }
+          const done = await this.readGcp(reader, key, gcp, unavailable, progress);
           if (done) read.add(key);
           // Custom roles bound in the policy are read with it: checks decide roles by the permissions they hold.
           if (key === 'iamPolicy' && gcp.iamPolicy) into.customRoles = await reader.customRoles(gcp.iamPolicy);
-        });
+        })();
+        started.set(key, task);
         // Handled now (a 401 rejects it while client-node loads); Promise.all below still sees the rejection.
         task.catch(() => undefined);
         tasks.push(task);
@@ -271,9 +296,9 @@ export class LiveSource implements StateSource {
       ? Promise.resolve(null)
       : target.kubernetes.inCluster
         ? Promise.all([import('./in-cluster.js'), import('./kubernetes-api.js')]).then(async ([{ inClusterKubeConfig }, { kubernetesApiOf }]) =>
-            kubernetesApiOf(await inClusterKubeConfig(env, this.options.serviceAccountDir), this.options.deadline, this.options.retry),
+            kubernetesApiOf(await inClusterKubeConfig(env, this.options.serviceAccountDir), this.options.deadline, this.options.retry, this.options.requestLog),
           )
-        : import('./kubernetes-api.js').then(({ loadKubernetesApi }) => loadKubernetesApi(target.kubernetes!, this.options.deadline, this.options.retry));
+        : import('./kubernetes-api.js').then(({ loadKubernetesApi }) => loadKubernetesApi(target.kubernetes!, this.options.deadline, this.options.retry, this.options.requestLog));
     return this.kubernetesApi;
   }
 
@@ -285,7 +310,7 @@ export class LiveSource implements StateSource {
     live: LiveKubernetes,
     listKind: (kind: KubernetesKind) => Promise<KubeObject[]>,
     addObjects: (list: KubeObject[]) => void,
-    { unavailable, read }: Reading,
+    { unavailable, read, cappedLists }: Reading,
     progress: Progress,
   ): Promise<void> {
     const target = this.resolveTarget();
@@ -297,9 +322,10 @@ export class LiveSource implements StateSource {
     try {
       const namespaces = [...new Set(lists.objects.map((object) => object.metadata?.namespace).filter((namespace): namespace is string => !!namespace))].sort();
       progress.start('Event');
-      const events = await live.listEvents(namespaces);
+      const { events, capped } = await live.listEvents(namespaces);
       progress.done('Event', events.length);
       addObjects(events);
+      if (capped.length > 0) cappedLists.set('Event', capped);
       read.add('Event');
     } catch (error) {
       unavailable.set('Event', kubernetesReason('Event', toApiFailure(error), target));
@@ -342,7 +368,7 @@ export class LiveSource implements StateSource {
     const target = this.resolveTarget();
     progress.start(GCP_DATA_SOURCES[key].what);
     try {
-      const value = await reader.read(key);
+      const value = await reader.read(key, gcp);
       const problem = await gcpShapeProblem(key, value);
       if (problem) throw new ApiFailure(`the API answered with ${problem}`, undefined, { code: 'INVALID_BODY' });
       Object.assign(gcp, { [key]: value });
@@ -358,6 +384,12 @@ export class LiveSource implements StateSource {
       return gcp[key] !== undefined;
     }
   }
+}
+
+/** Why a dependent key cannot be read: the data it is found from was not read. */
+function inputMissing(key: GcpDataKey, input: GcpDataKey, gcp: GcpData, unavailable: ReadonlyMap<DataKey, string>): string | undefined {
+  if (gcp[input] !== undefined) return undefined;
+  return `cannot read ${GCP_DATA_SOURCES[key].what}: it is found from ${GCP_DATA_SOURCES[input].what}, which ${unavailable.has(input) ? 'could not be read' : 'was not read'}`;
 }
 
 /**

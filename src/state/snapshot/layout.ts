@@ -9,6 +9,9 @@ export const SNAPSHOT_FILES: Record<GcpDataKey, { file: string; command: string 
   healthChecks: { file: 'compute/health-checks.json', command: 'gcloud compute health-checks list --format=json' },
   backendServices: { file: 'compute/backend-services.json', command: 'gcloud compute backend-services list --format=json' },
   subnetworks: { file: 'compute/subnetworks.json', command: 'gcloud compute networks subnets list --format=json' },
+  hostIamPolicy: { file: 'host-iam-policy.json', command: 'gcloud projects get-iam-policy HOST_PROJECT --format=json' },
+  pubsubTopics: { file: 'pubsub-topics.json', command: 'gcloud pubsub topics list --format=json' },
+  pubsubSubscriptions: { file: 'pubsub-subscriptions.json', command: 'gcloud pubsub subscriptions list --format=json' },
   // In the cluster network's project (the host project on a Shared VPC).
   firewalls: { file: 'compute/firewalls.json', command: 'gcloud compute firewall-rules list --project NETWORK_PROJECT --filter="network:NETWORK" --format=json' },
   effectiveFirewalls: { file: 'compute/effective-firewalls.json', command: 'gcloud compute networks get-effective-firewalls NETWORK --project NETWORK_PROJECT --format=json' },

@@ -4,13 +4,13 @@ import { InputError } from '../../errors.js';
 import { requireText } from '../files/binary-text.js';
 import { displayPath } from '../files/display-path.js';
 import { listDocumentFiles } from '../files/document-files.js';
-import type { ClusterState, DataKey, GcpData, GcpDataKey, Target } from '../cluster-state.js';
+import type { CappedList, ClusterState, DataKey, GcpData, GcpDataKey, Target } from '../cluster-state.js';
 import { KubernetesObjects } from '../cluster-state.js';
 import type { Cluster, EventarcTrigger, IamRole, Project } from '../gcp-types.js';
 import { isRecord, parseKubernetesFile } from '../files/kubernetes-documents.js';
 import { parseJsonFile, readInputFile } from '../files/input-file.js';
 import { gcpShapeProblem } from '../data-shapes.js';
-import type { KubeObject } from '../kubernetes-types.js';
+import type { KubeObject, KubernetesKind } from '../kubernetes-types.js';
 import { KUBERNETES_KINDS } from '../kubernetes-types.js';
 import type { StateSource } from '../source.js';
 import { KUBERNETES_DIRECTORY, SNAPSHOT_FILES, SNAPSHOT_METADATA_FILE, SNAPSHOT_ROLES_DIRECTORY, SNAPSHOT_UNREAD_FILE } from './layout.js';
@@ -60,7 +60,11 @@ export class SnapshotSource implements StateSource {
     const unread = await this.readUnread();
     for (const [key, reason] of Object.entries(unread?.unavailable ?? {}) as [DataKey, string][]) if (keys.has(key) || wanted.has(key as GcpDataKey)) unavailable.set(key, reason);
     const recorded = unread
-      ? { unreadInNamespaces: new Map(Object.entries(unread.unreadInNamespaces)), ...(unread.undiscovered.length > 0 ? { undiscovered: unread.undiscovered } : {}) }
+      ? {
+          unreadInNamespaces: new Map(Object.entries(unread.unreadInNamespaces)),
+          ...(unread.undiscovered.length > 0 ? { undiscovered: unread.undiscovered } : {}),
+          ...(Object.keys(unread.cappedLists).length > 0 ? { cappedLists: new Map(Object.entries(unread.cappedLists) as [KubernetesKind, CappedList[]][]) } : {}),
+        }
       : {};
     return { ...gcp, ...(customRoles ? { customRoles } : {}), ...recorded, target: snapshotTarget(gcp.project, gcp.cluster), kubernetes, unavailable, observedAt, locations: new Map() };
   }
@@ -172,7 +176,18 @@ function validateGcpData(key: GcpDataKey, value: unknown, file: string): unknown
     case 'cluster':
       if (!isRecord(value) || typeof value.name !== 'string') throw new InputError(`${file}: ${expected}: an object with "name"`);
       return value;
+    case 'pubsubTopics':
+    case 'pubsubSubscriptions': {
+      // gcloud prints an array; the REST list answers `{topics: […]}` or `{subscriptions: […]}`, without the field when empty.
+      const field = key === 'pubsubTopics' ? 'topics' : 'subscriptions';
+      const items = Array.isArray(value) ? value : isRecord(value) ? (value[field] ?? []) : undefined;
+      if (!Array.isArray(items) || !items.every((item) => isRecord(item) && typeof item.name === 'string')) {
+        throw new InputError(`${file}: ${expected}: a JSON array of ${field}, each with a "name"`);
+      }
+      return items;
+    }
     case 'iamPolicy':
+    case 'hostIamPolicy':
       if (!isRecord(value) || (value.bindings !== undefined && !Array.isArray(value.bindings))) {
         throw new InputError(`${file}: ${expected}: an object whose "bindings" is an array`);
       }

@@ -113,8 +113,10 @@ function unreadRecord(state: ClusterState): UnreadRecord | undefined {
     unavailable: Object.fromEntries([...state.unavailable].sort(([a], [b]) => a.localeCompare(b))),
     unreadInNamespaces: Object.fromEntries([...(state.unreadInNamespaces ?? [])].filter(([, kinds]) => kinds.length > 0)),
     undiscovered: [...(state.undiscovered ?? [])],
+    cappedLists: Object.fromEntries([...(state.cappedLists ?? [])].sort(([a], [b]) => a.localeCompare(b))),
   };
-  const empty = Object.keys(record.unavailable).length === 0 && Object.keys(record.unreadInNamespaces).length === 0 && record.undiscovered.length === 0;
+  const empty =
+    Object.keys(record.unavailable).length === 0 && Object.keys(record.unreadInNamespaces).length === 0 && record.undiscovered.length === 0 && Object.keys(record.cappedLists).length === 0;
   return empty ? undefined : record;
 }
 

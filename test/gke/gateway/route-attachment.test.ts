@@ -41,6 +41,38 @@ describe('parentRefAttachment', () => {
     expect(parentRefAttachment(unread, route('store'), 'HTTPRoute', parent).attached).toBe('unknown');
   });
 
+  // conformance/tests/httproute-hostname-intersection.yaml: Gateway httproute-hostname-intersection's listeners.
+  const hostnameGateway: Gateway = {
+    ...gateway(),
+    spec: {
+      gatewayClassName: 'gke-l7-global-external-managed',
+      listeners: [
+        { name: 'listener-1', port: 80, protocol: 'HTTP', hostname: 'very.specific.com' },
+        { name: 'listener-2', port: 80, protocol: 'HTTP', hostname: '*.wildcard.io' },
+        { name: 'listener-3', port: 80, protocol: 'HTTP', hostname: '*.anotherwildcard.io' },
+      ],
+    },
+  };
+  const withHostnames = (hostnames: string[]): Route => ({ ...route('gateway-conformance-infra'), spec: { hostnames } });
+  it.each([
+    ['specific-host-matches-listener-wildcard-host', ['non.matching.com', 'wildcard.io', 'foo.wildcard.io'], undefined, true],
+    ['wildcard-host-matches-listener-specific-host', ['non.matching.com', '*.specific.com'], undefined, true],
+    ['no-intersecting-hosts', ['specific.but.wrong.com', 'wildcard.io'], undefined, false],
+    ['sectionName listener-1 and a host only listener-2 takes', ['foo.wildcard.io'], 'listener-1', false],
+  ] as const)('hostnames: %s', (_name, hostnames, sectionName, attached) => {
+    const state = clusterState({}, [hostnameGateway]);
+    const result = parentRefAttachment(state, withHostnames([...hostnames]), 'HTTPRoute', { ...parent, sectionName });
+    expect(result.attached).toBe(attached);
+    if (!attached) expect(result).toMatchObject({ problem: { problem: 'noMatchingListenerHostname', reason: 'NoMatchingListenerHostname' } });
+  });
+
+  it('hostnames: a listener that refuses the route is not where its hostname is judged', () => {
+    const refusing: Gateway = { ...hostnameGateway, metadata: { ...hostnameGateway.metadata, namespace: 'other' } };
+    const state = clusterState({}, [refusing]);
+    const result = parentRefAttachment(state, withHostnames(['specific.but.wrong.com']), 'HTTPRoute', { name: 'same-namespace', namespace: 'other' });
+    expect(result).toMatchObject({ attached: false, problem: { problem: 'notAllowedByListeners' } });
+  });
+
   it('a Gateway that does not exist', () => {
     expect(parentRefAttachment(clusterState({}, []), route('default'), 'HTTPRoute', { name: 'missing' })).toMatchObject({ attached: false, problem: { problem: 'gatewayMissing', gateway: 'default/missing' } });
   });

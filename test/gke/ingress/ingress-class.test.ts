@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { isGceIngress, requiresNegs } from '../../../src/gke/ingress/ingress-class.js';
+import { defaultClassStamp, isGceIngress, isMeantForGke, requiresNegs } from '../../../src/gke/ingress/ingress-class.js';
+import type { Ingress, IngressClass } from '../../../src/state/kubernetes-types.js';
 
 describe('isGceIngress (ingress-gce pkg/utils/utils.go IsGCEIngress)', () => {
   it.each([
@@ -30,5 +31,36 @@ describe('requiresNegs: internal and regional external Ingresses reach Pods only
   ])('$annotation -> $negs', ({ annotation, negs }) => {
     const annotations: Record<string, string> = annotation === undefined ? {} : { 'kubernetes.io/ingress.class': annotation };
     expect(requiresNegs({ metadata: { name: 'x', annotations } })).toBe(negs);
+  });
+});
+
+describe('defaultClassStamp: the default IngressClass as the root cause (plugin/pkg/admission/network/defaultingressclass)', () => {
+  const ingressClass = (name: string, controller: string, isDefault = true): IngressClass => ({
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'IngressClass',
+    metadata: { name, creationTimestamp: '2023-10-02T09:14:51Z', annotations: isDefault ? { 'ingressclass.kubernetes.io/is-default-class': 'true' } : {} },
+    spec: { controller },
+  });
+  const ingress = (className: string | undefined, annotations: Record<string, string> = {}): Ingress => ({ metadata: { name: 'web', namespace: 'store', annotations }, spec: className ? { ingressClassName: className } : {} });
+
+  it.each([
+    ['gce, controller k8s.io/ingress-gce (setup guides)', ingressClass('gce', 'k8s.io/ingress-gce'), true],
+    ['a GCE class name whatever its controller', ingressClass('gce-internal', 'example.com/none'), true],
+    ['any name with controller k8s.io/ingress-gce', ingressClass('gke-l7', 'k8s.io/ingress-gce'), true],
+    ['ingress-nginx', ingressClass('nginx', 'k8s.io/ingress-nginx'), false],
+  ] as const)('isMeantForGke: %s', (_name, candidate, meant) => {
+    expect(isMeantForGke(candidate)).toBe(meant);
+  });
+
+  it.each([
+    ['a default meant for GKE stamped a plain Ingress: the root cause, with no GCE-only annotation needed', [ingressClass('gce', 'k8s.io/ingress-gce')], ingress('gce'), { className: 'gce', meantForGke: true }],
+    ['nginx stamped an Ingress written for GKE', [ingressClass('nginx', 'k8s.io/ingress-nginx')], ingress('nginx', { 'kubernetes.io/ingress.global-static-ip-name': 'ip' }), { className: 'nginx', meantForGke: false }],
+    ['nginx stamped a plain Ingress: nginx serves what was written for it', [ingressClass('nginx', 'k8s.io/ingress-nginx')], ingress('nginx'), undefined],
+    ['the Ingress has a class annotation: the plugin did not stamp it', [ingressClass('gce', 'k8s.io/ingress-gce')], ingress('gce', { 'kubernetes.io/ingress.class': 'gce' }), undefined],
+    ['the class is not default: the Ingress names it itself', [ingressClass('gce', 'k8s.io/ingress-gce', false)], ingress('gce'), undefined],
+  ] as const)('%s', (_name, classes, candidate, expected) => {
+    const stamp = defaultClassStamp(candidate, classes, false);
+    if (expected === undefined) expect(stamp).toBeUndefined();
+    else expect(stamp).toMatchObject({ ...expected, beforeApply: false });
   });
 });
