@@ -98,7 +98,7 @@ export function registerCheckCommand(program: ProgramWithExitCode, io: ProcessIo
       const tree = options.allClusters
         ? await allClustersMembers(options, io, deadline)
         : options.snapshot && !options.manifests?.length && options.terraformPlan === undefined
-          ? await snapshotTreeMembers(options.snapshot)
+          ? await snapshotTreeMembers(options.snapshot).then((members) => members && { members })
           : null;
       if (!tree && options.snapshot && !(await isSnapshot(options.snapshot)) && (await isDirectory(options.snapshot))) {
         throw new InputError(`--snapshot ${options.snapshot}: no inputs found in ${options.snapshot} (no file of the snapshot layout, such as cluster.json or k8s/, nor a PROJECT/LOCATION/CLUSTER tree of snapshots)`);

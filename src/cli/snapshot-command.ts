@@ -9,9 +9,11 @@ import { addLiveOptions, createLiveSource } from './live-options.js';
 import type { ProcessIo } from './process-io.js';
 import type { ProgramWithExitCode } from './program-with-exit-code.js';
 import type { FleetFlags } from './fleet-options.js';
-import { addAllClustersOptions, allClustersMembers, rejectFleetFlags } from './fleet-options.js';
+import { addAllClustersOptions, allClustersMembers, rejectFleetFlags, scheduleOf } from './fleet-options.js';
 import type { FleetMember } from '../fleet/run-fleet.js';
-import { DEFAULT_CONCURRENCY, parseConcurrency } from '../fleet/run-fleet.js';
+import { DEFAULT_CONCURRENCY } from '../fleet/run-fleet.js';
+import type { FleetListing } from '../fleet/live-fleet.js';
+import { eachWithinShare } from '../fleet/schedule.js';
 import { printable } from '../terminal-text.js';
 import { addVerboseOption } from './verbose.js';
 
@@ -22,7 +24,7 @@ export function registerSnapshotCommand(program: ProgramWithExitCode, io: Proces
   const command = program
     .command('snapshot <dir>')
     .description('write the live project and cluster to a snapshot directory (redacted; replay with check --snapshot DIR)');
-  addVerboseOption(addAllClustersOptions(addLiveOptions(command, 'stop reading after this long; what was read is written, and what was not is named (exit 3)')).option('--concurrency <n>', `with --all-clusters: how many clusters are read at once (default ${DEFAULT_CONCURRENCY})`));
+  addVerboseOption(addAllClustersOptions(addLiveOptions(command, 'stop reading after this long; what was read is written, and what was not is named (exit 3)')).option('--concurrency <n>', `with --all-clusters: how many projects are listed and clusters read at once (default ${DEFAULT_CONCURRENCY})`));
   command.action(async (directory: string, options: LiveFlags & FleetFlags) => {
     const { writeSnapshot, requireEmptyDirectory } = await import('../state/snapshot/snapshot-writer.js');
     if (options.allClusters) {
@@ -56,38 +58,53 @@ async function snapshotAllClusters(directory: string, options: LiveFlags & Fleet
   await requireEmptyDirectory(directory);
   const deadline = new Deadline(parseDuration(options.timeout, '--timeout', { timer: true }));
   try {
-    return await snapshotMembers(directory, await allClustersMembers(options, io, deadline), options, io);
+    return await snapshotMembers(directory, await allClustersMembers(options, io, deadline), options, io, deadline);
   } finally {
     deadline.dispose();
   }
 }
 
-/** Each member's snapshot, at most `--concurrency` at once; 3 when anything is missing. */
-async function snapshotMembers(directory: string, members: FleetMember[], options: FleetFlags, io: ProcessIo): Promise<number> {
+/**
+ * Each member's snapshot, at most `--concurrency` at once, each within its share of the run
+ * (`--cluster-timeout`); a project whose clusters could not all be listed is named. 3 when anything is missing.
+ */
+async function snapshotMembers(directory: string, listing: FleetListing, options: FleetFlags, io: ProcessIo, deadline: Deadline): Promise<number> {
   const { writeSnapshot } = await import('../state/snapshot/snapshot-writer.js');
-  const concurrency = options.concurrency === undefined ? DEFAULT_CONCURRENCY : parseConcurrency(options.concurrency);
   const takenAt = io.now();
   let missing = false;
-  let next = 0;
-  const worker = async () => {
-    while (next < members.length) {
-      const { target, source } = members[next++]!;
-      const name = [target.project, target.location, target.cluster].filter(Boolean).join('/');
+  const gaps = [
+    ...(listing.discovery?.unlisted ?? []).map((entry) => ({ name: entry.resource, reason: entry.reason })),
+    ...listing.projects.filter((candidate) => candidate.status !== 'listed').map((project) => ({ name: project.project, reason: project.reason ?? '' })),
+  ];
+  for (const gap of gaps) {
+    missing = true;
+    io.stderr.write(`gke-doctor: ${printable(gap.name)}: not in the snapshot: ${printable(gap.reason)}\n`);
+  }
+  const notWritten = (name: string, reason: string) => {
+    missing = true;
+    io.stderr.write(`gke-doctor: ${printable(name)}: not in the snapshot: ${printable(reason)}\n`);
+  };
+  const nameOf = ({ target }: FleetMember) => [target.project, target.location, target.cluster].filter(Boolean).join('/');
+  await eachWithinShare(
+    listing.members,
+    scheduleOf(options, deadline),
+    async (member, own) => {
+      const { target } = member;
       try {
-        if (!target.location || !target.cluster) await source();
-        const state = await (await source()).collect(new Set(ALL_DATA));
+        const state = await (await member.source(own)).collect(new Set(ALL_DATA));
         // Names from the APIs: plain path components, always inside DIR.
         const path = pathInside(directory, target.project!, target.location!, target.cluster!);
         const written = await writeSnapshot(path, state, takenAt);
-        for (const [key, reason] of state.unavailable) io.stderr.write(`gke-doctor: ${printable(name)}: not in the snapshot: ${key}: ${printable(reason)}\n`);
+        for (const [key, reason] of state.unavailable) io.stderr.write(`gke-doctor: ${printable(nameOf(member))}: not in the snapshot: ${key}: ${printable(reason)}\n`);
         missing ||= state.unavailable.size > 0;
         io.stderr.write(`gke-doctor: wrote ${printable(path)}: ${written.files.length} files, ${written.objects} Kubernetes objects; ${written.redactions.length} values redacted\n`);
       } catch (error) {
-        missing = true;
-        io.stderr.write(`gke-doctor: ${printable(name)}: not in the snapshot: ${printable((error as Error).message)}\n`);
+        notWritten(nameOf(member), (error as Error).message);
+      } finally {
+        member.release?.();
       }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, members.length) }, worker));
+    },
+    (member, reason) => notWritten(nameOf(member), reason),
+  );
   return missing ? 3 : 0;
 }

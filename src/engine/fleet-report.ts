@@ -21,6 +21,48 @@ export interface FleetSummary {
   incomplete: number;
   /** The shards the report covers, when it came from sharded runs; null for an unsharded run. */
   shards: ShardCoverage | null;
+  /**
+   * Every project a live run looked in, with how many clusters it has to check (0 for none) or why its
+   * clusters could not all be listed; absent for a snapshot tree. A project is never counted as a cluster.
+   */
+  projects?: FleetProject[];
+  /** How a run with `--parent` found its projects; absent without one. */
+  discovery?: FleetDiscovery;
+}
+
+/** How `--parent` found the projects beneath it. */
+export interface FleetDiscovery {
+  /** `folders/ID` or `organizations/ID`. */
+  parent: string;
+  /** Cloud Asset Inventory's `searchAllResources`, or Resource Manager's folders and projects, walked. */
+  via: 'cloud-asset-inventory' | 'resource-manager';
+  /** Why Cloud Asset Inventory was not used; null when it was. */
+  fallback: string | null;
+  /** The parent or folders whose children could not be listed: projects beneath them may be missing. */
+  unlisted: UnlistedResource[];
+}
+
+export interface UnlistedResource {
+  resource: string;
+  reason: string;
+  permission?: string;
+  role?: string;
+}
+
+/** One project of a live fleet run, as `--all-clusters` listed it. */
+export interface FleetProject {
+  project: string;
+  /** `listed`: every cluster listed; `incomplete`: some zones did not answer; `unlisted`: the list could not be read. */
+  status: 'listed' | 'incomplete' | 'unlisted';
+  /** Clusters listed there to check (after --location and --cluster-filter, before --shard): 0 is a project with none. */
+  clusters: number;
+  /** Why the list is not whole; null when it is. */
+  reason: string | null;
+  /** The permission a 403 named, and a role that grants it. */
+  permission?: string;
+  role?: string;
+  /** The zones the cluster list named as not answering (ListClustersResponse.missingZones). */
+  missingZones?: string[];
 }
 
 /**
@@ -39,7 +81,12 @@ export function isFleetReport(report: Report): report is FleetReport {
 }
 
 /** Builds the fleet report from each cluster's report, in project, location, cluster order. */
-export function fleetReport(source: string, targets: readonly Report[], shards: ShardCoverage | null): FleetReport {
+export function fleetReport(
+  source: string,
+  targets: readonly Report[],
+  shards: ShardCoverage | null,
+  { projects, discovery }: { projects?: readonly FleetProject[] | undefined; discovery?: FleetDiscovery | undefined } = {},
+): FleetReport {
   const sorted = [...targets].sort((a, b) => targetLabel(a.target).localeCompare(targetLabel(b.target)));
   const summary: Summary = summarize(sorted.flatMap((report) => report.checks));
   return {
@@ -53,6 +100,8 @@ export function fleetReport(source: string, targets: readonly Report[], shards: 
       failing: sorted.filter((report) => report.checks.some((check) => check.status === 'failed')).length,
       incomplete: sorted.filter((report) => report.checks.some((check) => check.status === 'incomplete')).length,
       shards,
+      ...(projects ? { projects: [...projects].sort((a, b) => a.project.localeCompare(b.project)) } : {}),
+      ...(discovery ? { discovery } : {}),
     },
   };
 }
@@ -71,13 +120,32 @@ export function unreadReport(target: Target, checks: readonly Check[], reason: s
   return { version: 1, target, checks: reports, summary: summarize(reports) };
 }
 
-/** The worst exit code over every cluster (1 over 3 over 0); missing shards make the fleet incomplete; `never` is 0. */
+/** The worst exit code over every cluster (1 over 3 over 0); missing shards, and projects not wholly listed, make the fleet incomplete; `never` is 0. */
 export function fleetExitCode(report: FleetReport, failOn: FailOn): number {
   if (failOn === 'never') return 0;
   const codes = report.targets.map((target) => exitCodeFor(target, failOn));
   if (codes.includes(1)) return 1;
-  if (codes.includes(3) || (report.fleet.shards?.missing.length ?? 0) > 0) return 3;
+  if (codes.includes(3) || (report.fleet.shards?.missing.length ?? 0) > 0 || listingGaps(report).length > 0) return 3;
   return 0;
+}
+
+/** What could not be listed, so clusters may be missing: the parent or folders whose projects, and the projects whose clusters. */
+export interface ListingGap {
+  /** `folders/ID`, `organizations/ID`, or `project ID`. */
+  what: string;
+  project: string | null;
+  status: 'incomplete' | 'unlisted';
+  reason: string;
+}
+
+/** The fleet's listing gaps: the fleet cannot be whole while there is one. */
+export function listingGaps(report: FleetReport): ListingGap[] {
+  return [
+    ...(report.fleet.discovery?.unlisted ?? []).map((entry): ListingGap => ({ what: entry.resource, project: null, status: 'unlisted', reason: entry.reason })),
+    ...(report.fleet.projects ?? [])
+      .filter((project) => project.status !== 'listed')
+      .map((project): ListingGap => ({ what: `project ${project.project}`, project: project.project, status: project.status as ListingGap['status'], reason: project.reason ?? '' })),
+  ];
 }
 
 /** `project/location/cluster` as reports name a cluster; `project` alone for a project whose clusters could not be listed. */

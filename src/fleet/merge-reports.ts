@@ -1,7 +1,7 @@
 import { InputError } from '../errors.js';
 import { jsonErrorMessage, requireJsonNesting } from '../state/files/input-file.js';
 import { reportShapeProblem } from './report-shape.js';
-import type { FleetReport, ShardCoverage } from '../engine/fleet-report.js';
+import type { FleetDiscovery, FleetProject, FleetReport, ShardCoverage } from '../engine/fleet-report.js';
 import { fleetReport, isFleetReport, targetLabel } from '../engine/fleet-report.js';
 import type { Report } from '../engine/report.js';
 
@@ -24,6 +24,8 @@ export async function mergeReports(inputs: readonly ReportText[]): Promise<Fleet
   const sources = new Set<string>();
   let shards: { count: number; present: Set<number>; from: string } | null = null;
   let unsharded: string | null = null;
+  const projects = new Map<string, FleetProject>();
+  let discovery: FleetDiscovery | undefined;
   for (const input of inputs) {
     const report = await parseReport(input);
     const parts = isFleetReport(report) ? report.targets : [report];
@@ -40,6 +42,14 @@ export async function mergeReports(inputs: readonly ReportText[]): Promise<Fleet
       if (shards) throw new InputError(`${input.name} is not a shard report, but ${shards.from} is: merge the shards of one run`);
       unsharded = input.name;
     }
+    // Every shard lists every project: one entry each, the worst listing when shards saw different ones.
+    // Every shard walks the same parent: the first says how; what any shard could not list stays named.
+    const found = isFleetReport(report) ? report.fleet.discovery : undefined;
+    if (found) discovery = discovery ? { ...discovery, unlisted: unionBy(discovery.unlisted, found.unlisted, (entry) => `${entry.resource} ${entry.reason}`) } : found;
+    for (const project of isFleetReport(report) ? (report.fleet.projects ?? []) : []) {
+      const earlier = projects.get(project.project);
+      if (!earlier || LISTING_RANK[project.status] > LISTING_RANK[earlier.status]) projects.set(project.project, project);
+    }
     for (const target of parts) {
       const label = targetLabel(target.target);
       const earlier = seen.get(label);
@@ -55,8 +65,15 @@ export async function mergeReports(inputs: readonly ReportText[]): Promise<Fleet
         missing: Array.from({ length: shards.count }, (_, index) => index).filter((index) => !shards!.present.has(index)),
       }
     : null;
-  return fleetReport(sources.size === 1 ? [...sources][0]! : 'merged', targets, coverage);
+  return fleetReport(sources.size === 1 ? [...sources][0]! : 'merged', targets, coverage, { projects: projects.size > 0 ? [...projects.values()] : undefined, discovery });
 }
+
+function unionBy<T>(a: readonly T[], b: readonly T[], key: (item: T) => string): T[] {
+  const seen = new Set(a.map(key));
+  return [...a, ...b.filter((item) => !seen.has(key(item)))];
+}
+
+const LISTING_RANK: Record<FleetProject['status'], number> = { listed: 0, incomplete: 1, unlisted: 2 };
 
 async function parseReport({ name, text }: ReportText): Promise<Report> {
   requireJsonNesting(name, text);

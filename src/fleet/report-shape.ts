@@ -71,6 +71,33 @@ export const REPORT_SCHEMA = {
       type: 'object',
       properties: {
         shards: { type: ['object', 'null'], required: ['count', 'present'], properties: { count: { type: 'integer', minimum: 1, maximum: MAX_SHARDS }, present: shardIndexes, missing: shardIndexes } },
+        projects: {
+          type: 'array',
+          maxItems: 1_000_000,
+          items: {
+            type: 'object',
+            required: ['project', 'status', 'clusters', 'reason'],
+            properties: {
+              project: string,
+              status: { enum: ['listed', 'incomplete', 'unlisted'] },
+              clusters: { type: 'integer', minimum: 0 },
+              reason: nullableString,
+              permission: string,
+              role: string,
+              missingZones: strings(10_000),
+            },
+          },
+        },
+        discovery: {
+          type: 'object',
+          required: ['parent', 'via', 'unlisted'],
+          properties: {
+            parent: string,
+            via: { enum: ['cloud-asset-inventory', 'resource-manager'] },
+            fallback: nullableString,
+            unlisted: { type: 'array', maxItems: 1_000_000, items: { type: 'object', required: ['resource', 'reason'], properties: { resource: string, reason: string, permission: string, role: string } } },
+          },
+        },
       },
     },
   },

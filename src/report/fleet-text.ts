@@ -1,7 +1,7 @@
 import { Chalk } from 'chalk';
 import type { Finding, Severity } from '../engine/check.js';
 import type { FleetReport } from '../engine/fleet-report.js';
-import { targetLabel } from '../engine/fleet-report.js';
+import { listingGaps, targetLabel } from '../engine/fleet-report.js';
 import type { RenderContext } from './format.js';
 import { renderText } from './text.js';
 import { printableDeep } from '../terminal-text.js';
@@ -21,8 +21,9 @@ export function renderFleetText(read: FleetReport, context: RenderContext): stri
   const chalk = new Chalk({ level: context.colorLevel });
   const { fleet } = report;
   const projects = [...new Set(report.targets.map((target) => target.target.project ?? '-'))];
+  const looked = fleet.projects?.length ?? projects.length;
   const lines = [
-    chalk.bold('gke-doctor') + chalk.dim(` · fleet · ${report.target.source} · ${plural(fleet.clusters, 'cluster')} in ${plural(projects.length, 'project')}`),
+    chalk.bold('gke-doctor') + chalk.dim(` · fleet · ${report.target.source} · ${plural(fleet.clusters, 'cluster')} in ${plural(looked, 'project')}`),
     '',
     `Fleet: ${plural(fleet.clusters, 'cluster')} checked: ${chalk.red(`${fleet.failing} failing`)}, ${chalk.yellow(`${fleet.incomplete} incomplete`)}, ${chalk.green(`${fleet.clusters - fleet.failing - fleet.incomplete + both(report)} clean`)}`,
   ];
@@ -39,9 +40,17 @@ export function renderFleetText(read: FleetReport, context: RenderContext): stri
     for (const { cluster, check, finding } of worst.slice(0, WORST_SHOWN)) lines.push(`  ${severityLabel(finding, chalk)}  ${cluster}  ${check}  ${finding.resource}`);
     if (worst.length > WORST_SHOWN) lines.push(chalk.dim(`  … and ${worst.length - WORST_SHOWN} more below`));
   }
+  if (fleet.discovery) {
+    const { parent, via, fallback } = fleet.discovery;
+    lines.push(`Projects under ${parent}: found with ${via === 'cloud-asset-inventory' ? 'Cloud Asset Inventory' : `Resource Manager (Cloud Asset Inventory not used: ${fallback ?? ''})`}`);
+  }
+  const empty = (fleet.projects ?? []).filter((project) => project.status === 'listed' && project.clusters === 0);
+  if (empty.length > 0) lines.push(`Projects with 0 clusters: ${empty.map((project) => project.project).join(', ')}`);
   const unread = report.targets.filter((target) => target.checks.length > 0 && target.checks.every((check) => check.status === 'incomplete'));
-  if (unread.length > 0) {
+  const unlisted = listingGaps(report);
+  if (unread.length > 0 || unlisted.length > 0) {
     lines.push('', chalk.bold('Could not be checked:'));
+    for (const gap of unlisted) lines.push(`  ${chalk.yellow(gap.what)}: ${gap.reason}`);
     for (const target of unread) lines.push(`  ${chalk.yellow(targetLabel(target.target))}: ${target.checks[0]!.reason ?? ''}`);
   }
   for (const project of projects) {

@@ -1,5 +1,5 @@
 import type { Severity } from '../engine/check.js';
-import { isFleetReport } from '../engine/fleet-report.js';
+import { isFleetReport, listingGaps } from '../engine/fleet-report.js';
 import type { Report } from '../engine/report.js';
 import type { Renderer } from './format.js';
 
@@ -14,8 +14,12 @@ const LOG_SEVERITY: Record<Severity, 'ERROR' | 'WARNING' | 'INFO'> = { error: 'E
  * `jsonPayload`, where a log-based alert can match them. Nothing else is printed.
  */
 export const renderJsonLines: Renderer = (report) => {
-  const targets = isFleetReport(report) ? report.targets : [report];
-  return targets.flatMap(lines).join('');
+  if (!isFleetReport(report)) return lines(report).join('');
+  // A project whose clusters, or a folder whose projects, could not all be listed holds clusters no line speaks for.
+  const projects = listingGaps(report).map((gap) =>
+    line({ severity: 'WARNING', message: gap.reason, project: gap.project, location: null, cluster: null, check: null, status: gap.status, resource: gap.project ? null : gap.what, reason: gap.reason }),
+  );
+  return [...projects, ...report.targets.flatMap(lines)].join('');
 };
 
 function lines(report: Report): string[] {

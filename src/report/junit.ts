@@ -1,5 +1,5 @@
 import type { Finding } from '../engine/check.js';
-import { isFleetReport, targetLabel } from '../engine/fleet-report.js';
+import { isFleetReport, listingGaps, targetLabel } from '../engine/fleet-report.js';
 import type { CheckReport } from '../engine/report.js';
 import type { Renderer } from './format.js';
 import { fixText } from './fix-text.js';
@@ -16,7 +16,13 @@ import { firstLine } from '../first-line.js';
 export const renderJunit: Renderer = (report) => {
   // A fleet report has a testsuite per cluster and check, each named after its cluster.
   const suites = isFleetReport(report)
-    ? report.targets.flatMap((target) => target.checks.map((check) => testsuite(check, targetLabel(target.target))))
+    ? [
+        // A project whose clusters could not all be listed is one error of its own: the clusters it may hold have no suite.
+        ...listingGaps(report).map((gap) =>
+          testsuite({ id: gap.project ? 'cluster-list' : 'project-list', title: 'What it holds is listed', status: 'incomplete', reason: gap.reason, durationMs: 0, findings: [], examined: [] }, gap.project ?? gap.what),
+        ),
+        ...report.targets.flatMap((target) => target.checks.map((check) => testsuite(check, targetLabel(target.target)))),
+      ]
     : report.checks.map((check) => testsuite(check));
   const totals = suites.reduce(
     (sum, suite) => ({ tests: sum.tests + suite.tests, failures: sum.failures + suite.failures, errors: sum.errors + suite.errors, skipped: sum.skipped + suite.skipped }),

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { fingerprintOf } from '../engine/baseline.js';
 import type { Check, Finding, Severity } from '../engine/check.js';
-import { isFleetReport, targetLabel } from '../engine/fleet-report.js';
+import { isFleetReport, listingGaps, targetLabel } from '../engine/fleet-report.js';
 import type { Target } from '../state/cluster-state.js';
 import { STDIN_FILE } from '../state/plan/manifest-files.js';
 import { VERSION } from '../version.js';
@@ -31,7 +31,8 @@ export const renderSarif: Renderer = (report, { checks }) => {
       checkReport.findings.map((finding) => result(checkReport.id, ruleIndex.get(checkReport.id), finding, fleet ? target.target : undefined)),
     ),
   );
-  const notifications = targets.flatMap((target) =>
+  const unlisted = fleet ? listingGaps(report).map((gap) => ({ level: 'warning', message: { text: `${gap.what}: ${gap.reason}` } })) : [];
+  const notifications = unlisted.concat(targets.flatMap((target) =>
     target.checks
       .filter((check) => check.status === 'incomplete')
       .map((check) => ({
@@ -39,7 +40,7 @@ export const renderSarif: Renderer = (report, { checks }) => {
         message: { text: `${fleet ? `${targetLabel(target.target)}: ` : ''}${check.id}: could not check: ${check.reason}` },
         ...(ruleIndex.has(check.id) ? { associatedRule: { id: check.id, index: ruleIndex.get(check.id) } } : {}),
       })),
-  );
+  ));
   const log = {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0',

@@ -372,6 +372,11 @@ const ENVELOPES = {
   gkeClusterList: shape({ clusters: list(shape({ name: string, location: string }, ['name'])), missingZones: stringList }),
   // gkehub v1 ListMembershipsResponse (https://cloud.google.com/kubernetes-engine/enterprise/docs/reference/rest/v1/projects.locations.memberships/list).
   gkeHubMembershipList: shape({ resources: list(object), nextPageToken: string }),
+  // cloudasset v1 SearchAllResourcesResponse (https://cloud.google.com/asset-inventory/docs/reference/rest/v1/TopLevel/searchAllResources).
+  assetSearchList: shape({ results: list(shape({ name: string, assetType: string, project: string })), nextPageToken: string }),
+  // cloudresourcemanager v3 ListFoldersResponse and ListProjectsResponse (https://cloud.google.com/resource-manager/reference/rest/v3/folders/list, …/v3/projects/list).
+  folderList: shape({ folders: list(shape({ name: string, state: string })), nextPageToken: string }),
+  projectList: shape({ projects: list(shape({ name: string, projectId: string, state: string })), nextPageToken: string }),
   // storage v1 objects.list (https://cloud.google.com/storage/docs/json_api/v1/objects/list).
   storageObjectList: shape({ items: list(shape({ name: string }, ['name'])), nextPageToken: string }),
 };

@@ -28,7 +28,7 @@ describe('check --all-clusters --timeout', () => {
     }
   });
 
-  it('a cluster not yet started when --timeout passes is incomplete as timed out, not left out', async () => {
+  it('a cluster not yet started when --timeout passes is incomplete as not started, not left out, and no request was sent for it', async () => {
     const quiet = t.fleet.kube.get('acme-jobs-prod/asia-northeast1/quiet')!;
     quiet.inject({ path: '/api/v1/services', fault: 'hang' });
     try {
@@ -36,8 +36,30 @@ describe('check --all-clusters --timeout', () => {
       const tools = t.fleet.kube.get('acme-platform/asia-northeast1-a/tools')!;
       tools.requests.length = 0;
       const { report } = await t.checkAll('--timeout', '5s', '--concurrency', '1');
-      expect(check(byCluster(report!, 'tools'), 'terminating-namespace')).toMatchObject({ status: 'incomplete', reason: expect.stringMatching(/timed out reading .* \(--timeout 5s\)/) });
+      for (const result of byCluster(report!, 'tools').checks) expect(result).toMatchObject({ status: 'incomplete', reason: "not started before the run's deadline (--timeout 5s)" });
       expect(tools.requests).toEqual([]);
+    } finally {
+      quiet.clearInjections();
+    }
+  });
+});
+
+describe('check --all-clusters --cluster-timeout', () => {
+  it("a hanging API server holds its slot for its share only: the clusters queued behind it are read in full", async () => {
+    const quiet = t.fleet.kube.get('acme-jobs-prod/asia-northeast1/quiet')!;
+    quiet.inject({ path: '/api/v1/services', fault: 'hang' });
+    try {
+      // One at a time, quiet second: without a share it would hold the only slot until --timeout, and tools would never start.
+      const started = Date.now();
+      const { report } = await t.checkAll('--timeout', '60s', '--cluster-timeout', '3s', '--concurrency', '1');
+      expect(Date.now() - started).toBeLessThan(30_000);
+      expect(check(byCluster(report!, 'quiet'), 'ingress-health-check')).toMatchObject({
+        status: 'incomplete',
+        reason: expect.stringContaining('timed out reading /api/v1/services from the Kubernetes API (--cluster-timeout 3s)'),
+      });
+      expect(check(byCluster(report!, 'quiet'), 'terminating-namespace').status).toBe('passed');
+      expect(check(byCluster(report!, 'tools'), 'http-load-balancing-addon').status).toBe('failed');
+      expect(check(byCluster(report!, 'tools'), 'terminating-namespace').status).not.toBe('incomplete');
     } finally {
       quiet.clearInjections();
     }

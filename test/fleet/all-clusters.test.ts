@@ -1,4 +1,4 @@
-import { mkdtemp, readdir } from 'node:fs/promises';
+import { mkdtemp, readdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -20,7 +20,6 @@ describe('check --all-clusters', () => {
       'acme-jobs-prod/asia-northeast1/quiet',
       'acme-jobs-prod/us-central1/gone',
       'acme-platform/asia-northeast1-a/tools',
-      'locked-out//',
     ]);
     expect(check(byCluster(report!, 'prod-cluster'), 'terminating-namespace').findings.map((finding) => finding.resource)).toEqual(['Namespace/events-system']);
     expect(check(byCluster(report!, 'tools'), 'http-load-balancing-addon').status).toBe('failed');
@@ -37,20 +36,107 @@ describe('check --all-clusters', () => {
     const { report } = await t.checkAll();
     const gone = byCluster(report!, 'gone');
     expect(check(gone, 'terminating-namespace')).toMatchObject({ status: 'incomplete', reason: expect.stringMatching(/cannot reach the Kubernetes API at https:\/\/127\.0\.0\.1:9: ECONNREFUSED/) });
-    const locked = report!.targets.find((target) => target.target.project === 'locked-out')!;
-    for (const result of locked.checks) {
-      expect(result).toMatchObject({
-        status: 'incomplete',
+    // The denied project is a project, with the permission and a role that grants it, not a cluster.
+    expect(report!.targets.filter((target) => target.target.project === 'locked-out')).toEqual([]);
+    expect(report!.fleet.projects).toEqual([
+      { project: 'acme-jobs-prod', status: 'listed', clusters: 3, reason: null },
+      { project: 'acme-platform', status: 'listed', clusters: 1, reason: null },
+      {
+        project: 'locked-out',
+        status: 'unlisted',
+        clusters: 0,
         reason: 'cannot list the clusters of project locked-out (container.googleapis.com): permission container.clusters.list denied; roles/container.clusterViewer grants it',
-      });
+        permission: 'container.clusters.list',
+        role: 'roles/container.clusterViewer',
+      },
+    ]);
+    expect(report!.fleet).toMatchObject({ clusters: 4 });
+    expect(report!.fleet.incomplete).toBeGreaterThanOrEqual(1);
+  });
+
+  it('a denied project alone makes the run incomplete (exit 3), and every format names it', async () => {
+    const { code, report } = await t.checkAll('--cluster-filter', 'quiet', '--only', 'terminating-namespace');
+    expect(report!.summary).toMatchObject({ failed: 0 });
+    expect(code).toBe(3);
+    const text = await runCli(['check', '--all-clusters', '--project', 'acme-jobs-prod,locked-out', '--cluster-filter', 'quiet'], { env: t.env, now: t.now });
+    expect(text.stdout).toContain('1 cluster in 2 projects');
+    expect(text.stdout).toMatch(/Could not be checked:\n {2}project locked-out: cannot list the clusters of project locked-out \(container\.googleapis\.com\): permission container\.clusters\.list denied/);
+    const lines = await runCli(['check', '--all-clusters', '--project', 'acme-jobs-prod,locked-out', '--cluster-filter', 'quiet', '--output', 'json-lines'], { env: t.env, now: t.now });
+    expect(lines.stdout.split('\n').filter(Boolean).map((line) => JSON.parse(line) as Record<string, unknown>)).toContainEqual(
+      expect.objectContaining({ severity: 'WARNING', project: 'locked-out', cluster: null, status: 'unlisted', reason: expect.stringContaining('container.clusters.list') }),
+    );
+    const junit = await runCli(['check', '--all-clusters', '--project', 'acme-jobs-prod,locked-out', '--cluster-filter', 'quiet', '--output', 'junit'], { env: t.env, now: t.now });
+    expect(junit.stdout).toContain('<testsuite name="locked-out: cluster-list"');
+    const sarif = await runCli(['check', '--all-clusters', '--project', 'acme-jobs-prod,locked-out', '--cluster-filter', 'quiet', '--output', 'sarif'], { env: t.env, now: t.now });
+    expect(sarif.stdout).toContain('project locked-out: cannot list the clusters of project locked-out');
+  });
+
+  it('lists a project named twice once; lists a project with no cluster as one with 0 clusters', async () => {
+    t.fleet.requests.length = 0;
+    t.fleet.inject({ method: 'GET', path: '/v1/projects/acme-platform/locations/-/clusters', status: 200, body: {} });
+    try {
+      const result = await runCli(['check', '--all-clusters', '--project', 'acme-platform,acme-jobs-prod', '--project', 'acme-platform', '--cluster-filter', 'quiet', '--only', 'terminating-namespace', '--output', 'json'], { env: t.env, now: t.now });
+      const report = JSON.parse(result.stdout) as FleetReport;
+      expect(t.fleet.requests.filter((request) => request.path === '/v1/projects/acme-platform/locations/-/clusters')).toHaveLength(1);
+      expect(report.fleet.projects).toEqual([
+        { project: 'acme-jobs-prod', status: 'listed', clusters: 1, reason: null },
+        { project: 'acme-platform', status: 'listed', clusters: 0, reason: null },
+      ]);
+      expect(result.code).toBe(0);
+      const text = await runCli(['check', '--all-clusters', '--project', 'acme-platform,acme-jobs-prod', '--cluster-filter', 'quiet'], { env: t.env, now: t.now });
+      expect(text.stdout).toContain('Projects with 0 clusters: acme-platform');
+    } finally {
+      t.fleet.clearInjections();
     }
-    expect(report!.fleet).toMatchObject({ clusters: 5 });
-    expect(report!.fleet.incomplete).toBeGreaterThanOrEqual(2);
+  });
+
+  it('a cluster list with missingZones is in the report and makes the run incomplete (exit 3), not only a note', async () => {
+    // ListClustersResponse.missingZones (container v1): zones that did not answer; their clusters may be missing from the list.
+    t.fleet.inject({ method: 'GET', path: '/v1/projects/acme-platform/locations/-/clusters', status: 200, body: { clusters: [], missingZones: ['asia-northeast1-a'] } });
+    try {
+      const result = await runCli(['check', '--all-clusters', '--project', 'acme-platform', '--output', 'json'], { env: t.env, now: t.now });
+      const report = JSON.parse(result.stdout) as FleetReport;
+      expect(report.fleet.projects).toEqual([
+        {
+          project: 'acme-platform',
+          status: 'incomplete',
+          clusters: 0,
+          reason: 'the clusters in asia-northeast1-a could not be listed (those zones did not answer container.googleapis.com)',
+          missingZones: ['asia-northeast1-a'],
+        },
+      ]);
+      expect(result.code).toBe(3);
+      expect(result.stderr).toContain('project acme-platform: the clusters in asia-northeast1-a could not be listed');
+    } finally {
+      t.fleet.clearInjections();
+    }
+  });
+
+  it('every shard lists every project; merge keeps each project once, with the worst listing', async () => {
+    const directory = await mkdtemp(join(tmpdir(), 'gke-doctor-fleet-shards-'));
+    for (const index of [0, 1]) {
+      const { stdout } = await t.checkAll('--shard', `${index}/2`);
+      await writeFile(join(directory, `shard-${index}.json`), stdout);
+    }
+    const merged = await runCli(['merge', directory, '--output', 'json'], { env: t.env });
+    const report = JSON.parse(merged.stdout) as FleetReport;
+    expect(report.fleet.projects?.map((project) => `${project.project} ${project.status} ${project.clusters}`)).toEqual(['acme-jobs-prod listed 3', 'acme-platform listed 1', 'locked-out unlisted 0']);
+    expect(report.fleet.clusters).toBe(4);
+  });
+
+  it('lists at most --concurrency projects at once', async () => {
+    t.fleet.requests.length = 0;
+    await runCli(['check', '--all-clusters', '--project', 'acme-jobs-prod,acme-platform,locked-out,p4,p5', '--cluster-filter', 'none', '--concurrency', '2', '--output', 'json'], { env: t.env, now: t.now });
+    const lists = t.fleet.requests.filter((request) => /\/locations\/-\/clusters$/.test(request.path));
+    expect(lists).toHaveLength(5);
+    const busiest = Math.max(...lists.map(({ receivedAt }) => lists.filter((other) => other.receivedAt <= receivedAt && receivedAt <= other.answeredAt).length));
+    expect(busiest).toBeLessThanOrEqual(2);
   });
 
   it('--fail-on never exits 0 whenever the report was written, with a cluster unreachable and a project denied (the shipped Jobs)', async () => {
     const { code, report } = await t.checkAll('--fail-on', 'never');
-    expect(report!.fleet.incomplete).toBeGreaterThanOrEqual(2);
+    expect(report!.fleet.incomplete).toBeGreaterThanOrEqual(1);
+    expect(report!.fleet.projects?.find((project) => project.project === 'locked-out')?.status).toBe('unlisted');
     expect(code).toBe(0);
   });
 
@@ -58,13 +144,12 @@ describe('check --all-clusters', () => {
     ['clusters that are not a list', { clusters: 7 }, /the answer is not a ListClustersResponse \(clusters must be a list\)/],
     ['a cluster without a name', { clusters: [{ location: 'l' }] }, /the answer is not a ListClustersResponse \(clusters\[0\] needs "name"\)/],
     ['a bare array', [{ name: 'c' }], /container\.googleapis\.com answered \d+ bytes that are not a JSON object/],
-  ])('a cluster list in the wrong shape (%s) makes that project incomplete, naming the API; the run goes on', async (_, body, reason) => {
+  ])('a cluster list in the wrong shape (%s) makes that project unlisted, naming the API; the run goes on', async (_, body, reason) => {
     t.fleet.inject({ method: 'GET', path: '/v1/projects/acme-platform/locations/-/clusters', status: 200, body });
     try {
       const { report, stderr } = await t.checkAll();
       expect(stderr).not.toMatch(/TypeError|\n\s+at /);
-      const platform = report!.targets.find((target) => target.target.project === 'acme-platform')!;
-      for (const result of platform.checks) expect(result).toMatchObject({ status: 'incomplete', reason: expect.stringMatching(reason) });
+      expect(report!.fleet.projects?.find((project) => project.project === 'acme-platform')).toMatchObject({ status: 'unlisted', clusters: 0, reason: expect.stringMatching(reason) });
       expect(byCluster(report!, 'prod-cluster')).toBeDefined();
     } finally {
       t.fleet.clearInjections();
@@ -99,8 +184,8 @@ describe('check --all-clusters', () => {
   });
 
   it('--location and --cluster-filter narrow it; shards split it', async () => {
-    expect((await t.checkAll('--cluster-filter', 'q*')).report!.targets.map(label)).toEqual(['acme-jobs-prod/asia-northeast1/quiet', 'locked-out//']);
-    expect((await t.checkAll('--location', 'us-central1')).report!.targets.map(label)).toEqual(['acme-jobs-prod/us-central1/gone', 'locked-out//']);
+    expect((await t.checkAll('--cluster-filter', 'q*')).report!.targets.map(label)).toEqual(['acme-jobs-prod/asia-northeast1/quiet']);
+    expect((await t.checkAll('--location', 'us-central1')).report!.targets.map(label)).toEqual(['acme-jobs-prod/us-central1/gone']);
     const shards = await Promise.all([0, 1].map(async (index) => (await t.checkAll('--shard', `${index}/2`)).report!.targets.map(label)));
     expect(shards.flat().sort()).toEqual((await t.checkAll()).report!.targets.map(label).sort());
   });
@@ -124,8 +209,13 @@ describe('check --all-clusters', () => {
   it('refuses --fix and flags that name one cluster, in one line', async () => {
     expect(await runCli(['check', '--all-clusters', '--project', 'p', '--fix'], { env: t.env })).toMatchObject({ code: 2, stderr: 'gke-doctor: --fix is for one cluster; --all-clusters checks every cluster of each --project live\n' });
     expect(await runCli(['check', '--all-clusters', '--project', 'p', '--cluster', 'c'], { env: t.env })).toMatchObject({ code: 2, stderr: expect.stringMatching(/^gke-doctor: --cluster names one cluster; --all-clusters reads every cluster/) });
-    expect(await runCli(['check', '--all-clusters'], { env: t.env })).toMatchObject({ code: 2, stderr: 'gke-doctor: --all-clusters needs --project PROJECT (repeatable, or comma-separated)\n' });
+    expect(await runCli(['check', '--all-clusters'], { env: t.env })).toMatchObject({ code: 2, stderr: 'gke-doctor: --all-clusters needs --project PROJECT (repeatable, or comma-separated) or --parent folders/ID | organizations/ID\n' });
     expect(await runCli(['check', '--project', 'a,b'], { env: t.env })).toMatchObject({ code: 2, stderr: 'gke-doctor: --project a,b: several projects are for --all-clusters\n' });
+    expect(await runCli(['check', '--all-clusters', '--project', 'acme-platform', '--cluster-timeout', '0s'], { env: t.env })).toMatchObject({
+      code: 2,
+      stderr: 'gke-doctor: --cluster-timeout 0s: expected a duration of more than 0, such as 30s or 2m\n',
+    });
+    expect(await runCli(['check', '--project', 'p', '--cluster-timeout', '5s'], { env: t.env })).toMatchObject({ code: 2, stderr: expect.stringMatching(/^gke-doctor: --cluster-timeout is for fleet runs/) });
   });
 });
 
@@ -140,7 +230,7 @@ describe('snapshot DIR --all-clusters', () => {
     const replay = await runCli(['check', '--snapshot', directory, '--output', 'json'], { env: t.env });
     const live = (await t.checkAll()).report!;
     const fromSnapshot = JSON.parse(replay.stdout) as FleetReport;
-    expect(fromSnapshot.targets.map(label)).toEqual(live.targets.map(label).filter((name) => !name.startsWith('locked-out')));
+    expect(fromSnapshot.targets.map(label)).toEqual(live.targets.map(label));
     expect(check(byCluster(fromSnapshot, 'prod-cluster'), 'terminating-namespace').findings.map((finding) => finding.resource)).toEqual(['Namespace/events-system']);
     expect(replay.code).toBe(1);
   });

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { FakeRequest, FakeResponse } from './fake-http.js';
 import { FakeHttpServer, TEST_TLS } from './fake-http.js';
-import { FakeGcp, googleError, permissionDenied } from './fake-gcp.js';
+import { FakeGcp, googleError, paginate, permissionDenied, serviceDisabled } from './fake-gcp.js';
 import { FakeKubeApiServer } from './fake-kube-apiserver.js';
 import { fixturePath } from './fixtures.js';
 
@@ -14,6 +14,21 @@ export interface FleetClusterSpec {
   /** No API server answers at its endpoint. */
   unreachable?: boolean;
 }
+
+/**
+ * The Resource Manager hierarchy above the projects, for `--parent`: each folder or organization
+ * with its direct children. Projects named here but not served by a spec exist without clusters.
+ */
+export interface FleetHierarchy {
+  children: Record<string, { folders?: string[]; projects?: string[] }>;
+  /** Parents whose children the caller may not list (403 naming resourcemanager.folders.list / projects.list). */
+  denied?: string[];
+  /** Projects whose container API is not enabled (the cluster list answers SERVICE_DISABLED). */
+  containerDisabled?: string[];
+}
+
+/** How Cloud Asset Inventory answers `searchAllResources`. */
+export type AssetApiState = 'enabled' | 'disabled' | 'denied';
 
 export interface FleetProjectSpec {
   /** The fixture whose project.json, IAM policy, triggers and compute lists are the project's. */
@@ -38,13 +53,20 @@ export class FakeGcpFleet extends FakeHttpServer {
   private readonly projects = new Map<string, { gcp: FakeGcp; clusters: Record<string, unknown>[]; memberships: Record<string, unknown>[] }>();
   /** `NUMBER/LOCATION/MEMBERSHIP` of each registered cluster: its API server. */
   private readonly members = new Map<string, FakeKubeApiServer>();
+  private hierarchy: FleetHierarchy = { children: {} };
+  /** Cloud Asset Inventory's state for the caller; tests switch it to see the Resource Manager walk. */
+  asset: AssetApiState = 'enabled';
+  /** Page size of the Asset and Resource Manager lists (small, so paging is exercised). */
+  readonly discoveryPageSize = 2;
+  private readonly numbers = new Map<string, string>();
 
   constructor() {
     super((request) => this.answer(request), (status, message) => googleError(status, message));
   }
 
-  static async serve(specs: FleetProjectSpec[]): Promise<FakeGcpFleet> {
+  static async serve(specs: FleetProjectSpec[], hierarchy?: FleetHierarchy): Promise<FakeGcpFleet> {
     const fleet = new FakeGcpFleet();
+    if (hierarchy) fleet.hierarchy = hierarchy;
     for (const spec of specs) {
       const gcp = await FakeGcp.load(fixturePath(spec.fixture));
       const project = JSON.parse(await readFile(join(fixturePath(spec.fixture), 'project.json'), 'utf8')) as { projectId: string; projectNumber: string };
@@ -80,6 +102,7 @@ export class FakeGcpFleet extends FakeHttpServer {
         });
       }
       fleet.projects.set(project.projectId, { gcp, clusters, memberships });
+      fleet.numbers.set(project.projectId, project.projectNumber);
     }
     await fleet.gateway.start({ tls: true });
     return fleet.start();
@@ -104,6 +127,7 @@ export class FakeGcpFleet extends FakeHttpServer {
       CLOUDSDK_API_ENDPOINT_OVERRIDES_PUBSUB: `${this.url}/`,
       CLOUDSDK_API_ENDPOINT_OVERRIDES_COMPUTE: `${this.url}/compute/v1/`,
       CLOUDSDK_API_ENDPOINT_OVERRIDES_GKEHUB: `${this.url}/`,
+      CLOUDSDK_API_ENDPOINT_OVERRIDES_CLOUDASSET: `${this.url}/`,
       CLOUDSDK_API_ENDPOINT_OVERRIDES_CONNECTGATEWAY: `${this.gateway.url}/`,
     };
   }
@@ -126,8 +150,13 @@ export class FakeGcpFleet extends FakeHttpServer {
   }
 
   private answer(request: FakeRequest): FakeResponse {
+    const discovered = this.discovery(request);
+    if (discovered) return discovered;
     const id = /^\/(?:compute\/)?v\d\/projects\/([^/:]+)/.exec(request.path)?.[1];
     const project = id === undefined ? undefined : this.projects.get(id);
+    if (!project && id !== undefined && this.hierarchy.containerDisabled?.includes(id)) return { status: 403, body: serviceDisabled('container.googleapis.com', this.numberOf(id)) };
+    // A project of the hierarchy without a spec exists, with no cluster.
+    if (!project && id !== undefined && this.inHierarchy(id) && request.method === 'GET' && /^\/v1\/projects\/[^/]+\/locations\/-\/clusters$/.test(request.path)) return { status: 200, body: {} };
     if (!project) {
       return { status: 403, body: permissionDenied('container.clusters.list', 'container.googleapis.com', `projects/${id ?? '?'}`) };
     }
@@ -141,5 +170,67 @@ export class FakeGcpFleet extends FakeHttpServer {
       return { status: 200, body: { resources: project.memberships } };
     }
     return project.gcp.route(request);
+  }
+
+  /**
+   * Cloud Asset API v1 `searchAllResources` over a folder or organization (SearchAllResourcesResponse:
+   * results, nextPageToken; https://cloud.google.com/asset-inventory/docs/reference/rest/v1/TopLevel/searchAllResources),
+   * and Resource Manager v3 `folders.list` / `projects.list` of one parent's direct children
+   * (ListFoldersResponse, ListProjectsResponse; https://cloud.google.com/resource-manager/reference/rest/v3/folders/list).
+   */
+  private discovery(request: FakeRequest): FakeResponse | undefined {
+    if (request.method !== 'GET') return undefined;
+    const search = /^\/v1\/((?:folders|organizations)\/\d+):searchAllResources$/.exec(request.path);
+    const list = /^\/v3\/(folders|projects)$/.exec(request.path);
+    if (!search && !list) return undefined;
+    if (!/^Bearer \S+/.test(String(request.headers.authorization ?? ''))) return { status: 401, body: googleError(401, 'Request is missing required authentication credential.') };
+    if (search) {
+      const scope = search[1]!;
+      if (this.asset === 'disabled') return { status: 403, body: serviceDisabled('cloudasset.googleapis.com', '999999999999') };
+      if (this.asset === 'denied') return { status: 403, body: permissionDenied('cloudasset.assets.searchAllResources', 'cloudresourcemanager.googleapis.com', scope) };
+      if (request.query.get('assetTypes') !== 'container.googleapis.com/Cluster') return { status: 400, body: googleError(400, 'this fake answers assetTypes=container.googleapis.com/Cluster only') };
+      const results = this.projectsBeneath(scope).flatMap((projectId) =>
+        (this.projects.get(projectId)?.clusters ?? []).map((cluster) => ({
+          name: `//container.googleapis.com/projects/${projectId}/locations/${String(cluster.location)}/clusters/${String(cluster.name)}`,
+          assetType: 'container.googleapis.com/Cluster',
+          project: `projects/${this.numberOf(projectId)}`,
+          displayName: cluster.name,
+          location: cluster.location,
+          parentFullResourceName: `//cloudresourcemanager.googleapis.com/projects/${projectId}`,
+          parentAssetType: 'cloudresourcemanager.googleapis.com/Project',
+          state: 'RUNNING',
+        })),
+      );
+      const page = paginate(results, request.query, this.discoveryPageSize, 'pageSize');
+      return { status: 200, body: { ...(page.items.length ? { results: page.items } : {}), ...(page.next ? { nextPageToken: page.next } : {}) } };
+    }
+    const collection = list![1] as 'folders' | 'projects';
+    const parent = request.query.get('parent') ?? '';
+    if (this.hierarchy.denied?.includes(parent)) {
+      return { status: 403, body: permissionDenied(`resourcemanager.${collection}.list`, 'cloudresourcemanager.googleapis.com', parent) };
+    }
+    const children = this.hierarchy.children[parent];
+    if (!children) return { status: 404, body: googleError(404, `Not found: ${parent}.`) };
+    const items =
+      collection === 'folders'
+        ? (children.folders ?? []).map((name) => ({ name, parent, displayName: name, state: 'ACTIVE', createTime: '2024-04-01T00:00:00Z', etag: 'W/"1"' }))
+        : (children.projects ?? []).map((projectId) => ({ name: `projects/${this.numberOf(projectId)}`, parent, projectId, state: 'ACTIVE', displayName: projectId, createTime: '2024-04-01T00:00:00Z', etag: 'W/"1"' }));
+    const page = paginate(items, request.query, this.discoveryPageSize, 'pageSize');
+    return { status: 200, body: { ...(page.items.length ? { [collection]: page.items } : {}), ...(page.next ? { nextPageToken: page.next } : {}) } };
+  }
+
+  /** Every project beneath a parent, however deep. */
+  private projectsBeneath(parent: string): string[] {
+    const children = this.hierarchy.children[parent] ?? {};
+    return [...(children.projects ?? []), ...(children.folders ?? []).flatMap((folder) => this.projectsBeneath(folder))];
+  }
+
+  private inHierarchy(projectId: string): boolean {
+    return Object.values(this.hierarchy.children).some((children) => children.projects?.includes(projectId));
+  }
+
+  /** A project's number: its fixture's, else one made from its id. */
+  private numberOf(projectId: string): string {
+    return this.numbers.get(projectId) ?? String(100_000_000_000 + [...projectId].reduce((sum, letter) => sum * 31 + letter.charCodeAt(0), 0) % 899_999_999_999);
   }
 }

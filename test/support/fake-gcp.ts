@@ -276,7 +276,7 @@ function notFound(resource: string): FakeResponse {
   return { status: 404, body: googleError(404, `Not found: ${resource}.`) };
 }
 
-function paginate<T>(items: T[], query: URLSearchParams, defaultSize: number, sizeParameter: string): { items: T[]; next?: string } {
+export function paginate<T>(items: T[], query: URLSearchParams, defaultSize: number, sizeParameter: string): { items: T[]; next?: string } {
   const start = Number(query.get('pageToken') || 0);
   // Like the real APIs, the server may return fewer than asked: a page here is never above its own size.
   const size = Math.min(Number(query.get(sizeParameter) || defaultSize), defaultSize);

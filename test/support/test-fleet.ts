@@ -6,6 +6,7 @@ import type { FleetReport } from '../../src/engine/fleet-report.js';
 import type { Report } from '../../src/engine/report.js';
 import type { CliResult } from './cli.js';
 import { runCli } from './cli.js';
+import type { FleetHierarchy } from './fake-gcp-fleet.js';
 import { FakeGcpFleet } from './fake-gcp-fleet.js';
 import { fixtureTime } from './fixtures.js';
 
@@ -17,6 +18,23 @@ export interface TestFleet {
   checkAll: (...args: string[]) => Promise<CliResult & { report: FleetReport | undefined }>;
   close: () => Promise<void>;
 }
+
+/**
+ * The organization above the test fleet (`--parent`): the two projects with clusters in a folder and a
+ * folder within it, a sandbox project with none, a project that never enabled the container API, and a
+ * folder whose children the caller may not list.
+ */
+export const TEST_HIERARCHY: FleetHierarchy = {
+  children: {
+    'organizations/100': { folders: ['folders/200', 'folders/300', 'folders/400'], projects: ['acme-sandbox'] },
+    'folders/200': { folders: ['folders/210'], projects: ['acme-jobs-prod'] },
+    'folders/210': { projects: ['acme-platform'] },
+    'folders/300': { projects: ['acme-dormant'] },
+    'folders/400': { projects: ['acme-restricted'] },
+  },
+  denied: ['folders/400'],
+  containerDisabled: ['acme-dormant'],
+};
 
 /** Two projects: three clusters (one with no API server at its endpoint) and one; a third project denies listing. */
 export async function serveTestFleet(): Promise<TestFleet> {
@@ -30,7 +48,7 @@ export async function serveTestFleet(): Promise<TestFleet> {
       ],
     },
     { fixture: 'seed-ingress-addon-disabled', clusters: [{ location: 'asia-northeast1-a', name: 'tools', fixture: 'seed-ingress-addon-disabled' }] },
-  ]);
+  ], TEST_HIERARCHY);
   const env = fleet.clientEnv(await mkdtemp(join(tmpdir(), 'gke-doctor-home-')));
   const now = () => fixtureTime('seed-eventarc-stuck-namespace');
   const checkAll = async (...args: string[]) => {

@@ -13,6 +13,8 @@ export class Deadline {
   constructor(
     readonly ms: number,
     private readonly now: () => number = Date.now,
+    /** The flag that set it, as reasons name it. */
+    readonly flag = '--timeout',
   ) {
     this.at = now() + ms;
     // Every request in flight listens for the deadline.
@@ -41,11 +43,34 @@ export class Deadline {
 
   /** What a read cut by the deadline failed with. */
   failure(what?: string): ApiFailure {
-    return new ApiFailure(`timed out${what ? ` reading ${what}` : ''} (--timeout ${formatMs(this.ms)})`, undefined, { code: 'DEADLINE' });
+    return new ApiFailure(`timed out${what ? ` reading ${what}` : ''} (${this.flag} ${formatMs(this.ms)})`, undefined, { code: 'DEADLINE' });
   }
+
+  /** Why work never begun is not done: its turn came after this deadline (a fleet's cluster queued behind others). */
+  notStarted(what?: string): string {
+    return `${what ? `${what}: ` : ''}not started before the run's deadline (${this.flag} ${formatMs(this.ms)})`;
+  }
+
+  /**
+   * A shorter deadline within this one (a fleet cluster's share of the run, `--cluster-timeout`):
+   * this one itself when it ends first, so a reason names the limit that really cut the read.
+   * The caller disposes it.
+   */
+  within(ms: number, flag: string): Deadline {
+    if (ms >= this.remainingMs()) return this;
+    const inner = new Deadline(ms, this.now, flag);
+    const abort = () => inner.controller.abort(this.signal.reason);
+    this.signal.addEventListener('abort', abort, { once: true });
+    inner.signal.addEventListener('abort', () => this.signal.removeEventListener('abort', abort), { once: true });
+    inner.disposeAlso = () => this.signal.removeEventListener('abort', abort);
+    return inner;
+  }
+
+  private disposeAlso: (() => void) | undefined;
 
   dispose(): void {
     clearTimeout(this.timer);
+    this.disposeAlso?.();
   }
 
   /** No deadline: for tests and library callers that bound nothing. */

@@ -1,7 +1,7 @@
 import { InputError } from '../../errors.js';
 
 /** The Google APIs gke-doctor reads, by gcloud's name for each (CLOUDSDK_API_ENDPOINT_OVERRIDES_<NAME>). */
-export type GoogleApi = 'container' | 'cloudresourcemanager' | 'eventarc' | 'compute' | 'iam' | 'pubsub' | 'storage' | 'gkehub' | 'connectgateway';
+export type GoogleApi = 'container' | 'cloudresourcemanager' | 'eventarc' | 'compute' | 'iam' | 'pubsub' | 'storage' | 'gkehub' | 'connectgateway' | 'cloudasset';
 
 export const GOOGLE_API_SERVICES: Record<GoogleApi, string> = {
   container: 'container.googleapis.com',
@@ -13,6 +13,7 @@ export const GOOGLE_API_SERVICES: Record<GoogleApi, string> = {
   storage: 'storage.googleapis.com',
   gkehub: 'gkehub.googleapis.com',
   connectgateway: 'connectgateway.googleapis.com',
+  cloudasset: 'cloudasset.googleapis.com',
 };
 
 /** gcloud's base URL of each API: the versioned path follows it, except compute's, which holds the version. */
@@ -26,6 +27,7 @@ const DEFAULT_BASES: Record<GoogleApi, string> = {
   storage: 'https://storage.googleapis.com/storage/v1/',
   gkehub: 'https://gkehub.googleapis.com/',
   connectgateway: 'https://connectgateway.googleapis.com/',
+  cloudasset: 'https://cloudasset.googleapis.com/',
 };
 
 /**

@@ -81,7 +81,7 @@ export async function readGoogleDocument<T extends object>(auth: AuthClient, rea
   const end = Math.min(Date.now() + limits.totalTimeoutMs, limits.deadline ?? Infinity);
   for (let attempt = 0; ; attempt++) {
     const remaining = end - Date.now();
-    if (remaining <= 0) throw timedOut(read, limits.totalTimeoutMs);
+    if (remaining <= 0) throw attempt === 0 ? notAsked(read, limits) : timedOut(read, limits.totalTimeoutMs);
     let failure: ApiFailure;
     try {
       return await loggedAttempt<T>(auth, read, Math.min(limits.requestTimeoutMs, remaining), limits);
@@ -277,6 +277,15 @@ function backoff(attempt: number): number {
 
 function timedOut(read: GoogleRead, totalMs: number): ApiFailure {
   return new ApiFailure(`no answer from ${read.api} within ${seconds(totalMs)} (retries included)`, undefined, { code: 'ETIMEDOUT' });
+}
+
+/** The time was up before the first attempt: no request was sent, so none went unanswered. */
+function notAsked(read: GoogleRead, limits: GoogleCallLimits): ApiFailure {
+  const reason: unknown = limits.signal?.reason;
+  if (reason instanceof ApiFailure && reason.details.code === 'DEADLINE') {
+    return new ApiFailure(reason.message.replace(/^timed out/, `timed out before asking ${read.api}`), undefined, { code: 'DEADLINE' });
+  }
+  return new ApiFailure(`timed out before asking ${read.api}: the ${seconds(limits.totalTimeoutMs)} this read may take, or the run's deadline, had passed`, undefined, { code: 'ETIMEDOUT' });
 }
 
 function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {

@@ -80,7 +80,7 @@ interface AggregatedList<T> {
  * the first request could leave, for URL templates a line each here.
  */
 export class LiveGcp {
-  private readonly bases: Record<Exclude<GoogleApi, 'storage' | 'gkehub' | 'connectgateway'>, string>;
+  private readonly bases: Record<Exclude<GoogleApi, 'storage' | 'gkehub' | 'connectgateway' | 'cloudasset'>, string>;
 
   constructor(
     private readonly target: GcpTarget,
@@ -106,9 +106,9 @@ export class LiveGcp {
    */
   read<K extends SelfContainedGcpDataKey>(key: K, inputs: GcpData = {}): Promise<NonNullable<GcpData[K]>> {
     const limits = { ...this.limits, deadline: Math.min(this.limits.deadline ?? Infinity, Date.now() + this.limits.totalTimeoutMs) };
-    const sized = (api: Exclude<GoogleApi, 'storage' | 'gkehub' | 'connectgateway'>, path: string, params?: Record<string, string | number>) =>
+    const sized = (api: Exclude<GoogleApi, 'storage' | 'gkehub' | 'connectgateway' | 'cloudasset'>, path: string, params?: Record<string, string | number>) =>
       readGoogleDocument<object>(this.auth, { api: GOOGLE_API_SERVICES[api], url: `${this.bases[api]}${path}`, ...(params ? { params } : {}) }, limits);
-    const get = async <T extends object>(api: Exclude<GoogleApi, 'storage' | 'gkehub' | 'connectgateway'>, path: string, params?: Record<string, string | number>) =>
+    const get = async <T extends object>(api: Exclude<GoogleApi, 'storage' | 'gkehub' | 'connectgateway' | 'cloudasset'>, path: string, params?: Record<string, string | number>) =>
       (await sized(api, path, params)).value as T;
     const project = encodeURIComponent(this.target.project);
     const readers: { [P in SelfContainedGcpDataKey]: () => Promise<NonNullable<GcpData[P]>> } = {

@@ -1,0 +1,71 @@
+import { InputError } from '../errors.js';
+import type { Deadline } from '../state/live/deadline.js';
+
+/** How a fleet run spends its time: how many clusters at once, and how long each may take. */
+export interface FleetSchedule {
+  concurrency: number;
+  /** The run's deadline (`--timeout`). */
+  deadline: Deadline;
+  /** Each cluster's share of the run (`--cluster-timeout`); undefined: its default, `clusterShareMs`. */
+  clusterTimeoutMs?: number;
+}
+
+/** The least share a cluster gets by default: the total one Google read may take with its retries (DEFAULT_LIMITS in google-request.ts). */
+export const MIN_CLUSTER_SHARE_MS = 30_000;
+
+/**
+ * `--cluster-timeout`'s default: what is left of `--timeout` when the clusters are known, divided by
+ * the waves it takes to read them `concurrency` at once (ceil(clusters / concurrency)), rounded down
+ * to a second, at least MIN_CLUSTER_SHARE_MS and at most what is left. So even a fleet whose API
+ * servers all hang has every cluster started and given the same share; and one that hangs holds its
+ * slot for its share, not until the run's deadline.
+ */
+export function clusterShareMs(remainingMs: number, clusters: number, concurrency: number): number {
+  if (!Number.isFinite(remainingMs)) return Number.POSITIVE_INFINITY;
+  const waves = Math.max(1, Math.ceil(clusters / concurrency));
+  const fair = Math.floor(remainingMs / waves / 1000) * 1000;
+  return Math.min(remainingMs, Math.max(MIN_CLUSTER_SHARE_MS, fair));
+}
+
+/**
+ * Visits every item, at most `concurrency` at once, each within its share of the run: an item
+ * whose turn comes after the run's deadline is not visited but told so (`notStarted`, with the
+ * reason), and one that is visited gets a deadline of its own, disposed when it is done.
+ */
+export async function eachWithinShare<T, R>(
+  items: readonly T[],
+  schedule: FleetSchedule,
+  visit: (item: T, deadline: Deadline) => Promise<R>,
+  notStarted: (item: T, reason: string) => R,
+): Promise<R[]> {
+  const shareMs = schedule.clusterTimeoutMs ?? clusterShareMs(schedule.deadline.remainingMs(), items.length, schedule.concurrency);
+  return eachAtMost(items, schedule.concurrency, async (item) => {
+    if (schedule.deadline.passed) return notStarted(item, schedule.deadline.notStarted());
+    const own = schedule.deadline.within(shareMs, '--cluster-timeout');
+    try {
+      return await visit(item, own);
+    } finally {
+      if (own !== schedule.deadline) own.dispose();
+    }
+  });
+}
+
+/** `work` for every item, at most `concurrency` at once; the results in the items' order. */
+export async function eachAtMost<T, R>(items: readonly T[], concurrency: number, work: (item: T, index: number) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await work(items[index]!, index);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
+  return results;
+}
+
+/** `--cluster-timeout DURATION`: more than nothing. */
+export function requirePositive(ms: number, flag: string, text: string): number {
+  if (ms <= 0) throw new InputError(`${flag} ${text}: expected a duration of more than 0, such as 30s or 2m`);
+  return ms;
+}
