@@ -8,8 +8,8 @@ const t = useTestFleet();
 describe('a fleet run’s 403s name the permissions deploy/iam grants', () => {
   it('a project whose clusters cannot be listed names FLEET_PERMISSIONS.listClusters: its permission and its role', async () => {
     const { report } = await t.checkAll();
-    const locked = report!.targets.find((target) => target.target.project === 'locked-out')!;
+    const locked = report!.fleet.projects!.find((project) => project.project === 'locked-out')!;
     const { permission, role } = FLEET_PERMISSIONS.listClusters;
-    expect(locked.checks[0]!.reason).toContain(`permission ${permission} denied; ${role} grants it`);
+    expect(locked).toMatchObject({ permission, role, reason: expect.stringContaining(`permission ${permission} denied; ${role} grants it`) });
   });
 });
