@@ -287,7 +287,9 @@ function proxySubnetFindings(state: ClusterState, context: Context, gateway: Gat
   const network = networkPath(state.cluster?.networkConfig?.network);
   const purposes = proxyOnlySubnetPurposes(gatewayClass);
   const data = { gateway: resource, className: gatewayClass.name, scope: gatewayClass.scope, purposes: purposes.join(' or '), region: region ?? 'the cluster\'s region', network: network ?? 'the cluster\'s network' };
-  const fix = proxyOnlySubnetFix(state.target.project, gatewayClass, region, network, gatewayConfig.messages.fixProxySubnet);
+  // On a Shared VPC the subnet is the host project's (the network's project): the command runs there.
+  const project = /^projects\/([^/]+)\//.exec(network ?? '')?.[1] ?? state.target.project;
+  const fix = proxyOnlySubnetFix(project, gatewayClass, region, network, gatewayConfig.messages.fixProxySubnet);
   const unavailable = state.unavailable.get('subnetworks') ?? (region ? undefined : state.unavailable.get('cluster'));
   if (unavailable || !state.subnetworks || !region) {
     return [context.report({ messageId: 'proxySubnetUnknown', data: { ...data, reason: unavailable ?? 'no subnet list' }, resource, severity: 'warning', fix })];

@@ -18,7 +18,7 @@ import type { ClusterState } from '../src/state/cluster-state.js';
 import { kubernetesResourceName } from '../src/state/cluster-state.js';
 
 /** One finding about one backend: where the traffic goes, then why it does not get there. */
-const onBackend = (cause: string) => `{{backend}} port {{servicePort}}, a backend of {{frontends}}, is reached at {{destination}}.\n${cause}`;
+const onBackend = (cause: string) => `{{backend}} port {{servicePort}}, a backend of {{frontends}}, is {{reached}} at {{destination}}.\n${cause}`;
 
 const loadBalancerFirewall = defineCheck({
   id: 'load-balancer-firewall',
@@ -32,15 +32,25 @@ drops that traffic the backend stays UNHEALTHY and clients get 502s, while Kuber
 Pods Ready (the kubelet probes them from the node), and nothing in the cluster says why.
 
 For every backend of the cluster's GCE Ingresses and GKE Gateways this check evaluates the
-cluster network's effective firewall as Cloud NGFW does: hierarchical firewall policies, then
-the VPC firewall rules and global network firewall policies (in either enforcement order: where
-the two orders disagree it says so), then the implied deny; lowest priority number first, a deny
+cluster network's effective firewall in the cluster's region as Cloud NGFW does: hierarchical and
+regional system firewall policies, then in the network's networkFirewallPolicyEnforcementOrder the
+VPC firewall rules and the global and regional network firewall policies (AFTER_CLASSIC_FIREWALL,
+the default: the VPC rules first; BEFORE_CLASSIC_FIREWALL: the policies first), then the implied
+deny. Where the network was not read, only what both orders agree on is decided; where the regional
+policies were not read, what only they could decide is undecided (and the check incomplete). Lowest
+priority number first, a deny
 before an allow of the same priority, direction INGRESS, disabled rules skipped, target tags
 (GKE's gke-CLUSTER-HASH-node and each node pool's tags) and target service accounts (each node
 pool's), source ranges, protocol and ports. A range is admitted only when all of it is. It names
 the rule that blocks (or says no rule allows), the backend and port, and the gcloud command and
 Terraform that let the traffic in. On a Shared VPC the rules are read in the host project, where
 GKE can create its own k8s-fw-l7-* rules only with firewall permissions there.
+
+A health check can have a port of its own: a BackendConfig spec.healthCheck.port (ingress-gce makes
+the check USE_FIXED_PORT on it), a HealthCheckPolicy's fixed port, or a transparent health check
+(7877). The health checks are then judged on that port (of the Pod IPs for NEGs, of the nodes for
+instance groups), and a global load balancer's requests, which come from the same ranges, on the
+serving port. A BackendConfig or HealthCheckPolicy that cannot be read leaves the check incomplete.
 
 Where the cluster enforces NetworkPolicies (GKE network policy enforcement or Dataplane V2), it
 evaluates the policies that select the serving Pods (policyTypes, empty selectors, ipBlock with
@@ -76,11 +86,17 @@ request by ingress-health-check and gateway-health-check.`,
     'DaemonSet',
     'ReplicaSet',
     'NetworkPolicy',
+    // They may move the health check to a port of its own.
+    'BackendConfig',
+    'HealthCheckPolicy',
     'cluster',
     'project',
     'subnetworks',
     'firewalls',
     'effectiveFirewalls',
+    // The regional network firewall policies and the network's enforcement order.
+    'regionalEffectiveFirewalls',
+    'network',
   ],
   appliesTo: ['Ingress', 'Gateway'],
   notApplicable: 'no GCE Ingress or GKE Gateway routes to a Service that exists',
@@ -120,7 +136,14 @@ request by ingress-health-check and gateway-health-check.`,
     if (!cluster) return { examined, findings, unread: [...unread, `the cluster could not be read (${state.unavailable.get('cluster') ?? 'not in the inputs'}), so its network, nodes and NetworkPolicy enforcement are not known`] };
     const network = clusterNetwork(cluster, state.target.project);
     const run: Run = { state, context, network, targets: nodeTargets(cluster, state.project?.projectNumber), findings, unread, reported: new Set() };
-    const firewall = networkFirewall(state.effectiveFirewalls, state.firewalls);
+    const firewall = networkFirewall({
+      effective: state.effectiveFirewalls,
+      regional: state.regionalEffectiveFirewalls,
+      vpcRules: state.firewalls,
+      network: state.network,
+      regionalUnread: state.unavailable.get('regionalEffectiveFirewalls') ?? 'compute/regional-effective-firewalls.json is not in the inputs',
+      networkUnread: state.unavailable.get('network') ?? 'compute/network.json is not in the inputs',
+    });
     if (!firewall) unread.push(`the firewall of the cluster's network could not be read (${state.unavailable.get('effectiveFirewalls') ?? state.unavailable.get('firewalls') ?? 'not in the inputs'}), so whether it admits the load balancer was not checked`);
     else if (!firewall.policiesKnown) unread.push(`the network's firewall policies could not be read (${state.unavailable.get('effectiveFirewalls') ?? 'compute/effective-firewalls.json is not in the inputs'}): only its VPC firewall rules were evaluated`);
     const enforcement = networkPolicyEnforcement(cluster);
@@ -129,8 +152,12 @@ request by ingress-health-check and gateway-health-check.`,
     if (podsUnread.length > 0 && paths.some((path) => path.neg)) unread.push(`the serving Pods could not all be read (${podsUnread.join('; ')}), so the Pod ports and NetworkPolicies of NEG backends were not all checked`);
     for (const path of paths) {
       const sources = trafficSources(path, state);
-      if (firewall) for (const endpoint of path.firewallEndpoints) for (const source of sources) checkFirewall(run, firewall, path, endpoint, source);
-      if (enforcement && !state.unavailable.has('NetworkPolicy')) for (const endpoint of path.podEndpoints) checkNetworkPolicies(run, enforcement, path, endpoint, sources[0]!);
+      if (!path.healthChecks.known) unread.push(`the health checks of ${path.resource} port ${path.servicePort.port} could not be placed: ${path.healthChecks.reason}; whether the firewall admits them was not checked`);
+      else if (enforcement && path.healthChecks.podsUnknown) unread.push(`whether a NetworkPolicy drops the health checks of ${path.resource} port ${path.servicePort.port} was not checked: ${path.healthChecks.podsUnknown}`);
+      for (const source of sources) {
+        if (firewall) for (const endpoint of source.endpoints) checkFirewall(run, firewall, path, endpoint, source);
+        if (enforcement && !state.unavailable.has('NetworkPolicy')) for (const endpoint of source.podEndpoints ?? []) checkNetworkPolicies(run, enforcement, path, endpoint, source);
+      }
     }
     return { examined, findings, unread };
   },
@@ -149,28 +176,47 @@ interface Run {
   reported: Set<string>;
 }
 
-/** Who sends to a backend: Google's health checkers, and for regional and cross-region load balancers the proxy-only subnet. */
+/**
+ * Who sends what to a backend (https://cloud.google.com/load-balancing/docs/firewall-rules): Google's
+ * health checkers, to the health check's port; the requests of a global load balancer's Google Front
+ * Ends, from the same ranges, to the serving port; a regional or cross-region one's, from its
+ * proxy-only subnet. `podEndpoints`: what a NetworkPolicy sees of it (the proxy-only subnet's is not judged).
+ */
 interface Source {
   cidrs: string[];
   traffic: string;
+  endpoints: BackendEndpoint[];
+  podEndpoints?: BackendEndpoint[];
+  /** The health check's own port, and where it comes from. */
+  ownPort?: string;
 }
 
 function trafficSources(path: BackendPath, state: ClusterState): Source[] {
-  const sources: Source[] = [{ cidrs: [...HEALTH_CHECK_RANGES], traffic: 'health checks' }];
-  if (!path.proxyScope || !state.cluster || !state.subnetworks) return sources;
+  const sources: Source[] = [];
+  const checks = path.healthChecks;
+  if (checks.known && checks.servingPort) sources.push({ cidrs: [...HEALTH_CHECK_RANGES], traffic: 'health checks', endpoints: checks.endpoints, ...(checks.podEndpoints ? { podEndpoints: checks.podEndpoints } : {}) });
+  else if (checks.known) sources.push({ cidrs: [...HEALTH_CHECK_RANGES], traffic: 'health checks', endpoints: checks.endpoints, ...(checks.podEndpoints ? { podEndpoints: checks.podEndpoints } : {}), ownPort: checks.origin });
+  if (!path.proxyScope) {
+    // The global load balancer's proxies send from the health-check ranges: one source when both go to the serving port.
+    if (!checks.known || !checks.servingPort) sources.push({ cidrs: [...HEALTH_CHECK_RANGES], traffic: 'requests from Google Front Ends', endpoints: path.firewallEndpoints, podEndpoints: path.podEndpoints });
+    return sources;
+  }
+  if (!state.cluster || !state.subnetworks) return sources;
   const region = clusterRegion(state.cluster);
   const subnet = region ? proxyOnlySubnetFor(state.subnetworks, path.proxyScope, region, clusterNetwork(state.cluster, state.target.project)?.path) : undefined;
   // A missing proxy-only subnet is ingress-config's and gateway-config's finding: there is no traffic from it to judge.
-  if (subnet?.ipCidrRange) sources.push({ cidrs: [subnet.ipCidrRange], traffic: `requests from the proxy-only subnet ${subnet.name}` });
+  if (subnet?.ipCidrRange) sources.push({ cidrs: [subnet.ipCidrRange], traffic: `requests from the proxy-only subnet ${subnet.name}`, endpoints: path.firewallEndpoints });
   return sources;
 }
 
-function describe(path: BackendPath, endpoint: BackendEndpoint) {
+function describe(path: BackendPath, endpoint: BackendEndpoint, source: Source) {
+  const where = path.neg ? `Pod port ${endpoint.port.number} of its Pod IPs (container-native load balancing, NEG)` : `${source.ownPort ? 'port' : 'node port'} ${endpoint.port.number} of the nodes (instance groups)`;
   return {
     backend: path.resource,
     servicePort: path.servicePort.port,
     frontends: path.frontends.join(', '),
-    destination: path.neg ? `Pod port ${endpoint.port.number} of its Pod IPs (container-native load balancing, NEG)` : `node port ${endpoint.port.number} of the nodes (instance groups)`,
+    reached: source.ownPort ? 'health-checked' : 'reached',
+    destination: source.ownPort ? `${where}, the port ${source.ownPort} gives its health check` : where,
   };
 }
 
@@ -194,14 +240,17 @@ function checkFirewall(run: Run, firewall: NetworkFirewall, path: BackendPath, e
 
 function firewallFinding(run: Run, firewall: NetworkFirewall, path: BackendPath, endpoint: BackendEndpoint, source: Source, verdict: FirewallVerdict, targets: NodeTarget[]): Finding {
   const { state, context, network } = run;
+  const region = state.cluster ? clusterRegion(state.cluster) : undefined;
   const pools = `node pool${targets.length > 1 ? 's' : ''} ${targets.map((target) => `${target.pool} (${target.tags.length ? `tags ${target.tags.join(', ')}` : 'no tags'}${target.serviceAccount ? `, ${target.serviceAccount}` : ''})`).join(', ')}`;
   const addresses = verdict.kind === 'blocked' || verdict.kind === 'no-allow' ? verdict.addresses : addressSet(source.cidrs);
-  const data = { ...describe(path, endpoint), traffic: source.traffic, sources: describeAddresses(addresses), port: endpoint.port.number, pools };
+  const data = { ...describe(path, endpoint, source), traffic: source.traffic, sources: describeAddresses(addresses), port: endpoint.port.number, pools };
   const fix = network
-    ? firewallFix({ network, sources: source.cidrs, port: endpoint.port.number, target: targets[0]!, ...(verdict.kind === 'blocked' ? { blockedBy: verdict.by } : {}) }, fill('fixFirewall', { traffic: source.traffic, sources: source.cidrs.join(', '), port: endpoint.port.number }))
+    ? firewallFix({ network, sources: source.cidrs, port: endpoint.port.number, target: targets[0]!, ...(verdict.kind === 'blocked' ? { blockedBy: verdict.by } : {}), ...(region ? { region } : {}) }, fill('fixFirewall', { traffic: source.traffic, sources: source.cidrs.join(', '), port: endpoint.port.number }))
     : null;
   const evidence = { backend: path.resource, frontends: path.frontends, port: endpoint.port.number, neg: path.neg, sources: source.cidrs, nodePools: targets.map((target) => target.pool), verdict };
   if (verdict.kind === 'undecided') {
+    // Data that was not read left it open: the check is incomplete, not only warned.
+    if (verdict.missing && !run.unread.includes(verdict.reason)) run.unread.push(verdict.reason);
     return context.report({ messageId: 'undecided', severity: 'warning', data: { ...data, reason: verdict.reason }, resource: path.resource, evidence, fix });
   }
   if (!firewall.policiesKnown) {
@@ -209,7 +258,11 @@ function firewallFinding(run: Run, firewall: NetworkFirewall, path: BackendPath,
     return context.report({ messageId: 'vpcRulesOnly', severity: 'warning', data: { ...data, verdict: what, reason: state.unavailable.get('effectiveFirewalls') ?? 'compute/effective-firewalls.json is not in the inputs' }, resource: path.resource, evidence, fix });
   }
   if (verdict.kind === 'blocked') {
-    const rule = verdict.by.policy ? `Rule ${verdict.by.name} of ${verdict.by.policy.type === 'HIERARCHY' ? 'hierarchical' : 'network'} firewall policy ${verdict.by.policy.name}` : `VPC firewall rule ${verdict.by.name}`;
+    const kind = { HIERARCHY: 'hierarchical', NETWORK: 'global network', NETWORK_REGIONAL: 'regional network', SYSTEM_REGIONAL: 'regional system', SYSTEM_GLOBAL: 'system' }[verdict.by.policy?.type ?? ''] ?? 'network';
+    const before = firewall.order === 'BEFORE_CLASSIC_FIREWALL' && verdict.by.policy?.type?.startsWith('NETWORK');
+    const rule = verdict.by.policy
+      ? `${before ? 'With networkFirewallPolicyEnforcementOrder BEFORE_CLASSIC_FIREWALL (network firewall policies before the VPC firewall rules), rule' : 'Rule'} ${verdict.by.name} of ${kind} firewall policy ${verdict.by.policy.name}`
+      : `VPC firewall rule ${verdict.by.name}`;
     return context.report({ messageId: 'blocked', data: { ...data, rule, priority: verdict.by.priority, action: verdict.by.action }, resource: path.resource, evidence, fix });
   }
   const shared = network && state.target.project && network.project !== state.target.project;
@@ -241,7 +294,7 @@ function checkNetworkPolicies(run: Run, enforcement: 'dataplane-v2' | 'network-p
         messageId: certain ? 'networkPolicyBlocks' : 'networkPolicyMaySnat',
         severity: certain ? 'error' : 'warning',
         data: {
-          ...describe(path, endpoint),
+          ...describe(path, endpoint, source),
           policies: names.join(', '),
           s: names.length > 1 ? '' : 's',
           pod: kubernetesResourceName({ kind: 'Pod', metadata: pod.metadata }),

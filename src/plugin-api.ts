@@ -59,7 +59,9 @@ export type GcpDataKey =
   | 'pubsubSubscriptions'
   | 'firewalls'
   | 'effectiveFirewalls'
-  | 'backendHealth';
+  | 'backendHealth'
+  | 'network'
+  | 'regionalEffectiveFirewalls';
 
 /**
  * What a check can ask for (`needs`; the runner collects exactly these): a piece of GCP data, a
@@ -166,6 +168,10 @@ export interface ClusterState {
   firewalls?: NamedGoogleResource[];
   /** What `networks.getEffectiveFirewalls` answers for the cluster's network: its VPC firewall rules and the firewall policies that apply. */
   effectiveFirewalls?: { firewalls?: NamedGoogleResource[]; firewallPolicys?: { name?: string; type?: string; rules?: object[] }[] };
+  /** The cluster's VPC network as `networks.get` answers it (its `networkFirewallPolicyEnforcementOrder`). */
+  network?: NamedGoogleResource & { networkFirewallPolicyEnforcementOrder?: string };
+  /** What `regionNetworkFirewallPolicies.getEffectiveFirewalls` answers in the cluster's region: the global answer and the regional network firewall policies. */
+  regionalEffectiveFirewalls?: { firewalls?: NamedGoogleResource[]; firewallPolicys?: { name?: string; type?: string; rules?: object[] }[] };
   /** Per backend service the cluster's Ingresses and Gateways use, what `gcloud compute backend-services get-health` prints. */
   backendHealth?: { backendService: string; region?: string; health: unknown[] }[];
   /** When the data was read (a snapshot's `takenAt`). */

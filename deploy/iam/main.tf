@@ -67,6 +67,8 @@ locals {
       "pubsub.subscriptions.get",
       "compute.firewalls.list",
       "compute.networks.getEffectiveFirewalls",
+      "compute.networks.get",
+      "compute.networks.getRegionEffectiveFirewalls",
       "compute.backendServices.get",
       "iam.roles.get",
     ],

@@ -15,6 +15,8 @@ const NAMES: Record<Exclude<DataKey, KubernetesKind>, string> = {
   pubsubSubscriptions: 'the Pub/Sub subscriptions Eventarc triggers pull from',
   firewalls: "the VPC firewall rules of the cluster's network",
   effectiveFirewalls: "the effective firewalls of the cluster's network (VPC rules and firewall policies)",
+  network: "the cluster's VPC network (its firewall policy enforcement order)",
+  regionalEffectiveFirewalls: "the effective firewalls of the cluster's network in its region (with the regional network firewall policies)",
   backendHealth: "what the load balancer says of each endpoint of the backend services the cluster's Ingresses and Gateways use (HEALTHY or UNHEALTHY)",
   ObjectsInTerminatingNamespaces: 'every object left in a namespace that is being deleted',
 };

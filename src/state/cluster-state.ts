@@ -1,5 +1,5 @@
 import type { DataKey, GcpDataKey, SourceLocation, Target } from '../plugin-api.js';
-import type { BackendService, BackendServiceHealth, Cluster, EffectiveFirewalls, EventarcTrigger, Firewall, HealthCheck, IamPolicy, IamRole, Project, PubsubSubscription, PubsubTopic, Subnetwork } from './gcp-types.js';
+import type { BackendService, BackendServiceHealth, Cluster, EffectiveFirewalls, EventarcTrigger, Firewall, HealthCheck, IamPolicy, IamRole, Network, Project, PubsubSubscription, PubsubTopic, Subnetwork } from './gcp-types.js';
 import type { KindTypes, KubeObject, KubernetesKind } from './kubernetes-types.js';
 import { addToList } from '../list-map.js';
 
@@ -20,6 +20,8 @@ export const GCP_DATA_KEYS: readonly GcpDataKey[] = [
   'firewalls',
   'effectiveFirewalls',
   'backendHealth',
+  'network',
+  'regionalEffectiveFirewalls',
 ];
 
 /**
@@ -59,6 +61,10 @@ export interface GcpData {
   effectiveFirewalls?: EffectiveFirewalls;
   /** What the load balancer says of each endpoint of the backend services the cluster's Ingresses and Gateways use. */
   backendHealth?: BackendServiceHealth[];
+  /** The cluster's VPC network (networks.get, in the network's project): its firewall policy enforcement order. */
+  network?: Network;
+  /** The effective firewalls in the cluster's region: effectiveFirewalls and the regional network firewall policies. */
+  regionalEffectiveFirewalls?: EffectiveFirewalls;
 }
 
 /** Everything checks read. Sources fill it; checks never call an API. */

@@ -252,6 +252,30 @@ const firewall = shape(
   ['name'],
 );
 
+// compute v1 NetworksGetEffectiveFirewallsResponse, and RegionNetworkFirewallPoliciesGetEffectiveFirewallsResponse (the same fields;
+// one schema object each, as the standalone validators are compiled per object).
+const effectiveFirewalls = () =>
+  shape({
+  firewalls: list(firewall),
+  firewallPolicys: list(
+    shape({
+      name: string,
+      type: string,
+      rules: list(
+        shape({
+          priority: integer,
+          action: string,
+          direction: string,
+          disabled: boolean,
+          match: shape({ srcIpRanges: stringList, destIpRanges: stringList, layer4Configs: list(shape({ ipProtocol: string, ports: stringList })) }),
+          targetServiceAccounts: stringList,
+          targetResources: stringList,
+        }),
+      ),
+    }),
+  ),
+});
+
 const GCP_SHAPES: Record<GcpDataKey, object> = {
   project: shape({ projectId: string, projectNumber: string, name: string, createTime: string }),
   iamPolicy,
@@ -308,26 +332,10 @@ const GCP_SHAPES: Record<GcpDataKey, object> = {
   backendServices: list(shape({ name: string, healthChecks: stringList, backends: list(object) }, ['name'])),
   subnetworks: list(shape({ name: string, region: string, network: string, purpose: string, role: string, state: string, ipCidrRange: string }, ['name'])),
   firewalls: list(firewall),
-  effectiveFirewalls: shape({
-    firewalls: list(firewall),
-    firewallPolicys: list(
-      shape({
-        name: string,
-        type: string,
-        rules: list(
-          shape({
-            priority: integer,
-            action: string,
-            direction: string,
-            disabled: boolean,
-            match: shape({ srcIpRanges: stringList, destIpRanges: stringList, layer4Configs: list(shape({ ipProtocol: string, ports: stringList })) }),
-            targetServiceAccounts: stringList,
-            targetResources: stringList,
-          }),
-        ),
-      }),
-    ),
-  }),
+  effectiveFirewalls: effectiveFirewalls(),
+  regionalEffectiveFirewalls: effectiveFirewalls(),
+  // compute v1 Network (https://cloud.google.com/compute/docs/reference/rest/v1/networks): AFTER_CLASSIC_FIREWALL or BEFORE_CLASSIC_FIREWALL.
+  network: shape({ name: string, selfLink: string, networkFirewallPolicyEnforcementOrder: string }, ['name']),
   // compute v1 BackendServiceGroupHealth per backend group (https://cloud.google.com/compute/docs/reference/rest/v1/backendServices/getHealth).
   backendHealth: list(
     shape(

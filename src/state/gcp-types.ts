@@ -218,7 +218,11 @@ export interface FirewallPolicyRule {
   targetResources?: string[];
 }
 
-/** One firewall policy of `networks.getEffectiveFirewalls`: HIERARCHY (organization or folder), NETWORK (global network policy), … */
+/**
+ * One firewall policy of `networks.getEffectiveFirewalls` or `regionNetworkFirewallPolicies.getEffectiveFirewalls`:
+ * HIERARCHY (organization or folder), NETWORK (global network policy), NETWORK_REGIONAL, SYSTEM_GLOBAL, SYSTEM_REGIONAL
+ * (https://cloud.google.com/compute/docs/reference/rest/v1/regionNetworkFirewallPolicies/getEffectiveFirewalls).
+ */
 export interface EffectiveFirewallPolicy {
   name?: string;
   shortName?: string;
@@ -237,4 +241,15 @@ export interface EffectiveFirewallPolicy {
 export interface EffectiveFirewalls {
   firewalls?: Firewall[];
   firewallPolicys?: EffectiveFirewallPolicy[];
+}
+
+/**
+ * `gcloud compute networks describe NETWORK --format=json`: Compute v1 Network
+ * (https://cloud.google.com/compute/docs/reference/rest/v1/networks). `networkFirewallPolicyEnforcementOrder`
+ * is AFTER_CLASSIC_FIREWALL (the default) or BEFORE_CLASSIC_FIREWALL.
+ */
+export interface Network {
+  name: string;
+  selfLink?: string;
+  networkFirewallPolicyEnforcementOrder?: string;
 }

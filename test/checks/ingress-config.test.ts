@@ -65,6 +65,8 @@ testCheck(ingressConfig, {
     // The twin of ingress-default-ingress-class-gce after its fix: class gce no longer default, the Ingress annotated.
     'ingress-default-ingress-class-gce-fixed',
     'ingress-internal-proxy-subnet',
+    // Shared VPC: the proxy-only subnet is the host project's, and compute/subnetworks.json is the host project's list.
+    'ingress-internal-shared-vpc-proxy-subnet',
     { fixture: 'ingress-deleting', examined: [] },
     { name: 'manifests with a GCE class, on a VPC-native cluster the plan creates', manifests: ['preflight/store-manifests-annotated'], plan: 'preflight/argocd-cluster.tfplan.json' },
     // Preflight: manifests without an Ingress hold nothing this check judges (Check.appliesTo).
@@ -78,6 +80,15 @@ testCheck(ingressConfig, {
       then: ({ findings: [finding] }) => {
         expect(finding!.message).toContain('purpose REGIONAL_MANAGED_PROXY or INTERNAL_HTTPS_LOAD_BALANCER) in region asia-northeast1 of network projects/acme-platform/global/networks/default');
         expect(finding!.fix!.terraform).toContain('resource "google_compute_subnetwork" "proxy_only_asia_northeast1"');
+      },
+    },
+    {
+      name: 'Shared VPC, no proxy-only subnet in the host project for the cluster\'s region: the fix runs in the host project',
+      fixture: 'ingress-internal-shared-vpc-no-proxy-subnet',
+      findings: [{ messageId: 'proxySubnetMissing', resource: 'Ingress/gxlb-demo-ns1/ilb-demo-ingress', severity: 'error' }],
+      then: ({ findings: [finding] }) => {
+        expect(finding!.message).toContain('in region asia-northeast1 of network projects/acme-net-host/global/networks/shared-vpc');
+        expect(finding!.fix!.commands[1]).toContain('--project acme-net-host --purpose=REGIONAL_MANAGED_PROXY');
       },
     },
     {

@@ -45,7 +45,8 @@ const FAULTS_PER_ENDPOINT = 2;
  * The run's --timeout when an endpoint never finishes answering (a hang, a drip): the deadline cuts it. The other
  * reads must all finish before it, so on a loaded machine (several suites at once) it is longer: 4 s on an idle one.
  */
-const CUT_AT_MS = Math.round(4_000 * loadFactor());
+const LOAD_FACTOR = loadFactor();
+const CUT_AT_MS = Math.round(4_000 * LOAD_FACTOR);
 /** The run's --timeout otherwise: far beyond what the retries take, so only a hang could reach it. */
 const TIMEOUT_MS = 30_000;
 /** What the run may take beyond its deadline (writing the report), on an idle machine; loadFactor() widens it on a loaded one. */
@@ -229,7 +230,8 @@ async function runNeededCase(testCase: NeededCase): Promise<void> {
 function injection(testCase: Case): Injection {
   const { endpoint, answer } = testCase;
   const base = { method: endpoint.method, path: endpoint.path, ...(testCase.once ? { times: 1 } : {}) };
-  if ('fault' in answer) return { ...base, fault: answer.fault, dripMs: 100 };
+  // A drip stays slower than the cut: a body of 40 bytes or more outlasts CUT_AT_MS whatever the load.
+  if ('fault' in answer) return { ...base, fault: answer.fault, dripMs: Math.round(100 * LOAD_FACTOR) };
   const headers = answer.status === 429 ? { 'retry-after': '1' } : undefined;
   if (endpoint.server === 'gcp') return { ...base, status: answer.status, headers, body: googleError(answer.status, `injected ${answer.status}`) };
   const resource = /\/([^/]+)$/.exec(endpoint.path)?.[1] ?? '';
@@ -277,7 +279,7 @@ beforeAll(async () => {
     while (nextNeeded < neededCases.length) await runNeededCase(neededCases[nextNeeded++]!);
   };
   await Promise.all(Array.from({ length: CONCURRENCY }, neededWorker));
-}, 300_000 * loadFactor());
+}, 300_000 * LOAD_FACTOR);
 
 /** Words that name an endpoint in what a check says: the API service, the resource (plural or singular), the group version. */
 function namesOf(endpoint: Endpoint): string[] {

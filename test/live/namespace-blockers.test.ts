@@ -41,8 +41,9 @@ describe('a namespace stuck behind a CRD whose conversion webhook is gone, live 
     served = await serveFixture(await cluster());
     const directory = join(await mkdtemp(join(tmpdir(), 'gke-doctor-snapshot-')), 'snap');
     const taken = await runCli(['snapshot', directory], { env: served.env });
-    // 15: compute/backend-health.json is written too (an empty list: no Ingress or Gateway names a backend service), and compute/firewalls.json and compute/effective-firewalls.json.
-    expect(taken.stderr).toMatch(/wrote .*: 15 files/);
+    // 17: compute/backend-health.json is written too (an empty list: no Ingress or Gateway names a backend service), and compute/firewalls.json,
+    // compute/effective-firewalls.json, compute/network.json and compute/regional-effective-firewalls.json.
+    expect(taken.stderr).toMatch(/wrote .*: 17 files/);
     expect(taken.stderr).not.toContain('WebhookConfiguration');
     expect(taken.stderr).toContain('cannot list certificates.cert-manager.io in namespace cert-manager: 500 conversion webhook for cert-manager.io/v1alpha2, Kind=Certificate failed');
     expect(await readdir(join(directory, 'k8s'))).toEqual(expect.arrayContaining(['customresourcedefinition.apiextensions.k8s.io.json', 'validatingwebhookconfiguration.admissionregistration.k8s.io.json']));

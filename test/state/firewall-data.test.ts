@@ -11,7 +11,7 @@ import type { ServedFixture } from '../support/live.js';
 import { serveFixture } from '../support/live.js';
 import { runCli } from '../support/cli.js';
 
-const KEYS = new Set<DataKey>(['cluster', 'firewalls', 'effectiveFirewalls', 'NetworkPolicy']);
+const KEYS = new Set<DataKey>(['cluster', 'firewalls', 'effectiveFirewalls', 'network', 'regionalEffectiveFirewalls', 'NetworkPolicy']);
 
 let served: ServedFixture | undefined;
 afterEach(async () => {
@@ -29,7 +29,13 @@ describe("the cluster network's firewall, read live in the network's project", (
     expect(state.unavailable).toEqual(new Map());
     expect(state.firewalls).toEqual(snapshot.firewalls);
     expect(state.effectiveFirewalls).toEqual(snapshot.effectiveFirewalls);
+    expect(state.network).toEqual(snapshot.network);
+    expect(state.regionalEffectiveFirewalls).toEqual(snapshot.regionalEffectiveFirewalls);
     const paths = served.gcp.requests.map((request) => request.path);
+    expect(paths).toContain('/compute/v1/projects/acme-net-host/global/networks/shared-vpc');
+    // The cluster's region (regional cluster europe-west4), the network by its URL.
+    const regional = served.gcp.requests.find((request) => request.path === '/compute/v1/projects/acme-net-host/regions/europe-west4/firewallPolicies/getEffectiveFirewalls');
+    expect(regional?.query.network).toBe('https://www.googleapis.com/compute/v1/projects/acme-net-host/global/networks/shared-vpc');
     expect(paths).toContain('/compute/v1/projects/acme-net-host/global/firewalls');
     expect(paths).toContain('/compute/v1/projects/acme-net-host/global/networks/shared-vpc/getEffectiveFirewalls');
     expect(served.gcp.requests.find((request) => request.path.endsWith('/global/firewalls'))?.query.filter).toBe(
@@ -43,6 +49,28 @@ describe("the cluster network's firewall, read live in the network's project", (
     const state = await live(served).collect(KEYS);
     expect(state.unavailable.get('effectiveFirewalls')).toMatch(/permission compute\.networks\.getEffectiveFirewalls denied in project acme-net-host, which holds the cluster's Shared VPC network; roles\/compute\.networkViewer grants it/);
     expect(state.firewalls).toHaveLength(4);
+  });
+
+  it('Shared VPC: the subnets, the proxy-only one included, are listed in the host project, as the snapshot holds them', async () => {
+    served = await serveFixture('ingress-internal-shared-vpc-proxy-subnet');
+    const state = await live(served).collect(new Set<DataKey>(['cluster', 'subnetworks']));
+    expect(state.unavailable).toEqual(new Map());
+    // The aggregated list groups them by region.
+    const bySelfLink = (subnets: { selfLink?: string | null }[] | undefined) => [...(subnets ?? [])].sort((a, b) => (a.selfLink ?? '').localeCompare(b.selfLink ?? ''));
+    expect(bySelfLink(state.subnetworks)).toEqual(bySelfLink((await new SnapshotSource(served.directory).collect(new Set<DataKey>(['subnetworks']))).subnetworks));
+    expect(state.subnetworks?.map((subnet) => subnet.name)).toContain('proxy-only-asia-northeast1');
+    expect(served.gcp.requests.map((request) => request.path)).toContain('/compute/v1/projects/acme-net-host/aggregated/subnetworks');
+    expect(served.gcp.requests.map((request) => request.path)).not.toContain('/compute/v1/projects/acme-platform/aggregated/subnetworks');
+  });
+
+  it('the regional effective firewalls and the network refused: each names its permission, only it is unavailable', async () => {
+    served = await serveFixture('lb-firewall-regional-policy-before-classic');
+    served.gcp.inject({ path: /\/firewallPolicies\/getEffectiveFirewalls$/, status: 403, body: permissionDenied('compute.networks.getRegionEffectiveFirewalls', 'compute.googleapis.com', 'projects/gcpdiag-gke1-aaaa/regions/europe-west4') });
+    served.gcp.inject({ path: /\/global\/networks\/default$/, status: 403, body: permissionDenied('compute.networks.get', 'compute.googleapis.com', 'projects/gcpdiag-gke1-aaaa/global/networks/default') });
+    const state = await live(served).collect(KEYS);
+    expect(state.unavailable.get('regionalEffectiveFirewalls')).toMatch(/compute\.networks\.getRegionEffectiveFirewalls.*roles\/compute\.networkViewer/);
+    expect(state.unavailable.get('network')).toMatch(/compute\.networks\.get\b.*roles\/compute\.networkViewer/);
+    expect(state.effectiveFirewalls?.firewalls).toHaveLength(5);
   });
 
   it('the cluster unreadable: the network reads say so rather than naming a firewall permission', async () => {
@@ -77,7 +105,7 @@ describe("the cluster network's firewall, read live in the network's project", (
   });
 
   it('live and offline give the same findings for each fixture', async () => {
-    for (const fixture of ['lb-firewall-health-checks-denied', 'lb-firewall-shared-vpc-no-allow', 'lb-networkpolicy-blocks-health-checks']) {
+    for (const fixture of ['lb-firewall-health-checks-denied', 'lb-firewall-shared-vpc-no-allow', 'lb-networkpolicy-blocks-health-checks', 'lb-firewall-regional-policy-before-classic', 'lb-firewall-health-check-port-blocked']) {
       served = await serveFixture(fixture);
       const fromLive = await runCli(['check', '--only', 'load-balancer-firewall', '--output', 'json', '--project', served.target.project, '--location', served.target.location, '--cluster', served.target.cluster], { env: served.env });
       const fromSnapshot = await runCli(['check', '--only', 'load-balancer-firewall', '--output', 'json', '--snapshot', served.directory]);

@@ -116,16 +116,18 @@ describe('Gateway API and GKE policy objects', () => {
 });
 
 describe('compute subnetworks (proxy-only subnets)', () => {
-  it('are read live from compute\'s aggregated list, as gcloud compute networks subnets list prints them', async () => {
+  it('are read live from compute\'s aggregated list in the network\'s project, as gcloud compute networks subnets list prints them', async () => {
     const directory = await temporaryFixture({
       'project.json': JSON.stringify({ projectId: 'acme-platform', projectNumber: '408127365914' }),
+      // The subnets are listed in the project of the cluster's network (the host project on a Shared VPC).
+      'cluster.json': JSON.stringify({ name: 'platform-cluster', location: 'asia-northeast1', networkConfig: { network: 'projects/acme-platform/global/networks/default' } }),
       'compute/subnetworks.json': JSON.stringify([
         { name: 'default', region: 'https://www.googleapis.com/compute/v1/projects/acme-platform/regions/asia-northeast1', purpose: 'PRIVATE' },
         { name: 'proxy-only', region: 'https://www.googleapis.com/compute/v1/projects/acme-platform/regions/us-central1', purpose: 'REGIONAL_MANAGED_PROXY', role: 'ACTIVE' },
       ]),
     });
     served = await serveFixture(directory, { gcp: { pageSize: 1 } });
-    const live = await new LiveSource({ env: served.env, kubeconfig: served.kubeconfig, project: 'acme-platform' }).collect(new Set<DataKey>(['subnetworks']));
+    const live = await new LiveSource({ env: served.env, kubeconfig: served.kubeconfig, project: 'acme-platform', location: 'asia-northeast1', cluster: 'platform-cluster' }).collect(new Set<DataKey>(['subnetworks']));
     const snapshot = await new SnapshotSource(directory).collect(new Set<DataKey>(['subnetworks']));
     expect(live.subnetworks).toEqual(expect.arrayContaining(snapshot.subnetworks!));
     expect(live.subnetworks).toHaveLength(2);
@@ -133,6 +135,6 @@ describe('compute subnetworks (proxy-only subnets)', () => {
 
   it('a snapshot without the file says so, with the command that prints it', async () => {
     const state = await new SnapshotSource(fixturePath('gateway-argocd')).collect(new Set<DataKey>(['subnetworks']));
-    expect(state.unavailable.get('subnetworks')).toMatch(/gcloud compute networks subnets list --format=json/);
+    expect(state.unavailable.get('subnetworks')).toMatch(/gcloud compute networks subnets list --project NETWORK_PROJECT --format=json/);
   });
 });

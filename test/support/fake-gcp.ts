@@ -59,6 +59,10 @@ interface FixtureGcp {
   firewalls: { network?: string }[];
   /** compute/effective-firewalls.json: what getEffectiveFirewalls answers for the cluster's network. */
   effectiveFirewalls?: unknown;
+  /** compute/network.json: what networks.get answers for the cluster's network. */
+  network?: unknown;
+  /** compute/regional-effective-firewalls.json: what regionNetworkFirewallPolicies.getEffectiveFirewalls answers in the cluster's region. */
+  regionalEffectiveFirewalls?: unknown;
   /** `compute/backend-health.json`: per backend service, what get-health printed. */
   backendHealth: { backendService: string; region?: string; health: { backend: string; status: unknown }[] }[];
   /** `roles/*.json`: custom role definitions, by full name. */
@@ -113,6 +117,8 @@ export class FakeGcp extends FakeHttpServer {
       subnetworks: list(await read('compute/subnetworks.json'), 'items') as Record<string, unknown>[],
       firewalls: list(await read('compute/firewalls.json'), 'items') as { network?: string }[],
       effectiveFirewalls: await read('compute/effective-firewalls.json'),
+      network: await read('compute/network.json'),
+      regionalEffectiveFirewalls: await read('compute/regional-effective-firewalls.json'),
       backendHealth: ((await read('compute/backend-health.json')) ?? []) as FixtureGcp['backendHealth'],
       roles: await readRoles(join(fixtureDirectory, 'roles')),
       hostIamPolicy: await read('host-iam-policy.json'),
@@ -169,6 +175,20 @@ export class FakeGcp extends FakeHttpServer {
       if (!this.isClusterNetwork(project, network)) return notFound(`projects/${project}/global/networks/${network}`);
       const url = `https://www.googleapis.com/compute/v1/projects/${project}/global/networks/${network}`;
       return { status: 200, body: this.data.effectiveFirewalls ?? { firewalls: this.data.firewalls.filter((rule) => rule.network === url) } };
+    }
+    // compute v1 networks.get: the fixture's network, else the network as Compute describes one nobody changed (AFTER_CLASSIC_FIREWALL, the default).
+    if (method === 'GET' && (match = /^\/compute\/v1\/projects\/([^/]+)\/global\/networks\/([^/]+)$/.exec(path))) {
+      const [project, network] = [match[1]!, match[2]!];
+      if (!this.isClusterNetwork(project, network)) return notFound(`projects/${project}/global/networks/${network}`);
+      const selfLink = `https://www.googleapis.com/compute/v1/projects/${project}/global/networks/${network}`;
+      return { status: 200, body: this.data.network ?? { kind: 'compute#network', name: network, selfLink, networkFirewallPolicyEnforcementOrder: 'AFTER_CLASSIC_FIREWALL' } };
+    }
+    // compute v1 regionNetworkFirewallPolicies.getEffectiveFirewalls (?network=URL) in the cluster's region: the fixture's answer, else the global one (no regional policy applies).
+    if (method === 'GET' && (match = /^\/compute\/v1\/projects\/([^/]+)\/regions\/([^/]+)\/firewallPolicies\/getEffectiveFirewalls$/.exec(path))) {
+      const network = /\/projects\/([^/]+)\/global\/networks\/([^/]+)$/.exec(request.query.get('network') ?? '');
+      if (!network || network[1] !== match[1] || !this.isClusterNetwork(network[1]!, network[2]!)) return notFound(`network ${request.query.get('network') ?? ''}`);
+      const url = `https://www.googleapis.com/compute/v1/projects/${network[1]}/global/networks/${network[2]}`;
+      return { status: 200, body: this.data.regionalEffectiveFirewalls ?? this.data.effectiveFirewalls ?? { firewalls: this.data.firewalls.filter((rule) => rule.network === url) } };
     }
     // compute v1 backendServices.get / regionBackendServices.get, and their getHealth (a POST that reads).
     if ((match = /^\/compute\/v1\/projects\/([^/]+)\/(global|regions\/([^/]+))\/backendServices\/([^/:]+)(\/getHealth)?$/.exec(path))) {
@@ -244,7 +264,9 @@ export class FakeGcp extends FakeHttpServer {
 
   /** `{items: {"global": {healthChecks: […]}, "regions/R": {…}}}`, as compute's aggregatedList answers. */
   private aggregatedList(project: string, collection: 'healthChecks' | 'backendServices' | 'subnetworks', query: URLSearchParams): unknown {
-    const page = paginate(this.data[collection], query, this.options.pageSize ?? 50, 'maxResults');
+    // A project lists only its own subnets (on a Shared VPC, the host project's): each names its project in selfLink.
+    const own = collection === 'subnetworks' ? this.data.subnetworks.filter((item) => !item.selfLink || String(item.selfLink).includes(`/projects/${project}/`)) : this.data[collection];
+    const page = paginate(own, query, this.options.pageSize ?? 50, 'maxResults');
     const items: Record<string, Record<string, unknown[]>> = {};
     for (const item of page.items) {
       const region = /\/regions\/([^/]+)/.exec(String(item.region ?? item.selfLink ?? ''))?.[1];

@@ -40,9 +40,8 @@ export function ingressProxySubnetProblem(ingress: Ingress, state: ClusterState,
   // On a Shared VPC the subnet is the host project's: the command runs there.
   const project = /^projects\/([^/]+)\//.exec(network ?? '')?.[1] ?? state.target.project;
   const fix = proxyOnlySubnetFix(project, scope, region, network, fixSummary);
-  // Subnets are listed in the cluster's project; a Shared VPC's proxy-only subnet is the host project's, which is not read.
-  const hostUnread = project && state.target.project && project !== state.target.project ? `the subnets of host project ${project}, which holds the cluster's Shared VPC network, are not read` : undefined;
-  const unread = hostUnread ?? state.unavailable.get('subnetworks') ?? (region ? undefined : state.unavailable.get('cluster'));
+  // The subnets are read in the network's project (the host project on a Shared VPC, where its proxy-only subnet is).
+  const unread = state.unavailable.get('subnetworks') ?? (region ? undefined : state.unavailable.get('cluster'));
   if (unread || (state.subnetworks && !region)) return { kind: 'unknown', data: { ...data, reason: unread ?? "the cluster's region is not known" }, fix };
   // Not asked for (a state built without it): nothing to judge.
   if (!state.subnetworks || !region) return undefined;

@@ -1,4 +1,4 @@
-import type { EffectiveFirewallPolicy, EffectiveFirewalls, Firewall, FirewallPolicyRule } from '../../state/gcp-types.js';
+import type { EffectiveFirewallPolicy, EffectiveFirewalls, Firewall, FirewallPolicyRule, Network } from '../../state/gcp-types.js';
 import type { AddressSet } from './address-ranges.js';
 import { addressSet, intersect, isEmpty, subtract, union } from './address-ranges.js';
 import type { NodeTarget } from './node-targets.js';
@@ -31,19 +31,48 @@ export type FirewallVerdict =
   | { kind: 'blocked'; by: RuleReference; addresses: AddressSet }
   /** No rule allows `addresses`: the implied deny-ingress rule drops them. */
   | { kind: 'no-allow'; addresses: AddressSet }
-  /** A rule that may or may not apply (a secure tag, a destination range, an unknown tag) decides it. */
-  | { kind: 'undecided'; because: RuleReference; reason: string };
+  /** A rule that may or may not apply (a secure tag, a destination range, an unknown tag) decides it; `missing`: data that was not read would. */
+  | { kind: 'undecided'; because: RuleReference; reason: string; missing?: boolean };
+
+export type EnforcementOrder = 'AFTER_CLASSIC_FIREWALL' | 'BEFORE_CLASSIC_FIREWALL';
 
 /** The firewall of a network as Cloud NGFW evaluates it; `policiesKnown` false when only the VPC rules were read. */
 export interface NetworkFirewall {
   vpcRules: readonly Firewall[];
   policies: readonly EffectiveFirewallPolicy[];
   policiesKnown: boolean;
+  /** The network's networkFirewallPolicyEnforcementOrder; undefined when the network was not read (`orderUnknown` says why). */
+  order?: EnforcementOrder;
+  orderUnknown?: string;
+  /** Why the regional network firewall policies of the cluster's region are not known; undefined when they were read. */
+  regionalUnknown?: string;
 }
 
-export function networkFirewall(effective: EffectiveFirewalls | undefined, vpcRules: readonly Firewall[] | undefined): NetworkFirewall | undefined {
-  if (effective) return { vpcRules: effective.firewalls ?? [], policies: effective.firewallPolicys ?? [], policiesKnown: true };
-  return vpcRules ? { vpcRules, policies: [], policiesKnown: false } : undefined;
+/** What the firewall is read from, and why what is missing is. */
+export interface FirewallData {
+  effective?: EffectiveFirewalls;
+  /** regionNetworkFirewallPolicies.getEffectiveFirewalls in the cluster's region: `effective` and the regional network policies. */
+  regional?: EffectiveFirewalls;
+  vpcRules?: readonly Firewall[];
+  network?: Network;
+  regionalUnread: string;
+  networkUnread: string;
+}
+
+/**
+ * The answer of regionNetworkFirewallPolicies.getEffectiveFirewalls holds the VPC rules, the hierarchical,
+ * global and regional network firewall policies of the network in that region
+ * (https://cloud.google.com/compute/docs/reference/rest/v1/regionNetworkFirewallPolicies/getEffectiveFirewalls):
+ * it is used whole when read; networks.getEffectiveFirewalls lacks the regional policies. A network that
+ * does not say its enforcement order has the default, AFTER_CLASSIC_FIREWALL
+ * (https://cloud.google.com/firewall/docs/firewall-policies-rule-eval-order).
+ */
+export function networkFirewall(data: FirewallData): NetworkFirewall | undefined {
+  const order = data.network ? ((data.network.networkFirewallPolicyEnforcementOrder as EnforcementOrder | undefined) ?? 'AFTER_CLASSIC_FIREWALL') : undefined;
+  const ordering = order ? { order } : { orderUnknown: data.networkUnread };
+  const answer = data.regional ?? data.effective;
+  if (answer) return { vpcRules: answer.firewalls ?? [], policies: answer.firewallPolicys ?? [], policiesKnown: true, ...ordering, ...(data.regional ? {} : { regionalUnknown: data.regionalUnread }) };
+  return data.vpcRules ? { vpcRules: data.vpcRules, policies: [], policiesKnown: false, ...ordering } : undefined;
 }
 
 type Match = 'yes' | 'no' | 'maybe';
@@ -60,30 +89,46 @@ interface EvaluatedRule {
 /**
  * Whether the network's firewall admits `traffic`, evaluated as Cloud NGFW does
  * (https://cloud.google.com/firewall/docs/firewall-policies-rule-eval-order): hierarchical firewall
- * policies first, then VPC firewall rules and the global network firewall policies in the network's
- * enforcement order (AFTER_CLASSIC_FIREWALL by default; BEFORE_CLASSIC_FIREWALL puts the policies
- * first), then the implied deny-ingress rule. Within a policy the lowest priority number decides, and
+ * policies, then the regional system firewall policies, then in the network's enforcement order
+ * either (AFTER_CLASSIC_FIREWALL, the default) the VPC firewall rules, the global and then the regional
+ * network firewall policies, or (BEFORE_CLASSIC_FIREWALL) the global and regional network firewall
+ * policies and then the VPC firewall rules; then the implied deny-ingress rule. An enforcement order
+ * not read is decided only where both orders agree; regional policies not read decide nothing they
+ * could change (undecided, `missing`). Within a policy the lowest priority number decides, and
  * `goto_next` passes the traffic to the next level; among VPC rules too, a deny winning over an allow
  * of the same priority (https://cloud.google.com/firewall/docs/firewalls#priority_order_for_firewall_rules).
  * A source range is admitted only when all of it is: a deny for part of it is a block (gcpdiag
  * gcpdiag/queries/network.py _ip_match takes a partial deny as a match the same way).
  */
 export function evaluateFirewall(firewall: NetworkFirewall, traffic: Traffic): FirewallVerdict {
-  const hierarchy = firewall.policies.filter((policy) => !isNetworkPolicy(policy)).map(policyStage);
-  const network = firewall.policies.filter(isNetworkPolicy).map(policyStage);
+  const ofType = (...types: string[]) => firewall.policies.filter((policy) => types.includes(policy.type ?? '')).map(policyStage);
+  // HIERARCHY, and any type Compute may add later, first: before anything the project controls.
+  const hierarchy = firewall.policies.filter((policy) => !KNOWN_LATER_TYPES.includes(policy.type ?? '')).map(policyStage);
+  const system = ofType('SYSTEM_REGIONAL', 'SYSTEM_GLOBAL');
+  const regional: Stage[] = [...ofType('NETWORK_REGIONAL'), ...(firewall.regionalUnknown ? [{ unknown: `the regional network firewall policies of the cluster's region could not be read (${firewall.regionalUnknown})` }] : [])];
+  const network: Stage[] = [...ofType('NETWORK'), ...regional];
   const vpc = vpcStage(firewall.vpcRules);
-  const after = evaluateStages([...hierarchy, vpc, ...network], traffic);
-  if (network.length === 0) return after;
-  // The enforcement order is a property of the network, not of getEffectiveFirewalls: decided only when both orders agree.
-  const before = evaluateStages([...hierarchy, ...network, vpc], traffic);
-  if (sameVerdict(after, before)) return after;
-  const decisive = before.kind === 'blocked' ? before.by : after.kind === 'blocked' ? after.by : network[0]![0]?.ref;
+  const after = () => evaluateStages([...hierarchy, ...system, vpc, ...network], traffic);
+  const before = () => evaluateStages([...hierarchy, ...system, ...network, vpc], traffic);
+  if (firewall.order === 'AFTER_CLASSIC_FIREWALL' || network.length === 0) return after();
+  if (firewall.order === 'BEFORE_CLASSIC_FIREWALL') return before();
+  // The enforcement order was not read: decided only when both orders agree.
+  const [first, second] = [after(), before()];
+  if (sameVerdict(first, second)) return first;
+  const decisive = second.kind === 'blocked' ? second.by : first.kind === 'blocked' ? first.by : undefined;
   return {
     kind: 'undecided',
-    because: decisive ?? { name: 'the network firewall policy', priority: 0, action: 'allow' },
-    reason: "the answer depends on the network's firewall policy enforcement order (networkFirewallPolicyEnforcementOrder), which getEffectiveFirewalls does not return",
+    because: decisive ?? { name: 'the network firewall policies', priority: 0, action: 'unknown' },
+    reason: `the answer depends on the network's firewall policy enforcement order (networkFirewallPolicyEnforcementOrder), which was not read (${firewall.orderUnknown ?? 'networks.get'})`,
+    missing: true,
   };
 }
+
+/** Policy types evaluated after the hierarchical policies (getEffectiveFirewalls' `type`). */
+const KNOWN_LATER_TYPES = ['SYSTEM_REGIONAL', 'SYSTEM_GLOBAL', 'NETWORK', 'NETWORK_REGIONAL'];
+
+/** A policy's or the VPC's rules, in evaluation order; or a level that was not read (`unknown` says why). */
+type Stage = readonly EvaluatedRule[] | { unknown: string };
 
 function sameVerdict(a: FirewallVerdict, b: FirewallVerdict): boolean {
   if (a.kind !== b.kind) return false;
@@ -91,7 +136,7 @@ function sameVerdict(a: FirewallVerdict, b: FirewallVerdict): boolean {
   return true;
 }
 
-function evaluateStages(stages: readonly (readonly EvaluatedRule[])[], traffic: Traffic): FirewallVerdict {
+function evaluateStages(stages: readonly Stage[], traffic: Traffic): FirewallVerdict {
   let remaining = traffic.sources;
   let doubtfulAllow: { ref: RuleReference; reason: string } | undefined;
   let doubtfulDeny: { ref: RuleReference; reason: string } | undefined;
@@ -101,6 +146,11 @@ function evaluateStages(stages: readonly (readonly EvaluatedRule[])[], traffic: 
     return doubt ? { kind: 'undecided', because: doubt.ref, reason: doubt.reason } : verdict;
   };
   for (const stage of stages) {
+    if ('unknown' in stage) {
+      // A level not read decides whatever reaches it.
+      if (isEmpty(remaining)) continue;
+      return { kind: 'undecided', because: { name: 'the regional network firewall policies', priority: 0, action: 'unknown' }, reason: stage.unknown, missing: true };
+    }
     let passed: AddressSet = [];
     for (const rule of stage) {
       if (isEmpty(remaining)) break;
@@ -121,11 +171,6 @@ function evaluateStages(stages: readonly (readonly EvaluatedRule[])[], traffic: 
     remaining = union([remaining, passed]);
   }
   return settle(isEmpty(remaining) ? { kind: 'admitted' } : { kind: 'no-allow', addresses: remaining });
-}
-
-/** Global network firewall policies; everything else getEffectiveFirewalls returns (HIERARCHY) comes before the VPC rules. */
-function isNetworkPolicy(policy: EffectiveFirewallPolicy): boolean {
-  return policy.type === 'NETWORK' || policy.type === 'NETWORK_REGIONAL';
 }
 
 function vpcStage(rules: readonly Firewall[]): EvaluatedRule[] {

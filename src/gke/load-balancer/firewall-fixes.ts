@@ -10,6 +10,8 @@ export interface AllowRule {
   target: NodeTarget;
   /** The deny rule it must come before, if any. */
   blockedBy?: RuleReference;
+  /** The cluster's region: a regional network firewall policy's rule is made there. */
+  region?: string;
 }
 
 /** A rule name Compute accepts (RFC 1035, at most 63 characters). */
@@ -53,18 +55,26 @@ export function firewallFix(rule: AllowRule, summary: string): { summary: string
   return { summary, commands, terraform, automatic: false };
 }
 
-/** A rule ahead of the deny in the same policy (hierarchical or global network) that hands the traffic on to the VPC's rules. */
-function policyFix({ network, sources, port }: AllowRule, blockedBy: RuleReference, summary: string) {
+/**
+ * A rule ahead of the deny in the same policy that lets the traffic in: a hierarchical policy hands it on to
+ * the network's rules (goto_next); a global or regional network policy (gcloud `--global-firewall-policy`,
+ * `--firewall-policy-region`; Terraform google_compute_network_firewall_policy_rule,
+ * google_compute_region_network_firewall_policy_rule) allows it.
+ */
+function policyFix({ network, sources, port, region }: AllowRule, blockedBy: RuleReference, summary: string) {
   const policy = blockedBy.policy!;
   const priority = Math.max(blockedBy.priority - 1, 0);
   const hierarchical = policy.type === 'HIERARCHY';
+  const regional = policy.type === 'NETWORK_REGIONAL';
+  const scope = regional ? `--firewall-policy-region=${region ?? 'REGION'}` : '--global-firewall-policy';
   const command = hierarchical
     ? `gcloud compute firewall-policies rules create ${priority} --firewall-policy=${policy.name} --direction=INGRESS --action=goto_next --src-ip-ranges=${sources.join(',')} --layer4-configs=tcp:${port}`
-    : `gcloud compute network-firewall-policies rules create ${priority} --firewall-policy=${policy.name} --global-firewall-policy --project=${network.project} --direction=INGRESS --action=allow --src-ip-ranges=${sources.join(',')} --layer4-configs=tcp:${port}`;
-  const resource = hierarchical ? 'google_compute_firewall_policy_rule' : 'google_compute_network_firewall_policy_rule';
+    : `gcloud compute network-firewall-policies rules create ${priority} --firewall-policy=${policy.name} ${scope} --project=${network.project} --direction=INGRESS --action=allow --src-ip-ranges=${sources.join(',')} --layer4-configs=tcp:${port}`;
+  const resource = hierarchical ? 'google_compute_firewall_policy_rule' : regional ? 'google_compute_region_network_firewall_policy_rule' : 'google_compute_network_firewall_policy_rule';
   const terraform = [
     `resource "${resource}" "allow_lb_tcp_${port}" {`,
     ...(hierarchical ? [] : [`  project         = "${network.project}"`]),
+    ...(regional ? [`  region          = "${region ?? 'REGION'}"`] : []),
     `  firewall_policy = "${policy.name}"`,
     `  priority        = ${priority}`,
     '  direction       = "INGRESS"',

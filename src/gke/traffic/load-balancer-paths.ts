@@ -11,19 +11,13 @@ import { unknownIngressFields } from '../ingress/planned-ingress-values.js';
 import { negDecisionFor } from '../services/service-annotations.js';
 import type { PodSource } from '../services/service-pod-sources.js';
 import { ServicePodSources } from '../services/service-pod-sources.js';
-import type { AddressSet } from '../load-balancer/address-ranges.js';
 import { addressSet } from '../load-balancer/address-ranges.js';
 import type { PodPort } from '../load-balancer/network-policies.js';
 import type { LoadBalancerScope } from '../load-balancer/proxy-only-subnets.js';
+import type { BackendEndpoint, HealthCheckArrival, ServingEndpoints } from './health-check-arrival.js';
+import { gatewayHealthCheckArrival, ingressHealthCheckArrival } from './health-check-arrival.js';
 
-/** Where the load balancer's traffic for one backend arrives: a port, and the Pods behind it (NEG) or the nodes (instance groups). */
-export interface BackendEndpoint {
-  port: PodPort;
-  /** NEG: the serving Pods listening on it (none when only a workload's template is known). */
-  pods: Pod[];
-  /** NEG: the Pod IPs, when every Pod has one; instance groups: undefined (the nodes' addresses). */
-  destinations?: AddressSet;
-}
+export type { BackendEndpoint } from './health-check-arrival.js';
 
 /** One load balancer backend (a Service port) of the cluster's GCE Ingresses and GKE Gateways, and how traffic reaches it. */
 export interface BackendPath {
@@ -39,8 +33,10 @@ export interface BackendPath {
   proxyScope?: LoadBalancerScope;
   /** The serving Pods and the port each listens on (what a NetworkPolicy sees, after kube-proxy for instance groups). */
   podEndpoints: BackendEndpoint[];
-  /** The TCP ports the VPC firewall must let through to the nodes: the Pod ports (NEG) or the node port (instance groups). */
+  /** The TCP ports the VPC firewall must let the load balancer's requests through to: the Pod ports (NEG) or the node port (instance groups). */
   firewallEndpoints: BackendEndpoint[];
+  /** Where the health checks arrive: the same ports, or the health check's own port. */
+  healthChecks: HealthCheckArrival;
 }
 
 /**
@@ -56,13 +52,15 @@ export function loadBalancerPaths(state: ClusterState): BackendPath[] {
   const gatewaysServed = !state.cluster || gatewayApiEnabled(state.cluster);
   const paths = new Map<string, BackendPath>();
   const pods = new ServicePodSources(state);
-  const add = (service: Service, servicePort: ServicePort, frontend: string, neg: boolean, scope: LoadBalancerScope | undefined) => {
+  // An Ingress's and a Gateway's load balancer are two backend services with health checks of their own (BackendConfig, HealthCheckPolicy).
+  const add = (service: Service, servicePort: ServicePort, frontend: string, neg: boolean, scope: LoadBalancerScope | undefined, healthChecks: (serving: ServingEndpoints) => HealthCheckArrival) => {
     const resource = kubernetesResourceName({ kind: 'Service', metadata: service.metadata });
-    const key = `${resource}/${servicePort.port}/${neg ? 'neg' : 'ig'}`;
+    const key = `${resource}/${servicePort.port}/${neg ? 'neg' : 'ig'}/${frontend.split('/')[0]}`;
     let path = paths.get(key);
     if (!path) {
       const podEndpoints = negEndpoints(servicePort, pods.podSourcesFor(service));
-      path = { resource, service, servicePort, frontends: [], neg, podEndpoints, firewallEndpoints: neg ? podEndpoints : nodePortEndpoints(servicePort) };
+      const serving = { neg, servicePort, podEndpoints, firewallEndpoints: neg ? podEndpoints : nodePortEndpoints(servicePort) };
+      path = { resource, service, servicePort, frontends: [], neg, podEndpoints, firewallEndpoints: serving.firewallEndpoints, healthChecks: healthChecks(serving) };
       paths.set(key, path);
     }
     if (!path.frontends.includes(frontend)) path.frontends.push(frontend);
@@ -74,7 +72,8 @@ export function loadBalancerPaths(state: ClusterState): BackendPath[] {
       const neg = negDecisionFor(backend.service!, state, requiresNegs(ingress));
       if (!neg.certain) continue;
       const scope = requiresNegs(ingress) ? { scope: 'regional' as const, internal: ingress.metadata?.annotations?.[INGRESS_CLASS_ANNOTATION] === 'gce-internal' } : undefined;
-      add(backend.service!, backend.servicePort!, kubernetesResourceName({ kind: 'Ingress', metadata: ingress.metadata }), neg.enabled, scope);
+      const healthChecks = (serving: ServingEndpoints) => ingressHealthCheckArrival(state, { service: backend.service!, servicePort: backend.servicePort!, podSources: backend.podSources }, neg, serving);
+      add(backend.service!, backend.servicePort!, kubernetesResourceName({ kind: 'Ingress', metadata: ingress.metadata }), neg.enabled, scope, healthChecks);
     }
   }
   for (const backend of gatewaysServed ? gatewayBackends(state) : []) {
@@ -82,7 +81,8 @@ export function loadBalancerPaths(state: ClusterState): BackendPath[] {
       for (const gateway of ref.route.gateways) {
         const gatewayClass = gkeGatewayClass(gateway.spec?.gatewayClassName);
         const scope = gatewayClass && gatewayClass.scope !== 'global' ? { scope: gatewayClass.scope, internal: gatewayClass.internal } : undefined;
-        add(backend.service, backend.servicePort, kubernetesResourceName({ kind: 'Gateway', metadata: gateway.metadata }), true, scope);
+        const healthChecks = (serving: ServingEndpoints) => gatewayHealthCheckArrival(state, backend.service, pods.podSourcesFor(backend.service), serving);
+        add(backend.service, backend.servicePort, kubernetesResourceName({ kind: 'Gateway', metadata: gateway.metadata }), true, scope, healthChecks);
       }
     }
   }

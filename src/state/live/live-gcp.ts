@@ -28,6 +28,7 @@ export const GCP_DATA_SOURCES: Record<GcpDataKey, { api: GoogleApi; what: string
   eventarcTriggers: { api: 'eventarc', what: 'Eventarc triggers', permission: 'eventarc.triggers.list', role: 'roles/eventarc.viewer' },
   healthChecks: { api: 'compute', what: 'health checks', permission: 'compute.healthChecks.list', role: 'roles/compute.viewer' },
   backendServices: { api: 'compute', what: 'backend services', permission: 'compute.backendServices.list', role: 'roles/compute.viewer' },
+  // In the network's project, as the firewall data: a Shared VPC's subnets (its proxy-only subnets too) are the host project's.
   subnetworks: { api: 'compute', what: 'subnetworks', permission: 'compute.subnetworks.list', role: 'roles/compute.viewer' },
   // On the host project, not the cluster's: the grant goes there (docs/permissions.md).
   hostIamPolicy: { api: 'cloudresourcemanager', what: "the Shared VPC host project's IAM policy", permission: 'resourcemanager.projects.getIamPolicy', role: 'roles/iam.securityReviewer' },
@@ -39,6 +40,15 @@ export const GCP_DATA_SOURCES: Record<GcpDataKey, { api: GoogleApi; what: string
     api: 'compute',
     what: "the effective firewalls of the cluster's network",
     permission: 'compute.networks.getEffectiveFirewalls',
+    role: 'roles/compute.networkViewer',
+  },
+  // networks.get (https://cloud.google.com/compute/docs/reference/rest/v1/networks/get), in the network's project.
+  network: { api: 'compute', what: "the cluster's VPC network", permission: 'compute.networks.get', role: 'roles/compute.networkViewer' },
+  // regionNetworkFirewallPolicies.getEffectiveFirewalls (https://cloud.google.com/compute/docs/reference/rest/v1/regionNetworkFirewallPolicies/getEffectiveFirewalls).
+  regionalEffectiveFirewalls: {
+    api: 'compute',
+    what: "the effective firewalls of the cluster's network in its region",
+    permission: 'compute.networks.getRegionEffectiveFirewalls',
     role: 'roles/compute.networkViewer',
   },
   // backendServices.get and getHealth (https://cloud.google.com/compute/docs/reference/rest/v1/backendServices/getHealth).
@@ -57,7 +67,7 @@ export const GCP_DATA_INPUTS: Partial<Record<GcpDataKey, GcpDataKey>> = { hostIa
 export type SelfContainedGcpDataKey = Exclude<GcpDataKey, 'backendHealth'>;
 
 /** The keys read in the cluster network's project, for the cluster's network alone. */
-export const NETWORK_DATA_KEYS = ['firewalls', 'effectiveFirewalls'] as const;
+export const NETWORK_DATA_KEYS = ['subnetworks', 'firewalls', 'effectiveFirewalls', 'network', 'regionalEffectiveFirewalls'] as const;
 export type NetworkDataKey = (typeof NETWORK_DATA_KEYS)[number];
 
 export function isNetworkDataKey(key: GcpDataKey): key is NetworkDataKey {
@@ -126,9 +136,11 @@ export class LiveGcp {
       eventarcTriggers: () => listEventarcTriggers((path, params) => sized('eventarc', path, params), this.target.project, this.listCaps),
       healthChecks: () => aggregatedList<HealthCheck>((path, params) => sized('compute', path, params), this.target.project, 'healthChecks', this.listCaps),
       backendServices: () => aggregatedList<BackendService>((path, params) => sized('compute', path, params), this.target.project, 'backendServices', this.listCaps),
-      subnetworks: () => aggregatedList<Subnetwork>((path, params) => sized('compute', path, params), this.target.project, 'subnetworks', this.listCaps),
+      subnetworks: () => this.clusterOnce().then((cluster) => this.readNetworkData('subnetworks', cluster)),
       firewalls: () => this.clusterOnce().then((cluster) => this.readNetworkData('firewalls', cluster)),
       effectiveFirewalls: () => this.clusterOnce().then((cluster) => this.readNetworkData('effectiveFirewalls', cluster)),
+      network: () => this.clusterOnce().then((cluster) => this.readNetworkData('network', cluster)),
+      regionalEffectiveFirewalls: () => this.clusterOnce().then((cluster) => this.readNetworkData('regionalEffectiveFirewalls', cluster)),
     };
     return readers[key]() as Promise<NonNullable<GcpData[K]>>;
   }
@@ -148,9 +160,10 @@ export class LiveGcp {
   }
 
   /**
-   * Firewall data of the cluster's network alone, from the network's project (the host
-   * project on a Shared VPC): the VPC firewall rules filtered to the network
-   * (firewalls.list), and networks.getEffectiveFirewalls.
+   * Subnets and firewall data of the cluster's network, from the network's project (the host
+   * project on a Shared VPC): its subnets (aggregated list), the VPC firewall rules filtered to the network
+   * (firewalls.list), networks.getEffectiveFirewalls, the network itself (networks.get), and the
+   * effective firewalls in the cluster's region (regionNetworkFirewallPolicies.getEffectiveFirewalls).
    */
   async readNetworkData<K extends NetworkDataKey>(key: K, cluster: Cluster): Promise<NonNullable<GcpData[K]>> {
     const network = clusterNetwork(cluster, this.target.project);
@@ -166,6 +179,16 @@ export class LiveGcp {
       });
     if (key === 'effectiveFirewalls') {
       return (await sized(`projects/${project}/global/networks/${encodeURIComponent(network.name)}/getEffectiveFirewalls`)).value as EffectiveFirewalls as NonNullable<GcpData[K]>;
+    }
+    // https://cloud.google.com/vpc/docs/shared-vpc: the subnets of a Shared VPC network, proxy-only ones included, belong to the host project.
+    if (key === 'subnetworks') return (await aggregatedList<Subnetwork>(sized, network.project, 'subnetworks', this.listCaps)) as NonNullable<GcpData[K]>;
+    if (key === 'network') return (await sized(`projects/${project}/global/networks/${encodeURIComponent(network.name)}`)).value as unknown as NonNullable<GcpData[K]>;
+    if (key === 'regionalEffectiveFirewalls') {
+      // A zonal cluster's location is a zone (europe-west1-b): its nodes are in region europe-west1.
+      const region = cluster.location?.replace(/^([a-z]+-[a-z]+\d+)-[a-z]$/, '$1');
+      if (!region) throw new ApiFailure("the cluster's region is not known (cluster.json has no location)", undefined, { code: 'NO_REGION' });
+      const networkUrl = `https://www.googleapis.com/compute/v1/${network.path}`;
+      return (await sized(`projects/${project}/regions/${encodeURIComponent(region)}/firewallPolicies/getEffectiveFirewalls`, { network: networkUrl })).value as EffectiveFirewalls as NonNullable<GcpData[K]>;
     }
     const path = `projects/${project}/global/firewalls`;
     const rules = await readGooglePages<Firewall>(

@@ -97,6 +97,15 @@ function nothing(keys: ReadonlySet<DataKey>, layers: readonly PlannedLayer[]): C
 }
 
 /** Why a preflight with no base lacks `key`, and how to give it; a clause that reads after "could not check:". */
+/** The snapshot files of the network's data (the snapshot layout's names). */
+const NETWORK_FILES = {
+  subnetworks: 'compute/subnetworks.json',
+  firewalls: 'compute/firewalls.json',
+  effectiveFirewalls: 'compute/effective-firewalls.json',
+  regionalEffectiveFirewalls: 'compute/regional-effective-firewalls.json',
+  network: 'compute/network.json',
+} as const;
+
 function whyUnavailable(key: DataKey, plan: PlannedLayer | undefined): string {
   const existing = (file: string) => `add --snapshot DIR with ${file}, or run live, for what exists already`;
   switch (key) {
@@ -119,8 +128,10 @@ function whyUnavailable(key: DataKey, plan: PlannedLayer | undefined): string {
       return `the GKE ingress controller creates load balancer ${key === 'healthChecks' ? 'health checks' : 'backend services'} only after apply (add --snapshot DIR to compare with existing ones)`;
     case 'firewalls':
     case 'effectiveFirewalls':
+    case 'regionalEffectiveFirewalls':
+    case 'network':
     case 'subnetworks':
-      return `the network is not in the inputs (${existing(key === 'subnetworks' ? 'compute/subnetworks.json' : 'compute/effective-firewalls.json')})`;
+      return `the network is not in the inputs (${existing(NETWORK_FILES[key])})`;
     default:
       return `no Kubernetes objects were given (pass --manifests with what helm template or kustomize build prints, or ${existing('k8s/')})`;
   }

@@ -8,13 +8,19 @@ export const SNAPSHOT_FILES: Record<GcpDataKey, { file: string; command: string 
   eventarcTriggers: { file: 'eventarc-triggers.json', command: 'gcloud eventarc triggers list --location=- --format=json' },
   healthChecks: { file: 'compute/health-checks.json', command: 'gcloud compute health-checks list --format=json' },
   backendServices: { file: 'compute/backend-services.json', command: 'gcloud compute backend-services list --format=json' },
-  subnetworks: { file: 'compute/subnetworks.json', command: 'gcloud compute networks subnets list --format=json' },
+  // In the cluster network's project (the host project on a Shared VPC), as the firewall data.
+  subnetworks: { file: 'compute/subnetworks.json', command: 'gcloud compute networks subnets list --project NETWORK_PROJECT --format=json' },
   hostIamPolicy: { file: 'host-iam-policy.json', command: 'gcloud projects get-iam-policy HOST_PROJECT --format=json' },
   pubsubTopics: { file: 'pubsub-topics.json', command: 'gcloud pubsub topics list --format=json' },
   pubsubSubscriptions: { file: 'pubsub-subscriptions.json', command: 'gcloud pubsub subscriptions list --format=json' },
   // In the cluster network's project (the host project on a Shared VPC).
   firewalls: { file: 'compute/firewalls.json', command: 'gcloud compute firewall-rules list --project NETWORK_PROJECT --filter="network:NETWORK" --format=json' },
   effectiveFirewalls: { file: 'compute/effective-firewalls.json', command: 'gcloud compute networks get-effective-firewalls NETWORK --project NETWORK_PROJECT --format=json' },
+  network: { file: 'compute/network.json', command: 'gcloud compute networks describe NETWORK --project NETWORK_PROJECT --format=json' },
+  regionalEffectiveFirewalls: {
+    file: 'compute/regional-effective-firewalls.json',
+    command: 'gcloud compute network-firewall-policies get-effective-firewalls --network=NETWORK --region=REGION --project NETWORK_PROJECT --format=json',
+  },
   backendHealth: {
     file: 'compute/backend-health.json',
     command: 'gcloud compute backend-services get-health NAME --global --format=json (--region REGION for a regional one), for each backend service the cluster\'s Ingresses and Gateways use, as a list of {"backendService": NAME, "health": [...]}',

@@ -171,9 +171,11 @@ function validateGcpData(key: GcpDataKey, value: unknown, file: string): unknown
       if (value.projectNumber !== undefined) value.projectNumber = String(value.projectNumber);
       return value;
     case 'effectiveFirewalls':
+    case 'regionalEffectiveFirewalls':
       if (!isRecord(value) || Array.isArray(value)) throw new InputError(`${file}: ${expected}: an object with "firewalls" and "firewallPolicys"`);
       return value;
     case 'cluster':
+    case 'network':
       if (!isRecord(value) || typeof value.name !== 'string') throw new InputError(`${file}: ${expected}: an object with "name"`);
       return value;
     case 'pubsubTopics':

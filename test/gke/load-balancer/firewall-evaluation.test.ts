@@ -56,6 +56,29 @@ describe('evaluateFirewall (Cloud NGFW evaluation order)', () => {
     const network: EffectiveFirewallPolicy = { name: 'prod-policy', type: 'NETWORK', rules: [policyRule(100, 'deny', ['35.191.0.0/16'])] };
     expect(evaluateFirewall({ vpcRules: [l7], policies: [network], policiesKnown: true }, traffic(8080))).toMatchObject({ kind: 'undecided' });
   });
+  it('the enforcement order read: AFTER_CLASSIC_FIREWALL lets the VPC allow decide, BEFORE_CLASSIC_FIREWALL the network policy deny', () => {
+    const network: EffectiveFirewallPolicy = { name: 'prod-policy', type: 'NETWORK', rules: [policyRule(100, 'deny', ['35.191.0.0/16'])] };
+    expect(evaluateFirewall({ vpcRules: [l7], policies: [network], policiesKnown: true, order: 'AFTER_CLASSIC_FIREWALL' }, traffic(8080))).toEqual({ kind: 'admitted' });
+    expect(evaluateFirewall({ vpcRules: [l7], policies: [network], policiesKnown: true, order: 'BEFORE_CLASSIC_FIREWALL' }, traffic(8080))).toMatchObject({ kind: 'blocked', by: { name: 'priority 100', policy: { name: 'prod-policy' } } });
+  });
+  it('regional network policies come after the global ones and before the VPC rules only under BEFORE_CLASSIC_FIREWALL', () => {
+    const global: EffectiveFirewallPolicy = { name: 'global-policy', type: 'NETWORK', rules: [policyRule(2147483645, 'goto_next', ['0.0.0.0/0'])] };
+    const regional: EffectiveFirewallPolicy = { name: 'europe-west4-baseline', type: 'NETWORK_REGIONAL', rules: [{ ...policyRule(65000, 'deny', ['0.0.0.0/0']), ruleName: 'deny-all-ingress' }] };
+    const firewall = { vpcRules: [l7], policies: [regional, global], policiesKnown: true };
+    expect(evaluateFirewall({ ...firewall, order: 'BEFORE_CLASSIC_FIREWALL' }, traffic(8080))).toMatchObject({ kind: 'blocked', by: { name: 'deny-all-ingress', policy: { type: 'NETWORK_REGIONAL' } } });
+    expect(evaluateFirewall({ ...firewall, order: 'AFTER_CLASSIC_FIREWALL' }, traffic(8080))).toEqual({ kind: 'admitted' });
+    // What no VPC rule allows falls through to the regional policy, which decides it.
+    expect(evaluateFirewall({ ...firewall, order: 'AFTER_CLASSIC_FIREWALL' }, traffic(9000))).toMatchObject({ kind: 'blocked', by: { name: 'deny-all-ingress' } });
+  });
+  it('regional policies not read decide only what reaches them: undecided for lack of data, never a pass or a block', () => {
+    const unread = { vpcRules: [l7, deny900], policies: [], policiesKnown: true, regionalUnknown: 'compute/regional-effective-firewalls.json is not in the inputs' };
+    expect(evaluateFirewall({ ...unread, order: 'AFTER_CLASSIC_FIREWALL' }, traffic(8080, ['130.211.0.0/22']))).toEqual({ kind: 'admitted' });
+    expect(evaluateFirewall({ ...unread, order: 'AFTER_CLASSIC_FIREWALL' }, traffic(8080)).kind).toBe('blocked');
+    expect(evaluateFirewall({ ...unread, order: 'AFTER_CLASSIC_FIREWALL' }, traffic(10001, ['130.211.0.0/22']))).toMatchObject({ kind: 'undecided', missing: true });
+    expect(evaluateFirewall({ ...unread, order: 'BEFORE_CLASSIC_FIREWALL' }, traffic(8080, ['130.211.0.0/22']))).toMatchObject({ kind: 'undecided', missing: true });
+    // The order not read either: the orders disagree, and what was missing is said.
+    expect(evaluateFirewall({ ...unread, orderUnknown: 'compute/network.json is not in the inputs' }, traffic(8080, ['130.211.0.0/22']))).toMatchObject({ kind: 'undecided', missing: true, reason: expect.stringContaining('compute/network.json') });
+  });
   it('a rule on secure tags may apply: a deny there leaves an admission undecided', () => {
     const tagged = hierarchy([{ ...policyRule(10, 'deny', ['35.191.0.0/16']), targetSecureTags: [{ name: 'tagValues/281484836404786' }] }]);
     expect(evaluateFirewall({ vpcRules: [l7], policies: [tagged], policiesKnown: true }, traffic(8080))).toMatchObject({ kind: 'undecided' });
