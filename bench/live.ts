@@ -1,80 +1,51 @@
-// The live benchmark (issue #12): a generated cluster at three scales, served by the
-// fakes in test/support with a delay on every answer; the built CLI's full live check
-// and `kubectl get ns,pods,svc,ingress -A -o json` run against the same fakes as child
-// processes, alternating, median of five. Also start-up (--help, the seed snapshot
-// check, node -e 0), a full-size YAML snapshot, and the production install of the
-// packed tarball. Writes bench/results.json and bench/RESULTS.md.
+// The benchmark (issue #27). A generated cluster (bench/cluster.ts) at each scale, served by the fakes
+// in test/support over TLS behind a network of each round trip (the relay charges connection set-up
+// and handshakes, not only a sleep per answer); the built CLI's full live check, kubectl, and (at 1x
+// and up) `snapshot DIR` run in the same iteration, one after the other, as child processes. Also a
+// fleet of 0.1x clusters, and start-up. Writes bench/results.json and bench/RESULTS.md, whose summary
+// compares against bench/thresholds.json.
 //
-//   npm run bench                      # all of it
-//   BENCH_SCALES=0.1 BENCH_RUNS=3 BENCH_DELAY_MS=50 BENCH_SKIP_INSTALL=1 npm run bench
+//   npm run bench
+//   BENCH_SCALES=0.1 BENCH_RTTS=30 BENCH_RUNS=3 BENCH_FLEETS= npm run bench
 //
-// Runs per scale: BENCH_RUNS (default 5) below full scale, BENCH_RUNS_FULL (default 1) at
-// 1.0, where one kubectl dump alone takes about a minute on a 2-core machine: so that the
-// whole bench fits in 10 minutes from a fresh clone.
-import { execFileSync, spawn } from 'node:child_process';
-import { mkdtemp, mkdir, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
-import { cpus, freemem, loadavg, totalmem, tmpdir, type as osType, release } from 'node:os';
+// Runs per scale and round trip: BENCH_RUNS_SMALL (default 5) below 1x, BENCH_RUNS (default 3) at 1x,
+// BENCH_RUNS_LARGE (default 1) at 4x and up, where one kubectl dump takes most of a minute on 2 shared
+// cores; at 4x kubectl runs only at the goals' round trip (BENCH_KUBECTL_LARGE_RTTS, default 30), and
+// BENCH_RTTS_LARGE can leave out round trips there: so that the whole bench fits in 10 minutes.
+import { execFileSync } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { cpus, freemem, loadavg, release, tmpdir, totalmem, type as osType } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { dump } from 'js-yaml';
 import type { LoggedRequest } from '../test/support/fake-http.js';
-import type { ServedFixture } from '../test/support/live.js';
-import { serveFixture } from '../test/support/live.js';
-import type { GeneratedCluster } from './cluster.js';
+import { FakeGcpFleet } from '../test/support/fake-gcp-fleet.js';
 import { generateCluster } from './cluster.js';
+import type { Measurement } from './measure.js';
+import { measure, median, say, summarize } from './measure.js';
 import { writeResults } from './results.js';
+import type { Results } from './results.js';
+import { serveCluster, TEST_CA_FILE, writeClusterDirectory } from './serve-cluster.js';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 const CLI = join(ROOT, 'bin', 'gke-doctor.js');
-const SCALES = (process.env.BENCH_SCALES ?? '0.1,0.25,1').split(',').map(Number);
-const RUNS = Number(process.env.BENCH_RUNS ?? 5);
-const RUNS_FULL = Number(process.env.BENCH_RUNS_FULL ?? 1);
-const runsAt = (scale: number) => (scale >= 1 ? RUNS_FULL : RUNS);
-const DELAY_MS = Number(process.env.BENCH_DELAY_MS ?? 50);
+const list = (text: string) => text.split(',').filter(Boolean).map(Number);
+const SCALES = list(process.env.BENCH_SCALES ?? '0.1,1,4');
+const RTTS = list(process.env.BENCH_RTTS ?? '0,30');
+const FLEETS = list(process.env.BENCH_FLEETS ?? '20,100');
+const RUNS_SMALL = Number(process.env.BENCH_RUNS_SMALL ?? 5);
+const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const RUNS_LARGE = Number(process.env.BENCH_RUNS_LARGE ?? 1);
+/** Round trips at 4x and up (each costs minutes there). */
+const RTTS_LARGE = list(process.env.BENCH_RTTS_LARGE ?? process.env.BENCH_RTTS ?? '0,30');
+const KUBECTL_LARGE_RTTS = list(process.env.BENCH_KUBECTL_LARGE_RTTS ?? '30');
+const STARTUP_RUNS = Number(process.env.BENCH_STARTUP_RUNS ?? 7);
+const runsAt = (scale: number) => (scale < 1 ? RUNS_SMALL : scale >= 4 ? RUNS_LARGE : RUNS);
 
-export interface Measurement {
-  wallMs: number;
-  /** User + system CPU time: less disturbed than wall time by other work on the machine. */
-  cpuMs: number;
-  peakRssMb: number;
-  exitCode: number;
-  stdoutBytes: number;
-}
-
-export interface Summary {
-  medianWallMs: number;
-  medianCpuMs: number;
-  medianPeakRssMb: number;
-  runs: Measurement[];
-}
-
-/** Runs `command` under /usr/bin/time, stdout counted and dropped. */
-async function measure(command: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<Measurement> {
-  const directory = await mkdtemp(join(tmpdir(), 'gke-doctor-bench-'));
-  const timeFile = join(directory, 'time');
-  const started = performance.now();
-  const child = spawn('/usr/bin/time', ['-o', timeFile, '-f', '%M %U %S', command, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdoutBytes = 0;
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdoutBytes += chunk.length));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += String(chunk)));
-  const exitCode = await new Promise<number>((resolve) => child.on('close', (code) => resolve(code ?? -1)));
-  const wallMs = performance.now() - started;
-  const [peakKb, user, system] = (await readFile(timeFile, 'utf8')).trim().split('\n').pop()!.split(' ').map(Number) as [number, number, number];
-  await rm(directory, { recursive: true, force: true });
-  if (exitCode === 2 || exitCode < 0 || exitCode > 3 || (command === 'kubectl' && exitCode !== 0)) throw new Error(`${command} ${args.join(' ')} failed (${exitCode}): ${stderr.slice(0, 500)}`);
-  return { wallMs, cpuMs: (user + system) * 1000, peakRssMb: peakKb / 1024, exitCode, stdoutBytes };
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
-}
-
-function summarize(runs: Measurement[]): Summary {
-  return { medianWallMs: median(runs.map((run) => run.wallMs)), medianCpuMs: median(runs.map((run) => run.cpuMs)), medianPeakRssMb: median(runs.map((run) => run.peakRssMb)), runs };
-}
+/**
+ * The shortest chain of round trips a live check needs, whatever the page size: the TCP and the
+ * TLS 1.3 handshakes, discovery (`/apis`, then a group version), then the lists (each one answer).
+ */
+const SHORTEST_CHAIN = 5;
 
 /** Requests by endpoint, names of namespaces replaced by `*`. */
 function requestsPerEndpoint(requests: readonly LoggedRequest[]): Record<string, number> {
@@ -86,130 +57,107 @@ function requestsPerEndpoint(requests: readonly LoggedRequest[]): Record<string,
   return Object.fromEntries(Object.entries(counts).sort(([a], [b]) => a.localeCompare(b)));
 }
 
-/**
- * The longest chain of requests that had to follow one another in a run: the pages of
- * one list follow each other; the lists of objects in Terminating namespaces follow
- * the Namespace list (and the discovery they need).
- */
-function longestChain(requests: readonly LoggedRequest[]): number {
+/** The most pages any one list took (its pages follow one another). */
+function longestList(requests: readonly LoggedRequest[]): number {
   const pages = new Map<string, number>();
+  for (const request of requests) if (request.method === 'GET' && !request.query.continue) pages.set(request.path, 0);
   for (const request of requests) if (request.method === 'GET') pages.set(request.path, (pages.get(request.path) ?? 0) + 1);
-  const namespacePages = pages.get('/api/v1/namespaces') ?? 0;
-  let longest = 0;
-  for (const [path, count] of pages) {
-    const afterNamespaces = request(requests, path)?.headers.accept?.toString().includes('PartialObjectMetadataList') ?? false;
-    longest = Math.max(longest, afterNamespaces ? namespacePages + 1 + count : count);
+  return Math.max(0, ...pages.values());
+}
+
+/** JSON.parse of the bytes a check needs (every object of the cluster, as the fake serves them): median of three. */
+function parseMs(text: string): number {
+  const times: number[] = [];
+  for (let run = 0; run < 3; run++) {
+    const started = performance.now();
+    JSON.parse(text);
+    times.push(performance.now() - started);
   }
-  return longest;
-}
-
-function request(requests: readonly LoggedRequest[], path: string): LoggedRequest | undefined {
-  return requests.find((candidate) => candidate.path === path);
-}
-
-async function writeSnapshot(cluster: GeneratedCluster, format: 'json' | 'yaml'): Promise<string> {
-  const directory = await mkdtemp(join(tmpdir(), `gke-doctor-bench-${format}-`));
-  await mkdir(join(directory, 'k8s'));
-  await mkdir(join(directory, 'compute'));
-  for (const [file, value] of Object.entries(cluster.gcpFiles)) await writeFile(join(directory, file), JSON.stringify(value, null, 2));
-  const list = { apiVersion: 'v1', kind: 'List', items: cluster.objects, metadata: { resourceVersion: '' } };
-  await writeFile(join(directory, 'k8s', `objects.${format}`), format === 'json' ? JSON.stringify(list) : dump(list, { noRefs: true, lineWidth: -1 }));
-  return directory;
+  return median(times);
 }
 
 async function liveScale(scale: number) {
   const cluster = await generateCluster(scale);
-  const snapshot = await writeSnapshot(cluster, 'json');
-  // Eventarc and compute pages as large as the real APIs give.
-  const served: ServedFixture = await serveFixture(snapshot, { gcp: { pageSize: 500 } });
-  try {
-    served.gcp.delayMs = DELAY_MS;
-    served.kube.delayMs = DELAY_MS;
-    const env = { ...process.env, ...served.env, NO_COLOR: '1' };
-    const cliArgs = [CLI, 'check', '--output', 'json', '--kubeconfig', served.kubeconfig];
-    const kubectlArgs = ['--kubeconfig', served.kubeconfig, 'get', 'ns,pods,svc,ingress', '-A', '-o', 'json'];
-    const cli: Measurement[] = [];
-    const kubectl: Measurement[] = [];
-    let cliRequests: LoggedRequest[] = [];
-    let kubectlRequests: LoggedRequest[] = [];
-    const runs = runsAt(scale);
-    for (let run = 0; run < runs; run++) {
-      served.kube.requests.length = 0;
-      served.gcp.requests.length = 0;
-      cli.push(await measure('node', cliArgs, env));
-      cliRequests = [...served.kube.requests, ...served.gcp.requests];
-      served.kube.requests.length = 0;
-      kubectl.push(await measure('kubectl', kubectlArgs, env));
-      kubectlRequests = [...served.kube.requests];
-      const [doctor, dump] = [cli.at(-1)!, kubectl.at(-1)!];
-      process.stderr.write(
-        `  scale ${scale} run ${run + 1}/${runs}: gke-doctor ${Math.round(doctor.wallMs)} ms (cpu ${Math.round(doctor.cpuMs)} ms, ${Math.round(doctor.peakRssMb)} MB), kubectl ${Math.round(dump.wallMs)} ms (cpu ${Math.round(dump.cpuMs)} ms, ${Math.round(dump.peakRssMb)} MB)\n`,
-      );
+  const bytes = JSON.stringify({ items: cluster.objects });
+  const jsonParseMs = parseMs(bytes);
+  const byRtt = [];
+  for (const rttMs of scale >= 4 ? RTTS_LARGE : RTTS) {
+    const served = await serveCluster(cluster, rttMs);
+    const output = await mkdtemp(join(tmpdir(), 'gke-doctor-bench-snapshot-'));
+    try {
+      const withKubectl = scale < 4 || KUBECTL_LARGE_RTTS.includes(rttMs);
+      const withSnapshot = scale >= 1;
+      const runs = { check: [] as Measurement[], kubectl: [] as Measurement[], snapshot: [] as Measurement[] };
+      let requests: LoggedRequest[] = [];
+      for (let run = 0; run < runsAt(scale); run++) {
+        const label = `${scale}x ${rttMs} ms run ${run + 1}/${runsAt(scale)}`;
+        served.kube.requests.length = 0;
+        served.gcp.requests.length = 0;
+        runs.check.push(await measure('node', [CLI, 'check', '--output', 'json'], served.env));
+        say(`${label} check`, runs.check.at(-1)!);
+        requests = [...served.kube.requests, ...served.gcp.requests];
+        if (withKubectl) {
+          runs.kubectl.push(await measure('kubectl', ['--kubeconfig', served.kubeconfig, '--cache-dir', join(output, 'kubectl-cache'), 'get', 'ns,pods,svc,ingress', '-A', '-o', 'json'], served.env));
+          say(`${label} kubectl`, runs.kubectl.at(-1)!);
+        }
+        if (withSnapshot) {
+          const directory = join(output, `snapshot-${run}`);
+          runs.snapshot.push(await measure('node', [CLI, 'snapshot', directory], served.env));
+          say(`${label} snapshot`, runs.snapshot.at(-1)!);
+          await rm(directory, { recursive: true, force: true });
+        }
+      }
+      byRtt.push({
+        rttMs,
+        runs: runsAt(scale),
+        check: { ...summarize(runs.check), requests: requests.length, longestList: longestList(requests), requestsPerEndpoint: requestsPerEndpoint(requests) },
+        kubectl: runs.kubectl.length ? summarize(runs.kubectl) : undefined,
+        snapshot: runs.snapshot.length ? summarize(runs.snapshot) : undefined,
+        physicalLimit: { chain: SHORTEST_CHAIN, rttMs, jsonParseMs },
+      });
+    } finally {
+      await served.close();
+      await rm(output, { recursive: true, force: true });
     }
-    const bytes = JSON.stringify({ items: cluster.objects });
-    const parseStarted = performance.now();
-    JSON.parse(bytes);
-    const parseMs = performance.now() - parseStarted;
-    const chain = longestChain(cliRequests);
-    return {
-      scale,
-      runs,
-      counts: cluster.counts,
-      objects: cluster.objects.length,
-      megabytes: bytes.length / 1e6,
-      gkeDoctor: { ...summarize(cli), requests: cliRequests.length, requestsPerEndpoint: requestsPerEndpoint(cliRequests) },
-      kubectl: { ...summarize(kubectl), requests: kubectlRequests.length, requestsPerEndpoint: requestsPerEndpoint(kubectlRequests) },
-      physicalLimit: { chain, delayMs: DELAY_MS, jsonParseMs: parseMs },
-    };
+  }
+  return { scale, counts: cluster.counts, objects: cluster.objects.length, megabytes: bytes.length / 1e6, byRtt };
+}
+
+/** `check --all-clusters` over one project of `size` clusters of 0.1x each, at the goal's round trip. */
+async function fleet(size: number, rttMs: number) {
+  const cluster = await generateCluster(0.1);
+  const directory = await writeClusterDirectory(cluster, true);
+  const served = await FakeGcpFleet.serve(
+    [{ fixture: directory, clusters: Array.from({ length: size }, (_, index) => ({ location: 'asia-northeast1', name: `cluster-${String(index).padStart(3, '0')}`, fixture: directory })) }],
+    { rttMs, shareApiServers: true },
+  );
+  const home = await mkdtemp(join(tmpdir(), 'gke-doctor-bench-home-'));
+  try {
+    const env = { ...process.env, ...served.clientEnv(home), NO_COLOR: '1', NODE_EXTRA_CA_CERTS: TEST_CA_FILE };
+    const runs: Measurement[] = [];
+    for (let run = 0; run < Math.max(1, Math.min(RUNS, 2)); run++) {
+      runs.push(await measure('node', [CLI, 'check', '--all-clusters', '--project', cluster.target.project, '--output', 'json'], env));
+      say(`fleet of ${size} run ${run + 1}`, runs.at(-1)!);
+    }
+    return { clusters: size, scale: 0.1, rttMs, objectsPerCluster: cluster.objects.length, ...summarize(runs) };
   } finally {
     await served.close();
-    await rm(snapshot, { recursive: true, force: true });
+    await rm(home, { recursive: true, force: true });
+    await rm(directory, { recursive: true, force: true });
   }
 }
 
+/** `node -e 0`, `--help` and the seed snapshot check, interleaved in each iteration. */
 async function startup() {
-  const runs = async (command: string, args: string[]) => {
-    const results: Measurement[] = [];
-    for (let run = 0; run < RUNS; run++) results.push(await measure(command, args, { ...process.env, NO_COLOR: '1' }));
-    return summarize(results);
+  const env = { ...process.env, NO_COLOR: '1' };
+  const commands = {
+    nodeBare: ['-e', '0'],
+    help: [CLI, '--help'],
+    seedSnapshot: [CLI, 'check', '--snapshot', join(ROOT, 'fixtures', 'seed-eventarc-stuck-namespace')],
   };
-  return {
-    nodeBare: await runs('node', ['-e', '0']),
-    help: await runs('node', [CLI, '--help']),
-    seedSnapshot: await runs('node', [CLI, 'check', '--snapshot', join(ROOT, 'fixtures', 'seed-eventarc-stuck-namespace')]),
-  };
-}
-
-/** A full-size snapshot with k8s/ in YAML, checked: the memory a large YAML snapshot costs. */
-async function yamlSnapshot() {
-  const cluster = await generateCluster(1);
-  const directory = await writeSnapshot(cluster, 'yaml');
-  try {
-    const megabytes = (await stat(join(directory, 'k8s', 'objects.yaml'))).size / 1e6;
-    const run = await measure('node', [CLI, 'check', '--snapshot', directory, '--output', 'json'], { ...process.env, NO_COLOR: '1' });
-    return { objects: cluster.objects.length, megabytes, wallMs: run.wallMs, peakRssMb: run.peakRssMb };
-  } finally {
-    await rm(directory, { recursive: true, force: true });
-  }
-}
-
-/** `npm pack` (of what `npm run bench` just built), then a production install of the tarball into an empty directory. */
-async function install() {
-  const directory = await mkdtemp(join(tmpdir(), 'gke-doctor-install-'));
-  try {
-    const tarball = execFileSync('npm', ['pack', '--silent', '--ignore-scripts', '--pack-destination', directory], { cwd: ROOT, encoding: 'utf8' }).trim().split('\n').pop()!;
-    const target = join(directory, 'app');
-    await mkdir(target);
-    await writeFile(join(target, 'package.json'), '{"name":"bench-install","version":"1.0.0","private":true}');
-    const started = performance.now();
-    execFileSync('npm', ['install', '--omit=dev', '--no-audit', '--no-fund', '--loglevel=error', join(directory, tarball)], { cwd: target, stdio: 'ignore' });
-    const seconds = (performance.now() - started) / 1000;
-    const megabytes = Number(execFileSync('du', ['-sk', join(target, 'node_modules')], { encoding: 'utf8' }).split('\t')[0]) / 1024;
-    const packages = (await readdir(join(target, 'node_modules'))).length;
-    return { tarballKb: (await stat(join(directory, tarball))).size / 1024, seconds, megabytes, topLevelEntries: packages };
-  } finally {
-    await rm(directory, { recursive: true, force: true });
-  }
+  const runs: Record<keyof typeof commands, Measurement[]> = { nodeBare: [], help: [], seedSnapshot: [] };
+  for (let run = 0; run < STARTUP_RUNS; run++) for (const [name, args] of Object.entries(commands)) runs[name as keyof typeof commands].push(await measure('node', args, env));
+  return { nodeBare: summarize(runs.nodeBare), help: summarize(runs.help), seedSnapshot: summarize(runs.seedSnapshot) };
 }
 
 function machine() {
@@ -220,29 +168,23 @@ function machine() {
     cpu: `${cpus().length} × ${cpus()[0]?.model ?? '?'}`,
     memoryGb: Math.round(totalmem() / 1e9),
     freeMemoryGb: Math.round(freemem() / 1e9),
-    /** Other work on the machine while the bench ran (1-minute load average at its start). */
     loadAverage: Number(loadavg()[0]!.toFixed(1)),
     node: process.version,
     kubectl: (JSON.parse(kubectl) as { clientVersion?: { gitVersion?: string } }).clientVersion?.gitVersion ?? '?',
+    runsSmall: RUNS_SMALL,
     runs: RUNS,
-    delayMs: DELAY_MS,
+    runsLarge: RUNS_LARGE,
+    startupRuns: STARTUP_RUNS,
   };
 }
 
 const started = performance.now();
-const results = {
-  machine: machine(),
-  startup: await startup(),
-  scales: [] as Awaited<ReturnType<typeof liveScale>>[],
-  yamlSnapshot: undefined as Awaited<ReturnType<typeof yamlSnapshot>> | { error: string } | undefined,
-  install: undefined as Awaited<ReturnType<typeof install>> | undefined,
-  benchSeconds: 0,
-};
+const results: Results = { machine: machine(), startup: await startup(), scales: [], fleets: [], benchSeconds: 0 };
 for (const scale of SCALES) {
   process.stderr.write(`scale ${scale}\n`);
   results.scales.push(await liveScale(scale));
 }
-if (!process.env.BENCH_SKIP_YAML) results.yamlSnapshot = await yamlSnapshot().catch((error: Error) => ({ error: error.message.slice(0, 300) }));
-if (!process.env.BENCH_SKIP_INSTALL) results.install = await install();
+for (const size of FLEETS) results.fleets.push(await fleet(size, 30));
+results.machine.loadAverageAtEnd = Number(loadavg()[0]!.toFixed(1));
 results.benchSeconds = (performance.now() - started) / 1000;
 await writeResults(results);

@@ -4,7 +4,7 @@ import type { GatewayHealthCheck, LoadBalancerRequest } from '../src/gke/gateway
 import { healthCheckPoliciesFor, healthCheckPolicyManifest, inferGatewayHealthCheck, loadBalancerRequest, readinessRequest, requestDifferences } from '../src/gke/gateway/gateway-health-check.js';
 import type { GatewayBackend } from '../src/gke/gateway/gateway-routes.js';
 import { gatewayBackends } from '../src/gke/gateway/gateway-routes.js';
-import { describeKubernetesCheck, describeLoadBalancerRequest } from '../src/gke/load-balancer/health-check-description.js';
+import { describeKubernetesCheck, describeLoadBalancerRequest, readinessProbeEvidence } from '../src/gke/load-balancer/health-check-description.js';
 import { endpointHealthOf, isGatewayBackendOf } from '../src/gke/load-balancer/backend-health.js';
 import { applyManifestCommand } from '../src/gke/manifests.js';
 import { REDIRECTING_APPLICATIONS } from '../src/gke/load-balancer/known-applications.js';
@@ -127,6 +127,7 @@ async function judgeBackend(state: ClusterState, context: Context, { service, se
     healthCheckPolicy: policy?.metadata?.name ?? null,
     loadBalancer: { type: request.type, requestPath: shownPath(request.requestPath), port: request.podPort ?? null },
     servingContainer: serving ? { resource: serving.source.resource, container: serving.container.name, port: serving.port ?? null } : null,
+    ...(serving ? { readinessProbe: readinessProbeEvidence(serving) } : {}),
     ...(realHealth ? { backendHealth: { backendService: realHealth.backendService, healthy: realHealth.healthy, unhealthy: realHealth.unhealthy, total: realHealth.total, unhealthyEndpoints: realHealth.unhealthyEndpoints } } : {}),
   };
   // All endpoints HEALTHY: the load balancer's check passes, whatever the inference says; any UNHEALTHY one confirms it.

@@ -2,7 +2,7 @@ import type { CheckContext, CheckResult, Finding, MessageData, Severity } from '
 import { defineCheck, fill } from '../src/engine/check.js';
 import type { BackendHealth } from '../src/gke/load-balancer/health-check-causes.js';
 import { healthCheckCauses, unexplainedCause, weighProbeAnswer } from '../src/gke/load-balancer/health-check-causes.js';
-import { describeKubernetesCheck, describeLoadBalancerRequest } from '../src/gke/load-balancer/health-check-description.js';
+import { describeKubernetesCheck, describeLoadBalancerRequest, readinessProbeEvidence } from '../src/gke/load-balancer/health-check-description.js';
 import { inferLoadBalancerHealthCheck } from '../src/gke/load-balancer/health-check-inference.js';
 import type { ResolvedBackend } from '../src/gke/load-balancer/ingress-backends.js';
 import { IngressBackendResolver } from '../src/gke/load-balancer/ingress-backends.js';
@@ -188,6 +188,8 @@ async function diagnose(backend: ResolvedBackend, ingresses: Ingress[], state: C
     backendStatus: status?.status ?? null,
     backendName: status?.backendName ?? realCheck?.name ?? null,
   };
+  const readinessProbe = readinessProbeEvidence(inferred.serving);
+  if (readinessProbe !== undefined) evidence.readinessProbe = readinessProbe;
   // What the load balancer says of each endpoint now (getHealth) outweighs the annotation, which the controller writes when it syncs.
   const realHealth = endpointHealthOf(state.backendHealth, (name) => isBackendOf(name, identity));
   if (realHealth) evidence.backendHealth = { backendService: realHealth.backendService, healthy: realHealth.healthy, unhealthy: realHealth.unhealthy, total: realHealth.total, unhealthyEndpoints: realHealth.unhealthyEndpoints };

@@ -21,9 +21,9 @@ import type { StateSource } from '../state/source.js';
 import type { FixFlags } from './fix-options.js';
 import { addFixOptions, applyFixes, validateFixFlags } from './fix-options.js';
 import { collect } from './list-command.js';
-import { outputOptionParsers, resolveOutputs, writeOutputs } from './outputs.js';
+import { outputOptionParsers, resolveOutputs, uploadReserveMs, writeOutputs } from './outputs.js';
 import type { FleetFlags } from './fleet-options.js';
-import { addFleetOptions, allClustersMembers, checkFleet, rejectFleetFlags } from './fleet-options.js';
+import { addFleetOptions, allClustersMembers, checkFleet, fleetRun, rejectFleetFlags } from './fleet-options.js';
 import { fleetExitCode } from '../engine/fleet-report.js';
 import { isSnapshot, snapshotTreeMembers } from '../fleet/snapshot-tree.js';
 import type { ProcessIo } from './process-io.js';
@@ -67,7 +67,7 @@ export function registerCheckCommand(program: ProgramWithExitCode, io: ProcessIo
     .option('--only <ids>', 'run only these checks (comma-separated, repeatable)', collect, [])
     .option('--skip <ids>', 'skip these checks (comma-separated, repeatable)', collect, [])
     .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity').choices(FAIL_ON).default('error'))
-    .option('-o, --output <format>', 'report format: text, json, sarif, junit or json-lines (repeatable, each with its own --output-file)', addFormat)
+    .option('-o, --output <format>', 'report format: text, json, sarif, junit, json-lines, html or openmetrics (repeatable, each with its own --output-file)', addFormat)
     .option('--format <format>', 'the same as --output', addFormat)
     .option('--output-file <file>', 'write the --output to this file (or gs://BUCKET/OBJECT; - for stdout); with several --output, each --output-file follows its own', addFile)
     .option('--plugin <module>', 'also load checks from a module: a path or an installed package (repeatable)', collect, [])
@@ -93,8 +93,13 @@ export function registerCheckCommand(program: ProgramWithExitCode, io: ProcessIo
       const other = (['snapshot', 'terraformPlan', 'probe', 'fix'] as const).find((name) => options[name] !== undefined) ?? (options.manifests?.length ? 'manifests' : undefined);
       if (other) throw new InputError(`${flagName(other)} is for one cluster; --all-clusters checks every cluster of each --project live`);
     }
-    const deadline = new Deadline(parseDuration(options.timeout, '--timeout', { timer: true }));
+    const timeoutMs = parseDuration(options.timeout, '--timeout', { timer: true });
+    // The run ends at --timeout, report uploaded; its reads end earlier, leaving the upload its time.
+    const runEnd = new Deadline(timeoutMs);
+    const deadline = new Deadline(timeoutMs, Date.now, '--timeout', uploadReserveMs(timeoutMs, outputList));
     try {
+      // Settled before the clusters are listed: a sharded task without a run id stops here.
+      const liveRun = options.allClusters ? fleetRun(options, io.env, io.now()) : null;
       const tree = options.allClusters
         ? await allClustersMembers(options, io, deadline)
         : options.snapshot && !options.manifests?.length && options.terraformPlan === undefined
@@ -108,11 +113,12 @@ export function registerCheckCommand(program: ProgramWithExitCode, io: ProcessIo
         // A baseline records findings by check, resource and message, which clusters of a fleet share.
         if (baseline || options.writeBaseline) throw new InputError('--baseline and --write-baseline are for one cluster, not a fleet run');
         const rules = { ignores: config.ignore, configFile: config.file, inlineIgnores: options.inlineIgnores, now: io.now() };
-        const report = await checkFleet(options.allClusters ? 'live' : 'snapshot', tree, checks, { now: io.now(), deadline, ...checkOptions(options, config) }, options, io.env, (target, state) => {
+        const run = liveRun ?? fleetRun(options, io.env, io.now());
+        const report = await checkFleet(run.inputs.source, tree, checks, { now: io.now(), deadline, ...checkOptions(options, config) }, options, run, (target, state) => {
           applySeverities(target, checks, config.checks);
           for (const note of applySuppressions(target, state, rules).expired) io.stderr.write(`gke-doctor: warning: ${printable(note)}\n`);
         });
-        await writeOutputs(report, outputList, checks, program.opts<{ color: boolean }>().color, io, options);
+        await writeOutputs(report, outputList, checks, program.opts<{ color: boolean }>().color, io, options, runEnd);
         program.exitCode = fleetExitCode(report, options.failOn);
         return;
       }
@@ -141,10 +147,11 @@ export function registerCheckCommand(program: ProgramWithExitCode, io: ProcessIo
         report.fixes = fixed.outcomes;
         exitCode = fixed.exitCode;
       }
-      await writeOutputs(report, outputList, checks, program.opts<{ color: boolean }>().color, io, options);
+      await writeOutputs(report, outputList, checks, program.opts<{ color: boolean }>().color, io, options, runEnd);
       program.exitCode = exitCode;
     } finally {
       deadline.dispose();
+      runEnd.dispose();
     }
   });
 }
@@ -206,7 +213,9 @@ async function createSource(options: CheckOptions, io: ProcessIo, deadline: Dead
   const manifests = options.manifests ?? [];
   const planned = manifests.length > 0 || options.terraformPlan !== undefined;
   const readLive = !options.snapshot && (!planned || liveFlag !== undefined || options.probe === true);
-  const base = options.snapshot ? new SnapshotSource(options.snapshot) : readLive ? await createLiveSource(options, io, deadline) : null;
+  // Only built-in checks read the state and nothing is written back: the fields none of them reads can be left out as pages arrive.
+  const leaveOutUnreadFields = options.plugin.length === 0 && !options.fix;
+  const base = options.snapshot ? new SnapshotSource(options.snapshot) : readLive ? await createLiveSource(options, io, deadline, { leaveOutUnreadFields }) : null;
   if (!planned) return base!;
   return PlannedSource.fromFiles(base, { manifests, terraformPlan: options.terraformPlan, readStdin: () => readStandardInput(io.stdin) });
 }

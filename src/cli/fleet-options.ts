@@ -9,6 +9,8 @@ import type { AfterRun } from '../fleet/run-fleet.js';
 import { DEFAULT_CONCURRENCY, parseConcurrency, runFleet } from '../fleet/run-fleet.js';
 import type { ShardFlags } from '../fleet/shard.js';
 import { inShard, resolveShard } from '../fleet/shard.js';
+import type { RunIdentity, RunInputs } from '../fleet/run-identity.js';
+import { resolveRunId, runIdentity } from '../fleet/run-identity.js';
 import type { EndpointKind } from '../fleet/cluster-endpoint.js';
 import { ENDPOINT_KINDS } from '../fleet/cluster-endpoint.js';
 import { splitIds } from '../engine/select.js';
@@ -82,6 +84,7 @@ export function scheduleOf(flags: FleetFlags, deadline: Deadline): FleetSchedule
 /** Flags of a run over many clusters (`--all-clusters`, or `--snapshot` of a fleet snapshot tree). */
 export interface FleetFlags extends ShardFlags {
   concurrency?: string;
+  runId?: string;
   clusterTimeout?: string;
   parent?: string;
   allClusters?: boolean;
@@ -103,13 +106,33 @@ export function addFleetOptions(command: Command): Command {
   return addAllClustersOptions(command)
     .option('--shard <index/count>', 'fleet runs: check only the clusters of this shard, e.g. 0/4 (a stable hash of project/location/cluster)')
     .option('--shard-count <n>', 'fleet runs in a Kubernetes Indexed Job: the number of shards (the index comes from JOB_COMPLETION_INDEX)')
-    .option('--concurrency <n>', `fleet runs: how many projects are listed and clusters read at once (default ${DEFAULT_CONCURRENCY})`);
+    .option('--concurrency <n>', `fleet runs: how many projects are listed and clusters read at once (default ${DEFAULT_CONCURRENCY})`)
+    .option('--run-id <id>', 'fleet runs: the id the report carries and shards are written under (default: GKE_DOCTOR_RUN_ID, CLOUD_RUN_EXECUTION, else made from the time)');
+}
+
+/**
+ * This task's run: its id, start, inputs and shard, settled before anything is read, so a
+ * sharded task without a run id stops at once (exit 2) instead of after the whole fleet.
+ */
+export function fleetRun(flags: FleetFlags & LiveFlags & { snapshot?: string }, env: NodeJS.ProcessEnv, startedAt: Date): RunIdentity {
+  const shard = resolveShard(flags, env);
+  const live = Boolean(flags.allClusters);
+  const inputs: RunInputs = {
+    source: live ? 'live' : 'snapshot',
+    projects: live && flags.project !== undefined ? splitIds([flags.project]) : null,
+    parent: live ? (flags.parent ?? null) : null,
+    location: live ? (flags.location ?? null) : null,
+    clusterFilter: live ? (flags.clusterFilter ?? null) : null,
+    endpoint: live ? (flags.endpoint ?? 'public') : null,
+    snapshot: live ? null : (flags.snapshot ?? null),
+  };
+  return runIdentity(resolveRunId(flags.runId, env, startedAt, shard), startedAt, inputs, shard);
 }
 
 /** The fleet flags were given to a run over one cluster. */
 export function rejectFleetFlags(flags: FleetFlags & LiveFlags): void {
   if (flags.project?.includes(',')) throw new InputError(`--project ${flags.project}: several projects are for --all-clusters`);
-  const stray = (['shard', 'shardCount', 'concurrency', 'clusterFilter', 'endpoint', 'clusterTimeout', 'parent'] as const).find((name) => flags[name] !== undefined);
+  const stray = (['shard', 'shardCount', 'concurrency', 'clusterFilter', 'endpoint', 'clusterTimeout', 'parent', 'runId'] as const).find((name) => flags[name] !== undefined);
   if (stray) {
     throw new InputError(`--${stray.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`)} is for fleet runs: pass --all-clusters, or --snapshot of a DIR/PROJECT/LOCATION/CLUSTER/ tree`);
   }
@@ -122,13 +145,13 @@ export async function checkFleet(
   checks: readonly Check[],
   context: RunContext & { deadline: Deadline },
   flags: FleetFlags,
-  env: NodeJS.ProcessEnv,
+  run: RunIdentity,
   afterRun?: AfterRun,
 ): Promise<FleetReport> {
-  const shard = resolveShard(flags, env);
+  const { shard } = run;
   const mine = listing.members.filter((member) => inShard(clusterRef(member), shard));
   const reports = await runFleet(mine, checks, context, scheduleOf(flags, context.deadline), afterRun);
-  return fleetReport(source, reports, shard ? { count: shard.count, present: [shard.index], missing: [] } : null, { projects: listing.projects, discovery: listing.discovery });
+  return fleetReport(source, reports, shard ? { count: shard.count, present: [shard.index], missing: [] } : null, { projects: listing.projects, discovery: listing.discovery, run });
 }
 
 function clusterRef({ target }: FleetMember) {

@@ -35,8 +35,8 @@ export function addLiveOptions(command: Command, whatItStops: string): Command {
 }
 
 /** The live source for these flags; the Google and Kubernetes libraries load only now, when used. */
-export async function createLiveSource(flags: Omit<LiveFlags, 'timeout'>, io: Pick<ProcessIo, 'env' | 'stderr'>, deadline?: Deadline) {
+export async function createLiveSource(flags: Omit<LiveFlags, 'timeout'>, io: Pick<ProcessIo, 'env' | 'stderr'>, deadline?: Deadline, reading: { leaveOutUnreadFields?: boolean } = {}) {
   const [{ LiveSource }, { stderrProgress }] = await Promise.all([import('../state/live/live-source.js'), import('./progress.js')]);
   const requestLog = stderrRequestLog(flags, io.stderr);
-  return new LiveSource({ ...flags, env: io.env, progress: stderrProgress(Boolean(flags.quiet), io.stderr, Boolean(flags.verbose)), deadline, ...(requestLog ? { requestLog } : {}) });
+  return new LiveSource({ ...flags, env: io.env, progress: stderrProgress(Boolean(flags.quiet), io.stderr, Boolean(flags.verbose)), deadline, ...(requestLog ? { requestLog } : {}), ...reading });
 }

@@ -8,6 +8,8 @@ import { FAIL_ON } from '../engine/report.js';
 import { InputError } from '../errors.js';
 import { isGsUrl, parseGsUrl } from '../fleet/cloud-storage.js';
 import type { ReportText } from '../fleet/merge-reports.js';
+import type { ListedReport } from '../fleet/run-selection.js';
+import { selectRun } from '../fleet/run-selection.js';
 import { mergeReports } from '../fleet/merge-reports.js';
 import type { CredentialOptions } from '../state/live/gcp-credentials.js';
 import { availableChecks } from './available-checks.js';
@@ -29,7 +31,7 @@ export function registerMergeCommand(program: ProgramWithExitCode, io: ProcessIo
     .command('merge <reports...>')
     .description('combine JSON reports (shards of a fleet run: files, directories or gs://BUCKET/PREFIX) into one fleet report; names any missing shard')
     .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity').choices(FAIL_ON).default('error'))
-    .option('-o, --output <format>', 'report format: text, json, sarif, junit or json-lines (repeatable, each with its own --output-file)', addFormat)
+    .option('-o, --output <format>', 'report format: text, json, sarif, junit, json-lines, html or openmetrics (repeatable, each with its own --output-file)', addFormat)
     .option('--format <format>', 'the same as --output', addFormat)
     .option('--output-file <file>', 'write the --output to this file (or gs://BUCKET/OBJECT; - for stdout); with several --output, each --output-file follows its own', addFile)
     .option('--access-token-file <file>', 'for gs:// reports: use this OAuth access token instead of Application Default Credentials (also GOOGLE_OAUTH_ACCESS_TOKEN)')
@@ -37,9 +39,13 @@ export function registerMergeCommand(program: ProgramWithExitCode, io: ProcessIo
   addVerboseOption(command)
     .action(async (paths: string[], options: MergeOptions) => {
       const outputList = resolveOutputs(outputFlags);
-      const texts: ReportText[] = [];
-      for (const path of paths) texts.push(...(isGsUrl(path) ? await readGsReports(path, options, io) : await readLocalReports(path)));
-      const report = await mergeReports(texts);
+      const reports: ReportText[] = [];
+      for (const path of paths) {
+        const found = isGsUrl(path) ? await listGsReports(path, options, io) : await listLocalReports(path);
+        for (const note of found.notes) io.stderr.write(`gke-doctor: ${note}\n`);
+        reports.push(...found.reports);
+      }
+      const report = await mergeReports(reports);
       for (const index of report.fleet.shards?.missing ?? []) {
         io.stderr.write(`gke-doctor: merge: shard ${index}/${report.fleet.shards!.count} is missing: its clusters are not in the report\n`);
       }
@@ -48,27 +54,65 @@ export function registerMergeCommand(program: ProgramWithExitCode, io: ProcessIo
     });
 }
 
-/** A file, or every .json file directly in a directory. */
-async function readLocalReports(path: string): Promise<ReportText[]> {
-  let isDirectory: boolean;
+interface Found {
+  reports: ReportText[];
+  notes: string[];
+}
+
+/** A file; or the reports in a directory: its .json files, or the latest complete run of its run directories (run-selection.ts). */
+async function listLocalReports(path: string): Promise<Found> {
+  if (!(await statOf(path)).isDirectory()) return { reports: [localReport(path)], notes: [] };
+  const listed: (ListedReport & ReportText)[] = [];
+  const add = async (relative: string) => {
+    const file = join(path, relative);
+    const stats = await statOf(file);
+    if (stats.isFile()) listed.push({ ...localReport(file), relative, writtenAt: stats.mtimeMs });
+  };
+  for (const entry of await entriesOf(path)) {
+    if (entry.isDirectory()) {
+      for (const inner of await entriesOf(join(path, entry.name))) if (/^shard-\d+-of-\d+\.json$/.test(inner.name)) await add(`${entry.name}/${inner.name}`);
+    } else if (entry.name.endsWith('.json')) await add(entry.name);
+  }
+  const { reports, notes } = selectRun(path, listed.sort((a, b) => a.relative.localeCompare(b.relative)));
+  return { reports, notes };
+}
+
+function localReport(file: string): ReportText {
+  return { name: file, read: () => readInputFile(file, file) };
+}
+
+async function entriesOf(path: string) {
   try {
-    isDirectory = (await stat(path)).isDirectory();
+    return await readdir(path, { withFileTypes: true });
   } catch (error) {
     throw new InputError(`${path}: cannot read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
   }
-  const files = isDirectory ? (await readdir(path)).filter((name) => name.endsWith('.json')).sort().map((name) => join(path, name)) : [path];
-  if (files.length === 0) throw new InputError(`${path}: no .json reports in this directory`);
-  return Promise.all(files.map(async (file) => ({ name: file, text: await readInputFile(file, file) })));
 }
 
-/** The object itself, or every .json object under the prefix. */
-async function readGsReports(url: string, options: MergeOptions, io: ProcessIo): Promise<ReportText[]> {
+async function statOf(path: string) {
+  try {
+    return await stat(path);
+  } catch (error) {
+    throw new InputError(`${path}: cannot read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
+}
+
+/** The object itself; or, under a prefix, its .json objects or the latest complete run of its run directories. */
+async function listGsReports(url: string, options: MergeOptions, io: ProcessIo): Promise<Found> {
   const [{ CloudStorage }, { googleCredentials }] = await Promise.all([import('../fleet/cloud-storage.js'), import('../state/live/gcp-credentials.js')]);
   const storage = new CloudStorage(await googleCredentials(options, io.env), io.env, stderrRequestLog(options, io.stderr));
   const location = parseGsUrl(url);
-  const names = (await storage.list(location)).filter((name) => name === location.object || name.endsWith('.json')).sort();
-  if (names.length === 0) throw new InputError(`${url}: no .json reports under this prefix`);
-  return Promise.all(
-    names.map(async (name) => ({ name: `gs://${location.bucket}/${name}`, text: JSON.stringify(await storage.readJson({ bucket: location.bucket, object: name })) })),
-  );
+  const objects = await storage.list(location);
+  const report = (object: string): ReportText => ({
+    name: `gs://${location.bucket}/${object}`,
+    read: async () => JSON.stringify(await storage.readJson({ bucket: location.bucket, object })),
+  });
+  if (objects.some((object) => object.name === location.object)) return { reports: [report(location.object)], notes: [] };
+  const prefix = location.object === '' || location.object.endsWith('/') ? location.object : `${location.object}/`;
+  const listed = objects
+    .filter((object) => object.name.startsWith(prefix))
+    .map((object) => ({ ...report(object.name), relative: object.name.slice(prefix.length), writtenAt: object.updated ? Date.parse(object.updated) || 0 : 0 }))
+    .sort((a, b) => a.relative.localeCompare(b.relative));
+  const { reports, notes } = selectRun(url, listed);
+  return { reports, notes };
 }

@@ -12,4 +12,6 @@ export interface ProcessIo {
   stderr: OutputStream;
   /** The clock: when a check run or a snapshot happens. */
   now(): Date;
+  /** The working directory, where a report that could not be uploaded is written (default: the process's). */
+  cwd?: string;
 }

@@ -1,3 +1,4 @@
+import type { RunIdentity } from '../fleet/run-identity.js';
 import type { Target } from '../state/cluster-state.js';
 import type { Check } from './check.js';
 import type { CheckReport, FailOn, Report, Summary } from './report.js';
@@ -74,6 +75,8 @@ export interface FleetProject {
 export interface FleetReport extends Report {
   targets: Report[];
   fleet: FleetSummary;
+  /** Which run wrote it (absent in reports of gke-doctor before run identities, and in the merge of such reports). */
+  run?: RunIdentity;
 }
 
 export function isFleetReport(report: Report): report is FleetReport {
@@ -85,7 +88,7 @@ export function fleetReport(
   source: string,
   targets: readonly Report[],
   shards: ShardCoverage | null,
-  { projects, discovery }: { projects?: readonly FleetProject[] | undefined; discovery?: FleetDiscovery | undefined } = {},
+  { projects, discovery, run }: { projects?: readonly FleetProject[] | undefined; discovery?: FleetDiscovery | undefined; run?: RunIdentity | undefined } = {},
 ): FleetReport {
   const sorted = [...targets].sort((a, b) => targetLabel(a.target).localeCompare(targetLabel(b.target)));
   const summary: Summary = summarize(sorted.flatMap((report) => report.checks));
@@ -103,6 +106,7 @@ export function fleetReport(
       ...(projects ? { projects: [...projects].sort((a, b) => a.project.localeCompare(b.project)) } : {}),
       ...(discovery ? { discovery } : {}),
     },
+    ...(run ? { run } : {}),
   };
 }
 

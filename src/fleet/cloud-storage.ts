@@ -7,6 +7,7 @@ import { USER_AGENT, callLimits, readGoogleJson, readGooglePages } from '../stat
 import type { RequestLog } from '../state/live/request-log.js';
 import { failureReason } from '../state/live/request-log.js';
 import { envelopeProblem } from '../state/data-shapes.js';
+import type { Deadline } from '../state/live/deadline.js';
 
 /** A `gs://BUCKET/OBJECT` URL; `object` may be a prefix (empty for the whole bucket). */
 export interface GsUrl {
@@ -15,6 +16,12 @@ export interface GsUrl {
 }
 
 const TIMEOUT_MS = 60_000;
+
+/** An object as objects.list describes it (cloud.google.com/storage/docs/json_api/v1/objects#resource): `updated` is RFC 3339. */
+export interface StoredObject {
+  name: string;
+  updated?: string;
+}
 
 export function isGsUrl(text: string): boolean {
   return text.startsWith('gs://');
@@ -44,16 +51,16 @@ export class CloudStorage {
     this.base = new URL(googleApiBase('storage', env));
   }
 
-  /** Names of the objects under `url` (an exact object name lists just itself), every page. */
-  async list(url: GsUrl): Promise<string[]> {
+  /** The objects under `url` (an exact object name lists just itself), every page: each name, and when it was last written. */
+  async list(url: GsUrl): Promise<StoredObject[]> {
     const path = `b/${encodeURIComponent(url.bucket)}/o`;
     try {
       return await readGooglePages(`storage.googleapis.com ${path}`, async (pageToken) => {
-        const params = { prefix: url.object, fields: 'items(name),nextPageToken', ...(pageToken ? { pageToken } : {}) };
-        const response = await this.read<{ items?: { name: string }[]; nextPageToken?: string }>(url, 'list', path, params);
+        const params = { prefix: url.object, fields: 'items(name,updated),nextPageToken', ...(pageToken ? { pageToken } : {}) };
+        const response = await this.read<{ items?: StoredObject[]; nextPageToken?: string }>(url, 'list', path, params);
         const problem = await envelopeProblem('storageObjectList', response);
         if (problem) throw new InputError(`gs://${url.bucket}/${url.object}: cannot list: the answer is not an objects list (${problem})`);
-        return { items: (response.items ?? []).map((item) => item.name), nextPageToken: response.nextPageToken, bytes: 0 };
+        return { items: (response.items ?? []).map(({ name, updated }) => ({ name, ...(updated ? { updated } : {}) })), nextPageToken: response.nextPageToken, bytes: 0 };
       });
     } catch (error) {
       if (error instanceof InputError) throw error;
@@ -66,35 +73,42 @@ export class CloudStorage {
     return this.read<object>(url, 'read', `b/${encodeURIComponent(url.bucket)}/o/${encodeURIComponent(url.object)}`, { alt: 'media' });
   }
 
-  /** Simple upload (uploadType=media): one request, fine for a report; sent again as a whole if it fails on the way. */
-  async write(url: GsUrl, text: string, contentType: string): Promise<void> {
+  /**
+   * Simple upload (uploadType=media): one request, fine for a report; sent again as a whole if it
+   * fails on the way. `deadline` (the run's `--timeout`) cuts the upload and any wait for a retry.
+   */
+  async write(url: GsUrl, text: string, contentType: string, deadline?: Deadline): Promise<void> {
     if (!url.object || url.object.endsWith('/')) throw new InputError(`gs://${url.bucket}/${url.object}: name an object to write, not a bucket or a folder`);
     // Uploads go to /upload/ in front of the API's path (cloud.google.com/storage/docs/uploading-objects#uploading-an-object).
     const upload = new URL(`/upload${this.base.pathname}b/${encodeURIComponent(url.bucket)}/o`, this.base);
     const params = { uploadType: 'media', name: url.object };
+    const send = async () => {
+      const started = performance.now();
+      try {
+        const response = await this.auth.request<string>({
+          url: upload.href,
+          method: 'POST',
+          params,
+          headers: { 'Content-Type': contentType, 'User-Agent': USER_AGENT },
+          data: text,
+          // The object's metadata comes back; only its size is of use (to -v).
+          responseType: 'text',
+          timeout: Math.max(1, Math.min(TIMEOUT_MS, deadline?.remainingMs() ?? TIMEOUT_MS)),
+          ...(deadline ? { signal: deadline.signal } : {}),
+          retry: false,
+        });
+        this.logUpload(upload, params, started, { status: response.status, bytes: Buffer.byteLength(response.data ?? '') });
+      } catch (error) {
+        const status = (error as { response?: { status?: number; data?: unknown } }).response;
+        this.logUpload(upload, params, started, status?.status ? { status: status.status, bytes: typeof status.data === 'string' ? Buffer.byteLength(status.data) : 0 } : { error: failureReason(error) });
+        throw error;
+      }
+    };
     try {
-      await withRetry(async () => {
-        const started = performance.now();
-        try {
-          const response = await this.auth.request<string>({
-            url: upload.href,
-            method: 'POST',
-            params,
-            headers: { 'Content-Type': contentType, 'User-Agent': USER_AGENT },
-            data: text,
-            // The object's metadata comes back; only its size is of use (to -v).
-            responseType: 'text',
-            timeout: TIMEOUT_MS,
-            retry: false,
-          });
-          this.logUpload(upload, params, started, { status: response.status, bytes: Buffer.byteLength(response.data ?? '') });
-        } catch (error) {
-          const status = (error as { response?: { status?: number; data?: unknown } }).response;
-          this.logUpload(upload, params, started, status?.status ? { status: status.status, bytes: typeof status.data === 'string' ? Buffer.byteLength(status.data) : 0 } : { error: failureReason(error) });
-          throw error;
-        }
-      });
+      if (deadline?.passed) throw deadline.failure();
+      await withRetry(() => (deadline ? cutAt(deadline, send()) : send()), deadline ? { deadline } : {});
     } catch (error) {
+      if (deadline?.passed) throw new InputError(`gs://${url.bucket}/${url.object}: cannot write: ${deadline.failure().message.replace(/^timed out/, 'timed out uploading')}`);
       throw storageError(url, 'write', toApiFailure(error));
     }
   }
@@ -112,6 +126,21 @@ export class CloudStorage {
     } catch (error) {
       throw storageError(url, action, toApiFailure(error));
     }
+  }
+}
+
+/** `promise`, or the deadline's failure once it passes: the bound holds even where the signal does not reach (a token refresh). */
+async function cutAt<T>(deadline: Deadline, promise: Promise<T>): Promise<T> {
+  let stop: (() => void) | undefined;
+  const passed = new Promise<never>((_, reject) => {
+    stop = () => reject(deadline.failure());
+    deadline.signal.addEventListener('abort', stop, { once: true });
+  });
+  try {
+    return await Promise.race([promise, passed]);
+  } finally {
+    deadline.signal.removeEventListener('abort', stop!);
+    passed.catch(() => undefined);
   }
 }
 

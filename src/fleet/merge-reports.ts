@@ -4,30 +4,34 @@ import { reportShapeProblem } from './report-shape.js';
 import type { FleetDiscovery, FleetProject, FleetReport, ShardCoverage } from '../engine/fleet-report.js';
 import { fleetReport, isFleetReport, targetLabel } from '../engine/fleet-report.js';
 import type { Report } from '../engine/report.js';
+import type { RunIdentity } from './run-identity.js';
+import { inputsDifference } from './run-identity.js';
 
-/** A report as read: where it came from (a file or a gs:// object), and its text. */
+/** A report to merge: where it is (a file or a gs:// object), and how to read its text. */
 export interface ReportText {
   name: string;
-  text: string;
+  read(): Promise<string>;
 }
 
 /**
  * Combines shard reports (or any fleet and single-cluster JSON reports) into one
- * fleet report. Shards must agree on their count; every index no report covers
- * is named in `fleet.shards.missing`. A cluster in two reports is bad input:
- * which one holds the truth is not for gke-doctor to guess.
+ * fleet report. Shards must be of one run (`run.id`) with the same inputs and agree on
+ * their count; every index no report covers is named in `fleet.shards.missing`. A cluster
+ * or a shard in two reports is bad input: which one holds the truth is not for gke-doctor
+ * to guess. Reports are read one at a time, and only their parsed clusters kept (issue 27).
  */
 export async function mergeReports(inputs: readonly ReportText[]): Promise<FleetReport> {
   if (inputs.length === 0) throw new InputError('merge: no reports to merge');
   const targets: Report[] = [];
   const seen = new Map<string, string>();
   const sources = new Set<string>();
-  let shards: { count: number; present: Set<number>; from: string } | null = null;
+  let shards: { count: number; present: Map<number, string>; from: string } | null = null;
   let unsharded: string | null = null;
+  let run: { identity: RunIdentity | undefined; from: string; startedAt: string } | null = null;
   const projects = new Map<string, FleetProject>();
   let discovery: FleetDiscovery | undefined;
   for (const input of inputs) {
-    const report = await parseReport(input);
+    const report = await parseReport(input.name, await input.read());
     const parts = isFleetReport(report) ? report.targets : [report];
     sources.add(report.target.source);
     const coverage = isFleetReport(report) ? report.fleet.shards : null;
@@ -36,8 +40,16 @@ export async function mergeReports(inputs: readonly ReportText[]): Promise<Fleet
       if (shards && shards.count !== coverage.count) {
         throw new InputError(`${input.name} is a shard of ${coverage.count}, but ${shards.from} is a shard of ${shards.count}: merge the shards of one run`);
       }
-      shards ??= { count: coverage.count, present: new Set(), from: input.name };
-      for (const index of coverage.present) shards.present.add(index);
+      shards ??= { count: coverage.count, present: new Map(), from: input.name };
+      for (const index of coverage.present) {
+        const earlier = shards.present.get(index);
+        if (earlier !== undefined) throw new InputError(`shard ${index}/${coverage.count} is in both ${earlier} and ${input.name}: merge each shard once`);
+        shards.present.set(index, input.name);
+      }
+      const identity = (report as FleetReport).run;
+      if (run) sameRun(run, identity, input.name);
+      else run = { identity, from: input.name, startedAt: identity?.startedAt ?? '' };
+      if (identity && identity.startedAt < run.startedAt) run.startedAt = identity.startedAt;
     } else {
       if (shards) throw new InputError(`${input.name} is not a shard report, but ${shards.from} is: merge the shards of one run`);
       unsharded = input.name;
@@ -61,11 +73,13 @@ export async function mergeReports(inputs: readonly ReportText[]): Promise<Fleet
   const coverage: ShardCoverage | null = shards
     ? {
         count: shards.count,
-        present: [...shards.present].sort((a, b) => a - b),
+        present: [...shards.present.keys()].sort((a, b) => a - b),
         missing: Array.from({ length: shards.count }, (_, index) => index).filter((index) => !shards!.present.has(index)),
       }
     : null;
-  return fleetReport(sources.size === 1 ? [...sources][0]! : 'merged', targets, coverage, { projects: projects.size > 0 ? [...projects.values()] : undefined, discovery });
+  // The merge of a run's shards is that run, whole: its coverage is fleet.shards.
+  const merged = run?.identity ? { ...run.identity, startedAt: run.startedAt, shard: null } : undefined;
+  return fleetReport(sources.size === 1 ? [...sources][0]! : 'merged', targets, coverage, { projects: projects.size > 0 ? [...projects.values()] : undefined, discovery, run: merged });
 }
 
 function unionBy<T>(a: readonly T[], b: readonly T[], key: (item: T) => string): T[] {
@@ -75,7 +89,22 @@ function unionBy<T>(a: readonly T[], b: readonly T[], key: (item: T) => string):
 
 const LISTING_RANK: Record<FleetProject['status'], number> = { listed: 0, incomplete: 1, unlisted: 2 };
 
-async function parseReport({ name, text }: ReportText): Promise<Report> {
+/** A shard of another run, or of the same run with other inputs, is refused in one line naming both files. */
+function sameRun(first: { identity: RunIdentity | undefined; from: string }, identity: RunIdentity | undefined, name: string): void {
+  const merge = 'merge the shards of one run';
+  if (!first.identity || !identity) {
+    if (first.identity || identity) {
+      const [bare, named] = first.identity ? [name, first] : [first.from, { identity: identity!, from: name }];
+      throw new InputError(`${bare} has no run id (written before gke-doctor named its runs), but ${named.from} is run ${named.identity!.id}: ${merge}`);
+    }
+    return;
+  }
+  if (identity.id !== first.identity.id) throw new InputError(`${name} is run ${identity.id}, but ${first.from} is run ${first.identity.id}: ${merge}`);
+  const difference = inputsDifference(first.identity, identity);
+  if (difference) throw new InputError(`${first.from} and ${name} are shards of run ${identity.id} with different inputs (${difference}): ${merge}, as it was given`);
+}
+
+async function parseReport(name: string, text: string): Promise<Report> {
   requireJsonNesting(name, text);
   let value: unknown;
   try {

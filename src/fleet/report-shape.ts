@@ -58,6 +58,19 @@ const single = {
   },
 };
 
+// A fleet report's run (src/fleet/run-identity.ts): merge compares ids and inputs, so they must be what a run writes.
+const run = {
+  type: 'object',
+  required: ['id', 'startedAt', 'version', 'inputs'],
+  properties: {
+    id: { type: 'string', maxLength: 128 },
+    startedAt: string,
+    version: string,
+    inputs: { type: 'object', additionalProperties: { anyOf: [nullableString, strings(100_000)] }, maxProperties: 100 },
+    shard: { type: ['object', 'null'], required: ['index', 'count'], properties: { index: { type: 'integer', minimum: 0 }, count: { type: 'integer', minimum: 1 } } },
+  },
+};
+
 const shardIndexes = { type: 'array', items: { type: 'integer', minimum: 0, maximum: MAX_SHARDS - 1 }, maxItems: MAX_SHARDS };
 
 export const REPORT_SCHEMA = {
@@ -67,6 +80,7 @@ export const REPORT_SCHEMA = {
   properties: {
     ...single.properties,
     targets: { type: 'array', items: single, maxItems: 1_000_000 },
+    run,
     fleet: {
       type: 'object',
       properties: {

@@ -3,71 +3,118 @@ import type { Finding, Severity } from '../engine/check.js';
 import type { FleetReport } from '../engine/fleet-report.js';
 import { listingGaps, targetLabel } from '../engine/fleet-report.js';
 import type { RenderContext } from './format.js';
+import type { ClusterRow } from './fleet-overview.js';
+import { clusterRows, projectRows, runIdentity } from './fleet-overview.js';
 import { renderText } from './text.js';
 import { printableDeep } from '../terminal-text.js';
 
 /** How many of the worst findings the fleet summary lists before the per-cluster reports. */
 const WORST_SHOWN = 10;
 
+/** The longest reason the summary table shows; "Could not be checked" gives each in full. */
+const REASON_SHOWN = 80;
+
+/** How many distinct reasons "Could not be checked" gives for one cluster before pointing to its report. */
+const REASONS_SHOWN = 3;
+
 const RANK: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
+
+type ChalkInstance = InstanceType<typeof Chalk>;
 
 /**
  * The fleet report for people: a fleet summary first (clusters checked,
- * failing, incomplete, missing shards, the worst findings), then each project
+ * failing, incomplete, missing shards), a table with one row per cluster, the
+ * worst findings and the clusters that could not be checked, then each project
  * with each of its clusters' reports.
  */
 export function renderFleetText(read: FleetReport, context: RenderContext): string {
   const report = printableDeep(read);
   const chalk = new Chalk({ level: context.colorLevel });
   const { fleet } = report;
-  const projects = [...new Set(report.targets.map((target) => target.target.project ?? '-'))];
-  const looked = fleet.projects?.length ?? projects.length;
+  const rows = clusterRows(report);
+  const projects = [...new Set(rows.map((row) => row.project))];
+  // A live run names every project it looked in, those with no cluster and those it could not list too.
+  const looked = projectRows(report);
+  const clean = rows.filter((row) => row.status === 'clean').length;
   const lines = [
-    chalk.bold('gke-doctor') + chalk.dim(` · fleet · ${report.target.source} · ${plural(fleet.clusters, 'cluster')} in ${plural(looked, 'project')}`),
-    '',
-    `Fleet: ${plural(fleet.clusters, 'cluster')} checked: ${chalk.red(`${fleet.failing} failing`)}, ${chalk.yellow(`${fleet.incomplete} incomplete`)}, ${chalk.green(`${fleet.clusters - fleet.failing - fleet.incomplete + both(report)} clean`)}`,
+    chalk.bold('gke-doctor') + chalk.dim(` · fleet · ${report.target.source} · ${plural(fleet.clusters, 'cluster')} in ${plural(looked.length || projects.length, 'project')}`),
   ];
+  lines.push('', `Fleet: ${plural(fleet.clusters, 'cluster')} checked: ${chalk.red(`${fleet.failing} failing`)}, ${chalk.yellow(`${fleet.incomplete} incomplete`)}, ${chalk.green(`${clean} clean`)}`);
+  const run = runIdentity(report);
+  if (run) lines.push(`Run: ${[run.id, run.startedAt && `started ${run.startedAt}`, run.shard && `shard ${run.shard}`].filter(Boolean).join(', ')}`);
   if (fleet.shards) {
     const { count, present, missing } = fleet.shards;
     lines.push(`Shards: ${present.join(', ')} of ${count}${missing.length ? chalk.yellow(`; missing: ${missing.map((index) => `${index}/${count}`).join(', ')} (their clusters are not in this report)`) : ''}`);
   }
+  if (fleet.discovery) {
+    const { parent, via, fallback } = fleet.discovery;
+    lines.push(`Projects under ${parent}: found with ${via === 'cloud-asset-inventory' ? 'Cloud Asset Inventory' : `Resource Manager (Cloud Asset Inventory not used: ${fallback ?? ''})`}`);
+  }
+  if (rows.length > 0) lines.push('', ...summaryTable(rows, chalk));
+  const empty = looked.filter((project) => project.status === 'listed' && project.clusters === 0);
+  if (empty.length > 0) lines.push('', `Projects with 0 clusters: ${empty.map((project) => project.project).join(', ')}`);
   const worst = report.targets
     .flatMap((target) => target.checks.flatMap((check) => check.findings.map((finding) => ({ cluster: targetLabel(target.target), check: check.id, finding }))))
-    .filter(({ finding }) => finding.severity !== 'info')
+    .filter(({ finding }) => finding.severity !== 'info' && !finding.suppressed)
     .sort((a, b) => RANK[a.finding.severity] - RANK[b.finding.severity]);
   if (worst.length > 0) {
     lines.push('', chalk.bold('Worst findings:'));
     for (const { cluster, check, finding } of worst.slice(0, WORST_SHOWN)) lines.push(`  ${severityLabel(finding, chalk)}  ${cluster}  ${check}  ${finding.resource}`);
     if (worst.length > WORST_SHOWN) lines.push(chalk.dim(`  … and ${worst.length - WORST_SHOWN} more below`));
   }
-  if (fleet.discovery) {
-    const { parent, via, fallback } = fleet.discovery;
-    lines.push(`Projects under ${parent}: found with ${via === 'cloud-asset-inventory' ? 'Cloud Asset Inventory' : `Resource Manager (Cloud Asset Inventory not used: ${fallback ?? ''})`}`);
-  }
-  const empty = (fleet.projects ?? []).filter((project) => project.status === 'listed' && project.clusters === 0);
-  if (empty.length > 0) lines.push(`Projects with 0 clusters: ${empty.map((project) => project.project).join(', ')}`);
-  const unread = report.targets.filter((target) => target.checks.length > 0 && target.checks.every((check) => check.status === 'incomplete'));
-  const unlisted = listingGaps(report);
-  if (unread.length > 0 || unlisted.length > 0) {
+  const unchecked = rows.filter((row) => row.incomplete > 0);
+  // The parent, folders and projects that could not be listed: clusters may be missing from the fleet.
+  const gaps = listingGaps(report);
+  if (unchecked.length > 0 || gaps.length > 0) {
     lines.push('', chalk.bold('Could not be checked:'));
-    for (const gap of unlisted) lines.push(`  ${chalk.yellow(gap.what)}: ${gap.reason}`);
-    for (const target of unread) lines.push(`  ${chalk.yellow(targetLabel(target.target))}: ${target.checks[0]!.reason ?? ''}`);
+    for (const gap of gaps) lines.push(`  ${chalk.yellow(gap.what)}: ${gap.reason}`);
+    for (const row of unchecked) {
+      if (row.reasons.length === 1 && row.unread) {
+        lines.push(`  ${chalk.yellow(row.label)}: ${row.reasons[0]!.reason}`);
+        continue;
+      }
+      lines.push(`  ${chalk.yellow(row.label)}: ${row.incomplete} of ${row.report.checks.length} checks could not run`);
+      for (const { reason, checks } of row.reasons.slice(0, REASONS_SHOWN)) lines.push(`    ${reason}${chalk.dim(` (${checks.join(', ')})`)}`);
+      if (row.reasons.length > REASONS_SHOWN) lines.push(chalk.dim(`    … and ${row.reasons.length - REASONS_SHOWN} more reasons in its report below`));
+    }
   }
   for (const project of projects) {
     lines.push('', chalk.bold.underline(`Project ${project}`), '');
-    for (const target of report.targets.filter((candidate) => (candidate.target.project ?? '-') === project)) {
-      lines.push(renderText(target, context).trimEnd(), '');
-    }
+    for (const row of rows.filter((candidate) => candidate.project === project)) lines.push(renderText(row.report, context).trimEnd(), '');
   }
   return `${lines.join('\n').trimEnd()}\n`;
 }
 
-/** Clusters both failing and incomplete, counted once in the clean count. */
-function both(report: FleetReport): number {
-  return report.targets.filter((target) => target.checks.some((check) => check.status === 'failed') && target.checks.some((check) => check.status === 'incomplete')).length;
+/** One row per cluster: where it is, its error and warning findings, and how many checks could not run and why. */
+function summaryTable(rows: readonly ClusterRow[], chalk: ChalkInstance): string[] {
+  const cells = rows.map((row) => [
+    row.cluster ?? '-',
+    row.project,
+    row.location ?? '-',
+    String(row.errors),
+    String(row.warnings),
+    row.incomplete === 0 ? '-' : `${row.incomplete}: ${shorten(row.reasons[0]!.reason)}${row.reasons.length > 1 ? ` (+${row.reasons.length - 1} other reasons)` : ''}`,
+  ]);
+  const head = ['CLUSTER', 'PROJECT', 'LOCATION', 'ERRORS', 'WARNINGS', 'INCOMPLETE'];
+  const widths = head.map((title, column) => Math.max(title.length, ...cells.map((row) => row[column]!.length)));
+  const line = (row: readonly string[]) =>
+    row
+      .map((cell, column) => (column === row.length - 1 ? cell : column === 3 || column === 4 ? cell.padStart(widths[column]!) : cell.padEnd(widths[column]!)))
+      .join('  ')
+      .trimEnd();
+  const colors = (row: ClusterRow): ChalkInstance => (row.status === 'failing' ? chalk.red : row.status === 'incomplete' ? chalk.yellow : chalk.green);
+  return [`  ${chalk.bold(line(head))}`, ...cells.map((row, index) => `  ${colors(rows[index]!)(line(row))}`)];
 }
 
-function severityLabel(finding: Finding, chalk: InstanceType<typeof Chalk>): string {
+/** A long reason cut in the middle: its start says what could not be read, its end why. */
+function shorten(reason: string): string {
+  const first = reason.split('\n')[0]!;
+  if (first.length <= REASON_SHOWN) return first;
+  const head = Math.floor(REASON_SHOWN * 0.4);
+  return `${first.slice(0, head)}…${first.slice(first.length - (REASON_SHOWN - head - 1))}`;
+}
+
+function severityLabel(finding: Finding, chalk: ChalkInstance): string {
   const label = finding.severity.toUpperCase().padEnd(7);
   return finding.severity === 'error' ? chalk.red.bold(label) : chalk.yellow.bold(label);
 }

@@ -3,7 +3,9 @@ import { renderFleetText } from './fleet-text.js';
 import type { Renderer } from './format.js';
 import { renderJson } from './json.js';
 import { renderJsonLines } from './json-lines.js';
+import { renderHtml } from './html.js';
 import { renderJunit } from './junit.js';
+import { renderOpenMetrics } from './openmetrics.js';
 import { renderSarif } from './sarif.js';
 import { renderText } from './text.js';
 
@@ -14,4 +16,6 @@ export const RENDERERS: Record<string, Renderer> = {
   sarif: renderSarif,
   junit: renderJunit,
   'json-lines': renderJsonLines,
+  html: renderHtml,
+  openmetrics: renderOpenMetrics,
 };

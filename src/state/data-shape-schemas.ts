@@ -386,7 +386,7 @@ const ENVELOPES = {
   folderList: shape({ folders: list(shape({ name: string, state: string })), nextPageToken: string }),
   projectList: shape({ projects: list(shape({ name: string, projectId: string, state: string })), nextPageToken: string }),
   // storage v1 objects.list (https://cloud.google.com/storage/docs/json_api/v1/objects/list).
-  storageObjectList: shape({ items: list(shape({ name: string }, ['name'])), nextPageToken: string }),
+  storageObjectList: shape({ items: list(shape({ name: string, updated: string }, ['name'])), nextPageToken: string }),
 };
 export type EnvelopeName = keyof typeof ENVELOPES;
 

@@ -1,4 +1,6 @@
 import { readFile, writeFile } from 'node:fs/promises';
+import { parse } from 'yaml';
+import { RUN_ID_ENV } from '../../src/fleet/run-identity.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LiveSource } from '../../src/state/live/live-source.js';
 import { FLEET_PERMISSIONS, REPORT_STORAGE_PERMISSIONS } from '../../src/fleet/fleet-permissions.js';
@@ -113,5 +115,12 @@ describe('the shipped scheduled manifests', () => {
   it.each(['deploy/cronjob.yaml', 'deploy/fleet/indexed-job.yaml', 'deploy/fleet/cloud-run-job.yaml'])('%s runs with --fail-on never', async (file) => {
     const manifest = await readFile(`${REPO_ROOT}${file}`, 'utf8');
     expect(manifest).toMatch(/--fail-on, never\b/);
+  });
+
+  // Every Pod of one Job (each index, each retry) shares the Job's uid label, and each new Job has its own
+  // (kubernetes pkg/apis/batch/types.go ControllerUidLabel): the run id its shards are written under.
+  it('the Indexed Job names its run from its controller-uid label, through the downward API', async () => {
+    const job = parse(await readFile(`${REPO_ROOT}deploy/fleet/indexed-job.yaml`, 'utf8')) as { spec: { template: { spec: { containers: { env?: unknown[] }[] } } } };
+    expect(job.spec.template.spec.containers[0]!.env).toContainEqual({ name: RUN_ID_ENV, valueFrom: { fieldRef: { fieldPath: "metadata.labels['batch.kubernetes.io/controller-uid']" } } });
   });
 });

@@ -115,7 +115,7 @@ describe('check --all-clusters', () => {
   it('every shard lists every project; merge keeps each project once, with the worst listing', async () => {
     const directory = await mkdtemp(join(tmpdir(), 'gke-doctor-fleet-shards-'));
     for (const index of [0, 1]) {
-      const { stdout } = await t.checkAll('--shard', `${index}/2`);
+      const { stdout } = await t.checkAll('--shard', `${index}/2`, '--run-id', 'projects-merge');
       await writeFile(join(directory, `shard-${index}.json`), stdout);
     }
     const merged = await runCli(['merge', directory, '--output', 'json'], { env: t.env });
@@ -186,8 +186,22 @@ describe('check --all-clusters', () => {
   it('--location and --cluster-filter narrow it; shards split it', async () => {
     expect((await t.checkAll('--cluster-filter', 'q*')).report!.targets.map(label)).toEqual(['acme-jobs-prod/asia-northeast1/quiet']);
     expect((await t.checkAll('--location', 'us-central1')).report!.targets.map(label)).toEqual(['acme-jobs-prod/us-central1/gone']);
-    const shards = await Promise.all([0, 1].map(async (index) => (await t.checkAll('--shard', `${index}/2`)).report!.targets.map(label)));
+    const shards = await Promise.all([0, 1].map(async (index) => (await t.checkAll('--shard', `${index}/2`, '--run-id', 'split')).report!.targets.map(label)));
     expect(shards.flat().sort()).toEqual((await t.checkAll()).report!.targets.map(label).sort());
+  });
+
+  it('names its run: the Job\'s id from GKE_DOCTOR_RUN_ID (downward API), its inputs and its shard', async () => {
+    const result = await runCli(
+      ['check', '--all-clusters', '--project', 'acme-jobs-prod,acme-platform', '--project', 'locked-out', '--cluster-filter', 'q*', '--endpoint', 'private', '--shard-count', '2', '--output', 'json'],
+      { env: { ...t.env, JOB_COMPLETION_INDEX: '1', GKE_DOCTOR_RUN_ID: '5f1c7a2e-8d6b-4c1e-9a3f-0b2d4e6f8a1c' }, now: t.now },
+    );
+    expect((JSON.parse(result.stdout) as FleetReport).run).toEqual({
+      id: '5f1c7a2e-8d6b-4c1e-9a3f-0b2d4e6f8a1c',
+      startedAt: t.now().toISOString(),
+      version: expect.any(String),
+      inputs: { source: 'live', projects: ['acme-jobs-prod', 'acme-platform', 'locked-out'], parent: null, location: null, clusterFilter: 'q*', endpoint: 'private', snapshot: null },
+      shard: { index: 1, count: 2 },
+    });
   });
 
   it('--endpoint private reaches each API server at its private endpoint with the cluster CA', async () => {

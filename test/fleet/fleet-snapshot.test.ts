@@ -10,6 +10,16 @@ import { fixturePath } from '../support/fixtures.js';
 import { runCli } from '../support/cli.js';
 import { comparable } from '../support/live.js';
 import { sarifValidator } from '../support/preflight.js';
+import { VERSION } from '../../src/version.js';
+
+/** What Cloud Run sets in a job's task (cloud.google.com/run/docs/container-contract#jobs-env-vars). */
+const cloudRunTask = (index: number, count: number, execution: string) => ({
+  CLOUD_RUN_JOB: 'gke-doctor-fleet',
+  CLOUD_RUN_EXECUTION: execution,
+  CLOUD_RUN_TASK_INDEX: String(index),
+  CLOUD_RUN_TASK_COUNT: String(count),
+  CLOUD_RUN_TASK_ATTEMPT: '0',
+});
 
 /** A fleet snapshot tree made of real fixture snapshots, plus one cluster whose snapshot is broken. */
 const TREE: Record<string, string> = {
@@ -147,10 +157,18 @@ describe('shards and merge', () => {
     for (let index = 0; index < 3; index++) {
       const file = join(root, `shard-${index}.json`);
       // The shard from the environment, as a Cloud Run job task sees it.
-      const run = await runCli(['check', '--snapshot', tree, '--output', 'json', '--output-file', file], { env: { CLOUD_RUN_TASK_INDEX: String(index), CLOUD_RUN_TASK_COUNT: '3' } });
+      const run = await runCli(['check', '--snapshot', tree, '--output', 'json', '--output-file', file], { env: cloudRunTask(index, 3, 'nightly-x7k2p') });
       expect(run.stderr).toBe('');
       const shard = JSON.parse(await readFile(file, 'utf8')) as FleetReport;
       expect(shard.fleet.shards).toEqual({ count: 3, present: [index], missing: [] });
+      // The run names itself: the Cloud Run execution every task shares, its inputs, its shard.
+      expect(shard.run).toEqual({
+        id: 'nightly-x7k2p',
+        startedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+        version: VERSION,
+        inputs: { source: 'snapshot', projects: null, parent: null, location: null, clusterFilter: null, endpoint: null, snapshot: tree },
+        shard: { index, count: 3 },
+      });
       files.push(file);
     }
     const shardLabels = await Promise.all(files.map(async (file) => labels(JSON.parse(await readFile(file, 'utf8')) as FleetReport)));
@@ -161,6 +179,7 @@ describe('shards and merge', () => {
     expect(labels(report)).toEqual(labels(whole));
     expect(report.targets.map(comparable)).toEqual(whole.targets.map(comparable));
     expect(report.fleet.shards).toEqual({ count: 3, present: [0, 1, 2], missing: [] });
+    expect(report.run).toMatchObject({ id: 'nightly-x7k2p', shard: null, inputs: { snapshot: tree } });
     expect(report.summary).toEqual(whole.summary);
     expect(merged.code).toBe(1);
     expect(merged.stderr).toBe('');
@@ -170,7 +189,7 @@ describe('shards and merge', () => {
     const files: string[] = [];
     for (const index of [0, 2]) {
       const file = join(root, `partial-${index}.json`);
-      await runCli(['check', '--snapshot', tree, '--shard', `${index}/3`, '--fail-on', 'never', '--output', 'json', '--output-file', file]);
+      await runCli(['check', '--snapshot', tree, '--shard', `${index}/3`, '--run-id', 'partial', '--fail-on', 'never', '--output', 'json', '--output-file', file]);
       files.push(file);
     }
     const merged = await runCli(['merge', ...files, '--fail-on', 'never', '-o', 'json']);
@@ -186,11 +205,11 @@ describe('shards and merge', () => {
     await writeFile(notJson, '<html>');
     expect(await runCli(['merge', notJson])).toMatchObject({ code: 2, stderr: expect.stringMatching(/^gke-doctor: .*not-a-report\.json: not a gke-doctor JSON report \(invalid JSON: .*\)\n$/) });
     const a = join(root, 'twice-a.json');
-    await runCli(['check', '--snapshot', tree, '--shard', '0/2', '--output', 'json', '--output-file', a]);
+    await runCli(['check', '--snapshot', tree, '--shard', '0/2', '--run-id', 'r1', '--output', 'json', '--output-file', a]);
     const other = join(root, 'other-count.json');
-    await runCli(['check', '--snapshot', tree, '--shard', '0/3', '--output', 'json', '--output-file', other]);
+    await runCli(['check', '--snapshot', tree, '--shard', '0/3', '--run-id', 'r1', '--output', 'json', '--output-file', other]);
     expect((await runCli(['merge', a, other])).stderr).toMatch(/is a shard of 3, but .*twice-a\.json is a shard of 2: merge the shards of one run\n$/);
-    expect((await runCli(['merge', a, a])).stderr).toMatch(/^gke-doctor: cluster proj-.* is in both .*twice-a\.json and .*twice-a\.json: merge each shard once\n$/);
+    expect((await runCli(['merge', a, a])).stderr).toMatch(/^gke-doctor: shard 0\/2 is in both .*twice-a\.json and .*twice-a\.json: merge each shard once\n$/);
     expect((await runCli(['merge', join(root, 'nothing-here.json')])).stderr).toBe(`gke-doctor: ${join(root, 'nothing-here.json')}: cannot read: ENOENT\n`);
   });
 
@@ -213,7 +232,7 @@ describe('reports in Cloud Storage', () => {
 
   it('each shard writes its report to gs://, and merge reads them back by prefix', async () => {
     for (let index = 0; index < 3; index++) {
-      const run = await runCli(['check', '--snapshot', tree, '--shard', `${index}/3`, '--output', 'json', '--output-file', `gs://fleet-reports/run-1/shard-${index}.json`], { env });
+      const run = await runCli(['check', '--snapshot', tree, '--shard', `${index}/3`, '--run-id', 'run-1', '--output', 'json', '--output-file', `gs://fleet-reports/run-1/shard-${index}.json`], { env });
       expect(run.stderr).toBe('');
     }
     expect([...gcs.buckets.get('fleet-reports')!.keys()].sort()).toEqual(['run-1/shard-0.json', 'run-1/shard-1.json', 'run-1/shard-2.json']);
@@ -231,11 +250,13 @@ describe('reports in Cloud Storage', () => {
 
   it('a prefix ending in / names each task\'s report after its shard: one job definition for every task', async () => {
     for (let index = 0; index < 3; index++) {
-      const run = await runCli(['check', '--snapshot', tree, '--output', 'json', '--output-file', 'gs://fleet-reports/run-2/'], { env: { ...env, CLOUD_RUN_TASK_INDEX: String(index), CLOUD_RUN_TASK_COUNT: '3' } });
+      const run = await runCli(['check', '--snapshot', tree, '--output', 'json', '--output-file', 'gs://fleet-reports/run-2/'], { env: { ...env, ...cloudRunTask(index, 3, 'exec-a') } });
       expect(run.stderr).toBe('');
     }
-    expect([...gcs.buckets.get('fleet-reports')!.keys()].filter((name) => name.startsWith('run-2/')).sort()).toEqual(['run-2/shard-0-of-3.json', 'run-2/shard-1-of-3.json', 'run-2/shard-2-of-3.json']);
-    expect((await runCli(['merge', 'gs://fleet-reports/run-2/', '--output', 'json'], { env })).code).toBe(1);
+    expect([...gcs.buckets.get('fleet-reports')!.keys()].filter((name) => name.startsWith('run-2/')).sort()).toEqual(['run-2/exec-a/shard-0-of-3.json', 'run-2/exec-a/shard-1-of-3.json', 'run-2/exec-a/shard-2-of-3.json']);
+    const merged = await runCli(['merge', 'gs://fleet-reports/run-2/', '--output', 'json'], { env });
+    expect(merged).toMatchObject({ code: 1, stderr: 'gke-doctor: merge: gs://fleet-reports/run-2/: merged run exec-a (3 of 3 shards), the latest complete run\n' });
+    expect((JSON.parse(merged.stdout) as FleetReport).targets).toHaveLength(5);
     expect(await runCli(['check', '--snapshot', tree, '--output', 'json', '--output-file', 'gs://fleet-reports/run-3/'], { env })).toMatchObject({
       code: 2,
       stderr: "gke-doctor: --output-file gs://fleet-reports/run-3/: a name ending in / is for the report of one shard (--shard, or a job's task index)\n",
@@ -275,9 +296,10 @@ describe('reports in Cloud Storage', () => {
       stderr: 'gke-doctor: gs://fleet-reports/run-1/: permission storage.objects.list denied; roles/storage.objectViewer on the bucket grants it\n',
     });
     expect(await runCli(['merge', 'gs://no-such-bucket/x/'], { env })).toMatchObject({ code: 2, stderr: 'gke-doctor: gs://no-such-bucket/x/: no such bucket\n' });
-    expect(await runCli(['check', '--snapshot', tree, '--output', 'json', '--output-file', 'gs://no-such-bucket/r.json'], { env })).toMatchObject({
+    const cwd = await mkdtemp(join(tmpdir(), 'gke-doctor-cwd-'));
+    expect(await runCli(['check', '--snapshot', tree, '--output', 'json', '--output-file', 'gs://no-such-bucket/r.json'], { env, cwd })).toMatchObject({
       code: 2,
-      stderr: 'gke-doctor: gs://no-such-bucket/r.json: no such bucket\n',
+      stderr: expect.stringMatching(/^gke-doctor: gs:\/\/no-such-bucket\/r\.json: no such bucket; wrote the report to .*\/gke-doctor-report-\d{8}T\d{6}Z-[0-9a-f]{8}\.json instead\n$/),
     });
   });
 });

@@ -49,6 +49,18 @@ describe('live source against the fakes', async () => {
     expect(served.kube.requests.filter((request) => request.path === '/api/v1/namespaces').map((request) => request.query.continue ?? '')).toHaveLength(2);
   });
 
+  it('leaves out the fields no built-in check reads only when told to (a check run of built-in checks), as each page arrives', async () => {
+    served = await serveFixture('seed-argocd-unhealthy', { kube: { maxPageSize: 2 } });
+    const podOf = async (leaveOutUnreadFields: boolean) =>
+      (await new LiveSource({ env: served!.env, kubeconfig: served!.kubeconfig, leaveOutUnreadFields }).collect(new Set<DataKey>(['Pod']))).kubernetes.list('Pod')[0]!;
+    const [whole, listed] = await Promise.all([podOf(false), podOf(true)]);
+    expect(whole.spec?.containers[0]?.livenessProbe).toBeDefined();
+    expect(listed.spec?.containers[0]?.livenessProbe).toBeUndefined();
+    expect(listed.spec?.tolerations).toBeUndefined();
+    expect(listed.spec?.containers[0]?.readinessProbe).toEqual(whole.spec?.containers[0]?.readinessProbe);
+    expect(listed.metadata).toEqual(whole.metadata);
+  });
+
   it('asks getIamPolicy for version 3, so conditional bindings keep their conditions', async () => {
     served = await serveFixture('seed-eventarc-stuck-namespace');
     await liveSource(served).collect(new Set<DataKey>(['iamPolicy']));

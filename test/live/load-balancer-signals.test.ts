@@ -1,7 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { load } from 'js-yaml';
 import type { DataKey } from '../../src/state/cluster-state.js';
+import type { KubeObject } from '../../src/state/kubernetes-types.js';
+import { EVENTS_PER_NAMESPACE } from '../../src/state/live/live-kubernetes.js';
 import { LiveSource } from '../../src/state/live/live-source.js';
 import { permissionDenied } from '../support/fake-gcp.js';
 import { fixturePath } from '../support/fixtures.js';
@@ -119,5 +122,66 @@ describe('events, live', () => {
     served = await serveFixture('seed-eventarc-stuck-namespace');
     await collect(served, ['Event']);
     expect(served.kube.requests.filter((request) => request.path.endsWith('/events'))).toEqual([]);
+  });
+
+  describe('in more namespaces than requests in flight', () => {
+    /** ingress-controller-events' Ingress and events in `count` namespaces (shop-0…), and `noisy` Warning events in a namespace with no Ingress. */
+    async function manyNamespaces(count: number, noisy = 1): Promise<string> {
+      const read = async (file: string) => (load(await readFile(join(fixturePath('ingress-controller-events'), 'k8s', file), 'utf8')) as { items: KubeObject[] }).items;
+      const [ingresses, events] = await Promise.all([read('ingresses.yaml'), read('events.yaml')]);
+      // Each copy its own namespace and uids (objects are told apart by uid).
+      const inNamespace = (object: KubeObject, namespace: string, index: number): KubeObject =>
+        JSON.parse(JSON.stringify(object).replaceAll('"namespace":"shop"', `"namespace":"${namespace}"`).replace(/"uid":"[0-9a-f]{8}/g, `"uid":"${index.toString(16).padStart(8, '0')}`)) as KubeObject;
+      const items = Array.from({ length: count }, (_, index) => [...ingresses!, ...events!].map((object) => inNamespace(object, `shop-${index}`, index))).flat();
+      const warning = events!.find((event) => event.type === 'Warning')!;
+      for (let index = 0; index < noisy; index++) {
+        const event = inNamespace(warning, 'batch', count + index);
+        items.push({ ...event, metadata: { ...event.metadata, name: `job.${String(index).padStart(6, '0')}` } });
+      }
+      return temporaryFixture({ 'k8s/objects.json': JSON.stringify({ apiVersion: 'v1', kind: 'List', items }) });
+    }
+    const reasonsIn = (events: KubeObject[], namespace: string) => events.filter((event) => event.metadata?.namespace === namespace).map((event) => (event as { reason?: string }).reason).sort();
+    const eventLists = (fixture: ServedFixture) => fixture.kube.requests.filter((request) => request.path.endsWith('/events')).map((request) => `${request.path} ${request.query.fieldSelector}`);
+
+    it('reads one list per selector cluster-wide, keeping the events of those namespaces only', async () => {
+      served = await serveFixture(await manyNamespaces(10));
+      const state = await collect(served, ['Event']);
+      expect(eventLists(served).sort()).toEqual(['/api/v1/events type=Normal,reason=XPN', '/api/v1/events type=Warning']);
+      const events = state.kubernetes.list('Event');
+      for (let index = 0; index < 10; index++) expect(reasonsIn(events, `shop-${index}`)).toEqual(['Sync', 'SyncNetworkEndpointGroupFailed', 'XPN']);
+      expect(reasonsIn(events, 'batch')).toEqual([]);
+    });
+
+    it('lists each namespace when the cluster-wide list fails (RBAC may allow only some namespaces, a server may fail)', async () => {
+      served = await serveFixture(await manyNamespaces(10));
+      served.kube.inject({ path: '/api/v1/events', status: 403, body: { kind: 'Status', apiVersion: 'v1', status: 'Failure', message: 'events is forbidden: User "ci" cannot list resource "events" in API group "" at the cluster scope', reason: 'Forbidden', code: 403 } });
+      const state = await collect(served, ['Event']);
+      expect(eventLists(served).filter((list) => list.startsWith('/api/v1/namespaces/'))).toHaveLength(20);
+      expect(reasonsIn(state.kubernetes.list('Event'), 'shop-3')).toEqual(['Sync', 'SyncNetworkEndpointGroupFailed', 'XPN']);
+      await served.close();
+      served = await serveFixture(await manyNamespaces(10));
+      served.kube.inject({ path: '/api/v1/events', fault: 'reset' });
+      expect(reasonsIn((await collect(served, ['Event'])).kubernetes.list('Event'), 'shop-9')).toEqual(['Sync', 'SyncNetworkEndpointGroupFailed', 'XPN']);
+    });
+
+    it('one of those namespaces with more than its cap: each namespace is listed, so its list says what it left unread', async () => {
+      const directory = await manyNamespaces(9);
+      const list = JSON.parse(await readFile(join(directory, 'k8s/objects.json'), 'utf8')) as { items: KubeObject[] };
+      const warning = list.items.find((object) => object.kind === 'Event' && object.type === 'Warning' && object.metadata?.namespace === 'shop-0')!;
+      for (let index = 0; index < EVENTS_PER_NAMESPACE; index++) list.items.push({ ...warning, metadata: { ...warning.metadata, name: `web.${String(index).padStart(6, '0')}`, uid: `ffffffff-0000-4000-8000-${String(index).padStart(12, '0')}` } });
+      served = await serveFixture(await temporaryFixture({ 'k8s/objects.json': JSON.stringify(list) }));
+      const state = await collect(served, ['Event']);
+      // Two per namespace, and the count of shop-0's events.
+      expect(eventLists(served).filter((listed) => listed.startsWith('/api/v1/namespaces/'))).toHaveLength(19);
+      expect(state.cappedLists?.get('Event')).toEqual([expect.objectContaining({ namespace: 'shop-0', fieldSelector: 'type=Warning', read: EVENTS_PER_NAMESPACE })]);
+    });
+
+    it('reads no more events cluster-wide than the lists per namespace could: a noisy namespace elsewhere, and each namespace is listed', async () => {
+      served = await serveFixture(await manyNamespaces(9, EVENTS_PER_NAMESPACE * 9 + 1));
+      const state = await collect(served, ['Event']);
+      expect(eventLists(served).filter((list) => list.startsWith('/api/v1/namespaces/'))).toHaveLength(18);
+      expect(reasonsIn(state.kubernetes.list('Event'), 'shop-0')).toEqual(['Sync', 'SyncNetworkEndpointGroupFailed', 'XPN']);
+      expect(reasonsIn(state.kubernetes.list('Event'), 'batch')).toEqual([]);
+    });
   });
 });

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { tmpdir } from 'node:os';
 import { Readable, Writable } from 'node:stream';
 import { main } from '../../src/cli/main.js';
 import type { OutputStream } from '../../src/cli/process-io.js';
@@ -18,6 +19,8 @@ export interface CliOptions {
   /** Whether stdin, stdout and stderr are a terminal. */
   terminal?: boolean;
   now?: () => Date;
+  /** Where a report that could not be uploaded goes (default: the system's temporary directory, never the repository). */
+  cwd?: string;
 }
 
 /** The environment a test run sees: the test process's, without colour unless the test asks for it. */
@@ -43,7 +46,7 @@ export async function runCli(args: string[], options: CliOptions = {}): Promise<
   const stdout = capture(terminal);
   const stderr = capture(terminal);
   const stdin = Object.assign(Readable.from(options.input === undefined ? [] : [Buffer.from(options.input)]), { isTTY: terminal });
-  const code = await main(args, { env: environment(options.env), stdin, stdout, stderr, now: options.now ?? (() => new Date()) });
+  const code = await main(args, { env: environment(options.env), stdin, stdout, stderr, now: options.now ?? (() => new Date()), cwd: options.cwd ?? tmpdir() });
   return { code, stdout: stdout.text(), stderr: stderr.text() };
 }
 

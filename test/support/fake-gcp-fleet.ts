@@ -64,19 +64,27 @@ export class FakeGcpFleet extends FakeHttpServer {
     super((request) => this.answer(request), (status, message) => googleError(status, message));
   }
 
-  static async serve(specs: FleetProjectSpec[], hierarchy?: FleetHierarchy): Promise<FakeGcpFleet> {
+  /**
+   * With `rttMs`, every server is behind a network of that round trip (network-delay.ts); with
+   * `shareApiServers`, clusters of the same fixture share one API server (the benchmark's large
+   * fleets: each is still its own cluster to the client, at the same endpoint); with `hierarchy`,
+   * the folders and organization above the projects (`--parent`).
+   */
+  static async serve(specs: FleetProjectSpec[], options: { rttMs?: number; shareApiServers?: boolean; hierarchy?: FleetHierarchy } = {}): Promise<FakeGcpFleet> {
     const fleet = new FakeGcpFleet();
-    if (hierarchy) fleet.hierarchy = hierarchy;
+    if (options.hierarchy) fleet.hierarchy = options.hierarchy;
+    const shared = new Map<string, FakeKubeApiServer>();
     for (const spec of specs) {
-      const gcp = await FakeGcp.load(fixturePath(spec.fixture));
-      const project = JSON.parse(await readFile(join(fixturePath(spec.fixture), 'project.json'), 'utf8')) as { projectId: string; projectNumber: string };
+      const gcp = await FakeGcp.load(fixtureDirectory(spec.fixture));
+      const project = JSON.parse(await readFile(join(fixtureDirectory(spec.fixture), 'project.json'), 'utf8')) as { projectId: string; projectNumber: string };
       const clusters: Record<string, unknown>[] = [];
       const memberships: Record<string, unknown>[] = [];
       for (const cluster of spec.clusters) {
-        const described = JSON.parse(await readFile(join(fixturePath(cluster.fixture), 'cluster.json'), 'utf8')) as Record<string, unknown>;
+        const described = JSON.parse(await readFile(join(fixtureDirectory(cluster.fixture), 'cluster.json'), 'utf8')) as Record<string, unknown>;
         let port = 9;
         if (!cluster.unreachable) {
-          const kube = await FakeKubeApiServer.serve(fixturePath(cluster.fixture), { tls: true });
+          const kube = (options.shareApiServers && shared.get(cluster.fixture)) || (await FakeKubeApiServer.serve(fixtureDirectory(cluster.fixture), { tls: true, rttMs: options.rttMs }));
+          shared.set(cluster.fixture, kube);
           fleet.kube.set(`${project.projectId}/${cluster.location}/${cluster.name}`, kube);
           port = kube.port;
           // GKE Hub v1 Membership of a registered GKE cluster (gcloud container fleet memberships describe --format=json).
@@ -104,8 +112,8 @@ export class FakeGcpFleet extends FakeHttpServer {
       fleet.projects.set(project.projectId, { gcp, clusters, memberships });
       fleet.numbers.set(project.projectId, project.projectNumber);
     }
-    await fleet.gateway.start({ tls: true });
-    return fleet.start();
+    await fleet.gateway.start({ tls: true, rttMs: options.rttMs });
+    return fleet.start({ rttMs: options.rttMs });
   }
 
   /**
@@ -133,7 +141,7 @@ export class FakeGcpFleet extends FakeHttpServer {
   }
 
   override async close(): Promise<void> {
-    await Promise.all([super.close(), this.gateway.close(), ...[...this.kube.values()].map((kube) => kube.close())]);
+    await Promise.all([super.close(), this.gateway.close(), ...[...new Set(this.kube.values())].map((kube) => kube.close())]);
   }
 
   /**
@@ -233,4 +241,9 @@ export class FakeGcpFleet extends FakeHttpServer {
   private numberOf(projectId: string): string {
     return this.numbers.get(projectId) ?? String(100_000_000_000 + [...projectId].reduce((sum, letter) => sum * 31 + letter.charCodeAt(0), 0) % 899_999_999_999);
   }
+}
+
+/** A fixture's name, or a directory's absolute path (a generated cluster). */
+function fixtureDirectory(nameOrPath: string): string {
+  return nameOrPath.startsWith('/') ? nameOrPath : fixturePath(nameOrPath);
 }

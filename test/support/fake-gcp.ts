@@ -77,6 +77,10 @@ interface FixtureGcp {
 export interface FakeGcpOptions {
   /** Page size when the client sends none (small, so pagination is exercised). */
   pageSize?: number;
+  /** Serve HTTPS with the test certificate (TEST_TLS; clients trust it through NODE_EXTRA_CA_CERTS), as Google's APIs do. */
+  tls?: boolean;
+  /** A network of this round trip between the clients and the fake (network-delay.ts). */
+  rttMs?: number;
 }
 
 /**
@@ -93,7 +97,7 @@ export class FakeGcp extends FakeHttpServer {
   }
 
   static async serve(fixtureDirectory: string, options: FakeGcpOptions = {}): Promise<FakeGcp> {
-    return (await FakeGcp.load(fixtureDirectory, options)).start();
+    return (await FakeGcp.load(fixtureDirectory, options)).start({ tls: options.tls, rttMs: options.rttMs });
   }
 
   /** The fake for a fixture directory, not listening: a fleet of fakes answers through its `route`. */

@@ -10,14 +10,24 @@ import { googleError } from './fake-gcp.js';
  */
 export class FakeGcs extends FakeHttpServer {
   readonly buckets = new Map<string, Map<string, string>>();
+  /** When each object (`BUCKET/NAME`) was last written: a clock one second on per write, so the order of writes is the order of times. */
+  readonly updated = new Map<string, Date>();
+  private clock = Date.parse('2026-01-01T00:00:00Z');
 
   constructor(private readonly pageSize = 2) {
     super((request) => this.route(request), (status, message) => googleError(status, message));
   }
 
   bucket(name: string, objects: Record<string, string> = {}): this {
-    this.buckets.set(name, new Map(Object.entries(objects)));
+    this.buckets.set(name, new Map());
+    for (const [object, text] of Object.entries(objects)) this.put(name, object, text);
     return this;
+  }
+
+  /** Writes an object, as an upload does. */
+  put(bucket: string, name: string, text: string): void {
+    this.buckets.get(bucket)!.set(name, text);
+    this.updated.set(`${bucket}/${name}`, new Date((this.clock += 1000)));
   }
 
   private route(request: FakeRequest): FakeResponse {
@@ -35,7 +45,7 @@ export class FakeGcs extends FakeHttpServer {
       const start = Number(query.get('pageToken') || 0);
       const page = names.slice(start, start + this.pageSize);
       const next = start + this.pageSize < names.length ? String(start + this.pageSize) : undefined;
-      return { status: 200, body: { kind: 'storage#objects', ...(page.length ? { items: page.map((name) => ({ kind: 'storage#object', name, bucket: match![1] })) } : {}), ...(next ? { nextPageToken: next } : {}) } };
+      return { status: 200, body: { kind: 'storage#objects', ...(page.length ? { items: page.map((name) => ({ kind: 'storage#object', name, bucket: match![1], updated: this.updated.get(`${match![1]}/${name}`)?.toISOString() })) } : {}), ...(next ? { nextPageToken: next } : {}) } };
     }
     if (method === 'GET' && (match = /^\/storage\/v1\/b\/([^/]+)\/o\/(.+)$/.exec(path)) && query.get('alt') === 'media') {
       const text = this.buckets.get(match[1]!)?.get(match[2]!);
@@ -47,7 +57,7 @@ export class FakeGcs extends FakeHttpServer {
       const name = query.get('name');
       if (!bucket) return { status: 404, body: googleError(404, 'The specified bucket does not exist.') };
       if (!name) return { status: 400, body: googleError(400, 'Required parameter: name') };
-      bucket.set(name, request.rawBody);
+      this.put(match[1]!, name, request.rawBody);
       return { status: 200, body: { kind: 'storage#object', name, bucket: match[1], size: String(Buffer.byteLength(request.rawBody)) } };
     }
     return { status: 404, body: googleError(404, `Not found: ${path}`) };

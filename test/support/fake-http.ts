@@ -3,6 +3,7 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { createServer } from 'node:http';
 import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import { LISTEN_BACKLOG, NetworkDelay } from './network-delay.js';
 
 /** A test-only CA and a certificate for 127.0.0.1 and localhost it signed (test/support/tls/README.md). */
 export const TEST_TLS = {
@@ -79,6 +80,7 @@ export class FakeHttpServer {
   onArrival: ((request: { method: string; path: string }) => void) | undefined;
   private readonly injections: Injection[] = [];
   private server: Server | undefined;
+  private network: NetworkDelay | undefined;
   private tls = false;
 
   constructor(
@@ -90,15 +92,20 @@ export class FakeHttpServer {
   get url(): string {
     const address = this.server?.address() as AddressInfo | null | undefined;
     if (!address) throw new Error('fake server not started');
-    return `${this.tls ? 'https' : 'http'}://127.0.0.1:${address.port}`;
+    return `${this.tls ? 'https' : 'http'}://127.0.0.1:${this.port}`;
   }
 
+  /** Where clients connect: the network's relay when started with `rttMs`. */
   get port(): number {
-    return (this.server!.address() as AddressInfo).port;
+    return this.network?.port ?? (this.server!.address() as AddressInfo).port;
   }
 
-  /** Listens on 127.0.0.1; with `tls`, over HTTPS with the test certificate (TEST_TLS), as a real API server does. */
-  async start(options: { tls?: boolean } = {}): Promise<this> {
+  /**
+   * Listens on 127.0.0.1; with `tls`, over HTTPS with the test certificate (TEST_TLS), as a real
+   * API server does; with `rttMs`, behind a relay that costs that round trip per exchange and per
+   * connection set-up (network-delay.ts), as a real network does.
+   */
+  async start(options: { tls?: boolean; rttMs?: number } = {}): Promise<this> {
     const handler = (request: IncomingMessage, response: ServerResponse) => {
       this.serve(request, response).catch((error: Error) => {
         response.statusCode = 500;
@@ -112,12 +119,14 @@ export class FakeHttpServer {
     // when a busy machine stalls the event loop. Real API servers keep idle
     // connections far longer than the client does, so the client always closes first.
     this.server.keepAliveTimeout = 0;
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    await new Promise<void>((resolve) => this.server!.listen({ port: 0, host: '127.0.0.1', backlog: LISTEN_BACKLOG }, resolve));
+    if (options.rttMs) this.network = await NetworkDelay.start((this.server.address() as AddressInfo).port, options.rttMs);
     return this;
   }
 
   async close(): Promise<void> {
     if (!this.server) return;
+    await this.network?.close();
     this.server.closeAllConnections();
     await new Promise<void>((resolve) => this.server!.close(() => resolve()));
   }

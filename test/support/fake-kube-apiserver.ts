@@ -139,6 +139,8 @@ export interface FakeKubeOptions {
   now?: () => Date;
   /** Serve HTTPS with the test certificate (TEST_TLS), as a real API server does. */
   tls?: boolean;
+  /** A network of this round trip between the clients and the fake (network-delay.ts). */
+  rttMs?: number;
   /**
    * API groups whose discovery fails (`/apis/GROUP` and `/apis/GROUP/VERSION`): with a status
    * (503 as an aggregated API that is down, 403), or `garbage` (200 with a body that is not JSON).
@@ -173,8 +175,13 @@ interface Route {
  */
 export class FakeKubeApiServer extends FakeHttpServer {
   private readonly objects = new Map<string, KubeObject>();
-  /** Each resource's objects in key order, kept between the pages of a list until an object changes. */
-  private readonly sorted = new Map<string, KubeObject[]>();
+  /**
+   * What each list serves (resource, namespace, field selector), in key order, with its conversion
+   * failure: made once after a change, so a page is a slice of it, never a scan of every object.
+   */
+  private readonly listings = new Map<string, { items: KubeObject[]; conversion: string | undefined }>();
+  /** The objects in key order by resource and by resource and namespace (indexObjects). */
+  private byResource: Map<string, KubeObject[]> | undefined;
   private readonly resources: Resource[];
   /** Groups of APIServices that are Available=False: discovery of them answers 503, as on a real cluster. */
   private readonly unavailableGroupVersions = new Set<string>();
@@ -213,7 +220,7 @@ export class FakeKubeApiServer extends FakeHttpServer {
         for (const { object } of parseKubernetesDocuments(file, await readFile(file, 'utf8'))) objects.push(object);
       }
     }
-    return new FakeKubeApiServer(objects, options).start({ tls: options.tls });
+    return new FakeKubeApiServer(objects, options).start({ tls: options.tls, rttMs: options.rttMs });
   }
 
   /** A kubeconfig whose one context (`contextName`) points at this server, written to `file`. */
@@ -269,7 +276,7 @@ export class FakeKubeApiServer extends FakeHttpServer {
       const resource = this.resourceFor(object) ?? (this.resources.push(inferResource(object)), this.resourceFor(object)!);
       this.objects.set(this.key(resource, object.metadata?.namespace, object.metadata?.name ?? ''), structuredClone(object));
     }
-    this.sorted.clear();
+    this.changed();
     return namespace;
   }
 
@@ -280,7 +287,7 @@ export class FakeKubeApiServer extends FakeHttpServer {
     const current = this.objects.get(key)!;
     const next = change(structuredClone(current));
     this.objects.set(key, { ...next, metadata: { ...next.metadata, resourceVersion: String(++this.resourceVersion) } });
-    this.sorted.clear();
+    this.changed();
   }
 
   private noteApiService(object: KubeObject): void {
@@ -431,21 +438,43 @@ export class FakeKubeApiServer extends FakeHttpServer {
     return { ...object, kind: resource.kind, apiVersion: resource.group ? `${resource.group}/${resource.version}` : resource.version };
   }
 
+  /** Objects changed: every listing is made again when next asked for. */
+  private changed(): void {
+    this.listings.clear();
+    this.byResource = undefined;
+  }
+
+  /** The objects in key order by `GROUP/PLURAL/` and by `GROUP/PLURAL/NAMESPACE/`, in one pass. */
+  private indexObjects(): Map<string, KubeObject[]> {
+    const index = new Map<string, KubeObject[]>();
+    const add = (prefix: string, object: KubeObject) => (index.get(prefix) ?? index.set(prefix, []).get(prefix)!).push(object);
+    for (const key of [...this.objects.keys()].sort((a, b) => a.localeCompare(b))) {
+      const object = this.objects.get(key)!;
+      const resourceEnd = key.indexOf('/', key.indexOf('/') + 1) + 1;
+      add(key.slice(0, resourceEnd), object);
+      add(key.slice(0, key.indexOf('/', resourceEnd) + 1), object);
+    }
+    return index;
+  }
+
+  private listing(resource: Resource, namespace: string | undefined, selector: string | null, matches: (object: KubeObject) => boolean) {
+    const name = `${resource.group}/${resource.plural}/\n${namespace ?? ''}\n${selector ?? ''}`;
+    let found = this.listings.get(name);
+    if (!found) {
+      this.byResource ??= this.indexObjects();
+      const all = this.byResource.get(`${resource.group}/${resource.plural}/${namespace === undefined ? '' : `${namespace}/`}`) ?? [];
+      const items = all.filter(matches);
+      found = { items, conversion: this.failedConversion(resource, items) };
+      this.listings.set(name, found);
+    }
+    return found;
+  }
+
   private list(route: Route, query: URLSearchParams): FakeResponse {
     const { resource, namespace } = route;
-    const prefix = `${resource.group}/${resource.plural}/`;
-    let all = this.sorted.get(prefix);
-    if (!all) {
-      all = [...this.objects.entries()]
-        .filter(([key]) => key.startsWith(prefix))
-        .sort(([a], [b]) => a.localeCompare(b))
-        .map(([, object]) => object);
-      this.sorted.set(prefix, all);
-    }
     const selected = fieldSelection(query.get('fieldSelector'));
     if ('unsupported' in selected) return { status: 400, body: statusBody(400, `"${selected.unsupported}" is not a known field selector: only "metadata.name", "metadata.namespace", "type", "reason", "involvedObject.kind", "involvedObject.name"`, 'BadRequest') };
-    const items = (namespace ? all.filter((object) => object.metadata?.namespace === namespace) : all).filter(selected.matches);
-    const conversion = this.failedConversion(resource, items);
+    const { items, conversion } = this.listing(resource, namespace, query.get('fieldSelector'), selected.matches);
     if (conversion) return { status: 500, body: statusBody(500, conversion, 'InternalError') };
     const start = query.get('continue') ? Number(Buffer.from(query.get('continue')!, 'base64').toString()) : 0;
     const asked = Number(query.get('limit') || 0);
@@ -544,7 +573,7 @@ export class FakeKubeApiServer extends FakeHttpServer {
     if (!dryRun) {
       if (gone) this.objects.delete(key);
       else this.objects.set(key, stored);
-      this.sorted.clear();
+      this.changed();
     }
     return ok(this.withType(route.resource, stored));
   }

@@ -48,7 +48,7 @@ export async function serveTestFleet(): Promise<TestFleet> {
       ],
     },
     { fixture: 'seed-ingress-addon-disabled', clusters: [{ location: 'asia-northeast1-a', name: 'tools', fixture: 'seed-ingress-addon-disabled' }] },
-  ], TEST_HIERARCHY);
+  ], { hierarchy: TEST_HIERARCHY });
   const env = fleet.clientEnv(await mkdtemp(join(tmpdir(), 'gke-doctor-home-')));
   const now = () => fixtureTime('seed-eventarc-stuck-namespace');
   const checkAll = async (...args: string[]) => {

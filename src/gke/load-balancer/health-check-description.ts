@@ -26,6 +26,37 @@ export function describeKubernetesCheck(serving: ServingContainer | undefined): 
   return `a probe gke-doctor does not know (${where})`;
 }
 
+/** The serving container's readiness probe as a finding's evidence (the HTML report draws it beside the load balancer's request). */
+export interface ReadinessProbeEvidence {
+  resource: string;
+  container: string;
+  type: 'HTTP' | 'HTTPS' | 'TCP' | 'gRPC' | 'exec' | 'unknown';
+  /** HTTP(S) only, without its query (shownPath). */
+  path: string | null;
+  /** The port number, or the name when the container declares no port of that name. */
+  port: number | string | null;
+}
+
+/**
+ * The kubelet's readiness probe of the serving container: null when it has none, undefined when
+ * no serving container is known. Like describeKubernetesCheck, no header values, exec arguments
+ * or query strings: they can be credentials, and reports are shared.
+ */
+export function readinessProbeEvidence(serving: ServingContainer | undefined): ReadinessProbeEvidence | null | undefined {
+  if (!serving) return undefined;
+  const { container, source } = serving;
+  const probe = container.readinessProbe;
+  if (!probe) return null;
+  const base = { resource: source.resource, container: container.name };
+  if (probe.httpGet) {
+    const { httpGet } = probe;
+    return { ...base, type: httpGet.scheme === 'HTTPS' ? 'HTTPS' : 'HTTP', path: shownPath(httpGet.path || '/'), port: probePortNumber(httpGet.port, container) ?? httpGet.port ?? null };
+  }
+  if (probe.tcpSocket) return { ...base, type: 'TCP', path: null, port: probePortNumber(probe.tcpSocket.port, container) ?? probe.tcpSocket.port ?? null };
+  if (probe.grpc) return { ...base, type: 'gRPC', path: null, port: probe.grpc.port ?? null };
+  return { ...base, type: probe.exec ? 'exec' : 'unknown', path: null, port: null };
+}
+
 /** The request a load balancer health check sends, said for people. */
 export function describeLoadBalancerRequest(request: { type: string; requestPath: string; portText: string; host?: string }, origin: string): string {
   const host = request.host ? ` with Host ${request.host}` : '';

@@ -10,17 +10,22 @@ export class Deadline {
   private readonly controller = new AbortController();
   private readonly timer: NodeJS.Timeout | undefined;
 
+  /**
+   * `reserveMs`: the part of `ms` kept back for what comes after the reads (uploading the
+   * report): this deadline passes that much earlier, and still names the whole `--timeout`.
+   */
   constructor(
     readonly ms: number,
     private readonly now: () => number = Date.now,
     /** The flag that set it, as reasons name it. */
     readonly flag = '--timeout',
+    reserveMs = 0,
   ) {
-    this.at = now() + ms;
+    this.at = now() + ms - reserveMs;
     // Every request in flight listens for the deadline.
     setMaxListeners(0, this.controller.signal);
     if (Number.isFinite(ms)) {
-      this.timer = setTimeout(() => this.controller.abort(this.failure()), Math.max(0, ms));
+      this.timer = setTimeout(() => this.controller.abort(this.failure()), Math.max(0, ms - reserveMs));
       // The deadline alone must never keep a finished run alive.
       this.timer.unref();
     }

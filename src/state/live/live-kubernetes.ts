@@ -12,6 +12,7 @@ import { mebibytes } from './byte-size.js';
 import type { KubeObject, KubernetesKind } from '../kubernetes-types.js';
 import type { Progress } from './progress.js';
 import { forbiddenInNamespaceHint } from './kubernetes-roles.js';
+import { SharedParts, withoutUnreadFields } from './unread-fields.js';
 
 export type { ApiResource } from './kubernetes-discovery.js';
 
@@ -79,12 +80,24 @@ const EVENT_SELECTORS: readonly string[] = ['type=Warning', 'type=Normal,reason=
 export const EVENTS_PER_NAMESPACE = 500;
 
 /**
- * Objects per list page. Measured against the fake at 20,000 Pods (bench/notes.md): 500 took
- * the least CPU and memory (4.6 s, 271 MB) against 2,000 (5.7 s, 336 MB), 5,000 (5.3 s,
- * 375 MB) and unpaged (6.2 s, 458 MB); the longer chain of pages (40 × the round trip) costs
- * less than one large answer's parse. kubectl's --chunk-size default is 500 too.
+ * Objects per list page, by resource. A page's answer is held whole while it is parsed, so a
+ * larger page costs memory; a list's pages follow one another, so a smaller one costs a round
+ * trip each. Measured at 1x (20,000 Pods, 30 ms round trip, bench/notes.md "Page sizes"): Pods
+ * at 500, 2,000 and 5,000 a page took the same CPU (5.6, 5.7, 4.8 s on the loaded machine) and
+ * 266, 293 and 373 MB at the peak, with 40, 10 and 4 pages one after the other. 2,000 for the
+ * lists that are long in a large cluster and whose objects are no larger than a Pod (Namespaces,
+ * Services, metadata-only lists), so a page stays a few MB; 500, kubectl's --chunk-size
+ * default, for kinds whose objects can be large (a ConfigMap or Secret holds up to 1 MiB).
  */
+const PAGE_SIZES: Readonly<Record<string, number>> = { pods: 2000, namespaces: 2000, services: 2000 };
 const PAGE_SIZE = 500;
+const METADATA_PAGE_SIZE = 2000;
+
+function pageSizeOf(listed: ApiResource, accept?: string): number {
+  if (accept === METADATA_ONLY) return METADATA_PAGE_SIZE;
+  return (!listed.group && PAGE_SIZES[listed.plural]) || PAGE_SIZE;
+}
+
 /**
  * The most one list may gather over all its pages, so a list served forever (a new continue
  * token each page) stops here. GKE's largest clusters hold 200,000 Pods; a full Pod list of
@@ -101,6 +114,14 @@ const PER_NAMESPACE_LISTS = 3;
  * "Retrieving metadata only"); a server that does not know it sends the full objects.
  */
 const METADATA_ONLY = 'application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1,application/json';
+
+/** What one list reads: a field selector, at most `max` objects (then `onCapped` if there were more), only those `keep` keeps. */
+interface ListLimits {
+  fieldSelector?: string;
+  max?: number;
+  keep?: (object: KubeObject) => boolean;
+  onCapped?: () => void;
+}
 
 /** The path of a list of `listed`, in `namespace` or cluster-wide; every segment a checked name. */
 function listPath(listed: ApiResource, namespace?: string): string {
@@ -134,6 +155,7 @@ export interface NamespaceContents {
 
 export class LiveKubernetes {
   private discovery: Promise<Discovery> | undefined;
+  private readonly shared = new SharedParts();
   private readonly groupDiscovery = new Map<string, Promise<ApiResource[]>>();
 
   constructor(
@@ -141,6 +163,8 @@ export class LiveKubernetes {
     private readonly progress: Progress,
     /** How much one list may gather over its pages (KUBERNETES_LIST_CAPS unless a test lowers it). */
     private readonly caps = KUBERNETES_LIST_CAPS,
+    /** Leave out the fields no built-in check reads (unread-fields.ts), as each page is read. */
+    private readonly leaveOutUnread = false,
   ) {}
 
   /** Every object of `kind` cluster-wide, every page; a custom kind whose CRD is not installed has none. */
@@ -222,9 +246,15 @@ export class LiveKubernetes {
   /**
    * The Warning events (and XPN firewall notices) in `namespaces`, at most EVENTS_PER_NAMESPACE
    * per namespace and selector, through core v1, or events.k8s.io/v1 when core v1 answers 404;
-   * with every list that cap cut short (`capped`), never dropped silently.
+   * with every list that cap cut short (`capped`), never dropped silently. With more namespaces
+   * than requests in flight, one list per selector cluster-wide when that can be read and cuts
+   * nothing short (listEventsClusterWide), else one per namespace.
    */
   async listEvents(namespaces: readonly string[]): Promise<{ events: KubeObject[]; capped: CappedList[] }> {
+    if (namespaces.length > CONCURRENCY) {
+      const clusterWide = await this.listEventsClusterWide(namespaces).catch(() => undefined);
+      if (clusterWide) return { events: clusterWide, capped: [] };
+    }
     const events: KubeObject[] = [];
     const capped: CappedList[] = [];
     await pool(namespaces, CONCURRENCY, async (namespace) => {
@@ -263,20 +293,63 @@ export class LiveKubernetes {
     }
   }
 
+  /**
+   * One list per selector, cluster-wide: two requests (and their pages) where the lists per
+   * namespace are two per namespace, a chain of 75 round trips for the benchmark's 300
+   * namespaces with Ingresses (bench/notes.md). It keeps what those lists would hold (each of
+   * `namespaces`' events) and reads no more events in all than they could have. Undefined, and
+   * each namespace is listed instead, when there are more (a noisy namespace elsewhere), when one
+   * of `namespaces` has more than EVENTS_PER_NAMESPACE (its own list is capped, and says how many
+   * it left unread), or on a failure (RBAC may allow events only in some namespaces).
+   */
+  private async listEventsClusterWide(namespaces: readonly string[]): Promise<KubeObject[] | undefined> {
+    const wanted = new Set(namespaces);
+    const lists = await Promise.all(
+      EVENT_SELECTORS.map(async (fieldSelector) => {
+        const kept = new Map<string, number>();
+        let more = false;
+        const keep = (event: KubeObject) => {
+          const namespace = event.metadata?.namespace ?? '';
+          if (!wanted.has(namespace)) return false;
+          kept.set(namespace, (kept.get(namespace) ?? 0) + 1);
+          if (kept.get(namespace)! > EVENTS_PER_NAMESPACE) more = true;
+          return true;
+        };
+        const events = await this.listEventsIn(undefined, fieldSelector, { max: EVENTS_PER_NAMESPACE * namespaces.length, keep, onCapped: () => (more = true) });
+        return more ? undefined : events;
+      }),
+    );
+    return lists.some((list) => list === undefined) ? undefined : lists.flat() as KubeObject[];
+  }
+
+  /** Events of one selector in `namespace` (cluster-wide when undefined), core v1 first. */
+  private async listEventsIn(namespace: string | undefined, fieldSelector: string, only: Omit<ListLimits, 'fieldSelector'>): Promise<KubeObject[]> {
+    for (const [index, served] of EVENT_RESOURCES.entries()) {
+      try {
+        return await this.list(served, namespace, undefined, { fieldSelector, max: EVENTS_PER_NAMESPACE, ...only });
+      } catch (error) {
+        if (toApiFailure(error).status !== 404 || index === EVENT_RESOURCES.length - 1) throw error;
+      }
+    }
+    return [];
+  }
+
   /** Whether `resource` is where `kind` is listed (so a list of that kind holds its objects). */
   static serves(resource: ApiResource, kind: KubernetesKind): boolean {
     const known = KIND_RESOURCES[kind];
     return known ? known.group === resource.group && known.plural === resource.plural : resource.kind === kind;
   }
 
-  private async list(listed: ApiResource, namespace?: string, accept?: string, only: { fieldSelector?: string; max?: number; onCapped?: () => void } = {}): Promise<KubeObject[]> {
+  private async list(listed: ApiResource, namespace?: string, accept?: string, only: ListLimits = {}): Promise<KubeObject[]> {
     const path = listPath(listed, namespace);
     const objects: KubeObject[] = [];
     const tokens = new Set<string>();
     let bytes = 0;
+    let scanned = 0;
     let token: string | undefined;
+    const pageSize = pageSizeOf(listed, accept);
     do {
-      const { value: page, bytes: pageBytes } = await this.readDocument<ObjectList>('kubernetesList', path, { limit: Math.min(PAGE_SIZE, only.max ?? PAGE_SIZE), continue: token, fieldSelector: only.fieldSelector }, NOT_AFTER_CONVERSION_FAILURE, accept);
+      const { value: page, bytes: pageBytes } = await this.readDocument<ObjectList>('kubernetesList', path, { limit: Math.min(pageSize, only.max ?? pageSize), continue: token, fieldSelector: only.fieldSelector }, NOT_AFTER_CONVERSION_FAILURE, accept);
       bytes += pageBytes;
       const pages = tokens.size + 1;
       if (bytes > this.caps.bytes) throw new ApiFailure(`GET ${path}: more than ${mebibytes(this.caps.bytes)} over ${pages} pages, the most one list may take`, undefined, { code: 'TOO_LARGE' });
@@ -284,7 +357,8 @@ export class LiveKubernetes {
       for (const object of typedItems(page, listed)) {
         const problem = await kubernetesShapeProblem(object);
         if (problem) throw new ApiFailure(`${path}: ${kubernetesResourceName(object)}: ${problem}`, undefined, { code: 'INVALID_BODY' });
-        objects.push(object);
+        scanned++;
+        if (!only.keep || only.keep(object)) objects.push(this.leaveOutUnread ? withoutUnreadFields(object, this.shared) : object);
       }
       token = page.metadata?.continue || undefined;
       // Empty pages with a new token each time reach no other cap.
@@ -295,7 +369,7 @@ export class LiveKubernetes {
       if (!token && Number(page.metadata?.remainingItemCount ?? 0) > 0) {
         throw new ApiFailure(`${path}: the list announces ${page.metadata!.remainingItemCount} more items but gives no continue token: it is cut short`, undefined, { code: 'INVALID_BODY' });
       }
-    } while (token && (only.max === undefined || objects.length < only.max));
+    } while (token && (only.max === undefined || scanned < only.max));
     // Stopped at `max` with more to read: the caller says so.
     if (token) only.onCapped?.();
     return objects;

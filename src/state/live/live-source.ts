@@ -45,6 +45,11 @@ export interface LiveOptions extends TargetOptions, CredentialOptions {
   gcpReader?: Pick<LiveGcp, 'read' | 'customRoles' | 'backendHealth'>;
   /** How to reach the API server instead of a kubeconfig (a fleet run connects to each cluster's endpoint). */
   kubernetes?: () => Promise<KubernetesConnection>;
+  /**
+   * Only built-in checks read the state, and nothing writes objects back: leave out the fields
+   * none of them reads as each page is listed (unread-fields.ts; smaller objects held).
+   */
+  leaveOutUnreadFields?: boolean;
 }
 
 /** What has been read so far: at the deadline, the state is made of it. */
@@ -167,7 +172,7 @@ export class LiveSource implements StateSource {
     }
     const kubernetes = await this.kubernetes();
     const { LiveKubernetes, ONLY_WHILE_TERMINATING } = await import('./live-kubernetes.js');
-    const live = kubernetes ? new LiveKubernetes(kubernetes, progress) : null;
+    const live = kubernetes ? new LiveKubernetes(kubernetes, progress, undefined, this.options.leaveOutUnreadFields) : null;
     const noKubernetes = this.noKubernetes ?? kubeconfigHint(target, env);
 
     const kinds = [...keys].filter((key): key is KubernetesKind => !GCP_DATA_KEYS.includes(key as GcpDataKey) && key !== 'ObjectsInTerminatingNamespaces');
