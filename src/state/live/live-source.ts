@@ -46,8 +46,8 @@ export interface LiveOptions extends TargetOptions, CredentialOptions {
   /** How to reach the API server instead of a kubeconfig (a fleet run connects to each cluster's endpoint). */
   kubernetes?: () => Promise<KubernetesConnection>;
   /**
-   * Only built-in checks read the state, and nothing writes objects back: leave out the fields
-   * none of them reads as each page is listed (unread-fields.ts; smaller objects held).
+   * Only built-in checks read the state, and nothing writes objects back: keep only the fields
+   * they read as each page is listed (unread-fields.ts; smaller objects held).
    */
   leaveOutUnreadFields?: boolean;
 }
