@@ -58,6 +58,11 @@ export const GCP_DATA_SOURCES: Record<GcpDataKey, { api: GoogleApi; what: string
 
 /** With the IAM policy, the custom roles it binds (IAM v1 roles.get): unread ones are named by the checks that need them. */
 export const CUSTOM_ROLES_SOURCE = { api: 'iam', what: 'custom roles the IAM policy binds', permission: 'iam.roles.get', role: 'roles/iam.roleViewer' } as const;
+/** Every permission a piece of data is read with: the one a 403 names when the API does not say, then the others. */
+export function permissionsOf(source: { permission: string; alsoNeeds?: readonly string[] }): string[] {
+  return [source.permission, ...(source.alsoNeeds ?? [])];
+}
+
 /**
  * Data read from what other data names: the host project from the cluster's network, the topics and
  * subscriptions from the triggers' transport. The live source reads the key named here first.
