@@ -5,6 +5,7 @@ import { FakeHttpServer, TEST_TLS } from './fake-http.js';
 import { FakeGcp, googleError, paginate, permissionDenied, serviceDisabled } from './fake-gcp.js';
 import { FakeKubeApiServer } from './fake-kube-apiserver.js';
 import { fixturePath } from './fixtures.js';
+import { fakeGoogleEnv } from './fake-google-env.js';
 
 export interface FleetClusterSpec {
   location: string;
@@ -124,18 +125,7 @@ export class FakeGcpFleet extends FakeHttpServer {
   clientEnv(home: string): NodeJS.ProcessEnv {
     return {
       KUBECONFIG: join(home, 'no-kubeconfig'),
-      CLOUDSDK_CONFIG: join(home, 'gcloud'),
-      CLOUDSDK_CORE_PROJECT: undefined,
-      GOOGLE_APPLICATION_CREDENTIALS: undefined,
-      METADATA_SERVER_DETECTION: 'none',
-      GOOGLE_OAUTH_ACCESS_TOKEN: 'fake-google-token',
-      CLOUDSDK_API_ENDPOINT_OVERRIDES_CONTAINER: `${this.url}/`,
-      CLOUDSDK_API_ENDPOINT_OVERRIDES_CLOUDRESOURCEMANAGER: `${this.url}/`,
-      CLOUDSDK_API_ENDPOINT_OVERRIDES_EVENTARC: `${this.url}/`,
-      CLOUDSDK_API_ENDPOINT_OVERRIDES_PUBSUB: `${this.url}/`,
-      CLOUDSDK_API_ENDPOINT_OVERRIDES_COMPUTE: `${this.url}/compute/v1/`,
-      CLOUDSDK_API_ENDPOINT_OVERRIDES_GKEHUB: `${this.url}/`,
-      CLOUDSDK_API_ENDPOINT_OVERRIDES_CLOUDASSET: `${this.url}/`,
+      ...fakeGoogleEnv(this.url, home, ['container', 'cloudresourcemanager', 'eventarc', 'pubsub', 'compute', 'gkehub', 'cloudasset']),
       CLOUDSDK_API_ENDPOINT_OVERRIDES_CONNECTGATEWAY: `${this.gateway.url}/`,
     };
   }
