@@ -1,3 +1,5 @@
+import { CONNECT_GATEWAY_ACCESS } from '../state/live/kubernetes-roles.js';
+
 /**
  * The Google permissions a fleet run needs besides each cluster's reads (GCP_DATA_SOURCES),
  * each with a predefined role that grants it: the one list its 403 messages name and
@@ -8,8 +10,7 @@ export const FLEET_PERMISSIONS = {
   listClusters: { permission: 'container.clusters.list', role: 'roles/container.clusterViewer' },
   // gkehub v1 projects.locations.memberships.list, for --endpoint connect-gateway (https://cloud.google.com/iam/docs/roles-permissions/gkehub).
   listMemberships: { permission: 'gkehub.memberships.list', role: 'roles/gkehub.viewer' },
-  // Read-only requests through the Connect gateway (https://cloud.google.com/kubernetes-engine/enterprise/multicluster-management/gateway/setup).
-  connectGateway: { permission: 'gkehub.gateway.get', role: 'roles/gkehub.gatewayReader' },
+  connectGateway: CONNECT_GATEWAY_ACCESS,
 } as const;
 
 /**

@@ -9,6 +9,7 @@ import type { Deadline } from '../state/live/deadline.js';
 import { callLimits, readGoogleDocument, readGoogleJson, readGooglePages } from '../state/live/google-request.js';
 import { envelopeProblem } from '../state/data-shapes.js';
 import { kubernetesApiOf } from '../state/live/kubernetes-api.js';
+import type { BackendServiceScopes } from '../state/live/backend-health-api.js';
 import type { SelfContainedGcpDataKey } from '../state/live/live-gcp.js';
 import { LiveGcp, isNetworkDataKey } from '../state/live/live-gcp.js';
 import type { KubernetesConnection } from '../state/live/live-source.js';
@@ -20,6 +21,7 @@ import { bearerKubeConfig, clusterEndpoint } from './cluster-endpoint.js';
 import type { FleetDiscovery, FleetProject } from '../engine/fleet-report.js';
 import type { FleetMember } from './run-fleet.js';
 import { eachAtMost } from './schedule.js';
+import { FLEET_PERMISSIONS } from './fleet-permissions.js';
 
 export interface AllClustersOptions extends CredentialOptions {
   projects: string[];
@@ -145,15 +147,18 @@ class ProjectData {
     if (--this.remaining > 0) return;
     this.reads.clear();
     this.roles = undefined;
+    this.backendServices = undefined;
     this.memberships = undefined;
   }
 
   /** The cluster comes from the listing; the rest is the project's, read once. */
-  forCluster(cluster: Cluster, deadline: Deadline): Pick<LiveGcp, 'read' | 'customRoles' | 'backendHealth'> {
-    // Backend health is the cluster's own (its Ingresses' and Gateways' backend services), read for it alone, within its share.
+  forCluster(cluster: Cluster, deadline: Deadline): Pick<LiveGcp, 'read' | 'customRoles' | 'backendHealth' | 'backendServiceScopes'> {
+    // Backend health is the cluster's own (its Ingresses' and Gateways' backend services), read for it alone, within its share;
+    // the project's list of backend services it is read from is the project's, listed once.
     const own = new LiveGcp({ project: this.project, location: cluster.location ?? null, cluster: cluster.name ?? null }, this.options.auth, this.options.env, callLimits(deadline, this.options.requestLog));
     return {
-      backendHealth: (services) => own.backendHealth(services),
+      backendServiceScopes: () => (this.backendServices ??= this.reader.backendServiceScopes()),
+      backendHealth: (services, scopes) => own.backendHealth(services, scopes),
       read: <K extends SelfContainedGcpDataKey>(key: K, inputs: GcpData = {}) =>
         key === 'cluster'
           ? Promise.resolve(cluster as NonNullable<GcpData[K]>)
@@ -169,6 +174,7 @@ class ProjectData {
   }
 
   private roles: Promise<Map<string, IamRole>> | undefined;
+  private backendServices: Promise<BackendServiceScopes> | undefined;
 
   read<K extends SelfContainedGcpDataKey>(key: K, inputs: GcpData = {}): Promise<NonNullable<GcpData[K]>> {
     let read = this.reads.get(key);
@@ -188,7 +194,10 @@ class ProjectData {
         gateway = { origin: googleApiBase('connectgateway', this.options.env).replace(/\/$/, ''), memberships, ...(project?.projectNumber ? { projectNumber: project.projectNumber } : {}) };
       }
     } catch (error) {
-      return { unavailable: `cannot find the cluster's fleet membership for the Connect gateway (gkehub.googleapis.com): ${toApiFailure(error).message}` };
+      const failure = toApiFailure(error);
+      const { permission, role } = FLEET_PERMISSIONS.listMemberships;
+      const why = failure.status === 403 ? `permission ${failure.details.permission ?? permission} denied; ${role} grants it` : failure.message;
+      return { unavailable: `cannot find the cluster's fleet membership for the Connect gateway (gkehub.googleapis.com): ${why}` };
     }
     const endpoint = clusterEndpoint(cluster, kind, gateway);
     if ('unreachable' in endpoint) return { unavailable: `cannot reach the cluster's API server: ${endpoint.unreachable}` };
@@ -220,8 +229,8 @@ class ProjectData {
 function listFailure(project: string, failure: ReturnType<typeof toApiFailure>): { reason: string; permission?: string; role?: string } {
   if (failure.details.reason === 'SERVICE_DISABLED') return { reason: `cannot list the clusters of project ${project}: the container.googleapis.com API is disabled there` };
   if (failure.status === 403) {
-    const permission = failure.details.permission ?? 'container.clusters.list';
-    const role = 'roles/container.clusterViewer';
+    const permission = failure.details.permission ?? FLEET_PERMISSIONS.listClusters.permission;
+    const role = FLEET_PERMISSIONS.listClusters.role;
     return { reason: `cannot list the clusters of project ${project} (container.googleapis.com): permission ${permission} denied; ${role} grants it`, permission, role };
   }
   return { reason: `cannot list the clusters of project ${project} (container.googleapis.com): ${failure.status ? `${failure.status} ` : ''}${failure.message}` };

@@ -51,6 +51,8 @@ export class FakeGcpFleet extends FakeHttpServer {
   readonly kube = new Map<string, FakeKubeApiServer>();
   /** The Connect gateway (connectgateway.googleapis.com) in front of every cluster registered to a fleet. */
   readonly gateway = new FakeHttpServer((request) => this.throughGateway(request), (status, message) => googleError(status, message));
+  /** IAM refuses the caller gkehub.gateway.get (Connect gateway) or gkehub.memberships.list (GKE Hub). */
+  denied: { gateway?: boolean; memberships?: boolean } = {};
   private readonly projects = new Map<string, { gcp: FakeGcp; clusters: Record<string, unknown>[]; memberships: Record<string, unknown>[] }>();
   /** `NUMBER/LOCATION/MEMBERSHIP` of each registered cluster: its API server. */
   private readonly members = new Map<string, FakeKubeApiServer>();
@@ -144,6 +146,7 @@ export class FakeGcpFleet extends FakeHttpServer {
     const kube = match && this.members.get(`${match[1]}/${match[2]}/${match[3]}`);
     if (!match || !kube) return { status: 404, body: googleError(404, `no such membership: ${request.path}`) };
     if (!/^Bearer \S+/.test(String(request.headers.authorization ?? ''))) return { status: 401, body: googleError(401, 'Request is missing required authentication credential.') };
+    if (this.denied.gateway) return { status: 403, body: permissionDenied('gkehub.gateway.get', 'gkehub.googleapis.com', `projects/${match[1]}/locations/${match[2]}/memberships/${match[3]}`) };
     return kube.route({ ...request, path: match[4]! });
   }
 
@@ -165,6 +168,7 @@ export class FakeGcpFleet extends FakeHttpServer {
     // GKE Hub v1 projects.locations.memberships.list (ListMembershipsResponse: resources, nextPageToken).
     if (request.method === 'GET' && /^\/v1\/projects\/[^/]+\/locations\/-\/memberships$/.test(request.path)) {
       if (!/^Bearer \S+/.test(String(request.headers.authorization ?? ''))) return { status: 401, body: googleError(401, 'Request is missing required authentication credential.') };
+      if (this.denied.memberships) return { status: 403, body: permissionDenied('gkehub.memberships.list', 'gkehub.googleapis.com', `projects/${id}/locations/-`) };
       return { status: 200, body: { resources: project.memberships } };
     }
     return project.gcp.route(request);

@@ -9,6 +9,14 @@ export const PROBE_ROLE_NAME = 'gke-doctor-probe';
 export const FIX_ROLE_NAME = 'gke-doctor-fix';
 
 /**
+ * Reaching the API server through the Connect gateway (--endpoint connect-gateway): Google IAM
+ * first, then the cluster's RBAC. Read-only requests need gkehub.gateway.get, which the Connect
+ * Gateway Reader role grants
+ * (https://cloud.google.com/kubernetes-engine/enterprise/multicluster-management/gateway/setup).
+ */
+export const CONNECT_GATEWAY_ACCESS = { permission: 'gkehub.gateway.get', role: 'roles/gkehub.gatewayReader' } as const;
+
+/**
  * Why a kind in a Terminating namespace was refused (403), for the reason the check prints.
  * Secrets are left out of the reader on purpose: `list` on them returns their values, and RBAC
  * cannot grant metadata only (the metadata-only answer is negotiated in the Accept header, which

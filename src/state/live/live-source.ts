@@ -16,7 +16,7 @@ import { callLimits } from './google-request.js';
 import type { SelfContainedGcpDataKey } from './live-gcp.js';
 import { GCP_DATA_INPUTS, GCP_DATA_SOURCES, LiveGcp, transportNames } from './live-gcp.js';
 import { sharedVpcHostProject } from '../shared-vpc.js';
-import { PROBE_ROLE_NAME, READER_ROLE_NAME } from './kubernetes-roles.js';
+import { CONNECT_GATEWAY_ACCESS, PROBE_ROLE_NAME, READER_ROLE_NAME } from './kubernetes-roles.js';
 import { backendServicesInUse } from '../../gke/load-balancer/backend-services-in-use.js';
 import type { LiveTarget, TargetOptions } from './live-target.js';
 import { kubeconfigHint, requireCluster, requireProject, resolveLiveTarget } from './live-target.js';
@@ -42,7 +42,7 @@ export interface LiveOptions extends TargetOptions, CredentialOptions {
   /** Google credentials already made (a fleet run shares one for every cluster). */
   auth?: AuthClient;
   /** Where GCP data comes from instead of a reader of its own (a fleet run shares project data between clusters). */
-  gcpReader?: Pick<LiveGcp, 'read' | 'customRoles' | 'backendHealth'>;
+  gcpReader?: Pick<LiveGcp, 'read' | 'customRoles' | 'backendHealth' | 'backendServiceScopes'>;
   /** How to reach the API server instead of a kubeconfig (a fleet run connects to each cluster's endpoint). */
   kubernetes?: () => Promise<KubernetesConnection>;
   /**
@@ -170,6 +170,10 @@ export class LiveSource implements StateSource {
         tasks.push(task);
       }
     }
+    // The project's backend services are listed now, with the other Google reads: which of them matter is known once the Ingresses and Gateways are listed.
+    const backendServiceScopes = reader && keys.has('backendHealth') && (this.options.kubernetes || target.kubernetes) ? reader.backendServiceScopes() : undefined;
+    // Handled now: when no Ingress or Gateway names a backend service, nobody waits for it.
+    backendServiceScopes?.catch(() => undefined);
     const kubernetes = await this.kubernetes();
     const { LiveKubernetes, ONLY_WHILE_TERMINATING } = await import('./live-kubernetes.js');
     const live = kubernetes ? new LiveKubernetes(kubernetes, progress, undefined, this.options.leaveOutUnreadFields) : null;
@@ -216,7 +220,7 @@ export class LiveSource implements StateSource {
     if (reader && keys.has('backendHealth')) {
       // Only the backend services the cluster's Ingresses and Gateways name: what they are is known once those are listed.
       if (!live) unavailable.set('backendHealth', `cannot tell which backend services the cluster's Ingresses and Gateways use: ${noKubernetes}`);
-      else tasks.push(this.readBackendHealth(reader, listKind, into, progress));
+      else tasks.push(this.readBackendHealth(reader, listKind, into, progress, backendServiceScopes ?? reader.backendServiceScopes()));
     }
     if (keys.has('ObjectsInTerminatingNamespaces')) {
       if (!live) unavailable.set('ObjectsInTerminatingNamespaces', noKubernetes);
@@ -343,6 +347,7 @@ export class LiveSource implements StateSource {
     listKind: (kind: KubernetesKind) => Promise<KubeObject[]>,
     { gcp, unavailable, read }: Reading,
     progress: Progress,
+    scopes: ReturnType<LiveGcp['backendServiceScopes']>,
   ): Promise<void> {
     const target = this.resolveTarget();
     const lists = await listedOrWhyNot(['Ingress', 'Gateway'], listKind, target);
@@ -354,7 +359,7 @@ export class LiveSource implements StateSource {
     const what = GCP_DATA_SOURCES.backendHealth.what;
     progress.start(what);
     try {
-      const value = await reader.backendHealth(inUse);
+      const value = await reader.backendHealth(inUse, scopes);
       const problem = await gcpShapeProblem('backendHealth', value);
       if (problem) throw new ApiFailure(`the API answered with ${problem}`, undefined, { code: 'INVALID_BODY' });
       gcp.backendHealth = value;
@@ -447,6 +452,10 @@ export function gcpReason(key: GcpDataKey, failure: ApiFailure, target: Pick<Liv
 /** The same for Kubernetes: the RBAC verb and resource to grant. */
 export function kubernetesReason(kind: string, failure: ApiFailure, target: Pick<LiveTarget, 'kubernetes'>): string {
   const context = target.kubernetes?.context ?? '';
+  if (failure.status === 403 && failure.details.permission?.startsWith('gkehub.gateway.')) {
+    const { permission, role } = CONNECT_GATEWAY_ACCESS;
+    return `cannot list ${kind} objects: the Connect gateway (connectgateway.googleapis.com) denies it: permission ${failure.details.permission ?? permission} denied; ${role} grants it`;
+  }
   if (failure.status === 403) {
     return `cannot list ${kind} objects: Kubernetes RBAC denies it (${failure.message}); bind the ClusterRole ${READER_ROLE_NAME} (docs/permissions.md), or grant roles/container.viewer`;
   }
