@@ -31,6 +31,8 @@ import { serveCluster, TEST_CA_FILE, writeClusterDirectory } from './serve-clust
 const ROOT = new URL('..', import.meta.url).pathname;
 const CLI = join(ROOT, 'bin', 'gke-doctor.js');
 const list = (text: string) => text.split(',').filter(Boolean).map(Number);
+// The default --timeout (2 minutes) would cut a slow run short and time less work: a run is timed whole.
+const NO_CUT = ['--timeout', '15m'];
 const SCALES = list(process.env.BENCH_SCALES ?? '0.1,1,4');
 const RTTS = list(process.env.BENCH_RTTS ?? '0,30');
 const FLEETS = list(process.env.BENCH_FLEETS ?? '20,100');
@@ -97,7 +99,7 @@ async function liveScale(scale: number) {
         const label = `${scale}x ${rttMs} ms run ${run + 1}/${runsAt(scale)}`;
         served.kube.requests.length = 0;
         served.gcp.requests.length = 0;
-        runs.check.push(await measure('node', [CLI, 'check', '--output', 'json'], served.env));
+        runs.check.push(await measure('node', [CLI, 'check', '--output', 'json', ...NO_CUT], served.env));
         say(`${label} check`, runs.check.at(-1)!);
         requests = [...served.kube.requests, ...served.gcp.requests];
         if (withKubectl) {
@@ -106,7 +108,7 @@ async function liveScale(scale: number) {
         }
         if (withSnapshot) {
           const directory = join(output, `snapshot-${run}`);
-          runs.snapshot.push(await measure('node', [CLI, 'snapshot', directory], served.env));
+          runs.snapshot.push(await measure('node', [CLI, 'snapshot', directory, ...NO_CUT], served.env));
           say(`${label} snapshot`, runs.snapshot.at(-1)!);
           await rm(directory, { recursive: true, force: true });
         }
@@ -140,7 +142,7 @@ async function fleet(size: number, rttMs: number) {
     const env = { ...process.env, ...served.clientEnv(home), NO_COLOR: '1', NODE_EXTRA_CA_CERTS: TEST_CA_FILE };
     const runs: Measurement[] = [];
     for (let run = 0; run < Math.max(1, Math.min(RUNS, 2)); run++) {
-      runs.push(await measure('node', [CLI, 'check', '--all-clusters', '--project', cluster.target.project, '--output', 'json'], env));
+      runs.push(await measure('node', [CLI, 'check', '--all-clusters', '--project', cluster.target.project, '--output', 'json', ...NO_CUT], env));
       say(`fleet of ${size} run ${run + 1}`, runs.at(-1)!);
     }
     return { clusters: size, scale: 0.1, rttMs, objectsPerCluster: cluster.objects.length, ...summarize(runs) };
