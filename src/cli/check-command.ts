@@ -21,7 +21,8 @@ import type { StateSource } from '../state/source.js';
 import type { FixFlags } from './fix-options.js';
 import { addFixOptions, applyFixes, validateFixFlags } from './fix-options.js';
 import { collect } from './list-command.js';
-import { outputOptionParsers, resolveOutputs, uploadReserveMs, writeOutputs } from './outputs.js';
+import { outputOptionParsers, resolveOutputs, shardPrefixRefusal, uploadReserveMs, writeOutputs } from './outputs.js';
+import { resolveShard } from '../fleet/shard.js';
 import type { FleetFlags } from './fleet-options.js';
 import { addFleetOptions, allClustersMembers, checkFleet, fleetRun, rejectFleetFlags } from './fleet-options.js';
 import { fleetExitCode } from '../engine/fleet-report.js';
@@ -81,6 +82,9 @@ export function registerCheckCommand(program: ProgramWithExitCode, io: ProcessIo
   addVerboseOption(command, true);
   addFleetOptions(addFixOptions(command)).action(async (options: CheckOptions) => {
     const outputList = resolveOutputs(outputFlags);
+    // A PREFIX/ is named after this task's shard: without one it is refused now, not after the whole run.
+    const prefix = outputList.find((output) => output.file?.endsWith('/'));
+    if (prefix && !resolveShard(options, io.env)) throw new InputError(shardPrefixRefusal(prefix.file!));
     validateFixFlags(options, isLiveOnly(options));
     const config = await loadConfig(options.config);
     reportConfigFile(options, config, io.stderr);
