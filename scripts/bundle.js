@@ -90,6 +90,9 @@ const result = await build({
   logLevel: 'warning',
 });
 
+// Which sources went into which chunk, for `esbuild --analyze`-style questions (bench/notes.md, Start-up); not packed.
+writeFileSync(join(root, 'dist/bundle-meta.json'), JSON.stringify(result.metafile));
+
 /** The licence of every package inside the bundle, as their licences ask when they are redistributed. */
 const packages = new Set();
 for (const input of Object.keys(result.metafile.inputs)) {

@@ -18,8 +18,6 @@ export interface FleetMember {
   release?: () => void;
 }
 
-export const DEFAULT_CONCURRENCY = 4;
-
 /** What is done to each cluster's report with its state, as for a single run (configured severities, ignores). */
 export type AfterRun = (report: Report, state: ClusterState) => void;
 
@@ -62,10 +60,4 @@ export async function runFleet(
 function reasonOf(error: unknown): string {
   if (error instanceof InputError) return error.message;
   return `could not read the cluster: ${(error as Error).message ?? String(error)}`;
-}
-
-/** `--concurrency N`. */
-export function parseConcurrency(text: string): number {
-  if (!/^\d+$/.test(text.trim()) || Number(text) < 1) throw new InputError(`--concurrency ${text}: expected a whole number of at least 1`);
-  return Number(text);
 }

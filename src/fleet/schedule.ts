@@ -10,6 +10,14 @@ export interface FleetSchedule {
   clusterTimeoutMs?: number;
 }
 
+export const DEFAULT_CONCURRENCY = 4;
+
+/** `--concurrency N`. */
+export function parseConcurrency(text: string): number {
+  if (!/^\d+$/.test(text.trim()) || Number(text) < 1) throw new InputError(`--concurrency ${text}: expected a whole number of at least 1`);
+  return Number(text);
+}
+
 /** The least share a cluster gets by default: the total one Google read may take with its retries (DEFAULT_LIMITS in google-request.ts). */
 export const MIN_CLUSTER_SHARE_MS = 30_000;
 
