@@ -5,6 +5,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FakeGcp } from '../test/support/fake-gcp.js';
+import { fakeGoogleEnv } from '../test/support/fake-google-env.js';
 import { FakeKubeApiServer } from '../test/support/fake-kube-apiserver.js';
 import type { GeneratedCluster } from './cluster.js';
 
@@ -43,17 +44,7 @@ export async function serveCluster(cluster: GeneratedCluster, rttMs: number): Pr
     NO_COLOR: '1',
     NODE_EXTRA_CA_CERTS: TEST_CA_FILE,
     KUBECONFIG: kubeconfig,
-    CLOUDSDK_CONFIG: join(directory, 'gcloud'),
-    CLOUDSDK_CORE_PROJECT: undefined,
-    GOOGLE_CLOUD_PROJECT: undefined,
-    GOOGLE_APPLICATION_CREDENTIALS: undefined,
-    METADATA_SERVER_DETECTION: 'none',
-    GOOGLE_OAUTH_ACCESS_TOKEN: 'fake-google-token',
-    CLOUDSDK_API_ENDPOINT_OVERRIDES_CONTAINER: `${gcp.url}/`,
-    CLOUDSDK_API_ENDPOINT_OVERRIDES_CLOUDRESOURCEMANAGER: `${gcp.url}/`,
-    CLOUDSDK_API_ENDPOINT_OVERRIDES_EVENTARC: `${gcp.url}/`,
-    CLOUDSDK_API_ENDPOINT_OVERRIDES_COMPUTE: `${gcp.url}/compute/v1/`,
-    CLOUDSDK_API_ENDPOINT_OVERRIDES_IAM: `${gcp.url}/`,
+    ...fakeGoogleEnv(gcp.url, directory),
   };
   return {
     kube,

@@ -7,6 +7,7 @@ import type { KubernetesClient } from '../state/source.js';
 import type { NamespaceObject, PlannedNamespace } from './finalize-namespace.js';
 import { finalizeNamespace, namespacePath, waitUntilGone } from './finalize-namespace.js';
 import { ApiFailure, toApiFailure } from '../state/live/api-failure.js';
+import { FIX_ROLE_NAME } from '../state/live/kubernetes-roles.js';
 import type { FixOptions, FixOutcome } from './fix-outcome.js';
 import { outcome } from './fix-outcome.js';
 import type { Fixer } from './fixer.js';
@@ -181,7 +182,7 @@ export const finalizeNamespaceFixer: Fixer<FinalizeNamespaceAction> = {
           ? outcome(name, 'declined', `not confirmed after it changed (${result.added.join(', ')}): nothing written`, withBackup)
           : outcome(name, 'skipped', `it now carries finalizers the printed plan did not show (${result.added.join(', ')}): nothing written; run check again to see the new plan`, withBackup);
       case 'forbidden':
-        return outcome(name, 'failed', `${result.message}. Add this rule to your ClusterRole: ${FINALIZE_RBAC_RULE}`, withBackup);
+        return outcome(name, 'failed', `${result.message}. Bind the ClusterRole ${FIX_ROLE_NAME} (docs/permissions.md), or add this rule to yours: ${FINALIZE_RBAC_RULE}`, withBackup);
       case 'conflict':
         return outcome(name, 'failed', 'the namespace kept changing under us (409 Conflict on every retry); run again', withBackup);
       case 'error':

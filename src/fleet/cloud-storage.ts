@@ -1,4 +1,5 @@
 import type { AuthClient } from 'google-auth-library';
+import { REPORT_STORAGE_PERMISSIONS } from './fleet-permissions.js';
 import { InputError } from '../errors.js';
 import { toApiFailure, withRetry } from '../state/live/api-failure.js';
 import { GOOGLE_API_SERVICES, googleApiBase } from '../state/live/gcp-endpoints.js';
@@ -130,16 +131,21 @@ async function cutAt<T>(deadline: Deadline, promise: Promise<T>): Promise<T> {
 
 /** Which permission each action needs, and the predefined role that grants it (cloud.google.com/storage/docs/access-control/iam-roles). */
 const NEEDS = {
-  list: { permission: 'storage.objects.list', role: 'roles/storage.objectViewer' },
-  read: { permission: 'storage.objects.get', role: 'roles/storage.objectViewer' },
-  write: { permission: 'storage.objects.create', role: 'roles/storage.objectCreator' },
+  list: REPORT_STORAGE_PERMISSIONS.list,
+  read: REPORT_STORAGE_PERMISSIONS.read,
+  write: REPORT_STORAGE_PERMISSIONS.write,
 } as const;
 
 function storageError(url: GsUrl, action: keyof typeof NEEDS, failure: ReturnType<typeof toApiFailure>): InputError {
   const where = `gs://${url.bucket}/${url.object}`;
   const { permission, role } = NEEDS[action];
   if (failure.status === 401) return new InputError(`${where}: Cloud Storage rejected the credentials (401): run \`gcloud auth application-default login\`, or pass a fresh token`);
-  if (failure.status === 403) return new InputError(`${where}: permission ${permission} denied; ${role} on the bucket grants it`);
+  if (failure.status === 403) {
+    // Cloud Storage names the permission it checked ("… does not have storage.objects.delete access …"): replacing an object needs delete too.
+    const { permission: replace, role: replacer } = REPORT_STORAGE_PERMISSIONS.replace;
+    if (action === 'write' && failure.message.includes(replace)) return new InputError(`${where}: permission ${replace} denied (replacing the report already there needs it, with ${permission}); ${replacer} on the bucket grants both`);
+    return new InputError(`${where}: permission ${permission} denied; ${role} on the bucket grants it`);
+  }
   if (failure.status === 404) return new InputError(`${where}: no such ${action === 'read' ? 'object' : 'bucket'}`);
   return new InputError(`${where}: cannot ${action}: ${failure.status ? `${failure.status} ` : ''}${failure.message}`);
 }

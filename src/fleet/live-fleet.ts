@@ -20,6 +20,7 @@ import { bearerKubeConfig, clusterEndpoint } from './cluster-endpoint.js';
 import type { FleetDiscovery, FleetProject } from '../engine/fleet-report.js';
 import type { FleetMember } from './run-fleet.js';
 import { eachAtMost } from './schedule.js';
+import { FLEET_PERMISSIONS } from './fleet-permissions.js';
 
 export interface AllClustersOptions extends CredentialOptions {
   projects: string[];
@@ -188,7 +189,10 @@ class ProjectData {
         gateway = { origin: googleApiBase('connectgateway', this.options.env).replace(/\/$/, ''), memberships, ...(project?.projectNumber ? { projectNumber: project.projectNumber } : {}) };
       }
     } catch (error) {
-      return { unavailable: `cannot find the cluster's fleet membership for the Connect gateway (gkehub.googleapis.com): ${toApiFailure(error).message}` };
+      const failure = toApiFailure(error);
+      const { permission, role } = FLEET_PERMISSIONS.listMemberships;
+      const why = failure.status === 403 ? `permission ${failure.details.permission ?? permission} denied; ${role} grants it` : failure.message;
+      return { unavailable: `cannot find the cluster's fleet membership for the Connect gateway (gkehub.googleapis.com): ${why}` };
     }
     const endpoint = clusterEndpoint(cluster, kind, gateway);
     if ('unreachable' in endpoint) return { unavailable: `cannot reach the cluster's API server: ${endpoint.unreachable}` };
@@ -220,8 +224,8 @@ class ProjectData {
 function listFailure(project: string, failure: ReturnType<typeof toApiFailure>): { reason: string; permission?: string; role?: string } {
   if (failure.details.reason === 'SERVICE_DISABLED') return { reason: `cannot list the clusters of project ${project}: the container.googleapis.com API is disabled there` };
   if (failure.status === 403) {
-    const permission = failure.details.permission ?? 'container.clusters.list';
-    const role = 'roles/container.clusterViewer';
+    const permission = failure.details.permission ?? FLEET_PERMISSIONS.listClusters.permission;
+    const role = FLEET_PERMISSIONS.listClusters.role;
     return { reason: `cannot list the clusters of project ${project} (container.googleapis.com): permission ${permission} denied; ${role} grants it`, permission, role };
   }
   return { reason: `cannot list the clusters of project ${project} (container.googleapis.com): ${failure.status ? `${failure.status} ` : ''}${failure.message}` };

@@ -56,4 +56,29 @@ describe('check --all-clusters --endpoint', () => {
     expect(paths.every((path) => path.startsWith('/v1/projects/123456789012/locations/global/gkeMemberships/prod-cluster/'))).toBe(true);
     expect(new Set(fleet.gateway.requests.map((request) => request.headers.authorization))).toEqual(new Set(['Bearer fake-google-token']));
   });
+
+  it('connect-gateway refused by IAM: the Google permission and the role that grants it, not RBAC', async () => {
+    fleet.denied = { gateway: true };
+    try {
+      const { code, namespaces } = await checkAll('connect-gateway');
+      expect(namespaces.status).toBe('incomplete');
+      expect(namespaces.reason).toContain('the Connect gateway (connectgateway.googleapis.com) denies it: permission gkehub.gateway.get denied; roles/gkehub.gatewayReader grants it');
+      expect(namespaces.reason).not.toContain('RBAC');
+      // The Google checks still found the seed's problems: findings outrank incomplete checks.
+      expect(code).toBe(1);
+    } finally {
+      fleet.denied = {};
+    }
+  });
+
+  it('connect-gateway without gkehub.memberships.list: the cluster is unreachable, naming the permission and role', async () => {
+    fleet.denied = { memberships: true };
+    try {
+      const result = await spawnCli(['check', '--all-clusters', '--project', 'acme-jobs-prod', '--endpoint', 'connect-gateway', '--output', 'json', '--quiet'], { env });
+      const report = JSON.parse(result.stdout) as FleetReport;
+      expect(JSON.stringify(report.targets[0])).toContain('permission gkehub.memberships.list denied; roles/gkehub.viewer grants it');
+    } finally {
+      fleet.denied = {};
+    }
+  });
 });

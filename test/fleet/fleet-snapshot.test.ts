@@ -270,6 +270,25 @@ describe('reports in Cloud Storage', () => {
     expect(merged.code).toBe(0);
   });
 
+  it('replacing a report needs storage.objects.delete as well as create: the refusal names it and the role that grants both', async () => {
+    const report = ['check', '--snapshot', tree, '--output', 'json', '--output-file', 'gs://fleet-reports/run-4/report.json'];
+    try {
+      gcs.grant(['storage.objects.create']);
+      expect((await runCli(report, { env })).stderr).toBe('');
+      // The line may go on to say where the report was written instead (a report that did not reach its bucket).
+      expect(await runCli(report, { env })).toMatchObject({
+        code: 2,
+        stderr: expect.stringContaining(
+          'gke-doctor: gs://fleet-reports/run-4/report.json: permission storage.objects.delete denied (replacing the report already there needs it, with storage.objects.create); roles/storage.objectUser on the bucket grants both',
+        ),
+      });
+      gcs.grant(['storage.objects.create', 'storage.objects.delete']);
+      expect((await runCli(report, { env })).stderr).toBe('');
+    } finally {
+      gcs.grant(null);
+    }
+  });
+
   it('says which permission a denied bucket needs, in one line', async () => {
     gcs.inject({ path: '/storage/v1/b/fleet-reports/o', status: 403, times: 1 });
     expect(await runCli(['merge', 'gs://fleet-reports/run-1/'], { env })).toMatchObject({

@@ -5,6 +5,7 @@ import { FakeHttpServer, TEST_TLS } from './fake-http.js';
 import { FakeGcp, googleError, paginate, permissionDenied, serviceDisabled } from './fake-gcp.js';
 import { FakeKubeApiServer } from './fake-kube-apiserver.js';
 import { fixturePath } from './fixtures.js';
+import { fakeGoogleEnv } from './fake-google-env.js';
 
 export interface FleetClusterSpec {
   location: string;
@@ -50,6 +51,8 @@ export class FakeGcpFleet extends FakeHttpServer {
   readonly kube = new Map<string, FakeKubeApiServer>();
   /** The Connect gateway (connectgateway.googleapis.com) in front of every cluster registered to a fleet. */
   readonly gateway = new FakeHttpServer((request) => this.throughGateway(request), (status, message) => googleError(status, message));
+  /** IAM refuses the caller gkehub.gateway.get (Connect gateway) or gkehub.memberships.list (GKE Hub). */
+  denied: { gateway?: boolean; memberships?: boolean } = {};
   private readonly projects = new Map<string, { gcp: FakeGcp; clusters: Record<string, unknown>[]; memberships: Record<string, unknown>[] }>();
   /** `NUMBER/LOCATION/MEMBERSHIP` of each registered cluster: its API server. */
   private readonly members = new Map<string, FakeKubeApiServer>();
@@ -124,18 +127,7 @@ export class FakeGcpFleet extends FakeHttpServer {
   clientEnv(home: string): NodeJS.ProcessEnv {
     return {
       KUBECONFIG: join(home, 'no-kubeconfig'),
-      CLOUDSDK_CONFIG: join(home, 'gcloud'),
-      CLOUDSDK_CORE_PROJECT: undefined,
-      GOOGLE_APPLICATION_CREDENTIALS: undefined,
-      METADATA_SERVER_DETECTION: 'none',
-      GOOGLE_OAUTH_ACCESS_TOKEN: 'fake-google-token',
-      CLOUDSDK_API_ENDPOINT_OVERRIDES_CONTAINER: `${this.url}/`,
-      CLOUDSDK_API_ENDPOINT_OVERRIDES_CLOUDRESOURCEMANAGER: `${this.url}/`,
-      CLOUDSDK_API_ENDPOINT_OVERRIDES_EVENTARC: `${this.url}/`,
-      CLOUDSDK_API_ENDPOINT_OVERRIDES_PUBSUB: `${this.url}/`,
-      CLOUDSDK_API_ENDPOINT_OVERRIDES_COMPUTE: `${this.url}/compute/v1/`,
-      CLOUDSDK_API_ENDPOINT_OVERRIDES_GKEHUB: `${this.url}/`,
-      CLOUDSDK_API_ENDPOINT_OVERRIDES_CLOUDASSET: `${this.url}/`,
+      ...fakeGoogleEnv(this.url, home, ['container', 'cloudresourcemanager', 'eventarc', 'pubsub', 'compute', 'gkehub', 'cloudasset']),
       CLOUDSDK_API_ENDPOINT_OVERRIDES_CONNECTGATEWAY: `${this.gateway.url}/`,
     };
   }
@@ -154,6 +146,7 @@ export class FakeGcpFleet extends FakeHttpServer {
     const kube = match && this.members.get(`${match[1]}/${match[2]}/${match[3]}`);
     if (!match || !kube) return { status: 404, body: googleError(404, `no such membership: ${request.path}`) };
     if (!/^Bearer \S+/.test(String(request.headers.authorization ?? ''))) return { status: 401, body: googleError(401, 'Request is missing required authentication credential.') };
+    if (this.denied.gateway) return { status: 403, body: permissionDenied('gkehub.gateway.get', 'gkehub.googleapis.com', `projects/${match[1]}/locations/${match[2]}/memberships/${match[3]}`) };
     return kube.route({ ...request, path: match[4]! });
   }
 
@@ -175,6 +168,7 @@ export class FakeGcpFleet extends FakeHttpServer {
     // GKE Hub v1 projects.locations.memberships.list (ListMembershipsResponse: resources, nextPageToken).
     if (request.method === 'GET' && /^\/v1\/projects\/[^/]+\/locations\/-\/memberships$/.test(request.path)) {
       if (!/^Bearer \S+/.test(String(request.headers.authorization ?? ''))) return { status: 401, body: googleError(401, 'Request is missing required authentication credential.') };
+      if (this.denied.memberships) return { status: 403, body: permissionDenied('gkehub.memberships.list', 'gkehub.googleapis.com', `projects/${id}/locations/-`) };
       return { status: 200, body: { resources: project.memberships } };
     }
     return project.gcp.route(request);

@@ -6,7 +6,7 @@ import { googleError } from './fake-gcp.js';
  * A fake of the Cloud Storage JSON API (cloud.google.com/storage/docs/json_api/v1/objects):
  * objects.list with prefix and pages, objects.get with alt=media, and the simple
  * upload (uploadType=media). Buckets that were not created answer 404, as does
- * an object that is not there.
+ * an object that is not there; `grant` narrows the caller's object permissions.
  */
 export class FakeGcs extends FakeHttpServer {
   readonly buckets = new Map<string, Map<string, string>>();
@@ -34,6 +34,8 @@ export class FakeGcs extends FakeHttpServer {
     if (!/^Bearer \S+/.test(String(request.headers.authorization ?? ''))) {
       return { status: 401, body: googleError(401, 'Anonymous caller does not have storage.objects.list access.') };
     }
+    const refused = this.granted ? this.denied(request) : null;
+    if (refused) return refused;
     const { method, path, query } = request;
     let match: RegExpExecArray | null;
     if (method === 'GET' && (match = /^\/storage\/v1\/b\/([^/]+)\/o$/.exec(path))) {
@@ -59,5 +61,30 @@ export class FakeGcs extends FakeHttpServer {
       return { status: 200, body: { kind: 'storage#object', name, bucket: match[1], size: String(Buffer.byteLength(request.rawBody)) } };
     }
     return { status: 404, body: googleError(404, `Not found: ${path}`) };
+  }
+
+  /** The caller's object permissions: every one, unless `grant` names the only ones it holds. */
+  private granted: ReadonlySet<string> | null = null;
+
+  grant(permissions: readonly string[] | null): this {
+    this.granted = permissions && new Set(permissions);
+    return this;
+  }
+
+  /**
+   * Cloud Storage's 403 for a permission the caller lacks, worded as the JSON API words it. Listing
+   * needs storage.objects.list, reading .get, uploading .create, and uploading over an object that
+   * exists .delete as well (cloud.google.com/storage/docs/access-control/iam-permissions).
+   */
+  private denied({ method, path, query }: FakeRequest): FakeResponse | null {
+    const object = /^\/(?:upload\/)?storage\/v1\/b\/([^/]+)\/o(?:\/(.+))?$/.exec(path);
+    if (!object) return null;
+    const exists = (name: string | null | undefined) => name !== null && name !== undefined && this.buckets.get(object[1]!)?.has(name) === true;
+    const needed =
+      method === 'POST' ? ['storage.objects.create', ...(exists(query.get('name')) ? ['storage.objects.delete'] : [])] : object[2] === undefined ? ['storage.objects.list'] : ['storage.objects.get'];
+    const missing = needed.find((permission) => !this.granted!.has(permission));
+    if (!missing) return null;
+    const message = `gke-doctor@fleet-ops.iam.gserviceaccount.com does not have ${missing} access to the Google Cloud Storage object. Permission '${missing}' denied on resource (or it may not exist).`;
+    return { status: 403, body: googleError(403, message) };
   }
 }

@@ -7,6 +7,8 @@ import { listDocumentFiles } from '../../src/state/files/document-files.js';
 import { preferredVersion } from '../../src/gke/namespaces/conversion-webhooks.js';
 import type { FakeRequest, FakeResponse } from './fake-http.js';
 import { FakeHttpServer } from './fake-http.js';
+import type { PolicyRule } from '../../src/state/live/kubernetes-permissions.js';
+import { forbiddenMessage, requestAttributes, rulesAllow } from './rbac.js';
 
 /** A resource the fake serves: what discovery (`/api/v1`, `/apis/G/V`) says about it. */
 interface Resource {
@@ -149,7 +151,12 @@ export interface FakeKubeOptions {
   omittedGroups?: string[];
   /** Discovery verbs per plural, instead of the full set (a resource without "list"). */
   verbs?: Record<string, string[]>;
+  /** RBAC: the rules bound to the caller; a resource request none of them allows is refused (403) as kube-apiserver refuses it. */
+  rbac?: readonly PolicyRule[];
 }
+
+/** Who the fake says is refused when it enforces `rbac`: the CronJob's service account in deploy/. */
+const RBAC_USER = 'system:serviceaccount:gke-doctor:gke-doctor';
 
 interface Route {
   resource: Resource;
@@ -290,11 +297,21 @@ export class FakeKubeApiServer extends FakeHttpServer {
     if (spec?.service && spec.group && spec.version && available?.status === 'False') this.unavailableGroupVersions.add(`${spec.group}/${spec.version}`);
   }
 
+  /** The 403 RBAC answers a request with that no rule of `rbac` allows (non-resource URLs, discovery, are open). */
+  private denied(request: FakeRequest): FakeResponse | null {
+    const attributes = requestAttributes(request.method, request.path);
+    if (!attributes || rulesAllow(this.options.rbac!, attributes)) return null;
+    const [plural] = attributes.resource.split('/') as [string];
+    return { status: 403, body: statusBody(403, forbiddenMessage(RBAC_USER, attributes), 'Forbidden', { ...(attributes.apiGroup ? { group: attributes.apiGroup } : {}), kind: plural }) };
+  }
+
   /** The answer to a request (public: the fake Connect gateway forwards to it). */
   route(request: FakeRequest): FakeResponse {
     const { path } = request;
     const hook = this.meanwhile.findIndex((candidate) => candidate.path === path && (!candidate.method || candidate.method === request.method));
     if (hook >= 0) this.meanwhile.splice(hook, 1)[0]!.run();
+    const denied = this.options.rbac ? this.denied(request) : null;
+    if (denied) return denied;
     if (path === '/version') return ok({ major: '1', minor: '27', gitVersion: 'v1.27.7-gke.1121000', platform: 'linux/amd64' });
     if (path === '/api') return ok({ kind: 'APIVersions', versions: ['v1'], serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress: '10.0.0.1:443' }] });
     if (path === '/apis') return ok(this.groupList());

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { Report } from '../../src/engine/report.js';
 import type { FakeGcpOptions } from './fake-gcp.js';
 import { FakeGcp } from './fake-gcp.js';
+import { fakeGoogleEnv } from './fake-google-env.js';
 import type { FakeKubeOptions } from './fake-kube-apiserver.js';
 import { FakeKubeApiServer } from './fake-kube-apiserver.js';
 import { fixturePath } from './fixtures.js';
@@ -29,18 +30,7 @@ export async function serveFixture(nameOrPath: string, options: { gcp?: FakeGcpO
   const kubeconfig = await kube.writeKubeconfig(join(home, 'kubeconfig'), `gke_${target.project}_${target.location}_${target.cluster}`);
   const env: NodeJS.ProcessEnv = {
     KUBECONFIG: kubeconfig,
-    CLOUDSDK_CONFIG: join(home, 'gcloud'),
-    CLOUDSDK_CORE_PROJECT: undefined,
-    GOOGLE_CLOUD_PROJECT: undefined,
-    GOOGLE_APPLICATION_CREDENTIALS: undefined,
-    METADATA_SERVER_DETECTION: 'none',
-    GOOGLE_OAUTH_ACCESS_TOKEN: 'fake-google-token',
-    CLOUDSDK_API_ENDPOINT_OVERRIDES_CONTAINER: `${gcp.url}/`,
-    CLOUDSDK_API_ENDPOINT_OVERRIDES_CLOUDRESOURCEMANAGER: `${gcp.url}/`,
-    CLOUDSDK_API_ENDPOINT_OVERRIDES_EVENTARC: `${gcp.url}/`,
-    CLOUDSDK_API_ENDPOINT_OVERRIDES_COMPUTE: `${gcp.url}/compute/v1/`,
-    CLOUDSDK_API_ENDPOINT_OVERRIDES_IAM: `${gcp.url}/`,
-    CLOUDSDK_API_ENDPOINT_OVERRIDES_PUBSUB: `${gcp.url}/`,
+    ...fakeGoogleEnv(gcp.url, home),
   };
   return { gcp, kube, target, kubeconfig, env, directory, close: async () => void (await Promise.all([gcp.close(), kube.close()])) };
 }

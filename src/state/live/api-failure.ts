@@ -34,12 +34,9 @@ export function toApiFailure(error: unknown): ApiFailure {
   if (e.response?.status !== undefined) {
     // Read as text (google-request.ts), the body arrives unparsed.
     const data = typeof e.response.data === 'string' ? safeJson(e.response.data) : e.response.data;
-    const body = (data as { error?: GoogleErrorBody } | undefined)?.error ?? (safeJson(e.message ?? '') as { error?: GoogleErrorBody } | undefined)?.error;
-    const info = body?.details?.find((detail) => detail['@type']?.endsWith('google.rpc.ErrorInfo'));
-    return new ApiFailure(firstLine(body?.message ?? e.message), e.response.status, {
-      reason: info?.reason,
-      service: info?.metadata?.service,
-      permission: info?.metadata?.permission,
+    const google = googleError(data) ?? googleError(safeJson(e.message ?? ''));
+    return new ApiFailure(firstLine(google?.message ?? e.message), e.response.status, {
+      ...google?.details,
       retryAfterMs: retryAfterMs(headerValue(e.response.headers, 'retry-after')),
     });
   }
@@ -55,6 +52,18 @@ export function toApiFailure(error: unknown): ApiFailure {
 interface GoogleErrorBody {
   message?: string;
   details?: { '@type'?: string; reason?: string; metadata?: Record<string, string> }[];
+}
+
+/**
+ * Google's error envelope (https://cloud.google.com/apis/design/errors#http_mapping): its
+ * message and the google.rpc.ErrorInfo detail (reason, service, permission). Also what a Google
+ * front of the Kubernetes API, the Connect gateway, answers when IAM refuses.
+ */
+export function googleError(data: unknown): { message?: string; details: Pick<ApiFailure['details'], 'reason' | 'service' | 'permission'> } | undefined {
+  const body = (data as { error?: GoogleErrorBody } | undefined)?.error;
+  if (typeof body !== 'object' || body === null) return undefined;
+  const info = Array.isArray(body.details) ? body.details.find((detail) => detail?.['@type']?.endsWith('google.rpc.ErrorInfo')) : undefined;
+  return { message: body.message, details: { reason: info?.reason, service: info?.metadata?.service, permission: info?.metadata?.permission } };
 }
 
 /** `Retry-After` in seconds or as an HTTP date (RFC 9110 10.2.3). */

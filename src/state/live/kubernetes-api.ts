@@ -5,7 +5,7 @@ import { Agent as TlsAgent, request as httpsRequest } from 'node:https';
 import { StringDecoder } from 'node:string_decoder';
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { RetryOptions } from './api-failure.js';
-import { ApiFailure, retryAfterMs, withRetry } from './api-failure.js';
+import { ApiFailure, googleError, retryAfterMs, withRetry } from './api-failure.js';
 import { Deadline } from './deadline.js';
 import { ExecPlugins } from './exec-plugins.js';
 import { firstLine } from '../../first-line.js';
@@ -297,14 +297,17 @@ export async function kubernetesApiOf(config: KubeConfig, deadline?: Deadline, r
 }
 
 function failureOf(response: RawResponse): ApiFailure {
-  let message = response.body;
+  let body: unknown;
   try {
-    message = (JSON.parse(response.body) as { message?: string }).message ?? message;
+    body = JSON.parse(response.body);
   } catch {
     // not a Status: keep the text
   }
+  // A Status, or Google's error envelope when a Google front (the Connect gateway) refused.
+  const google = googleError(body);
+  const message = google?.message ?? (body as { message?: string } | undefined)?.message ?? response.body;
   const retryAfter = response.headers['retry-after'];
-  return new ApiFailure(firstLine(message), response.status, { retryAfterMs: retryAfterMs(Array.isArray(retryAfter) ? retryAfter[0] : retryAfter) });
+  return new ApiFailure(firstLine(message), response.status, { ...google?.details, retryAfterMs: retryAfterMs(Array.isArray(retryAfter) ? retryAfter[0] : retryAfter) });
 }
 
 function tooLarge(where: string, maxBytes: number, why: string): ApiFailure {

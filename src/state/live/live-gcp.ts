@@ -55,6 +55,8 @@ export const GCP_DATA_SOURCES: Record<GcpDataKey, { api: GoogleApi; what: string
   backendHealth: { api: 'compute', what: 'backend health', permission: 'compute.backendServices.get', role: 'roles/compute.viewer' },
 };
 
+/** With the IAM policy, the custom roles it binds (IAM v1 roles.get): unread ones are named by the checks that need them. */
+export const CUSTOM_ROLES_SOURCE = { api: 'iam', what: 'custom roles the IAM policy binds', permission: 'iam.roles.get', role: 'roles/iam.roleViewer' } as const;
 /**
  * Data read from what other data names: the host project from the cluster's network, the topics and
  * subscriptions from the triggers' transport. The live source reads the key named here first.

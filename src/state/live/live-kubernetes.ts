@@ -11,6 +11,7 @@ import type { RetryOptions } from './api-failure.js';
 import { mebibytes } from './byte-size.js';
 import type { KubeObject, KubernetesKind } from '../kubernetes-types.js';
 import type { Progress } from './progress.js';
+import { forbiddenInNamespaceHint } from './kubernetes-roles.js';
 import { SharedParts, withoutUnreadFields } from './unread-fields.js';
 
 export type { ApiResource } from './kubernetes-discovery.js';
@@ -55,7 +56,7 @@ export const ONLY_WHILE_TERMINATING: ReadonlySet<KubernetesKind> = new Set(['Cus
  * Gateway API: https://cloud.google.com/kubernetes-engine/docs/how-to/deploying-gateways;
  * GKE policies: GoogleCloudPlatform/gke-gateway-api apis/networking/v1.
  */
-const DISCOVERED_KINDS: Partial<Record<KubernetesKind, { group: string; plural: string }>> = {
+export const DISCOVERED_KINDS: Partial<Record<KubernetesKind, { group: string; plural: string }>> = {
   GatewayClass: { group: 'gateway.networking.k8s.io', plural: 'gatewayclasses' },
   Gateway: { group: 'gateway.networking.k8s.io', plural: 'gateways' },
   HTTPRoute: { group: 'gateway.networking.k8s.io', plural: 'httproutes' },
@@ -72,7 +73,7 @@ const DISCOVERED_KINDS: Partial<Record<KubernetesKind, { group: string; plural: 
  * Events are read only where the load-balancer checks look, never cluster-wide: in the given
  * namespaces, one page each. Core v1 first; events.k8s.io/v1 where core v1 is not served.
  */
-const EVENT_RESOURCES: readonly ApiResource[] = [resource('', 'v1', 'events', 'Event'), resource('events.k8s.io', 'v1', 'events', 'Event')];
+export const EVENT_RESOURCES: readonly ApiResource[] = [resource('', 'v1', 'events', 'Event'), resource('events.k8s.io', 'v1', 'events', 'Event')];
 /** The controllers' complaints: every Warning, and ingress-gce's Normal `XPN` event asking a Shared VPC security admin for a firewall change (pkg/firewalls/controller.go). */
 const EVENT_SELECTORS: readonly string[] = ['type=Warning', 'type=Normal,reason=XPN'];
 /** At most this many events per namespace and selector (one page): an old, noisy namespace does not make the run slow. */
@@ -227,7 +228,8 @@ export class LiveKubernetes {
             // 404 with discovery no longer listing it: the kind went away since discovery (its CRD was deleted,
             // and its objects first: apiextensions' customresourcecleanup finalizer). Listed still, the 404 hides them.
             if (failure.status === 404 && !(await (served ??= this.stillServed(candidate)))) continue;
-            const reason = `${failure.status ? `${failure.status} ` : ''}${failure.message}${failure.status === 404 ? ' (API discovery still lists it)' : ''}`;
+            const why = failure.status === 404 ? ' (API discovery still lists it)' : failure.status === 403 ? `: ${forbiddenInNamespaceHint(candidate.group, candidate.plural)}` : '';
+            const reason = `${failure.status ? `${failure.status} ` : ''}${failure.message}${why}`;
             unreadIn(namespace).push({ resource: pluralName(candidate), reason });
             this.progress.note(`cannot list ${pluralName(candidate)} in namespace ${namespace}: ${reason}`);
           }

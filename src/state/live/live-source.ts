@@ -16,6 +16,7 @@ import { callLimits } from './google-request.js';
 import type { SelfContainedGcpDataKey } from './live-gcp.js';
 import { GCP_DATA_INPUTS, GCP_DATA_SOURCES, LiveGcp, transportNames } from './live-gcp.js';
 import { sharedVpcHostProject } from '../shared-vpc.js';
+import { CONNECT_GATEWAY_ACCESS, PROBE_ROLE_NAME, READER_ROLE_NAME } from './kubernetes-roles.js';
 import { backendServicesInUse } from '../../gke/load-balancer/backend-services-in-use.js';
 import type { LiveTarget, TargetOptions } from './live-target.js';
 import { kubeconfigHint, requireCluster, requireProject, resolveLiveTarget } from './live-target.js';
@@ -45,8 +46,8 @@ export interface LiveOptions extends TargetOptions, CredentialOptions {
   /** How to reach the API server instead of a kubeconfig (a fleet run connects to each cluster's endpoint). */
   kubernetes?: () => Promise<KubernetesConnection>;
   /**
-   * Only built-in checks read the state, and nothing writes objects back: leave out the fields
-   * none of them reads as each page is listed (unread-fields.ts; smaller objects held).
+   * Only built-in checks read the state, and nothing writes objects back: keep only the fields
+   * they read as each page is listed (unread-fields.ts; smaller objects held).
    */
   leaveOutUnreadFields?: boolean;
 }
@@ -412,7 +413,7 @@ function apiServerAnswer(response: RawResponse, namespace: string, pod: string):
   }
   if (body?.kind !== 'Status' || body.apiVersion !== 'v1') return undefined;
   const message = String(body.message ?? '').split('\n')[0];
-  if (response.status === 403) return `the API server refused to proxy to the Pod (403: ${message}): grant get on pods/proxy in namespace ${namespace} (docs/permissions.md)`;
+  if (response.status === 403) return `the API server refused to proxy to the Pod (403: ${message}): grant get on pods/proxy in namespace ${namespace}: bind the ClusterRole ${PROBE_ROLE_NAME} (docs/permissions.md)`;
   if (response.status === 404) return `Pod ${namespace}/${pod} is gone: the API server answered 404 (${message})`;
   return `the API server could not reach the Pod through its proxy (${response.status}: ${message})`;
 }
@@ -446,8 +447,12 @@ export function gcpReason(key: GcpDataKey, failure: ApiFailure, target: Pick<Liv
 /** The same for Kubernetes: the RBAC verb and resource to grant. */
 export function kubernetesReason(kind: string, failure: ApiFailure, target: Pick<LiveTarget, 'kubernetes'>): string {
   const context = target.kubernetes?.context ?? '';
+  if (failure.status === 403 && failure.details.permission?.startsWith('gkehub.gateway.')) {
+    const { permission, role } = CONNECT_GATEWAY_ACCESS;
+    return `cannot list ${kind} objects: the Connect gateway (connectgateway.googleapis.com) denies it: permission ${failure.details.permission ?? permission} denied; ${role} grants it`;
+  }
   if (failure.status === 403) {
-    return `cannot list ${kind} objects: Kubernetes RBAC denies it (${failure.message}); bind the ClusterRole gke-doctor-reader (docs/permissions.md), or grant roles/container.viewer`;
+    return `cannot list ${kind} objects: Kubernetes RBAC denies it (${failure.message}); bind the ClusterRole ${READER_ROLE_NAME} (docs/permissions.md), or grant roles/container.viewer`;
   }
   if (failure.status === 401 && target.kubernetes && target.kubernetes.files.length === 0 && !target.kubernetes.inCluster) {
     return `cannot list ${kind} objects: the API server (${target.kubernetes.context}) rejected the Google access token (401)`;

@@ -1,91 +1,162 @@
 import type { KubeObject, KubernetesKind } from '../kubernetes-types.js';
 
 /**
- * Fields of listed objects that no built-in check reads, left out while listing for a run of
- * built-in checks only, so that the objects held until the checks run are smaller (issue #27:
- * peak memory at 4x the benchmark cluster, 80,000 Pods). `snapshot` and runs with plugins or
- * `--fix` keep whole objects. A path's `[]` is every item of an array. A field is here only
- * when nothing under checks/ and src/ reads it, and test/state/unread-fields.test.ts runs every
- * check on every fixture with and without these fields and requires the same report: a field a
- * check reads would be a silent wrong diagnosis.
+ * What a run of built-in checks only keeps of listed objects, so that the objects held until the
+ * checks run are smaller (issue #27: peak memory at 4x the benchmark cluster, 80,000 Pods).
+ * `snapshot` and runs with plugins or `--fix` keep whole objects. Pods, most of a cluster's
+ * objects, keep only the fields some check reads (READ); every other kind keeps all but the
+ * fields in EVERY_KIND. test/state/unread-fields.test.ts runs every check on every fixture with
+ * whole objects and with these, requires the same report, and requires that every field a check
+ * reads on a fixture is kept: a field a check reads and this leaves out would be a silent wrong
+ * diagnosis.
  */
 const EVERY_KIND: readonly string[] = [
   // Server-side apply's bookkeeping: on real clusters often the largest part of an object.
-  'metadata.managedFields',
+  'managedFields',
 ];
 
-/** What the kubelet and the scheduler read of a container, and the checks never do. */
-const CONTAINER = ['livenessProbe', 'startupProbe', 'resources', 'securityContext', 'terminationMessagePath', 'terminationMessagePolicy', 'imagePullPolicy', 'volumeMounts', 'volumeDevices', 'lifecycle', 'resizePolicy'];
-const CONTAINER_STATUS = ['imageID', 'containerID', 'image', 'allocatedResources', 'resources', 'volumeMounts', 'user'];
+/** Which fields of an object are kept: `true` keeps the value whole; an object keeps only the fields it names (of each item, for an array). */
+type Projection = { readonly [field: string]: true | Projection };
 
-const UNREAD: Partial<Record<KubernetesKind, readonly string[]>> = {
+/** What podTrouble (src/gke/namespaces/controller-pods.ts) reads of a container's state: the waiting reason, whether it runs, how it ended. */
+const CONTAINER_STATE: Projection = { waiting: { reason: true }, running: {}, terminated: { reason: true, exitCode: true } };
+const CONTAINER_STATUS: Projection = { name: true, ready: true, restartCount: true, state: CONTAINER_STATE, lastState: CONTAINER_STATE };
+
+/** The fields checks read, by kind; a kind not here keeps every field but EVERY_KIND's. */
+const READ: Partial<Record<KubernetesKind, Projection>> = {
+  Pod: {
+    kind: true,
+    apiVersion: true,
+    metadata: {
+      name: true,
+      namespace: true,
+      // Services, NetworkPolicies and controllers select Pods by label (src/gke/services/service-pods.ts).
+      labels: true,
+      // The workload a fix changes (src/gke/services/service-pod-sources.ts ownerOf).
+      ownerReferences: true,
+      // The controller's oldest-first order of Pods (service-pod-sources.ts olderFirst).
+      creationTimestamp: true,
+      // What keeps a Terminating namespace (src/gke/namespaces/namespace-deletion.ts describeRemaining).
+      deletionTimestamp: true,
+      finalizers: true,
+      // Config Connector's finalizer on any object (src/gke/namespaces/operator-finalizers.ts configConnectorStripping).
+      annotations: { 'cnrm.cloud.google.com/deletion-policy': true },
+    },
+    spec: {
+      // The serving container, its readiness probe and ports (src/gke/load-balancer/health-check-inference.ts),
+      // what it runs and its settings (src/gke/load-balancer/known-applications.ts).
+      containers: { name: true, image: true, command: true, args: true, env: true, envFrom: true, ports: true, readinessProbe: true },
+      // PVC protection waits for the Pods that use a claim (namespace-deletion.ts podsUsingClaim).
+      volumes: { name: true, persistentVolumeClaim: true },
+    },
+    status: {
+      phase: true,
+      // Where a load balancer's packets go (src/gke/traffic/load-balancer-paths.ts).
+      podIP: true,
+      // Ready (src/gke/services/service-pods.ts isPodReady).
+      conditions: { type: true, status: true },
+      containerStatuses: CONTAINER_STATUS,
+      initContainerStatuses: CONTAINER_STATUS,
+    },
+  },
+};
+
+/**
+ * Parts held once when equal, by kind: a cluster's Pods are mostly replicas, whose containers
+ * (with their probes and environment), volumes, labels and owners are one template's, and whose
+ * kept status (Ready, containers running) is the same, so 80,000 Pods hold a few thousand
+ * distinct parts. Checks only read the state, so objects may share a part.
+ */
+const SHARED: Partial<Record<KubernetesKind, readonly (readonly [string, string])[]>> = {
   Pod: [
-    ...['tolerations', 'affinity', 'nodeSelector', 'securityContext', 'dnsPolicy', 'dnsConfig', 'enableServiceLinks', 'preemptionPolicy', 'priority', 'priorityClassName', 'restartPolicy', 'schedulerName', 'terminationGracePeriodSeconds', 'topologySpreadConstraints', 'imagePullSecrets', 'readinessGates', 'runtimeClassName', 'overhead'].map((field) => `spec.${field}`),
-    ...['containers', 'initContainers', 'ephemeralContainers'].flatMap((list) => CONTAINER.map((field) => `spec.${list}[].${field}`)),
-    ...['podIPs', 'qosClass', 'startTime', 'hostIP', 'hostIPs'].map((field) => `status.${field}`),
-    ...['containerStatuses', 'initContainerStatuses', 'ephemeralContainerStatuses'].flatMap((list) => CONTAINER_STATUS.map((field) => `status.${list}[].${field}`)),
+    ['metadata', 'labels'],
+    ['metadata', 'ownerReferences'],
+    ['spec', 'containers'],
+    ['spec', 'volumes'],
+    ['status', 'conditions'],
+    ['status', 'containerStatuses'],
+    ['status', 'initContainerStatuses'],
   ],
 };
 
-/** A path as a tree: each level's field names, and under which the path goes on. */
-interface Drop {
-  here: Set<string>;
-  below: Map<string, Drop>;
-}
+/** Text fields many objects repeat (a namespace's every Pod names it), held once. */
+const REPEATED_TEXT: readonly (readonly [string, string])[] = [['metadata', 'namespace']];
 
-function dropTree(paths: readonly string[]): Drop {
-  const root: Drop = { here: new Set(), below: new Map() };
-  for (const path of paths) {
-    const segments = path.split('.');
-    let at = root;
-    for (const [index, segment] of segments.entries()) {
-      if (index === segments.length - 1) at.here.add(segment);
-      else at = at.below.get(segment) ?? at.below.set(segment, { here: new Set(), below: new Map() }).get(segment)!;
-    }
-  }
-  return root;
-}
-
-const DROPS = new Map<string, Drop>();
-
-function dropFor(kind: string): Drop {
-  let drop = DROPS.get(kind);
-  if (!drop) DROPS.set(kind, (drop = dropTree([...EVERY_KIND, ...(UNREAD[kind as KubernetesKind] ?? [])])));
-  return drop;
-}
-
-/** `object` without the fields no built-in check reads (a copy of what changes; the rest shared), its common parts held once in `shared`. */
+/** `object` with only what built-in checks read of it (a copy of what changes; the rest shared), its common parts held once in `shared`. */
 export function withoutUnreadFields(object: KubeObject, shared?: SharedParts): KubeObject {
-  const kept = without(object, dropFor(object.kind)) as KubeObject;
-  if (shared && object.kind === 'Pod') {
-    const spec = kept.spec as Record<string, unknown> | undefined;
-    if (spec) for (const part of SHARED_POD_PARTS) if (spec[part] !== undefined) spec[part] = shared.share(spec[part]);
-    if (kept.metadata?.ownerReferences) kept.metadata.ownerReferences = shared.share(kept.metadata.ownerReferences);
+  const read = READ[object.kind as KubernetesKind];
+  const kept = (read ? project(object, read) : withoutEveryKindFields(object)) as KubeObject;
+  if (!shared) return kept;
+  for (const [parent, field] of SHARED[object.kind as KubernetesKind] ?? []) {
+    const holder = kept[parent] as Record<string, unknown> | undefined;
+    if (isRecord(holder) && holder[field] !== undefined) holder[field] = shared.share(holder[field]);
+  }
+  for (const [parent, field] of REPEATED_TEXT) {
+    const holder = kept[parent] as Record<string, unknown> | undefined;
+    if (isRecord(holder) && typeof holder[field] === 'string') holder[field] = shared.text(holder[field]);
   }
   return kept;
 }
 
-/** What the Pods of one ReplicaSet, StatefulSet or Job have alike: made from one template. */
-const SHARED_POD_PARTS = ['containers', 'initContainers', 'volumes'];
+function withoutEveryKindFields(object: KubeObject): KubeObject {
+  if (!isRecord(object.metadata) || !EVERY_KIND.some((field) => field in object.metadata!)) return object;
+  const metadata = { ...object.metadata } as Record<string, unknown>;
+  for (const field of EVERY_KIND) delete metadata[field];
+  return { ...object, metadata } as KubeObject;
+}
 
-/**
- * Parts of listed objects held once when equal: a cluster's Pods are mostly replicas, whose
- * containers (with their probes and environment) and volumes are the same template's, so
- * 80,000 Pods hold a few thousand distinct container lists. Checks only read the state, so
- * objects may share a part. Keyed by a hash of the part's JSON, confirmed by the JSON itself.
- */
+/** The fields of `value` that `projection` names (in `value`'s order); a value of another shape than the projection's is kept whole. */
+function project(value: unknown, projection: Projection): unknown {
+  if (Array.isArray(value)) return value.map((item) => project(item, projection));
+  if (!isRecord(value)) return value;
+  const copy: Record<string, unknown> = {};
+  for (const field of Object.keys(value)) {
+    const kept = Object.hasOwn(projection, field) ? projection[field] : undefined;
+    if (kept === undefined) continue;
+    copy[field] = kept === true ? value[field] : project(value[field], kept);
+  }
+  return copy;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Parts of listed objects held once when equal. Keyed by a hash of the part's JSON, confirmed by comparing the parts. */
 export class SharedParts {
-  private readonly byHash = new Map<number, { text: string; value: unknown }[]>();
+  private readonly byHash = new Map<number, unknown[]>();
+  private readonly texts = new Map<string, string>();
 
   share<T>(value: T): T {
-    const text = JSON.stringify(value);
-    const hash = stringHash(text);
+    const hash = stringHash(JSON.stringify(value));
     const candidates = this.byHash.get(hash) ?? this.byHash.set(hash, []).get(hash)!;
-    const found = candidates.find((candidate) => candidate.text === text);
-    if (found) return found.value as T;
-    candidates.push({ text, value });
+    const found = candidates.find((candidate) => sameJson(candidate, value));
+    if (found !== undefined) return found as T;
+    candidates.push(value);
     return value;
   }
+
+  /** One string for every equal one (JSON.parse makes a new string of each value longer than a few characters). */
+  text(value: string): string {
+    const found = this.texts.get(value);
+    if (found !== undefined) return found;
+    this.texts.set(value, value);
+    return value;
+  }
+}
+
+/** Whether two parsed JSON values are equal, field order included (so either may stand for the other). */
+function sameJson(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null || Array.isArray(a) !== Array.isArray(b)) return false;
+  const aKeys = Object.keys(a);
+  const bKeys = Object.keys(b);
+  if (aKeys.length !== bKeys.length) return false;
+  for (let index = 0; index < aKeys.length; index++) {
+    const key = aKeys[index]!;
+    if (key !== bKeys[index] || !sameJson((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key])) return false;
+  }
+  return true;
 }
 
 /** FNV-1a over the UTF-16 code units. */
@@ -93,16 +164,4 @@ function stringHash(text: string): number {
   let hash = 0x811c9dc5;
   for (let index = 0; index < text.length; index++) hash = Math.imul(hash ^ text.charCodeAt(index), 16777619);
   return hash >>> 0;
-}
-
-function without(value: unknown, drop: Drop): unknown {
-  if (Array.isArray(value)) return value.map((item) => without(item, drop));
-  if (typeof value !== 'object' || value === null) return value;
-  const copy: Record<string, unknown> = {};
-  for (const [field, inner] of Object.entries(value)) {
-    if (drop.here.has(field)) continue;
-    const below = drop.below.get(field) ?? drop.below.get(`${field}[]`);
-    copy[field] = below ? without(inner, below) : inner;
-  }
-  return copy;
 }
