@@ -12,11 +12,12 @@ import { clusterRegion, networkPath, proxyOnlySubnetFix, proxyOnlySubnetFor, pro
 import { referenceGrantAllows, referenceGrantManifest } from '../src/gke/gateway/reference-grants.js';
 import type { ClusterState } from '../src/state/cluster-state.js';
 import { kubernetesResourceName } from '../src/state/cluster-state.js';
-import type { Condition, Gateway } from '../src/state/kubernetes-types.js';
-import type { RouteKind } from '../src/gke/gateway/gateway-routes.js';
-import { ROUTE_KINDS } from '../src/gke/gateway/gateway-routes.js';
+import type { Condition, Gateway, GatewayObjectReference } from '../src/state/kubernetes-types.js';
+import type { RouteKind } from '../src/gke/gateway/route-kinds.js';
+import { ROUTE_KINDS } from '../src/gke/gateway/route-kinds.js';
 import { isGkeGateway } from '../src/gke/gateway/gateway-classes.js';
-import { isGatewayParentRef, parentRefAttachment } from '../src/gke/gateway/route-attachment.js';
+import type { AttachmentProblem } from '../src/gke/gateway/route-attachment.js';
+import { parentAttachments } from '../src/gke/gateway/route-attachment.js';
 import { manualFix } from '../src/gke/load-balancer/manual-fix.js';
 import type { Route } from '../src/state/kubernetes-types.js';
 
@@ -42,7 +43,10 @@ without traffic, and some of them leave no condition at all:
   All or a label Selector; kinds) do not admit it, or only admitting listeners whose hostname
   no hostname of the route's spec.hostnames intersects (a *. prefix is a suffix match:
   *.example.com covers foo.example.com, never example.com; a listener without a hostname
-  takes every route): it attaches to nothing and serves nothing;
+  takes every route): it attaches to nothing and serves nothing. GKE's controller is the
+  authority on attachment: where its current Accepted condition on the route (written for
+  the route's generation) disagrees with this reading, the condition wins and the finding
+  says so;
 - a route that sends traffic to a Service that does not exist, or to one in another
   namespace without a ReferenceGrant there allowing it;
 - a HealthCheckPolicy or GCPBackendPolicy whose targetRef names nothing (it changes nothing),
@@ -72,13 +76,18 @@ http-load-balancing-addon.`,
       'Gateway {{gateway}} uses {{className}}, which needs an active proxy-only subnet (purpose {{purposes}}) in region {{region}}; subnets could not be read ({{reason}}), so this is not checked.',
     conditionFalse: '{{what}} condition {{type}} is False: {{reason}}{{message}}.',
     parentGatewayMissing:
-      '{{route}} names Gateway {{gateway}} in spec.parentRefs[{{index}}], which does not exist: the route attaches to nothing there and serves no traffic through it{{agrees}}.',
+      '{{route}} names Gateway {{gateway}} in spec.parentRefs[{{index}}], which does not exist: the route attaches to nothing there and serves no traffic through it{{agrees}}.{{nowhere}}',
     parentListenerMissing:
-      '{{route}} names listener {{listener}} of Gateway {{gateway}} in spec.parentRefs[{{index}}], and the Gateway has no such listener (it has {{listeners}}): the route attaches to nothing there{{agrees}}.',
+      '{{route}} names listener {{listener}} of Gateway {{gateway}} in spec.parentRefs[{{index}}], and the Gateway has no such listener (it has {{listeners}}): the route attaches to nothing there{{agrees}}.{{nowhere}}',
     notAllowedByListeners:
-      '{{route}} is not admitted by Gateway {{gateway}} (spec.parentRefs[{{index}}]): {{refusals}}. The route attaches to nothing there{{agrees}}.',
+      '{{route}} is not admitted by Gateway {{gateway}} (spec.parentRefs[{{index}}]): {{refusals}}. The route attaches to nothing there{{agrees}}.{{nowhere}}',
     noMatchingListenerHostname:
-      '{{route}} has hostnames {{hostnames}}, and none intersects the hostname of a listener of Gateway {{gateway}} (spec.parentRefs[{{index}}]) that admits it: {{listeners}}. The route attaches to nothing there{{agrees}}.',
+      '{{route}} has hostnames {{hostnames}}, and none intersects the hostname of a listener of Gateway {{gateway}} (spec.parentRefs[{{index}}]) that admits it: {{listeners}}. The route attaches to nothing there{{agrees}}.{{nowhere}}',
+    rejectedByController:
+      '{{route}} reads as attached to Gateway {{gateway}} (spec.parentRefs[{{index}}]), but GKE\'s Gateway controller says it is not: Accepted is False, {{reason}}{{message}}. The controller\'s status is taken over gke-doctor\'s reading of the spec, so the route serves no traffic through that Gateway and its backends are not judged for it.{{nowhere}}',
+    acceptedOverSpec:
+      '{{route}} reads as {{reading}} (spec.parentRefs[{{index}}]), yet GKE\'s Gateway controller accepted it on Gateway {{gateway}} (Accepted True): the controller\'s status is taken over gke-doctor\'s reading of the spec, and its backends are judged for that Gateway.',
+    fixRejected: 'Read the controller\'s reason and message on the route (kubectl describe), change what it names, and check that Accepted turns True.',
     fixParentRef: 'Point spec.parentRefs at an existing Gateway and listener (kubectl get gateways -A shows them), or create the Gateway.',
     fixAllowedRoutes:
       'Let the listener admit the route: set its allowedRoutes.namespaces (from: All, or from: Selector with a label the route\'s namespace carries), or move the route into the Gateway\'s namespace.',
@@ -228,35 +237,46 @@ function routeFindings(state: ClusterState, context: Context, attached: Attached
 }
 
 /**
- * The parentRefs of a route (one whose parents are GKE Gateways, or Gateways that do not exist) that attach to nothing
- * (src/gke/gateway/route-attachment.ts decides as the Gateway API spec does). Agrees with the controller's Accepted
- * condition when it wrote one; a parent the controller accepted is not second-guessed.
+ * The parentRefs of a route (one whose parents are GKE Gateways, or Gateways that do not exist) that attach to nothing,
+ * decided by src/gke/gateway/route-attachment.ts parentAttachments: the Gateway API spec reading, with GKE's
+ * controller's current Accepted condition taken over it where the two disagree (and said so).
  */
 function attachmentFindings(state: ClusterState, context: Context, route: Route, kind: RouteKind) {
-  const refs = (route.spec?.parentRefs ?? []).map((ref, index) => ({ ref, index })).filter(({ ref }) => isGatewayParentRef(ref));
-  const namespace = route.metadata?.namespace ?? 'default';
-  const attachments = refs.map(({ ref, index }) => ({ ref, index, attachment: parentRefAttachment(state, route, kind, ref) }));
+  const parents = parentAttachments(state, route, kind);
   // Routes of other implementations' Gateways are theirs to judge.
-  if (attachments.some(({ attachment }) => attachment.gateway && !isGkeGateway(attachment.gateway, state))) return undefined;
-  if (!attachments.some(({ attachment }) => attachment.gateway || attachment.attached === false)) return undefined;
+  if (parents.some(({ gateway }) => gateway && !isGkeGateway(gateway, state))) return undefined;
+  if (!parents.some((parent) => parent.gateway || parent.attached === false)) return undefined;
+  const namespace = route.metadata?.namespace ?? 'default';
   const resource = kubernetesResourceName({ kind, metadata: route.metadata });
   const findings: Finding[] = [];
   const undecided: string[] = [];
-  const explained: string[] = [];
-  for (const { ref, index, attachment } of attachments) {
-    if (attachment.attached === 'unknown') undecided.push(`${resource}: ${attachment.reason}`);
-    if (attachment.attached !== false) continue;
-    const parentNamespace = ref.namespace ?? namespace;
-    const status = (route.status?.parents ?? []).find(
-      (parent) => parent.parentRef.name === ref.name && (parent.parentRef.namespace ?? namespace) === parentNamespace && parent.parentRef.sectionName === ref.sectionName && parent.parentRef.port === ref.port,
-    );
-    const accepted = status?.conditions?.find((condition) => condition.type === 'Accepted');
-    if (accepted?.status === 'True') continue;
-    explained.push(`${resource}|${parentNamespace}/${ref.name}|${ref.sectionName ?? ''}|${ref.port ?? ''}`);
-    const { problem } = attachment;
-    const agrees = accepted?.status === 'False' ? `; the controller's Accepted condition says the same (False, ${accepted.reason ?? 'no reason'})` : '';
-    const data = { route: resource, gateway: problem.gateway, index, agrees };
-    const evidence = { parentRef: ref, acceptedReason: problem.reason, ...(accepted ? { condition: accepted } : {}) };
+  // Every parent decided here: routeFindings does not report its Accepted condition again.
+  const explained = parents.map(({ ref }) => `${resource}|${ref.namespace ?? namespace}/${ref.name}|${ref.sectionName ?? ''}|${ref.port ?? ''}`);
+  const nowhere = parents.every((parent) => parent.attached === false) ? ' It attaches to no Gateway at all, so it serves no traffic.' : '';
+  for (const { ref, index, inferred, accepted, staleAccepted, attached } of parents) {
+    const gateway = `${ref.namespace ?? namespace}/${ref.name}`;
+    if (attached === 'unknown' && inferred.attached === 'unknown') undecided.push(`${resource}: ${inferred.reason}`);
+    const condition = { reason: accepted?.reason ?? 'no reason', message: accepted?.message ? ` (${accepted.message})` : '' };
+    if (attached === true && inferred.attached === false) {
+      // The controller accepted what the spec reading refuses: its status is taken, and the disagreement shown.
+      const data = { route: resource, gateway, index, reading: problemText(inferred.problem) };
+      findings.push(context.report({ messageId: 'acceptedOverSpec', data, resource, severity: 'info', evidence: { parentRef: ref, condition: accepted, specReading: inferred.problem.reason } }));
+    }
+    if (attached !== false) continue;
+    if (inferred.attached !== false) {
+      // The spec reads as attached (or undecided) and the controller says Accepted=False: the controller is trusted.
+      const data = { route: resource, gateway, index, ...condition, nowhere };
+      findings.push(context.report({ messageId: 'rejectedByController', data, resource, evidence: { parentRef: ref, condition: accepted }, fix: manualFix(gatewayConfig.messages.fixRejected) }));
+      continue;
+    }
+    const { problem } = inferred;
+    const agrees = accepted
+      ? `; the controller's Accepted condition says the same (False, ${condition.reason})`
+      : staleAccepted
+        ? `; the controller's Accepted condition (${staleAccepted.status}, ${staleAccepted.reason ?? 'no reason'}) is for generation ${staleAccepted.observedGeneration} of the route, which is now at ${route.metadata?.generation}, so it is out of date and not taken`
+        : '';
+    const data = { route: resource, gateway: problem.gateway, index, agrees, nowhere };
+    const evidence = { parentRef: ref, acceptedReason: problem.reason, ...(accepted ? { condition: accepted } : staleAccepted ? { staleCondition: staleAccepted } : {}) };
     if (problem.problem === 'gatewayMissing') {
       findings.push(context.report({ messageId: 'parentGatewayMissing', data, resource, evidence, fix: manualFix(gatewayConfig.messages.fixParentRef) }));
     } else if (problem.problem === 'noMatchingListener') {
@@ -266,10 +286,36 @@ function attachmentFindings(state: ClusterState, context: Context, route: Route,
       const hostnames = { ...data, hostnames: problem.hostnames.join(', '), listeners: problem.listenerHostnames.join(', ') };
       findings.push(context.report({ messageId: 'noMatchingListenerHostname', data: hostnames, resource, evidence, fix: manualFix(gatewayConfig.messages.fixHostnames) }));
     } else {
-      findings.push(context.report({ messageId: 'notAllowedByListeners', data: { ...data, refusals: problem.refusals.join('; ') }, resource, evidence, fix: manualFix(gatewayConfig.messages.fixAllowedRoutes) }));
+      const fix = manualFix(gatewayConfig.messages.fixAllowedRoutes, namespaceLabelCommands(inferred.gateway, ref, namespace));
+      findings.push(context.report({ messageId: 'notAllowedByListeners', data: { ...data, refusals: problem.refusals.join('; ') }, resource, evidence, fix }));
     }
   }
   return { resource, findings, undecided, explained };
+}
+
+/**
+ * For each listener the parentRef names whose allowedRoutes selects namespaces by matchLabels alone (the Gateway API
+ * "Cross-Namespace routing" guide's shared-gateway-access label), the command that gives the route's namespace
+ * those labels; expressions are left to the user.
+ */
+function namespaceLabelCommands(gateway: Gateway | undefined, ref: GatewayObjectReference, namespace: string): string[] {
+  const commands = new Set<string>();
+  for (const listener of gateway?.spec?.listeners ?? []) {
+    if ((ref.sectionName !== undefined && listener.name !== ref.sectionName) || (ref.port !== undefined && listener.port !== ref.port)) continue;
+    const namespaces = (listener.allowedRoutes as { namespaces?: { from?: string; selector?: { matchLabels?: Record<string, string>; matchExpressions?: unknown[] } } } | undefined)?.namespaces;
+    const labels = Object.entries(namespaces?.selector?.matchLabels ?? {});
+    if (namespaces?.from !== 'Selector' || labels.length === 0 || (namespaces.selector?.matchExpressions ?? []).length > 0) continue;
+    commands.add(`kubectl label namespace ${namespace} ${labels.map(([key, value]) => `${key}=${value}`).join(' ')}`);
+  }
+  return [...commands];
+}
+
+/** What the spec reading says of a parentRef that does not attach, in a few words. */
+function problemText(problem: AttachmentProblem): string {
+  if (problem.problem === 'gatewayMissing') return `naming Gateway ${problem.gateway}, which does not exist`;
+  if (problem.problem === 'noMatchingListener') return `naming no listener Gateway ${problem.gateway} has`;
+  if (problem.problem === 'noMatchingListenerHostname') return `having no hostname a listener of Gateway ${problem.gateway} takes (${problem.reason})`;
+  return `not admitted by the listeners of Gateway ${problem.gateway}: ${problem.refusals.join('; ')} (${problem.reason})`;
 }
 
 function conditionFinding(context: Context, what: string, condition: Condition, resource: string): Finding {

@@ -3,7 +3,7 @@ import { defineCheck, fill } from '../src/engine/check.js';
 import type { GatewayHealthCheck, LoadBalancerRequest } from '../src/gke/gateway/gateway-health-check.js';
 import { healthCheckPoliciesFor, healthCheckPolicyManifest, inferGatewayHealthCheck, loadBalancerRequest, readinessRequest, requestDifferences } from '../src/gke/gateway/gateway-health-check.js';
 import type { GatewayBackend } from '../src/gke/gateway/gateway-routes.js';
-import { gatewayBackends } from '../src/gke/gateway/gateway-routes.js';
+import { gatewayBackends, undecidedGatewayRoutes } from '../src/gke/gateway/gateway-routes.js';
 import { describeKubernetesCheck, describeLoadBalancerRequest, readinessProbeEvidence } from '../src/gke/load-balancer/health-check-description.js';
 import { endpointHealthOf, isGatewayBackendOf } from '../src/gke/load-balancer/backend-health.js';
 import { applyManifestCommand } from '../src/gke/manifests.js';
@@ -30,7 +30,9 @@ serving port. An app whose / does not answer 200, or that redirects plain HTTP t
 and clients get "no healthy upstream".
 
 For every Service port an HTTPRoute or GRPCRoute sends traffic to through a GKE Gateway
-(GatewayClasses gke-l7-*), this check shows what Kubernetes checks and what the load
+(GatewayClasses gke-l7-*) it attaches to (parentRef, sectionName and port, the listener's
+allowedRoutes and hostname, and GKE's own Accepted condition on the route, which wins when
+it disagrees; a route attached to nothing sends nothing, and gateway-config reports it), this check shows what Kubernetes checks and what the load
 balancer checks (the default, or the HealthCheckPolicy field by field: config.type and its
 per-protocol requestPath, port and portSpecification), says why they differ, and prints
 the fix: the application setting, and a complete HealthCheckPolicy (YAML and Terraform
@@ -43,9 +45,10 @@ request to a Pod and shows the answer.`,
     'https://cloud.google.com/kubernetes-engine/docs/troubleshooting/troubleshoot-gateways',
   ],
   needs: ['Service', 'Gateway', 'HTTPRoute', 'HealthCheckPolicy'],
-  optionalNeeds: ['GRPCRoute', 'GatewayClass', 'Pod', 'Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'ConfigMap', 'backendHealth'],
+  // Namespace: a listener's allowedRoutes selector is matched against the route namespace's labels.
+  optionalNeeds: ['GRPCRoute', 'GatewayClass', 'Namespace', 'Pod', 'Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'ConfigMap', 'backendHealth'],
   appliesTo: ['Gateway'],
-  notApplicable: 'no route of a GKE Gateway sends traffic to a Service that exists',
+  notApplicable: 'no route attached to a GKE Gateway sends traffic to a Service that exists',
   messages: {
     redirect: onBackend(
       '{{app}} answers the load balancer\'s plain-HTTP health check {{request}} with a {{status}} redirect to HTTPS: {{why}}. The load balancer receives a {{status}} where it needs a 200 and marks every endpoint UNHEALTHY, while the kubelet follows the redirect and the readinessProbe passes.',
@@ -84,7 +87,8 @@ request to a Pod and shows the answer.`,
       if (!examined.includes(resource)) examined.push(resource);
       findings.push(...(await judgeBackend(state, context, backend, podSources)));
     }
-    return { examined, findings } satisfies CheckResult;
+    // A route whose attachment is not known is not judged, and the check does not pass for want of looking.
+    return { examined, findings, unread: undecidedGatewayRoutes(state) } satisfies CheckResult;
   },
 });
 

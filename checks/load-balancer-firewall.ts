@@ -7,6 +7,8 @@ import { HEALTH_CHECK_RANGES, evaluateFirewall, networkFirewall } from '../src/g
 import { firewallFix } from '../src/gke/load-balancer/firewall-fixes.js';
 import type { BackendEndpoint, BackendPath } from '../src/gke/traffic/load-balancer-paths.js';
 import { loadBalancerPaths } from '../src/gke/traffic/load-balancer-paths.js';
+import { undecidedGatewayRoutes } from '../src/gke/gateway/gateway-routes.js';
+import { gatewayApiEnabled } from '../src/gke/cluster/cluster-settings.js';
 import { admitsAnyAddress, admittedSources, allowManifest, isolatingPolicies, networkPolicyEnforcement } from '../src/gke/load-balancer/network-policies.js';
 import type { NodeTarget } from '../src/gke/load-balancer/node-targets.js';
 import { nodeTargets } from '../src/gke/load-balancer/node-targets.js';
@@ -80,6 +82,8 @@ request by ingress-health-check and gateway-health-check.`,
     'GatewayClass',
     'HTTPRoute',
     'GRPCRoute',
+    // A Gateway listener's allowedRoutes selector is matched against the route namespace's labels.
+    'Namespace',
     'Pod',
     'Deployment',
     'StatefulSet',
@@ -131,6 +135,7 @@ request by ingress-health-check and gateway-health-check.`,
     for (const kind of ['Ingress', 'Gateway', 'GatewayClass', 'HTTPRoute', 'GRPCRoute'] as const) {
       if (state.unavailable.has(kind)) unread.push(`${kind} could not be read (${state.unavailable.get(kind)}), so the backends it names were not checked`);
     }
+    if (!state.cluster || gatewayApiEnabled(state.cluster)) unread.push(...undecidedGatewayRoutes(state));
     if (paths.length === 0) return { examined: [], findings, unread };
     const cluster = state.cluster;
     if (!cluster) return { examined, findings, unread: [...unread, `the cluster could not be read (${state.unavailable.get('cluster') ?? 'not in the inputs'}), so its network, nodes and NetworkPolicy enforcement are not known`] };

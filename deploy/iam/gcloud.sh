@@ -25,7 +25,7 @@ if [ -z "${MEMBER:-}" ]; then
   PROJECT_NUMBER=$(gcloud projects describe "$PROJECT_ID" --format='value(projectNumber)')
   MEMBER="principal://iam.googleapis.com/projects/$PROJECT_NUMBER/locations/global/workloadIdentityPools/$PROJECT_ID.svc.id.goog/subject/ns/gke-doctor/sa/gke-doctor"
 fi
-PERMISSIONS=resourcemanager.projects.get,resourcemanager.projects.getIamPolicy,container.clusters.get,eventarc.triggers.list,compute.healthChecks.list,compute.subnetworks.list,pubsub.topics.get,pubsub.subscriptions.get,compute.firewalls.list,compute.networks.getEffectiveFirewalls,compute.networks.get,compute.networks.getRegionEffectiveFirewalls,compute.backendServices.get,iam.roles.get
+PERMISSIONS=resourcemanager.projects.get,resourcemanager.projects.getIamPolicy,container.clusters.get,eventarc.triggers.list,compute.healthChecks.list,compute.subnetworks.list,pubsub.topics.get,pubsub.subscriptions.get,compute.firewalls.list,compute.networks.getEffectiveFirewalls,compute.networks.get,compute.networks.getRegionEffectiveFirewalls,compute.backendServices.list,compute.backendServices.get,iam.roles.get
 if [ "${FLEET:-}" = 1 ]; then PERMISSIONS="$PERMISSIONS,container.clusters.list"; fi
 if [ "${CONNECT_GATEWAY:-}" = 1 ]; then PERMISSIONS="$PERMISSIONS,gkehub.memberships.list,gkehub.gateway.get"; fi
 

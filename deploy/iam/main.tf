@@ -69,6 +69,7 @@ locals {
       "compute.networks.getEffectiveFirewalls",
       "compute.networks.get",
       "compute.networks.getRegionEffectiveFirewalls",
+      "compute.backendServices.list",
       "compute.backendServices.get",
       "iam.roles.get",
     ],

@@ -9,6 +9,7 @@ import type { Deadline } from '../state/live/deadline.js';
 import { callLimits, readGoogleDocument, readGoogleJson, readGooglePages } from '../state/live/google-request.js';
 import { envelopeProblem } from '../state/data-shapes.js';
 import { kubernetesApiOf } from '../state/live/kubernetes-api.js';
+import type { BackendServiceScopes } from '../state/live/backend-health-api.js';
 import type { SelfContainedGcpDataKey } from '../state/live/live-gcp.js';
 import { LiveGcp, isNetworkDataKey } from '../state/live/live-gcp.js';
 import type { KubernetesConnection } from '../state/live/live-source.js';
@@ -146,15 +147,18 @@ class ProjectData {
     if (--this.remaining > 0) return;
     this.reads.clear();
     this.roles = undefined;
+    this.backendServices = undefined;
     this.memberships = undefined;
   }
 
   /** The cluster comes from the listing; the rest is the project's, read once. */
-  forCluster(cluster: Cluster, deadline: Deadline): Pick<LiveGcp, 'read' | 'customRoles' | 'backendHealth'> {
-    // Backend health is the cluster's own (its Ingresses' and Gateways' backend services), read for it alone, within its share.
+  forCluster(cluster: Cluster, deadline: Deadline): Pick<LiveGcp, 'read' | 'customRoles' | 'backendHealth' | 'backendServiceScopes'> {
+    // Backend health is the cluster's own (its Ingresses' and Gateways' backend services), read for it alone, within its share;
+    // the project's list of backend services it is read from is the project's, listed once.
     const own = new LiveGcp({ project: this.project, location: cluster.location ?? null, cluster: cluster.name ?? null }, this.options.auth, this.options.env, callLimits(deadline, this.options.requestLog));
     return {
-      backendHealth: (services) => own.backendHealth(services),
+      backendServiceScopes: () => (this.backendServices ??= this.reader.backendServiceScopes()),
+      backendHealth: (services, scopes) => own.backendHealth(services, scopes),
       read: <K extends SelfContainedGcpDataKey>(key: K, inputs: GcpData = {}) =>
         key === 'cluster'
           ? Promise.resolve(cluster as NonNullable<GcpData[K]>)
@@ -170,6 +174,7 @@ class ProjectData {
   }
 
   private roles: Promise<Map<string, IamRole>> | undefined;
+  private backendServices: Promise<BackendServiceScopes> | undefined;
 
   read<K extends SelfContainedGcpDataKey>(key: K, inputs: GcpData = {}): Promise<NonNullable<GcpData[K]>> {
     let read = this.reads.get(key);

@@ -371,8 +371,10 @@ const ENVELOPES = {
   eventarcTriggerList: shape({ triggers: list(object), nextPageToken: string }),
   // compute v1 aggregatedList: `items` maps each scope to its list (or a warning) (https://cloud.google.com/compute/docs/reference/rest/v1/healthChecks/aggregatedList).
   computeAggregatedList: shape({
-    items: { type: 'object', additionalProperties: shape({ healthChecks: list(object), backendServices: list(object), subnetworks: list(object) }) },
+    items: { type: 'object', additionalProperties: shape({ healthChecks: list(object), backendServices: list(object), subnetworks: list(object), warning: object }) },
     nextPageToken: string,
+    // With returnPartialSuccess, the scopes that could not be listed (backendServices/aggregatedList).
+    unreachables: stringList,
   }),
   // compute v1 list (FirewallList: https://cloud.google.com/compute/docs/reference/rest/v1/firewalls/list): `items` omitted when empty.
   computeList: shape({ items: list(object), nextPageToken: string }),

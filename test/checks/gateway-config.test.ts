@@ -6,6 +6,12 @@ import { KUBERNETES_KINDS } from '../../src/state/kubernetes-types.js';
 import { SnapshotSource } from '../../src/state/snapshot/snapshot-source.js';
 import { testCheck } from '../support/check-tester.js';
 import { fixturePath } from '../support/fixtures.js';
+import { fixtureStateWith, withAccepted } from '../support/route-status.js';
+import type { Route } from '../../src/state/kubernetes-types.js';
+
+/** A fixture whose HTTPRoutes carry GKE's Accepted condition as given. */
+const withRouteAccepted = (fixture: string, accepted: Parameters<typeof withAccepted>[1], generations?: Parameters<typeof withAccepted>[2]) =>
+  fixtureStateWith(fixture, (object) => (object.kind === 'HTTPRoute' ? withAccepted(object as Route, accepted, generations) : object));
 
 /** The internal-class fixture as a snapshot without compute/subnetworks.json reads it. */
 async function withoutSubnetList() {
@@ -24,12 +30,13 @@ async function withoutRoutes() {
   return { ...state, kubernetes, unavailable };
 }
 
-/** gateway-route-selector as a live read sees it when Namespaces cannot be listed (403). */
-async function withoutNamespaces() {
+/** gateway-route-selector as a live read sees it when Namespaces cannot be listed (403); with `statuses: false`, before the controller wrote any route status. */
+async function withoutNamespaces({ statuses }: { statuses: boolean }) {
   const state = await new SnapshotSource(fixturePath('gateway-route-selector')).collect(new Set<DataKey>([...GCP_DATA_KEYS, ...KUBERNETES_KINDS]));
   const unavailable = new Map(state.unavailable);
   unavailable.set('Namespace', '403 namespaces is forbidden');
-  const kubernetes = new KubernetesObjects(state.kubernetes.all().filter((object) => object.kind !== 'Namespace'));
+  const objects = state.kubernetes.all().filter((object) => object.kind !== 'Namespace');
+  const kubernetes = new KubernetesObjects(statuses ? objects : objects.map((object) => (object.kind === 'HTTPRoute' ? { ...object, status: undefined } : object)));
   return { ...state, kubernetes, unavailable };
 }
 
@@ -45,12 +52,22 @@ testCheck(gatewayConfig, {
     // The twin of gateway-route-hostname-mismatch: route hostnames that intersect a listener's (conformance httproute-hostname-intersection).
     'gateway-route-hostname-intersection',
     {
-      name: 'the Selector listener with Namespaces unread: incomplete, not a guess',
-      state: await withoutNamespaces(),
+      name: 'the Selector listener with Namespaces unread, the routes accepted by the controller: its current status decides',
+      state: await withoutNamespaces({ statuses: true }),
+    },
+    {
+      name: 'the Selector listener with Namespaces unread and no route status yet: incomplete, not a guess',
+      state: await withoutNamespaces({ statuses: false }),
       status: 'incomplete',
       then: (report) => expect(report.reason).toContain('listener http\'s namespace selector was not checked'),
     },
     { fixture: 'seed-argocd-unhealthy', examined: [] },
+    // The twin of gateway-route-namespace-not-selected: the route's namespace carries the label the listener selects.
+    'gateway-route-namespace-selected',
+    {
+      name: 'a controller\'s Accepted=False for an older generation of a route the spec reads as attached: out of date, nothing reported',
+      state: await withRouteAccepted('gateway-argocd', { status: 'False', reason: 'UnsupportedValue' }, { generation: 2, observedGeneration: 1 }),
+    },
     {
       // The passing twin is gateway-argocd-healthy itself: with its routes unread, it must not pass on the Gateway alone.
       name: 'the healthy Gateway with HTTPRoutes unread (403): incomplete, naming them',
@@ -109,6 +126,36 @@ testCheck(gatewayConfig, {
         expect(bar!.message).toContain('(False, NoMatchingParent)');
         expect(canary!.message).toContain('Gateway default/external-http-canary in spec.parentRefs[0], which does not exist');
       },
+    },
+    {
+      name: 'a route in a namespace the shared Gateway\'s listener does not select (conformance httproute-invalid-cross-namespace-parent-ref)',
+      fixture: 'gateway-route-namespace-not-selected',
+      findings: [{ messageId: 'notAllowedByListeners', resource: 'HTTPRoute/argocd/argocd-server', severity: 'error' }],
+      then: ({ findings: [finding] }) => {
+        expect(finding!.message).toContain('admits namespaces matching {"matchLabels":{"shared-gateway-access":"true"}} only, and namespace argocd\'s labels do not match');
+        expect(finding!.message).toContain('(False, NotAllowedByListeners). It attaches to no Gateway at all, so it serves no traffic.');
+        expect(finding!.fix!.commands).toEqual(['kubectl label namespace argocd shared-gateway-access=true']);
+      },
+    },
+    {
+      name: 'GKE\'s controller says Accepted=False where the spec reads as attached: the controller is trusted, and that is said',
+      state: await withRouteAccepted('gateway-argocd', { status: 'False', reason: 'UnsupportedValue', message: 'a value the controller does not support' }),
+      findings: [{ messageId: 'rejectedByController', resource: 'HTTPRoute/argocd/argocd-server', severity: 'error' }],
+      then: ({ findings: [finding] }) => {
+        expect(finding!.message).toContain('reads as attached to Gateway argocd/argocd (spec.parentRefs[0]), but GKE\'s Gateway controller says it is not: Accepted is False, UnsupportedValue (a value the controller does not support)');
+        expect(finding!.message).toContain('taken over gke-doctor\'s reading of the spec');
+      },
+    },
+    {
+      name: 'a stale Accepted=False where the spec reading also refuses: reported from the spec, the stale condition named as not taken',
+      state: await withRouteAccepted('gateway-route-namespace-not-selected', { status: 'False', reason: 'NotAllowedByListeners' }, { generation: 3, observedGeneration: 2 }),
+      findings: [{ messageId: 'notAllowedByListeners', resource: 'HTTPRoute/argocd/argocd-server', severity: 'error' }],
+      then: ({ findings: [finding] }) => expect(finding!.message).toContain('is for generation 2 of the route, which is now at 3, so it is out of date and not taken'),
+    },
+    {
+      name: 'GKE\'s controller accepted a route the spec reading refuses: its status is taken, and the disagreement is a note',
+      state: await withRouteAccepted('gateway-route-namespace-not-selected', { status: 'True', reason: 'Accepted' }),
+      findings: [{ messageId: 'acceptedOverSpec', resource: 'HTTPRoute/argocd/argocd-server', severity: 'info' }],
     },
     {
       name: 'a route whose hostnames intersect no listener\'s hostname (conformance no-intersecting-hosts)',

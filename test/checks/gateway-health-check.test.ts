@@ -6,6 +6,20 @@ import { KUBERNETES_KINDS } from '../../src/state/kubernetes-types.js';
 import { SnapshotSource } from '../../src/state/snapshot/snapshot-source.js';
 import { testCheck } from '../support/check-tester.js';
 import { fixturePath } from '../support/fixtures.js';
+import { fixtureStateWith, withAccepted } from '../support/route-status.js';
+import type { Route } from '../../src/state/kubernetes-types.js';
+
+/** gateway-route-namespace-not-selected with namespace argocd labelled for the shared Gateway, the route accepted: now it attaches. */
+const argocdNamespaceSelected = () =>
+  fixtureStateWith('gateway-route-namespace-not-selected', (object) => {
+    if (object.kind === 'Namespace' && object.metadata?.name === 'argocd') object.metadata.labels = { ...object.metadata.labels, 'shared-gateway-access': 'true' };
+    if (object.kind === 'HTTPRoute') return withAccepted(object as Route, { status: 'True', reason: 'Accepted' });
+    return object;
+  });
+
+/** gateway-argocd with GKE's controller saying Accepted=False on the route (the spec reads as attached). */
+const argocdRejected = (generations?: { generation: number; observedGeneration: number }) =>
+  fixtureStateWith('gateway-argocd', (object) => (object.kind === 'HTTPRoute' ? withAccepted(object as Route, { status: 'False', reason: 'UnsupportedValue' }, generations) : object));
 
 /** Google's whereami Gateway as the load balancer sees it when foo's endpoints fail their health check (getHealth UNHEALTHY). */
 async function whereamiUnhealthy() {
@@ -38,6 +52,25 @@ testCheck(gatewayHealthCheck, {
     'gateway-argocd-healthy',
     // Google's whereami sample, with a HealthCheckPolicy per Service.
     'gateway-whereami',
+    // The twin of gateway-route-namespace-not-selected: the namespace labelled, argocd-server repaired.
+    'gateway-route-namespace-selected',
+    // The route is not admitted by the shared Gateway's listener: the load balancer never checks argocd-server, so its 307 is no finding.
+    { fixture: 'gateway-route-namespace-not-selected', examined: [] },
+    {
+      name: 'GKE\'s controller says Accepted=False on the route the spec reads as attached: its status is taken, the backend not judged',
+      state: await argocdRejected(),
+      examined: [],
+    },
+    {
+      name: 'the same Namespace-selector listener with Namespaces unread and no route status: incomplete, not judged',
+      state: await fixtureStateWith('gateway-route-namespace-selected', (object) => (object.kind === 'HTTPRoute' ? { ...object, status: undefined } : object)).then((state) => ({
+        ...state,
+        kubernetes: new KubernetesObjects(state.kubernetes.all().filter((object) => object.kind !== 'Namespace')),
+        unavailable: new Map([...state.unavailable, ['Namespace', '403 namespaces is forbidden'] as const]),
+      })),
+      status: 'incomplete',
+      then: (report) => expect(report.reason).toBe('whether HTTPRoute/argocd/argocd-server attaches to Gateway/infra/shared-gateway is not known (Namespace could not be read (403 namespaces is forbidden), so listener http\'s namespace selector was not checked), so its backends were not judged for it'),
+    },
     // No GKE Gateway: nothing to look at.
     { fixture: 'seed-argocd-unhealthy', examined: [] },
     {
@@ -84,6 +117,17 @@ testCheck(gatewayHealthCheck, {
         expect(fix.terraform).toContain('resource "kubernetes_manifest" "argocd-server-health-check" {');
         expect(fix.terraform).toContain('requestPath = "/healthz"');
       },
+    },
+    {
+      name: 'gateway-route-namespace-not-selected with the namespace labelled: the route attaches, and the 307 is found again',
+      state: await argocdNamespaceSelected(),
+      findings: [{ messageId: 'redirect', resource: ARGOCD, severity: 'error' }],
+      then: ({ findings: [finding] }) => expect(finding!.message).toContain('behind Gateway/infra/shared-gateway (through HTTPRoute/argocd/argocd-server)'),
+    },
+    {
+      name: 'a controller\'s Accepted=False written for an older generation of the route is out of date: the spec reading decides',
+      state: await argocdRejected({ generation: 2, observedGeneration: 1 }),
+      findings: [{ messageId: 'redirect', resource: ARGOCD, severity: 'error' }],
     },
     {
       name: 'the same from --manifests, before anything is applied',

@@ -11,7 +11,7 @@ import type { ClusterState, GcpDataKey } from '../../src/state/cluster-state.js'
 import { GCP_DATA_KEYS } from '../../src/state/cluster-state.js';
 import { Deadline } from '../../src/state/live/deadline.js';
 import { clusterRoleYaml, readerRules } from '../../src/state/live/kubernetes-permissions.js';
-import { CUSTOM_ROLES_SOURCE, GCP_DATA_SOURCES } from '../../src/state/live/live-gcp.js';
+import { CUSTOM_ROLES_SOURCE, GCP_DATA_SOURCES, permissionsOf } from '../../src/state/live/live-gcp.js';
 import { CHECKED_DATA, everyGooglePermission, generatedDeployFiles, googlePermissions, SHIPPED_ROLES } from '../support/deploy-files.js';
 import { FIXTURE_NOW, REPO_ROOT } from '../support/fixtures.js';
 import type { ServedFixture } from '../support/live.js';
@@ -35,7 +35,7 @@ describe('deploy/ is generated from what the live sources read', () => {
   it('docs/permissions.md names each permission with the role the 403 messages name', async () => {
     const readme = await readFile(`${REPO_ROOT}docs/permissions.md`, 'utf8');
     const rows = [
-      ...Object.values(GCP_DATA_SOURCES).map(({ permission, role }) => [[permission], role] as const),
+      ...Object.values(GCP_DATA_SOURCES).map((source) => [permissionsOf(source), source.role] as const),
       [[CUSTOM_ROLES_SOURCE.permission], CUSTOM_ROLES_SOURCE.role] as const,
       ...Object.values(FLEET_PERMISSIONS).map(({ permission, role }) => [[permission], role] as const),
       ...Object.values(REPORT_STORAGE_PERMISSIONS).map(({ permission, role }) => [[permission], role] as const),

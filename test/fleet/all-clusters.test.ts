@@ -166,6 +166,8 @@ describe('check --all-clusters', () => {
       expect(count('POST', `/v3/projects/${project}:getIamPolicy`)).toBe(1);
       expect(count('GET', `/v1/projects/${project}/locations/-/triggers`)).toBe(1);
       expect(count('GET', `/compute/v1/projects/${project}/aggregated/healthChecks`)).toBeLessThanOrEqual(1);
+      // The project's backend services, which each cluster's backend health is read from.
+      expect(count('GET', `/compute/v1/projects/${project}/aggregated/backendServices`)).toBe(1);
     }
     expect(t.fleet.requests.filter((request) => /\/clusters\/[^/]+$/.test(request.path))).toEqual([]);
   });

@@ -88,13 +88,13 @@ describe('resolveLiveTarget', () => {
 describe('docs/permissions.md', () => {
   it('names every permission the live source can report missing, with its role', async () => {
     const { readFile } = await import('node:fs/promises');
-    const { GCP_DATA_SOURCES } = await import('../../src/state/live/live-gcp.js');
+    const { GCP_DATA_SOURCES, permissionsOf } = await import('../../src/state/live/live-gcp.js');
     const { REPO_ROOT } = await import('../support/fixtures.js');
     const text = await readFile(`${REPO_ROOT}docs/permissions.md`, 'utf8');
     const customRole = /--permissions=(\S+)/.exec(text)?.[1]?.split(',') ?? [];
-    for (const { permission, role } of Object.values(GCP_DATA_SOURCES)) {
-      expect(customRole).toContain(permission);
-      expect(text).toContain(`| \`${permission}\` | \`${role}\` |`);
+    for (const source of Object.values(GCP_DATA_SOURCES)) {
+      expect(customRole).toEqual(expect.arrayContaining(permissionsOf(source)));
+      expect(text).toContain(`| ${permissionsOf(source).map((permission) => `\`${permission}\``).join(', ')} | \`${source.role}\` |`);
     }
   });
 });

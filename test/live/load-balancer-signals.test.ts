@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { cp, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { load } from 'js-yaml';
@@ -6,7 +6,7 @@ import type { DataKey } from '../../src/state/cluster-state.js';
 import type { KubeObject } from '../../src/state/kubernetes-types.js';
 import { EVENTS_PER_NAMESPACE } from '../../src/state/live/live-kubernetes.js';
 import { LiveSource } from '../../src/state/live/live-source.js';
-import { permissionDenied } from '../support/fake-gcp.js';
+import { googleError, permissionDenied } from '../support/fake-gcp.js';
 import { fixturePath } from '../support/fixtures.js';
 import type { ServedFixture } from '../support/live.js';
 import { serveFixture, temporaryFixture } from '../support/live.js';
@@ -26,24 +26,80 @@ describe('backend health, live', () => {
     const expected = JSON.parse(await readFile(join(fixturePath('ingress-backend-health-unhealthy'), 'compute/backend-health.json'), 'utf8')) as unknown;
     expect(state.backendHealth).toEqual(expected);
     expect(state.unavailable.size).toBe(0);
-    const computeRequests = served.gcp.requests.filter((request) => request.path.includes('/backendServices/')).map((request) => `${request.method} ${request.path.replace(/^.*\/projects\/[^/]+\//, '')}`);
-    // The default backend's service is named too: global first (404 here), then the cluster's region.
-    expect(computeRequests).toEqual(
-      expect.arrayContaining([
-        'GET global/backendServices/k8s1-7c1a2b3d-shop-web-80-626c200e',
-        'POST global/backendServices/k8s1-7c1a2b3d-shop-web-80-626c200e/getHealth',
-        'GET global/backendServices/k8s1-7c1a2b3d-kube-system-default-http-backend-80-c8f47979',
-        'GET regions/asia-northeast1/backendServices/k8s1-7c1a2b3d-kube-system-default-http-backend-80-c8f47979',
-      ]),
-    );
-    expect(served.gcp.requests.filter((request) => request.method === 'POST').map((request) => request.body)).toHaveLength(3);
+    const computeRequests = served.gcp.requests.filter((request) => /backendServices/.test(request.path)).map((request) => `${request.method} ${request.path.replace(/^.*\/projects\/[^/]+\//, '')}`);
+    // One list of every scope's backend services, then getHealth per backend group; the default backend's
+    // service, named by the Ingress but in no scope (deleted since), has no entry and costs no request.
+    expect(computeRequests).toEqual([
+      'GET aggregated/backendServices',
+      'POST global/backendServices/k8s1-7c1a2b3d-shop-web-80-626c200e/getHealth',
+      'POST global/backendServices/k8s1-7c1a2b3d-shop-web-80-626c200e/getHealth',
+      'POST global/backendServices/k8s1-7c1a2b3d-shop-web-80-626c200e/getHealth',
+    ]);
+    expect(served.gcp.requests.find((request) => request.path.endsWith('/aggregated/backendServices'))!.query).toMatchObject({ maxResults: '500', returnPartialSuccess: 'true' });
   });
 
-  it('reads the backend services a Gateway names, by the scope its annotation gives', async () => {
-    served = await serveFixture('gateway-whereami');
+  it('follows the aggregated list page by page, and reads each backend group at once', async () => {
+    served = await serveFixture('gateway-whereami', { gcp: { pageSize: 1 } });
     const state = await collect(served, ['backendHealth']);
     expect(state.backendHealth?.map((entry) => entry.backendService).sort()).toEqual(['gkegw1-x3lf-gxlb-demo-ns1-foo-8080-0kq3va1s9ybx', 'gkegw1-x3lf-gxlb-demo-ns2-bar-8080-8ge5ik0rmfu3']);
-    expect(served.gcp.requests.every((request) => !request.path.includes('/regions/'))).toBe(true);
+    const pages = served.gcp.requests.filter((request) => request.path.endsWith('/aggregated/backendServices'));
+    expect(pages.map((request) => request.query.pageToken ?? '')).toEqual(['', '1']);
+    // The Gateway names its services with their scope: global ones are asked for globally.
+    expect(served.gcp.requests.filter((request) => request.method === 'POST').every((request) => /\/global\/backendServices\/[^/]+\/getHealth$/.test(request.path))).toBe(true);
+  });
+
+  it('a regional backend service is read in its region, whatever page of the list it is on', async () => {
+    const directory = await temporaryFixture({});
+    await cp(fixturePath('ingress-backend-health-unhealthy'), directory, { recursive: true });
+    const health = JSON.parse(await readFile(join(directory, 'compute/backend-health.json'), 'utf8')) as { backendService: string; region?: string }[];
+    await writeFile(join(directory, 'compute/backend-health.json'), JSON.stringify(health.map((entry) => ({ ...entry, region: 'asia-northeast1' }))));
+    served = await serveFixture(directory, { gcp: { pageSize: 1 } });
+    const state = await collect(served, ['backendHealth']);
+    expect(state.backendHealth?.map((entry) => [entry.backendService, entry.region, entry.health.length])).toEqual([['k8s1-7c1a2b3d-shop-web-80-626c200e', 'asia-northeast1', 3]]);
+    expect(served.gcp.requests.filter((request) => request.method === 'POST').map((request) => request.path.replace(/^.*\/projects\/[^/]+\//, ''))).toEqual(Array(3).fill('regions/asia-northeast1/backendServices/k8s1-7c1a2b3d-shop-web-80-626c200e/getHealth'));
+  });
+
+  it('a scope Compute could not list fails the read only when a backend service in use may be there', async () => {
+    const page = (unreachable: string) => ({
+      kind: 'compute#backendServiceAggregatedList',
+      id: 'projects/acme-platform/aggregated/backendServices',
+      items: {
+        global: { backendServices: [{ kind: 'compute#backendService', name: 'k8s1-7c1a2b3d-shop-web-80-626c200e', backends: [{ group: 'https://www.googleapis.com/compute/v1/projects/acme-platform/zones/asia-northeast1-a/networkEndpointGroups/k8s1-7c1a2b3d-shop-web-80-626c200e' }] }] },
+        [unreachable]: { warning: { code: 'UNREACHABLE', message: `The resource '${unreachable}' is unreachable.`, data: [{ key: 'scope', value: unreachable }] } },
+      },
+      unreachables: [unreachable],
+    });
+    served = await serveFixture('ingress-backend-health-unhealthy');
+    // The default backend's service is in no listed scope; the cluster's region, where it could be, did not answer.
+    served.gcp.inject({ path: /\/aggregated\/backendServices$/, status: 200, body: page('regions/asia-northeast1') });
+    const unreachable = await collect(served, ['backendHealth']);
+    expect(unreachable.backendHealth).toBeUndefined();
+    expect(unreachable.unavailable.get('backendHealth')).toMatch(/cannot read backend health \(compute\.googleapis\.com\): compute\.googleapis\.com could not list the backend services of region asia-northeast1 \(unreachable\), where backend service k8s1-7c1a2b3d-kube-system-default-http-backend-80-c8f47979 may be/);
+    await served.close();
+    // Another region not answering changes nothing: neither service could be there.
+    served = await serveFixture('ingress-backend-health-unhealthy');
+    served.gcp.inject({ path: /\/aggregated\/backendServices$/, status: 200, body: page('regions/us-east1') });
+    const elsewhere = await collect(served, ['backendHealth']);
+    expect(elsewhere.backendHealth?.map((entry) => entry.backendService)).toEqual(['k8s1-7c1a2b3d-shop-web-80-626c200e']);
+  });
+
+  it.each([
+    ['the list', 'GET', /\/aggregated\/backendServices$/, 'compute.backendServices.list'],
+    ['getHealth', 'POST', /getHealth$/, 'compute.backendServices.get'],
+  ])('a 403 on %s whose body names no permission names the one that step needs', async (_, method, path, permission) => {
+    served = await serveFixture('ingress-backend-health-unhealthy');
+    served.gcp.inject({ method, path, status: 403, body: googleError(403, 'Required permission denied.') });
+    const state = await collect(served, ['backendHealth']);
+    expect(state.backendHealth).toBeUndefined();
+    expect(state.unavailable.get('backendHealth')).toContain(`permission ${permission} denied; roles/compute.viewer grants it`);
+  });
+
+  it('no Ingress or Gateway names a backend service: nothing to read, whatever the list answers', async () => {
+    served = await serveFixture('seed-eventarc-stuck-namespace');
+    served.gcp.inject({ path: /\/aggregated\/backendServices$/, status: 403, body: permissionDenied('compute.backendServices.list', 'compute.googleapis.com', 'projects/acme-jobs-prod') });
+    const state = await collect(served, ['backendHealth']);
+    expect(state.backendHealth).toEqual([]);
+    expect(state.unavailable.has('backendHealth')).toBe(false);
   });
 
   it('a 403 makes backend health unavailable, naming the permission and a role; the checks that use it as evidence say so', async () => {

@@ -4,6 +4,14 @@ import { redactCluster, redactGcpData, redactObject } from '../../src/state/snap
 
 const object = (value: Record<string, unknown>) => value as KubeObject;
 
+function deepFrozen<T>(value: T): T {
+  if (typeof value === 'object' && value !== null) {
+    for (const field of Object.values(value)) deepFrozen(field);
+    Object.freeze(value);
+  }
+  return value;
+}
+
 describe('redactObject', () => {
   it.each([
     [
@@ -130,6 +138,26 @@ describe('redactObject', () => {
       'ConfigMap data except the keys checks read',
       object({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'argocd-cmd-params-cm' }, data: { 'server.insecure': 'true', 'redis.server': 'r:6379' } }),
       { data: { 'server.insecure': 'true', 'redis.server': 'REDACTED' } },
+    ],
+    [
+      'ConfigMap binaryData values (still base64)',
+      object({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'certs' }, binaryData: { 'key.p12': 'c2VjcmV0' } }),
+      { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'certs' }, binaryData: { 'key.p12': 'UkVEQUNURUQ=' } },
+    ],
+    [
+      'init containers of a workload\'s pod template, beside its containers',
+      object({
+        apiVersion: 'apps/v1',
+        kind: 'StatefulSet',
+        metadata: { name: 'db' },
+        spec: { template: { spec: { initContainers: [{ name: 'init', env: [{ name: 'ROOT_PASSWORD', value: 'hunter2' }] }], containers: [{ name: 'db', args: ['--password=hunter2'] }] } } },
+      }),
+      {
+        apiVersion: 'apps/v1',
+        kind: 'StatefulSet',
+        metadata: { name: 'db' },
+        spec: { template: { spec: { initContainers: [{ name: 'init', env: [{ name: 'ROOT_PASSWORD', value: 'REDACTED' }] }], containers: [{ name: 'db', args: ['--password=REDACTED'] }] } } },
+      },
     ],
     [
       'managedFields, and annotation values except those checks read',
@@ -307,7 +335,8 @@ describe('redactObject', () => {
     ],
   ])('%s', (_name, input, expected) => {
     const before = structuredClone(input);
-    const { object: redacted, redactions } = redactObject(input, 'X');
+    // The redaction copies what it changes: writing into the object read (the cluster's state) throws.
+    const { object: redacted, redactions } = redactObject(deepFrozen(input), 'X');
     expect(redacted).toMatchObject(expected);
     if (!['Pod', 'Deployment', 'Service', 'ConfigMap'].includes(input.kind)) expect(redacted).toEqual(expected);
     expect(redactions.length).toBeGreaterThan(0);

@@ -1,7 +1,7 @@
 import { builtinChecks } from '../../checks/index.js';
 import { dataKeysFor } from '../../src/engine/runner.js';
 import type { DataKey } from '../../src/state/cluster-state.js';
-import { CUSTOM_ROLES_SOURCE, GCP_DATA_SOURCES } from '../../src/state/live/live-gcp.js';
+import { CUSTOM_ROLES_SOURCE, GCP_DATA_SOURCES, permissionsOf } from '../../src/state/live/live-gcp.js';
 import { FLEET_PERMISSIONS, REPORT_STORAGE_PERMISSIONS } from '../../src/fleet/fleet-permissions.js';
 import type { ShippedRole } from '../../src/state/live/kubernetes-permissions.js';
 import { clusterRoleYaml, FIX_ROLE_NAME, PROBE_ROLE_NAME, READER_ROLE_NAME, shippedRoles } from '../../src/state/live/kubernetes-permissions.js';
@@ -37,7 +37,7 @@ const HEADER = (source: string) => `# Generated from ${source} by test/deploy (U
 
 /** Every Google permission a check run reads with, in the order it reads them. */
 export function googlePermissions(): string[] {
-  const permissions = Object.entries(GCP_DATA_SOURCES).filter(([key]) => CHECKED_DATA.has(key as DataKey)).map(([, { permission }]) => permission);
+  const permissions = Object.entries(GCP_DATA_SOURCES).filter(([key]) => CHECKED_DATA.has(key as DataKey)).flatMap(([, source]) => permissionsOf(source));
   // With the IAM policy, the live source reads the custom roles it binds.
   if (CHECKED_DATA.has('iamPolicy')) permissions.push(CUSTOM_ROLES_SOURCE.permission);
   return [...new Set(permissions)];
@@ -45,7 +45,7 @@ export function googlePermissions(): string[] {
 
 /** Every Google permission `check` and `snapshot` read with (snapshot reads all there is): the role docs/permissions.md gives a person. */
 export function everyGooglePermission(): string[] {
-  return [...new Set([...Object.values(GCP_DATA_SOURCES).map(({ permission }) => permission), CUSTOM_ROLES_SOURCE.permission])];
+  return [...new Set([...Object.values(GCP_DATA_SOURCES).flatMap(permissionsOf), CUSTOM_ROLES_SOURCE.permission])];
 }
 
 /** `--all-clusters`: each project's clusters are listed. */

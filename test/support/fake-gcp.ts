@@ -166,7 +166,7 @@ export class FakeGcp extends FakeHttpServer {
       return { status: 200, body: { ...(page.items.length ? { triggers: page.items } : {}), ...(page.next ? { nextPageToken: page.next } : {}) } };
     }
     if (method === 'GET' && (match = /^\/compute\/v1\/projects\/([^/]+)\/aggregated\/(healthChecks|backendServices|subnetworks)$/.exec(path))) {
-      const collection = match[2] as 'healthChecks' | 'backendServices' | 'subnetworks';
+      const collection = match[2] as AggregatedCollection;
       return { status: 200, body: this.aggregatedList(match[1]!, collection, request.query) };
     }
     // compute v1 firewalls.list (https://cloud.google.com/compute/docs/reference/rest/v1/firewalls/list), `network = "URL"` filters as Compute does.
@@ -231,12 +231,14 @@ export class FakeGcp extends FakeHttpServer {
 
   /** A backend service of the fixture in that scope: from `backend-services.json`, else made from what `backend-health.json` says of it. */
   private backendService(name: string, region: string | undefined): FakeResponse {
-    const inScope = (item: { region?: unknown; selfLink?: unknown }) => (/\/regions\/([^/]+)/.exec(String(item.region ?? item.selfLink ?? ''))?.[1] ?? undefined) === region;
-    const listed = this.data.backendServices.find((item) => item.name === name && inScope(item));
+    const listed = this.data.backendServices.find((item) => item.name === name && scopeOf(item) === region);
     if (listed) return { status: 200, body: listed };
     const health = this.data.backendHealth.find((entry) => entry.backendService === name && entry.region === region);
     if (!health) return notFound(`backendServices/${name}`);
-    return { status: 200, body: { kind: 'compute#backendService', name, ...(region ? { region } : {}), backends: health.health.map((group) => ({ group: group.backend, balancingMode: 'RATE' })) } };
+    // As Compute describes a service: `region` and `selfLink` are URLs.
+    const scope = `https://www.googleapis.com/compute/v1/projects/${String(this.data.project?.projectId ?? 'project')}/${region ? `regions/${region}` : 'global'}`;
+    const body = { kind: 'compute#backendService', name, ...(region ? { region: scope } : {}), selfLink: `${scope}/backendServices/${name}`, backends: health.health.map((group) => ({ group: group.backend, balancingMode: 'RATE' })) };
+    return { status: 200, body };
   }
 
   /** compute v1 BackendServiceGroupHealth of one group; a group the backend service does not have is refused, as Compute does. */
@@ -266,25 +268,74 @@ export class FakeGcp extends FakeHttpServer {
     return { status: 200, body: cluster };
   }
 
-  /** `{items: {"global": {healthChecks: […]}, "regions/R": {…}}}`, as compute's aggregatedList answers. */
-  private aggregatedList(project: string, collection: 'healthChecks' | 'backendServices' | 'subnetworks', query: URLSearchParams): unknown {
-    // A project lists only its own subnets (on a Shared VPC, the host project's): each names its project in selfLink.
-    const own = collection === 'subnetworks' ? this.data.subnetworks.filter((item) => !item.selfLink || String(item.selfLink).includes(`/projects/${project}/`)) : this.data[collection];
-    const page = paginate(own, query, this.options.pageSize ?? 50, 'maxResults');
-    const items: Record<string, Record<string, unknown[]>> = {};
-    for (const item of page.items) {
-      const region = /\/regions\/([^/]+)/.exec(String(item.region ?? item.selfLink ?? ''))?.[1];
-      const scope = region ? `regions/${region}` : 'global';
-      (items[scope] ??= { [collection]: [] })[collection]!.push(item);
+  /** Each aggregated list's items in order with their scope, made once per collection and project: a page is a slice. */
+  private readonly aggregatedIndex = new Map<string, { scope: string; item: Record<string, unknown> }[]>();
+
+  private aggregatedItems(project: string, collection: AggregatedCollection): { scope: string; item: Record<string, unknown> }[] {
+    const key = `${collection} ${project}`;
+    let indexed = this.aggregatedIndex.get(key);
+    if (!indexed) {
+      // A project lists only its own subnets (on a Shared VPC, the host project's): each names its project in selfLink.
+      const own = collection === 'subnetworks' ? this.data.subnetworks.filter((item) => !item.selfLink || String(item.selfLink).includes(`/projects/${project}/`)) : collection === 'backendServices' ? this.listedBackendServices() : this.data[collection];
+      indexed = own.map((item) => {
+        const region = /\/regions\/([^/]+)/.exec(String(item.region ?? item.selfLink ?? ''))?.[1];
+        return { scope: region ? `regions/${region}` : 'global', item };
+      });
+      this.aggregatedIndex.set(key, indexed);
+    }
+    return indexed;
+  }
+
+  /** The project's backend services: `backend-services.json`, and those `backend-health.json` names (as a GET of each answers them). */
+  private listedBackendServices(): Record<string, unknown>[] {
+    const made = this.data.backendHealth
+      .filter((entry) => !this.data.backendServices.some((item) => item.name === entry.backendService && scopeOf(item) === entry.region))
+      .map((entry) => this.backendService(entry.backendService, entry.region).body as Record<string, unknown>);
+    return [...this.data.backendServices, ...made];
+  }
+
+  /**
+   * compute v1 aggregatedList (https://cloud.google.com/compute/docs/reference/rest/v1/backendServices/aggregatedList):
+   * `{items: {"global": {backendServices: […]}, "regions/R": {…}}}`, every scope of the project on every page, one
+   * without results on the page holding the warning Compute sends (gcpdiag's recorded compute-…-aggregated test data).
+   */
+  private aggregatedList(project: string, collection: AggregatedCollection, query: URLSearchParams): unknown {
+    const all = this.aggregatedItems(project, collection);
+    const page = paginate(all, query, this.options.pageSize ?? 50, 'maxResults');
+    const clusterRegion = /^([a-z]+-[a-z]+\d+)(-[a-z])?$/.exec(String(this.data.cluster?.location ?? ''))?.[1];
+    const scopes = new Set(['global', ...PROJECT_REGIONS.map((region) => `regions/${region}`), ...(clusterRegion ? [`regions/${clusterRegion}`] : []), ...all.map((entry) => entry.scope)]);
+    const items: Record<string, Record<string, unknown>> = {};
+    for (const scope of [...scopes].sort()) {
+      const scoped = page.items.filter((entry) => entry.scope === scope).map((entry) => entry.item);
+      items[scope] = scoped.length
+        ? { [collection]: scoped }
+        : { warning: { code: 'NO_RESULTS_ON_PAGE', message: `There are no results for scope '${scope}' on this page.`, data: [{ key: 'scope', value: scope }] } };
     }
     return {
-      kind: `compute#${collection}AggregatedList`,
+      kind: `compute#${AGGREGATED_KINDS[collection]}`,
       id: `projects/${project}/aggregated/${collection}`,
       items,
       selfLink: `https://www.googleapis.com/compute/v1/projects/${project}/aggregated/${collection}`,
       ...(page.next ? { nextPageToken: page.next } : {}),
     };
   }
+}
+
+type AggregatedCollection = 'healthChecks' | 'backendServices' | 'subnetworks';
+
+/** The `kind` of each aggregated list, as Compute names it. */
+const AGGREGATED_KINDS: Record<AggregatedCollection, string> = {
+  healthChecks: 'healthChecksAggregatedList',
+  backendServices: 'backendServiceAggregatedList',
+  subnetworks: 'subnetworkAggregatedList',
+};
+
+/** Regions every fake project has (an aggregated list names each, with or without results): a few of Compute's. */
+const PROJECT_REGIONS = ['asia-east1', 'asia-northeast1', 'europe-west1', 'us-central1', 'us-east1', 'us-west1'];
+
+/** The region of a compute resource (its `region` or `selfLink`), undefined for a global one. */
+function scopeOf(item: { region?: unknown; selfLink?: unknown }): string | undefined {
+  return /\/regions\/([^/]+)/.exec(String(item.region ?? item.selfLink ?? ''))?.[1] ?? undefined;
 }
 
 /** A fixture's `roles/*.json` (gcloud iam roles describe), by the full name each holds. */

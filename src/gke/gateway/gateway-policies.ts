@@ -1,7 +1,7 @@
 import type { ClusterState } from '../../state/cluster-state.js';
 import { kubernetesResourceName } from '../../state/cluster-state.js';
 import type { Gateway, GatewayObjectReference, KubeObject, Service } from '../../state/kubernetes-types.js';
-import { GATEWAY_API_GROUP } from './gateway-routes.js';
+import { GATEWAY_API_GROUP } from './route-kinds.js';
 
 export type GkePolicyKind = 'HealthCheckPolicy' | 'GCPBackendPolicy' | 'GCPGatewayPolicy';
 export const GKE_POLICY_KINDS: readonly GkePolicyKind[] = ['HealthCheckPolicy', 'GCPBackendPolicy', 'GCPGatewayPolicy'];

@@ -2,20 +2,27 @@ import type { ClusterState } from '../../state/cluster-state.js';
 import { kubernetesResourceName } from '../../state/cluster-state.js';
 import type { Condition, Gateway, GatewayObjectReference, Route, Service } from '../../state/kubernetes-types.js';
 import { isGkeGateway } from './gateway-classes.js';
+import type { ParentAttachment } from './route-attachment.js';
+import { parentAttachments } from './route-attachment.js';
+import type { RouteKind } from './route-kinds.js';
+import { ROUTE_KINDS } from './route-kinds.js';
 import type { ServicePort } from '../load-balancer/ingress-backends.js';
 import { findServicePort } from '../load-balancer/ingress-backends.js';
 
-export const GATEWAY_API_GROUP = 'gateway.networking.k8s.io';
-export type RouteKind = 'HTTPRoute' | 'GRPCRoute';
-export const ROUTE_KINDS: readonly RouteKind[] = ['HTTPRoute', 'GRPCRoute'];
 
-/** A route and the GKE Gateways among its parents. */
+/** A route that names GKE Gateways, and those it attaches to. */
 export interface AttachedRoute {
   route: Route;
   kind: RouteKind;
   resource: string;
   namespace: string;
+  /** The GKE Gateways it attaches to (route-attachment.ts parentAttachments): only their load balancers send it traffic. */
   gateways: Gateway[];
+  /** Every existing GKE Gateway it names in spec.parentRefs, attached or not. */
+  named: Gateway[];
+  /** Its parentRefs to GKE Gateways whose attachment could not be decided, with why. */
+  undecided: { gateway: Gateway; reason: string }[];
+  parents: ParentAttachment[];
 }
 
 /** One `backendRefs` entry of a route, with the defaults the API gives it. */
@@ -31,32 +38,30 @@ export interface GatewayBackendRef {
 }
 
 /**
- * The Gateways a route names in `spec.parentRefs`. A ParentReference defaults to
- * group gateway.networking.k8s.io, kind Gateway, and the route's own namespace
- * (kubernetes-sigs/gateway-api apis/v1/shared_types.go ParentReference).
+ * Every HTTPRoute and GRPCRoute that names at least one existing Gateway GKE's controller serves, with the
+ * Gateways it really attaches to: parentRef group/kind/namespace/name, sectionName and port, the listeners'
+ * allowedRoutes and hostnames, and the controller's own Accepted condition over all of these (parentAttachments).
  */
-export function parentGateways(route: Route, state: ClusterState): Gateway[] {
-  const namespace = route.metadata?.namespace ?? 'default';
-  const gateways: Gateway[] = [];
-  for (const ref of route.spec?.parentRefs ?? []) {
-    if ((ref.group ?? GATEWAY_API_GROUP) !== GATEWAY_API_GROUP || (ref.kind ?? 'Gateway') !== 'Gateway') continue;
-    const gateway = state.kubernetes.get('Gateway', ref.namespace ?? namespace, ref.name);
-    if (gateway && !gateways.includes(gateway)) gateways.push(gateway);
-  }
-  return gateways;
-}
-
-/** Every HTTPRoute and GRPCRoute with at least one parent Gateway that GKE's controller serves. */
 export function routesOfGkeGateways(state: ClusterState): AttachedRoute[] {
-  const attached: AttachedRoute[] = [];
+  const routes: AttachedRoute[] = [];
   for (const kind of ROUTE_KINDS) {
     for (const route of state.kubernetes.list(kind)) {
-      const gateways = parentGateways(route, state).filter((gateway) => isGkeGateway(gateway, state));
-      if (gateways.length === 0) continue;
-      attached.push({ route, kind, resource: kubernetesResourceName({ kind, metadata: route.metadata }), namespace: route.metadata?.namespace ?? 'default', gateways });
+      const parents = parentAttachments(state, route, kind).filter((parent) => parent.gateway && isGkeGateway(parent.gateway, state));
+      if (parents.length === 0) continue;
+      const unique = (gateways: Gateway[]) => [...new Set(gateways)];
+      routes.push({
+        route,
+        kind,
+        resource: kubernetesResourceName({ kind, metadata: route.metadata }),
+        namespace: route.metadata?.namespace ?? 'default',
+        gateways: unique(parents.filter((parent) => parent.attached === true).map((parent) => parent.gateway!)),
+        named: unique(parents.map((parent) => parent.gateway!)),
+        undecided: parents.flatMap((parent) => (parent.attached === 'unknown' && parent.inferred.attached === 'unknown' ? [{ gateway: parent.gateway!, reason: parent.inferred.reason }] : [])),
+        parents,
+      });
     }
   }
-  return attached;
+  return routes;
 }
 
 /**
@@ -93,10 +98,14 @@ export interface GatewayBackend {
   refs: GatewayBackendRef[];
 }
 
-/** The Service ports behind GKE Gateways that exist (a missing Service or port is gateway-config's to report). */
+/**
+ * The Service ports behind GKE Gateways that exist (a missing Service or port is gateway-config's to report), through
+ * routes that attach to them: a route attached to no Gateway sends its backends nothing.
+ */
 export function gatewayBackends(state: ClusterState): GatewayBackend[] {
   const backends = new Map<string, GatewayBackend>();
   for (const attached of routesOfGkeGateways(state)) {
+    if (attached.gateways.length === 0) continue;
     for (const ref of backendRefsOf(attached)) {
       if (!isServiceRef(ref) || ref.port === undefined) continue;
       const service = state.kubernetes.get('Service', ref.namespace, ref.name);
@@ -109,6 +118,19 @@ export function gatewayBackends(state: ClusterState): GatewayBackend[] {
     }
   }
   return [...backends.values()];
+}
+
+/**
+ * Routes with Service backends, attached to no GKE Gateway for sure, whose attachment to one could not be decided
+ * (a namespace selector without the namespace's labels): their backends are not judged, and a check that would
+ * judge them says so.
+ */
+export function undecidedGatewayRoutes(state: ClusterState): string[] {
+  return routesOfGkeGateways(state).flatMap((attached) =>
+    attached.gateways.length === 0 && backendRefsOf(attached).some(isServiceRef)
+      ? attached.undecided.map(({ gateway, reason }) => `whether ${attached.resource} attaches to ${kubernetesResourceName({ kind: 'Gateway', metadata: gateway.metadata })} is not known (${reason}), so its backends were not judged for it`)
+      : [],
+  );
 }
 
 /** The conditions among `types` that are False: what a Gateway API controller writes when it cannot accept, resolve or program. */

@@ -1,5 +1,5 @@
 import type { ClusterState } from '../../state/cluster-state.js';
-import { GATEWAY_API_GROUP } from './gateway-routes.js';
+import { GATEWAY_API_GROUP } from './route-kinds.js';
 
 /**
  * A backendRef to another namespace needs a ReferenceGrant there allowing it: from the route's

@@ -1,7 +1,8 @@
 import type { ClusterState } from '../../state/cluster-state.js';
-import type { Gateway, GatewayObjectReference, Route } from '../../state/kubernetes-types.js';
-import type { RouteKind } from './gateway-routes.js';
-import { GATEWAY_API_GROUP } from './gateway-routes.js';
+import type { Condition, Gateway, GatewayObjectReference, Route } from '../../state/kubernetes-types.js';
+import { GKE_GATEWAY_CONTROLLER } from './gateway-classes.js';
+import type { RouteKind } from './route-kinds.js';
+import { GATEWAY_API_GROUP } from './route-kinds.js';
 import { hostnamesIntersect, listenerMatchesHostnames } from './route-hostnames.js';
 
 type Listener = NonNullable<NonNullable<Gateway['spec']>['listeners']>[number];
@@ -82,6 +83,61 @@ export function parentRefAttachment(state: ClusterState, route: Route, kind: Rou
     return { gateway, attached: false, problem: { problem: 'noMatchingListenerHostname', reason: 'NoMatchingListenerHostname', gateway: name, hostnames: route.spec?.hostnames ?? [], listenerHostnames } };
   }
   return { gateway, attached: false, problem: { problem: 'notAllowedByListeners', reason: 'NotAllowedByListeners', gateway: name, refusals } };
+}
+
+/** One Gateway parentRef of a route: what the spec reads as, what GKE's controller says, and the verdict. */
+export interface ParentAttachment {
+  ref: GatewayObjectReference;
+  /** Its index in spec.parentRefs. */
+  index: number;
+  /** The Gateway it names, when it exists. */
+  gateway?: Gateway;
+  /** What the spec reads as (parentRefAttachment). */
+  inferred: Attachment;
+  /** GKE's controller's Accepted condition for this parent, written for the route's current generation. */
+  accepted?: Condition;
+  /** An Accepted condition written for an older generation of the route: out of date, so not taken. */
+  staleAccepted?: Condition;
+  /** The verdict: the controller's current Accepted condition when there is one, else the spec reading. */
+  attached: true | false | 'unknown';
+}
+
+/**
+ * Every Gateway parentRef of a route, decided. The controller that serves a Gateway is the authority on
+ * whether a route attaches to it: the spec reading can miss what the controller refuses (reasons the spec
+ * leaves to implementations: "Controllers may raise this condition with other reasons", apis/v1/shared_types.go
+ * RouteConditionAccepted). So GKE's Accepted condition on the matching `status.parents[]` entry
+ * (RouteParentStatus: parentRef "corresponds with a ParentRef in the spec", controllerName
+ * networking.gke.io/gateway) decides when it is True or False, unless it is out of date: metav1.Condition
+ * observedGeneration older than metadata.generation means "the condition is out of date with respect to the
+ * current state of the instance" (k8s.io/apimachinery pkg/apis/meta/v1/types.go Condition). Without a current
+ * condition (Unknown, e.g. Pending, or none), the spec reading decides.
+ */
+export function parentAttachments(state: ClusterState, route: Route, kind: RouteKind): ParentAttachment[] {
+  const routeNamespace = route.metadata?.namespace ?? 'default';
+  const generation = route.metadata?.generation;
+  return (route.spec?.parentRefs ?? []).flatMap((ref, index) => {
+    if (!isGatewayParentRef(ref)) return [];
+    const inferred = parentRefAttachment(state, route, kind, ref);
+    const status = (route.status?.parents ?? []).find((parent) => parent.controllerName === GKE_GATEWAY_CONTROLLER && sameParentRef(parent.parentRef, ref, routeNamespace));
+    const condition = status?.conditions?.find((each) => each.type === 'Accepted');
+    const stale = condition?.observedGeneration !== undefined && generation !== undefined && condition.observedGeneration < generation;
+    const decisive = condition && !stale && (condition.status === 'True' || condition.status === 'False') ? condition : undefined;
+    const attached = decisive ? decisive.status === 'True' : inferred.attached;
+    return [{ ref, index, gateway: inferred.gateway, inferred, attached, ...(decisive ? { accepted: decisive } : {}), ...(condition && stale ? { staleAccepted: condition } : {}) }];
+  });
+}
+
+/** Two ParentReferences to the same parent, with the API's defaults (group, kind, the route's namespace). */
+function sameParentRef(a: GatewayObjectReference, b: GatewayObjectReference, routeNamespace: string): boolean {
+  return (
+    (a.group ?? GATEWAY_API_GROUP) === (b.group ?? GATEWAY_API_GROUP) &&
+    (a.kind ?? 'Gateway') === (b.kind ?? 'Gateway') &&
+    (a.namespace ?? routeNamespace) === (b.namespace ?? routeNamespace) &&
+    a.name === b.name &&
+    a.sectionName === b.sectionName &&
+    a.port === b.port
+  );
 }
 
 /** true, a refusal ("admits only …"), or what could not be decided. */

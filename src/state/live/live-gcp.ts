@@ -1,7 +1,7 @@
 import type { AuthClient } from 'google-auth-library';
 import type { GcpData, GcpDataKey } from '../cluster-state.js';
-import type { BackendServiceRef } from './backend-health-api.js';
-import { readBackendHealth } from './backend-health-api.js';
+import type { BackendServiceRef, BackendServiceScopes } from './backend-health-api.js';
+import { listBackendServiceScopes, readBackendHealth } from './backend-health-api.js';
 import { listEventarcTriggers } from './eventarc-api.js';
 import type { GoogleApi } from './gcp-endpoints.js';
 import { GOOGLE_API_SERVICES, googleApiBase } from './gcp-endpoints.js';
@@ -21,7 +21,7 @@ export interface GcpTarget {
 }
 
 /** The API each piece of GCP data comes from, the permission it needs, and a predefined role that grants it. */
-export const GCP_DATA_SOURCES: Record<GcpDataKey, { api: GoogleApi; what: string; permission: string; role: string }> = {
+export const GCP_DATA_SOURCES: Record<GcpDataKey, { api: GoogleApi; what: string; permission: string; /** Further permissions the read needs (a 403 names the one refused). */ alsoNeeds?: readonly string[]; role: string }> = {
   project: { api: 'cloudresourcemanager', what: 'the project', permission: 'resourcemanager.projects.get', role: 'roles/browser' },
   iamPolicy: { api: 'cloudresourcemanager', what: "the project's IAM policy", permission: 'resourcemanager.projects.getIamPolicy', role: 'roles/iam.securityReviewer' },
   cluster: { api: 'container', what: 'the cluster', permission: 'container.clusters.get', role: 'roles/container.clusterViewer' },
@@ -51,12 +51,18 @@ export const GCP_DATA_SOURCES: Record<GcpDataKey, { api: GoogleApi; what: string
     permission: 'compute.networks.getRegionEffectiveFirewalls',
     role: 'roles/compute.networkViewer',
   },
-  // backendServices.get and getHealth (https://cloud.google.com/compute/docs/reference/rest/v1/backendServices/getHealth).
-  backendHealth: { api: 'compute', what: 'backend health', permission: 'compute.backendServices.get', role: 'roles/compute.viewer' },
+  // backendServices.aggregatedList, then getHealth of each backend group (https://cloud.google.com/compute/docs/reference/rest/v1/backendServices/getHealth):
+  // compute.backendServices.list on the project and compute.backendServices.get (backend-health-api.ts).
+  backendHealth: { api: 'compute', what: 'backend health', permission: 'compute.backendServices.list', alsoNeeds: ['compute.backendServices.get'], role: 'roles/compute.viewer' },
 };
 
 /** With the IAM policy, the custom roles it binds (IAM v1 roles.get): unread ones are named by the checks that need them. */
 export const CUSTOM_ROLES_SOURCE = { api: 'iam', what: 'custom roles the IAM policy binds', permission: 'iam.roles.get', role: 'roles/iam.roleViewer' } as const;
+/** Every permission a piece of data is read with: the one a 403 names when the API does not say, then the others. */
+export function permissionsOf(source: { permission: string; alsoNeeds?: readonly string[] }): string[] {
+  return [source.permission, ...(source.alsoNeeds ?? [])];
+}
+
 /**
  * Data read from what other data names: the host project from the cluster's network, the topics and
  * subscriptions from the triggers' transport. The live source reads the key named here first.
@@ -213,14 +219,24 @@ export class LiveGcp {
    * The health of the backend services the cluster's Ingresses and Gateways use, within one total
    * time like any read: what `gcloud compute backend-services get-health` prints for each.
    */
-  backendHealth(services: readonly BackendServiceRef[]): Promise<BackendServiceHealth[]> {
+  backendHealth(services: readonly BackendServiceRef[], scopes: Promise<BackendServiceScopes> = this.backendServiceScopes()): Promise<BackendServiceHealth[]> {
     const limits = this.readLimits();
     const location = this.target.location;
     // A zonal cluster's location is a zone (europe-west1-b): its regional load balancers are in europe-west1.
     const region = location ? location.replace(/^([a-z]+-[a-z]+\d+)-[a-z]$/, '$1') : null;
     const request = <T extends object>(path: string, body?: unknown) =>
       readGoogleJson<T>(this.auth, { api: GOOGLE_API_SERVICES.compute, url: `${this.bases.compute}${path}`, ...(body !== undefined ? { method: 'POST' as const, data: body } : {}) }, limits);
-    return readBackendHealth(request, this.target.project, services, region);
+    return readBackendHealth(request, this.target.project, services, region, scopes);
+  }
+
+  /**
+   * The project's backend services by scope (one paged aggregated list): the live source starts it
+   * with the other Google reads, before the Ingresses that say which ones matter are listed.
+   */
+  backendServiceScopes(): Promise<BackendServiceScopes> {
+    const limits = this.readLimits();
+    const page = (path: string, params: Record<string, string | number>) => readGoogleDocument<object>(this.auth, { api: GOOGLE_API_SERVICES.compute, url: `${this.bases.compute}${path}`, params }, limits);
+    return listBackendServiceScopes(page, this.target.project, this.listCaps);
   }
 
   private readLimits(): GoogleCallLimits {

@@ -42,7 +42,7 @@ export interface LiveOptions extends TargetOptions, CredentialOptions {
   /** Google credentials already made (a fleet run shares one for every cluster). */
   auth?: AuthClient;
   /** Where GCP data comes from instead of a reader of its own (a fleet run shares project data between clusters). */
-  gcpReader?: Pick<LiveGcp, 'read' | 'customRoles' | 'backendHealth'>;
+  gcpReader?: Pick<LiveGcp, 'read' | 'customRoles' | 'backendHealth' | 'backendServiceScopes'>;
   /** How to reach the API server instead of a kubeconfig (a fleet run connects to each cluster's endpoint). */
   kubernetes?: () => Promise<KubernetesConnection>;
   /**
@@ -170,6 +170,10 @@ export class LiveSource implements StateSource {
         tasks.push(task);
       }
     }
+    // The project's backend services are listed now, with the other Google reads: which of them matter is known once the Ingresses and Gateways are listed.
+    const backendServiceScopes = reader && keys.has('backendHealth') && (this.options.kubernetes || target.kubernetes) ? reader.backendServiceScopes() : undefined;
+    // Handled now: when no Ingress or Gateway names a backend service, nobody waits for it.
+    backendServiceScopes?.catch(() => undefined);
     const kubernetes = await this.kubernetes();
     const { LiveKubernetes, ONLY_WHILE_TERMINATING } = await import('./live-kubernetes.js');
     const live = kubernetes ? new LiveKubernetes(kubernetes, progress, undefined, this.options.leaveOutUnreadFields) : null;
@@ -216,7 +220,7 @@ export class LiveSource implements StateSource {
     if (reader && keys.has('backendHealth')) {
       // Only the backend services the cluster's Ingresses and Gateways name: what they are is known once those are listed.
       if (!live) unavailable.set('backendHealth', `cannot tell which backend services the cluster's Ingresses and Gateways use: ${noKubernetes}`);
-      else tasks.push(this.readBackendHealth(reader, listKind, into, progress));
+      else tasks.push(this.readBackendHealth(reader, listKind, into, progress, backendServiceScopes ?? reader.backendServiceScopes()));
     }
     if (keys.has('ObjectsInTerminatingNamespaces')) {
       if (!live) unavailable.set('ObjectsInTerminatingNamespaces', noKubernetes);
@@ -343,6 +347,7 @@ export class LiveSource implements StateSource {
     listKind: (kind: KubernetesKind) => Promise<KubeObject[]>,
     { gcp, unavailable, read }: Reading,
     progress: Progress,
+    scopes: ReturnType<LiveGcp['backendServiceScopes']>,
   ): Promise<void> {
     const target = this.resolveTarget();
     const lists = await listedOrWhyNot(['Ingress', 'Gateway'], listKind, target);
@@ -354,7 +359,7 @@ export class LiveSource implements StateSource {
     const what = GCP_DATA_SOURCES.backendHealth.what;
     progress.start(what);
     try {
-      const value = await reader.backendHealth(inUse);
+      const value = await reader.backendHealth(inUse, scopes);
       const problem = await gcpShapeProblem('backendHealth', value);
       if (problem) throw new ApiFailure(`the API answered with ${problem}`, undefined, { code: 'INVALID_BODY' });
       gcp.backendHealth = value;

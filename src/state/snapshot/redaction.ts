@@ -50,12 +50,20 @@ export interface Redaction {
   what: string;
 }
 
-/** Removes what must not leave the cluster from a copy of `object`: Secret data, env values, ConfigMap data, managedFields, tokens. */
+/**
+ * Kinds whose redaction reaches deep into their spec and that are few in a cluster: copied
+ * whole. Every other object is copied only where the redaction writes (the object, its metadata,
+ * the path down to each value replaced): a structuredClone of every object was most of what
+ * `snapshot` spent redacting (bench/notes.md), and the object itself is never changed.
+ */
+const COPIED_WHOLE = ['HTTPRoute', 'GRPCRoute', 'BackendConfig', 'HealthCheckPolicy'];
+
+/** Removes what must not leave the cluster from a copy of `object` (`object` is not changed): Secret data, env values, ConfigMap data, managedFields, tokens. */
 export function redactObject(object: KubeObject, resource: string): { object: KubeObject; redactions: Redaction[] } {
-  const copy = structuredClone(object) as KubeObject & Record<string, unknown>;
+  const copy = (COPIED_WHOLE.includes(object.kind) ? structuredClone(object) : { ...object }) as KubeObject & Record<string, unknown>;
   const redactions: Redaction[] = [];
   const note = (what: string) => redactions.push({ resource, what });
-  const metadata = copy.metadata as Record<string, unknown> | undefined;
+  const metadata = isObject(copy.metadata) ? (copy.metadata = { ...copy.metadata }) : undefined;
   if (metadata?.managedFields) {
     delete metadata.managedFields;
     note('metadata.managedFields');
@@ -70,22 +78,27 @@ export function redactObject(object: KubeObject, resource: string): { object: Ku
   if (copy.kind === 'Event') redactEventMessage(copy, note);
   if (copy.kind === 'ConfigMap') {
     const kept = KEPT_VALUES.configMapKeys.get(String(metadata?.name)) ?? [];
-    const data = copy.data as Record<string, string> | undefined;
-    const redacted = Object.keys(data ?? {}).filter((key) => !kept.includes(key));
-    for (const key of redacted) data![key] = REDACTED;
-    if (redacted.length) note(`data values of ${redacted.join(', ')}`);
-    const binary = copy.binaryData as Record<string, string> | undefined;
-    if (binary && Object.keys(binary).length) {
-      for (const key of Object.keys(binary)) binary[key] = REDACTED_BASE64;
-      note(`binaryData values of ${Object.keys(binary).join(', ')}`);
+    const redacted = Object.keys((copy.data as Record<string, string> | undefined) ?? {}).filter((key) => !kept.includes(key));
+    if (redacted.length) {
+      const data = (copy.data = { ...(copy.data as Record<string, string>) });
+      for (const key of redacted) data[key] = REDACTED;
+      note(`data values of ${redacted.join(', ')}`);
+    }
+    const binaryKeys = Object.keys((copy.binaryData as Record<string, string> | undefined) ?? {});
+    if (binaryKeys.length) {
+      const binary = (copy.binaryData = { ...(copy.binaryData as Record<string, string>) });
+      for (const key of binaryKeys) binary[key] = REDACTED_BASE64;
+      note(`binaryData values of ${binaryKeys.join(', ')}`);
     }
   }
   for (const [path, spec, templateMetadata] of podSpecs(copy)) {
     redactAnnotations(templateMetadata, `${path.replace(/spec\.$/, '')}metadata`, note);
     for (const group of ['initContainers', 'containers', 'ephemeralContainers'] as const) {
-      for (const container of (spec[group] as ContainerFields[] | undefined) ?? []) redactContainer(container, `${path}${group}[${container.name}]`, note);
+      const containers = spec[group] as ContainerFields[] | undefined;
+      if (!Array.isArray(containers)) continue;
+      spec[group] = containers.map((container) => (isObject(container) ? redactContainer({ ...container }, `${path}${group}[${container.name}]`, note) : container));
     }
-    redactVolumes(spec.volumes as VolumeFields[] | undefined, `${path}volumes`, note);
+    if (Array.isArray(spec.volumes)) spec.volumes = redactVolumes(spec.volumes as VolumeFields[], `${path}volumes`, note);
   }
   if (copy.kind === 'HTTPRoute' || copy.kind === 'GRPCRoute') redactRouteHeaders(copy.spec as RouteFields | undefined, note);
   if (copy.kind === 'BackendConfig') redactBackendConfig(copy.spec as BackendConfigFields | undefined, note);
@@ -151,28 +164,45 @@ interface BackendConfigFields {
   customResponseHeaders?: { headers?: string[] };
 }
 
-function redactContainer(container: ContainerFields, where: string, note: (what: string) => void): void {
-  const redacted = (container.env ?? []).filter((variable) => variable.value !== undefined && !KEPT_VALUES.envNames.includes(variable.name));
-  for (const variable of redacted) variable.value = REDACTED;
-  if (redacted.length) note(`${where}.env values of ${redacted.map((variable) => variable.name).join(', ')}`);
+/** `container`, a copy of its own, with its secrets replaced; what it holds is copied where a value is replaced. */
+function redactContainer(container: ContainerFields, where: string, note: (what: string) => void): ContainerFields {
+  const env = container.env ?? [];
+  const redacted = env.filter((variable) => variable.value !== undefined && !KEPT_VALUES.envNames.includes(variable.name));
+  if (redacted.length) {
+    container.env = env.map((variable) => (redacted.includes(variable) ? { ...variable, value: REDACTED } : variable));
+    note(`${where}.env values of ${redacted.map((variable) => variable.name).join(', ')}`);
+  }
   for (const list of ['command', 'args'] as const) {
     const words = container[list];
     if (Array.isArray(words)) redactWords(container, list, `${where}.${list}`, note);
   }
-  const handlers: [string, HandlerFields | undefined, readonly string[]][] = [
-    // The load balancer's health check sends the readinessProbe's Host header: checks read it.
-    ...(['readinessProbe', 'livenessProbe', 'startupProbe'] as const).map((probe) => [probe, container[probe], KEPT_VALUES.probeHeaders] as [string, HandlerFields | undefined, readonly string[]]),
-    ...(['postStart', 'preStop'] as const).map((hook) => [`lifecycle.${hook}`, container.lifecycle?.[hook], []] as [string, HandlerFields | undefined, readonly string[]]),
-  ];
-  for (const [name, handler, keptHeaders] of handlers) {
-    if (!handler) continue;
-    if (Array.isArray(handler.exec?.command)) redactWords(handler.exec, 'command', `${where}.${name}.exec.command`, note);
-    const headers = handler.httpGet?.httpHeaders ?? [];
-    const secret = headers.filter((header) => header.value !== undefined && !keptHeaders.includes(String(header.name).toLowerCase()));
-    for (const header of secret) header.value = REDACTED;
-    if (secret.length) note(`${where}.${name}.httpGet.httpHeaders values of ${secret.map((header) => header.name).join(', ')}`);
-    if (handler.httpGet) redactQuery(handler.httpGet, 'path', `${where}.${name}.httpGet.path`, note);
+  // The load balancer's health check sends the readinessProbe's Host header: checks read it.
+  for (const probe of ['readinessProbe', 'livenessProbe', 'startupProbe'] as const) {
+    if (container[probe]) container[probe] = redactHandler(container[probe], `${where}.${probe}`, KEPT_VALUES.probeHeaders, note);
   }
+  if (container.lifecycle) {
+    const lifecycle = (container.lifecycle = { ...container.lifecycle });
+    for (const hook of ['postStart', 'preStop'] as const) {
+      if (lifecycle[hook]) lifecycle[hook] = redactHandler(lifecycle[hook], `${where}.lifecycle.${hook}`, [], note);
+    }
+  }
+  return container;
+}
+
+/** A copy of a probe or a lifecycle hook with its secrets replaced: the command line, header values but `keptHeaders`, the path's query values. */
+function redactHandler(original: HandlerFields, where: string, keptHeaders: readonly string[], note: (what: string) => void): HandlerFields {
+  const handler = { ...original };
+  if (Array.isArray(handler.exec?.command)) redactWords((handler.exec = { ...handler.exec }), 'command', `${where}.exec.command`, note);
+  if (!handler.httpGet) return handler;
+  const httpGet = (handler.httpGet = { ...handler.httpGet });
+  const headers = httpGet.httpHeaders ?? [];
+  const secret = headers.filter((header) => header.value !== undefined && !keptHeaders.includes(String(header.name).toLowerCase()));
+  if (secret.length) {
+    httpGet.httpHeaders = headers.map((header) => (secret.includes(header) ? { ...header, value: REDACTED } : header));
+    note(`${where}.httpGet.httpHeaders values of ${secret.map((header) => header.name).join(', ')}`);
+  }
+  redactQuery(httpGet, 'path', `${where}.httpGet.path`, note);
+  return handler;
 }
 
 /** `holder[field]`, a command line, with its secrets replaced (redactCommandLine). */
@@ -190,23 +220,28 @@ function redactWords<K extends string>(holder: { [key in K]?: string[] }, field:
  * (`https://TOKEN@github.com/…`), the attributes a CSI driver is handed, a FlexVolume's
  * options. Keys and names stay; no check reads the values.
  */
-function redactVolumes(volumes: VolumeFields[] | undefined, path: string, note: (what: string) => void): void {
-  for (const volume of volumes ?? []) {
-    const where = `${path}[${volume.name}]`;
+function redactVolumes(volumes: VolumeFields[], path: string, note: (what: string) => void): VolumeFields[] {
+  return volumes.map((original) => {
+    if (!isObject(original as unknown)) return original;
+    const where = `${path}[${original.name}]`;
+    const volume = { ...original };
     const repository = volume.gitRepo?.repository;
     if (typeof repository === 'string' && withoutUrlCredentials(repository) !== repository) {
-      volume.gitRepo!.repository = withoutUrlCredentials(repository);
+      volume.gitRepo = { ...volume.gitRepo, repository: withoutUrlCredentials(repository) };
       note(`${where}.gitRepo.repository: credentials`);
     }
-    for (const [field, values] of [
-      ['csi.volumeAttributes', volume.csi?.volumeAttributes],
-      ['flexVolume.options', volume.flexVolume?.options],
+    for (const [field, holder, key] of [
+      ['csi.volumeAttributes', 'csi', 'volumeAttributes'],
+      ['flexVolume.options', 'flexVolume', 'options'],
     ] as const) {
+      const values = (volume[holder] as Record<string, Record<string, string> | undefined> | undefined)?.[key];
       const keys = Object.keys(values ?? {});
-      for (const key of keys) values![key] = REDACTED;
-      if (keys.length) note(`${where}.${field} values of ${keys.join(', ')}`);
+      if (keys.length === 0) continue;
+      volume[holder] = { ...volume[holder], [key]: Object.fromEntries(keys.map((name) => [name, REDACTED])) };
+      note(`${where}.${field} values of ${keys.join(', ')}`);
     }
-  }
+    return volume;
+  });
 }
 
 /**
@@ -303,27 +338,44 @@ function redactCommandLine(words: readonly string[]): string[] {
 /**
  * Annotations hold anything (kubectl apply keeps the whole applied object in
  * last-applied-configuration, Secret data and env values included): only the values checks
- * read are kept; every key is.
+ * read are kept; every key is. `metadata` is a copy of its own; the annotations are copied before a value is replaced.
  */
 function redactAnnotations(metadata: Record<string, unknown> | undefined, path: string, note: (what: string) => void): void {
-  const annotations = metadata?.annotations as Record<string, string> | undefined;
-  const redacted = Object.keys(annotations ?? {}).filter((key) => !KEPT_VALUES.annotationPrefixes.some((prefix) => key.startsWith(prefix)));
-  for (const key of redacted) annotations![key] = REDACTED;
-  if (redacted.length) note(`${path}.annotations values of ${redacted.join(', ')}`);
+  const redacted = Object.keys((metadata?.annotations as Record<string, string> | undefined) ?? {}).filter((key) => !KEPT_VALUES.annotationPrefixes.some((prefix) => key.startsWith(prefix)));
+  if (redacted.length === 0) return;
+  const annotations = (metadata!.annotations = { ...(metadata!.annotations as Record<string, string>) });
+  for (const key of redacted) annotations[key] = REDACTED;
+  note(`${path}.annotations values of ${redacted.join(', ')}`);
 }
 
 type PodTemplate = { metadata?: Record<string, unknown>; spec?: Record<string, unknown> };
 
-/** A Pod's spec, or the pod template of a workload (`spec.template`; a CronJob's `spec.jobTemplate.spec.template`), with the template's metadata. */
+/**
+ * A Pod's spec, or the pod template of a workload (`spec.template`; a CronJob's
+ * `spec.jobTemplate.spec.template`), with the template's metadata: each a copy of its own, put in
+ * place of the original in `object` (itself a copy), so the redaction can write into them.
+ */
 function podSpecs(object: Record<string, unknown>): [string, Record<string, unknown>, Record<string, unknown> | undefined][] {
-  const spec = object.spec as Record<string, unknown> | undefined;
-  if (!spec) return [];
+  if (!isObject(object.spec)) return [];
+  const spec = (object.spec = { ...object.spec });
   if (object.kind === 'Pod') return [['spec.', spec, undefined]];
-  const templates: [string, PodTemplate | undefined][] = [
-    ['spec.template.', spec.template as PodTemplate | undefined],
-    ['spec.jobTemplate.spec.template.', (spec.jobTemplate as { spec?: { template?: PodTemplate } } | undefined)?.spec?.template],
-  ];
-  return templates.flatMap(([path, template]) => (template?.spec ? [[`${path}spec.`, template.spec, template.metadata] as [string, Record<string, unknown>, Record<string, unknown> | undefined]] : []));
+  const found: [string, Record<string, unknown>, Record<string, unknown> | undefined][] = [];
+  const template = (holder: Record<string, unknown>, path: string) => {
+    if (!isObject(holder.template) || !isObject((holder.template as PodTemplate).spec)) return;
+    const copy = (holder.template = { ...holder.template }) as PodTemplate;
+    if (isObject(copy.metadata)) copy.metadata = { ...copy.metadata };
+    found.push([`${path}spec.`, (copy.spec = { ...copy.spec }), copy.metadata]);
+  };
+  template(spec, 'spec.template.');
+  if (isObject(spec.jobTemplate) && isObject((spec.jobTemplate as { spec?: unknown }).spec)) {
+    const jobTemplate = (spec.jobTemplate = { ...spec.jobTemplate }) as { spec: Record<string, unknown> };
+    template((jobTemplate.spec = { ...jobTemplate.spec }), 'spec.jobTemplate.spec.template.');
+  }
+  return found;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** The cluster's credentials (legacy basic auth, client key) are removed; the CA certificate is public and stays. */

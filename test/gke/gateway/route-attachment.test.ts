@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parentRefAttachment, selectorMatches } from '../../../src/gke/gateway/route-attachment.js';
+import { parentAttachments, parentRefAttachment, selectorMatches } from '../../../src/gke/gateway/route-attachment.js';
 import type { Gateway, KubeObject, Route } from '../../../src/state/kubernetes-types.js';
 import { clusterState } from '../../support/state.js';
 
@@ -88,5 +88,26 @@ describe('selectorMatches', () => {
     [{}, {}, true],
   ])('%j on %j: %s', (selector, labels, matches) => {
     expect(selectorMatches(selector, labels)).toBe(matches);
+  });
+});
+
+describe('parentAttachments', () => {
+  // Conformance httproute-invalid-cross-namespace-parent-ref: the route in the web-backend namespace is not admitted by default (Same).
+  const statusRoute = (parents: NonNullable<Route['status']>['parents'], generation = 1): Route => ({ ...route('gateway-conformance-web-backend'), metadata: { name: 'r', namespace: 'gateway-conformance-web-backend', generation }, spec: { parentRefs: [parent] }, status: { parents } });
+  const accepted = (status: string, reason: string, observedGeneration = 1) => [{ type: 'Accepted', status, reason, observedGeneration }];
+  const gke = 'networking.gke.io/gateway';
+  const state = clusterState({}, [gateway()]);
+  it.each([
+    ['no status: the spec reading', undefined, 1, false, false],
+    ['GKE\'s current Accepted=True wins over the reading', [{ controllerName: gke, parentRef: { ...parent, group: 'gateway.networking.k8s.io', kind: 'Gateway' }, conditions: accepted('True', 'Accepted') }], 1, true, true],
+    ['another controller\'s status is not GKE\'s word', [{ controllerName: 'example.net/gateway', parentRef: parent, conditions: accepted('True', 'Accepted') }], 1, false, false],
+    ['Accepted=True for an older generation is out of date', [{ controllerName: gke, parentRef: parent, conditions: accepted('True', 'Accepted', 1) }], 2, false, false],
+    ['Unknown (Pending) decides nothing', [{ controllerName: gke, parentRef: parent, conditions: accepted('Unknown', 'Pending') }], 1, false, false],
+    ['a status entry for another listener (sectionName) is not this parent\'s', [{ controllerName: gke, parentRef: { ...parent, sectionName: 'http' }, conditions: accepted('True', 'Accepted') }], 1, false, false],
+  ] as const)('%s', (_name, parents, generation, attached, byStatus) => {
+    const [decided] = parentAttachments(state, statusRoute(parents as never, generation), 'HTTPRoute');
+    expect(decided!.attached).toBe(attached);
+    expect(decided!.accepted !== undefined).toBe(byStatus);
+    expect(decided!.inferred.attached).toBe(false);
   });
 });
