@@ -50,7 +50,12 @@ function renamed<T>(template: T, from: string[], to: string[]): T {
   return JSON.parse(text) as T;
 }
 
-export async function generateCluster(scale: number): Promise<GeneratedCluster> {
+/**
+ * `backendGroups`: the backend services the Ingresses name exist, each with that many NEGs (one per zone of a
+ * regional cluster: 3), their health modelled on fixtures/ingress-backend-health-healthy; 0 (the default): none
+ * exists, as in earlier rounds (BENCH_BACKEND_GROUPS in bench/live.ts).
+ */
+export async function generateCluster(scale: number, { backendGroups = 0 }: { backendGroups?: number } = {}): Promise<GeneratedCluster> {
   const [ingress] = await objectsOf('seed-argocd-unhealthy', 'ingresses.yaml');
   const [service] = await objectsOf('seed-argocd-unhealthy', 'services.yaml');
   const [pod] = await objectsOf('seed-argocd-unhealthy', 'pods.yaml');
@@ -102,6 +107,7 @@ export async function generateCluster(scale: number): Promise<GeneratedCluster> 
       );
     }
   }
+  const backendHealth = backendGroups > 0 ? await backendHealthOf(objects, backendGroups) : [];
   return {
     scale,
     objects,
@@ -111,6 +117,7 @@ export async function generateCluster(scale: number): Promise<GeneratedCluster> 
       'iam-policy.json': iamPolicy,
       'eventarc-triggers.json': triggers,
       'compute/health-checks.json': healthChecks,
+      ...(backendHealth.length > 0 ? { 'compute/backend-health.json': backendHealth } : {}),
     },
     target: { project: String(project.projectId), location: String(cluster.location), cluster: String(cluster.name) },
     counts: {
@@ -121,6 +128,24 @@ export async function generateCluster(scale: number): Promise<GeneratedCluster> 
       ingresses: ingressCount,
       triggers: triggerCount,
       healthChecks: healthChecks.length,
+      ...(backendHealth.length > 0 ? { backendServices: backendHealth.length, backendGroups: backendHealth.length * backendGroups } : {}),
     },
   };
+}
+
+/** What get-health prints for each backend service the Ingresses' `ingress.kubernetes.io/backends` names: `groups` NEGs, one endpoint each. */
+async function backendHealthOf(objects: KubeObject[], groups: number): Promise<{ backendService: string; health: { backend: string; status: unknown }[] }[]> {
+  const [template] = await jsonOf<{ backendService: string; health: { backend: string; status: unknown }[] }[]>('ingress-backend-health-healthy', 'compute/backend-health.json');
+  const names = new Set<string>();
+  for (const object of objects) {
+    const backends = object.kind === 'Ingress' ? object.metadata?.annotations?.['ingress.kubernetes.io/backends'] : undefined;
+    for (const name of Object.keys(backends ? (JSON.parse(backends) as object) : {})) names.add(name);
+  }
+  return [...names].map((name) => ({
+    backendService: name,
+    health: Array.from({ length: groups }, (_, group) => {
+      const zone = template!.health[group % template!.health.length]!;
+      return renamed(zone, [template!.backendService, 'acme-platform'], [group < template!.health.length ? name : `${name}-${group}`, 'acme-jobs-prod']);
+    }),
+  }));
 }

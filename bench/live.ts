@@ -12,6 +12,8 @@
 // BENCH_RUNS_LARGE (default 1) at 4x and up, where one kubectl dump takes most of a minute on 2 shared
 // cores; at 4x kubectl runs only at the goals' round trip (BENCH_KUBECTL_LARGE_RTTS, default 30), and
 // BENCH_RTTS_LARGE can leave out round trips there: so that the whole bench fits in 10 minutes.
+// BENCH_BACKEND_GROUPS=3 makes the backend services the Ingresses name exist, 3 NEGs each (one per zone),
+// so a check reads their health as on a real cluster (default 0: none exists, as in earlier rounds).
 import { execFileSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { cpus, freemem, loadavg, release, tmpdir, totalmem, type as osType } from 'node:os';
@@ -39,6 +41,8 @@ const RUNS_LARGE = Number(process.env.BENCH_RUNS_LARGE ?? 1);
 const RTTS_LARGE = list(process.env.BENCH_RTTS_LARGE ?? process.env.BENCH_RTTS ?? '0,30');
 const KUBECTL_LARGE_RTTS = list(process.env.BENCH_KUBECTL_LARGE_RTTS ?? '30');
 const STARTUP_RUNS = Number(process.env.BENCH_STARTUP_RUNS ?? 7);
+/** NEGs of each backend service the Ingresses name (bench/cluster.ts); 0: no such backend service exists. */
+const BACKEND_GROUPS = Number(process.env.BENCH_BACKEND_GROUPS ?? 0);
 const runsAt = (scale: number) => (scale < 1 ? RUNS_SMALL : scale >= 4 ? RUNS_LARGE : RUNS);
 
 /**
@@ -77,7 +81,7 @@ function parseMs(text: string): number {
 }
 
 async function liveScale(scale: number) {
-  const cluster = await generateCluster(scale);
+  const cluster = await generateCluster(scale, { backendGroups: BACKEND_GROUPS });
   const bytes = JSON.stringify({ items: cluster.objects });
   const jsonParseMs = parseMs(bytes);
   const byRtt = [];

@@ -10,6 +10,7 @@ import { applyManifestCommand } from '../src/gke/manifests.js';
 import { REDIRECTING_APPLICATIONS } from '../src/gke/load-balancer/known-applications.js';
 import { ServicePodSources } from '../src/gke/services/service-pod-sources.js';
 import type { ClusterState } from '../src/state/cluster-state.js';
+import type { HealthCheckPolicy, Service } from '../src/state/kubernetes-types.js';
 import { kubernetesResourceName } from '../src/state/cluster-state.js';
 import { shownPath } from '../src/gke/request-path.js';
 
@@ -34,14 +35,19 @@ For every Service port an HTTPRoute or GRPCRoute sends traffic to through a GKE 
 allowedRoutes and hostname, and GKE's own Accepted condition on the route, which wins when
 it disagrees; a route attached to nothing sends nothing, and gateway-config reports it), this check shows what Kubernetes checks and what the load
 balancer checks (the default, or the HealthCheckPolicy field by field: config.type and its
-per-protocol requestPath, port and portSpecification), says why they differ, and prints
+per-protocol requestPath, port and portSpecification: unset, port wins over portName, and
+with neither the serving port is checked), says why they differ, and prints
 the fix: the application setting, and a complete HealthCheckPolicy (YAML and Terraform
 kubernetes_manifest). The Gateway controller applies a policy to the existing load
 balancer; nothing needs to be recreated. With --probe (live), it sends the load balancer's
-request to a Pod and shows the answer.`,
+request to a Pod and shows the answer. A policy whose port cannot be used is a warning:
+USE_NAMED_PORT (or portName without port) names an instance group's named port, which a
+Gateway's NEG endpoints do not have (Compute lists USE_NAMED_PORT as not supported), and
+USE_FIXED_PORT needs a port.`,
   references: [
     'https://cloud.google.com/kubernetes-engine/docs/how-to/configure-gateway-resources#configure_health_check',
     'https://googlecloudplatform.github.io/gke-gateway-api/#healthcheckpolicy',
+    'https://cloud.google.com/compute/docs/reference/rest/v1/healthChecks',
     'https://cloud.google.com/kubernetes-engine/docs/troubleshooting/troubleshoot-gateways',
   ],
   needs: ['Service', 'Gateway', 'HTTPRoute', 'HealthCheckPolicy'],
@@ -62,6 +68,9 @@ request to a Pod and shows the answer.`,
     appProtocol: onBackend(
       'Service port {{port}} sets appProtocol {{appProtocol}}; which health check the Gateway controller gives such a backend by default is not documented, so it is not compared here. A HealthCheckPolicy makes it explicit.',
     ),
+    policyPortUnusable: onBackend(
+      '{{why}}, so the load balancer has no port to check. {{reason}} The health check the policy asks for cannot be built as written{{resolved}}.',
+    ),
     unhealthyUnexplained: onBackend(
       'Kubernetes and the load balancer send the same request ({{request}}), yet the load balancer marks endpoints UNHEALTHY: a firewall rule must let 130.211.0.0/22 and 35.191.0.0/16 reach port {{port}} of the Pods, and the app must answer that request with 200 itself (the load balancer follows no redirect).',
     ),
@@ -69,6 +78,8 @@ request to a Pod and shows the answer.`,
     backend: '{{service}} port {{port}}, behind {{gateways}} (through {{routes}}):',
     unhealthyEndpoints: 'The load balancer marks {{unhealthy}} of {{total}} endpoints of backend service {{backendName}} UNHEALTHY ({{endpoints}}; backendServices.getHealth), so clients get errors while Kubernetes shows the Pods ready.',
     allHealthy: 'The load balancer reports all {{total}} endpoints of backend service {{backendName}} HEALTHY (backendServices.getHealth): its health check passes today, so what follows is a note, not a failure.',
+    fixPolicyPort:
+      'Give the HealthCheckPolicy a port the load balancer can use: USE_SERVING_PORT for the serving port, or USE_FIXED_PORT with the port number (what the container port name stands for). The manifest below replaces the policy\'s config: keep its intervals and thresholds if you set any.',
     fixUnexplained: 'Send the load balancer\'s request to a Pod yourself and look at the answer; let the health-check ranges reach the Pods\' port through the firewall.',
     checks: 'Kubernetes checks: {{kubernetes}}\nload balancer checks: {{loadBalancer}}',
     probeAnswer: 'Sent the load balancer\'s request to Pod {{pod}}: {{request}} -> {{status}}{{location}}: the load balancer needs 200.',
@@ -143,6 +154,8 @@ async function judgeBackend(state: ClusterState, context: Context, { service, se
     return [report('appProtocol', { port, appProtocol: servicePort.appProtocol }, 'info', null)];
   }
 
+  if (policy && inferred.unusablePort) return [unusablePortFinding(inferred, policy, service, report)];
+
   const live = await probeLoadBalancerRequest(inferred, request, context);
   const answered = live?.response.statusCode === 200;
   if (live) lines.probe = `\n${liveAnswerLine(live)}`;
@@ -189,6 +202,37 @@ async function judgeBackend(state: ClusterState, context: Context, { service, se
   const severity: Severity = live ? 'error' : 'warning';
   if (policy) return [report('policyDiffers', { name: policy.metadata?.name ?? '?', differences: differing.join(', ') }, severity, policyFix(text('fixPolicy')))];
   return [report('defaultDiffers', { request: request.text, differences: differing.join(', ') }, severity, policyFix(text('fixPolicy')))];
+}
+
+/**
+ * A policy whose port specification names no port the load balancer can check (inferGatewayHealthCheck: USE_NAMED_PORT,
+ * or USE_FIXED_PORT without port). The fix keeps the policy's type and path and says the port as a number: the serving
+ * container's port of that name (a Kubernetes name, which Compute does not know), USE_SERVING_PORT when it is the serving port.
+ */
+function unusablePortFinding(
+  inferred: GatewayHealthCheck,
+  policy: HealthCheckPolicy,
+  service: Service,
+  report: (messageId: MessageId, data: Record<string, string | number>, severity: Severity, fix: Fix | null, more?: Record<string, unknown>) => Finding,
+): Finding {
+  const { why, portName } = inferred.unusablePort!;
+  const serving = inferred.serving;
+  const named = portName !== undefined ? serving?.container.ports?.find((port) => port.name === portName) : undefined;
+  const port = named?.containerPort;
+  const reason =
+    inferred.portSpecification.value === 'USE_NAMED_PORT'
+      ? 'Named ports belong to instance groups: a Gateway\'s backends are NEGs, whose endpoints have port numbers only, and Compute Engine health checks do not support USE_NAMED_PORT.'
+      : 'Compute Engine needs a port with USE_FIXED_PORT.';
+  const resolved = named && serving ? ` (container ${serving.container.name} names port ${port} ${portName}${port === serving.port ? ', the serving port' : ''})` : '';
+  const type = inferred.type.value;
+  let fix: Fix = { summary: text('fixPolicyPort'), commands: [], terraform: null, automatic: false };
+  // Only a port the serving container names resolves the intent; otherwise which port was meant is the user's to say.
+  if (port !== undefined && (type === 'HTTP' || type === 'HTTPS' || type === 'HTTP2')) {
+    // The same policy, corrected in place: a second one on the Service would lose to this older one.
+    const manifest = healthCheckPolicyManifest(service, { type, requestPath: inferred.requestPath.value, port: port !== serving?.port ? port : undefined, name: policy.metadata?.name });
+    fix = { ...fix, commands: [applyManifestCommand(manifest.yaml)], terraform: manifest.terraform };
+  }
+  return report('policyPortUnusable', { why, reason, resolved }, 'warning', fix, { portSpecification: inferred.portSpecification.value, portName: portName ?? null });
 }
 
 interface LiveProbe {

@@ -56,7 +56,8 @@ export async function runCheck(options: CheckOptions, outputFlags: readonly Outp
     // Settled before the clusters are listed: a sharded task without a run id stops here.
     const liveRun = options.allClusters ? fleetRun(options, io.env, io.now()) : null;
     const tree = options.allClusters
-      ? await allClustersMembers(options, io, deadline)
+      ? // Only built-in checks read the state (--fix is refused): as for one cluster, the fields none of them reads are left out as pages arrive.
+      await allClustersMembers(options, io, deadline, { leaveOutUnreadFields: options.plugin.length === 0 })
       : options.snapshot && !options.manifests?.length && options.terraformPlan === undefined
         ? await snapshotTreeMembers(options.snapshot).then((members) => members && { members })
         : null;
@@ -73,8 +74,12 @@ export async function runCheck(options: CheckOptions, outputFlags: readonly Outp
         applySeverities(target, checks, config.checks);
         for (const note of applySuppressions(target, state, rules).expired) io.stderr.write(`gke-doctor: warning: ${printable(note)}\n`);
       });
-      await writeOutputs(report, outputList, checks, program.opts<{ color: boolean }>().color, io, options, runEnd);
-      program.exitCode = fleetExitCode(report, options.failOn);
+      try {
+        await writeOutputs(report, outputList, checks, program.opts<{ color: boolean }>().color, io, options, runEnd);
+        program.exitCode = fleetExitCode(report, options.failOn);
+      } finally {
+        report.spool.close();
+      }
       return;
     }
     rejectFleetFlags(options);

@@ -1,6 +1,7 @@
 import type { Check, RunContext } from '../engine/check.js';
-import type { FleetReport } from '../engine/fleet-report.js';
-import { fleetReport } from '../engine/fleet-report.js';
+import type { SpooledFleet } from '../engine/fleet-report.js';
+import { spooledFleetReport, targetLabel } from '../engine/fleet-report.js';
+import { TargetSpool } from '../engine/target-spool.js';
 import { InputError } from '../errors.js';
 import type { FleetMember } from '../fleet/run-fleet.js';
 import type { AfterRun } from '../fleet/run-fleet.js';
@@ -26,7 +27,12 @@ import { stderrRequestLog } from './verbose.js';
  * live without a kubeconfig. Flags that name one cluster or one kubeconfig
  * context make no sense with it and are refused, as is `--fix` (check).
  */
-export async function allClustersMembers(flags: FleetFlags & LiveFlags & { quiet?: boolean }, io: Pick<ProcessIo, 'env' | 'stderr'>, deadline: Deadline): Promise<FleetListing> {
+export async function allClustersMembers(
+  flags: FleetFlags & LiveFlags & { quiet?: boolean },
+  io: Pick<ProcessIo, 'env' | 'stderr'>,
+  deadline: Deadline,
+  reading: { leaveOutUnreadFields?: boolean } = {},
+): Promise<FleetListing> {
   const stray = (['cluster', 'context', 'kubeconfig'] as const).find((name) => flags[name] !== undefined);
   if (stray) throw new InputError(`${flagName(stray)} names one cluster; --all-clusters reads every cluster of each --project (narrow it with --location and --cluster-filter)`);
   const projects = splitIds(flags.project === undefined ? [] : [flags.project]);
@@ -52,6 +58,7 @@ export async function allClustersMembers(flags: FleetFlags & LiveFlags & { quiet
     concurrency: concurrencyOf(flags),
     progress: stderrProgress(Boolean(flags.quiet), io.stderr, Boolean(flags.verbose)),
     ...(flags.verbose ? { requestLog: stderrRequestLog(flags, io.stderr) } : {}),
+    ...(reading.leaveOutUnreadFields ? { leaveOutUnreadFields: true } : {}),
   });
 }
 
@@ -106,7 +113,10 @@ export function rejectFleetFlags(flags: FleetFlags & LiveFlags): void {
   }
 }
 
-/** Checks the members of this task's shard, at most `--concurrency` at once, and builds the fleet report. */
+/**
+ * Checks the members of this task's shard, at most `--concurrency` at once, and builds the fleet
+ * report: each cluster's report is spooled as it is done (the caller closes `spool` once written).
+ */
 export async function checkFleet(
   source: string,
   listing: FleetListing | { members: readonly FleetMember[]; projects?: undefined; discovery?: undefined },
@@ -115,11 +125,17 @@ export async function checkFleet(
   flags: FleetFlags,
   run: RunIdentity,
   afterRun?: AfterRun,
-): Promise<FleetReport> {
+): Promise<SpooledFleet> {
   const { shard } = run;
   const mine = listing.members.filter((member) => inShard(clusterRef(member), shard));
-  const reports = await runFleet(mine, checks, context, scheduleOf(flags, context.deadline), afterRun);
-  return fleetReport(source, reports, shard ? { count: shard.count, present: [shard.index], missing: [] } : null, { projects: listing.projects, discovery: listing.discovery, run });
+  const spool = new TargetSpool((report) => targetLabel(report.target));
+  try {
+    await runFleet(mine, checks, context, scheduleOf(flags, context.deadline), spool, afterRun);
+  } catch (error) {
+    spool.close();
+    throw error;
+  }
+  return spooledFleetReport(source, spool, shard ? { count: shard.count, present: [shard.index], missing: [] } : null, { projects: listing.projects, discovery: listing.discovery, run });
 }
 
 function clusterRef({ target }: FleetMember) {

@@ -33,12 +33,15 @@ export async function mergeReportsOf(paths: readonly string[], options: MergeOpt
     for (const note of found.notes) io.stderr.write(`gke-doctor: ${note}\n`);
     reports.push(...found.reports);
   }
-  const report = await mergeReports(reports);
-  for (const index of report.fleet.shards?.missing ?? []) {
-    io.stderr.write(`gke-doctor: merge: shard ${index}/${report.fleet.shards!.count} is missing: its clusters are not in the report\n`);
+  const merged = await mergeReports(reports);
+  try {
+    const { shards } = merged.head.fleet;
+    for (const index of shards?.missing ?? []) io.stderr.write(`gke-doctor: merge: shard ${index}/${shards!.count} is missing: its clusters are not in the report\n`);
+    await writeOutputs(merged, outputList, await availableChecks(options.plugin), program.opts<{ color: boolean }>().color, io, options);
+    program.exitCode = fleetExitCode(merged, options.failOn);
+  } finally {
+    merged.spool.close();
   }
-  await writeOutputs(report, outputList, await availableChecks(options.plugin), program.opts<{ color: boolean }>().color, io, options);
-  program.exitCode = fleetExitCode(report, options.failOn);
 }
 
 interface Found {

@@ -1,14 +1,14 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, open, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { Deadline } from '../state/live/deadline.js';
 import { InputError } from '../errors.js';
 import type { Check } from '../engine/check.js';
-import { isFleetReport } from '../engine/fleet-report.js';
+import type { SpooledFleet } from '../engine/fleet-report.js';
+import { isFleetReport, isSpooledFleet } from '../engine/fleet-report.js';
 import type { Report } from '../engine/report.js';
-import { RENDERERS } from '../report/index.js';
-import type { ReportFormat } from '../report/formats.js';
+import { renderPieces } from '../report/stream.js';
 import { isGsUrl, parseGsUrl } from '../fleet/gs-url.js';
 import type { CredentialOptions } from '../state/live/gcp-credentials.js';
 import { colorLevel } from './color.js';
@@ -59,7 +59,7 @@ export function uploadReserveMs(timeoutMs: number, outputs: readonly Output[]): 
  * line saying where it is: a report that did not reach its bucket was not written (exit 2).
  */
 export async function writeOutputs(
-  report: Report,
+  written: Report | SpooledFleet,
   outputs: Output[],
   checks: readonly Check[],
   color: boolean,
@@ -67,16 +67,18 @@ export async function writeOutputs(
   credentials: CredentialOptions & VerboseFlags = {},
   deadline?: Deadline,
 ): Promise<void> {
+  const report = isSpooledFleet(written) ? written.head : written;
   const unwritten: string[] = [];
   for (const { format, file: given } of outputs) {
     const output = { format, file: given === undefined ? undefined : shardFile(given, format, report) };
-    const render = RENDERERS[output.format as ReportFormat];
-    const text = render(report, { checks, colorLevel: colorLevel(output.file ? null : io.stdout, color, io.env), now: io.now() });
+    const pieces = () => renderPieces(output.format, written, { checks, colorLevel: colorLevel(output.file ? null : io.stdout, color, io.env), now: io.now() });
     if (!output.file) {
-      io.stdout.write(text);
+      await writePieces(io.stdout, pieces());
       continue;
     }
     if (isGsUrl(output.file)) {
+      // One upload of the whole text (Cloud Storage's simple upload takes a body of known length).
+      const text = [...pieces()].join('');
       const [{ CloudStorage }, { googleCredentials }] = await Promise.all([import('../fleet/cloud-storage.js'), import('../state/live/gcp-credentials.js')]);
       try {
         const storage = new CloudStorage(await googleCredentials(credentials, io.env), io.env, stderrRequestLog(credentials, io.stderr));
@@ -90,12 +92,25 @@ export async function writeOutputs(
     try {
       // A run's own directory under a PREFIX/ is made for it.
       if (output.file !== given) await mkdir(dirname(output.file), { recursive: true });
-      await writeFile(output.file, text);
+      const file = await open(output.file, 'w');
+      try {
+        for (const piece of pieces()) await file.write(piece);
+      } finally {
+        await file.close();
+      }
     } catch (error) {
+      if (error instanceof InputError) throw error;
       throw new InputError(`--output-file ${output.file}: cannot write: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
     }
   }
   if (unwritten.length > 0) throw new InputError(unwritten.join('; '));
+}
+
+/** Writes each piece as the stream takes it (a pipe or a terminal slower than the report waits for it). */
+async function writePieces(stream: ProcessIo['stdout'], pieces: Iterable<string>): Promise<void> {
+  for (const piece of pieces) {
+    if (!stream.write(piece)) await new Promise<void>((resolve) => stream.once('drain', () => resolve()));
+  }
 }
 
 /**

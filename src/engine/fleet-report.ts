@@ -2,6 +2,7 @@ import type { RunIdentity } from '../fleet/run-identity.js';
 import type { Target } from '../state/cluster-state.js';
 import type { Check } from './check.js';
 import type { CheckReport, FailOn, Report, Summary } from './report.js';
+import type { TargetSpool } from './target-spool.js';
 import { exitCodeFor, summarize } from './report.js';
 
 /**
@@ -83,25 +84,59 @@ export function isFleetReport(report: Report): report is FleetReport {
   return Array.isArray((report as Partial<FleetReport>).targets);
 }
 
+type FleetExtras = { projects?: readonly FleetProject[] | undefined; discovery?: FleetDiscovery | undefined; run?: RunIdentity | undefined };
+
 /** Builds the fleet report from each cluster's report, in project, location, cluster order. */
-export function fleetReport(
-  source: string,
-  targets: readonly Report[],
-  shards: ShardCoverage | null,
-  { projects, discovery, run }: { projects?: readonly FleetProject[] | undefined; discovery?: FleetDiscovery | undefined; run?: RunIdentity | undefined } = {},
-): FleetReport {
+export function fleetReport(source: string, targets: readonly Report[], shards: ShardCoverage | null, extras: FleetExtras = {}): FleetReport {
   const sorted = [...targets].sort((a, b) => targetLabel(a.target).localeCompare(targetLabel(b.target)));
-  const summary: Summary = summarize(sorted.flatMap((report) => report.checks));
+  const failing = sorted.filter((report) => report.checks.some((check) => check.status === 'failed')).length;
+  const incomplete = sorted.filter((report) => report.checks.some((check) => check.status === 'incomplete')).length;
+  return fleetHead(source, summarize(sorted.flatMap((report) => report.checks)), sorted, { failing, incomplete }, shards, extras);
+}
+
+/**
+ * A fleet report whose clusters' reports are in a spool (written out as each cluster was done),
+ * not in memory: `head` is the report with `targets` empty, and its summary over them all.
+ * Writers stream `spool.all()` in its place (report/stream.ts); `materialized` is the whole.
+ */
+export interface SpooledFleet {
+  head: FleetReport;
+  spool: TargetSpool;
+}
+
+export function isSpooledFleet(report: Report | SpooledFleet): report is SpooledFleet {
+  return 'spool' in report && 'head' in report;
+}
+
+/** The fleet report of the clusters in `spool`: the same as `fleetReport` of them, with the targets left in the spool. */
+export function spooledFleetReport(source: string, spool: TargetSpool, shards: ShardCoverage | null, extras: FleetExtras = {}): SpooledFleet {
+  const summary = { ...spool.summary };
+  return { head: fleetHead(source, summary, [], { failing: spool.failing, incomplete: spool.incomplete, clusters: spool.count }, shards, extras), spool };
+}
+
+/** The whole report, every cluster's report read back into memory. */
+export function materialized(report: Report | SpooledFleet): Report {
+  return isSpooledFleet(report) ? ({ ...report.head, targets: [...report.spool.all()] } as FleetReport) : report;
+}
+
+function fleetHead(
+  source: string,
+  summary: Summary,
+  targets: Report[],
+  counts: { failing: number; incomplete: number; clusters?: number },
+  shards: ShardCoverage | null,
+  { projects, discovery, run }: FleetExtras,
+): FleetReport {
   return {
     version: 1,
     target: { source, project: null, location: null, cluster: null },
     checks: [],
     summary,
-    targets: sorted,
+    targets,
     fleet: {
-      clusters: sorted.length,
-      failing: sorted.filter((report) => report.checks.some((check) => check.status === 'failed')).length,
-      incomplete: sorted.filter((report) => report.checks.some((check) => check.status === 'incomplete')).length,
+      clusters: counts.clusters ?? targets.length,
+      failing: counts.failing,
+      incomplete: counts.incomplete,
       shards,
       ...(projects ? { projects: [...projects].sort((a, b) => a.project.localeCompare(b.project)) } : {}),
       ...(discovery ? { discovery } : {}),
@@ -125,11 +160,14 @@ export function unreadReport(target: Target, checks: readonly Check[], reason: s
 }
 
 /** The worst exit code over every cluster (1 over 3 over 0); missing shards, and projects not wholly listed, make the fleet incomplete; `never` is 0. */
-export function fleetExitCode(report: FleetReport, failOn: FailOn): number {
+export function fleetExitCode(fleet: FleetReport | SpooledFleet, failOn: FailOn): number {
   if (failOn === 'never') return 0;
-  const codes = report.targets.map((target) => exitCodeFor(target, failOn));
-  if (codes.includes(1)) return 1;
-  if (codes.includes(3) || (report.fleet.shards?.missing.length ?? 0) > 0 || listingGaps(report).length > 0) return 3;
+  const report = isSpooledFleet(fleet) ? fleet.head : fleet;
+  // A cluster exits 1 on a finding at or above failOn, else 3 when a check could not run: the fleet's worst.
+  const failed = isSpooledFleet(fleet) ? fleet.spool.hasFindingAtOrAbove(failOn) : report.targets.some((target) => exitCodeFor(target, failOn) === 1);
+  if (failed) return 1;
+  const incomplete = isSpooledFleet(fleet) ? fleet.spool.incomplete > 0 : report.targets.some((target) => exitCodeFor(target, failOn) === 3);
+  if (incomplete || (report.fleet.shards?.missing.length ?? 0) > 0 || listingGaps(report).length > 0) return 3;
   return 0;
 }
 

@@ -1,8 +1,9 @@
 import { InputError } from '../errors.js';
 import { jsonErrorMessage, requireJsonNesting } from '../state/files/input-file.js';
 import { reportShapeProblem } from './report-shape.js';
-import type { FleetDiscovery, FleetProject, FleetReport, ShardCoverage } from '../engine/fleet-report.js';
-import { fleetReport, isFleetReport, targetLabel } from '../engine/fleet-report.js';
+import type { FleetDiscovery, FleetProject, FleetReport, ShardCoverage, SpooledFleet } from '../engine/fleet-report.js';
+import { isFleetReport, spooledFleetReport, targetLabel } from '../engine/fleet-report.js';
+import { TargetSpool } from '../engine/target-spool.js';
 import type { Report } from '../engine/report.js';
 import type { RunIdentity } from './run-identity.js';
 import { inputsDifference } from './run-identity.js';
@@ -18,11 +19,22 @@ export interface ReportText {
  * fleet report. Shards must be of one run (`run.id`) with the same inputs and agree on
  * their count; every index no report covers is named in `fleet.shards.missing`. A cluster
  * or a shard in two reports is bad input: which one holds the truth is not for gke-doctor
- * to guess. Reports are read one at a time, and only their parsed clusters kept (issue 27).
+ * to guess. Reports are read one at a time, and their clusters spooled (issue 27): memory holds
+ * the largest report, not all of them.
  */
-export async function mergeReports(inputs: readonly ReportText[]): Promise<FleetReport> {
+export async function mergeReports(inputs: readonly ReportText[]): Promise<SpooledFleet> {
   if (inputs.length === 0) throw new InputError('merge: no reports to merge');
-  const targets: Report[] = [];
+  const spool = new TargetSpool((report) => targetLabel(report.target));
+  try {
+    return await mergeInto(spool, inputs);
+  } catch (error) {
+    spool.close();
+    throw error;
+  }
+}
+
+/** Each report's clusters go to `spool` as it is read: memory holds one report at a time (the caller closes the spool). */
+async function mergeInto(spool: TargetSpool, inputs: readonly ReportText[]): Promise<SpooledFleet> {
   const seen = new Map<string, string>();
   const sources = new Set<string>();
   let shards: { count: number; present: Map<number, string>; from: string } | null = null;
@@ -67,7 +79,7 @@ export async function mergeReports(inputs: readonly ReportText[]): Promise<Fleet
       const earlier = seen.get(label);
       if (earlier) throw new InputError(`cluster ${label} is in both ${earlier} and ${input.name}: merge each shard once`);
       seen.set(label, input.name);
-      targets.push(target);
+      spool.add(target);
     }
   }
   const coverage: ShardCoverage | null = shards
@@ -79,7 +91,7 @@ export async function mergeReports(inputs: readonly ReportText[]): Promise<Fleet
     : null;
   // The merge of a run's shards is that run, whole: its coverage is fleet.shards.
   const merged = run?.identity ? { ...run.identity, startedAt: run.startedAt, shard: null } : undefined;
-  return fleetReport(sources.size === 1 ? [...sources][0]! : 'merged', targets, coverage, { projects: projects.size > 0 ? [...projects.values()] : undefined, discovery, run: merged });
+  return spooledFleetReport(sources.size === 1 ? [...sources][0]! : 'merged', spool, coverage, { projects: projects.size > 0 ? [...projects.values()] : undefined, discovery, run: merged });
 }
 
 function unionBy<T>(a: readonly T[], b: readonly T[], key: (item: T) => string): T[] {

@@ -1,5 +1,6 @@
 import type { Check, RunContext } from '../engine/check.js';
 import type { Report } from '../engine/report.js';
+import type { TargetSpool } from '../engine/target-spool.js';
 import { dataKeysFor, runChecksOn } from '../engine/runner.js';
 import { InputError } from '../errors.js';
 import type { ClusterState, Target } from '../state/cluster-state.js';
@@ -26,34 +27,40 @@ export type AfterRun = (report: Report, state: ClusterState) => void;
  * the run (`--cluster-timeout`). A member whose state cannot be read at all (bad
  * input in one snapshot, a cluster that cannot be reached) becomes a report
  * whose checks are all incomplete with the reason, as does one whose turn came
- * after the run's deadline; the others go on. Only each cluster's report is
- * kept once it is done: its state and connections are let go.
+ * after the run's deadline; the others go on. Each cluster's report goes to
+ * `spool` as soon as it is done, and nothing of it is kept: its state and
+ * connections are let go, and memory holds only the clusters in flight.
  */
 export async function runFleet(
   members: readonly FleetMember[],
   checks: readonly Check[],
   context: RunContext,
   schedule: FleetSchedule,
+  spool: TargetSpool,
   afterRun?: AfterRun,
-): Promise<Report[]> {
+): Promise<void> {
   const keys = dataKeysFor(checks);
-  return eachWithinShare(
-    members,
+  // Ties between equal names keep the members' order, as fleetReport's sort does.
+  const indexed = members.map((member, order) => ({ member, order }));
+  await eachWithinShare(
+    indexed,
     schedule,
-    async (member, deadline) => {
+    async ({ member, order }, deadline) => {
+      let report: Report;
       try {
         const state = await (await member.source(deadline)).collect(keys);
-        const report = await runChecksOn(state, checks, context);
-        afterRun?.(report, state);
+        const checked = await runChecksOn(state, checks, context);
+        afterRun?.(checked, state);
         // The fleet names the cluster (and shards by that name): a snapshot without cluster.json still belongs to its place in the tree.
-        return { ...report, target: member.target };
+        report = { ...checked, target: member.target };
       } catch (error) {
-        return unreadReport(member.target, checks, reasonOf(error));
+        report = unreadReport(member.target, checks, reasonOf(error));
       } finally {
         member.release?.();
       }
+      spool.add(report, order);
     },
-    (member, reason) => unreadReport(member.target, checks, reason),
+    ({ member, order }, reason) => spool.add(unreadReport(member.target, checks, reason), order),
   );
 }
 

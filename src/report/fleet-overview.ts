@@ -25,7 +25,8 @@ export interface ClusterRow {
   unread: boolean;
   /** failing: a check failed; incomplete: none failed but one could not run; clean: neither. */
   status: 'failing' | 'incomplete' | 'clean';
-  report: Report;
+  /** How many checks it ran. */
+  checks: number;
 }
 
 /**
@@ -33,31 +34,34 @@ export interface ClusterRow {
  * that could not run counts as not checked, whatever else passed: a check that passed
  * from the cluster list alone (the addon setting) says nothing about what is in it.
  */
-export function clusterRows(report: FleetReport): ClusterRow[] {
-  return report.targets.map((target) => {
-    const reasons: IncompleteReason[] = [];
-    for (const check of target.checks.filter((candidate) => candidate.status === 'incomplete')) {
-      const reason = check.reason ?? 'no reason given';
-      const same = reasons.find((entry) => entry.reason === reason);
-      if (same) same.checks.push(check.id);
-      else reasons.push({ reason, checks: [check.id] });
-    }
-    const incomplete = reasons.reduce((sum, entry) => sum + entry.checks.length, 0);
-    const failing = target.checks.some((check) => check.status === 'failed');
-    return {
-      label: targetLabel(target.target),
-      project: target.target.project ?? '-',
-      location: target.target.location,
-      cluster: target.target.cluster,
-      errors: target.summary.error,
-      warnings: target.summary.warning,
-      incomplete,
-      reasons,
-      unread: target.checks.length > 0 && incomplete === target.checks.length,
-      status: failing ? 'failing' : incomplete > 0 ? 'incomplete' : 'clean',
-      report: target,
-    };
-  });
+export function clusterRows(targets: Iterable<Report>): ClusterRow[] {
+  return [...targets].map(clusterRow);
+}
+
+/** One cluster's row: only what the table says of it, so the rows of a whole fleet stay small. */
+export function clusterRow(target: Report): ClusterRow {
+  const reasons: IncompleteReason[] = [];
+  for (const check of target.checks.filter((candidate) => candidate.status === 'incomplete')) {
+    const reason = check.reason ?? 'no reason given';
+    const same = reasons.find((entry) => entry.reason === reason);
+    if (same) same.checks.push(check.id);
+    else reasons.push({ reason, checks: [check.id] });
+  }
+  const incomplete = reasons.reduce((sum, entry) => sum + entry.checks.length, 0);
+  const failing = target.checks.some((check) => check.status === 'failed');
+  return {
+    label: targetLabel(target.target),
+    project: target.target.project ?? '-',
+    location: target.target.location,
+    cluster: target.target.cluster,
+    errors: target.summary.error,
+    warnings: target.summary.warning,
+    incomplete,
+    reasons,
+    unread: target.checks.length > 0 && incomplete === target.checks.length,
+    status: failing ? 'failing' : incomplete > 0 ? 'incomplete' : 'clean',
+    checks: target.checks.length,
+  };
 }
 
 /** What a fleet run says of itself (`run`: id, startedAt, shard `{ index, count }`); only what is there and well formed. */

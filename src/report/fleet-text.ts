@@ -1,10 +1,12 @@
 import { Chalk } from 'chalk';
-import type { Finding, Severity } from '../engine/check.js';
+import type { Finding } from '../engine/check.js';
 import type { FleetReport } from '../engine/fleet-report.js';
+import type { FleetTargets } from '../engine/fleet-targets.js';
+import { targetsOf } from '../engine/fleet-targets.js';
 import { listingGaps, targetLabel } from '../engine/fleet-report.js';
 import type { RenderContext } from './format.js';
 import type { ClusterRow } from './fleet-overview.js';
-import { clusterRows, projectRows, runIdentity } from './fleet-overview.js';
+import { clusterRow, projectRows, runIdentity } from './fleet-overview.js';
 import { renderText } from './text.js';
 import { printableDeep } from '../terminal-text.js';
 
@@ -17,7 +19,6 @@ const REASON_SHOWN = 80;
 /** How many distinct reasons "Could not be checked" gives for one cluster before pointing to its report. */
 const REASONS_SHOWN = 3;
 
-const RANK: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
 
 type ChalkInstance = InstanceType<typeof Chalk>;
 
@@ -27,11 +28,31 @@ type ChalkInstance = InstanceType<typeof Chalk>;
  * worst findings and the clusters that could not be checked, then each project
  * with each of its clusters' reports.
  */
-export function renderFleetText(read: FleetReport, context: RenderContext): string {
-  const report = printableDeep(read);
+export function renderFleetText(report: FleetReport, context: RenderContext): string {
+  return [...streamFleetText(report, targetsOf(report.targets), context)].join('');
+}
+
+/** The same text, a cluster at a time: one pass over the clusters for the summary, then each cluster's report. */
+export function* streamFleetText(head: FleetReport, targets: FleetTargets, context: RenderContext): Generator<string> {
+  const report = printableDeep({ ...head, targets: [] });
   const chalk = new Chalk({ level: context.colorLevel });
   const { fleet } = report;
-  const rows = clusterRows(report);
+  const rows: ClusterRow[] = [];
+  // The worst findings, errors before warnings, each in the report's order: the first WORST_SHOWN of each are all that can be shown.
+  const worst: Record<'error' | 'warning', { cluster: string; check: string; finding: Finding }[]> = { error: [], warning: [] };
+  let worstCount = 0;
+  for (const read of targets.all()) {
+    const target = printableDeep(read);
+    rows.push(clusterRow(target));
+    for (const check of target.checks) {
+      for (const finding of check.findings) {
+        if (finding.severity === 'info' || finding.suppressed) continue;
+        worstCount++;
+        const kept = worst[finding.severity];
+        if (kept.length < WORST_SHOWN) kept.push({ cluster: targetLabel(target.target), check: check.id, finding });
+      }
+    }
+  }
   const projects = [...new Set(rows.map((row) => row.project))];
   // A live run names every project it looked in, those with no cluster and those it could not list too.
   const looked = projectRows(report);
@@ -53,14 +74,10 @@ export function renderFleetText(read: FleetReport, context: RenderContext): stri
   if (rows.length > 0) lines.push('', ...summaryTable(rows, chalk));
   const empty = looked.filter((project) => project.status === 'listed' && project.clusters === 0);
   if (empty.length > 0) lines.push('', `Projects with 0 clusters: ${empty.map((project) => project.project).join(', ')}`);
-  const worst = report.targets
-    .flatMap((target) => target.checks.flatMap((check) => check.findings.map((finding) => ({ cluster: targetLabel(target.target), check: check.id, finding }))))
-    .filter(({ finding }) => finding.severity !== 'info' && !finding.suppressed)
-    .sort((a, b) => RANK[a.finding.severity] - RANK[b.finding.severity]);
-  if (worst.length > 0) {
+  if (worstCount > 0) {
     lines.push('', chalk.bold('Worst findings:'));
-    for (const { cluster, check, finding } of worst.slice(0, WORST_SHOWN)) lines.push(`  ${severityLabel(finding, chalk)}  ${cluster}  ${check}  ${finding.resource}`);
-    if (worst.length > WORST_SHOWN) lines.push(chalk.dim(`  … and ${worst.length - WORST_SHOWN} more below`));
+    for (const { cluster, check, finding } of [...worst.error, ...worst.warning].slice(0, WORST_SHOWN)) lines.push(`  ${severityLabel(finding, chalk)}  ${cluster}  ${check}  ${finding.resource}`);
+    if (worstCount > WORST_SHOWN) lines.push(chalk.dim(`  … and ${worstCount - WORST_SHOWN} more below`));
   }
   const unchecked = rows.filter((row) => row.incomplete > 0);
   // The parent, folders and projects that could not be listed: clusters may be missing from the fleet.
@@ -73,16 +90,35 @@ export function renderFleetText(read: FleetReport, context: RenderContext): stri
         lines.push(`  ${chalk.yellow(row.label)}: ${row.reasons[0]!.reason}`);
         continue;
       }
-      lines.push(`  ${chalk.yellow(row.label)}: ${row.incomplete} of ${row.report.checks.length} checks could not run`);
+      lines.push(`  ${chalk.yellow(row.label)}: ${row.incomplete} of ${row.checks} checks could not run`);
       for (const { reason, checks } of row.reasons.slice(0, REASONS_SHOWN)) lines.push(`    ${reason}${chalk.dim(` (${checks.join(', ')})`)}`);
       if (row.reasons.length > REASONS_SHOWN) lines.push(chalk.dim(`    … and ${row.reasons.length - REASONS_SHOWN} more reasons in its report below`));
     }
   }
-  for (const project of projects) {
-    lines.push('', chalk.bold.underline(`Project ${project}`), '');
-    for (const row of rows.filter((candidate) => candidate.project === project)) lines.push(renderText(row.report, context).trimEnd(), '');
+  const sections = function* () {
+    yield lines.join('\n');
+    for (const project of projects) {
+      yield `\n\n${chalk.bold.underline(`Project ${project}`)}\n`;
+      for (const [index, row] of rows.entries()) if (row.project === project) yield `\n${renderText(printableDeep(targets.at(index)), context).trimEnd()}\n`;
+    }
+  };
+  // As the whole text joined and trimmed at its end.
+  yield* trimmedEnd(sections());
+  yield '\n';
+}
+
+/** The pieces without the whitespace their joined text ends with. */
+function* trimmedEnd(pieces: Iterable<string>): Generator<string> {
+  let pending = '';
+  for (const piece of pieces) {
+    const kept = piece.trimEnd();
+    if (kept.length === 0) {
+      pending += piece;
+      continue;
+    }
+    yield pending + kept;
+    pending = piece.slice(kept.length);
   }
-  return `${lines.join('\n').trimEnd()}\n`;
 }
 
 /** One row per cluster: where it is, its error and warning findings, and how many checks could not run and why. */

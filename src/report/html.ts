@@ -1,14 +1,15 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { Finding } from '../engine/check.js';
 import { isFleetReport, targetLabel } from '../engine/fleet-report.js';
 import type { CheckReport, Report } from '../engine/report.js';
 import type { ClusterRow, ProjectRow } from './fleet-overview.js';
-import { clusterRows, projectRows, runIdentity } from './fleet-overview.js';
+import { clusterRow, projectRows, runIdentity } from './fleet-overview.js';
+import type { FleetTargets } from '../engine/fleet-targets.js';
+import { targetsOf } from '../engine/fleet-targets.js';
 import type { Renderer } from './format.js';
 import { healthCheckPath, renderHealthCheckPath } from './health-check-path.js';
 import { SCRIPT, STYLE } from './html-assets.js';
-import type { Markup } from './html-markup.js';
-import { html } from './html-markup.js';
+import { Markup, html } from './html-markup.js';
 
 /**
  * One self-contained HTML page (`--output html`): the fleet table with status colours,
@@ -18,13 +19,26 @@ import { html } from './html-markup.js';
  * Content-Security-Policy, so it works from a bucket or an email attachment and a name in
  * a report cannot make it fetch anything.
  */
-export const renderHtml: Renderer = (report) => {
+export const renderHtml: Renderer = (report) => [...streamHtml(report, isFleetReport(report) ? targetsOf(report.targets) : targetsOf([report]))].join('');
+
+/** The same page, a cluster at a time for a fleet (`targets`: its clusters' reports, or the report itself): one pass for the tables and filters, one for the sections. */
+export function* streamHtml(report: Report, targets: FleetTargets): Generator<string> {
   const fleet = isFleetReport(report);
-  const rows = fleet ? clusterRows(report) : [];
-  const targets = fleet ? report.targets : [report];
+  const rows: ClusterRow[] = [];
+  const checks = new Set<string>();
+  const projects = new Set<string>();
+  let findings = 0;
+  for (const target of targets.all()) {
+    if (fleet) rows.push(clusterRow(target));
+    projects.add(target.target.project ?? '-');
+    for (const check of target.checks) {
+      checks.add(check.id);
+      findings += check.findings.length;
+    }
+  }
   const run = runIdentity(report);
   const title = fleet ? `gke-doctor fleet report: ${rows.length} cluster${rows.length === 1 ? '' : 's'}` : `gke-doctor report: ${label(report)}`;
-  const findings = targets.flatMap((target) => target.checks.flatMap((check) => check.findings.map((finding) => ({ target, check, finding }))));
+  const sections = new Markup(SECTIONS);
   const body = html`<header>
   <h1>${title}</h1>
   <p class="meta">source ${report.target.source}${run?.id ? html` · run <b>${run.id}</b>` : ''}${run?.startedAt ? html` · started ${run.startedAt}` : ''}${run?.shard ? html` · shard ${run.shard}` : ''}${fleet && report.fleet.shards ? html` · shards ${report.fleet.shards.present.join(', ')} of ${report.fleet.shards.count}${report.fleet.shards.missing.length > 0 ? html` <b class="reason">(missing: ${report.fleet.shards.missing.join(', ')}; their clusters are not in this report)</b>` : ''}` : ''}</p>
@@ -32,15 +46,15 @@ export const renderHtml: Renderer = (report) => {
 </header>
 ${fleet ? fleetTable(rows) : ''}
 ${fleet ? projectTable(projectRows(report)) : ''}
-${filters(targets, findings.length)}
+${filters([...checks].sort(), [...projects].sort(), findings)}
 <main>
-${targets.map((target, index) => clusterSection(target, fleet, index))}
+${sections}
 </main>`;
   const style = STYLE;
   const script = SCRIPT;
   // Nothing from the network: no source is allowed but the inline style and script, named by hash.
   const policy = `default-src 'none'; style-src '${sha256(style)}'; script-src '${sha256(script)}'; base-uri 'none'; form-action 'none'`;
-  return `<!doctype html>
+  const page = `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
@@ -56,7 +70,15 @@ ${body}
 </body>
 </html>
 `;
-};
+  const at = page.indexOf(SECTIONS);
+  yield page.slice(0, at);
+  let index = 0;
+  for (const target of targets.all()) yield clusterSection(target, fleet, index++).text;
+  yield page.slice(at + SECTIONS.length);
+}
+
+/** Where the clusters' sections go: a control character no escaped value can hold, and a nonce. */
+const SECTIONS = `\u0000gke-doctor-sections-${randomBytes(8).toString('hex')}\u0000`;
 
 function plural(count: number, word: string): string {
   return `${count} ${word}${count === 1 ? '' : 's'}`;
@@ -107,9 +129,7 @@ ${projects.map(
 </table>`;
 }
 
-function filters(targets: readonly Report[], count: number): Markup {
-  const checks = [...new Set(targets.flatMap((target) => target.checks.map((check) => check.id)))].sort();
-  const projects = [...new Set(targets.map((target) => target.target.project ?? '-'))].sort();
+function filters(checks: readonly string[], projects: readonly string[], count: number): Markup {
   const options = (values: readonly string[]) => values.map((value) => html`<option value="${value}">${value}</option>`);
   return html`<form id="filters" class="filters">
 <label>Severity<select name="severity"><option value="">all</option>${options(['error', 'warning', 'info'])}</select></label>

@@ -11,7 +11,7 @@ import { renderSarif } from './sarif.js';
 import { renderText } from './text.js';
 
 /** Output formats by name: a new format is one file, one line here and its name in formats.ts. */
-export const RENDERERS: Record<ReportFormat, Renderer> = {
+export const RENDERERS: Record<string, Renderer> = {
   text: (report, context) => (isFleetReport(report) ? renderFleetText(report, context) : renderText(report, context)),
   json: renderJson,
   sarif: renderSarif,
@@ -19,4 +19,4 @@ export const RENDERERS: Record<ReportFormat, Renderer> = {
   'json-lines': renderJsonLines,
   html: renderHtml,
   openmetrics: renderOpenMetrics,
-};
+} satisfies Record<ReportFormat, Renderer>;

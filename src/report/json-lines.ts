@@ -1,4 +1,5 @@
 import type { Severity } from '../engine/check.js';
+import type { FleetReport } from '../engine/fleet-report.js';
 import { isFleetReport, listingGaps } from '../engine/fleet-report.js';
 import type { Report } from '../engine/report.js';
 import type { Renderer } from './format.js';
@@ -13,14 +14,16 @@ const LOG_SEVERITY: Record<Severity, 'ERROR' | 'WARNING' | 'INFO'> = { error: 'E
  * entry's severity and `message` its summary line; the other fields land in
  * `jsonPayload`, where a log-based alert can match them. Nothing else is printed.
  */
-export const renderJsonLines: Renderer = (report) => {
-  if (!isFleetReport(report)) return lines(report).join('');
+export const renderJsonLines: Renderer = (report) => (isFleetReport(report) ? [...streamJsonLines(report, report.targets)].join('') : lines(report).join(''));
+
+/** The fleet's lines, a cluster at a time. */
+export function* streamJsonLines(head: FleetReport, targets: Iterable<Report>): Generator<string> {
   // A project whose clusters, or a folder whose projects, could not all be listed holds clusters no line speaks for.
-  const projects = listingGaps(report).map((gap) =>
-    line({ severity: 'WARNING', message: gap.reason, project: gap.project, location: null, cluster: null, check: null, status: gap.status, resource: gap.project ? null : gap.what, reason: gap.reason }),
-  );
-  return [...projects, ...report.targets.flatMap(lines)].join('');
-};
+  yield listingGaps(head)
+    .map((gap) => line({ severity: 'WARNING', message: gap.reason, project: gap.project, location: null, cluster: null, check: null, status: gap.status, resource: gap.project ? null : gap.what, reason: gap.reason }))
+    .join('');
+  for (const target of targets) yield lines(target).join('');
+}
 
 function lines(report: Report): string[] {
   const { project, location, cluster } = report.target;

@@ -1,6 +1,8 @@
 import type { Finding } from '../engine/check.js';
 import { isFleetReport, listingGaps, targetLabel } from '../engine/fleet-report.js';
-import type { CheckReport } from '../engine/report.js';
+import type { CheckReport, Report } from '../engine/report.js';
+import type { FleetTargets } from '../engine/fleet-targets.js';
+import { targetsOf } from '../engine/fleet-targets.js';
 import type { Renderer } from './format.js';
 import { fixText } from './fix-text.js';
 import { firstLine } from '../first-line.js';
@@ -13,31 +15,34 @@ import { firstLine } from '../first-line.js';
  * that could not run is one testcase with an `<error>`; a check with nothing to
  * look at is one skipped testcase.
  */
-export const renderJunit: Renderer = (report) => {
+export const renderJunit: Renderer = (report) => [...streamJunit(report, isFleetReport(report) ? targetsOf(report.targets) : targetsOf([report]))].join('');
+
+/** The same text, a cluster at a time for a fleet (`targets`: its clusters' reports, or the report itself): one pass for the totals, one for the suites. */
+export function* streamJunit(report: Report, targets: FleetTargets): Generator<string> {
+  const fleet = isFleetReport(report);
   // A fleet report has a testsuite per cluster and check, each named after its cluster.
-  const suites = isFleetReport(report)
-    ? [
-        // A project whose clusters could not all be listed is one error of its own: the clusters it may hold have no suite.
-        ...listingGaps(report).map((gap) =>
-          testsuite({ id: gap.project ? 'cluster-list' : 'project-list', title: 'What it holds is listed', status: 'incomplete', reason: gap.reason, durationMs: 0, findings: [], examined: [] }, gap.project ?? gap.what),
-        ),
-        ...report.targets.flatMap((target) => target.checks.map((check) => testsuite(check, targetLabel(target.target)))),
-      ]
-    : report.checks.map((check) => testsuite(check));
-  const totals = suites.reduce(
-    (sum, suite) => ({ tests: sum.tests + suite.tests, failures: sum.failures + suite.failures, errors: sum.errors + suite.errors, skipped: sum.skipped + suite.skipped }),
-    { tests: 0, failures: 0, errors: 0, skipped: 0 },
-  );
-  const allChecks = isFleetReport(report) ? report.targets.flatMap((target) => target.checks) : report.checks;
-  const time = seconds(allChecks.reduce((sum, check) => sum + check.durationMs, 0));
-  return [
-    '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuites ${attributes({ name: 'gke-doctor', ...totals, time })}>`,
-    ...suites.map((suite) => suite.xml),
-    '</testsuites>',
-    '',
-  ].join('\n');
-};
+  const suites = function* (): Generator<Suite> {
+    // A project whose clusters could not all be listed is one error of its own: the clusters it may hold have no suite.
+    if (fleet) {
+      for (const gap of listingGaps(report)) {
+        yield testsuite({ id: gap.project ? 'cluster-list' : 'project-list', title: 'What it holds is listed', status: 'incomplete', reason: gap.reason, durationMs: 0, findings: [], examined: [] }, gap.project ?? gap.what);
+      }
+    }
+    for (const target of targets.all()) for (const check of target.checks) yield testsuite(check, fleet ? targetLabel(target.target) : undefined);
+  };
+  const totals = { tests: 0, failures: 0, errors: 0, skipped: 0 };
+  let durationMs = 0;
+  for (const suite of suites()) {
+    totals.tests += suite.tests;
+    totals.failures += suite.failures;
+    totals.errors += suite.errors;
+    totals.skipped += suite.skipped;
+  }
+  for (const target of targets.all()) for (const check of target.checks) durationMs += check.durationMs;
+  yield ['<?xml version="1.0" encoding="UTF-8"?>', `<testsuites ${attributes({ name: 'gke-doctor', ...totals, time: seconds(durationMs) })}>`, ''].join('\n');
+  for (const suite of suites()) yield `${suite.xml}\n`;
+  yield '</testsuites>\n';
+}
 
 interface Suite {
   xml: string;

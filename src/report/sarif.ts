@@ -5,7 +5,11 @@ import { isFleetReport, listingGaps, targetLabel } from '../engine/fleet-report.
 import type { Target } from '../state/cluster-state.js';
 import { STDIN_FILE } from '../state/plan/manifest-files.js';
 import { VERSION } from '../version.js';
-import type { Renderer } from './format.js';
+import type { RenderContext, Renderer } from './format.js';
+import type { FleetTargets } from '../engine/fleet-targets.js';
+import { targetsOf } from '../engine/fleet-targets.js';
+import type { Report } from '../engine/report.js';
+import { slot, streamJsonText } from './json-slots.js';
 import { fixText } from './fix-text.js';
 
 /** SARIF levels (SARIF 2.1.0 §3.27.10); `note` is SARIF's word for information. */
@@ -20,27 +24,33 @@ const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { error: 'error', 
  * physical location (github/codeql-action#1738), so a finding with no file
  * points at its resource name as a relative URI, next to its logical location.
  */
-export const renderSarif: Renderer = (report, { checks }) => {
+export const renderSarif: Renderer = (report, context) => [...streamSarif(report, isFleetReport(report) ? targetsOf(report.targets) : targetsOf([report]), context)].join('');
+
+/** The same text, a cluster at a time for a fleet (`targets`: its clusters' reports, or the report itself). */
+export function streamSarif(report: Report, targets: FleetTargets, { checks }: RenderContext): Generator<string> {
   // A fleet report is one run whose results each name their cluster (GitHub takes one run per tool and category).
   const fleet = isFleetReport(report);
-  const targets = fleet ? report.targets : [report];
-  const ran = checks.filter((check) => targets.some((target) => target.checks.some((result) => result.id === check.id)));
+  const ranIds = new Set<string>();
+  for (const target of targets.all()) for (const result of target.checks) ranIds.add(result.id);
+  const ran = checks.filter((check) => ranIds.has(check.id));
   const ruleIndex = new Map(ran.map((check, index) => [check.id, index]));
-  const results = targets.flatMap((target) =>
-    target.checks.flatMap((checkReport) =>
-      checkReport.findings.map((finding) => result(checkReport.id, ruleIndex.get(checkReport.id), finding, fleet ? target.target : undefined)),
-    ),
-  );
-  const unlisted = fleet ? listingGaps(report).map((gap) => ({ level: 'warning', message: { text: `${gap.what}: ${gap.reason}` } })) : [];
-  const notifications = unlisted.concat(targets.flatMap((target) =>
-    target.checks
-      .filter((check) => check.status === 'incomplete')
-      .map((check) => ({
-        level: 'warning',
-        message: { text: `${fleet ? `${targetLabel(target.target)}: ` : ''}${check.id}: could not check: ${check.reason}` },
-        ...(ruleIndex.has(check.id) ? { associatedRule: { id: check.id, index: ruleIndex.get(check.id) } } : {}),
-      })),
-  ));
+  const results = function* () {
+    for (const target of targets.all()) {
+      for (const checkReport of target.checks) for (const finding of checkReport.findings) yield result(checkReport.id, ruleIndex.get(checkReport.id), finding, fleet ? target.target : undefined);
+    }
+  };
+  const notifications = function* () {
+    if (fleet) for (const gap of listingGaps(report)) yield { level: 'warning', message: { text: `${gap.what}: ${gap.reason}` } };
+    for (const target of targets.all()) {
+      for (const check of target.checks.filter((candidate) => candidate.status === 'incomplete')) {
+        yield {
+          level: 'warning',
+          message: { text: `${fleet ? `${targetLabel(target.target)}: ` : ''}${check.id}: could not check: ${check.reason}` },
+          ...(ruleIndex.has(check.id) ? { associatedRule: { id: check.id, index: ruleIndex.get(check.id) } } : {}),
+        };
+      }
+    }
+  };
   const log = {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0',
@@ -54,14 +64,14 @@ export const renderSarif: Renderer = (report, { checks }) => {
             rules: ran.map(rule),
           },
         },
-        invocations: [{ executionSuccessful: true, toolExecutionNotifications: notifications }],
-        results,
+        invocations: [{ executionSuccessful: true, toolExecutionNotifications: [slot(0)] }],
+        results: [slot(1)],
         properties: fleet ? { fleet: report.fleet, summary: report.summary } : { target: report.target, summary: report.summary },
       },
     ],
   };
-  return `${JSON.stringify(log, null, 2)}\n`;
-};
+  return streamJsonText(log, [notifications(), results()]);
+}
 
 function rule(check: Check) {
   const [summary = check.title] = check.description.split(/\n\s*\n/);

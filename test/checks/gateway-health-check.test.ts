@@ -17,6 +17,14 @@ const argocdNamespaceSelected = () =>
     return object;
   });
 
+/** gateway-health-check-named-port with foo's policy's httpHealthCheck replaced. */
+const whereamiFooPolicy = (httpHealthCheck: Record<string, unknown>) =>
+  fixtureStateWith('gateway-health-check-named-port', (object) => {
+    if (object.kind !== 'HealthCheckPolicy' || object.metadata?.name !== 'foo-health-check') return object;
+    (object as unknown as { spec: { default: { config: { httpHealthCheck: unknown } } } }).spec.default.config.httpHealthCheck = httpHealthCheck;
+    return object;
+  });
+
 /** gateway-argocd with GKE's controller saying Accepted=False on the route (the spec reads as attached). */
 const argocdRejected = (generations?: { generation: number; observedGeneration: number }) =>
   fixtureStateWith('gateway-argocd', (object) => (object.kind === 'HTTPRoute' ? withAccepted(object as Route, { status: 'False', reason: 'UnsupportedValue' }, generations) : object));
@@ -71,6 +79,8 @@ testCheck(gatewayHealthCheck, {
       status: 'incomplete',
       then: (report) => expect(report.reason).toBe('whether HTTPRoute/argocd/argocd-server attaches to Gateway/infra/shared-gateway is not known (Namespace could not be read (403 namespaces is forbidden), so listener http\'s namespace selector was not checked), so its backends were not judged for it'),
     },
+    // The twin of gateway-health-check-named-port: port and portName both set, no portSpecification: port wins (USE_FIXED_PORT 8080).
+    'gateway-health-check-port-over-port-name',
     // No GKE Gateway: nothing to look at.
     { fixture: 'seed-argocd-unhealthy', examined: [] },
     {
@@ -128,6 +138,40 @@ testCheck(gatewayHealthCheck, {
       name: 'a controller\'s Accepted=False written for an older generation of the route is out of date: the spec reading decides',
       state: await argocdRejected({ generation: 2, observedGeneration: 1 }),
       findings: [{ messageId: 'redirect', resource: ARGOCD, severity: 'error' }],
+    },
+    {
+      name: 'a HealthCheckPolicy with USE_NAMED_PORT: no port a NEG endpoint has; the container port name resolved, the policy corrected in place',
+      fixture: 'gateway-health-check-named-port',
+      findings: [{ messageId: 'policyPortUnusable', resource: 'Service/gxlb-demo-ns1/foo', severity: 'warning' }],
+      then: ({ findings: [finding] }) => {
+        expect(finding!.message).toContain('HealthCheckPolicy foo-health-check config.httpHealthCheck sets USE_NAMED_PORT (portName http), so the load balancer has no port to check.');
+        expect(finding!.message).toContain('(container whereami names port 8080 http, the serving port)');
+        expect(finding!.message).toContain('load balancer checks: HTTP GET /healthz on a port named http (USE_NAMED_PORT)');
+        expect(finding!.evidence).toMatchObject({ portSpecification: 'USE_NAMED_PORT', portName: 'http', loadBalancer: { port: null } });
+        expect(finding!.fix!.commands[0]).toContain(['metadata:', '  name: foo-health-check', '  namespace: gxlb-demo-ns1'].join('\n'));
+        expect(finding!.fix!.commands[0]).toContain(['        portSpecification: USE_SERVING_PORT', '        requestPath: /healthz'].join('\n'));
+      },
+    },
+    {
+      name: 'portName without port or portSpecification means USE_NAMED_PORT (healthcheck_types.go CommonHealthCheck)',
+      state: await whereamiFooPolicy({ portName: 'http', requestPath: '/healthz' }),
+      findings: [{ messageId: 'policyPortUnusable', resource: 'Service/gxlb-demo-ns1/foo', severity: 'warning' }],
+      then: ({ findings: [finding] }) => expect(finding!.message).toContain('sets portName http without port, which means USE_NAMED_PORT'),
+    },
+    {
+      name: 'USE_FIXED_PORT without a port: Compute needs one; which port was meant is not guessed',
+      state: await whereamiFooPolicy({ portSpecification: 'USE_FIXED_PORT', requestPath: '/healthz' }),
+      findings: [{ messageId: 'policyPortUnusable', resource: 'Service/gxlb-demo-ns1/foo', severity: 'warning' }],
+      then: ({ findings: [finding] }) => {
+        expect(finding!.message).toContain('sets USE_FIXED_PORT without a port');
+        expect(finding!.fix!.commands).toEqual([]);
+      },
+    },
+    {
+      name: 'USE_NAMED_PORT naming a port the container does not declare: no manifest, the port is the user\'s to say',
+      state: await whereamiFooPolicy({ portSpecification: 'USE_NAMED_PORT', portName: 'management', requestPath: '/healthz' }),
+      findings: [{ messageId: 'policyPortUnusable', resource: 'Service/gxlb-demo-ns1/foo', severity: 'warning' }],
+      then: ({ findings: [finding] }) => expect(finding!.fix!.commands).toEqual([]),
     },
     {
       name: 'the same from --manifests, before anything is applied',

@@ -130,15 +130,26 @@ async function record(fixture: string): Promise<{ record: FixtureRecord; request
 
 const records = new Map<string, FixtureRecord>();
 const endpoints = new Map<string, Endpoint>();
+/** Whether some check that reads from the endpoint has something to examine in its fixture (is not not-applicable there). */
+const examined = (endpoint: Pick<Endpoint, 'fixture' | 'server' | 'method' | 'path'>) => {
+  const record = records.get(endpoint.fixture)!;
+  const key = endpointKey(endpoint);
+  return record.healthy.checks.some((check) => check.status !== 'not-applicable' && (record.needs.get(check.id)?.has(key) || record.optional.get(check.id)?.has(key)));
+};
 for (const [index, recorded] of (await Promise.all(FIXTURES.map(record))).entries()) {
   const fixture = FIXTURES[index]!;
   records.set(fixture, recorded.record);
   for (const { server, request } of recorded.requests) {
     const shape = `${server} ${request.method} ${shapeOf(server, request.path, recorded.project)}`;
-    // Where one fixture's endpoint answered 404 (an absent CRD) and another's 200, fault the one that had data.
+    const candidate = { fixture, server, method: request.method, path: request.path, shape };
+    // Where one fixture's endpoint answered 404 (an absent CRD) and another's 200, fault the one that had data; where a
+    // Google read was made for nothing (the backend services, listed before the Ingresses say whether any is used), the
+    // one that used it.
     const known = endpoints.get(shape);
-    if (!known || (request.status < 400 && records.get(known.fixture)!.healthyStatus.get(endpointKey(known))! >= 400)) {
-      endpoints.set(shape, { fixture, server, method: request.method, path: request.path, shape });
+    const knownStatus = known ? records.get(known.fixture)!.healthyStatus.get(endpointKey(known))! : 0;
+    const usedElsewhere = server === 'gcp' && request.status < 400 === knownStatus < 400 && known !== undefined && !examined(known) && examined(candidate);
+    if (!known || (request.status < 400 && knownStatus >= 400) || usedElsewhere) {
+      endpoints.set(shape, candidate);
     }
   }
 }

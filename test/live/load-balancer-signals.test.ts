@@ -2,6 +2,7 @@ import { cp, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { load } from 'js-yaml';
+import { routesOfGkeGateways } from '../../src/gke/gateway/gateway-routes.js';
 import type { DataKey } from '../../src/state/cluster-state.js';
 import type { KubeObject } from '../../src/state/kubernetes-types.js';
 import { EVENTS_PER_NAMESPACE } from '../../src/state/live/live-kubernetes.js';
@@ -239,5 +240,16 @@ describe('events, live', () => {
       expect(reasonsIn(state.kubernetes.list('Event'), 'shop-0')).toEqual(['Sync', 'SyncNetworkEndpointGroupFailed', 'XPN']);
       expect(reasonsIn(state.kubernetes.list('Event'), 'batch')).toEqual([]);
     });
+  });
+});
+
+describe('route attachment, live', () => {
+  it('reads the Namespace labels a Selector listener matches and the route status GKE writes: the same verdict as the snapshot', async () => {
+    served = await serveFixture('gateway-route-namespace-not-selected');
+    const state = await collect(served, ['Namespace', 'HTTPRoute', 'Gateway']);
+    expect(state.kubernetes.get('Namespace', undefined, 'argocd')?.metadata?.labels).toEqual({ 'kubernetes.io/metadata.name': 'argocd' });
+    const route = state.kubernetes.get('HTTPRoute', 'argocd', 'argocd-server') as KubeObject & { status?: { parents?: { conditions?: { type: string; reason?: string }[] }[] } };
+    expect(route.status?.parents?.[0]?.conditions?.find((condition) => condition.type === 'Accepted')?.reason).toBe('NotAllowedByListeners');
+    expect(routesOfGkeGateways(state).map((attached) => [attached.resource, attached.gateways.length, attached.named.length])).toEqual([['HTTPRoute/argocd/argocd-server', 0, 1]]);
   });
 });

@@ -27,6 +27,8 @@ export interface GatewayHealthCheck {
   portSpecification: Field<string>;
   /** The Pod port the check reaches: the serving port (NEG endpoints), or the fixed port the policy sets. */
   podPort: number | undefined;
+  /** Why the policy's port specification gives the load balancer no port to check (USE_NAMED_PORT, or USE_FIXED_PORT without a port). */
+  unusablePort?: { why: string; portName?: string };
   serving?: ServingContainer;
 }
 
@@ -78,10 +80,24 @@ export function inferGatewayHealthCheck(input: { service: Service; servicePort: 
   const where = `${from} config.${field ?? '?'}`;
   check.requestPath = protocol.requestPath ? { value: protocol.requestPath, origin: `${where}.requestPath` } : { value: '/', origin: `${from}: requestPath not set, "/" by default` };
   if (protocol.host) check.host = { value: protocol.host, origin: `${where}.host` };
+  // CommonHealthCheck.PortSpecification: unset, it "follows behavior specified in port and portName fields" ("If both
+  // port and portName are defined, port takes precedence"), and with neither it is USE_SERVING_PORT.
   const specification = protocol.portSpecification ?? (protocol.port !== undefined ? 'USE_FIXED_PORT' : protocol.portName !== undefined ? 'USE_NAMED_PORT' : 'USE_SERVING_PORT');
-  check.portSpecification = { value: specification, origin: protocol.portSpecification ? `${where}.portSpecification` : `${from}: from port/portName` };
-  if (specification === 'USE_FIXED_PORT') check.podPort = protocol.port;
-  else if (specification === 'USE_NAMED_PORT') check.podPort = undefined;
+  const implied = protocol.port !== undefined ? `port ${protocol.port} is set, and port takes precedence over portName` : protocol.portName !== undefined ? `portName ${protocol.portName} is set without port` : 'neither port nor portName is set';
+  check.portSpecification = { value: specification, origin: protocol.portSpecification ? `${where}.portSpecification` : `${from}: portSpecification not set, and ${implied}` };
+  if (specification === 'USE_FIXED_PORT') {
+    check.podPort = protocol.port;
+    // Compute's HealthCheck: port "Must be specified if ... port_specification is USE_FIXED_PORT".
+    if (protocol.port === undefined) check.unusablePort = { why: `${where} sets USE_FIXED_PORT without a port` };
+  } else if (specification === 'USE_NAMED_PORT') {
+    // A named port is an instance group's (healthcheck_types.go portName: "Port name as defined in
+    // InstanceGroup#NamedPort#name"); a Gateway's backends are GCE_VM_IP_PORT NEGs, whose endpoints carry a port
+    // number and no names, and Compute's health check reference lists USE_NAMED_PORT as "Not supported"
+    // (https://cloud.google.com/compute/docs/reference/rest/v1/healthChecks, portSpecification). A Kubernetes
+    // container port name is not an instance group's named port.
+    check.podPort = undefined;
+    check.unusablePort = { why: `${where} ${protocol.portSpecification ? `sets USE_NAMED_PORT${protocol.portName !== undefined ? ` (portName ${protocol.portName})` : ''}` : `sets portName ${protocol.portName ?? '?'} without port, which means USE_NAMED_PORT`}`, ...(protocol.portName !== undefined ? { portName: protocol.portName } : {}) };
+  }
   return check;
 }
 
@@ -90,7 +106,7 @@ export interface LoadBalancerRequest {
   type: string;
   requestPath: string;
   podPort: number | undefined;
-  /** `the serving port 8080`, `port 9000`, `named port (USE_NAMED_PORT)`. */
+  /** `the serving port 8080`, `port 9000`, `a port named http (USE_NAMED_PORT)`. */
   portText: string;
   /** `HTTP GET / on the serving port 8080`, `TCP on port 9000`. */
   text: string;
@@ -103,7 +119,9 @@ export function loadBalancerRequest(inferred: GatewayHealthCheck): LoadBalancerR
       ? `the serving port${port !== undefined ? ` ${port}` : ''}`
       : port !== undefined
         ? `port ${port}`
-        : `named port (${inferred.portSpecification.value})`;
+        : inferred.unusablePort?.portName !== undefined
+          ? `a port named ${inferred.unusablePort.portName} (${inferred.portSpecification.value})`
+          : `no port (${inferred.portSpecification.value})`;
   const pathless = inferred.type.value === 'TCP' || inferred.type.value === 'GRPC';
   return {
     type: inferred.type.value,
@@ -131,10 +149,10 @@ export function requestDifferences(request: LoadBalancerRequest, probe: { type: 
 }
 
 /** A complete HealthCheckPolicy for one Service: YAML to apply, and the same object as a `kubernetes_manifest`. */
-export function healthCheckPolicyManifest(service: Service, settings: { type: 'HTTP' | 'HTTPS' | 'HTTP2'; requestPath: string; port?: number }): { name: string; yaml: string; terraform: string } {
+export function healthCheckPolicyManifest(service: Service, settings: { type: 'HTTP' | 'HTTPS' | 'HTTP2'; requestPath: string; port?: number; name?: string }): { name: string; yaml: string; terraform: string } {
   const namespace = service.metadata?.namespace ?? 'default';
   const serviceName = service.metadata?.name ?? '?';
-  const name = `${serviceName}-health-check`;
+  const name = settings.name ?? `${serviceName}-health-check`;
   const field = POLICY_PROTOCOL_FIELDS[settings.type];
   const protocol = { ...(settings.port !== undefined ? { portSpecification: 'USE_FIXED_PORT', port: settings.port } : { portSpecification: 'USE_SERVING_PORT' }), requestPath: shownPath(settings.requestPath) };
   const yaml = [

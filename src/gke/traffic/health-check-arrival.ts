@@ -70,7 +70,7 @@ export function ingressHealthCheckArrival(state: ClusterState, backend: { servic
 /**
  * A GKE Gateway backend (always NEGs): the HealthCheckPolicy's port (inferGatewayHealthCheck; of two
  * policies on one Service the oldest applies, configure-gateway-resources), else each endpoint's
- * serving port. A named port (USE_NAMED_PORT) is not resolved.
+ * serving port. A named port (USE_NAMED_PORT) names no port a NEG endpoint has: where the checks go is not known.
  */
 export function gatewayHealthCheckArrival(state: ClusterState, service: Service, podSources: readonly PodSource[], serving: ServingEndpoints): HealthCheckArrival {
   if (state.unavailable.has('HealthCheckPolicy')) return { known: false, reason: `HealthCheckPolicy, which may set the health check's port, could not be read (${state.unavailable.get('HealthCheckPolicy')})` };
@@ -79,7 +79,8 @@ export function gatewayHealthCheckArrival(state: ClusterState, service: Service,
   const specification = inferred.portSpecification.value;
   if (specification === 'USE_SERVING_PORT') return servingArrival(serving);
   if (specification === 'USE_FIXED_PORT' && inferred.podPort !== undefined) return fixedArrival(serving, inferred.podPort, inferred.portSpecification.origin, false);
-  return { known: false, reason: `HealthCheckPolicy ${policy?.metadata?.namespace ?? ''}/${policy?.metadata?.name ?? '?'} sets port specification ${specification} without a port gke-doctor can resolve` };
+  // USE_NAMED_PORT, or USE_FIXED_PORT without a port: no port the load balancer can check (inferGatewayHealthCheck), so nowhere to place them.
+  return { known: false, reason: `${inferred.unusablePort?.why ?? `HealthCheckPolicy ${policy?.metadata?.namespace ?? ''}/${policy?.metadata?.name ?? '?'} sets port specification ${specification}`}, which gives the load balancer no port to check (gateway-health-check says why)` };
 }
 
 function servingArrival(serving: ServingEndpoints): HealthCheckArrival {
