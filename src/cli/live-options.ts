@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { Deadline } from '../state/live/deadline.js';
+import type { LiveOptions } from '../state/live/live-source.js';
 import type { ProcessIo } from './process-io.js';
 import type { VerboseFlags } from './verbose.js';
 import { stderrRequestLog } from './verbose.js';
@@ -35,7 +36,7 @@ export function addLiveOptions(command: Command, whatItStops: string): Command {
 }
 
 /** The live source for these flags; the Google and Kubernetes libraries load only now, when used. */
-export async function createLiveSource(flags: Omit<LiveFlags, 'timeout'>, io: Pick<ProcessIo, 'env' | 'stderr'>, deadline?: Deadline, reading: { leaveOutUnreadFields?: boolean } = {}) {
+export async function createLiveSource(flags: Omit<LiveFlags, 'timeout'>, io: Pick<ProcessIo, 'env' | 'stderr'>, deadline?: Deadline, reading: Pick<LiveOptions, 'leaveOutUnreadFields' | 'onObjects'> = {}) {
   const [{ LiveSource }, { stderrProgress }] = await Promise.all([import('../state/live/live-source.js'), import('./progress.js')]);
   const requestLog = stderrRequestLog(flags, io.stderr);
   return new LiveSource({ ...flags, env: io.env, progress: stderrProgress(Boolean(flags.quiet), io.stderr, Boolean(flags.verbose)), deadline, ...(requestLog ? { requestLog } : {}), ...reading });

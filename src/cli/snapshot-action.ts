@@ -19,15 +19,28 @@ const ALL_DATA: DataKey[] = [...GCP_DATA_KEYS, ...KUBERNETES_KINDS, 'ObjectsInTe
 
 /** `gke-doctor snapshot DIR`: writes it and returns the exit code (3 when anything could not be read). */
 export async function writeSnapshotOf(directory: string, options: LiveFlags & FleetFlags, io: ProcessIo): Promise<number> {
-  const { writeSnapshot, requireEmptyDirectory } = await import('../state/snapshot/snapshot-writer.js');
+  const { SnapshotWriter } = await import('../state/snapshot/snapshot-writer.js');
   if (options.allClusters) return snapshotAllClusters(directory, options, io);
   rejectFleetFlags(options);
-  await requireEmptyDirectory(directory);
-  const deadline = new Deadline(parseDuration(options.timeout, '--timeout', { timer: true }));
-  const source = await createLiveSource(options, io, deadline);
-  const takenAt = io.now();
-  const state = await source.collect(new Set(ALL_DATA)).finally(() => deadline.dispose());
-  const written = await writeSnapshot(directory, state, takenAt);
+  const writer = await SnapshotWriter.start(directory);
+  const read = async () => {
+    try {
+      const deadline = new Deadline(parseDuration(options.timeout, '--timeout', { timer: true }));
+      try {
+        // Each Kubernetes list is written as it is read, while the rest is read.
+        const source = await createLiveSource(options, io, deadline, { onObjects: (objects) => writer.read(objects) });
+        const takenAt = io.now();
+        return { takenAt, state: await source.collect(new Set(ALL_DATA)) };
+      } finally {
+        deadline.dispose();
+      }
+    } catch (error) {
+      await writer.abandon();
+      throw error;
+    }
+  };
+  const { state, takenAt } = await read();
+  const written = await writer.finish(state, takenAt);
   for (const [key, reason] of state.unavailable) io.stderr.write(`gke-doctor: not in the snapshot: ${key}: ${printable(reason)}\n`);
   io.stderr.write(
     `gke-doctor: wrote ${directory}: ${written.files.length} files, ${written.objects} Kubernetes objects; ${written.redactions.length} values redacted (see REDACTED.md)\n`,

@@ -6,7 +6,8 @@ import type { ClusterState } from '../../src/state/cluster-state.js';
 import { KubernetesObjects } from '../../src/state/cluster-state.js';
 import type { KubeObject } from '../../src/state/kubernetes-types.js';
 import { SnapshotSource } from '../../src/state/snapshot/snapshot-source.js';
-import { writeSnapshot } from '../../src/state/snapshot/snapshot-writer.js';
+import { SnapshotWriter, writeSnapshot } from '../../src/state/snapshot/snapshot-writer.js';
+import { KindsAsRead } from '../../src/state/snapshot/kinds-as-read.js';
 import { writeListFiles } from '../../src/state/snapshot/list-files.js';
 import type { IamRole } from '../../src/state/gcp-types.js';
 
@@ -140,5 +141,56 @@ describe('writeListFiles', () => {
     expect(items).toEqual(pods);
     const replayed = await new SnapshotSource(directory).collect(new Set(['Pod']));
     expect(replayed.kubernetes.list('Pod')).toHaveLength(40);
+  });
+});
+
+describe('SnapshotWriter: each kind written as its lists are read (issue 27)', () => {
+  const pod = (namespace: string, name: string, value = 'hunter2') =>
+    ({ apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace }, spec: { containers: [{ name: 'app', env: [{ name: 'DB_PASSWORD', value }] }] } }) as KubeObject;
+  const namespaces = ['a', 'b'].map((name) => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } }) as KubeObject);
+  const pods = [pod('a', 'web-1'), pod('a', 'web-2'), pod('b', 'web-1')];
+  const configMap = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings', namespace: 'a' }, data: { password: 'hunter2' } } as KubeObject;
+  const cluster = () => state([...namespaces, ...pods, configMap]);
+
+  async function contents(directory: string): Promise<Record<string, string>> {
+    const files = await filesBelow(directory);
+    return Object.fromEntries(await Promise.all(files.map(async (file) => [file, await readFile(join(directory, file), 'utf8')] as const)));
+  }
+
+  it.each([
+    ['in the order the API server lists them', [namespaces, pods, [configMap], namespaces]],
+    ['out of order, one list per namespace, and objects not in the state', [[pods[2]!], pods.slice(0, 2), [...namespaces].reverse(), [pod('c', 'gone')], [configMap]]],
+  ])('%s: byte for byte what writing the whole state gives, no secret in it', async (_name, lists) => {
+    const whole = await place();
+    await writeSnapshot(whole.directory, cluster(), TAKEN_AT);
+    const { parent, directory } = await place();
+    const writer = await SnapshotWriter.start(directory);
+    for (const list of lists) writer.read(list);
+    const written = await writer.finish(cluster(), TAKEN_AT);
+    expect(await readdir(parent)).toEqual(['snapshot']);
+    const files = await contents(directory);
+    expect(files).toEqual(await contents(whole.directory));
+    expect(Object.keys(files)).toEqual(written.files.sort());
+    expect(Object.values(files).join('\n')).not.toContain('hunter2');
+  });
+
+  it('hands over a kind only when what was written is its objects in the writer\'s order', async () => {
+    const directory = await mkdtemp(join(tmpdir(), 'gke-doctor-as-read-'));
+    const kinds = new KindsAsRead(directory);
+    kinds.add(pods);
+    kinds.add(namespaces);
+    await kinds.close();
+    expect(await kinds.take('pod', pods)).toEqual({ files: ['k8s/pod.json'], redactions: pods.map((object) => ({ resource: `Pod/${object.metadata!.namespace}/${object.metadata!.name}`, what: 'spec.containers[app].env values of DB_PASSWORD' })) });
+    expect(await kinds.take('namespace', [...namespaces].reverse())).toBeUndefined();
+    expect(await filesBelow(directory)).toEqual(['k8s/pod.json']);
+  });
+
+  it('leaves nothing when the read fails', async () => {
+    const { parent, directory } = await place();
+    const writer = await SnapshotWriter.start(directory);
+    writer.read(pods);
+    await writer.abandon();
+    expect(await readdir(parent)).toEqual(['snapshot']);
+    expect(await readdir(directory)).toEqual([]);
   });
 });

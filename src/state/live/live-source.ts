@@ -50,6 +50,8 @@ export interface LiveOptions extends TargetOptions, CredentialOptions {
    * they read as each page is listed (unread-fields.ts; smaller objects held).
    */
   leaveOutUnreadFields?: boolean;
+  /** Kubernetes objects as each list of them is read, before the state is complete (`snapshot` writes them meanwhile). */
+  onObjects?: (objects: readonly KubeObject[]) => void;
 }
 
 /** What has been read so far: at the deadline, the state is made of it. */
@@ -137,6 +139,7 @@ export class LiveSource implements StateSource {
     const { unavailable, read, gcp } = into;
     const addObjects = (list: KubeObject[]) => {
       for (const object of list) into.objects.set(objectKey(object), object);
+      this.options.onObjects?.(list);
     };
     const tasks: Promise<void>[] = [];
     const reader = auth ? (this.options.gcpReader ?? new LiveGcp({ project: target.project!, location: target.location, cluster: target.cluster }, auth, env, callLimits(this.options.deadline, this.options.requestLog))) : undefined;

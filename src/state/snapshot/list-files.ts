@@ -21,28 +21,48 @@ const TAIL = '\n    ],\n    "kind": "List",\n    "metadata": {\n        "resourc
  * (O_CREAT | O_EXCL: never through a link). Returns the files written, relative to `directory`.
  */
 export async function writeListFiles(directory: string, kind: string, items: Iterable<unknown>, maxBytes = MAX_LIST_FILE_BYTES): Promise<string[]> {
-  const files: string[] = [];
-  let part: ListFile | undefined;
+  const list = new ListFiles(directory, kind, maxBytes);
   try {
-    for (const item of items) {
-      const text = itemText(item);
-      const bytes = Buffer.byteLength(text) + 2;
-      if (part && part.count > 0 && part.bytes + bytes + TAIL.length > maxBytes) {
-        const full = part;
-        part = undefined;
-        await full.close();
-      }
-      if (!part) {
-        const file = files.length === 0 ? `${KUBERNETES_DIRECTORY}/${kind}.json` : `${KUBERNETES_DIRECTORY}/${kind}/${files.length + 1}.json`;
-        files.push(file);
-        part = await ListFile.create(join(directory, file));
-      }
-      await part.add(text, bytes);
-    }
+    for (const item of items) await list.add(item);
   } finally {
+    await list.close();
+  }
+  return list.files;
+}
+
+/** The files of one kind (writeListFiles), written as items are added. */
+export class ListFiles {
+  /** Relative to the directory. */
+  readonly files: string[] = [];
+  private part: ListFile | undefined;
+
+  constructor(
+    private readonly directory: string,
+    private readonly kind: string,
+    private readonly maxBytes = MAX_LIST_FILE_BYTES,
+  ) {}
+
+  async add(item: unknown): Promise<void> {
+    const text = itemText(item);
+    const bytes = Buffer.byteLength(text) + 2;
+    if (this.part && this.part.count > 0 && this.part.bytes + bytes + TAIL.length > this.maxBytes) {
+      const full = this.part;
+      this.part = undefined;
+      await full.close();
+    }
+    if (!this.part) {
+      const file = this.files.length === 0 ? `${KUBERNETES_DIRECTORY}/${this.kind}.json` : `${KUBERNETES_DIRECTORY}/${this.kind}/${this.files.length + 1}.json`;
+      this.files.push(file);
+      this.part = await ListFile.create(join(this.directory, file));
+    }
+    await this.part.add(text, bytes);
+  }
+
+  async close(): Promise<void> {
+    const part = this.part;
+    this.part = undefined;
     await part?.close();
   }
-  return files;
 }
 
 const ITEM_HEAD = '{\n    "items": [\n'.length;

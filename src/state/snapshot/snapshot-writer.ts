@@ -10,6 +10,7 @@ import type { KubeObject } from '../kubernetes-types.js';
 import type { Redaction } from './redaction.js';
 import { KEPT_VALUES, redactCluster, redactGcpData, redactObject } from './redaction.js';
 import { writeListFiles } from './list-files.js';
+import { KindsAsRead } from './kinds-as-read.js';
 import { SNAPSHOT_FILES, SNAPSHOT_METADATA_FILE, SNAPSHOT_ROLES_DIRECTORY, SNAPSHOT_UNREAD_FILE } from './layout.js';
 
 export interface WrittenSnapshot {
@@ -29,25 +30,60 @@ export interface WrittenSnapshot {
  * File names built from API data (kinds, role ids) are plain names (pathComponent).
  */
 export async function writeSnapshot(directory: string, state: ClusterState, takenAt: Date): Promise<WrittenSnapshot> {
-  await requireEmptyDirectory(directory);
-  // The directory the user named may be a link they made: the snapshot goes where it points.
-  const target = await realpath(directory);
-  const staging = await mkdtemp(join(dirname(target), `.${basename(target)}.partial-`));
-  try {
-    const written = await writeSnapshotFiles(staging, state, takenAt);
-    await chmod(staging, (await stat(target)).mode & 0o7777);
-    // rename(2) replaces an empty directory in one step.
-    await rename(staging, target).catch((error: NodeJS.ErrnoException) => {
-      throw error.code === 'ENOTEMPTY' || error.code === 'EEXIST' ? new InputError(`${directory}: not empty any more; snapshot writes into a new or empty directory`) : error;
-    });
-    return written;
-  } catch (error) {
-    await rm(staging, { recursive: true, force: true });
-    throw error;
+  return (await SnapshotWriter.start(directory)).finish(state, takenAt);
+}
+
+/**
+ * writeSnapshot in two steps, so that Kubernetes objects are written as their lists are read
+ * (`read`, KindsAsRead): `start` before reading, `finish` with the state read, or `abandon`.
+ */
+export class SnapshotWriter {
+  readonly kindsAsRead: KindsAsRead;
+
+  private constructor(
+    private readonly directory: string,
+    private readonly target: string,
+    private readonly staging: string,
+  ) {
+    this.kindsAsRead = new KindsAsRead(staging);
+  }
+
+  static async start(directory: string): Promise<SnapshotWriter> {
+    await requireEmptyDirectory(directory);
+    // The directory the user named may be a link they made: the snapshot goes where it points.
+    const target = await realpath(directory);
+    return new SnapshotWriter(directory, target, await mkdtemp(join(dirname(target), `.${basename(target)}.partial-`)));
+  }
+
+  /** Objects as each list of them is read: written now where they can be (KindsAsRead). */
+  read(objects: readonly KubeObject[]): void {
+    this.kindsAsRead.add(objects);
+  }
+
+  async finish(state: ClusterState, takenAt: Date): Promise<WrittenSnapshot> {
+    try {
+      await this.kindsAsRead.close();
+      const written = await writeSnapshotFiles(this.staging, state, takenAt, this.kindsAsRead);
+      await chmod(this.staging, (await stat(this.target)).mode & 0o7777);
+      // rename(2) replaces an empty directory in one step.
+      await rename(this.staging, this.target).catch((error: NodeJS.ErrnoException) => {
+        throw error.code === 'ENOTEMPTY' || error.code === 'EEXIST' ? new InputError(`${this.directory}: not empty any more; snapshot writes into a new or empty directory`) : error;
+      });
+      return written;
+    } catch (error) {
+      await this.abandon();
+      throw error;
+    }
+  }
+
+  /** Nothing written stays (the read failed). */
+  async abandon(): Promise<void> {
+    await this.kindsAsRead.close().catch(() => undefined);
+    await rm(this.staging, { recursive: true, force: true });
   }
 }
 
-async function writeSnapshotFiles(directory: string, state: ClusterState, takenAt: Date): Promise<WrittenSnapshot> {
+async function writeSnapshotFiles(directory: string, state: ClusterState, takenAt: Date, kindsAsRead: KindsAsRead): Promise<WrittenSnapshot> {
   const files: string[] = [];
   const redactions: Redaction[] = [];
   const write = async (file: string, text: string) => {
@@ -83,6 +119,15 @@ async function writeSnapshotFiles(directory: string, state: ClusterState, takenA
   for (const object of objects) addToList(byKind, pathComponent(kubectlKind(object)), { name: kubernetesResourceName(object), object });
   for (const [kind, named] of [...byKind].sort(([a], [b]) => compare(a, b))) {
     named.sort((a, b) => compare(a.name, b.name));
+    const asRead = await kindsAsRead.take(
+      kind,
+      named.map(({ object }) => object),
+    );
+    if (asRead) {
+      files.push(...asRead.files);
+      for (const redaction of asRead.redactions) redactions.push(redaction);
+      continue;
+    }
     // Redacted as written: one redacted copy at a time, not a second copy of the cluster.
     const redacted = function* () {
       for (const { name, object } of named) {
@@ -94,6 +139,7 @@ async function writeSnapshotFiles(directory: string, state: ClusterState, takenA
     // JSON, not YAML: it reads back about 80 times faster (bench/).
     files.push(...(await writeListFiles(directory, kind, redacted())));
   }
+  await kindsAsRead.removeRest();
   // Ages (how long a namespace has been Terminating) are measured to this moment on replay.
   await write(SNAPSHOT_METADATA_FILE, `${JSON.stringify({ takenAt: takenAt.toISOString() }, null, 2)}\n`);
   const unread = unreadRecord(state);
