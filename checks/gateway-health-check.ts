@@ -1,7 +1,7 @@
 import type { CheckResult, Finding, Fix, ProbeResponse, Severity } from '../src/engine/check.js';
 import { defineCheck, fill } from '../src/engine/check.js';
 import type { GatewayHealthCheck, LoadBalancerRequest } from '../src/gke/gateway/gateway-health-check.js';
-import { healthCheckPoliciesFor, healthCheckPolicyManifest, inferGatewayHealthCheck, loadBalancerRequest, readinessRequest, requestDifferences } from '../src/gke/gateway/gateway-health-check.js';
+import { POLICY_PROTOCOL_FIELDS, healthCheckPoliciesFor, healthCheckPolicyManifest, inferGatewayHealthCheck, loadBalancerRequest, readinessRequest, requestDifferences } from '../src/gke/gateway/gateway-health-check.js';
 import type { GatewayBackend } from '../src/gke/gateway/gateway-routes.js';
 import { gatewayBackends, undecidedGatewayRoutes } from '../src/gke/gateway/gateway-routes.js';
 import { describeKubernetesCheck, describeLoadBalancerRequest, readinessProbeEvidence } from '../src/gke/load-balancer/health-check-description.js';
@@ -79,7 +79,7 @@ USE_FIXED_PORT needs a port.`,
     unhealthyEndpoints: 'The load balancer marks {{unhealthy}} of {{total}} endpoints of backend service {{backendName}} UNHEALTHY ({{endpoints}}; backendServices.getHealth), so clients get errors while Kubernetes shows the Pods ready.',
     allHealthy: 'The load balancer reports all {{total}} endpoints of backend service {{backendName}} HEALTHY (backendServices.getHealth): its health check passes today, so what follows is a note, not a failure.',
     fixPolicyPort:
-      'Give the HealthCheckPolicy a port the load balancer can use: USE_SERVING_PORT for the serving port, or USE_FIXED_PORT with the port number (what the container port name stands for). The manifest below replaces the policy\'s config: keep its intervals and thresholds if you set any.',
+      'Give the HealthCheckPolicy a port the load balancer can use: USE_SERVING_PORT for the serving port, or USE_FIXED_PORT with the port number (what the container port name stands for); in Terraform or Git, change the same fields.',
     fixUnexplained: 'Send the load balancer\'s request to a Pod yourself and look at the answer; let the health-check ranges reach the Pods\' port through the firewall.',
     checks: 'Kubernetes checks: {{kubernetes}}\nload balancer checks: {{loadBalancer}}',
     probeAnswer: 'Sent the load balancer\'s request to Pod {{pod}}: {{request}} -> {{status}}{{location}}: the load balancer needs 200.',
@@ -224,13 +224,14 @@ function unusablePortFinding(
       ? 'Named ports belong to instance groups: a Gateway\'s backends are NEGs, whose endpoints have port numbers only, and Compute Engine health checks do not support USE_NAMED_PORT.'
       : 'Compute Engine needs a port with USE_FIXED_PORT.';
   const resolved = named && serving ? ` (container ${serving.container.name} names port ${port} ${portName}${port === serving.port ? ', the serving port' : ''})` : '';
-  const type = inferred.type.value;
   let fix: Fix = { summary: text('fixPolicyPort'), commands: [], terraform: null, automatic: false };
   // Only a port the serving container names resolves the intent; otherwise which port was meant is the user's to say.
-  if (port !== undefined && (type === 'HTTP' || type === 'HTTPS' || type === 'HTTP2')) {
-    // The same policy, corrected in place: a second one on the Service would lose to this older one.
-    const manifest = healthCheckPolicyManifest(service, { type, requestPath: inferred.requestPath.value, port: port !== serving?.port ? port : undefined, name: policy.metadata?.name });
-    fix = { ...fix, commands: [applyManifestCommand(manifest.yaml)], terraform: manifest.terraform };
+  // A JSON merge patch of the policy's own protocol field changes the port alone (null removes portName), keeping the rest.
+  const field = POLICY_PROTOCOL_FIELDS[inferred.type.value as keyof typeof POLICY_PROTOCOL_FIELDS];
+  if (port !== undefined && field) {
+    const ports = port === serving?.port ? { portSpecification: 'USE_SERVING_PORT', port: null, portName: null } : { portSpecification: 'USE_FIXED_PORT', port, portName: null };
+    const patch = JSON.stringify({ spec: { default: { config: { [field]: ports } } } });
+    fix = { ...fix, commands: [`kubectl -n ${policy.metadata?.namespace ?? 'default'} patch healthcheckpolicy ${policy.metadata?.name ?? '?'} --type merge -p '${patch}'`] };
   }
   return report('policyPortUnusable', { why, reason, resolved }, 'warning', fix, { portSpecification: inferred.portSpecification.value, portName: portName ?? null });
 }

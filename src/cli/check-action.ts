@@ -19,7 +19,8 @@ import type { StateSource } from '../state/source.js';
 import { applyFixes, validateFixFlags } from './fix-options.js';
 import type { OutputFlag } from './output-flags.js';
 import { resolveOutputs } from './output-flags.js';
-import { uploadReserveMs, writeOutputs } from './outputs.js';
+import { shardPrefixRefusal, uploadReserveMs, writeOutputs } from './outputs.js';
+import { resolveShard } from '../fleet/shard.js';
 import { allClustersMembers, checkFleet, fleetRun, rejectFleetFlags } from './fleet-options.js';
 import { fleetExitCode } from '../engine/fleet-report.js';
 import { isSnapshot, snapshotTreeMembers } from '../fleet/snapshot-tree.js';
@@ -36,6 +37,9 @@ import { DEFAULT_STUCK_AFTER } from './check-options.js';
 /** `gke-doctor check`: what it does once its flags are parsed (loaded only then: `--help` needs none of it). */
 export async function runCheck(options: CheckOptions, outputFlags: readonly OutputFlag[], program: ProgramWithExitCode, io: ProcessIo): Promise<void> {
   const outputList = resolveOutputs(outputFlags);
+  // A PREFIX/ is named after this task's shard: without one it is refused now, not after the whole run.
+  const prefix = outputList.find((output) => output.file?.endsWith('/'));
+  if (prefix && !resolveShard(options, io.env)) throw new InputError(shardPrefixRefusal(prefix.file!));
   validateFixFlags(options, isLiveOnly(options));
   const config = await loadConfig(options.config);
   reportConfigFile(options, config, io.stderr);

@@ -28,8 +28,12 @@ function shardFile(file: string, format: string, report: Report): string {
   if (!file.endsWith('/')) return file;
   const shards = isFleetReport(report) ? report.fleet.shards : null;
   const run = isFleetReport(report) ? report.run : undefined;
-  if (!shards || shards.present.length !== 1 || !run) throw new InputError(`--output-file ${file}: a name ending in / is for the report of one shard (--shard, or a job's task index)`);
+  if (!shards || shards.present.length !== 1 || !run) throw new InputError(shardPrefixRefusal(file));
   return `${file}${run.id}/shard-${shards.present[0]}-of-${shards.count}.${EXTENSIONS[format] ?? 'out'}`;
+}
+
+export function shardPrefixRefusal(file: string): string {
+  return `--output-file ${file}: a name ending in / is for the report of one shard (--shard, or a job's task index)`;
 }
 
 /** The Content-Type of each format, for a report written to Cloud Storage. */

@@ -12,6 +12,8 @@ interface Entry {
   order: number;
   offset: number;
   length: number;
+  /** The report's JSON itself, where no file could be made. */
+  text?: string;
 }
 
 const RANK: Record<Severity, number> = { info: 1, warning: 2, error: 3 };
@@ -20,13 +22,14 @@ const RANK: Record<Severity, number> = { info: 1, warning: 2, error: 3 };
  * The clusters' reports of a fleet run (or a merge), written out as each one is done, so that
  * memory holds the reports in flight rather than the whole fleet's (issue #27): each report is one
  * line of JSON in a file of its own under $TMPDIR (mode 0600, removed on close, and at once where the
- * system allows), and only what the fleet's summary and exit code need stays in memory. The writers
+ * system allows), and only what the fleet's summary and exit code need stays in memory. Where
+ * $TMPDIR cannot be written (the shipped Jobs' read-only root filesystem without a volume there),
+ * each report's JSON text is held instead: more memory, the same report. The writers
  * read the reports back one at a time, in the report's order (`targetLabel`, as `fleetReport` sorts).
  */
 export class TargetSpool implements FleetTargets {
-  private readonly directory: string;
-  private readonly file: string;
-  private readonly fd: number;
+  /** The file and its directory; null where $TMPDIR cannot be written (a read-only root filesystem): the reports' JSON is then held in memory. */
+  private readonly file: { directory: string; path: string; fd: number } | null;
   private readonly entries: Entry[] = [];
   private size = 0;
   private sorted = true;
@@ -38,16 +41,12 @@ export class TargetSpool implements FleetTargets {
   /** The highest severity of a finding that is not suppressed (exit 1 at or below it), 0 for none. */
   worstRank = 0;
 
-  constructor(private readonly label: (report: Report) => string) {
-    this.directory = mkdtempSync(join(tmpdir(), 'gke-doctor-reports-'));
-    this.file = join(this.directory, 'targets.jsonl');
-    this.fd = openSync(this.file, 'wx+', 0o600);
-    try {
-      // Nothing is left behind if the process dies: the open descriptor keeps the data (POSIX).
-      rmSync(this.directory, { recursive: true, force: true });
-    } catch {
-      // Removed on close instead.
-    }
+  constructor(
+    private readonly label: (report: Report) => string,
+    /** Where the file goes (tests name one that cannot be written). */
+    directory = tmpdir(),
+  ) {
+    this.file = openSpoolFile(directory);
   }
 
   get count(): number {
@@ -56,14 +55,23 @@ export class TargetSpool implements FleetTargets {
 
   /** Writes one cluster's report out; `order` breaks ties between equal labels (the order it was found in). */
   add(report: Report, order = this.entries.length): void {
-    const text = Buffer.from(`${JSON.stringify(report)}\n`);
-    let written = 0;
-    while (written < text.length) written += writeSync(this.fd, text, written, text.length - written, this.size + written);
-    const entry = { label: this.label(report), order, offset: this.size, length: text.length };
+    const json = `${JSON.stringify(report)}\n`;
+    let text: string | undefined;
+    let length = 0;
+    try {
+      if (!this.file) throw new Error('no spool file');
+      const bytes = Buffer.from(json);
+      while (length < bytes.length) length += writeSync(this.file.fd, bytes, length, bytes.length - length, this.size + length);
+    } catch {
+      // No file, or it cannot take more (a full disk): this report is held in memory.
+      text = json;
+      length = 0;
+    }
+    const entry: Entry = { label: this.label(report), order, offset: this.size, length, ...(text === undefined ? {} : { text }) };
     const last = this.entries.at(-1);
     if (last && compare(last, entry) > 0) this.sorted = false;
     this.entries.push(entry);
-    this.size += text.length;
+    this.size += length;
     const summary = summarize(report.checks);
     for (const key of Object.keys(summary) as (keyof Summary)[]) this.summary[key] += summary[key];
     if (report.checks.some((check) => check.status === 'failed')) this.failing++;
@@ -87,24 +95,50 @@ export class TargetSpool implements FleetTargets {
       this.entries.sort(compare);
       this.sorted = true;
     }
-    const { offset, length } = this.entries[index]!;
+    const { offset, length, text } = this.entries[index]!;
+    if (text !== undefined || !this.file) return JSON.parse(text!) as Report;
     const buffer = Buffer.allocUnsafe(length);
     let read = 0;
     while (read < length) {
-      const got = readSync(this.fd, buffer, read, length - read, offset + read);
-      if (got === 0) throw new Error(`the spooled reports in ${this.file} were cut short`);
+      const got = readSync(this.file.fd, buffer, read, length - read, offset + read);
+      if (got === 0) throw new Error(`the spooled reports in ${this.file.path} were cut short`);
       read += got;
     }
     return JSON.parse(buffer.toString('utf8')) as Report;
   }
 
   close(): void {
+    if (!this.file) return;
     try {
-      closeSync(this.fd);
+      closeSync(this.file.fd);
     } catch {
       // already closed
     }
-    rmSync(this.directory, { recursive: true, force: true });
+    rmSync(this.file.directory, { recursive: true, force: true });
+  }
+}
+
+/** A new file of its own under $TMPDIR, readable by its owner only; null where none can be made. */
+function openSpoolFile(parent: string): { directory: string; path: string; fd: number } | null {
+  let directory: string;
+  try {
+    directory = mkdtempSync(join(parent, 'gke-doctor-reports-'));
+  } catch {
+    return null;
+  }
+  const path = join(directory, 'targets.jsonl');
+  try {
+    const fd = openSync(path, 'wx+', 0o600);
+    try {
+      // Nothing is left behind if the process dies: the open descriptor keeps the data (POSIX).
+      rmSync(directory, { recursive: true, force: true });
+    } catch {
+      // Removed on close instead.
+    }
+    return { directory, path, fd };
+  } catch {
+    rmSync(directory, { recursive: true, force: true });
+    return null;
   }
 }
 

@@ -12,8 +12,13 @@ import { fieldPath } from '../field-path.js';
 
 /** The first field of a Kubernetes object whose type is wrong, as `spec.ports must be an array`; undefined when well-typed. */
 export async function kubernetesShapeProblem(value: KubeObject): Promise<string | undefined> {
+  return (await kubernetesShapeChecker())(value);
+}
+
+/** The same as a function that answers at once (for objects checked one by one as a list page streams in). */
+export async function kubernetesShapeChecker(): Promise<(value: KubeObject) => string | undefined> {
   const validate = (await shapeValidators()).kubernetes;
-  return validate(value) ? undefined : problem(validate.errors);
+  return (value) => (validate(value) ? undefined : problem(validate.errors));
 }
 
 /** The same for a piece of GCP data, in the shape gcloud prints it. */

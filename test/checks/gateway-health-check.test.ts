@@ -140,7 +140,7 @@ testCheck(gatewayHealthCheck, {
       findings: [{ messageId: 'redirect', resource: ARGOCD, severity: 'error' }],
     },
     {
-      name: 'a HealthCheckPolicy with USE_NAMED_PORT: no port a NEG endpoint has; the container port name resolved, the policy corrected in place',
+      name: 'a HealthCheckPolicy with USE_NAMED_PORT: no port a NEG endpoint has; the container port name resolved, the policy patched in place',
       fixture: 'gateway-health-check-named-port',
       findings: [{ messageId: 'policyPortUnusable', resource: 'Service/gxlb-demo-ns1/foo', severity: 'warning' }],
       then: ({ findings: [finding] }) => {
@@ -148,8 +148,9 @@ testCheck(gatewayHealthCheck, {
         expect(finding!.message).toContain('(container whereami names port 8080 http, the serving port)');
         expect(finding!.message).toContain('load balancer checks: HTTP GET /healthz on a port named http (USE_NAMED_PORT)');
         expect(finding!.evidence).toMatchObject({ portSpecification: 'USE_NAMED_PORT', portName: 'http', loadBalancer: { port: null } });
-        expect(finding!.fix!.commands[0]).toContain(['metadata:', '  name: foo-health-check', '  namespace: gxlb-demo-ns1'].join('\n'));
-        expect(finding!.fix!.commands[0]).toContain(['        portSpecification: USE_SERVING_PORT', '        requestPath: /healthz'].join('\n'));
+        expect(finding!.fix!.commands).toEqual([
+          'kubectl -n gxlb-demo-ns1 patch healthcheckpolicy foo-health-check --type merge -p \'{"spec":{"default":{"config":{"httpHealthCheck":{"portSpecification":"USE_SERVING_PORT","port":null,"portName":null}}}}}\'',
+        ]);
       },
     },
     {
@@ -168,7 +169,24 @@ testCheck(gatewayHealthCheck, {
       },
     },
     {
-      name: 'USE_NAMED_PORT naming a port the container does not declare: no manifest, the port is the user\'s to say',
+      name: 'USE_NAMED_PORT naming a management port the container declares: patched to USE_FIXED_PORT on its number',
+      state: await fixtureStateWith('gateway-health-check-named-port', (object) => {
+        if (object.kind === 'HealthCheckPolicy' && object.metadata?.name === 'foo-health-check') {
+          (object as unknown as { spec: { default: { config: { httpHealthCheck: unknown } } } }).spec.default.config.httpHealthCheck = { portSpecification: 'USE_NAMED_PORT', portName: 'management', requestPath: '/healthz' };
+        }
+        if (object.kind === 'Deployment' && object.metadata?.name === 'foo') {
+          (object as unknown as { spec: { template: { spec: { containers: { ports: unknown[] }[] } } } }).spec.template.spec.containers[0]!.ports.push({ containerPort: 8081, name: 'management', protocol: 'TCP' });
+        }
+        return object;
+      }),
+      findings: [{ messageId: 'policyPortUnusable', resource: 'Service/gxlb-demo-ns1/foo', severity: 'warning' }],
+      then: ({ findings: [finding] }) => {
+        expect(finding!.message).toContain('(container whereami names port 8081 management)');
+        expect(finding!.fix!.commands[0]).toContain('{"httpHealthCheck":{"portSpecification":"USE_FIXED_PORT","port":8081,"portName":null}}');
+      },
+    },
+    {
+      name: 'USE_NAMED_PORT naming a port the container does not declare: no command, the port is the user\'s to say',
       state: await whereamiFooPolicy({ portSpecification: 'USE_NAMED_PORT', portName: 'management', requestPath: '/healthz' }),
       findings: [{ messageId: 'policyPortUnusable', resource: 'Service/gxlb-demo-ns1/foo', severity: 'warning' }],
       then: ({ findings: [finding] }) => expect(finding!.fix!.commands).toEqual([]),

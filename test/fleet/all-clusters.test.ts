@@ -233,6 +233,15 @@ describe('check --all-clusters', () => {
     });
     expect(await runCli(['check', '--project', 'p', '--cluster-timeout', '5s'], { env: t.env })).toMatchObject({ code: 2, stderr: expect.stringMatching(/^gke-doctor: --cluster-timeout is for fleet runs/) });
   });
+
+  it('refuses --output-file PREFIX/ without a shard before anything is read, not after the whole run', async () => {
+    t.fleet.requests.length = 0;
+    expect(await t.checkAll('--output-file', join(tmpdir(), 'reports/'))).toMatchObject({
+      code: 2,
+      stderr: `gke-doctor: --output-file ${join(tmpdir(), 'reports/')}: a name ending in / is for the report of one shard (--shard, or a job's task index)\n`,
+    });
+    expect(t.fleet.requests).toEqual([]);
+  });
 });
 
 describe('snapshot DIR --all-clusters', () => {

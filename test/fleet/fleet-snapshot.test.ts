@@ -11,6 +11,8 @@ import { runCli } from '../support/cli.js';
 import { comparable } from '../support/live.js';
 import { sarifValidator } from '../support/preflight.js';
 import { VERSION } from '../../src/version.js';
+import { availableChecks } from '../../src/cli/available-checks.js';
+import { RENDERERS } from '../../src/report/index.js';
 
 /** What Cloud Run sets in a job's task (cloud.google.com/run/docs/container-contract#jobs-env-vars). */
 const cloudRunTask = (index: number, count: number, execution: string) => ({
@@ -183,6 +185,26 @@ describe('shards and merge', () => {
     expect(report.summary).toEqual(whole.summary);
     expect(merged.code).toBe(1);
     expect(merged.stderr).toBe('');
+  });
+
+  it('merge writes every format of the merged fleet, HTML included, a cluster at a time: the text of the merged report in memory', async () => {
+    const files: string[] = [];
+    for (let index = 0; index < 2; index++) {
+      const file = join(root, `formats-${index}.json`);
+      await runCli(['check', '--snapshot', tree, '--shard', `${index}/2`, '--run-id', 'formats', '--fail-on', 'never', '--output', 'json', '--output-file', file]);
+      files.push(file);
+    }
+    const now = () => new Date('2024-01-15T03:00:00Z');
+    const whole = JSON.parse((await runCli(['merge', ...files, '--output', 'json'], { now })).stdout) as FleetReport;
+    for (const format of Object.keys(RENDERERS)) {
+      const merged = await runCli(['merge', ...files, '--output', format], { now });
+      expect(merged.stdout).toBe(RENDERERS[format]!(whole, { checks: await availableChecks([]), colorLevel: 0, now: now() }));
+      if (format !== 'html') continue;
+      // The merged page has a section for every cluster of every shard.
+      const sections = [...merged.stdout.matchAll(/<section class="cluster" id="cluster-\d+" data-cluster="([^"]+)"/g)].map((match) => match[1]);
+      expect(sections).toEqual(labels(whole));
+      expect(sections).toHaveLength(Object.keys(TREE).length + 1);
+    }
   });
 
   it('names a missing shard, and the merged report is incomplete without it', async () => {

@@ -32,8 +32,8 @@ afterEach(() => {
   for (const spool of spools.splice(0)) spool.close();
 });
 
-function spooled(targets: readonly Report[], extras: Parameters<typeof spooledFleetReport>[3]): SpooledFleet {
-  const spool = new TargetSpool((report) => targetLabel(report.target));
+function spooled(targets: readonly Report[], extras: Parameters<typeof spooledFleetReport>[3], directory?: string): SpooledFleet {
+  const spool = new TargetSpool((report) => targetLabel(report.target), directory);
   spools.push(spool);
   for (const target of targets) spool.add(target);
   return spooledFleetReport('live', spool, null, extras);
@@ -48,6 +48,14 @@ describe('a fleet report written a cluster at a time', () => {
         const expected = RENDERERS[format]!(whole, context(colorLevel));
         expect([...renderPieces(format, spooled(targets, extras), context(colorLevel))].join('')).toBe(expected);
       }
+    }
+  });
+
+  it('holds the reports in memory where no file can be written (a read-only root filesystem), and writes the same text', async () => {
+    const targets = await clusters();
+    const whole = fleetReport('live', targets, null, { projects: PROJECTS, run: RUN });
+    for (const format of Object.keys(RENDERERS)) {
+      expect([...renderPieces(format, spooled(targets, { projects: PROJECTS, run: RUN }, '/dev/null/not-a-directory'), context(0))].join('')).toBe(RENDERERS[format]!(whole, context(0)));
     }
   });
 

@@ -149,10 +149,10 @@ export function requestDifferences(request: LoadBalancerRequest, probe: { type: 
 }
 
 /** A complete HealthCheckPolicy for one Service: YAML to apply, and the same object as a `kubernetes_manifest`. */
-export function healthCheckPolicyManifest(service: Service, settings: { type: 'HTTP' | 'HTTPS' | 'HTTP2'; requestPath: string; port?: number; name?: string }): { name: string; yaml: string; terraform: string } {
+export function healthCheckPolicyManifest(service: Service, settings: { type: 'HTTP' | 'HTTPS' | 'HTTP2'; requestPath: string; port?: number }): { name: string; yaml: string; terraform: string } {
   const namespace = service.metadata?.namespace ?? 'default';
   const serviceName = service.metadata?.name ?? '?';
-  const name = settings.name ?? `${serviceName}-health-check`;
+  const name = `${serviceName}-health-check`;
   const field = POLICY_PROTOCOL_FIELDS[settings.type];
   const protocol = { ...(settings.port !== undefined ? { portSpecification: 'USE_FIXED_PORT', port: settings.port } : { portSpecification: 'USE_SERVING_PORT' }), requestPath: shownPath(settings.requestPath) };
   const yaml = [

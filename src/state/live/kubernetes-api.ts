@@ -12,6 +12,7 @@ import { firstLine } from '../../first-line.js';
 import { mebibytes } from './byte-size.js';
 import type { RequestLog, RequestRecord } from './request-log.js';
 import { failureReason } from './request-log.js';
+import { ListItemSplitter } from './list-items.js';
 
 export interface RawResponse {
   status: number;
@@ -55,6 +56,8 @@ export interface KubernetesRequest {
   query?: Record<string, string | number | undefined>;
   body?: unknown;
   accept?: string;
+  /** A 2xx answer is a list page: its items go here one by one as they arrive, and `body` is the rest (list-items.ts). */
+  items?: ListItemSplitter;
 }
 
 /** Network errors that mean the connection broke after it was made: a GET may be sent again. */
@@ -108,6 +111,41 @@ export class KubernetesApi {
     return withRetry(async () => {
       const response = await this.send(path, { query, accept });
       return { value: parseJson<T>(path, response), bytes: response.bytes };
+    }, {
+      ...this.retry,
+      ...retry,
+      deadline: this.deadline,
+      retryable: retry?.retryable ?? retryableGet,
+    });
+  }
+
+  /**
+   * GET a list page: each item of its `items` is parsed by itself as it arrives and handed to
+   * `read`, so the page's whole text and whole tree are never held at once (list-items.ts); the
+   * envelope comes back with `items` empty, and what `read` made of each item in order. Retried
+   * as getSizedJson, each attempt from its first item.
+   */
+  async getListPage<T>(path: string, query: Record<string, string | number | undefined>, read: (item: unknown) => T, retry?: RetryOptions, accept = 'application/json'): Promise<{ envelope: unknown; items: T[]; bytes: number }> {
+    return withRetry(async () => {
+      let items: T[] = [];
+      let notJson = false;
+      const splitter = new ListItemSplitter(
+        (text) => {
+          if (notJson) return;
+          let item: unknown;
+          try {
+            item = JSON.parse(text);
+          } catch {
+            notJson = true;
+            return;
+          }
+          items.push(read(item));
+        },
+        () => (items = []),
+      );
+      const response = await this.send(path, { query, accept, items: splitter });
+      if (response.status >= 200 && response.status <= 299 && notJson) throw notJsonFailure(path, response.status, response.bytes);
+      return { envelope: parseJson<unknown>(path, response, response.bytes), items, bytes: response.bytes };
     }, {
       ...this.retry,
       ...retry,
@@ -218,17 +256,27 @@ export class KubernetesApi {
         if (Number(response.headers['content-length']) > maxBytes) return finish(tooLarge(where, maxBytes, `its Content-Length is ${response.headers['content-length']}`));
         // Decoded as it arrives: each chunk the socket delivers is a slice of a larger buffer,
         // so keeping the chunks until the end holds several times the body (bench/notes.md).
+        // A list page is split into its items instead, never held whole.
+        const status = response.statusCode ?? 0;
+        const items = status >= 200 && status <= 299 ? request.items : undefined;
         const decoder = new StringDecoder('utf8');
         let body = '';
         let received = 0;
         response.on('data', (chunk: Buffer) => {
           received += chunk.length;
           if (received > maxBytes) return finish(tooLarge(where, maxBytes, 'more was sent'));
-          body += decoder.write(chunk);
+          if (!items) body += decoder.write(chunk);
+          else {
+            try {
+              items.write(chunk);
+            } catch (error) {
+              finish(error as ApiFailure);
+            }
+          }
         });
         response.on('end', () => {
           if (!response.complete) return finish(shortBody(where, response.headers['content-length'], received));
-          finish(null, { status: response.statusCode ?? 0, headers: response.headers, body: body + decoder.end(), bytes: received });
+          finish(null, { status, headers: response.headers, body: items ? items.envelopeText() : body + decoder.end(), bytes: received });
         });
         response.on('error', () => finish(shortBody(where, response.headers['content-length'], received)));
         response.on('close', () => {
@@ -280,15 +328,18 @@ function allowPlainHttp(config: KubeConfig): void {
   config.clusters[index] = { ...cluster, skipTLSVerify: true };
 }
 
-function parseJson<T>(path: string, response: RawResponse): T {
+/** The body of a 2xx answer as JSON; `size`, when the body was a list page split into its items, is the whole page's. */
+function parseJson<T>(path: string, response: RawResponse, size = response.body.length): T {
   if (response.status < 200 || response.status > 299) throw failureOf(response);
   try {
     return JSON.parse(response.body) as T;
   } catch {
-    throw new ApiFailure(`${path}: the API server answered ${response.status} with a body that is not JSON (${response.body.length} bytes${response.body.length > 0 ? ', cut short?' : ''})`, undefined, {
-      code: 'INVALID_BODY',
-    });
+    throw notJsonFailure(path, response.status, size);
   }
+}
+
+function notJsonFailure(path: string, status: number, size: number): ApiFailure {
+  return new ApiFailure(`${path}: the API server answered ${status} with a body that is not JSON (${size} bytes${size > 0 ? ', cut short?' : ''})`, undefined, { code: 'INVALID_BODY' });
 }
 
 /** The same for a KubeConfig built in code (a Pod's service account, a cluster reached without a kubeconfig). */

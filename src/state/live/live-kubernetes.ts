@@ -6,7 +6,7 @@ import type { ApiResource, Discovery, DiscoveredResource } from './kubernetes-di
 import { apiResource as resource, discoverResources, discoveryFailure, unseenByDiscovery } from './kubernetes-discovery.js';
 import type { CappedList, UnreadKind } from '../cluster-state.js';
 import { kubernetesResourceName } from '../cluster-state.js';
-import { envelopeProblem, kubernetesShapeProblem } from '../data-shapes.js';
+import { envelopeProblem, kubernetesShapeChecker } from '../data-shapes.js';
 import type { RetryOptions } from './api-failure.js';
 import { mebibytes } from './byte-size.js';
 import type { KubeObject, KubernetesKind } from '../kubernetes-types.js';
@@ -349,16 +349,15 @@ export class LiveKubernetes {
     let token: string | undefined;
     const pageSize = pageSizeOf(listed, accept);
     do {
-      const { value: page, bytes: pageBytes } = await this.readDocument<ObjectList>('kubernetesList', path, { limit: Math.min(pageSize, only.max ?? pageSize), continue: token, fieldSelector: only.fieldSelector }, NOT_AFTER_CONVERSION_FAILURE, accept);
+      const { page, items, bytes: pageBytes } = await this.readListPage(path, listed, { limit: Math.min(pageSize, only.max ?? pageSize), continue: token, fieldSelector: only.fieldSelector }, accept);
       bytes += pageBytes;
       const pages = tokens.size + 1;
       if (bytes > this.caps.bytes) throw new ApiFailure(`GET ${path}: more than ${mebibytes(this.caps.bytes)} over ${pages} pages, the most one list may take`, undefined, { code: 'TOO_LARGE' });
-      if (objects.length + (page.items?.length ?? 0) > this.caps.items) throw new ApiFailure(`GET ${path}: more than ${this.caps.items} objects over ${pages} pages, the most one list may hold`, undefined, { code: 'TOO_LARGE' });
-      for (const object of typedItems(page, listed)) {
-        const problem = await kubernetesShapeProblem(object);
-        if (problem) throw new ApiFailure(`${path}: ${kubernetesResourceName(object)}: ${problem}`, undefined, { code: 'INVALID_BODY' });
+      if (objects.length + items.length > this.caps.items) throw new ApiFailure(`GET ${path}: more than ${this.caps.items} objects over ${pages} pages, the most one list may hold`, undefined, { code: 'TOO_LARGE' });
+      for (const item of items) {
+        if ('problem' in item) throw new ApiFailure(`${path}: ${item.problem}`, undefined, { code: 'INVALID_BODY' });
         scanned++;
-        if (!only.keep || only.keep(object)) objects.push(this.leaveOutUnread ? withoutUnreadFields(object, this.shared) : object);
+        if (!only.keep || only.keep(item.object)) objects.push(item.object);
       }
       token = page.metadata?.continue || undefined;
       // Empty pages with a new token each time reach no other cap.
@@ -373,6 +372,30 @@ export class LiveKubernetes {
     // Stopped at `max` with more to read: the caller says so.
     if (token) only.onCapped?.();
     return objects;
+  }
+
+  /**
+   * One page of a list, its items read one by one as they arrive (KubernetesApi.getListPage):
+   * each typed, its shape checked, and (for a check run) cut to what checks read, so that only
+   * what is kept outlives its item. Refused as readDocument refuses a page whose envelope is not
+   * a List; an item of the wrong shape is said in its turn by the caller, after the caps.
+   */
+  private async readListPage(path: string, listed: ApiResource, query: Record<string, string | number | undefined>, accept?: string): Promise<{ page: ObjectList; items: CheckedItem[]; bytes: number }> {
+    const shapeProblem = await kubernetesShapeChecker();
+    const read = (item: unknown): ListedItem => {
+      if (typeof item !== 'object' || item === null || Array.isArray(item)) return { notAnObject: item };
+      const object = typedItem(item as Record<string, unknown>, listed);
+      const problem = shapeProblem(object);
+      if (problem) return { problem: `${kubernetesResourceName(object)}: ${problem}` };
+      return { object: this.leaveOutUnread ? withoutUnreadFields(object, this.shared) : object };
+    };
+    const { envelope, items, bytes } = await this.api.getListPage(path, query, read, NOT_AFTER_CONVERSION_FAILURE, accept);
+    // The envelope's shape with its items as they came, up to the first that is not an object (the only way an item fails it).
+    const firstNotAnObject = items.findIndex((item) => 'notAnObject' in item);
+    const checked = isObject(envelope) && firstNotAnObject >= 0 ? { ...envelope, items: items.slice(0, firstNotAnObject + 1).map((item) => ('notAnObject' in item ? item.notAnObject : {})) } : envelope;
+    const problem = await envelopeProblem('kubernetesList', checked);
+    if (problem) throw new ApiFailure(`GET ${path}: the answer is not ${ENVELOPE_NAMES.kubernetesList} (${problem})`, undefined, { code: 'INVALID_BODY' });
+    return { page: envelope as ObjectList, items: items as CheckedItem[], bytes };
   }
 
   /** One GET of a list page or a discovery document, refused (naming the path) when its envelope is not what the API defines. */
@@ -471,16 +494,21 @@ export class LiveKubernetes {
 
 const CUSTOM_RESOURCE_DEFINITIONS = resource('apiextensions.k8s.io', 'v1', 'customresourcedefinitions', 'CustomResourceDefinition', false);
 
+/** An item of a list page as read: the object (as kept), or what is wrong with it. */
+type ListedItem = { object: KubeObject } | { problem: string } | { notAnObject: unknown };
+/** Once the envelope is checked, every item is an object. */
+type CheckedItem = Exclude<ListedItem, { notAnObject: unknown }>;
+
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
 /**
  * Raw API lists leave `kind` and `apiVersion` off their items; a snapshot (kubectl's output) has them.
  * A metadata-only list's items say `PartialObjectMetadata`: they are objects of the listed kind.
  */
-function typedItems(list: ObjectList, listed: ApiResource): KubeObject[] {
+function typedItem(item: Record<string, unknown>, listed: ApiResource): KubeObject {
   const apiVersion = listed.group ? `${listed.group}/${listed.version}` : listed.version;
-  return (list.items ?? []).map((item) => {
-    const partial = item.kind === 'PartialObjectMetadata' || item.kind === undefined;
-    return { ...item, kind: partial ? listed.kind : item.kind, apiVersion: partial ? apiVersion : ((item.apiVersion as string | undefined) ?? apiVersion) } as KubeObject;
-  });
+  const partial = item.kind === 'PartialObjectMetadata' || item.kind === undefined;
+  return { ...item, kind: partial ? listed.kind : item.kind, apiVersion: partial ? apiVersion : ((item.apiVersion as string | undefined) ?? apiVersion) } as KubeObject;
 }
 
 const ENVELOPE_NAMES: Record<'kubernetesList' | 'apiGroupList' | 'apiGroup' | 'apiResourceList', string> = {

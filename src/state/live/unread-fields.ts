@@ -122,17 +122,20 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** Parts of listed objects held once when equal. Keyed by a hash of the part's JSON, confirmed by comparing the parts. */
+/**
+ * Parts of listed objects held once when equal, found by their JSON text (a Map hashes and compares
+ * it natively: hashing it in JavaScript cost as much again, bench/notes.md "Peak memory"). The text
+ * of each distinct part is kept: a few thousand templates' worth in a large cluster.
+ */
 export class SharedParts {
-  private readonly byHash = new Map<number, unknown[]>();
+  private readonly byText = new Map<string, unknown>();
   private readonly texts = new Map<string, string>();
 
   share<T>(value: T): T {
-    const hash = stringHash(JSON.stringify(value));
-    const candidates = this.byHash.get(hash) ?? this.byHash.set(hash, []).get(hash)!;
-    const found = candidates.find((candidate) => sameJson(candidate, value));
+    const text = JSON.stringify(value);
+    const found = this.byText.get(text);
     if (found !== undefined) return found as T;
-    candidates.push(value);
+    this.byText.set(text, value);
     return value;
   }
 
@@ -143,25 +146,4 @@ export class SharedParts {
     this.texts.set(value, value);
     return value;
   }
-}
-
-/** Whether two parsed JSON values are equal, field order included (so either may stand for the other). */
-function sameJson(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null || Array.isArray(a) !== Array.isArray(b)) return false;
-  const aKeys = Object.keys(a);
-  const bKeys = Object.keys(b);
-  if (aKeys.length !== bKeys.length) return false;
-  for (let index = 0; index < aKeys.length; index++) {
-    const key = aKeys[index]!;
-    if (key !== bKeys[index] || !sameJson((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key])) return false;
-  }
-  return true;
-}
-
-/** FNV-1a over the UTF-16 code units. */
-function stringHash(text: string): number {
-  let hash = 0x811c9dc5;
-  for (let index = 0; index < text.length; index++) hash = Math.imul(hash ^ text.charCodeAt(index), 16777619);
-  return hash >>> 0;
 }
