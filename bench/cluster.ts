@@ -23,7 +23,7 @@ const FIXTURES = new URL('../fixtures/', import.meta.url).pathname;
 
 async function objectsOf(fixture: string, file: string): Promise<KubeObject[]> {
   const path = join(FIXTURES, fixture, 'k8s', file);
-  return parseKubernetesDocuments(path, await readFile(path, 'utf8')).map(({ object }) => object);
+  return (await parseKubernetesDocuments(path, await readFile(path, 'utf8'))).map(({ object }) => object);
 }
 
 async function jsonOf<T>(fixture: string, file: string): Promise<T> {

@@ -8,7 +8,7 @@ import { describeKubernetesCheck, describeLoadBalancerRequest, readinessProbeEvi
 import { endpointHealthOf, isGatewayBackendOf } from '../src/gke/load-balancer/backend-health.js';
 import { applyManifestCommand } from '../src/gke/manifests.js';
 import { REDIRECTING_APPLICATIONS } from '../src/gke/load-balancer/known-applications.js';
-import { ServicePodSources } from '../src/gke/services/service-pod-sources.js';
+import { ServicePodSources, unreadPodSources } from '../src/gke/services/service-pod-sources.js';
 import type { ClusterState } from '../src/state/cluster-state.js';
 import type { HealthCheckPolicy, Service } from '../src/state/kubernetes-types.js';
 import { kubernetesResourceName } from '../src/state/cluster-state.js';
@@ -93,13 +93,20 @@ USE_FIXED_PORT needs a port.`,
     const podSources = new ServicePodSources(state);
     const examined: string[] = [];
     const findings: Finding[] = [];
+    const unread = undecidedGatewayRoutes(state);
     for (const backend of gatewayBackends(state)) {
       const resource = kubernetesResourceName({ kind: 'Service', metadata: backend.service.metadata });
       if (!examined.includes(resource)) examined.push(resource);
+      // No Pod or pod template found, and some could not be read: what the container serves is unknown, not absent.
+      const unreadSources = unreadPodSources(state);
+      if (unreadSources.length > 0 && podSources.podSourcesFor(backend.service).length === 0) {
+        unread.push(`the Pods behind ${resource} are not known (${unreadSources.join('; ')}), so its health check was not judged`);
+        continue;
+      }
       findings.push(...(await judgeBackend(state, context, backend, podSources)));
     }
     // A route whose attachment is not known is not judged, and the check does not pass for want of looking.
-    return { examined, findings, unread: undecidedGatewayRoutes(state) } satisfies CheckResult;
+    return { examined, findings, unread } satisfies CheckResult;
   },
 });
 

@@ -66,6 +66,27 @@ const precompiledShapeValidators = {
   },
 };
 
+/**
+ * `node:http` through require. An ES import of it makes Node 22 build every one of its exports,
+ * the WebSocket classes among them, which load undici: ~70 ms of CPU at start (bench/notes.md,
+ * Start-up), where require loads http alone. Our code and client-node import it; each import
+ * gets this module instead, with the exports that are plain values (no getter is read).
+ */
+const httpThroughRequire = {
+  name: 'http-through-require',
+  setup(builder) {
+    builder.onResolve({ filter: /^(node:)?http$/ }, (args) => (args.kind === 'import-statement' ? { path: 'node:http', namespace: 'http-through-require' } : undefined));
+    builder.onLoad({ filter: /.*/, namespace: 'http-through-require' }, () => {
+      const http = require('node:http');
+      const names = Object.keys(http).filter((name) => !Object.getOwnPropertyDescriptor(http, name).get);
+      return {
+        resolveDir: root,
+        contents: `import { createRequire } from 'node:module';\nconst http = createRequire(import.meta.url)('node:http');\nexport default http;\nexport const { ${names.join(', ')} } = http;\n`,
+      };
+    });
+  },
+};
+
 // A clean directory: chunks of an earlier build would otherwise be packed too.
 rmSync(join(root, 'dist/bundle'), { recursive: true, force: true });
 const result = await build({
@@ -84,11 +105,14 @@ const result = await build({
   keepNames: true,
   legalComments: 'none',
   metafile: true,
-  plugins: [namedCommonJsExports, kubeConfigOnly, precompiledShapeValidators],
+  plugins: [httpThroughRequire, namedCommonJsExports, kubeConfigOnly, precompiledShapeValidators],
   // CommonJS code inside the ES module bundle still calls require() for Node's built-ins.
   banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
   logLevel: 'warning',
 });
+
+// Which sources went into which chunk, for `esbuild --analyze`-style questions (bench/notes.md, Start-up); not packed.
+writeFileSync(join(root, 'dist/bundle-meta.json'), JSON.stringify(result.metafile));
 
 /** The licence of every package inside the bundle, as their licences ask when they are redistributed. */
 const packages = new Set();

@@ -8,12 +8,7 @@ import type { RequestLog } from '../state/live/request-log.js';
 import { failureReason } from '../state/live/request-log.js';
 import { envelopeProblem } from '../state/data-shapes.js';
 import type { Deadline } from '../state/live/deadline.js';
-
-/** A `gs://BUCKET/OBJECT` URL; `object` may be a prefix (empty for the whole bucket). */
-export interface GsUrl {
-  bucket: string;
-  object: string;
-}
+import type { GsUrl } from './gs-url.js';
 
 const TIMEOUT_MS = 60_000;
 
@@ -21,16 +16,6 @@ const TIMEOUT_MS = 60_000;
 export interface StoredObject {
   name: string;
   updated?: string;
-}
-
-export function isGsUrl(text: string): boolean {
-  return text.startsWith('gs://');
-}
-
-export function parseGsUrl(text: string): GsUrl {
-  const match = /^gs:\/\/([a-z0-9][a-z0-9._-]{1,220}[a-z0-9])(?:\/(.*))?$/.exec(text);
-  if (!match) throw new InputError(`${text}: not a Cloud Storage URL (gs://BUCKET/OBJECT)`);
-  return { bucket: match[1]!, object: match[2] ?? '' };
 }
 
 /**

@@ -79,6 +79,20 @@ testCheck(gatewayHealthCheck, {
       status: 'incomplete',
       then: (report) => expect(report.reason).toBe('whether HTTPRoute/argocd/argocd-server attaches to Gateway/infra/shared-gateway is not known (Namespace could not be read (403 namespaces is forbidden), so listener http\'s namespace selector was not checked), so its backends were not judged for it'),
     },
+    {
+      // Every Pod of whereami comes from a Deployment: with Deployments unread, what foo serves is unknown, so nothing is said of it.
+      name: 'Deployments unread and no Pod read either: incomplete, no diagnosis of what the container serves',
+      state: await whereamiUnhealthy().then((state) => ({
+        ...state,
+        kubernetes: new KubernetesObjects(state.kubernetes.all().filter((object) => object.kind !== 'Deployment')),
+        unavailable: new Map([...state.unavailable, ['Deployment', '503 the server is currently unable to handle the request'] as const]),
+      })),
+      status: 'incomplete',
+      then: (report) => {
+        expect(report.findings).toEqual([]);
+        expect(report.reason).toContain('the Pods behind Service/gxlb-demo-ns1/foo are not known (503 the server is currently unable to handle the request), so its health check was not judged');
+      },
+    },
     // The twin of gateway-health-check-named-port: port and portName both set, no portSpecification: port wins (USE_FIXED_PORT 8080).
     'gateway-health-check-port-over-port-name',
     // No GKE Gateway: nothing to look at.

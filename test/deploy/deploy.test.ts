@@ -117,6 +117,20 @@ describe('the shipped scheduled manifests', () => {
     expect(manifest).toMatch(/--fail-on, never\b/);
   });
 
+  // A fleet run spools each cluster's report under $TMPDIR (src/engine/target-spool.ts): on a read-only root it
+  // falls back to memory that grows with the fleet, unless /tmp is a volume.
+  it('every shipped Job with a read-only root file system mounts a writable /tmp', async () => {
+    for (const file of ['deploy/fleet/indexed-job.yaml']) {
+      type PodSpec = { volumes?: { name: string; emptyDir?: unknown }[]; containers: { securityContext?: { readOnlyRootFilesystem?: boolean }; volumeMounts?: { name: string; mountPath: string; readOnly?: boolean }[] }[] };
+      const pod = (parse(await readFile(`${REPO_ROOT}${file}`, 'utf8')) as { spec: { template: { spec: PodSpec } } }).spec.template.spec;
+      for (const container of pod.containers.filter((candidate) => candidate.securityContext?.readOnlyRootFilesystem)) {
+        const mount = container.volumeMounts?.find((candidate) => candidate.mountPath === '/tmp' && !candidate.readOnly);
+        expect(mount, file).toBeDefined();
+        expect(pod.volumes?.find((volume) => volume.name === mount!.name)?.emptyDir, file).toBeDefined();
+      }
+    }
+  });
+
   // Every Pod of one Job (each index, each retry) shares the Job's uid label, and each new Job has its own
   // (kubernetes pkg/apis/batch/types.go ControllerUidLabel): the run id its shards are written under.
   it('the Indexed Job names its run from its controller-uid label, through the downward API', async () => {

@@ -83,3 +83,16 @@ describe('a fleet report written a cluster at a time', () => {
     expect([...spool.all()].map((report) => targetLabel(report.target))).toEqual([...spool.all()].map((report) => targetLabel(report.target)));
   });
 });
+
+describe("one cluster's JSON report written a check at a time", () => {
+  it.each(['seed-argocd-unhealthy', 'healthy', 'seed-eventarc-stuck-namespace'])('%s: the same text as the whole report, in pieces', async (fixture) => {
+    const report = await runFixture(fixture);
+    const pieces = [...renderPieces('json', report, context(0))];
+    expect(pieces.join('')).toBe(RENDERERS.json!(report, context(0)));
+  });
+
+  it('the same text for a report of no check, and with fixes', async () => {
+    const report = await runFixture('healthy');
+    for (const variant of [{ ...report, checks: [] }, { ...report, fixes: [] }]) expect([...renderPieces('json', variant, context(0))].join('')).toBe(RENDERERS.json!(variant, context(0)));
+  });
+});

@@ -2,47 +2,47 @@ import { describe, expect, it } from 'vitest';
 import { parseKubernetesDocuments } from '../../src/state/files/kubernetes-documents.js';
 
 const pod = (name: string) => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'a' } });
-const names = (file: string, text: string) =>
-  parseKubernetesDocuments(file, text).map(({ object, line }) => [object.kind, object.metadata?.name, line]);
+const names = async (file: string, text: string) =>
+  (await parseKubernetesDocuments(file, text)).map(({ object, line }) => [object.kind, object.metadata?.name, line]);
 
 describe('parseKubernetesDocuments: what kubectl, helm and kustomize print', () => {
-  it('reads a single YAML object', () => {
-    expect(names('a.yaml', 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: p1\n')).toEqual([['Pod', 'p1', 1]]);
+  it('reads a single YAML object', async () => {
+    expect(await names('a.yaml', 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: p1\n')).toEqual([['Pod', 'p1', 1]]);
   });
 
-  it('reads multi-document YAML with the line of each object, skipping empty documents', () => {
+  it('reads multi-document YAML with the line of each object, skipping empty documents', async () => {
     const text = '---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: p1\n---\n# comment only\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: s1\n';
-    expect(names('a.yaml', text)).toEqual([
+    expect(await names('a.yaml', text)).toEqual([
       ['Pod', 'p1', 2],
       ['Service', 's1', 9],
     ]);
   });
 
-  it('flattens a kubectl List in YAML, with the line of each item', () => {
+  it('flattens a kubectl List in YAML, with the line of each item', async () => {
     const text = 'apiVersion: v1\nitems:\n- apiVersion: v1\n  kind: Pod\n  metadata:\n    name: p1\n- apiVersion: v1\n  kind: Pod\n  metadata:\n    name: p2\nkind: List\nmetadata:\n  resourceVersion: ""\n';
-    expect(names('a.yaml', text)).toEqual([
+    expect(await names('a.yaml', text)).toEqual([
       ['Pod', 'p1', 3],
       ['Pod', 'p2', 7],
     ]);
   });
 
-  it('flattens a raw API list (PodList), whose items carry no kind', () => {
+  it('flattens a raw API list (PodList), whose items carry no kind', async () => {
     const text = JSON.stringify({ apiVersion: 'v1', kind: 'PodList', items: [{ metadata: { name: 'p1' } }] });
-    const [located] = parseKubernetesDocuments('pods.json', text);
+    const [located] = await parseKubernetesDocuments('pods.json', text);
     expect(located?.object).toMatchObject({ kind: 'Pod', apiVersion: 'v1' });
   });
 
-  it('reads JSON objects printed back to back', () => {
+  it('reads JSON objects printed back to back', async () => {
     const text = `${JSON.stringify(pod('p1'), null, 2)}\n${JSON.stringify(pod('p2'), null, 2)}\n`;
-    expect(names('a.json', text)).toEqual([
+    expect(await names('a.json', text)).toEqual([
       ['Pod', 'p1', 1],
       ['Pod', 'p2', 9],
     ]);
   });
 
-  it('accepts an empty file', () => {
-    expect(names('a.yaml', '')).toEqual([]);
-    expect(names('a.json', '  \n')).toEqual([]);
+  it('accepts an empty file', async () => {
+    expect(await names('a.yaml', '')).toEqual([]);
+    expect(await names('a.json', '  \n')).toEqual([]);
   });
 
   it.each([
@@ -57,10 +57,10 @@ describe('parseKubernetesDocuments: what kubectl, helm and kustomize print', () 
       error: /^aliases\.yaml:1: invalid YAML: Excessive alias count/,
     },
     { file: 'noname.yaml', text: 'apiVersion: v1\nkind: Pod\nmetadata: {}\n', error: /^noname\.yaml:1: Pod has no metadata\.name$/ },
-  ])('$file: one-line error naming the file and line', ({ file, text, error }) => {
-    expect(() => parseKubernetesDocuments(file, text)).toThrow(error);
+  ])('$file: one-line error naming the file and line', async ({ file, text, error }) => {
+    await expect(parseKubernetesDocuments(file, text)).rejects.toThrow(error);
     try {
-      parseKubernetesDocuments(file, text);
+      await parseKubernetesDocuments(file, text);
     } catch (thrown) {
       expect((thrown as Error).message).not.toContain('\n');
       expect((thrown as Error).name).toBe('InputError');
@@ -85,19 +85,19 @@ describe('a large YAML file (read by js-yaml)', () => {
     '  data: {enabled: "true", port: "8080"}',
   ].join('\n');
 
-  it('gives the same objects as the yaml library, timestamps as strings', () => {
-    const small = parseKubernetesDocuments('k8s/objects.yaml', list).map(({ object }) => object);
-    const large = parseKubernetesDocuments('k8s/objects.yaml', `${padding}${list}\n---\napiVersion: v1\nkind: Namespace\nmetadata: {name: other}\n`).map(({ object }) => object);
+  it('gives the same objects as the yaml library, timestamps as strings', async () => {
+    const small = (await parseKubernetesDocuments('k8s/objects.yaml', list)).map(({ object }) => object);
+    const large = (await parseKubernetesDocuments('k8s/objects.yaml', `${padding}${list}\n---\napiVersion: v1\nkind: Namespace\nmetadata: {name: other}\n`)).map(({ object }) => object);
     expect(large.slice(0, 2)).toEqual(small);
     expect(large[0]!.metadata!.deletionTimestamp).toBe('2023-12-01T03:41:52Z');
     expect(large[2]!.metadata!.name).toBe('other');
   });
 
-  it('names the file and line of a syntax error', () => {
-    expect(() => parseKubernetesDocuments('k8s/objects.yaml', `${padding}${list}\n  metadata: [unclosed\n`)).toThrow(/^k8s\/objects\.yaml:1[34]: invalid YAML: /);
+  it('names the file and line of a syntax error', async () => {
+    await expect(parseKubernetesDocuments('k8s/objects.yaml', `${padding}${list}\n  metadata: [unclosed\n`)).rejects.toThrow(/^k8s\/objects\.yaml:1[34]: invalid YAML: /);
   });
 
-  it('refuses an item that is not a Kubernetes object, naming the file', () => {
-    expect(() => parseKubernetesDocuments('k8s/objects.yaml', `${padding}apiVersion: v1\nkind: List\nitems:\n- just a string\n`)).toThrow('k8s/objects.yaml: expected a Kubernetes object, found a string');
+  it('refuses an item that is not a Kubernetes object, naming the file', async () => {
+    await expect(parseKubernetesDocuments('k8s/objects.yaml', `${padding}apiVersion: v1\nkind: List\nitems:\n- just a string\n`)).rejects.toThrow('k8s/objects.yaml: expected a Kubernetes object, found a string');
   });
 });

@@ -217,7 +217,7 @@ export class FakeKubeApiServer extends FakeHttpServer {
     const objects: KubeObject[] = [];
     if (await stat(k8s).then((s) => s.isDirectory(), () => false)) {
       for (const file of await listDocumentFiles(k8s)) {
-        for (const { object } of parseKubernetesDocuments(file, await readFile(file, 'utf8'))) objects.push(object);
+        for (const { object } of await parseKubernetesDocuments(file, await readFile(file, 'utf8'))) objects.push(object);
       }
     }
     return new FakeKubeApiServer(objects, options).start({ tls: options.tls, rttMs: options.rttMs });

@@ -1,4 +1,3 @@
-import { CORE_SCHEMA, loadAll } from 'js-yaml';
 import { LineCounter, parseAllDocuments, isMap, isSeq } from 'yaml';
 import type { Node } from 'yaml';
 import { InputError } from '../../errors.js';
@@ -20,18 +19,18 @@ export interface LocatedObject {
  * `kustomize build`: single objects, `List`s, multi-document YAML, concatenated
  * JSON. Throws InputError naming the file (and line) when it cannot.
  */
-export function parseKubernetesDocuments(file: string, text: string): LocatedObject[] {
+export async function parseKubernetesDocuments(file: string, text: string): Promise<LocatedObject[]> {
   requireText(file, text, 'Kubernetes objects in YAML or JSON');
   text = withoutByteOrderMark(text);
   if (/\.json$/i.test(file)) requireJsonNesting(file, text);
   else requireYamlNesting(file, text);
-  const documents = /\.json$/i.test(file) ? parseJsonStream(file, text) : text.length > LARGE_YAML ? parseLargeYamlStream(file, text) : parseYamlStream(file, text);
+  const documents = /\.json$/i.test(file) ? parseJsonStream(file, text) : text.length > LARGE_YAML ? await parseLargeYamlStream(file, text) : parseYamlStream(file, text);
   return documents.flatMap(({ value, line, items }) => flattenList(file, value, line, items));
 }
 
 /** `parseKubernetesDocuments`, then every object's fields checked against the types checks read (data-shapes.ts). */
 export async function parseKubernetesFile(file: string, text: string): Promise<LocatedObject[]> {
-  const located = parseKubernetesDocuments(file, text);
+  const located = await parseKubernetesDocuments(file, text);
   for (const { object, line } of located) {
     const problem = await kubernetesShapeProblem(object);
     if (problem) throw new InputError(`${location(file, line)}: ${kubernetesResourceName(object)}: ${problem}`);
@@ -50,11 +49,13 @@ interface Document {
  * Above this many characters YAML is read by js-yaml: about 4 times the file's size in
  * memory and several times faster, where the yaml library's document model (which gives
  * each object its line) takes about 9 times and ran out of heap on a 108 MB snapshot
- * (bench/notes.md). Objects from such a file have no line; syntax errors still do.
+ * (bench/notes.md). Objects from such a file have no line; syntax errors still do. js-yaml loads
+ * only for such a file: not at every start (bench/notes.md, Start-up).
  */
 const LARGE_YAML = 8_000_000;
 
-function parseLargeYamlStream(file: string, text: string): Document[] {
+async function parseLargeYamlStream(file: string, text: string): Promise<Document[]> {
+  const { CORE_SCHEMA, loadAll } = await import('js-yaml');
   let values: unknown[];
   try {
     // The YAML 1.2 core schema, as the yaml library reads: timestamps stay strings.

@@ -1,5 +1,14 @@
-import { STATUS_CODES } from 'node:http';
+import type Http from 'node:http';
+import { createRequire } from 'node:module';
 import { ApiFailure } from './api-failure.js';
+
+/**
+ * The reason phrases (`200 OK`), from node:http through require, and only when a line is logged: an ES
+ * import of node:http makes Node 22 build every one of its exports, WebSocket and undici among them,
+ * ~70 ms at every start (bench/notes.md, Start-up); require loads http alone.
+ */
+const requireBuiltin = createRequire(import.meta.url);
+const reasonPhrase = (status: number): string => (requireBuiltin('node:http') as typeof Http).STATUS_CODES[status] ?? '';
 
 /** One HTTP request as sent, and how it ended: the answer's status and size, or why none came. */
 export interface RequestRecord {
@@ -38,7 +47,7 @@ export function loggableUrl(url: URL): string {
  */
 export function requestLine({ method, url, outcome, elapsedMs }: RequestRecord): string {
   const took = `in ${Math.round(elapsedMs)} milliseconds`;
-  const end = 'error' in outcome ? `error: ${outcome.error.replace(/\s*\n\s*/g, ' ')} ${took}` : `${outcome.status} ${STATUS_CODES[outcome.status] ?? ''} ${took}, ${outcome.bytes} bytes`.replace('  ', ' ');
+  const end = 'error' in outcome ? `error: ${outcome.error.replace(/\s*\n\s*/g, ' ')} ${took}` : `${outcome.status} ${reasonPhrase(outcome.status)} ${took}, ${outcome.bytes} bytes`.replace('  ', ' ');
   return `${method} ${loggableUrl(url)} ${end}`;
 }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { OutputFlag } from '../../src/cli/outputs.js';
-import { resolveOutputs } from '../../src/cli/outputs.js';
+import type { OutputFlag } from '../../src/cli/output-flags.js';
+import { resolveOutputs } from '../../src/cli/output-flags.js';
 import { InputError } from '../../src/errors.js';
 
 const format = (name: string): OutputFlag => ({ format: name });
