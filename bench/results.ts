@@ -64,7 +64,7 @@ export async function writeResults(results: Results): Promise<void> {
     '# gke-doctor benchmark results',
     '',
     `Written by \`npm run bench\` (bench/live.ts) on ${machine.date.slice(0, 10)}: ${String(machine.cpu)}, ${String(machine.memoryGb)} GB, ${String(machine.os)}, Node ${String(machine.node)}, kubectl ${String(machine.kubectl)}. The whole bench took ${Math.round(results.benchSeconds)} s.`,
-    `Load average (1 min, 2 cores) ${machine.loadAverage} at the start and ${String(machine.loadAverageAtEnd)} at the end: the machine is shared with other engineers' builds and tests, so wall times are inflated and noisy (CPU times less so). Every row gives the median load of its own runs.`,
+    `Load average (1 min, 2 cores) ${machine.loadAverage} at the start and ${String(machine.loadAverageAtEnd)} at the end${Math.max(Number(machine.loadAverage), Number(machine.loadAverageAtEnd)) < 2.5 ? ': nothing else ran on the machine' : ": the machine was shared with other builds and tests, so wall times are inflated and noisy (CPU times less so)"}. Every row gives the median load of its own runs.`,
     `Both fakes serve over TLS behind a network relay (test/support/network-delay.ts) that charges each exchange one round trip and each new connection its TCP and TLS handshakes. gke-doctor, kubectl and \`snapshot\` run one after the other in each iteration; ${machine.runsSmall} iterations per round trip below 1x, ${machine.runs} at 1x, ${machine.runsLarge} at 4x (each row says its own). Spread: ± half of slowest minus fastest.`,
     '',
     '## Live check',
