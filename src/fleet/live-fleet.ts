@@ -20,7 +20,7 @@ import type { EndpointKind, Membership } from './cluster-endpoint.js';
 import { bearerKubeConfig, clusterEndpoint } from './cluster-endpoint.js';
 import type { FleetDiscovery, FleetProject } from '../engine/fleet-report.js';
 import type { FleetMember } from './run-fleet.js';
-import { eachAtMost } from './schedule.js';
+import { eachAtMost } from '../each-at-most.js';
 import { FLEET_PERMISSIONS } from './fleet-permissions.js';
 
 export interface AllClustersOptions extends CredentialOptions {

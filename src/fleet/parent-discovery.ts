@@ -10,7 +10,7 @@ import { callLimits, readGoogleDocument, readGooglePages } from '../state/live/g
 import { envelopeProblem } from '../state/data-shapes.js';
 import type { EnvelopeName } from '../state/data-shape-schemas.js';
 import type { FleetDiscovery, UnlistedResource } from '../engine/fleet-report.js';
-import { eachAtMost } from './schedule.js';
+import { eachAtMost } from '../each-at-most.js';
 
 export interface ParentDiscoveryOptions extends CredentialOptions {
   /** `folders/ID` or `organizations/ID`. */

@@ -1,3 +1,4 @@
+import { eachAtMost } from '../each-at-most.js';
 import { InputError } from '../errors.js';
 import type { Deadline } from '../state/live/deadline.js';
 
@@ -63,20 +64,6 @@ export async function eachWithinShare<T, R>(
       if (own !== schedule.deadline) own.dispose();
     }
   });
-}
-
-/** `work` for every item, at most `concurrency` at once; the results in the items' order. */
-export async function eachAtMost<T, R>(items: readonly T[], concurrency: number, work: (item: T, index: number) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await work(items[index]!, index);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
-  return results;
 }
 
 /** `--cluster-timeout DURATION`: more than nothing. */

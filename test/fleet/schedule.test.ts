@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { MIN_CLUSTER_SHARE_MS, clusterShareMs, eachAtMost, eachWithinShare } from '../../src/fleet/schedule.js';
+import { eachAtMost } from '../../src/each-at-most.js';
+import { MIN_CLUSTER_SHARE_MS, clusterShareMs, eachWithinShare } from '../../src/fleet/schedule.js';
 import { Deadline } from '../../src/state/live/deadline.js';
 
 describe('clusterShareMs (--cluster-timeout by default)', () => {

@@ -1,3 +1,4 @@
+import { eachAtMost } from '../../each-at-most.js';
 import { ApiFailure, toApiFailure } from './api-failure.js';
 import type { GOOGLE_LIST_CAPS, Sized } from './google-request.js';
 import { readGooglePages } from './google-request.js';
@@ -111,20 +112,13 @@ export async function readBackendHealth(
   const listed = await scopes;
   const found = services.map((service) => locate(listed, service, clusterRegion)).filter((entry) => entry !== undefined);
   const calls = found.flatMap((service, index) => service.groups.map((group) => ({ index, group })));
-  const statuses: BackendGroupHealth['status'][] = new Array(calls.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < calls.length) {
-      const call = next++;
-      const { index, group } = calls[call]!;
-      const service = found[index]!;
-      const base = `projects/${encodeURIComponent(project)}/${service.region ? `regions/${encodeURIComponent(service.region)}` : 'global'}/backendServices/${encodeURIComponent(service.name)}`;
-      statuses[call] = await request<BackendGroupHealth['status']>(`${base}/getHealth`, { group }).catch((error: unknown) => {
-        throw namingPermission(error, GET_HEALTH_PERMISSION);
-      });
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(GET_HEALTH_CONCURRENCY, calls.length) }, worker));
+  const statuses = await eachAtMost(calls, GET_HEALTH_CONCURRENCY, ({ index, group }) => {
+    const service = found[index]!;
+    const base = `projects/${encodeURIComponent(project)}/${service.region ? `regions/${encodeURIComponent(service.region)}` : 'global'}/backendServices/${encodeURIComponent(service.name)}`;
+    return request<BackendGroupHealth['status']>(`${base}/getHealth`, { group }).catch((error: unknown) => {
+      throw namingPermission(error, GET_HEALTH_PERMISSION);
+    });
+  });
   let call = 0;
   return found.map((service) => ({
     backendService: service.name,

@@ -1,4 +1,5 @@
 import type { AuthClient } from 'google-auth-library';
+import { eachAtMost } from '../../each-at-most.js';
 import type { GcpData, GcpDataKey } from '../cluster-state.js';
 import type { BackendServiceRef, BackendServiceScopes } from './backend-health-api.js';
 import { listBackendServiceScopes, readBackendHealth } from './backend-health-api.js';
@@ -291,19 +292,20 @@ export function transportNames(triggers: readonly EventarcTrigger[], field: 'top
   return [...new Set(triggers.map((trigger) => trigger.transport?.pubsub?.[field]).filter((name): name is string => typeof name === 'string' && /^projects\/[^/]+\/(topics|subscriptions)\/[^/]+$/.test(name)))].sort();
 }
 
+/** Pub/Sub GETs in flight at once: one per trigger otherwise (200 at 4x the benchmark), each on a connection of its own. */
+const PUBSUB_CONCURRENCY = 16;
+
 /**
  * Pub/Sub v1 topics.get / subscriptions.get of each name (https://cloud.google.com/pubsub/docs/reference/rest/v1/projects.topics/get):
  * only what triggers name, never the project's whole list. A 404 means it no longer exists, and it is
  * left out, as `gcloud pubsub … list` would; any other failure fails the read.
  */
 async function existing<T extends { name: string }>(get: (path: string) => Promise<object>, names: readonly string[]): Promise<T[]> {
-  const found = await Promise.all(
-    names.map((name) =>
-      get(`v1/${name.split('/').map(encodeURIComponent).join('/')}`).catch((error: unknown) => {
-        if (toApiFailure(error).status === 404) return undefined;
-        throw error;
-      }),
-    ),
+  const found = await eachAtMost(names, PUBSUB_CONCURRENCY, (name) =>
+    get(`v1/${name.split('/').map(encodeURIComponent).join('/')}`).catch((error: unknown) => {
+      if (toApiFailure(error).status === 404) return undefined;
+      throw error;
+    }),
   );
   return found.filter((item): item is T => item !== undefined && typeof (item as { name?: unknown }).name === 'string');
 }
