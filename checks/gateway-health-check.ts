@@ -94,11 +94,11 @@ USE_FIXED_PORT needs a port.`,
     const examined: string[] = [];
     const findings: Finding[] = [];
     const unread = undecidedGatewayRoutes(state);
+    const unreadSources = unreadPodSources(state);
     for (const backend of gatewayBackends(state)) {
       const resource = kubernetesResourceName({ kind: 'Service', metadata: backend.service.metadata });
       if (!examined.includes(resource)) examined.push(resource);
       // No Pod or pod template found, and some could not be read: what the container serves is unknown, not absent.
-      const unreadSources = unreadPodSources(state);
       if (unreadSources.length > 0 && podSources.podSourcesFor(backend.service).length === 0) {
         unread.push(`the Pods behind ${resource} are not known (${unreadSources.join('; ')}), so its health check was not judged`);
         continue;
