@@ -13,7 +13,7 @@ let gcs: FakeGcs;
 let env: NodeJS.ProcessEnv;
 beforeAll(async () => {
   gcs = await new FakeGcs().bucket('fleet-reports').start();
-  env = { ...t.env, CLOUDSDK_API_ENDPOINT_OVERRIDES_STORAGE: `${gcs.url}/storage/v1/` };
+  env = { ...t.env, ...gcs.clientEnv() };
   // One run first loads the live sources' modules, so the deadline cuts the hang, not the loading.
   await t.checkAll();
 });

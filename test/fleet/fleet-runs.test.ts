@@ -129,7 +129,7 @@ describe('run-scoped shards in Cloud Storage', () => {
   let env: NodeJS.ProcessEnv;
   beforeAll(async () => {
     gcs = await new FakeGcs().bucket('fleet-reports').start();
-    env = { GOOGLE_OAUTH_ACCESS_TOKEN: 'fake-google-token', CLOUDSDK_API_ENDPOINT_OVERRIDES_STORAGE: `${gcs.url}/storage/v1/` };
+    env = gcs.clientEnv();
   });
   afterAll(() => gcs.close());
 
@@ -183,7 +183,7 @@ describe('a report that cannot be uploaded', () => {
   let env: NodeJS.ProcessEnv;
   beforeAll(async () => {
     gcs = await new FakeGcs().bucket('fleet-reports').start();
-    env = { GOOGLE_OAUTH_ACCESS_TOKEN: 'fake-google-token', CLOUDSDK_API_ENDPOINT_OVERRIDES_STORAGE: `${gcs.url}/storage/v1/`, CLOUD_RUN_EXECUTION: 'exec-d', CLOUD_RUN_TASK_INDEX: '1', CLOUD_RUN_TASK_COUNT: '2' };
+    env = { ...gcs.clientEnv(), CLOUD_RUN_EXECUTION: 'exec-d', CLOUD_RUN_TASK_INDEX: '1', CLOUD_RUN_TASK_COUNT: '2' };
   });
   afterAll(() => gcs.close());
   const denyUpload = () => gcs.inject({ method: 'POST', path: '/upload/storage/v1/b/fleet-reports/o', status: 403, times: 1 });

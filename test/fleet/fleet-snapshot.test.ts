@@ -248,7 +248,7 @@ describe('reports in Cloud Storage', () => {
   let env: NodeJS.ProcessEnv;
   beforeAll(async () => {
     gcs = await new FakeGcs().bucket('fleet-reports').start();
-    env = { GOOGLE_OAUTH_ACCESS_TOKEN: 'fake-google-token', CLOUDSDK_API_ENDPOINT_OVERRIDES_STORAGE: `${gcs.url}/storage/v1/` };
+    env = gcs.clientEnv();
   });
   afterAll(() => gcs.close());
 

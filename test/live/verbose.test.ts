@@ -139,7 +139,7 @@ describe('-v on the other commands that make requests', () => {
   it('merge -v and --output-file gs:// log the Cloud Storage requests, the page token and object name masked', async () => {
     const gcs = await new FakeGcs().bucket('reports').start();
     try {
-      const env = { GOOGLE_OAUTH_ACCESS_TOKEN: 'fake-google-token', CLOUDSDK_API_ENDPOINT_OVERRIDES_STORAGE: `${gcs.url}/storage/v1/` };
+      const env = gcs.clientEnv();
       const tree = fixturePath('healthy');
       const written = await runCli(['check', '--snapshot', tree, '-o', 'json', '--output-file', 'gs://reports/run/a.json', '-v', '--no-config'], { env });
       expect(requestLines(written.stderr)).toEqual([expect.stringMatching(new RegExp(`^gke-doctor: POST ${gcs.url}/upload/storage/v1/b/reports/o\\?uploadType=media&name=REDACTED 200 OK in \\d+ milliseconds, \\d+ bytes$`))]);

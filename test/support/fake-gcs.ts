@@ -24,6 +24,11 @@ export class FakeGcs extends FakeHttpServer {
     return this;
   }
 
+  /** The environment of a client of this fake: a Google access token, and the storage endpoint override as gcloud's. */
+  clientEnv(): NodeJS.ProcessEnv {
+    return { GOOGLE_OAUTH_ACCESS_TOKEN: 'fake-google-token', CLOUDSDK_API_ENDPOINT_OVERRIDES_STORAGE: `${this.url}/storage/v1/` };
+  }
+
   /** Writes an object, as an upload does. */
   put(bucket: string, name: string, text: string): void {
     this.buckets.get(bucket)!.set(name, text);
